@@ -1,0 +1,57 @@
+"""The ``nerdesk`` command: no arguments opens the GUI; subcommands work from the shell.
+
+Each subcommand lives in its own module under ``nerdesk.commands`` and imports its heavy
+dependencies (torch, onnxruntime, Qt) only when it runs, so ``nerdesk --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from nerdesk import __version__
+from nerdesk.core.errors import NerdeskError
+
+COMMAND_MODULES = (
+    "nerdesk.commands.data",      # import, export, stats
+    "nerdesk.commands.predict",   # predict
+    "nerdesk.commands.train",     # train, eval
+    "nerdesk.commands.gui",       # gui
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nerdesk",
+        description="Annotate named entities (nested ones too), train GlobalPointer models, predict offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"nerdesk {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        return gui_main()
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "handler", None):
+        build_parser().print_help()
+        return 2
+    try:
+        return args.handler(args) or 0
+    except NerdeskError as error:
+        print(f"nerdesk: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("nerdesk: interrupted", file=sys.stderr)
+        return 130
+
+
+def gui_main(argv: list[str] | None = None) -> int:
+    from nerdesk.gui.app import run_app
+
+    return run_app(argv or [])

@@ -1,0 +1,1 @@
+"""Subcommands of the ``nerdesk`` command, one module per group; each exposes ``register(subparsers)``."""

@@ -1,0 +1,59 @@
+"""Every error nerdesk raises on purpose.
+
+Messages say what went wrong, where (file, line, record) and what to do about it.
+The CLI prints them without a traceback; the GUI shows them in a dialog.
+"""
+
+from __future__ import annotations
+
+
+class NerdeskError(Exception):
+    """Base class: an expected failure with a message meant for the user."""
+
+
+class FormatError(NerdeskError):
+    """A file could not be read or written in the requested format."""
+
+    def __init__(self, reason: str, *, path: str | None = None, line: int | None = None,
+                 record: int | None = None) -> None:
+        self.reason = reason
+        self.path = path
+        self.line = line
+        self.record = record
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        where = []
+        if self.path is not None:
+            where.append(str(self.path))
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.record is not None:
+            where.append(f"record {self.record}")
+        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+
+
+class ImportProblems(NerdeskError):
+    """Several bad records in one file; nothing was imported."""
+
+    def __init__(self, problems: list[FormatError], *, limit: int = 20) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:limit])
+        more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
+        super().__init__(f"{len(problems)} bad record(s); nothing was imported:\n{shown}{more}")
+
+
+class SpanError(NerdeskError):
+    """A span does not fit its text (out of range, empty, or mention mismatch)."""
+
+
+class ProjectError(NerdeskError):
+    """A project file cannot be opened or changed."""
+
+
+class ModelBundleError(NerdeskError):
+    """A model bundle is missing, corrupt, or does not match what it declares."""
+
+
+class TrainingError(NerdeskError):
+    """Training could not start or did not finish."""

@@ -1,0 +1,86 @@
+"""Label sets: names, colours, shortcut keys, and whether spans may nest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+from nerdesk.core.errors import NerdeskError
+
+# A palette with good contrast on white, assigned in order to new labels.
+PALETTE = (
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
+    "#469990", "#800000", "#808000", "#000075", "#bfef45", "#dcbeff", "#aaffc3", "#ffd8b1",
+)
+SHORTCUT_KEYS = tuple("1234567890")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    color: str
+    key: str | None = None
+
+
+@dataclass(slots=True)
+class LabelSet:
+    labels: list[Label] = field(default_factory=list)
+    flat: bool = False
+
+    @classmethod
+    def from_names(cls, names: Iterable[str], *, flat: bool = False) -> LabelSet:
+        label_set = cls(flat=flat)
+        for name in names:
+            label_set.add(name)
+        return label_set
+
+    def __iter__(self) -> Iterator[Label]:
+        return iter(self.labels)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __contains__(self, name: object) -> bool:
+        return any(label.name == name for label in self.labels)
+
+    @property
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+    def get(self, name: str) -> Label:
+        for label in self.labels:
+            if label.name == name:
+                return label
+        raise NerdeskError(f"no label named {name!r}; known labels: {', '.join(self.names) or 'none'}")
+
+    def by_key(self, key: str) -> Label | None:
+        return next((label for label in self.labels if label.key == key), None)
+
+    def add(self, name: str, color: str | None = None, key: str | None = None) -> Label:
+        if not name or name != name.strip():
+            raise NerdeskError(f"label name {name!r} must be non-empty without surrounding spaces")
+        if name in self:
+            return self.get(name)
+        used_keys = {label.key for label in self.labels}
+        if key is None:
+            key = next((k for k in SHORTCUT_KEYS if k not in used_keys), None)
+        elif key in used_keys:
+            raise NerdeskError(f"shortcut {key!r} is already used by label {self.by_key(key).name!r}")
+        label = Label(name, color or PALETTE[len(self.labels) % len(PALETTE)], key)
+        self.labels.append(label)
+        return label
+
+    def update(self, name: str, **changes: str | None) -> Label:
+        old = self.get(name)
+        new = replace(old, **changes)
+        if new.key is not None and new.key != old.key and self.by_key(new.key) is not None:
+            raise NerdeskError(f"shortcut {new.key!r} is already used by label {self.by_key(new.key).name!r}")
+        if new.name != old.name and new.name in self:
+            raise NerdeskError(f"a label named {new.name!r} already exists")
+        self.labels[self.labels.index(old)] = new
+        return new
+
+    def remove(self, name: str) -> Label:
+        label = self.get(name)
+        self.labels.remove(label)
+        return label

@@ -1,0 +1,159 @@
+"""The one place where offsets change units.
+
+Inside nerdesk an offset is a Python code-point index and ends are exclusive. Borders convert once:
+Qt and doccano count UTF-16 code units (an emoji outside the BMP is two), CLUENER and CMeEE use
+inclusive ends, CoNLL-style files and tokenizers count tokens.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from itertools import accumulate
+
+from nerdesk.core.errors import SpanError
+
+
+class Utf16Map:
+    """Converts between code-point and UTF-16 offsets of one text in O(log n)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # utf16_starts[i] = UTF-16 offset of code point i; one extra entry for len(text).
+        widths = (2 if ord(ch) > 0xFFFF else 1 for ch in text)
+        self._utf16_starts = [0, *accumulate(widths)]
+        self.ascii_like = self._utf16_starts[-1] == len(text)
+
+    @property
+    def utf16_length(self) -> int:
+        return self._utf16_starts[-1]
+
+    def to_utf16(self, index: int) -> int:
+        if not 0 <= index <= len(self.text):
+            raise SpanError(f"code-point offset {index} is outside the text of length {len(self.text)}")
+        return index if self.ascii_like else self._utf16_starts[index]
+
+    def from_utf16(self, unit: int, *, strict: bool = True) -> int:
+        """Code point at UTF-16 offset ``unit``. Inside a surrogate pair: error if strict, else round down."""
+        if not 0 <= unit <= self.utf16_length:
+            raise SpanError(f"UTF-16 offset {unit} is outside the text of {self.utf16_length} units")
+        if self.ascii_like:
+            return unit
+        index = bisect.bisect_right(self._utf16_starts, unit) - 1
+        if self._utf16_starts[index] != unit and strict:
+            raise SpanError(f"UTF-16 offset {unit} falls inside a surrogate pair")
+        return index
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def to_utf16(text: str, index: int) -> int:
+    return Utf16Map(text).to_utf16(index)
+
+
+def from_utf16(text: str, unit: int) -> int:
+    return Utf16Map(text).from_utf16(unit)
+
+
+def inclusive_to_exclusive(start: int, end_inclusive: int) -> tuple[int, int]:
+    return start, end_inclusive + 1
+
+
+def exclusive_to_inclusive(start: int, end: int) -> tuple[int, int]:
+    return start, end - 1
+
+
+def char_to_token_span(
+    token_offsets: Sequence[tuple[int, int]], start: int, end: int
+) -> tuple[int, int] | None:
+    """Map a character span to an inclusive ``(first_token, last_token)`` pair.
+
+    ``token_offsets`` are ``(char_start, char_end)`` per token, with ``(0, 0)`` for special tokens.
+    Returns ``None`` when the span's boundaries do not coincide with token boundaries.
+    """
+    first = last = None
+    for index, (tok_start, tok_end) in enumerate(token_offsets):
+        if tok_start == tok_end:
+            continue
+        if tok_start == start and first is None:
+            first = index
+        if tok_end == end:
+            last = index
+    if first is None or last is None or last < first:
+        return None
+    return first, last
+
+
+def token_to_char_span(
+    token_offsets: Sequence[tuple[int, int]], first_token: int, last_token: int
+) -> tuple[int, int]:
+    """Inclusive token range -> exclusive character range."""
+    return token_offsets[first_token][0], token_offsets[last_token][1]
+
+
+def tokens_to_text(tokens: Sequence[str], separator: str = " ") -> tuple[str, list[tuple[int, int]]]:
+    """Join tokens into a text and return each token's ``(start, end)`` code-point offsets."""
+    offsets = []
+    position = 0
+    for index, token in enumerate(tokens):
+        if index:
+            position += len(separator)
+        offsets.append((position, position + len(token)))
+        position += len(token)
+    return separator.join(tokens), offsets
+
+
+def graphemes_boundaries(text: str) -> list[int]:
+    """Code-point offsets where a user-perceived character may start or end.
+
+    Approximates Unicode grapheme clusters: combining marks, variation selectors, skin-tone
+    modifiers, ZWJ sequences, regional-indicator pairs and ``\\r\\n`` stay in one piece.
+    """
+    import unicodedata
+
+    boundaries = [0]
+    index = 0
+    length = len(text)
+    while index < length:
+        index = _next_grapheme_end(text, index, length, unicodedata)
+        boundaries.append(index)
+    return boundaries
+
+
+def _is_extender(ch: str, unicodedata) -> bool:
+    code = ord(ch)
+    return (
+        unicodedata.category(ch) in ("Mn", "Me", "Mc")
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tone modifiers
+        or 0xE0020 <= code <= 0xE007F  # tag characters
+        or code == 0x200D
+    )
+
+
+def _next_grapheme_end(text: str, index: int, length: int, unicodedata) -> int:
+    first = text[index]
+    index += 1
+    if first == "\r" and index < length and text[index] == "\n":
+        return index + 1
+    if 0x1F1E6 <= ord(first) <= 0x1F1FF and index < length and 0x1F1E6 <= ord(text[index]) <= 0x1F1FF:
+        index += 1
+    while index < length:
+        ch = text[index]
+        if ord(ch) == 0x200D and index + 1 < length:  # ZWJ glues the next character on
+            index += 2
+        elif _is_extender(ch, unicodedata):
+            index += 1
+        else:
+            break
+    return index
+
+
+def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` so that it neither starts nor ends inside a grapheme cluster."""
+    boundaries = graphemes_boundaries(text)
+    start_index = bisect.bisect_right(boundaries, start) - 1
+    end_index = bisect.bisect_left(boundaries, end)
+    return boundaries[max(start_index, 0)], boundaries[min(end_index, len(boundaries) - 1)]
