@@ -70,8 +70,9 @@ class LabelSet:
         self.labels.append(label)
         return label
 
-    def update(self, name: str, **changes: str | None) -> Label:
-        old = self.get(name)
+    def update(self, current: str, /, **changes: str | None) -> Label:
+        """Change a label's name, colour or key (keyword arguments), keeping names and keys unique."""
+        old = self.get(current)
         new = replace(old, **changes)
         if new.key is not None and new.key != old.key and self.by_key(new.key) is not None:
             raise NerdeskError(f"shortcut {new.key!r} is already used by label {self.by_key(new.key).name!r}")
