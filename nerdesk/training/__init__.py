@@ -1,1 +1,1 @@
-"""nerdesk.training"""
+"""Training: GlobalPointer models, encoders, tokenizers, data windows, loss, trainer (torch lives here)."""

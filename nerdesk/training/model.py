@@ -1,0 +1,138 @@
+"""The GlobalPointer model: encoder + head + validity mask (+ loss), and its checkpoint format.
+
+A checkpoint directory holds ``checkpoint.safetensors`` (weights), ``config.json`` (``ModelConfig``)
+and ``tokenizer.json`` (a ``tokenizers.Tokenizer`` that carries its own pre-tokenizer, special
+tokens and padding). No pickle: model files may come from other people.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from nerdesk.core.errors import ModelBundleError
+from nerdesk.training.encoders import build_encoder
+from nerdesk.training.heads import build_head, valid_cells
+from nerdesk.training.loss import sparse_multilabel_crossentropy
+
+CHECKPOINT_FILE = "checkpoint.safetensors"
+CONFIG_FILE = "config.json"
+TOKENIZER_FILE = "tokenizer.json"
+CONFIG_SCHEMA = 1
+
+
+@dataclass
+class ModelConfig:
+    """Every hyperparameter of the model in one JSON-serialisable place.
+
+    ``encoder`` is ``{"kind": "bilstm", "vocab_size": ..., "embedding_dim": ..., "hidden_size": ...,
+    "num_layers": ..., "dropout": ..., "padding_id": ...}`` or ``{"kind": "hf", "config": {...}}``
+    with a ``transformers`` config dict. ``max_length`` counts tokens per window including special
+    tokens; ``window_stride`` is how many tokens consecutive windows of a long text share.
+    """
+
+    labels: list[str]
+    encoder: dict[str, Any]
+    head: str = "gp"
+    head_size: int = 64
+    max_length: int = 256
+    window_stride: int = 32
+    threshold: float = 0.0
+    flat: bool = False
+    schema: int = CONFIG_SCHEMA
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ModelBundleError(f"model config has unknown fields {unknown}; is it from a newer nerdesk?")
+        if "labels" not in data or "encoder" not in data:
+            raise ModelBundleError("model config needs at least 'labels' and 'encoder'")
+        return cls(**data)
+
+    def with_labels(self, labels: list[str]) -> ModelConfig:
+        return replace(self, labels=list(labels))
+
+
+class GlobalPointerModel(nn.Module):
+    def __init__(self, config: ModelConfig, encoder: nn.Module | None = None) -> None:
+        super().__init__()
+        if not config.labels:
+            raise ValueError("a GlobalPointer model needs at least one label")
+        self.config = config
+        self.encoder = encoder if encoder is not None else build_encoder(config.encoder)
+        self.head = build_head(config.head, self.encoder.hidden_size, len(config.labels), config.head_size)
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, token_mask: Tensor | None = None,
+                labels: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+        """Span logits and, when ``labels`` is given, the loss.
+
+        input_ids, attention_mask, token_mask: (B, L) int64, right-padded. ``token_mask`` is 1 on
+        tokens a span may start or end on (0 on [CLS]/[SEP]/padding); it defaults to
+        ``attention_mask``. labels: (B, m, P) int64 flat cell indices ``start * L + end`` of the gold
+        spans, padded with -1 (see ``nerdesk.training.data.collate``).
+        Returns logits (B, m, L, L) float32 with invalid cells at ``finfo(float32).min``.
+        """
+        if token_mask is None:
+            token_mask = attention_mask
+        hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
+        scores = self.head(hidden.float())  # (B, m, L, L)
+        valid = valid_cells(token_mask * attention_mask)  # (B, 1, L, L)
+        logits = scores.masked_fill(~valid, torch.finfo(torch.float32).min)  # (B, m, L, L)
+        loss = None if labels is None else sparse_multilabel_crossentropy(logits, labels)
+        return logits, loss
+
+    def with_new_head(self, labels: list[str]) -> GlobalPointerModel:
+        """A model for ``labels`` that shares this model's encoder (weights and all) with a fresh head."""
+        return GlobalPointerModel(self.config.with_labels(labels), encoder=self.encoder)
+
+
+def save_checkpoint(model: GlobalPointerModel, tokenizer, directory: str | Path) -> None:
+    """Write weights (safetensors), config and tokenizer into ``directory`` (created if needed)."""
+    from safetensors.torch import save_model
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    config = model.config
+    if config.encoder.get("kind") == "hf":
+        config = replace(config, encoder={"kind": "hf", "config": model.encoder.config_dict})
+    save_model(model, str(directory / CHECKPOINT_FILE))
+    (directory / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2, ensure_ascii=False), "utf-8")
+    tokenizer.save(str(directory / TOKENIZER_FILE))
+
+
+def load_checkpoint(directory: str | Path) -> tuple[GlobalPointerModel, Any]:
+    """Rebuild the model and tokenizer saved by ``save_checkpoint``; the model is in eval mode."""
+    from safetensors.torch import load_model
+    from tokenizers import Tokenizer
+
+    directory = Path(directory)
+    missing = [name for name in (CHECKPOINT_FILE, CONFIG_FILE, TOKENIZER_FILE) if not (directory / name).is_file()]
+    if missing:
+        raise ModelBundleError(
+            f"{directory}: not a nerdesk checkpoint, missing {', '.join(missing)}; "
+            "point to a directory written by 'nerdesk train'"
+        )
+    try:
+        config = ModelConfig.from_dict(json.loads((directory / CONFIG_FILE).read_text("utf-8")))
+    except (json.JSONDecodeError, TypeError) as error:
+        raise ModelBundleError(f"{directory / CONFIG_FILE}: unreadable model config ({error})") from error
+    model = GlobalPointerModel(config)
+    try:
+        load_model(model, str(directory / CHECKPOINT_FILE), strict=True)
+    except (RuntimeError, OSError) as error:
+        raise ModelBundleError(
+            f"{directory / CHECKPOINT_FILE}: weights do not match {CONFIG_FILE} ({error}); re-train or re-export"
+        ) from error
+    tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
+    return model.eval(), tokenizer

@@ -1,0 +1,94 @@
+"""Tokenizers for models trained from scratch, and the fast tokenizer of a Hugging Face encoder.
+
+Each is a ``tokenizers.Tokenizer`` that carries everything the runtime needs (pre-tokenizer,
+special tokens, padding token) in its ``tokenizer.json``: the runtime has no Python-side
+preprocessing. No normaliser changes the text, so offsets are code points of the original text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+from tokenizers import Regex, Tokenizer, pre_tokenizers
+from tokenizers.models import WordLevel
+
+PAD = "[PAD]"
+UNK = "[UNK]"
+
+
+def build_char_tokenizer(texts: Iterable[str], min_frequency: int = 2) -> Tokenizer:
+    """One token per non-space code point; characters seen fewer than ``min_frequency`` times -> [UNK].
+
+    Right for Chinese and Japanese, where entities are annotated per character; works for any script.
+    """
+    counts = Counter(ch for text in texts for ch in text if not ch.isspace())
+    splitter = pre_tokenizers.Split(Regex("."), behavior="isolated")
+    return _word_level(counts, min_frequency, pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), splitter]))
+
+
+def build_word_tokenizer(texts: Iterable[str], min_frequency: int = 2) -> Tokenizer:
+    """Words and single punctuation marks (BERT's pre-tokenisation), case kept; rare words -> [UNK]."""
+    pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    counts = Counter(
+        word for text in texts for word, _ in pre_tokenizer.pre_tokenize_str(text)
+    )
+    return _word_level(counts, min_frequency, pre_tokenizer)
+
+
+def _word_level(counts: Counter, min_frequency: int, pre_tokenizer) -> Tokenizer:
+    vocab = {PAD: 0, UNK: 1}
+    for token, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        if count >= min_frequency and token not in vocab:
+            vocab[token] = len(vocab)
+    tokenizer = Tokenizer(WordLevel(vocab, unk_token=UNK))
+    tokenizer.pre_tokenizer = pre_tokenizer
+    tokenizer.add_special_tokens([PAD, UNK])
+    tokenizer.enable_padding(pad_id=vocab[PAD], pad_token=PAD)
+    return tokenizer
+
+
+def is_mostly_cjk(texts: Iterable[str], sample: int = 200_000) -> bool:
+    """True when most letters in the (first ``sample`` characters of) texts are CJK ideographs or kana."""
+    cjk = letters = 0
+    for text in texts:
+        for ch in text:
+            if ch.isalpha():
+                letters += 1
+                cjk += _is_cjk(ch)
+        if letters >= sample:
+            break
+    return letters > 0 and cjk * 2 > letters
+
+
+def _is_cjk(ch: str) -> bool:
+    name = unicodedata.name(ch, "")
+    return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL"))
+
+
+def build_scratch_tokenizer(texts: list[str], kind: str = "auto", min_frequency: int = 2) -> Tokenizer:
+    """``kind``: "char", "word", or "auto" (char for CJK-heavy text, word otherwise)."""
+    if kind == "auto":
+        kind = "char" if is_mostly_cjk(texts) else "word"
+    builders = {"char": build_char_tokenizer, "word": build_word_tokenizer}
+    if kind not in builders:
+        raise ValueError(f"unknown tokenizer kind {kind!r}; choose char, word or auto")
+    return builders[kind](texts, min_frequency)
+
+
+def load_hf_tokenizer(directory: str) -> Tokenizer:
+    """The fast (Rust) tokenizer of a local Hugging Face model directory, with padding enabled."""
+    from transformers import AutoTokenizer
+
+    hf_tokenizer = AutoTokenizer.from_pretrained(directory, use_fast=True)
+    tokenizer = Tokenizer.from_str(hf_tokenizer.backend_tokenizer.to_str())
+    pad_token = hf_tokenizer.pad_token
+    if pad_token is not None:
+        tokenizer.enable_padding(pad_id=hf_tokenizer.pad_token_id, pad_token=pad_token)
+    return tokenizer
+
+
+def padding_id(tokenizer: Tokenizer) -> int:
+    padding = tokenizer.padding
+    return int(padding["pad_id"]) if padding else 0
