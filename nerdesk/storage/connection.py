@@ -1,0 +1,52 @@
+"""Opening the SQLite file of a project, and the one way to write to it.
+
+Every user action is one ``write_transaction``: it starts with ``BEGIN IMMEDIATE`` so the write lock
+is taken before anything is read (ids handed out inside stay unique), and it commits everything or
+nothing. The file is in WAL mode, so readers in other connections are never blocked by a writer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from nerdesk.core.errors import ProjectError
+
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+def connect(path: Path) -> Database:
+    """A connection with foreign keys enforced; journal mode is set by ``use_wal`` once checked."""
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+        db = Database(connection, execute_plugins=False)
+        db.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as error:
+        raise ProjectError(f"{path}: cannot open the project file ({error})") from error
+    return db
+
+
+def use_wal(db: Database) -> None:
+    """Switch to WAL; ``synchronous=NORMAL`` is durable across application crashes in WAL mode."""
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One atomic write; nested calls join the outer transaction."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()

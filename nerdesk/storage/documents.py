@@ -1,0 +1,172 @@
+"""Adding, reading, streaming and deleting documents with their spans.
+
+``add_documents`` is the bulk path used by imports: rows go in through ``executemany`` in chunks, in
+one transaction, and every span is checked against its text first, so a bad record leaves the project
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import groupby
+
+from sqlite_utils import Database
+
+from nerdesk.core.document import STATUSES, Document
+from nerdesk.core.errors import ProjectError, SpanError
+from nerdesk.core.spans import GOLD, PRED, Span, dedupe, sort_spans, validate_span
+from nerdesk.storage.connection import write_transaction
+from nerdesk.storage.rows import (
+    INSERT_DOCUMENT,
+    INSERT_SPAN,
+    SELECT_DOCUMENT,
+    SELECT_SPAN,
+    document_row,
+    now,
+    row_document,
+    row_span,
+    span_row,
+)
+
+CHUNK_DOCUMENTS = 2000
+STREAM_BATCH = 500
+
+
+class DocumentsMixin:
+    """Needs ``ensure_labels`` from ``LabelsMixin`` (both are parts of ``Project``)."""
+
+    db: Database
+
+    def add_documents(self, documents: Iterable[Document], *,
+                      progress: Callable[[int], None] | None = None) -> list[int]:
+        """Store documents and their spans in one transaction; returns the new ids in input order.
+
+        Labels seen on spans are added to the label set. ``progress`` is called with the number of
+        documents stored so far. Raises ``SpanError`` (and stores nothing) if any span does not fit.
+        """
+        ids: list[int] = []
+        with write_transaction(self.db):
+            next_id = self._next_document_id()
+            batch: list[Document] = []
+            for number, document in enumerate(documents, start=1):
+                check_document(document, number)
+                batch.append(document)
+                if len(batch) == CHUNK_DOCUMENTS:
+                    ids += self._insert_batch(batch, next_id + len(ids))
+                    batch = []
+                    if progress:
+                        progress(len(ids))
+            ids += self._insert_batch(batch, next_id + len(ids))
+        if progress:
+            progress(len(ids))
+        return ids
+
+    def document(self, doc_id: int) -> Document:
+        """One document with all its spans, gold and predicted."""
+        row = self.db.execute(f"{SELECT_DOCUMENT} WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise ProjectError(f"the project has no document with id {doc_id}; it may have been deleted")
+        return row_document(row, self.spans(doc_id))
+
+    def spans(self, doc_id: int, source: str | None = None) -> list[Span]:
+        """Spans of one document in reading order, optionally only ``gold`` or ``pred``."""
+        sql, params = f"{SELECT_SPAN} WHERE doc_id = ?", [doc_id]
+        if source is not None:
+            sql, params = sql + " AND source = ?", [doc_id, source]
+        return sort_spans(row_span(row) for row in self.db.execute(sql, params))
+
+    def all_documents(self, *, status: str | Sequence[str] | None = None,
+                      split: str | None = None) -> Iterator[Document]:
+        """Stream documents in id order with their spans, a batch of rows at a time (for export and training)."""
+        where, params = ["1"], []
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            where.append(f"status IN ({', '.join('?' * len(statuses))})")
+            params += statuses
+        if split is not None:
+            where.append("split = ?")
+            params.append(split)
+        last_id = 0
+        while True:
+            rows = self.db.execute(
+                f"{SELECT_DOCUMENT} WHERE id > ? AND {' AND '.join(where)} ORDER BY id LIMIT ?",
+                [last_id, *params, STREAM_BATCH],
+            ).fetchall()
+            if not rows:
+                return
+            spans = self._spans_between(rows[0][0], rows[-1][0])
+            for row in rows:
+                yield row_document(row, spans.get(row[0], []))
+            last_id = rows[-1][0]
+
+    def set_status(self, doc_ids: Iterable[int], status: str) -> None:
+        if status not in STATUSES:
+            raise ProjectError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        self._update_documents(doc_ids, "status", status)
+
+    def set_split(self, doc_ids: Iterable[int], split: str | None) -> None:
+        """Assign documents to a split (``train``, ``dev``, ``test``, any name) or to none."""
+        self._update_documents(doc_ids, "split", split)
+
+    def delete_documents(self, doc_ids: Iterable[int]) -> None:
+        """Delete documents; their spans go with them (ON DELETE CASCADE)."""
+        with write_transaction(self.db):
+            self.db.conn.executemany("DELETE FROM documents WHERE id = ?", [(i,) for i in doc_ids])
+
+    def _update_documents(self, doc_ids: Iterable[int], column: str, value: str | None) -> None:
+        stamp = now()
+        with write_transaction(self.db):
+            self.db.conn.executemany(
+                f"UPDATE documents SET {column} = ?, updated = ? WHERE id = ?",
+                [(value, stamp, doc_id) for doc_id in doc_ids],
+            )
+
+    def _next_document_id(self) -> int:
+        """First free id; only valid inside a write transaction (which holds the write lock)."""
+        row = self.db.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'documents'), 0), "
+            "coalesce((SELECT max(id) FROM documents), 0))"
+        ).fetchone()
+        return row[0] + 1
+
+    def _insert_batch(self, documents: list[Document], first_id: int) -> list[int]:
+        ids = list(range(first_id, first_id + len(documents)))
+        stamp = now()
+        spans = [(doc_id, dedupe(document.spans)) for doc_id, document in zip(ids, documents, strict=True)]
+        self.ensure_labels(span.label for _, doc_spans in spans for span in doc_spans)
+        self.db.conn.executemany(INSERT_DOCUMENT, (
+            document_row(doc_id, document, stamp) for doc_id, document in zip(ids, documents, strict=True)
+        ))
+        self.db.conn.executemany(INSERT_SPAN, (
+            span_row(doc_id, span) for doc_id, doc_spans in spans for span in doc_spans
+        ))
+        return ids
+
+    def _spans_between(self, first_id: int, last_id: int) -> dict[int, list[Span]]:
+        rows = self.db.execute(
+            f"{SELECT_SPAN} WHERE doc_id BETWEEN ? AND ? ORDER BY doc_id", [first_id, last_id]
+        )
+        return {
+            doc_id: sort_spans(row_span(row) for row in group)
+            for doc_id, group in groupby(rows, key=lambda row: row[0])
+        }
+
+
+def check_document(document: Document, number: int) -> None:
+    """Raise ``SpanError`` naming the record unless the document and all its spans are well formed."""
+    where = f"document {number}" + (f" ({document.name})" if document.name else "")
+    if not isinstance(document.text, str):
+        raise SpanError(f"{where}: text must be a string, got {type(document.text).__name__}; nothing was stored")
+    if document.status not in STATUSES:
+        raise SpanError(f"{where}: unknown status {document.status!r}; use one of {', '.join(STATUSES)}")
+    for span in document.spans:
+        try:
+            check_span(span, document.text)
+        except SpanError as error:
+            raise SpanError(f"{where}: {error}; nothing was stored") from error
+
+
+def check_span(span: Span, text: str) -> None:
+    validate_span(span, text)
+    if span.source not in (GOLD, PRED):
+        raise SpanError(f"span {span.start}..{span.end} ({span.label}) has source {span.source!r}, not gold or pred")

@@ -1,0 +1,83 @@
+"""Writing annotation changes: undoable edits of gold spans, and model predictions.
+
+Gold and predictions live side by side (``source`` column); neither path ever touches the other's
+rows except through an explicit edit (accepting a prediction removes the pred row and adds a gold one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from sqlite_utils import Database
+
+from nerdesk.core.edits import Change, Edit
+from nerdesk.core.errors import ProjectError, SpanError
+from nerdesk.core.spans import GOLD, PRED, Span
+from nerdesk.storage.connection import write_transaction
+from nerdesk.storage.documents import check_span
+from nerdesk.storage.rows import INSERT_SPAN_IF_ABSENT, now, span_identity, span_row
+
+DELETE_SPAN = 'DELETE FROM spans WHERE doc_id = ? AND "start" = ? AND "end" = ? AND label = ? AND source = ?'
+
+
+class EditsMixin:
+    """Needs ``ensure_labels`` from ``LabelsMixin`` (both are parts of ``Project``)."""
+
+    db: Database
+
+    def apply_edit(self, edit: Edit) -> None:
+        """Apply every change of ``edit`` in one transaction, matching spans by value.
+
+        Same meaning as ``core.edits.apply_to_spans``: removed spans that are absent and added spans
+        that exist already are skipped, so ``apply_edit(edit.inverse())`` restores the spans exactly.
+        A document whose gold spans change moves from new/predicted to in-progress.
+        """
+        with write_transaction(self.db):
+            for change in edit.changes:
+                self._apply_change(change)
+
+    def replace_predictions(self, doc_id: int, spans: Iterable[Span], model_version: str) -> None:
+        """Drop the document's predictions and store ``spans`` as predictions of ``model_version``.
+
+        Gold spans are never touched, even where a prediction has the same position and label.
+        A new document becomes ``predicted``.
+        """
+        predictions = [replace(span, source=PRED, model_version=model_version) for span in spans]
+        with write_transaction(self.db):
+            text = self._document_text(doc_id)
+            self._check_spans(doc_id, predictions, text)
+            self.ensure_labels(span.label for span in predictions)
+            self.db.execute("DELETE FROM spans WHERE doc_id = ? AND source = ?", [doc_id, PRED])
+            self.db.conn.executemany(INSERT_SPAN_IF_ABSENT, [span_row(doc_id, span) for span in predictions])
+            self.db.execute(
+                "UPDATE documents SET status = 'predicted', updated = ? WHERE id = ? AND status = 'new'",
+                [now(), doc_id],
+            )
+
+    def _apply_change(self, change: Change) -> None:
+        text = self._document_text(change.doc_id)
+        self._check_spans(change.doc_id, change.added, text)
+        self.ensure_labels(span.label for span in change.added)
+        self.db.conn.executemany(DELETE_SPAN, [span_identity(change.doc_id, s) for s in change.removed])
+        self.db.conn.executemany(INSERT_SPAN_IF_ABSENT, [span_row(change.doc_id, s) for s in change.added])
+        self.db.execute("UPDATE documents SET updated = ? WHERE id = ?", [now(), change.doc_id])
+        if any(span.source == GOLD for span in (*change.removed, *change.added)):
+            self.db.execute(
+                "UPDATE documents SET status = 'in-progress' WHERE id = ? AND status IN ('new', 'predicted')",
+                [change.doc_id],
+            )
+
+    def _document_text(self, doc_id: int) -> str:
+        row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise ProjectError(f"the project has no document with id {doc_id}; it may have been deleted")
+        return row[0]
+
+    @staticmethod
+    def _check_spans(doc_id: int, spans: Iterable[Span], text: str) -> None:
+        for span in spans:
+            try:
+                check_span(span, text)
+            except SpanError as error:
+                raise SpanError(f"document {doc_id}: {error}; nothing was changed") from error

@@ -1,0 +1,56 @@
+"""Schema versions after the first, and how a project file is brought up to date.
+
+``MIGRATIONS[i]`` turns a version ``i + 1`` project into version ``i + 2``. To change the schema,
+append a step; never edit a released one. New projects are created at version 1 and run through
+every step too, so there is one definition of each version. Before an existing file is upgraded it is
+copied to ``<file>.bak-v<old version>``: a user can always go back to the nerdesk that wrote it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from nerdesk.core.errors import ProjectError
+from nerdesk.storage.schema import BASE_VERSION, write_schema_version
+
+Migration = Callable[[Database], None]
+
+MIGRATIONS: list[Migration] = []
+
+
+def latest_version() -> int:
+    return BASE_VERSION + len(MIGRATIONS)
+
+
+SCHEMA_VERSION = latest_version()
+
+
+def backup_path(path: Path, version: int) -> Path:
+    return path.with_name(f"{path.name}.bak-v{version}")
+
+
+def backup(db: Database, path: Path, version: int) -> Path:
+    """Copy the project (WAL contents included) next to itself before it is changed."""
+    target = backup_path(path, version)
+    if target.exists():
+        raise ProjectError(
+            f"{path}: cannot upgrade schema version {version}: the backup {target} already exists; "
+            "move it away and open the project again"
+        )
+    destination = sqlite3.connect(target)
+    try:
+        db.conn.backup(destination)
+    finally:
+        destination.close()
+    return target
+
+
+def apply_migrations(db: Database, from_version: int) -> None:
+    """Run the steps from ``from_version`` to the latest, inside the caller's transaction."""
+    for index in range(from_version - BASE_VERSION, len(MIGRATIONS)):
+        MIGRATIONS[index](db)
+    write_schema_version(db, latest_version())

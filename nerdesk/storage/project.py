@@ -1,0 +1,117 @@
+"""A nerdesk project: one SQLite file (suffix ``.nerdesk``) holding texts, spans, labels and models.
+
+``Project`` is assembled from one part per concern (labels, documents, the document list, edits,
+models, settings, statistics); this module only creates, opens, upgrades and closes the file.
+Use one ``Project`` per thread; a worker thread opens its own (WAL lets readers and a writer coexist).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from nerdesk.core.errors import ProjectError
+from nerdesk.storage import migrations
+from nerdesk.storage.connection import connect, use_wal, write_transaction
+from nerdesk.storage.documents import DocumentsMixin
+from nerdesk.storage.edits import EditsMixin
+from nerdesk.storage.labels import LabelsMixin
+from nerdesk.storage.models import ModelsMixin
+from nerdesk.storage.queries import QueriesMixin
+from nerdesk.storage.schema import APP_ID, create_base_schema, read_meta
+from nerdesk.storage.settings import SettingsMixin
+from nerdesk.storage.stats import StatsMixin
+
+SUFFIX = ".nerdesk"
+
+
+class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin, SettingsMixin, StatsMixin):
+    def __init__(self, path: Path, db) -> None:
+        """Use ``Project.create`` or ``Project.open``."""
+        self.path = path
+        self.db = db
+
+    @classmethod
+    def create(cls, path: str | Path) -> Project:
+        """Create a new, empty project file; refuses to overwrite anything."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path} already exists; open it, or choose another file name")
+        if not path.parent.is_dir():
+            raise ProjectError(f"cannot create {path}: the folder {path.parent} does not exist")
+        db = connect(path)
+        try:
+            use_wal(db)
+            with write_transaction(db):
+                create_base_schema(db)
+                migrations.apply_migrations(db, migrations.BASE_VERSION)
+        except sqlite3.Error as error:
+            db.close()
+            raise ProjectError(f"cannot create the project {path}: {error}") from error
+        return cls(path, db)
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = False) -> Project:
+        """Open an existing project (upgrading an older schema after a backup), or create it if asked."""
+        path = Path(path)
+        if not path.exists():
+            if create:
+                return cls.create(path)
+            raise ProjectError(f"{path} does not exist; create a project first (or pass create=True)")
+        if not path.is_file():
+            raise ProjectError(f"{path} is not a file; a project is one {SUFFIX} file")
+        db = connect(path)
+        try:
+            version = check_project(db, path)
+            use_wal(db)
+            if version < migrations.latest_version():
+                upgrade(db, path, version)
+        except sqlite3.DatabaseError as error:
+            db.close()
+            raise ProjectError(f"{path} is damaged or not a nerdesk project ({error}); "
+                               f"restore it from a backup") from error
+        except BaseException:
+            db.close()
+            raise
+        return cls(path, db)
+
+    @property
+    def schema_version(self) -> int:
+        return int(read_meta(self.db)["schema_version"])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Project({str(self.path)!r})"
+
+
+def check_project(db, path: Path) -> int:
+    """The schema version of a nerdesk project file; ProjectError for anything else or a newer schema."""
+    meta = read_meta(db)
+    if meta.get("app_id") != APP_ID:
+        raise ProjectError(f"{path} is an SQLite file but not a nerdesk project; open a {SUFFIX} file")
+    try:
+        version = int(meta["schema_version"])
+    except (KeyError, ValueError) as error:
+        raise ProjectError(f"{path}: the project has no valid schema version; restore it from a backup") from error
+    latest = migrations.latest_version()
+    if version > latest:
+        raise ProjectError(
+            f"{path} was written by a newer nerdesk (schema version {version}; this version reads up to "
+            f"{latest}); upgrade nerdesk to open it"
+        )
+    return version
+
+
+def upgrade(db, path: Path, version: int) -> None:
+    """Back the file up as ``<file>.bak-v<version>``, then migrate it to the latest schema in one transaction."""
+    migrations.backup(db, path, version)
+    with write_transaction(db):
+        migrations.apply_migrations(db, version)

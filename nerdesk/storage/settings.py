@@ -1,0 +1,33 @@
+"""Project settings: any JSON value under a string key (training options, view preferences...)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from nerdesk.core.errors import ProjectError
+from nerdesk.storage.connection import write_transaction
+from nerdesk.storage.rows import to_json
+
+
+class SettingsMixin:
+    db: Database
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store ``value`` (must be JSON-serialisable; ``None`` removes the setting)."""
+        if value is None:
+            with write_transaction(self.db):
+                self.db.execute("DELETE FROM settings WHERE key = ?", [key])
+            return
+        try:
+            encoded = to_json(value)
+        except (TypeError, ValueError) as error:
+            raise ProjectError(f"setting {key!r}: {error}; store numbers, strings, lists or dicts") from error
+        with write_transaction(self.db):
+            self.db.table("settings").upsert({"key": key, "value": encoded}, pk="key")
