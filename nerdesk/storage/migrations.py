@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from nerdesk.core.errors import ProjectError
 from nerdesk.storage.schema import BASE_VERSION, write_schema_version
 
 Migration = Callable[[Database], None]
@@ -30,17 +29,18 @@ SCHEMA_VERSION = latest_version()
 
 
 def backup_path(path: Path, version: int) -> Path:
-    return path.with_name(f"{path.name}.bak-v{version}")
+    """``<file>.bak-v<version>``, or ``...-2``, ``-3``... if an earlier attempt left one behind."""
+    target = path.with_name(f"{path.name}.bak-v{version}")
+    attempt = 2
+    while target.exists():
+        target = path.with_name(f"{path.name}.bak-v{version}-{attempt}")
+        attempt += 1
+    return target
 
 
 def backup(db: Database, path: Path, version: int) -> Path:
     """Copy the project (WAL contents included) next to itself before it is changed."""
     target = backup_path(path, version)
-    if target.exists():
-        raise ProjectError(
-            f"{path}: cannot upgrade schema version {version}: the backup {target} already exists; "
-            "move it away and open the project again"
-        )
     destination = sqlite3.connect(target)
     try:
         db.conn.backup(destination)

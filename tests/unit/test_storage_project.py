@@ -1,0 +1,161 @@
+"""Creating, opening, refusing and upgrading project files on disk."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from nerdesk.core import Document, ProjectError, Span
+from nerdesk.storage import SCHEMA_VERSION, Project, migrations
+from nerdesk.storage.schema import read_meta
+
+
+@pytest.fixture
+def project_path(tmp_path):
+    return tmp_path / "corpus.nerdesk"
+
+
+def test_create_then_reopen_keeps_everything(project_path):
+    with Project.create(project_path) as project:
+        [doc_id] = project.add_documents([Document("北京欢迎你", [Span(0, 2, "LOC")], name="d1", meta={"k": 1})])
+        project.set_setting("threshold", 0.25)
+    with Project.open(project_path) as project:
+        document = project.document(doc_id)
+        assert document.text == "北京欢迎你"
+        assert document.spans == [Span(0, 2, "LOC")]
+        assert (document.name, document.meta) == ("d1", {"k": 1})
+        assert project.label_set().names == ["LOC"]
+        assert project.get_setting("threshold") == 0.25
+        assert project.schema_version == SCHEMA_VERSION
+
+
+def test_project_file_is_plain_sqlite_in_wal_mode(project_path):
+    Project.create(project_path).close()
+    connection = sqlite3.connect(project_path)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"meta", "labels", "documents", "spans", "models", "training_runs", "settings"} <= tables
+    connection.close()
+
+
+def test_create_refuses_an_existing_file(project_path):
+    project_path.write_text("keep me")
+    with pytest.raises(ProjectError, match="already exists"):
+        Project.create(project_path)
+    assert project_path.read_text() == "keep me"
+
+
+def test_open_missing_file_fails_unless_create(project_path):
+    with pytest.raises(ProjectError, match="does not exist"):
+        Project.open(project_path)
+    assert not project_path.exists()
+    with Project.open(project_path, create=True) as project:
+        assert project.count_documents() == 0
+    assert project_path.exists()
+
+
+def test_text_file_is_not_a_project(project_path):
+    project_path.write_text("text\tlabel\n" * 50)
+    with pytest.raises(ProjectError, match="not a nerdesk project"):
+        Project.open(project_path)
+    assert project_path.read_text() == "text\tlabel\n" * 50
+
+
+def test_other_sqlite_database_is_not_a_project(project_path):
+    connection = sqlite3.connect(project_path)
+    connection.execute("CREATE TABLE notes (body TEXT)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(ProjectError, match="SQLite file but not a nerdesk project"):
+        Project.open(project_path)
+    connection = sqlite3.connect(project_path)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete", "a foreign file was modified"
+    connection.close()
+
+
+def test_newer_schema_is_refused(project_path):
+    Project.create(project_path).close()
+    _set_schema_version(project_path, SCHEMA_VERSION + 5)
+    with pytest.raises(ProjectError, match="newer nerdesk.*upgrade nerdesk"):
+        Project.open(project_path)
+
+
+def test_truncated_file_is_reported_as_damaged(project_path):
+    with Project.create(project_path) as project:
+        project.add_documents(Document(f"text {i} " * 40) for i in range(300))
+    data = project_path.read_bytes()
+    project_path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(ProjectError), Project.open(project_path) as project:
+        list(project.all_documents())
+
+
+def _set_schema_version(path, version):
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+    connection.commit()
+    connection.close()
+
+
+def _add_review_notes(db):
+    """A schema step as a later version might add: a column with a default."""
+    db.execute("ALTER TABLE documents ADD COLUMN review_note TEXT NOT NULL DEFAULT ''")
+
+
+def test_older_schema_is_backed_up_then_migrated(project_path, monkeypatch):
+    with Project.create(project_path) as project:
+        project.add_documents([Document("a b", [Span(0, 1, "X")])])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [_add_review_notes])
+
+    with Project.open(project_path) as project:
+        assert project.schema_version == 2
+        columns = project.db.table("documents").columns_dict
+        assert "review_note" in columns
+        assert project.document(1).spans == [Span(0, 1, "X")]
+
+    backup = project_path.with_name("corpus.nerdesk.bak-v1")
+    assert backup.is_file()
+    connection = sqlite3.connect(backup)
+    assert read_meta_raw(connection)["schema_version"] == "1"
+    assert connection.execute("SELECT text FROM documents").fetchall() == [("a b",)]
+    connection.close()
+    # Opening again does not migrate (or back up) twice.
+    Project.open(project_path).close()
+    assert sorted(p.name for p in project_path.parent.iterdir() if ".bak" in p.name) == ["corpus.nerdesk.bak-v1"]
+
+
+def test_new_projects_run_every_migration(project_path, monkeypatch):
+    monkeypatch.setattr(migrations, "MIGRATIONS", [_add_review_notes])
+    with Project.create(project_path) as project:
+        assert project.schema_version == 2
+        assert "review_note" in project.db.table("documents").columns_dict
+    assert not project_path.with_name("corpus.nerdesk.bak-v1").exists()
+
+
+def test_failed_migration_leaves_the_file_at_the_old_version(project_path, monkeypatch):
+    Project.create(project_path).close()
+
+    def broken(db):
+        db.execute("ALTER TABLE documents ADD COLUMN extra TEXT")
+        raise sqlite3.OperationalError("simulated failure half-way")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [broken])
+    with pytest.raises(ProjectError, match="damaged|simulated"):
+        Project.open(project_path)
+    monkeypatch.setattr(migrations, "MIGRATIONS", [])
+    with Project.open(project_path) as project:
+        assert project.schema_version == 1
+        assert "extra" not in project.db.table("documents").columns_dict
+
+
+def test_schema_version_constant_matches_migrations():
+    assert SCHEMA_VERSION == migrations.latest_version() == 1 + len(migrations.MIGRATIONS)
+
+
+def read_meta_raw(connection):
+    return dict(connection.execute("SELECT key, value FROM meta").fetchall())
+
+
+def test_read_meta_of_project(project_path):
+    with Project.create(project_path) as project:
+        assert read_meta(project.db) == {"app_id": "nerdesk", "schema_version": str(SCHEMA_VERSION)}
