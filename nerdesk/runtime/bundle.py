@@ -1,0 +1,209 @@
+"""Model bundles on disk: the directory layout, ``bundle.json``, and validation when loading.
+
+A bundle is what a trained model ships as. Bundles may come from other people, so loading checks
+everything it can before any prediction runs: the schema version, that every listed file is present
+and unchanged (sha256), that the tokenizer loads, and that each ONNX variant outputs one score
+matrix per declared label. Every failure is a ``ModelBundleError`` saying which bundle, which file
+and what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.labels import LabelSet
+
+SCHEMA_VERSION = 1
+MANIFEST = "bundle.json"
+FP32_FILE = "model.onnx"
+INT8_FILE = "model.int8.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+VARIANTS = ("fp32", "int8")
+REQUIRED_KEYS = ("schema_version", "name", "labels", "max_length", "stride", "threshold", "files",
+                 "variants", "default_variant")
+
+
+def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_entry(path: Path) -> dict[str, Any]:
+    """The ``files`` record of one bundle file: its hash and size."""
+    return {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+
+
+def labels_to_json(labels: LabelSet) -> list[dict[str, Any]]:
+    return [{"name": label.name, "color": label.color, "key": label.key} for label in labels]
+
+
+def labels_from_json(records: list[dict[str, Any]], *, flat: bool) -> LabelSet:
+    label_set = LabelSet(flat=flat)
+    for record in records:
+        label_set.add(record["name"], record.get("color"), record.get("key"))
+    return label_set
+
+
+@dataclass(slots=True)
+class Bundle:
+    """A validated model bundle. Create with ``Bundle.load(path)``."""
+
+    path: Path
+    manifest: dict[str, Any]
+    labels: LabelSet
+    model_version: str
+    variant_files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.manifest["name"]
+
+    @property
+    def max_length(self) -> int:
+        return int(self.manifest["max_length"])
+
+    @property
+    def stride(self) -> int:
+        return int(self.manifest["stride"])
+
+    @property
+    def threshold(self) -> float:
+        return float(self.manifest["threshold"])
+
+    @property
+    def flat(self) -> bool:
+        return self.labels.flat
+
+    @property
+    def default_variant(self) -> str:
+        return self.manifest["default_variant"]
+
+    @property
+    def tokenizer_path(self) -> Path:
+        return self.path / TOKENIZER_FILE
+
+    def variant_path(self, variant: str = "default") -> Path:
+        chosen = self.default_variant if variant == "default" else variant
+        if chosen not in self.variant_files:
+            available = ", ".join(sorted(self.variant_files))
+            raise ModelBundleError(
+                f"{self.path}: the bundle has no {chosen!r} model (available: {available}); "
+                f"choose one of those or 'default'"
+            )
+        return self.variant_files[chosen]
+
+    @classmethod
+    def load(cls, path: str | Path, *, check_models: bool = True) -> Bundle:
+        """Read and validate the bundle at ``path``.
+
+        ``check_models=False`` skips opening the ONNX files (hashes are still checked); the
+        predictor checks the output shape itself when it opens its session.
+        """
+        directory = Path(path)
+        manifest = _read_manifest(directory)
+        _check_files(directory, manifest)
+        labels = labels_from_json(manifest["labels"], flat=bool(manifest.get("flat", False)))
+        variant_files = _variant_files(directory, manifest)
+        _check_tokenizer(directory)
+        if check_models:
+            for variant_file in variant_files.values():
+                check_label_count(variant_file, len(labels))
+        model_sha = manifest["files"][FP32_FILE]["sha256"]
+        version = manifest.get("model_version") or f"{manifest['name']}@{model_sha[:12]}"
+        return cls(directory, manifest, labels, version, variant_files)
+
+
+def _read_manifest(directory: Path) -> dict[str, Any]:
+    if not directory.is_dir():
+        raise ModelBundleError(f"{directory}: no model bundle here (not a directory); "
+                               f"pass the directory that holds {MANIFEST}")
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise ModelBundleError(f"{manifest_path}: missing; this directory is not a nerdesk model bundle")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelBundleError(f"{manifest_path}: not valid JSON ({error}); the bundle is corrupt, "
+                               f"export it again") from error
+    if not isinstance(manifest, dict):
+        raise ModelBundleError(f"{manifest_path}: expected a JSON object; export the bundle again")
+    missing = [key for key in REQUIRED_KEYS if key not in manifest]
+    if missing:
+        raise ModelBundleError(f"{manifest_path}: missing field(s) {', '.join(missing)}; export the bundle again")
+    version = manifest["schema_version"]
+    if not isinstance(version, int) or version < 1:
+        raise ModelBundleError(f"{manifest_path}: schema_version {version!r} is not a positive integer")
+    if version > SCHEMA_VERSION:
+        raise ModelBundleError(
+            f"{manifest_path}: bundle schema version {version} is newer than this nerdesk understands "
+            f"({SCHEMA_VERSION}); upgrade nerdesk to use this model"
+        )
+    if not manifest["labels"]:
+        raise ModelBundleError(f"{manifest_path}: the bundle declares no labels")
+    return manifest
+
+
+def _check_files(directory: Path, manifest: dict[str, Any]) -> None:
+    files = manifest["files"]
+    for required in (FP32_FILE, TOKENIZER_FILE):
+        if required not in files:
+            raise ModelBundleError(f"{directory / MANIFEST}: does not list {required}; export the bundle again")
+    for name, entry in files.items():
+        file_path = directory / name
+        if not file_path.is_file():
+            raise ModelBundleError(f"{file_path}: missing from the bundle; copy the whole bundle directory again")
+        size = file_path.stat().st_size
+        if "bytes" in entry and size != entry["bytes"]:
+            raise ModelBundleError(
+                f"{file_path}: {size} bytes but the bundle recorded {entry['bytes']} (truncated or replaced); "
+                f"copy the bundle again"
+            )
+        if sha256_file(file_path) != entry.get("sha256"):
+            raise ModelBundleError(
+                f"{file_path}: sha256 does not match bundle.json (corrupt or modified); copy the bundle again"
+            )
+
+
+def _variant_files(directory: Path, manifest: dict[str, Any]) -> dict[str, Path]:
+    variants = manifest["variants"]
+    unknown = set(variants) - set(VARIANTS)
+    if unknown or "fp32" not in variants:
+        raise ModelBundleError(f"{directory / MANIFEST}: variants must include 'fp32' and be among "
+                               f"{', '.join(VARIANTS)}, got {', '.join(sorted(variants))}")
+    if manifest["default_variant"] not in variants:
+        raise ModelBundleError(f"{directory / MANIFEST}: default variant {manifest['default_variant']!r} "
+                               f"is not one of the bundle's variants")
+    paths = {}
+    for variant, file_name in variants.items():
+        if file_name not in manifest["files"]:
+            raise ModelBundleError(f"{directory / MANIFEST}: variant {variant} names {file_name}, "
+                                   f"which is not among the hashed files")
+        paths[variant] = directory / file_name
+    return paths
+
+
+def _check_tokenizer(directory: Path) -> None:
+    from nerdesk.runtime.windows import load_tokenizer
+
+    load_tokenizer(directory / TOKENIZER_FILE)
+
+
+def check_label_count(model_path: Path, label_count: int) -> None:
+    """Open ``model_path`` cheaply and compare its number of score matrices with the labels."""
+    from nerdesk.runtime.session import open_session, output_label_count
+
+    session = open_session(model_path, threads=1, optimize=False)
+    types = output_label_count(session)
+    if types is not None and types != label_count:
+        raise ModelBundleError(
+            f"{model_path}: the model scores {types} entity types but bundle.json lists {label_count} labels; "
+            f"the bundle was assembled from mismatched files, export it again"
+        )

@@ -1,0 +1,44 @@
+"""Comparing two models' outputs: logits on the cells that matter, and decoded spans.
+
+Used by export (ONNX vs torch, int8 vs fp32) and by the inference benchmark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from nerdesk.core.spans import Span
+from nerdesk.runtime.decode import valid_cells
+
+
+def max_abs_diff_on_valid_cells(first: np.ndarray, second: np.ndarray, token_mask: np.ndarray) -> float:
+    """Largest ``|first - second|`` over cells a span can occupy; both logits (B, m, L, L)."""
+    if first.shape != second.shape:
+        return float("inf")
+    valid = np.broadcast_to(valid_cells(token_mask), first.shape)  # (B, m, L, L)
+    if not valid.any():
+        return 0.0
+    return float(np.abs(first[valid].astype(np.float64) - second[valid].astype(np.float64)).max())
+
+
+def span_keys(documents: Sequence[Sequence[Span]]) -> set[tuple[int, int, int, str]]:
+    return {(index, *span.key) for index, spans in enumerate(documents) for span in spans}
+
+
+def span_agreement(first: Sequence[Sequence[Span]], second: Sequence[Sequence[Span]]) -> float:
+    """Share of spans both predictions contain, over the spans either contains (1.0 when both are empty)."""
+    first_keys, second_keys = span_keys(first), span_keys(second)
+    union = first_keys | second_keys
+    return len(first_keys & second_keys) / len(union) if union else 1.0
+
+
+def first_span_difference(first: Sequence[Sequence[Span]], second: Sequence[Sequence[Span]]) -> str | None:
+    """A short description of the first document whose spans differ, or None if all agree."""
+    for index, (a, b) in enumerate(zip(first, second, strict=True)):
+        keys_a, keys_b = {s.key for s in a}, {s.key for s in b}
+        if keys_a != keys_b:
+            return (f"text {index}: only in the first {sorted(keys_a - keys_b)[:3]}, "
+                    f"only in the second {sorted(keys_b - keys_a)[:3]}")
+    return None

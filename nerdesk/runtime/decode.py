@@ -1,0 +1,76 @@
+"""Turning a batch of GlobalPointer logits into character spans, vectorised with numpy.
+
+A cell ``(type, i, j)`` whose logit is above the threshold is the span from token ``i`` to token
+``j`` (inclusive) with that type; its score is ``sigmoid(logit)``. Only cells with ``i <= j`` and
+both tokens part of the text count, whatever the model put in the other cells. The inclusive token
+range becomes an exclusive code-point range through the tokenizer offsets, exactly as
+``nerdesk.core.offsets.token_to_char_span`` does for one span, here for all of them at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nerdesk.core.spans import PRED, Span, best_non_overlapping, sort_spans
+
+
+@dataclass(frozen=True, slots=True)
+class Cells:
+    """Cells above the threshold in one batch, as parallel arrays of length N."""
+
+    row: np.ndarray  # (N,) window index in the batch
+    label: np.ndarray  # (N,) entity-type index
+    start: np.ndarray  # (N,) first code point
+    end: np.ndarray  # (N,) code point after the last
+    score: np.ndarray  # (N,) float64 sigmoid of the logit
+
+
+def valid_cells(token_mask: np.ndarray) -> np.ndarray:
+    """``(B, 1, L, L)`` bool: both tokens belong to the text and the start is not after the end."""
+    length = token_mask.shape[-1]
+    text_token = token_mask.astype(bool)  # (B, L)
+    upper = np.triu(np.ones((length, length), dtype=bool))  # (L, L)
+    return text_token[:, None, :, None] & text_token[:, None, None, :] & upper  # (B, 1, L, L)
+
+
+def cells_above(logits: np.ndarray, token_mask: np.ndarray, offsets: np.ndarray, threshold: float) -> Cells:
+    """Find every valid cell of ``logits`` (B, m, L, L) above ``threshold``, in character offsets."""
+    row, label, first, last = np.nonzero((logits > threshold) & valid_cells(token_mask))  # each (N,)
+    start = offsets[row, first, 0]  # (N,)
+    end = offsets[row, last, 1]  # (N,)
+    score = 1.0 / (1.0 + np.exp(-logits[row, label, first, last].astype(np.float64)))  # (N,)
+    return Cells(row, label, start, end, score)
+
+
+class SpanCollector:
+    """Gathers the spans of each text from its windows: keeps owned spans, merges duplicates."""
+
+    def __init__(self, text_count: int, label_names: Sequence[str], model_version: str | None) -> None:
+        self.label_names = list(label_names)
+        self.model_version = model_version
+        self._best: list[dict[tuple[int, int, int], float]] = [{} for _ in range(text_count)]
+
+    def add(self, cells: Cells, text_indices: Sequence[int], owned: Sequence[tuple[int, int]]) -> None:
+        """Add one batch's cells; ``text_indices`` and ``owned`` describe the batch rows."""
+        owned_array = np.asarray(owned, dtype=np.int64).reshape(-1, 2)  # (B, 2)
+        keep = (cells.start >= owned_array[cells.row, 0]) & (cells.start < owned_array[cells.row, 1])  # (N,)
+        for row, label, start, end, score in zip(cells.row[keep].tolist(), cells.label[keep].tolist(),
+                                                 cells.start[keep].tolist(), cells.end[keep].tolist(),
+                                                 cells.score[keep].tolist(), strict=True):
+            best = self._best[text_indices[row]]
+            key = (start, end, label)
+            if score > best.get(key, -1.0):
+                best[key] = score
+
+    def spans(self, *, flat: bool) -> list[list[Span]]:
+        return [self._text_spans(best, flat=flat) for best in self._best]
+
+    def _text_spans(self, best: dict[tuple[int, int, int], float], *, flat: bool) -> list[Span]:
+        spans: Iterable[Span] = (
+            Span(start, end, self.label_names[label], PRED, score, self.model_version)
+            for (start, end, label), score in best.items()
+        )
+        return best_non_overlapping(list(spans)) if flat else sort_spans(spans)

@@ -1,0 +1,87 @@
+"""Batched span prediction: texts in, predicted spans out.
+
+``SpanPredictor`` is the whole pipeline (windows, length-sorted batches, logits, decoding, merging)
+around any function that maps a padded batch to logits. ``Predictor`` plugs in an ONNX Runtime
+session opened from a bundle; export and benchmarks plug in the torch model, so both are measured
+and compared through exactly the same pre- and post-processing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from tokenizers import Tokenizer
+
+from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.spans import Span
+from nerdesk.runtime.bundle import Bundle
+from nerdesk.runtime.decode import SpanCollector, cells_above
+from nerdesk.runtime.session import OrtLogits, open_session, output_label_count
+from nerdesk.runtime.windows import Batch, WindowMaker, batches, load_tokenizer
+
+# (input_ids, attention_mask, token_mask), each (B, L) int64 -> logits (B, m, L, L) float32
+LogitsFunction = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+# progress(windows_done, windows_total)
+Progress = Callable[[int, int], None]
+
+# Largest B * L * L per batch: with m types the logits take 4 * m times this many bytes.
+CELL_BUDGET = 2_000_000
+
+
+class SpanPredictor:
+    """Predicts spans with any logits function; see ``Predictor`` for the usual ONNX one."""
+
+    def __init__(self, logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str], *,
+                 max_length: int, stride: int, threshold: float = 0.0, flat: bool = False,
+                 model_version: str | None = None) -> None:
+        self.logits_function = logits_function
+        self.label_names = list(label_names)
+        self.window_maker = WindowMaker(tokenizer, max_length, stride)
+        self.threshold = threshold
+        self.flat = flat
+        self.model_version = model_version
+
+    def predict(self, texts: Sequence[str], batch_size: int = 32, threshold: float | None = None,
+                progress: Progress | None = None) -> list[list[Span]]:
+        """Spans for each text (``source="pred"``, ``score`` = sigmoid of the logit), in reading order."""
+        cutoff = self.threshold if threshold is None else threshold
+        windows = self.window_maker.windows(texts)
+        collector = SpanCollector(len(texts), self.label_names, self.model_version)
+        done = 0
+        for batch in batches(windows, self.window_maker.pad_id, batch_size=batch_size, cell_budget=CELL_BUDGET):
+            logits = self._logits(batch)  # (B, m, L, L)
+            cells = cells_above(logits, batch.token_mask, batch.offsets, cutoff)
+            collector.add(cells, [w.text_index for w in batch.windows],
+                          [(w.owned_start, w.owned_end) for w in batch.windows])
+            done += len(batch.windows)
+            if progress is not None:
+                progress(done, len(windows))
+        return collector.spans(flat=self.flat)
+
+    def batch_logits(self, batch: Batch) -> np.ndarray:
+        """Logits of one padded batch (B, m, L, L); exposed for parity checks."""
+        return self._logits(batch)
+
+    def _logits(self, batch: Batch) -> np.ndarray:
+        logits = self.logits_function(batch.input_ids, batch.attention_mask, batch.token_mask)  # (B, m, L, L)
+        if logits.shape[1] != len(self.label_names):
+            raise ModelBundleError(f"the model scores {logits.shape[1]} entity types but {len(self.label_names)} "
+                                   f"labels are declared; the bundle is inconsistent, export it again")
+        return logits
+
+
+class Predictor(SpanPredictor):
+    """Prediction with a bundle's ONNX model. The session is created once and reused."""
+
+    def __init__(self, bundle: Bundle, threads: int | None = None, variant: str = "default") -> None:
+        self.bundle = bundle
+        self.variant = bundle.default_variant if variant == "default" else variant
+        session = open_session(bundle.variant_path(self.variant), threads=threads)
+        types = output_label_count(session)
+        if types is not None and types != len(bundle.labels):
+            raise ModelBundleError(f"{bundle.path}: the {self.variant} model scores {types} entity types but the "
+                                   f"bundle lists {len(bundle.labels)} labels; export the bundle again")
+        super().__init__(OrtLogits(session), load_tokenizer(bundle.tokenizer_path), bundle.labels.names,
+                         max_length=bundle.max_length, stride=bundle.stride, threshold=bundle.threshold,
+                         flat=bundle.flat, model_version=bundle.model_version)

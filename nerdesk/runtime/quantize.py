@@ -1,0 +1,30 @@
+"""Dynamic int8 quantisation of an exported model (weights int8, activations quantised on the fly).
+
+The GlobalPointer head's products decide which cells cross the threshold, so the caller may keep
+its nodes in fp32 (``keep_fp32``) and quantise only the encoder, where almost all weights are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from nerdesk.core.errors import ModelBundleError
+
+
+def quantize_int8(source: Path, target: Path, *, keep_fp32: Iterable[str] = (),
+                  reduce_range: bool = False) -> None:
+    """Write a dynamically quantised copy of ``source`` to ``target`` (MatMul/Gemm weights int8)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    try:
+        quantize_dynamic(
+            str(source), str(target),
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul", "Gemm"],
+            nodes_to_exclude=list(keep_fp32),
+            reduce_range=reduce_range,
+            per_channel=False,
+        )
+    except Exception as error:  # the quantiser raises plain exceptions from deep inside onnx
+        raise ModelBundleError(f"{source}: int8 quantisation failed ({error})") from error

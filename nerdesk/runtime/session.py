@@ -1,0 +1,62 @@
+"""ONNX Runtime sessions for GlobalPointer models: opening them and running one padded batch."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from nerdesk.core.errors import ModelBundleError
+
+# The names export gives the graph inputs; a model may use a subset (token_mask is optional).
+MODEL_INPUTS = ("input_ids", "attention_mask", "token_mask")
+
+
+def default_threads() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def open_session(model_path: Path, *, threads: int | None = None, optimize: bool = True) -> ort.InferenceSession:
+    """Open ``model_path`` on the CPU; ``optimize=False`` is for quick validation only."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = (
+        ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimize else ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    )
+    options.log_severity_level = 3
+    try:
+        session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # onnxruntime raises several private exception types
+        raise ModelBundleError(f"{model_path}: ONNX Runtime cannot load the model ({error}); "
+                               f"the file is corrupt or truncated, export the bundle again") from error
+    unknown = [i.name for i in session.get_inputs() if i.name not in MODEL_INPUTS]
+    if unknown:
+        raise ModelBundleError(f"{model_path}: unexpected model input(s) {', '.join(unknown)}; "
+                               f"expected some of {', '.join(MODEL_INPUTS)}")
+    return session
+
+
+def output_label_count(session: ort.InferenceSession) -> int | None:
+    """Number of entity types in the logits ``(B, m, L, L)``, or None when the graph leaves it dynamic."""
+    shape = session.get_outputs()[0].shape
+    if len(shape) != 4:
+        raise ModelBundleError(f"model output has shape {shape}; a GlobalPointer model outputs (batch, types, L, L)")
+    return shape[1] if isinstance(shape[1], int) else None
+
+
+class OrtLogits:
+    """Callable that runs one padded batch through an ONNX session and returns the logits."""
+
+    def __init__(self, session: ort.InferenceSession) -> None:
+        self.session = session
+        self.input_names = [i.name for i in session.get_inputs()]
+
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray) -> np.ndarray:
+        available = {"input_ids": input_ids, "attention_mask": attention_mask, "token_mask": token_mask}
+        feeds = {name: available[name] for name in self.input_names}  # each (B, L) int64
+        (logits,) = self.session.run(None, feeds)  # (B, m, L, L) float32
+        return logits

@@ -1,0 +1,262 @@
+"""Export a trained GlobalPointer model as a self-checking model bundle.
+
+The bundle (see ``nerdesk.runtime.bundle``) holds the ONNX model for the torch-free runtime, a
+dynamically quantised int8 copy, the tokenizer, the safetensors checkpoint for further training,
+and ``bundle.json``. Export refuses to write a bundle whose ONNX model disagrees with the torch
+model: logits on real sentences must match within ``PARITY_TOLERANCE`` and decode to the same
+spans. The int8 copy becomes the default only when it keeps the spans (agreement at least
+``INT8_MIN_AGREEMENT`` on the dev documents) and loses at most ``INT8_MAX_F1_DROP`` F1 points.
+
+The bundle is assembled in a hidden sibling directory and moved into place only once it loads
+and validates, so a failed export never leaves a half-written bundle at ``out_dir``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.labels import LabelSet
+from nerdesk.core.metrics import evaluate
+from nerdesk.runtime.bundle import (
+    FP32_FILE,
+    INT8_FILE,
+    MANIFEST,
+    SCHEMA_VERSION,
+    TOKENIZER_FILE,
+    Bundle,
+    file_entry,
+    labels_to_json,
+)
+from nerdesk.runtime.compare import first_span_difference, max_abs_diff_on_valid_cells, span_agreement
+from nerdesk.runtime.predictor import LogitsFunction, SpanPredictor
+from nerdesk.runtime.quantize import quantize_int8
+from nerdesk.runtime.session import MODEL_INPUTS, OrtLogits, open_session
+from nerdesk.runtime.windows import WindowMaker, batches
+from nerdesk.training.heads import EfficientGlobalPointerHead, GlobalPointerHead
+from nerdesk.training.model import CHECKPOINT_FILE, CONFIG_FILE, GlobalPointerModel, save_checkpoint
+
+PARITY_TOLERANCE = 1e-4
+INT8_MIN_AGREEMENT = 0.995
+INT8_MAX_F1_DROP = 0.3  # F1 points (0-100 scale)
+ONNX_OPSET = 17
+PARITY_TEXT_COUNT = 32
+# Used for the parity check only when the caller gives neither parity texts nor dev documents.
+FALLBACK_PARITY_TEXTS = (
+    "浙商银行企业信贷部叶老桂博士则从另一个角度对五道门槛进行了解读。",
+    "John Smith joined the European Central Bank in Frankfurt in 2019.",
+    "彭小军认为，国内银行现在走的是台湾的发卡模式，先通过跑马圈地再在圈的地里面选择客户，",
+    "IL-2 gene expression and NF-kappa B activation through CD28 requires reactive oxygen production.",
+)
+
+
+def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, labels: LabelSet | list[str],
+                  metrics: dict | None = None, trained_on: dict | None = None,
+                  dev_documents: list[Document] | None = None, parity_texts: list[str] | None = None,
+                  threshold: float = 0.0, stride: int | None = None, name: str | None = None) -> Path:
+    """Write a validated bundle for ``model`` to ``out_dir`` (replacing one already there); return its path."""
+    out_dir = Path(out_dir)
+    label_set = labels if isinstance(labels, LabelSet) else LabelSet.from_names(labels, flat=model.config.flat)
+    if label_set.names != list(model.config.labels):
+        raise ModelBundleError(f"labels {label_set.names} differ from the model's {model.config.labels}; "
+                               f"pass the labels in the model's order")
+    settings = {"max_length": model.config.max_length, "threshold": threshold, "flat": label_set.flat,
+                "stride": model.config.window_stride if stride is None else stride}
+    staging = _fresh_directory(out_dir.parent / f".{out_dir.name}.partial")
+    model = model.eval()
+    save_checkpoint(model, tokenizer, staging)
+    export_onnx(model, staging / FP32_FILE)
+    texts = _parity_texts(parity_texts, dev_documents)
+    parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings)
+    quantization = quantize_and_decide(model, tokenizer, staging, label_set.names, dev_documents or [],
+                                       texts, settings)
+    manifest = _manifest(staging, name or out_dir.name, label_set, settings, parity, quantization,
+                         metrics or {}, trained_on or {})
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    Bundle.load(staging)
+    return _move_into_place(staging, out_dir)
+
+
+def _fresh_directory(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def _move_into_place(staging: Path, out_dir: Path) -> Path:
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    staging.rename(out_dir)
+    return out_dir
+
+
+class _LogitsOnly(nn.Module):
+    """The model as ONNX sees it: three (B, L) int64 inputs, logits (B, m, L, L) out, no loss."""
+
+    def __init__(self, model: GlobalPointerModel) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                token_mask: torch.Tensor) -> torch.Tensor:
+        logits, _ = self.model(input_ids, attention_mask, token_mask)  # (B, m, L, L)
+        return logits
+
+
+def export_onnx(model: GlobalPointerModel, path: Path) -> None:
+    """Trace ``model`` to a single ONNX file with dynamic batch and sequence axes."""
+    batch, length = 2, 7
+    example = (torch.ones(batch, length, dtype=torch.long),  # (B, L) input_ids
+               torch.ones(batch, length, dtype=torch.long),  # (B, L) attention_mask
+               torch.ones(batch, length, dtype=torch.long))  # (B, L) token_mask
+    dynamic_axes = {name: {0: "batch", 1: "sequence"} for name in MODEL_INPUTS}
+    dynamic_axes["logits"] = {0: "batch", 2: "sequence", 3: "sequence"}
+    with torch.no_grad():
+        torch.onnx.export(_LogitsOnly(model).eval(), example, str(path), input_names=list(MODEL_INPUTS),
+                          output_names=["logits"], dynamic_axes=dynamic_axes, opset_version=ONNX_OPSET,
+                          dynamo=False)
+
+
+def torch_logits(model: GlobalPointerModel) -> LogitsFunction:
+    """The torch model as a ``SpanPredictor`` logits function (eager, no gradients)."""
+    model = model.eval()
+
+    def run(input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            logits, _ = model(torch.from_numpy(input_ids), torch.from_numpy(attention_mask),
+                              torch.from_numpy(token_mask))  # (B, m, L, L)
+        return logits.float().numpy()
+
+    return run
+
+
+def _predictor(logits_function: LogitsFunction, tokenizer, label_names: Sequence[str],
+               settings: dict[str, Any]) -> SpanPredictor:
+    return SpanPredictor(logits_function, tokenizer, label_names, max_length=settings["max_length"],
+                         stride=settings["stride"], threshold=settings["threshold"], flat=settings["flat"])
+
+
+def _parity_texts(parity_texts: list[str] | None, dev_documents: list[Document] | None) -> list[str]:
+    if parity_texts:
+        return list(parity_texts)
+    if dev_documents:
+        return [doc.text for doc in dev_documents[:PARITY_TEXT_COUNT]]
+    return list(FALLBACK_PARITY_TEXTS)
+
+
+def check_parity(model: GlobalPointerModel, tokenizer, onnx_path: Path, label_names: Sequence[str],
+                 texts: Sequence[str], settings: dict[str, Any]) -> dict[str, Any]:
+    """Compare ONNX Runtime with torch on ``texts``; raise ``ModelBundleError`` if they disagree."""
+    ort_logits, eager_logits = OrtLogits(open_session(onnx_path)), torch_logits(model)
+    window_maker = WindowMaker(tokenizer, settings["max_length"], settings["stride"])
+    worst = 0.0
+    for batch in batches(window_maker.windows(texts), window_maker.pad_id, batch_size=8, cell_budget=10**7):
+        inputs = (batch.input_ids, batch.attention_mask, batch.token_mask)
+        difference = max_abs_diff_on_valid_cells(ort_logits(*inputs), eager_logits(*inputs), batch.token_mask)
+        worst = max(worst, difference)
+    if worst > PARITY_TOLERANCE:
+        raise ModelBundleError(f"ONNX export differs from the torch model by up to {worst:.3g} on valid cells "
+                               f"(tolerance {PARITY_TOLERANCE}); the bundle was not written")
+    ort_spans = _predictor(ort_logits, tokenizer, label_names, settings).predict(texts)
+    eager_spans = _predictor(eager_logits, tokenizer, label_names, settings).predict(texts)
+    difference = first_span_difference(ort_spans, eager_spans)
+    if difference is not None:
+        raise ModelBundleError(f"ONNX export decodes different spans from the torch model ({difference}); "
+                               f"the bundle was not written")
+    return {"texts": len(texts), "max_abs_diff": worst, "tolerance": PARITY_TOLERANCE,
+            "spans": sum(len(spans) for spans in ort_spans), "spans_identical": True}
+
+
+def head_node_prefixes(model: GlobalPointerModel) -> list[str]:
+    """ONNX node-name prefixes of the GlobalPointer head (torch names nodes after module paths)."""
+    heads = (GlobalPointerHead, EfficientGlobalPointerHead)
+    return [f"/model/{name.replace('.', '/')}/" for name, module in model.named_modules()
+            if isinstance(module, heads)]
+
+
+def _nodes_under(onnx_path: Path, prefixes: Sequence[str]) -> list[str]:
+    import onnx
+
+    graph = onnx.load(str(onnx_path), load_external_data=False).graph
+    return [node.name for node in graph.node if node.name.startswith(tuple(prefixes))]
+
+
+def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, label_names: Sequence[str],
+                        dev_documents: Sequence[Document], parity_texts: Sequence[str],
+                        settings: dict[str, Any]) -> dict[str, Any]:
+    """Write ``model.int8.onnx`` (head kept fp32) and decide whether it becomes the default."""
+    keep_fp32 = _nodes_under(staging / FP32_FILE, head_node_prefixes(model))
+    quantize_int8(staging / FP32_FILE, staging / INT8_FILE, keep_fp32=keep_fp32)
+    texts = [doc.text for doc in dev_documents] or list(parity_texts)
+    fp32_spans = _predictor(OrtLogits(open_session(staging / FP32_FILE)), tokenizer, label_names,
+                            settings).predict(texts)
+    int8_spans = _predictor(OrtLogits(open_session(staging / INT8_FILE)), tokenizer, label_names,
+                            settings).predict(texts)
+    record: dict[str, Any] = {
+        "file": INT8_FILE,
+        "method": "dynamic int8 weights on MatMul/Gemm (onnxruntime quantize_dynamic), GlobalPointer head fp32",
+        "head_nodes_kept_fp32": len(keep_fp32),
+        "bytes_fp32": (staging / FP32_FILE).stat().st_size,
+        "bytes_int8": (staging / INT8_FILE).stat().st_size,
+        "evaluated_on": f"{len(texts)} dev documents" if dev_documents else f"{len(texts)} parity texts (no gold)",
+        "span_agreement": span_agreement(fp32_spans, int8_spans),
+        "min_span_agreement": INT8_MIN_AGREEMENT,
+        "max_f1_drop": INT8_MAX_F1_DROP,
+    }
+    if dev_documents:
+        gold = [doc.gold for doc in dev_documents]
+        record["f1_fp32"] = 100 * evaluate(gold, fp32_spans).micro.f1
+        record["f1_int8"] = 100 * evaluate(gold, int8_spans).micro.f1
+        record["f1_drop"] = record["f1_fp32"] - record["f1_int8"]
+    record["default"], record["reason"] = _int8_verdict(record)
+    return record
+
+
+def _int8_verdict(record: dict[str, Any]) -> tuple[bool, str]:
+    agreement = record["span_agreement"]
+    if "f1_drop" not in record:
+        return False, "fp32 is the default: no dev documents with gold spans to measure the int8 F1 on"
+    if agreement < INT8_MIN_AGREEMENT:
+        return False, (f"fp32 is the default: int8 keeps only {agreement:.2%} of the fp32 spans "
+                       f"(needs {INT8_MIN_AGREEMENT:.1%})")
+    if record["f1_drop"] > INT8_MAX_F1_DROP:
+        return False, (f"fp32 is the default: int8 loses {record['f1_drop']:.2f} F1 points "
+                       f"(at most {INT8_MAX_F1_DROP} allowed)")
+    return True, (f"int8 is the default: {agreement:.2%} span agreement with fp32 and an F1 change of "
+                  f"{-record['f1_drop']:+.2f} points on the dev documents")
+
+
+def _manifest(staging: Path, name: str, label_set: LabelSet, settings: dict[str, Any], parity: dict[str, Any],
+              quantization: dict[str, Any], metrics: dict, trained_on: dict) -> dict[str, Any]:
+    files = [FP32_FILE, INT8_FILE, TOKENIZER_FILE, CHECKPOINT_FILE, CONFIG_FILE]
+    hashes = {file_name: file_entry(staging / file_name) for file_name in files}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "name": name,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model_version": f"{name}@{hashes[FP32_FILE]['sha256'][:12]}",
+        "labels": labels_to_json(label_set),
+        "flat": label_set.flat,
+        "max_length": settings["max_length"],
+        "stride": settings["stride"],
+        "threshold": settings["threshold"],
+        "metrics": metrics,
+        "trained_on": trained_on,
+        "variants": {"fp32": FP32_FILE, "int8": INT8_FILE},
+        "default_variant": "int8" if quantization["default"] else "fp32",
+        "default_variant_reason": quantization["reason"],
+        "quantization": quantization,
+        "parity": parity,
+        "files": hashes,
+    }

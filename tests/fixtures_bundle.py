@@ -1,0 +1,109 @@
+"""A tiny GlobalPointer model trained in seconds on a few sentences, and its exported bundle.
+
+Test modules import the fixtures they need from here (``from tests.fixtures_bundle import ...``);
+they are session-scoped, so the model is trained and exported once per test run.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from nerdesk.core.document import Document
+from nerdesk.core.spans import Span
+
+LABELS = ["PER", "LOC", "ORG"]
+MAX_LENGTH = 24
+STRIDE = 10
+TRAIN_STEPS = 150
+TRAIN_LENGTH = 512
+
+# (text, [(mention, label), ...]): each mention occurs once in its text.
+SENTENCES = [
+    ("张伟在北京大学读书。", [("张伟", "PER"), ("北京大学", "ORG"), ("北京", "LOC")]),
+    ("李娜去了上海。", [("李娜", "PER"), ("上海", "LOC")]),
+    ("王芳在华为公司工作。", [("王芳", "PER"), ("华为公司", "ORG")]),
+    ("刘洋住在广州。", [("刘洋", "PER"), ("广州", "LOC")]),
+    ("陈静是复旦大学的老师。", [("陈静", "PER"), ("复旦大学", "ORG")]),
+    ("赵磊从深圳回来了。", [("赵磊", "PER"), ("深圳", "LOC")]),
+    ("今天天气很好。", []),
+    ("孙丽在上海大学教书。", [("孙丽", "PER"), ("上海大学", "ORG"), ("上海", "LOC")]),
+]
+
+
+def sentence_documents() -> list[Document]:
+    documents = []
+    for text, mentions in SENTENCES:
+        spans = [Span(text.index(m), text.index(m) + len(m), label) for m, label in mentions]
+        documents.append(Document(text, spans))
+    return documents
+
+
+def long_document(repeats: int = 2, seed: int = 1) -> Document:
+    """The sentences back to back in shuffled orders: far longer than one window."""
+    rng = random.Random(seed)
+    text, spans = "", []
+    for _ in range(repeats):
+        documents = sentence_documents()
+        rng.shuffle(documents)
+        for document in documents:
+            spans.extend(span.moved(span.start + len(text), span.end + len(text)) for span in document.spans)
+            text += document.text
+    return Document(text, spans)
+
+
+def training_documents() -> list[Document]:
+    """The sentences alone and run together, so that entities are learnt wherever a window cuts."""
+    return sentence_documents() + [long_document(repeats=2, seed=seed) for seed in range(10, 16)]
+
+
+def train_tiny_model(steps: int = TRAIN_STEPS, seed: int = 0):
+    """A 1-layer BiLSTM + GlobalPointer model that has learnt the sentences above."""
+    import torch
+
+    from nerdesk.training.data import collate, encode_documents
+    from nerdesk.training.model import GlobalPointerModel, ModelConfig
+    from nerdesk.training.tokenizer import build_char_tokenizer, padding_id
+
+    torch.manual_seed(seed)
+    documents = training_documents()
+    tokenizer = build_char_tokenizer([d.text for d in documents], min_frequency=1)
+    config = ModelConfig(
+        labels=LABELS, head="gp", head_size=16, max_length=MAX_LENGTH, window_stride=STRIDE,
+        encoder={"kind": "bilstm", "vocab_size": tokenizer.get_vocab_size(), "embedding_dim": 32,
+                 "hidden_size": 32, "num_layers": 1, "dropout": 0.0, "padding_id": padding_id(tokenizer)},
+    )
+    model = GlobalPointerModel(config)
+    # Trained on whole documents (one window each), so that one big window is a fair reference for the
+    # bundle's short windows; the bundle itself predicts with MAX_LENGTH-token windows.
+    windows, _ = encode_documents(documents, tokenizer, LABELS, TRAIN_LENGTH, STRIDE)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    rng = random.Random(seed)
+    model.train()
+    for _ in range(steps):
+        batch = collate(rng.sample(windows, 8), len(LABELS), padding_id(tokenizer))
+        _, loss = model(batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model.eval(), tokenizer
+
+
+@pytest.fixture(scope="session")
+def tiny_model():
+    import torch
+
+    torch.set_num_threads(1)
+    return train_tiny_model()
+
+
+@pytest.fixture(scope="session")
+def tiny_bundle(tiny_model, tmp_path_factory) -> Path:
+    from nerdesk.training.export import export_bundle
+
+    model, tokenizer = tiny_model
+    out = tmp_path_factory.mktemp("bundles") / "tiny"
+    return export_bundle(model, tokenizer, out, labels=LABELS, dev_documents=sentence_documents(),
+                         metrics={"note": "tiny test model"}, trained_on={"sentences": len(SENTENCES)})
