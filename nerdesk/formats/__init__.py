@@ -1,1 +1,401 @@
-"""nerdesk.formats"""
+"""Import and export of every file format nerdesk reads and writes.
+
+``read_file`` / ``read_files`` turn files into ``Document``s (all-or-nothing: a file with any bad
+record imports nothing and raises ``ImportProblems`` listing every bad record), ``write_file`` writes
+documents atomically as UTF-8 and returns warnings about anything the format could not keep.
+``FORMATS`` describes each format (reader, writer, extensions, what it keeps and loses, offsets).
+Inside nerdesk offsets are code points, end exclusive; each format converts at its border.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError, SpanError
+from nerdesk.core.labels import LabelSet
+from nerdesk.core.spans import Span
+from nerdesk.formats import brat, conll, corpora, native, text, tools
+from nerdesk.formats._base import (
+    COMMON_WRITE_OPTIONS,
+    FormatSpec,
+    ImportResult,
+    ReadContext,
+    WriteContext,
+    atomic_write_text,
+)
+from nerdesk.formats.encoding import decode_bytes
+
+__all__ = [
+    "FORMATS", "FormatSpec", "ImportResult", "atomic_write_text", "decode_bytes", "detect_format",
+    "normalize_newlines", "read_file", "read_files", "resolve_format", "write_file",
+]
+
+_CP = "code points, end exclusive"
+
+FORMATS: dict[str, FormatSpec] = {
+    spec.name: spec
+    for spec in (
+        FormatSpec("nerdesk-json", native.read_json, native.write_json, (".json",),
+                   'nerdesk\'s own export: {"format": "nerdesk", "version": 1, "labels", "documents"}', False,
+                   frozenset({"indent"}),
+                   keeps="everything: text, gold and predicted spans with score and model version, labels "
+                         "(also unused ones), name, status, meta, split, id",
+                   loses="label colours and shortcut keys", offsets=_CP),
+        FormatSpec("jsonl", native.read_jsonl, native.write_jsonl, (".jsonl", ".ndjson"),
+                   "one nerdesk document per line", False,
+                   keeps="as nerdesk-json, one document per line", loses="labels that no span uses",
+                   offsets=_CP),
+        FormatSpec("text", text.read_text, text.write_text, (".txt",),
+                   "plain text: one document per line, paragraph or file (option split)", True,
+                   frozenset({"split"}),
+                   keeps="the text of each document", loses="all spans and metadata; line breaks inside a "
+                   "document with split='line'", offsets="none"),
+        FormatSpec("cluener", corpora.read_cluener, corpora.write_cluener, (".json", ".jsonl"),
+                   'CLUENER2020 JSON lines: {"text", "label": {TYPE: {MENTION: [[s, e]]}}}', True,
+                   keeps="text, gold spans (nested too), other keys such as id",
+                   loses="predictions (unless source='pred'), scores, name, status",
+                   offsets="code points, end INCLUSIVE"),
+        FormatSpec("cmeee", corpora.read_cmeee, corpora.write_cmeee, (".json",),
+                   'CMeEE / CBLUE JSON array: {"text", "entities": [{"start_idx", "end_idx", "type", '
+                   '"entity"}]}', True, frozenset({"indent"}),
+                   keeps="text, gold spans (nested too), other keys",
+                   loses="predictions (unless source='pred'), scores, name, status",
+                   offsets="code points, end INCLUSIVE"),
+        FormatSpec("genia", corpora.read_genia, corpora.write_genia, (".jsonl", ".json"),
+                   'GENIA JSON lines: {"doc_id", "sent_id", "text", "entities": [{"start", "end", "type", '
+                   '"text"}], "tokens", "entity_mentions"}', True,
+                   keeps="text, gold spans (nested too), doc_id, sent_id (as name), tokens",
+                   loses="predictions (unless source='pred'), scores, status; entity_mentions are rebuilt "
+                   "from tokens", offsets=_CP + " (entity_mentions: tokens, end exclusive)"),
+        FormatSpec("conll", conll.read_conll, conll.write_conll,
+                   (".conll", ".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".tsv"),
+                   "CoNLL-style columns: `char TAG` or `token ... TAG`; BIO/IOB2, BIOES, BMES", True,
+                   frozenset({"scheme", "level", "flat"}),
+                   keeps="text (without whitespace at char level; tokens joined by spaces at token level), "
+                   "gold spans; nested spans as one tag column per level",
+                   loses="whitespace, spans not on character/token boundaries, nesting with flat=True, "
+                   "predictions, scores, metadata", offsets="token positions"),
+        FormatSpec("brat", brat.read_brat, brat.write_brat, (".ann",),
+                   "brat standoff: a directory of NAME.txt + NAME.ann (T lines)", True,
+                   keeps="text exactly, gold spans (nested too), document names",
+                   loses="discontinuous spans, relations, events, attributes (on import); predictions, "
+                   "status, metadata; spaces in labels become '_'", offsets=_CP + " (\\r\\n counts 2)"),
+        FormatSpec("doccano", tools.read_doccano, tools.write_doccano, (".jsonl", ".json"),
+                   'doccano sequence-labelling JSON lines: {"text", "label": [[s, e, "L"]]} or "entities"',
+                   True, keeps="text, gold spans (nested too), other keys such as id",
+                   loses="predictions (unless source='pred'), scores, name, status",
+                   offsets="UTF-16 code units, end exclusive"),
+        FormatSpec("label-studio", tools.read_label_studio, tools.write_label_studio, (".json",),
+                   "Label Studio JSON tasks: annotations are gold, predictions are predictions", True,
+                   frozenset({"indent"}),
+                   keeps="text, gold spans, predictions with score and model version, task id and data",
+                   loses="status, name; results that are not text spans (on import)",
+                   offsets=_CP + " (UTF-16 offsets are accepted when only they match the mention)"),
+        FormatSpec("spacy", tools.read_spacy, tools.write_spacy, (".jsonl", ".json"),
+                   'Prodigy / spaCy JSON lines: {"text", "spans": [{"start", "end", "label"}]}', True,
+                   keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...)",
+                   loses="predictions (unless source='pred'), scores, name, status, tokens",
+                   offsets=_CP),
+    )
+}
+
+ALIASES = {
+    "json": "nerdesk-json", "nerdesk": "nerdesk-json", "native": "nerdesk-json", "ndjson": "jsonl",
+    "txt": "text", "plain": "text", "clue": "cluener", "cmeee-v2": "cmeee", "cblue": "cmeee",
+    "bio": "conll", "iob2": "conll", "bioes": "conll", "bmes": "conll", "tsv": "conll",
+    "standoff": "brat", "labelstudio": "label-studio", "label_studio": "label-studio", "prodigy": "spacy",
+}
+
+NEWLINES = ("keep", "normalize")
+
+
+def resolve_format(name: str) -> str:
+    """The canonical name of a format (``bio`` -> ``conll``), or ``FormatError`` listing the known ones."""
+    if not isinstance(name, str):
+        raise FormatError(f"format must be a name, got {name!r}")
+    key = name.strip().lower()
+    key = ALIASES.get(key, key)
+    if key not in FORMATS:
+        raise FormatError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}")
+    return key
+
+
+# -- detection ---------------------------------------------------------------------------------------
+
+_PEEK_BYTES = 256 * 1024
+
+
+def _peek_text(path: Path) -> str:
+    with open(path, "rb") as handle:
+        data = handle.read(_PEEK_BYTES)
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec.replace("-sig", ""), errors="ignore")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start >= len(data) - 4:  # cut inside the last character
+            return data[: error.start].decode("utf-8", errors="ignore")
+    if data.count(0) > len(data) // 5:
+        return data.decode("utf-16-le" if data[1::2].count(0) >= data[0::2].count(0) else "utf-16-be",
+                           errors="ignore")
+    return data.decode("gb18030", errors="ignore")
+
+
+def _classify_record(record: Any, *, in_array: bool) -> str | None:
+    if not isinstance(record, dict):
+        return None
+    if record.get("format") == "nerdesk" and "documents" in record:
+        return "nerdesk-json"
+    if isinstance(record.get("data"), dict) and (
+            {"annotations", "predictions", "completions"} & record.keys() or "text" in record["data"]):
+        return "label-studio"
+    if "text" not in record:
+        return None
+    if isinstance(record.get("spans"), list):
+        spans = [s for s in record["spans"] if isinstance(s, dict)]
+        if "status" in record or any("source" in s for s in spans):
+            return "nerdesk-json" if in_array else "jsonl"
+        return "spacy"
+    label = record.get("label", record.get("labels"))
+    if isinstance(label, dict):
+        return "cluener"
+    if isinstance(label, list):
+        return "doccano"
+    entities = record.get("entities")
+    if isinstance(entities, list):
+        first = next((e for e in entities if isinstance(e, dict)), None)
+        if first is not None:
+            if "start_idx" in first:
+                return "cmeee"
+            if "start_offset" in first:
+                return "doccano"
+            if "start" in first:
+                return "genia"
+        if {"doc_id", "sent_id", "tokens"} & record.keys():
+            return "genia"
+        return "cmeee" if in_array else "genia"
+    if {"doc_id", "sent_id", "tokens"} & record.keys():
+        return "genia"
+    return "cmeee" if in_array else "cluener"
+
+
+def _looks_like_conll(head: str) -> bool:
+    lines = [line.strip() for line in head.split("\n")[:200]]
+    lines = [line for line in lines if line and not line.startswith("-DOCSTART-")]
+    if len(lines) > 1 and not head.endswith("\n"):
+        lines = lines[:-1]  # possibly cut by the peek
+    if not lines:
+        return False
+    good = sum(len(fields) >= 2 and conll.parse_tag(fields[-1]) is not None
+               for fields in (line.split() for line in lines))
+    return good / len(lines) >= 0.95
+
+
+def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | None:
+    stripped = head.lstrip()
+    if stripped.startswith("["):
+        decoder = json.JSONDecoder()
+        body = stripped[1:].lstrip()
+        if body.startswith("]"):
+            return None
+        try:
+            first, _ = decoder.raw_decode(body)
+        except (json.JSONDecodeError, RecursionError):
+            return None
+        return _classify_record(first, in_array=True)
+    if stripped.startswith("{"):
+        first_line = stripped.split("\n", 1)[0]
+        try:
+            return _classify_record(json.loads(first_line), in_array=False)
+        except (json.JSONDecodeError, RecursionError):
+            pass
+        try:  # a pretty-printed object: read it whole
+            content, _ = decode_bytes(path.read_bytes(), encoding, path=str(path))
+            return _classify_record(json.loads(content), in_array=False)
+        except (json.JSONDecodeError, RecursionError, NerdeskError):
+            return None
+    return None
+
+
+def detect_format(path: str | Path, *, encoding: str | None = None) -> str:
+    """The format of ``path`` from its extension and a peek at its content; ``FormatError`` if unknown."""
+    path = Path(path)
+    if path.is_dir():
+        if any(path.rglob("*.ann")) or any(path.rglob("*.txt")):
+            return "brat"
+        raise FormatError("a directory without .txt or .ann files: not a brat collection", path=str(path))
+    if not path.is_file():
+        raise FormatError("no such file", path=str(path))
+    suffix = path.suffix.lower()
+    if suffix == ".ann":
+        return "brat"
+    try:
+        head = _peek_text(path)
+    except OSError as error:
+        raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(path)) from error
+    if suffix == ".txt" and path.with_suffix(".ann").is_file():
+        return "brat"
+    found = _classify_json_head(head, path, encoding)
+    if found is not None:
+        return found
+    if _looks_like_conll(head) or suffix in (".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".conll"):
+        return "conll"
+    if suffix == ".txt":
+        return "text"
+    if not head.strip():
+        raise FormatError("the file is empty: cannot tell its format; pass the format explicitly",
+                          path=str(path))
+    raise FormatError(f"cannot tell the format of this file; pass one of: {', '.join(FORMATS)}",
+                      path=str(path))
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+def normalize_newlines(doc: Document) -> tuple[Document, int, int]:
+    """``\\r\\n`` -> ``\\n`` in the text with span offsets shifted; returns (doc, breaks, spans dropped)."""
+    removed = [m.start() for m in re.finditer("\r\n", doc.text)]
+    if not removed:
+        return doc, 0, 0
+
+    def shift(offset: int) -> int:
+        return offset - bisect.bisect_left(removed, offset)
+
+    spans, dropped = [], 0
+    for span in doc.spans:
+        start, end = shift(span.start), shift(span.end)
+        if start >= end:
+            dropped += 1
+            continue
+        spans.append(Span(start, end, span.label, span.source, span.score, span.model_version))
+    doc.text = doc.text.replace("\r\n", "\n")
+    doc.spans = spans
+    return doc, len(removed), dropped
+
+
+def read_file(path: str | Path, format: str | None = None, *, encoding: str | None = None,
+              newline: str = "keep", **options: Any) -> ImportResult:
+    """Read one file (or brat directory). Raises ``FormatError`` or ``ImportProblems``; imports all or nothing.
+
+    ``options`` go to the reader: ``split`` for text, ``level`` for conll.
+    """
+    path = Path(path)
+    if newline == "normalise":
+        newline = "normalize"
+    if newline not in NEWLINES:
+        raise FormatError(f"newline={newline!r} is not one of {', '.join(NEWLINES)}")
+    if not path.exists():
+        raise FormatError("no such file or directory", path=str(path))
+    name = resolve_format(format) if format is not None else detect_format(path, encoding=encoding)
+    spec = FORMATS[name]
+    ctx = ReadContext(path, encoding=encoding, options=options)
+    try:
+        documents = spec.reader(ctx)
+    except NerdeskError:
+        raise
+    except RecursionError as error:
+        raise FormatError("the file is nested too deeply to read", path=str(path)) from error
+    except Exception as error:  # noqa: BLE001 - malformed input must end in a NerdeskError
+        raise FormatError(f"could not read the file as {name}: {type(error).__name__}: {error}",
+                          path=str(path)) from error
+    if ctx.problems:
+        raise ImportProblems(ctx.problems)
+
+    warnings = list(ctx.warnings)
+    duplicates = 0
+    for doc in documents:
+        seen: set[tuple[int, int, str, str]] = set()
+        kept = []
+        for span in doc.spans:
+            ident = (*span.key, span.source)
+            if ident in seen:
+                duplicates += 1
+                continue
+            seen.add(ident)
+            kept.append(span)
+        doc.spans = kept
+    if duplicates:
+        warnings.append(f"{duplicates} duplicate span(s) (same position, label and source) were kept once")
+    if newline == "normalize":
+        breaks = dropped = 0
+        for doc in documents:
+            _, b, d = normalize_newlines(doc)
+            breaks += b
+            dropped += d
+        if breaks:
+            warnings.append(f"normalised {breaks} line break(s) from \\r\\n to \\n; span offsets were shifted "
+                            "to match")
+        if dropped:
+            warnings.append(f"{dropped} span(s) covered only a removed \\r and were dropped")
+    if not documents:
+        warnings.append("the file holds no documents")
+
+    labels: list[str] = []
+    for label in [*ctx.declared_labels, *(s.label for doc in documents for s in doc.spans)]:
+        if label not in labels:
+            labels.append(label)
+    return ImportResult(documents=documents, labels=labels, warnings=warnings, format=name,
+                        encoding=", ".join(ctx.encodings) or (encoding or "utf-8"))
+
+
+def read_files(paths: Iterable[str | Path], format: str | None = None, *, encoding: str | None = None,
+               newline: str = "keep", **options: Any) -> ImportResult:
+    """Read several files; if any of them has a problem, nothing is imported and all problems are raised."""
+    paths = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    if not paths:
+        raise FormatError("no files to read")
+    results: list[tuple[Path, ImportResult]] = []
+    problems: list[FormatError] = []
+    for path in paths:
+        try:
+            results.append((path, read_file(path, format, encoding=encoding, newline=newline, **options)))
+        except ImportProblems as error:
+            problems.extend(error.problems)
+        except FormatError as error:
+            problems.append(error if error.path else FormatError(error.reason, path=str(path)))
+    if problems:
+        raise ImportProblems(problems)
+    if len(results) == 1:
+        return results[0][1]
+    documents, labels, warnings, formats, encodings = [], [], [], [], []
+    for path, result in results:
+        documents.extend(result.documents)
+        labels.extend(label for label in result.labels if label not in labels)
+        warnings.extend(f"{path.name}: {w}" for w in result.warnings)
+        if result.format not in formats:
+            formats.append(result.format)
+        for enc in result.encoding.split(", "):
+            if enc not in encodings:
+                encodings.append(enc)
+    return ImportResult(documents=documents, labels=labels, warnings=warnings, format=", ".join(formats),
+                        encoding=", ".join(encodings))
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+def write_file(documents: Iterable[Document], path: str | Path, format: str, *, labels: LabelSet | None = None,
+               **options: Any) -> list[str]:
+    """Write ``documents`` as ``format`` (atomically, UTF-8) and return warnings about what was not kept."""
+    name = resolve_format(format)
+    spec = FORMATS[name]
+    allowed = spec.write_options | COMMON_WRITE_OPTIONS
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise FormatError(f"{name} has no option {', '.join(unknown)}; its options: {', '.join(sorted(allowed))}")
+    documents = list(documents)
+    for index, doc in enumerate(documents, start=1):
+        if not isinstance(doc, Document) or not isinstance(doc.text, str):
+            raise FormatError(f"document {index} is not a Document with a text")
+        try:
+            doc.validate()
+        except SpanError as error:
+            raise FormatError(f"document {index} ({doc.title(30)!r}): {error}") from error
+    ctx = WriteContext(options=options, labels=labels)
+    spec.writer(documents, Path(path), ctx)
+    return ctx.warnings

@@ -1,0 +1,265 @@
+"""Shared machinery of the format readers and writers.
+
+A reader gets a :class:`ReadContext` (the path, decoded text on demand, a list for warnings and one for
+problems) and returns documents; a writer gets a :class:`WriteContext` and writes atomically.
+Readers never raise on a bad record: they call :meth:`ReadContext.problem` and go on, so that one
+import reports every bad record at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import STATUSES, Document
+from nerdesk.core.errors import FormatError, SpanError
+from nerdesk.core.labels import LabelSet
+from nerdesk.core.spans import GOLD, PRED, Span, validate_span
+from nerdesk.formats.encoding import decode_bytes
+
+# Options every writer accepts: which spans to write where the format keeps only one kind.
+COMMON_WRITE_OPTIONS = frozenset({"source"})
+SOURCES = ("gold", "pred", "all")
+
+
+@dataclass
+class ImportResult:
+    documents: list[Document]
+    labels: list[str]
+    warnings: list[str]
+    format: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    name: str
+    reader: Callable[[ReadContext], list[Document]]
+    writer: Callable[[list[Document], Path, WriteContext], None]
+    extensions: tuple[str, ...]
+    description: str
+    lossy: bool
+    write_options: frozenset[str] = frozenset()
+    keeps: str = ""
+    loses: str = ""
+    offsets: str = ""
+
+
+class ReadContext:
+    """What a reader needs: the path, decoding, and places to put warnings and problems."""
+
+    def __init__(self, path: Path, *, encoding: str | None = None, options: dict[str, Any] | None = None):
+        self.path = path
+        self.encoding = encoding
+        self.options = dict(options or {})
+        self.warnings: list[str] = []
+        self.problems: list[FormatError] = []
+        self.encodings: list[str] = []
+        self.declared_labels: list[str] = []  # labels a file lists besides those its spans use
+
+    # -- input ---------------------------------------------------------------------------------
+    def read_text(self, path: Path | None = None) -> str:
+        path = self.path if path is None else path
+        try:
+            data = Path(path).read_bytes()
+        except IsADirectoryError as error:
+            raise FormatError("is a directory, not a file", path=str(path)) from error
+        except OSError as error:
+            raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(path)) from error
+        text, used = decode_bytes(data, self.encoding, path=str(path))
+        if used not in self.encodings:
+            self.encodings.append(used)
+        return text
+
+    def option(self, name: str, default: Any = None, choices: tuple | None = None) -> Any:
+        value = self.options.get(name, default)
+        if choices is not None and value not in choices:
+            raise FormatError(f"option {name}={value!r} is not one of {', '.join(map(repr, choices))}")
+        return value
+
+    # -- reporting -----------------------------------------------------------------------------
+    def problem(self, reason: str, *, line: int | None = None, record: int | None = None,
+                path: Path | str | None = None) -> None:
+        self.problems.append(FormatError(reason, path=str(path or self.path), line=line, record=record))
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    # -- validation helpers --------------------------------------------------------------------
+    def make_span(self, text: str, start: Any, end: Any, label: Any, *, mention: Any = None,
+                  line: int | None = None, record: int | None = None, source: str = GOLD,
+                  score: Any = None, model_version: Any = None, path: Path | str | None = None) -> Span | None:
+        """A checked span, or ``None`` after recording a problem."""
+        where = {"line": line, "record": record, "path": path}
+        if not is_int(start) or not is_int(end):
+            self.problem(f"span offsets must be integers, got start={start!r} end={end!r}", **where)
+            return None
+        if not isinstance(label, str) or not label.strip():
+            self.problem(f"span {start}..{end} has no label (got {label!r})", **where)
+            return None
+        if label != label.strip():
+            self.problem(f"label {label!r} has surrounding spaces", **where)
+            return None
+        if mention is not None and not isinstance(mention, str):
+            self.problem(f"span {start}..{end} ({label}): mention must be a string, got {mention!r}", **where)
+            return None
+        if score is not None and (not isinstance(score, int | float) or isinstance(score, bool)
+                                  or score != score):
+            self.problem(f"span {start}..{end} ({label}): score must be a number, got {score!r}", **where)
+            return None
+        if model_version is not None and not isinstance(model_version, str):
+            model_version = str(model_version)
+        span = Span(start, end, label, source,
+                    float(score) if score is not None else None, model_version)
+        try:
+            validate_span(span, text, mention=mention)
+        except SpanError as error:
+            self.problem(str(error), **where)
+            return None
+        return span
+
+
+@dataclass
+class WriteContext:
+    options: dict[str, Any]
+    labels: LabelSet | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def option(self, name: str, default: Any = None, choices: tuple | None = None) -> Any:
+        value = self.options.get(name, default)
+        if choices is not None and value not in choices:
+            raise FormatError(f"option {name}={value!r} is not one of {', '.join(map(repr, choices))}")
+        return value
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def spans_to_write(self, documents: list[Document], format_name: str) -> list[list[Span]]:
+        """Per document, the spans a gold-only format writes (``source`` option), warning about the rest."""
+        source = self.option("source", "gold", SOURCES)
+        chosen, left_out = [], 0
+        for doc in documents:
+            if source == "all":
+                keep = _dedupe_keys(doc.spans)
+                left_out += len(doc.spans) - len(keep)
+            else:
+                wanted = GOLD if source == "gold" else PRED
+                keep = [s for s in doc.spans if s.source == wanted]
+                left_out += len(doc.spans) - len(keep)
+            chosen.append(sorted(keep, key=lambda s: (s.start, -s.end, s.label)))
+        if left_out:
+            other = "predicted" if source == "gold" else "gold" if source == "pred" else "duplicate"
+            self.warn(f"{left_out} {other} span(s) were not written: {format_name} keeps one kind of span "
+                      f"(source={source!r}; pass source='pred' or 'all' to choose others)")
+        if source != "gold" and any(s.score is not None for spans in chosen for s in spans):
+            self.warn(f"prediction scores and model versions are not kept in {format_name}")
+        return chosen
+
+
+def _dedupe_keys(spans: list[Span]) -> list[Span]:
+    seen, kept = set(), []
+    for span in spans:
+        if span.key not in seen:
+            seen.add(span.key)
+            kept.append(span.as_gold() if span.source != GOLD else span)
+    return kept
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- JSON helpers ------------------------------------------------------------------------------------
+
+def loads_document(text: str, ctx: ReadContext) -> Any:
+    """Parse a whole-file JSON document, turning any parse error into a ``FormatError`` with a line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FormatError(f"not valid JSON: {error.msg} (column {error.colno})", path=str(ctx.path),
+                          line=error.lineno) from error
+    except RecursionError as error:
+        raise FormatError("JSON is nested too deeply to read", path=str(ctx.path)) from error
+
+
+def iter_json_lines(text: str, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
+    """``(line_number, value)`` for each non-blank line; bad lines become problems."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            ctx.problem(f"not valid JSON: {error.msg} (column {error.colno})", line=number)
+        except RecursionError:
+            ctx.problem("JSON is nested too deeply to read", line=number)
+
+
+def dumps(value: Any, *, indent: int | None = None) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise FormatError(f"cannot write as JSON: {error} (document metadata must be plain JSON values)") from error
+
+
+def check_text(value: Any, ctx: ReadContext, *, line: int | None = None, record: int | None = None,
+               key: str = "text") -> str | None:
+    if not isinstance(value, str):
+        ctx.problem(f"{key!r} must be a string, got {type(value).__name__}", line=line, record=record)
+        return None
+    return value
+
+
+def check_status(value: Any, ctx: ReadContext, **where: Any) -> str:
+    if value is None:
+        return "new"
+    if value not in STATUSES:
+        ctx.problem(f"status {value!r} is not one of {', '.join(STATUSES)}", **where)
+        return "new"
+    return value
+
+
+def extra_meta(record: dict, known: set[str]) -> dict[str, Any]:
+    """Keys of a record that a format does not interpret, kept in ``Document.meta``."""
+    return {k: v for k, v in record.items() if k not in known}
+
+
+def meta_for_record(doc: Document, reserved: set[str]) -> dict[str, Any]:
+    """The document's meta entries that may be written as extra keys of a record."""
+    return {k: v for k, v in doc.meta.items() if isinstance(k, str) and k not in reserved}
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+def atomic_write_text(path: Path, content: str) -> None:
+    """Write UTF-8 text to ``path`` through a temporary file in the same directory and ``os.replace``."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise FormatError(f"cannot write here: {error.strerror or error}", path=str(path)) from error
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as error:
+        _remove_quietly(tmp)
+        raise FormatError(f"cannot write the file: {error.strerror or error}", path=str(path)) from error
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+
+
+def _remove_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)

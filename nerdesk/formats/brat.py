@@ -1,0 +1,134 @@
+"""brat standoff: ``NAME.txt`` with the text and ``NAME.ann`` with ``T`` lines
+(``T1<TAB>Label START END<TAB>mention``), offsets in code points, end exclusive, counted in the text as
+it is in the file (``\\r\\n`` counts two). A directory holds one document per ``.txt``. Discontinuous
+spans (``START END;START END``), relations, events, attributes and notes are not imported: the
+import warns how many were skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import FormatError
+from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text
+
+_BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_T_LINE = re.compile(r"^(\S+) (\d+) (\d+)$")
+
+
+def _one_line(text: str) -> str:
+    return _BREAKS.sub(" ", text)
+
+
+def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
+    if path.is_dir():
+        texts = sorted(p for p in path.rglob("*.txt") if p.is_file())
+        anns = sorted(p for p in path.rglob("*.ann") if p.is_file())
+        orphans = [a for a in anns if not a.with_suffix(".txt").is_file()]
+        if orphans:
+            raise FormatError(f"{len(orphans)} .ann file(s) have no .txt beside them, e.g. {orphans[0].name}",
+                              path=str(path))
+        if not texts:
+            raise FormatError("no .txt files in this directory: not a brat collection", path=str(path))
+        return [(t, t.with_suffix(".ann") if t.with_suffix(".ann").is_file() else None) for t in texts]
+    if path.suffix == ".ann":
+        txt = path.with_suffix(".txt")
+        if not txt.is_file():
+            raise FormatError(f"the text file {txt.name} of this annotation file is missing", path=str(path))
+        return [(txt, path)]
+    ann = path.with_suffix(".ann")
+    return [(path, ann if ann.is_file() else None)]
+
+
+def read_brat(ctx: ReadContext) -> list[Document]:
+    root = ctx.path if ctx.path.is_dir() else ctx.path.parent
+    docs = []
+    discontinuous = other = missing_ann = 0
+    for txt, ann in _pairs(ctx.path):
+        text = ctx.read_text(txt)
+        name = str(txt.relative_to(root).with_suffix("")) if txt.is_relative_to(root) else txt.stem
+        if ann is None:
+            missing_ann += 1
+            docs.append(Document(text=text, name=name))
+            continue
+        content = ctx.read_text(ann)
+        spans, ok = [], True
+        for number, raw in enumerate(content.split("\n"), start=1):
+            line = raw[:-1] if raw.endswith("\r") else raw
+            if not line.strip():
+                continue
+            if not line.startswith("T"):
+                other += 1
+                continue
+            fields = line.split("\t")
+            if len(fields) < 2:
+                ctx.problem(f"a T line needs ID<TAB>Label START END<TAB>text, got {line!r:.60}", line=number,
+                            path=ann)
+                ok = False
+                continue
+            if ";" in fields[1]:
+                discontinuous += 1
+                continue
+            match = _T_LINE.match(fields[1])
+            if match is None:
+                ctx.problem(f"expected 'Label START END', got {fields[1]!r:.60}", line=number, path=ann)
+                ok = False
+                continue
+            label, start, end = match.group(1), int(match.group(2)), int(match.group(3))
+            mention = "\t".join(fields[2:]) if len(fields) > 2 else None
+            if mention is not None and 0 <= start < end <= len(text) and _one_line(text[start:end]) == mention:
+                mention = text[start:end]  # brat writes line breaks inside a mention as spaces
+            span = ctx.make_span(text, start, end, label, mention=mention, line=number, path=ann)
+            if span is None:
+                ok = False
+            else:
+                spans.append(span)
+        if ok:
+            docs.append(Document(text=text, spans=spans, name=name))
+    if discontinuous:
+        ctx.warn(f"{discontinuous} discontinuous span(s) (START END;START END) were skipped: nerdesk spans are "
+                 "continuous")
+    if other:
+        ctx.warn(f"{other} relation, event, attribute or note line(s) were skipped: only T lines are read")
+    if missing_ann:
+        ctx.warn(f"{missing_ann} .txt file(s) have no .ann beside them: imported without spans")
+    return docs
+
+
+def _safe_name(name: str) -> str:
+    cleaned = re.sub(r"[^\w.\-]+", "_", name).strip("._")
+    return cleaned[:100] or "doc"
+
+
+def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    if path.suffix in (".txt", ".ann"):
+        raise FormatError("brat writes a directory of .txt and .ann files: give a directory path", path=str(path))
+    if path.exists() and not path.is_dir():
+        raise FormatError("exists and is not a directory", path=str(path))
+    chosen = ctx.spans_to_write(documents, "brat")
+    used: set[str] = set()
+    labels: list[str] = list(ctx.labels.names) if ctx.labels is not None else []
+    renamed = 0
+    for index, (doc, spans) in enumerate(zip(documents, chosen, strict=True), start=1):
+        base = _safe_name(doc.name) if doc.name else f"doc{index:05d}"
+        name, n = base, 1
+        while name.lower() in used:
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name.lower())
+        lines = []
+        for number, span in enumerate(spans, start=1):
+            label = re.sub(r"\s", "_", span.label)
+            renamed += label != span.label
+            if label not in labels:
+                labels.append(label)
+            lines.append(f"T{number}\t{label} {span.start} {span.end}\t{_one_line(span.mention(doc.text))}")
+        atomic_write_text(path / f"{name}.txt", doc.text)
+        atomic_write_text(path / f"{name}.ann", "".join(line + "\n" for line in lines))
+    if renamed:
+        ctx.warn(f"{renamed} span(s) have labels with spaces: written with '_' instead")
+    conf = "[entities]\n" + "".join(re.sub(r"\s", "_", name) + "\n" for name in labels)
+    conf += "\n[relations]\n\n[events]\n\n[attributes]\n"
+    atomic_write_text(path / "annotation.conf", conf)

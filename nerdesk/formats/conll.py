@@ -1,0 +1,230 @@
+"""CoNLL-style tag columns: ``char TAG`` (character level) or ``token ... TAG`` (token level).
+
+Reading: one sentence per block (blank line between), ``-DOCSTART-`` lines skipped. When every column
+after the first is a tag (``O``, ``B-X``, ``I-X``, ``M-X``, ``E-X``, ``S-X``, ``L-X``, ``U-X``), each
+column is one nesting level (as nerdesk writes nested data); otherwise only the last column is read
+(so ``token POS chunk NER`` files work). The scheme (BIO/IOB2, IOB1, BIOES, BMES, BILOU) needs no
+option: one lenient decoder reads them all. The level is detected (character level when nearly every
+token is one character: the text is the characters joined; token level: tokens joined by spaces) or
+chosen with ``level=``.
+
+Writing: options ``scheme`` (bio | iob2 | bioes | bmes), ``level`` (char | token | auto), ``flat``.
+Nested spans become one tag column per level (``core.spans.flat_levels``), or with ``flat=True`` one
+column and a warning saying how many spans were dropped. Whitespace cannot be written at character
+level and token level rebuilds the text from tokens: the writer warns where the text changes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nerdesk.core.document import Document
+from nerdesk.core.spans import Span, flat_levels
+from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text
+
+SCHEMES = ("bio", "iob2", "bioes", "bmes")
+TAG = re.compile(r"^([BIMESLU])[-_](\S+)$")
+
+
+def parse_tag(tag: str) -> tuple[str, str | None] | None:
+    if tag == "O":
+        return "O", None
+    match = TAG.match(tag)
+    if match is None:
+        return None
+    return match.group(1), match.group(2)
+
+
+def decode_tags(tags: list[tuple[str, str | None]]) -> tuple[list[tuple[int, int, str]], int]:
+    """Token spans ``(first, end_exclusive, label)`` from parsed tags, and how many were irregular."""
+    spans: list[tuple[int, int, str]] = []
+    irregular = 0
+    current: tuple[int, str] | None = None
+
+    def close(end: int) -> None:
+        nonlocal current
+        if current is not None:
+            spans.append((current[0], end, current[1]))
+            current = None
+
+    for index, (prefix, label) in enumerate(tags):
+        if prefix == "O":
+            close(index)
+        elif prefix == "B":
+            close(index)
+            current = (index, label)
+        elif prefix in ("S", "U"):
+            close(index)
+            spans.append((index, index + 1, label))
+        elif prefix in ("I", "M"):
+            if current is None or current[1] != label:
+                close(index)
+                current = (index, label)
+                irregular += 1
+        elif prefix in ("E", "L"):
+            if current is None or current[1] != label:
+                close(index)
+                irregular += 1
+                spans.append((index, index + 1, label))
+            else:
+                current = (current[0], label)
+                close(index + 1)
+    close(len(tags))
+    return spans, irregular
+
+
+def read_conll(ctx: ReadContext) -> list[Document]:
+    level_option = ctx.option("level", "auto", ("auto", "char", "token"))
+    content = ctx.read_text()
+    sentences: list[list[tuple[int, list[str]]]] = []
+    current: list[tuple[int, list[str]]] = []
+    for number, raw in enumerate(content.split("\n"), start=1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        fields = line.split()
+        if not fields or fields[0] == "-DOCSTART-":
+            if current:
+                sentences.append(current)
+                current = []
+            continue
+        if len(fields) < 2:
+            ctx.problem(f"expected a token and a tag separated by whitespace, got {line!r:.60}", line=number)
+            continue
+        current.append((number, fields))
+    if current:
+        sentences.append(current)
+
+    rows = [row for sentence in sentences for row in sentence]
+    all_tags = bool(rows) and all(parse_tag(f) is not None for _, fields in rows for f in fields[1:])
+    widths = {len(fields) for _, fields in rows}
+    if all_tags and len(widths) > 1:
+        expected = max(widths, key=lambda w: sum(len(f) == w for _, f in rows))
+        for number, fields in rows:
+            if len(fields) != expected:
+                ctx.problem(f"{len(fields) - 1} tag column(s) where the file has {expected - 1}", line=number)
+    columns = (max(widths) - 1) if all_tags else 1
+
+    tokens_total = len(rows)
+    single = sum(len(fields[0]) == 1 for _, fields in rows)
+    if level_option == "auto":
+        level = "char" if tokens_total and single / tokens_total >= 0.9 else "token"
+    else:
+        level = level_option
+
+    docs: list[Document] = []
+    irregular_total = 0
+    for sentence in sentences:
+        tokens = [fields[0] for _, fields in sentence]
+        tag_columns: list[list[tuple[str, str | None]]] = [[] for _ in range(columns)]
+        ok = True
+        for number, fields in sentence:
+            tags = fields[1:] if all_tags else fields[-1:]
+            tags = tags + ["O"] * (columns - len(tags))
+            for column, tag in enumerate(tags[:columns]):
+                parsed = parse_tag(tag)
+                if parsed is None:
+                    ctx.problem(f"{tag!r} is not a tag (expected O, B-X, I-X, M-X, E-X, S-X)", line=number)
+                    ok = False
+                    parsed = ("O", None)
+                tag_columns[column].append(parsed)
+        if not ok:
+            continue
+        separator = "" if level == "char" else " "
+        offsets, position = [], 0
+        for index, token in enumerate(tokens):
+            if index:
+                position += len(separator)
+            offsets.append((position, position + len(token)))
+            position += len(token)
+        text = separator.join(tokens)
+        spans: list[Span] = []
+        seen = set()
+        for column in tag_columns:
+            token_spans, irregular = decode_tags(column)
+            irregular_total += irregular
+            for first, end, label in token_spans:
+                key = (offsets[first][0], offsets[end - 1][1], label)
+                if key not in seen:
+                    seen.add(key)
+                    spans.append(Span(*key))
+        docs.append(Document(text=text, spans=spans))
+    if irregular_total:
+        ctx.warn(f"{irregular_total} span(s) did not start with B- (IOB1-style or inconsistent tags) and were "
+                 "read leniently")
+    return docs
+
+
+def _units(text: str, level: str) -> list[tuple[int, int]]:
+    if level == "char":
+        return [(i, i + 1) for i, ch in enumerate(text) if not ch.isspace()]
+    return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
+def _tag_sequence(units: list[tuple[int, int]], spans: list[tuple[int, int, str]], scheme: str) -> list[str]:
+    tags = ["O"] * len(units)
+    for first, last, label in spans:  # inclusive unit indexes
+        if first == last:
+            tags[first] = f"S-{label}" if scheme in ("bioes", "bmes") else f"B-{label}"
+            continue
+        inside = "M" if scheme == "bmes" else "I"
+        tags[first] = f"B-{label}"
+        for index in range(first + 1, last):
+            tags[index] = f"{inside}-{label}"
+        tags[last] = f"E-{label}" if scheme in ("bioes", "bmes") else f"{inside}-{label}"
+    return tags
+
+
+def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    scheme = ctx.option("scheme", "bio", SCHEMES)
+    level = ctx.option("level", "auto", ("auto", "char", "token"))
+    flat = bool(ctx.option("flat", False))
+    if level == "auto":
+        spaced = sum(" " in doc.text.strip() for doc in documents)
+        level = "token" if documents and spaced * 2 > len(documents) else "char"
+    chosen = ctx.spans_to_write(documents, "CoNLL")
+    unaligned = dropped_flat = changed_text = empty_docs = renamed = 0
+    blocks: list[list[tuple[str, list[str]]]] = []
+    for doc, spans in zip(documents, chosen, strict=True):
+        units = _units(doc.text, level)
+        if not units:
+            empty_docs += 1
+            continue
+        if level == "char":
+            changed_text += len(units) != len(doc.text)
+        else:
+            changed_text += " ".join(doc.text[s:e] for s, e in units) != doc.text
+        starts = {s: i for i, (s, _) in enumerate(units)}
+        ends = {e: i for i, (_, e) in enumerate(units)}
+        mapped: list[Span] = []
+        for span in spans:
+            if span.start in starts and span.end in ends:
+                label = re.sub(r"\s", "_", span.label)
+                renamed += label != span.label
+                mapped.append(Span(starts[span.start], ends[span.end] + 1, label))
+            else:
+                unaligned += 1
+        levels = flat_levels(mapped) or [[]]
+        if flat and len(levels) > 1:
+            dropped_flat += sum(len(lv) for lv in levels[1:])
+            levels = levels[:1]
+        columns = [_tag_sequence(units, [(s.start, s.end - 1, s.label) for s in lv], scheme) for lv in levels]
+        blocks.append([(doc.text[s:e], [col[i] for col in columns]) for i, (s, e) in enumerate(units)])
+    width = max((len(tags) for block in blocks for _, tags in block), default=1)
+    out = []
+    for block in blocks:
+        for unit, tags in block:
+            out.append(" ".join([unit, *tags, *["O"] * (width - len(tags))]))
+        out.append("")
+    if dropped_flat:
+        ctx.warn(f"flat=True: {dropped_flat} nested or overlapping span(s) were dropped to fit one tag column")
+    if unaligned:
+        ctx.warn(f"{unaligned} span(s) do not start and end on {level} boundaries (or cover only whitespace) "
+                 "and were dropped")
+    if changed_text:
+        what = "whitespace was dropped" if level == "char" else "whitespace was replaced by single spaces"
+        ctx.warn(f"{changed_text} document(s) change text in {level}-level CoNLL: {what}")
+    if empty_docs:
+        ctx.warn(f"{empty_docs} document(s) with no {level}s (empty or only whitespace) were not written")
+    if renamed:
+        ctx.warn(f"{renamed} span(s) have labels with spaces: written with '_' instead")
+    atomic_write_text(path, "\n".join(out) + ("\n" if out else ""))

@@ -1,0 +1,238 @@
+"""Formats of public corpora: CLUENER, CMeEE and GENIA (as published with the GlobalPointer papers).
+
+- ``cluener``: JSON lines ``{"text", "label": {TYPE: {MENTION: [[start, end], ...]}}}``, end INCLUSIVE.
+- ``cmeee``: one JSON array of ``{"text", "entities": [{"start_idx", "end_idx", "type", "entity"}]}``,
+  end INCLUSIVE.
+- ``genia``: JSON lines ``{"doc_id", "sent_id", "text", "entities": [{"start", "end", "type", "text"}],
+  "tokens", "entity_mentions"}``; ``entities`` are character offsets, end exclusive; ``entity_mentions``
+  (token offsets) are derived and rewritten from ``tokens`` on export.
+
+Keys a format does not interpret (``id``, ``doc_id``, ...) are kept in ``Document.meta`` and written back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import FormatError
+from nerdesk.core.offsets import exclusive_to_inclusive
+from nerdesk.formats._base import (
+    ReadContext,
+    WriteContext,
+    atomic_write_text,
+    check_text,
+    dumps,
+    extra_meta,
+    is_int,
+    iter_json_lines,
+    loads_document,
+    meta_for_record,
+)
+
+# -- CLUENER -----------------------------------------------------------------------------------------
+
+CLUENER_KEYS = {"text", "label"}
+
+
+def read_cluener(ctx: ReadContext) -> list[Document]:
+    docs = []
+    for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
+        where = {"line": line, "record": record_no}
+        if not isinstance(record, dict):
+            ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
+            continue
+        text = check_text(record.get("text"), ctx, **where)
+        if text is None:
+            continue
+        labels = record.get("label", {})
+        if labels is None:
+            labels = {}
+        if not isinstance(labels, dict):
+            ctx.problem(f"'label' must be an object {{TYPE: {{MENTION: [[start, end], ...]}}}}, got "
+                        f"{type(labels).__name__}", **where)
+            continue
+        spans, ok = [], True
+        for label, mentions in labels.items():
+            if not isinstance(mentions, dict):
+                ctx.problem(f"label {label!r}: expected {{MENTION: [[start, end], ...]}}", **where)
+                ok = False
+                continue
+            for mention, positions in mentions.items():
+                if not isinstance(positions, list):
+                    ctx.problem(f"{label!r} {mention!r}: positions must be a list of [start, end]", **where)
+                    ok = False
+                    continue
+                for pos in positions:
+                    if not (isinstance(pos, list) and len(pos) == 2 and is_int(pos[0]) and is_int(pos[1])):
+                        ctx.problem(f"{label!r} {mention!r}: position {pos!r:.40} is not [start, end]", **where)
+                        ok = False
+                        continue
+                    start, end = pos[0], pos[1] + 1  # inclusive end
+                    span = ctx.make_span(text, start, end, label, mention=mention, **where)
+                    if span is None:
+                        ok = False
+                    else:
+                        spans.append(span)
+        if ok:
+            docs.append(Document(text=text, spans=spans, meta=extra_meta(record, CLUENER_KEYS)))
+    return docs
+
+
+def write_cluener(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    lines = []
+    for doc, spans in zip(documents, ctx.spans_to_write(documents, "cluener"), strict=True):
+        record: dict[str, Any] = meta_for_record(doc, CLUENER_KEYS)
+        record["text"] = doc.text
+        label: dict[str, dict[str, list[list[int]]]] = {}
+        for span in spans:
+            label.setdefault(span.label, {}).setdefault(span.mention(doc.text), []).append(
+                list(exclusive_to_inclusive(span.start, span.end)))
+        record["label"] = label
+        lines.append(dumps(record))
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+# -- CMeEE -------------------------------------------------------------------------------------------
+
+CMEEE_KEYS = {"text", "entities"}
+
+
+def read_cmeee(ctx: ReadContext) -> list[Document]:
+    data = loads_document(ctx.read_text(), ctx)
+    if not isinstance(data, list):
+        raise FormatError(f"expected a JSON array of {{text, entities}} records, got {type(data).__name__}",
+                          path=str(ctx.path))
+    docs = []
+    for record_no, record in enumerate(data, start=1):
+        where = {"record": record_no}
+        if not isinstance(record, dict):
+            ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
+            continue
+        text = check_text(record.get("text"), ctx, **where)
+        if text is None:
+            continue
+        entities = record.get("entities", [])
+        if entities is None:
+            entities = []
+        if not isinstance(entities, list):
+            ctx.problem("'entities' must be a list", **where)
+            continue
+        spans, ok = [], True
+        for entity in entities:
+            if not isinstance(entity, dict):
+                ctx.problem(f"an entity must be an object, got {entity!r:.60}", **where)
+                ok = False
+                continue
+            start, end_incl = entity.get("start_idx"), entity.get("end_idx")
+            if not is_int(start) or not is_int(end_incl):
+                ctx.problem(f"start_idx/end_idx must be integers, got {start!r}/{end_incl!r}", **where)
+                ok = False
+                continue
+            span = ctx.make_span(text, start, end_incl + 1, entity.get("type"), mention=entity.get("entity"),
+                                 **where)
+            if span is None:
+                ok = False
+            else:
+                spans.append(span)
+        if ok:
+            docs.append(Document(text=text, spans=spans, meta=extra_meta(record, CMEEE_KEYS)))
+    return docs
+
+
+def write_cmeee(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    records = []
+    for doc, spans in zip(documents, ctx.spans_to_write(documents, "cmeee"), strict=True):
+        record: dict[str, Any] = meta_for_record(doc, CMEEE_KEYS)
+        record["text"] = doc.text
+        record["entities"] = [
+            {"start_idx": s.start, "end_idx": s.end - 1, "type": s.label, "entity": s.mention(doc.text)}
+            for s in spans
+        ]
+        records.append(record)
+    atomic_write_text(path, dumps(records, indent=ctx.option("indent", 1)) + "\n")
+
+
+# -- GENIA -------------------------------------------------------------------------------------------
+
+GENIA_KEYS = {"text", "entities", "entity_mentions"}
+
+
+def read_genia(ctx: ReadContext) -> list[Document]:
+    docs = []
+    for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
+        where = {"line": line, "record": record_no}
+        if not isinstance(record, dict):
+            ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
+            continue
+        text = check_text(record.get("text"), ctx, **where)
+        if text is None:
+            continue
+        entities = record.get("entities", [])
+        if entities is None:
+            entities = []
+        if not isinstance(entities, list):
+            ctx.problem("'entities' must be a list", **where)
+            continue
+        spans, ok = [], True
+        for entity in entities:
+            if not isinstance(entity, dict):
+                ctx.problem(f"an entity must be an object, got {entity!r:.60}", **where)
+                ok = False
+                continue
+            label = entity.get("type", entity.get("label"))
+            span = ctx.make_span(text, entity.get("start"), entity.get("end"), label, mention=entity.get("text"),
+                                 **where)
+            if span is None:
+                ok = False
+            else:
+                spans.append(span)
+        if ok:
+            name = record.get("sent_id") if isinstance(record.get("sent_id"), str) else None
+            docs.append(Document(text=text, spans=spans, name=name, meta=extra_meta(record, GENIA_KEYS)))
+    return docs
+
+
+def _token_offsets(text: str, tokens: Any) -> list[tuple[int, int]] | None:
+    """Offsets of ``tokens`` found in order in ``text`` with only whitespace between; ``None`` if not."""
+    if not isinstance(tokens, list) or not all(isinstance(t, str) and t for t in tokens):
+        return None
+    offsets, position = [], 0
+    for token in tokens:
+        index = text.find(token, position)
+        if index < 0 or text[position:index].strip():
+            return None
+        offsets.append((index, index + len(token)))
+        position = index + len(token)
+    return offsets if not text[position:].strip() else None
+
+
+def write_genia(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    lines, unaligned = [], 0
+    for doc, spans in zip(documents, ctx.spans_to_write(documents, "genia"), strict=True):
+        record: dict[str, Any] = meta_for_record(doc, GENIA_KEYS)
+        if "sent_id" not in record and doc.name is not None:
+            record["sent_id"] = doc.name
+        record["text"] = doc.text
+        record["entities"] = [
+            {"start": s.start, "end": s.end, "type": s.label, "text": s.mention(doc.text)} for s in spans
+        ]
+        offsets = _token_offsets(doc.text, record.get("tokens"))
+        if offsets is None:
+            record["tokens"] = doc.text.split()
+            offsets = _token_offsets(doc.text, record["tokens"]) or []
+        starts = {start: i for i, (start, _) in enumerate(offsets)}
+        ends = {end: i for i, (_, end) in enumerate(offsets)}
+        mentions = []
+        for s in spans:
+            if s.start in starts and s.end in ends:
+                mentions.append({"start": starts[s.start], "end": ends[s.end] + 1, "entity_type": s.label})
+            else:
+                unaligned += 1
+        record["entity_mentions"] = mentions
+        lines.append(dumps(record))
+    if unaligned:
+        ctx.warn(f"{unaligned} span(s) do not start and end on token boundaries: they are in 'entities' "
+                 "but not in the token-level 'entity_mentions'")
+    atomic_write_text(path, "".join(line + "\n" for line in lines))

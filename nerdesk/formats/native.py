@@ -1,0 +1,172 @@
+"""The native formats: ``nerdesk-json`` (one JSON file) and ``jsonl`` (one document per line).
+
+Both keep everything: text, gold and predicted spans (with score and model version), name, status,
+metadata, split and id. Offsets are code points, end exclusive.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import FormatError
+from nerdesk.core.spans import GOLD, PRED, sort_spans
+from nerdesk.formats._base import (
+    ReadContext,
+    WriteContext,
+    atomic_write_text,
+    check_status,
+    check_text,
+    dumps,
+    is_int,
+    iter_json_lines,
+    loads_document,
+)
+
+FORMAT_TAG = "nerdesk"
+VERSION = 1
+OFFSETS = "code points, end exclusive"
+
+
+def document_to_record(doc: Document) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": doc.id,
+        "name": doc.name,
+        "text": doc.text,
+        "status": doc.status,
+        "meta": doc.meta,
+    }
+    if doc.split is not None:
+        record["split"] = doc.split
+    record["spans"] = [
+        {"start": s.start, "end": s.end, "label": s.label, "text": s.mention(doc.text), "source": s.source,
+         "score": s.score, "model_version": s.model_version}
+        for s in sort_spans(doc.spans)
+    ]
+    return record
+
+
+def record_to_document(record: Any, ctx: ReadContext, *, line: int | None = None,
+                       record_no: int | None = None) -> Document | None:
+    where = {"line": line, "record": record_no}
+    if not isinstance(record, dict):
+        ctx.problem(f"a document must be a JSON object, got {type(record).__name__}", **where)
+        return None
+    text = check_text(record.get("text"), ctx, **where)
+    if text is None:
+        return None
+    ok = True
+    doc_id = record.get("id")
+    if doc_id is not None and not is_int(doc_id):
+        ctx.problem(f"'id' must be an integer or null, got {doc_id!r}", **where)
+        ok = False
+    name = record.get("name")
+    if name is not None and not isinstance(name, str):
+        ctx.problem(f"'name' must be a string or null, got {name!r}", **where)
+        ok = False
+    meta = record.get("meta", {})
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        ctx.problem(f"'meta' must be an object, got {type(meta).__name__}", **where)
+        ok = False
+    split = record.get("split")
+    if split is not None and not isinstance(split, str):
+        ctx.problem(f"'split' must be a string or null, got {split!r}", **where)
+        ok = False
+    status = check_status(record.get("status"), ctx, **where)
+    raw_spans = record.get("spans", [])
+    if raw_spans is None:
+        raw_spans = []
+    if not isinstance(raw_spans, list):
+        ctx.problem(f"'spans' must be a list, got {type(raw_spans).__name__}", **where)
+        return None
+    spans = []
+    for raw in raw_spans:
+        if not isinstance(raw, dict):
+            ctx.problem(f"a span must be an object, got {raw!r:.60}", **where)
+            ok = False
+            continue
+        source = raw.get("source", GOLD)
+        if source is None:
+            source = GOLD
+        if source not in (GOLD, PRED):
+            ctx.problem(f"span source must be 'gold' or 'pred', got {source!r}", **where)
+            ok = False
+            continue
+        span = ctx.make_span(text, raw.get("start"), raw.get("end"), raw.get("label"), mention=raw.get("text"),
+                             source=source, score=raw.get("score"), model_version=raw.get("model_version"),
+                             **where)
+        if span is None:
+            ok = False
+            continue
+        spans.append(span)
+    if not ok:
+        return None
+    return Document(text=text, spans=spans, name=name, meta=dict(meta), status=status, split=split, id=doc_id)
+
+
+def read_json(ctx: ReadContext) -> list[Document]:
+    data = loads_document(ctx.read_text(), ctx)
+    if isinstance(data, list):
+        records = data  # a bare list of documents
+    elif isinstance(data, dict):
+        if data.get("format") not in (FORMAT_TAG, None):
+            raise FormatError(f"'format' is {data.get('format')!r}, expected {FORMAT_TAG!r}", path=str(ctx.path))
+        version = data.get("version", VERSION)
+        if not is_int(version) or version > VERSION:
+            raise FormatError(f"unsupported nerdesk-json version {version!r} (this program reads up to "
+                              f"{VERSION}); update nerdesk", path=str(ctx.path))
+        records = data.get("documents")
+        if not isinstance(records, list):
+            raise FormatError("'documents' must be a list", path=str(ctx.path))
+        labels = data.get("labels", [])
+        if not isinstance(labels, list):
+            raise FormatError("'labels' must be a list", path=str(ctx.path))
+        for index, label in enumerate(labels):
+            name = label.get("name") if isinstance(label, dict) else label
+            if not isinstance(name, str) or not name.strip() or name != name.strip():
+                ctx.problem(f"label {index} must be a non-empty name, got {label!r:.60}")
+            else:
+                ctx.declared_labels.append(name)
+    else:
+        raise FormatError(f"expected a JSON object with 'documents', got {type(data).__name__}",
+                          path=str(ctx.path))
+    docs = []
+    for number, record in enumerate(records, start=1):
+        doc = record_to_document(record, ctx, record_no=number)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def write_json(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    names: list[str] = list(ctx.labels.names) if ctx.labels is not None else []
+    for doc in documents:
+        for span in sort_spans(doc.spans):
+            if span.label not in names:
+                names.append(span.label)
+    payload = {
+        "format": FORMAT_TAG,
+        "version": VERSION,
+        "offsets": OFFSETS,
+        "labels": names,
+        "documents": [document_to_record(doc) for doc in documents],
+    }
+    indent = ctx.option("indent", 1)
+    atomic_write_text(path, dumps(payload, indent=indent) + "\n")
+
+
+def read_jsonl(ctx: ReadContext) -> list[Document]:
+    docs = []
+    for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
+        doc = record_to_document(record, ctx, line=line, record_no=record_no)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def write_jsonl(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    lines = [dumps(document_to_record(doc)) for doc in documents]
+    atomic_write_text(path, "".join(line + "\n" for line in lines))

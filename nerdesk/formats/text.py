@@ -1,0 +1,76 @@
+"""Plain text: one document per line (``split="line"``), per paragraph (``"paragraph"``, blank lines
+between) or the whole file (``"document"``). Keeps no spans. Line terminators between documents are
+separators, not text; inside a paragraph they are kept as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nerdesk.core.document import Document
+from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text
+
+SPLITS = ("line", "paragraph", "document")
+
+
+def _lines(content: str) -> list[tuple[str, str]]:
+    """``(line, terminator)`` pairs, splitting on ``\\n`` only (``\\r\\n`` is one terminator)."""
+    pieces = []
+    for match in re.finditer(r"([^\n]*?)(\r?\n|$)", content):
+        if match.start() == len(content) and not match.group(0):
+            break
+        pieces.append((match.group(1), match.group(2)))
+        if not match.group(2):
+            break
+    return pieces
+
+
+def read_text(ctx: ReadContext) -> list[Document]:
+    split = ctx.option("split", "line", SPLITS)
+    content = ctx.read_text()
+    if split == "document":
+        return [Document(text=content)] if content.strip() else []
+    lines = _lines(content)
+    if split == "line":
+        return [Document(text=line) for line, _ in lines if line.strip()]
+    docs, paragraph = [], []
+    for line, terminator in lines:
+        if line.strip():
+            paragraph.append((line, terminator))
+            continue
+        if paragraph:
+            docs.append(Document(text="".join(line + end for line, end in paragraph[:-1]) + paragraph[-1][0]))
+            paragraph = []
+    if paragraph:
+        docs.append(Document(text="".join(line + end for line, end in paragraph[:-1]) + paragraph[-1][0]))
+    return docs
+
+
+def write_text(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    split = ctx.option("split", "line", SPLITS)
+    spans = sum(len(doc.spans) for doc in documents)
+    if spans:
+        ctx.warn(f"plain text keeps no spans: {spans} span(s) were not written")
+    blank = sum(not doc.text.strip() for doc in documents)
+    if blank:
+        ctx.warn(f"{blank} empty or blank document(s) cannot be told apart in plain text and were not written")
+    kept = [doc for doc in documents if doc.text.strip()]
+    if split == "line":
+        broken = sum(bool(re.search(r"[\r\n]", doc.text)) for doc in kept)
+        if broken:
+            ctx.warn(f"{broken} document(s) contain line breaks: read back line by line they become several")
+        changed = sum(doc.text != doc.text.rstrip("\r") for doc in kept)
+        content = "".join(doc.text + "\n" for doc in kept)
+    else:
+        broken = sum(bool(re.search(r"\n[ \t\r]*\n|^\s|\s$", doc.text)) for doc in kept)
+        if broken and split == "paragraph":
+            ctx.warn(f"{broken} document(s) contain blank lines or start or end with whitespace: read back by "
+                     "paragraph they change")
+        if split == "document" and len(kept) > 1:
+            ctx.warn(f"{len(kept)} documents were written into one text: read back whole they are one document")
+        changed = 0
+        content = "".join(doc.text + "\n\n" for doc in kept)[:-1] if kept else ""
+    if changed:
+        ctx.warn(f"{changed} document(s) end with a carriage return, which reads back as part of the line break")
+    atomic_write_text(path, content)
