@@ -37,15 +37,17 @@ class DocumentsMixin:
 
     db: Database
 
-    def add_documents(self, documents: Iterable[Document], *,
-                      progress: Callable[[int], None] | None = None) -> list[int]:
+    def add_documents(self, documents: Iterable[Document], *, progress: Callable[[int], None] | None = None,
+                      labels: Iterable[str] = ()) -> list[int]:
         """Store documents and their spans in one transaction; returns the new ids in input order.
 
-        Labels seen on spans are added to the label set. ``progress`` is called with the number of
-        documents stored so far. Raises ``SpanError`` (and stores nothing) if any span does not fit.
+        ``labels`` (an import's declared label list) are added to the label set first, in their order;
+        labels seen on spans are added too. ``progress`` is called with the number of documents stored
+        so far. Raises ``SpanError`` (and stores nothing, labels included) if any span does not fit.
         """
         ids: list[int] = []
         with write_transaction(self.db):
+            self.ensure_labels(labels)
             next_id = self._next_document_id()
             batch: list[Document] = []
             for number, document in enumerate(documents, start=1):
