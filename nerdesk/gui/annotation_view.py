@@ -1,0 +1,446 @@
+"""The annotation view: a read-only text with spans painted over it, driven by mouse and keyboard.
+
+The view never changes data. It shows a text and its spans and emits what the user asks for
+(label this range, delete that span, ...); the session turns requests into undoable edits and
+hands the new spans back through ``set_spans``. Offsets in signals are code points; Qt positions
+are converted only through ``DisplayText``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QTextBlockFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
+
+from nerdesk.core.labels import LabelSet
+from nerdesk.core.offsets import graphemes_boundaries, snap_to_graphemes
+from nerdesk.core.spans import PRED, Span, spans_at
+from nerdesk.gui.display_text import DisplayText
+from nerdesk.gui.span_layout import SpanIndex, assign_levels
+from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece
+
+MIN_RESERVED_LEVELS = 1
+
+
+class AnnotationView(QTextEdit):
+    """Shows one document; select text and press a label key to annotate it."""
+
+    labelRequested = Signal(int, int, str)  # start, end (code points), label name
+    relabelRequested = Signal(object, str)  # span, new label name
+    deleteRequested = Signal(list)  # spans
+    acceptRequested = Signal(list)  # predicted spans
+    rejectRequested = Signal(list)  # predicted spans
+    resizeRequested = Signal(object, int, int)  # span, new start, new end
+    spanSelected = Signal(object)  # Span or None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setMouseTracking(True)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
+        self.setFont(font)
+        chip_font = QFont(font)
+        chip_font.setPointSizeF(font.pointSizeF() * 0.68)
+        self._painter = SpanPainter(chip_font)
+        self._display = DisplayText("")
+        self._labels = LabelSet()
+        self._all_spans: list[Span] = []
+        self._min_score = 0.0
+        self._spans: list[Span] = []
+        self._index = SpanIndex([])
+        self._levels: dict[Span, int] = {}
+        self._selected: Span | None = None
+        self._hit_boxes: list[tuple[QRectF, Span]] = []
+        self._press_position: QPoint | None = None
+        self._boundaries: list[int] | None = None
+
+    # ----------------------------------------------------------------- content
+    @property
+    def text(self) -> str:
+        return self._display.text
+
+    @property
+    def spans(self) -> list[Span]:
+        """The spans currently shown (predictions below the score threshold are hidden)."""
+        return list(self._spans)
+
+    def set_labels(self, labels: LabelSet) -> None:
+        self._labels = labels
+        self.viewport().update()
+
+    def set_document(self, text: str, spans: Sequence[Span]) -> None:
+        """Show a new text (scrolling to the top) and its spans."""
+        self._display = DisplayText(text)
+        self._boundaries = None
+        self._selected = None
+        self.setPlainText(self._display.shown)
+        self.set_spans(spans)
+        self.spanSelected.emit(None)
+
+    def set_spans(self, spans: Sequence[Span]) -> None:
+        """Replace the spans of the current text, keeping the selected span if it still exists."""
+        self._all_spans = list(spans)
+        self._refresh_shown_spans()
+
+    def set_min_score(self, min_score: float) -> None:
+        """Hide predictions scoring below ``min_score``."""
+        self._min_score = min_score
+        self._refresh_shown_spans()
+
+    def _refresh_shown_spans(self) -> None:
+        self._spans = [s for s in self._all_spans
+                       if s.source != PRED or s.score is None or s.score >= self._min_score]
+        self._levels = assign_levels(self._spans)
+        self._index = SpanIndex(self._spans)
+        if self._selected is not None and self._selected not in self._levels:
+            self._selected = None
+            self.spanSelected.emit(None)
+        self._reserve_room_below_lines()
+        self.viewport().update()
+
+    def _reserve_room_below_lines(self) -> None:
+        """Give each paragraph enough line spacing for the deepest stack of bars it holds."""
+        document = self.document()
+        levels_per_block = [MIN_RESERVED_LEVELS] * document.blockCount()
+        for span, level in self._levels.items():
+            first = document.findBlock(self._display.to_qt(span.start)).blockNumber()
+            last = document.findBlock(max(self._display.to_qt(span.end) - 1, 0)).blockNumber()
+            for number in range(max(first, 0), last + 1):
+                levels_per_block[number] = max(levels_per_block[number], level + 1)
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        block = document.begin()
+        while block.isValid():
+            wanted = self._painter.room_below_line(levels_per_block[block.blockNumber()])
+            if abs(block.blockFormat().lineHeight() - wanted) > 0.01:
+                block_format = QTextBlockFormat(block.blockFormat())
+                block_format.setLineHeight(wanted, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
+                cursor.setPosition(block.position())
+                cursor.setBlockFormat(block_format)
+            block = block.next()
+        cursor.endEditBlock()
+
+    # --------------------------------------------------------------- selection
+    def selected_span(self) -> Span | None:
+        return self._selected
+
+    def select_span(self, span: Span | None) -> None:
+        if span is not None and span not in self._levels:
+            span = None
+        if span != self._selected:
+            self._selected = span
+            self.spanSelected.emit(span)
+        if span is not None:
+            self.ensure_visible(span.start)
+        self.viewport().update()
+
+    def ensure_visible(self, index: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._display.to_qt(index))
+        rect = self.cursorRect(cursor)
+        if not self.viewport().rect().adjusted(0, 0, 0, -40).contains(rect):
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selected text as a code-point range widened to whole graphemes, without outer spaces."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._display.from_qt(cursor.selectionStart())
+        end = self._display.from_qt(cursor.selectionEnd())
+        start, end = snap_to_graphemes(self.text, start, end)
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return (start, end) if start < end else None
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select the text ``[start, end)`` (code points), as a user dragging over it would."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._display.to_qt(start))
+        cursor.setPosition(self._display.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_text_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    # ---------------------------------------------------------------- geometry
+    def index_at(self, point: QPoint) -> int | None:
+        """Code point under viewport ``point`` (the character, not the gap nearest to it)."""
+        cursor = self.cursorForPosition(point)
+        position = cursor.position()
+        if position > 0 and self.cursorRect(cursor).x() > point.x():
+            position -= 1
+        index = self._display.from_qt(position)
+        return index if index < len(self.text) else None
+
+    def point_of(self, index: int) -> QPoint:
+        """Viewport point in the middle of the character at code point ``index``."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._display.to_qt(index))
+        left = self.cursorRect(cursor)
+        cursor.setPosition(self._display.to_qt(min(index + 1, len(self.text))))
+        right = self.cursorRect(cursor)
+        x = (left.x() + right.x()) // 2 if right.y() == left.y() and right.x() > left.x() else left.x() + 3
+        return QPoint(x, left.center().y())
+
+    def _visible_lines(self) -> Iterator[tuple[int, int, float, float, object, float]]:
+        """(start, end, top, bottom, line, x offset) in code points and viewport pixels per visible line."""
+        document = self.document()
+        layout = document.documentLayout()
+        scroll_x = self.horizontalScrollBar().value()
+        scroll_y = self.verticalScrollBar().value()
+        height = self.viewport().height()
+        block = self.cursorForPosition(QPoint(0, 0)).block()
+        block = block.previous() if block.previous().isValid() else block
+        while block.isValid():
+            origin = layout.blockBoundingRect(block).topLeft()
+            if origin.y() - scroll_y > height:
+                break
+            text_layout = block.layout()
+            for number in range(text_layout.lineCount()):
+                line = text_layout.lineAt(number)
+                top = origin.y() + line.y() - scroll_y
+                if top > height or top + line.height() + self._painter.room_below_line(8) < 0:
+                    continue
+                start = self._display.from_qt(block.position() + line.textStart())
+                end = self._display.from_qt(block.position() + line.textStart() + line.textLength())
+                bottom = top + line.ascent() + line.descent()
+                yield start, end, top, bottom, (line, block.position()), origin.x() - scroll_x
+            block = block.next()
+
+    def _pieces(self) -> Iterator[SpanPiece]:
+        for start, end, top, bottom, (line, block_position), x_offset in self._visible_lines():
+            for span in self._index.overlapping(start, max(end, start + 1)):
+                piece_start, piece_end = max(span.start, start), min(span.end, max(end, start + 1))
+                left = _x_of(line, self._display.to_qt(piece_start) - block_position) + x_offset
+                right = _x_of(line, self._display.to_qt(piece_end) - block_position) + x_offset
+                if right <= left:
+                    right = left + 4
+                yield SpanPiece(span, left, right, top, bottom, self._levels[span], span.start >= start)
+
+    # ---------------------------------------------------------------- painting
+    def paintEvent(self, event) -> None:
+        pieces = list(self._pieces())
+        painter = QPainter(self.viewport())
+        for piece in pieces:
+            painter.setClipRect(event.rect())
+            self._painter.fill(painter, piece, self._color(piece.span))
+        painter.end()
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._hit_boxes = []
+        for piece in sorted(pieces, key=lambda p: p.span == self._selected):
+            selected = piece.span == self._selected
+            self._painter.bar(painter, piece, self._color(piece.span), selected=selected)
+            if selected:
+                self._painter.outline(painter, piece, self._color(piece.span))
+            self._hit_boxes.append((self._painter.band_rect(piece), piece.span))
+            if piece.starts_here:
+                self._hit_boxes.append((self._painter.chip_rect(piece), piece.span))
+        painter.end()
+
+    def _color(self, span: Span) -> QColor:
+        label = next((lab for lab in self._labels if lab.name == span.label), None)
+        return QColor(label.color if label else FALLBACK_COLOR)
+
+    # ------------------------------------------------------------------- mouse
+    def span_at_bar(self, point: QPoint) -> Span | None:
+        """The span whose bar or chip is under ``point`` (the last one drawn wins)."""
+        for rect, span in reversed(self._hit_boxes):
+            if rect.contains(point.toPointF()):
+                return span
+        return None
+
+    def spans_at_point(self, point: QPoint) -> list[Span]:
+        index = self.index_at(point)
+        return [] if index is None else spans_at(self._spans, index)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        on_bar = self.span_at_bar(event.position().toPoint())
+        if on_bar is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.clear_text_selection()
+            self.select_span(on_bar)
+            self._press_position = None
+            return
+        self._press_position = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        pressed, self._press_position = self._press_position, None
+        if pressed is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.textCursor().hasSelection():
+            self.select_span(None)
+            return
+        self._cycle_selection(self.spans_at_point(event.position().toPoint()))
+
+    def _cycle_selection(self, candidates: list[Span]) -> None:
+        """Select the innermost span under the click; clicking again selects the next one outward."""
+        if not candidates:
+            self.select_span(None)
+        elif self._selected in candidates:
+            self.select_span(candidates[(candidates.index(self._selected) + 1) % len(candidates)])
+        else:
+            self.select_span(candidates[0])
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            self._show_tooltip(event)
+            return True
+        return super().event(event)
+
+    def _show_tooltip(self, event) -> None:
+        point = self.viewport().mapFromGlobal(event.globalPos())
+        on_bar = self.span_at_bar(point)
+        spans = [on_bar] if on_bar else self.spans_at_point(point)
+        if not spans:
+            QToolTip.hideText()
+            return
+        QToolTip.showText(event.globalPos(), "\n".join(self.describe(span) for span in spans), self)
+
+    def describe(self, span: Span) -> str:
+        mention = span.mention(self.text)
+        mention = mention if len(mention) <= 40 else mention[:39] + "…"
+        if span.source == PRED:
+            score = f"{span.score:.2f}" if span.score is not None else "?"
+            model = f", model {span.model_version}" if span.model_version else ""
+            return f"{span.label}  “{mention}”  prediction, score {score}{model}"
+        return f"{span.label}  “{mention}”"
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        selection = self.selected_range()
+        if selection is not None and len(self._labels):
+            label_menu = menu.addMenu("Label selection as")
+            for label in self._labels:
+                label_menu.addAction(label.name, lambda name=label.name: self.apply_label(name))
+        for span in self.spans_at_point(event.pos()):
+            self._add_span_menu(menu, span)
+        if menu.isEmpty():
+            menu.addAction("No span here").setEnabled(False)
+        menu.exec(event.globalPos())
+
+    def _add_span_menu(self, menu: QMenu, span: Span) -> None:
+        submenu = menu.addMenu(self.describe(span))
+        submenu.addAction("Select", lambda: self.select_span(span))
+        if span.source == PRED:
+            submenu.addAction("Accept", lambda: self._request(self.acceptRequested, span, span.as_gold()))
+            submenu.addAction("Reject", lambda: self._request(self.rejectRequested, span, None))
+        relabel_menu = submenu.addMenu("Relabel as")
+        for label in self._labels:
+            if label.name != span.label:
+                relabel_menu.addAction(label.name, lambda name=label.name: self._relabel(span, name))
+        submenu.addAction("Delete", lambda: self._request(self.deleteRequested, span, None))
+
+    # ---------------------------------------------------------------- keyboard
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._handle_editing_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _handle_editing_key(self, event: QKeyEvent) -> bool:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        key = event.key()
+        if modifiers & Qt.KeyboardModifier.AltModifier and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self._nudge(step=-1 if key == Qt.Key.Key_Left else 1,
+                        move_end=bool(modifiers & Qt.KeyboardModifier.ShiftModifier))
+            return True
+        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                        | Qt.KeyboardModifier.MetaModifier):
+            return False
+        text = event.text()
+        selected = self._selected
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            return self._request(self.deleteRequested, selected, None) if selected else False
+        if key == Qt.Key.Key_Escape:
+            self.clear_text_selection()
+            self.select_span(None)
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or text.upper() == "A":
+            if selected is not None and selected.source == PRED:
+                return self._request(self.acceptRequested, selected, selected.as_gold())
+            return text.upper() == "A"
+        if text.upper() in ("R", "X"):
+            if selected is not None and selected.source == PRED:
+                return self._request(self.rejectRequested, selected, None)
+            return True
+        label = self._labels.by_key(text) if text else None
+        if label is not None:
+            self.apply_label(label.name)
+            return True
+        return False
+
+    def apply_label(self, name: str) -> None:
+        """Label the selected text, or relabel the selected span when no text is selected."""
+        selection = self.selected_range()
+        if selection is not None:
+            self.clear_text_selection()
+            self._selected = Span(selection[0], selection[1], name)
+            self.labelRequested.emit(selection[0], selection[1], name)
+        elif self._selected is not None:
+            self._relabel(self._selected, name)
+
+    def _relabel(self, span: Span, name: str) -> None:
+        if span.label == name:
+            return
+        self._selected = span.relabelled(name)
+        self.relabelRequested.emit(span, name)
+
+    def _request(self, signal, span: Span, expected_selection: Span | None) -> bool:
+        self._selected = expected_selection
+        signal.emit([span])
+        self.viewport().update()
+        return True
+
+    def _nudge(self, *, step: int, move_end: bool) -> None:
+        span = self._selected
+        if span is None:
+            return
+        if self._boundaries is None:
+            self._boundaries = graphemes_boundaries(self.text)
+        start, end = span.start, span.end
+        if move_end:
+            end = _neighbour_boundary(self._boundaries, end, step)
+        else:
+            start = _neighbour_boundary(self._boundaries, start, step)
+        if 0 <= start < end <= len(self.text) and (start, end) != (span.start, span.end):
+            self._selected = span.moved(start, end)
+            self.resizeRequested.emit(span, start, end)
+
+
+def _neighbour_boundary(boundaries: list[int], position: int, step: int) -> int:
+    import bisect
+
+    if step > 0:
+        index = bisect.bisect_right(boundaries, position)
+        return boundaries[index] if index < len(boundaries) else position
+    index = bisect.bisect_left(boundaries, position) - 1
+    return boundaries[index] if index >= 0 else position
+
+
+def _x_of(line, position: int) -> float:
+    result = line.cursorToX(position)
+    return float(result[0] if isinstance(result, tuple) else result)

@@ -1,0 +1,224 @@
+"""The document list: a lazily filled table over the project, with status, label and text filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nerdesk.core.document import STATUSES
+from nerdesk.gui.session import ProjectSession
+
+ANY = "any"
+STATUS_MARKS = {"new": "○", "predicted": "◐", "in-progress": "✎", "reviewed": "✔"}
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    status: str | None = None
+    label: str | None = None
+    search: str | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"status": self.status, "label": self.label, "search": self.search or None}
+
+
+class DocumentListModel(QAbstractTableModel):
+    """Rows are fetched a page at a time as the view scrolls (``fetchMore``), so 100,000 documents open at once."""
+
+    COLUMNS = ("Document", "Status", "Gold", "Pred")
+    PAGE = 200
+
+    def __init__(self, session: ProjectSession) -> None:
+        super().__init__()
+        self.session = session
+        self.filter = DocumentFilter()
+        self._rows: list = []
+        self._exhausted = True
+        self.total = 0
+
+    def set_filter(self, document_filter: DocumentFilter) -> None:
+        self.filter = document_filter
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        project = self.session.project
+        self._exhausted = project is None
+        self.total = 0 if project is None else project.count_documents(**self.filter.as_kwargs())
+        if project is not None:
+            self._rows = project.document_summaries(offset=0, limit=self.PAGE, **self.filter.as_kwargs())
+            self._exhausted = len(self._rows) < self.PAGE
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Re-read the rows already loaded (span counts, statuses); reload if the filter now selects others."""
+        project = self.session.project
+        if project is None or not self._rows:
+            self.reload()
+            return
+        fresh = project.document_summaries(offset=0, limit=len(self._rows), **self.filter.as_kwargs())
+        if [row.id for row in fresh] != [row.id for row in self._rows]:
+            self.reload()
+            return
+        self._rows = fresh
+        self.total = project.count_documents(**self.filter.as_kwargs())
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
+        project = self.session.project
+        if parent.isValid() or project is None or self._exhausted:
+            return
+        page = project.document_summaries(offset=len(self._rows), limit=self.PAGE, **self.filter.as_kwargs())
+        self._exhausted = len(page) < self.PAGE
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f"{row.id}. {row.title}", f"{STATUS_MARKS.get(row.status, '')} {row.status}",
+                    row.gold_count, row.pred_count)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"document {row.id}, {row.length} characters, {row.status}"
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def doc_id(self, row: int) -> int | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of(self, doc_id: int) -> int | None:
+        return next((number for number, row in enumerate(self._rows) if row.id == doc_id), None)
+
+    def next_doc_id(self, doc_id: int | None) -> int | None:
+        """The document after ``doc_id`` in the list (fetching the next page if needed)."""
+        row = self.row_of(doc_id) if doc_id is not None else -1
+        if row is None:
+            return self.doc_id(0)
+        if row + 1 >= len(self._rows) and self.canFetchMore():
+            self.fetchMore()
+        return self.doc_id(row + 1)
+
+
+class DocumentListPanel(QWidget):
+    documentActivated = Signal(int)
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = DocumentListModel(session)
+        self.search = QLineEdit(placeholderText="Search text…", clearButtonEnabled=True)
+        self.status = QComboBox()
+        self.status.addItems([ANY, *STATUSES])
+        self.label = QComboBox()
+        self.count = QLabel()
+        self.table = self._build_table()
+        self._search_timer = QTimer(self, singleShot=True, interval=250, timeout=self.apply_filter)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.status.currentIndexChanged.connect(self.apply_filter)
+        self.label.currentIndexChanged.connect(self.apply_filter)
+        self._lay_out()
+        session.projectChanged.connect(self.model.reload)
+        session.documentsChanged.connect(self._refresh)
+        session.labelsChanged.connect(self._fill_labels)
+        session.documentChanged.connect(self._follow_open_document)
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.verticalHeader().hide()
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        table.clicked.connect(self._activate)
+        table.activated.connect(self._activate)
+        return table
+
+    def _lay_out(self) -> None:
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Status"))
+        filters.addWidget(self.status)
+        filters.addWidget(QLabel("Label"))
+        filters.addWidget(self.label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+        layout.addWidget(self.count)
+
+    def apply_filter(self) -> None:
+        status = self.status.currentText()
+        label = self.label.currentText()
+        self.model.set_filter(DocumentFilter(
+            status=None if status == ANY else status,
+            label=None if label in (ANY, "") else label,
+            search=self.search.text().strip() or None,
+        ))
+        self._update_count()
+        self._follow_open_document()
+
+    def _refresh(self) -> None:
+        self.model.refresh()
+        self._update_count()
+        self._follow_open_document()
+
+    def _update_count(self) -> None:
+        self.count.setText(f"{self.model.total:,} documents")
+
+    def _fill_labels(self) -> None:
+        current = self.label.currentText()
+        self.label.blockSignals(True)
+        self.label.clear()
+        self.label.addItems([ANY, *self.session.labels.names])
+        self.label.setCurrentText(current if current in self.session.labels else ANY)
+        self.label.blockSignals(False)
+
+    def _activate(self, index: QModelIndex) -> None:
+        doc_id = self.model.doc_id(index.row())
+        if doc_id is not None and doc_id != self.session.doc_id:
+            self.documentActivated.emit(doc_id)
+
+    def _follow_open_document(self) -> None:
+        row = self.model.row_of(self.session.doc_id) if self.session.doc_id is not None else None
+        if row is None:
+            self.table.clearSelection()
+        else:
+            self.table.selectRow(row)

@@ -1,0 +1,158 @@
+"""Import and export dialogs for every format in ``nerdesk.formats.FORMATS``, showing the warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nerdesk import formats
+from nerdesk.core.document import STATUSES
+
+AUTO = "detect automatically"
+ENCODINGS = (AUTO, "utf-8", "utf-8-sig", "utf-16", "gb18030", "big5", "shift_jis", "latin-1")
+
+
+def format_names() -> list[str]:
+    return sorted(formats.FORMATS)
+
+
+def format_description(name: str) -> str:
+    spec = formats.FORMATS[name]
+    extensions = ", ".join(spec.extensions)
+    return f"{spec.description} ({extensions})" if extensions else spec.description
+
+
+class _PathRow(QWidget):
+    """A line edit with a Browse button."""
+
+    def __init__(self, browse, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        button = QPushButton("Browse…", clicked=browse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(button)
+
+
+class ImportDialog(QDialog):
+    """Which files, which format and encoding; reading happens after OK (see ``MainWindow``)."""
+
+    def __init__(self, parent: QWidget | None = None, paths: list[str] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import documents")
+        self.files = _PathRow(self._browse)
+        self.files.edit.setPlaceholderText("one or more files; separate with ;")
+        self.files.edit.setText(";".join(paths or []))
+        self.format = QComboBox()
+        self.format.addItem(AUTO, None)
+        for name in format_names():
+            self.format.addItem(f"{name} — {format_description(name)}", name)
+        self.encoding = QComboBox()
+        self.encoding.addItems(ENCODINGS)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Files", self.files)
+        form.addRow("Format", self.format)
+        form.addRow("Encoding", self.encoding)
+        form.addRow(QLabel("Text is imported exactly as it is in the file (line breaks included)."))
+        form.addRow(buttons)
+        self.resize(640, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Files to import")
+        if paths:
+            self.files.edit.setText(";".join(paths))
+
+    def paths(self) -> list[str]:
+        return [part.strip() for part in self.files.edit.text().split(";") if part.strip()]
+
+    def chosen_format(self) -> str | None:
+        return self.format.currentData()
+
+    def chosen_encoding(self) -> str | None:
+        encoding = self.encoding.currentText()
+        return None if encoding == AUTO else encoding
+
+
+class ExportDialog(QDialog):
+    ALL = "all documents"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export documents")
+        self.format = QComboBox()
+        for name in format_names():
+            self.format.addItem(f"{name} — {format_description(name)}", name)
+        self.path = _PathRow(self._browse)
+        self.status = QComboBox()
+        self.status.addItems([self.ALL, *STATUSES])
+        self.source = QComboBox()
+        self.source.addItems(["gold", "pred", "all"])
+        self.source.setToolTip("Which spans to write where the format keeps only one kind")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("File", self.path)
+        form.addRow("Documents", self.status)
+        form.addRow("Spans", self.source)
+        form.addRow(buttons)
+        self.resize(640, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        spec = formats.FORMATS[self.chosen_format()]
+        patterns = " ".join(f"*{ext}" for ext in spec.extensions) or "*"
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", "", f"{spec.name} ({patterns})")
+        if path:
+            self.path.edit.setText(path)
+
+    def chosen_format(self) -> str:
+        return self.format.currentData()
+
+    def chosen_path(self) -> Path:
+        return Path(self.path.edit.text().strip())
+
+    def chosen_status(self) -> str | None:
+        status = self.status.currentText()
+        return None if status == self.ALL else status
+
+
+class WarningsDialog(QDialog):
+    """The warnings of an import or export, selectable so they can be copied."""
+
+    def __init__(self, title: str, summary: str, warnings: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("warningsDialog")
+        self.setWindowTitle(title)
+        text = QPlainTextEdit("\n".join(warnings))
+        text.setReadOnly(True)
+        text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        summary_label = QLabel(summary)
+        summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(summary_label)
+        if warnings:
+            layout.addWidget(text)
+        layout.addWidget(buttons)
+        self.resize(700, 400 if warnings else 120)

@@ -1,0 +1,82 @@
+"""Dialogs to add or edit a label and to choose a merge target."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from nerdesk.core.labels import PALETTE, Label, LabelSet
+from nerdesk.gui.shortcuts import check_label_key
+
+
+class LabelDialog(QDialog):
+    """Name, colour and shortcut of a label; the shortcut is checked against labels and editing keys."""
+
+    def __init__(self, labels: LabelSet, label: Label | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit label" if label else "Add label")
+        self.labels = labels
+        self.original = label
+        self.name = QLineEdit(label.name if label else "")
+        self.color = label.color if label else PALETTE[len(labels) % len(PALETTE)]
+        self.color_button = QPushButton()
+        self.color_button.clicked.connect(self._pick_color)
+        self.key = QLineEdit(label.key or "" if label else "")
+        self.key.setMaxLength(1)
+        self.key.setPlaceholderText("none")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Colour", self.color_button)
+        form.addRow("Shortcut key", self.key)
+        form.addRow(buttons)
+        self._show_color()
+
+    def _pick_color(self) -> None:
+        chosen = QColorDialog.getColor(QColor(self.color), self, "Label colour")
+        if chosen.isValid():
+            self.color = chosen.name()
+            self._show_color()
+
+    def _show_color(self) -> None:
+        self.color_button.setText(self.color)
+        self.color_button.setStyleSheet(f"background-color: {self.color};")
+
+    def result_label(self, app_shortcuts: frozenset[str] = frozenset()) -> Label:
+        """The label as entered; raises ``NerdeskError`` if the name or key cannot be used."""
+        from nerdesk.core.errors import NerdeskError
+
+        name = self.name.text().strip()
+        if not name:
+            raise NerdeskError("a label needs a name")
+        if name in self.labels and (self.original is None or name != self.original.name):
+            raise NerdeskError(f"a label named {name!r} already exists; choose another name or merge the labels")
+        key = self.key.text().strip() or None
+        check_label_key(key, self.labels, label_name=self.original.name if self.original else None,
+                        app_shortcuts=app_shortcuts)
+        return Label(name, self.color, key)
+
+
+class MergeDialog(QDialog):
+    def __init__(self, labels: LabelSet, source: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Merge {source} into…")
+        self.target = QComboBox()
+        self.target.addItems([name for name in labels.names if name != source])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(f"Relabel every {source} span as", self.target)
+        form.addRow(buttons)

@@ -1,0 +1,99 @@
+"""The label palette: every label with its colour, shortcut and span counts, and label management."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nerdesk.core.spans import GOLD
+from nerdesk.gui.session import ProjectSession
+
+
+def color_icon(color: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+class LabelPalette(QWidget):
+    """Click a label to apply it to the selected text (or selected span); buttons manage labels."""
+
+    labelClicked = Signal(str)
+    addRequested = Signal()
+    editRequested = Signal(str)
+    mergeRequested = Signal(str)
+    deleteRequested = Signal(str)
+
+    COLUMNS = ("Label", "Key", "Gold", "Pred")
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.cellClicked.connect(lambda row, _column: self._emit_for_row(self.labelClicked, row))
+        self.table.cellDoubleClicked.connect(lambda row, _column: self._emit_for_row(self.editRequested, row))
+        buttons = QHBoxLayout()
+        for text, signal in (("Add…", None), ("Edit…", self.editRequested),
+                             ("Merge…", self.mergeRequested), ("Delete", self.deleteRequested)):
+            button = QPushButton(text)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if signal is None:
+                button.clicked.connect(self.addRequested)
+            else:
+                button.clicked.connect(lambda _checked=False, s=signal: self._emit_for_row(s, self.table.currentRow()))
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        session.labelsChanged.connect(self.refresh)
+        session.documentChanged.connect(self.refresh)
+        session.spansChanged.connect(lambda _doc_id: self.refresh())
+
+    def _emit_for_row(self, signal, row: int) -> None:
+        item = self.table.item(row, 0) if row >= 0 else None
+        if item is not None:
+            signal.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def refresh(self) -> None:
+        """Counts are for the open document."""
+        spans = [] if self.session.document is None else self.session.document.spans
+        gold = Counter(s.label for s in spans if s.source == GOLD)
+        predicted = Counter(s.label for s in spans if s.source != GOLD)
+        current = self.current_label()
+        self.table.setRowCount(len(self.session.labels))
+        for row, label in enumerate(self.session.labels):
+            name_item = QTableWidgetItem(color_icon(label.color), label.name)
+            name_item.setData(Qt.ItemDataRole.UserRole, label.name)
+            name_item.setToolTip(f"{label.name} ({label.color}); click to label the selection")
+            cells = (name_item, QTableWidgetItem(label.key or ""),
+                     QTableWidgetItem(str(gold[label.name])), QTableWidgetItem(str(predicted[label.name])))
+            for column, item in enumerate(cells):
+                self.table.setItem(row, column, item)
+            if label.name == current:
+                self.table.selectRow(row)
+
+    def current_label(self) -> str | None:
+        item = self.table.item(self.table.currentRow(), 0) if self.table.currentRow() >= 0 else None
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)

@@ -1,0 +1,360 @@
+"""The main window: lays out the panels around the annotation view and connects them to the session.
+
+State lives in ``ProjectSession``; each panel is its own widget module; this module wires them
+together and runs the user's commands (dialogs, long work with progress, errors as message boxes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+
+from nerdesk.core.errors import NerdeskError
+from nerdesk.core.labels import Label
+from nerdesk.gui.accept_dialog import AcceptAllDialog
+from nerdesk.gui.annotation_view import AnnotationView
+from nerdesk.gui.document_list import DocumentListPanel
+from nerdesk.gui.errors import reporting_errors, show_error
+from nerdesk.gui.label_dialogs import LabelDialog, MergeDialog
+from nerdesk.gui.label_palette import LabelPalette
+from nerdesk.gui.model_panel import ModelPanel
+from nerdesk.gui.prediction_worker import PredictionWorker
+from nerdesk.gui.preferences import Preferences, RecentProjects
+from nerdesk.gui.session import ProjectSession
+from nerdesk.gui.shortcuts import NUDGE_DESCRIPTION
+from nerdesk.gui.span_tree import SpanTree
+from nerdesk.gui.transfer import ImportExport
+from nerdesk.gui.window_actions import build_actions
+
+PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, preferences_path: Path | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("nerdeskMainWindow")
+        self.settings = settings or QSettings()
+        self.preferences_path = preferences_path or Preferences.default_path()
+        self.preferences = Preferences.load(self.preferences_path)
+        self.recent = RecentProjects(self.settings)
+        self.session = ProjectSession(self)
+        self.view = AnnotationView()
+        self.documents = DocumentListPanel(self.session)
+        self.palette = LabelPalette(self.session)
+        self.span_tree = SpanTree()
+        self.model_panel = ModelPanel(self.session)
+        self.transfer = ImportExport(self)
+        self.worker: PredictionWorker | None = None
+        self.setCentralWidget(self.view)
+        self.actions = build_actions(self)
+        self._add_docks()
+        self._connect()
+        self._apply_preferences()
+        self._update_title()
+        self._fill_recent_menu()
+        self.restoreGeometry(self.settings.value("window/geometry", QByteArray()))
+        self.restoreState(self.settings.value("window/state", QByteArray()))
+
+    # ------------------------------------------------------------------ layout
+    def _add_docks(self) -> None:
+        for title, widget, area in (("Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea),
+                                    ("Labels", self.palette, Qt.DockWidgetArea.RightDockWidgetArea),
+                                    ("Spans", self.span_tree, Qt.DockWidgetArea.RightDockWidgetArea),
+                                    ("Model", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{title.lower()}Dock")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.resize(1280, 800)
+
+    def _connect(self) -> None:
+        session, view = self.session, self.view
+        session.documentChanged.connect(self._show_document)
+        session.spansChanged.connect(self._show_spans)
+        session.labelsChanged.connect(lambda: view.set_labels(session.labels))
+        session.labelsChanged.connect(self._show_current_spans)
+        session.projectChanged.connect(self._update_title)
+        session.undo_stack.indexChanged.connect(lambda _i: self._update_title())
+        self.documents.documentActivated.connect(self.open_document)
+        for signal, slot in ((view.labelRequested, session.add_span), (view.relabelRequested, session.relabel),
+                             (view.deleteRequested, session.delete_spans), (view.acceptRequested, session.accept),
+                             (view.rejectRequested, session.reject), (view.resizeRequested, session.resize)):
+            signal.connect(lambda *args, slot=slot: self._run(slot, *args))
+        view.spanSelected.connect(self.span_tree.select)
+        view.spanSelected.connect(self._describe_selection)
+        self.span_tree.spanSelected.connect(view.select_span)
+        self.palette.labelClicked.connect(self._apply_label_from_palette)
+        self.palette.addRequested.connect(self.add_label)
+        self.palette.editRequested.connect(self.edit_label)
+        self.palette.mergeRequested.connect(self.merge_label)
+        self.palette.deleteRequested.connect(self.delete_label)
+        self.model_panel.thresholdChanged.connect(view.set_min_score)
+        self.model_panel.loadRequested.connect(self.load_model)
+        self.model_panel.predictDocumentRequested.connect(self.predict_document)
+        self.model_panel.predictAllRequested.connect(self.predict_all)
+        self.model_panel.cancelRequested.connect(self.cancel_prediction)
+
+    def _apply_preferences(self) -> None:
+        font = self.view.font()
+        font.setPointSizeF(self.preferences.font_size)
+        self.view.setFont(font)
+        self.model_panel.set_min_score(self.preferences.min_score)
+        self.view.set_min_score(self.preferences.min_score)
+
+    def _run(self, function, *args):
+        """Run a user command; a NerdeskError becomes a message box."""
+        with reporting_errors(self):
+            return function(*args)
+
+    # ---------------------------------------------------------------- projects
+    def new_project(self, path: str | Path | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "New project", "", PROJECT_FILTER)
+            if not path:
+                return
+            path = path if path.endswith(".nerdesk") else path + ".nerdesk"
+        self._open(path, create=True)
+
+    def open_project(self, path: str | Path | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)
+            if not path:
+                return
+        self._open(path, create=False)
+
+    def _open(self, path: str | Path, *, create: bool) -> None:
+        with reporting_errors(self, "Cannot open the project"):
+            self.cancel_prediction(wait=True)
+            self.session.open_project(path, create=create)
+            self.recent.add(path)
+            self._fill_recent_menu()
+            first = self.documents.model.doc_id(0)
+            if first is not None:
+                self.open_document(first)
+
+    def close_project(self) -> None:
+        self.cancel_prediction(wait=True)
+        self.session.close_project()
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.actions.recent_menu
+        menu.clear()
+        for path in self.recent.paths():
+            menu.addAction(path, lambda p=path: self.open_project(p))
+        menu.setEnabled(bool(self.recent.paths()))
+
+    def open_document(self, doc_id: int) -> None:
+        self._run(self.session.open_document, doc_id)
+
+    def step_document(self, step: int) -> None:
+        model = self.documents.model
+        row = model.row_of(self.session.doc_id) if self.session.doc_id is not None else -1
+        target = model.next_doc_id(self.session.doc_id) if step > 0 else model.doc_id((row or 0) - 1)
+        if target is not None:
+            self.open_document(target)
+
+    def mark_reviewed_and_next(self) -> None:
+        with reporting_errors(self):
+            current = self.session.doc_id
+            self.session.mark_reviewed()
+            following = self.documents.model.next_doc_id(current)
+            if following is not None:
+                self.session.open_document(following)
+            self.statusBar().showMessage(f"Document {current} marked reviewed", 4000)
+
+    # ----------------------------------------------------------------- showing
+    def _show_document(self) -> None:
+        document = self.session.document
+        self.view.set_labels(self.session.labels)
+        self.view.set_document(document.text if document else "", document.spans if document else [])
+        self._show_current_spans()
+        self._update_title()
+        self.view.setFocus()
+
+    def _show_spans(self, doc_id: int) -> None:
+        if doc_id == self.session.doc_id and self.session.document is not None:
+            self.view.set_spans(self.session.document.spans)
+            self._show_current_spans()
+
+    def _show_current_spans(self) -> None:
+        document = self.session.document
+        colors = {label.name: label.color for label in self.session.labels}
+        self.span_tree.set_spans(document.text if document else "", document.spans if document else [], colors)
+        self.span_tree.select(self.view.selected_span())
+
+    def _describe_selection(self, span) -> None:
+        if span is not None:
+            self.statusBar().showMessage(self.view.describe(span))
+
+    def _update_title(self) -> None:
+        project = self.session.project
+        parts = ["nerdesk"]
+        if project is not None:
+            parts.append(Path(project.path).name)
+        if self.session.document is not None:
+            parts.append(self.session.document.title(40))
+        self.setWindowTitle(" — ".join(parts))
+        has_project = project is not None
+        for action in (self.actions.import_files, self.actions.export_files, self.actions.close_project,
+                       self.actions.accept_all, self.actions.mark_reviewed_next, self.actions.add_label,
+                       self.actions.load_model):
+            action.setEnabled(has_project)
+
+    def _apply_label_from_palette(self, name: str) -> None:
+        self.view.apply_label(name)
+        self.view.setFocus()
+
+    # ------------------------------------------------------------------ labels
+    def add_label(self, label: Label | None = None) -> None:
+        if label is None:
+            dialog = LabelDialog(self.session.labels, parent=self)
+            if dialog.exec() != LabelDialog.DialogCode.Accepted:
+                return
+            with reporting_errors(self):
+                label = dialog.result_label(self.actions.single_key_shortcuts())
+        if label is not None:
+            self._run(self.session.add_label, label.name, label.color, label.key)
+
+    def edit_label(self, name: str, changed: Label | None = None) -> None:
+        with reporting_errors(self):
+            if changed is None:
+                dialog = LabelDialog(self.session.labels, self.session.labels.get(name), parent=self)
+                if dialog.exec() != LabelDialog.DialogCode.Accepted:
+                    return
+                changed = dialog.result_label(self.actions.single_key_shortcuts())
+            self.session.update_label(name, new_name=changed.name, color=changed.color, key=changed.key)
+
+    def merge_label(self, source: str, target: str | None = None) -> None:
+        if target is None:
+            dialog = MergeDialog(self.session.labels, source, parent=self)
+            if dialog.exec() != MergeDialog.DialogCode.Accepted or not dialog.target.currentText():
+                return
+            target = dialog.target.currentText()
+        with reporting_errors(self):
+            moved = self.session.merge_labels(source, target)
+            self.statusBar().showMessage(f"Merged {source} into {target}: {moved} spans relabelled", 6000)
+
+    def delete_label(self, name: str) -> None:
+        question = (f"Delete the label {name} and every span (gold and predicted) that has it?\n"
+                    "You can undo this with Ctrl+Z.")
+        if not self.confirm("Delete label", question):
+            return
+        with reporting_errors(self):
+            removed = self.session.delete_label(name)
+            self.statusBar().showMessage(f"Deleted label {name} and {removed} spans", 6000)
+
+    def confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # ------------------------------------------------------- import and export
+    def import_files(self, paths: list[str] | None = None, format_name: str | None = None,
+                     encoding: str | None = None) -> None:
+        self.transfer.import_files(paths, format_name, encoding)
+
+    def export_files(self) -> None:
+        self.transfer.export_files()
+
+    def accept_all_predictions(self, **options) -> None:
+        if not options:
+            dialog = AcceptAllDialog(self.session.labels.names, self.model_panel.min_score, self)
+            if dialog.exec() != AcceptAllDialog.DialogCode.Accepted:
+                return
+            options = dialog.options()
+        with reporting_errors(self):
+            count = self.session.accept_all(**options)
+            self.statusBar().showMessage(f"Accepted {count} predictions", 6000)
+
+    # ------------------------------------------------------------- prediction
+    def load_model(self, path: str | Path | None = None) -> None:
+        if path is None:
+            path = QFileDialog.getExistingDirectory(self, "Model bundle folder")
+            if not path:
+                return
+        with reporting_errors(self, "Cannot load the model"):
+            from nerdesk.runtime.bundle import Bundle
+
+            bundle = Bundle.load(path)
+            project = self.session.require_project()
+            model_id = project.register_model(
+                name=bundle.model_version, bundle_path=Path(path).resolve(),
+                metrics=bundle.manifest.get("metrics", {}), settings={},
+                trained_on=bundle.manifest.get("trained_on", {}))
+            project.set_active_model(model_id)
+            self.model_panel.refresh()
+
+    def predict_document(self) -> None:
+        document = self.session.document
+        if document is None or document.id is None:
+            show_error(self, NerdeskError("open a document first"))
+            return
+        self._start_prediction([(document.id, document.text)])
+
+    def predict_all(self) -> None:
+        with reporting_errors(self):
+            project = self.session.require_project()
+            self._start_prediction([(d.id, d.text) for d in project.all_documents()])
+
+    def _start_prediction(self, items: list[tuple[int, str]]) -> None:
+        with reporting_errors(self, "Cannot predict"):
+            model = self.session.require_project().active_model()
+            if model is None:
+                raise NerdeskError("no active model: load a model bundle in the Model panel first")
+            if self.worker is not None:
+                raise NerdeskError("a prediction is already running; wait for it or cancel it")
+            worker = PredictionWorker(model.bundle_path, items, self)
+            worker.progressed.connect(self.model_panel.show_progress)
+            worker.chunkPredicted.connect(lambda results, version: self._run(
+                self.session.store_predictions, results, version))
+            worker.failed.connect(lambda message: show_error(self, NerdeskError(message), "Prediction failed"))
+            worker.cancelled.connect(lambda: self.statusBar().showMessage("Prediction cancelled", 6000))
+            worker.succeeded.connect(lambda n: self.statusBar().showMessage(f"Predicted {n} documents", 6000))
+            worker.finished.connect(self._prediction_finished)
+            self.worker = worker
+            self.model_panel.set_busy(True)
+            worker.start()
+
+    def cancel_prediction(self, wait: bool = False) -> None:
+        if self.worker is not None:
+            self.worker.requestInterruption()
+            if wait:
+                self.worker.wait()
+                self._prediction_finished()
+
+    def _prediction_finished(self) -> None:
+        if self.worker is not None:
+            self.worker.deleteLater()
+            self.worker = None
+        self.model_panel.set_busy(False)
+
+    # ------------------------------------------------------------------- misc
+    def show_keys(self) -> None:
+        keys = [label.key + "  " + label.name for label in self.session.labels if label.key]
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join([
+            "Select text (mouse or Shift+arrows), then press a label key:", *keys, "",
+            "Click a span to select it; click again to select the span around it.",
+            "Del / Backspace: delete the selected span",
+            "A or Enter: accept the selected prediction;  R or X: reject it",
+            f"Boundaries: {NUDGE_DESCRIPTION}",
+            "Ctrl+Z / Ctrl+Shift+Z: undo / redo (every action, in any document)",
+            "Ctrl+Enter: mark reviewed and open the next document",
+            "Ctrl+Up / Ctrl+Down: previous / next document",
+        ]))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.cancel_prediction(wait=True)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.preferences.min_score = self.model_panel.min_score
+        self.preferences.font_size = self.view.font().pointSizeF()
+        try:
+            self.preferences.save(self.preferences_path)
+        except OSError as error:
+            show_error(self, NerdeskError(f"could not save preferences to {self.preferences_path}: {error}"))
+        self.session.close_project()
+        super().closeEvent(event)

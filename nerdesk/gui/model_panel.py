@@ -1,0 +1,103 @@
+"""The model panel: the active model, the score threshold, prediction with progress and cancel.
+
+Retraining will start ``nerdesk train`` as a separate process from here; until then its button is
+shown disabled so the place of the feature is clear.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nerdesk.gui.session import ProjectSession
+
+
+class ModelPanel(QWidget):
+    loadRequested = Signal()
+    predictDocumentRequested = Signal()
+    predictAllRequested = Signal()
+    cancelRequested = Signal()
+    thresholdChanged = Signal(float)
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model_name = QLabel("No model")
+        self.model_name.setWordWrap(True)
+        self.threshold = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=50)
+        self.threshold.setToolTip("Hide predictions scoring below this value")
+        self.threshold_value = QLabel()
+        self.load_button = QPushButton("Load model bundle…", clicked=self.loadRequested)
+        self.predict_document = QPushButton("Predict this document", clicked=self.predictDocumentRequested)
+        self.predict_all = QPushButton("Predict all documents", clicked=self.predictAllRequested)
+        self.retrain = QPushButton("Retrain…", enabled=False)
+        self.retrain.setToolTip("Retraining from the corrected documents runs as a separate process; "
+                                "it is not available in this version")
+        self.progress = QProgressBar(visible=False)
+        self.cancel = QPushButton("Cancel", visible=False, clicked=self.cancelRequested)
+        self.threshold.valueChanged.connect(self._on_threshold)
+        self._lay_out()
+        session.projectChanged.connect(self.refresh)
+        self._on_threshold(self.threshold.value())
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        threshold_row = QHBoxLayout()
+        threshold_row.addWidget(QLabel("Min score"))
+        threshold_row.addWidget(self.threshold)
+        threshold_row.addWidget(self.threshold_value)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress)
+        progress_row.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        for widget in (self.model_name, self.load_button):
+            layout.addWidget(widget)
+        layout.addLayout(threshold_row)
+        for widget in (self.predict_document, self.predict_all, self.retrain):
+            layout.addWidget(widget)
+        layout.addLayout(progress_row)
+        layout.addStretch(1)
+
+    @property
+    def min_score(self) -> float:
+        return self.threshold.value() / 100
+
+    def set_min_score(self, value: float) -> None:
+        self.threshold.setValue(round(value * 100))
+
+    def _on_threshold(self, value: int) -> None:
+        self.threshold_value.setText(f"{value / 100:.2f}")
+        self.thresholdChanged.emit(value / 100)
+
+    def refresh(self) -> None:
+        project = self.session.project
+        model = project.active_model() if project is not None else None
+        self.model_name.setText("No model: load a bundle to predict" if model is None
+                                else f"Active model: {model.name}\n{model.bundle_path}")
+        has_model = model is not None
+        self.predict_document.setEnabled(has_model)
+        self.predict_all.setEnabled(has_model)
+        self.load_button.setEnabled(project is not None)
+
+    def set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel.setVisible(busy)
+        self.cancel.setEnabled(busy)
+        for button in (self.predict_document, self.predict_all, self.load_button):
+            button.setEnabled(not busy)
+        if not busy:
+            self.refresh()
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total} documents")

@@ -1,0 +1,63 @@
+"""Prediction in a worker thread: the window stays responsive, shows progress and can cancel.
+
+The worker never touches the project (an SQLite connection belongs to its thread); it receives
+texts and hands back spans through typed signals, and the window stores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QThread, Signal
+
+from nerdesk.core.errors import NerdeskError
+
+
+class _Interrupted(Exception):
+    """Raised from the progress callback to stop a prediction in the middle of a batch."""
+
+
+class PredictionWorker(QThread):
+    progressed = Signal(int, int)  # documents done, documents in all
+    chunkPredicted = Signal(list, str)  # [(doc_id, [Span, ...]), ...], model version
+    failed = Signal(str)
+    cancelled = Signal()
+    succeeded = Signal(int)  # documents predicted
+
+    CHUNK = 32
+
+    def __init__(self, bundle_path: str | Path, items: Sequence[tuple[int, str]], parent=None) -> None:
+        super().__init__(parent)
+        self.bundle_path = Path(bundle_path)
+        self.items = list(items)
+
+    def run(self) -> None:
+        try:
+            self._predict_all()
+        except _Interrupted:
+            self.cancelled.emit()
+        except NerdeskError as error:
+            self.failed.emit(str(error))
+        except (OSError, RuntimeError, ValueError) as error:
+            self.failed.emit(f"prediction with the model in {self.bundle_path} failed: {error}")
+
+    def _predict_all(self) -> None:
+        from nerdesk.runtime.bundle import Bundle
+        from nerdesk.runtime.predictor import Predictor
+
+        predictor = Predictor(Bundle.load(self.bundle_path))
+        total = len(self.items)
+        self.progressed.emit(0, total)
+        for first in range(0, total, self.CHUNK):
+            chunk = self.items[first:first + self.CHUNK]
+            self._stop_if_asked()
+            spans = predictor.predict([text for _, text in chunk], progress=lambda *_: self._stop_if_asked())
+            self.chunkPredicted.emit([(doc_id, found) for (doc_id, _), found in zip(chunk, spans, strict=True)],
+                                     predictor.model_version or "")
+            self.progressed.emit(first + len(chunk), total)
+        self.succeeded.emit(total)
+
+    def _stop_if_asked(self) -> None:
+        if self.isInterruptionRequested():
+            raise _Interrupted()

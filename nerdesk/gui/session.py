@@ -1,0 +1,253 @@
+"""The open project, the open document and the undo stack: the state behind every widget.
+
+Widgets read from the session and call its methods; they never talk to the store directly, so
+every change of spans or labels goes through one path (an undoable command written at once to the
+project file: there is no Save button and nothing is lost if the app is killed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from nerdesk.core import edits
+from nerdesk.core.document import Document
+from nerdesk.core.edits import Edit
+from nerdesk.core.errors import NerdeskError, ProjectError
+from nerdesk.core.labels import Label, LabelSet
+from nerdesk.core.spans import GOLD, PRED, Span
+from nerdesk.gui.undo_commands import EditCommand, LabelAddCommand, LabelRemoveCommand, LabelUpdateCommand
+from nerdesk.storage.project import Project
+
+
+class ProjectSession(QObject):
+    projectChanged = Signal()  # a project was opened or closed
+    documentChanged = Signal()  # another document (or none) is open
+    spansChanged = Signal(int)  # the spans of this document changed
+    labelsChanged = Signal()
+    documentsChanged = Signal()  # statuses, counts or the set of documents changed
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.document: Document | None = None
+        self.labels = LabelSet()
+        self.undo_stack = QUndoStack(self)
+
+    # ---------------------------------------------------------------- project
+    def open_project(self, path: str | Path, *, create: bool = False) -> None:
+        project = Project.create(path) if create else Project.open(path)
+        self.close_project()
+        self.project = project
+        self.labels = project.label_set()
+        self.projectChanged.emit()
+        self.labelsChanged.emit()
+        self.documentsChanged.emit()
+
+    def close_project(self) -> None:
+        if self.project is None:
+            return
+        self.undo_stack.clear()
+        self.document = None
+        self.project.close()
+        self.project = None
+        self.labels = LabelSet()
+        self.documentChanged.emit()
+        self.projectChanged.emit()
+
+    def require_project(self) -> Project:
+        if self.project is None:
+            raise ProjectError("no project is open; create one with File > New project or open one")
+        return self.project
+
+    # -------------------------------------------------------------- documents
+    def open_document(self, doc_id: int | None) -> None:
+        self.document = None if doc_id is None else self.require_project().document(doc_id)
+        self.documentChanged.emit()
+
+    @property
+    def doc_id(self) -> int | None:
+        return None if self.document is None else self.document.id
+
+    def _reload_spans(self, doc_id: int) -> None:
+        if self.document is not None and self.document.id == doc_id:
+            self.document.spans = self.require_project().spans(doc_id)
+        self.spansChanged.emit(doc_id)
+
+    def set_status(self, doc_ids: Sequence[int], status: str) -> None:
+        self.require_project().set_status(list(doc_ids), status)
+        if self.document is not None and self.document.id in doc_ids:
+            self.document.status = status
+        self.documentsChanged.emit()
+
+    def add_documents(self, documents: Sequence[Document], progress=None) -> list[int]:
+        ids = self.require_project().add_documents(documents, progress=progress)
+        self.refresh_labels()
+        self.documentsChanged.emit()
+        return ids
+
+    def store_predictions(self, results: Sequence[tuple[int, list[Span]]], model_version: str) -> None:
+        """Replace the predictions of each document (not undoable: it is a model run, not an edit)."""
+        project = self.require_project()
+        for doc_id, spans in results:
+            project.replace_predictions(doc_id, spans, model_version)
+            if doc_id == self.doc_id:
+                self._reload_spans(doc_id)
+        self.refresh_labels()
+        self.documentsChanged.emit()
+
+    # ------------------------------------------------------------------ edits
+    def push(self, edit: Edit) -> None:
+        """Apply ``edit`` to the project now and put it on the undo stack."""
+        if edit.is_empty:
+            return
+        self.write_edit(edit, reveal=False)
+        self.undo_stack.push(EditCommand(self, edit))
+
+    def write_edit(self, edit: Edit, *, reveal: bool) -> None:
+        """Write an edit; with ``reveal``, open the document it touched so the user sees the change."""
+        self.require_project().apply_edit(edit)
+        touched = sorted(edit.documents)
+        if reveal and len(touched) == 1 and touched[0] != self.doc_id:
+            self.open_document(touched[0])
+        for doc_id in touched:
+            self._reload_spans(doc_id)
+        if any(span.label not in self.labels for change in edit.changes for span in change.added):
+            self.refresh_labels()
+        self.documentsChanged.emit()
+
+    def _current(self) -> Document:
+        if self.document is None or self.document.id is None:
+            raise ProjectError("no document is open; pick one in the document list")
+        return self.document
+
+    def add_span(self, start: int, end: int, label: str) -> None:
+        document = self._current()
+        self.push(edits.add_span(document.id, Span(start, end, label), document.spans))
+
+    def delete_spans(self, spans: Sequence[Span]) -> None:
+        if spans:
+            self.push(edits.delete_spans(self._current().id, list(spans)))
+
+    def relabel(self, span: Span, label: str) -> None:
+        document = self._current()
+        self.push(edits.relabel(document.id, span, label, document.spans))
+
+    def resize(self, span: Span, start: int, end: int) -> None:
+        document = self._current()
+        self.push(edits.resize(document.id, span, start, end, len(document.text)))
+
+    def accept(self, predictions: Sequence[Span]) -> None:
+        document = self._current()
+        if predictions:
+            self.push(edits.accept_predictions(document.id, list(predictions), document.spans))
+
+    def reject(self, predictions: Sequence[Span]) -> None:
+        if predictions:
+            self.push(edits.reject_predictions(self._current().id, list(predictions)))
+
+    def accept_all(self, *, min_score: float = 0.0, label: str | None = None,
+                   all_documents: bool = False) -> int:
+        """Accept every prediction scoring at least ``min_score`` (of one label if given); one undo step."""
+        project = self.require_project()
+        doc_ids = project.document_ids(label=label) if all_documents else [self._current().id]
+        per_document = []
+        for doc_id in doc_ids:
+            spans = project.spans(doc_id)
+            chosen = [s for s in spans if s.source == PRED and (label is None or s.label == label)
+                      and (s.score is None or s.score >= min_score)]
+            if chosen:
+                per_document.append(edits.accept_predictions(doc_id, chosen, spans))
+        count = sum(len(e.changes[0].removed) for e in per_document)
+        noun = "prediction" if count == 1 else "predictions"
+        self.push(edits.combine(f"accept {count} {noun}", per_document))
+        return count
+
+    # ----------------------------------------------------------------- labels
+    def refresh_labels(self) -> None:
+        self.labels = self.require_project().label_set()
+        self.labelsChanged.emit()
+
+    def add_label(self, name: str, color: str | None = None, key: str | None = None) -> Label:
+        project = self.require_project()
+        if name in self.labels:
+            raise NerdeskError(f"a label named {name!r} already exists")
+        label = project.add_label(name, color, key)
+        self.refresh_labels()
+        self.undo_stack.push(LabelAddCommand(self, label))
+        return label
+
+    def update_label(self, name: str, *, new_name: str | None = None, color: str | None = None,
+                     key: str | None | bool = False) -> None:
+        """Change a label; ``key=False`` leaves the shortcut alone, ``key=None`` removes it."""
+        before = self.labels.get(name)
+        after = Label(new_name or before.name, color or before.color, before.key if key is False else key)
+        if after == before:
+            return
+        self.write_label(before, after)
+        self.undo_stack.push(LabelUpdateCommand(self, before, after, f"change label {name}"))
+
+    def write_label(self, before: Label, after: Label) -> None:
+        self.require_project().update_label(before.name, new_name=after.name, color=after.color, key=after.key)
+        self._after_label_change()
+
+    def write_new_label(self, label: Label) -> None:
+        self.require_project().add_label(label.name, label.color, label.key)
+        self.refresh_labels()
+
+    def write_label_removal(self, label: Label, span_edit: Edit) -> None:
+        project = self.require_project()
+        if not span_edit.is_empty:
+            project.apply_edit(span_edit)
+        project.delete_label(label.name)
+        self._after_label_change()
+
+    def _after_label_change(self) -> None:
+        self.refresh_labels()
+        if self.document is not None and self.document.id is not None:
+            self._reload_spans(self.document.id)
+        self.documentsChanged.emit()
+
+    def delete_label(self, name: str) -> int:
+        """Delete a label and all its spans (gold and predicted); one undo step. Returns the spans removed."""
+        label = self.labels.get(name)
+        changes = [edits.delete_spans(doc_id, spans) for doc_id, spans in self._spans_with_label(name)]
+        span_edit = edits.combine(f"delete spans of {name}", changes)
+        self.write_label_removal(label, span_edit)
+        self.undo_stack.push(LabelRemoveCommand(self, label, span_edit, f"delete label {name}"))
+        return sum(len(change.removed) for change in span_edit.changes)
+
+    def merge_labels(self, source: str, target: str) -> int:
+        """Relabel every ``source`` span as ``target`` and remove ``source``; one undo step."""
+        if source == target:
+            raise NerdeskError(f"cannot merge label {source!r} into itself; pick another target")
+        label = self.labels.get(source)
+        self.labels.get(target)
+        changes = []
+        for doc_id, spans in self._spans_with_label(source, keep_all=True):
+            existing = set(spans)
+            moved = [s for s in spans if s.label == source]
+            added = [s.relabelled(target) for s in moved if s.relabelled(target) not in existing]
+            changes.append(Edit("", (edits.Change(doc_id, tuple(moved), tuple(added)),)))
+        span_edit = edits.combine(f"merge {source} into {target}", changes)
+        self.write_label_removal(label, span_edit)
+        self.undo_stack.push(LabelRemoveCommand(self, label, span_edit, f"merge {source} into {target}"))
+        return sum(len(change.removed) for change in span_edit.changes)
+
+    def _spans_with_label(self, name: str, *, keep_all: bool = False) -> list[tuple[int, list[Span]]]:
+        project = self.require_project()
+        found = []
+        for doc_id in project.document_ids(label=name):
+            spans = project.spans(doc_id)
+            found.append((doc_id, spans if keep_all else [s for s in spans if s.label == name]))
+        return found
+
+    # ----------------------------------------------------------------- review
+    def mark_reviewed(self) -> None:
+        self.set_status([self._current().id], "reviewed")
+
+    def gold_spans(self) -> list[Span]:
+        return [] if self.document is None else [s for s in self.document.spans if s.source == GOLD]

@@ -1,0 +1,58 @@
+"""Where each span's bar goes: drawing levels and a fast lookup of spans by text range (no Qt).
+
+Levels are assigned by first fit over the whole document, shortest spans first, so inner spans sit
+nearest the text and a span that wraps over several visual lines keeps one level on all of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+
+from nerdesk.core.spans import Span
+
+
+def assign_levels(spans: Iterable[Span]) -> dict[Span, int]:
+    """Level of each span: 0 right under the text, higher levels further down.
+
+    Two spans on the same level never overlap. Each level keeps its occupied ranges sorted by
+    start, so placing n spans costs O(n * levels * log n).
+    """
+    levels: dict[Span, int] = {}
+    occupied: list[list[tuple[int, int]]] = []  # per level: sorted, disjoint (start, end)
+    for span in sorted(spans, key=lambda s: (len(s), s.start, s.label, s.source)):
+        level = next((i for i, ranges in enumerate(occupied) if _is_free(ranges, span)), len(occupied))
+        if level == len(occupied):
+            occupied.append([])
+        bisect.insort(occupied[level], (span.start, span.end))
+        levels[span] = level
+    return levels
+
+
+def _is_free(ranges: list[tuple[int, int]], span: Span) -> bool:
+    index = bisect.bisect_left(ranges, (span.start, span.end))
+    if index < len(ranges) and ranges[index][0] < span.end:
+        return False
+    return not (index > 0 and ranges[index - 1][1] > span.start)
+
+
+class SpanIndex:
+    """Spans bucketed by fixed-size chunks of the text, to find those crossing a range quickly."""
+
+    CHUNK = 128
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = list(spans)
+        self._chunks: dict[int, list[int]] = {}
+        for number, span in enumerate(self.spans):
+            for chunk in range(span.start // self.CHUNK, (span.end - 1) // self.CHUNK + 1):
+                self._chunks.setdefault(chunk, []).append(number)
+
+    def overlapping(self, start: int, end: int) -> list[Span]:
+        """Spans sharing at least one code point with ``[start, end)``, in input order."""
+        if end <= start:
+            return []
+        numbers: set[int] = set()
+        for chunk in range(start // self.CHUNK, (end - 1) // self.CHUNK + 1):
+            numbers.update(self._chunks.get(chunk, ()))
+        return [self.spans[n] for n in sorted(numbers) if self.spans[n].start < end and start < self.spans[n].end]

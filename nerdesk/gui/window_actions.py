@@ -1,0 +1,119 @@
+"""The main window's actions, menus and toolbar, built in one place so their shortcuts are known."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+
+
+@dataclass
+class WindowActions:
+    new_project: QAction
+    open_project: QAction
+    close_project: QAction
+    import_files: QAction
+    export_files: QAction
+    quit: QAction
+    undo: QAction
+    redo: QAction
+    accept_all: QAction
+    mark_reviewed_next: QAction
+    next_document: QAction
+    previous_document: QAction
+    predict_document: QAction
+    predict_all: QAction
+    load_model: QAction
+    add_label: QAction
+    about_keys: QAction
+    recent_menu: QMenu
+
+    def single_key_shortcuts(self) -> frozenset[str]:
+        """Shortcuts without a modifier: label keys must not reuse them."""
+        keys = set()
+        for action in vars(self).values():
+            if isinstance(action, QAction):
+                for sequence in action.shortcuts():
+                    text = sequence.toString()
+                    if text and "+" not in text:
+                        keys.add(text.upper())
+        return frozenset(keys)
+
+
+def _action(window: QMainWindow, text: str, slot, *shortcuts, tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcuts:
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def build_actions(window) -> WindowActions:
+    """Create every action of ``window`` (a ``MainWindow``) and put them in menus and the toolbar."""
+    session = window.session
+    undo = session.undo_stack.createUndoAction(window, "&Undo")
+    undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+    redo = session.undo_stack.createRedoAction(window, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    actions = WindowActions(
+        new_project=_action(window, "&New project…", window.new_project, QKeySequence.StandardKey.New),
+        open_project=_action(window, "&Open project…", window.open_project, QKeySequence.StandardKey.Open),
+        close_project=_action(window, "&Close project", window.close_project),
+        import_files=_action(window, "&Import…", window.import_files, "Ctrl+I",
+                             tip="Add documents from files in any supported format"),
+        export_files=_action(window, "&Export…", window.export_files, "Ctrl+E"),
+        quit=_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit),
+        undo=undo,
+        redo=redo,
+        accept_all=_action(window, "&Accept all predictions…", window.accept_all_predictions, "Ctrl+Shift+A"),
+        mark_reviewed_next=_action(window, "Mark reviewed and &next", window.mark_reviewed_and_next,
+                                   "Ctrl+Return", "Ctrl+Enter"),
+        next_document=_action(window, "Next document", lambda: window.step_document(1), "Ctrl+Down"),
+        previous_document=_action(window, "Previous document", lambda: window.step_document(-1), "Ctrl+Up"),
+        predict_document=_action(window, "&Predict this document", window.predict_document, "Ctrl+P"),
+        predict_all=_action(window, "Predict &all documents", window.predict_all),
+        load_model=_action(window, "&Load model bundle…", window.load_model),
+        add_label=_action(window, "Add &label…", window.add_label, "Ctrl+L"),
+        about_keys=_action(window, "&Keyboard shortcuts", window.show_keys, "F1"),
+        recent_menu=QMenu("Open &recent", window),
+    )
+    _build_menus(window, actions)
+    return actions
+
+
+def _build_menus(window: QMainWindow, a: WindowActions) -> None:
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    for item in (a.new_project, a.open_project, a.recent_menu, a.close_project, None,
+                 a.import_files, a.export_files, None, a.quit):
+        _add(file_menu, item)
+    edit_menu = bar.addMenu("&Edit")
+    for item in (a.undo, a.redo, None, a.accept_all, a.mark_reviewed_next, None, a.add_label):
+        _add(edit_menu, item)
+    go_menu = bar.addMenu("&Go")
+    go_menu.addActions([a.next_document, a.previous_document])
+    model_menu = bar.addMenu("&Model")
+    model_menu.addActions([a.load_model, a.predict_document, a.predict_all])
+    window.view_menu = bar.addMenu("&View")
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(a.about_keys)
+    toolbar = QToolBar("Main", window)
+    toolbar.setObjectName("mainToolbar")
+    toolbar.addActions([a.open_project, a.import_files, a.export_files])
+    toolbar.addSeparator()
+    toolbar.addActions([a.undo, a.redo])
+    toolbar.addSeparator()
+    toolbar.addActions([a.predict_document, a.accept_all, a.mark_reviewed_next])
+    window.addToolBar(toolbar)
+
+
+def _add(menu: QMenu, item) -> None:
+    if item is None:
+        menu.addSeparator()
+    elif isinstance(item, QMenu):
+        menu.addMenu(item)
+    else:
+        menu.addAction(item)
