@@ -139,17 +139,18 @@ class _RichProgress:
 
 def print_stats(path: Path, stats: dict) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = Console()
+    console = Console(soft_wrap=True, highlight=False)
     statuses = ", ".join(f"{count} {status}" for status, count in stats["by_status"].items())
-    console.print(f"[bold]{path}[/bold]: {stats['documents']} documents ({statuses})")
+    console.print(f"[bold]{escape(str(path))}[/bold]: {stats['documents']} documents ({statuses})")
     splits = {split or "(none)": count for split, count in stats["by_split"].items()}
     if set(splits) != {"(none)"}:
         console.print("splits: " + ", ".join(f"{split} {count}" for split, count in splits.items()))
     table = Table("label", "gold", "pred")
     for label, counts in stats["labels"].items():
-        table.add_row(label, str(counts["gold"]), str(counts["pred"]))
+        table.add_row(escape(label), str(counts["gold"]), str(counts["pred"]))
     table.add_row("[bold]total[/bold]", str(stats["spans"]["gold"]), str(stats["spans"]["pred"]))
     console.print(table)
     console.print(
