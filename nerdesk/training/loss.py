@@ -2,10 +2,11 @@
 
 For one (sample, type) pair with cell scores ``s``, positives P and negatives N (Su 2020):
 ``log(1 + sum_{P} exp(-s)) + log(1 + sum_{N} exp(s))``.
-The sparse form gets the positives as cell indices and writes the negative term as
-``log(1 + sum_all exp(s)) + log(1 - exp(logsumexp_P(s) - log(1 + sum_all exp(s))))``, so no dense
-(B, m, L, L) label tensor is ever built. Cells that are not valid hold ``finfo(float32).min`` and
-contribute ``exp(min) = 0`` to every sum.
+The positives arrive as flat cell indices, so no dense (B, m, L, L) label tensor is built. The
+negative term is taken over the scores with the positive cells overwritten by ``finfo.min``, not as
+``log(1 + sum_all) + log(1 - exp(lse_P - log(1 + sum_all)))``: that shorter form cancels
+catastrophically in fp32 once the positives dominate and then pushes confident positives down.
+Invalid cells already hold ``finfo(float32).min`` and contribute ``exp(min) = 0`` to every sum.
 """
 
 from __future__ import annotations
@@ -23,18 +24,19 @@ def sparse_multilabel_crossentropy(logits: Tensor, positive_cells: Tensor) -> Te
     positive_cells: (B, m, P) int64 flat cell indices ``start * L + end``, padded with ``NO_CELL``.
     """
     batch, num_labels, length, _ = logits.shape
+    lowest = torch.finfo(torch.float32).min
     scores = logits.float().reshape(batch * num_labels, length * length)  # (G, L*L)
+    # One extra column at finfo.min gives the padding entries somewhere harmless to point.
+    scores = torch.cat([scores, torch.full_like(scores[:, :1], lowest)], dim=1)  # (G, L*L+1)
     cells = positive_cells.reshape(batch * num_labels, -1)  # (G, P)
     is_positive = cells != NO_CELL  # (G, P)
-    lowest = torch.finfo(torch.float32).min
-    positive_scores = scores.gather(1, cells.clamp(min=0))  # (G, P)
+    cells = torch.where(is_positive, cells, torch.full_like(cells, length * length))  # (G, P)
     zeros = torch.zeros_like(scores[:, :1])  # (G, 1)
 
+    positive_scores = scores.gather(1, cells)  # (G, P)
     negated = (-positive_scores).masked_fill(~is_positive, lowest)  # (G, P)
     positive_loss = torch.logsumexp(torch.cat([zeros, negated], dim=1), dim=1)  # (G,)
 
-    all_term = torch.logsumexp(torch.cat([zeros, scores], dim=1), dim=1)  # (G,)
-    positive_mass = torch.logsumexp(positive_scores.masked_fill(~is_positive, lowest), dim=1)  # (G,)
-    remaining = 1.0 - torch.exp(positive_mass - all_term)  # (G,): share of the mass on negatives
-    negative_loss = all_term + torch.log(remaining.clamp(min=1e-7, max=1.0))  # (G,)
+    negative_scores = scores.scatter(1, cells, lowest)  # (G, L*L+1): positives removed
+    negative_loss = torch.logsumexp(torch.cat([zeros, negative_scores], dim=1), dim=1)  # (G,)
     return (positive_loss + negative_loss).mean()

@@ -1,0 +1,153 @@
+"""Train a GlobalPointer model from scratch on a public corpus and report F1 and training time.
+
+    python -m benchmarks.train_corpora --corpus resume --minutes 10 --out runs/resume-gp
+
+Corpora are read from ../shared/datasets (see its README). Training uses early stopping on the dev
+split; the score reported for each corpus is the one its benchmark target names (CLUENER and
+CMeEE-V2 have no labelled test set here, so their dev score is reported and is optimistic).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from nerdesk.core.document import Document
+from nerdesk.core.offsets import inclusive_to_exclusive
+from nerdesk.core.spans import Span
+
+DATASETS = Path(__file__).resolve().parent.parent / ".." / "shared" / "datasets"
+
+
+def read_cluener(path: Path) -> list[Document]:
+    """JSON lines ``{"text", "label": {TYPE: {MENTION: [[start, end_inclusive], ...]}}}``."""
+    documents = []
+    for line in path.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        spans = [Span(*inclusive_to_exclusive(start, end), label)
+                 for label, mentions in record.get("label", {}).items()
+                 for positions in mentions.values() for start, end in positions]
+        documents.append(Document(record["text"], spans))
+    return documents
+
+
+def read_cmeee(path: Path) -> list[Document]:
+    """One JSON array of ``{"text", "entities": [{"start_idx", "end_idx" (inclusive), "type"}]}``."""
+    documents = []
+    for record in json.loads(path.read_text("utf-8")):
+        spans = [Span(*inclusive_to_exclusive(e["start_idx"], e["end_idx"]), e["type"])
+                 for e in record["entities"]]
+        documents.append(Document(record["text"], spans))
+    return documents
+
+
+def read_genia(path: Path) -> list[Document]:
+    """JSON lines with character offsets (end exclusive) under ``entities``."""
+    documents = []
+    for line in path.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        spans = [Span(e["start"], e["end"], e["type"]) for e in record["entities"]]
+        documents.append(Document(record["text"], spans))
+    return documents
+
+
+def read_bmes(path: Path) -> list[Document]:
+    """``char TAG`` per line with B-/M-/E-/S- tags, a blank line between sentences."""
+    documents = []
+    for block in path.read_text("utf-8").strip().split("\n\n"):
+        chars, tags = zip(*(line.rsplit(" ", 1) for line in block.splitlines() if line.strip()), strict=True)
+        documents.append(Document("".join(chars), _bmes_spans(tags)))
+    return documents
+
+
+def _bmes_spans(tags) -> list[Span]:
+    spans, start = [], None
+    for index, tag in enumerate(tags):
+        prefix, _, label = tag.partition("-")
+        if prefix in ("B", "S"):
+            start = index
+        if prefix in ("E", "S") and start is not None:
+            spans.append(Span(start, index + 1, label))
+            start = None
+    return spans
+
+
+CORPORA = {
+    # name: (reader, train file, dev file, scored file, tokenizer kind)
+    "cluener": (read_cluener, "cluener/train.json", "cluener/dev.json", "cluener/dev.json", "char"),
+    "resume": (read_bmes, "resume_ner/train.char.bmes", "resume_ner/dev.char.bmes", "resume_ner/test.char.bmes",
+               "char"),
+    "genia": (read_genia, "genia/train.jsonl", "genia/dev.jsonl", "genia/test.jsonl", "word"),
+    "cmeee": (read_cmeee, "cmeee_v2/train.json", "cmeee_v2/dev.json", "cmeee_v2/dev.json", "char"),
+}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=sorted(CORPORA), required=True)
+    parser.add_argument("--head", choices=("gp", "egp"), default="gp")
+    parser.add_argument("--minutes", type=float, default=15.0, help="training time budget")
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--patience", type=int, default=5)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--hidden", type=int, default=256, help="LSTM units per direction")
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--embedding", type=int, default=200)
+    parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--max-length", type=int, default=256)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--out", type=Path, help="directory for the trained checkpoint")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    import torch
+
+    from nerdesk.training.model import save_checkpoint
+    from nerdesk.training.start import ScratchSettings, start_model
+    from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
+
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    reader, train_file, dev_file, scored_file, tokenizer_kind = CORPORA[args.corpus]
+    train, dev = reader(DATASETS / train_file), reader(DATASETS / dev_file)
+    scored = dev if scored_file == dev_file else reader(DATASETS / scored_file)
+    labels = sorted({span.label for doc in train for span in doc.spans})
+    scratch = ScratchSettings(tokenizer=tokenizer_kind, embedding_dim=args.embedding, hidden_size=args.hidden,
+                              num_layers=args.layers, dropout=args.dropout)
+    model, tokenizer = start_model("scratch", labels, [doc.text for doc in train], head=args.head,
+                                   max_length=args.max_length, scratch=scratch)
+    config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
+                         patience=args.patience, time_budget=args.minutes * 60, seed=args.seed)
+    callbacks = TrainingCallbacks(on_eval=lambda epoch, report: print(
+        f"epoch {epoch}: dev P {report.micro.precision:.4f} R {report.micro.recall:.4f} F1 {report.micro.f1:.4f} "
+        f"({time.monotonic() - started:.0f} s)", flush=True))
+    trainer = Trainer(model, tokenizer, config, callbacks)
+    parameters = sum(p.numel() for p in model.parameters())
+    print(f"{args.corpus}: {len(train)} train / {len(dev)} dev documents, {len(labels)} labels, "
+          f"vocabulary {tokenizer.get_vocab_size()}, {parameters / 1e6:.2f}M parameters, head {args.head}, "
+          f"{args.threads} threads", flush=True)
+    started = time.monotonic()
+    result = trainer.fit(train, dev)
+    print(result.train_summary.describe())
+    final = trainer.evaluate(scored)
+    split = "dev" if scored_file == dev_file else "test"
+    print(final.table())
+    print(f"RESULT corpus={args.corpus} head={args.head} {split} F1={final.micro.f1 * 100:.2f} "
+          f"(P {final.micro.precision * 100:.2f} R {final.micro.recall * 100:.2f}) best epoch {result.best_epoch}/"
+          f"{result.epochs_run} ({result.steps} steps), training {result.seconds / 60:.1f} min, stopped by {result.stop_reason}")
+    if args.out:
+        save_checkpoint(result.model, tokenizer, args.out)
+        summary = {"corpus": args.corpus, "head": args.head, f"{split}_f1": final.micro.f1,
+                   "metrics": final.as_dict(), "history": result.history, "minutes": result.seconds / 60,
+                   "args": {k: str(v) for k, v in vars(args).items()}}
+        (args.out / "benchmark.json").write_text(json.dumps(summary, indent=2), "utf-8")
+        print(f"checkpoint written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

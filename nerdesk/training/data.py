@@ -1,0 +1,206 @@
+"""Documents -> token windows with gold cells -> padded batches.
+
+A text longer than ``max_length`` tokens is cut into overlapping windows (the tokenizer's own
+truncation with stride, so special tokens come from its post-processor). A gold span becomes the
+cell (label, first token, last token) of every window that holds it whole. Spans whose ends do not
+fall on token boundaries cannot be learnt by a token-level model: they are counted, with examples,
+in an ``AlignmentSummary`` rather than dropped silently.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor
+
+from nerdesk.core.document import Document
+from nerdesk.core.offsets import char_to_token_span
+from nerdesk.training.loss import NO_CELL
+
+MAX_EXAMPLES = 10
+
+
+@dataclass(frozen=True)
+class Window:
+    """One tokenised stretch of a document, ready for the model."""
+
+    document: int  # index into the encoded document list
+    input_ids: tuple[int, ...]
+    token_mask: tuple[int, ...]  # 1 where a span may start or end
+    offsets: tuple[tuple[int, int], ...]  # code-point (start, end) per token, (0, 0) for special tokens
+    cells: tuple[tuple[int, int, int], ...] = ()  # (label index, first token, last token)
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+
+@dataclass
+class AlignmentSummary:
+    """What became of the gold spans when documents were turned into windows."""
+
+    documents: int = 0
+    windows: int = 0
+    spans: int = 0
+    encoded: int = 0
+    misaligned: int = 0
+    cut_by_windows: int = 0
+    unknown_labels: Counter = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def lost(self) -> int:
+        return self.spans - self.encoded
+
+    def describe(self) -> str:
+        text = (f"{self.documents} documents -> {self.windows} windows; {self.encoded}/{self.spans} gold spans "
+                f"usable")
+        problems = []
+        if self.misaligned:
+            problems.append(f"{self.misaligned} not on token boundaries")
+        if self.cut_by_windows:
+            problems.append(f"{self.cut_by_windows} longer than a window")
+        if self.unknown_labels:
+            problems.append("unknown labels " + ", ".join(f"{k} x{v}" for k, v in self.unknown_labels.items()))
+        if problems:
+            text += " (skipped: " + "; ".join(problems) + ")"
+            text += "".join(f"\n  e.g. {example}" for example in self.examples)
+        return text
+
+    def as_dict(self) -> dict:
+        return {"documents": self.documents, "windows": self.windows, "spans": self.spans,
+                "encoded": self.encoded, "misaligned": self.misaligned, "cut_by_windows": self.cut_by_windows,
+                "unknown_labels": dict(self.unknown_labels)}
+
+    def _note(self, example: str) -> None:
+        if len(self.examples) < MAX_EXAMPLES:
+            self.examples.append(example)
+
+
+def windowing_tokenizer(tokenizer, max_length: int, stride: int):
+    """A copy of ``tokenizer`` that cuts long texts into overlapping windows (the original is untouched)."""
+    from tokenizers import Tokenizer
+
+    copy = Tokenizer.from_str(tokenizer.to_str())
+    copy.no_padding()
+    content_length = max_length - copy.num_special_tokens_to_add(is_pair=False)
+    if content_length < 2:
+        raise ValueError(f"max_length {max_length} leaves no room for text tokens")
+    copy.enable_truncation(max_length, stride=min(stride, content_length - 1))
+    return copy
+
+
+def encode_documents(documents: Sequence[Document], tokenizer, labels: Sequence[str], max_length: int,
+                     stride: int) -> tuple[list[Window], AlignmentSummary]:
+    """Windows (with gold cells from the documents' gold spans) and what happened to each span."""
+    label_index = {name: index for index, name in enumerate(labels)}
+    windowing = windowing_tokenizer(tokenizer, max_length, stride)
+    summary = AlignmentSummary(documents=len(documents))
+    windows: list[Window] = []
+    for doc_index, document in enumerate(documents):
+        encodings = _window_encodings(windowing, document.text)
+        doc_windows = [_bare_window(doc_index, encoding) for encoding in encodings]
+        cells = _gold_cells(document, doc_windows, label_index, summary)
+        windows.extend(
+            Window(w.document, w.input_ids, w.token_mask, w.offsets, tuple(cells[i]))
+            for i, w in enumerate(doc_windows)
+        )
+    summary.windows = len(windows)
+    return windows, summary
+
+
+def _window_encodings(windowing, text: str) -> list:
+    encoding = windowing.encode(text)
+    return [encoding, *encoding.overflowing]
+
+
+def _bare_window(doc_index: int, encoding) -> Window:
+    offsets = tuple(tuple(pair) for pair in encoding.offsets)
+    token_mask = tuple(
+        int(not special and start < end)
+        for special, (start, end) in zip(encoding.special_tokens_mask, offsets, strict=True)
+    )
+    return Window(doc_index, tuple(encoding.ids), token_mask, offsets)
+
+
+def _gold_cells(document: Document, windows: list[Window], label_index: dict[str, int],
+                summary: AlignmentSummary) -> list[list[tuple[int, int, int]]]:
+    cells: list[list[tuple[int, int, int]]] = [[] for _ in windows]
+    for span in document.gold:
+        summary.spans += 1
+        if span.label not in label_index:
+            summary.unknown_labels[span.label] += 1
+            continue
+        placed = covered = False
+        for index, window in enumerate(windows):
+            real = [pair for pair, allowed in zip(window.offsets, window.token_mask, strict=True) if allowed]
+            if not real or not (real[0][0] <= span.start and span.end <= real[-1][1]):
+                continue
+            covered = True
+            tokens = char_to_token_span(window.offsets, span.start, span.end)
+            if tokens is not None and window.token_mask[tokens[0]] and window.token_mask[tokens[1]]:
+                cells[index].append((label_index[span.label], tokens[0], tokens[1]))
+                placed = True
+        if placed:
+            summary.encoded += 1
+        elif covered:
+            summary.misaligned += 1
+            summary._note(f"{document.title(30)!r}: {span.label} {span.start}..{span.end} "
+                          f"{span.mention(document.text)!r} does not start and end on token boundaries")
+        else:
+            summary.cut_by_windows += 1
+            summary._note(f"{document.title(30)!r}: {span.label} {span.start}..{span.end} does not fit in one window")
+    return cells
+
+
+@dataclass
+class Batch:
+    input_ids: Tensor  # (B, L) int64
+    attention_mask: Tensor  # (B, L) int64
+    token_mask: Tensor  # (B, L) int64
+    labels: Tensor  # (B, m, P) int64 flat cell indices, NO_CELL padding
+    windows: list[Window]
+
+
+def collate(windows: Sequence[Window], num_labels: int, pad_id: int) -> Batch:
+    """Pad to the longest window of the batch and list the gold cells per (window, label)."""
+    length = max(len(w) for w in windows)
+    input_ids = torch.full((len(windows), length), pad_id, dtype=torch.long)  # (B, L)
+    attention_mask = torch.zeros((len(windows), length), dtype=torch.long)  # (B, L)
+    token_mask = torch.zeros((len(windows), length), dtype=torch.long)  # (B, L)
+    per_label: list[list[list[int]]] = [[[] for _ in range(num_labels)] for _ in windows]
+    for row, window in enumerate(windows):
+        input_ids[row, : len(window)] = torch.tensor(window.input_ids)
+        attention_mask[row, : len(window)] = 1
+        token_mask[row, : len(window)] = torch.tensor(window.token_mask)
+        for label, first, last in window.cells:
+            per_label[row][label].append(first * length + last)
+    most = max([1] + [len(cells) for rows in per_label for cells in rows])
+    labels = torch.full((len(windows), num_labels, most), NO_CELL, dtype=torch.long)  # (B, m, P)
+    for row, rows in enumerate(per_label):
+        for label, cells in enumerate(rows):
+            labels[row, label, : len(cells)] = torch.tensor(cells, dtype=torch.long)
+    return Batch(input_ids, attention_mask, token_mask, labels, list(windows))
+
+
+def length_grouped_batches(windows: Sequence[Window], batch_size: int, rng: random.Random,
+                           pool_batches: int = 50) -> list[list[Window]]:
+    """Shuffled batches of similar lengths: little padding, still a different order every epoch."""
+    order = list(windows)
+    rng.shuffle(order)
+    pool = batch_size * pool_batches
+    batches = []
+    for begin in range(0, len(order), pool):
+        chunk = sorted(order[begin:begin + pool], key=len)
+        batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def sorted_batches(windows: Sequence[Window], batch_size: int) -> list[list[Window]]:
+    """Batches for prediction: sorted by length so padding stays small."""
+    ordered = sorted(windows, key=len)
+    return [ordered[i:i + batch_size] for i in range(0, len(ordered), batch_size)]

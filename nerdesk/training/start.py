@@ -1,0 +1,88 @@
+"""Where training starts: a new model from scratch, a nerdesk checkpoint or bundle, or a local
+Hugging Face encoder directory.
+
+From a checkpoint the encoder and tokenizer are kept; the head is kept too when the label set is
+the same, and replaced by a fresh one when it differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from nerdesk.core.errors import TrainingError
+from nerdesk.training.encoders import HuggingFaceEncoder
+from nerdesk.training.model import CHECKPOINT_FILE, GlobalPointerModel, ModelConfig, load_checkpoint
+from nerdesk.training.tokenizer import build_scratch_tokenizer, load_hf_tokenizer, padding_id
+
+SCRATCH = "scratch"
+
+
+@dataclass
+class ScratchSettings:
+    """Architecture of a model trained from nothing (see docs/benchmarks.md for how it scores)."""
+
+    tokenizer: str = "auto"  # char | word | auto
+    min_frequency: int = 2
+    embedding_dim: int = 200
+    hidden_size: int = 256
+    num_layers: int = 2
+    dropout: float = 0.2
+
+
+def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *, head: str = "gp",
+                head_size: int = 64, max_length: int = 256, window_stride: int = 32,
+                scratch: ScratchSettings | None = None):
+    """(model, tokenizer) to train for ``labels`` starting from ``init`` ("scratch" or a directory)."""
+    labels = list(labels)
+    if init == SCRATCH:
+        return _from_scratch(labels, train_texts, head, head_size, max_length, window_stride,
+                             scratch or ScratchSettings())
+    directory = Path(init)
+    if not directory.is_dir():
+        raise TrainingError(f"--init {init}: no such directory; use 'scratch', a model directory "
+                            "written by nerdesk, or a local Hugging Face model directory")
+    if (directory / CHECKPOINT_FILE).is_file():
+        return _from_checkpoint(directory, labels, head, max_length)
+    if (directory / "config.json").is_file():
+        return _from_hugging_face(directory, labels, head, head_size, max_length, window_stride)
+    raise TrainingError(f"--init {init}: the directory holds neither {CHECKPOINT_FILE} (a nerdesk model) "
+                        "nor config.json (a Hugging Face model)")
+
+
+def _from_scratch(labels, texts, head, head_size, max_length, window_stride, settings: ScratchSettings):
+    tokenizer = build_scratch_tokenizer(list(texts), settings.tokenizer, settings.min_frequency)
+    encoder = {"kind": "bilstm", "vocab_size": tokenizer.get_vocab_size(), "embedding_dim": settings.embedding_dim,
+               "hidden_size": settings.hidden_size, "num_layers": settings.num_layers,
+               "dropout": settings.dropout, "padding_id": padding_id(tokenizer)}
+    config = ModelConfig(labels=labels, encoder=encoder, head=head, head_size=head_size,
+                         max_length=max_length, window_stride=window_stride)
+    return GlobalPointerModel(config), tokenizer
+
+
+def _from_checkpoint(directory: Path, labels, head, max_length):
+    model, tokenizer = load_checkpoint(directory)
+    if list(model.config.labels) != labels or model.config.head != head:
+        model.config = replace(model.config, head=head)
+        model = model.with_new_head(labels)
+    model.config = replace(model.config, max_length=max_length)
+    return model.train(), tokenizer
+
+
+def _from_hugging_face(directory: Path, labels, head, head_size, max_length, window_stride):
+    try:
+        encoder = HuggingFaceEncoder.from_pretrained(str(directory))
+        tokenizer = load_hf_tokenizer(str(directory))
+    except (OSError, ValueError) as error:
+        raise TrainingError(f"--init {directory}: cannot load a Hugging Face encoder and fast tokenizer "
+                            f"from it ({error})") from error
+    max_positions = getattr(encoder.model.config, "max_position_embeddings", max_length)
+    config = ModelConfig(labels=labels, encoder={"kind": "hf", "config": encoder.config_dict}, head=head,
+                         head_size=head_size, max_length=min(max_length, max_positions),
+                         window_stride=window_stride)
+    return GlobalPointerModel(config, encoder=encoder), tokenizer
+
+
+def encoder_kind(model: GlobalPointerModel) -> str:
+    return model.config.encoder.get("kind", "")
