@@ -67,14 +67,14 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, path: str | None =
             return decoded, guess
     if text is not None:
         return text, "utf-8"  # valid UTF-8 with NULs: keep it, the format reader will judge
-    tried.append("gb18030")
     if b"\x00" not in data:
+        tried.append("gb18030")
         decoded = _strict(data, "gb18030")
         if decoded is not None:
             return decoded, "gb18030"
     guess = _charset_normalizer_guess(data)
+    tried.append(f"charset-normalizer's guess ({guess or 'none'})")
     if guess is not None:
-        tried.append(guess)
         decoded = _strict(data, guess)
         if decoded is not None:
             return decoded, guess
