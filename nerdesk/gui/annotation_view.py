@@ -203,6 +203,13 @@ class AnnotationView(QTextEdit):
         x = (left.x() + right.x()) // 2 if right.y() == left.y() and right.x() > left.x() else left.x() + 3
         return QPoint(x, left.center().y())
 
+    def caret_point(self, index: int) -> QPoint:
+        """Viewport point just right of the caret position before code point ``index``."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._display.to_qt(index))
+        rect = self.cursorRect(cursor)
+        return QPoint(rect.x() + 1, rect.center().y())
+
     def _visible_lines(self) -> Iterator[tuple[int, int, float, float, object, float]]:
         """(start, end, top, bottom, line, x offset) in code points and viewport pixels per visible line."""
         document = self.document()

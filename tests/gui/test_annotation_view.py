@@ -1,0 +1,140 @@
+"""The annotation view on its own: offsets at the Qt border, selection, keys, clicks, painting."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import click_character, press, select_with_keyboard
+from PySide6.QtCore import Qt
+
+from nerdesk.core.labels import LabelSet
+from nerdesk.core.spans import Span
+from nerdesk.gui.annotation_view import AnnotationView
+
+TEXT = "Zoë met 王小明 at 北京大学 👩‍🔬 lab.\r\nNext line 😀 ok\r\nEnd"
+
+
+@pytest.fixture
+def view(qtbot):
+    widget = AnnotationView()
+    qtbot.addWidget(widget)
+    widget.resize(700, 300)
+    widget.set_labels(LabelSet.from_names(["PER", "ORG", "LOC"]))
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_qt_holds_the_text_with_each_crlf_as_one_break(view):
+    view.set_document(TEXT, [])
+    assert view.document().toPlainText() == TEXT.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("mention, graphemes", [("王小明", 3), ("北京大学", 4), ("👩‍🔬", 1), ("😀", 1),
+                                                ("End", 3), ("Zoë", 3)])
+def test_keyboard_selection_and_label_key_give_code_point_offsets(qtbot, view, mention, graphemes):
+    view.set_document(TEXT, [])
+    start = TEXT.index(mention)
+    with qtbot.waitSignal(view.labelRequested) as signal:
+        select_with_keyboard(qtbot, view, start, graphemes)
+        press(view, Qt.Key.Key_1, "1")
+    assert signal.args == [start, start + len(mention), "PER"]
+    assert TEXT[signal.args[0]:signal.args[1]] == mention
+
+
+def test_selection_over_a_crlf_keeps_both_characters(qtbot, view):
+    view.set_document(TEXT, [])
+    start = TEXT.index("lab.")
+    with qtbot.waitSignal(view.labelRequested) as signal:
+        select_with_keyboard(qtbot, view, start, len("lab.") + 1 + len("Next"))
+        press(view, Qt.Key.Key_2, "2")
+    assert TEXT[signal.args[0]:signal.args[1]] == "lab.\r\nNext"
+
+
+def test_selection_inside_an_emoji_snaps_to_the_whole_grapheme(view):
+    view.set_document(TEXT, [])
+    scientist = TEXT.index("👩‍🔬")
+    view.select_range(scientist + 1, scientist + 2)  # inside the ZWJ sequence
+    assert view.selected_range() == (scientist, scientist + len("👩‍🔬"))
+
+
+def test_click_selects_innermost_span_then_cycles_outward(qtbot, view):
+    start = TEXT.index("北京大学")
+    inner, outer = Span(start, start + 2, "LOC"), Span(start, start + 4, "ORG")
+    view.set_document(TEXT, [outer, inner])
+    click_character(qtbot, view, start)
+    assert view.selected_span() == inner
+    qtbot.wait(qtbot_double_click_interval())
+    click_character(qtbot, view, start)
+    assert view.selected_span() == outer
+    qtbot.wait(qtbot_double_click_interval())
+    click_character(qtbot, view, start + 3)
+    assert view.selected_span() == outer
+
+
+def qtbot_double_click_interval() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.doubleClickInterval() + 20
+
+
+def test_keys_on_a_selected_prediction_request_accept_reject_and_delete(qtbot, view):
+    start = TEXT.index("王小明")
+    prediction = Span(start, start + 3, "PER", "pred", 0.9, "m1")
+    view.set_document(TEXT, [prediction])
+    view.select_span(prediction)
+    with qtbot.waitSignal(view.acceptRequested) as accepted:
+        press(view, Qt.Key.Key_A, "a")
+    assert accepted.args == [[prediction]]
+    view.set_spans([prediction])
+    view.select_span(prediction)
+    with qtbot.waitSignal(view.rejectRequested) as rejected:
+        press(view, Qt.Key.Key_X, "x")
+    assert rejected.args == [[prediction]]
+    view.set_spans([prediction])
+    view.select_span(prediction)
+    with qtbot.waitSignal(view.deleteRequested) as deleted:
+        press(view, Qt.Key.Key_Delete)
+    assert deleted.args == [[prediction]]
+
+
+def test_nudges_move_boundaries_by_whole_graphemes(qtbot, view):
+    scientist = TEXT.index("👩‍🔬")
+    span = Span(scientist - 5, scientist - 1, "ORG")  # "大学" plus... any span ending before the emoji
+    view.set_document(TEXT, [span])
+    view.select_span(span)
+    with qtbot.waitSignal(view.resizeRequested) as grown:
+        press(view, Qt.Key.Key_Right, modifiers=Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert grown.args == [span, span.start, scientist]
+    view.set_spans([span.moved(span.start, scientist)])
+    view.select_span(span.moved(span.start, scientist))
+    with qtbot.waitSignal(view.resizeRequested) as over_emoji:
+        press(view, Qt.Key.Key_Right, modifiers=Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert over_emoji.args[2] == scientist + len("👩‍🔬")
+    with qtbot.waitSignal(view.resizeRequested) as start_moved:
+        press(view, Qt.Key.Key_Right, modifiers=Qt.KeyboardModifier.AltModifier)
+    assert start_moved.args[1] == span.start + 1
+
+
+def test_predictions_below_the_threshold_are_hidden(view):
+    low = Span(0, 3, "PER", "pred", 0.3)
+    high = Span(8, 11, "PER", "pred", 0.8)
+    view.set_document(TEXT, [low, high, Span(15, 19, "ORG")])
+    view.set_min_score(0.5)
+    assert low not in view.spans and high in view.spans and len(view.spans) == 2
+
+
+def test_a_long_document_with_many_nested_spans_paints_quickly(view):
+    sentence = "北京大学的王小明教授在 Microsoft Research 工作。"
+    text = sentence * 700
+    spans = []
+    for offset in range(0, len(text) - len(sentence), len(sentence)):
+        spans += [Span(offset, offset + 4, "ORG"), Span(offset, offset + 2, "LOC"),
+                  Span(offset + 5, offset + 8, "PER")]
+    started = time.perf_counter()
+    view.set_document(text, spans)
+    view.repaint()
+    elapsed = time.perf_counter() - started
+    assert len(text) > 20_000 and len(spans) >= 2000
+    assert elapsed < 2.0  # the benchmark measures the real figure; this only catches a blow-up
