@@ -38,6 +38,8 @@ def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
         if not txt.is_file():
             raise FormatError(f"the text file {txt.name} of this annotation file is missing", path=str(path))
         return [(txt, path)]
+    if path.suffix != ".txt":
+        raise FormatError("brat reads a directory, a .txt file or a .ann file", path=str(path))
     ann = path.with_suffix(".ann")
     return [(path, ann if ann.is_file() else None)]
 

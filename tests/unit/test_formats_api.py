@@ -1,0 +1,145 @@
+"""The public API of nerdesk.formats: detection, all-or-nothing imports, atomic writes, options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
+from nerdesk.core.labels import LabelSet
+from nerdesk.core.spans import PRED, Span
+from nerdesk.formats import FORMATS, ImportResult, detect_format, read_file, read_files, write_file
+
+DOCS = [
+    Document("北京医院😀是一家医院", [Span(0, 4, "ORG"), Span(0, 2, "LOC"), Span(2, 4, "ORG", PRED, 0.75, "v1")],
+             name="one", meta={"source": "unit"}, status="reviewed"),
+    Document("GENIA style text with IL-2 gene", [Span(22, 31, "DNA"), Span(22, 26, "protein")], name="two"),
+]
+EXPECTED_NAMES = {
+    "nerdesk-json": "out.json", "jsonl": "out.jsonl", "text": "out.txt", "cluener": "out.json",
+    "cmeee": "out.json", "genia": "out.jsonl", "conll": "out.bio", "brat": "outdir", "doccano": "out.jsonl",
+    "label-studio": "out.json", "spacy": "out.jsonl",
+}
+
+
+def test_every_format_has_a_spec() -> None:
+    assert set(FORMATS) == set(EXPECTED_NAMES)
+    for name, spec in FORMATS.items():
+        assert spec.name == name and callable(spec.reader) and callable(spec.writer)
+        assert spec.description and spec.offsets and spec.keeps
+        assert all(ext.startswith(".") for ext in spec.extensions)
+    assert not FORMATS["nerdesk-json"].lossy and not FORMATS["jsonl"].lossy
+    assert FORMATS["conll"].lossy and FORMATS["text"].lossy
+
+
+@pytest.mark.parametrize("fmt", list(EXPECTED_NAMES))
+def test_detect_what_was_written(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / EXPECTED_NAMES[fmt]
+    write_file(DOCS, path, fmt)
+    assert detect_format(path) == fmt
+    result = read_file(path)
+    assert isinstance(result, ImportResult) and result.format == fmt and result.encoding == "utf-8"
+    assert len(result.documents) == 2
+
+
+def test_detect_failures(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match="no such file"):
+        detect_format(tmp_path / "missing.json")
+    odd = tmp_path / "notes.xyz"
+    odd.write_text("just some words\nand more", encoding="utf-8")
+    with pytest.raises(FormatError, match="cannot tell the format"):
+        detect_format(odd)
+    empty = tmp_path / "empty.dat"
+    empty.write_bytes(b"")
+    with pytest.raises(FormatError, match="empty"):
+        detect_format(empty)
+    with pytest.raises(FormatError, match="unknown format"):
+        read_file(odd, "word")
+
+
+def test_format_aliases(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text("北 B-LOC\n京 I-LOC\n", encoding="utf-8")
+    assert detect_format(path) == "conll"  # CoNLL content in a .txt file
+    assert read_file(path, "bio").format == "conll"
+
+
+def test_nerdesk_json_layout(tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    labels = LabelSet.from_names(["LOC", "ORG", "UNUSED"])
+    assert write_file(DOCS, path, "nerdesk-json", labels=labels) == []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format"] == "nerdesk" and data["version"] == 1
+    assert data["offsets"] == "code points, end exclusive"
+    assert data["labels"] == ["LOC", "ORG", "UNUSED", "DNA", "protein"]
+    doc = data["documents"][0]
+    assert set(doc) >= {"id", "name", "text", "status", "meta", "spans"}
+    assert doc["spans"][0] == {"start": 0, "end": 4, "label": "ORG", "text": "北京医院", "source": "gold",
+                               "score": None, "model_version": None}
+    pred = [s for s in doc["spans"] if s["source"] == "pred"][0]
+    assert (pred["score"], pred["model_version"]) == (0.75, "v1")
+    result = read_file(path)
+    assert result.labels == ["LOC", "ORG", "UNUSED", "DNA", "protein"]
+
+
+def test_labels_in_first_seen_order(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "abc", "spans": [{"start": 1, "end": 2, "label": "Z"}]}\n'
+                    '{"text": "abc", "spans": [{"start": 0, "end": 1, "label": "A"}, '
+                    '{"start": 2, "end": 3, "label": "Z"}]}\n', encoding="utf-8")
+    assert read_file(path, "spacy").labels == ["Z", "A"]
+
+
+def test_read_files_is_all_or_nothing(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    bad = tmp_path / "bad.json"
+    good2 = tmp_path / "good2.jsonl"
+    write_file(DOCS[:1], good, "cluener")
+    write_file(DOCS[1:], good2, "spacy")
+    bad.write_text('{"text": "abc", "label": {"X": {"abd": [[0, 2]]}}}\n{"text": 5}\n', encoding="utf-8")
+    with pytest.raises(ImportProblems) as error:
+        read_files([good, bad, tmp_path / "missing.json"])
+    problems = error.value.problems
+    assert len(problems) == 3
+    assert {p.path for p in problems} == {str(bad), str(tmp_path / "missing.json")}
+    assert "nothing was imported" in str(error.value)
+    merged = read_files([good, good2])
+    assert [d.text for d in merged.documents] == [DOCS[0].text, DOCS[1].text]
+    assert merged.labels == ["ORG", "LOC", "DNA", "protein"]
+    assert merged.format == "cluener, spacy"
+
+
+def test_writes_are_atomic(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    write_file(DOCS, path, "jsonl")
+    before = path.read_bytes()
+    broken = [Document("abc", meta={"x": object()})]
+    with pytest.raises(FormatError, match="JSON"):
+        write_file(broken, path, "jsonl")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]  # no temporary file left
+
+
+def test_write_checks_options_and_spans(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match="no option"):
+        write_file(DOCS, tmp_path / "a.bio", "conll", schema="bio")
+    with pytest.raises(FormatError, match="scheme"):
+        write_file(DOCS, tmp_path / "a.bio", "conll", scheme="xyz")
+    with pytest.raises(FormatError, match="outside the text"):
+        write_file([Document("ab", [Span(0, 5, "X")])], tmp_path / "a.json", "cluener")
+    with pytest.raises(FormatError, match="source"):
+        write_file(DOCS, tmp_path / "a.json", "cluener", source="both")
+
+
+def test_every_error_is_a_nerdesk_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    for content in ("[" * 100000, "[" * 100000 + "]" * 100000, '{"text": "' + "\\" * 3):
+        path.write_text(content, encoding="utf-8")
+        for fmt in FORMATS:
+            if fmt == "text":
+                continue  # any text is plain text
+            with pytest.raises(NerdeskError):
+                read_file(path, fmt)
