@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from itertools import accumulate, groupby
 from typing import Any
 
 from sqlite_utils import Database
 
 from nerdesk.core.document import STATUSES
-from nerdesk.core.spans import Span, nesting_depth
+
+OVERLAPPING_GOLD_PER_DOCUMENT = """
+SELECT a.doc_id, count(*) FROM spans a
+WHERE a.source = 'gold' AND EXISTS (
+    SELECT 1 FROM spans b
+    WHERE b.doc_id = a.doc_id AND b.source = 'gold' AND b."start" < a."end" AND a."start" < b."end"
+      AND (b."start", b."end", b.label) IS NOT (a."start", a."end", a.label)
+)
+GROUP BY a.doc_id
+"""
+
+
+# Nesting depth is highest at the start of some span: count the spans covering each span start.
+DEEPEST_GOLD_NESTING = """
+SELECT max((
+    SELECT count(*) FROM spans b
+    WHERE b.doc_id = a.doc_id AND b.source = 'gold' AND b."start" <= a."start" AND a."start" < b."end"
+)) FROM spans a WHERE a.source = 'gold'
+"""
 
 
 class StatsMixin:
@@ -47,32 +63,13 @@ class StatsMixin:
         return per_label
 
     def _nesting(self) -> dict[str, int]:
-        """Deepest gold nesting, gold spans that overlap another gold span, documents with overlaps."""
-        rows = self.db.execute(
-            'SELECT doc_id, "start", "end", label FROM spans WHERE source = \'gold\' ORDER BY doc_id'
-        )
-        depth = overlapping = documents = 0
-        for _, group in groupby(rows, key=lambda row: row[0]):
-            spans = [Span(start, end, label) for _, start, end, label in group]
-            depth = max(depth, nesting_depth(spans))
-            count = count_overlapping(spans)
-            overlapping += count
-            documents += count > 0
-        return {"nesting_depth": depth, "overlapping_spans": overlapping, "documents_with_overlaps": documents}
+        """Deepest gold nesting, gold spans that overlap another gold span, documents with overlaps.
 
-
-def count_overlapping(spans: Sequence[Span]) -> int:
-    """How many spans overlap at least one other span, in O(n log n).
-
-    In start order, a span overlaps an earlier one iff the largest earlier end passes its start, and a
-    later one iff the smallest later start comes before its end.
-    """
-    if not spans:
-        return 0
-    ordered = sorted(spans, key=lambda s: (s.start, s.end))
-    earlier_ends = [-1, *accumulate((s.end for s in ordered), max)][:-1]
-    later_starts = [*accumulate((s.start for s in reversed(ordered)), min)][::-1][1:] + [float("inf")]
-    return sum(
-        earlier_end > span.start or later_start < span.end
-        for span, earlier_end, later_start in zip(ordered, earlier_ends, later_starts, strict=True)
-    )
+        Both are self-joins inside each document's spans, run by SQLite without loading any span.
+        """
+        overlaps = dict(self.db.execute(OVERLAPPING_GOLD_PER_DOCUMENT).fetchall())
+        return {
+            "nesting_depth": self.db.execute(DEEPEST_GOLD_NESTING).fetchone()[0] or 0,
+            "overlapping_spans": sum(overlaps.values()),
+            "documents_with_overlaps": len(overlaps),
+        }

@@ -7,7 +7,6 @@ import pytest
 from nerdesk.core import Document, NerdeskError, ProjectError, Span
 from nerdesk.core.labels import Label
 from nerdesk.storage import Project
-from nerdesk.storage.stats import count_overlapping
 
 
 @pytest.fixture
@@ -118,13 +117,30 @@ def test_stats_count_documents_labels_and_nesting(project):
     assert stats["documents_with_overlaps"] == 1
 
 
-@pytest.mark.parametrize(("spans", "expected"), [
-    ([], 0),
-    ([(0, 2)], 0),
-    ([(0, 2), (2, 4)], 0),
-    ([(0, 5), (1, 2), (3, 4)], 3),
-    ([(0, 3), (2, 6), (7, 9)], 2),
-    ([(0, 10), (8, 9), (12, 13)], 2),
-])
-def test_count_overlapping(spans, expected):
-    assert count_overlapping([Span(s, e, "X") for s, e in spans]) == expected
+OVERLAP_CASES = [
+    ([], 0, 0),
+    ([(0, 2)], 0, 1),
+    ([(0, 2), (2, 4)], 0, 1),
+    ([(0, 5), (1, 2), (3, 4)], 3, 2),
+    ([(0, 3), (2, 6), (7, 9)], 2, 2),
+    ([(0, 10), (8, 9), (12, 13)], 2, 2),
+    ([(0, 10), (2, 8), (3, 5), (4, 5)], 4, 4),
+]
+
+
+@pytest.mark.parametrize(("spans", "overlapping", "depth"), OVERLAP_CASES)
+def test_overlap_and_depth_statistics(tmp_path, spans, overlapping, depth):
+    with Project.create(tmp_path / "o.nerdesk") as project:
+        document = Document("x" * 20, [Span(s, e, "X") for s, e in spans])
+        predictions = Document("y" * 20, [Span(0, 5, "X", "pred"), Span(1, 3, "X", "pred")])
+        project.add_documents([document, predictions])
+        stats = project.stats()
+    assert stats["overlapping_spans"] == overlapping
+    assert stats["documents_with_overlaps"] == (overlapping > 0)
+    assert stats["nesting_depth"] == depth
+
+
+def test_same_range_with_two_labels_counts_as_overlap(tmp_path):
+    with Project.create(tmp_path / "o.nerdesk") as project:
+        project.add_documents([Document("abcd", [Span(0, 2, "A"), Span(0, 2, "B")])])
+        assert (project.stats()["overlapping_spans"], project.stats()["nesting_depth"]) == (2, 2)
