@@ -1,11 +1,12 @@
 """A tiny GlobalPointer model trained in seconds on a few sentences, and its exported bundle.
 
-Test modules import the fixtures they need from here (``from tests.fixtures_bundle import ...``);
-they are session-scoped, so the model is trained and exported once per test run.
+Test modules import these helpers (``from fixtures_bundle import ...``; pytest puts tests/ on the
+path) and wrap them in session-scoped fixtures, so the model is trained and exported once per run.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -39,6 +40,15 @@ def sentence_documents() -> list[Document]:
         spans = [Span(text.index(m), text.index(m) + len(m), label) for m, label in mentions]
         documents.append(Document(text, spans))
     return documents
+
+
+def cluener_dev_texts(count: int) -> list[str]:
+    """The first ``count`` CLUENER dev sentences; skips the test when the corpus is absent."""
+    path = Path(__file__).resolve().parent.parent / ".." / "shared" / "datasets" / "cluener" / "dev.json"
+    if not path.is_file():
+        pytest.skip(f"dataset file not found: {path}")
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(next(handle))["text"] for _ in range(count)]
 
 
 def long_document(repeats: int = 2, seed: int = 1) -> Document:
@@ -91,19 +101,8 @@ def train_tiny_model(steps: int = TRAIN_STEPS, seed: int = 0):
     return model.eval(), tokenizer
 
 
-@pytest.fixture(scope="session")
-def tiny_model():
-    import torch
-
-    torch.set_num_threads(1)
-    return train_tiny_model()
-
-
-@pytest.fixture(scope="session")
-def tiny_bundle(tiny_model, tmp_path_factory) -> Path:
+def export_tiny_bundle(model, tokenizer, directory: Path) -> Path:
     from nerdesk.training.export import export_bundle
 
-    model, tokenizer = tiny_model
-    out = tmp_path_factory.mktemp("bundles") / "tiny"
-    return export_bundle(model, tokenizer, out, labels=LABELS, dev_documents=sentence_documents(),
+    return export_bundle(model, tokenizer, directory, labels=LABELS, dev_documents=sentence_documents(),
                          metrics={"note": "tiny test model"}, trained_on={"sentences": len(SENTENCES)})

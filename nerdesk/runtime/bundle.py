@@ -202,7 +202,7 @@ def check_label_count(model_path: Path, label_count: int) -> None:
 
     session = open_session(model_path, threads=1, optimize=False)
     types = output_label_count(session)
-    if types is not None and types != label_count:
+    if types != label_count:
         raise ModelBundleError(
             f"{model_path}: the model scores {types} entity types but bundle.json lists {label_count} labels; "
             f"the bundle was assembled from mismatched files, export it again"

@@ -79,7 +79,7 @@ class Predictor(SpanPredictor):
         self.variant = bundle.default_variant if variant == "default" else variant
         session = open_session(bundle.variant_path(self.variant), threads=threads)
         types = output_label_count(session)
-        if types is not None and types != len(bundle.labels):
+        if types != len(bundle.labels):
             raise ModelBundleError(f"{bundle.path}: the {self.variant} model scores {types} entity types but the "
                                    f"bundle lists {len(bundle.labels)} labels; export the bundle again")
         super().__init__(OrtLogits(session), load_tokenizer(bundle.tokenizer_path), bundle.labels.names,

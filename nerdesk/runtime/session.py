@@ -40,12 +40,18 @@ def open_session(model_path: Path, *, threads: int | None = None, optimize: bool
     return session
 
 
-def output_label_count(session: ort.InferenceSession) -> int | None:
-    """Number of entity types in the logits ``(B, m, L, L)``, or None when the graph leaves it dynamic."""
+def output_label_count(session: ort.InferenceSession) -> int:
+    """Number of entity types ``m`` in the logits (B, m, L, L).
+
+    Read from the graph when it declares it, else measured by scoring a two-token probe input.
+    """
     shape = session.get_outputs()[0].shape
     if len(shape) != 4:
         raise ModelBundleError(f"model output has shape {shape}; a GlobalPointer model outputs (batch, types, L, L)")
-    return shape[1] if isinstance(shape[1], int) else None
+    if isinstance(shape[1], int):
+        return shape[1]
+    probe = np.ones((1, 2), dtype=np.int64)  # (1, 2)
+    return int(OrtLogits(session)(probe, probe, probe).shape[1])
 
 
 class OrtLogits:

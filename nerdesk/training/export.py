@@ -126,6 +126,16 @@ def export_onnx(model: GlobalPointerModel, path: Path) -> None:
         torch.onnx.export(_LogitsOnly(model).eval(), example, str(path), input_names=list(MODEL_INPUTS),
                           output_names=["logits"], dynamic_axes=dynamic_axes, opset_version=ONNX_OPSET,
                           dynamo=False)
+    _declare_label_count(path, len(model.config.labels))
+
+
+def _declare_label_count(path: Path, count: int) -> None:
+    """Write the number of entity types into the output shape (the tracer leaves it symbolic)."""
+    import onnx
+
+    proto = onnx.load(str(path))
+    proto.graph.output[0].type.tensor_type.shape.dim[1].dim_value = count  # (B, m, L, L)
+    onnx.save(proto, str(path))
 
 
 def torch_logits(model: GlobalPointerModel) -> LogitsFunction:

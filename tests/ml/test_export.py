@@ -1,0 +1,262 @@
+"""Export of a trained model to a bundle: torch/ONNX parity, windows, int8 decision, corrupt bundles."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from fixtures_bundle import (  # noqa: E402
+    LABELS,
+    MAX_LENGTH,
+    cluener_dev_texts,
+    export_tiny_bundle,
+    long_document,
+    sentence_documents,
+    train_tiny_model,
+)
+
+from nerdesk.core.errors import ModelBundleError  # noqa: E402
+from nerdesk.core.metrics import evaluate  # noqa: E402
+from nerdesk.runtime.bundle import MANIFEST, Bundle, file_entry  # noqa: E402
+from nerdesk.runtime.compare import max_abs_diff_on_valid_cells  # noqa: E402
+from nerdesk.runtime.predictor import Predictor, SpanPredictor  # noqa: E402
+from nerdesk.runtime.windows import WindowMaker, batches, load_tokenizer  # noqa: E402
+from nerdesk.training import export  # noqa: E402
+from nerdesk.training.export import export_bundle, torch_logits  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_model():
+    torch.set_num_threads(1)
+    return train_tiny_model()
+
+
+@pytest.fixture(scope="session")
+def tiny_bundle(tiny_model, tmp_path_factory) -> Path:
+    return export_tiny_bundle(*tiny_model, tmp_path_factory.mktemp("bundles") / "tiny")
+
+
+def test_trained_bundle_predicts_the_training_sentences(tiny_bundle):
+    documents = sentence_documents()
+    predicted = Predictor(Bundle.load(tiny_bundle), threads=1).predict([d.text for d in documents])
+    assert evaluate([d.gold for d in documents], predicted).micro.f1 == 1.0
+    span = predicted[0][0]
+    assert span.source == "pred" and 0.5 < span.score <= 1.0
+    assert span.model_version == Bundle.load(tiny_bundle).model_version
+
+
+@pytest.mark.parametrize("variant", ["fp32", "int8"])
+def test_onnx_logits_match_torch_on_real_sentences(tiny_model, tiny_bundle, variant):
+    model, tokenizer = tiny_model
+    texts = [d.text for d in sentence_documents()] + [long_document().text]
+    with contextlib.suppress(pytest.skip.Exception):  # without the corpus the built-in texts still cover
+        texts += cluener_dev_texts(24)  # short, long and padded batches
+    bundle = Bundle.load(tiny_bundle)
+    onnx_predictor = Predictor(bundle, threads=1, variant=variant)
+    window_maker = WindowMaker(tokenizer, MAX_LENGTH, bundle.stride)
+    eager = torch_logits(model)
+    worst = 0.0
+    for batch in batches(window_maker.windows(texts), window_maker.pad_id, batch_size=5, cell_budget=10**6):
+        inputs = (batch.input_ids, batch.attention_mask, batch.token_mask)
+        worst = max(worst, max_abs_diff_on_valid_cells(onnx_predictor.batch_logits(batch), eager(*inputs),
+                                                       batch.token_mask))
+    tolerance = 1e-4 if variant == "fp32" else 0.5
+    assert worst <= tolerance
+    if variant == "fp32":
+        torch_spans = SpanPredictor(eager, tokenizer, LABELS, max_length=MAX_LENGTH,
+                                    stride=bundle.stride).predict(texts)
+        assert [[s.key for s in spans] for spans in onnx_predictor.predict(texts)] == \
+            [[s.key for s in spans] for spans in torch_spans]
+
+
+def test_long_document_in_windows_matches_one_big_window(tiny_bundle):
+    bundle = Bundle.load(tiny_bundle)
+    windowed = Predictor(bundle, threads=1)
+    document = long_document(seed=3)
+    windows = windowed.window_maker.windows([document.text])
+    assert len(windows) > 3  # far longer than max_length
+    window_ends = [int(w.offsets[w.content][-1, 1]) for w in windows[:-1]]
+    straddling = [s for s in document.spans if any(s.start < end < s.end for end in window_ends)]
+    assert straddling, "the test document should have entities cut by a window border"
+
+    one_window = SpanPredictor(windowed.logits_function, load_tokenizer(bundle.tokenizer_path), LABELS,
+                               max_length=len(document.text) + 2, stride=0)
+    assert len(one_window.window_maker.windows([document.text])) == 1
+    in_windows = windowed.predict([document.text])[0]
+    in_one = one_window.predict([document.text])[0]
+    assert [s.key for s in in_windows] == [s.key for s in in_one]
+    assert {s.key for s in in_windows} == {s.key for s in document.spans}
+    for span in straddling:
+        assert span.key in {s.key for s in in_windows}
+
+
+def test_batched_and_single_predictions_agree(tiny_bundle):
+    predictor = Predictor(Bundle.load(tiny_bundle), threads=1)
+    texts = [d.text for d in sentence_documents()] + [long_document(seed=5).text, "", "   "]
+    together = predictor.predict(texts, batch_size=4)
+    alone = [predictor.predict([text])[0] for text in texts]
+    assert together == alone
+    assert together[-1] == [] and together[-2] == []
+
+
+def test_int8_decision_is_recorded(tiny_bundle):
+    manifest = json.loads((tiny_bundle / MANIFEST).read_text("utf-8"))
+    quantization = manifest["quantization"]
+    assert (tiny_bundle / "model.int8.onnx").is_file()
+    assert quantization["head_nodes_kept_fp32"] > 0
+    assert quantization["span_agreement"] == 1.0
+    assert quantization["f1_fp32"] == pytest.approx(100.0)
+    assert quantization["default"] is (manifest["default_variant"] == "int8")
+    assert quantization["default"] is (quantization["span_agreement"] >= 0.995 and quantization["f1_drop"] <= 0.3)
+    assert manifest["default_variant_reason"] == quantization["reason"]
+    assert manifest["parity"]["max_abs_diff"] <= 1e-4
+
+
+def test_int8_stays_off_without_gold_to_measure_f1(tiny_model, tmp_path):
+    model, tokenizer = tiny_model
+    bundle_dir = export_bundle(model, tokenizer, tmp_path / "no-dev", labels=LABELS,
+                               parity_texts=[d.text for d in sentence_documents()])
+    manifest = json.loads((bundle_dir / MANIFEST).read_text("utf-8"))
+    assert manifest["default_variant"] == "fp32"
+    assert "no dev documents" in manifest["quantization"]["reason"]
+    assert "f1_int8" not in manifest["quantization"]
+
+
+def test_export_refuses_a_model_that_fails_parity(tiny_model, tmp_path, monkeypatch):
+    model, tokenizer = tiny_model
+    monkeypatch.setattr(export, "PARITY_TOLERANCE", -1.0)  # no difference can pass
+    with pytest.raises(ModelBundleError, match="differs from the torch model"):
+        export_bundle(model, tokenizer, tmp_path / "refused", labels=LABELS,
+                      parity_texts=[d.text for d in sentence_documents()])
+    assert not (tmp_path / "refused").exists()
+
+
+def test_bundle_keeps_a_checkpoint_that_reloads(tiny_model, tiny_bundle):
+    from nerdesk.training.model import load_checkpoint
+
+    model, _ = tiny_model
+    reloaded, tokenizer = load_checkpoint(tiny_bundle)
+    ids = torch.tensor([tokenizer.encode("张伟在北京大学读书。").ids])  # (1, L)
+    mask = torch.ones_like(ids)  # (1, L)
+    with torch.inference_mode():
+        assert torch.equal(reloaded(ids, mask)[0], model(ids, mask)[0])
+
+
+# --- corrupt bundles -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bundle_copy(tiny_bundle, tmp_path) -> Path:
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny_bundle, copy)
+    return copy
+
+
+def rewrite_manifest(bundle_dir: Path, change) -> None:
+    path = bundle_dir / MANIFEST
+    manifest = json.loads(path.read_text("utf-8"))
+    change(manifest)
+    path.write_text(json.dumps(manifest), "utf-8")
+
+
+def rehash(bundle_dir: Path, file_name: str) -> None:
+    def update(manifest):
+        manifest["files"][file_name] = file_entry(bundle_dir / file_name)
+
+    rewrite_manifest(bundle_dir, update)
+
+
+def test_intact_copy_loads(bundle_copy):
+    assert Bundle.load(bundle_copy).labels.names == LABELS
+
+
+def test_bad_hash_is_refused(bundle_copy):
+    onnx_path = bundle_copy / "model.onnx"
+    data = bytearray(onnx_path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    onnx_path.write_bytes(bytes(data))
+    with pytest.raises(ModelBundleError, match=r"model\.onnx: sha256 does not match"):
+        Bundle.load(bundle_copy)
+
+
+def test_truncated_onnx_is_refused(bundle_copy):
+    onnx_path = bundle_copy / "model.onnx"
+    onnx_path.write_bytes(onnx_path.read_bytes()[:5000])
+    with pytest.raises(ModelBundleError, match="truncated"):
+        Bundle.load(bundle_copy)
+    rehash(bundle_copy, "model.onnx")  # even with matching hashes, a broken model does not load
+    with pytest.raises(ModelBundleError, match="ONNX Runtime cannot load"):
+        Bundle.load(bundle_copy)
+
+
+@pytest.mark.parametrize("file_name", ["model.onnx", "tokenizer.json", "bundle.json", "checkpoint.safetensors"])
+def test_missing_file_is_refused(bundle_copy, file_name):
+    (bundle_copy / file_name).unlink()
+    with pytest.raises(ModelBundleError, match=re.escape(f"{file_name}: missing")):
+        Bundle.load(bundle_copy)
+
+
+def test_labels_that_do_not_match_the_model_are_refused(bundle_copy):
+    rewrite_manifest(bundle_copy, lambda m: m["labels"].append({"name": "EXTRA", "color": "#000000"}))
+    with pytest.raises(ModelBundleError, match="scores 3 entity types but bundle.json lists 4 labels"):
+        Bundle.load(bundle_copy)
+
+
+def test_newer_schema_is_refused(bundle_copy):
+    rewrite_manifest(bundle_copy, lambda m: m.update(schema_version=99))
+    with pytest.raises(ModelBundleError, match="newer than this nerdesk understands.*upgrade"):
+        Bundle.load(bundle_copy)
+
+
+def test_unparseable_manifest_is_refused(bundle_copy):
+    (bundle_copy / MANIFEST).write_text('{"schema_version": 1, "name": ', "utf-8")
+    with pytest.raises(ModelBundleError, match="not valid JSON"):
+        Bundle.load(bundle_copy)
+
+
+def test_unknown_variant_is_refused(tiny_bundle):
+    with pytest.raises(ModelBundleError, match="no 'fp16' model"):
+        Predictor(Bundle.load(tiny_bundle), variant="fp16")
+
+
+# --- torch-free runtime ----------------------------------------------------------------------------
+
+
+def test_prediction_in_a_fresh_interpreter_never_imports_torch(tiny_bundle):
+    script = textwrap.dedent(f"""
+        import json, sys
+        from nerdesk.runtime.bundle import Bundle
+        from nerdesk.runtime.predictor import Predictor
+        spans = Predictor(Bundle.load({str(tiny_bundle)!r}), threads=1).predict(["张伟在北京大学读书。"])
+        heavy = sorted(name for name in ("torch", "transformers") if name in sys.modules)
+        print(json.dumps({{"spans": [[s.start, s.end, s.label] for s in spans[0]], "heavy": heavy}}))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            check=True)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["heavy"] == []
+    assert sorted(report["spans"]) == [[0, 2, "PER"], [3, 5, "LOC"], [3, 7, "ORG"]]
+
+
+def test_scores_are_sigmoids_of_the_logits(tiny_bundle):
+    predictor = Predictor(Bundle.load(tiny_bundle), threads=1)
+    text = "张伟在北京大学读书。"
+    window_maker = predictor.window_maker
+    (batch,) = batches(window_maker.windows([text]), window_maker.pad_id, batch_size=1, cell_budget=10**6)
+    logits = predictor.batch_logits(batch)  # (1, m, L, L)
+    for span in predictor.predict([text])[0]:
+        first = int(np.flatnonzero(batch.offsets[0, :, 0] == span.start)[0])
+        last = int(np.flatnonzero(batch.offsets[0, :, 1] == span.end)[0])
+        logit = float(logits[0, LABELS.index(span.label), first, last])
+        assert span.score == pytest.approx(1 / (1 + np.exp(-logit)))
