@@ -1,0 +1,219 @@
+"""Behaviour of each format on small hand-written files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import ImportProblems
+from nerdesk.core.spans import GOLD, PRED, Span
+from nerdesk.formats import read_file, write_file
+
+
+def put(path: Path, content: str) -> Path:
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+# -- CoNLL -------------------------------------------------------------------------------------------
+
+def test_conll_nested_columns(tmp_path: Path) -> None:
+    doc = Document("北京大学医院", [Span(0, 6, "ORG"), Span(0, 4, "ORG"), Span(0, 2, "LOC")])
+    path = tmp_path / "n.bio"
+    assert write_file([doc], path, "conll", level="char") == []
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "北 B-ORG B-ORG B-LOC", "京 I-ORG I-ORG I-LOC", "大 I-ORG I-ORG O", "学 I-ORG I-ORG O",
+        "医 I-ORG O O", "院 I-ORG O O", ""]
+    back = read_file(path)
+    assert sorted(s.key for s in back.documents[0].spans) == sorted(s.key for s in doc.spans)
+
+
+def test_conll_flat_warns(tmp_path: Path) -> None:
+    doc = Document("北京大学医院", [Span(0, 6, "ORG"), Span(0, 4, "ORG"), Span(0, 2, "LOC")])
+    warnings = write_file([doc], tmp_path / "f.bio", "conll", level="char", flat=True)
+    assert warnings == ["flat=True: 2 nested or overlapping span(s) were dropped to fit one tag column"]
+    assert [s.key for s in read_file(tmp_path / "f.bio").documents[0].spans] == [(0, 6, "ORG")]
+
+
+@pytest.mark.parametrize(("scheme", "tags"), [
+    ("bio", ["B-PER", "I-PER", "I-PER", "O", "B-LOC"]),
+    ("iob2", ["B-PER", "I-PER", "I-PER", "O", "B-LOC"]),
+    ("bioes", ["B-PER", "I-PER", "E-PER", "O", "S-LOC"]),
+    ("bmes", ["B-PER", "M-PER", "E-PER", "O", "S-LOC"]),
+])
+def test_conll_schemes(tmp_path: Path, scheme: str, tags: list[str]) -> None:
+    doc = Document("张小明在京", [Span(0, 3, "PER"), Span(4, 5, "LOC")])
+    path = tmp_path / "s.txt"
+    write_file([doc], path, "conll", scheme=scheme, level="char")
+    assert [line.split()[1] for line in path.read_text(encoding="utf-8").splitlines() if line] == tags
+    assert sorted(s.key for s in read_file(path, "conll").documents[0].spans) == [(0, 3, "PER"), (4, 5, "LOC")]
+
+
+def test_conll_token_level_with_other_columns(tmp_path: Path) -> None:
+    path = put(tmp_path / "eng.conll", "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n"
+                                       "German JJ B-NP B-MISC\ncall NN I-NP O\n.\t.\tO\tO\n\n"
+                                       "Peter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n")
+    result = read_file(path)
+    assert [d.text for d in result.documents] == ["EU rejects German call .", "Peter Blackburn"]
+    assert [[(s.mention(d.text), s.label) for s in d.spans] for d in result.documents] == [
+        [("EU", "ORG"), ("German", "MISC")], [("Peter Blackburn", "PER")]]
+
+
+def test_conll_token_level_writing(tmp_path: Path) -> None:
+    doc = Document("IL-2  gene expression\r\nin T cells", [Span(0, 10, "DNA"), Span(0, 4, "protein"),
+                                                          Span(26, 33, "cell_type"), Span(1, 3, "X")])
+    warnings = write_file([doc], tmp_path / "t.conll", "conll", level="token")
+    assert "1 span(s) do not start and end on token boundaries (or cover only whitespace) and were dropped" \
+        in warnings
+    assert any("whitespace was replaced by single spaces" in w for w in warnings)
+    back = read_file(tmp_path / "t.conll").documents[0]
+    assert back.text == "IL-2 gene expression in T cells"
+    assert sorted((s.mention(back.text), s.label) for s in back.spans) == [
+        ("IL-2", "protein"), ("IL-2 gene", "DNA"), ("T cells", "cell_type")]
+
+
+def test_conll_reports_bad_lines(tmp_path: Path) -> None:
+    path = put(tmp_path / "bad.bio", "北 B-LOC\n京\n上 B-LOC X-LOC\n")
+    with pytest.raises(ImportProblems) as error:
+        read_file(path)
+    assert {p.line for p in error.value.problems} >= {2, 3}
+
+
+# -- brat --------------------------------------------------------------------------------------------
+
+def test_brat_directory(tmp_path: Path) -> None:
+    put(tmp_path / "a.txt", "北京大学 in Beijing\nSecond line")
+    ann = ("T1\tORG 0 4\t北京大学\nT2\tLOC 0 2\t北京\nT3\tLOC 8 15\tBeijing\n"
+           "T4\tLOC 8 10;11 15\tBe jing\nR1\tIn Arg1:T1 Arg2:T3\n#1\tAnnotatorNotes T1\tnote\n"
+           "T5\tSPAN 14 22\tg Second\n")
+    put(tmp_path / "b.txt", "no annotations")
+    put(tmp_path / "a.ann", ann.replace("g Second", "g_Second"))
+    with pytest.raises(ImportProblems, match="g_Second"):
+        read_file(tmp_path)
+    put(tmp_path / "a.ann", ann)  # brat writes a line break inside a mention as a space
+    result = read_file(tmp_path)
+    assert result.format == "brat"
+    docs = {d.name: d for d in result.documents}
+    assert sorted((s.mention(docs["a"].text), s.label) for s in docs["a"].spans) == [
+        ("Beijing", "LOC"), ("g\nSecond", "SPAN"), ("北京", "LOC"), ("北京大学", "ORG")]
+    assert docs["b"].spans == []
+    assert any("1 discontinuous span(s)" in w for w in result.warnings)
+    assert any("2 relation, event, attribute or note line(s)" in w for w in result.warnings)
+    assert any("1 .txt file(s) have no .ann" in w for w in result.warnings)
+
+
+def test_brat_writing(tmp_path: Path) -> None:
+    docs = [Document("北京\r\nis big", [Span(0, 4, "LOC"), Span(0, 2, "City Name"),
+                                      Span(5, 7, "LOC", PRED, 0.5)], name="doc/one")]
+    out = tmp_path / "brat"
+    warnings = write_file(docs, out, "brat")
+    assert any("1 predicted span(s) were not written" in w for w in warnings)
+    assert any("labels with spaces" in w for w in warnings)
+    assert (out / "doc_one.txt").read_bytes() == "北京\r\nis big".encode()
+    assert (out / "doc_one.ann").read_text(encoding="utf-8") == "T1\tLOC 0 4\t北京  \nT2\tCity_Name 0 2\t北京\n"
+    assert "City_Name" in (out / "annotation.conf").read_text(encoding="utf-8")
+    back = read_file(out)
+    assert sorted(s.key for s in back.documents[0].spans) == [(0, 2, "City_Name"), (0, 4, "LOC")]
+
+
+# -- doccano -----------------------------------------------------------------------------------------
+
+def test_doccano_counts_utf16(tmp_path: Path) -> None:
+    path = put(tmp_path / "d.jsonl", json.dumps({"id": 7, "text": "😀北京👩‍👩‍👧上海",
+                                                 "label": [[2, 4, "LOC"], [12, 14, "LOC"], [4, 12, "FAM"]]},
+                                                ensure_ascii=False) + "\n")
+    result = read_file(path)
+    assert result.format == "doccano"
+    doc = result.documents[0]
+    assert sorted((s.mention(doc.text), s.label) for s in doc.spans) == [
+        ("上海", "LOC"), ("北京", "LOC"), ("👩‍👩‍👧", "FAM")]
+    assert doc.meta == {"id": 7}
+    write_file(result.documents, tmp_path / "o.jsonl", "doccano")
+    record = json.loads((tmp_path / "o.jsonl").read_text(encoding="utf-8"))
+    assert record["id"] == 7 and sorted(record["label"]) == [[2, 4, "LOC"], [4, 12, "FAM"], [12, 14, "LOC"]]
+
+
+def test_doccano_entities_and_surrogate_errors(tmp_path: Path) -> None:
+    path = put(tmp_path / "e.jsonl", json.dumps({"text": "😀ab", "entities": [
+        {"id": 1, "label": "X", "start_offset": 2, "end_offset": 4}], "relations": []}) + "\n")
+    assert read_file(path, "doccano").documents[0].spans[0].key == (1, 3, "X")
+    put(path, json.dumps({"text": "😀ab", "label": [[1, 3, "X"]]}) + "\n")
+    with pytest.raises(ImportProblems, match="surrogate pair"):
+        read_file(path, "doccano")
+
+
+# -- Label Studio ------------------------------------------------------------------------------------
+
+def test_label_studio_annotations_and_predictions(tmp_path: Path) -> None:
+    tasks = [{
+        "id": 3, "data": {"text": "😀北京欢迎你", "lang": "zh"},
+        "annotations": [{"result": [{"type": "labels", "from_name": "label", "to_name": "text",
+                                     "value": {"start": 1, "end": 3, "text": "北京", "labels": ["LOC"]}},
+                                    {"type": "choices", "value": {"choices": ["news"]}}]},
+                        {"was_cancelled": True, "result": []}],
+        "predictions": [{"model_version": "m7", "score": 0.5, "result": [
+            {"type": "labels", "score": 0.9, "value": {"start": 2, "end": 4, "text": "北京", "labels": ["GPE"]}},
+            {"type": "labels", "value": {"start": 4, "end": 6, "text": "欢迎", "labels": ["X"]}}]}],
+    }]
+    path = put(tmp_path / "ls.json", json.dumps(tasks, ensure_ascii=False))
+    result = read_file(path)
+    assert result.format == "label-studio"
+    doc = result.documents[0]
+    assert [(s.key, s.source, s.score, s.model_version) for s in doc.gold] == [((1, 3, "LOC"), GOLD, None, None)]
+    # the second prediction used UTF-16 offsets (2..4 in UTF-16 is 北京), accepted because only they match
+    assert [(s.key, s.score, s.model_version) for s in doc.predictions] == [
+        ((1, 3, "GPE"), 0.9, "m7"), ((3, 5, "X"), 0.5, "m7")]
+    assert doc.meta == {"id": 3, "data": {"lang": "zh"}}
+    assert any("UTF-16" in w for w in result.warnings)
+    assert any("cancelled" in w for w in result.warnings)
+    assert any("not text spans" in w for w in result.warnings)
+    write_file(result.documents, tmp_path / "again.json", "label-studio")
+    again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))[0]
+    assert again["id"] == 3 and again["data"] == {"lang": "zh", "text": "😀北京欢迎你"}
+    assert again["predictions"][0]["model_version"] == "m7"
+
+
+# -- text --------------------------------------------------------------------------------------------
+
+def test_text_lines_and_paragraphs(tmp_path: Path) -> None:
+    path = put(tmp_path / "p.txt", "first line\r\nsecond line\r\n\r\n  \nthird\n")
+    path.write_bytes(b"first line\r\nsecond line\r\n\r\n  \nthird\n")
+    assert [d.text for d in read_file(path).documents] == ["first line", "second line", "third"]
+    assert [d.text for d in read_file(path, split="paragraph").documents] == ["first line\r\nsecond line", "third"]
+    assert [d.text for d in read_file(path, split="document").documents] == [
+        "first line\r\nsecond line\r\n\r\n  \nthird\n"]
+
+
+# -- corpora -----------------------------------------------------------------------------------------
+
+def test_cluener_mention_mismatch_and_inclusive_end(tmp_path: Path) -> None:
+    path = put(tmp_path / "c.json", '{"text": "浙商银行企业信贷部", "label": {"company": {"浙商银行": [[0, 3]]}}}\n')
+    assert read_file(path).documents[0].spans[0].key == (0, 4, "company")
+    put(path, '{"text": "浙商银行企业信贷部", "label": {"company": {"浙商银行": [[0, 4]]}}}\n')
+    with pytest.raises(ImportProblems, match="浙商银行企"):
+        read_file(path)
+
+
+def test_cmeee_keeps_extra_keys(tmp_path: Path) -> None:
+    path = put(tmp_path / "m.json", json.dumps([{"id": "x1", "text": "头痛", "entities": [
+        {"start_idx": 0, "end_idx": 1, "type": "sym", "entity": "头痛"}]}], ensure_ascii=False))
+    result = read_file(path)
+    assert result.format == "cmeee" and result.documents[0].meta == {"id": "x1"}
+    write_file(result.documents, tmp_path / "o.json", "cmeee")
+    assert json.loads((tmp_path / "o.json").read_text(encoding="utf-8")) == json.loads(path.read_text("utf-8"))
+
+
+def test_spacy_prodigy_records(tmp_path: Path) -> None:
+    path = put(tmp_path / "s.jsonl", json.dumps({
+        "text": "Apple buys U.K. startup", "_input_hash": 1, "answer": "accept",
+        "tokens": [{"text": "Apple", "start": 0, "end": 5, "id": 0}],
+        "spans": [{"start": 0, "end": 5, "label": "ORG", "token_start": 0, "token_end": 0, "text": "Apple"},
+                  {"start": 11, "end": 15, "label": "GPE"}]}) + "\n")
+    result = read_file(path)
+    assert result.format == "spacy"
+    doc = result.documents[0]
+    assert [(s.mention(doc.text), s.label) for s in doc.spans] == [("Apple", "ORG"), ("U.K.", "GPE")]
+    assert doc.meta == {"_input_hash": 1, "answer": "accept"}
