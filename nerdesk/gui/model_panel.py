@@ -35,19 +35,26 @@ class ModelPanel(QWidget):
         self.threshold = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=50)
         self.threshold.setToolTip("Hide predictions scoring below this value")
         self.threshold_value = QLabel()
-        self.load_button = QPushButton("Load model bundle…", clicked=self.loadRequested)
-        self.predict_document = QPushButton("Predict this document", clicked=self.predictDocumentRequested)
-        self.predict_all = QPushButton("Predict all documents", clicked=self.predictAllRequested)
+        self.load_button = self._button("Load model bundle…", self.loadRequested)
+        self.predict_document = self._button("Predict this document", self.predictDocumentRequested)
+        self.predict_all = self._button("Predict all documents", self.predictAllRequested)
         self.retrain = QPushButton("Retrain…", enabled=False)
         self.retrain.setToolTip("Retraining from the corrected documents runs as a separate process; "
                                 "it is not available in this version")
         self.progress = QProgressBar(visible=False)
-        self.cancel = QPushButton("Cancel", visible=False, clicked=self.cancelRequested)
+        self.cancel = self._button("Cancel", self.cancelRequested)
+        self.cancel.hide()
         self.threshold.valueChanged.connect(self._on_threshold)
         self._lay_out()
         session.projectChanged.connect(self.refresh)
         self._on_threshold(self.threshold.value())
         self.refresh()
+
+    @staticmethod
+    def _button(text: str, signal) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(lambda _checked=False: signal.emit())
+        return button
 
     def _lay_out(self) -> None:
         threshold_row = QHBoxLayout()

@@ -1,0 +1,64 @@
+"""Prediction from the window with a real bundle and ONNX Runtime session in a worker thread."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from fixtures_bundle import export_tiny_bundle, sentence_documents, train_tiny_model  # noqa: E402
+
+from nerdesk.core.document import Document  # noqa: E402
+from nerdesk.storage.project import Project  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tiny_bundle(tmp_path_factory) -> Path:
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    model, tokenizer = train_tiny_model()
+    return export_tiny_bundle(model, tokenizer, tmp_path_factory.mktemp("bundle") / "tiny")
+
+
+def unannotated(documents: list[Document]) -> list[Document]:
+    return [Document(d.text) for d in documents]
+
+
+def test_predict_all_documents_in_the_background(qtbot, make_window, tmp_path, tiny_bundle):
+    path = tmp_path / "predict.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents(unannotated(sentence_documents()))
+    window = make_window()
+    window.open_project(path)
+    window.load_model(tiny_bundle)
+    assert window.model_panel.predict_all.isEnabled()
+    window.model_panel.predict_all.click()
+    assert window.model_panel.progress.isVisible()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    with Project.open(path) as project:
+        predicted = {(s.mention(project.document(1).text), s.label) for s in project.spans(1, source="pred")}
+        statuses = {project.document(i).status for i in project.document_ids()}
+    assert ("张伟", "PER") in predicted and ("北京大学", "ORG") in predicted
+    assert statuses == {"predicted"}
+    assert any(s.source == "pred" for s in window.view.spans) or window.model_panel.min_score > 0.99
+    assert not window.model_panel.progress.isVisible()
+
+
+def test_cancel_stops_a_long_prediction(qtbot, make_window, tmp_path, tiny_bundle):
+    path = tmp_path / "cancel.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents(unannotated(sentence_documents()) * 150)
+    window = make_window()
+    window.open_project(path)
+    window.load_model(tiny_bundle)
+    window.predict_all()
+    worker = window.worker
+    with qtbot.waitSignal(worker.finished, timeout=30_000):
+        window.model_panel.cancel.click()
+    qtbot.waitUntil(lambda: window.worker is None)
+    with Project.open(path) as project:
+        predicted_documents = project.count_documents(status="predicted")
+    assert predicted_documents < 1200
+    assert window.model_panel.predict_all.isEnabled()
