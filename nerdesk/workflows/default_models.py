@@ -1,0 +1,75 @@
+"""The embedded default models shipped in ``models/``: where they are and which one fits a text.
+
+Each script has one default model, whose encoder training starts from by default (see
+``models/README.md``); the medical model is the one the demo project is predicted with. The bundles
+are built by ``models/build_default_models.py`` from the public corpora.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from nerdesk.core.errors import ModelBundleError
+
+MEDICAL_ZH = "zh-medical-cmeee"
+GENERAL_ZH = "zh-general-cluener"
+# Script of the texts -> the embedded model training starts from by default.
+DEFAULT_FOR_SCRIPT = {"cjk": GENERAL_ZH}
+MODELS_ENV = "NERDESK_MODELS_DIR"
+
+
+def models_dir() -> Path:
+    """The folder of embedded bundles: ``$NERDESK_MODELS_DIR``, beside a frozen executable, or the repository's."""
+    override = os.environ.get(MODELS_ENV)
+    if override:
+        return Path(override)
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent / "models"
+    return Path(__file__).resolve().parent.parent.parent / "models"
+
+
+def embedded_model_names() -> list[str]:
+    """Names of the embedded bundles present (directories holding ``bundle.json``)."""
+    directory = models_dir()
+    if not directory.is_dir():
+        return []
+    return sorted(entry.name for entry in directory.iterdir() if (entry / "bundle.json").is_file())
+
+
+def embedded_model(name: str) -> Path:
+    """The directory of embedded model ``name``; ModelBundleError when it is not installed."""
+    path = models_dir() / name
+    if not (path / "bundle.json").is_file():
+        available = ", ".join(embedded_model_names()) or "none"
+        raise ModelBundleError(f"the embedded model {name!r} is not in {models_dir()} (available: {available}); "
+                               f"reinstall nerdesk or set {MODELS_ENV} to the folder holding the models")
+    return path
+
+
+def text_script(texts: Iterable[str], sample_chars: int = 100_000) -> str:
+    """``"cjk"`` when most letters of the texts are Chinese/Japanese characters, else ``"latin"``."""
+    cjk = letters = 0
+    for text in texts:
+        for char in text:
+            if char.isalpha():
+                letters += 1
+                cjk += _is_cjk(char)
+        if letters >= sample_chars:
+            break
+    return "cjk" if letters and cjk / letters > 0.5 else "latin"
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
+
+
+def default_model_for(texts: Iterable[str]) -> Path | None:
+    """The embedded model for the script of ``texts``, or ``None`` when that script has none installed."""
+    name = DEFAULT_FOR_SCRIPT.get(text_script(texts))
+    if name is None or name not in embedded_model_names():
+        return None
+    return models_dir() / name

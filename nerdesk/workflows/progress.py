@@ -1,0 +1,104 @@
+"""Typed events parsed from the JSON progress lines of ``nerdesk train --progress json``.
+
+The training process prints one JSON object per line on stdout (see ``nerdesk.commands.train``).
+The GUI and the benchmark read them through ``parse_progress_line``, so a change of the wire format
+breaks in one place only. Lines that are not progress events (stray prints, warnings) give ``None``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingStarted:
+    labels: list[str]
+    train_documents: int
+    dev_documents: int
+    init: str
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DataEncoded:
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StepProgress:
+    step: int
+    total: int
+    loss: float
+
+
+@dataclass(frozen=True, slots=True)
+class EpochEvaluated:
+    epoch: int
+    f1: float
+    precision: float
+    recall: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingDone:
+    out: str
+    metrics: dict[str, Any] = field(default_factory=dict)
+    bundle: bool = True
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingFailed:
+    message: str
+
+
+TrainingEvent = TrainingStarted | DataEncoded | StepProgress | EpochEvaluated | TrainingDone | TrainingFailed
+
+
+def parse_progress_line(line: str) -> TrainingEvent | None:
+    """The event on one stdout line, or ``None`` for anything that is not a progress event."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, TypeError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    builder = _BUILDERS.get(record.get("event"))
+    if builder is None:
+        return None
+    try:
+        return builder(record)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _started(record: dict[str, Any]) -> TrainingStarted:
+    return TrainingStarted(labels=list(record.get("labels", [])), train_documents=int(record["train_documents"]),
+                           dev_documents=int(record.get("dev_documents", 0)), init=str(record.get("init", "")),
+                           message=str(record.get("message", "")))
+
+
+def _step(record: dict[str, Any]) -> StepProgress:
+    return StepProgress(step=int(record["step"]), total=int(record["total"]), loss=float(record["loss"]))
+
+
+def _evaluated(record: dict[str, Any]) -> EpochEvaluated:
+    return EpochEvaluated(epoch=int(record["epoch"]), f1=float(record["f1"]),
+                          precision=float(record["precision"]), recall=float(record["recall"]))
+
+
+def _done(record: dict[str, Any]) -> TrainingDone:
+    return TrainingDone(out=str(record["out"]), metrics=dict(record.get("metrics") or {}),
+                        bundle=bool(record.get("bundle", True)), message=str(record.get("message", "")).strip())
+
+
+_BUILDERS = {
+    "start": _started,
+    "data": lambda record: DataEncoded(message=str(record.get("message", ""))),
+    "step": _step,
+    "eval": _evaluated,
+    "done": _done,
+    "error": lambda record: TrainingFailed(message=str(record["message"])),
+}

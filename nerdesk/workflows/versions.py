@@ -1,0 +1,77 @@
+"""Model versions of a project: per-label scores, activate (roll back), delete, export.
+
+Deleting a version removes its bundle folder only when the folder belongs to the project (under
+``<project>.models/``); bundles loaded from elsewhere and the embedded models are never deleted.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from nerdesk.core.errors import ProjectError
+from nerdesk.workflows.retrain import versions_dir
+
+
+@dataclass(frozen=True, slots=True)
+class LabelScore:
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+def label_scores(metrics: dict) -> list[LabelScore]:
+    """Per-label dev scores of a model version (as recorded from the training report), then the micro row."""
+    rows = [LabelScore(name, c.get("precision", 0.0), c.get("recall", 0.0), c.get("f1", 0.0), c.get("support", 0))
+            for name, c in sorted((metrics or {}).get("per_label", {}).items())]
+    micro = (metrics or {}).get("micro")
+    if micro:
+        rows.append(LabelScore("(all)", micro.get("precision", 0.0), micro.get("recall", 0.0), micro.get("f1", 0.0),
+                               micro.get("support", 0)))
+    return rows
+
+
+def find_version(project, model_id: int):
+    for version in project.model_versions():
+        if version.id == model_id:
+            return version
+    raise ProjectError(f"the project has no model version {model_id}; refresh the model list")
+
+
+def activate_version(project, model_id: int) -> None:
+    """Make ``model_id`` the active model (rolling back is activating an older version)."""
+    find_version(project, model_id)
+    project.set_active_model(model_id)
+
+
+def delete_version(project, model_id: int) -> None:
+    """Forget a version that is not active, and delete its bundle if the project owns it."""
+    version = find_version(project, model_id)
+    if version.active:
+        raise ProjectError(f"{version.name} is the active model; activate another version before deleting it")
+    project.delete_model(model_id)
+    if _owned_by_project(project, version.bundle_path):
+        shutil.rmtree(version.bundle_path, ignore_errors=True)
+
+
+def _owned_by_project(project, bundle_path: Path) -> bool:
+    root = versions_dir(Path(project.path).resolve())
+    return Path(bundle_path).resolve().parent == root
+
+
+def export_version(project, model_id: int, destination: str | Path) -> Path:
+    """Copy a version's bundle into the folder ``destination``; returns the new bundle folder."""
+    version = find_version(project, model_id)
+    destination = Path(destination)
+    if not destination.is_dir():
+        raise ProjectError(f"cannot export to {destination}: not an existing folder; choose a folder")
+    target = destination / Path(version.bundle_path).name
+    if target.exists():
+        raise ProjectError(f"{target} already exists; choose another folder or remove it first")
+    if not Path(version.bundle_path).is_dir():
+        raise ProjectError(f"the bundle of {version.name} is missing ({version.bundle_path}); it cannot be exported")
+    shutil.copytree(version.bundle_path, target)
+    return target

@@ -1,0 +1,195 @@
+"""Workflows without a model: progress events, the training command, start points, active learning,
+model-version management. (Retraining with a real model is in tests/e2e/test_retrain_*.py.)"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from nerdesk.core import Document, ProjectError, Span
+from nerdesk.storage import Project
+from nerdesk.workflows import default_models, retrain
+from nerdesk.workflows.active_learning import document_uncertainty, next_most_useful, rank_unreviewed
+from nerdesk.workflows.progress import (
+    EpochEvaluated,
+    StepProgress,
+    TrainingDone,
+    TrainingFailed,
+    TrainingStarted,
+    parse_progress_line,
+)
+from nerdesk.workflows.start_points import StartPoint, load_start_point, resolve_start, save_start_point
+from nerdesk.workflows.versions import activate_version, delete_version, export_version, label_scores
+
+
+def pred(start: int, end: int, score: float, label: str = "PER") -> Span:
+    return Span(start, end, label, "pred", score, "m1")
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.create(tmp_path / "notes.nerdesk") as project:
+        project.add_documents([
+            Document("张伟在北京工作。", [Span(0, 2, "PER")], status="reviewed"),
+            Document("李娜去了上海。", [pred(0, 2, 0.97)]),
+            Document("王芳在华为公司工作。", [pred(0, 2, 0.55), pred(3, 7, 0.99, "ORG")]),
+            Document("今天天气很好，我们去公园散步吧。"),
+            Document("赵磊从深圳回来了。", [pred(0, 2, 0.7)]),
+        ])
+        yield project
+
+
+# ---------------------------------------------------------------- progress
+def test_progress_lines_become_typed_events():
+    lines = [
+        {"event": "start", "labels": ["LOC", "PER"], "train_documents": 9, "dev_documents": 1, "init": "scratch"},
+        {"event": "step", "step": 3, "total": 10, "loss": 1.25},
+        {"event": "eval", "epoch": 1, "f1": 0.5, "precision": 0.6, "recall": 0.4},
+        {"event": "done", "out": "/m/v1", "metrics": {"micro": {"f1": 0.5}}, "bundle": True, "message": "\nok"},
+        {"event": "error", "message": "no gold spans"},
+    ]
+    events = [parse_progress_line(json.dumps(line)) for line in lines]
+    assert events == [
+        TrainingStarted(["LOC", "PER"], 9, 1, "scratch"),
+        StepProgress(3, 10, 1.25),
+        EpochEvaluated(1, 0.5, 0.6, 0.4),
+        TrainingDone("/m/v1", {"micro": {"f1": 0.5}}, True, "ok"),
+        TrainingFailed("no gold spans"),
+    ]
+
+
+@pytest.mark.parametrize("line", ["", "Warning: something", "[1, 2]", '{"event": "unknown"}',
+                                  '{"event": "step", "step": "x", "total": 1, "loss": 0}', '{"no": "event"}'])
+def test_other_lines_are_ignored(line):
+    assert parse_progress_line(line) is None
+
+
+# ----------------------------------------------------------------- command
+def test_training_command_runs_the_cli_module(monkeypatch, tmp_path):
+    options = retrain.RetrainOptions(epochs=2, patience=1, time_budget=30, threads=1)
+    command = retrain.training_command(tmp_path / "p.nerdesk", tmp_path / "out", "scratch", options)
+    assert command[:4] == [sys.executable, "-m", "nerdesk", "train"]
+    assert command[command.index("--project") + 1] == str(tmp_path / "p.nerdesk")
+    assert command[command.index("--progress") + 1] == "json"
+    assert command[command.index("--init") + 1] == "scratch"
+    assert command[command.index("--time-budget") + 1] == "30"
+    assert command[command.index("--threads") + 1] == "1"
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    frozen = retrain.training_command(tmp_path / "p.nerdesk", tmp_path / "out", "scratch", options)
+    assert frozen[:2] == [sys.executable, "train"]
+
+
+def test_versions_live_beside_the_project(tmp_path):
+    assert retrain.versions_dir(tmp_path / "notes.nerdesk") == tmp_path / "notes.models"
+
+
+def test_options_ignore_unknown_keys():
+    assert retrain.RetrainOptions.from_json({"epochs": 3, "colour": "red"}) == retrain.RetrainOptions(epochs=3)
+    assert retrain.RetrainOptions.from_json(None) == retrain.RetrainOptions()
+
+
+def test_failure_message_prefers_the_reported_error():
+    assert retrain.failure_message([TrainingFailed("no gold spans")], "Traceback...", 1) == \
+        "training failed: no gold spans"
+    assert "exit code -9" in retrain.failure_message([], "", -9)
+    assert retrain.failure_message([], "x" * 5000 + "MemoryError", 1).endswith("MemoryError")
+
+
+# ------------------------------------------------------------- start points
+def test_start_point_is_a_project_setting(project):
+    assert load_start_point(project) == StartPoint("default")
+    save_start_point(project, StartPoint("scratch"))
+    assert load_start_point(project) == StartPoint("scratch")
+    with pytest.raises(ProjectError, match="unknown training start"):
+        StartPoint("somewhere")
+
+
+def test_start_points_resolve_to_init_values(project, tmp_path, monkeypatch):
+    assert resolve_start(project, StartPoint("scratch")).init == "scratch"
+    with pytest.raises(ProjectError, match="has none"):
+        resolve_start(project, StartPoint("active"))
+    model_id = project.register_model(name="m1", bundle_path=tmp_path / "m1", metrics={}, settings={},
+                                      trained_on={})
+    project.set_active_model(model_id)
+    assert resolve_start(project, StartPoint("active")).init == str(tmp_path / "m1")
+    with pytest.raises(ProjectError, match="config.json"):
+        resolve_start(project, StartPoint("huggingface", str(tmp_path)))
+    (tmp_path / "config.json").write_text("{}")
+    assert resolve_start(project, StartPoint("huggingface", str(tmp_path))).init == str(tmp_path)
+
+
+def test_default_start_uses_the_embedded_model_for_the_script(project, tmp_path, monkeypatch):
+    monkeypatch.setenv(default_models.MODELS_ENV, str(tmp_path / "models"))
+    assert resolve_start(project, StartPoint("default")).init == "scratch"
+    general = tmp_path / "models" / default_models.GENERAL_ZH
+    general.mkdir(parents=True)
+    (general / "bundle.json").write_text("{}")
+    resolved = resolve_start(project, StartPoint("default"))
+    assert resolved.init == str(general)
+    assert default_models.GENERAL_ZH in resolved.description
+
+
+def test_script_detection():
+    assert default_models.text_script(["患者男，62岁，因反复咳嗽入院。"]) == "cjk"
+    assert default_models.text_script(["IL-2 gene expression in T cells."]) == "latin"
+    assert default_models.text_script([]) == "latin"
+
+
+# ---------------------------------------------------------- active learning
+def test_uncertainty_of_documents():
+    assert document_uncertainty([pred(0, 1, 0.5)])[0] == pytest.approx(1.0)
+    assert document_uncertainty([pred(0, 1, 0.99), pred(1, 2, 0.95)])[0] == pytest.approx(0.1)
+    assert document_uncertainty([]) == (0.5, "no prediction")
+    assert document_uncertainty([pred(0, 1, 0.8)]) == (pytest.approx(0.5), "no confident prediction")
+    assert document_uncertainty([Span(0, 1, "PER")])[1] == "no prediction"
+
+
+def test_unreviewed_documents_ranked_by_uncertainty(project):
+    ranked = rank_unreviewed(project)
+    ids = [item.doc_id for item in ranked]
+    # doc 3 has a span at 0.55 (uncertainty 0.9); doc 5's only span scores 0.7 (0.6, nothing confident);
+    # doc 4 has no prediction (0.5); doc 2 is confident (0.06). The reviewed doc 1 is never proposed.
+    assert ids == [3, 5, 4, 2]
+    assert ranked[0].uncertainty == pytest.approx(0.9)
+    assert next_most_useful(project) == 3
+    assert next_most_useful(project, skip=[3, 5]) == 4
+    project.set_status([2, 3, 4, 5], "reviewed")
+    assert next_most_useful(project) is None
+
+
+# -------------------------------------------------------------- versions
+def test_versions_activate_delete_and_export(project, tmp_path):
+    owned = retrain.versions_dir(project.path) / "v1"
+    owned.mkdir(parents=True)
+    (owned / "bundle.json").write_text("{}")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    first = project.register_model(name="v1", bundle_path=owned, metrics={}, settings={}, trained_on={})
+    second = project.register_model(name="ext", bundle_path=elsewhere, metrics={}, settings={}, trained_on={})
+    activate_version(project, first)
+    with pytest.raises(ProjectError, match="active model"):
+        delete_version(project, first)
+    export_dir = tmp_path / "export"
+    export_dir.mkdir()
+    assert (export_version(project, first, export_dir) / "bundle.json").is_file()
+    with pytest.raises(ProjectError, match="already exists"):
+        export_version(project, first, export_dir)
+    activate_version(project, second)
+    delete_version(project, first)
+    assert not owned.exists()
+    activate_version(project, first := project.register_model(
+        name="again", bundle_path=tmp_path / "x", metrics={}, settings={}, trained_on={}))
+    delete_version(project, second)
+    assert elsewhere.is_dir(), "bundles outside the project's models folder are never deleted"
+    assert [v.name for v in project.model_versions()] == ["again"]
+
+
+def test_label_scores_table():
+    metrics = {"per_label": {"PER": {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "support": 2}},
+               "micro": {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "support": 2}}
+    rows = label_scores(metrics)
+    assert [row.label for row in rows] == ["PER", "(all)"]
+    assert rows[0].f1 == pytest.approx(2 / 3)
+    assert label_scores({}) == []
