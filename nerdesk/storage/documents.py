@@ -16,6 +16,7 @@ from nerdesk.core.document import STATUSES, Document
 from nerdesk.core.errors import ProjectError, SpanError
 from nerdesk.core.spans import GOLD, PRED, Span, dedupe, sort_spans, validate_span
 from nerdesk.storage.connection import write_transaction
+from nerdesk.storage.queries import DocumentFilter
 from nerdesk.storage.rows import (
     INSERT_DOCUMENT,
     INSERT_SPAN,
@@ -79,24 +80,20 @@ class DocumentsMixin:
 
     def all_documents(self, *, status: str | Sequence[str] | None = None,
                       split: str | None = None) -> Iterator[Document]:
-        """Stream documents in id order with their spans, a batch of rows at a time (for export and training)."""
-        where, params = ["1"], []
-        if status is not None:
-            statuses = [status] if isinstance(status, str) else list(status)
-            where.append(f"status IN ({', '.join('?' * len(statuses))})")
-            params += statuses
-        if split is not None:
-            where.append("split = ?")
-            params.append(split)
+        """Stream documents in id order with their spans, a batch at a time (for export and training).
+
+        Each batch is read afresh, so writes made while iterating show up in later batches.
+        """
+        where = DocumentFilter.build(status=status, split=split)
         last_id = 0
         while True:
             rows = self.db.execute(
-                f"{SELECT_DOCUMENT} WHERE id > ? AND {' AND '.join(where)} ORDER BY id LIMIT ?",
-                [last_id, *params, STREAM_BATCH],
+                f"{SELECT_DOCUMENT} d WHERE d.id > ? AND {where.sql} ORDER BY d.id LIMIT ?",
+                [last_id, *where.params, STREAM_BATCH],
             ).fetchall()
             if not rows:
                 return
-            spans = self._spans_between(rows[0][0], rows[-1][0])
+            spans = self._spans_of([row[0] for row in rows])
             for row in rows:
                 yield row_document(row, spans.get(row[0], []))
             last_id = rows[-1][0]
@@ -144,9 +141,9 @@ class DocumentsMixin:
         ))
         return ids
 
-    def _spans_between(self, first_id: int, last_id: int) -> dict[int, list[Span]]:
+    def _spans_of(self, doc_ids: list[int]) -> dict[int, list[Span]]:
         rows = self.db.execute(
-            f"{SELECT_SPAN} WHERE doc_id BETWEEN ? AND ? ORDER BY doc_id", [first_id, last_id]
+            f"{SELECT_SPAN} WHERE doc_id IN ({', '.join('?' * len(doc_ids))}) ORDER BY doc_id", doc_ids
         )
         return {
             doc_id: sort_spans(row_span(row) for row in group)
@@ -155,12 +152,14 @@ class DocumentsMixin:
 
 
 def check_document(document: Document, number: int) -> None:
-    """Raise ``SpanError`` naming the record unless the document and all its spans are well formed."""
+    """Raise an error naming the record unless the document and all its spans are well formed."""
     where = f"document {number}" + (f" ({document.name})" if document.name else "")
     if not isinstance(document.text, str):
-        raise SpanError(f"{where}: text must be a string, got {type(document.text).__name__}; nothing was stored")
+        raise ProjectError(f"{where}: text must be a string, got {type(document.text).__name__}; "
+                           "nothing was stored")
     if document.status not in STATUSES:
-        raise SpanError(f"{where}: unknown status {document.status!r}; use one of {', '.join(STATUSES)}")
+        raise ProjectError(f"{where}: unknown status {document.status!r}; use one of {', '.join(STATUSES)}; "
+                           "nothing was stored")
     for span in document.spans:
         try:
             check_span(span, document.text)

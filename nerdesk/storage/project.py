@@ -94,6 +94,8 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
 
 def check_project(db, path: Path) -> int:
     """The schema version of a nerdesk project file; ProjectError for anything else or a newer schema."""
+    if path.stat().st_size == 0:
+        raise ProjectError(f"{path} is an empty file, not a nerdesk project; open a {SUFFIX} file")
     meta = read_meta(db)
     if meta.get("app_id") != APP_ID:
         raise ProjectError(f"{path} is an SQLite file but not a nerdesk project; open a {SUFFIX} file")

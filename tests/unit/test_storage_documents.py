@@ -65,6 +65,12 @@ def test_malformed_spans_are_rejected(project, span):
     assert project.count_documents() == 0
 
 
+def test_unknown_status_is_rejected(project):
+    with pytest.raises(ProjectError, match="document 2.*unknown status 'done'"):
+        project.add_documents([Document("a"), Document("b", status="done")])
+    assert project.count_documents() == 0
+
+
 def test_duplicate_spans_in_input_are_stored_once(project):
     [doc_id] = project.add_documents([Document("abc", [Span(0, 1, "X"), Span(0, 1, "X")])])
     assert project.spans(doc_id) == [Span(0, 1, "X")]

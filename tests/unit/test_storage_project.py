@@ -62,6 +62,13 @@ def test_text_file_is_not_a_project(project_path):
     assert project_path.read_text() == "text\tlabel\n" * 50
 
 
+def test_empty_file_is_not_a_project(project_path):
+    project_path.write_bytes(b"")
+    with pytest.raises(ProjectError, match="empty file"):
+        Project.open(project_path)
+    assert project_path.read_bytes() == b""
+
+
 def test_other_sqlite_database_is_not_a_project(project_path):
     connection = sqlite3.connect(project_path)
     connection.execute("CREATE TABLE notes (body TEXT)")
