@@ -30,8 +30,9 @@ class EditsMixin:
         """Apply every change of ``edit`` in one transaction, matching spans by value.
 
         Same meaning as ``core.edits.apply_to_spans``: removed spans that are absent and added spans
-        that exist already are skipped, so ``apply_edit(edit.inverse())`` restores the spans exactly.
-        A document whose gold spans change moves from new/predicted to in-progress.
+        that exist already are skipped. An edit built from the current spans (as ``core.edits`` builds
+        them) is therefore undone exactly by ``apply_edit(edit.inverse())``, and a stale one never fails
+        half-way. A document whose gold spans change moves from new/predicted to in-progress.
         """
         with write_transaction(self.db):
             for change in edit.changes:

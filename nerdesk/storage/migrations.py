@@ -4,6 +4,10 @@
 append a step; never edit a released one. New projects are created at version 1 and run through
 every step too, so there is one definition of each version. Before an existing file is upgraded it is
 copied to ``<file>.bak-v<old version>``: a user can always go back to the nerdesk that wrote it.
+
+All steps run in one transaction with foreign keys enforced (``PRAGMA foreign_keys`` cannot change
+inside a transaction), so a step that rebuilds a table must keep every reference valid, or set
+``PRAGMA defer_foreign_keys = ON`` to have them checked at commit.
 """
 
 from __future__ import annotations
