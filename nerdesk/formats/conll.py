@@ -16,6 +16,7 @@ level and token level rebuilds the text from tokens: the writer warns where the 
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -27,6 +28,7 @@ SCHEMES = ("bio", "iob2", "bioes", "bmes")
 TAG = re.compile(r"^([BIMESLU])[-_](\S+)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_tag(tag: str) -> tuple[str, str | None] | None:
     if tag == "O":
         return "O", None
@@ -119,24 +121,27 @@ def read_conll(ctx: ReadContext) -> list[Document]:
         ok = True
         for number, fields in sentence:
             tags = fields[1:] if all_tags else fields[-1:]
-            tags = tags + ["O"] * (columns - len(tags))
-            for column, tag in enumerate(tags[:columns]):
-                parsed = parse_tag(tag)
+            if len(tags) < columns:
+                tags = tags + ["O"] * (columns - len(tags))
+            for column in range(columns):
+                parsed = parse_tag(tags[column])
                 if parsed is None:
-                    ctx.problem(f"{tag!r} is not a tag (expected O, B-X, I-X, M-X, E-X, S-X)", line=number)
+                    ctx.problem(f"{tags[column]!r} is not a tag (expected O, B-X, I-X, M-X, E-X, S-X)",
+                                line=number)
                     ok = False
                     parsed = ("O", None)
                 tag_columns[column].append(parsed)
         if not ok:
             continue
         separator = "" if level == "char" else " "
-        offsets, position = [], 0
-        for index, token in enumerate(tokens):
-            if index:
-                position += len(separator)
-            offsets.append((position, position + len(token)))
-            position += len(token)
         text = separator.join(tokens)
+        if level == "char" and len(text) == len(tokens):
+            offsets = [(i, i + 1) for i in range(len(tokens))]
+        else:
+            offsets, position, step = [], 0, len(separator)
+            for token in tokens:
+                offsets.append((position, position + len(token)))
+                position += len(token) + step
         spans: list[Span] = []
         seen = set()
         for column in tag_columns:
