@@ -46,6 +46,12 @@ def _register_train(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--progress", choices=("bar", "json"), default="bar")
+    scratch = parser.add_argument_group("model trained from scratch (--init scratch)")
+    scratch.add_argument("--tokenizer", choices=("auto", "char", "word"), default="auto",
+                         help="char: one token per character (CJK); word: words and punctuation; auto: by script")
+    scratch.add_argument("--embedding-dim", type=int, default=200)
+    scratch.add_argument("--hidden-size", type=int, default=256, help="LSTM units per direction")
+    scratch.add_argument("--layers", type=int, default=2)
     parser.set_defaults(handler=run_train)
 
 
@@ -106,7 +112,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace, progress: Progress) -> int:
-    train_docs, dev_docs, source = _training_documents(args)
+    train_docs, dev_docs, source, label_set = _training_documents(args)
     labels = sorted({span.label for doc in train_docs for span in doc.gold})
     if not labels:
         raise TrainingError(f"{source}: no gold spans in {len(train_docs)} documents; nothing to learn")
@@ -117,13 +123,17 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
     import torch
 
     from nerdesk.training.model import save_checkpoint
-    from nerdesk.training.start import encoder_kind, start_model
+    from nerdesk.training.start import ScratchSettings, encoder_kind, start_model
     from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
 
     if args.threads:
         torch.set_num_threads(args.threads)
+    scratch = ScratchSettings(tokenizer=args.tokenizer, embedding_dim=args.embedding_dim,
+                              hidden_size=args.hidden_size, num_layers=args.layers)
     model, tokenizer = start_model(args.init, labels, [doc.text for doc in train_docs], head=args.head,
-                                   max_length=args.max_length)
+                                   max_length=args.max_length, scratch=scratch)
+    if label_set is not None:
+        model.config.flat = label_set.flat
     is_pretrained = encoder_kind(model) == "hf"
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size,
                          learning_rate=args.lr or (3e-5 if is_pretrained else 2e-3),
@@ -143,31 +153,46 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
                   "init": args.init, "head": args.head, "epochs": result.epochs_run,
                   "best_epoch": result.best_epoch, "stop_reason": result.stop_reason,
                   "seconds": round(result.seconds, 1)}
-    bundle_note = _export_bundle(result.model, tokenizer, args.out, metrics, trained_on, dev_docs)
+    bundle_labels = _labels_in_model_order(label_set, result.model.config.labels)
+    bundle_note = _export_bundle(result.model, tokenizer, args.out, bundle_labels, metrics, trained_on, dev_docs)
     progress.emit("done", out=str(args.out), metrics=metrics, bundle=bundle_note is None,
                   message=f"\nmodel written to {args.out}" + (f" ({bundle_note})" if bundle_note else ""))
     return 0
 
 
-def _export_bundle(model, tokenizer, out: Path, metrics: dict, trained_on: dict, dev_docs) -> str | None:
+def _labels_in_model_order(label_set, names: list[str]):
+    """The project's labels (with their colours) in the model's order, or just the names."""
+    if label_set is None:
+        return list(names)
+    from nerdesk.core.labels import LabelSet
+
+    ordered = LabelSet(flat=label_set.flat)
+    for name in names:
+        known = label_set.get(name) if name in label_set else None
+        ordered.add(name, known.color if known else None, None)
+    return ordered
+
+
+def _export_bundle(model, tokenizer, out: Path, labels, metrics: dict, trained_on: dict,
+                   dev_docs) -> str | None:
     """Write the ONNX bundle next to the checkpoint; returns why not when the exporter is unavailable."""
     try:
         from nerdesk.training.export import export_bundle
     except ImportError:
         return ("no ONNX bundle: nerdesk.training.export is not installed; the checkpoint can be "
                 "exported later or used to continue training")
-    export_bundle(model, tokenizer, out, labels=list(model.config.labels), metrics=metrics,
+    export_bundle(model, tokenizer, out, labels=labels, metrics=metrics,
                   trained_on=trained_on, dev_documents=list(dev_docs))
     return None
 
 
 def _training_documents(args: argparse.Namespace):
-    """(train documents, dev documents, description of the source)."""
+    """(train documents, dev documents, description of the source, the project's labels or None)."""
     if args.project:
         return _project_documents(args.project, args.seed)
     train_docs = _read(args.train, args.format)
     dev_docs = _read(args.dev, args.format) if args.dev else []
-    return train_docs, dev_docs, ", ".join(str(path) for path in args.train)
+    return train_docs, dev_docs, ", ".join(str(path) for path in args.train), None
 
 
 def _read(paths: list[Path], format_name: str | None) -> list:
@@ -180,11 +205,13 @@ def _read(paths: list[Path], format_name: str | None) -> list:
 def _project_documents(path: Path, seed: int):
     from nerdesk.storage import Project
 
-    documents = list(Project.open(path).all_documents(status="reviewed"))
+    with Project.open(path) as project:
+        documents = list(project.all_documents(status="reviewed"))
+        label_set = project.label_set()
     if len(documents) < 2:
         raise TrainingError(f"{path}: {len(documents)} reviewed document(s); review at least 2 before training")
     train, dev = split_documents(documents, seed)
-    return train, dev, str(path)
+    return train, dev, str(path), label_set
 
 
 def split_documents(documents: list, seed: int, dev_share: float = 0.1) -> tuple[list, list]:

@@ -1,0 +1,73 @@
+"""``nerdesk train`` / ``nerdesk eval`` end to end on a few sentences, with JSON progress."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from nerdesk.cli import main
+
+pytest.importorskip("nerdesk.formats")
+
+SENTENCES = [
+    {"text": "北京大学在北京。", "label": {"ORG": {"北京大学": [[0, 3]]}, "LOC": {"北京": [[0, 1], [5, 6]]}}},
+    {"text": "小明去上海工作。", "label": {"PER": {"小明": [[0, 1]]}, "LOC": {"上海": [[3, 4]]}}},
+    {"text": "小红在北京大学。", "label": {"PER": {"小红": [[0, 1]]}, "ORG": {"北京大学": [[3, 6]]},
+                                      "LOC": {"北京": [[3, 4]]}}},
+]
+
+
+@pytest.fixture
+def cluener_file(tmp_path):
+    path = tmp_path / "train.json"
+    path.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in SENTENCES), "utf-8")
+    return path
+
+
+def test_train_with_json_progress_then_eval(cluener_file, tmp_path, capsys):
+    out = tmp_path / "model"
+    code = main(["train", "--train", str(cluener_file), "--dev", str(cluener_file), "--format", "cluener",
+                 "--out", str(out), "--epochs", "3", "--batch-size", "2", "--progress", "json", "--threads", "1",
+                 "--embedding-dim", "16", "--hidden-size", "16", "--layers", "1"])
+    assert code == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    kinds = [event["event"] for event in events]
+    assert kinds[0] == "start" and kinds[1] == "data" and kinds[-1] == "done"
+    assert events[0]["labels"] == ["LOC", "ORG", "PER"]
+    steps = [e for e in events if e["event"] == "step"]
+    assert [e["step"] for e in steps] == list(range(1, 7)) and all(e["total"] == 6 for e in steps)
+    assert all(isinstance(e["loss"], float) for e in steps)
+    assert [e["epoch"] for e in events if e["event"] == "eval"] == [1, 2, 3]
+    assert events[1]["train"]["encoded"] == 8
+    done = events[-1]
+    assert done["out"] == str(out) and "micro" in done["metrics"]
+    assert (out / "checkpoint.safetensors").is_file() and (out / "tokenizer.json").is_file()
+    exporter_present = importlib.util.find_spec("nerdesk.training.export") is not None
+    assert done["bundle"] is exporter_present
+    assert (out / "model.onnx").is_file() is exporter_present
+
+    assert main(["eval", "--model", str(out), str(cluener_file), "--format", "cluener"]) == 0
+    table = capsys.readouterr().out
+    assert "micro" in table and "ORG" in table
+
+
+def test_train_reports_errors_as_json(tmp_path, capsys):
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"text": "没有实体。", "label": {}}, ensure_ascii=False) + "\n", "utf-8")
+    code = main(["train", "--train", str(empty), "--format", "cluener", "--out", str(tmp_path / "m"),
+                 "--progress", "json"])
+    assert code == 1
+    captured = capsys.readouterr()
+    last = json.loads(captured.out.splitlines()[-1])
+    assert last["event"] == "error" and "no gold spans" in last["message"]
+    assert "no gold spans" in captured.err
+
+
+def test_time_budget_accepts_units():
+    from nerdesk.commands.train import _duration
+
+    assert _duration("90") == 90 and _duration("15m") == 900 and _duration("1h") == 3600
+    with pytest.raises(Exception, match="not a duration"):
+        _duration("soon")

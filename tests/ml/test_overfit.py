@@ -1,0 +1,45 @@
+"""A tiny model learns two sentences with a nested entity and decodes exactly their gold spans."""
+
+from __future__ import annotations
+
+from nerdesk.core.metrics import evaluate
+from nerdesk.training.start import ScratchSettings, start_model
+from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
+
+
+def test_overfit_two_sentences_with_nested_entity(nested_documents):
+    labels = ["LOC", "ORG", "PER"]
+    settings = ScratchSettings(tokenizer="char", min_frequency=1, embedding_dim=32, hidden_size=32,
+                               num_layers=1, dropout=0.0)
+    model, tokenizer = start_model("scratch", labels, [d.text for d in nested_documents], head_size=16,
+                                   scratch=settings)
+    losses: list[float] = []
+    config = TrainConfig(epochs=60, batch_size=2, learning_rate=1e-2, warmup_ratio=0.0, patience=60, seed=1)
+    trainer = Trainer(model, tokenizer, config, TrainingCallbacks(on_step=lambda s, t, loss: losses.append(loss)))
+    result = trainer.fit(nested_documents)
+    assert losses[-1] < losses[0] / 20
+    predictions = trainer.predict_windows(trainer.encode(nested_documents)[0], len(nested_documents))
+    for document, predicted in zip(nested_documents, predictions, strict=True):
+        assert [s.key for s in predicted] == [s.key for s in document.gold]
+    assert evaluate([d.gold for d in nested_documents], predictions).nested.f1 == 1.0
+    assert result.stop_reason == "epochs"
+
+
+def test_early_stopping_keeps_the_best_dev_weights(nested_documents):
+    labels = ["LOC", "ORG", "PER"]
+    settings = ScratchSettings(tokenizer="char", min_frequency=1, embedding_dim=16, hidden_size=16,
+                               num_layers=1, dropout=0.0)
+    model, tokenizer = start_model("scratch", labels, [d.text for d in nested_documents], head_size=8,
+                                   scratch=settings)
+    evaluations: list[float] = []
+    stop_after = 8
+    config = TrainConfig(epochs=40, batch_size=2, learning_rate=1e-2, patience=3, seed=2)
+    callbacks = TrainingCallbacks(on_eval=lambda epoch, report: evaluations.append(report.micro.f1),
+                                  should_stop=lambda: len(evaluations) >= stop_after)
+    trainer = Trainer(model, tokenizer, config, callbacks)
+    result = trainer.fit(nested_documents, nested_documents)
+    assert result.best_report is not None
+    assert result.best_report.micro.f1 == max(evaluations)
+    assert trainer.evaluate(nested_documents).micro.f1 == max(evaluations)
+    assert result.stop_reason in ("early stopping", "cancelled", "epochs")
+    assert len(result.history) == result.epochs_run
