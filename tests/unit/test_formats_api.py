@@ -143,3 +143,10 @@ def test_every_error_is_a_nerdesk_error(tmp_path: Path) -> None:
                 continue  # any text is plain text
             with pytest.raises(NerdeskError):
                 read_file(path, fmt)
+
+
+def test_docs_describe_every_format() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "formats.md"
+    table = docs.read_text(encoding="utf-8")
+    for name in FORMATS:
+        assert f"| `{name}` |" in table
