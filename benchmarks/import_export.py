@@ -3,7 +3,8 @@
     python -m benchmarks.import_export [--documents 100000] [--keep DIR]
 
 1. CLUENER train (10,748 sentences): read the file, store it in a new project, export it to nerdesk JSON.
-2. Bulk insert of 100,000 spans (5,000 documents of 20 spans) into a new project.
+2. Bulk insert of 100,000 spans (5,000 documents of 20 spans) into a new project; storing model
+   predictions for 10,000 documents one transaction per document and all in one.
 3. A 100,000-document project (4 spans each, one nested around two others): open it and list the first page of the document list,
    unfiltered and filtered by label, status and text search.
 """
@@ -72,6 +73,19 @@ def bulk_rows(folder: Path) -> list[tuple[str, str, float]]:
     return [("bulk insert 100,000 spans (5,000 docs)", "Project.add_documents", seconds)]
 
 
+def prediction_rows(folder: Path, count: int = 10_000) -> list[tuple[str, str, float]]:
+    """Storing two predictions per document: one transaction per document, then one for all."""
+    predictions = [Span(0, 2, "L0", score=0.9), Span(2, 4, "L1", score=0.7)]
+    with Project.create(folder / "predictions.nerdesk") as project:
+        ids = project.add_documents(synthetic_documents(count, 3))
+        each_seconds, _ = timed(lambda: [project.replace_predictions(i, predictions, "m1") for i in ids])
+        many_seconds, _ = timed(lambda: project.replace_predictions_many(((i, predictions) for i in ids), "m2"))
+    return [
+        (f"predictions for {count:,} docs, one transaction each", "Project.replace_predictions", each_seconds),
+        (f"predictions for {count:,} docs, one transaction", "Project.replace_predictions_many", many_seconds),
+    ]
+
+
 def large_project_rows(folder: Path, count: int) -> list[tuple[str, str, float]]:
     path = folder / "large.nerdesk"
     with Project.create(path) as project:
@@ -119,7 +133,7 @@ def main() -> None:
         rows = []
         if CLUENER_TRAIN.is_file():
             rows += cluener_rows(folder)
-        rows += bulk_rows(folder) + large_project_rows(folder, args.documents)
+        rows += bulk_rows(folder) + prediction_rows(folder) + large_project_rows(folder, args.documents)
     print(f"{platform.processor() or platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores, "
           f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}, "
           f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n")

@@ -44,17 +44,30 @@ class EditsMixin:
         Gold spans are never touched, even where a prediction has the same position and label.
         A new document becomes ``predicted``.
         """
-        predictions = [replace(span, source=PRED, model_version=model_version) for span in spans]
         with write_transaction(self.db):
-            text = self._document_text(doc_id)
-            self._check_spans(doc_id, predictions, text)
-            self.ensure_labels(span.label for span in predictions)
-            self.db.execute("DELETE FROM spans WHERE doc_id = ? AND source = ?", [doc_id, PRED])
-            self.db.conn.executemany(INSERT_SPAN_IF_ABSENT, [span_row(doc_id, span) for span in predictions])
-            self.db.execute(
-                "UPDATE documents SET status = 'predicted', updated = ? WHERE id = ? AND status = 'new'",
-                [now(), doc_id],
-            )
+            self._replace_predictions(doc_id, spans, model_version)
+
+    def replace_predictions_many(self, predictions: Iterable[tuple[int, Iterable[Span]]],
+                                 model_version: str) -> None:
+        """``replace_predictions`` for many documents in one transaction (all or nothing).
+
+        Re-predicting a whole project this way avoids one commit per document.
+        """
+        with write_transaction(self.db):
+            for doc_id, spans in predictions:
+                self._replace_predictions(doc_id, spans, model_version)
+
+    def _replace_predictions(self, doc_id: int, spans: Iterable[Span], model_version: str) -> None:
+        predictions = [replace(span, source=PRED, model_version=model_version) for span in spans]
+        text = self._document_text(doc_id)
+        self._check_spans(doc_id, predictions, text)
+        self.ensure_labels(span.label for span in predictions)
+        self.db.execute("DELETE FROM spans WHERE doc_id = ? AND source = ?", [doc_id, PRED])
+        self.db.conn.executemany(INSERT_SPAN_IF_ABSENT, [span_row(doc_id, span) for span in predictions])
+        self.db.execute(
+            "UPDATE documents SET status = 'predicted', updated = ? WHERE id = ? AND status = 'new'",
+            [now(), doc_id],
+        )
 
     def _apply_change(self, change: Change) -> None:
         text = self._document_text(change.doc_id)

@@ -109,6 +109,16 @@ def test_bad_predictions_are_rejected_before_the_old_ones_go(project):
     assert project.spans(1, "pred") == [Span(0, 3, "LOC", PRED, 0.9, "m")]
 
 
+def test_predictions_for_many_documents_are_all_or_nothing(project):
+    project.replace_predictions_many([(1, [Span(0, 3, "LOC", score=0.9)]), (2, [Span(0, 2, "X")])], "m1")
+    assert project.spans(1, "pred") == [Span(0, 3, "LOC", PRED, 0.9, "m1")]
+    assert project.spans(2, "pred") == [Span(0, 2, "X", PRED, None, "m1")]
+    assert [project.document(i).status for i in (1, 2)] == ["predicted", "reviewed"]
+    with pytest.raises(SpanError, match="document 2"):
+        project.replace_predictions_many([(1, []), (2, [Span(0, 50, "X")])], "m2")
+    assert project.spans(1, "pred") == [Span(0, 3, "LOC", PRED, 0.9, "m1")]
+
+
 span_strategy = st.builds(
     lambda start, length, label: Span(start, min(start + length, len(TEXT)), label),
     st.integers(0, len(TEXT) - 1), st.integers(1, 5), st.sampled_from(["LOC", "ORG", "DEP"]),
