@@ -1,11 +1,13 @@
 """A tiny GlobalPointer model trained in seconds on a few sentences, and its exported bundle.
 
 Test modules import these helpers (``from fixtures_bundle import ...``; pytest puts tests/ on the
-path) and wrap them in session-scoped fixtures, so the model is trained and exported once per run.
+path) and wrap ``shared_tiny_model`` / ``shared_tiny_bundle`` in fixtures: the model is trained and
+exported once per test process, however many modules use it.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from pathlib import Path
@@ -99,6 +101,26 @@ def train_tiny_model(steps: int = TRAIN_STEPS, seed: int = 0):
         loss.backward()
         optimizer.step()
     return model.eval(), tokenizer
+
+
+@functools.cache
+def shared_tiny_model():
+    """One trained tiny model per test process, shared by every module that needs it."""
+    import torch
+
+    torch.set_num_threads(1)
+    return train_tiny_model()
+
+
+_SHARED_BUNDLES: dict[str, Path] = {}
+
+
+def shared_tiny_bundle(tmp_path_factory) -> Path:
+    """The bundle of ``shared_tiny_model()``, exported once per test process (treat it as read-only)."""
+    if "tiny" not in _SHARED_BUNDLES:
+        _SHARED_BUNDLES["tiny"] = export_tiny_bundle(*shared_tiny_model(),
+                                                     tmp_path_factory.mktemp("bundles") / "tiny")
+    return _SHARED_BUNDLES["tiny"]
 
 
 def export_tiny_bundle(model, tokenizer, directory: Path) -> Path:

@@ -1,9 +1,181 @@
-"""Subcommands: predict."""
+"""``nerdesk predict``: run a model bundle over files and write the predicted spans.
+
+Inputs are plain text or any format ``nerdesk.formats`` reads; gold spans already in them are kept
+and earlier predictions are replaced by the new ones (predictions never overwrite gold). With
+``--workers N`` the documents are split into chunks predicted by N processes, each with its own
+ONNX Runtime session.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+CHUNK_DOCUMENTS = 256
+NATIVE_FORMATS = ("nerdesk-json", "jsonl")
+OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "nerdesk-json"}
+
+# A span crossing the process boundary: (start, end, label index, score).
+SpanTuple = tuple[int, int, int, float]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add this module's subcommands to the nerdesk parser."""
+    """Add ``predict`` to the nerdesk parser."""
+    parser = subparsers.add_parser(
+        "predict", help="predict entities in files with a model bundle (ONNX Runtime, no torch)",
+        description="Predict entities with a model bundle and write documents with their predicted spans.")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", type=Path, help="text or annotated files")
+    parser.add_argument("--model", required=True, type=Path, metavar="BUNDLE", help="model bundle directory")
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="where to write the documents")
+    parser.add_argument("--format", help="output format (default from --out: .jsonl -> jsonl, .json -> "
+                                         "nerdesk-json); lossy formats get the predicted spans")
+    parser.add_argument("--input-format", help="input format (default: detected per file)")
+    parser.add_argument("--split", choices=("line", "paragraph", "document"),
+                        help="plain-text inputs: one document per line (default), paragraph or file")
+    parser.add_argument("--threshold", type=float, help="logit threshold (default: the bundle's)")
+    parser.add_argument("--variant", default="default", choices=("default", "fp32", "int8"),
+                        help="which ONNX model of the bundle to run")
+    parser.add_argument("--batch-size", type=int, default=32, help="windows per batch (default 32)")
+    parser.add_argument("--workers", type=int, default=1, help="processes for large corpora (default 1)")
+    parser.add_argument("--threads", type=int, help="ONNX Runtime threads per process "
+                                                    "(default: CPU cores divided among the workers)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    parser.set_defaults(handler=run_predict)
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    from nerdesk.core.errors import NerdeskError
+    from nerdesk.formats import read_files, resolve_format, write_file
+    from nerdesk.runtime.bundle import Bundle
+
+    if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
+        raise NerdeskError("--workers, --batch-size and --threads must be at least 1")
+    out_format = _output_format(args.out, args.format, resolve_format)
+    bundle = Bundle.load(args.model)
+    options = {"split": args.split} if args.split else {}
+    imported = read_files(args.inputs, args.input_format, **options)
+    documents = imported.documents
+    threads = args.threads or max(1, (os.cpu_count() or 1) // args.workers)
+    started = time.perf_counter()
+    predicted = _predict_all([d.text for d in documents], bundle, args, threads)
+    elapsed = time.perf_counter() - started
+    _attach_predictions(documents, predicted, bundle)
+    write_options = {} if out_format in NATIVE_FORMATS else {"source": "pred"}
+    warnings = write_file(documents, args.out, out_format, labels=bundle.labels, **write_options)
+    if not args.quiet:
+        _summary(documents, elapsed, bundle, args, [*imported.warnings, *warnings])
+    return 0
+
+
+def _output_format(out: Path, requested: str | None, resolve_format) -> str:
+    from nerdesk.core.errors import FormatError
+
+    if requested:
+        return resolve_format(requested)
+    if out.suffix.lower() in OUTPUT_SUFFIXES:
+        return OUTPUT_SUFFIXES[out.suffix.lower()]
+    raise FormatError(f"cannot tell the output format from {out.name!r}; pass --format (jsonl, nerdesk-json, ...)")
+
+
+def _chunks(texts: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+    for begin in range(0, len(texts), CHUNK_DOCUMENTS):
+        yield begin, list(texts[begin:begin + CHUNK_DOCUMENTS])
+
+
+def _predict_all(texts: list[str], bundle, args: argparse.Namespace, threads: int) -> list[list[SpanTuple]]:
+    """Spans of every text, chunk by chunk, in this process or in ``args.workers`` processes."""
+    from nerdesk.runtime.predictor import Predictor
+
+    results: list[list[SpanTuple]] = [[] for _ in texts]
+    with _progress_bar(len(texts), args.quiet) as advance:
+        if args.workers == 1 or len(texts) <= CHUNK_DOCUMENTS:
+            _use_predictor(Predictor(bundle, threads=threads, variant=args.variant))
+            for begin, chunk in _chunks(texts):
+                results[begin:begin + len(chunk)] = _predict_chunk(chunk, args.batch_size, args.threshold)
+                advance(len(chunk))
+        else:
+            _predict_in_processes(texts, args, threads, results, advance)
+    return results
+
+
+def _predict_in_processes(texts: list[str], args: argparse.Namespace, threads: int,
+                                   results: list[list[SpanTuple]], advance: Callable[[int], None]) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads or sessions
+    with ProcessPoolExecutor(args.workers, mp_context=context, initializer=_init_worker,
+                             initargs=(str(args.model), threads, args.variant)) as pool:
+        futures = {pool.submit(_predict_chunk, chunk, args.batch_size, args.threshold): (begin, len(chunk))
+                   for begin, chunk in _chunks(texts)}
+        for future in as_completed(futures):
+            begin, size = futures[future]
+            results[begin:begin + size] = future.result()
+            advance(size)
+
+
+_WORKER_PREDICTOR = None
+
+
+def _use_predictor(predictor) -> None:
+    global _WORKER_PREDICTOR
+    _WORKER_PREDICTOR = predictor
+
+
+def _init_worker(model: str, threads: int, variant: str) -> None:
+    """Open the bundle once per worker process (the parent has validated it already)."""
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.predictor import Predictor
+
+    _use_predictor(Predictor(Bundle.load(model, check_models=False), threads=threads, variant=variant))
+
+
+def _predict_chunk(texts: list[str], batch_size: int, threshold: float | None) -> list[list[SpanTuple]]:
+    predictor = _WORKER_PREDICTOR
+    index = {name: position for position, name in enumerate(predictor.label_names)}
+    return [[(s.start, s.end, index[s.label], s.score) for s in spans]
+            for spans in predictor.predict(texts, batch_size=batch_size, threshold=threshold)]
+
+
+def _attach_predictions(documents, predicted: list[list[SpanTuple]], bundle) -> None:
+    """Replace each document's predictions with the new ones; gold spans stay as they are."""
+    from nerdesk.core.spans import PRED, Span, sort_spans
+
+    names = bundle.labels.names
+    for document, spans in zip(documents, predicted, strict=True):
+        new = [Span(start, end, names[label], PRED, score, bundle.model_version) for start, end, label, score in spans]
+        document.spans = sort_spans([*document.gold, *new])
+        if document.status == "new":
+            document.status = "predicted"
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """Yields ``advance(documents_done)``: a rich progress bar on stderr, or nothing when quiet."""
+    if quiet:
+        yield lambda done: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    with Progress("predicting", BarColumn(), MofNCompleteColumn(), "documents", TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=Console(stderr=True)) as progress:
+        task = progress.add_task("predict", total=total)
+        yield lambda done: progress.advance(task, done)
+
+
+def _summary(documents, elapsed: float, bundle, args: argparse.Namespace, warnings: list[str]) -> None:
+    import sys
+
+    spans = sum(len(d.predictions) for d in documents)
+    chars = sum(len(d.text) for d in documents)
+    variant = bundle.default_variant if args.variant == "default" else args.variant
+    rate = chars / elapsed if elapsed > 0 else float("inf")
+    print(f"{len(documents)} documents, {spans} predicted spans with {bundle.model_version} ({variant}) "
+          f"in {elapsed:.1f} s ({rate:,.0f} chars/s) -> {args.out}", file=sys.stderr)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)

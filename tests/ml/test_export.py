@@ -20,10 +20,10 @@ from fixtures_bundle import (  # noqa: E402
     LABELS,
     MAX_LENGTH,
     cluener_dev_texts,
-    export_tiny_bundle,
     long_document,
     sentence_documents,
-    train_tiny_model,
+    shared_tiny_bundle,
+    shared_tiny_model,
 )
 
 from nerdesk.core.errors import ModelBundleError  # noqa: E402
@@ -38,13 +38,12 @@ from nerdesk.training.export import export_bundle, torch_logits  # noqa: E402
 
 @pytest.fixture(scope="session")
 def tiny_model():
-    torch.set_num_threads(1)
-    return train_tiny_model()
+    return shared_tiny_model()
 
 
 @pytest.fixture(scope="session")
-def tiny_bundle(tiny_model, tmp_path_factory) -> Path:
-    return export_tiny_bundle(*tiny_model, tmp_path_factory.mktemp("bundles") / "tiny")
+def tiny_bundle(tmp_path_factory) -> Path:
+    return shared_tiny_bundle(tmp_path_factory)
 
 
 def test_trained_bundle_predicts_the_training_sentences(tiny_bundle):
