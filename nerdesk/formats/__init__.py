@@ -208,7 +208,14 @@ def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | No
         try:
             first, _ = decoder.raw_decode(body)
         except (json.JSONDecodeError, RecursionError):
-            return None
+            if path.stat().st_size <= _PEEK_BYTES:
+                return None
+            try:  # the first record is longer than the peek: read the file whole
+                content, _ = decode_bytes(path.read_bytes(), encoding, path=str(path))
+                data = json.loads(content)
+            except (json.JSONDecodeError, RecursionError, NerdeskError):
+                return None
+            first = data[0] if isinstance(data, list) and data else None
         return _classify_record(first, in_array=True)
     if stripped.startswith("{"):
         first_line = stripped.split("\n", 1)[0]
@@ -348,6 +355,8 @@ def read_files(paths: Iterable[str | Path], format: str | None = None, *, encodi
                newline: str = "keep", **options: Any) -> ImportResult:
     """Read several files; if any of them has a problem, nothing is imported and all problems are raised."""
     paths = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    given = set(paths)  # a brat pair given as NAME.txt and NAME.ann is one document
+    paths = [p for p in paths if not (p.suffix == ".ann" and p.with_suffix(".txt") in given)]
     if not paths:
         raise FormatError("no files to read")
     results: list[tuple[Path, ImportResult]] = []

@@ -150,3 +150,20 @@ def test_docs_describe_every_format() -> None:
     table = docs.read_text(encoding="utf-8")
     for name in FORMATS:
         assert f"| `{name}` |" in table
+
+
+def test_brat_pair_given_as_two_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("北京 is here", encoding="utf-8")
+    (tmp_path / "a.ann").write_text("T1\tLOC 0 2\t北京\n", encoding="utf-8")
+    result = read_files([tmp_path / "a.txt", tmp_path / "a.ann"])
+    assert result.format == "brat" and len(result.documents) == 1
+    assert result.documents[0].spans[0].key == (0, 2, "LOC")
+    assert read_file(tmp_path / "a.ann").documents[0].text == "北京 is here"
+
+
+def test_detect_a_json_array_with_a_long_first_record(tmp_path: Path) -> None:
+    path = tmp_path / "long.json"
+    text = "头痛" * 200_000
+    path.write_text(json.dumps([{"text": text, "entities": [
+        {"start_idx": 0, "end_idx": 1, "type": "sym", "entity": "头痛"}]}], ensure_ascii=False), encoding="utf-8")
+    assert detect_format(path) == "cmeee"
