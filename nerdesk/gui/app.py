@@ -16,7 +16,7 @@ def create_application(argv: list[str]) -> QApplication:
     app.setOrganizationName("nerdesk")
     app.setApplicationName("nerdesk")
     app.setApplicationDisplayName("nerdesk")
-    icon = RESOURCES / "icons" / "nerdesk.svg"
+    icon = RESOURCES / "app-icon.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     style = RESOURCES / "style" / "nerdesk.qss"

@@ -33,12 +33,12 @@ PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings | None = None, preferences_path: Path | None = None,
+    def __init__(self, settings: QSettings | None = None, preferences_path: str | Path | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("nerdeskMainWindow")
         self.settings = settings or QSettings()
-        self.preferences_path = preferences_path or Preferences.default_path()
+        self.preferences_path = Path(preferences_path) if preferences_path else Preferences.default_path()
         self.preferences = Preferences.load(self.preferences_path)
         self.recent = RecentProjects(self.settings)
         self.session = ProjectSession(self)

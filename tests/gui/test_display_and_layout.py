@@ -1,0 +1,66 @@
+"""Qt-free parts of the view: the code point <-> Qt position border and the drawing levels."""
+
+from __future__ import annotations
+
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nerdesk.core.offsets import graphemes_boundaries
+from nerdesk.core.spans import Span
+from nerdesk.gui.display_text import DisplayText
+from nerdesk.gui.span_layout import SpanIndex, assign_levels
+
+PIECES = st.lists(st.sampled_from(["a", "é", "\r\n", "\n", "\r", "王", "😀", "👩‍🔬", " ", "\u2028"]), max_size=30)
+
+
+@given(PIECES)
+def test_positions_round_trip_at_every_grapheme_boundary(pieces):
+    text = "".join(pieces)
+    display = DisplayText(text)
+    assert display.shown == text.replace("\r\n", "\n")
+    assert display.qt_length == len(display.shown.encode("utf-16-le")) // 2
+    for index in graphemes_boundaries(text):
+        assert display.from_qt(display.to_qt(index)) == index
+
+
+def test_crlf_and_emoji_map_to_the_right_qt_positions():
+    display = DisplayText("a\r\nb😀\r\nc")
+    assert [display.to_qt(i) for i in (0, 1, 3, 4, 5, 7)] == [0, 1, 2, 3, 5, 6]
+    assert display.from_qt(2) == 3 and display.from_qt(6) == 7
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15), st.sampled_from("ABC")), max_size=40)
+
+
+@settings(max_examples=60)
+@given(SPANS)
+def test_levels_never_overlap_and_inner_spans_sit_lower(raw):
+    spans = list({Span(start, start + length, label) for start, length, label in raw})
+    levels = assign_levels(spans)
+    for first in spans:
+        for second in spans:
+            if first is not second and first.overlaps(second):
+                assert levels[first] != levels[second]
+            if first.contains_range(second) and len(second) < len(first):
+                assert levels[second] < levels[first]  # every level below the inner one is blocked for the outer
+    index = SpanIndex(spans)
+    for start in range(0, 80, 7):
+        expected = {s for s in spans if s.start < start + 9 and start < s.end}
+        assert set(index.overlapping(start, start + 9)) == expected
+
+
+def test_nested_spans_stack_outward():
+    outer, middle, inner = Span(0, 10, "A"), Span(0, 6, "B"), Span(2, 4, "C")
+    assert assign_levels([outer, middle, inner]) == {inner: 0, middle: 1, outer: 2}
+
+
+def test_thousands_of_qt_calls_do_not_exhaust_none():
+    import nerdesk.gui  # noqa: F401  (applies the guard on interpreters that need it)
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    for _ in range(200_000):
+        probe.setObjectName("probe")
+    assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
