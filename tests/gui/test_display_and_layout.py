@@ -57,8 +57,9 @@ def test_nested_spans_stack_outward():
 
 
 def test_thousands_of_qt_calls_do_not_exhaust_none():
-    import nerdesk.gui  # noqa: F401  (applies the guard on interpreters that need it)
     from PySide6.QtCore import QObject
+
+    import nerdesk.gui  # noqa: F401  (applies the guard on interpreters that need it)
 
     probe = QObject()
     for _ in range(200_000):
