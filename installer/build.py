@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,6 +73,19 @@ def largest_parts(folder: Path, count: int = 8) -> dict[str, int]:
     sizes = {str(entry.relative_to(folder)): folder_size(entry) if entry.is_dir() else entry.stat().st_size
              for entry in entries if entry != internal and not entry.is_symlink()}
     return dict(sorted(sizes.items(), key=lambda item: -item[1])[:count])
+
+
+def glibc_required(folder: Path) -> str | None:
+    """The newest ``GLIBC_x.y`` symbol version any executable or library of the folder asks for."""
+    versions = set()
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink() and (".so" in path.name or os.access(path, os.X_OK)):
+            with path.open("rb") as stream:
+                if stream.read(4) != b"\x7fELF":
+                    continue
+                versions.update(re.findall(rb"GLIBC_(2\.\d+)", stream.read()))
+    newest = max(versions, key=lambda v: tuple(int(part) for part in v.split(b".")), default=None)
+    return newest.decode() if newest else None
 
 
 def linux_share_files() -> dict[str, Path]:
@@ -139,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "package": str(package) if package else None,
         "package_bytes": package.stat().st_size if package and package.is_file() else None,
         "largest_parts": largest_parts(program_folder),
+        "glibc_required": glibc_required(program_folder) if sys.platform.startswith("linux") else None,
         "models": [path.name for path in app_info.shipped_models()],
     }
     (args.dist / "build-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")

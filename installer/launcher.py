@@ -44,7 +44,8 @@ def schedule_screenshot(path: str) -> None:
     def grab_and_quit() -> None:
         windows = [w for w in app.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
         saved = bool(windows) and windows[0].grab().save(path)
-        print(f"screenshot {'saved to ' + path if saved else 'failed: no visible main window'}", file=sys.stderr)
+        print(f"screenshot {'saved to ' + path if saved else 'failed: no visible main window'}; "
+              f"window icon {'missing' if app.windowIcon().isNull() else 'set'}", file=sys.stderr)
         app.exit(0 if saved else 3)
 
     QTimer.singleShot(SCREENSHOT_DELAY_MS, grab_and_quit)
