@@ -1,0 +1,223 @@
+"""Inference benchmark: torch eager fp32 vs ONNX Runtime fp32 vs ONNX Runtime int8, side by side.
+
+    python -m benchmarks.inference --model runs/cluener-bilstm          # a bundle or a checkpoint directory
+    python -m benchmarks.inference --model DIR --threads 2 --json out.json
+
+Corpora: CLUENER dev (1,343 sentences) and 1,000 long documents of about 1,000 characters, each built
+by concatenating dev sentences (gold spans shifted along). For each engine: throughput (characters
+per second over the whole corpus, batch 32, best of ``--rounds``), latency of one document at a
+time (p50/p95; the engines take turns document by document, so a busy machine slows all alike),
+and micro F1 against gold. All three engines share the same windowing and decoding
+(``nerdesk.runtime.predictor.SpanPredictor``); only the logits function differs.
+
+A checkpoint directory (no ``bundle.json``) is exported to a bundle first, with CLUENER dev as the
+documents that decide the int8 default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CLUENER_DEV = REPO / ".." / "shared" / "datasets" / "cluener" / "dev.json"
+ENGINES = ("torch eager fp32", "ORT fp32", "ORT int8")
+
+
+@dataclass
+class Corpus:
+    name: str
+    documents: list  # nerdesk Documents with gold spans
+
+    @property
+    def texts(self) -> list[str]:
+        return [d.text for d in self.documents]
+
+    @property
+    def chars(self) -> int:
+        return sum(len(d.text) for d in self.documents)
+
+
+@dataclass
+class Result:
+    engine: str
+    corpus: str
+    chars_per_second: float = 0.0
+    seconds: float = 0.0
+    f1: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def load_cluener_dev(path: Path):
+    from nerdesk.formats import read_file
+
+    return read_file(path, "cluener").documents
+
+
+def long_documents(sentences: Sequence, count: int, target_chars: int, seed: int = 0) -> list:
+    """``count`` documents of at least ``target_chars`` characters made of shuffled dev sentences."""
+    from nerdesk.core.document import Document
+
+    rng = random.Random(seed)
+    documents = []
+    for _ in range(count):
+        text, spans = "", []
+        while len(text) < target_chars:
+            sentence = sentences[rng.randrange(len(sentences))]
+            spans.extend(s.moved(s.start + len(text), s.end + len(text)) for s in sentence.gold)
+            text += sentence.text
+        documents.append(Document(text, spans))
+    return documents
+
+
+def prepare_bundle(model_dir: Path, dev_documents: list, workdir: Path) -> Path:
+    """``model_dir`` itself when it is a bundle, else a bundle exported from its checkpoint."""
+    from nerdesk.runtime.bundle import MANIFEST
+
+    if (model_dir / MANIFEST).is_file():
+        return model_dir
+    from nerdesk.training.export import export_bundle
+    from nerdesk.training.model import load_checkpoint
+
+    model, tokenizer = load_checkpoint(model_dir)
+    print(f"exporting {model_dir} to a bundle (parity check, int8 decision on {len(dev_documents)} dev docs)")
+    return export_bundle(model, tokenizer, workdir / model_dir.name, labels=list(model.config.labels),
+                         dev_documents=dev_documents, trained_on={"checkpoint": str(model_dir)})
+
+
+def build_predictors(bundle_dir: Path, threads: int) -> dict[str, object]:
+    import torch
+
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.predictor import Predictor, SpanPredictor
+    from nerdesk.training.export import torch_logits
+    from nerdesk.training.model import load_checkpoint
+
+    torch.set_num_threads(threads)
+    bundle = Bundle.load(bundle_dir)
+    model, tokenizer = load_checkpoint(bundle_dir)
+    eager = SpanPredictor(torch_logits(model), tokenizer, bundle.labels.names, max_length=bundle.max_length,
+                          stride=bundle.stride, threshold=bundle.threshold, flat=bundle.flat)
+    return {"torch eager fp32": eager, "ORT fp32": Predictor(bundle, threads=threads, variant="fp32"),
+            "ORT int8": Predictor(bundle, threads=threads, variant="int8")}
+
+
+def timed(function: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    value = function()
+    return time.perf_counter() - started, value
+
+
+def measure_throughput(predictors: dict, corpus: Corpus, rounds: int, results: dict) -> None:
+    """Whole-corpus prediction, engines interleaved round by round; keeps each engine's best time."""
+    from nerdesk.core.metrics import evaluate
+
+    gold = [d.gold for d in corpus.documents]
+    for round_number in range(rounds):
+        for engine, predictor in predictors.items():
+            seconds, predicted = timed(lambda p=predictor: p.predict(corpus.texts, batch_size=32))
+            result = results[(engine, corpus.name)]
+            if round_number == 0 or seconds < result.seconds:
+                result.seconds, result.chars_per_second = seconds, corpus.chars / seconds
+            result.f1 = 100 * evaluate(gold, predicted).micro.f1
+            print(f"  {corpus.name:<14} {engine:<17} round {round_number + 1}: {seconds:6.2f} s, "
+                  f"{corpus.chars / seconds:10,.0f} chars/s, F1 {result.f1:.2f}", flush=True)
+
+
+def measure_latency(predictors: dict, corpus: Corpus, samples: int, results: dict) -> None:
+    """One document per call; the engines take turns on each document."""
+    for document in corpus.documents[:samples]:
+        for engine, predictor in predictors.items():
+            seconds, _ = timed(lambda p=predictor, t=document.text: p.predict([t]))
+            results[(engine, corpus.name)].latencies_ms.append(1000 * seconds)
+
+
+def warm_up(predictors: dict, corpus: Corpus) -> None:
+    for predictor in predictors.values():
+        predictor.predict(corpus.texts[:64])
+
+
+def machine_description(threads: int) -> str:
+    import onnxruntime
+    import torch
+
+    return (f"{platform.machine()}, {platform.processor() or 'cpu'}, {threads} thread(s) per engine, "
+            f"Python {platform.python_version()}, torch {torch.__version__}, onnxruntime {onnxruntime.__version__}")
+
+
+def markdown_table(results: dict, corpora: list[Corpus]) -> str:
+    rows = ["| corpus | engine | chars/s | speed-up vs torch | latency p50 | latency p95 | F1 |",
+            "|---|---|---:|---:|---:|---:|---:|"]
+    for corpus in corpora:
+        baseline = results[(ENGINES[0], corpus.name)].chars_per_second
+        for engine in ENGINES:
+            r = results[(engine, corpus.name)]
+            rows.append(f"| {corpus.name} | {engine} | {r.chars_per_second:,.0f} | "
+                        f"{r.chars_per_second / baseline:.2f}x | {r.percentile(0.5):.1f} ms | "
+                        f"{r.percentile(0.95):.1f} ms | {r.f1:.2f} |")
+    return "\n".join(rows)
+
+
+def run(args: argparse.Namespace) -> dict:
+    dev = load_cluener_dev(args.dev)
+    corpora = [Corpus("CLUENER dev", dev),
+               Corpus(f"{args.long_docs} x ~{args.long_chars} chars", long_documents(dev, args.long_docs,
+                                                                                      args.long_chars))]
+    with tempfile.TemporaryDirectory() as workdir:
+        bundle_dir = prepare_bundle(args.model, dev, Path(workdir))
+        manifest = json.loads((bundle_dir / "bundle.json").read_text("utf-8"))
+        predictors = build_predictors(bundle_dir, args.threads)
+        results = {(e, c.name): Result(e, c.name) for e in ENGINES for c in corpora}
+        warm_up(predictors, corpora[0])
+        for corpus in corpora:
+            measure_throughput(predictors, corpus, args.rounds, results)
+            measure_latency(predictors, corpus, args.latency_samples, results)
+    report = {
+        "command": f"python -m benchmarks.inference --model {args.model} --threads {args.threads}",
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine_description(args.threads),
+        "model": {"name": manifest["name"], "labels": len(manifest["labels"]),
+                  "max_length": manifest["max_length"], "stride": manifest["stride"],
+                  "default_variant": manifest["default_variant"], "quantization": manifest["quantization"]},
+        "table": markdown_table(results, corpora),
+        "results": [{**vars(r), "p50_ms": r.percentile(0.5), "p95_ms": r.percentile(0.95),
+                     "latencies_ms": None} for r in results.values()],
+    }
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, required=True, help="bundle or checkpoint directory")
+    parser.add_argument("--dev", type=Path, default=CLUENER_DEV, help="CLUENER dev.json")
+    parser.add_argument("--threads", type=int, default=2, help="threads per engine (default 2)")
+    parser.add_argument("--long-docs", type=int, default=1000)
+    parser.add_argument("--long-chars", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=2, help="throughput rounds; the best is kept")
+    parser.add_argument("--latency-samples", type=int, default=200, help="documents per corpus timed alone")
+    parser.add_argument("--json", type=Path, help="also write the report as JSON here")
+    args = parser.parse_args(argv)
+    report = run(args)
+    print(f"\n{report['command']}\n{report['date']}; {report['machine']}")
+    print(f"model {report['model']['name']}: default variant {report['model']['default_variant']} "
+          f"({report['model']['quantization']['reason']})\n")
+    print(report["table"])
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
