@@ -75,7 +75,7 @@ class ImportExport:
             if not str(path):
                 raise NerdeskError("choose a file to export to")
             project = self.window.session.require_project()
-            documents = project.all_documents(status=status)
+            documents = list(project.all_documents(status=status))
             options = {"source": source} if "source" in _write_options(format_name) else {}
             warnings = formats.write_file(documents, Path(path), format_name, labels=project.label_set(), **options)
             self._report("Export", f"Exported {len(documents)} documents to {path} ({format_name}).", warnings)

@@ -1,0 +1,75 @@
+"""Import, export, bulk accept and preferences through the window."""
+
+from __future__ import annotations
+
+import json
+
+from nerdesk import formats
+from nerdesk.core.document import Document
+from nerdesk.core.spans import Span
+from nerdesk.storage.project import Project
+from tests.conftest import dataset_file
+
+TEXT = "张伟在北京大学读书。"
+
+
+def test_import_a_real_cluener_file_then_export_it(make_window, tmp_path):
+    source = dataset_file("cluener", "dev.json")
+    window = make_window()
+    window.new_project(tmp_path / "cluener.nerdesk")
+    window.import_files([str(source)], "cluener")
+    lines = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert window.documents.model.total == len(lines)
+    first = window.session.document
+    assert first.text == lines[0]["text"]
+    for label, mentions in lines[0]["label"].items():
+        for mention, positions in mentions.items():
+            for start, end_inclusive in positions:
+                assert Span(start, end_inclusive + 1, label) in first.spans
+                assert first.text[start:end_inclusive + 1] == mention
+    target = tmp_path / "out.jsonl"
+    window.transfer.export_files("jsonl", target)
+    exported = formats.read_files([target], "jsonl").documents
+    assert len(exported) == len(lines) and exported[0].text == first.text
+    assert {s.key for s in exported[0].spans} == {s.key for s in first.spans}
+
+
+def test_bad_import_file_shows_the_error_and_changes_nothing(make_window, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"text": "abc", "label": {"PER": {"xyz": [[0, 2]]}}}\n', encoding="utf-8")
+    window = make_window()
+    window.new_project(tmp_path / "bad.nerdesk")
+    window.import_files([str(bad)], "cluener")
+    from PySide6.QtWidgets import QMessageBox
+
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None and "bad.json" in box.text()
+    assert window.documents.model.total == 0
+
+
+def test_accept_all_predictions_above_a_score_is_one_undo_step(make_window, tmp_path):
+    path = tmp_path / "accept.nerdesk"
+    with Project.create(path) as project:
+        (doc_id,) = project.add_documents([Document(TEXT)])
+        project.replace_predictions(doc_id, [Span(0, 2, "PER", "pred", 0.9), Span(3, 7, "ORG", "pred", 0.4)], "m")
+    window = make_window()
+    window.open_project(path)
+    window.accept_all_predictions(min_score=0.5, label=None, all_documents=True)
+    with Project.open(path) as project:
+        assert {(s.key, s.source) for s in project.spans(doc_id)} == {((0, 2, "PER"), "gold"),
+                                                                       ((3, 7, "ORG"), "pred")}
+    window.session.undo_stack.undo()
+    with Project.open(path) as project:
+        assert {s.source for s in project.spans(doc_id)} == {"pred"}
+
+
+def test_preferences_and_recent_projects_survive_a_restart(make_window, tmp_path):
+    path = tmp_path / "prefs.nerdesk"
+    window = make_window()
+    window.new_project(path)
+    window.model_panel.set_min_score(0.8)
+    window.close()
+    assert json.loads((tmp_path / "preferences.json").read_text())["min_score"] == 0.8
+    again = make_window()
+    assert again.model_panel.min_score == 0.8
+    assert again.recent.paths() == [str(path.resolve())]
