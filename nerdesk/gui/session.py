@@ -18,7 +18,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.edits import Edit
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import Label, LabelSet
-from nerdesk.core.spans import GOLD, PRED, Span
+from nerdesk.core.spans import PRED, Span
 from nerdesk.gui.undo_commands import EditCommand, LabelAddCommand, LabelRemoveCommand, LabelUpdateCommand
 from nerdesk.storage.project import Project
 
@@ -248,6 +248,3 @@ class ProjectSession(QObject):
     # ----------------------------------------------------------------- review
     def mark_reviewed(self) -> None:
         self.set_status([self._current().id], "reviewed")
-
-    def gold_spans(self) -> list[Span]:
-        return [] if self.document is None else [s for s in self.document.spans if s.source == GOLD]
