@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
 
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.offsets import graphemes_boundaries, snap_to_graphemes
-from nerdesk.core.spans import PRED, Span, spans_at
+from nerdesk.core.spans import PRED, Span, sort_spans, spans_at
 from nerdesk.gui.display_text import DisplayText
 from nerdesk.gui.span_layout import SpanIndex, assign_levels
 from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece
@@ -51,12 +52,6 @@ class AnnotationView(QTextEdit):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setMouseTracking(True)
-        font = QFont(self.font())
-        font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
-        self.setFont(font)
-        chip_font = QFont(font)
-        chip_font.setPointSizeF(font.pointSizeF() * 0.68)
-        self._painter = SpanPainter(chip_font)
         self._display = DisplayText("")
         self._labels = LabelSet()
         self._all_spans: list[Span] = []
@@ -68,6 +63,9 @@ class AnnotationView(QTextEdit):
         self._hit_boxes: list[tuple[QRectF, Span]] = []
         self._press_position: QPoint | None = None
         self._boundaries: list[int] | None = None
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
+        self.setFont(font)
 
     # ----------------------------------------------------------------- content
     @property
@@ -78,6 +76,19 @@ class AnnotationView(QTextEdit):
     def spans(self) -> list[Span]:
         """The spans currently shown (predictions below the score threshold are hidden)."""
         return list(self._spans)
+
+    def setFont(self, font: QFont) -> None:  # noqa: N802 (Qt's name)
+        """Change the text font; chips, bar spacing and levels follow it."""
+        super().setFont(font)
+        chip_font = QFont(font)
+        chip_font.setPointSizeF(font.pointSizeF() * 0.68)
+        self._painter = SpanPainter(chip_font)
+        self._text_metrics = QFontMetricsF(font)
+        self._refresh_shown_spans()
+
+    def level_of(self, span: Span) -> int | None:
+        """Drawing level of a shown span (0 is right under the text)."""
+        return self._levels.get(span)
 
     def set_labels(self, labels: LabelSet) -> None:
         self._labels = labels
@@ -105,13 +116,24 @@ class AnnotationView(QTextEdit):
     def _refresh_shown_spans(self) -> None:
         self._spans = [s for s in self._all_spans
                        if s.source != PRED or s.score is None or s.score >= self._min_score]
-        self._levels = assign_levels(self._spans)
+        self._levels = assign_levels(self._spans, reach=self._chip_reach)
         self._index = SpanIndex(self._spans)
         if self._selected is not None and self._selected not in self._levels:
             self._selected = None
             self.spanSelected.emit(None)
         self._reserve_room_below_lines()
         self.viewport().update()
+
+    def _chip_reach(self, span: Span) -> int:
+        """Code point where the span's label chip ends, so no other chip on its level overlaps it."""
+        metrics = self._text_metrics
+        needed = self._painter.chip_width(span.label) + 2
+        index, width = span.start, 0.0
+        text = self._display.text
+        while index < len(text) and width < needed and text[index] not in "\r\n":
+            width += metrics.horizontalAdvance(text[index])
+            index += 1
+        return index
 
     def _reserve_room_below_lines(self) -> None:
         """Give each paragraph enough line spacing for the deepest stack of bars it holds."""
@@ -148,6 +170,21 @@ class AnnotationView(QTextEdit):
         if span is not None:
             self.ensure_visible(span.start)
         self.viewport().update()
+
+    def select_neighbour(self, step: int) -> None:
+        """Select the next (``step=1``) or previous span in reading order, wrapping around."""
+        ordered = sort_spans(self._spans)
+        if not ordered:
+            return
+        if self._selected in ordered:
+            position = (ordered.index(self._selected) + step) % len(ordered)
+        else:
+            position = 0 if step > 0 else len(ordered) - 1
+        self.select_span(ordered[position])
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 (Qt's parameter name)
+        """Tab and Shift+Tab move between spans instead of leaving the view."""
+        return False
 
     def ensure_visible(self, index: int) -> None:
         cursor = QTextCursor(self.document())
@@ -382,6 +419,9 @@ class AnnotationView(QTextEdit):
         selected = self._selected
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             return self._request(self.deleteRequested, selected, None) if selected else False
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.select_neighbour(-1 if key == Qt.Key.Key_Backtab else 1)
+            return True
         if key == Qt.Key.Key_Escape:
             self.clear_text_selection()
             self.select_span(None)

@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", "\n".join([
             "Select text (mouse or Shift+arrows), then press a label key:", *keys, "",
             "Click a span to select it; click again to select the span around it.",
+            "Tab / Shift+Tab: select the next / previous span",
             "Del / Backspace: delete the selected span",
             "A or Enter: accept the selected prediction;  R or X: reject it",
             f"Boundaries: {NUDGE_DESCRIPTION}",

@@ -19,7 +19,13 @@ from nerdesk.core.edits import Edit
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import Label, LabelSet
 from nerdesk.core.spans import PRED, Span
-from nerdesk.gui.undo_commands import EditCommand, LabelAddCommand, LabelRemoveCommand, LabelUpdateCommand
+from nerdesk.gui.undo_commands import (
+    EditCommand,
+    LabelAddCommand,
+    LabelRemoveCommand,
+    LabelUpdateCommand,
+    StatusCommand,
+)
 from nerdesk.storage.project import Project
 
 
@@ -78,9 +84,18 @@ class ProjectSession(QObject):
         self.spansChanged.emit(doc_id)
 
     def set_status(self, doc_ids: Sequence[int], status: str) -> None:
-        self.require_project().set_status(list(doc_ids), status)
-        if self.document is not None and self.document.id in doc_ids:
-            self.document.status = status
+        """Change the review status of documents; one undo step restores each one's previous status."""
+        project = self.require_project()
+        before = {doc_id: project.document(doc_id).status for doc_id in doc_ids}
+        self.write_statuses({doc_id: status for doc_id in doc_ids})
+        self.undo_stack.push(StatusCommand(self, before, status))
+
+    def write_statuses(self, statuses: dict[int, str]) -> None:
+        project = self.require_project()
+        for status in set(statuses.values()):
+            project.set_status([doc_id for doc_id, s in statuses.items() if s == status], status)
+        if self.document is not None and self.document.id in statuses:
+            self.document.status = statuses[self.document.id]
         self.documentsChanged.emit()
 
     def add_documents(self, documents: Sequence[Document], progress=None) -> list[int]:
@@ -91,11 +106,9 @@ class ProjectSession(QObject):
 
     def store_predictions(self, results: Sequence[tuple[int, list[Span]]], model_version: str) -> None:
         """Replace the predictions of each document (not undoable: it is a model run, not an edit)."""
-        project = self.require_project()
-        for doc_id, spans in results:
-            project.replace_predictions(doc_id, spans, model_version)
-            if doc_id == self.doc_id:
-                self._reload_spans(doc_id)
+        self.require_project().replace_predictions_many(results, model_version)
+        if any(doc_id == self.doc_id for doc_id, _ in results):
+            self._reload_spans(self.doc_id)
         self.refresh_labels()
         self.documentsChanged.emit()
 

@@ -10,7 +10,8 @@ REJECT_KEYS = ("R", "X")
 DELETE_KEYS = ("Delete", "Backspace")
 # Boundary nudges: Alt+Left/Right move the start, Alt+Shift+Left/Right move the end (by one grapheme).
 NUDGE_DESCRIPTION = "Alt+Left/Right moves the start, Alt+Shift+Left/Right moves the end"
-VIEW_KEYS = frozenset({*ACCEPT_KEYS, *REJECT_KEYS, *DELETE_KEYS, "Escape", "Tab", "Space"})
+NEXT_SPAN_KEYS = ("Tab", "Backtab")  # Tab selects the next span in reading order, Shift+Tab the previous
+VIEW_KEYS = frozenset({*ACCEPT_KEYS, *REJECT_KEYS, *DELETE_KEYS, *NEXT_SPAN_KEYS, "Escape", "Space"})
 
 
 def check_label_key(key: str | None, labels: LabelSet, *, label_name: str | None,

@@ -7,33 +7,36 @@ nearest the text and a span that wraps over several visual lines keeps one level
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from nerdesk.core.spans import Span
 
 
-def assign_levels(spans: Iterable[Span]) -> dict[Span, int]:
+def assign_levels(spans: Iterable[Span], reach: Callable[[Span], int] | None = None) -> dict[Span, int]:
     """Level of each span: 0 right under the text, higher levels further down.
 
-    Two spans on the same level never overlap. Each level keeps its occupied ranges sorted by
-    start, so placing n spans costs O(n * levels * log n).
+    Two spans on the same level never overlap. ``reach(span)`` may extend the room a span takes on
+    its level beyond its end (its label chip can be wider than a short span). Each level keeps its
+    occupied ranges sorted by start, so placing n spans costs O(n * levels * log n).
     """
     levels: dict[Span, int] = {}
     occupied: list[list[tuple[int, int]]] = []  # per level: sorted, disjoint (start, end)
     for span in sorted(spans, key=lambda s: (len(s), s.start, s.label, s.source)):
-        level = next((i for i, ranges in enumerate(occupied) if _is_free(ranges, span)), len(occupied))
+        room = (span.start, max(span.end, reach(span)) if reach else span.end)
+        level = next((i for i, ranges in enumerate(occupied) if _is_free(ranges, room)), len(occupied))
         if level == len(occupied):
             occupied.append([])
-        bisect.insort(occupied[level], (span.start, span.end))
+        bisect.insort(occupied[level], room)
         levels[span] = level
     return levels
 
 
-def _is_free(ranges: list[tuple[int, int]], span: Span) -> bool:
-    index = bisect.bisect_left(ranges, (span.start, span.end))
-    if index < len(ranges) and ranges[index][0] < span.end:
+def _is_free(ranges: list[tuple[int, int]], room: tuple[int, int]) -> bool:
+    start, end = room
+    index = bisect.bisect_left(ranges, room)
+    if index < len(ranges) and ranges[index][0] < end:
         return False
-    return not (index > 0 and ranges[index - 1][1] > span.start)
+    return not (index > 0 and ranges[index - 1][1] > start)
 
 
 class SpanIndex:

@@ -51,10 +51,12 @@ class SpanPainter:
         top = piece.text_bottom + self.bar_gap + piece.level * self.level_height
         return QRectF(piece.left, top, max(piece.right - piece.left, 2.0), self.level_height - 1)
 
+    def chip_width(self, label: str) -> float:
+        return self._metrics.horizontalAdvance(label) + 6
+
     def chip_rect(self, piece: SpanPiece) -> QRectF:
         band = self.band_rect(piece)
-        width = self._metrics.horizontalAdvance(piece.span.label) + 6
-        return QRectF(piece.left, band.top(), width, band.height())
+        return QRectF(piece.left, band.top(), self.chip_width(piece.span.label), band.height())
 
     def fill(self, painter: QPainter, piece: SpanPiece, color: QColor) -> None:
         fill = QColor(color)

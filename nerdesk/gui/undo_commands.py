@@ -96,3 +96,20 @@ class LabelRemoveCommand(_AppliedCommand):
     def undo(self) -> None:
         self.session.write_new_label(self.label)
         self.session.write_edit(self.span_edit.inverse(), reveal=False)
+
+
+class StatusCommand(_AppliedCommand):
+    """Setting the review status of documents (undo restores each document's previous status)."""
+
+    def __init__(self, session: ProjectSession, before: dict[int, str], status: str) -> None:
+        noun = "document" if len(before) == 1 else f"{len(before)} documents"
+        super().__init__(f"mark {noun} {status}")
+        self.session = session
+        self.before = dict(before)
+        self.status = status
+
+    def do(self) -> None:
+        self.session.write_statuses({doc_id: self.status for doc_id in self.before})
+
+    def undo(self) -> None:
+        self.session.write_statuses(self.before)

@@ -138,3 +138,25 @@ def test_a_long_document_with_many_nested_spans_paints_quickly(view):
     elapsed = time.perf_counter() - started
     assert len(text) > 20_000 and len(spans) >= 2000
     assert elapsed < 2.0  # the benchmark measures the real figure; this only catches a blow-up
+
+
+def test_tab_walks_through_spans_in_reading_order(view):
+    start = TEXT.index("北京大学")
+    person = Span(TEXT.index("王小明"), TEXT.index("王小明") + 3, "PER")
+    outer, inner = Span(start, start + 4, "ORG"), Span(start, start + 2, "LOC")
+    view.set_document(TEXT, [inner, outer, person])
+    press(view, Qt.Key.Key_Tab)
+    assert view.selected_span() == person
+    press(view, Qt.Key.Key_Tab)
+    assert view.selected_span() == outer
+    press(view, Qt.Key.Key_Tab)
+    assert view.selected_span() == inner
+    press(view, Qt.Key.Key_Backtab, modifiers=Qt.KeyboardModifier.ShiftModifier)
+    assert view.selected_span() == outer
+    assert view.hasFocus() or not view.isActiveWindow()  # Tab did not move the focus away
+
+
+def test_short_spans_with_wide_chips_go_to_different_levels(view):
+    first, second = Span(0, 1, "PERSON"), Span(1, 2, "PERSON")
+    view.set_document("abcdefgh", [first, second])
+    assert view.level_of(first) != view.level_of(second)

@@ -108,6 +108,9 @@ def test_mark_reviewed_and_next_with_ctrl_enter(qtbot, make_window, tmp_path):
     assert window.session.doc_id == second
     with Project.open(project_path) as project:
         assert project.document(first).status == "reviewed"
+    press_shortcut(qtbot, window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    with Project.open(project_path) as project:
+        assert project.document(first).status == "new"
 
 
 def test_errors_become_message_boxes(qtbot, make_window, tmp_path):
