@@ -15,72 +15,23 @@ import time
 from pathlib import Path
 
 from nerdesk.core.document import Document
-from nerdesk.core.offsets import inclusive_to_exclusive
-from nerdesk.core.spans import Span
 
 DATASETS = Path(__file__).resolve().parent.parent / ".." / "shared" / "datasets"
 
 
-def read_cluener(path: Path) -> list[Document]:
-    """JSON lines ``{"text", "label": {TYPE: {MENTION: [[start, end_inclusive], ...]}}}``."""
-    documents = []
-    for line in path.read_text("utf-8").splitlines():
-        record = json.loads(line)
-        spans = [Span(*inclusive_to_exclusive(start, end), label)
-                 for label, mentions in record.get("label", {}).items()
-                 for positions in mentions.values() for start, end in positions]
-        documents.append(Document(record["text"], spans))
-    return documents
+def read_corpus(relative: str, format_name: str) -> list[Document]:
+    from nerdesk.formats import read_file
 
-
-def read_cmeee(path: Path) -> list[Document]:
-    """One JSON array of ``{"text", "entities": [{"start_idx", "end_idx" (inclusive), "type"}]}``."""
-    documents = []
-    for record in json.loads(path.read_text("utf-8")):
-        spans = [Span(*inclusive_to_exclusive(e["start_idx"], e["end_idx"]), e["type"])
-                 for e in record["entities"]]
-        documents.append(Document(record["text"], spans))
-    return documents
-
-
-def read_genia(path: Path) -> list[Document]:
-    """JSON lines with character offsets (end exclusive) under ``entities``."""
-    documents = []
-    for line in path.read_text("utf-8").splitlines():
-        record = json.loads(line)
-        spans = [Span(e["start"], e["end"], e["type"]) for e in record["entities"]]
-        documents.append(Document(record["text"], spans))
-    return documents
-
-
-def read_bmes(path: Path) -> list[Document]:
-    """``char TAG`` per line with B-/M-/E-/S- tags, a blank line between sentences."""
-    documents = []
-    for block in path.read_text("utf-8").strip().split("\n\n"):
-        chars, tags = zip(*(line.rsplit(" ", 1) for line in block.splitlines() if line.strip()), strict=True)
-        documents.append(Document("".join(chars), _bmes_spans(tags)))
-    return documents
-
-
-def _bmes_spans(tags) -> list[Span]:
-    spans, start = [], None
-    for index, tag in enumerate(tags):
-        prefix, _, label = tag.partition("-")
-        if prefix in ("B", "S"):
-            start = index
-        if prefix in ("E", "S") and start is not None:
-            spans.append(Span(start, index + 1, label))
-            start = None
-    return spans
+    return list(read_file(DATASETS / relative, format_name).documents)
 
 
 CORPORA = {
-    # name: (reader, train file, dev file, scored file, tokenizer kind)
-    "cluener": (read_cluener, "cluener/train.json", "cluener/dev.json", "cluener/dev.json", "char"),
-    "resume": (read_bmes, "resume_ner/train.char.bmes", "resume_ner/dev.char.bmes", "resume_ner/test.char.bmes",
+    # name: (nerdesk format, train file, dev file, scored file, tokenizer kind)
+    "cluener": ("cluener", "cluener/train.json", "cluener/dev.json", "cluener/dev.json", "char"),
+    "resume": ("conll", "resume_ner/train.char.bmes", "resume_ner/dev.char.bmes", "resume_ner/test.char.bmes",
                "char"),
-    "genia": (read_genia, "genia/train.jsonl", "genia/dev.jsonl", "genia/test.jsonl", "word"),
-    "cmeee": (read_cmeee, "cmeee_v2/train.json", "cmeee_v2/dev.json", "cmeee_v2/dev.json", "char"),
+    "genia": ("genia", "genia/train.jsonl", "genia/dev.jsonl", "genia/test.jsonl", "word"),
+    "cmeee": ("cmeee", "cmeee_v2/train.json", "cmeee_v2/dev.json", "cmeee_v2/dev.json", "char"),
 }
 
 
@@ -113,9 +64,9 @@ def main(argv=None) -> None:
 
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
-    reader, train_file, dev_file, scored_file, tokenizer_kind = CORPORA[args.corpus]
-    train, dev = reader(DATASETS / train_file), reader(DATASETS / dev_file)
-    scored = dev if scored_file == dev_file else reader(DATASETS / scored_file)
+    format_name, train_file, dev_file, scored_file, tokenizer_kind = CORPORA[args.corpus]
+    train, dev = read_corpus(train_file, format_name), read_corpus(dev_file, format_name)
+    scored = dev if scored_file == dev_file else read_corpus(scored_file, format_name)
     labels = sorted({span.label for doc in train for span in doc.spans})
     scratch = ScratchSettings(tokenizer=tokenizer_kind, embedding_dim=args.embedding, hidden_size=args.hidden,
                               num_layers=args.layers, dropout=args.dropout)
@@ -123,10 +74,16 @@ def main(argv=None) -> None:
                                    max_length=args.max_length, scratch=scratch)
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                          patience=args.patience, time_budget=args.minutes * 60, seed=args.seed)
-    callbacks = TrainingCallbacks(on_eval=lambda epoch, report: print(
-        f"epoch {epoch}: dev P {report.micro.precision:.4f} R {report.micro.recall:.4f} F1 {report.micro.f1:.4f} "
-        f"({time.monotonic() - started:.0f} s)", flush=True))
-    trainer = Trainer(model, tokenizer, config, callbacks)
+    best = {"f1": -1.0}
+
+    def on_eval(epoch, report) -> None:
+        print(f"epoch {epoch}: dev P {report.micro.precision:.4f} R {report.micro.recall:.4f} "
+              f"F1 {report.micro.f1:.4f} ({time.monotonic() - started:.0f} s)", flush=True)
+        if args.out and report.micro.f1 > best["f1"]:  # the best so far survives an interrupted run
+            best["f1"] = report.micro.f1
+            save_checkpoint(model, tokenizer, args.out)
+
+    trainer = Trainer(model, tokenizer, config, TrainingCallbacks(on_eval=on_eval))
     parameters = sum(p.numel() for p in model.parameters())
     print(f"{args.corpus}: {len(train)} train / {len(dev)} dev documents, {len(labels)} labels, "
           f"vocabulary {tokenizer.get_vocab_size()}, {parameters / 1e6:.2f}M parameters, head {args.head}, "

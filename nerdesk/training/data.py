@@ -75,7 +75,7 @@ class AlignmentSummary:
                 "encoded": self.encoded, "misaligned": self.misaligned, "cut_by_windows": self.cut_by_windows,
                 "unknown_labels": dict(self.unknown_labels)}
 
-    def _note(self, example: str) -> None:
+    def add_example(self, example: str) -> None:
         if len(self.examples) < MAX_EXAMPLES:
             self.examples.append(example)
 
@@ -129,6 +129,7 @@ def _bare_window(doc_index: int, encoding) -> Window:
 def _gold_cells(document: Document, windows: list[Window], label_index: dict[str, int],
                 summary: AlignmentSummary) -> list[list[tuple[int, int, int]]]:
     cells: list[list[tuple[int, int, int]]] = [[] for _ in windows]
+    reaches = [_character_reach(window) for window in windows]
     for span in document.gold:
         summary.spans += 1
         if span.label not in label_index:
@@ -136,24 +137,35 @@ def _gold_cells(document: Document, windows: list[Window], label_index: dict[str
             continue
         placed = covered = False
         for index, window in enumerate(windows):
-            real = [pair for pair, allowed in zip(window.offsets, window.token_mask, strict=True) if allowed]
-            if not real or not (real[0][0] <= span.start and span.end <= real[-1][1]):
+            first_char, last_char = reaches[index]
+            if not (first_char <= span.start and span.end <= last_char):
                 continue
             covered = True
             tokens = char_to_token_span(window.offsets, span.start, span.end)
             if tokens is not None and window.token_mask[tokens[0]] and window.token_mask[tokens[1]]:
                 cells[index].append((label_index[span.label], tokens[0], tokens[1]))
                 placed = True
-        if placed:
-            summary.encoded += 1
-        elif covered:
-            summary.misaligned += 1
-            summary._note(f"{document.title(30)!r}: {span.label} {span.start}..{span.end} "
-                          f"{span.mention(document.text)!r} does not start and end on token boundaries")
-        else:
-            summary.cut_by_windows += 1
-            summary._note(f"{document.title(30)!r}: {span.label} {span.start}..{span.end} does not fit in one window")
+        _count(summary, document, span, placed, covered)
     return cells
+
+
+def _character_reach(window: Window) -> tuple[int, int]:
+    """First and last character a span in this window may cover ((0, -1) for a window of specials)."""
+    real = [pair for pair, allowed in zip(window.offsets, window.token_mask, strict=True) if allowed]
+    return (real[0][0], real[-1][1]) if real else (0, -1)
+
+
+def _count(summary: AlignmentSummary, document: Document, span, placed: bool, covered: bool) -> None:
+    if placed:
+        summary.encoded += 1
+    elif covered:
+        summary.misaligned += 1
+        summary.add_example(f"{document.title(30)!r}: {span.label} {span.start}..{span.end} "
+                            f"{span.mention(document.text)!r} does not start and end on token boundaries")
+    else:
+        summary.cut_by_windows += 1
+        summary.add_example(f"{document.title(30)!r}: {span.label} {span.start}..{span.end} "
+                            "does not fit in one window")
 
 
 @dataclass
