@@ -1,0 +1,225 @@
+"""Build the Linux package and check that the frozen app works, as a user would get it.
+
+    python installer/smoke_test.py               # build (several minutes), then check
+    python installer/smoke_test.py --skip-build  # check the package already in dist/
+
+Not part of the pytest run (the build takes minutes). Steps, each timed:
+
+1. ``installer/build.py`` makes ``dist/nerdesk/`` and the tarball (skipped with ``--skip-build``);
+2. the tarball is unpacked and ``install.sh`` installs it into a temporary home; everything below runs
+   the installed executable;
+3. ``nerdesk --version``: the cold start of the frozen command line;
+4. ``nerdesk train`` on 300 CLUENER training sentences (one epoch, from the embedded general model when
+   it is shipped, else from scratch) writes a checkpoint and an ONNX bundle, as the window's
+   "retrain" does when it runs the executable with ``train``;
+5. ``nerdesk predict`` on 200 CLUENER dev sentences with every shipped model and the model of step 4
+   gives exactly the spans (offsets, labels, scores) that the installed Python package gives;
+6. the window starts offscreen on a project holding predicted demo sentences and saves a screenshot
+   (``dist/smoke-screenshot.png``; see ``NERDESK_SMOKE_SCREENSHOT`` in launcher.py).
+
+The figures go to ``dist/smoke-report.json`` and are printed; the exit status is 0 only when every
+check passed. Corpora are read from ../shared/datasets (relative to the repository root).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import app_info  # noqa: E402
+
+DATASETS = app_info.ROOT / ".." / "shared" / "datasets"
+TRAIN_SENTENCES = 300
+PREDICT_SENTENCES = 200
+GENERAL_MODEL = "zh-general-cluener"
+
+
+class SmokeTest:
+    def __init__(self, dist: Path, scratch: Path) -> None:
+        self.dist = dist
+        self.scratch = scratch
+        self.home = scratch / "home"
+        self.results: dict[str, object] = {}
+        self.failures: list[str] = []
+        self.program: Path | None = None
+
+    # --- running things ---
+
+    def run(self, command: list[str], *, env: dict | None = None, timeout: float = 900) -> tuple[float, str]:
+        """Run ``command``; returns (seconds, stdout). A failure is recorded and raised."""
+        environment = {**os.environ, "HOME": str(self.home), **(env or {})}
+        environment.pop("NERDESK_MODELS_DIR", None)  # the frozen app must find its own models
+        started = time.perf_counter()
+        result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=timeout,
+                                cwd=self.scratch)
+        seconds = time.perf_counter() - started
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(map(str, command))} exited with {result.returncode}:\n"
+                               f"{result.stderr[-3000:]}")
+        return seconds, result.stdout + result.stderr
+
+    def frozen(self, *args: str, **kwargs) -> tuple[float, str]:
+        return self.run([str(self.program), *args], **kwargs)
+
+    def package(self, *args: str, **kwargs) -> tuple[float, str]:
+        return self.run([sys.executable, "-m", "nerdesk", *args], **kwargs)
+
+    def check(self, name: str, step) -> None:
+        print(f"-- {name}", flush=True)
+        try:
+            step()
+            print(f"   ok: {json.dumps(self.results.get(name, ''), ensure_ascii=False)}", flush=True)
+        except Exception as error:  # noqa: BLE001 (every failure is reported, then the next step runs)
+            self.failures.append(f"{name}: {error}")
+            print(f"   FAILED: {error}", flush=True)
+
+    # --- steps ---
+
+    def build(self) -> None:
+        seconds, _ = self.run([sys.executable, str(app_info.INSTALLER_DIR / "build.py"), "--dist", str(self.dist)],
+                              timeout=3600)
+        self.results["build"] = {"seconds": round(seconds, 1)}
+
+    def install(self) -> None:
+        stem = app_info.linux_archive_stem()
+        archive = self.dist / f"{stem}.tar.gz"
+        started = time.perf_counter()
+        with tarfile.open(archive) as tar:
+            tar.extractall(self.scratch / "unpacked", filter="tar")
+        unpack_seconds = time.perf_counter() - started
+        seconds, output = self.run([str(self.scratch / "unpacked" / stem / "install.sh")])
+        self.program = self.home / ".local" / "share" / "nerdesk" / "app" / app_info.NAME
+        entry = self.home / ".local" / "share" / "applications" / "nerdesk.desktop"
+        if not (self.program.is_file() and entry.is_file()):
+            raise RuntimeError(f"install.sh did not install the program and menu entry:\n{output}")
+        self.results["install"] = {"archive_mb": round(archive.stat().st_size / 1e6, 1),
+                                   "unpack_seconds": round(unpack_seconds, 1), "install_seconds": round(seconds, 1)}
+
+    def version(self) -> None:
+        cold, output = self.frozen("--version")
+        warm, _ = self.frozen("--version")
+        if output.strip() != f"nerdesk {app_info.VERSION}":
+            raise RuntimeError(f"--version printed {output!r}")
+        self.results["version"] = {"cold_seconds": round(cold, 2), "warm_seconds": round(warm, 2)}
+
+    def train(self) -> None:
+        train_file = self.corpus_sample("train.json", TRAIN_SENTENCES)
+        dev_file = self.corpus_sample("dev.json", 100)
+        shipped = self.program.parent / "models" / GENERAL_MODEL
+        init = str(shipped) if (shipped / "bundle.json").is_file() else "scratch"
+        seconds, output = self.frozen(
+            "train", "--train", str(train_file), "--dev", str(dev_file), "--format", "cluener",
+            "--out", str(self.trained_model), "--init", init, "--epochs", "1", "--max-length", "96",
+            "--threads", "1", "--progress", "json")
+        events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+        if not events or events[-1].get("event") != "done" or not (self.trained_model / "bundle.json").is_file():
+            raise RuntimeError(f"training did not finish with a bundle; last output:\n{output[-2000:]}")
+        self.results["train"] = {"seconds": round(seconds, 1), "init": Path(init).name,
+                                 "dev_f1": round(events[-1].get("metrics", {}).get("micro", {}).get("f1", 0), 4)}
+
+    def predict_parity(self) -> None:
+        texts = self.scratch / "predict.txt"
+        texts.write_text("\n".join(record["text"] for record in self.corpus_records("dev.json", PREDICT_SENTENCES))
+                         + "\n", encoding="utf-8")
+        models = [path for path in (self.program.parent / "models").iterdir() if (path / "bundle.json").is_file()]
+        models.append(self.trained_model)
+        summary = {}
+        for model in models:
+            frozen_out, package_out = self.scratch / f"frozen-{model.name}.jsonl", self.scratch / f"pkg-{model.name}.jsonl"
+            frozen_seconds, _ = self.frozen("predict", str(texts), "--model", str(model), "--out", str(frozen_out),
+                                            "--quiet")
+            self.package("predict", str(texts), "--model", str(model), "--out", str(package_out), "--quiet")
+            frozen_spans, package_spans = predicted_spans(frozen_out), predicted_spans(package_out)
+            if frozen_spans != package_spans:
+                raise RuntimeError(f"{model.name}: the frozen app predicts other spans than the package")
+            summary[model.name] = {"documents": len(frozen_spans), "spans": sum(map(len, frozen_spans)),
+                                   "frozen_seconds": round(frozen_seconds, 2)}
+        self.results["predict"] = summary
+
+    def gui(self) -> None:
+        project = self.scratch / "demo.nerdesk"
+        source = app_info.RESOURCES / "demo" / "general.txt"
+        general_model = self.program.parent / "models" / GENERAL_MODEL
+        if (general_model / "bundle.json").is_file():
+            predicted = self.scratch / "demo-predicted.jsonl"
+            self.package("predict", str(source), "--model", str(general_model), "--out", str(predicted), "--quiet")
+            source = predicted
+        self.package("import", str(project), str(source))
+        shot = self.scratch / "screenshot.png"
+        seconds, output = self.frozen("gui", str(project), env={"QT_QPA_PLATFORM": "offscreen",
+                                                                "NERDESK_SMOKE_SCREENSHOT": str(shot)})
+        if not shot.is_file():
+            raise RuntimeError(f"no screenshot was saved:\n{output[-2000:]}")
+        shutil.copy(shot, self.dist / "smoke-screenshot.png")
+        self.results["gui"] = {"seconds_to_screenshot": round(seconds, 1), "window_icon": "window icon set" in output,
+                               "screenshot": str(self.dist / "smoke-screenshot.png")}
+
+    # --- data ---
+
+    @property
+    def trained_model(self) -> Path:
+        return self.scratch / "trained-model"
+
+    def corpus_records(self, name: str, count: int) -> list[dict]:
+        path = DATASETS / "cluener" / name
+        if not path.is_file():
+            raise RuntimeError(f"{path.resolve()} is missing; the smoke test reads the public CLUENER corpus")
+        with path.open(encoding="utf-8") as stream:
+            return [json.loads(line) for line in itertools.islice(stream, count)]
+
+    def corpus_sample(self, name: str, count: int) -> Path:
+        sample = self.scratch / f"cluener-{name}"
+        sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.corpus_records(name, count)),
+                          encoding="utf-8")
+        return sample
+
+
+def predicted_spans(path: Path) -> list[list[tuple]]:
+    """Per document, the predicted spans as (start, end, label, score rounded to 6 places)."""
+    documents = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [sorted((s["start"], s["end"], s["label"], round(s["score"], 6)) for s in doc["spans"]
+                   if s.get("source") == "pred") for doc in documents]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dist", type=Path, default=app_info.DIST_DIR)
+    parser.add_argument("--skip-build", action="store_true", help="check the package already in --dist")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary home and outputs")
+    args = parser.parse_args(argv)
+    if not sys.platform.startswith("linux"):
+        raise SystemExit("the smoke test checks the Linux package; run it on Linux")
+    scratch = Path(tempfile.mkdtemp(prefix="nerdesk-smoke-"))
+    (scratch / "home").mkdir()
+    smoke = SmokeTest(args.dist.resolve(), scratch)
+    if not args.skip_build:
+        smoke.check("build", smoke.build)
+    smoke.check("install", smoke.install)
+    if smoke.program is not None:
+        for name, step in (("version", smoke.version), ("train", smoke.train),
+                           ("predict", smoke.predict_parity), ("gui", smoke.gui)):
+            smoke.check(name, step)
+    build_report = args.dist / "build-report.json"
+    report = {"results": smoke.results, "failures": smoke.failures,
+              "build_report": json.loads(build_report.read_text()) if build_report.is_file() else None}
+    (args.dist / "smoke-report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    if args.keep:
+        print(f"kept {scratch}")
+    else:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 1 if smoke.failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
