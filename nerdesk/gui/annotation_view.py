@@ -84,6 +84,7 @@ class AnnotationView(QTextEdit):
         chip_font.setPointSizeF(font.pointSizeF() * 0.68)
         self._painter = SpanPainter(chip_font)
         self._text_metrics = QFontMetricsF(font)
+        self._char_widths: dict[str, float] = {}
         self._refresh_shown_spans()
 
     def level_of(self, span: Span) -> int | None:
@@ -126,14 +127,19 @@ class AnnotationView(QTextEdit):
 
     def _chip_reach(self, span: Span) -> int:
         """Code point where the span's label chip ends, so no other chip on its level overlaps it."""
-        metrics = self._text_metrics
         needed = self._painter.chip_width(span.label) + 2
         index, width = span.start, 0.0
         text = self._display.text
         while index < len(text) and width < needed and text[index] not in "\r\n":
-            width += metrics.horizontalAdvance(text[index])
+            width += self._char_width(text[index])
             index += 1
         return index
+
+    def _char_width(self, character: str) -> float:
+        width = self._char_widths.get(character)
+        if width is None:
+            width = self._char_widths[character] = self._text_metrics.horizontalAdvance(character)
+        return width
 
     def _reserve_room_below_lines(self) -> None:
         """Give each paragraph enough line spacing for the deepest stack of bars it holds."""

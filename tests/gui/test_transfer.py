@@ -73,3 +73,46 @@ def test_preferences_and_recent_projects_survive_a_restart(make_window, tmp_path
     again = make_window()
     assert again.model_panel.min_score == 0.8
     assert again.recent.paths() == [str(path.resolve())]
+
+
+def test_import_and_export_through_the_dialogs_showing_warnings(qtbot, make_window, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from nerdesk.gui.import_export import ExportDialog, ImportDialog, WarningsDialog
+
+    source = tmp_path / "notes.txt"
+    source.write_text("第一行：上海。\n\nSecond paragraph with 😀.\n", encoding="utf-8")
+    window = make_window()
+    window.new_project(tmp_path / "dialog.nerdesk")
+
+    def visible(kind):
+        return next(w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible())
+
+    def fill_in_import():
+        dialog = visible(ImportDialog)
+        dialog.files.edit.setText(str(source))
+        dialog.format.setCurrentIndex(dialog.format.findData("text"))
+        dialog.accept()
+
+    QTimer.singleShot(100, fill_in_import)
+    window.actions.import_files.trigger()
+    with Project.open(tmp_path / "dialog.nerdesk") as project:
+        texts = "".join(d.text for d in project.all_documents())
+    assert "上海" in texts and "😀" in texts
+    window.session.add_span(0, 2, "NOTE")
+
+    target = tmp_path / "out.txt"
+
+    def fill_in_export():
+        dialog = visible(ExportDialog)
+        dialog.format.setCurrentIndex(dialog.format.findData("text"))
+        dialog.path.edit.setText(str(target))
+        dialog.accept()
+
+    QTimer.singleShot(100, fill_in_export)
+    window.actions.export_files.trigger()
+    assert "上海" in target.read_text(encoding="utf-8")
+    warnings = window.findChild(WarningsDialog, "warningsDialog")
+    assert warnings is not None and warnings.isVisible()
+    assert any("keeps no spans" in warning for warning in window.transfer.last_warnings)
