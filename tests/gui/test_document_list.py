@@ -1,0 +1,61 @@
+"""The document list: lazy pages, filters by status, label and text; and the span context menu."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QMenu
+
+from nerdesk.core.document import Document
+from nerdesk.core.spans import Span
+from nerdesk.storage.project import Project
+
+
+def test_rows_arrive_a_page_at_a_time_and_filters_apply(qtbot, make_window, tmp_path):
+    path = tmp_path / "many.nerdesk"
+    with Project.create(path) as project:
+        ids = project.add_documents(
+            Document(f"文档 {n} 在上海" if n % 10 == 0 else f"document {n}",
+                     [Span(0, 2, "LOC")] if n % 25 == 0 else []) for n in range(1000))
+        project.set_status(ids[:3], "reviewed")
+    window = make_window()
+    window.open_project(path)
+    panel = window.documents
+    assert panel.model.total == 1000
+    assert panel.model.rowCount() == panel.model.PAGE
+    panel.table.scrollToBottom()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > panel.model.PAGE)
+    panel.status.setCurrentText("reviewed")
+    assert panel.model.total == 3 and panel.model.rowCount() == 3
+    panel.status.setCurrentText("any")
+    panel.label.setCurrentText("LOC")
+    assert panel.model.total == 40
+    panel.label.setCurrentText("any")
+    panel.search.setText("上海")
+    qtbot.waitUntil(lambda: panel.model.total == 100)
+    assert panel.count.text() == "100 documents"
+
+
+def test_context_menu_lists_every_span_at_the_point(qtbot, make_window, tmp_path):
+    text = "北京大学很大。"
+    path = tmp_path / "menu.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents([Document(text, [Span(0, 4, "ORG"), Span(0, 2, "LOC"), Span(4, 6, "ORG")])])
+    window = make_window()
+    window.open_project(path)
+    view = window.view
+    titles: list[str] = []
+
+    def read_and_close_menu():
+        menu = QApplication.activePopupWidget()
+        if isinstance(menu, QMenu):
+            titles.extend(action.text() for action in menu.actions())
+            menu.close()
+
+    QTimer.singleShot(100, read_and_close_menu)
+    point = view.point_of(1)
+    view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
+                                            view.viewport().mapToGlobal(point)))
+    assert len(titles) == 2
+    assert titles[0].startswith("LOC") and "北京" in titles[0]
+    assert titles[1].startswith("ORG") and "北京大学" in titles[1]
