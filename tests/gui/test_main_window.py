@@ -124,3 +124,24 @@ def _label(name):
     from nerdesk.core.labels import Label
 
     return Label(name, {"ORG": "#e6194b", "LOC": "#3cb44b", "PER": "#4363d8"}[name], None)
+
+
+def test_the_window_process_never_loads_torch_or_transformers(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from PySide6.QtCore import QSettings\n"
+        "from nerdesk.gui.app import create_application\n"
+        "app = create_application([])\n"
+        "from nerdesk.gui.main_window import MainWindow\n"
+        f"window = MainWindow(QSettings({str(tmp_path / 's.ini')!r}, QSettings.Format.IniFormat), "
+        f"{str(tmp_path / 'p.json')!r})\n"
+        f"window.new_project({str(tmp_path / 'p.nerdesk')!r})\n"
+        "window.show(); app.processEvents()\n"
+        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}).stdout
+    assert output.strip().splitlines()[-1] == "[]"
