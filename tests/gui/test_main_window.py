@@ -127,6 +127,7 @@ def _label(name):
 
 
 def test_the_window_process_never_loads_torch_or_transformers(tmp_path):
+    import os
     import subprocess
     import sys
 
@@ -143,5 +144,5 @@ def test_the_window_process_never_loads_torch_or_transformers(tmp_path):
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
     )
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}).stdout
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout
     assert output.strip().splitlines()[-1] == "[]"
