@@ -1,0 +1,59 @@
+"""Checks of a built one-folder package in dist/ (skipped when nothing is built; build it with
+``python installer/build.py``): the files the app looks for are beside the executable, what the spec
+leaves out is absent, and the executable runs its subcommands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.e2e.test_installer_config import app_info, spec_constant
+
+FOLDER = app_info.DIST_DIR / app_info.NAME
+PROGRAM = FOLDER / app_info.NAME
+
+pytestmark = pytest.mark.skipif(not PROGRAM.is_file(), reason=f"no build in {FOLDER}; run python installer/build.py")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(PROGRAM), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_build_is_of_the_current_version():
+    result = run("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"nerdesk {app_info.VERSION}", "dist/ is stale: run python installer/build.py"
+    report = json.loads((app_info.DIST_DIR / "build-report.json").read_text(encoding="utf-8"))
+    assert report["version"] == app_info.VERSION
+
+
+def test_models_and_resources_sit_beside_the_executable():
+    assert sorted(p.name for p in (FOLDER / "models").iterdir()) == [p.name for p in app_info.shipped_models()]
+    for bundle in app_info.shipped_models():
+        assert (FOLDER / "models" / bundle.name / "bundle.json").read_bytes() == (bundle / "bundle.json").read_bytes()
+    for name in ("app-icon.svg", "demo/general.txt"):
+        assert (FOLDER / "resources" / name).read_bytes() == (app_info.RESOURCES / name).read_bytes()
+    assert (FOLDER / "_internal" / "resources" / "app-icon.svg").is_file()  # where nerdesk/gui/app.py looks
+
+
+def test_left_out_files_are_absent():
+    internal = FOLDER / "_internal"
+    unneeded = spec_constant("UNNEEDED_FILES")
+    present = [str(path.relative_to(internal)) for path in internal.rglob("*")
+               if str(path.relative_to(internal)).startswith(unneeded)]
+    assert not present, present[:10]
+    for package in ("matplotlib", "pandas", "scipy", "tkinter", "pytest", "hypothesis"):
+        assert not (internal / package).exists(), package
+    qt_libraries = {path.name.split(".so")[0] for path in (internal / "PySide6" / "Qt" / "lib").glob("libQt6*")}
+    assert {"libQt6Core", "libQt6Gui", "libQt6Widgets"} <= qt_libraries
+    assert not qt_libraries & {"libQt6Quick", "libQt6Qml", "libQt6Designer", "libQt6WebEngineCore"}
+
+
+@pytest.mark.parametrize("command", ["train", "predict", "import", "export", "eval", "gui"])
+def test_every_subcommand_is_dispatched(command):
+    result = run(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: nerdesk {command}")
+
