@@ -56,12 +56,12 @@ def test_nested_spans_stack_outward():
     assert assign_levels([outer, middle, inner]) == {inner: 0, middle: 1, outer: 2}
 
 
-def test_thousands_of_qt_calls_do_not_exhaust_none():
+def test_void_qt_calls_keep_none_reference_count():
+    """PySide6 6.12.0 released a reference to None on every void call (fatal on Python 3.11); it is excluded."""
     from PySide6.QtCore import QObject
 
-    import nerdesk.gui  # noqa: F401  (applies the guard on interpreters that need it)
-
     probe = QObject()
-    for _ in range(200_000):
+    before = sys.getrefcount(None)
+    for _ in range(10_000):
         probe.setObjectName("probe")
-    assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
+    assert sys.getrefcount(None) >= before - 100 or sys.version_info >= (3, 12)
