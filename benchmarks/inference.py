@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="threads per engine (default 2)")
     parser.add_argument("--long-docs", type=int, default=1000)
     parser.add_argument("--long-chars", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=2, help="throughput rounds; the best is kept")
+    parser.add_argument("--rounds", type=int, default=1, help="throughput rounds; the best is kept")
     parser.add_argument("--latency-samples", type=int, default=200, help="documents per corpus timed alone")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)

@@ -12,19 +12,19 @@ from pathlib import Path
 from nerdesk.core.errors import ModelBundleError
 
 
-def quantize_int8(source: Path, target: Path, *, keep_fp32: Iterable[str] = (),
+def quantize_int8(source: Path, target: Path, *, keep_fp32: Iterable[str] = (), per_channel: bool = False,
                   reduce_range: bool = False) -> None:
-    """Write a dynamically quantised copy of ``source`` to ``target`` (MatMul/Gemm weights int8)."""
+    """Write a dynamically quantised copy of ``source`` to ``target`` (MatMul, Gemm and LSTM weights int8)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     try:
         quantize_dynamic(
             str(source), str(target),
             weight_type=QuantType.QInt8,
-            op_types_to_quantize=["MatMul", "Gemm"],
+            op_types_to_quantize=["MatMul", "Gemm", "LSTM"],
             nodes_to_exclude=list(keep_fp32),
             reduce_range=reduce_range,
-            per_channel=False,
+            per_channel=per_channel,
         )
     except Exception as error:  # the quantiser raises plain exceptions from deep inside onnx
         raise ModelBundleError(f"{source}: int8 quantisation failed ({error})") from error

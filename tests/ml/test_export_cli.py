@@ -24,6 +24,10 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
 
 
+def without_scores(document: dict) -> dict:
+    return {**document, "spans": [{k: v for k, v in s.items() if k != "score"} for s in document["spans"]]}
+
+
 def test_plain_text_in_jsonl_out(bundle, tmp_path, capsys):
     source = tmp_path / "in.txt"
     source.write_text("张伟在北京大学读书。\n\n今天天气很好。\n", "utf-8")
@@ -59,7 +63,12 @@ def test_workers_give_the_same_output_as_one_process(bundle, tmp_path, monkeypat
     assert main(["predict", "--model", str(bundle), str(source), "--out", str(single), "--quiet"]) == 0
     assert main(["predict", "--model", str(bundle), str(source), "--out", str(parallel), "--quiet",
                  "--workers", "2", "--threads", "1"]) == 0
-    assert read_jsonl(single) == read_jsonl(parallel)
+    # Same documents and spans; int8 scores may differ in the last digits because the chunks form other
+    # batches (activations are quantised with one scale per batch).
+    single_docs, parallel_docs = read_jsonl(single), read_jsonl(parallel)
+    assert [without_scores(d) for d in single_docs] == [without_scores(d) for d in parallel_docs]
+    assert [s["score"] for d in single_docs for s in d["spans"]] == pytest.approx(
+        [s["score"] for d in parallel_docs for s in d["spans"]], abs=1e-3)
     assert sum(len(d["spans"]) for d in read_jsonl(single)) == 3 * sum(len(m) for _, m in SENTENCES)
 
 
