@@ -1,0 +1,222 @@
+"""The Retrain panel: one button that trains on the reviewed documents and puts the new model to work.
+
+Pressing Retrain starts ``nerdesk train`` in a separate process (``RetrainProcess``), shows its loss
+and dev F1 live (``LearningCurve``), and when the new version is registered and active, predicts the
+unreviewed documents again with it in a worker thread. The starting point (embedded default model,
+active model, scratch, local Hugging Face folder) is a project setting chosen here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nerdesk.core.errors import NerdeskError
+from nerdesk.gui.errors import show_error
+from nerdesk.gui.learning_curve import LearningCurve
+from nerdesk.gui.prediction_worker import PredictionWorker
+from nerdesk.gui.retrain_process import RetrainProcess
+from nerdesk.gui.session import ProjectSession
+from nerdesk.workflows.retrain import unreviewed_items
+from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
+
+START_CHOICES = (
+    ("default", "Embedded default model (recommended)"),
+    ("active", "Continue from the active model"),
+    ("scratch", "From scratch"),
+    ("huggingface", "Local Hugging Face model…"),
+)
+
+
+class RetrainPanel(QWidget):
+    modelActivated = Signal(object)  # the new ModelVersion, registered and active
+    repredicted = Signal(int)  # documents predicted again with the new model
+    failed = Signal(str)
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.process = RetrainProcess(self)
+        self.worker: PredictionWorker | None = None
+        self.start_choice = QComboBox()
+        for kind, text in START_CHOICES:
+            self.start_choice.addItem(text, kind)
+        self.start_choice.setToolTip("Where training starts; kept in the project")
+        self.retrain_button = QPushButton("Retrain", clicked=self.retrain)
+        self.retrain_button.setToolTip("Train a new model version on the reviewed documents, make it active "
+                                       "and predict the others again")
+        self.cancel_button = QPushButton("Cancel", clicked=self.cancel, enabled=False)
+        self.progress = QProgressBar(visible=False)
+        self.status = QLabel("Review documents, then press Retrain.")
+        self.status.setWordWrap(True)
+        self.curve = LearningCurve()
+        self._hugging_face_path: str | None = None
+        self._lay_out()
+        self._connect()
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        start_row = QHBoxLayout()
+        start_row.addWidget(QLabel("Start from"))
+        start_row.addWidget(self.start_choice, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.retrain_button, 1)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(start_row)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.curve, 1)
+
+    def _connect(self) -> None:
+        self.session.projectChanged.connect(self.refresh)
+        self.start_choice.activated.connect(self._on_start_chosen)
+        self.process.started.connect(lambda text: self.status.setText(f"Training {text}…"))
+        self.process.progressed.connect(self._on_step)
+        self.process.evaluated.connect(self._on_eval)
+        self.process.finished.connect(self._on_model_ready)
+        self.process.failed.connect(self._on_failed)
+        self.process.cancelled.connect(self._on_cancelled)
+
+    # ------------------------------------------------------------- state
+    @property
+    def busy(self) -> bool:
+        return self.process.is_running or self.worker is not None
+
+    def refresh(self) -> None:
+        project = self.session.project
+        self.retrain_button.setEnabled(project is not None and not self.busy)
+        self.start_choice.setEnabled(project is not None and not self.busy)
+        self.cancel_button.setEnabled(self.busy)
+        if project is not None and not self.busy:
+            self._show_start_point(load_start_point(project))
+
+    def _show_start_point(self, start: StartPoint) -> None:
+        self._hugging_face_path = start.path
+        self.start_choice.setCurrentIndex(max(self.start_choice.findData(start.kind), 0))
+
+    def start_point(self) -> StartPoint:
+        kind = self.start_choice.currentData()
+        return StartPoint(kind, self._hugging_face_path if kind == "huggingface" else None)
+
+    def set_start_point(self, start: StartPoint) -> None:
+        """Choose where training starts (and keep it in the project)."""
+        save_start_point(self.session.require_project(), start)
+        self._show_start_point(start)
+
+    def _on_start_chosen(self, index: int) -> None:
+        kind = self.start_choice.itemData(index)
+        path = None
+        if kind == "huggingface":
+            path = QFileDialog.getExistingDirectory(self, "Hugging Face model folder (with config.json)")
+            if not path:
+                self.refresh()
+                return
+        try:
+            self.set_start_point(StartPoint(kind, path))
+        except NerdeskError as error:
+            show_error(self, error, "Cannot use this starting point")
+            self.refresh()
+
+    # ------------------------------------------------------------ actions
+    def retrain(self) -> None:
+        try:
+            project = self.session.require_project()
+            self.curve.clear()
+            self.process.start(project, self.start_point())
+        except NerdeskError as error:
+            self._on_failed(str(error))
+            return
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.refresh()
+
+    def cancel(self) -> None:
+        if self.process.is_running:
+            self.status.setText("Cancelling…")
+            self.process.cancel()
+        elif self.worker is not None:
+            self.worker.requestInterruption()
+
+    def shutdown(self) -> None:
+        """Stop training and prediction before the window closes."""
+        if self.process.is_running:
+            self.process.cancel()
+            self.process.wait()
+        if self.worker is not None:
+            self.worker.requestInterruption()
+            self.worker.wait()
+
+    # ------------------------------------------------------------- events
+    def _on_step(self, step: int, total: int, loss: float) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(step)
+        self.progress.setFormat(f"step {step} / {total}")
+        self.curve.add_loss(step, total, loss)
+
+    def _on_eval(self, epoch: int, f1: float, precision: float, recall: float) -> None:
+        self.curve.add_score(f1)
+        self.status.setText(f"Epoch {epoch}: dev F1 {f1:.3f} (precision {precision:.3f}, recall {recall:.3f})")
+
+    def _on_model_ready(self, version) -> None:
+        f1 = version.metrics.get("micro", {}).get("f1")
+        score = f" (dev F1 {f1:.3f})" if f1 is not None else ""
+        self.status.setText(f"New model {version.name} is active{score}. Predicting the unreviewed documents…")
+        self.modelActivated.emit(version)
+        self._repredict(version)
+
+    def _repredict(self, version) -> None:
+        items = unreviewed_items(self.session.require_project())
+        worker = PredictionWorker(version.bundle_path, items, self)
+        worker.progressed.connect(self._on_predict_progress)
+        worker.chunkPredicted.connect(self._store)
+        worker.failed.connect(self._on_failed)
+        worker.succeeded.connect(self._on_repredicted)
+        worker.finished.connect(self._prediction_finished)
+        self.worker = worker
+        worker.start()
+
+    def _store(self, results: list, model_version: str) -> None:
+        try:
+            self.session.store_predictions(results, model_version)
+        except NerdeskError as error:
+            self._on_failed(str(error))
+
+    def _on_predict_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"predicting {done} / {total}")
+
+    def _on_repredicted(self, count: int) -> None:
+        self.status.setText(self.status.text().replace("Predicting the unreviewed documents…",
+                                                       f"{count} unreviewed documents predicted again."))
+        self.repredicted.emit(count)
+
+    def _prediction_finished(self) -> None:
+        if self.worker is not None:
+            self.worker.deleteLater()
+            self.worker = None
+        self.progress.setVisible(False)
+        self.refresh()
+
+    def _on_failed(self, message: str) -> None:
+        self.status.setText(f"Retraining failed: {message}")
+        self.progress.setVisible(False)
+        self.refresh()
+        self.failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        self.status.setText("Retraining cancelled; the active model is unchanged.")
+        self.progress.setVisible(False)
+        self.refresh()

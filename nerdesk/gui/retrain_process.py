@@ -1,0 +1,155 @@
+"""The training process behind the Retrain button: ``nerdesk train`` in a QProcess with typed signals.
+
+The window never imports torch: training runs in its own process and reports JSON lines on stdout
+(parsed by ``nerdesk.workflows.progress``). When the process ends well, the new bundle is validated,
+moved into place, registered and activated here, in the GUI thread that owns the project's
+connection (``nerdesk.workflows.retrain.complete_run``). Cancel terminates the process and kills it
+if it has not stopped after ``KILL_AFTER_MS``; the active model is left as it was.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+
+from nerdesk.core.errors import NerdeskError
+from nerdesk.workflows.progress import (
+    EpochEvaluated,
+    StepProgress,
+    TrainingDone,
+    TrainingEvent,
+    TrainingStarted,
+    parse_progress_line,
+)
+from nerdesk.workflows.retrain import (
+    RetrainOptions,
+    RetrainRun,
+    abandon_run,
+    complete_run,
+    failure_message,
+    note_event,
+    prepare_run,
+)
+from nerdesk.workflows.start_points import StartPoint
+
+KILL_AFTER_MS = 3000
+STDERR_LIMIT = 20_000
+
+
+class RetrainProcess(QObject):
+    started = Signal(str)  # what the training starts from
+    progressed = Signal(int, int, float)  # step, total steps, loss
+    evaluated = Signal(int, float, float, float)  # epoch, dev F1, precision, recall
+    finished = Signal(object)  # the registered, now active ModelVersion
+    failed = Signal(str)  # a message for the user
+    cancelled = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.process: QProcess | None = None
+        self.run: RetrainRun | None = None
+        self.project = None
+        self.events: list[TrainingEvent] = []
+        self.stderr = ""
+        self._stdout_rest = b""
+        self._cancelling = False
+
+    @property
+    def is_running(self) -> bool:
+        return self.process is not None
+
+    def start(self, project, start: StartPoint | None = None, options: RetrainOptions | None = None) -> None:
+        """Start training on the project's reviewed documents; raises NerdeskError if it cannot start."""
+        if self.is_running:
+            raise NerdeskError("a retraining is already running; wait for it or cancel it")
+        self.project, self.events, self.stderr, self._stdout_rest, self._cancelling = project, [], "", b"", False
+        self.run = prepare_run(project, start, options)
+        process = QProcess(self)
+        process.readyReadStandardOutput.connect(self._read_stdout)
+        process.readyReadStandardError.connect(self._read_stderr)
+        process.finished.connect(self._on_finished)
+        process.errorOccurred.connect(self._on_error)
+        self.process = process
+        process.start(self.run.command[0], self.run.command[1:])
+        self.started.emit(self.run.resolved.description)
+
+    def cancel(self) -> None:
+        """Stop the training: terminate now, kill if it is still running after KILL_AFTER_MS."""
+        if self.process is None:
+            return
+        self._cancelling = True
+        process = self.process
+        process.terminate()
+        QTimer.singleShot(KILL_AFTER_MS, lambda: self._kill_if_running(process))
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the process has ended (used when the window closes)."""
+        return self.process is None or self.process.waitForFinished(msecs)
+
+    def _kill_if_running(self, process: QProcess) -> None:
+        if self.process is process and process.state() != QProcess.ProcessState.NotRunning:
+            process.kill()
+
+    def _read_stdout(self) -> None:
+        data = self._stdout_rest + bytes(self.process.readAllStandardOutput())
+        *lines, self._stdout_rest = data.split(b"\n")
+        for line in lines:
+            event = parse_progress_line(line.decode("utf-8", errors="replace"))
+            if event is not None:
+                self._handle(event)
+
+    def _read_stderr(self) -> None:
+        text = bytes(self.process.readAllStandardError()).decode("utf-8", errors="replace")
+        self.stderr = (self.stderr + text)[-STDERR_LIMIT:]
+
+    def _handle(self, event: TrainingEvent) -> None:
+        self.events.append(event)
+        note_event(self.run, event)
+        if isinstance(event, StepProgress):
+            self.progressed.emit(event.step, event.total, event.loss)
+        elif isinstance(event, EpochEvaluated):
+            self.evaluated.emit(event.epoch, event.f1, event.precision, event.recall)
+        elif isinstance(event, TrainingStarted):
+            self.started.emit(f"{self.run.resolved.description}: {event.train_documents} training and "
+                              f"{event.dev_documents} dev documents")
+
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._end("failed", f"cannot start the training process {self.run.command[0]}: "
+                                f"{self.process.errorString()}")
+
+    def _on_finished(self, exit_code: int, exit_status: QProcess.ExitStatus) -> None:
+        if self.process is None:
+            return
+        self._read_stdout()
+        self._read_stderr()
+        done = next((event for event in self.events if isinstance(event, TrainingDone)), None)
+        if self._cancelling:
+            self._end("cancelled", "cancelled by the user")
+        elif exit_status == QProcess.ExitStatus.NormalExit and exit_code == 0 and done is not None:
+            self._complete(done)
+        else:
+            code = exit_code if exit_status == QProcess.ExitStatus.NormalExit else "crashed"
+            self._end("failed", failure_message(self.events, self.stderr, code))
+
+    def _complete(self, done: TrainingDone) -> None:
+        try:
+            version = complete_run(self.project, self.run, done)
+        except NerdeskError as error:
+            self._end("failed", f"the trained model was not registered: {error}")
+            return
+        self._release()
+        self.finished.emit(version)
+
+    def _end(self, status: str, message: str) -> None:
+        if self.run is not None:
+            abandon_run(self.project, self.run, status, message)
+        self._release()
+        if status == "cancelled":
+            self.cancelled.emit()
+        else:
+            self.failed.emit(message)
+
+    def _release(self) -> None:
+        if self.process is not None:
+            self.process.deleteLater()
+        self.process, self.run = None, None

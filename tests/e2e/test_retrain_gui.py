@@ -1,0 +1,113 @@
+"""The Retrain panel end to end, offscreen: press Retrain, wait for the new version to be active and
+predicting; kill or cancel the training process mid-run and find the project intact."""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import asdict
+
+import pytest
+from PySide6.QtCore import Qt
+from test_retrain_workflow import build_project, gold_snapshot, sorted_tiny_bundle  # noqa: F401 (fixture)
+
+from nerdesk.core.spans import PRED
+from nerdesk.gui.model_versions import ModelVersionsPanel
+from nerdesk.gui.retrain_panel import RetrainPanel
+from nerdesk.gui.session import ProjectSession
+from nerdesk.storage import Project
+from nerdesk.workflows.retrain import INCOMPLETE, OPTIONS_KEY, RetrainOptions, versions_dir
+from nerdesk.workflows.start_points import StartPoint
+
+TRAINING_TIMEOUT_MS = 240_000
+
+
+@pytest.fixture
+def opened(qtbot, sorted_tiny_bundle, tmp_path):  # noqa: F811
+    """(session, panel) on a project with reviewed documents and the tiny model active."""
+    def open_with(options: RetrainOptions):
+        path = tmp_path / "notes.nerdesk"
+        with build_project(path, sorted_tiny_bundle) as project:
+            project.set_setting(OPTIONS_KEY, asdict(options))
+        session = ProjectSession()
+        session.open_project(path)
+        panel = RetrainPanel(session)
+        qtbot.addWidget(panel)
+        panel.set_start_point(StartPoint("active"))
+        return session, panel
+
+    yield open_with
+
+
+def leftovers(project) -> list:
+    incomplete = versions_dir(project.path) / INCOMPLETE
+    return list(incomplete.iterdir()) if incomplete.exists() else []
+
+
+def test_retrain_button_makes_a_new_active_model_that_predicts(qtbot, opened):
+    session, panel = opened(RetrainOptions(epochs=2, patience=2, threads=1))
+    project = session.project
+    versions = ModelVersionsPanel(session)
+    qtbot.addWidget(versions)
+    panel.modelActivated.connect(lambda _version: versions.refresh())
+    old = project.active_model()
+
+    with qtbot.waitSignal(panel.repredicted, timeout=TRAINING_TIMEOUT_MS) as predicted:
+        qtbot.mouseClick(panel.retrain_button, Qt.MouseButton.LeftButton)
+        assert not panel.retrain_button.isEnabled() and panel.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
+
+    active = project.active_model()
+    assert active.id != old.id and active.bundle_path.is_dir()
+    assert predicted.args == [8]
+    predictions = [s for doc in project.all_documents() if doc.status != "reviewed" for s in doc.spans
+                   if s.source == PRED]
+    assert predictions and {s.model_version for s in predictions} == {active.name}
+    assert len(panel.curve.losses) >= 2 and len(panel.curve.scores) == 2
+    assert "is active" in panel.status.text()
+    assert panel.retrain_button.isEnabled()
+    assert versions.tree.topLevelItemCount() == 2
+    assert versions.selected_id() == active.id
+    assert versions.tree.topLevelItem(0).childCount() == 3  # per-label rows: LOC, ORG, PER
+
+    versions.activate(old.id)  # roll back
+    assert project.active_model().id == old.id
+    session.close_project()
+
+
+def test_killed_training_leaves_the_project_and_active_model_intact(qtbot, opened):
+    session, panel = opened(RetrainOptions(epochs=50, patience=50, threads=1))
+    project = session.project
+    before, old = gold_snapshot(project), project.active_model()
+    steps = []
+    panel.process.progressed.connect(lambda *args: steps.append(args))
+    panel.retrain()
+    qtbot.waitUntil(lambda: len(steps) >= 2, timeout=TRAINING_TIMEOUT_MS)  # in the training loop
+
+    with qtbot.waitSignal(panel.failed, timeout=30_000) as failure:
+        os.kill(panel.process.process.processId(), signal.SIGKILL)
+    assert "training process stopped" in failure.args[0]
+    assert project.active_model().id == old.id
+    assert [v.id for v in project.model_versions()] == [old.id]
+    assert project.training_runs()[-1].status == "failed"
+    assert leftovers(project) == []
+    session.close_project()
+    with Project.open(project.path) as reopened:
+        assert gold_snapshot(reopened) == before
+        assert reopened.active_model().id == old.id
+
+
+def test_cancel_stops_training_and_keeps_the_active_model(qtbot, opened):
+    session, panel = opened(RetrainOptions(epochs=50, patience=50, threads=1))
+    project = session.project
+    old = project.active_model()
+    panel.retrain()
+    qtbot.waitUntil(lambda: bool(panel.process.events), timeout=TRAINING_TIMEOUT_MS)
+    with qtbot.waitSignal(panel.process.cancelled, timeout=30_000):
+        qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert "cancelled" in panel.status.text()
+    assert project.active_model().id == old.id
+    assert project.training_runs()[-1].status == "cancelled"
+    assert leftovers(project) == []
+    assert panel.retrain_button.isEnabled()
+    session.close_project()
