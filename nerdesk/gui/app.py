@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -26,7 +27,7 @@ def create_application(argv: list[str]) -> QApplication:
 
 
 def run_app(argv: list[str]) -> int:
-    """Show the main window, opening the project named in ``argv`` (or the most recent one)."""
+    """Show the main window, opening the project named in ``argv`` (or the most recent one, or the demo)."""
     app = create_application(argv)
     from nerdesk.gui.main_window import MainWindow
 
@@ -41,4 +42,16 @@ def run_app(argv: list[str]) -> int:
             window.new_project(path)
     elif window.recent.paths() and Path(window.recent.paths()[0]).is_file():
         window.open_project(window.recent.paths()[0])
+    else:
+        open_demo_project(window)
     return app.exec()
+
+
+def open_demo_project(window) -> None:
+    """First start (no recent project): open the demo project, built and predicted on the spot if needed."""
+    from nerdesk.gui.errors import reporting_errors
+    from nerdesk.workflows.demo import ensure_demo_project
+
+    data_dir = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    with reporting_errors(window, "Cannot build the demo project"):
+        window.open_project(ensure_demo_project(data_dir))

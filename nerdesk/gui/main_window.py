@@ -21,8 +21,10 @@ from nerdesk.gui.errors import reporting_errors, show_error
 from nerdesk.gui.label_dialogs import LabelDialog, MergeDialog
 from nerdesk.gui.label_palette import LabelPalette
 from nerdesk.gui.model_panel import ModelPanel
+from nerdesk.gui.model_versions import ModelVersionsPanel
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.preferences import Preferences, RecentProjects
+from nerdesk.gui.retrain_panel import RetrainPanel
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.shortcuts import NUDGE_DESCRIPTION
 from nerdesk.gui.span_tree import SpanTree
@@ -47,6 +49,8 @@ class MainWindow(QMainWindow):
         self.palette = LabelPalette(self.session)
         self.span_tree = SpanTree()
         self.model_panel = ModelPanel(self.session)
+        self.retrain_panel = RetrainPanel(self.session)
+        self.versions_panel = ModelVersionsPanel(self.session)
         self.transfer = ImportExport(self)
         self.worker: PredictionWorker | None = None
         self.setCentralWidget(self.view)
@@ -64,7 +68,9 @@ class MainWindow(QMainWindow):
         for title, widget, area in (("Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea),
                                     ("Labels", self.palette, Qt.DockWidgetArea.RightDockWidgetArea),
                                     ("Spans", self.span_tree, Qt.DockWidgetArea.RightDockWidgetArea),
-                                    ("Model", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea)):
+                                    ("Model", self.model_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+                                    ("Retrain", self.retrain_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+                                    ("Model versions", self.versions_panel, Qt.DockWidgetArea.RightDockWidgetArea)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"{title.lower()}Dock")
             dock.setWidget(widget)
@@ -98,6 +104,7 @@ class MainWindow(QMainWindow):
         self.model_panel.predictDocumentRequested.connect(self.predict_document)
         self.model_panel.predictAllRequested.connect(self.predict_all)
         self.model_panel.cancelRequested.connect(self.cancel_prediction)
+        self._connect_retraining()
 
     def _apply_preferences(self) -> None:
         font = self.view.font()
@@ -347,7 +354,39 @@ class MainWindow(QMainWindow):
             "Ctrl+Up / Ctrl+Down: previous / next document",
         ]))
 
+    # -------------------------------------------- retraining and active learning
+    def _connect_retraining(self) -> None:
+        self.model_panel.retrain.setEnabled(True)
+        self.model_panel.retrain.setToolTip("Train a new model version on the reviewed documents")
+        self.model_panel.retrain.clicked.connect(self.retrain)
+        self.retrain_panel.modelActivated.connect(lambda _version: self._models_changed())
+        self.versions_panel.versionActivated.connect(lambda _version: self._models_changed())
+        self.versions_panel.versionsChanged.connect(self.model_panel.refresh)
+        self.retrain_panel.repredicted.connect(
+            lambda count: self.statusBar().showMessage(f"New model active; {count} documents predicted again", 8000))
+
+    def _models_changed(self) -> None:
+        self.model_panel.refresh()
+        self.versions_panel.refresh()
+
+    def retrain(self) -> None:
+        """Train a new model on the reviewed documents (the Retrain panel shows progress)."""
+        self.retrain_panel.parentWidget().show()
+        self.retrain_panel.retrain()
+
+    def open_next_useful(self) -> None:
+        """Open the unreviewed document the model is least sure about (active learning)."""
+        from nerdesk.workflows.active_learning import next_most_useful
+
+        with reporting_errors(self):
+            doc_id = next_most_useful(self.session.require_project(), skip=[self.session.doc_id or 0])
+            if doc_id is None:
+                self.statusBar().showMessage("Every document is reviewed", 6000)
+                return
+            self.session.open_document(doc_id)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.retrain_panel.shutdown()
         self.cancel_prediction(wait=True)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())

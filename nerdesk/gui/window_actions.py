@@ -25,6 +25,8 @@ class WindowActions:
     predict_document: QAction
     predict_all: QAction
     load_model: QAction
+    retrain: QAction
+    next_useful: QAction
     add_label: QAction
     about_keys: QAction
     recent_menu: QMenu
@@ -76,6 +78,10 @@ def build_actions(window) -> WindowActions:
         predict_document=_action(window, "&Predict this document", window.predict_document, "Ctrl+P"),
         predict_all=_action(window, "Predict &all documents", window.predict_all),
         load_model=_action(window, "&Load model bundle…", window.load_model),
+        retrain=_action(window, "&Retrain", window.retrain, "Ctrl+Shift+R",
+                        tip="Train a new model version on the reviewed documents and predict the others again"),
+        next_useful=_action(window, "Next most &useful document", window.open_next_useful, "Ctrl+U",
+                            tip="Open the unreviewed document the model is least sure about"),
         add_label=_action(window, "Add &label…", window.add_label, "Ctrl+L"),
         about_keys=_action(window, "&Keyboard shortcuts", window.show_keys, "F1"),
         recent_menu=QMenu("Open &recent", window),
@@ -96,7 +102,8 @@ def _build_menus(window: QMainWindow, a: WindowActions) -> None:
     go_menu = bar.addMenu("&Go")
     go_menu.addActions([a.next_document, a.previous_document])
     model_menu = bar.addMenu("&Model")
-    model_menu.addActions([a.load_model, a.predict_document, a.predict_all])
+    model_menu.addActions([a.load_model, a.predict_document, a.predict_all, a.retrain])
+    go_menu.addAction(a.next_useful)
     window.view_menu = bar.addMenu("&View")
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a.about_keys)
