@@ -8,14 +8,16 @@ import signal
 from dataclasses import asdict
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from test_retrain_workflow import build_project, gold_snapshot, sorted_tiny_bundle  # noqa: F401 (fixture)
 
 from nerdesk.core.spans import PRED
+from nerdesk.gui.main_window import MainWindow
 from nerdesk.gui.model_versions import ModelVersionsPanel
 from nerdesk.gui.retrain_panel import RetrainPanel
 from nerdesk.gui.session import ProjectSession
 from nerdesk.storage import Project
+from nerdesk.workflows.active_learning import rank_unreviewed
 from nerdesk.workflows.retrain import INCOMPLETE, OPTIONS_KEY, RetrainOptions, versions_dir
 from nerdesk.workflows.start_points import StartPoint
 
@@ -111,3 +113,28 @@ def test_cancel_stops_training_and_keeps_the_active_model(qtbot, opened):
     assert leftovers(project) == []
     assert panel.retrain_button.isEnabled()
     session.close_project()
+
+
+def test_main_window_retrain_action_and_next_useful_document(qtbot, sorted_tiny_bundle, tmp_path):  # noqa: F811
+    path = tmp_path / "notes.nerdesk"
+    with build_project(path, sorted_tiny_bundle) as project:
+        project.set_setting(OPTIONS_KEY, asdict(RetrainOptions(epochs=1, patience=1, threads=1)))
+        project.set_setting("retrain.start", StartPoint("active").to_json())
+    window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+                        tmp_path / "preferences.json")
+    qtbot.addWidget(window)
+    window.open_project(path)
+    docks = {dock.windowTitle() for dock in window.findChildren(type(window.retrain_panel.parentWidget()))}
+    assert {"Retrain", "Model versions"} <= docks
+
+    with qtbot.waitSignal(window.retrain_panel.repredicted, timeout=TRAINING_TIMEOUT_MS):
+        window.actions.retrain.trigger()
+    project = window.session.project
+    assert project.active_model().name.startswith("v2-")
+    assert "Active model: v2-" in window.model_panel.model_name.text()
+    assert window.versions_panel.tree.topLevelItemCount() == 2
+
+    expected = rank_unreviewed(project)[0].doc_id
+    window.actions.next_useful.trigger()
+    assert window.session.doc_id == expected
+    window.close()

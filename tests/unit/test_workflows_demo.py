@@ -1,0 +1,36 @@
+"""The demo project: built from resources/demo and predicted with the embedded medical model."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerdesk.core.spans import PRED, nesting_depth
+from nerdesk.storage import Project
+from nerdesk.workflows.default_models import MEDICAL_ZH, embedded_model_names
+from nerdesk.workflows.demo import DEMO_FILE, demo_texts_dir, ensure_demo_project
+
+
+def demo_lines() -> int:
+    return sum(len([line for line in (demo_texts_dir() / name).read_text("utf-8").splitlines() if line.strip()])
+               for name in ("medical.txt", "general.txt", "english.txt"))
+
+
+@pytest.mark.skipif(MEDICAL_ZH not in embedded_model_names(), reason="the embedded medical model is not built")
+def test_demo_project_shows_nested_predictions(tmp_path):
+    path = ensure_demo_project(tmp_path / "data")
+    assert path == tmp_path / "data" / DEMO_FILE
+    assert not list((tmp_path / "data").glob(".*partial*")), "the temporary file was renamed into place"
+    with Project.open(path) as project:
+        documents = list(project.all_documents())
+        assert len(documents) == demo_lines()
+        assert documents[0].name == "medical 1"
+        active = project.active_model()
+        assert active is not None and active.bundle_path.name == MEDICAL_ZH
+        medical = [doc for doc in documents if doc.name.startswith("medical")]
+        predictions = [span for doc in medical for span in doc.spans if span.source == PRED]
+        assert predictions and all(span.model_version == active.name for span in predictions)
+        assert max(nesting_depth([s for s in doc.spans if s.source == PRED]) for doc in medical) >= 2
+        assert all(doc.status == "predicted" for doc in documents if doc.predictions)
+    modified = path.stat().st_mtime_ns
+    assert ensure_demo_project(tmp_path / "data") == path
+    assert path.stat().st_mtime_ns == modified, "an existing demo project is opened, not rebuilt"
