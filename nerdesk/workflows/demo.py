@@ -70,5 +70,5 @@ def predict_with(project, bundle_path: Path) -> None:
     project.set_active_model(model_id)
     documents = list(project.all_documents())
     spans = Predictor(bundle).predict([doc.text for doc in documents])
-    for document, found in zip(documents, spans, strict=True):
-        project.replace_predictions(document.id, found, bundle.model_version)
+    project.replace_predictions_many([(doc.id, found) for doc, found in zip(documents, spans, strict=True)],
+                                     bundle.model_version)

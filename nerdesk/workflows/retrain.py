@@ -191,8 +191,8 @@ def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | Non
     for first in range(0, len(items), chunk):
         part = items[first:first + chunk]
         spans = predictor.predict([text for _, text in part])
-        for (doc_id, _), found in zip(part, spans, strict=True):
-            project.replace_predictions(doc_id, found, predictor.model_version or "")
+        project.replace_predictions_many([(doc_id, found) for (doc_id, _), found in zip(part, spans, strict=True)],
+                                         predictor.model_version or "")
         if progress is not None:
             progress(first + len(part), len(items))
     return len(items)
