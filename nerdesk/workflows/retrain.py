@@ -52,6 +52,7 @@ class RetrainOptions:
     time_budget: float | None = 600.0  # seconds
     threads: int | None = None
     batch_size: int = 32
+    learning_rate: float | None = None  # None: the train command's default for the encoder kind
 
     @classmethod
     def from_json(cls, value: Any) -> RetrainOptions:
@@ -95,6 +96,8 @@ def training_command(project_path: str | Path, out_dir: str | Path, init: str,
         command += ["--time-budget", f"{options.time_budget:g}"]
     if options.threads:
         command += ["--threads", str(options.threads)]
+    if options.learning_rate:
+        command += ["--lr", f"{options.learning_rate:g}"]
     return command
 
 
