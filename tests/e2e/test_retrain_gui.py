@@ -66,6 +66,8 @@ def test_retrain_button_makes_a_new_active_model_that_predicts(qtbot, opened):
                    if s.source == PRED]
     assert predictions and {s.model_version for s in predictions} == {active.name}
     assert len(panel.curve.losses) >= 2 and len(panel.curve.scores) == 2
+    panel.curve.resize(300, 160)
+    assert not panel.curve.grab().isNull()  # paints the loss and F1 series
     assert "is active" in panel.status.text()
     assert panel.retrain_button.isEnabled()
     assert versions.tree.topLevelItemCount() == 2
