@@ -82,11 +82,12 @@ def long_documents(sentences: Sequence, count: int, target_chars: int, seed: int
     return documents
 
 
-def prepare_bundle(model_dir: Path, dev_documents: list, workdir: Path) -> Path:
-    """``model_dir`` itself when it is a bundle, else a bundle exported from its checkpoint."""
+def prepare_bundle(model_dir: Path, dev_documents: list, workdir: Path, *, reexport: bool) -> Path:
+    """``model_dir`` itself when it is a bundle, else (or with ``reexport``) a bundle exported from its
+    checkpoint by the current export code."""
     from nerdesk.runtime.bundle import MANIFEST
 
-    if (model_dir / MANIFEST).is_file():
+    if (model_dir / MANIFEST).is_file() and not reexport:
         return model_dir
     from nerdesk.training.export import export_bundle
     from nerdesk.training.model import load_checkpoint
@@ -109,7 +110,8 @@ def build_predictors(bundle_dir: Path, threads: int) -> dict[str, object]:
     bundle = Bundle.load(bundle_dir)
     model, tokenizer = load_checkpoint(bundle_dir)
     eager = SpanPredictor(torch_logits(model), tokenizer, bundle.labels.names, max_length=bundle.max_length,
-                          stride=bundle.stride, threshold=bundle.threshold, flat=bundle.flat)
+                          stride=bundle.stride, threshold=bundle.threshold, flat=bundle.flat,
+                          max_span_tokens=bundle.max_span_tokens)
     return {"torch eager fp32": eager, "ORT fp32": Predictor(bundle, threads=threads, variant="fp32"),
             "ORT int8": Predictor(bundle, threads=threads, variant="int8")}
 
@@ -176,7 +178,7 @@ def run(args: argparse.Namespace) -> dict:
                Corpus(f"{args.long_docs} x ~{args.long_chars} chars", long_documents(dev, args.long_docs,
                                                                                       args.long_chars))]
     with tempfile.TemporaryDirectory() as workdir:
-        bundle_dir = prepare_bundle(args.model, dev, Path(workdir))
+        bundle_dir = prepare_bundle(args.model, dev, Path(workdir), reexport=args.reexport)
         manifest = json.loads((bundle_dir / "bundle.json").read_text("utf-8"))
         predictors = build_predictors(bundle_dir, args.threads)
         results = {(e, c.name): Result(e, c.name) for e in ENGINES for c in corpora}
@@ -185,11 +187,13 @@ def run(args: argparse.Namespace) -> dict:
             measure_throughput(predictors, corpus, args.rounds, results)
             measure_latency(predictors, corpus, args.latency_samples, results)
     report = {
-        "command": f"python -m benchmarks.inference --model {args.model} --threads {args.threads}",
+        "command": f"python -m benchmarks.inference --model {args.model} --threads {args.threads}"
+                   + (" --reexport" if args.reexport else ""),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine_description(args.threads),
         "model": {"name": manifest["name"], "labels": len(manifest["labels"]),
                   "max_length": manifest["max_length"], "stride": manifest["stride"],
+                  "max_span_tokens": manifest.get("max_span_tokens"),
                   "default_variant": manifest["default_variant"], "quantization": manifest["quantization"]},
         "table": markdown_table(results, corpora),
         "results": [{**vars(r), "p50_ms": r.percentile(0.5), "p95_ms": r.percentile(0.95),
@@ -207,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long-chars", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=1, help="throughput rounds; the best is kept")
     parser.add_argument("--latency-samples", type=int, default=200, help="documents per corpus timed alone")
+    parser.add_argument("--reexport", action="store_true",
+                        help="export the directory's checkpoint again even when it is a bundle")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
     report = run(args)

@@ -79,6 +79,12 @@ class Bundle:
         return float(self.manifest["threshold"])
 
     @property
+    def max_span_tokens(self) -> int | None:
+        """Longest span (in tokens) decoding reports; None for no limit."""
+        value = self.manifest.get("max_span_tokens")
+        return None if value is None else int(value)
+
+    @property
     def flat(self) -> bool:
         return self.labels.flat
 
@@ -148,6 +154,10 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
         )
     if not manifest["labels"]:
         raise ModelBundleError(f"{manifest_path}: the bundle declares no labels")
+    span_cap = manifest.get("max_span_tokens")
+    if span_cap is not None and (not isinstance(span_cap, int) or span_cap < 1):
+        raise ModelBundleError(f"{manifest_path}: max_span_tokens must be a positive integer or null, "
+                               f"got {span_cap!r}")
     return manifest
 
 

@@ -2,7 +2,9 @@
 
 A cell ``(type, i, j)`` whose logit is above the threshold is the span from token ``i`` to token
 ``j`` (inclusive) with that type; its score is ``sigmoid(logit)``. Only cells with ``i <= j`` and
-both tokens part of the text count, whatever the model put in the other cells. The inclusive token
+both tokens part of the text count, whatever the model put in the other cells; a bundle may also cap
+the span length (``max_span_tokens``), because a model scores distances it never saw in training
+unreliably (a model trained on sentences predicts spurious spans across a long window). The inclusive token
 range becomes an exclusive code-point range through the tokenizer offsets, exactly as
 ``nerdesk.core.offsets.token_to_char_span`` does for one span, here for all of them at once.
 """
@@ -28,17 +30,23 @@ class Cells:
     score: np.ndarray  # (N,) float64 sigmoid of the logit
 
 
-def valid_cells(token_mask: np.ndarray) -> np.ndarray:
-    """``(B, 1, L, L)`` bool: both tokens belong to the text and the start is not after the end."""
+def valid_cells(token_mask: np.ndarray, max_span_tokens: int | None = None) -> np.ndarray:
+    """``(B, 1, L, L)`` bool: both tokens belong to the text, start <= end, and (if given) the span
+    covers at most ``max_span_tokens`` tokens."""
     length = token_mask.shape[-1]
     text_token = token_mask.astype(bool)  # (B, L)
-    upper = np.triu(np.ones((length, length), dtype=bool))  # (L, L)
-    return text_token[:, None, :, None] & text_token[:, None, None, :] & upper  # (B, 1, L, L)
+    ones = np.ones((length, length), dtype=bool)  # (L, L)
+    band = np.triu(ones)  # (L, L): start <= end
+    if max_span_tokens is not None:
+        band &= ~np.triu(ones, k=max_span_tokens)  # end - start < max_span_tokens
+    return text_token[:, None, :, None] & text_token[:, None, None, :] & band  # (B, 1, L, L)
 
 
-def cells_above(logits: np.ndarray, token_mask: np.ndarray, offsets: np.ndarray, threshold: float) -> Cells:
+def cells_above(logits: np.ndarray, token_mask: np.ndarray, offsets: np.ndarray, threshold: float,
+                max_span_tokens: int | None = None) -> Cells:
     """Find every valid cell of ``logits`` (B, m, L, L) above ``threshold``, in character offsets."""
-    row, label, first, last = np.nonzero((logits > threshold) & valid_cells(token_mask))  # each (N,)
+    valid = valid_cells(token_mask, max_span_tokens)  # (B, 1, L, L)
+    row, label, first, last = np.nonzero((logits > threshold) & valid)  # each (N,)
     start = offsets[row, first, 0]  # (N,)
     end = offsets[row, last, 1]  # (N,)
     score = 1.0 / (1.0 + np.exp(-logits[row, label, first, last].astype(np.float64)))  # (N,)

@@ -34,13 +34,14 @@ class SpanPredictor:
 
     def __init__(self, logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str], *,
                  max_length: int, stride: int, threshold: float = 0.0, flat: bool = False,
-                 model_version: str | None = None) -> None:
+                 model_version: str | None = None, max_span_tokens: int | None = None) -> None:
         self.logits_function = logits_function
         self.label_names = list(label_names)
         self.window_maker = WindowMaker(tokenizer, max_length, stride)
         self.threshold = threshold
         self.flat = flat
         self.model_version = model_version
+        self.max_span_tokens = max_span_tokens
 
     def predict(self, texts: Sequence[str], batch_size: int = 32, threshold: float | None = None,
                 progress: Progress | None = None) -> list[list[Span]]:
@@ -51,7 +52,7 @@ class SpanPredictor:
         done = 0
         for batch in batches(windows, self.window_maker.pad_id, batch_size=batch_size, cell_budget=CELL_BUDGET):
             logits = self._logits(batch)  # (B, m, L, L)
-            cells = cells_above(logits, batch.token_mask, batch.offsets, cutoff)
+            cells = cells_above(logits, batch.token_mask, batch.offsets, cutoff, self.max_span_tokens)
             collector.add(cells, [w.text_index for w in batch.windows],
                           [(w.owned_start, w.owned_end) for w in batch.windows])
             done += len(batch.windows)
@@ -84,4 +85,5 @@ class Predictor(SpanPredictor):
                                    f"bundle lists {len(bundle.labels)} labels; export the bundle again")
         super().__init__(OrtLogits(session), load_tokenizer(bundle.tokenizer_path), bundle.labels.names,
                          max_length=bundle.max_length, stride=bundle.stride, threshold=bundle.threshold,
-                         flat=bundle.flat, model_version=bundle.model_version)
+                         flat=bundle.flat, model_version=bundle.model_version,
+                         max_span_tokens=bundle.max_span_tokens)

@@ -18,7 +18,7 @@ import shutil
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -51,6 +51,7 @@ INT8_MIN_AGREEMENT = 0.995
 INT8_MAX_F1_DROP = 0.3  # F1 points (0-100 scale)
 ONNX_OPSET = 17
 PARITY_TEXT_COUNT = 32
+SPAN_LENGTH_MARGIN = 2  # decoded spans may be this many times longer than the longest dev gold span
 # Quantisation settings tried in order (per-channel scales usually keep the most spans).
 INT8_SETTINGS = (
     {"per_channel": True, "reduce_range": False},
@@ -69,15 +70,21 @@ FALLBACK_PARITY_TEXTS = (
 def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, labels: LabelSet | list[str],
                   metrics: dict | None = None, trained_on: dict | None = None,
                   dev_documents: list[Document] | None = None, parity_texts: list[str] | None = None,
-                  threshold: float = 0.0, stride: int | None = None, name: str | None = None) -> Path:
-    """Write a validated bundle for ``model`` to ``out_dir`` (replacing one already there); return its path."""
+                  threshold: float = 0.0, stride: int | None = None, name: str | None = None,
+                  max_span_tokens: int | Literal["auto"] | None = "auto") -> Path:
+    """Write a validated bundle for ``model`` to ``out_dir`` (replacing one already there); return its path.
+
+    ``max_span_tokens`` caps the length of decoded spans: ``"auto"`` sets it to ``SPAN_LENGTH_MARGIN``
+    times the longest gold span of ``dev_documents`` (no cap without them), ``None`` sets no cap.
+    """
     out_dir = Path(out_dir)
     label_set = labels if isinstance(labels, LabelSet) else LabelSet.from_names(labels, flat=model.config.flat)
     if label_set.names != list(model.config.labels):
         raise ModelBundleError(f"labels {label_set.names} differ from the model's {model.config.labels}; "
                                f"pass the labels in the model's order")
     settings = {"max_length": model.config.max_length, "threshold": threshold, "flat": label_set.flat,
-                "stride": model.config.window_stride if stride is None else stride}
+                "stride": model.config.window_stride if stride is None else stride,
+                **_span_cap(max_span_tokens, tokenizer, dev_documents or [])}
     staging = _fresh_directory(out_dir.parent / f".{out_dir.name}.partial")
     model = model.eval()
     save_checkpoint(model, tokenizer, staging)
@@ -91,6 +98,36 @@ def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, 
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     Bundle.load(staging)
     return _move_into_place(staging, out_dir)
+
+
+def _span_cap(requested: int | str | None, tokenizer, dev_documents: Sequence[Document]) -> dict[str, Any]:
+    if requested != "auto":
+        if requested is not None and (not isinstance(requested, int) or requested < 1):
+            raise ModelBundleError(f"max_span_tokens must be a positive integer, 'auto' or None, got {requested!r}")
+        return {"max_span_tokens": requested, "max_span_tokens_reason": "set when exporting"}
+    longest = longest_gold_span_tokens(tokenizer, dev_documents)
+    if not longest:
+        return {"max_span_tokens": None, "max_span_tokens_reason": "no dev documents with gold spans to measure"}
+    return {"max_span_tokens": SPAN_LENGTH_MARGIN * longest,
+            "max_span_tokens_reason": f"{SPAN_LENGTH_MARGIN} x the longest gold span ({longest} tokens) of "
+                                      f"{len(dev_documents)} dev documents"}
+
+
+def longest_gold_span_tokens(tokenizer, documents: Sequence[Document]) -> int:
+    """The most tokens any gold span of ``documents`` covers (0 without gold spans)."""
+    from tokenizers import Tokenizer
+
+    counter = Tokenizer.from_str(tokenizer.to_str())
+    counter.no_padding()
+    counter.no_truncation()
+    encodings = counter.encode_batch([doc.text for doc in documents], add_special_tokens=False)
+    longest = 0
+    for document, encoding in zip(documents, encodings, strict=True):
+        offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)  # (T, 2)
+        for span in document.gold:
+            inside = (offsets[:, 0] >= span.start) & (offsets[:, 1] <= span.end) & (offsets[:, 0] < offsets[:, 1])
+            longest = max(longest, int(inside.sum()))
+    return longest
 
 
 def _fresh_directory(path: Path) -> Path:
@@ -160,7 +197,8 @@ def torch_logits(model: GlobalPointerModel) -> LogitsFunction:
 def _predictor(logits_function: LogitsFunction, tokenizer, label_names: Sequence[str],
                settings: dict[str, Any]) -> SpanPredictor:
     return SpanPredictor(logits_function, tokenizer, label_names, max_length=settings["max_length"],
-                         stride=settings["stride"], threshold=settings["threshold"], flat=settings["flat"])
+                         stride=settings["stride"], threshold=settings["threshold"], flat=settings["flat"],
+                         max_span_tokens=settings["max_span_tokens"])
 
 
 def _parity_texts(parity_texts: list[str] | None, dev_documents: list[Document] | None) -> list[str]:
@@ -290,6 +328,8 @@ def _manifest(staging: Path, name: str, label_set: LabelSet, settings: dict[str,
         "max_length": settings["max_length"],
         "stride": settings["stride"],
         "threshold": settings["threshold"],
+        "max_span_tokens": settings["max_span_tokens"],
+        "max_span_tokens_reason": settings["max_span_tokens_reason"],
         "metrics": metrics,
         "trained_on": trained_on,
         "variants": {"fp32": FP32_FILE, "int8": INT8_FILE},

@@ -95,7 +95,8 @@ def test_long_document_in_windows_matches_one_big_window(tiny_bundle):
     assert straddling, "the test document should have entities cut by a window border"
 
     one_window = SpanPredictor(windowed.logits_function, load_tokenizer(bundle.tokenizer_path), LABELS,
-                               max_length=len(document.text) + 2, stride=0)
+                               max_length=len(document.text) + 2, stride=0,
+                               max_span_tokens=bundle.max_span_tokens)
     assert len(one_window.window_maker.windows([document.text])) == 1
     in_windows = windowed.predict([document.text])[0]
     in_one = one_window.predict([document.text])[0]
@@ -134,6 +135,13 @@ def test_int8_decision_is_recorded(tiny_bundle):
     assert manifest["parity"]["max_abs_diff"] <= 1e-4
 
 
+def test_span_cap_comes_from_the_longest_dev_span(tiny_bundle):
+    manifest = json.loads((tiny_bundle / MANIFEST).read_text("utf-8"))
+    assert manifest["max_span_tokens"] == 2 * len("北京大学")  # the longest gold span, one token per char
+    assert "longest gold span (4 tokens)" in manifest["max_span_tokens_reason"]
+    assert Bundle.load(tiny_bundle).max_span_tokens == 8
+
+
 def test_int8_stays_off_without_gold_to_measure_f1(tiny_model, tmp_path):
     model, tokenizer = tiny_model
     bundle_dir = export_bundle(model, tokenizer, tmp_path / "no-dev", labels=LABELS,
@@ -142,6 +150,12 @@ def test_int8_stays_off_without_gold_to_measure_f1(tiny_model, tmp_path):
     assert manifest["default_variant"] == "fp32"
     assert "no dev documents" in manifest["quantization"]["reason"]
     assert "f1_int8" not in manifest["quantization"]
+    assert manifest["max_span_tokens"] is None
+
+
+def test_bad_span_cap_is_refused(tiny_model, tmp_path):
+    with pytest.raises(ModelBundleError, match="max_span_tokens must be"):
+        export_bundle(*tiny_model, tmp_path / "bad", labels=LABELS, max_span_tokens=0)
 
 
 def test_export_refuses_a_model_that_fails_parity(tiny_model, tmp_path, monkeypatch):

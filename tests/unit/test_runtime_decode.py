@@ -84,6 +84,16 @@ def test_flat_bundles_keep_the_best_non_overlapping_spans():
     assert [s.label for s in collector.spans(flat=True)[0]] == ["ORG"]
 
 
+def test_span_length_cap_drops_long_cells():
+    token_mask, offsets = batch_of_one(6, [0, 1, 2, 3, 4, 5])
+    logits = np.full((1, 1, 6, 6), 5.0, dtype=np.float32)
+    lengths = {int(e - s) // 2 for s, e in zip(*(lambda c: (c.start, c.end))(
+        cells_above(logits, token_mask, offsets, 0.0, max_span_tokens=2)), strict=True)}
+    assert lengths == {1, 2}
+    assert len(cells_above(logits, token_mask, offsets, 0.0).row) == 21  # 6 * 7 / 2 without a cap
+    assert valid_cells(token_mask, 1)[0, 0].sum() == 6  # only single-token spans
+
+
 def test_valid_cells_shape_and_comparison_helpers():
     token_mask = np.array([[0, 1, 1, 0]], dtype=np.int64)
     assert valid_cells(token_mask).shape == (1, 1, 4, 4)
