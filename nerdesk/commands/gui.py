@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +17,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Loaded by name, like the no-argument start in nerdesk.cli: the commands package itself stays
-    # free of Qt (see the "PySide6 only in the GUI" import contract) and the GUI starts only here.
-    app = importlib.import_module("nerdesk.gui.app")
-    return app.run_app([args.project] if args.project else [])
+    from nerdesk.gui.app import run_app  # Qt loads only when the window is asked for
+
+    return run_app([args.project] if args.project else [])
