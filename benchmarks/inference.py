@@ -98,7 +98,7 @@ def prepare_bundle(model_dir: Path, dev_documents: list, workdir: Path, *, reexp
                          dev_documents=dev_documents, trained_on={"checkpoint": str(model_dir)})
 
 
-def build_predictors(bundle_dir: Path, threads: int) -> dict[str, object]:
+def build_predictors(bundle_dir: Path, threads: int, engines: Sequence[str]) -> dict[str, object]:
     import torch
 
     from nerdesk.runtime.bundle import Bundle
@@ -112,8 +112,10 @@ def build_predictors(bundle_dir: Path, threads: int) -> dict[str, object]:
     eager = SpanPredictor(torch_logits(model), tokenizer, bundle.labels.names, max_length=bundle.max_length,
                           stride=bundle.stride, threshold=bundle.threshold, flat=bundle.flat,
                           max_span_tokens=bundle.max_span_tokens)
-    return {"torch eager fp32": eager, "ORT fp32": Predictor(bundle, threads=threads, variant="fp32"),
-            "ORT int8": Predictor(bundle, threads=threads, variant="int8")}
+    makers = {"torch eager fp32": lambda: eager,
+              "ORT fp32": lambda: Predictor(bundle, threads=threads, variant="fp32"),
+              "ORT int8": lambda: Predictor(bundle, threads=threads, variant="int8")}
+    return {engine: makers[engine]() for engine in engines}
 
 
 def timed(function: Callable[[], object]) -> tuple[float, object]:
@@ -159,16 +161,16 @@ def machine_description(threads: int) -> str:
             f"Python {platform.python_version()}, torch {torch.__version__}, onnxruntime {onnxruntime.__version__}")
 
 
-def markdown_table(results: dict, corpora: list[Corpus]) -> str:
+def markdown_table(results: dict, corpora: list[Corpus], engines: Sequence[str]) -> str:
     rows = ["| corpus | engine | chars/s | speed-up vs torch | latency p50 | latency p95 | F1 |",
             "|---|---|---:|---:|---:|---:|---:|"]
     for corpus in corpora:
-        baseline = results[(ENGINES[0], corpus.name)].chars_per_second
-        for engine in ENGINES:
+        baseline = results.get((ENGINES[0], corpus.name))
+        for engine in engines:
             r = results[(engine, corpus.name)]
-            rows.append(f"| {corpus.name} | {engine} | {r.chars_per_second:,.0f} | "
-                        f"{r.chars_per_second / baseline:.2f}x | {r.percentile(0.5):.1f} ms | "
-                        f"{r.percentile(0.95):.1f} ms | {r.f1:.2f} |")
+            speedup = f"{r.chars_per_second / baseline.chars_per_second:.2f}x" if baseline else "-"
+            rows.append(f"| {corpus.name} | {engine} | {r.chars_per_second:,.0f} | {speedup} | "
+                        f"{r.percentile(0.5):.1f} ms | {r.percentile(0.95):.1f} ms | {r.f1:.2f} |")
     return "\n".join(rows)
 
 
@@ -180,22 +182,23 @@ def run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         bundle_dir = prepare_bundle(args.model, dev, Path(workdir), reexport=args.reexport)
         manifest = json.loads((bundle_dir / "bundle.json").read_text("utf-8"))
-        predictors = build_predictors(bundle_dir, args.threads)
-        results = {(e, c.name): Result(e, c.name) for e in ENGINES for c in corpora}
+        predictors = build_predictors(bundle_dir, args.threads, args.engines)
+        results = {(e, c.name): Result(e, c.name) for e in args.engines for c in corpora}
         warm_up(predictors, corpora[0])
         for corpus in corpora:
             measure_throughput(predictors, corpus, args.rounds, results)
             measure_latency(predictors, corpus, args.latency_samples, results)
     report = {
         "command": f"python -m benchmarks.inference --model {args.model} --threads {args.threads}"
-                   + (" --reexport" if args.reexport else ""),
+                   + (" --reexport" if args.reexport else "")
+                   + ("" if args.engines == list(ENGINES) else f" --engines '{','.join(args.engines)}'"),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine_description(args.threads),
         "model": {"name": manifest["name"], "labels": len(manifest["labels"]),
                   "max_length": manifest["max_length"], "stride": manifest["stride"],
                   "max_span_tokens": manifest.get("max_span_tokens"),
                   "default_variant": manifest["default_variant"], "quantization": manifest["quantization"]},
-        "table": markdown_table(results, corpora),
+        "table": markdown_table(results, corpora, args.engines),
         "results": [{**vars(r), "p50_ms": r.percentile(0.5), "p95_ms": r.percentile(0.95),
                      "latencies_ms": None} for r in results.values()],
     }
@@ -211,10 +214,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long-chars", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=1, help="throughput rounds; the best is kept")
     parser.add_argument("--latency-samples", type=int, default=200, help="documents per corpus timed alone")
+    parser.add_argument("--engines", type=lambda text: [e.strip() for e in text.split(",")], default=list(ENGINES),
+                        help=f"comma-separated subset of: {', '.join(ENGINES)}")
     parser.add_argument("--reexport", action="store_true",
                         help="export the directory's checkpoint again even when it is a bundle")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
+    unknown = set(args.engines) - set(ENGINES)
+    if unknown:
+        parser.error(f"unknown engine(s) {', '.join(sorted(unknown))}; choose from {', '.join(ENGINES)}")
     report = run(args)
     print(f"\n{report['command']}\n{report['date']}; {report['machine']}")
     print(f"model {report['model']['name']}: default variant {report['model']['default_variant']} "
