@@ -86,17 +86,21 @@ def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, 
                 "stride": model.config.window_stride if stride is None else stride,
                 **_span_cap(max_span_tokens, tokenizer, dev_documents or [])}
     staging = _fresh_directory(out_dir.parent / f".{out_dir.name}.partial")
-    model = model.eval()
-    save_checkpoint(model, tokenizer, staging)
-    export_onnx(model, staging / FP32_FILE)
-    texts = _parity_texts(parity_texts, dev_documents)
-    parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings)
-    quantization = quantize_and_decide(model, tokenizer, staging, label_set.names, dev_documents or [],
-                                       texts, settings)
-    manifest = _manifest(staging, name or out_dir.name, label_set, settings, parity, quantization,
-                         metrics or {}, trained_on or {})
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    Bundle.load(staging)
+    try:
+        model = model.eval()
+        save_checkpoint(model, tokenizer, staging)
+        export_onnx(model, staging / FP32_FILE)
+        texts = _parity_texts(parity_texts, dev_documents)
+        parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings)
+        quantization = quantize_and_decide(model, tokenizer, staging, label_set.names, dev_documents or [],
+                                           texts, settings)
+        manifest = _manifest(staging, name or out_dir.name, label_set, settings, parity, quantization,
+                             metrics or {}, trained_on or {})
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        Bundle.load(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return _move_into_place(staging, out_dir)
 
 

@@ -165,6 +165,7 @@ def test_export_refuses_a_model_that_fails_parity(tiny_model, tmp_path, monkeypa
         export_bundle(model, tokenizer, tmp_path / "refused", labels=LABELS,
                       parity_texts=[d.text for d in sentence_documents()])
     assert not (tmp_path / "refused").exists()
+    assert list(tmp_path.iterdir()) == []  # nor a half-written staging directory
 
 
 def test_bundle_keeps_a_checkpoint_that_reloads(tiny_model, tiny_bundle):
