@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nerdesk.core.errors import ProjectError
+from nerdesk.core.errors import NerdeskError, ProjectError
+from nerdesk.runtime.bundle import Bundle
 from nerdesk.workflows.default_models import default_model_for
 
 SETTING_KEY = "retrain.start"
@@ -85,3 +86,15 @@ def _huggingface(directory: Path) -> ResolvedStart:
         raise ProjectError(f"{directory}: not a Hugging Face model directory (no config.json); "
                            f"choose the folder that holds config.json and the tokenizer files")
     return ResolvedStart(str(directory), f"from the Hugging Face encoder in {directory}")
+
+
+def keeps_head(project, init: str) -> bool:
+    """Whether training from ``init`` keeps its trained head: a nerdesk model with the project's labels."""
+    if init == SCRATCH or not (Path(init) / "bundle.json").is_file():
+        return False
+    try:
+        start_labels = Bundle.load(init, check_models=False).labels.names
+    except NerdeskError:
+        return False
+    reviewed = {span.label for doc in project.all_documents(status="reviewed") for span in doc.gold}
+    return start_labels == sorted(reviewed)

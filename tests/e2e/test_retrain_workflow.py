@@ -12,7 +12,13 @@ from nerdesk.core import Document, TrainingError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.storage import Project
 from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingDone, TrainingStarted
-from nerdesk.workflows.retrain import INCOMPLETE, RetrainOptions, run_retrain, versions_dir
+from nerdesk.workflows.retrain import (
+    CONTINUE_LEARNING_RATE,
+    INCOMPLETE,
+    RetrainOptions,
+    run_retrain,
+    versions_dir,
+)
 from nerdesk.workflows.start_points import StartPoint
 
 # The labels in the order ``nerdesk train`` gives them (sorted), so continuing keeps the trained head.
@@ -97,6 +103,7 @@ def test_retrain_registers_activates_and_predicts(sorted_tiny_bundle, tmp_path):
         assert active.trained_on["documents"] == len(training_documents())
         assert active.trained_on["spans"] == sum(len(doc.gold) for doc in training_documents())
         assert active.settings["start"] == {"kind": "active", "path": None}
+        assert active.settings["learning_rate"] == CONTINUE_LEARNING_RATE  # same labels: the head is kept
         assert project.training_runs()[-1].status == "finished"
 
         unreviewed = [doc for doc in project.all_documents() if doc.status != "reviewed"]

@@ -20,7 +20,13 @@ from nerdesk.workflows.progress import (
     TrainingStarted,
     parse_progress_line,
 )
-from nerdesk.workflows.start_points import StartPoint, load_start_point, resolve_start, save_start_point
+from nerdesk.workflows.start_points import (
+    StartPoint,
+    keeps_head,
+    load_start_point,
+    resolve_start,
+    save_start_point,
+)
 from nerdesk.workflows.versions import activate_version, delete_version, export_version, label_scores
 
 
@@ -129,6 +135,13 @@ def test_default_start_uses_the_embedded_model_for_the_script(project, tmp_path,
     resolved = resolve_start(project, StartPoint("default"))
     assert resolved.init == str(general)
     assert default_models.GENERAL_ZH in resolved.description
+
+
+def test_only_a_nerdesk_bundle_with_the_same_labels_keeps_its_head(project, tmp_path):
+    assert not keeps_head(project, "scratch")
+    assert not keeps_head(project, str(tmp_path))  # no bundle.json
+    (tmp_path / "bundle.json").write_text("not json")
+    assert not keeps_head(project, str(tmp_path))
 
 
 def test_script_detection():

@@ -1,0 +1,146 @@
+"""Retrain benchmark: time from pressing Retrain to new predictions, and the dev F1 it reaches.
+
+    python -m benchmarks.retrain                 # 200 and 1,000 reviewed CLUENER documents
+    python -m benchmarks.retrain --sizes 200 --starts default scratch
+
+For each size, a fresh project holds that many CLUENER train sentences marked reviewed (a seeded
+sample) and ``--unreviewed`` CLUENER test sentences (no labels) waiting for predictions. The
+retraining runs exactly as the Retrain button does (``nerdesk.workflows.retrain.run_retrain``: a
+``nerdesk train`` process, bundle validation, registration, activation, re-prediction of the
+unreviewed documents); the clock runs from the start of the workflow to the last stored prediction.
+The new model is then scored on the official CLUENER dev set (1,343 sentences) with ONNX Runtime.
+
+Starts compared on the same documents:
+- ``default``: the embedded general model (zh-general-cluener). It was trained on the whole CLUENER
+  train split, so its F1 here is flattered: it has seen these documents and more.
+- ``medical``: the encoder of the embedded medical model (zh-medical-cmeee), a new head: transfer
+  from another domain, the fair test of starting from an embedded model.
+- ``scratch``: a new model, given the same training-loop time as the ``default`` run took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from nerdesk.core.document import Document
+from nerdesk.core.metrics import evaluate
+from nerdesk.formats import read_file
+from nerdesk.runtime.bundle import Bundle
+from nerdesk.runtime.predictor import Predictor
+from nerdesk.storage.project import Project
+from nerdesk.workflows.default_models import GENERAL_ZH, MEDICAL_ZH, embedded_model
+from nerdesk.workflows.retrain import RetrainOptions, run_retrain
+from nerdesk.workflows.start_points import StartPoint
+
+DATASETS = Path(__file__).resolve().parent.parent / ".." / "shared" / "datasets"
+STARTS = ("default", "medical", "scratch")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000], help="reviewed documents")
+    parser.add_argument("--starts", nargs="+", choices=STARTS, default=list(STARTS))
+    parser.add_argument("--unreviewed", type=int, default=300, help="unlabelled documents to predict again")
+    parser.add_argument("--epochs", type=int, default=RetrainOptions().epochs)
+    parser.add_argument("--threads", type=int, default=RetrainOptions().threads, help="training threads")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    return parser.parse_args(argv)
+
+
+def load(relative: str) -> list[Document]:
+    loaded = read_file(DATASETS / relative, "cluener")
+    return list(getattr(loaded, "documents", loaded))
+
+
+def build_project(path: Path, reviewed: list[Document], unreviewed: list[Document]) -> Project:
+    project = Project.create(path)
+    project.add_documents([replace(doc, status="reviewed", id=None) for doc in reviewed])
+    project.add_documents([Document(doc.text) for doc in unreviewed])
+    return project
+
+
+def dev_f1(bundle_path: Path, dev: list[Document], threads: int) -> float:
+    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=threads)  # scoring only
+    return 100 * evaluate([doc.gold for doc in dev], predictor.predict([doc.text for doc in dev])).micro.f1
+
+
+def children_cpu_seconds() -> float:
+    """CPU time (user + system) of the finished child processes: the training process, load-independent."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_one(workdir: Path, start_name: str, reviewed, unreviewed, dev, options: RetrainOptions) -> dict:
+    with build_project(workdir / f"{start_name}-{len(reviewed)}.nerdesk", reviewed, unreviewed) as project:
+        if start_name == "medical":
+            # continuing from the medical bundle made active: its encoder, a new head for the CLUENER labels
+            start_point = StartPoint("active")
+            model_id = project.register_model(name=MEDICAL_ZH, bundle_path=embedded_model(MEDICAL_ZH), metrics={},
+                                              settings={}, trained_on={})
+            project.set_active_model(model_id)
+        else:
+            start_point = StartPoint(start_name)
+        began, cpu_before = time.monotonic(), children_cpu_seconds()
+        result = run_retrain(project, start=start_point, options=options)
+        seconds = time.monotonic() - began
+        training_cpu = children_cpu_seconds() - cpu_before
+        manifest = Bundle.load(result.model.bundle_path, check_models=False).manifest
+        return {
+            "start": start_name, "documents": len(reviewed), "unreviewed_predicted": result.predicted_documents,
+            "seconds_to_predictions": round(seconds, 1), "seconds_training_process": round(result.training_seconds, 1),
+            "seconds_training_loop": manifest["trained_on"].get("seconds"),
+            "cpu_seconds_training_process": round(training_cpu, 1),
+            "epochs": manifest["trained_on"].get("epochs"), "stop": manifest["trained_on"].get("stop_reason"),
+            "dev_f1": round(dev_f1(result.model.bundle_path, dev, 2), 2),
+            "learning_rate": result.model.settings.get("learning_rate"),
+            "init": result.model.settings.get("start_description"),
+        }
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    train, dev, test = load("cluener/train.json"), load("cluener/dev.json"), load("cluener/test.json")
+    random.Random(args.seed).shuffle(train)
+    unreviewed = test[:args.unreviewed]
+    embedded_model(GENERAL_ZH)  # fail early when the default model is missing
+    results = []
+    with tempfile.TemporaryDirectory(prefix="nerdesk-retrain-") as tmp:
+        for size in args.sizes:
+            options = replace(RetrainOptions(), epochs=args.epochs, threads=args.threads)
+            default_loop = None
+            for start_name in args.starts:
+                run_options = options
+                if start_name == "scratch" and default_loop:
+                    # the same training-loop time as the default start had, then early stopping as usual
+                    run_options = replace(options, epochs=1000, time_budget=default_loop)
+                record = run_one(Path(tmp), start_name, train[:size], unreviewed, dev, run_options)
+                if start_name == "default":
+                    default_loop = record["seconds_training_loop"]
+                record["load_average"] = round(os.getloadavg()[0], 1)
+                results.append(record)
+                print(json.dumps(record, ensure_ascii=False), flush=True)
+    print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def print_table(results: list[dict]) -> None:
+    print(f"\n{'docs':>5} {'start':<8} {'to predictions s':>17} {'train loop s':>13} {'train CPU s':>12} "
+          f"{'epochs':>7} {'dev F1':>7}")
+    for r in results:
+        print(f"{r['documents']:>5} {r['start']:<8} {r['seconds_to_predictions']:>17} "
+              f"{r['seconds_training_loop']:>13} {r['cpu_seconds_training_process']:>12} {r['epochs']:>7} "
+              f"{r['dev_f1']:>7}")
+
+
+if __name__ == "__main__":
+    main()
