@@ -128,7 +128,7 @@ class RetrainProcess(QObject):
         elif exit_status == QProcess.ExitStatus.NormalExit and exit_code == 0 and done is not None:
             self._complete(done)
         else:
-            code = exit_code if exit_status == QProcess.ExitStatus.NormalExit else "crashed"
+            code = exit_code if exit_status == QProcess.ExitStatus.NormalExit else None
             self._end("failed", failure_message(self.events, self.stderr, code))
 
     def _complete(self, done: TrainingDone) -> None:

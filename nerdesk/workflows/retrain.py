@@ -264,10 +264,15 @@ def _run_process(command: list[str], handle: Callable[[TrainingEvent], Any]) -> 
 
 
 def failure_message(events: list[TrainingEvent], stderr: str, returncode: int | None) -> str:
-    """What to tell the user when training did not finish: its own error, else the end of its stderr."""
+    """What to tell the user when training did not finish: its own error, else the end of its stderr.
+
+    ``returncode`` is None or negative (a signal) when the process was killed or crashed.
+    """
     reported = [event.message for event in events if isinstance(event, TrainingFailed)]
     if reported:
         return f"training failed: {reported[-1]}"
     tail = stderr.strip()[-STDERR_TAIL:]
     detail = f":\n{tail}" if tail else " without a message"
+    if returncode is None or returncode < 0:
+        return f"the training process was killed or crashed{detail}"
     return f"the training process stopped (exit code {returncode}){detail}"

@@ -99,7 +99,8 @@ def test_options_ignore_unknown_keys():
 def test_failure_message_prefers_the_reported_error():
     assert retrain.failure_message([TrainingFailed("no gold spans")], "Traceback...", 1) == \
         "training failed: no gold spans"
-    assert "exit code -9" in retrain.failure_message([], "", -9)
+    assert "killed or crashed without a message" in retrain.failure_message([], "", -9)
+    assert "exit code 2" in retrain.failure_message([], "", 2)
     assert retrain.failure_message([], "x" * 5000 + "MemoryError", 1).endswith("MemoryError")
 
 
