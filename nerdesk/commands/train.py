@@ -46,6 +46,8 @@ def _register_train(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--progress", choices=("bar", "json"), default="bar")
+    parser.add_argument("--no-bundle", action="store_true",
+                        help="write only the checkpoint (for further training), not the ONNX bundle")
     scratch = parser.add_argument_group("model trained from scratch (--init scratch)")
     scratch.add_argument("--tokenizer", choices=("auto", "char", "word"), default="auto",
                          help="char: one token per character (CJK); word: words and punctuation; auto: by script")
@@ -154,7 +156,8 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
                   "best_epoch": result.best_epoch, "stop_reason": result.stop_reason,
                   "seconds": round(result.seconds, 1)}
     bundle_labels = _labels_in_model_order(label_set, result.model.config.labels)
-    bundle_note = _export_bundle(result.model, tokenizer, args.out, bundle_labels, metrics, trained_on, dev_docs)
+    bundle_note = ("checkpoint only (--no-bundle)" if args.no_bundle else
+                   _export_bundle(result.model, tokenizer, args.out, bundle_labels, metrics, trained_on, dev_docs))
     progress.emit("done", out=str(args.out), metrics=metrics, bundle=bundle_note is None,
                   message=f"\nmodel written to {args.out}" + (f" ({bundle_note})" if bundle_note else ""))
     return 0

@@ -53,6 +53,30 @@ def test_train_with_json_progress_then_eval(cluener_file, tmp_path, capsys):
     assert "micro" in table and "ORG" in table
 
 
+def test_train_from_project_uses_reviewed_documents_and_their_dev_split(tmp_path, capsys):
+    from nerdesk.core.document import Document
+    from nerdesk.core.spans import Span
+    from nerdesk.storage import Project
+
+    path = tmp_path / "notes.nerdesk"
+    train = [Document("北京大学在北京。", [Span(0, 4, "ORG"), Span(0, 2, "LOC")], status="reviewed"),
+             Document("小明去上海工作。", [Span(0, 2, "PER"), Span(3, 5, "LOC")], status="reviewed"),
+             Document("小红去北京。", [Span(3, 5, "LOC")], status="in-progress")]
+    dev = [Document("小红在北京大学。", [Span(0, 2, "PER"), Span(3, 7, "ORG")], status="reviewed", split="dev")]
+    with Project.create(path) as project:
+        project.add_documents(train + dev)
+    out = tmp_path / "model"
+    code = main(["train", "--project", str(path), "--out", str(out), "--epochs", "2", "--progress", "json",
+                 "--no-bundle", "--threads", "1", "--embedding-dim", "16", "--hidden-size", "16"])
+    assert code == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (events[0]["train_documents"], events[0]["dev_documents"]) == (2, 1)
+    assert events[0]["labels"] == ["LOC", "ORG", "PER"]
+    assert [e["epoch"] for e in events if e["event"] == "eval"] == [1, 2]
+    assert events[-1]["event"] == "done" and events[-1]["bundle"] is False
+    assert (out / "checkpoint.safetensors").is_file() and not (out / "model.onnx").exists()
+
+
 def test_train_reports_errors_as_json(tmp_path, capsys):
     empty = tmp_path / "empty.json"
     empty.write_text(json.dumps({"text": "没有实体。", "label": {}}, ensure_ascii=False) + "\n", "utf-8")
@@ -71,3 +95,15 @@ def test_time_budget_accepts_units():
     assert _duration("90") == 90 and _duration("15m") == 900 and _duration("1h") == 3600
     with pytest.raises(Exception, match="not a duration"):
         _duration("soon")
+
+
+def test_projects_without_a_dev_split_get_a_seeded_90_10_split():
+    from nerdesk.commands.train import split_documents
+    from nerdesk.core.document import Document
+
+    documents = [Document(f"文本{i}", status="reviewed") for i in range(30)]
+    train, dev = split_documents(documents, seed=5)
+    assert (len(train), len(dev)) == (27, 3)
+    assert {d.text for d in train} | {d.text for d in dev} == {d.text for d in documents}
+    assert [d.text for d in split_documents(documents, seed=5)[1]] == [d.text for d in dev]
+    assert [d.text for d in split_documents(documents, seed=6)[1]] != [d.text for d in dev]
