@@ -45,7 +45,11 @@ class SpanPredictor:
 
     def predict(self, texts: Sequence[str], batch_size: int = 32, threshold: float | None = None,
                 progress: Progress | None = None) -> list[list[Span]]:
-        """Spans for each text (``source="pred"``, ``score`` = sigmoid of the logit), in reading order."""
+        """Spans for each text (``source="pred"``, ``score`` = sigmoid of the logit), in reading order.
+
+        ``threshold`` overrides the bundle's logit threshold; ``progress(windows_done, windows_total)``
+        is called after each batch.
+        """
         cutoff = self.threshold if threshold is None else threshold
         windows = self.window_maker.windows(texts)
         collector = SpanCollector(len(texts), self.label_names, self.model_version)

@@ -286,3 +286,37 @@ def test_scores_are_sigmoids_of_the_logits(tiny_bundle):
         last = int(np.flatnonzero(batch.offsets[0, :, 1] == span.end)[0])
         logit = float(logits[0, LABELS.index(span.label), first, last])
         assert span.score == pytest.approx(1 / (1 + np.exp(-logit)))
+
+
+# --- other encoders and heads ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("head, encoder", [
+    ("egp", {"kind": "bilstm", "embedding_dim": 16, "hidden_size": 16, "num_layers": 1, "dropout": 0.0}),
+    ("gp", {"kind": "hf", "config": {"model_type": "bert", "hidden_size": 32, "num_hidden_layers": 1,
+                                      "num_attention_heads": 2, "intermediate_size": 64,
+                                      "max_position_embeddings": 64}}),
+])
+def test_other_heads_and_encoders_export_with_parity(tiny_model, tmp_path, head, encoder):
+    from nerdesk.training.model import GlobalPointerModel, ModelConfig
+
+    _, tokenizer = tiny_model
+    vocab_size = tokenizer.get_vocab_size()
+    if encoder["kind"] == "bilstm":
+        encoder = {**encoder, "vocab_size": vocab_size, "padding_id": 0}
+    else:
+        encoder = {"kind": "hf", "config": {**encoder["config"], "vocab_size": vocab_size}}
+    torch.manual_seed(0)
+    config = ModelConfig(labels=LABELS, encoder=encoder, head=head, head_size=8, max_length=MAX_LENGTH,
+                         window_stride=6)
+    model = GlobalPointerModel(config).eval()  # untrained: random scores exercise every cell
+    bundle_dir = export_bundle(model, tokenizer, tmp_path / head, labels=LABELS,
+                               dev_documents=sentence_documents())
+    manifest = json.loads((bundle_dir / MANIFEST).read_text("utf-8"))
+    assert manifest["parity"]["max_abs_diff"] <= 1e-4 and manifest["parity"]["spans"] > 0
+    assert manifest["quantization"]["head_nodes_kept_fp32"] > 0
+    texts = [long_document(seed=7).text]
+    onnx_spans = Predictor(Bundle.load(bundle_dir), threads=1, variant="fp32").predict(texts)
+    torch_spans = SpanPredictor(torch_logits(model), tokenizer, LABELS, max_length=MAX_LENGTH, stride=6,
+                                max_span_tokens=manifest["max_span_tokens"]).predict(texts)
+    assert [s.key for s in onnx_spans[0]] == [s.key for s in torch_spans[0]]
