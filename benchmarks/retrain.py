@@ -52,6 +52,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=RetrainOptions().epochs)
     parser.add_argument("--threads", type=int, default=RetrainOptions().threads, help="training threads")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--scratch-seconds", type=float,
+                        help="training-loop time for scratch (default: what the default start took)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     return parser.parse_args(argv)
 
@@ -119,9 +121,10 @@ def main(argv=None) -> None:
             default_loop = None
             for start_name in args.starts:
                 run_options = options
-                if start_name == "scratch" and default_loop:
+                scratch_seconds = args.scratch_seconds or default_loop
+                if start_name == "scratch" and scratch_seconds:
                     # the same training-loop time as the default start had, then early stopping as usual
-                    run_options = replace(options, epochs=1000, time_budget=default_loop)
+                    run_options = replace(options, epochs=1000, time_budget=scratch_seconds)
                 record = run_one(Path(tmp), start_name, train[:size], unreviewed, dev, run_options)
                 if start_name == "default":
                     default_loop = record["seconds_training_loop"]
