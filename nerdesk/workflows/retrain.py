@@ -123,6 +123,7 @@ def prepare_run(project, start: StartPoint | None = None, options: RetrainOption
     project_path = Path(project.path).resolve()
     root = versions_dir(project_path)
     clear_incomplete(root)
+    close_interrupted_runs(project)
     version = _new_version_name(root, len(project.model_versions()) + 1)
     staging = root / INCOMPLETE / version
     staging.parent.mkdir(parents=True, exist_ok=True)
@@ -135,6 +136,14 @@ def prepare_run(project, start: StartPoint | None = None, options: RetrainOption
 def clear_incomplete(root: Path) -> None:
     """Remove what interrupted trainings left behind (one project trains one model at a time)."""
     shutil.rmtree(root / INCOMPLETE, ignore_errors=True)
+
+
+def close_interrupted_runs(project) -> None:
+    """Runs still marked ``running`` belong to a window that was killed mid-training: record them as such."""
+    for run in project.training_runs():
+        if run.status == "running":
+            project.finish_training_run(run.id, status="interrupted",
+                                        message="the app stopped before the training ended")
 
 
 def _new_version_name(root: Path, number: int) -> str:

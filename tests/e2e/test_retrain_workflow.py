@@ -116,6 +116,17 @@ def test_retrain_registers_activates_and_predicts(sorted_tiny_bundle, tmp_path):
         assert all(span.source == GOLD for doc in project.all_documents(status="reviewed") for span in doc.spans)
 
 
+def test_a_run_left_by_a_killed_window_is_recorded_as_interrupted(sorted_tiny_bundle, tmp_path):
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle, reviewed=False) as project:
+        orphan = project.record_training_run(version="v9")
+        leftover = versions_dir(project.path) / INCOMPLETE / "v9"
+        leftover.mkdir(parents=True)
+        with pytest.raises(TrainingError):
+            run_retrain(project, start=StartPoint("active"), options=QUICK)
+        assert project.training_run(orphan).status == "interrupted"
+        assert not leftover.exists()
+
+
 def test_failed_training_changes_nothing(sorted_tiny_bundle, tmp_path):
     with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle, reviewed=False) as project:
         before = gold_snapshot(project)
