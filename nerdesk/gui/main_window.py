@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
         self.versions_panel.versionsChanged.connect(self.model_panel.refresh)
         self.retrain_panel.repredicted.connect(
             lambda count: self.statusBar().showMessage(f"New model active; {count} documents predicted again", 8000))
+        self.retrain_panel.failed.connect(lambda message: show_error(self, NerdeskError(message), "Retraining failed"))
 
     def _models_changed(self) -> None:
         self.model_panel.refresh()
