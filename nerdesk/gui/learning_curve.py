@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 LOSS_COLOR = QColor("#4363d8")
 F1_COLOR = QColor("#e6194b")
-MARGIN = 28
+MARGIN = 36
 
 
 class LearningCurve(QWidget):
