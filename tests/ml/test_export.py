@@ -122,10 +122,11 @@ def test_int8_decision_is_recorded(tiny_bundle):
     manifest = json.loads((tiny_bundle / MANIFEST).read_text("utf-8"))
     quantization = manifest["quantization"]
     assert (tiny_bundle / "model.int8.onnx").is_file()
-    assert quantization["head_nodes_kept_fp32"] > 0
-    assert quantization["trials"][0]["per_channel"] is True  # the first setting tried
-    assert quantization["per_channel"] == (quantization["trials"][-1]["per_channel"] if quantization["default"]
-                                           else quantization["per_channel"])
+    first_trial = quantization["trials"][0]
+    assert (first_trial["head"], first_trial["reduce_range"]) == ("int8", True)  # the fastest setting first
+    chosen = {key: quantization[key] for key in ("head", "per_channel", "reduce_range")}
+    assert chosen in [{key: t[key] for key in chosen} for t in quantization["trials"]]
+    assert (quantization["head_nodes_kept_fp32"] > 0) is (chosen["head"] == "fp32")
     assert not list(tiny_bundle.glob(".int8-*"))
     assert quantization["span_agreement"] == 1.0
     assert quantization["f1_fp32"] == pytest.approx(100.0)
@@ -314,7 +315,7 @@ def test_other_heads_and_encoders_export_with_parity(tiny_model, tmp_path, head,
                                dev_documents=sentence_documents())
     manifest = json.loads((bundle_dir / MANIFEST).read_text("utf-8"))
     assert manifest["parity"]["max_abs_diff"] <= 1e-4 and manifest["parity"]["spans"] > 0
-    assert manifest["quantization"]["head_nodes_kept_fp32"] > 0
+    assert manifest["quantization"]["trials"]
     texts = [long_document(seed=7).text]
     onnx_spans = Predictor(Bundle.load(bundle_dir), threads=1, variant="fp32").predict(texts)
     torch_spans = SpanPredictor(torch_logits(model), tokenizer, LABELS, max_length=MAX_LENGTH, stride=6,
