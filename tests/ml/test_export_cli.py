@@ -100,3 +100,22 @@ def test_errors_are_reported_without_a_traceback(bundle, tmp_path, capsys):
     assert main(["predict", "--model", str(bundle), str(source), "--out", str(tmp_path / "o.xyz")]) == 1
     assert "pass --format" in capsys.readouterr().err
     assert not (tmp_path / "o.xyz").exists()
+
+
+def test_the_predict_command_never_imports_torch(bundle, tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "in.txt"
+    source.write_text("张伟在北京大学读书。\n", "utf-8")
+    script = (
+        "import sys\n"
+        "from nerdesk.cli import main\n"
+        f"code = main(['predict', '--model', {str(bundle)!r}, {str(source)!r}, '--out', "
+        f"{str(tmp_path / 'out.jsonl')!r}, '--quiet'])\n"
+        "print(code, sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            check=True)
+    assert result.stdout.split("\n")[-2] == "0 []"
+    assert len(read_jsonl(tmp_path / "out.jsonl")[0]["spans"]) == 3
