@@ -207,3 +207,23 @@ def test_label_scores_table():
     assert [row.label for row in rows] == ["PER", "(all)"]
     assert rows[0].f1 == pytest.approx(2 / 3)
     assert label_scores({}) == []
+
+
+# ------------------------------------------------------- registering a run
+def test_an_invalid_bundle_is_never_registered(project):
+    from nerdesk.core import ModelBundleError, TrainingError
+
+    run = retrain.prepare_run(project, StartPoint("scratch"), retrain.RetrainOptions(epochs=1))
+    assert run.command[run.command.index("--out") + 1] == str(run.staging_dir)
+    assert project.training_runs()[-1].status == "running"
+    run.staging_dir.mkdir(parents=True)
+    (run.staging_dir / "bundle.json").write_text("{ half written")
+    with pytest.raises(TrainingError, match="without an ONNX bundle"):
+        retrain.complete_run(project, run, TrainingDone(str(run.staging_dir), bundle=False))
+    with pytest.raises(ModelBundleError, match="not valid JSON"):
+        retrain.complete_run(project, run, TrainingDone(str(run.staging_dir)))
+    assert project.model_versions() == [] and project.active_model() is None
+    assert not run.final_dir.exists()
+    retrain.abandon_run(project, run, "failed", "bad bundle")
+    assert not run.staging_dir.exists()
+    assert project.training_runs()[-1].status == "failed"
