@@ -109,8 +109,12 @@ def test_long_document_in_windows_matches_one_big_window(tiny_bundle):
 def test_batched_and_single_predictions_agree(tiny_bundle):
     predictor = Predictor(Bundle.load(tiny_bundle), threads=1)
     texts = [d.text for d in sentence_documents()] + [long_document(seed=5).text, "", "   "]
-    together = predictor.predict(texts, batch_size=4)
+    reports: list[tuple[int, int]] = []
+    together = predictor.predict(texts, batch_size=4, progress=lambda done, total: reports.append((done, total)))
     alone = [predictor.predict([text])[0] for text in texts]
+    windows = len(predictor.window_maker.windows(texts))
+    assert len(reports) > 2 and reports[-1] == (windows, windows)
+    assert [done for done, _ in reports] == sorted({done for done, _ in reports})
     assert [[s.key for s in spans] for spans in together] == [[s.key for s in spans] for spans in alone]
     # int8 quantises activations with one scale per batch, so scores move a little with the company
     together_scores = [s.score for spans in together for s in spans]
