@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -263,3 +263,54 @@ def atomic_write_text(path: Path, content: str) -> None:
 def _remove_quietly(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
+
+
+def json_line_records(ctx: ReadContext) -> Iterator[tuple[dict[str, int], Any]]:
+    """``(where, record)`` for each JSON line, ``where`` naming its line and record number."""
+    for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
+        yield {"line": line, "record": record_no}, record
+
+
+def read_entity_list_records(
+    records: Iterable[tuple[dict[str, int], Any]],
+    ctx: ReadContext,
+    *,
+    list_key: str,
+    known_keys: set[str],
+    span_of: Callable[[dict, str, dict[str, int]], Span | None],
+    name_of: Callable[[dict], str | None] = lambda record: None,
+) -> list[Document]:
+    """Documents from records shaped ``{"text": ..., LIST_KEY: [{...one entity...}, ...]}``.
+
+    The shape CMeEE, GENIA and spaCy share. ``span_of(entity, text, where)`` returns a checked span,
+    or ``None`` after recording a problem; a record with any problem yields no document.
+    """
+    docs = []
+    for where, record in records:
+        if not isinstance(record, dict):
+            ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
+            continue
+        text = check_text(record.get("text"), ctx, **where)
+        if text is None:
+            continue
+        entities = record.get(list_key)
+        if entities is None:
+            entities = []
+        if not isinstance(entities, list):
+            ctx.problem(f"{list_key!r} must be a list", **where)
+            continue
+        spans, ok = [], True
+        for entity in entities:
+            if isinstance(entity, dict):
+                span = span_of(entity, text, where)
+            else:
+                ctx.problem(f"an item of {list_key!r} must be an object, got {entity!r:.60}", **where)
+                span = None
+            if span is None:
+                ok = False
+            else:
+                spans.append(span)
+        if ok:
+            docs.append(Document(text=text, spans=spans, name=name_of(record),
+                                 meta=extra_meta(record, known_keys)))
+    return docs

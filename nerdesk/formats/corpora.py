@@ -18,6 +18,7 @@ from typing import Any
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
 from nerdesk.core.offsets import exclusive_to_inclusive
+from nerdesk.core.spans import Span
 from nerdesk.formats._base import (
     ReadContext,
     WriteContext,
@@ -27,8 +28,10 @@ from nerdesk.formats._base import (
     extra_meta,
     is_int,
     iter_json_lines,
+    json_line_records,
     loads_document,
     meta_for_record,
+    read_entity_list_records,
 )
 
 # -- CLUENER -----------------------------------------------------------------------------------------
@@ -104,41 +107,17 @@ def read_cmeee(ctx: ReadContext) -> list[Document]:
     if not isinstance(data, list):
         raise FormatError(f"expected a JSON array of {{text, entities}} records, got {type(data).__name__}",
                           path=str(ctx.path))
-    docs = []
-    for record_no, record in enumerate(data, start=1):
-        where = {"record": record_no}
-        if not isinstance(record, dict):
-            ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
-            continue
-        text = check_text(record.get("text"), ctx, **where)
-        if text is None:
-            continue
-        entities = record.get("entities", [])
-        if entities is None:
-            entities = []
-        if not isinstance(entities, list):
-            ctx.problem("'entities' must be a list", **where)
-            continue
-        spans, ok = [], True
-        for entity in entities:
-            if not isinstance(entity, dict):
-                ctx.problem(f"an entity must be an object, got {entity!r:.60}", **where)
-                ok = False
-                continue
-            start, end_incl = entity.get("start_idx"), entity.get("end_idx")
-            if not is_int(start) or not is_int(end_incl):
-                ctx.problem(f"start_idx/end_idx must be integers, got {start!r}/{end_incl!r}", **where)
-                ok = False
-                continue
-            span = ctx.make_span(text, start, end_incl + 1, entity.get("type"), mention=entity.get("entity"),
-                                 **where)
-            if span is None:
-                ok = False
-            else:
-                spans.append(span)
-        if ok:
-            docs.append(Document(text=text, spans=spans, meta=extra_meta(record, CMEEE_KEYS)))
-    return docs
+    records = (({"record": number}, record) for number, record in enumerate(data, start=1))
+
+    def span_of(entity: dict, text: str, where: dict) -> Span | None:
+        start, end_incl = entity.get("start_idx"), entity.get("end_idx")
+        if not is_int(start) or not is_int(end_incl):
+            ctx.problem(f"start_idx/end_idx must be integers, got {start!r}/{end_incl!r}", **where)
+            return None
+        return ctx.make_span(text, start, end_incl + 1, entity.get("type"), mention=entity.get("entity"),
+                             **where)
+
+    return read_entity_list_records(records, ctx, list_key="entities", known_keys=CMEEE_KEYS, span_of=span_of)
 
 
 def write_cmeee(documents: list[Document], path: Path, ctx: WriteContext) -> None:
@@ -160,38 +139,15 @@ GENIA_KEYS = {"text", "entities", "entity_mentions"}
 
 
 def read_genia(ctx: ReadContext) -> list[Document]:
-    docs = []
-    for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
-        where = {"line": line, "record": record_no}
-        if not isinstance(record, dict):
-            ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
-            continue
-        text = check_text(record.get("text"), ctx, **where)
-        if text is None:
-            continue
-        entities = record.get("entities", [])
-        if entities is None:
-            entities = []
-        if not isinstance(entities, list):
-            ctx.problem("'entities' must be a list", **where)
-            continue
-        spans, ok = [], True
-        for entity in entities:
-            if not isinstance(entity, dict):
-                ctx.problem(f"an entity must be an object, got {entity!r:.60}", **where)
-                ok = False
-                continue
-            label = entity.get("type", entity.get("label"))
-            span = ctx.make_span(text, entity.get("start"), entity.get("end"), label, mention=entity.get("text"),
-                                 **where)
-            if span is None:
-                ok = False
-            else:
-                spans.append(span)
-        if ok:
-            name = record.get("sent_id") if isinstance(record.get("sent_id"), str) else None
-            docs.append(Document(text=text, spans=spans, name=name, meta=extra_meta(record, GENIA_KEYS)))
-    return docs
+    def span_of(entity: dict, text: str, where: dict) -> Span | None:
+        return ctx.make_span(text, entity.get("start"), entity.get("end"), entity.get("type", entity.get("label")),
+                             mention=entity.get("text"), **where)
+
+    def name_of(record: dict) -> str | None:
+        return record["sent_id"] if isinstance(record.get("sent_id"), str) else None
+
+    return read_entity_list_records(json_line_records(ctx), ctx, list_key="entities", known_keys=GENIA_KEYS,
+                                    span_of=span_of, name_of=name_of)
 
 
 def _token_offsets(text: str, tokens: Any) -> list[tuple[int, int]] | None:

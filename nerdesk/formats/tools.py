@@ -17,7 +17,7 @@ from typing import Any
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.offsets import Utf16Map
-from nerdesk.core.spans import GOLD, PRED, dedupe, sort_spans
+from nerdesk.core.spans import GOLD, PRED, Span, dedupe, sort_spans
 from nerdesk.formats._base import (
     ReadContext,
     WriteContext,
@@ -27,8 +27,10 @@ from nerdesk.formats._base import (
     extra_meta,
     is_int,
     iter_json_lines,
+    json_line_records,
     loads_document,
     meta_for_record,
+    read_entity_list_records,
 )
 
 # -- doccano -----------------------------------------------------------------------------------------
@@ -301,36 +303,12 @@ SPACY_KEYS = {"text", "spans", "tokens"}
 
 
 def read_spacy(ctx: ReadContext) -> list[Document]:
-    docs = []
-    for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
-        where = {"line": line, "record": record_no}
-        if not isinstance(record, dict):
-            ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
-            continue
-        text = check_text(record.get("text"), ctx, **where)
-        if text is None:
-            continue
-        raw = record.get("spans", [])
-        if raw is None:
-            raw = []
-        if not isinstance(raw, list):
-            ctx.problem("'spans' must be a list", **where)
-            continue
-        spans, ok = [], True
-        for item in raw:
-            if not isinstance(item, dict):
-                ctx.problem(f"a span must be an object, got {item!r:.60}", **where)
-                ok = False
-                continue
-            span = ctx.make_span(text, item.get("start"), item.get("end"), item.get("label"),
-                                 mention=item.get("text"), **where)
-            if span is None:
-                ok = False
-            else:
-                spans.append(span)
-        if ok:
-            docs.append(Document(text=text, spans=spans, meta=extra_meta(record, SPACY_KEYS)))
-    return docs
+    def span_of(item: dict, text: str, where: dict) -> Span | None:
+        return ctx.make_span(text, item.get("start"), item.get("end"), item.get("label"), mention=item.get("text"),
+                             **where)
+
+    return read_entity_list_records(json_line_records(ctx), ctx, list_key="spans", known_keys=SPACY_KEYS,
+                                    span_of=span_of)
 
 
 def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> None:
