@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ layout
     def _add_docks(self) -> None:
+        docks = {}
         for title, widget, area in (("Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea),
                                     ("Labels", self.palette, Qt.DockWidgetArea.RightDockWidgetArea),
                                     ("Spans", self.span_tree, Qt.DockWidgetArea.RightDockWidgetArea),
@@ -76,6 +77,11 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.view_menu.addAction(dock.toggleViewAction())
+            docks[title] = dock
+        # The model, retraining and versions share one tabbed place so labels and spans keep their room.
+        self.tabifyDockWidget(docks["Model"], docks["Retrain"])
+        self.tabifyDockWidget(docks["Model"], docks["Model versions"])
+        docks["Model"].raise_()
         self.resize(1280, 800)
 
     def _connect(self) -> None:

@@ -19,7 +19,7 @@ from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import MEDICAL_ZH, embedded_model, embedded_model_names
 
 DEMO_FILE = "demo.nerdesk"
-DEMO_TEXTS = ("medical.txt", "general.txt", "english.txt")
+DEMO_TEXTS = ("medical.txt",)
 
 
 def demo_texts_dir() -> Path:
@@ -47,16 +47,14 @@ def ensure_demo_project(data_dir: str | Path) -> Path:
 
 
 def add_demo_documents(project) -> int:
-    """One document per line of each demo text file, named after the file and line."""
+    """One document per line of each demo text file."""
     documents = []
     for file_name in DEMO_TEXTS:
         source = demo_texts_dir() / file_name
         if not source.is_file():
             raise NerdeskError(f"the demo text {source} is missing; reinstall nerdesk")
         loaded = read_file(source, "text", split="line")
-        for number, document in enumerate(getattr(loaded, "documents", loaded), start=1):
-            document.name = f"{Path(file_name).stem} {number}"
-            documents.append(document)
+        documents.extend(loaded.documents)
     project.add_documents(documents)
     return len(documents)
 

@@ -33,7 +33,7 @@ def test_models_and_resources_sit_beside_the_executable():
     assert sorted(p.name for p in (FOLDER / "models").iterdir()) == [p.name for p in app_info.shipped_models()]
     for bundle in app_info.shipped_models():
         assert (FOLDER / "models" / bundle.name / "bundle.json").read_bytes() == (bundle / "bundle.json").read_bytes()
-    for name in ("app-icon.svg", "demo/general.txt"):
+    for name in ("app-icon.svg", "demo/medical.txt"):
         assert (FOLDER / "resources" / name).read_bytes() == (app_info.RESOURCES / name).read_bytes()
     assert (FOLDER / "_internal" / "resources" / "app-icon.svg").is_file()  # where nerdesk/gui/app.py looks
 

@@ -7,12 +7,12 @@ import pytest
 from nerdesk.core.spans import PRED, nesting_depth
 from nerdesk.storage import Project
 from nerdesk.workflows.default_models import MEDICAL_ZH, embedded_model_names
-from nerdesk.workflows.demo import DEMO_FILE, demo_texts_dir, ensure_demo_project
+from nerdesk.workflows.demo import DEMO_FILE, DEMO_TEXTS, demo_texts_dir, ensure_demo_project
 
 
 def demo_lines() -> int:
     return sum(len([line for line in (demo_texts_dir() / name).read_text("utf-8").splitlines() if line.strip()])
-               for name in ("medical.txt", "general.txt", "english.txt"))
+               for name in DEMO_TEXTS)
 
 
 @pytest.mark.skipif(MEDICAL_ZH not in embedded_model_names(), reason="the embedded medical model is not built")
@@ -23,13 +23,12 @@ def test_demo_project_shows_nested_predictions(tmp_path):
     with Project.open(path) as project:
         documents = list(project.all_documents())
         assert len(documents) == demo_lines()
-        assert documents[0].name == "medical 1"
+        assert documents[0].text.startswith("患者男")
         active = project.active_model()
         assert active is not None and active.bundle_path.name == MEDICAL_ZH
-        medical = [doc for doc in documents if doc.name.startswith("medical")]
-        predictions = [span for doc in medical for span in doc.spans if span.source == PRED]
+        predictions = [span for doc in documents for span in doc.spans if span.source == PRED]
         assert predictions and all(span.model_version == active.name for span in predictions)
-        assert max(nesting_depth([s for s in doc.spans if s.source == PRED]) for doc in medical) >= 2
+        assert max(nesting_depth([s for s in doc.spans if s.source == PRED]) for doc in documents) >= 2
         assert all(doc.status == "predicted" for doc in documents if doc.predictions)
     modified = path.stat().st_mtime_ns
     assert ensure_demo_project(tmp_path / "data") == path
