@@ -42,6 +42,7 @@ DATASETS = app_info.ROOT / ".." / "shared" / "datasets"
 TRAIN_SENTENCES = 300
 PREDICT_SENTENCES = 200
 GENERAL_MODEL = "zh-general-cluener"
+DEMO_MODEL = "zh-medical-cmeee"
 
 
 class SmokeTest:
@@ -148,13 +149,13 @@ class SmokeTest:
 
     def gui(self) -> None:
         project = self.scratch / "demo.nerdesk"
-        source = app_info.RESOURCES / "demo" / "general.txt"
-        general_model = self.program.parent / "models" / GENERAL_MODEL
-        if (general_model / "bundle.json").is_file():
+        sources = [str(path) for path in sorted((app_info.RESOURCES / "demo").glob("*.txt"))]
+        demo_model = self.program.parent / "models" / DEMO_MODEL
+        if (demo_model / "bundle.json").is_file():
             predicted = self.scratch / "demo-predicted.jsonl"
-            self.package("predict", str(source), "--model", str(general_model), "--out", str(predicted), "--quiet")
-            source = predicted
-        self.package("import", str(project), str(source))
+            self.package("predict", *sources, "--model", str(demo_model), "--out", str(predicted), "--quiet")
+            sources = [str(predicted)]
+        self.package("import", str(project), *sources)
         shot = self.scratch / "screenshot.png"
         seconds, output = self.frozen("gui", str(project), env={"QT_QPA_PLATFORM": "offscreen",
                                                                 "NERDESK_SMOKE_SCREENSHOT": str(shot)})

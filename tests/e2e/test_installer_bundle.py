@@ -33,8 +33,10 @@ def test_models_and_resources_sit_beside_the_executable():
     assert sorted(p.name for p in (FOLDER / "models").iterdir()) == [p.name for p in app_info.shipped_models()]
     for bundle in app_info.shipped_models():
         assert (FOLDER / "models" / bundle.name / "bundle.json").read_bytes() == (bundle / "bundle.json").read_bytes()
-    for name in ("app-icon.svg", "demo/medical.txt"):
-        assert (FOLDER / "resources" / name).read_bytes() == (app_info.RESOURCES / name).read_bytes()
+    for source in app_info.RESOURCES.rglob("*"):
+        if source.is_file():
+            copy = FOLDER / "resources" / source.relative_to(app_info.RESOURCES)
+            assert copy.read_bytes() == source.read_bytes(), f"{copy} differs: dist/ is stale"
     assert (FOLDER / "_internal" / "resources" / "app-icon.svg").is_file()  # where nerdesk/gui/app.py looks
 
 
