@@ -42,9 +42,9 @@ def test_models_and_resources_sit_beside_the_executable():
 
 def test_left_out_files_are_absent():
     internal = FOLDER / "_internal"
-    unneeded = spec_constant("UNNEEDED_FILES")
-    present = [str(path.relative_to(internal)) for path in internal.rglob("*")
-               if str(path.relative_to(internal)).startswith(unneeded)]
+    unneeded, needed = spec_constant("UNNEEDED_FILES"), spec_constant("NEEDED_FILES")
+    collected = [str(path.relative_to(internal)) for path in internal.rglob("*") if path.is_file()]
+    present = [name for name in collected if name.startswith(unneeded) and not name.startswith(needed)]
     assert not present, present[:10]
     for package in ("matplotlib", "pandas", "scipy", "tkinter", "pytest", "hypothesis"):
         assert not (internal / package).exists(), package
