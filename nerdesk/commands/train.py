@@ -34,8 +34,10 @@ def _register_train(subparsers) -> None:
                         help="dev file(s) for early stopping (default with --train: none)")
     parser.add_argument("--format", help="format of --train/--dev files (default: guessed from the file)")
     parser.add_argument("--out", type=Path, required=True, help="output model directory")
-    parser.add_argument("--init", default="scratch",
-                        help="'scratch', a nerdesk model directory, or a local Hugging Face model directory")
+    parser.add_argument("--init", default="default",
+                        help="where training starts: 'default' (the encoder of the embedded default model for the "
+                             "texts' script, or scratch when there is none), 'scratch', a nerdesk model directory, "
+                             "or a local Hugging Face model directory")
     parser.add_argument("--head", choices=("gp", "egp"), default="gp")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--time-budget", type=_duration, help="stop after this long: seconds, or e.g. 90s, 15m, 1h")
@@ -113,11 +115,21 @@ def run_train(args: argparse.Namespace) -> int:
         raise
 
 
+def _default_start(documents) -> str:
+    """The embedded default model for the documents' script, or scratch when none is installed for it."""
+    from nerdesk.workflows.default_models import default_model_for
+
+    model = default_model_for(doc.text for doc in documents)
+    return str(model) if model is not None else "scratch"
+
+
 def _train(args: argparse.Namespace, progress: Progress) -> int:
     train_docs, dev_docs, source, label_set = _training_documents(args)
     labels = sorted({span.label for doc in train_docs for span in doc.gold})
     if not labels:
         raise TrainingError(f"{source}: no gold spans in {len(train_docs)} documents; nothing to learn")
+    if args.init == "default":
+        args.init = _default_start(train_docs)
     progress.emit("start", message=f"training on {len(train_docs)} documents ({len(dev_docs)} dev) "
                   f"from {source}; labels: {', '.join(labels)}", labels=labels, train_documents=len(train_docs),
                   dev_documents=len(dev_docs), init=args.init, head=args.head)

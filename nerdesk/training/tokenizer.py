@@ -7,12 +7,13 @@ preprocessing. No normaliser changes the text, so offsets are code points of the
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
 from tokenizers import Regex, Tokenizer, pre_tokenizers
 from tokenizers.models import WordLevel
+
+from nerdesk.core.scripts import is_mostly_cjk
 
 PAD = "[PAD]"
 UNK = "[UNK]"
@@ -47,24 +48,6 @@ def _word_level(counts: Counter, min_frequency: int, pre_tokenizer) -> Tokenizer
     tokenizer.add_special_tokens([PAD, UNK])
     tokenizer.enable_padding(pad_id=vocab[PAD], pad_token=PAD)
     return tokenizer
-
-
-def is_mostly_cjk(texts: Iterable[str], sample: int = 200_000) -> bool:
-    """True when most letters in the (first ``sample`` characters of) texts are CJK ideographs or kana."""
-    cjk = letters = 0
-    for text in texts:
-        for ch in text:
-            if ch.isalpha():
-                letters += 1
-                cjk += _is_cjk(ch)
-        if letters >= sample:
-            break
-    return letters > 0 and cjk * 2 > letters
-
-
-def _is_cjk(ch: str) -> bool:
-    name = unicodedata.name(ch, "")
-    return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL"))
 
 
 def build_scratch_tokenizer(texts: list[str], kind: str = "auto", min_frequency: int = 2) -> Tokenizer:

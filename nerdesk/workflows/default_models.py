@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.scripts import is_mostly_cjk
 
 MEDICAL_ZH = "zh-medical-cmeee"
 GENERAL_ZH = "zh-general-cluener"
@@ -49,22 +50,9 @@ def embedded_model(name: str) -> Path:
     return path
 
 
-def text_script(texts: Iterable[str], sample_chars: int = 100_000) -> str:
-    """``"cjk"`` when most letters of the texts are Chinese/Japanese characters, else ``"latin"``."""
-    cjk = letters = 0
-    for text in texts:
-        for char in text:
-            if char.isalpha():
-                letters += 1
-                cjk += _is_cjk(char)
-        if letters >= sample_chars:
-            break
-    return "cjk" if letters and cjk / letters > 0.5 else "latin"
-
-
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
+def text_script(texts: Iterable[str]) -> str:
+    """``"cjk"`` when most letters of the texts are Chinese/Japanese/Korean characters, else ``"latin"``."""
+    return "cjk" if is_mostly_cjk(texts) else "latin"
 
 
 def default_model_for(texts: Iterable[str]) -> Path | None:

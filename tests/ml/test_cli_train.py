@@ -107,3 +107,22 @@ def test_projects_without_a_dev_split_get_a_seeded_90_10_split():
     assert {d.text for d in train} | {d.text for d in dev} == {d.text for d in documents}
     assert [d.text for d in split_documents(documents, seed=5)[1]] == [d.text for d in dev]
     assert [d.text for d in split_documents(documents, seed=6)[1]] != [d.text for d in dev]
+
+
+def test_training_starts_from_the_embedded_model_of_the_texts_script(cluener_file, tmp_path, capsys):
+    from nerdesk.training.model import load_checkpoint
+    from nerdesk.workflows.default_models import default_model_for
+
+    embedded = default_model_for(["北京大学在北京。"])
+    if embedded is None:
+        pytest.skip("no embedded Chinese model in models/")
+    out = tmp_path / "model"
+    code = main(["train", "--train", str(cluener_file), "--format", "cluener", "--out", str(out),
+                 "--epochs", "1", "--batch-size", "2", "--progress", "json", "--threads", "1", "--no-bundle"])
+    assert code == 0
+    start = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert start["init"] == str(embedded)
+    model, tokenizer = load_checkpoint(out)
+    base_model, base_tokenizer = load_checkpoint(embedded)
+    assert tokenizer.get_vocab() == base_tokenizer.get_vocab()  # the embedded model's vocabulary is kept
+    assert model.config.labels == ["LOC", "ORG", "PER"]  # with a new head for the project's labels

@@ -7,11 +7,12 @@ import random
 import torch
 
 from nerdesk.core.document import Document
+from nerdesk.core.scripts import is_mostly_cjk
 from nerdesk.core.spans import Span
 from nerdesk.training.data import collate, encode_documents, length_grouped_batches
 from nerdesk.training.decode import merge_window_spans, window_spans
 from nerdesk.training.loss import NO_CELL
-from nerdesk.training.tokenizer import build_char_tokenizer, build_word_tokenizer, is_mostly_cjk
+from nerdesk.training.tokenizer import build_char_tokenizer, build_word_tokenizer
 
 
 def test_char_tokenizer_gives_one_token_per_character_with_code_point_offsets():
