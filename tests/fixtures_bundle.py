@@ -71,8 +71,13 @@ def training_documents() -> list[Document]:
     return sentence_documents() + [long_document(repeats=2, seed=seed) for seed in range(10, 16)]
 
 
-def train_tiny_model(steps: int = TRAIN_STEPS, seed: int = 0):
-    """A 1-layer BiLSTM + GlobalPointer model that has learnt the sentences above."""
+def train_tiny_model(steps: int = TRAIN_STEPS, seed: int = 0, *, labels: list[str] = LABELS,
+                     max_length: int = MAX_LENGTH, train_length: int = TRAIN_LENGTH):
+    """A 1-layer BiLSTM + GlobalPointer model that has learnt the sentences above.
+
+    By default it is trained on whole documents (one window each), so that one big window is a fair
+    reference for the bundle's short windows; the bundle itself predicts with ``max_length``-token windows.
+    """
     import torch
 
     from nerdesk.training.data import collate, encode_documents
@@ -83,19 +88,17 @@ def train_tiny_model(steps: int = TRAIN_STEPS, seed: int = 0):
     documents = training_documents()
     tokenizer = build_char_tokenizer([d.text for d in documents], min_frequency=1)
     config = ModelConfig(
-        labels=LABELS, head="gp", head_size=16, max_length=MAX_LENGTH, window_stride=STRIDE,
+        labels=labels, head="gp", head_size=16, max_length=max_length, window_stride=STRIDE,
         encoder={"kind": "bilstm", "vocab_size": tokenizer.get_vocab_size(), "embedding_dim": 32,
                  "hidden_size": 32, "num_layers": 1, "dropout": 0.0, "padding_id": padding_id(tokenizer)},
     )
     model = GlobalPointerModel(config)
-    # Trained on whole documents (one window each), so that one big window is a fair reference for the
-    # bundle's short windows; the bundle itself predicts with MAX_LENGTH-token windows.
-    windows, _ = encode_documents(documents, tokenizer, LABELS, TRAIN_LENGTH, STRIDE)
+    windows, _ = encode_documents(documents, tokenizer, labels, train_length, STRIDE)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
     rng = random.Random(seed)
     model.train()
     for _ in range(steps):
-        batch = collate(rng.sample(windows, 8), len(LABELS), padding_id(tokenizer))
+        batch = collate(rng.sample(windows, 8), len(labels), padding_id(tokenizer))
         _, loss = model(batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
         optimizer.zero_grad()
         loss.backward()

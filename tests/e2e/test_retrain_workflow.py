@@ -3,10 +3,8 @@ continuing from a tiny bundle built in code, then registration, activation and r
 
 from __future__ import annotations
 
-import random
-
 import pytest
-from fixtures_bundle import sentence_documents, training_documents
+from fixtures_bundle import sentence_documents, train_tiny_model, training_documents
 
 from nerdesk.core import Document, TrainingError
 from nerdesk.core.spans import GOLD, PRED
@@ -26,34 +24,9 @@ LABELS = ["LOC", "ORG", "PER"]
 QUICK = RetrainOptions(epochs=1, patience=1, time_budget=60, threads=1)
 
 
-def train_sorted_tiny_model(steps: int = 120, seed: int = 0):
-    """A 1-layer BiLSTM + GlobalPointer model that has learnt the fixture sentences, labels sorted."""
-    import torch
-
-    from nerdesk.training.data import collate, encode_documents
-    from nerdesk.training.model import GlobalPointerModel, ModelConfig
-    from nerdesk.training.tokenizer import build_char_tokenizer, padding_id
-
-    torch.manual_seed(seed)
-    documents = training_documents()
-    tokenizer = build_char_tokenizer([d.text for d in documents], min_frequency=1)
-    config = ModelConfig(
-        labels=LABELS, head="gp", head_size=16, max_length=64, window_stride=16,
-        encoder={"kind": "bilstm", "vocab_size": tokenizer.get_vocab_size(), "embedding_dim": 32,
-                 "hidden_size": 32, "num_layers": 1, "dropout": 0.0, "padding_id": padding_id(tokenizer)},
-    )
-    model = GlobalPointerModel(config)
-    windows, _ = encode_documents(documents, tokenizer, LABELS, 64, 16)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
-    rng = random.Random(seed)
-    model.train()
-    for _ in range(steps):
-        batch = collate(rng.sample(windows, 8), len(LABELS), padding_id(tokenizer))
-        _, loss = model(batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return model.eval(), tokenizer
+def train_sorted_tiny_model():
+    """The fixture sentences' tiny model, with its labels sorted as ``nerdesk train`` orders them."""
+    return train_tiny_model(steps=120, labels=LABELS, max_length=64, train_length=64)
 
 
 @pytest.fixture(scope="session")
