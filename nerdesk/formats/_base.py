@@ -271,6 +271,14 @@ def json_line_records(ctx: ReadContext) -> Iterator[tuple[dict[str, int], Any]]:
         yield {"line": line, "record": record_no}, record
 
 
+def record_text(record: Any, ctx: ReadContext, where: dict[str, int]) -> str | None:
+    """The ``text`` of a JSON-object record, or ``None`` after recording why the record is unusable."""
+    if not isinstance(record, dict):
+        ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
+        return None
+    return check_text(record.get("text"), ctx, **where)
+
+
 def read_entity_list_records(
     records: Iterable[tuple[dict[str, int], Any]],
     ctx: ReadContext,
@@ -287,10 +295,7 @@ def read_entity_list_records(
     """
     docs = []
     for where, record in records:
-        if not isinstance(record, dict):
-            ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
-            continue
-        text = check_text(record.get("text"), ctx, **where)
+        text = record_text(record, ctx, where)
         if text is None:
             continue
         entities = record.get(list_key)

@@ -23,15 +23,14 @@ from nerdesk.formats._base import (
     ReadContext,
     WriteContext,
     atomic_write_text,
-    check_text,
     dumps,
     extra_meta,
     is_int,
-    iter_json_lines,
     json_line_records,
     loads_document,
     meta_for_record,
     read_entity_list_records,
+    record_text,
 )
 
 # -- CLUENER -----------------------------------------------------------------------------------------
@@ -41,12 +40,8 @@ CLUENER_KEYS = {"text", "label"}
 
 def read_cluener(ctx: ReadContext) -> list[Document]:
     docs = []
-    for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
-        where = {"line": line, "record": record_no}
-        if not isinstance(record, dict):
-            ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
-            continue
-        text = check_text(record.get("text"), ctx, **where)
+    for where, record in json_line_records(ctx):
+        text = record_text(record, ctx, where)
         if text is None:
             continue
         labels = record.get("label", {})
