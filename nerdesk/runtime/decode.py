@@ -30,23 +30,36 @@ class Cells:
     score: np.ndarray  # (N,) float64 sigmoid of the logit
 
 
+def span_band(length: int, max_span_tokens: int | None = None) -> np.ndarray:
+    """``(L, L)`` bool: start <= end and (if given) the span covers at most ``max_span_tokens`` tokens."""
+    ones = np.ones((length, length), dtype=bool)  # (L, L)
+    band = np.triu(ones)  # start <= end
+    if max_span_tokens is not None:
+        band &= ~np.triu(ones, k=max_span_tokens)  # end - start < max_span_tokens
+    return band
+
+
 def valid_cells(token_mask: np.ndarray, max_span_tokens: int | None = None) -> np.ndarray:
     """``(B, 1, L, L)`` bool: both tokens belong to the text, start <= end, and (if given) the span
     covers at most ``max_span_tokens`` tokens."""
-    length = token_mask.shape[-1]
     text_token = token_mask.astype(bool)  # (B, L)
-    ones = np.ones((length, length), dtype=bool)  # (L, L)
-    band = np.triu(ones)  # (L, L): start <= end
-    if max_span_tokens is not None:
-        band &= ~np.triu(ones, k=max_span_tokens)  # end - start < max_span_tokens
+    band = span_band(token_mask.shape[-1], max_span_tokens)  # (L, L)
     return text_token[:, None, :, None] & text_token[:, None, None, :] & band  # (B, 1, L, L)
 
 
 def cells_above(logits: np.ndarray, token_mask: np.ndarray, offsets: np.ndarray, threshold: float,
                 max_span_tokens: int | None = None) -> Cells:
-    """Find every valid cell of ``logits`` (B, m, L, L) above ``threshold``, in character offsets."""
-    valid = valid_cells(token_mask, max_span_tokens)  # (B, 1, L, L)
-    row, label, first, last = np.nonzero((logits > threshold) & valid)  # each (N,)
+    """Find every valid cell of ``logits`` (B, m, L, L) above ``threshold``, in character offsets.
+
+    The band (start <= end, length cap) is applied to the whole array and the token mask only to
+    the few cells above the threshold, which is much cheaper than a (B, 1, L, L) mask on long windows.
+    """
+    hits = logits > threshold  # (B, m, L, L)
+    hits &= span_band(logits.shape[-1], max_span_tokens)  # broadcast over (B, m)
+    row, label, first, last = np.unravel_index(np.flatnonzero(hits), hits.shape)  # each (N,)
+    text_token = token_mask.astype(bool)  # (B, L)
+    on_text = text_token[row, first] & text_token[row, last]  # (N,)
+    row, label, first, last = row[on_text], label[on_text], first[on_text], last[on_text]
     start = offsets[row, first, 0]  # (N,)
     end = offsets[row, last, 1]  # (N,)
     score = 1.0 / (1.0 + np.exp(-logits[row, label, first, last].astype(np.float64)))  # (N,)

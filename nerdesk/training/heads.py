@@ -26,7 +26,11 @@ def token_positions(hidden: Tensor) -> Tensor:
 
 
 class RotaryEmbedding(nn.Module):
-    """Rotary position embedding on interleaved channel pairs (0,1), (2,3), ..."""
+    """Rotary position embedding on interleaved channel pairs (0,1), (2,3), ...
+
+    ``tables`` computes the sin/cos tables once per batch; ``rotate`` applies them, so a head
+    rotates its queries and keys with one pair of tables.
+    """
 
     def __init__(self, head_size: int, base: float = 10000.0) -> None:
         super().__init__()
@@ -35,17 +39,24 @@ class RotaryEmbedding(nn.Module):
         inverse_frequency = base ** (-torch.arange(0, head_size, 2, dtype=torch.float32) / head_size)  # (d/2,)
         self.register_buffer("inverse_frequency", inverse_frequency, persistent=False)
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Rotate ``x`` (B, L, ..., d) by its position on axis 1."""
+    def tables(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """sin and cos (1, L, [1,] d) for ``x`` (B, L, ..., d), shaped to broadcast over its middle axes."""
         positions = token_positions(x)  # (L,)
         angles = positions[:, None] * self.inverse_frequency[None, :]  # (L, d/2)
         sin = torch.stack([angles.sin(), angles.sin()], dim=-1).flatten(-2)  # (L, d)
         cos = torch.stack([angles.cos(), angles.cos()], dim=-1).flatten(-2)  # (L, d)
-        extra_axes = x.dim() - 3
-        shape = (1, -1) + (1,) * extra_axes + (x.shape[-1],)
-        sin, cos = sin.reshape(shape), cos.reshape(shape)  # (1, L, [1,] d)
+        shape = (1, -1) + (1,) * (x.dim() - 3) + (x.shape[-1],)
+        return sin.reshape(shape), cos.reshape(shape)  # (1, L, [1,] d)
+
+    @staticmethod
+    def rotate(x: Tensor, sin: Tensor, cos: Tensor) -> Tensor:
+        """Rotate ``x`` (B, L, ..., d) with tables from ``tables``."""
         rotated_pairs = torch.stack([-x[..., 1::2], x[..., 0::2]], dim=-1).flatten(-2)  # (B, L, ..., d)
         return x * cos + rotated_pairs * sin  # (B, L, ..., d)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Rotate ``x`` (B, L, ..., d) by its position on axis 1."""
+        return self.rotate(x, *self.tables(x))
 
 
 class GlobalPointerHead(nn.Module):
@@ -62,10 +73,12 @@ class GlobalPointerHead(nn.Module):
         batch, length = hidden.shape[0], hidden.shape[1]
         projected = self.projection(hidden)  # (B, L, m*2d)
         projected = projected.reshape(batch, length, self.num_labels, 2 * self.head_size)  # (B, L, m, 2d)
-        queries = self.rope(projected[..., : self.head_size])  # (B, L, m, d)
-        keys = self.rope(projected[..., self.head_size:])  # (B, L, m, d)
-        scores = torch.einsum("bmhd,bnhd->bhmn", queries, keys)  # (B, m, L, L)
-        return scores / math.sqrt(self.head_size)
+        queries, keys = projected[..., : self.head_size], projected[..., self.head_size:]  # each (B, L, m, d)
+        sin, cos = self.rope.tables(queries)  # each (1, L, 1, d)
+        # Scaling the queries instead of the scores divides L*d numbers per type instead of L*L.
+        queries = self.rope.rotate(queries, sin, cos) / math.sqrt(self.head_size)  # (B, L, m, d)
+        keys = self.rope.rotate(keys, sin, cos)  # (B, L, m, d)
+        return torch.matmul(queries.transpose(1, 2), keys.permute(0, 2, 3, 1))  # (B, m, L, L)
 
 
 class EfficientGlobalPointerHead(nn.Module):
@@ -81,9 +94,11 @@ class EfficientGlobalPointerHead(nn.Module):
 
     def forward(self, hidden: Tensor) -> Tensor:
         features = self.projection(hidden)  # (B, L, 2d)
-        queries = self.rope(features[..., 0::2])  # (B, L, d)
-        keys = self.rope(features[..., 1::2])  # (B, L, d)
-        shared = torch.einsum("bmd,bnd->bmn", queries, keys) / math.sqrt(self.head_size)  # (B, L, L)
+        queries, keys = features[..., 0::2], features[..., 1::2]  # each (B, L, d)
+        sin, cos = self.rope.tables(queries)  # each (1, L, d)
+        queries = self.rope.rotate(queries, sin, cos) / math.sqrt(self.head_size)  # (B, L, d)
+        keys = self.rope.rotate(keys, sin, cos)  # (B, L, d)
+        shared = torch.matmul(queries, keys.transpose(1, 2))  # (B, L, L)
         bias = self.type_bias(features).transpose(1, 2) / 2  # (B, 2m, L)
         start_bias = bias[:, 1::2, :, None]  # (B, m, L, 1): indexed by the start token
         end_bias = bias[:, 0::2, None, :]  # (B, m, 1, L): indexed by the end token

@@ -85,12 +85,19 @@ class GlobalPointerModel(nn.Module):
         """
         if token_mask is None:
             token_mask = attention_mask
-        hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
-        scores = self.head(hidden.float())  # (B, m, L, L)
+        scores = self.scores(input_ids, attention_mask)  # (B, m, L, L)
         valid = valid_cells(token_mask * attention_mask)  # (B, 1, L, L)
         logits = scores.masked_fill(~valid, torch.finfo(torch.float32).min)  # (B, m, L, L)
         loss = None if labels is None else sparse_multilabel_crossentropy(logits, labels)
         return logits, loss
+
+    def scores(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+        """Span scores (B, m, L, L) float32 before masking: the cells no span can occupy (padding,
+        special tokens, start after end) hold arbitrary values. Inference uses this, because the
+        decoder only reads valid cells and masking L*L cells per type is a sizeable share of the work.
+        """
+        hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
+        return self.head(hidden.float())  # (B, m, L, L)
 
     def with_new_head(self, labels: list[str]) -> GlobalPointerModel:
         """A model for ``labels`` that shares this model's encoder (weights and all) with a fresh head."""

@@ -126,11 +126,13 @@ def test_int8_decision_is_recorded(tiny_bundle):
     manifest = json.loads((tiny_bundle / MANIFEST).read_text("utf-8"))
     quantization = manifest["quantization"]
     assert (tiny_bundle / "model.int8.onnx").is_file()
-    first_trial = quantization["trials"][0]
-    assert (first_trial["head"], first_trial["reduce_range"]) == ("int8", True)  # the fastest setting first
-    chosen = {key: quantization[key] for key in ("head", "per_channel", "reduce_range")}
-    assert chosen in [{key: t[key] for key in chosen} for t in quantization["trials"]]
-    assert (quantization["head_nodes_kept_fp32"] > 0) is (chosen["head"] == "fp32")
+    trials = quantization["trials"]
+    assert trials[0]["encoder_layers_fp32"] == 0  # the fastest setting (every layer int8) first
+    assert [t["encoder_layers_fp32"] for t in trials] == list(range(len(trials)))
+    assert trials[0]["encoder_layers"] == 1  # the tiny model's one BiLSTM layer
+    chosen = {key: quantization[key] for key in ("encoder_layers_fp32", "nodes_kept_fp32", "span_agreement")}
+    assert chosen in [{key: t[key] for key in chosen} for t in trials]
+    assert (quantization["nodes_kept_fp32"] > 0) is (quantization["encoder_layers_fp32"] > 0)
     assert not list(tiny_bundle.glob(".int8-*"))
     assert quantization["span_agreement"] == 1.0
     assert quantization["f1_fp32"] == pytest.approx(100.0)

@@ -56,3 +56,22 @@ def test_tiny_bert_fine_tunes_and_round_trips(tiny_bert_dir, tmp_path):
     loaded, loaded_tokenizer = load_checkpoint(tmp_path / "bert-gp")
     assert loaded.config.encoder["kind"] == "hf"
     assert Trainer(loaded, loaded_tokenizer, config).evaluate(docs).micro.f1 == 1.0
+
+
+def test_int8_trials_find_the_layers_of_both_encoder_kinds(tiny_bert_dir, tiny_bilstm, tmp_path):
+    """The int8 search keeps encoder layers fp32 by name: the names must match nodes of the exported graph."""
+    from nerdesk.training.export import encoder_layer_scopes, export_onnx, nodes_within
+    from nerdesk.training.model import GlobalPointerModel, ModelConfig
+
+    bert, _ = start_model(str(tiny_bert_dir), ["DRUG"], [], head_size=16, max_length=32)
+    bilstm = GlobalPointerModel(ModelConfig(labels=["DRUG"], encoder=tiny_bilstm(20, num_layers=2), head_size=8))
+    for model, expected in ((bert, ["/encoder/model/encoder/layer.0/"]),
+                            (bilstm, ["/encoder/layers.0/", "/encoder/layers.1/"])):
+        path = tmp_path / f"{len(expected)}.onnx"
+        export_onnx(model.eval(), path)
+        assert encoder_layer_scopes(model) == expected
+        for scope in expected:
+            nodes = nodes_within(path, [scope])
+            assert nodes and all(scope in name for name in nodes)
+            assert any(name.endswith(("MatMul", "LSTM")) for name in nodes)  # something int8 can take
+        assert not set(nodes_within(path, expected)) & set(nodes_within(path, ["/head/"]))
