@@ -8,7 +8,9 @@ by concatenating dev sentences (gold spans shifted along). For each engine: thro
 per second over the whole corpus, batch 32, best of ``--rounds``), latency of one document at a
 time (p50/p95; the engines take turns document by document, so a busy machine slows all alike),
 and micro F1 against gold. All three engines share the same windowing and decoding
-(``nerdesk.runtime.predictor.SpanPredictor``); only the logits function differs.
+(``nerdesk.runtime.predictor.SpanPredictor``); only the logits function differs. "ORT int8" is the
+bundle's int8 variant (the export keeps encoder layers fp32 until its spans agree with fp32);
+"ORT int8, every layer" quantises the whole model the same way, to show what the kept layers cost.
 
 A checkpoint directory (no ``bundle.json``) is exported to a bundle first, with CLUENER dev as the
 documents that decide the int8 default.
@@ -29,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CLUENER_DEV = REPO / ".." / "shared" / "datasets" / "cluener" / "dev.json"
-ENGINES = ("torch eager fp32", "ORT fp32", "ORT int8")
+ENGINES = ("torch eager fp32", "ORT fp32", "ORT int8", "ORT int8, every layer")
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Result:
     chars_per_second: float = 0.0
     seconds: float = 0.0
     f1: float = 0.0
+    agreement: float | None = None  # span agreement with ORT fp32 (Jaccard over all documents)
+    spans: list | None = None
     latencies_ms: list[float] = field(default_factory=list)
 
     def percentile(self, share: float) -> float:
@@ -98,23 +102,34 @@ def prepare_bundle(model_dir: Path, dev_documents: list, workdir: Path, *, reexp
                          dev_documents=dev_documents, trained_on={"checkpoint": str(model_dir)})
 
 
-def build_predictors(bundle_dir: Path, threads: int, engines: Sequence[str]) -> dict[str, object]:
+def build_predictors(bundle_dir: Path, threads: int, engines: Sequence[str], workdir: Path) -> dict[str, object]:
     import torch
 
     from nerdesk.runtime.bundle import Bundle
     from nerdesk.runtime.predictor import Predictor, SpanPredictor
+    from nerdesk.runtime.quantize import quantize_int8
+    from nerdesk.runtime.session import OrtLogits, open_session
     from nerdesk.training.export import torch_logits
     from nerdesk.training.model import load_checkpoint
 
     torch.set_num_threads(threads)
     bundle = Bundle.load(bundle_dir)
     model, tokenizer = load_checkpoint(bundle_dir)
-    eager = SpanPredictor(torch_logits(model), tokenizer, bundle.labels.names, max_length=bundle.max_length,
-                          stride=bundle.stride, threshold=bundle.threshold, flat=bundle.flat,
-                          max_span_tokens=bundle.max_span_tokens)
-    makers = {"torch eager fp32": lambda: eager,
+
+    def span_predictor(logits_function) -> SpanPredictor:
+        return SpanPredictor(logits_function, tokenizer, bundle.labels.names, max_length=bundle.max_length,
+                             stride=bundle.stride, threshold=bundle.threshold, flat=bundle.flat,
+                             max_span_tokens=bundle.max_span_tokens)
+
+    def every_layer_int8() -> SpanPredictor:
+        path = workdir / "every-layer.int8.onnx"
+        quantize_int8(bundle.variant_path("fp32"), path, per_channel=True)
+        return span_predictor(OrtLogits(open_session(path, threads=threads)))
+
+    makers = {"torch eager fp32": lambda: span_predictor(torch_logits(model)),
               "ORT fp32": lambda: Predictor(bundle, threads=threads, variant="fp32"),
-              "ORT int8": lambda: Predictor(bundle, threads=threads, variant="int8")}
+              "ORT int8": lambda: Predictor(bundle, threads=threads, variant="int8"),
+              "ORT int8, every layer": every_layer_int8}
     return {engine: makers[engine]() for engine in engines}
 
 
@@ -127,6 +142,7 @@ def timed(function: Callable[[], object]) -> tuple[float, object]:
 def measure_throughput(predictors: dict, corpus: Corpus, rounds: int, results: dict) -> None:
     """Whole-corpus prediction, engines interleaved round by round; keeps each engine's best time."""
     from nerdesk.core.metrics import evaluate
+    from nerdesk.runtime.compare import span_agreement
 
     gold = [d.gold for d in corpus.documents]
     for round_number in range(rounds):
@@ -136,8 +152,16 @@ def measure_throughput(predictors: dict, corpus: Corpus, rounds: int, results: d
             if round_number == 0 or seconds < result.seconds:
                 result.seconds, result.chars_per_second = seconds, corpus.chars / seconds
             result.f1 = 100 * evaluate(gold, predicted).micro.f1
+            result.spans = predicted
             print(f"  {corpus.name:<14} {engine:<17} round {round_number + 1}: {seconds:6.2f} s, "
                   f"{corpus.chars / seconds:10,.0f} chars/s, F1 {result.f1:.2f}", flush=True)
+    reference = results.get(("ORT fp32", corpus.name))
+    if reference is not None:
+        for engine in predictors:
+            result = results[(engine, corpus.name)]
+            result.agreement = 100 * span_agreement(reference.spans, result.spans)
+    for engine in predictors:
+        results[(engine, corpus.name)].spans = None  # only needed for the comparison
 
 
 def measure_latency(predictors: dict, corpus: Corpus, samples: int, results: dict) -> None:
@@ -162,15 +186,17 @@ def machine_description(threads: int) -> str:
 
 
 def markdown_table(results: dict, corpora: list[Corpus], engines: Sequence[str]) -> str:
-    rows = ["| corpus | engine | chars/s | speed-up vs torch | latency p50 | latency p95 | F1 |",
-            "|---|---|---:|---:|---:|---:|---:|"]
+    rows = ["| corpus | engine | chars/s | speed-up vs torch | latency p50 | latency p95 | F1 | "
+            "spans agreeing with ORT fp32 |",
+            "|---|---|---:|---:|---:|---:|---:|---:|"]
     for corpus in corpora:
         baseline = results.get((ENGINES[0], corpus.name))
         for engine in engines:
             r = results[(engine, corpus.name)]
             speedup = f"{r.chars_per_second / baseline.chars_per_second:.2f}x" if baseline else "-"
             rows.append(f"| {corpus.name} | {engine} | {r.chars_per_second:,.0f} | {speedup} | "
-                        f"{r.percentile(0.5):.1f} ms | {r.percentile(0.95):.1f} ms | {r.f1:.2f} |")
+                        f"{r.percentile(0.5):.1f} ms | {r.percentile(0.95):.1f} ms | {r.f1:.2f} | "
+                        + (f"{r.agreement:.2f}% |" if r.agreement is not None else "- |"))
     return "\n".join(rows)
 
 
@@ -182,7 +208,7 @@ def run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         bundle_dir = prepare_bundle(args.model, dev, Path(workdir), reexport=args.reexport)
         manifest = json.loads((bundle_dir / "bundle.json").read_text("utf-8"))
-        predictors = build_predictors(bundle_dir, args.threads, args.engines)
+        predictors = build_predictors(bundle_dir, args.threads, args.engines, Path(workdir))
         results = {(e, c.name): Result(e, c.name) for e in args.engines for c in corpora}
         warm_up(predictors, corpora[0])
         for corpus in corpora:
@@ -200,7 +226,7 @@ def run(args: argparse.Namespace) -> dict:
                   "default_variant": manifest["default_variant"], "quantization": manifest["quantization"]},
         "table": markdown_table(results, corpora, args.engines),
         "results": [{**vars(r), "p50_ms": r.percentile(0.5), "p95_ms": r.percentile(0.95),
-                     "latencies_ms": None} for r in results.values()],
+                     "latencies_ms": None, "spans": None} for r in results.values()],
     }
     return report
 

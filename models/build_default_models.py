@@ -2,6 +2,7 @@
 
     python models/build_default_models.py --corpus cmeee     # -> models/zh-medical-cmeee/
     python models/build_default_models.py --corpus cluener   # -> models/zh-general-cluener/
+    python models/build_default_models.py --corpus cluener --reexport   # same weights, current export code
 
 Each model is a 2-layer character BiLSTM with a GlobalPointer head, trained from scratch within a
 time budget with early stopping on the corpus's dev split, then exported with ``export_bundle``
@@ -53,6 +54,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, help="bundle directory (default: models/<name>)")
+    parser.add_argument("--reexport", action="store_true",
+                        help="export the bundle's own checkpoint again (no training), keeping its metrics")
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     return args
@@ -119,6 +122,31 @@ def model_card(corpus: Corpus, args: argparse.Namespace, bundle, result, train_c
     ])
 
 
+def reexport(corpus: Corpus, out: Path) -> None:
+    """Export ``out``'s checkpoint again with the current export code; metrics and training facts stay."""
+    import json
+    import re
+
+    from nerdesk.runtime.bundle import MANIFEST, Bundle
+    from nerdesk.training.export import export_bundle
+    from nerdesk.training.model import load_checkpoint
+
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    card = (out / "MODEL_CARD.md").read_text("utf-8")  # export replaces the directory
+    model, tokenizer = load_checkpoint(out)
+    dev_docs = read_corpus_file(corpus.dev_file, corpus.reader_format)
+    export_bundle(model, tokenizer, out, labels=list(model.config.labels), metrics=manifest["metrics"],
+                  trained_on=manifest["trained_on"], dev_documents=dev_docs, name=corpus.bundle_name)
+    bundle = Bundle.load(out)
+    size = sum(entry["bytes"] for entry in bundle.manifest["files"].values())
+    (out / "MODEL_CARD.md").write_text(re.sub(r"- \*\*Bundle size\*\*:.*", lambda _: (
+        f"- **Bundle size**: {size / 1e6:.1f} MB (fp32 ONNX, int8 ONNX, safetensors checkpoint, tokenizer); "
+        f"default variant: {bundle.default_variant} ({bundle.manifest['default_variant_reason']})."),
+        card), encoding="utf-8")
+    print(f"{out}: default variant {bundle.default_variant} ({bundle.manifest['default_variant_reason']}), "
+          f"{size / 1e6:.1f} MB")
+
+
 def main(argv=None) -> None:
     from nerdesk.runtime.bundle import Bundle
     from nerdesk.training.export import export_bundle
@@ -126,6 +154,8 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     corpus = CORPORA[args.corpus]
     out = args.out or MODELS_DIR / corpus.bundle_name
+    if args.reexport:
+        return reexport(corpus, out)
     result, tokenizer, train_docs, dev_docs = train(corpus, args)
     metrics = result.best_report.as_dict() if result.best_report else {}
     parameters = sum(p.numel() for p in result.model.parameters())
