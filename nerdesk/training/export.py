@@ -45,6 +45,7 @@ from nerdesk.runtime.predictor import LogitsFunction, SpanPredictor
 from nerdesk.runtime.quantize import quantize_int8
 from nerdesk.runtime.session import MODEL_INPUTS, OrtLogits, open_session
 from nerdesk.runtime.windows import WindowMaker, batches
+from nerdesk.training.inference_graph import inference_module
 from nerdesk.training.model import CHECKPOINT_FILE, CONFIG_FILE, GlobalPointerModel, save_checkpoint
 
 PARITY_TOLERANCE = 1e-4
@@ -146,12 +147,8 @@ def _move_into_place(staging: Path, out_dir: Path) -> Path:
     return out_dir
 
 
-class _LogitsOnly(nn.Module):
-    """The model as ONNX sees it: three (B, L) int64 inputs, unmasked logits (B, m, L, L) out.
-
-    The runtime decoder reads only the cells a span can occupy (``nerdesk.runtime.decode``), so the
-    graph leaves the mask out. ``token_mask`` stays an input for bundles that declare it.
-    """
+class _TrainedScores(nn.Module):
+    """The trained model with the exported graph's signature: what the ONNX model must reproduce."""
 
     def __init__(self, model: GlobalPointerModel) -> None:
         super().__init__()
@@ -163,7 +160,8 @@ class _LogitsOnly(nn.Module):
 
 
 def export_onnx(model: GlobalPointerModel, path: Path) -> None:
-    """Trace ``model`` to a single ONNX file with dynamic batch and sequence axes."""
+    """Trace ``model`` (as ``inference_module`` rewrites it) to one ONNX file with dynamic batch and
+    sequence axes. The graph outputs unmasked logits: the runtime decoder reads only valid cells."""
     batch, length = 2, 7
     example = (torch.ones(batch, length, dtype=torch.long),  # (B, L) input_ids
                torch.ones(batch, length, dtype=torch.long),  # (B, L) attention_mask
@@ -171,7 +169,7 @@ def export_onnx(model: GlobalPointerModel, path: Path) -> None:
     dynamic_axes = {name: {0: "batch", 1: "sequence"} for name in MODEL_INPUTS}
     dynamic_axes["logits"] = {0: "batch", 2: "sequence", 3: "sequence"}
     with torch.no_grad():
-        torch.onnx.export(_LogitsOnly(model).eval(), example, str(path), input_names=list(MODEL_INPUTS),
+        torch.onnx.export(inference_module(model), example, str(path), input_names=list(MODEL_INPUTS),
                           output_names=["logits"], dynamic_axes=dynamic_axes, opset_version=ONNX_OPSET,
                           dynamo=False)
     _declare_label_count(path, len(model.config.labels))
@@ -186,10 +184,13 @@ def _declare_label_count(path: Path, count: int) -> None:
     onnx.save(proto, str(path))
 
 
-def torch_logits(model: GlobalPointerModel) -> LogitsFunction:
-    """The torch model as a ``SpanPredictor`` logits function (eager, no gradients), computing
-    exactly what the exported graph computes."""
-    module = _LogitsOnly(model.eval())
+def torch_logits(model: GlobalPointerModel, *, as_exported: bool = True) -> LogitsFunction:
+    """The torch model as a ``SpanPredictor`` logits function (eager, no gradients).
+
+    ``as_exported`` runs ``inference_module(model)``, the computation the ONNX graph holds; otherwise
+    the trained model's own ``scores``, which the parity check compares the ONNX model with.
+    """
+    module = inference_module(model) if as_exported else _TrainedScores(model.eval())
 
     def run(input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
@@ -218,7 +219,7 @@ def _parity_texts(parity_texts: list[str] | None, dev_documents: list[Document] 
 def check_parity(model: GlobalPointerModel, tokenizer, onnx_path: Path, label_names: Sequence[str],
                  texts: Sequence[str], settings: dict[str, Any]) -> dict[str, Any]:
     """Compare ONNX Runtime with torch on ``texts``; raise ``ModelBundleError`` if they disagree."""
-    ort_logits, eager_logits = OrtLogits(open_session(onnx_path)), torch_logits(model)
+    ort_logits, eager_logits = OrtLogits(open_session(onnx_path)), torch_logits(model, as_exported=False)
     window_maker = WindowMaker(tokenizer, settings["max_length"], settings["stride"])
     worst = 0.0
     for batch in batches(window_maker.windows(texts), window_maker.pad_id, batch_size=8, cell_budget=10**7):
