@@ -1,4 +1,4 @@
-"""Inference benchmark: torch eager fp32 vs ONNX Runtime fp32 vs ONNX Runtime int8, side by side.
+"""Inference benchmark: torch eager fp32 vs ONNX Runtime fp32 and int8, side by side.
 
     python -m benchmarks.inference --model runs/cluener-bilstm          # a bundle or a checkpoint directory
     python -m benchmarks.inference --model DIR --threads 2 --json out.json
@@ -7,8 +7,9 @@ Corpora: CLUENER dev (1,343 sentences) and 1,000 long documents of about 1,000 c
 by concatenating dev sentences (gold spans shifted along). For each engine: throughput (characters
 per second over the whole corpus, batch 32, best of ``--rounds``), latency of one document at a
 time (p50/p95; the engines take turns document by document, so a busy machine slows all alike),
-and micro F1 against gold. All three engines share the same windowing and decoding
-(``nerdesk.runtime.predictor.SpanPredictor``); only the logits function differs. "ORT int8" is the
+micro F1 against gold, and span agreement with ORT fp32. All engines share the same windowing and
+decoding (``nerdesk.runtime.predictor.SpanPredictor``); only the logits function differs, and the torch
+engine runs the same rewritten module that export traces (``inference_module``). "ORT int8" is the
 bundle's int8 variant (the export keeps encoder layers fp32 until its spans agree with fp32);
 "ORT int8, every layer" quantises the whole model the same way, to show what the kept layers cost.
 
