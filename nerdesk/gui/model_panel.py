@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nerdesk.core.errors import ModelBundleError
 from nerdesk.gui.session import ProjectSession
+from nerdesk.runtime.bundle import describe_bundle
 
 
 class ModelPanel(QWidget):
@@ -88,12 +90,24 @@ class ModelPanel(QWidget):
     def refresh(self) -> None:
         project = self.session.project
         model = project.active_model() if project is not None else None
-        self.model_name.setText("No model: load a bundle to predict" if model is None
-                                else f"Active model: {model.name}\n{model.bundle_path}")
+        if model is None:
+            self.model_name.setText("No model: load a bundle to predict")
+            self.model_name.setToolTip("")
+        else:
+            summary, reason = self._describe(model.bundle_path)
+            self.model_name.setText(f"Active model: {model.name}\n{summary}")
+            self.model_name.setToolTip(f"{model.bundle_path}\n{reason}".strip())
         has_model = model is not None
         self.predict_document.setEnabled(has_model)
         self.predict_all.setEnabled(has_model)
         self.load_button.setEnabled(project is not None)
+
+    @staticmethod
+    def _describe(bundle_path: str) -> tuple[str, str]:
+        try:
+            return describe_bundle(bundle_path)
+        except ModelBundleError as error:
+            return "the bundle cannot be read", str(error)
 
     def set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

@@ -127,6 +127,16 @@ class Bundle:
         return cls(directory, manifest, labels, version, variant_files)
 
 
+def describe_bundle(path: str | Path) -> tuple[str, str]:
+    """A one-line summary of the bundle at ``path`` (variant that runs, dev F1) and a longer note on
+    why that variant, for display; reads ``bundle.json`` only (no hashing, no ONNX)."""
+    manifest = _read_manifest(Path(path))
+    variant = manifest["default_variant"]
+    f1 = manifest.get("metrics", {}).get("micro", {}).get("f1")
+    summary = f"{variant} model" + ("" if f1 is None else f", dev F1 {100 * f1:.1f}")
+    return summary, manifest.get("default_variant_reason", "")
+
+
 def _read_manifest(directory: Path) -> dict[str, Any]:
     if not directory.is_dir():
         raise ModelBundleError(f"{directory}: no model bundle here (not a directory); "

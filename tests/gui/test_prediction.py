@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -34,6 +35,10 @@ def test_predict_all_documents_in_the_background(qtbot, make_window, tmp_path, t
     window.open_project(path)
     window.load_model(tiny_bundle)
     assert window.model_panel.predict_all.isEnabled()
+    manifest = json.loads((tiny_bundle / "bundle.json").read_text("utf-8"))
+    shown = window.model_panel.model_name.text()
+    assert f"{manifest['default_variant']} model" in shown and "dev F1" not in shown  # exported without metrics
+    assert manifest["default_variant_reason"] in window.model_panel.model_name.toolTip()
     window.model_panel.predict_all.click()
     assert window.model_panel.progress.isVisible()
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)

@@ -33,3 +33,17 @@ def test_demo_project_shows_nested_predictions(tmp_path):
     modified = path.stat().st_mtime_ns
     assert ensure_demo_project(tmp_path / "data") == path
     assert path.stat().st_mtime_ns == modified, "an existing demo project is opened, not rebuilt"
+
+
+@pytest.mark.skipif(MEDICAL_ZH not in embedded_model_names(), reason="the embedded medical model is not built")
+def test_embedded_model_describes_the_variant_it_runs_and_its_dev_score():
+    import json
+
+    from nerdesk.runtime.bundle import describe_bundle
+    from nerdesk.workflows.default_models import models_dir
+
+    bundle = models_dir() / MEDICAL_ZH
+    manifest = json.loads((bundle / "bundle.json").read_text("utf-8"))
+    summary, reason = describe_bundle(bundle)
+    assert summary == f"{manifest['default_variant']} model, dev F1 {100 * manifest['metrics']['micro']['f1']:.1f}"
+    assert reason.startswith(f"{manifest['default_variant']} is the default")
