@@ -253,11 +253,15 @@ def encoder_layer_scopes(model: GlobalPointerModel) -> list[str]:
     return []
 
 
-def nodes_within(onnx_path: Path, scopes: Sequence[str]) -> list[str]:
+def node_names(onnx_path: Path) -> list[str]:
     import onnx
 
-    graph = onnx.load(str(onnx_path), load_external_data=False).graph
-    return [node.name for node in graph.node if any(scope in node.name for scope in scopes)]
+    return [node.name for node in onnx.load(str(onnx_path), load_external_data=False).graph.node]
+
+
+def nodes_within(names: Sequence[str], scopes: Sequence[str]) -> list[str]:
+    """The node ``names`` inside any of ``scopes`` (as ``encoder_layer_scopes`` writes them)."""
+    return [name for name in names if any(scope in name for scope in scopes)]
 
 
 def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, label_names: Sequence[str],
@@ -271,14 +275,14 @@ def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, lab
     most spans per layer kept. The first trial that keeps the spans is used; if none does, the
     most faithful one is kept as the (non-default) int8 variant. ``bundle.json`` records every trial.
     """
-    scopes = encoder_layer_scopes(model)
+    scopes, names = encoder_layer_scopes(model), node_names(staging / FP32_FILE)
     texts = [doc.text for doc in dev_documents] or list(parity_texts)
     gold = [doc.gold for doc in dev_documents] if dev_documents else None
     fp32_seconds, fp32_spans = _timed_prediction(staging / FP32_FILE, tokenizer, label_names, settings, texts)
     trials: list[dict[str, Any]] = []
     for kept in range(len(scopes) + 1):
         candidate = staging / f".int8-{kept}.onnx"
-        keep_fp32 = nodes_within(staging / FP32_FILE, scopes[:kept])
+        keep_fp32 = nodes_within(names, scopes[:kept])
         quantize_int8(staging / FP32_FILE, candidate, keep_fp32=keep_fp32, per_channel=True)
         seconds, int8_spans = _timed_prediction(candidate, tokenizer, label_names, settings, texts)
         trials.append({"file": candidate.name, "encoder_layers_fp32": kept, "encoder_layers": len(scopes),
@@ -336,8 +340,8 @@ def _int8_verdict(record: dict[str, Any]) -> tuple[bool, str]:
     if record["f1_drop"] > INT8_MAX_F1_DROP:
         return False, (f"fp32 is the default: int8 loses {record['f1_drop']:.2f} F1 points "
                        f"(at most {INT8_MAX_F1_DROP} allowed)")
-    kept = record.get("encoder_layers_fp32", 0)
-    layers = f" ({kept} of {record.get('encoder_layers', kept)} encoder layers fp32)" if kept else ""
+    kept = record["encoder_layers_fp32"]
+    layers = f" ({kept} of {record['encoder_layers']} encoder layers fp32)" if kept else ""
     return True, (f"int8 is the default{layers}: {agreement:.2%} span agreement with fp32 and an F1 change of "
                   f"{-record['f1_drop']:+.2f} points on the dev documents")
 
