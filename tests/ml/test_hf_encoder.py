@@ -76,3 +76,21 @@ def test_int8_trials_find_the_layers_of_both_encoder_kinds(tiny_bert_dir, tiny_b
             assert any(name.endswith(("MatMul", "LSTM")) for name in nodes)  # something int8 can take
         names = node_names(path)
         assert not set(nodes_within(names, expected)) & set(nodes_within(names, ["/head/"]))
+        assert_onnx_matches_trained_model(model, path)
+
+
+def assert_onnx_matches_trained_model(model, path) -> None:
+    import numpy as np
+
+    from nerdesk.runtime.compare import max_abs_diff_on_valid_cells
+    from nerdesk.runtime.session import OrtLogits, open_session
+    from nerdesk.training.export import torch_logits
+
+    input_ids = np.array([[2, 5, 6, 7, 8, 3], [2, 9, 10, 3, 0, 0]], dtype=np.int64)  # (B, L), row 2 padded
+    attention_mask = (np.arange(6)[None, :] < np.array([[6], [4]])).astype(np.int64)  # (B, L)
+    token_mask = attention_mask.copy()
+    token_mask[:, 0] = 0  # [CLS]
+    token_mask[0, 5] = token_mask[1, 3] = 0  # [SEP]
+    exported = OrtLogits(open_session(path, threads=1))(input_ids, attention_mask, token_mask)
+    trained = torch_logits(model, as_exported=False)(input_ids, attention_mask, token_mask)
+    assert max_abs_diff_on_valid_cells(exported, trained, token_mask) < 1e-4
