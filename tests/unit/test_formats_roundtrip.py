@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from nerdesk.core.document import STATUSES, Document
@@ -65,6 +65,11 @@ def write_read(docs, fmt: str, write_options=None, read_options=None):
 
 def gold_keys(doc) -> list[tuple[int, int, str]]:
     return sorted(s.key for s in doc.spans if s.source == GOLD)
+
+
+def gold_mentions(doc) -> list[tuple[str, str]]:
+    """(mention with whitespace runs collapsed, label) of each gold span."""
+    return sorted((" ".join(doc.text[s.start:s.end].split()), s.label) for s in doc.spans if s.source == GOLD)
 
 
 def all_spans(doc) -> list[Span]:
@@ -153,6 +158,7 @@ def test_conll_flat_warns_how_many_spans_were_dropped(docs):
 
 @SETTINGS
 @given(corpora(pieces=["ab", "北京", "😀", " ", "x"]))
+@example(docs=[Document("abababab  😀", [Span(0, 11, "PER")])])  # a double space inside a span
 def test_conll_token_level(docs):
     warnings, result = write_read(docs, "conll", {"level": "token"}, {"level": "token"})
     written = [d for d in docs if d.text.split()]
@@ -165,7 +171,8 @@ def test_conll_token_level(docs):
         assert [gold_keys(d) for d in result.documents] == [gold_keys(d) for d in docs]
     if not normal:
         assert warnings
-    if any(gold_keys(a) != gold_keys(b) for a, b in zip(written, result.documents, strict=True)):
+    # Offsets move when whitespace is normalised; what must survive (or be reported) is each mention.
+    if any(gold_mentions(a) != gold_mentions(b) for a, b in zip(written, result.documents, strict=True)):
         assert any("boundaries" in w for w in warnings)
 
 
