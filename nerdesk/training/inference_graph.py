@@ -12,6 +12,7 @@ against the trained model itself (``check_parity``), which also checks every rew
 - The GlobalPointer head's query and key channels are reordered so that RoPE rotates halves
   (``[-x2, x1]``, two contiguous slices) instead of interleaved pairs (two strided slices and an
   interleave). A q·k product does not change when q and k have their channels reordered alike.
+  An Efficient GlobalPointer head, and a Hugging Face encoder, are traced as trained.
 - No validity mask: the runtime decoder reads only the cells a span can occupy.
 """
 
