@@ -7,12 +7,16 @@ from nerdesk.training.start import ScratchSettings, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
 
 
-def test_overfit_two_sentences_with_nested_entity(nested_documents):
-    labels = ["LOC", "ORG", "PER"]
-    settings = ScratchSettings(tokenizer="char", min_frequency=1, embedding_dim=32, hidden_size=32,
+def tiny_scratch_model(documents, width: int, head_size: int):
+    """A one-layer character BiLSTM + GlobalPointer for LOC/ORG/PER, vocabulary from ``documents``."""
+    settings = ScratchSettings(tokenizer="char", min_frequency=1, embedding_dim=width, hidden_size=width,
                                num_layers=1, dropout=0.0)
-    model, tokenizer = start_model("scratch", labels, [d.text for d in nested_documents], head_size=16,
-                                   scratch=settings)
+    return start_model("scratch", ["LOC", "ORG", "PER"], [d.text for d in documents], head_size=head_size,
+                       scratch=settings)
+
+
+def test_overfit_two_sentences_with_nested_entity(nested_documents):
+    model, tokenizer = tiny_scratch_model(nested_documents, width=32, head_size=16)
     losses: list[float] = []
     config = TrainConfig(epochs=60, batch_size=2, learning_rate=1e-2, warmup_ratio=0.0, patience=60, seed=1)
     trainer = Trainer(model, tokenizer, config, TrainingCallbacks(on_step=lambda s, t, loss: losses.append(loss)))
@@ -26,11 +30,7 @@ def test_overfit_two_sentences_with_nested_entity(nested_documents):
 
 
 def test_early_stopping_keeps_the_best_dev_weights(nested_documents):
-    labels = ["LOC", "ORG", "PER"]
-    settings = ScratchSettings(tokenizer="char", min_frequency=1, embedding_dim=16, hidden_size=16,
-                               num_layers=1, dropout=0.0)
-    model, tokenizer = start_model("scratch", labels, [d.text for d in nested_documents], head_size=8,
-                                   scratch=settings)
+    model, tokenizer = tiny_scratch_model(nested_documents, width=16, head_size=8)
     evaluations: list[float] = []
     stop_after = 8
     config = TrainConfig(epochs=40, batch_size=2, learning_rate=1e-2, patience=3, seed=2)
