@@ -264,15 +264,26 @@ def nodes_within(names: Sequence[str], scopes: Sequence[str]) -> list[str]:
     return [name for name in names if any(scope in name for scope in scopes)]
 
 
+HEAD_SCOPE = "/head/"
+
+
+def int8_plans(layer_count: int) -> list[tuple[int, bool]]:
+    """(encoder layers kept fp32 from the input side, head kept fp32) of each int8 trial, fastest first.
+
+    Errors made near the input travel through every later layer, so keeping the first layers fp32
+    restores the most spans per layer kept; the head's products decide which cells cross the
+    threshold, so keeping the head fp32 (encoder int8) comes next; the whole encoder fp32 last.
+    """
+    first_layers = [(kept, False) for kept in range(layer_count)] or [(0, False)]
+    return list(dict.fromkeys(first_layers + [(0, True), (layer_count, False)]))
+
+
 def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, label_names: Sequence[str],
                         dev_documents: Sequence[Document], parity_texts: Sequence[str],
                         settings: dict[str, Any]) -> dict[str, Any]:
     """Write ``model.int8.onnx`` and decide whether it becomes the default.
 
-    Trials go from fastest to most faithful: every layer int8, then the first encoder layer kept
-    fp32, then the first two, ... up to the whole encoder (only the head int8). Errors made near
-    the input travel through every later layer, so keeping the first layers fp32 restores the
-    most spans per layer kept. The first trial that keeps the spans is used; if none does, the
+    The ``int8_plans`` are tried in order; the first that keeps the spans is used; if none does, the
     most faithful one is kept as the (non-default) int8 variant. ``bundle.json`` records every trial.
     """
     scopes, names = encoder_layer_scopes(model), node_names(staging / FP32_FILE)
@@ -280,13 +291,13 @@ def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, lab
     gold = [doc.gold for doc in dev_documents] if dev_documents else None
     fp32_seconds, fp32_spans = _timed_prediction(staging / FP32_FILE, tokenizer, label_names, settings, texts)
     trials: list[dict[str, Any]] = []
-    for kept in range(len(scopes) + 1):
-        candidate = staging / f".int8-{kept}.onnx"
-        keep_fp32 = nodes_within(names, scopes[:kept])
+    for number, (kept, head_fp32) in enumerate(int8_plans(len(scopes))):
+        candidate = staging / f".int8-{number}.onnx"
+        keep_fp32 = nodes_within(names, scopes[:kept] + ([HEAD_SCOPE] if head_fp32 else []))
         quantize_int8(staging / FP32_FILE, candidate, keep_fp32=keep_fp32, per_channel=True)
         seconds, int8_spans = _timed_prediction(candidate, tokenizer, label_names, settings, texts)
         trials.append({"file": candidate.name, "encoder_layers_fp32": kept, "encoder_layers": len(scopes),
-                       "nodes_kept_fp32": len(keep_fp32), "per_channel": True,
+                       "head_fp32": head_fp32, "nodes_kept_fp32": len(keep_fp32), "per_channel": True,
                        "seconds": round(seconds, 3), **_int8_scores(fp32_spans, int8_spans, gold)})
         if gold is None or _int8_verdict(trials[-1])[0]:
             break
@@ -297,7 +308,7 @@ def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, lab
     record: dict[str, Any] = {
         "file": INT8_FILE,
         "method": "dynamic int8 weights (per channel) on MatMul/Gemm/LSTM (onnxruntime quantize_dynamic); "
-                  "the first encoder_layers_fp32 encoder layers stay fp32",
+                  "the first encoder_layers_fp32 encoder layers, and the head if head_fp32, stay fp32",
         **chosen,
         "seconds_fp32": round(fp32_seconds, 3),
         "bytes_fp32": (staging / FP32_FILE).stat().st_size,
@@ -341,7 +352,8 @@ def _int8_verdict(record: dict[str, Any]) -> tuple[bool, str]:
         return False, (f"fp32 is the default: int8 loses {record['f1_drop']:.2f} F1 points "
                        f"(at most {INT8_MAX_F1_DROP} allowed)")
     kept = record["encoder_layers_fp32"]
-    layers = f" ({kept} of {record['encoder_layers']} encoder layers fp32)" if kept else ""
+    layers = (" (head fp32)" if record["head_fp32"]
+              else f" ({kept} of {record['encoder_layers']} encoder layers fp32)" if kept else "")
     return True, (f"int8 is the default{layers}: {agreement:.2%} span agreement with fp32 and an F1 change of "
                   f"{-record['f1_drop']:+.2f} points on the dev documents")
 

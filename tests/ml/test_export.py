@@ -127,9 +127,9 @@ def test_int8_decision_is_recorded(tiny_bundle):
     quantization = manifest["quantization"]
     assert (tiny_bundle / "model.int8.onnx").is_file()
     trials = quantization["trials"]
-    assert trials[0]["encoder_layers_fp32"] == 0  # the fastest setting (every layer int8) first
-    assert [t["encoder_layers_fp32"] for t in trials] == list(range(len(trials)))
-    assert trials[0]["encoder_layers"] == 1  # the tiny model's one BiLSTM layer
+    plans = [(0, False), (0, True), (1, False)]  # every layer int8, head fp32, the one BiLSTM layer fp32
+    assert [(t["encoder_layers_fp32"], t["head_fp32"]) for t in trials] == plans[:len(trials)]
+    assert trials[0]["encoder_layers"] == 1
     chosen = {key: quantization[key] for key in ("encoder_layers_fp32", "nodes_kept_fp32", "span_agreement")}
     assert chosen in [{key: t[key] for key in chosen} for t in trials]
     assert (quantization["nodes_kept_fp32"] > 0) is (quantization["encoder_layers_fp32"] > 0)
@@ -327,3 +327,11 @@ def test_other_heads_and_encoders_export_with_parity(tiny_model, tmp_path, head,
     torch_spans = SpanPredictor(torch_logits(model), tokenizer, LABELS, max_length=MAX_LENGTH, stride=6,
                                 max_span_tokens=manifest["max_span_tokens"]).predict(texts)
     assert [s.key for s in onnx_spans[0]] == [s.key for s in torch_spans[0]]
+
+
+def test_int8_plans_go_from_fastest_to_most_faithful():
+    from nerdesk.training.export import int8_plans
+
+    assert int8_plans(2) == [(0, False), (1, False), (0, True), (2, False)]
+    assert int8_plans(0) == [(0, False), (0, True)]  # an encoder without layers found: all int8, then head fp32
+
