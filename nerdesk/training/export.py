@@ -17,6 +17,7 @@ import json
 import math
 import shutil
 import time
+import warnings
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -168,7 +169,11 @@ def export_onnx(model: GlobalPointerModel, path: Path) -> None:
                torch.ones(batch, length, dtype=torch.long))  # (B, L) token_mask
     dynamic_axes = {name: {0: "batch", 1: "sequence"} for name in MODEL_INPUTS}
     dynamic_axes["logits"] = {0: "batch", 2: "sequence", 3: "sequence"}
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        # About the eager LSTMs of each BiLSTM layer, which one LSTM node per layer replaces in the graph
+        # (inference_graph), and about the exporter generation: nothing a user can act on.
+        warnings.filterwarnings("ignore", message="Exporting a model to ONNX with a batch_size other than 1")
+        warnings.filterwarnings("ignore", message="You are using the legacy TorchScript-based ONNX export")
         torch.onnx.export(inference_module(model), example, str(path), input_names=list(MODEL_INPUTS),
                           output_names=["logits"], dynamic_axes=dynamic_axes, opset_version=ONNX_OPSET,
                           dynamo=False)
