@@ -53,3 +53,6 @@ def write_transaction(db: Database) -> Iterator[Database]:
         db.commit()
     except sqlite3.Error as error:
         raise ProjectError(f"the project could not be saved ({error}); nothing was changed") from error
+    except UnicodeEncodeError as error:
+        raise ProjectError(f"the project could not be saved: a value holds a character with no UTF-8 form "
+                           f"({error.reason}); nothing was changed") from error

@@ -7,6 +7,7 @@ exactly as it was.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby
 
@@ -15,6 +16,7 @@ from sqlite_utils import Database
 from nerdesk.core.document import STATUSES, Document
 from nerdesk.core.errors import ProjectError, SpanError
 from nerdesk.core.spans import GOLD, PRED, Span, dedupe, sort_spans, validate_span
+from nerdesk.core.text_checks import escape_surrogates, first_problem
 from nerdesk.storage.connection import write_transaction
 from nerdesk.storage.queries import DocumentFilter
 from nerdesk.storage.rows import (
@@ -153,13 +155,17 @@ class DocumentsMixin:
 
 def check_document(document: Document, number: int) -> None:
     """Raise an error naming the record unless the document and all its spans are well formed."""
-    where = f"document {number}" + (f" ({document.name})" if document.name else "")
+    where = f"document {number}" + (f" ({escape_surrogates(document.name)})" if isinstance(document.name, str) and document.name else "")
     if not isinstance(document.text, str):
         raise ProjectError(f"{where}: text must be a string, got {type(document.text).__name__}; "
                            "nothing was stored")
     if document.status not in STATUSES:
         raise ProjectError(f"{where}: unknown status {document.status!r}; use one of {', '.join(STATUSES)}; "
                            "nothing was stored")
+    problem = first_problem((("text", document.text), ("name", document.name), ("split", document.split),
+                             ("meta", document.meta)))
+    if problem:
+        raise ProjectError(f"{where}: {problem}; fix the source file, nothing was stored")
     for span in document.spans:
         try:
             check_span(span, document.text)
@@ -168,6 +174,13 @@ def check_document(document: Document, number: int) -> None:
 
 
 def check_span(span: Span, text: str) -> None:
+    """Raise ``SpanError`` unless the span fits ``text`` and every field of it can be stored."""
+    problem = first_problem((("label", span.label), ("score", span.score), ("model version", span.model_version)))
+    if problem:
+        raise SpanError(f"span {span.start}..{span.end}: {problem}")
     validate_span(span, text)
     if span.source not in (GOLD, PRED):
         raise SpanError(f"span {span.start}..{span.end} ({span.label}) has source {span.source!r}, not gold or pred")
+    if span.score is not None and (isinstance(span.score, bool) or not isinstance(span.score, numbers.Real)):
+        raise SpanError(f"span {span.start}..{span.end} ({span.label}): score must be a number, "
+                        f"got {type(span.score).__name__}")

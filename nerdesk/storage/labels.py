@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from nerdesk.core.errors import ProjectError
 from nerdesk.core.labels import Label, LabelSet
+from nerdesk.core.text_checks import first_problem, shown
 from nerdesk.storage.connection import write_transaction
 from nerdesk.storage.rows import from_json, to_json
 
@@ -63,6 +64,7 @@ class LabelsMixin:
             label_set = self.label_set()
             self._require(label_set, name)
             updated = label_set.update(name, **changes)
+            check_label_fields(updated)
             self.db.execute(
                 "UPDATE labels SET name = ?, color = ?, key = ? WHERE name = ?",
                 [updated.name, updated.color, updated.key, name],
@@ -96,6 +98,7 @@ class LabelsMixin:
             return deleted
 
     def _insert_label(self, label: Label, *, position: int) -> None:
+        check_label_fields(label)
         self.db.table("labels").insert(
             {"name": label.name, "color": label.color, "key": label.key, "position": position}
         )
@@ -104,4 +107,13 @@ class LabelsMixin:
     def _require(label_set: LabelSet, name: str) -> None:
         if name not in label_set:
             known = ", ".join(label_set.names) or "none"
-            raise ProjectError(f"the project has no label {name!r} (labels: {known})")
+            raise ProjectError(f"the project has no label {shown(name)} (labels: {known})")
+
+
+def check_label_fields(label: Label) -> None:
+    """Refuse a label whose name, colour or key cannot be stored (a lone surrogate, for one)."""
+    if not isinstance(label.name, str):
+        raise ProjectError(f"a label name must be a string, got {type(label.name).__name__}; nothing was changed")
+    problem = first_problem((("name", label.name), ("colour", label.color), ("key", label.key)))
+    if problem:
+        raise ProjectError(f"label {shown(label.name)}: {problem}; nothing was changed")
