@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import groupby
 
 from sqlite_utils import Database
@@ -46,7 +47,8 @@ class DocumentsMixin:
 
         ``labels`` (an import's declared label list) are added to the label set first, in their order;
         labels seen on spans are added too. ``progress`` is called with the number of documents stored
-        so far. Raises ``SpanError`` (and stores nothing, labels included) if any span does not fit.
+        so far, every time before the commit: an exception it raises (a cancel) rolls everything back.
+        Raises ``SpanError`` (and stores nothing, labels included) if any span does not fit.
         """
         ids: list[int] = []
         with write_transaction(self.db):
@@ -62,8 +64,8 @@ class DocumentsMixin:
                     if progress:
                         progress(len(ids))
             ids += self._insert_batch(batch, next_id + len(ids))
-        if progress:
-            progress(len(ids))
+            if progress:
+                progress(len(ids))
         return ids
 
     def document(self, doc_id: int) -> Document:
@@ -84,9 +86,32 @@ class DocumentsMixin:
                       split: str | None = None) -> Iterator[Document]:
         """Stream documents in id order with their spans, a batch at a time (for export and training).
 
-        Each batch is read afresh, so writes made while iterating show up in later batches.
+        Every batch is read inside one read transaction (``read_snapshot``), so the stream is one
+        consistent state of the project: an edit committed by another connection meanwhile shows up
+        in none of its documents or in all of them, never half-applied.
         """
-        where = DocumentFilter.build(status=status, split=split)
+        with self.read_snapshot():
+            yield from self._stream_documents(DocumentFilter.build(status=status, split=split))
+
+    @contextmanager
+    def read_snapshot(self) -> Iterator[None]:
+        """Read everything inside the block from one state of the file (a WAL read transaction).
+
+        Inside a transaction already (a write, or an outer snapshot) the block simply joins it.
+        Writers in other connections are not blocked; they commit a state this block does not see.
+        """
+        if self.db.conn.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN DEFERRED")
+        try:
+            self.db.execute("SELECT count(*) FROM meta").fetchone()  # pins the snapshot now
+            yield
+        finally:
+            if self.db.conn.in_transaction:
+                self.db.conn.commit()
+
+    def _stream_documents(self, where: DocumentFilter) -> Iterator[Document]:
         last_id = 0
         while True:
             rows = self.db.execute(

@@ -83,6 +83,23 @@ def test_progress_reports_reach_the_total(project):
     assert seen == sorted(seen) and len(seen) >= 3
 
 
+@pytest.mark.parametrize("count", [3, 4500])
+def test_an_error_raised_by_the_last_progress_call_rolls_everything_back(project, count):
+    """The last progress report comes before the commit, so cancelling at 100 % still adds nothing."""
+    reports = []
+
+    def cancel_at_the_end(done: int) -> None:
+        reports.append(done)
+        if done == count:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        project.add_documents([Document(f"t{i}", [Span(0, 1, "NEW")]) for i in range(count)],
+                              progress=cancel_at_the_end, labels=["DECLARED"])
+    assert reports[-1] == count
+    assert project.count_documents() == 0 and project.label_set().names == []
+
+
 def test_spans_filtered_by_source(project):
     [*_, doc_id] = project.add_documents(sample_documents())
     assert project.spans(doc_id, "gold") == [Span(0, 5, "LOC")]
