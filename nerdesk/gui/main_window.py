@@ -25,6 +25,7 @@ from nerdesk.gui.model_versions import ModelVersionsPanel
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.preferences import Preferences, RecentProjects
 from nerdesk.gui.retrain_panel import RetrainPanel
+from nerdesk.gui.review import ReviewFlow
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.shortcuts import NUDGE_DESCRIPTION
 from nerdesk.gui.span_tree import SpanTree
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.worker: PredictionWorker | None = None
         self.setCentralWidget(self.view)
         self.actions = build_actions(self)
+        self.review = ReviewFlow(self)
         self._add_docks()
         self._connect()
         self._apply_preferences()
@@ -172,13 +174,8 @@ class MainWindow(QMainWindow):
             self.open_document(target)
 
     def mark_reviewed_and_next(self) -> None:
-        with reporting_errors(self):
-            current = self.session.doc_id
-            self.session.mark_reviewed()
-            following = self.documents.model.next_doc_id(current)
-            if following is not None:
-                self.session.open_document(following)
-            self.statusBar().showMessage(f"Document {current} marked reviewed", 4000)
+        """Ctrl+Enter: settle pending predictions by the chosen policy, mark reviewed, open the next."""
+        self.review.mark_reviewed_and_next()
 
     # ----------------------------------------------------------------- showing
     def _show_document(self) -> None:

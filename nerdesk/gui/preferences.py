@@ -1,7 +1,8 @@
 """User preferences (a JSON file in the app's config folder) and recent projects (QSettings).
 
 Window geometry and the recent-project list belong to this machine's Qt settings; preferences
-that a user may want to copy or edit by hand (font size, score threshold) are plain JSON.
+that a user may want to copy or edit by hand (font size, score threshold, theme, what Ctrl+Enter does
+with pending predictions) are plain JSON.
 """
 
 from __future__ import annotations
@@ -13,14 +14,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
+from nerdesk.workflows.review_policy import ASK, POLICIES
+
 RECENT_KEY = "recentProjects"
 RECENT_LIMIT = 8
+THEMES = ("light", "dark")
+# Text preferences and the values they may take; anything else in the file is ignored.
+CHOICES = {"pending_policy": POLICIES, "theme": THEMES}
 
 
 @dataclass
 class Preferences:
     font_size: float = 13.0
     min_score: float = 0.5
+    pending_policy: str = ASK
+    theme: str = "light"
 
     @staticmethod
     def default_path() -> Path:
@@ -34,10 +42,10 @@ class Preferences:
             stored = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
-        known = {f.name: f.type for f in fields(cls)}
-        values = {k: v for k, v in stored.items() if k in known and isinstance(v, (int, float))} \
-            if isinstance(stored, dict) else {}
-        return cls(**values)
+        if not isinstance(stored, dict):
+            return cls()
+        return cls(**{f.name: stored[f.name] for f in fields(cls)
+                      if f.name in stored and _acceptable(f.name, stored[f.name])})
 
     def save(self, path: Path) -> None:
         """Write atomically, so a crash never leaves half a file."""
@@ -45,6 +53,12 @@ class Preferences:
         temporary = path.with_suffix(".json.tmp")
         temporary.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
         os.replace(temporary, path)
+
+
+def _acceptable(name: str, value: object) -> bool:
+    if name in CHOICES:
+        return value in CHOICES[name]
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 class RecentProjects:

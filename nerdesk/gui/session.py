@@ -132,6 +132,10 @@ class ProjectSession(QObject):
             self.refresh_labels()
         self.documentsChanged.emit()
 
+    def current_document(self) -> Document:
+        """The open document; raises ``ProjectError`` when none is open."""
+        return self._current()
+
     def _current(self) -> Document:
         if self.document is None or self.document.id is None:
             raise ProjectError("no document is open; pick one in the document list")
@@ -259,5 +263,16 @@ class ProjectSession(QObject):
         return found
 
     # ----------------------------------------------------------------- review
-    def mark_reviewed(self) -> None:
-        self.set_status([self._current().id], "reviewed")
+    def mark_reviewed(self, settle: Edit | None = None) -> None:
+        """Mark the open document reviewed; ``settle`` (accepting or rejecting what is still pending)
+        is applied first, and both are one undo step."""
+        doc_id = self._current().id
+        if settle is None or settle.is_empty:
+            self.set_status([doc_id], "reviewed")
+            return
+        self.undo_stack.beginMacro(f"review document {doc_id}")
+        try:
+            self.push(settle)
+            self.set_status([doc_id], "reviewed")
+        finally:
+            self.undo_stack.endMacro()

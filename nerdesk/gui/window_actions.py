@@ -96,7 +96,7 @@ def _build_menus(window: QMainWindow, a: WindowActions) -> None:
     for item in (a.new_project, a.open_project, a.recent_menu, a.close_project, None,
                  a.import_files, a.export_files, None, a.quit):
         _add(file_menu, item)
-    edit_menu = bar.addMenu("&Edit")
+    edit_menu = window.edit_menu = bar.addMenu("&Edit")
     for item in (a.undo, a.redo, None, a.accept_all, a.mark_reviewed_next, None, a.add_label):
         _add(edit_menu, item)
     go_menu = bar.addMenu("&Go")
