@@ -56,34 +56,27 @@ def register_stats(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from nerdesk.formats import read_files
-    from nerdesk.storage import Project
+    from nerdesk.workflows.transfer import read_import, store_into_file
 
-    result = read_files(args.files, args.format, encoding=args.encoding, newline=args.newline)
+    result = read_import(args.files, args.format, encoding=args.encoding, newline=args.newline, status=args.status)
     print_warnings(result.warnings)
-    if args.status:
-        for document in result.documents:
-            document.status = args.status
-    with Project.open(args.project, create=True) as project, import_progress(len(result.documents)) as progress:
-        ids = project.add_documents(result.documents, progress=progress, labels=result.labels)
-    gold = sum(len(d.gold) for d in result.documents)
-    pred = sum(len(d.predictions) for d in result.documents)
-    print(f"imported {len(ids)} documents ({gold} gold spans, {pred} predictions) as {result.format} "
-          f"({result.encoding}) into {args.project}")
+    with import_progress(len(result.documents)) as progress:
+        report = store_into_file(args.project, result,
+                                 progress=progress and (lambda done, _total: progress(done)))
+    print(f"imported {len(report.ids)} documents ({report.gold} gold spans, {report.pred} predictions) as "
+          f"{report.format} ({report.encoding}) into {args.project}")
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from nerdesk.formats import write_file
     from nerdesk.storage import Project
+    from nerdesk.workflows.transfer import export_documents
 
-    options = {"source": args.source} if args.source else {}
     with Project.open(args.project) as project:
-        documents = [only_source(d, args.source) for d in project.all_documents(status=args.status)]
-        warnings = write_file(documents, args.out, args.format, labels=project.label_set(), **options)
-    print_warnings(warnings)
-    spans = sum(len(d.spans) for d in documents)
-    print(f"exported {len(documents)} documents ({spans} spans) as {args.format} to {args.out}")
+        report = export_documents(project, args.out, args.format, status=args.status, source=args.source,
+                                  only=args.source)
+    print_warnings(report.warnings)
+    print(f"exported {report.documents} documents ({report.spans} spans) as {args.format} to {args.out}")
     return 0
 
 
@@ -97,13 +90,6 @@ def run_stats(args: argparse.Namespace) -> int:
     else:
         print_stats(args.project, stats)
     return 0
-
-
-def only_source(document, source: str | None):
-    """Drop the spans of the other source when one is asked for (formats that keep both write all)."""
-    if source in ("gold", "pred"):
-        document.spans = [span for span in document.spans if span.source == source]
-    return document
 
 
 def print_warnings(warnings: list[str]) -> None:

@@ -1,4 +1,7 @@
-"""Running imports and exports for the main window: dialogs, progress with cancel, warnings shown."""
+"""Running imports and exports for the main window: dialogs, progress with cancel, warnings shown.
+
+The work itself is ``nerdesk.workflows.transfer``, the same path as ``nerdesk import`` and ``export``.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +11,21 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from nerdesk import formats
 from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.import_export import ExportDialog, ImportDialog, WarningsDialog
+from nerdesk.workflows import transfer
+from nerdesk.workflows.transfer import ImportCancelled
+
+__all__ = ["ImportCancelled", "ImportExport"]
 
 if TYPE_CHECKING:
     from nerdesk.gui.main_window import MainWindow
 
 
-class ImportCancelled(NerdeskError):
-    """The user cancelled an import; the store rolls the whole import back."""
-
-
 class ImportExport:
+    """The window's side of ``nerdesk.workflows.transfer``: dialogs, a progress dialog, warnings shown."""
+
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.last_warnings: list[str] = []
@@ -34,32 +38,34 @@ class ImportExport:
             if dialog.exec() != ImportDialog.DialogCode.Accepted or not dialog.paths():
                 return
             paths, format_name, encoding = dialog.paths(), dialog.chosen_format(), dialog.chosen_encoding()
-        with reporting_errors(self.window, "Import failed"):
-            result = formats.read_files([Path(p) for p in paths], format_name, encoding=encoding)
-            session = self.window.session
-            project = session.require_project()
-            for name in result.labels:
-                project.add_label(name)
-            ids = self._store_with_progress(result.documents)
-            session.refresh_labels()
-            self._report("Import", f"Imported {len(ids)} documents from {len(paths)} file(s) "
-                                   f"({result.format}, {result.encoding}).", result.warnings)
-            if session.document is None and ids:
-                self.window.open_document(ids[0])
+        session = self.window.session
+        try:
+            with reporting_errors(self.window, "Import failed"):
+                result = transfer.read_import(paths, format_name, encoding=encoding)
+                report = self._store_with_progress(result)
+                self._report("Import", f"Imported {len(report.ids)} documents from {len(paths)} file(s) "
+                                       f"({report.format}, {report.encoding}).", report.warnings)
+                if session.document is None and report.ids:
+                    self.window.open_document(report.ids[0])
+        finally:
+            if session.project is not None:
+                session.refresh_labels()
+                session.documentsChanged.emit()
 
-    def _store_with_progress(self, documents) -> list[int]:
-        progress = QProgressDialog("Storing documents…", "Cancel", 0, len(documents), self.window)
+    def _store_with_progress(self, result) -> transfer.ImportReport:
+        """Store in the workflow's one transaction; Cancel (checked before the commit) adds nothing."""
+        progress = QProgressDialog("Storing documents…", "Cancel", 0, len(result.documents), self.window)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(500)
+        progress.setAutoReset(False)  # reaching 100 % must not forget a Cancel pressed before the commit
 
-        def advance(done: int) -> None:
+        def advance(done: int, total: int) -> None:
             progress.setValue(done)
             QApplication.processEvents()
-            if progress.wasCanceled():
-                raise ImportCancelled("import cancelled; nothing was added to the project")
 
         try:
-            return self.window.session.add_documents(documents, progress=advance)
+            return transfer.store_import(self.window.session.require_project(), result, progress=advance,
+                                         cancelled=progress.wasCanceled)
         finally:
             progress.close()
 
@@ -75,10 +81,9 @@ class ImportExport:
             if not str(path):
                 raise NerdeskError("choose a file to export to")
             project = self.window.session.require_project()
-            documents = list(project.all_documents(status=status))
-            options = {"source": source} if "source" in _write_options(format_name) else {}
-            warnings = formats.write_file(documents, Path(path), format_name, labels=project.label_set(), **options)
-            self._report("Export", f"Exported {len(documents)} documents to {path} ({format_name}).", warnings)
+            report = transfer.export_documents(project, path, format_name, status=status, source=source)
+            self._report("Export", f"Exported {report.documents} documents to {path} ({format_name}).",
+                         report.warnings)
 
     def _report(self, title: str, summary: str, warnings: list[str]) -> None:
         self.last_warnings = list(warnings)
@@ -88,9 +93,3 @@ class ImportExport:
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
 
-
-def _write_options(format_name: str) -> frozenset[str]:
-    spec = formats.FORMATS.get(format_name)
-    if spec is None:
-        return frozenset()
-    return frozenset(spec.write_options) | frozenset({"source"})

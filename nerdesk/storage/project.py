@@ -92,6 +92,13 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
         return f"Project({str(self.path)!r})"
 
 
+def remove_project_file(path: str | Path) -> None:
+    """Delete a project file with its WAL and shared-memory files (after a failed first import)."""
+    path = Path(path)
+    for leftover in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
 def check_project(db, path: Path) -> int:
     """The schema version of a nerdesk project file; ProjectError for anything else or a newer schema."""
     if path.stat().st_size == 0:

@@ -116,3 +116,44 @@ def test_import_and_export_through_the_dialogs_showing_warnings(qtbot, make_wind
     warnings = window.findChild(WarningsDialog, "warningsDialog")
     assert warnings is not None and warnings.isVisible()
     assert any("keeps no spans" in warning for warning in window.transfer.last_warnings)
+
+
+def _cancel_the_progress_dialog(window):
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    (dialog,) = window.findChildren(QProgressDialog)
+    dialog.findChild(QPushButton).click()
+
+
+def test_cancel_at_the_end_of_an_import_adds_no_document_and_no_label(make_window, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    source = tmp_path / "few.json"
+    source.write_text('{"text": "张伟在北京。", "label": {"PER": {"张伟": [[0, 1]]}}}\n', encoding="utf-8")
+    path = tmp_path / "cancel.nerdesk"
+    window = make_window()
+    window.new_project(path)
+    QTimer.singleShot(0, lambda: _cancel_the_progress_dialog(window))  # runs at the last report
+    window.import_files([str(source)], "cluener")
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None and "nothing was added" in box.text()
+    with Project.open(path) as project:
+        assert project.count_documents() == 0 and project.label_set().names == []
+    assert window.documents.model.total == 0 and window.session.labels.names == []
+
+
+def test_an_import_refused_by_the_store_shows_one_message_and_adds_no_label(make_window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    source = tmp_path / "hostile.jsonl"
+    source.write_text('{"text": "ok", "label": [[0, 1, "NEW"]]}\n{"text": "bad \\ud800"}\n', encoding="utf-8")
+    path = tmp_path / "hostile.nerdesk"
+    window = make_window()
+    window.new_project(path)
+    window.import_files([str(source)], "jsonl")
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None and "document 2: text has a lone surrogate" in box.text()
+    with Project.open(path) as project:
+        assert project.count_documents() == 0 and project.label_set().names == []
+    assert window.session.labels.names == []
