@@ -65,7 +65,10 @@ class DocumentListModel(QAbstractTableModel):
         self.endResetModel()
 
     def refresh(self) -> None:
-        """Re-read the rows already loaded (span counts, statuses); reload if the filter now selects others."""
+        """Re-read the rows already loaded (span counts, statuses); reload if the filter now selects others.
+
+        Documents added after the loaded rows (an import) become fetchable, and fill the first page at once.
+        """
         project = self.session.project
         if project is None or not self._rows:
             self.reload()
@@ -76,7 +79,10 @@ class DocumentListModel(QAbstractTableModel):
             return
         self._rows = fresh
         self.total = project.count_documents(**self.filter.as_kwargs())
+        self._exhausted = len(self._rows) >= self.total
         self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
+        if len(self._rows) < self.PAGE:
+            self.fetchMore()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from conftest import press_shortcut
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu
 
+from nerdesk import formats
 from nerdesk.core.document import Document
 from nerdesk.core.spans import Span
 from nerdesk.storage.project import Project
@@ -59,3 +61,28 @@ def test_context_menu_lists_every_span_at_the_point(qtbot, make_window, tmp_path
     assert len(titles) == 2
     assert titles[0].startswith("LOC") and "北京" in titles[0]
     assert titles[1].startswith("ORG") and "北京大学" in titles[1]
+
+
+def test_imported_documents_join_the_list_and_ctrl_down_reaches_them(qtbot, make_window, tmp_path):
+    path = tmp_path / "grow.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents(Document(f"旧文档 {n}") for n in range(10))
+    incoming = tmp_path / "incoming.jsonl"
+    formats.write_file([Document(f"new document {n} in 广州") for n in range(320)], incoming, "jsonl")
+    window = make_window()
+    window.open_project(path)
+    panel, model = window.documents, window.documents.model
+    window.open_document(10)
+    window.import_files([str(incoming)], "jsonl")
+    assert model.total == 330 and panel.count.text() == "330 documents"
+    assert model.rowCount() == 10 + model.PAGE  # the first new page is listed at once, the rest on demand
+    assert model.canFetchMore()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    press_shortcut(qtbot, window.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.doc_id == 11
+    assert window.session.document.text == "new document 0 in 广州"
+    window.open_document(model.doc_id(model.rowCount() - 1))
+    press_shortcut(qtbot, window.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.doc_id == 10 + model.PAGE + 1  # past the loaded rows: the next page is fetched
+    assert model.rowCount() == 330
