@@ -10,7 +10,6 @@ Inside nerdesk offsets are code points, end exclusive; each format converts at i
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,7 +19,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError, SpanError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.spans import Span
-from nerdesk.formats import brat, conll, corpora, native, text, tools
+from nerdesk.formats import brat, conll, corpora, detect, doccano, label_studio, native, prodigy, text
 from nerdesk.formats._base import (
     COMMON_WRITE_OPTIONS,
     FormatSpec,
@@ -33,6 +32,7 @@ from nerdesk.formats.encoding import decode_bytes
 
 __all__ = [
     "FORMATS", "FormatSpec", "ImportResult", "atomic_write_text", "decode_bytes", "detect_format",
+    "format_for_suffix",
     "normalize_newlines", "read_file", "read_files", "resolve_format", "write_file",
 ]
 
@@ -86,18 +86,18 @@ FORMATS: dict[str, FormatSpec] = {
                    keeps="text exactly, gold spans (nested too), document names",
                    loses="discontinuous spans, relations, events, attributes (on import); predictions, "
                    "status, metadata; spaces in labels become '_'", offsets=_CP + " (\\r\\n counts 2)"),
-        FormatSpec("doccano", tools.read_doccano, tools.write_doccano, (".jsonl", ".json"),
+        FormatSpec("doccano", doccano.read_doccano, doccano.write_doccano, (".jsonl", ".json"),
                    'doccano sequence-labelling JSON lines: {"text", "label": [[s, e, "L"]]} or "entities"',
                    True, keeps="text, gold spans (nested too), other keys such as id",
                    loses="predictions (unless source='pred'), scores, name, status",
                    offsets="UTF-16 code units, end exclusive"),
-        FormatSpec("label-studio", tools.read_label_studio, tools.write_label_studio, (".json",),
+        FormatSpec("label-studio", label_studio.read_label_studio, label_studio.write_label_studio, (".json",),
                    "Label Studio JSON tasks: annotations are gold, predictions are predictions", True,
                    frozenset({"indent"}),
                    keeps="text, gold spans, predictions with score and model version, task id and data",
                    loses="status, name; results that are not text spans (on import)",
                    offsets=_CP + " (UTF-16 offsets are accepted when only they match the mention)"),
-        FormatSpec("spacy", tools.read_spacy, tools.write_spacy, (".jsonl", ".json"),
+        FormatSpec("spacy", prodigy.read_spacy, prodigy.write_spacy, (".jsonl", ".json", ".spacy"),
                    'Prodigy / spaCy JSON lines: {"text", "spans": [{"start", "end", "label"}]}', True,
                    keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...)",
                    loses="predictions (unless source='pred'), scores, name, status, tokens",
@@ -113,6 +113,10 @@ ALIASES = {
 }
 
 NEWLINES = ("keep", "normalize")
+# Format names and file suffixes that name a tag scheme of the conll format.
+SCHEME_NAMES = {"bio": "bio", "iob2": "iob2", "bioes": "bioes", "bmes": "bmes", "iob": "bio"}
+# A file suffix several formats share: the one nerdesk writes for it.
+PREFERRED_BY_SUFFIX = {".json": "nerdesk-json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "text"}
 
 
 def resolve_format(name: str) -> str:
@@ -126,141 +130,31 @@ def resolve_format(name: str) -> str:
     return key
 
 
-# -- detection ---------------------------------------------------------------------------------------
-
-_PEEK_BYTES = 256 * 1024
-
-
-def _peek_text(path: Path) -> str:
-    with open(path, "rb") as handle:
-        data = handle.read(_PEEK_BYTES)
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(codec.replace("-sig", ""), errors="ignore")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start >= len(data) - 4:  # cut inside the last character
-            return data[: error.start].decode("utf-8", errors="ignore")
-    if data.count(0) > len(data) // 5:
-        return data.decode("utf-16-le" if data[1::2].count(0) >= data[0::2].count(0) else "utf-16-be",
-                           errors="ignore")
-    return data.decode("gb18030", errors="ignore")
-
-
-def _classify_record(record: Any, *, in_array: bool) -> str | None:
-    if not isinstance(record, dict):
-        return None
-    if record.get("format") == "nerdesk" and "documents" in record:
-        return "nerdesk-json"
-    if isinstance(record.get("data"), dict) and (
-            {"annotations", "predictions", "completions"} & record.keys() or "text" in record["data"]):
-        return "label-studio"
-    if "text" not in record:
-        return None
-    if isinstance(record.get("spans"), list):
-        spans = [s for s in record["spans"] if isinstance(s, dict)]
-        if "status" in record or any("source" in s for s in spans):
-            return "nerdesk-json" if in_array else "jsonl"
-        return "spacy"
-    label = record.get("label", record.get("labels"))
-    if isinstance(label, dict):
-        return "cluener"
-    if isinstance(label, list):
-        return "doccano"
-    entities = record.get("entities")
-    if isinstance(entities, list):
-        first = next((e for e in entities if isinstance(e, dict)), None)
-        if first is not None:
-            if "start_idx" in first:
-                return "cmeee"
-            if "start_offset" in first:
-                return "doccano"
-            if "start" in first:
-                return "genia"
-        if {"doc_id", "sent_id", "tokens"} & record.keys():
-            return "genia"
-        return "cmeee" if in_array else "genia"
-    if {"doc_id", "sent_id", "tokens"} & record.keys():
-        return "genia"
-    return "cmeee" if in_array else "cluener"
-
-
-def _looks_like_conll(head: str) -> bool:
-    lines = [line.strip() for line in head.split("\n")[:200]]
-    lines = [line for line in lines if line and not line.startswith("-DOCSTART-")]
-    if len(lines) > 1 and not head.endswith("\n"):
-        lines = lines[:-1]  # possibly cut by the peek
-    if not lines:
-        return False
-    good = sum(len(fields) >= 2 and conll.parse_tag(fields[-1]) is not None
-               for fields in (line.split() for line in lines))
-    return good / len(lines) >= 0.95
-
-
-def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | None:
-    stripped = head.lstrip()
-    if stripped.startswith("["):
-        decoder = json.JSONDecoder()
-        body = stripped[1:].lstrip()
-        if body.startswith("]"):
-            return None
-        try:
-            first, _ = decoder.raw_decode(body)
-        except (json.JSONDecodeError, RecursionError):
-            if path.stat().st_size <= _PEEK_BYTES:
-                return None
-            try:  # the first record is longer than the peek: read the file whole
-                content, _ = decode_bytes(path.read_bytes(), encoding, path=str(path))
-                data = json.loads(content)
-            except (json.JSONDecodeError, RecursionError, NerdeskError):
-                return None
-            first = data[0] if isinstance(data, list) and data else None
-        return _classify_record(first, in_array=True)
-    if stripped.startswith("{"):
-        first_line = stripped.split("\n", 1)[0]
-        try:
-            return _classify_record(json.loads(first_line), in_array=False)
-        except (json.JSONDecodeError, RecursionError):
-            pass
-        try:  # a pretty-printed object: read it whole
-            content, _ = decode_bytes(path.read_bytes(), encoding, path=str(path))
-            return _classify_record(json.loads(content), in_array=False)
-        except (json.JSONDecodeError, RecursionError, NerdeskError):
-            return None
-    return None
-
-
 def detect_format(path: str | Path, *, encoding: str | None = None) -> str:
     """The format of ``path`` from its extension and a peek at its content; ``FormatError`` if unknown."""
-    path = Path(path)
-    if path.is_dir():
-        if any(path.rglob("*.ann")) or any(path.rglob("*.txt")):
-            return "brat"
-        raise FormatError("a directory without .txt or .ann files: not a brat collection", path=str(path))
-    if not path.is_file():
-        raise FormatError("no such file", path=str(path))
-    suffix = path.suffix.lower()
-    if suffix == ".ann":
-        return "brat"
-    try:
-        head = _peek_text(path)
-    except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(path)) from error
-    if suffix == ".txt" and path.with_suffix(".ann").is_file():
-        return "brat"
-    found = _classify_json_head(head, path, encoding)
-    if found is not None:
-        return found
-    if _looks_like_conll(head) or suffix in (".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".conll"):
-        return "conll"
-    if suffix == ".txt":
-        return "text"
-    if not head.strip():
-        raise FormatError("the file is empty: cannot tell its format; pass the format explicitly",
-                          path=str(path))
-    raise FormatError(f"cannot tell the format of this file; pass one of: {', '.join(FORMATS)}",
-                      path=str(path))
+    return detect.detect_format(path, tuple(FORMATS), encoding=encoding)
+
+
+def format_for_suffix(path: str | Path) -> str | None:
+    """The format an output file name asks for (``x.bio`` -> ``conll``, ``x.spacy`` -> ``spacy``), or ``None``."""
+    suffix = Path(path).suffix.lower()
+    if suffix in PREFERRED_BY_SUFFIX:
+        return PREFERRED_BY_SUFFIX[suffix]
+    matching = [name for name, spec in FORMATS.items() if suffix in spec.extensions]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _scheme_option(format: str, path: Path, options: dict[str, Any]) -> dict[str, Any]:
+    """``--format bmes`` or ``--out x.bmes`` choose the conll scheme unless ``scheme`` is given."""
+    named = SCHEME_NAMES.get(format.strip().lower())
+    if named is None and "scheme" not in options:
+        named = SCHEME_NAMES.get(path.suffix.lower().lstrip("."))
+    if named is None:
+        return options
+    if options.get("scheme") not in (None, named):
+        raise FormatError(f"format {format!r} writes the {named.upper()} scheme, but scheme={options['scheme']!r} "
+                          "was asked for; pass --format conll with --scheme instead")
+    return {**options, "scheme": named}
 
 
 # -- reading -----------------------------------------------------------------------------------------
@@ -393,6 +287,8 @@ def write_file(documents: Iterable[Document], path: str | Path, format: str, *, 
     """Write ``documents`` as ``format`` (atomically, UTF-8) and return warnings about what was not kept."""
     name = resolve_format(format)
     spec = FORMATS[name]
+    if name == "conll":
+        options = _scheme_option(format, Path(path), options)
     allowed = spec.write_options | COMMON_WRITE_OPTIONS
     unknown = sorted(set(options) - allowed)
     if unknown:

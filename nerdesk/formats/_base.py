@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -186,6 +187,8 @@ def loads_document(text: str, ctx: ReadContext) -> Any:
                           line=error.lineno) from error
     except RecursionError as error:
         raise FormatError("JSON is nested too deeply to read", path=str(ctx.path)) from error
+    except ValueError as error:  # an integer longer than Python converts
+        raise FormatError(f"cannot read this JSON: {error}", path=str(ctx.path)) from error
 
 
 def iter_json_lines(text: str, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
@@ -199,6 +202,8 @@ def iter_json_lines(text: str, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
             ctx.problem(f"not valid JSON: {error.msg} (column {error.colno})", line=number)
         except RecursionError:
             ctx.problem("JSON is nested too deeply to read", line=number)
+        except ValueError as error:  # an integer longer than Python converts
+            ctx.problem(f"cannot read this JSON: {error}", line=number)
 
 
 def dumps(value: Any, *, indent: int | None = None) -> str:
@@ -239,18 +244,34 @@ def meta_for_record(doc: Document, reserved: set[str]) -> dict[str, Any]:
 
 def atomic_write_text(path: Path, content: str) -> None:
     """Write UTF-8 text to ``path`` through a temporary file in the same directory and ``os.replace``."""
+    try:
+        data = content.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise FormatError(f"cannot write a lone surrogate (U+{ord(error.object[error.start]):04X}) as UTF-8 at "
+                          f"character {error.start}; fix the text first", path=str(path)) from error
+    atomic_write_bytes(path, data)
+
+
+def atomic_write_bytes(path: Path, content: bytes) -> None:
+    """Write ``content`` through a temporary file and ``os.replace``, with the mode a plain ``open`` gives.
+
+    ``mkstemp`` creates files readable by the owner only; the file gets the mode the umask allows
+    (``0666 & ~umask``), or keeps the mode of the file it replaces.
+    """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)
+        mode = _mode_for(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
         raise FormatError(f"cannot write here: {error.strerror or error}", path=str(path)) from error
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as error:
         _remove_quietly(tmp)
@@ -258,6 +279,27 @@ def atomic_write_text(path: Path, content: str) -> None:
     except BaseException:
         _remove_quietly(tmp)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The mode of the file being replaced, else what the umask leaves of ``0666``."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system tells it (Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _remove_quietly(path: str) -> None:

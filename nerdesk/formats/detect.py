@@ -1,0 +1,175 @@
+"""Telling a file's format from its extension and a peek at its content.
+
+Detection never raises anything but ``FormatError``: whatever the bytes (a 5,000-digit integer, deep
+nesting, binary), the answer is a format name or a message saying to pass ``--format``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.errors import FormatError, NerdeskError
+from nerdesk.formats import conll
+from nerdesk.formats.encoding import decode_bytes
+
+_PEEK_BYTES = 256 * 1024
+CONLL_SUFFIXES = (".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".conll")
+# ValueError covers JSONDecodeError and integers longer than Python converts (4,300 digits).
+_JSON_ERRORS = (ValueError, RecursionError)
+
+
+def _peek_text(path: Path) -> str:
+    with open(path, "rb") as handle:
+        data = handle.read(_PEEK_BYTES)
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="ignore")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start >= len(data) - 4:  # cut inside the last character
+            return data[: error.start].decode("utf-8", errors="ignore")
+    if data.count(0) > len(data) // 5:
+        return data.decode("utf-16-le" if data[1::2].count(0) >= data[0::2].count(0) else "utf-16-be",
+                           errors="ignore")
+    return data.decode("gb18030", errors="ignore")
+
+
+def _classify_entities(record: dict, entities: list, *, in_array: bool) -> str:
+    first = next((e for e in entities if isinstance(e, dict | list)), None)
+    if isinstance(first, list) or "cats" in record:
+        return "doccano"  # [[start, end, "LABEL"], ...]: doccano's intent-detection shape
+    if first is not None:
+        if "start_idx" in first:
+            return "cmeee"
+        if "start_offset" in first:
+            return "doccano"
+        if "start" in first:
+            return "genia"
+    if {"doc_id", "sent_id", "tokens"} & record.keys():
+        return "genia"
+    return "cmeee" if in_array else "genia"
+
+
+def classify_record(record: Any, *, in_array: bool) -> str | None:
+    """The format one JSON record looks like, or ``None``."""
+    if not isinstance(record, dict):
+        return None
+    if record.get("format") == "nerdesk" and "documents" in record:
+        return "nerdesk-json"
+    if isinstance(record.get("data"), dict) and (
+            {"annotations", "predictions", "completions"} & record.keys() or "text" in record["data"]):
+        return "label-studio"
+    if "text" not in record:
+        if isinstance(record.get("data"), str) and isinstance(record.get("label", record.get("labels")), list):
+            return "doccano"  # doccano 1.4-1.5 name the text "data"
+        return None
+    if isinstance(record.get("spans"), list):
+        spans = [s for s in record["spans"] if isinstance(s, dict)]
+        if "status" in record or any("source" in s for s in spans):
+            return "nerdesk-json" if in_array else "jsonl"
+        return "spacy"
+    label = record.get("label", record.get("labels"))
+    if isinstance(label, dict):
+        return "cluener"
+    if isinstance(label, list):
+        return "doccano"
+    if isinstance(record.get("entities"), list):
+        return _classify_entities(record, record["entities"], in_array=in_array)
+    if {"doc_id", "sent_id", "tokens"} & record.keys():
+        return "genia"
+    return "cmeee" if in_array else "cluener"
+
+
+def looks_like_conll(head: str) -> bool:
+    lines = [line.strip() for line in head.split("\n")[:200]]
+    lines = [line for line in lines if line and not line.startswith("-DOCSTART-")]
+    if len(lines) > 1 and not head.endswith("\n"):
+        lines = lines[:-1]  # possibly cut by the peek
+    if not lines:
+        return False
+    good = sum(len(fields) >= 2 and conll.parse_tag(fields[-1]) is not None
+               for fields in (line.split() for line in lines))
+    return good / len(lines) >= 0.95
+
+
+def _whole_json(path: Path, encoding: str | None) -> Any:
+    content, _ = decode_bytes(path.read_bytes(), encoding, path=str(path))
+    return json.loads(content)
+
+
+def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | None:
+    stripped = head.lstrip()
+    if stripped.startswith("["):
+        body = stripped[1:].lstrip()
+        if body.startswith("]"):
+            return None
+        try:
+            first, _ = json.JSONDecoder().raw_decode(body)
+        except _JSON_ERRORS:
+            if path.stat().st_size <= _PEEK_BYTES:
+                return None
+            try:  # the first record is longer than the peek: read the file whole
+                data = _whole_json(path, encoding)
+            except (*_JSON_ERRORS, NerdeskError):
+                return None
+            first = data[0] if isinstance(data, list) and data else None
+        return classify_record(first, in_array=True)
+    if stripped.startswith("{"):
+        try:
+            return classify_record(json.loads(stripped.split("\n", 1)[0]), in_array=False)
+        except _JSON_ERRORS:
+            pass
+        try:  # a pretty-printed object: read it whole
+            return classify_record(_whole_json(path, encoding), in_array=False)
+        except (*_JSON_ERRORS, NerdeskError):
+            return None
+    return None
+
+
+def _detect_dir(path: Path) -> str:
+    if any(path.rglob("*.ann")) or any(path.rglob("*.txt")):
+        return "brat"
+    raise FormatError("a directory without .txt or .ann files: not a brat collection", path=str(path))
+
+
+def detect_format(path: str | Path, known: tuple[str, ...], *, encoding: str | None = None) -> str:
+    """The format of ``path`` from its extension and a peek at its content; ``FormatError`` if unknown."""
+    path = Path(path)
+    try:
+        return _detect(path, known, encoding)
+    except NerdeskError:
+        raise
+    except OSError as error:
+        raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(path)) from error
+    except Exception as error:  # noqa: BLE001 - detection must end in a NerdeskError, whatever the bytes
+        raise FormatError(f"cannot tell the format of this file ({type(error).__name__}); pass one of: "
+                          f"{', '.join(known)}", path=str(path)) from error
+
+
+def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
+    if path.is_dir():
+        return _detect_dir(path)
+    if not path.is_file():
+        raise FormatError("no such file", path=str(path))
+    suffix = path.suffix.lower()
+    if suffix == ".ann":
+        return "brat"
+    if suffix == ".spacy":
+        return "spacy"
+    head = _peek_text(path)
+    if suffix == ".txt" and path.with_suffix(".ann").is_file():
+        return "brat"
+    found = _classify_json_head(head, path, encoding)
+    if found is not None:
+        return found
+    if looks_like_conll(head) or suffix in CONLL_SUFFIXES:
+        return "conll"
+    if suffix == ".txt":
+        return "text"
+    if not head.strip():
+        raise FormatError("the file is empty: cannot tell its format; pass the format explicitly",
+                          path=str(path))
+    raise FormatError(f"cannot tell the format of this file; pass one of: {', '.join(known)}", path=str(path))

@@ -1,0 +1,137 @@
+"""spaCy's binary training format (``.spacy``, ``DocBin``), what ``spacy train`` reads. Needs the ``spacy``
+extra (``pip install nerdesk[spacy]``); nothing else in nerdesk imports spaCy.
+
+Writing: tokens are spaCy's multi-language tokenizer's (``xx``), CJK characters one token each, cut
+at every span boundary, so every span lands on token boundaries (``spacy train`` aligns them to its
+own tokenizer). All spans go in ``doc.spans["sc"]`` (what spancat reads); the outermost non-overlapping
+level is also ``doc.ents`` (what ner reads). Name, status and metadata are kept in ``doc.user_data``.
+Reading takes ``doc.spans`` (every group) and ``doc.ents``. Offsets: spaCy's ``start_char``/``end_char``,
+code points, end exclusive (spaCy 3.8).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import STATUSES, Document
+from nerdesk.core.errors import FormatError
+from nerdesk.core.spans import Span, dedupe, flat_levels
+from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_bytes
+
+SPAN_KEY = "sc"
+USER_KEY = "nerdesk"
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def _spacy() -> Any:
+    try:
+        import spacy
+        from spacy.tokens import Doc, DocBin
+    except ImportError as error:
+        raise FormatError("the .spacy (DocBin) format needs spaCy: pip install 'nerdesk[spacy]' "
+                          "(or write Prodigy JSON lines with a .jsonl file name)") from error
+    return spacy, Doc, DocBin
+
+
+def _cuts(text: str, tokenizer: Any, spans: list[Span]) -> set[int]:
+    cuts = {offset for span in spans for offset in (span.start, span.end)}
+    for token in tokenizer(text):
+        cuts.update((token.idx, token.idx + len(token.text)))
+    for match in _CJK.finditer(text):
+        cuts.update((match.start(), match.end()))
+    return cuts
+
+
+def words_and_spaces(text: str, cuts: set[int]) -> tuple[list[str], list[bool]]:
+    """spaCy tokens reproducing ``text`` exactly: non-space runs cut at ``cuts``, other whitespace as tokens."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    position = 0
+    for match in re.finditer(r"\S+", text):
+        _gap(text[position:match.start()], words, spaces)
+        start = match.start()
+        for cut in sorted(c for c in cuts if match.start() < c < match.end()):
+            words.append(text[start:cut])
+            spaces.append(False)
+            start = cut
+        words.append(text[start:match.end()])
+        spaces.append(False)
+        position = match.end()
+    _gap(text[position:], words, spaces)
+    return words, spaces
+
+
+def _gap(gap: str, words: list[str], spaces: list[bool]) -> None:
+    if not gap:
+        return
+    if words and gap.startswith(" ") and not spaces[-1]:
+        spaces[-1] = True
+        gap = gap[1:]
+    if gap:
+        words.append(gap)
+        spaces.append(False)
+
+
+def _to_doc(document: Document, spans: list[Span], nlp: Any, doc_class: Any) -> tuple[Any, int]:
+    words, spaces = words_and_spaces(document.text, _cuts(document.text, nlp.tokenizer, spans))
+    doc = doc_class(nlp.vocab, words=words, spaces=spaces)
+    made, unaligned = [], 0
+    for span in spans:
+        piece = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
+        if piece is None:
+            unaligned += 1
+        else:
+            made.append((span, piece))
+    doc.spans[SPAN_KEY] = [piece for _, piece in made]
+    outer = flat_levels([span for span, _ in made])
+    pieces = {(s.start, s.end, s.label): p for s, p in made}
+    doc.ents = [pieces[(s.start, s.end, s.label)] for s in (outer[0] if outer else [])]
+    doc.user_data[USER_KEY] = {"name": document.name, "status": document.status, "meta": document.meta,
+                               "split": document.split}
+    return doc, unaligned
+
+
+def write_docbin(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    spacy, doc_class, doc_bin_class = _spacy()
+    nlp = spacy.blank("xx")
+    bin_ = doc_bin_class(store_user_data=True)
+    unaligned = 0
+    for document, spans in zip(documents, ctx.spans_to_write(documents, "spaCy DocBin"), strict=True):
+        doc, missed = _to_doc(document, spans, nlp, doc_class)
+        unaligned += missed
+        bin_.add(doc)
+    if unaligned:
+        ctx.warn(f"{unaligned} span(s) start or end on whitespace: spaCy spans cannot, so they were not written")
+    try:
+        data = bin_.to_bytes()
+    except (TypeError, ValueError) as error:
+        raise FormatError(f"cannot write the DocBin: {error} (document metadata must be plain JSON values)",
+                          path=str(path)) from error
+    atomic_write_bytes(path, data)
+
+
+def _from_doc(doc: Any) -> Document:
+    spans = [Span(s.start_char, s.end_char, s.label_) for group in doc.spans.values() for s in group if s.label_]
+    spans += [Span(s.start_char, s.end_char, s.label_) for s in doc.ents]
+    kept = doc.user_data.get(USER_KEY) if isinstance(doc.user_data.get(USER_KEY), dict) else {}
+    meta = kept.get("meta") if isinstance(kept.get("meta"), dict) else {}
+    name = kept.get("name") if isinstance(kept.get("name"), str) else None
+    split = kept.get("split") if isinstance(kept.get("split"), str) else None
+    status = kept.get("status") if kept.get("status") in STATUSES else "new"
+    return Document(text=doc.text, spans=dedupe(spans), name=name, meta=dict(meta), split=split, status=status)
+
+
+def read_docbin(ctx: ReadContext) -> list[Document]:
+    spacy, _, doc_bin_class = _spacy()
+    try:
+        data = ctx.path.read_bytes()
+    except OSError as error:
+        raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(ctx.path)) from error
+    try:
+        docs = list(doc_bin_class().from_bytes(data).get_docs(spacy.blank("xx").vocab))
+    except Exception as error:  # noqa: BLE001 - any damage in a binary file must end in a FormatError
+        raise FormatError(f"not a spaCy DocBin file ({type(error).__name__}); write one with spaCy 3 or "
+                          "nerdesk export --format spacy --out NAME.spacy", path=str(ctx.path)) from error
+    return [_from_doc(doc) for doc in docs]

@@ -1,0 +1,154 @@
+"""doccano sequence-labelling JSON lines, the shapes doccano 1.4 to 1.8 export.
+
+- ``{"text", "label": [[start, end, "LABEL"], ...]}`` (sequence labelling, 1.6+)
+- ``{"data", "label": [...]}`` (1.4 and 1.5 name the text ``data``; written back as ``text``)
+- ``{"text", "entities": [[start, end, "LABEL"], ...], "cats": [...]}`` (intent detection and slot filling)
+- ``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id", "from_id",
+  "to_id", "type"}]}`` (relation projects)
+
+Offsets are UTF-16 code units, end exclusive (doccano counts in the browser). Relations are kept in
+``meta["relations"]`` with their ends as code-point spans ``{"id", "type", "from": [s, e, "L"], "to": [...]}``,
+so they survive edits of other spans; on export they are written back with ``from_id``/``to_id`` that
+point at entity ids written in the same record. Other keys (``id``, ``cats``, ``Comments``) are kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import SpanError
+from nerdesk.core.offsets import Utf16Map
+from nerdesk.formats._base import (
+    ReadContext,
+    WriteContext,
+    atomic_write_text,
+    check_text,
+    dumps,
+    extra_meta,
+    is_int,
+    iter_json_lines,
+    meta_for_record,
+)
+
+DOCCANO_KEYS = {"text", "data", "label", "labels", "entities", "relations"}
+
+
+def _entity_triples(record: dict, ctx: ReadContext, where: dict) -> list[tuple[Any, Any, Any, Any]] | None:
+    """``(start, end, label, entity_id)`` from ``entities`` and ``label``; ``None`` after a problem."""
+    raw: list[tuple[Any, Any, Any, Any]] = []
+    entities = record.get("entities", [])
+    labels = record.get("label", record.get("labels", []))
+    for key, items in (("entities", entities), ("label", labels)):
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            ctx.problem(f"{key!r} must be a list of [start, end, LABEL]", **where)
+            return None
+        for item in items:
+            if isinstance(item, dict) and key == "entities":
+                raw.append((item.get("start_offset"), item.get("end_offset"), item.get("label"), item.get("id")))
+            elif isinstance(item, list) and len(item) == 3:
+                raw.append((*item, None))
+            else:
+                ctx.problem(f"a {key} item must be [start, end, LABEL], got {item!r:.60} (text-classification "
+                            "labels are not spans)", **where)
+                return None
+    return raw
+
+
+def _relations(record: dict, ends: dict[Any, list], ctx: ReadContext, where: dict) -> list | None:
+    """Relations with their ends as code-point ``[start, end, label]``; ``None`` after a problem."""
+    relations = record.get("relations")
+    if relations is None:
+        return None
+    if not isinstance(relations, list):
+        ctx.problem("'relations' must be a list", **where)
+        return None
+    kept = []
+    for relation in relations:
+        if not isinstance(relation, dict) or relation.get("from_id") not in ends or relation.get("to_id") not in ends:
+            ctx.problem(f"relation {relation!r:.80} does not point at two entities of this record", **where)
+            return None
+        kept.append({"id": relation.get("id"), "type": relation.get("type"),
+                     "from": ends[relation["from_id"]], "to": ends[relation["to_id"]]})
+    return kept
+
+
+def _record_document(record: Any, ctx: ReadContext, where: dict) -> Document | None:
+    if not isinstance(record, dict):
+        ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
+        return None
+    text = check_text(record.get("text", record.get("data")), ctx, **where)
+    raw = _entity_triples(record, ctx, where) if text is not None else None
+    if raw is None:
+        return None
+    utf16, spans, ends, ok = Utf16Map(text), [], {}, True
+    for start, end, label, entity_id in raw:
+        if not is_int(start) or not is_int(end):
+            ctx.problem(f"span offsets must be integers, got {start!r}..{end!r}", **where)
+            ok = False
+            continue
+        try:
+            cp_start, cp_end = utf16.from_utf16(start), utf16.from_utf16(end)
+        except SpanError as error:
+            ctx.problem(f"span {start}..{end} ({label}): {error} (doccano offsets are UTF-16 units)", **where)
+            ok = False
+            continue
+        span = ctx.make_span(text, cp_start, cp_end, label, **where)
+        ok = ok and span is not None
+        if span is not None:
+            spans.append(span)
+            if entity_id is not None:
+                ends[entity_id] = [span.start, span.end, span.label]
+    meta = extra_meta(record, DOCCANO_KEYS)
+    if record.get("relations") is not None:
+        relations = _relations(record, ends, ctx, where)
+        ok = ok and relations is not None
+        meta["relations"] = relations
+    return Document(text=text, spans=spans, meta=meta) if ok else None
+
+
+def read_doccano(ctx: ReadContext) -> list[Document]:
+    docs = []
+    for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
+        doc = _record_document(record, ctx, {"line": line, "record": record_no})
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def _with_relations(record: dict, spans: list, relations: list, utf16: Utf16Map) -> int:
+    """Write entities with ids and relations that point at them; returns how many relations were dropped."""
+    ids = {(s.start, s.end, s.label): number for number, s in enumerate(spans, start=1)}
+    record["entities"] = [{"id": ids[(s.start, s.end, s.label)], "label": s.label,
+                           "start_offset": utf16.to_utf16(s.start), "end_offset": utf16.to_utf16(s.end)}
+                          for s in spans]
+    written, dropped = [], 0
+    for number, relation in enumerate(relations, start=1):
+        ends = [tuple(relation.get(k) or ()) if isinstance(relation, dict) else () for k in ("from", "to")]
+        if not all(end in ids for end in ends):
+            dropped += 1
+            continue
+        written.append({"id": relation.get("id", number), "from_id": ids[ends[0]], "to_id": ids[ends[1]],
+                        "type": relation.get("type")})
+    record["relations"] = written
+    return dropped
+
+
+def write_doccano(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    lines, dropped = [], 0
+    for doc, spans in zip(documents, ctx.spans_to_write(documents, "doccano"), strict=True):
+        utf16 = Utf16Map(doc.text)
+        record: dict[str, Any] = meta_for_record(doc, DOCCANO_KEYS)
+        record["text"] = doc.text
+        relations = doc.meta.get("relations")
+        if isinstance(relations, list) and relations:
+            dropped += _with_relations(record, spans, relations, utf16)
+        else:
+            record["label"] = [[utf16.to_utf16(s.start), utf16.to_utf16(s.end), s.label] for s in spans]
+        lines.append(dumps(record))
+    if dropped:
+        ctx.warn(f"{dropped} relation(s) point at spans that are no longer there and were not written")
+    atomic_write_text(path, "".join(line + "\n" for line in lines))

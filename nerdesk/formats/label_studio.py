@@ -1,0 +1,320 @@
+"""Label Studio JSON tasks (as exported by Label Studio 1.x, read by label-studio-sdk 2.x's converter).
+
+A task is ``{"id", "data": {FIELD: text, ...}, "annotations": [{"result": [...]}], "predictions":
+[{"model_version", "score", "result": [...]}], "meta": {...}}``. A text-span result is ``{"from_name",
+"to_name", "type": "labels", "value": {"start", "end", "text", "labels"}}``. Annotations are gold,
+predictions are predictions with their score.
+
+Offsets: ``start``/``end`` are code points, end exclusive, and they are trusted. ``value.text`` is only
+what Label Studio *displayed* (double spaces collapsed, a line break sometimes a literal ``\\n``): when it
+differs from the text at the offsets only in that way the span is kept and the import warns. Older
+exports and some tools count UTF-16 units: those are accepted when only they match ``value.text``.
+
+The text is the ``data`` field that the results' ``to_name`` names (else ``text``, else the only string
+field); the other fields are kept in ``meta["data"]`` and written back. The ``from_name``/``to_name``
+read are kept in ``meta["label_studio"]`` and written back, so results match the user's labeling
+config. Task keys Label Studio defines (``id``, ``created_at``...) stay at the top level; every other
+metadata entry is written under the task's ``meta``, which Label Studio keeps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import FormatError, SpanError
+from nerdesk.core.offsets import Utf16Map
+from nerdesk.core.spans import GOLD, PRED, dedupe, sort_spans
+from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text, dumps, is_int, loads_document
+
+LS_TASK_KEYS = {"data", "annotations", "predictions", "completions", "meta"}
+# Top-level task keys of Label Studio's own export, written back where they were.
+LS_TOP_LEVEL = {"id", "inner_id", "created_at", "updated_at", "project", "file_upload", "drafts",
+                "total_annotations", "cancelled_annotations", "total_predictions", "comment_count",
+                "unresolved_comment_count", "last_comment_updated_at", "updated_by", "comment_authors",
+                "annotators", "is_labeled", "overlap"}
+NAMES_KEY = "label_studio"
+DEFAULT_FROM, DEFAULT_TO = "label", "text"
+
+
+class _LsState:
+    def __init__(self) -> None:
+        self.utf16_fixed = 0
+        self.display_only = 0
+        self.skipped_results = 0
+        self.cancelled = 0
+        self.merged = 0
+
+
+def display_form(text: str) -> str:
+    """Text as Label Studio displays it: literal ``\\n`` as a break, whitespace runs as one space."""
+    text = text.replace("\\r\\n", " ").replace("\\n", " ").replace("\\r", " ").replace("\\t", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _offset_candidates(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """``(start, end, is_utf16)`` readings of the offsets that fall inside ``text``."""
+    found = []
+    if 0 <= start < end <= len(text):
+        found.append((start, end, False))
+    utf16 = Utf16Map(text)
+    if not utf16.ascii_like and 0 <= start < end <= utf16.utf16_length:
+        with contextlib.suppress(SpanError):
+            found.append((utf16.from_utf16(start), utf16.from_utf16(end), True))
+    return found
+
+
+def resolve_offsets(text: str, start: Any, end: Any, mention: Any) -> tuple[Any, Any, str]:
+    """The code-point offsets of a result and how they matched: exact, utf16, display or none."""
+    if not (is_int(start) and is_int(end) and isinstance(mention, str)):
+        return start, end, "none"
+    candidates = _offset_candidates(text, start, end)
+    for cp_start, cp_end, is_utf16 in candidates:
+        if text[cp_start:cp_end] == mention:
+            return cp_start, cp_end, "utf16" if is_utf16 else "exact"
+    wanted = display_form(mention)
+    for cp_start, cp_end, _ in candidates:
+        if display_form(text[cp_start:cp_end]) == wanted:
+            return cp_start, cp_end, "display"
+    return start, end, "none"
+
+
+def _label_results(results: Any) -> list[dict]:
+    if not isinstance(results, list):
+        return []
+    return [item for item in results if isinstance(item, dict) and item.get("type") in (None, "labels")
+            and isinstance(item.get("value"), dict) and "labels" in item["value"]]
+
+
+def _result_lists(task: dict) -> list[Any]:
+    groups = [*_as_list(task.get("annotations", task.get("completions"))), *_as_list(task.get("predictions"))]
+    return [group.get("result") for group in groups if isinstance(group, dict)]
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def pick_text_field(task: dict) -> tuple[str | None, str | None, str]:
+    """``(text, field, why_not)``: the data field that the results' ``to_name`` names, else a default."""
+    data = task.get("data")
+    if not isinstance(data, dict):
+        return None, None, "the task has no 'data' object"
+    strings = [key for key, value in data.items() if isinstance(value, str)]
+    targets = {item.get("to_name") for results in _result_lists(task) for item in _label_results(results)}
+    targets.discard(None)
+    if len(targets) > 1:
+        return None, None, f"its results point at several fields ({', '.join(sorted(map(str, targets)))}); " \
+                           "nerdesk keeps one text per document"
+    target = next(iter(targets), None)
+    if target in strings:
+        return data[target], target, ""
+    if "text" in strings:
+        return data["text"], "text", ""
+    if len(strings) == 1:
+        return data[strings[0]], strings[0], ""
+    if not strings:
+        return None, None, "the task has no text: expected 'data': {'text': ...}"
+    return None, None, (f"the task has several text fields ({', '.join(strings)}) and no result's to_name "
+                        "names one of them")
+
+
+def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, source: str,
+                score: Any, model_version: Any, where: dict, names: dict) -> list | None:
+    if not isinstance(results, list):
+        ctx.problem("'result' must be a list", **where)
+        return None
+    spans, ok = [], True
+    for item in results:
+        if not isinstance(item, dict):
+            ctx.problem(f"a result must be an object, got {item!r:.60}", **where)
+            ok = False
+            continue
+        value = item.get("value")
+        if item.get("type") not in (None, "labels") or not isinstance(value, dict) or "labels" not in value:
+            state.skipped_results += 1  # choices, relations, text areas...: not spans
+            continue
+        labels = value.get("labels")
+        if not isinstance(labels, list) or not labels:
+            ctx.problem(f"'value.labels' must be a non-empty list, got {labels!r:.60}", **where)
+            ok = False
+            continue
+        start, end, how = resolve_offsets(text, value.get("start"), value.get("end"), value.get("text"))
+        state.utf16_fixed += how == "utf16"
+        state.display_only += how == "display"
+        mention = None if how == "display" else value.get("text")
+        for label in labels:
+            span = ctx.make_span(text, start, end, label, mention=mention, source=source,
+                                 score=item.get("score", score), model_version=model_version, **where)
+            if span is None:
+                ok = False
+                continue
+            spans.append(span)
+            if isinstance(item.get("from_name"), str):
+                names.setdefault("from_name", {})[span.label] = item["from_name"]
+            if isinstance(item.get("to_name"), str):
+                names["to_name"] = item["to_name"]
+    return spans if ok else None
+
+
+def _task_spans(task: dict, text: str, ctx: ReadContext, state: _LsState, where: dict,
+                names: dict) -> list | None:
+    annotations = task.get("annotations", task.get("completions", []))
+    predictions = task.get("predictions", [])
+    if not isinstance(annotations, list) or not isinstance(predictions, list):
+        ctx.problem("'annotations' and 'predictions' must be lists", **where)
+        return None
+    spans, ok, kept = [], True, 0
+    for group, source in [*((a, GOLD) for a in annotations), *((p, PRED) for p in predictions)]:
+        if not isinstance(group, dict):
+            ctx.problem(f"an annotation or prediction must be an object, got {group!r:.60}", **where)
+            ok = False
+            continue
+        if source == GOLD and (group.get("was_cancelled") or group.get("skipped")):
+            state.cancelled += 1
+            continue
+        kept += source == GOLD
+        got = _ls_results(group.get("result", []), text, ctx, state, source=source,
+                          score=group.get("score") if source == PRED else None,
+                          model_version=group.get("model_version") if source == PRED else None,
+                          where=where, names=names)
+        if got is None:
+            ok = False
+        else:
+            spans.extend(got)
+    state.merged += kept > 1
+    return spans if ok else None
+
+
+def _task_meta(task: dict, text_key: str, names: dict) -> dict[str, Any]:
+    meta = {k: v for k, v in task.items() if k not in LS_TASK_KEYS}
+    if isinstance(task.get("meta"), dict):
+        meta = {**task["meta"], **meta}
+    other_data = {k: v for k, v in task["data"].items() if k != text_key}
+    if other_data or text_key != "text":
+        meta["data"] = other_data
+        if text_key != "text":
+            meta["text_key"] = text_key
+    from_names = set(names.get("from_name", {}).values())
+    kept_names: dict[str, Any] = {}
+    if from_names and from_names != {DEFAULT_FROM}:
+        kept_names["from_name"] = from_names.pop() if len(from_names) == 1 else names["from_name"]
+    if names.get("to_name") not in (None, text_key):
+        kept_names["to_name"] = names["to_name"]
+    if kept_names:
+        meta[NAMES_KEY] = kept_names
+    return meta
+
+
+def read_label_studio(ctx: ReadContext) -> list[Document]:
+    data = loads_document(ctx.read_text(), ctx)
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise FormatError(f"expected a JSON array of Label Studio tasks, got {type(data).__name__}",
+                          path=str(ctx.path))
+    state, docs = _LsState(), []
+    for record_no, task in enumerate(data, start=1):
+        where = {"record": record_no}
+        if not isinstance(task, dict):
+            ctx.problem(f"a task must be a JSON object, got {type(task).__name__}", **where)
+            continue
+        text, text_key, why_not = pick_text_field(task)
+        if text is None:
+            ctx.problem(why_not, **where)
+            continue
+        names: dict[str, Any] = {}
+        spans = _task_spans(task, text, ctx, state, where, names)
+        if spans is not None:
+            docs.append(Document(text=text, spans=dedupe(spans), meta=_task_meta(task, text_key, names)))
+    _read_warnings(ctx, state)
+    return docs
+
+
+def _read_warnings(ctx: ReadContext, state: _LsState) -> None:
+    if state.utf16_fixed:
+        ctx.warn(f"{state.utf16_fixed} span(s) had UTF-16 offsets (they matched their text only as UTF-16); "
+                 "converted to code points")
+    if state.display_only:
+        ctx.warn(f"{state.display_only} span(s) have a value.text that differs from the text at their offsets "
+                 "only as Label Studio displays it (collapsed spaces, line breaks): the offsets were trusted")
+    if state.skipped_results:
+        ctx.warn(f"{state.skipped_results} result(s) that are not text spans (choices, relations, ...) "
+                 "were skipped")
+    if state.cancelled:
+        ctx.warn(f"{state.cancelled} cancelled or skipped annotation(s) were skipped")
+    if state.merged:
+        ctx.warn(f"{state.merged} task(s) had several annotations: their spans were merged into one gold set")
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+def _ls_result(span: Any, text: str, number: int, prefix: str, names: dict) -> dict[str, Any]:
+    from_name = names["from_name"]
+    if isinstance(from_name, dict):
+        from_name = from_name.get(span.label, DEFAULT_FROM)
+    result: dict[str, Any] = {
+        "id": f"{prefix}{number}",
+        "from_name": from_name if isinstance(from_name, str) else DEFAULT_FROM,
+        "to_name": names["to_name"],
+        "type": "labels",
+        "value": {"start": span.start, "end": span.end, "text": span.mention(text), "labels": [span.label]},
+    }
+    if span.score is not None:
+        result["score"] = span.score
+    return result
+
+
+def _predictions(doc: Document, names: dict) -> list[dict[str, Any]]:
+    by_version: dict[str | None, list] = {}
+    for span in doc.predictions:
+        by_version.setdefault(span.model_version, []).append(span)
+    predictions = []
+    for version, spans in by_version.items():
+        prediction: dict[str, Any] = {
+            "model_version": version,
+            "result": [_ls_result(s, doc.text, i, "p", names) for i, s in enumerate(sort_spans(spans))]}
+        scores = [s.score for s in spans if s.score is not None]
+        if scores:
+            prediction["score"] = min(scores)
+        predictions.append(prediction)
+    return predictions
+
+
+def _task_ids(documents: list[Document]) -> list[int]:
+    """Each task's ``id``: the one read from Label Studio, else the project's, else a count; unique."""
+    wanted = [doc.meta.get("id") if is_int(doc.meta.get("id")) else doc.id for doc in documents]
+    if all(is_int(i) for i in wanted) and len(set(wanted)) == len(wanted):
+        return wanted
+    return list(range(1, len(documents) + 1))
+
+
+def _task(doc: Document, task_id: int) -> dict[str, Any]:
+    meta = dict(doc.meta)
+    data = meta.pop("data", {})
+    text_key = meta.pop("text_key", "text")
+    kept_names = meta.pop(NAMES_KEY, {})
+    data = data if isinstance(data, dict) else {}
+    text_key = text_key if isinstance(text_key, str) else "text"
+    kept_names = kept_names if isinstance(kept_names, dict) else {}
+    names = {"from_name": kept_names.get("from_name", DEFAULT_FROM),
+             "to_name": kept_names["to_name"] if isinstance(kept_names.get("to_name"), str) else text_key}
+    task: dict[str, Any] = {k: v for k, v in meta.items() if k in LS_TOP_LEVEL}
+    task["id"] = task_id
+    task["data"] = {**data, text_key: doc.text}
+    gold = doc.gold
+    task["annotations"] = ([{"result": [_ls_result(s, doc.text, i, "g", names) for i, s in enumerate(gold)]}]
+                           if gold or doc.status == "reviewed" else [])
+    task["predictions"] = _predictions(doc, names)
+    rest = {k: v for k, v in meta.items() if k not in LS_TOP_LEVEL and isinstance(k, str)}
+    if rest:
+        task["meta"] = rest
+    return task
+
+
+def write_label_studio(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    tasks = [_task(doc, task_id) for doc, task_id in zip(documents, _task_ids(documents), strict=True)]
+    atomic_write_text(path, dumps(tasks, indent=ctx.option("indent", 1)) + "\n")

@@ -1,0 +1,70 @@
+"""Prodigy / spaCy JSON lines: ``{"text", "spans": [{"start", "end", "label"}], "answer"}``, code points;
+a file named ``*.spacy`` is spaCy's binary DocBin instead (``nerdesk.formats.docbin``).
+
+Prodigy marks each example with ``answer``: ``accept`` (or none) is gold; ``reject`` and ``ignore``
+are not annotations a model should learn from. They are skipped by default with a count; the
+``answers`` option (``accept`` | ``all``) keeps them, and their ``answer`` stays in ``meta``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.spans import Span
+from nerdesk.formats._base import (
+    ReadContext,
+    WriteContext,
+    atomic_write_text,
+    dumps,
+    json_line_records,
+    meta_for_record,
+    read_entity_list_records,
+)
+from nerdesk.formats.docbin import read_docbin, write_docbin
+
+DOCBIN_SUFFIX = ".spacy"
+SPACY_KEYS = {"text", "spans", "tokens"}
+ANSWERS = ("accept", "all")
+SKIPPED_ANSWERS = ("reject", "ignore")
+
+
+def read_spacy(ctx: ReadContext) -> list[Document]:
+    if ctx.path.suffix.lower() == DOCBIN_SUFFIX:
+        return read_docbin(ctx)
+    answers = ctx.option("answers", "accept", ANSWERS)
+    skipped: dict[str, int] = {}
+
+    def accepted(records):
+        for where, record in records:
+            answer = record.get("answer") if isinstance(record, dict) else None
+            if answers == "accept" and answer in SKIPPED_ANSWERS:
+                skipped[answer] = skipped.get(answer, 0) + 1
+                continue
+            yield where, record
+
+    def span_of(item: dict, text: str, where: dict) -> Span | None:
+        return ctx.make_span(text, item.get("start"), item.get("end"), item.get("label"), mention=item.get("text"),
+                             **where)
+
+    docs = read_entity_list_records(accepted(json_line_records(ctx)), ctx, list_key="spans",
+                                    known_keys=SPACY_KEYS, span_of=span_of)
+    if skipped:
+        counts = ", ".join(f"{count} {answer}" for answer, count in sorted(skipped.items()))
+        ctx.warn(f"skipped Prodigy examples answered reject or ignore ({counts}): they are not annotations; "
+                 "pass answers='all' (--answers all) to import them")
+    return docs
+
+
+def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    if path.suffix.lower() == DOCBIN_SUFFIX:
+        write_docbin(documents, path, ctx)
+        return
+    lines = []
+    for doc, spans in zip(documents, ctx.spans_to_write(documents, "spacy"), strict=True):
+        record: dict[str, Any] = meta_for_record(doc, SPACY_KEYS)
+        record["text"] = doc.text
+        record["spans"] = [{"start": s.start, "end": s.end, "label": s.label} for s in spans]
+        lines.append(dumps(record))
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
