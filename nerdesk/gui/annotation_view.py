@@ -28,7 +28,7 @@ from nerdesk.core.labels import LabelSet
 from nerdesk.core.offsets import graphemes_boundaries, snap_to_graphemes
 from nerdesk.core.spans import PRED, Span, sort_spans, spans_at
 from nerdesk.gui.display_text import DisplayText
-from nerdesk.gui.span_layout import SpanIndex, assign_levels
+from nerdesk.gui.span_layout import SpanIndex, assign_levels, shown_spans
 from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece
 
 MIN_RESERVED_LEVELS = 1
@@ -60,6 +60,7 @@ class AnnotationView(QTextEdit):
         self._index = SpanIndex([])
         self._levels: dict[Span, int] = {}
         self._selected: Span | None = None
+        self._announced: Span | None = None  # the selection last sent with spanSelected
         self._hit_boxes: list[tuple[QRectF, Span]] = []
         self._press_position: QPoint | None = None
         self._boundaries: list[int] | None = None
@@ -102,7 +103,6 @@ class AnnotationView(QTextEdit):
         self._selected = None
         self.setPlainText(self._display.shown)
         self.set_spans(spans)
-        self.spanSelected.emit(None)
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Replace the spans of the current text, keeping the selected span if it still exists."""
@@ -115,13 +115,12 @@ class AnnotationView(QTextEdit):
         self._refresh_shown_spans()
 
     def _refresh_shown_spans(self) -> None:
-        self._spans = [s for s in self._all_spans
-                       if s.source != PRED or s.score is None or s.score >= self._min_score]
+        self._spans = shown_spans(self._all_spans, self._min_score)
         self._levels = assign_levels(self._spans, reach=self._chip_reach)
         self._index = SpanIndex(self._spans)
         if self._selected is not None and self._selected not in self._levels:
             self._selected = None
-            self.spanSelected.emit(None)
+        self._announce_selection()
         self._reserve_room_below_lines()
         self.viewport().update()
 
@@ -170,12 +169,18 @@ class AnnotationView(QTextEdit):
     def select_span(self, span: Span | None) -> None:
         if span is not None and span not in self._levels:
             span = None
-        if span != self._selected:
-            self._selected = span
-            self.spanSelected.emit(span)
+        self._selected = span
+        self._announce_selection()
         if span is not None:
             self.ensure_visible(span.start)
         self.viewport().update()
+
+    def _announce_selection(self) -> None:
+        """Emit ``spanSelected`` when the selection differs from the one last announced (an edit that
+        replaces the selected span, such as a relabel, announces the new span)."""
+        if self._selected != self._announced:
+            self._announced = self._selected
+            self.spanSelected.emit(self._selected)
 
     def select_neighbour(self, step: int) -> None:
         """Select the next (``step=1``) or previous span in reading order, wrapping around."""
@@ -459,7 +464,7 @@ class AnnotationView(QTextEdit):
     def _relabel(self, span: Span, name: str) -> None:
         if span.label == name:
             return
-        self._selected = span.relabelled(name)
+        self._selected = span.relabelled(name).as_gold()
         self.relabelRequested.emit(span, name)
 
     def _request(self, signal, span: Span, expected_selection: Span | None) -> bool:
@@ -480,7 +485,7 @@ class AnnotationView(QTextEdit):
         else:
             start = _neighbour_boundary(self._boundaries, start, step)
         if 0 <= start < end <= len(self.text) and (start, end) != (span.start, span.end):
-            self._selected = span.moved(start, end)
+            self._selected = span.moved(start, end).as_gold()
             self.resizeRequested.emit(span, start, end)
 
 

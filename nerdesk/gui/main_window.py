@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.palette.mergeRequested.connect(self.merge_label)
         self.palette.deleteRequested.connect(self.delete_label)
         self.model_panel.thresholdChanged.connect(view.set_min_score)
+        self.model_panel.thresholdChanged.connect(lambda _score: self._show_current_spans())
         self.model_panel.loadRequested.connect(self.load_model)
         self.model_panel.predictDocumentRequested.connect(self.predict_document)
         self.model_panel.predictAllRequested.connect(self.predict_all)
@@ -192,13 +193,15 @@ class MainWindow(QMainWindow):
             self._show_current_spans()
 
     def _show_current_spans(self) -> None:
-        document = self.session.document
+        """The Spans tree lists what the view draws (no hidden predictions, no predicted twins of gold)."""
         colors = {label.name: label.color for label in self.session.labels}
-        self.span_tree.set_spans(document.text if document else "", document.spans if document else [], colors)
+        self.span_tree.set_spans(self.view.text, self.view.spans, colors)
         self.span_tree.select(self.view.selected_span())
 
     def _describe_selection(self, span) -> None:
-        if span is not None:
+        if span is None:
+            self.statusBar().clearMessage()
+        else:
             self.statusBar().showMessage(self.view.describe(span))
 
     def _update_title(self) -> None:

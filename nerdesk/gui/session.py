@@ -27,6 +27,7 @@ from nerdesk.gui.undo_commands import (
     StatusCommand,
 )
 from nerdesk.storage.project import Project
+from nerdesk.workflows import span_edits
 
 
 class ProjectSession(QObject):
@@ -142,20 +143,23 @@ class ProjectSession(QObject):
         return self.document
 
     def add_span(self, start: int, end: int, label: str) -> None:
+        """Add a gold span; a prediction with the same range and label is consumed."""
         document = self._current()
-        self.push(edits.add_span(document.id, Span(start, end, label), document.spans))
+        self.push(span_edits.add_gold(document.id, Span(start, end, label), document.spans))
 
     def delete_spans(self, spans: Sequence[Span]) -> None:
         if spans:
             self.push(edits.delete_spans(self._current().id, list(spans)))
 
     def relabel(self, span: Span, label: str) -> None:
+        """Relabel a span; a relabelled prediction becomes gold."""
         document = self._current()
-        self.push(edits.relabel(document.id, span, label, document.spans))
+        self.push(span_edits.relabel_to_gold(document.id, span, label, document.spans))
 
     def resize(self, span: Span, start: int, end: int) -> None:
+        """Move a span's boundaries; a resized prediction becomes gold."""
         document = self._current()
-        self.push(edits.resize(document.id, span, start, end, len(document.text)))
+        self.push(span_edits.resize_to_gold(document.id, span, start, end, len(document.text), document.spans))
 
     def accept(self, predictions: Sequence[Span]) -> None:
         document = self._current()

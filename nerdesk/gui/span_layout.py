@@ -9,7 +9,16 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Sequence
 
-from nerdesk.core.spans import Span
+from nerdesk.core.spans import GOLD, PRED, Span
+
+
+def shown_spans(spans: Iterable[Span], min_score: float) -> list[Span]:
+    """The spans worth drawing: predictions below ``min_score`` are hidden, and so is a prediction
+    equal to a gold span (same range and label), which would only draw the gold span a second time."""
+    spans = list(spans)
+    gold_keys = {s.key for s in spans if s.source == GOLD}
+    return [s for s in spans if s.source != PRED
+            or ((s.score is None or s.score >= min_score) and s.key not in gold_keys)]
 
 
 def assign_levels(spans: Iterable[Span], reach: Callable[[Span], int] | None = None) -> dict[Span, int]:
