@@ -76,7 +76,7 @@ FORMATS: dict[str, FormatSpec] = {
         FormatSpec("conll", conll.read_conll, conll.write_conll,
                    (".conll", ".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".tsv"),
                    "CoNLL-style columns: `char TAG` or `token ... TAG`; BIO/IOB2, BIOES, BMES", True,
-                   frozenset({"scheme", "level", "flat"}),
+                   frozenset({"scheme", "level", "flat", "separator"}),
                    keeps="text (without whitespace at char level; tokens joined by spaces at token level), "
                    "gold spans; nested spans as one tag column per level",
                    loses="whitespace, spans not on character/token boundaries, nesting with flat=True, "

@@ -8,10 +8,14 @@ option: one lenient decoder reads them all. The level is detected (character lev
 token is one character: the text is the characters joined; token level: tokens joined by spaces) or
 chosen with ``level=``.
 
-Writing: options ``scheme`` (bio | iob2 | bioes | bmes), ``level`` (char | token | auto), ``flat``.
-Nested spans become one tag column per level (``core.spans.flat_levels``), or with ``flat=True`` one
-column and a warning saying how many spans were dropped. Whitespace cannot be written at character
-level and token level rebuilds the text from tokens: the writer warns where the text changes.
+Writing: ``token<TAB>TAG`` rows (doccano's CoNLL parser splits on tabs; every other reader splits on
+whitespace; ``separator="space"`` writes ``token TAG``); options ``scheme`` (bio | iob2 | bioes | bmes), ``level`` (char | token | auto: the level
+that drops fewer spans), ``flat``. Token level uses the document's stored tokens (``meta["tokens"]``,
+as GENIA keeps them) when they match its text, else whitespace tokens. Nested spans become one tag
+column per level with the OUTERMOST level in the LAST column (``spacy convert`` and CoNLL-2003 readers
+take the last column), or with ``flat=True`` one column and a warning saying how many spans were
+dropped. Whitespace cannot be written at character level and token level rebuilds the text from
+tokens: the writer warns where the text changes.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from pathlib import Path
 from nerdesk.core.document import Document
 from nerdesk.core.spans import Span, flat_levels
 from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text
+from nerdesk.formats.corpora import token_offsets
 
 SCHEMES = ("bio", "iob2", "bioes", "bmes")
+SEPARATORS = {"tab": "\t", "space": " "}
 TAG = re.compile(r"^([BIMESLU])[-_](\S+)$")
 
 
@@ -159,10 +165,16 @@ def read_conll(ctx: ReadContext) -> list[Document]:
     return docs
 
 
-def _units(text: str, level: str) -> list[tuple[int, int]]:
+def _units(doc: Document, level: str) -> tuple[list[tuple[int, int]], bool]:
+    """Character or token ``(start, end)`` units of a document, and whether they are its stored tokens."""
     if level == "char":
-        return [(i, i + 1) for i, ch in enumerate(text) if not ch.isspace()]
-    return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        return [(i, i + 1) for i, ch in enumerate(doc.text) if not ch.isspace()], False
+    tokens = doc.meta.get("tokens")
+    stored = token_offsets(doc.text, tokens) if isinstance(tokens, list) and not any(
+        not isinstance(t, str) or re.search(r"\s", t) for t in tokens) else None
+    if stored:
+        return stored, True
+    return [(m.start(), m.end()) for m in re.finditer(r"\S+", doc.text)], False
 
 
 def _tag_sequence(units: list[tuple[int, int]], spans: list[tuple[int, int, str]], scheme: str) -> list[str]:
@@ -179,57 +191,84 @@ def _tag_sequence(units: list[tuple[int, int]], spans: list[tuple[int, int, str]
     return tags
 
 
+def _aligned(spans: list[Span], units: list[tuple[int, int]]) -> tuple[list[Span], int]:
+    """Spans in unit indexes (end exclusive), and how many do not start and end on unit boundaries."""
+    starts = {s: i for i, (s, _) in enumerate(units)}
+    ends = {e: i for i, (_, e) in enumerate(units)}
+    mapped = [Span(starts[s.start], ends[s.end] + 1, s.label) for s in spans if s.start in starts and s.end in ends]
+    return mapped, len(spans) - len(mapped)
+
+
+def choose_level(documents: list[Document], chosen: list[list[Span]]) -> str:
+    """``auto``: the level that drops fewer spans; on a tie, tokens when most documents have spaces."""
+    lost = {level: sum(_aligned(spans, _units(doc, level)[0])[1] for doc, spans in zip(documents, chosen,
+                                                                                        strict=True))
+            for level in ("char", "token")}
+    if lost["char"] != lost["token"]:
+        return min(lost, key=lost.get)
+    spaced = sum(" " in doc.text.strip() for doc in documents)
+    return "token" if documents and spaced * 2 > len(documents) else "char"
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.unaligned = self.dropped_flat = self.changed_text = self.empty_docs = self.renamed = 0
+        self.stored_tokens = 0
+
+
+def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool,
+           tally: _Tally) -> list[tuple[str, list[str]]] | None:
+    """One sentence block: ``(unit, tags)`` rows, the outermost level in the LAST tag column."""
+    units, stored = _units(doc, level)
+    if not units:
+        tally.empty_docs += 1
+        return None
+    tally.stored_tokens += stored
+    joined = "".join if level == "char" else " ".join
+    tally.changed_text += joined(doc.text[s:e] for s, e in units) != doc.text
+    renamed = [Span(s.start, s.end, re.sub(r"\s", "_", s.label)) for s in spans]
+    tally.renamed += sum(a.label != b.label for a, b in zip(spans, renamed, strict=True))
+    mapped, unaligned = _aligned(renamed, units)
+    tally.unaligned += unaligned
+    levels = flat_levels(mapped) or [[]]
+    if flat and len(levels) > 1:
+        tally.dropped_flat += sum(len(lv) for lv in levels[1:])
+        levels = levels[:1]
+    columns = [_tag_sequence(units, [(s.start, s.end - 1, s.label) for s in lv], scheme) for lv in reversed(levels)]
+    return [(doc.text[s:e], [col[i] for col in columns]) for i, (s, e) in enumerate(units)]
+
+
 def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     scheme = ctx.option("scheme", "bio", SCHEMES)
     level = ctx.option("level", "auto", ("auto", "char", "token"))
     flat = bool(ctx.option("flat", False))
-    if level == "auto":
-        spaced = sum(" " in doc.text.strip() for doc in documents)
-        level = "token" if documents and spaced * 2 > len(documents) else "char"
+    separator = SEPARATORS[ctx.option("separator", "tab", tuple(SEPARATORS))]
     chosen = ctx.spans_to_write(documents, "CoNLL")
-    unaligned = dropped_flat = changed_text = empty_docs = renamed = 0
-    blocks: list[list[tuple[str, list[str]]]] = []
-    for doc, spans in zip(documents, chosen, strict=True):
-        units = _units(doc.text, level)
-        if not units:
-            empty_docs += 1
-            continue
-        if level == "char":
-            changed_text += len(units) != len(doc.text)
-        else:
-            changed_text += " ".join(doc.text[s:e] for s, e in units) != doc.text
-        starts = {s: i for i, (s, _) in enumerate(units)}
-        ends = {e: i for i, (_, e) in enumerate(units)}
-        mapped: list[Span] = []
-        for span in spans:
-            if span.start in starts and span.end in ends:
-                label = re.sub(r"\s", "_", span.label)
-                renamed += label != span.label
-                mapped.append(Span(starts[span.start], ends[span.end] + 1, label))
-            else:
-                unaligned += 1
-        levels = flat_levels(mapped) or [[]]
-        if flat and len(levels) > 1:
-            dropped_flat += sum(len(lv) for lv in levels[1:])
-            levels = levels[:1]
-        columns = [_tag_sequence(units, [(s.start, s.end - 1, s.label) for s in lv], scheme) for lv in levels]
-        blocks.append([(doc.text[s:e], [col[i] for col in columns]) for i, (s, e) in enumerate(units)])
+    if level == "auto":
+        level = choose_level(documents, chosen)
+    tally = _Tally()
+    blocks = [block for doc, spans in zip(documents, chosen, strict=True)
+              if (block := _block(doc, spans, level, scheme, flat, tally)) is not None]
     width = max((len(tags) for block in blocks for _, tags in block), default=1)
     out = []
     for block in blocks:
-        for unit, tags in block:
-            out.append(" ".join([unit, *tags, *["O"] * (width - len(tags))]))
+        # inner levels first, padded on the left: the last column is always the outermost level
+        out.extend(separator.join([unit, *["O"] * (width - len(tags)), *tags]) for unit, tags in block)
         out.append("")
-    if dropped_flat:
-        ctx.warn(f"flat=True: {dropped_flat} nested or overlapping span(s) were dropped to fit one tag column")
-    if unaligned:
-        ctx.warn(f"{unaligned} span(s) do not start and end on {level} boundaries (or cover only whitespace) "
-                 "and were dropped")
-    if changed_text:
-        what = "whitespace was dropped" if level == "char" else "whitespace was replaced by single spaces"
-        ctx.warn(f"{changed_text} document(s) change text in {level}-level CoNLL: {what}")
-    if empty_docs:
-        ctx.warn(f"{empty_docs} document(s) with no {level}s (empty or only whitespace) were not written")
-    if renamed:
-        ctx.warn(f"{renamed} span(s) have labels with spaces: written with '_' instead")
+    _write_warnings(ctx, tally, level)
     atomic_write_text(path, "\n".join(out) + ("\n" if out else ""))
+
+
+def _write_warnings(ctx: WriteContext, tally: _Tally, level: str) -> None:
+    if tally.dropped_flat:
+        ctx.warn(f"flat=True: {tally.dropped_flat} nested or overlapping span(s) were dropped to fit one tag column")
+    if tally.unaligned:
+        ctx.warn(f"{tally.unaligned} span(s) do not start and end on {level} boundaries (or cover only whitespace) "
+                 f"and were dropped{'; try level=char' if level == 'token' else ''}")
+    if tally.changed_text:
+        what = "whitespace was dropped" if level == "char" else "whitespace was replaced by single spaces"
+        ctx.warn(f"{tally.changed_text} document(s) change text in {level}-level CoNLL: {what}")
+    if tally.empty_docs:
+        ctx.warn(f"{tally.empty_docs} document(s) with no {level}s (empty or only whitespace) were not written")
+    if tally.renamed:
+        ctx.warn(f"{tally.renamed} span(s) have labels with spaces: written with '_' instead")

@@ -145,7 +145,7 @@ def read_genia(ctx: ReadContext) -> list[Document]:
                                     span_of=span_of, name_of=name_of)
 
 
-def _token_offsets(text: str, tokens: Any) -> list[tuple[int, int]] | None:
+def token_offsets(text: str, tokens: Any) -> list[tuple[int, int]] | None:
     """Offsets of ``tokens`` found in order in ``text`` with only whitespace between; ``None`` if not."""
     if not isinstance(tokens, list) or not all(isinstance(t, str) and t for t in tokens):
         return None
@@ -169,10 +169,10 @@ def write_genia(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         record["entities"] = [
             {"start": s.start, "end": s.end, "type": s.label, "text": s.mention(doc.text)} for s in spans
         ]
-        offsets = _token_offsets(doc.text, record.get("tokens"))
+        offsets = token_offsets(doc.text, record.get("tokens"))
         if offsets is None:
             record["tokens"] = doc.text.split()
-            offsets = _token_offsets(doc.text, record["tokens"]) or []
+            offsets = token_offsets(doc.text, record["tokens"]) or []
         starts = {start: i for i, (start, _) in enumerate(offsets)}
         ends = {end: i for i, (_, end) in enumerate(offsets)}
         mentions = []

@@ -102,7 +102,7 @@ def _record_document(record: Any, ctx: ReadContext, where: dict) -> Document | N
             spans.append(span)
             if entity_id is not None:
                 ends[entity_id] = [span.start, span.end, span.label]
-    meta = extra_meta(record, DOCCANO_KEYS)
+    meta = extra_meta(record, DOCCANO_KEYS if "text" not in record else DOCCANO_KEYS - {"data"})
     if record.get("relations") is not None:
         relations = _relations(record, ends, ctx, where)
         ok = ok and relations is not None

@@ -138,7 +138,7 @@ def test_peoples_daily(tmp_path: Path, name: str) -> None:
     assert len(result.documents) == sentences == {"dev.bio": 2318, "test.bio": 4636}[name]
     assert Counter(s.label for d in result.documents for s in d.spans) == labels
     assert result.warnings == []
-    out = roundtrip(tmp_path, result, "conll", scheme="bio", level="char")
+    out = roundtrip(tmp_path, result, "conll", scheme="bio", level="char", separator="space")
     assert out.read_bytes() == path.read_bytes()  # the very same file comes back
 
 
@@ -150,5 +150,5 @@ def test_resume(tmp_path: Path, name: str) -> None:
     sentences, labels = raw_tags(path, ("B", "S"))
     assert len(result.documents) == sentences == {"dev.char.bmes": 463, "test.char.bmes": 477}[name]
     assert Counter(s.label for d in result.documents for s in d.spans) == labels
-    out = roundtrip(tmp_path, result, "conll", scheme="bmes", level="char")
+    out = roundtrip(tmp_path, result, "conll", scheme="bmes", level="char", separator="space")
     assert out.read_bytes() == path.read_bytes()

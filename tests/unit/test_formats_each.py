@@ -24,9 +24,10 @@ def test_conll_nested_columns(tmp_path: Path) -> None:
     doc = Document("北京大学医院", [Span(0, 6, "ORG"), Span(0, 4, "ORG"), Span(0, 2, "LOC")])
     path = tmp_path / "n.bio"
     assert write_file([doc], path, "conll", level="char") == []
+    # tab-separated, the outermost level in the last column (what spacy convert and CoNLL-2003 readers read)
     assert path.read_text(encoding="utf-8").splitlines() == [
-        "北 B-ORG B-ORG B-LOC", "京 I-ORG I-ORG I-LOC", "大 I-ORG I-ORG O", "学 I-ORG I-ORG O",
-        "医 I-ORG O O", "院 I-ORG O O", ""]
+        "北\tB-LOC\tB-ORG\tB-ORG", "京\tI-LOC\tI-ORG\tI-ORG", "大\tO\tI-ORG\tI-ORG", "学\tO\tI-ORG\tI-ORG",
+        "医\tO\tO\tI-ORG", "院\tO\tO\tI-ORG", ""]
     back = read_file(path)
     assert sorted(s.key for s in back.documents[0].spans) == sorted(s.key for s in doc.spans)
 
@@ -66,8 +67,8 @@ def test_conll_token_level_writing(tmp_path: Path) -> None:
     doc = Document("IL-2  gene expression\r\nin T cells", [Span(0, 10, "DNA"), Span(0, 4, "protein"),
                                                           Span(26, 33, "cell_type"), Span(1, 3, "X")])
     warnings = write_file([doc], tmp_path / "t.conll", "conll", level="token")
-    assert "1 span(s) do not start and end on token boundaries (or cover only whitespace) and were dropped" \
-        in warnings
+    assert any(w.startswith("1 span(s) do not start and end on token boundaries (or cover only whitespace) and "
+                            "were dropped") for w in warnings)
     assert any("whitespace was replaced by single spaces" in w for w in warnings)
     back = read_file(tmp_path / "t.conll").documents[0]
     assert back.text == "IL-2 gene expression in T cells"
