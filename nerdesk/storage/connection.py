@@ -7,10 +7,12 @@ nothing. The file is in WAL mode, so readers in other connections are never bloc
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
@@ -19,15 +21,35 @@ from nerdesk.core.errors import ProjectError
 BUSY_TIMEOUT_SECONDS = 10.0
 
 
-def connect(path: Path) -> Database:
-    """A connection with foreign keys enforced; journal mode is set by ``use_wal`` once checked."""
+class ProjectDatabase(Database):
+    """A sqlite-utils database that knows why it is read-only (``None`` when it can be written)."""
+
+    read_only_reason: str | None = None
+
+
+def connect(path: Path, read_only: str | None = None) -> ProjectDatabase:
+    """A connection with foreign keys enforced; journal mode is set by ``use_wal`` once checked.
+
+    ``read_only`` (the reason, for messages) opens the file without ever writing to it: in a folder
+    that cannot be written SQLite cannot create the WAL index either, so the file is then opened as
+    immutable (nothing else can be writing to it there).
+    """
     try:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
-        db = Database(connection, execute_plugins=False)
+        if read_only is None:
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+        else:
+            connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        db = ProjectDatabase(connection, execute_plugins=False)
+        db.read_only_reason = read_only
         db.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as error:
         raise ProjectError(f"{path}: cannot open the project file ({error})") from error
     return db
+
+
+def read_only_uri(path: Path) -> str:
+    immutable = "&immutable=1" if not os.access(path.parent, os.W_OK) else ""
+    return f"file:{quote(str(path.resolve()))}?mode=ro{immutable}"
 
 
 def use_wal(db: Database) -> None:
@@ -43,6 +65,9 @@ def write_transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
+    reason = getattr(db, "read_only_reason", None)
+    if reason:
+        raise ProjectError(f"the project is open read-only ({reason}); nothing was changed")
     try:
         db.execute("BEGIN IMMEDIATE")
         try:

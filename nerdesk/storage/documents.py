@@ -19,6 +19,7 @@ from nerdesk.core.errors import ProjectError, SpanError
 from nerdesk.core.spans import GOLD, PRED, Span, dedupe, sort_spans, validate_span
 from nerdesk.core.text_checks import escape_surrogates, first_problem
 from nerdesk.storage.connection import write_transaction
+from nerdesk.storage.guard import translating
 from nerdesk.storage.queries import DocumentFilter
 from nerdesk.storage.rows import (
     INSERT_DOCUMENT,
@@ -103,13 +104,24 @@ class DocumentsMixin:
         if self.db.conn.in_transaction:
             yield
             return
-        self.db.execute("BEGIN DEFERRED")
+        with translating(self):
+            self.db.execute("BEGIN DEFERRED")
         try:
-            self.db.execute("SELECT count(*) FROM meta").fetchone()  # pins the snapshot now
+            with translating(self):
+                self.db.execute("SELECT count(*) FROM meta").fetchone()  # pins the snapshot now
             yield
         finally:
-            if self.db.conn.in_transaction:
-                self.db.conn.commit()
+            self._end_snapshot()
+
+    def _end_snapshot(self) -> None:
+        """Commit (writes made inside joined this transaction); a failing file is rolled back instead."""
+        try:
+            with translating(self):
+                if self.db.conn.in_transaction:
+                    self.db.conn.commit()
+        except ProjectError:
+            self.db.conn.rollback()
+            raise
 
     def _stream_documents(self, where: DocumentFilter) -> Iterator[Document]:
         last_id = 0

@@ -7,6 +7,7 @@ Use one ``Project`` per thread; a worker thread opens its own (WAL lets readers 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from nerdesk.storage import migrations
 from nerdesk.storage.connection import connect, use_wal, write_transaction
 from nerdesk.storage.documents import DocumentsMixin
 from nerdesk.storage.edits import EditsMixin
+from nerdesk.storage.guard import failure_message, guard_public_methods, missing_tables
 from nerdesk.storage.labels import LabelsMixin
 from nerdesk.storage.models import ModelsMixin
 from nerdesk.storage.queries import QueriesMixin
@@ -25,6 +27,7 @@ from nerdesk.storage.stats import StatsMixin
 SUFFIX = ".nerdesk"
 
 
+@guard_public_methods
 class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin, SettingsMixin, StatsMixin):
     def __init__(self, path: Path, db) -> None:
         """Use ``Project.create`` or ``Project.open``."""
@@ -51,8 +54,12 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
         return cls(path, db)
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = False) -> Project:
-        """Open an existing project (upgrading an older schema after a backup), or create it if asked."""
+    def open(cls, path: str | Path, *, create: bool = False, read_only: bool | None = None) -> Project:
+        """Open an existing project (upgrading an older schema after a backup), or create it if asked.
+
+        A file or folder that cannot be written opens read-only (``read_only`` says why): reading,
+        statistics and export work, every change is refused. ``read_only=True`` asks for that anyway.
+        """
         path = Path(path)
         if not path.exists():
             if create:
@@ -60,20 +67,27 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
             raise ProjectError(f"{path} does not exist; create a project first (or pass create=True)")
         if not path.is_file():
             raise ProjectError(f"{path} is not a file; a project is one {SUFFIX} file")
-        db = connect(path)
+        reason = "opened read-only on request" if read_only else None if read_only is False else unwritable(path)
+        db = connect(path, reason)
         try:
             version = check_project(db, path)
-            use_wal(db)
+            if reason is None:
+                use_wal(db)
             if version < migrations.latest_version():
                 upgrade(db, path, version)
         except sqlite3.DatabaseError as error:
             db.close()
-            raise ProjectError(f"{path} is damaged or not a nerdesk project ({error}); "
-                               f"restore it from a backup") from error
+            raise ProjectError(failure_message(path, error, reason,
+                                               damaged="is damaged or not a nerdesk project")) from error
         except BaseException:
             db.close()
             raise
         return cls(path, db)
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the project cannot be changed (for the title bar or a status line), or None."""
+        return self.db.read_only_reason
 
     @property
     def schema_version(self) -> int:
@@ -99,6 +113,15 @@ def remove_project_file(path: str | Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def unwritable(path: Path) -> str | None:
+    """Why the project at ``path`` cannot be written, or None: SQLite needs the file and its folder."""
+    if not os.access(path, os.W_OK):
+        return "the file cannot be written"
+    if not os.access(path.parent, os.W_OK):
+        return f"its folder {path.parent} cannot be written"
+    return None
+
+
 def check_project(db, path: Path) -> int:
     """The schema version of a nerdesk project file; ProjectError for anything else or a newer schema."""
     if path.stat().st_size == 0:
@@ -111,16 +134,33 @@ def check_project(db, path: Path) -> int:
     except (KeyError, ValueError) as error:
         raise ProjectError(f"{path}: the project has no valid schema version; restore it from a backup") from error
     latest = migrations.latest_version()
+    if version < migrations.BASE_VERSION:
+        raise ProjectError(f"{path} is damaged (schema version {version}; versions start at "
+                           f"{migrations.BASE_VERSION}); restore it from a backup")
     if version > latest:
         raise ProjectError(
             f"{path} was written by a newer nerdesk (schema version {version}; this version reads up to "
             f"{latest}); upgrade nerdesk to open it"
         )
+    missing = missing_tables(db.table_names())
+    if missing:
+        raise ProjectError(f"{path} is damaged (table {', '.join(missing)} missing); restore it from a backup")
     return version
 
 
 def upgrade(db, path: Path, version: int) -> None:
-    """Back the file up as ``<file>.bak-v<version>``, then migrate it to the latest schema in one transaction."""
-    migrations.backup(db, path, version)
-    with write_transaction(db):
-        migrations.apply_migrations(db, version)
+    """Back the file up as ``<file>.bak-v<version>``, then migrate it to the latest schema in one transaction.
+
+    The backup is removed again if the migration fails: the file is unchanged then, and repeated
+    attempts must not pile up copies.
+    """
+    if db.read_only_reason:
+        raise ProjectError(f"{path} needs an upgrade (schema version {version}) but is read-only "
+                           f"({db.read_only_reason}); copy it to a folder you can write and open the copy")
+    backup = migrations.backup(db, path, version)
+    try:
+        with write_transaction(db):
+            migrations.apply_migrations(db, version)
+    except BaseException:
+        backup.unlink(missing_ok=True)
+        raise
