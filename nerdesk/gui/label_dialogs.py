@@ -9,11 +9,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
 )
 
+from nerdesk.core.errors import NerdeskError
 from nerdesk.core.labels import PALETTE, Label, LabelSet
 from nerdesk.gui.shortcuts import check_label_key
 
@@ -21,11 +23,18 @@ from nerdesk.gui.shortcuts import check_label_key
 class LabelDialog(QDialog):
     """Name, colour and shortcut of a label; the shortcut is checked against labels and editing keys."""
 
-    def __init__(self, labels: LabelSet, label: Label | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, labels: LabelSet, label: Label | None = None, parent: QWidget | None = None,
+                 app_shortcuts: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit label" if label else "Add label")
         self.labels = labels
         self.original = label
+        self.app_shortcuts = app_shortcuts
+        self.error = QLabel()
+        self.error.setObjectName("dialogError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.setMinimumWidth(380)
         self.name = QLineEdit(label.name if label else "")
         self.color = label.color if label else PALETTE[len(labels) % len(PALETTE)]
         self.color_button = QPushButton()
@@ -40,8 +49,20 @@ class LabelDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Colour", self.color_button)
         form.addRow("Shortcut key", self.key)
+        form.addRow(self.error)
         form.addRow(buttons)
         self._show_color()
+
+    def accept(self) -> None:
+        """Close only with a usable label; otherwise say why and keep what was typed."""
+        try:
+            self.result_label()
+        except NerdeskError as error:
+            self.error.setText(str(error)[:1].upper() + str(error)[1:] + ".")
+            self.error.show()
+            self.adjustSize()
+            return
+        super().accept()
 
     def _pick_color(self) -> None:
         chosen = QColorDialog.getColor(QColor(self.color), self, "Label colour")
@@ -53,10 +74,8 @@ class LabelDialog(QDialog):
         self.color_button.setText(self.color)
         self.color_button.setStyleSheet(f"background-color: {self.color};")
 
-    def result_label(self, app_shortcuts: frozenset[str] = frozenset()) -> Label:
+    def result_label(self) -> Label:
         """The label as entered; raises ``NerdeskError`` if the name or key cannot be used."""
-        from nerdesk.core.errors import NerdeskError
-
         name = self.name.text().strip()
         if not name:
             raise NerdeskError("a label needs a name")
@@ -64,7 +83,7 @@ class LabelDialog(QDialog):
             raise NerdeskError(f"a label named {name!r} already exists; choose another name or merge the labels")
         key = self.key.text().strip() or None
         check_label_key(key, self.labels, label_name=self.original.name if self.original else None,
-                        app_shortcuts=app_shortcuts)
+                        app_shortcuts=self.app_shortcuts)
         return Label(name, self.color, key)
 
 

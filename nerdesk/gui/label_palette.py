@@ -28,9 +28,10 @@ def color_icon(color: str, size: int = 14) -> QIcon:
 
 
 class LabelPalette(QWidget):
-    """Click a label to apply it to the selected text (or selected span); buttons manage labels."""
+    """Labels with their keys and counts. Clicking a row only chooses it (for Edit, Merge, Delete);
+    a double-click or *Apply* labels the selected text (or relabels the selected span)."""
 
-    labelClicked = Signal(str)
+    applyRequested = Signal(str)
     addRequested = Signal()
     editRequested = Signal(str)
     mergeRequested = Signal(str)
@@ -51,10 +52,10 @@ class LabelPalette(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.cellClicked.connect(lambda row, _column: self._emit_for_row(self.labelClicked, row))
-        self.table.cellDoubleClicked.connect(lambda row, _column: self._emit_for_row(self.editRequested, row))
+        self.table.cellDoubleClicked.connect(lambda row, _column: self._emit_for_row(self.applyRequested, row))
         buttons = QHBoxLayout()
-        for text, signal in (("Add…", None), ("Edit…", self.editRequested),
+        buttons.setSpacing(4)
+        for text, signal in (("Apply", self.applyRequested), ("Add…", None), ("Edit…", self.editRequested),
                              ("Merge…", self.mergeRequested), ("Delete", self.deleteRequested)):
             button = QPushButton(text)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -86,7 +87,8 @@ class LabelPalette(QWidget):
         for row, label in enumerate(self.session.labels):
             name_item = QTableWidgetItem(color_icon(label.color), label.name)
             name_item.setData(Qt.ItemDataRole.UserRole, label.name)
-            name_item.setToolTip(f"{label.name} ({label.color}); click to label the selection")
+            key = f", or press {label.key}" if label.key else ""
+            name_item.setToolTip(f"{label.name} ({label.color}): double-click or Apply to label the selection{key}")
             cells = (name_item, QTableWidgetItem(label.key or ""),
                      QTableWidgetItem(str(gold[label.name])), QTableWidgetItem(str(predicted[label.name])))
             for column, item in enumerate(cells):

@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         view.spanSelected.connect(self.span_tree.select)
         view.spanSelected.connect(self._describe_selection)
         self.span_tree.spanSelected.connect(view.select_span)
-        self.palette.labelClicked.connect(self._apply_label_from_palette)
+        self.palette.applyRequested.connect(self._apply_label_from_palette)
         self.palette.addRequested.connect(self.add_label)
         self.palette.editRequested.connect(self.edit_label)
         self.palette.mergeRequested.connect(self.merge_label)
@@ -225,21 +225,21 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ labels
     def add_label(self, label: Label | None = None) -> None:
         if label is None:
-            dialog = LabelDialog(self.session.labels, parent=self)
+            dialog = LabelDialog(self.session.labels, parent=self, app_shortcuts=self.actions.single_key_shortcuts())
             if dialog.exec() != LabelDialog.DialogCode.Accepted:
                 return
-            with reporting_errors(self):
-                label = dialog.result_label(self.actions.single_key_shortcuts())
+            label = dialog.result_label()
         if label is not None:
             self._run(self.session.add_label, label.name, label.color, label.key)
 
     def edit_label(self, name: str, changed: Label | None = None) -> None:
         with reporting_errors(self):
             if changed is None:
-                dialog = LabelDialog(self.session.labels, self.session.labels.get(name), parent=self)
+                dialog = LabelDialog(self.session.labels, self.session.labels.get(name), parent=self,
+                                     app_shortcuts=self.actions.single_key_shortcuts())
                 if dialog.exec() != LabelDialog.DialogCode.Accepted:
                     return
-                changed = dialog.result_label(self.actions.single_key_shortcuts())
+                changed = dialog.result_label()
             self.session.update_label(name, new_name=changed.name, color=changed.color, key=changed.key)
 
     def merge_label(self, source: str, target: str | None = None) -> None:

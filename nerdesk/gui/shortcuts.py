@@ -11,7 +11,9 @@ DELETE_KEYS = ("Delete", "Backspace")
 # Boundary nudges: Alt+Left/Right move the start, Alt+Shift+Left/Right move the end (by one grapheme).
 NUDGE_DESCRIPTION = "Alt+Left/Right moves the start, Alt+Shift+Left/Right moves the end"
 NEXT_SPAN_KEYS = ("Tab", "Backtab")  # Tab selects the next span in reading order, Shift+Tab the previous
-VIEW_KEYS = frozenset({*ACCEPT_KEYS, *REJECT_KEYS, *DELETE_KEYS, *NEXT_SPAN_KEYS, "Escape", "Space"})
+# The editing keys a label key could collide with (label keys are single characters), and what they do.
+CHARACTER_KEY_PURPOSES = {"A": "accepts the selected prediction", "R": "rejects the selected prediction",
+                          "X": "rejects the selected prediction"}
 
 
 def check_label_key(key: str | None, labels: LabelSet, *, label_name: str | None,
@@ -21,11 +23,11 @@ def check_label_key(key: str | None, labels: LabelSet, *, label_name: str | None
         return
     if len(key) != 1 or not key.isprintable() or key.isspace():
         raise NerdeskError(f"shortcut {key!r} must be a single visible character, e.g. 1 or q")
-    if key.upper() in VIEW_KEYS or key.upper() in app_shortcuts:
-        raise NerdeskError(
-            f"shortcut {key!r} is already an editing key ({', '.join(sorted(VIEW_KEYS | app_shortcuts))}); "
-            "choose another character"
-        )
+    purpose = CHARACTER_KEY_PURPOSES.get(key.upper())
+    if purpose is not None:
+        raise NerdeskError(f"shortcut {key!r} is taken: {key.upper()} {purpose}; choose another character")
+    if key.upper() in app_shortcuts:
+        raise NerdeskError(f"shortcut {key!r} is taken by a command of the window; choose another character")
     owner = labels.by_key(key)
     if owner is not None and owner.name != label_name:
         raise NerdeskError(f"shortcut {key!r} is already used by label {owner.name!r}; choose another")

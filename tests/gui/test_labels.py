@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from conftest import click_character
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError
@@ -94,3 +95,57 @@ def test_adding_a_label_with_an_existing_name_shows_an_error(window):
     box = window.findChild(QMessageBox, "errorBox")
     assert box is not None and "already exists" in box.text()
     assert box.windowModality() != Qt.WindowModality.NonModal
+
+
+def _palette_row_point(palette, name):
+    row = next(r for r in range(palette.table.rowCount()) if palette.table.item(r, 0).text() == name)
+    return palette.table.visualItemRect(palette.table.item(row, 0)).center()
+
+
+def _button(palette, text):
+    return next(b for b in palette.findChildren(QPushButton) if b.text() == text)
+
+
+def test_clicking_a_palette_row_chooses_it_without_relabelling(qtbot, window):
+    view, palette = window.view, window.palette
+    click_character(qtbot, view, 6)  # 学: inside the ORG span only
+    assert view.selected_span() == Span(3, 7, "ORG")
+    qtbot.mouseClick(palette.table.viewport(), Qt.MouseButton.LeftButton, pos=_palette_row_point(palette, "LOC"))
+    assert palette.current_label() == "LOC"
+    assert spans_in_file(window) == {(3, 7, "ORG"), (3, 5, "LOC"), (3, 5, "ORG")}  # nothing relabelled
+    qtbot.mouseClick(_button(palette, "Apply"), Qt.MouseButton.LeftButton)
+    assert spans_in_file(window) == {(3, 7, "LOC"), (3, 5, "LOC"), (3, 5, "ORG")}
+    assert view.selected_span() == Span(3, 7, "LOC")
+    org = _palette_row_point(palette, "ORG")
+    qtbot.mouseClick(palette.table.viewport(), Qt.MouseButton.LeftButton, pos=org)  # a double-click's first click
+    qtbot.mouseDClick(palette.table.viewport(), Qt.MouseButton.LeftButton, pos=org)
+    assert spans_in_file(window) == {(3, 7, "ORG"), (3, 5, "LOC"), (3, 5, "ORG")}
+
+
+def test_the_add_dialog_stays_open_until_the_label_is_usable(qtbot, window):
+    seen = []
+
+    def fill_in():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LabelDialog):
+            QTimer.singleShot(20, fill_in)
+            return
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        dialog.name.setText("ORG")
+        ok.click()
+        seen.append((dialog.isVisible(), dialog.name.text(), dialog.error.text()))
+        dialog.name.setText("PER")
+        dialog.key.setText("a")
+        ok.click()
+        seen.append((dialog.isVisible(), dialog.name.text(), dialog.error.text()))
+        dialog.key.setText("3")
+        ok.click()
+        seen.append((dialog.isVisible(),))
+
+    QTimer.singleShot(0, fill_in)
+    window.add_label()
+    assert seen[0] == (True, "ORG", "A label named 'ORG' already exists; choose another name or merge the labels.")
+    assert seen[1][:2] == (True, "PER") and "A accepts the selected prediction" in seen[1][2]
+    assert "Backtab" not in seen[1][2] and "Return" not in seen[1][2]
+    assert seen[2] == (False,)
+    assert Label("PER", labels_in_file(window)[-1].color, "3") == labels_in_file(window)[-1]
