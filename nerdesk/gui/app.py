@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -10,6 +12,17 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 RESOURCES = Path(__file__).resolve().parent.parent.parent / "resources"
+NO_DISPLAY = ("nerdesk: no display found. Start nerdesk on a desktop, "
+              "or set QT_QPA_PLATFORM=offscreen for screenshots and tests.")
+DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+
+
+def missing_display(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> bool:
+    """True on a Linux or BSD machine with no X11 or Wayland display and no Qt platform chosen, where
+    Qt would abort with a misleading hint about missing libraries (Windows and macOS always have one)."""
+    if platform.startswith(("win", "darwin", "cygwin")):
+        return False
+    return not any(environ.get(name) for name in DISPLAY_VARIABLES)
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -27,7 +40,13 @@ def create_application(argv: list[str]) -> QApplication:
 
 
 def run_app(argv: list[str]) -> int:
-    """Show the main window, opening the project named in ``argv`` (or the most recent one, or the demo)."""
+    """Show the main window, opening the project named in ``argv`` (or the most recent one, or the demo).
+
+    Without a display it says so in one line and returns 2, instead of letting Qt abort.
+    """
+    if missing_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
     app = create_application(argv)
     from nerdesk.gui.main_window import MainWindow
 
