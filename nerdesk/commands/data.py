@@ -33,6 +33,15 @@ def register_import(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--newline", choices=("keep", "normalize"), default="keep",
                         help="keep \\r\\n as it is (default) or turn it into \\n")
     parser.add_argument("--status", choices=STATUSES, help="status of every imported document")
+    parser.add_argument("--split", metavar="SPLIT",
+                        help="put every document in SPLIT (train, dev, test, any name), or share them out "
+                             "deterministically, e.g. train=0.8,dev=0.1,test=0.1")
+    parser.add_argument("--duplicates", choices=("skip", "keep"), default="skip",
+                        help="documents whose text and metadata equal one already in the project or earlier in "
+                             "the files: skip them with a count (default) or keep them")
+    parser.add_argument("--level", choices=("auto", "char", "token"), help="CoNLL input: character or token rows")
+    parser.add_argument("--answers", choices=("accept", "all"),
+                        help="Prodigy input: import only accepted examples (default) or also reject/ignore")
     parser.set_defaults(handler=run_import)
 
 
@@ -45,6 +54,14 @@ def register_export(subparsers: argparse._SubParsersAction) -> None:
                         help="spans to write: gold, pred or all (default: what the format keeps, gold for "
                              "formats with one kind of span)")
     parser.add_argument("--status", choices=STATUSES, nargs="+", help="only documents with these statuses")
+    conll = parser.add_argument_group("CoNLL output (--format conll, bio, iob2, bioes, bmes)")
+    conll.add_argument("--scheme", choices=("bio", "iob2", "bioes", "bmes"),
+                       help="tag scheme (default: the one --format or the --out suffix names, else bio)")
+    conll.add_argument("--level", choices=("auto", "char", "token"),
+                       help="one row per character or per token (default auto: the level that drops fewer spans)")
+    conll.add_argument("--flat", action="store_true",
+                       help="one tag column: keep the outermost spans, drop nested ones (with a count)")
+    conll.add_argument("--separator", choices=("tab", "space"), help="between token and tags (default tab)")
     parser.set_defaults(handler=run_export)
 
 
@@ -56,28 +73,77 @@ def register_stats(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from nerdesk.workflows.transfer import read_import, store_into_file
+    from nerdesk.formats import read_files
+    from nerdesk.formats.batch import assign_splits, parse_split, skip_duplicates
+    from nerdesk.workflows.transfer import store_into_file
 
-    result = read_import(args.files, args.format, encoding=args.encoding, newline=args.newline, status=args.status)
+    shares = parse_split(args.split) if args.split else None
+    options = {key: value for key, value in (("level", args.level), ("answers", args.answers)) if value}
+    result = read_files(args.files, args.format, encoding=args.encoding, newline=args.newline, **options)
+    if args.status:
+        for document in result.documents:
+            document.status = args.status
+    if args.duplicates == "skip":
+        result.documents, skipped = skip_duplicates(result.documents, existing_documents(args.project))
+        if skipped:
+            result.warnings.append(f"skipped {skipped} document(s) whose text and metadata equal one already in "
+                                   "the project or earlier in the input (--duplicates keep imports them)")
+    counts = assign_splits(result.documents, shares)
     print_warnings(result.warnings)
     with import_progress(len(result.documents)) as progress:
         report = store_into_file(args.project, result,
                                  progress=progress and (lambda done, _total: progress(done)))
+    in_splits = f"; splits: {', '.join(f'{name} {n}' for name, n in counts.items())}" if counts else ""
     print(f"imported {len(report.ids)} documents ({report.gold} gold spans, {report.pred} predictions) as "
-          f"{report.format} ({report.encoding}) into {args.project}")
+          f"{report.format} ({report.encoding}) into {args.project}{in_splits}")
     return 0
+
+
+def existing_documents(project_path: Path) -> list:
+    """The documents already in the project (none when it does not exist yet)."""
+    from nerdesk.storage import Project
+
+    if not project_path.exists():
+        return []
+    with Project.open(project_path) as project:
+        return list(project.all_documents())
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from nerdesk.formats import write_file
     from nerdesk.storage import Project
-    from nerdesk.workflows.transfer import export_documents
+    from nerdesk.workflows.transfer import make_finite, only_source
 
-    with Project.open(args.project) as project:
-        report = export_documents(project, args.out, args.format, status=args.status, source=args.source,
-                                  only=args.source)
-    print_warnings(report.warnings)
-    print(f"exported {report.documents} documents ({report.spans} spans) as {args.format} to {args.out}")
+    with Project.open(args.project) as project, project.read_snapshot():  # one state of the project
+        labels = project.label_set()
+        documents = [only_source(d, args.source) for d in project.all_documents(status=args.status)]
+    warnings = [warning for document in documents for warning in make_finite(document)]
+    warnings += write_file(documents, args.out, args.format, labels=labels, **export_options(args))
+    print_warnings(warnings)
+    spans = sum(len(d.spans) for d in documents)
+    print(f"exported {len(documents)} documents ({spans} spans) as {args.format} to {args.out}")
     return 0
+
+
+def export_options(args: argparse.Namespace) -> dict:
+    """The writer options the command line asked for (only those given, so other formats are not refused)."""
+    options = {name: getattr(args, name) for name in ("source", "scheme", "level", "separator")
+               if getattr(args, name)}
+    if args.flat:
+        options["flat"] = True
+    return options
+
+
+def print_to_pipe(text: str) -> None:
+    """Print ``text``; a reader that stops early (``| head``) ends the output quietly, not in a traceback."""
+    import os
+
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not fail again
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -86,7 +152,7 @@ def run_stats(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         stats = project.stats()
     if args.json:
-        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        print_to_pipe(json.dumps(stats, ensure_ascii=False, indent=2))
     else:
         print_stats(args.project, stats)
     return 0

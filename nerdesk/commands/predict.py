@@ -17,7 +17,6 @@ from pathlib import Path
 
 CHUNK_DOCUMENTS = 256
 NATIVE_FORMATS = ("nerdesk-json", "jsonl")
-OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "nerdesk-json"}
 
 # A span crossing the process boundary: (start, end, label index, score).
 SpanTuple = tuple[int, int, int, float]
@@ -32,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", required=True, type=Path, metavar="BUNDLE", help="model bundle directory")
     parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="where to write the documents")
     parser.add_argument("--format", help="output format (default from --out: .jsonl -> jsonl, .json -> "
-                                         "nerdesk-json); lossy formats get the predicted spans")
+                                         "nerdesk-json, .bio/.bmes/.conll -> conll, .spacy -> spaCy DocBin, ...); "
+                                         "lossy formats get the predicted spans")
     parser.add_argument("--input-format", help="input format (default: detected per file)")
     parser.add_argument("--split", choices=("line", "paragraph", "document"),
                         help="plain-text inputs: one document per line (default), paragraph or file")
@@ -65,7 +65,8 @@ def run_predict(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     _attach_predictions(documents, predicted, bundle)
     write_options = {} if out_format in NATIVE_FORMATS else {"source": "pred"}
-    warnings = write_file(documents, args.out, out_format, labels=bundle.labels, **write_options)
+    requested = args.format or out_format  # "bmes" keeps naming its scheme for write_file
+    warnings = write_file(documents, args.out, requested, labels=bundle.labels, **write_options)
     if not args.quiet:
         _summary(documents, elapsed, bundle, args, [*imported.warnings, *warnings])
     return 0
@@ -73,12 +74,15 @@ def run_predict(args: argparse.Namespace) -> int:
 
 def _output_format(out: Path, requested: str | None, resolve_format) -> str:
     from nerdesk.core.errors import FormatError
+    from nerdesk.formats import format_for_suffix
 
     if requested:
         return resolve_format(requested)
-    if out.suffix.lower() in OUTPUT_SUFFIXES:
-        return OUTPUT_SUFFIXES[out.suffix.lower()]
-    raise FormatError(f"cannot tell the output format from {out.name!r}; pass --format (jsonl, nerdesk-json, ...)")
+    found = format_for_suffix(out)
+    if found is not None and found != "text":
+        return found
+    raise FormatError(f"cannot tell the output format from {out.name!r}; pass --format (jsonl, nerdesk-json, "
+                      "conll, ...)")
 
 
 def _chunks(texts: Sequence[str]) -> Iterator[tuple[int, list[str]]]:

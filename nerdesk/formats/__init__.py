@@ -236,6 +236,8 @@ def read_file(path: str | Path, format: str | None = None, *, encoding: str | No
             warnings.append(f"{dropped} span(s) covered only a removed \\r and were dropped")
     if not documents:
         warnings.append("the file holds no documents")
+    elif format is not None:
+        warnings.extend(_forced_format_warning(path, name, documents, encoding))
 
     labels: list[str] = []
     for label in [*ctx.declared_labels, *(s.label for doc in documents for s in doc.spans)]:
@@ -243,6 +245,20 @@ def read_file(path: str | Path, format: str | None = None, *, encoding: str | No
             labels.append(label)
     return ImportResult(documents=documents, labels=labels, warnings=warnings, format=name,
                         encoding=", ".join(ctx.encodings) or (encoding or "utf-8"))
+
+
+def _forced_format_warning(path: Path, name: str, documents: list[Document], encoding: str | None) -> list[str]:
+    """A warning when a format passed explicitly read no span from a file that looks like another format."""
+    if name == "text" or any(doc.spans for doc in documents):
+        return []
+    try:
+        detected = detect_format(path, encoding=encoding)
+    except NerdeskError:
+        return []
+    if detected in (name, "text"):
+        return []
+    return [f"read as {name}, the file gave no spans, but it looks like {detected}: if it has annotations, "
+            f"import it with --format {detected} (or without --format)"]
 
 
 def read_files(paths: Iterable[str | Path], format: str | None = None, *, encoding: str | None = None,

@@ -7,6 +7,7 @@ import warns how many were skipped.
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -15,14 +16,29 @@ from nerdesk.core.errors import FormatError
 from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_T_LINE = re.compile(r"^(\S+) (\d+) (\d+)$")
+_T_LINE = re.compile(r"^(\S+) ([0-9]+) ([0-9]+)$")  # ASCII digits only: int() would take "١٢"
 
 
 def _one_line(text: str) -> str:
     return _BREAKS.sub(" ", text)
 
 
+def _confined(files: list[Path], root: Path) -> None:
+    """Refuse files that are links or resolve outside ``root``: a collection reads only its own folder."""
+    base = root.resolve()
+    for file in files:
+        if file.is_symlink() or not file.resolve().is_relative_to(base):
+            raise FormatError(f"{file.name} is a link or lies outside the folder ({file.resolve()}); brat import "
+                              "reads only files inside the collection: copy the file in instead", path=str(file))
+
+
 def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
+    pairs = _find_pairs(path)
+    _confined([file for pair in pairs for file in pair if file is not None], path if path.is_dir() else path.parent)
+    return pairs
+
+
+def _find_pairs(path: Path) -> list[tuple[Path, Path | None]]:
     if path.is_dir():
         texts = sorted(p for p in path.rglob("*.txt") if p.is_file())
         anns = sorted(p for p in path.rglob("*.ann") if p.is_file())
@@ -44,12 +60,20 @@ def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
     return [(path, ann if ann.is_file() else None)]
 
 
+def _read_brat_text(ctx: ReadContext, txt: Path) -> str:
+    """The text as brat counts it: a UTF-8 byte-order mark at the start is a character (U+FEFF)."""
+    text = ctx.read_text(txt)
+    with open(txt, "rb") as handle:
+        starts_with_bom = handle.read(3) == codecs.BOM_UTF8
+    return "\ufeff" + text if starts_with_bom and not text.startswith("\ufeff") else text
+
+
 def read_brat(ctx: ReadContext) -> list[Document]:
     root = ctx.path if ctx.path.is_dir() else ctx.path.parent
     docs = []
     discontinuous = other = missing_ann = 0
     for txt, ann in _pairs(ctx.path):
-        text = ctx.read_text(txt)
+        text = _read_brat_text(ctx, txt)
         name = str(txt.relative_to(root).with_suffix("")) if txt.is_relative_to(root) else txt.stem
         if ann is None:
             missing_ann += 1
@@ -110,7 +134,9 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
     if path.exists() and not path.is_dir():
         raise FormatError("exists and is not a directory", path=str(path))
     chosen = ctx.spans_to_write(documents, "brat")
+    before = {p.name for p in path.glob("*") if p.suffix in (".txt", ".ann")} if path.is_dir() else set()
     used: set[str] = set()
+    written: set[str] = set()
     labels: list[str] = list(ctx.labels.names) if ctx.labels is not None else []
     renamed = 0
     for index, (doc, spans) in enumerate(zip(documents, chosen, strict=True), start=1):
@@ -120,6 +146,7 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
             n += 1
             name = f"{base}_{n}"
         used.add(name.lower())
+        written.update((f"{name}.txt", f"{name}.ann"))
         lines = []
         for number, span in enumerate(spans, start=1):
             label = re.sub(r"\s", "_", span.label)
@@ -131,6 +158,10 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
         atomic_write_text(path / f"{name}.ann", "".join(line + "\n" for line in lines))
     if renamed:
         ctx.warn(f"{renamed} span(s) have labels with spaces: written with '_' instead")
+    stale = sorted(before - written)
+    if stale:
+        ctx.warn(f"{len(stale)} .txt/.ann file(s) in {path} are not from this export (e.g. {stale[0]}): importing "
+                 "the folder would read them too; export into an empty folder or remove them")
     conf = "[entities]\n" + "".join(re.sub(r"\s", "_", name) + "\n" for name in labels)
     conf += "\n[relations]\n\n[events]\n\n[attributes]\n"
     atomic_write_text(path / "annotation.conf", conf)

@@ -1,0 +1,73 @@
+"""What an import does to a batch of read documents before they are stored: skipping documents that
+are already there, and sharing documents out to train/dev/test splits. Pure functions of documents."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Iterable
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import NerdeskError
+
+SPLIT_SEED = 13
+
+
+def document_key(doc: Document) -> str:
+    """A digest of what makes two documents the same: text and metadata (not spans or status)."""
+    meta = json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{doc.text}\x00{meta}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def skip_duplicates(documents: list[Document], existing: Iterable[Document]) -> tuple[list[Document], int]:
+    """``documents`` without those equal to an ``existing`` one or to an earlier one; and how many went."""
+    seen = {document_key(doc) for doc in existing}
+    kept = []
+    for doc in documents:
+        key = document_key(doc)
+        if key not in seen:
+            seen.add(key)
+            kept.append(doc)
+    return kept, len(documents) - len(kept)
+
+
+def parse_split(value: str) -> dict[str, float]:
+    """``train`` -> everything to train; ``train=0.8,dev=0.1,test=0.1`` -> shares (normalised to sum 1)."""
+    if "=" not in value:
+        name = value.strip()
+        if not name or "," in name:
+            raise NerdeskError(f"--split {value!r}: give one split name, or shares like train=0.8,dev=0.2")
+        return {name: 1.0}
+    shares: dict[str, float] = {}
+    for part in value.split(","):
+        name, _, share = part.partition("=")
+        try:
+            number = float(share)
+        except ValueError:
+            number = -1.0
+        if not name.strip() or not number > 0 or number == float("inf"):
+            raise NerdeskError(f"--split {value!r}: {part!r} is not NAME=SHARE with a positive share")
+        shares[name.strip()] = number
+    total = sum(shares.values())
+    return {name: share / total for name, share in shares.items()}
+
+
+def assign_splits(documents: list[Document], shares: dict[str, float] | None) -> dict[str, int]:
+    """Set each document's split: shuffled with a fixed seed, cut by the shares; returns counts per split."""
+    if not shares:
+        return {}
+    order = list(range(len(documents)))
+    random.Random(SPLIT_SEED).shuffle(order)
+    names = list(shares)
+    bounds, running = [], 0.0
+    for name in names:
+        running += shares[name]
+        bounds.append(round(running * len(documents)))
+    counts = dict.fromkeys(names, 0)
+    for rank, index in enumerate(order):
+        name = next(n for n, bound in zip(names, bounds, strict=True) if rank < bound) if rank < bounds[-1] \
+            else names[-1]
+        documents[index].split = name
+        counts[name] += 1
+    return counts

@@ -1,0 +1,81 @@
+"""CoNLL export options on real corpora: schemes, levels, stored tokens, mixed scripts, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nerdesk.cli import main
+from nerdesk.core.document import Document
+from nerdesk.core.spans import Span
+from nerdesk.formats import read_file, write_file
+from tests.conftest import dataset_file
+
+
+def test_format_names_write_their_scheme(tmp_path):
+    doc = Document("北京大学在海淀", [Span(0, 4, "ORG"), Span(4, 5, "X")])
+    tags = {}
+    for name in ("bio", "iob2", "bioes", "bmes"):
+        write_file([doc], tmp_path / f"o.{name}", name)
+        tags[name] = [line.split("\t")[-1] for line in (tmp_path / f"o.{name}").read_text("utf-8").split("\n")[:5]]
+    assert tags["bio"] == tags["iob2"] == ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "B-X"]
+    assert tags["bioes"] == ["B-ORG", "I-ORG", "I-ORG", "E-ORG", "S-X"]
+    assert tags["bmes"] == ["B-ORG", "M-ORG", "M-ORG", "E-ORG", "S-X"]
+
+
+def test_out_suffix_names_the_scheme_and_a_conflict_is_refused(tmp_path):
+    doc = Document("北京", [Span(0, 2, "LOC")])
+    write_file([doc], tmp_path / "o.bmes", "conll")
+    assert (tmp_path / "o.bmes").read_text("utf-8").split("\n")[1] == "京\tE-LOC"
+    try:
+        write_file([doc], tmp_path / "x.bio", "bmes", scheme="bio")
+    except Exception as error:  # noqa: BLE001 - asserting the message
+        assert "pass --format conll with --scheme" in str(error)
+    else:
+        raise AssertionError("a scheme conflicting with the format name was accepted")
+
+
+def test_resume_bmes_round_trips_through_the_cli(tmp_path, capsys):
+    source = dataset_file("resume_ner", "dev.char.bmes")
+    project = tmp_path / "resume.nerdesk"
+    assert main(["import", str(project), str(source)]) == 0
+    out = tmp_path / "again.bmes"
+    assert main(["export", str(project), "--format", "bmes", "--out", str(out), "--level", "char",
+                 "--separator", "space"]) == 0
+    assert out.read_text("utf-8").split() == source.read_text("utf-8").split()
+
+
+def test_genia_token_level_uses_stored_tokens(tmp_path):
+    result = read_file(dataset_file("genia", "dev.jsonl"))
+    spans = sum(len(d.spans) for d in result.documents)
+    warnings = write_file(result.documents, tmp_path / "genia.conll", "conll", level="token")
+    dropped = next((int(w.split()[0]) for w in warnings if "do not start and end on token" in w), 0)
+    assert dropped / spans < 0.02, warnings  # whitespace tokens lost about a third
+    back = read_file(tmp_path / "genia.conll", level="token").documents
+    assert len(back) == len(result.documents)
+    assert sum(len(d.spans) for d in back) == spans - dropped
+
+
+def test_mixed_chinese_and_english_auto_level_keeps_every_span(tmp_path):
+    docs = [Document("我在 Google 北京分部 工作", [Span(3, 9, "ORG"), Span(10, 12, "LOC"), Span(10, 14, "ORG")]),
+            Document("He joined 腾讯 in 2019", [Span(10, 12, "ORG"), Span(16, 20, "DATE")])]
+    warnings = write_file(docs, tmp_path / "mixed.bio", "conll")
+    assert not any("were dropped" in w for w in warnings), warnings
+    back = read_file(tmp_path / "mixed.bio").documents
+    assert [sorted((s.mention(d.text), s.label) for s in d.spans) for d in back] == [
+        sorted([("Google", "ORG"), ("北京", "LOC"), ("北京分部", "ORG")]), sorted([("腾讯", "ORG"), ("2019", "DATE")])]
+
+
+def test_export_cli_flat_and_nested_layout(tmp_path, capsys):
+    source = tmp_path / "n.jsonl"
+    source.write_text(json.dumps({"text": "北京大学医院", "spans": [
+        {"start": 0, "end": 6, "label": "ORG"}, {"start": 0, "end": 2, "label": "LOC"}], "status": "new"},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    project = tmp_path / "p.nerdesk"
+    assert main(["import", str(project), str(source)]) == 0
+    assert main(["export", str(project), "--format", "conll", "--out", str(tmp_path / "n.bio")]) == 0
+    assert (tmp_path / "n.bio").read_text("utf-8").split("\n")[0] == "北\tB-LOC\tB-ORG"
+    capsys.readouterr()
+    assert main(["export", str(project), "--format", "bioes", "--flat", "--out", str(tmp_path / "f.bioes")]) == 0
+    assert "1 nested or overlapping span(s) were dropped" in capsys.readouterr().err
+    assert (tmp_path / "f.bioes").read_text("utf-8").split("\n")[5] == "院\tE-ORG"
