@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.core.labels import LabelSet
+from nerdesk.runtime.manifest import confined, is_int, is_number, short, validate_manifest
 
 SCHEMA_VERSION = 1
 MANIFEST = "bundle.json"
@@ -24,8 +26,7 @@ FP32_FILE = "model.onnx"
 INT8_FILE = "model.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 VARIANTS = ("fp32", "int8")
-REQUIRED_KEYS = ("schema_version", "name", "labels", "max_length", "stride", "threshold", "files",
-                 "variants", "default_variant")
+LABELS_METADATA_KEY = "nerdesk.labels"
 
 
 def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
@@ -61,6 +62,9 @@ class Bundle:
     labels: LabelSet
     model_version: str
     variant_files: dict[str, Path] = field(default_factory=dict)
+    content_hash: str = ""
+    """sha256 over ``bundle.json`` (canonical form), which holds the verified hash of every file:
+    two bundles with the same content hash predict identically. Shown in the model panel."""
 
     @property
     def name(self) -> str:
@@ -118,13 +122,28 @@ class Bundle:
         _check_files(directory, manifest)
         labels = labels_from_json(manifest["labels"], flat=bool(manifest.get("flat", False)))
         variant_files = _variant_files(directory, manifest)
-        _check_tokenizer(directory)
+        _check_tokenizer(confined(directory, TOKENIZER_FILE))
         if check_models:
             for variant_file in variant_files.values():
-                check_label_count(variant_file, len(labels))
+                check_model_labels(variant_file, labels.names)
         model_sha = manifest["files"][FP32_FILE]["sha256"]
         version = manifest.get("model_version") or f"{manifest['name']}@{model_sha[:12]}"
-        return cls(directory, manifest, labels, version, variant_files)
+        return cls(directory, manifest, labels, version, variant_files, manifest_hash(manifest))
+
+
+def manifest_hash(manifest: dict[str, Any]) -> str:
+    """sha256 of the manifest in canonical JSON (sorted keys, no spaces): formatting does not count."""
+    canonical = json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def labels_metadata(labels: Sequence[str]) -> dict[str, str]:
+    """ONNX metadata that binds a model to its label names, in output order (export writes it).
+
+    ``Bundle.load`` compares it with ``bundle.json``: swapping two names in the manifest would
+    otherwise silently swap the predictions.
+    """
+    return {LABELS_METADATA_KEY: json.dumps(list(labels), ensure_ascii=False)}
 
 
 def describe_bundle(path: str | Path) -> tuple[str, str]:
@@ -132,9 +151,10 @@ def describe_bundle(path: str | Path) -> tuple[str, str]:
     why that variant, for display; reads ``bundle.json`` only (no hashing, no ONNX)."""
     manifest = _read_manifest(Path(path))
     variant = manifest["default_variant"]
-    f1 = manifest.get("metrics", {}).get("micro", {}).get("f1")
-    summary = f"{variant} model" + ("" if f1 is None else f", dev F1 {100 * f1:.1f}")
-    return summary, manifest.get("default_variant_reason", "")
+    micro = manifest.get("metrics", {}).get("micro")
+    f1 = micro.get("f1") if isinstance(micro, dict) else None
+    summary = f"{variant} model" + (f", dev F1 {100 * f1:.1f}" if is_number(f1) else "")
+    return summary, str(manifest.get("default_variant_reason", ""))
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:
@@ -145,29 +165,19 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
     if not manifest_path.is_file():
         raise ModelBundleError(f"{manifest_path}: missing; this directory is not a nerdesk model bundle")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        manifest = json.loads(confined(directory, MANIFEST).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise ModelBundleError(f"{manifest_path}: not valid JSON ({error}); the bundle is corrupt, "
                                f"export it again") from error
     if not isinstance(manifest, dict):
         raise ModelBundleError(f"{manifest_path}: expected a JSON object; export the bundle again")
-    missing = [key for key in REQUIRED_KEYS if key not in manifest]
-    if missing:
-        raise ModelBundleError(f"{manifest_path}: missing field(s) {', '.join(missing)}; export the bundle again")
-    version = manifest["schema_version"]
-    if not isinstance(version, int) or version < 1:
-        raise ModelBundleError(f"{manifest_path}: schema_version {version!r} is not a positive integer")
-    if version > SCHEMA_VERSION:
+    version = manifest.get("schema_version")
+    if is_int(version) and version > SCHEMA_VERSION:
         raise ModelBundleError(
             f"{manifest_path}: bundle schema version {version} is newer than this nerdesk understands "
             f"({SCHEMA_VERSION}); upgrade nerdesk to use this model"
         )
-    if not manifest["labels"]:
-        raise ModelBundleError(f"{manifest_path}: the bundle declares no labels")
-    span_cap = manifest.get("max_span_tokens")
-    if span_cap is not None and (not isinstance(span_cap, int) or span_cap < 1):
-        raise ModelBundleError(f"{manifest_path}: max_span_tokens must be a positive integer or null, "
-                               f"got {span_cap!r}")
+    validate_manifest(manifest, manifest_path)
     return manifest
 
 
@@ -177,7 +187,7 @@ def _check_files(directory: Path, manifest: dict[str, Any]) -> None:
         if required not in files:
             raise ModelBundleError(f"{directory / MANIFEST}: does not list {required}; export the bundle again")
     for name, entry in files.items():
-        file_path = directory / name
+        file_path = confined(directory, name)
         if not file_path.is_file():
             raise ModelBundleError(f"{file_path}: missing from the bundle; copy the whole bundle directory again")
         size = file_path.stat().st_size
@@ -206,24 +216,37 @@ def _variant_files(directory: Path, manifest: dict[str, Any]) -> dict[str, Path]
         if file_name not in manifest["files"]:
             raise ModelBundleError(f"{directory / MANIFEST}: variant {variant} names {file_name}, "
                                    f"which is not among the hashed files")
-        paths[variant] = directory / file_name
+        paths[variant] = confined(directory, file_name)
     return paths
 
 
-def _check_tokenizer(directory: Path) -> None:
+def _check_tokenizer(tokenizer_path: Path) -> None:
     from nerdesk.runtime.windows import load_tokenizer
 
-    load_tokenizer(directory / TOKENIZER_FILE)
+    load_tokenizer(tokenizer_path)
 
 
-def check_label_count(model_path: Path, label_count: int) -> None:
-    """Open ``model_path`` cheaply and compare its number of score matrices with the labels."""
+def check_model_labels(model_path: Path, labels: Sequence[str | None]) -> None:
+    """Open ``model_path`` cheaply; its score matrices must match ``labels`` in number and, where the
+    model records its label names (``labels_metadata``), in name and order."""
     from nerdesk.runtime.session import open_session, output_label_count
 
     session = open_session(model_path, threads=1, optimize=False)
     types = output_label_count(session)
-    if types != label_count:
+    if types != len(labels):
         raise ModelBundleError(
-            f"{model_path}: the model scores {types} entity types but bundle.json lists {label_count} labels; "
+            f"{model_path}: the model scores {types} entity types but bundle.json lists {len(labels)} labels; "
             f"the bundle was assembled from mismatched files, export it again"
+        )
+    recorded = session.get_modelmeta().custom_metadata_map.get(LABELS_METADATA_KEY)
+    if recorded is None or None in labels:
+        return
+    try:
+        names = json.loads(recorded)
+    except json.JSONDecodeError:
+        names = None
+    if names != list(labels):
+        raise ModelBundleError(
+            f"{model_path}: the model was trained for the labels {short(names)} but bundle.json lists "
+            f"{short(list(labels))}; bundle.json was edited or belongs to another model, export it again"
         )
