@@ -73,7 +73,8 @@ def validate_manifest(manifest: dict[str, Any], where: Path) -> None:
             raise ModelBundleError(f"{where}: files[{name!r}] must be an object with a sha256 hex digest, "
                                    f"got {short(entry)}; export the bundle again")
         if "bytes" in entry and not (is_int(entry["bytes"]) and entry["bytes"] >= 0):
-            raise ModelBundleError(f"{where}: files[{name!r}].bytes must be a byte count, got {short(entry['bytes'])}")
+            raise ModelBundleError(f"{where}: files[{name!r}].bytes must be a byte count, "
+                                   f"got {short(entry['bytes'])}")
     for variant, file_name in manifest["variants"].items():
         if not isinstance(file_name, str):
             raise ModelBundleError(f"{where}: variants[{variant!r}] must be a file name, got {short(file_name)}")

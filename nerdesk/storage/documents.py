@@ -192,7 +192,8 @@ class DocumentsMixin:
 
 def check_document(document: Document, number: int) -> None:
     """Raise an error naming the record unless the document and all its spans are well formed."""
-    where = f"document {number}" + (f" ({escape_surrogates(document.name)})" if isinstance(document.name, str) and document.name else "")
+    named = isinstance(document.name, str) and document.name
+    where = f"document {number}" + (f" ({escape_surrogates(document.name)})" if named else "")
     if not isinstance(document.text, str):
         raise ProjectError(f"{where}: text must be a string, got {type(document.text).__name__}; "
                            "nothing was stored")

@@ -95,8 +95,9 @@ def store_into_file(project_path: str | Path, result: ImportResult, *,
         raise
 
 
-def export_documents(project: Project, path: str | Path, format_name: str, *, status: str | Sequence[str] | None = None,
-                     source: str | None = None, only: str | None = None) -> ExportReport:
+def export_documents(project: Project, path: str | Path, format_name: str, *,
+                     status: str | Sequence[str] | None = None, source: str | None = None,
+                     only: str | None = None) -> ExportReport:
     """Write the documents of one snapshot of ``project`` to ``path``.
 
     ``source`` is the format's option (which spans a one-kind format writes); ``only`` (``gold`` or
