@@ -24,11 +24,11 @@ def _one_line(text: str) -> str:
 
 
 def _confined(files: list[Path], root: Path) -> None:
-    """Refuse files that are links or resolve outside ``root``: a collection reads only its own folder."""
+    """Refuse files that resolve outside ``root`` (links out of it): a collection reads only its own folder."""
     base = root.resolve()
     for file in files:
-        if file.is_symlink() or not file.resolve().is_relative_to(base):
-            raise FormatError(f"{file.name} is a link or lies outside the folder ({file.resolve()}); brat import "
+        if not file.resolve().is_relative_to(base):
+            raise FormatError(f"{file.name} is a link to a file outside the folder ({file.resolve()}); brat import "
                               "reads only files inside the collection: copy the file in instead", path=str(file))
 
 
