@@ -79,6 +79,8 @@ def _mapping_problems(value: Mapping, field: str) -> Iterator[str]:
 def first_problem(fields: Iterable[tuple[str, Any]]) -> str | None:
     """The first problem among ``(field name, value)`` pairs, or None."""
     for field, value in fields:
+        if value is None or (type(value) is str and SURROGATE.search(value) is None) or value == {}:
+            continue  # the common cases, without building generators (imports check every span)
         for problem in value_problems(value, field):
             return problem
     return None
