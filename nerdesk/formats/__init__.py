@@ -75,32 +75,38 @@ FORMATS: dict[str, FormatSpec] = {
                    "from tokens", offsets=_CP + " (entity_mentions: tokens, end exclusive)"),
         FormatSpec("conll", conll.read_conll, conll.write_conll,
                    (".conll", ".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".tsv"),
-                   "CoNLL-style columns: `char TAG` or `token ... TAG`; BIO/IOB2, BIOES, BMES", True,
+                   "CoNLL-style columns: `char<TAB>TAG` or `token<TAB>...<TAB>TAG`; BIO/IOB2, BIOES, BMES", True,
                    frozenset({"scheme", "level", "flat", "separator"}),
                    keeps="text (without whitespace at char level; tokens joined by spaces at token level), "
-                   "gold spans; nested spans as one tag column per level",
+                   "gold spans; nested spans as one tag column per level, the outermost in the last column",
                    loses="whitespace, spans not on character/token boundaries, nesting with flat=True, "
                    "predictions, scores, metadata", offsets="token positions"),
         FormatSpec("brat", brat.read_brat, brat.write_brat, (".ann",),
                    "brat standoff: a directory of NAME.txt + NAME.ann (T lines)", True,
-                   keeps="text exactly, gold spans (nested too), document names",
+                   keeps="text exactly (a leading U+FEFF too), gold spans (nested too), document names",
                    loses="discontinuous spans, relations, events, attributes (on import); predictions, "
                    "status, metadata; spaces in labels become '_'", offsets=_CP + " (\\r\\n counts 2)"),
         FormatSpec("doccano", doccano.read_doccano, doccano.write_doccano, (".jsonl", ".json"),
-                   'doccano sequence-labelling JSON lines: {"text", "label": [[s, e, "L"]]} or "entities"',
-                   True, keeps="text, gold spans (nested too), other keys such as id",
+                   'doccano JSON lines: {"text" or "data", "label" or "entities": [[s, e, "L"]] or '
+                   '[{"id", "start_offset", "end_offset", "label"}], "relations", "cats"}',
+                   True, keeps="text, gold spans (nested too), relations (by span), other keys such as id, cats",
                    loses="predictions (unless source='pred'), scores, name, status",
                    offsets="UTF-16 code units, end exclusive"),
         FormatSpec("label-studio", label_studio.read_label_studio, label_studio.write_label_studio, (".json",),
                    "Label Studio JSON tasks: annotations are gold, predictions are predictions", True,
                    frozenset({"indent"}),
-                   keeps="text, gold spans, predictions with score and model version, task id and data",
+                   keeps="text, gold spans, predictions with score and model version, task id, other data "
+                         "fields, from_name/to_name, meta",
                    loses="status, name; results that are not text spans (on import)",
-                   offsets=_CP + " (UTF-16 offsets are accepted when only they match the mention)"),
+                   offsets=_CP + " (UTF-16 offsets are accepted when only they match the mention; value.text "
+                                 "that differs only as displayed is warned about)"),
         FormatSpec("spacy", prodigy.read_spacy, prodigy.write_spacy, (".jsonl", ".json", ".spacy"),
-                   'Prodigy / spaCy JSON lines: {"text", "spans": [{"start", "end", "label"}]}', True,
-                   keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...)",
-                   loses="predictions (unless source='pred'), scores, name, status, tokens",
+                   'Prodigy / spaCy JSON lines {"text", "spans": [{"start", "end", "label"}]}; '
+                   '*.spacy: spaCy DocBin (spacy extra)', True,
+                   keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...); DocBin: name, "
+                         "status, meta",
+                   loses="predictions (unless source='pred'), scores, tokens; Prodigy reject/ignore answers "
+                         "(skipped unless answers='all')",
                    offsets=_CP),
     )
 }
