@@ -10,31 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QContextMenuEvent,
     QFont,
     QFontMetricsF,
-    QKeyEvent,
     QMouseEvent,
     QPainter,
     QTextBlockFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QTextEdit, QWidget
 
 from nerdesk.core.labels import LabelSet
-from nerdesk.core.offsets import graphemes_boundaries, snap_to_graphemes
-from nerdesk.core.spans import PRED, Span, sort_spans, spans_at
+from nerdesk.core.offsets import snap_to_graphemes
+from nerdesk.core.spans import Span, sort_spans, spans_at
 from nerdesk.gui.display_text import DisplayText
 from nerdesk.gui.span_layout import SpanIndex, assign_levels, shown_spans
 from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece
+from nerdesk.gui.view_keys import EditingKeys
+from nerdesk.gui.view_menus import SpanMenus
 
 MIN_RESERVED_LEVELS = 1
 
 
-class AnnotationView(QTextEdit):
+class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
     """Shows one document; select text and press a label key to annotate it."""
 
     labelRequested = Signal(int, int, str)  # start, end (code points), label name
@@ -359,144 +359,6 @@ class AnnotationView(QTextEdit):
             self.select_span(candidates[(candidates.index(self._selected) + 1) % len(candidates)])
         else:
             self.select_span(candidates[0])
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            self._show_tooltip(event)
-            return True
-        return super().event(event)
-
-    def _show_tooltip(self, event) -> None:
-        point = self.viewport().mapFromGlobal(event.globalPos())
-        on_bar = self.span_at_bar(point)
-        spans = [on_bar] if on_bar else self.spans_at_point(point)
-        if not spans:
-            QToolTip.hideText()
-            return
-        QToolTip.showText(event.globalPos(), "\n".join(self.describe(span) for span in spans), self)
-
-    def describe(self, span: Span) -> str:
-        mention = span.mention(self.text)
-        mention = mention if len(mention) <= 40 else mention[:39] + "…"
-        if span.source == PRED:
-            score = f"{span.score:.2f}" if span.score is not None else "?"
-            model = f", model {span.model_version}" if span.model_version else ""
-            return f"{span.label}  “{mention}”  prediction, score {score}{model}"
-        return f"{span.label}  “{mention}”"
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = QMenu(self)
-        selection = self.selected_range()
-        if selection is not None and len(self._labels):
-            label_menu = menu.addMenu("Label selection as")
-            for label in self._labels:
-                label_menu.addAction(label.name, lambda name=label.name: self.apply_label(name))
-        for span in self.spans_at_point(event.pos()):
-            self._add_span_menu(menu, span)
-        if menu.isEmpty():
-            menu.addAction("No span here").setEnabled(False)
-        menu.exec(event.globalPos())
-
-    def _add_span_menu(self, menu: QMenu, span: Span) -> None:
-        submenu = menu.addMenu(self.describe(span))
-        submenu.addAction("Select", lambda: self.select_span(span))
-        if span.source == PRED:
-            submenu.addAction("Accept", lambda: self._request(self.acceptRequested, span, span.as_gold()))
-            submenu.addAction("Reject", lambda: self._request(self.rejectRequested, span, None))
-        relabel_menu = submenu.addMenu("Relabel as")
-        for label in self._labels:
-            if label.name != span.label:
-                relabel_menu.addAction(label.name, lambda name=label.name: self._relabel(span, name))
-        submenu.addAction("Delete", lambda: self._request(self.deleteRequested, span, None))
-
-    # ---------------------------------------------------------------- keyboard
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._handle_editing_key(event):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def _handle_editing_key(self, event: QKeyEvent) -> bool:
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        key = event.key()
-        if modifiers & Qt.KeyboardModifier.AltModifier and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            self._nudge(step=-1 if key == Qt.Key.Key_Left else 1,
-                        move_end=bool(modifiers & Qt.KeyboardModifier.ShiftModifier))
-            return True
-        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-                        | Qt.KeyboardModifier.MetaModifier):
-            return False
-        text = event.text()
-        selected = self._selected
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            return self._request(self.deleteRequested, selected, None) if selected else False
-        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-            self.select_neighbour(-1 if key == Qt.Key.Key_Backtab else 1)
-            return True
-        if key == Qt.Key.Key_Escape:
-            self.clear_text_selection()
-            self.select_span(None)
-            return True
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or text.upper() == "A":
-            if selected is not None and selected.source == PRED:
-                return self._request(self.acceptRequested, selected, selected.as_gold())
-            return text.upper() == "A"
-        if text.upper() in ("R", "X"):
-            if selected is not None and selected.source == PRED:
-                return self._request(self.rejectRequested, selected, None)
-            return True
-        label = self._labels.by_key(text) if text else None
-        if label is not None:
-            self.apply_label(label.name)
-            return True
-        return False
-
-    def apply_label(self, name: str) -> None:
-        """Label the selected text, or relabel the selected span when no text is selected."""
-        selection = self.selected_range()
-        if selection is not None:
-            self.clear_text_selection()
-            self._selected = Span(selection[0], selection[1], name)
-            self.labelRequested.emit(selection[0], selection[1], name)
-        elif self._selected is not None:
-            self._relabel(self._selected, name)
-
-    def _relabel(self, span: Span, name: str) -> None:
-        if span.label == name:
-            return
-        self._selected = span.relabelled(name).as_gold()
-        self.relabelRequested.emit(span, name)
-
-    def _request(self, signal, span: Span, expected_selection: Span | None) -> bool:
-        self._selected = expected_selection
-        signal.emit([span])
-        self.viewport().update()
-        return True
-
-    def _nudge(self, *, step: int, move_end: bool) -> None:
-        span = self._selected
-        if span is None:
-            return
-        if self._boundaries is None:
-            self._boundaries = graphemes_boundaries(self.text)
-        start, end = span.start, span.end
-        if move_end:
-            end = _neighbour_boundary(self._boundaries, end, step)
-        else:
-            start = _neighbour_boundary(self._boundaries, start, step)
-        if 0 <= start < end <= len(self.text) and (start, end) != (span.start, span.end):
-            self._selected = span.moved(start, end).as_gold()
-            self.resizeRequested.emit(span, start, end)
-
-
-def _neighbour_boundary(boundaries: list[int], position: int, step: int) -> int:
-    import bisect
-
-    if step > 0:
-        index = bisect.bisect_right(boundaries, position)
-        return boundaries[index] if index < len(boundaries) else position
-    index = bisect.bisect_left(boundaries, position) - 1
-    return boundaries[index] if index >= 0 else position
 
 
 def _x_of(line, position: int) -> float:

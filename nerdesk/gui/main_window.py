@@ -13,15 +13,15 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from nerdesk.core.errors import NerdeskError
-from nerdesk.core.labels import Label
 from nerdesk.gui.accept_dialog import AcceptAllDialog
 from nerdesk.gui.annotation_view import AnnotationView
 from nerdesk.gui.document_list import DocumentListPanel
 from nerdesk.gui.errors import reporting_errors, show_error
-from nerdesk.gui.label_dialogs import LabelDialog, MergeDialog
+from nerdesk.gui.label_commands import LabelCommands
 from nerdesk.gui.label_palette import LabelPalette
 from nerdesk.gui.model_panel import ModelPanel
 from nerdesk.gui.model_versions import ModelVersionsPanel
+from nerdesk.gui.prediction_commands import PredictionCommands
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.preferences import Preferences, RecentProjects
 from nerdesk.gui.retrain_panel import RetrainPanel
@@ -35,7 +35,7 @@ from nerdesk.gui.window_actions import build_actions
 PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
     def __init__(self, settings: QSettings | None = None, preferences_path: str | Path | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,53 +218,6 @@ class MainWindow(QMainWindow):
                        self.actions.load_model):
             action.setEnabled(has_project)
 
-    def _apply_label_from_palette(self, name: str) -> None:
-        self.view.apply_label(name)
-        self.view.setFocus()
-
-    # ------------------------------------------------------------------ labels
-    def add_label(self, label: Label | None = None) -> None:
-        if label is None:
-            dialog = LabelDialog(self.session.labels, parent=self, app_shortcuts=self.actions.single_key_shortcuts())
-            if dialog.exec() != LabelDialog.DialogCode.Accepted:
-                return
-            label = dialog.result_label()
-        if label is not None:
-            self._run(self.session.add_label, label.name, label.color, label.key)
-
-    def edit_label(self, name: str, changed: Label | None = None) -> None:
-        with reporting_errors(self):
-            if changed is None:
-                dialog = LabelDialog(self.session.labels, self.session.labels.get(name), parent=self,
-                                     app_shortcuts=self.actions.single_key_shortcuts())
-                if dialog.exec() != LabelDialog.DialogCode.Accepted:
-                    return
-                changed = dialog.result_label()
-            self.session.update_label(name, new_name=changed.name, color=changed.color, key=changed.key)
-
-    def merge_label(self, source: str, target: str | None = None) -> None:
-        if target is None:
-            dialog = MergeDialog(self.session.labels, source, parent=self)
-            if dialog.exec() != MergeDialog.DialogCode.Accepted or not dialog.target.currentText():
-                return
-            target = dialog.target.currentText()
-        with reporting_errors(self):
-            moved = self.session.merge_labels(source, target)
-            self.statusBar().showMessage(f"Merged {source} into {target}: {moved} spans relabelled", 6000)
-
-    def delete_label(self, name: str) -> None:
-        question = (f"Delete the label {name} and every span (gold and predicted) that has it?\n"
-                    "You can undo this with Ctrl+Z.")
-        if not self.confirm("Delete label", question):
-            return
-        with reporting_errors(self):
-            removed = self.session.delete_label(name)
-            self.statusBar().showMessage(f"Deleted label {name} and {removed} spans", 6000)
-
-    def confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
-
     # ------------------------------------------------------- import and export
     def import_files(self, paths: list[str] | None = None, format_name: str | None = None,
                      encoding: str | None = None) -> None:
@@ -282,68 +235,6 @@ class MainWindow(QMainWindow):
         with reporting_errors(self):
             count = self.session.accept_all(**options)
             self.statusBar().showMessage(f"Accepted {count} predictions", 6000)
-
-    # ------------------------------------------------------------- prediction
-    def load_model(self, path: str | Path | None = None) -> None:
-        if path is None:
-            path = QFileDialog.getExistingDirectory(self, "Model bundle folder")
-            if not path:
-                return
-        with reporting_errors(self, "Cannot load the model"):
-            from nerdesk.runtime.bundle import Bundle
-
-            bundle = Bundle.load(path)
-            project = self.session.require_project()
-            model_id = project.register_model(
-                name=bundle.model_version, bundle_path=Path(path).resolve(),
-                metrics=bundle.manifest.get("metrics", {}), settings={},
-                trained_on=bundle.manifest.get("trained_on", {}))
-            project.set_active_model(model_id)
-            self.model_panel.refresh()
-
-    def predict_document(self) -> None:
-        document = self.session.document
-        if document is None or document.id is None:
-            show_error(self, NerdeskError("open a document first"))
-            return
-        self._start_prediction([(document.id, document.text)])
-
-    def predict_all(self) -> None:
-        with reporting_errors(self):
-            project = self.session.require_project()
-            self._start_prediction([(d.id, d.text) for d in project.all_documents()])
-
-    def _start_prediction(self, items: list[tuple[int, str]]) -> None:
-        with reporting_errors(self, "Cannot predict"):
-            model = self.session.require_project().active_model()
-            if model is None:
-                raise NerdeskError("no active model: load a model bundle in the Model panel first")
-            if self.worker is not None:
-                raise NerdeskError("a prediction is already running; wait for it or cancel it")
-            worker = PredictionWorker(model.bundle_path, items, self)
-            worker.progressed.connect(self.model_panel.show_progress)
-            worker.chunkPredicted.connect(lambda results, version: self._run(
-                self.session.store_predictions, results, version))
-            worker.failed.connect(lambda message: show_error(self, NerdeskError(message), "Prediction failed"))
-            worker.cancelled.connect(lambda: self.statusBar().showMessage("Prediction cancelled", 6000))
-            worker.succeeded.connect(lambda n: self.statusBar().showMessage(f"Predicted {n} documents", 6000))
-            worker.finished.connect(self._prediction_finished)
-            self.worker = worker
-            self.model_panel.set_busy(True)
-            worker.start()
-
-    def cancel_prediction(self, wait: bool = False) -> None:
-        if self.worker is not None:
-            self.worker.requestInterruption()
-            if wait:
-                self.worker.wait()
-                self._prediction_finished()
-
-    def _prediction_finished(self) -> None:
-        if self.worker is not None:
-            self.worker.deleteLater()
-            self.worker = None
-        self.model_panel.set_busy(False)
 
     # ------------------------------------------------------------------- misc
     def show_keys(self) -> None:

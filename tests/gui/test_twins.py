@@ -80,3 +80,22 @@ def test_resizing_a_prediction_makes_it_gold(qtbot, window):
           | Qt.KeyboardModifier.ShiftModifier)  # the end moves one character right
     assert {(3, 6, "LOC", "gold")} == {s for s in stored(window) if s[2] == "LOC"}
     assert window.view.selected_span() == Span(3, 6, "LOC")
+
+
+def test_f8_walks_pending_predictions_and_accepting_moves_to_the_next(qtbot, window):
+    view = window.view
+    view.setFocus()
+    press(view, Qt.Key.Key_F8)
+    assert view.selected_span() == INNER  # the first pending prediction in reading order (the twin is not one)
+    press(view, Qt.Key.Key_F8)
+    assert view.selected_span() == CITY
+    press(view, Qt.Key.Key_F8, modifiers=Qt.KeyboardModifier.ShiftModifier)
+    assert view.selected_span() == INNER
+    assert "prediction, score 0.81" in window.statusBar().currentMessage()
+    press(view, Qt.Key.Key_A, "a")
+    assert (3, 5, "LOC", "gold") in stored(window)
+    assert view.selected_span() == CITY  # on to the next pending prediction
+    assert "“上海”" in window.statusBar().currentMessage()
+    press(view, Qt.Key.Key_Escape)
+    assert view.selected_span() is None
+    assert window.statusBar().currentMessage() == ""  # no longer describes the span

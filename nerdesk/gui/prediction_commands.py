@@ -1,0 +1,78 @@
+"""The main window's prediction commands: load a bundle, predict in the background, cancel.
+
+A mixin of ``MainWindow`` (it uses the window's session, model panel and status bar).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+from nerdesk.core.errors import NerdeskError
+from nerdesk.gui.errors import reporting_errors, show_error
+from nerdesk.gui.prediction_worker import PredictionWorker
+
+
+class PredictionCommands:
+    def load_model(self, path: str | Path | None = None) -> None:
+        if path is None:
+            path = QFileDialog.getExistingDirectory(self, "Model bundle folder")
+            if not path:
+                return
+        with reporting_errors(self, "Cannot load the model"):
+            from nerdesk.runtime.bundle import Bundle
+
+            bundle = Bundle.load(path)
+            project = self.session.require_project()
+            model_id = project.register_model(
+                name=bundle.model_version, bundle_path=Path(path).resolve(),
+                metrics=bundle.manifest.get("metrics", {}), settings={},
+                trained_on=bundle.manifest.get("trained_on", {}))
+            project.set_active_model(model_id)
+            self.model_panel.refresh()
+
+    def predict_document(self) -> None:
+        document = self.session.document
+        if document is None or document.id is None:
+            show_error(self, NerdeskError("open a document first"))
+            return
+        self._start_prediction([(document.id, document.text)])
+
+    def predict_all(self) -> None:
+        with reporting_errors(self):
+            project = self.session.require_project()
+            self._start_prediction([(d.id, d.text) for d in project.all_documents()])
+
+    def _start_prediction(self, items: list[tuple[int, str]]) -> None:
+        with reporting_errors(self, "Cannot predict"):
+            model = self.session.require_project().active_model()
+            if model is None:
+                raise NerdeskError("no active model: load a model bundle in the Model panel first")
+            if self.worker is not None:
+                raise NerdeskError("a prediction is already running; wait for it or cancel it")
+            worker = PredictionWorker(model.bundle_path, items, self)
+            worker.progressed.connect(self.model_panel.show_progress)
+            worker.chunkPredicted.connect(lambda results, version: self._run(
+                self.session.store_predictions, results, version))
+            worker.failed.connect(lambda message: show_error(self, NerdeskError(message), "Prediction failed"))
+            worker.cancelled.connect(lambda: self.statusBar().showMessage("Prediction cancelled", 6000))
+            worker.succeeded.connect(lambda n: self.statusBar().showMessage(f"Predicted {n} documents", 6000))
+            worker.finished.connect(self._prediction_finished)
+            self.worker = worker
+            self.model_panel.set_busy(True)
+            worker.start()
+
+    def cancel_prediction(self, wait: bool = False) -> None:
+        if self.worker is not None:
+            self.worker.requestInterruption()
+            if wait:
+                self.worker.wait()
+                self._prediction_finished()
+
+    def _prediction_finished(self) -> None:
+        if self.worker is not None:
+            self.worker.deleteLater()
+            self.worker = None
+        self.model_panel.set_busy(False)
+

@@ -1,0 +1,137 @@
+"""The annotation view's keyboard: label keys, accept/reject, delete, span walking and boundary nudges.
+
+A mixin of ``AnnotationView`` (it uses the view's signals, selection and text); kept apart so the view
+module holds showing and pointing, and this one holds editing by keys.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+
+from nerdesk.core.offsets import graphemes_boundaries
+from nerdesk.core.spans import PRED, Span
+
+NEXT_PREDICTION_KEY = Qt.Key.Key_F8  # Shift+F8: the previous one
+
+
+def _reading_key(span: Span) -> tuple:
+    return (span.start, -span.end, span.label, span.source)
+
+
+class EditingKeys:
+    """Keys that edit or select spans; everything else goes to the text (caret, Shift+arrows)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if self._handle_editing_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _handle_editing_key(self, event: QKeyEvent) -> bool:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        key = event.key()
+        if modifiers & Qt.KeyboardModifier.AltModifier and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self._nudge(step=-1 if key == Qt.Key.Key_Left else 1,
+                        move_end=bool(modifiers & Qt.KeyboardModifier.ShiftModifier))
+            return True
+        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                        | Qt.KeyboardModifier.MetaModifier):
+            return False
+        if key == NEXT_PREDICTION_KEY:
+            self.select_next_prediction(-1 if modifiers & Qt.KeyboardModifier.ShiftModifier else 1)
+            return True
+        return self._handle_plain_key(key, event.text())
+
+    def _handle_plain_key(self, key: int, text: str) -> bool:
+        selected = self._selected
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            return self._request(self.deleteRequested, selected, None) if selected else False
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.select_neighbour(-1 if key == Qt.Key.Key_Backtab else 1)
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.clear_text_selection()
+            self.select_span(None)
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or text.upper() == "A":
+            if selected is not None and selected.source == PRED:
+                after = self._next_prediction(selected, 1, wrap=True) or selected.as_gold()
+                return self._request(self.acceptRequested, selected, after)
+            return text.upper() == "A"
+        if text.upper() in ("R", "X"):
+            if selected is not None and selected.source == PRED:
+                return self._request(self.rejectRequested, selected, self._next_prediction(selected, 1, wrap=True))
+            return True
+        label = self._labels.by_key(text) if text else None
+        if label is not None:
+            self.apply_label(label.name)
+            return True
+        return False
+
+    def select_next_prediction(self, step: int = 1) -> None:
+        """Select the next (or, with ``step=-1``, previous) shown prediction in reading order, wrapping."""
+        found = self._next_prediction(self._selected, step, wrap=True)
+        if found is not None:
+            self.select_span(found)
+
+    def _next_prediction(self, anchor: Span | None, step: int, *, wrap: bool) -> Span | None:
+        predictions = sorted((s for s in self._spans if s.source == PRED and s != anchor), key=_reading_key)
+        if not predictions:
+            return None
+        if anchor is None:
+            return predictions[0] if step > 0 else predictions[-1]
+        keys = [_reading_key(s) for s in predictions]
+        if step > 0:
+            index = bisect.bisect_right(keys, _reading_key(anchor))
+            return predictions[index] if index < len(predictions) else (predictions[0] if wrap else None)
+        index = bisect.bisect_left(keys, _reading_key(anchor)) - 1
+        return predictions[index] if index >= 0 else (predictions[-1] if wrap else None)
+
+    def apply_label(self, name: str) -> None:
+        """Label the selected text, or relabel the selected span when no text is selected."""
+        selection = self.selected_range()
+        if selection is not None:
+            self.clear_text_selection()
+            self._selected = Span(selection[0], selection[1], name)
+            self.labelRequested.emit(selection[0], selection[1], name)
+        elif self._selected is not None:
+            self._relabel(self._selected, name)
+
+    def _relabel(self, span: Span, name: str) -> None:
+        if span.label == name:
+            return
+        self._selected = span.relabelled(name).as_gold()
+        self.relabelRequested.emit(span, name)
+
+    def _request(self, signal, span: Span, expected_selection: Span | None) -> bool:
+        """Ask for an edit of ``span``; ``expected_selection`` is selected once the edit is shown."""
+        self._selected = expected_selection
+        signal.emit([span])
+        self.viewport().update()
+        return True
+
+    def _nudge(self, *, step: int, move_end: bool) -> None:
+        span = self._selected
+        if span is None:
+            return
+        if self._boundaries is None:
+            self._boundaries = graphemes_boundaries(self.text)
+        start, end = span.start, span.end
+        if move_end:
+            end = _neighbour_boundary(self._boundaries, end, step)
+        else:
+            start = _neighbour_boundary(self._boundaries, start, step)
+        if 0 <= start < end <= len(self.text) and (start, end) != (span.start, span.end):
+            self._selected = span.moved(start, end).as_gold()
+            self.resizeRequested.emit(span, start, end)
+
+
+def _neighbour_boundary(boundaries: list[int], position: int, step: int) -> int:
+    if step > 0:
+        index = bisect.bisect_right(boundaries, position)
+        return boundaries[index] if index < len(boundaries) else position
+    index = bisect.bisect_left(boundaries, position) - 1
+    return boundaries[index] if index >= 0 else position
