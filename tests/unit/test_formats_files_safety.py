@@ -135,3 +135,10 @@ def test_spans_survive_the_brat_bom_at_start(tmp_path):
     write_file([doc], tmp_path / "b", "brat")
     assert (tmp_path / "b" / "doc00001.txt").read_bytes().startswith(b"\xef\xbb\xbf")
     assert read_file(tmp_path / "b").documents[0].spans[0].mention(doc.text) == "北京"
+
+
+def test_docbin_without_spacy_says_which_extra_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy now raises ImportError
+    with pytest.raises(FormatError, match=r"pip install 'nerdesk\[spacy\]'"):
+        write_file([Document("x")], tmp_path / "x.spacy", "spacy")
+    assert not (tmp_path / "x.spacy").exists()
