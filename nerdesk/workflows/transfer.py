@@ -96,18 +96,19 @@ def store_into_file(project_path: str | Path, result: ImportResult, *,
 
 
 def export_documents(project: Project, path: str | Path, format_name: str, *,
-                     status: str | Sequence[str] | None = None, source: str | None = None,
-                     only: str | None = None) -> ExportReport:
+                     status: str | Sequence[str] | None = None, only: str | None = None,
+                     **options: Any) -> ExportReport:
     """Write the documents of one snapshot of ``project`` to ``path``.
 
-    ``source`` is the format's option (which spans a one-kind format writes); ``only`` (``gold`` or
-    ``pred``) drops the other kind from every document first, for formats that keep both.
+    ``options`` go to the writer (``source``: which spans a one-kind format writes, ``scheme``...);
+    ``only`` (``gold`` or ``pred``) drops the other kind from every document first, for formats that
+    keep both.
     """
     with project.read_snapshot():
         labels = project.label_set()
         documents = [only_source(d, only) for d in project.all_documents(status=status)]
     warnings = [warning for document in documents for warning in make_finite(document)]
-    options = {"source": source} if source else {}
+    options = {key: value for key, value in options.items() if value is not None}
     warnings += write_file(documents, Path(path), format_name, labels=labels, **options)
     return ExportReport(len(documents), sum(len(d.spans) for d in documents), warnings)
 
