@@ -28,6 +28,7 @@ from nerdesk.core.spans import Span, sort_spans, spans_at
 from nerdesk.gui.display_text import DisplayText
 from nerdesk.gui.span_layout import SpanIndex, assign_levels, shown_spans
 from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece
+from nerdesk.gui.theme import is_dark
 from nerdesk.gui.view_keys import EditingKeys
 from nerdesk.gui.view_menus import SpanMenus
 
@@ -47,6 +48,7 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("annotationView")
         self.setReadOnly(True)
         self.setUndoRedoEnabled(False)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -296,6 +298,7 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
     # ---------------------------------------------------------------- painting
     def paintEvent(self, event) -> None:
         pieces = list(self._pieces())
+        self._painter.dark = is_dark()
         painter = QPainter(self.viewport())
         for piece in pieces:
             painter.setClipRect(event.rect())

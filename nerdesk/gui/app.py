@@ -33,10 +33,7 @@ def create_application(argv: list[str]) -> QApplication:
     icon = RESOURCES / "app-icon.svg"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
-    style = RESOURCES / "style" / "nerdesk.qss"
-    if style.is_file():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
-    return app
+    return app  # the window applies the theme of the user's preferences (nerdesk.gui.theme)
 
 
 def run_app(argv: list[str]) -> int:

@@ -29,6 +29,7 @@ from nerdesk.gui.review import ReviewFlow
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.shortcuts import NUDGE_DESCRIPTION
 from nerdesk.gui.span_tree import SpanTree
+from nerdesk.gui.theme import add_theme_menu, apply_theme
 from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
 
@@ -116,11 +117,27 @@ class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
         self._connect_retraining()
 
     def _apply_preferences(self) -> None:
+        apply_theme(self.preferences.theme)
+        self.theme_actions = add_theme_menu(self.view_menu, self.preferences.theme, self.set_theme)
         font = self.view.font()
         font.setPointSizeF(self.preferences.font_size)
         self.view.setFont(font)
         self.model_panel.set_min_score(self.preferences.min_score)
         self.view.set_min_score(self.preferences.min_score)
+
+    def set_theme(self, theme: str) -> None:
+        """Switch between the light and dark look; kept in the preferences at once."""
+        self.preferences.theme = theme
+        apply_theme(theme)
+        self.theme_actions[theme].setChecked(True)
+        self.view.viewport().update()
+        self.save_preferences()
+
+    def save_preferences(self) -> None:
+        try:
+            self.preferences.save(self.preferences_path)
+        except OSError as error:
+            show_error(self, NerdeskError(f"could not save preferences to {self.preferences_path}: {error}"))
 
     def _run(self, function, *args):
         """Run a user command; a NerdeskError becomes a message box."""
@@ -290,9 +307,6 @@ class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.preferences.min_score = self.model_panel.min_score
         self.preferences.font_size = self.view.font().pointSizeF()
-        try:
-            self.preferences.save(self.preferences_path)
-        except OSError as error:
-            show_error(self, NerdeskError(f"could not save preferences to {self.preferences_path}: {error}"))
+        self.save_preferences()
         self.session.close_project()
         super().closeEvent(event)

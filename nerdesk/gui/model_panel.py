@@ -41,8 +41,7 @@ class ModelPanel(QWidget):
         self.predict_document = self._button("Predict this document", self.predictDocumentRequested)
         self.predict_all = self._button("Predict all documents", self.predictAllRequested)
         self.retrain = QPushButton("Retrain…", enabled=False)
-        self.retrain.setToolTip("Retraining from the corrected documents runs as a separate process; "
-                                "it is not available in this version")
+        self.retrain.setToolTip("Train a new model version on the reviewed documents")
         self.progress = QProgressBar(visible=False)
         self.cancel = self._button("Cancel", self.cancelRequested)
         self.cancel.hide()

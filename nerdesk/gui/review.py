@@ -12,8 +12,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
 
-from nerdesk.core.errors import NerdeskError
-from nerdesk.gui.errors import reporting_errors, show_error
+from nerdesk.core.spans import PRED
+from nerdesk.gui.errors import reporting_errors
+from nerdesk.gui.span_layout import shown_spans
 from nerdesk.workflows.review_policy import (
     ACCEPT,
     ASK,
@@ -70,11 +71,19 @@ class ReviewFlow(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progressLabel")
         self.policy_label = QLabel()
         self.policy_label.setObjectName("policyLabel")
+        window.statusBar().addPermanentWidget(self.progress_label)
         window.statusBar().addPermanentWidget(self.policy_label)
         self.policy_actions = self._build_policy_menu()
         self._show_policy()
+        session = window.session
+        for signal in (session.projectChanged, session.documentChanged, session.documentsChanged,
+                       session.spansChanged, window.model_panel.thresholdChanged):
+            signal.connect(lambda *_args: self.show_progress())
+        self.show_progress()
 
     def _build_policy_menu(self) -> dict[str, QAction]:
         menu = self.window.edit_menu.addMenu("Pending predictions on Ctrl+&Enter")
@@ -96,16 +105,25 @@ class ReviewFlow(QObject):
         """Use ``policy`` from now on and keep it in the preferences file at once."""
         self.window.preferences.pending_policy = check_policy(policy)
         self._show_policy()
-        try:
-            self.window.preferences.save(self.window.preferences_path)
-        except OSError as error:
-            show_error(self.window, NerdeskError(
-                f"could not save preferences to {self.window.preferences_path}: {error}"))
+        self.window.save_preferences()  # now: a remembered choice must survive a crash
 
     def _show_policy(self) -> None:
         self.policy_label.setText(POLICY_DESCRIPTIONS[self.policy])
         self.policy_label.setToolTip("Change it in Edit > Pending predictions on Ctrl+Enter")
         self.policy_actions[self.policy].setChecked(True)
+
+    def show_progress(self) -> None:
+        """Session progress in the status bar: reviewed documents, and predictions pending in this one."""
+        session = self.window.session
+        if session.project is None:
+            self.progress_label.setText("")
+            return
+        reviewed = session.project.count_documents(status="reviewed")
+        text = f"{reviewed:,} of {session.project.count_documents():,} reviewed"
+        if session.document is not None:
+            shown = shown_spans(session.document.spans, self.window.model_panel.min_score)
+            text += f" · {sum(1 for s in shown if s.source == PRED)} pending here"
+        self.progress_label.setText(text)
 
     def mark_reviewed_and_next(self) -> None:
         window, session = self.window, self.window.session

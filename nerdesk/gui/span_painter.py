@@ -42,6 +42,7 @@ class SpanPainter:
         self._metrics = QFontMetricsF(chip_font)
         self.level_height = self._metrics.height() + 3
         self.bar_gap = 2.0
+        self.dark = False  # drawing on a dark page (the dark theme)
 
     def room_below_line(self, levels: int) -> float:
         return self.bar_gap + levels * self.level_height
@@ -78,19 +79,23 @@ class SpanPainter:
     def _chip(self, painter: QPainter, piece: SpanPiece, color: QColor, *, selected: bool) -> None:
         rect = self.chip_rect(piece)
         is_prediction = piece.span.source == PRED
-        painter.setBrush(QColor("#ffffff") if is_prediction else color)
-        border = QPen(QColor("#000000") if selected else color, 2.0 if selected else 1.0)
+        painter.setBrush(QColor("#1a1d21" if self.dark else "#ffffff") if is_prediction else color)
+        border = QPen(QColor("#ffffff" if self.dark else "#000000") if selected else color, 2.0 if selected else 1.0)
         if is_prediction:
             border.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(border)
         painter.drawRoundedRect(rect, 3, 3)
         painter.setFont(self.chip_font)
-        painter.setPen(color.darker(130) if is_prediction else readable_text_color(color))
+        painter.setPen(self._readable(color) if is_prediction else readable_text_color(color))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, piece.span.label)
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
+    def _readable(self, color: QColor) -> QColor:
+        """The label colour, adjusted to read well as text on the page."""
+        return color.lighter(150) if self.dark else color.darker(130)
+
     def outline(self, painter: QPainter, piece: SpanPiece, color: QColor) -> None:
-        pen = QPen(color.darker(150), 2.0)
+        pen = QPen(color.lighter(150) if self.dark else color.darker(150), 2.0)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(QRectF(piece.left, piece.text_top, piece.right - piece.left,

@@ -18,6 +18,8 @@ class WindowActions:
     quit: QAction
     undo: QAction
     redo: QAction
+    toolbar_undo: QAction
+    toolbar_redo: QAction
     accept_all: QAction
     mark_reviewed_next: QAction
     next_document: QAction
@@ -53,6 +55,22 @@ def _action(window: QMainWindow, text: str, slot, *shortcuts, tip: str = "") -> 
     return action
 
 
+def _steady_twin(window: QMainWindow, text: str, action: QAction) -> QAction:
+    """A toolbar copy of the undo stack's ``action`` whose text never changes (the stack's own action
+    is renamed after every edit, "Undo accept prediction", which would shift every button after it);
+    what it would undo is its tooltip. It has no shortcut: the menu action keeps those."""
+    twin = QAction(text, window)
+    twin.triggered.connect(lambda _checked=False: action.trigger())
+
+    def follow() -> None:
+        twin.setEnabled(action.isEnabled())
+        twin.setToolTip(action.text().replace("&", "") if action.isEnabled() else f"Nothing to {text.lower()}")
+
+    action.changed.connect(follow)
+    follow()
+    return twin
+
+
 def build_actions(window) -> WindowActions:
     """Create every action of ``window`` (a ``MainWindow``) and put them in menus and the toolbar."""
     session = window.session
@@ -70,6 +88,8 @@ def build_actions(window) -> WindowActions:
         quit=_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit),
         undo=undo,
         redo=redo,
+        toolbar_undo=_steady_twin(window, "Undo", undo),
+        toolbar_redo=_steady_twin(window, "Redo", redo),
         accept_all=_action(window, "&Accept all predictions…", window.accept_all_predictions, "Ctrl+Shift+A"),
         mark_reviewed_next=_action(window, "Mark reviewed and &next", window.mark_reviewed_and_next,
                                    "Ctrl+Return", "Ctrl+Enter"),
@@ -111,7 +131,7 @@ def _build_menus(window: QMainWindow, a: WindowActions) -> None:
     toolbar.setObjectName("mainToolbar")
     toolbar.addActions([a.open_project, a.import_files, a.export_files])
     toolbar.addSeparator()
-    toolbar.addActions([a.undo, a.redo])
+    toolbar.addActions([a.toolbar_undo, a.toolbar_redo])
     toolbar.addSeparator()
     toolbar.addActions([a.predict_document, a.accept_all, a.mark_reviewed_next])
     window.addToolBar(toolbar)
