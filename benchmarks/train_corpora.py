@@ -97,7 +97,7 @@ def main(argv=None) -> None:
     model, tokenizer = start_model("scratch", labels, [doc.text for doc in train], head=args.head,
                                    max_length=args.max_length, scratch=scratch)
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
-                         patience=args.patience, time_budget=args.minutes * 60, seed=args.seed)
+                         patience=args.patience, time_budget_seconds=args.minutes * 60, seed=args.seed)
     best = {"f1": -1.0}
 
     def on_eval(epoch, report) -> None:

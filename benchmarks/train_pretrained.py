@@ -84,7 +84,7 @@ def main(argv=None) -> None:
     model, tokenizer = start_model(str(encoder_dir), labels, [], head=args.head, max_length=args.max_length)
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                          head_learning_rate=args.head_lr, patience=args.patience,
-                         time_budget=args.minutes * 60, seed=args.seed)
+                         time_budget_seconds=args.minutes * 60, seed=args.seed)
     started = time.monotonic()
 
     def on_step(step, total, loss) -> None:

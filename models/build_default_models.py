@@ -80,7 +80,7 @@ def train(corpus: Corpus, args: argparse.Namespace):
     labels = sorted({span.label for doc in train_docs for span in doc.spans})
     scratch = ScratchSettings(tokenizer="char", embedding_dim=args.embedding, hidden_size=args.hidden)
     model, tokenizer = start_model("scratch", labels, [doc.text for doc in train_docs], scratch=scratch)
-    config = TrainConfig(epochs=args.epochs, time_budget=args.minutes * 60, seed=args.seed, patience=5)
+    config = TrainConfig(epochs=args.epochs, time_budget_seconds=args.minutes * 60, seed=args.seed, patience=5)
     started = time.monotonic()
     callbacks = TrainingCallbacks(on_eval=lambda epoch, report: print(
         f"epoch {epoch}: dev F1 {report.micro.f1:.4f} (P {report.micro.precision:.4f} "

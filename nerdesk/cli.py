@@ -16,7 +16,9 @@ from nerdesk.core.errors import NerdeskError
 COMMAND_MODULES = (
     "nerdesk.commands.data",      # import, export, stats
     "nerdesk.commands.predict",   # predict
-    "nerdesk.commands.train",     # train, eval
+    "nerdesk.commands.train",     # train
+    "nerdesk.commands.evaluate",  # eval
+    "nerdesk.commands.retrain",   # retrain
     "nerdesk.commands.gui",       # gui
 )
 

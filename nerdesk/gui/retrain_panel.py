@@ -26,7 +26,7 @@ from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.retrain_process import RetrainProcess
 from nerdesk.gui.session import ProjectSession
-from nerdesk.workflows.retrain import unreviewed_items
+from nerdesk.workflows.models import unreviewed_items
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
 
 START_CHOICES = (

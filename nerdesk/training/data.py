@@ -1,7 +1,7 @@
 """Documents -> token windows with gold cells -> padded batches.
 
-A text longer than ``max_length`` tokens is cut into overlapping windows (the tokenizer's own
-truncation with stride, so special tokens come from its post-processor). A gold span becomes the
+A text longer than ``max_length`` tokens is cut into overlapping windows, exactly as prediction cuts
+it (``nerdesk.runtime.windows``). A gold span becomes the
 cell (label, first token, last token) of every window that holds it whole. Spans whose ends do not
 fall on token boundaries cannot be learnt by a token-level model: they are counted, with examples,
 in an ``AlignmentSummary`` rather than dropped silently.
@@ -12,13 +12,15 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 from torch import Tensor
 
 from nerdesk.core.document import Document
 from nerdesk.core.offsets import char_to_token_span
+from nerdesk.runtime.windows import Window as RuntimeWindow
+from nerdesk.runtime.windows import WindowMaker
 from nerdesk.training.loss import NO_CELL
 
 MAX_EXAMPLES = 10
@@ -80,50 +82,30 @@ class AlignmentSummary:
             self.examples.append(example)
 
 
-def windowing_tokenizer(tokenizer, max_length: int, stride: int):
-    """A copy of ``tokenizer`` that cuts long texts into overlapping windows (the original is untouched)."""
-    from tokenizers import Tokenizer
-
-    copy = Tokenizer.from_str(tokenizer.to_str())
-    copy.no_padding()
-    content_length = max_length - copy.num_special_tokens_to_add(is_pair=False)
-    if content_length < 2:
-        raise ValueError(f"max_length {max_length} leaves no room for text tokens")
-    copy.enable_truncation(max_length, stride=min(stride, content_length - 1))
-    return copy
-
-
 def encode_documents(documents: Sequence[Document], tokenizer, labels: Sequence[str], max_length: int,
                      stride: int) -> tuple[list[Window], AlignmentSummary]:
-    """Windows (with gold cells from the documents' gold spans) and what happened to each span."""
+    """Windows (with gold cells from the documents' gold spans) and what happened to each span.
+
+    The windows are the ones prediction uses (``nerdesk.runtime.windows.WindowMaker``), so a model
+    learns on exactly the inputs it is later asked about.
+    """
     label_index = {name: index for index, name in enumerate(labels)}
-    windowing = windowing_tokenizer(tokenizer, max_length, stride)
+    maker = WindowMaker(tokenizer, max_length, stride)
+    per_document: list[list[Window]] = [[] for _ in documents]
+    for window in maker.windows([doc.text for doc in documents]):
+        per_document[window.text_index].append(_training_window(window))
     summary = AlignmentSummary(documents=len(documents))
     windows: list[Window] = []
-    for doc_index, document in enumerate(documents):
-        encodings = _window_encodings(windowing, document.text)
-        doc_windows = [_bare_window(doc_index, encoding) for encoding in encodings]
+    for document, doc_windows in zip(documents, per_document, strict=True):
         cells = _gold_cells(document, doc_windows, label_index, summary)
-        windows.extend(
-            Window(w.document, w.input_ids, w.token_mask, w.offsets, tuple(cells[i]))
-            for i, w in enumerate(doc_windows)
-        )
+        windows.extend(replace(window, cells=tuple(cells[i])) for i, window in enumerate(doc_windows))
     summary.windows = len(windows)
     return windows, summary
 
 
-def _window_encodings(windowing, text: str) -> list:
-    encoding = windowing.encode(text)
-    return [encoding, *encoding.overflowing]
-
-
-def _bare_window(doc_index: int, encoding) -> Window:
-    offsets = tuple(tuple(pair) for pair in encoding.offsets)
-    token_mask = tuple(
-        int(not special and start < end)
-        for special, (start, end) in zip(encoding.special_tokens_mask, offsets, strict=True)
-    )
-    return Window(doc_index, tuple(encoding.ids), token_mask, offsets)
+def _training_window(window: RuntimeWindow) -> Window:
+    offsets = tuple((int(start), int(end)) for start, end in window.offsets.tolist())
+    return Window(window.text_index, tuple(window.ids.tolist()), tuple(int(x) for x in window.content), offsets)
 
 
 def _gold_cells(document: Document, windows: list[Window], label_index: dict[str, int],

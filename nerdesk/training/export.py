@@ -47,6 +47,7 @@ from nerdesk.runtime.quantize import quantize_int8
 from nerdesk.runtime.session import MODEL_INPUTS, OrtLogits, open_session
 from nerdesk.runtime.windows import WindowMaker, batches
 from nerdesk.training.inference_graph import inference_module
+from nerdesk.training.logits import torch_logits
 from nerdesk.training.model import CHECKPOINT_FILE, CONFIG_FILE, GlobalPointerModel, save_checkpoint
 
 PARITY_TOLERANCE = 1e-4
@@ -148,18 +149,6 @@ def _move_into_place(staging: Path, out_dir: Path) -> Path:
     return out_dir
 
 
-class _TrainedScores(nn.Module):
-    """The trained model with the exported graph's signature: what the ONNX model must reproduce."""
-
-    def __init__(self, model: GlobalPointerModel) -> None:
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                token_mask: torch.Tensor) -> torch.Tensor:
-        return self.model.scores(input_ids, attention_mask)  # (B, m, L, L)
-
-
 def export_onnx(model: GlobalPointerModel, path: Path) -> None:
     """Trace ``model`` (as ``inference_module`` rewrites it) to one ONNX file with dynamic batch and
     sequence axes. The graph outputs unmasked logits: the runtime decoder reads only valid cells."""
@@ -187,23 +176,6 @@ def _declare_label_count(path: Path, count: int) -> None:
     proto = onnx.load(str(path))
     proto.graph.output[0].type.tensor_type.shape.dim[1].dim_value = count  # (B, m, L, L)
     onnx.save(proto, str(path))
-
-
-def torch_logits(model: GlobalPointerModel, *, as_exported: bool = True) -> LogitsFunction:
-    """The torch model as a ``SpanPredictor`` logits function (eager, no gradients).
-
-    ``as_exported`` runs ``inference_module(model)``, the computation the ONNX graph holds; otherwise
-    the trained model's own ``scores``, which the parity check compares the ONNX model with.
-    """
-    module = inference_module(model) if as_exported else _TrainedScores(model.eval())
-
-    def run(input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray) -> np.ndarray:
-        with torch.inference_mode():
-            logits = module(torch.from_numpy(input_ids), torch.from_numpy(attention_mask),
-                            torch.from_numpy(token_mask))  # (B, m, L, L)
-        return logits.float().numpy()
-
-    return run
 
 
 def _predictor(logits_function: LogitsFunction, tokenizer, label_names: Sequence[str],

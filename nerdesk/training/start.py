@@ -1,19 +1,26 @@
 """Where training starts: a new model from scratch, a nerdesk checkpoint or bundle, or a local
 Hugging Face encoder directory.
 
-From a checkpoint the encoder and tokenizer are kept; the head is kept too when the label set is
-the same, and replaced by a fresh one when it differs.
+From a checkpoint the encoder and tokenizer are kept; the head is kept too (with all of the start
+model's labels) when its labels cover the training labels, and replaced by a fresh one otherwise.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nerdesk.core.errors import TrainingError
 from nerdesk.training.encoders import HuggingFaceEncoder
-from nerdesk.training.model import CHECKPOINT_FILE, GlobalPointerModel, ModelConfig, load_checkpoint
+from nerdesk.training.model import (
+    CHECKPOINT_FILE,
+    CONFIG_FILE,
+    GlobalPointerModel,
+    ModelConfig,
+    load_checkpoint,
+)
 from nerdesk.training.tokenizer import build_scratch_tokenizer, load_hf_tokenizer, padding_id
 
 SCRATCH = "scratch"
@@ -31,13 +38,17 @@ class ScratchSettings:
     dropout: float = 0.2
 
 
-def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *, head: str = "gp",
+def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *, head: str | None = None,
                 head_size: int = 64, max_length: int = 256, window_stride: int = 32,
                 scratch: ScratchSettings | None = None):
-    """(model, tokenizer) to train for ``labels`` starting from ``init`` ("scratch" or a directory)."""
+    """(model, tokenizer) to train for ``labels`` starting from ``init`` ("scratch" or a directory).
+
+    ``head`` (gp or egp) defaults to the start model's own, and to gp for a new model.
+    """
     labels = list(labels)
+    window_stride = min(window_stride, max_length // 4)  # windows must advance by more than they overlap
     if init == SCRATCH:
-        return _from_scratch(labels, train_texts, head, head_size, max_length, window_stride,
+        return _from_scratch(labels, train_texts, head or "gp", head_size, max_length, window_stride,
                              scratch or ScratchSettings())
     directory = Path(init)
     if not directory.is_dir():
@@ -46,7 +57,7 @@ def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *,
     if (directory / CHECKPOINT_FILE).is_file():
         return _from_checkpoint(directory, labels, head, max_length)
     if (directory / "config.json").is_file():
-        return _from_hugging_face(directory, labels, head, head_size, max_length, window_stride)
+        return _from_hugging_face(directory, labels, head or "gp", head_size, max_length, window_stride)
     raise TrainingError(f"--init {init}: the directory holds neither {CHECKPOINT_FILE} (a nerdesk model) "
                         "nor config.json (a Hugging Face model)")
 
@@ -63,8 +74,8 @@ def _from_scratch(labels, texts, head, head_size, max_length, window_stride, set
 
 def _from_checkpoint(directory: Path, labels, head, max_length):
     model, tokenizer = load_checkpoint(directory)
-    if list(model.config.labels) != labels or model.config.head != head:
-        model.config = replace(model.config, head=head)
+    if not covers(model.config.labels, labels) or (head is not None and model.config.head != head):
+        model.config = replace(model.config, head=head or model.config.head)
         model = model.with_new_head(labels)
     model.config = replace(model.config, max_length=max_length)
     return model.train(), tokenizer
@@ -82,6 +93,25 @@ def _from_hugging_face(directory: Path, labels, head, head_size, max_length, win
                          head_size=head_size, max_length=min(max_length, max_positions),
                          window_stride=window_stride)
     return GlobalPointerModel(config, encoder=encoder), tokenizer
+
+
+def covers(model_labels: Sequence[str], labels: Sequence[str]) -> bool:
+    """Whether a model's head already knows every one of ``labels``."""
+    return bool(labels) and set(labels) <= set(model_labels)
+
+
+def start_kind(init: str, labels: Sequence[str]) -> str:
+    """Which recipe a start needs (see ``nerdesk.training.recipe``): continue, transfer, scratch or pretrained."""
+    if init == SCRATCH:
+        return "scratch"
+    directory = Path(init)
+    if not (directory / CHECKPOINT_FILE).is_file():
+        return "pretrained"
+    try:
+        model_labels = json.loads((directory / CONFIG_FILE).read_text("utf-8")).get("labels", [])
+    except (OSError, ValueError, AttributeError):
+        return "transfer"
+    return "continue" if covers(model_labels, labels) else "transfer"
 
 
 def encoder_kind(model: GlobalPointerModel) -> str:

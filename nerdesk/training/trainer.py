@@ -1,8 +1,16 @@
-"""The training loop: AdamW, warm-up then linear decay, dev evaluation per epoch, early stopping.
+"""The training loop: AdamW, warm-up then linear decay, dev evaluation, early stopping.
 
-The learning-rate schedule follows training progress, measured in steps or, with a time budget,
-in elapsed time (whichever is further along), so a run cut short by its budget still ends with a
-decayed learning rate. The best weights on the dev set are kept in memory and restored at the end.
+Training length is counted in optimizer steps: ``epochs`` passes over the data, but at least
+``min_steps`` (a tiny set is seen many times) and at most ``max_steps``. The learning-rate schedule
+follows training progress, measured in steps or, with a time budget, in elapsed time (whichever is
+further along), so a run cut short by its budget still ends with a decayed learning rate.
+
+A new head on a trained encoder first learns alone for ``head_warmup_steps`` (the encoder's rate is
+zero), so the random head's first gradients do not wash out what the encoder knows. Dev scores are
+measured through the prediction pipeline (``nerdesk.training.logits.evaluate_model``); the best
+weights on the dev set are kept in memory and restored at the end. With ``evaluate_start`` the
+starting weights are scored first and count as a candidate, so continuing a trained model never ends
+worse on the dev set than it began.
 """
 
 from __future__ import annotations
@@ -11,24 +19,16 @@ import copy
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import torch
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
-from nerdesk.core.metrics import Report, evaluate
-from nerdesk.core.spans import Span
-from nerdesk.training.data import (
-    AlignmentSummary,
-    Window,
-    collate,
-    encode_documents,
-    length_grouped_batches,
-    sorted_batches,
-)
-from nerdesk.training.decode import merge_window_spans, window_spans
+from nerdesk.core.metrics import Report
+from nerdesk.training.data import AlignmentSummary, Window, collate, encode_documents, length_grouped_batches
+from nerdesk.training.logits import evaluate_model
 from nerdesk.training.model import GlobalPointerModel
 from nerdesk.training.tokenizer import padding_id
 
@@ -36,14 +36,21 @@ from nerdesk.training.tokenizer import padding_id
 @dataclass
 class TrainConfig:
     epochs: int = 20
+    min_steps: int = 0  # train at least this many steps, however small the data
+    max_steps: int | None = None
     batch_size: int = 32
-    learning_rate: float = 2e-3
+    learning_rate: float = 2e-3  # the encoder's
     head_learning_rate: float | None = None  # defaults to learning_rate
+    head_warmup_steps: int = 0  # steps at the start during which only the head learns
     weight_decay: float = 0.01
     warmup_ratio: float = 0.05
     max_grad_norm: float = 5.0
-    patience: int = 4  # epochs without a better dev F1 before stopping
-    time_budget: float | None = None  # seconds
+    eval_every_steps: int | None = None  # None: often enough for ``evaluations`` per run
+    evaluations: int = 20
+    patience: int = 4  # dev evaluations without a better F1 before stopping
+    evaluate_start: bool = False  # score the starting weights first (a kept head)
+    max_span_tokens: int | None = None  # decoding cap for dev scores, as the exported bundle will have
+    time_budget_seconds: float | None = None
     seed: int = 13
     eval_batch_size: int = 64
 
@@ -53,7 +60,7 @@ class TrainingCallbacks:
     """Hooks for progress bars and cancel buttons; all optional."""
 
     on_step: Callable[[int, int, float], None] | None = None  # (step, total steps, loss)
-    on_eval: Callable[[int, Report], None] | None = None  # (epoch, dev report)
+    on_eval: Callable[[int, Report], None] | None = None  # (evaluation number, dev report)
     should_stop: Callable[[], bool] | None = None  # polled after every step
     on_data: Callable[[AlignmentSummary, AlignmentSummary | None], None] | None = None  # after encoding
 
@@ -62,7 +69,7 @@ class TrainingCallbacks:
 class TrainingResult:
     model: GlobalPointerModel
     best_report: Report | None
-    best_epoch: int
+    best_epoch: int  # the evaluation whose weights were kept (0: the starting weights)
     epochs_run: int
     steps: int
     seconds: float
@@ -70,6 +77,7 @@ class TrainingResult:
     train_summary: AlignmentSummary
     dev_summary: AlignmentSummary | None
     history: list[dict] = field(default_factory=list)
+    best_step: int = 0
 
 
 def seed_everything(seed: int) -> None:
@@ -99,61 +107,51 @@ class Trainer:
                 f"no usable gold spans in {len(train_documents)} training documents "
                 f"({train_summary.describe()}); annotate and mark documents reviewed first"
             )
-        dev_windows, dev_summary = self.encode(dev_documents) if dev_documents else ([], None)
+        dev_summary = self.encode(dev_documents)[1] if dev_documents else None
         if self.callbacks.on_data:
             self.callbacks.on_data(train_summary, dev_summary)
-        run = _Run(self, train_windows, dev_windows, list(dev_documents))
+        run = _Run(self, train_windows, list(dev_documents))
         run.loop()
-        return TrainingResult(self.model, run.best_report, run.best_epoch, run.epoch, run.step,
+        return TrainingResult(self.model, run.best_report, run.best_evaluation, run.epoch, run.step,
                               time.monotonic() - run.started, run.stop_reason, train_summary, dev_summary,
-                              run.history)
+                              run.history, run.best_step)
 
-    @torch.no_grad()
-    def predict_windows(self, windows: Sequence[Window], num_documents: int,
-                        flat: bool | None = None) -> list[list[Span]]:
-        """Predicted spans per document (documents numbered as in ``Window.document``)."""
+    def evaluate(self, documents: Sequence[Document]) -> Report:
+        """Score the model on ``documents`` exactly as its bundle will predict them."""
         was_training = self.model.training
-        self.model.eval()
-        found: list[list[Span]] = [[] for _ in range(num_documents)]
-        for batch_windows in sorted_batches(windows, self.config.eval_batch_size):
-            batch = collate(batch_windows, len(self.labels), self.pad_id)
-            logits, _ = self.model(batch.input_ids, batch.attention_mask, batch.token_mask)  # (B, m, L, L)
-            for row, window in enumerate(batch_windows):
-                found[window.document].extend(
-                    window_spans(logits[row], window, self.labels, self.model.config.threshold))
+        report = evaluate_model(self.model, self.tokenizer, documents, max_span_tokens=self.config.max_span_tokens,
+                                batch_size=self.config.eval_batch_size)
         self.model.train(was_training)
-        flat = self.model.config.flat if flat is None else flat
-        return [merge_window_spans(spans, flat) for spans in found]
+        return report
 
-    def evaluate(self, documents: Sequence[Document], windows: Sequence[Window] | None = None) -> Report:
-        if windows is None:
-            windows, _ = self.encode(documents)
-        predictions = self.predict_windows(windows, len(documents))
-        return evaluate([doc.gold for doc in documents], predictions)
+
+def total_steps(config: TrainConfig, steps_per_epoch: int) -> int:
+    """Steps a run takes unless stopped early: the epochs, raised to ``min_steps``, capped at ``max_steps``."""
+    steps = max(steps_per_epoch * config.epochs, config.min_steps)
+    return min(steps, config.max_steps) if config.max_steps else steps
 
 
 class _Run:
     """The state of one ``Trainer.fit`` call."""
 
-    def __init__(self, trainer: Trainer, train_windows: list[Window], dev_windows: list[Window],
-                 dev_documents: list[Document]) -> None:
+    def __init__(self, trainer: Trainer, train_windows: list[Window], dev_documents: list[Document]) -> None:
         self.trainer = trainer
         self.config = trainer.config
         self.model = trainer.model
         self.train_windows = train_windows
-        self.dev_windows = dev_windows
         self.dev_documents = dev_documents
         self.rng = random.Random(self.config.seed)
         self.steps_per_epoch = math.ceil(len(train_windows) / self.config.batch_size)
-        self.total_steps = self.steps_per_epoch * self.config.epochs
+        self.total_steps = total_steps(self.config, self.steps_per_epoch)
+        self.eval_every = self.config.eval_every_steps or max(1, math.ceil(self.total_steps / self.config.evaluations))
         self.optimizer = self._optimizer()
         self.base_rates = [group["lr"] for group in self.optimizer.param_groups]
-        self.step = self.epoch = self.best_epoch = self.stale_epochs = 0
+        self.step = self.epoch = self.evaluations = self.best_evaluation = self.best_step = self.stale = 0
         self.best_f1 = -1.0
         self.best_report: Report | None = None
         self.best_state: dict | None = None
         self.history: list[dict] = []
-        self.stop_reason = "epochs"
+        self.stop_reason = "steps"
         self.started = time.monotonic()
 
     def _optimizer(self) -> torch.optim.Optimizer:
@@ -165,28 +163,35 @@ class _Run:
         return torch.optim.AdamW(groups, weight_decay=self.config.weight_decay)
 
     def loop(self) -> None:
+        if self.config.evaluate_start and self.dev_documents:
+            self._evaluate()
         self.model.train()
-        while self.epoch < self.config.epochs and self.stop_reason == "epochs":
-            self.epoch += 1
-            finished = self._train_epoch()
-            self._end_of_epoch(finished)
-        if self.best_state is not None:
-            self.model.load_state_dict(self.best_state)
-        self.model.eval()
-
-    def _train_epoch(self) -> bool:
-        """One pass over the training windows; False when stopped early (budget or cancel)."""
-        batches = length_grouped_batches(self.train_windows, self.config.batch_size, self.rng)
-        for windows in batches:
+        for windows in self._batches():
             loss = self._train_step(windows)
             self.step += 1
             if self.trainer.callbacks.on_step:
                 self.trainer.callbacks.on_step(self.step, self.total_steps, loss)
             reason = self._stop_requested()
-            if reason:
+            if reason == "cancelled":
                 self.stop_reason = reason
-                return False
-        return True
+                break
+            if self.step % self.eval_every == 0 or reason or self.step == self.total_steps:
+                self._end_of_stretch(complete=reason is None)
+            if reason or self.stop_reason != "steps":
+                self.stop_reason = reason or self.stop_reason
+                break
+        if self.best_state is not None:
+            self.model.load_state_dict(self.best_state)
+        self.model.eval()
+
+    def _batches(self) -> Iterator[list[Window]]:
+        """Shuffled length-grouped batches, pass after pass, until the step count is reached."""
+        while self.step < self.total_steps:
+            self.epoch += 1
+            for windows in length_grouped_batches(self.train_windows, self.config.batch_size, self.rng):
+                if self.step >= self.total_steps:
+                    return
+                yield windows
 
     def _train_step(self, windows: list[Window]) -> float:
         batch = collate(windows, len(self.trainer.labels), self.trainer.pad_id)
@@ -200,42 +205,50 @@ class _Run:
 
     def progress(self) -> float:
         by_steps = self.step / max(self.total_steps, 1)
-        if not self.config.time_budget:
+        if not self.config.time_budget_seconds:
             return by_steps
-        return max(by_steps, (time.monotonic() - self.started) / self.config.time_budget)
+        return max(by_steps, (time.monotonic() - self.started) / self.config.time_budget_seconds)
 
     def _set_learning_rate(self) -> None:
         progress = self.progress()
         warmup = self.config.warmup_ratio
         factor = progress / warmup if progress < warmup else max(0.0, (1 - progress) / (1 - warmup))
         factor = max(factor, 0.01)
-        for group, base in zip(self.optimizer.param_groups, self.base_rates, strict=True):
-            group["lr"] = base * factor
+        head_only = self.step < self.config.head_warmup_steps
+        encoder_group, head_group = self.optimizer.param_groups
+        encoder_group["lr"] = 0.0 if head_only else self.base_rates[0] * factor
+        head_group["lr"] = self.base_rates[1] * (1.0 if head_only else factor)
 
     def _stop_requested(self) -> str | None:
         if self.trainer.callbacks.should_stop and self.trainer.callbacks.should_stop():
             return "cancelled"
-        if self.config.time_budget and time.monotonic() - self.started >= self.config.time_budget:
+        budget = self.config.time_budget_seconds
+        if budget and time.monotonic() - self.started >= budget:
             return "time budget"
         return None
 
-    def _end_of_epoch(self, finished: bool) -> None:
+    def _end_of_stretch(self, complete: bool) -> None:
         record = {"epoch": self.epoch, "step": self.step, "seconds": round(time.monotonic() - self.started, 1),
-                  "complete": finished}
-        if self.dev_documents and self.stop_reason != "cancelled":
-            report = self.trainer.evaluate(self.dev_documents, self.dev_windows)
-            record.update(f1=report.micro.f1, precision=report.micro.precision, recall=report.micro.recall)
-            self._keep_if_best(report)
-            if self.trainer.callbacks.on_eval:
-                self.trainer.callbacks.on_eval(self.epoch, report)
+                  "complete": complete}
+        if self.dev_documents:
+            record.update(self._evaluate())
         self.history.append(record)
+
+    def _evaluate(self) -> dict:
+        self.evaluations += 1
+        report = self.trainer.evaluate(self.dev_documents)
+        self._keep_if_best(report)
+        if self.trainer.callbacks.on_eval:
+            self.trainer.callbacks.on_eval(self.evaluations, report)
+        return {"f1": report.micro.f1, "precision": report.micro.precision, "recall": report.micro.recall}
 
     def _keep_if_best(self, report: Report) -> None:
         if report.micro.f1 > self.best_f1:
-            self.best_f1, self.best_report, self.best_epoch = report.micro.f1, report, self.epoch
+            self.best_f1, self.best_report = report.micro.f1, report
+            self.best_evaluation, self.best_step = self.evaluations, self.step
             self.best_state = copy.deepcopy(self.model.state_dict())
-            self.stale_epochs = 0
+            self.stale = 0
             return
-        self.stale_epochs += 1
-        if self.stale_epochs >= self.config.patience and self.stop_reason == "epochs":
+        self.stale += 1
+        if self.stale >= self.config.patience:
             self.stop_reason = "early stopping"

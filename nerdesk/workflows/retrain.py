@@ -5,8 +5,9 @@ QProcess, ``run_retrain`` through subprocess) and then, in the caller's process:
 
 1. the bundle is validated with ``Bundle.load``;
 2. its directory is renamed from ``<project>.models/.incomplete/<version>`` to ``<project>.models/<version>``;
-3. the model version is registered and made active;
-4. the documents not yet reviewed are predicted again with it.
+3. the new version and the active one are scored on the project's evaluation set, and the version is
+   registered; it becomes active only if it does at least as well (``nerdesk.workflows.promotion``);
+4. when it became active, the documents not yet reviewed are predicted again with it.
 
 Killing either process at any moment leaves the project as it was: the bundle is only registered once
 it is complete and valid, and an interrupted run leaves at most a folder under ``.incomplete`` that the
@@ -22,13 +23,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from nerdesk.core.errors import TrainingError
+from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.runtime.bundle import Bundle
+from nerdesk.workflows.evaluation import EvaluationScore, score_version
+from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set
+from nerdesk.workflows.models import repredict_unreviewed
 from nerdesk.workflows.progress import (
     TrainingDone,
     TrainingEvent,
@@ -36,35 +40,31 @@ from nerdesk.workflows.progress import (
     TrainingStarted,
     parse_progress_line,
 )
-from nerdesk.workflows.start_points import (
-    ResolvedStart,
-    StartPoint,
-    keeps_head,
-    load_start_point,
-    resolve_start,
-)
+from nerdesk.workflows.promotion import IF_BETTER, POLICIES, PromotionDecision, decide
+from nerdesk.workflows.start_points import ResolvedStart, StartPoint, load_start_point, resolve_start
 
 OPTIONS_KEY = "retrain.options"
-# Fine-tuning a trained model whose head is kept: 2e-3 (the from-scratch rate) undid much of what the
-# default model knew on 200 CLUENER documents (dev F1 58.7), 5e-4 kept and improved it (64.8).
-CONTINUE_LEARNING_RATE = 5e-4
 INCOMPLETE = ".incomplete"
 STDERR_TAIL = 2000  # characters of the training process's stderr kept for error messages
 
 
 @dataclass(frozen=True, slots=True)
 class RetrainOptions:
-    """Training settings for in-app retraining (stored in the project as ``retrain.options``)."""
+    """Settings for in-app retraining (stored in the project as ``retrain.options``).
 
-    epochs: int = 20
-    # A new head predicts nothing for the first few hundred steps; with little data that is many epochs.
-    patience: int = 10
-    time_budget: float | None = 600.0  # seconds
+    ``None`` leaves a value to the training recipe, which depends on the start and the data
+    (``nerdesk.training.recipe``).
+    """
+
+    epochs: int | None = None
+    min_steps: int | None = None
+    patience: int | None = None
+    time_budget_seconds: float | None = None
     # One thread leaves a core to the window; on a busy 2-core machine it was also faster than two.
     threads: int | None = 1
     batch_size: int = 32
-    # None: CONTINUE_LEARNING_RATE when the start model's head is kept, else the train command's default.
     learning_rate: float | None = None
+    activate: str = IF_BETTER  # or "always": activate whatever the comparison says
 
     @classmethod
     def from_json(cls, value: Any) -> RetrainOptions:
@@ -85,6 +85,7 @@ class RetrainRun:
     options: RetrainOptions
     command: list[str]
     run_id: int
+    evaluation: EvaluationSet
     started: float = field(default_factory=time.monotonic)
     train_documents: int = 0
     dev_documents: int = 0
@@ -102,24 +103,24 @@ def training_command(project_path: str | Path, out_dir: str | Path, init: str,
     program = [sys.executable, "train"] if getattr(sys, "frozen", False) else [sys.executable, "-m", "nerdesk",
                                                                                   "train"]
     command = [*program, "--project", str(project_path), "--progress", "json", "--out", str(out_dir),
-               "--init", init, "--epochs", str(options.epochs), "--patience", str(options.patience),
-               "--batch-size", str(options.batch_size)]
-    if options.time_budget:
-        command += ["--time-budget", f"{options.time_budget:g}"]
-    if options.threads:
-        command += ["--threads", str(options.threads)]
-    if options.learning_rate:
-        command += ["--lr", f"{options.learning_rate:g}"]
+               "--init", init, "--batch-size", str(options.batch_size)]
+    for flag, value in (("--epochs", options.epochs), ("--min-steps", options.min_steps),
+                        ("--patience", options.patience),
+                        ("--time-budget", options.time_budget_seconds), ("--threads", options.threads),
+                        ("--lr", options.learning_rate)):
+        if value:
+            command += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
     return command
 
 
 def prepare_run(project, start: StartPoint | None = None, options: RetrainOptions | None = None) -> RetrainRun:
-    """Choose the version name and folders, resolve the start point and record the run as ``running``."""
+    """Pick the evaluation set, resolve the start, choose the folders and record the run as ``running``."""
     start = start or load_start_point(project)
     options = options or RetrainOptions.from_json(project.get_setting(OPTIONS_KEY))
+    if options.activate not in POLICIES:
+        raise TrainingError(f"unknown activation policy {options.activate!r}; use one of {', '.join(POLICIES)}")
+    evaluation = ensure_evaluation_set(project)
     resolved = resolve_start(project, start)
-    if options.learning_rate is None and keeps_head(project, resolved.init):
-        options = replace(options, learning_rate=CONTINUE_LEARNING_RATE)
     project_path = Path(project.path).resolve()
     root = versions_dir(project_path)
     clear_incomplete(root)
@@ -129,8 +130,9 @@ def prepare_run(project, start: StartPoint | None = None, options: RetrainOption
     staging.parent.mkdir(parents=True, exist_ok=True)
     command = training_command(project_path, staging, resolved.init, options)
     run_id = project.record_training_run(version=version, start=start.to_json(), init=resolved.init,
-                                         options=asdict(options))
-    return RetrainRun(project_path, version, staging, root / version, start, resolved, options, command, run_id)
+                                         start_description=resolved.description, options=asdict(options))
+    return RetrainRun(project_path, version, staging, root / version, start, resolved, options, command, run_id,
+                      evaluation)
 
 
 def clear_incomplete(root: Path) -> None:
@@ -161,8 +163,26 @@ def note_event(run: RetrainRun, event: TrainingEvent) -> None:
         run.train_documents, run.dev_documents = event.train_documents, event.dev_documents
 
 
-def complete_run(project, run: RetrainRun, done: TrainingDone):
-    """Validate the new bundle, move it into place, register it and make it active; returns the ModelVersion."""
+@dataclass(frozen=True, slots=True)
+class RetrainOutcome:
+    """What a finished training led to: the registered version, its score, and whether it is active now."""
+
+    version: Any  # the registered ModelVersion
+    decision: PromotionDecision
+    score: EvaluationScore
+    active_score: EvaluationScore | None
+    previous_active: Any  # the ModelVersion that was active before, or None
+
+    @property
+    def promoted(self) -> bool:
+        return self.decision.promote
+
+
+def complete_run(project, run: RetrainRun, done: TrainingDone) -> RetrainOutcome:
+    """Validate the new bundle, move it into place, compare it with the active model and register it.
+
+    The new version becomes active only as ``nerdesk.workflows.promotion.decide`` says.
+    """
     if not done.bundle:
         raise TrainingError(f"training finished without an ONNX bundle in {run.staging_dir} ({done.message}); "
                             "the model cannot be used for prediction")
@@ -170,12 +190,32 @@ def complete_run(project, run: RetrainRun, done: TrainingDone):
     run.final_dir.parent.mkdir(parents=True, exist_ok=True)
     os.replace(run.staging_dir, run.final_dir)
     bundle = Bundle.load(run.final_dir, check_models=False)
+    active = project.active_model()
+    active_score = _active_score(project, active, run.evaluation)
     model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
                                       metrics=done.metrics, settings=_settings(run),
                                       trained_on=_trained_on(project, run))
-    project.set_active_model(model_id)
-    project.finish_training_run(run.run_id, status="finished", model_id=model_id,
-                                seconds=round(time.monotonic() - run.started, 1))
+    version = _version(project, model_id)
+    score = score_version(project, version, run.evaluation, threads=run.options.threads)
+    decision = decide(run.version, score, active.name if active else None, active_score, run.options.activate)
+    if decision.promote:
+        project.set_active_model(model_id)
+    project.finish_training_run(run.run_id, status="finished", model_id=model_id, promoted=decision.promote,
+                                message=decision.message, seconds=round(time.monotonic() - run.started, 1))
+    return RetrainOutcome(_version(project, model_id), decision, score, active_score, active)
+
+
+def _active_score(project, active, evaluation: EvaluationSet) -> EvaluationScore | None:
+    """The active model scored again on today's set; None when there is none or it cannot be loaded."""
+    if active is None:
+        return None
+    try:
+        return score_version(project, active, evaluation)
+    except NerdeskError:
+        return None
+
+
+def _version(project, model_id: int):
     return next(version for version in project.model_versions() if version.id == model_id)
 
 
@@ -196,46 +236,30 @@ def _trained_on(project, run: RetrainRun) -> dict[str, Any]:
     reviewed = list(project.all_documents(status="reviewed"))
     return {"documents": len(reviewed), "spans": sum(len(doc.gold) for doc in reviewed),
             "train_documents": run.train_documents, "dev_documents": run.dev_documents,
+            "evaluation_documents": len(run.evaluation.documents),
             "labels": sorted({span.label for doc in reviewed for span in doc.gold}),
             "seconds": round(time.monotonic() - run.started, 1),
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "version": run.version}
 
 
-def unreviewed_items(project) -> list[tuple[int, str]]:
-    """(document id, text) of every document not yet reviewed: the ones a new model predicts again."""
-    return [(doc.id, doc.text) for doc in project.all_documents(status=("new", "predicted", "in-progress"))]
-
-
-def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | None = None,
-                         progress: Callable[[int, int], None] | None = None) -> int:
-    """Replace the predictions of every unreviewed document with the model in ``bundle_path``."""
-    from nerdesk.runtime.predictor import Predictor
-
-    items = unreviewed_items(project)
-    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=threads)
-    chunk = 64
-    for first in range(0, len(items), chunk):
-        part = items[first:first + chunk]
-        spans = predictor.predict([text for _, text in part])
-        project.replace_predictions_many([(doc_id, found) for (doc_id, _), found in zip(part, spans, strict=True)],
-                                         predictor.model_version or "")
-        if progress is not None:
-            progress(first + len(part), len(items))
-    return len(items)
-
-
 @dataclass
 class RetrainResult:
-    model: Any  # the registered ModelVersion
-    predicted_documents: int
+    outcome: RetrainOutcome
+    predicted_documents: int  # 0 when the new version did not become active
     training_seconds: float
     total_seconds: float
     events: list[TrainingEvent]
 
+    @property
+    def model(self):
+        return self.outcome.version
+
 
 def run_retrain(project, *, start: StartPoint | None = None, options: RetrainOptions | None = None,
-                on_event: Callable[[TrainingEvent], None] | None = None) -> RetrainResult:
-    """The whole retraining without a GUI: train in a subprocess, register, predict the unreviewed documents."""
+                on_event: Callable[[TrainingEvent], None] | None = None,
+                on_predicted: Callable[[int, int], None] | None = None) -> RetrainResult:
+    """The Retrain button without a window: train in a subprocess, compare, register, maybe activate and
+    predict the unreviewed documents again."""
     began = time.monotonic()
     run = prepare_run(project, start, options)
     events: list[TrainingEvent] = []
@@ -252,12 +276,15 @@ def run_retrain(project, *, start: StartPoint | None = None, options: RetrainOpt
         if returncode != 0 or done is None:
             raise TrainingError(failure_message(events, stderr, returncode))
         trained = time.monotonic()
-        model = complete_run(project, run, done)
+        outcome = complete_run(project, run, done)
     except BaseException as error:
         abandon_run(project, run, "failed", str(error))
         raise
-    predicted = repredict_unreviewed(project, model.bundle_path, threads=options.threads if options else None)
-    return RetrainResult(model, predicted, trained - began, time.monotonic() - began, events)
+    predicted = 0
+    if outcome.promoted:
+        predicted = repredict_unreviewed(project, outcome.version.bundle_path, threads=run.options.threads,
+                                         progress=on_predicted)
+    return RetrainResult(outcome, predicted, trained - began, time.monotonic() - began, events)
 
 
 def _run_process(command: list[str], handle: Callable[[TrainingEvent], Any]) -> tuple[int, str]:

@@ -1,8 +1,11 @@
 """Where a retraining starts, stored as a project setting and resolved to ``nerdesk train --init``.
 
+- ``auto`` (the default): the active model with its head when its labels cover the reviewed labels;
+  else the embedded or registered model that probes best on the reviewed documents (see
+  ``nerdesk.workflows.probe``), with a new head; else scratch.
 - ``default``: the encoder of the embedded default model for the project's script (a new head for the
   project's labels); falls back to scratch when no embedded model fits (e.g. English texts).
-- ``active``: the project's active model (transfer: encoder kept, head kept if the labels are the same).
+- ``active``: the project's active model (its head kept when it covers the reviewed labels).
 - ``scratch``: a new character/word model.
 - ``huggingface``: a local Hugging Face encoder directory (``path``).
 """
@@ -16,16 +19,18 @@ from typing import Any
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.workflows.default_models import default_model_for
+from nerdesk.workflows.probe import best_candidate
 
 SETTING_KEY = "retrain.start"
-KINDS = ("default", "active", "scratch", "huggingface")
+AUTO = "auto"
+KINDS = (AUTO, "default", "active", "scratch", "huggingface")
 SCRATCH = "scratch"
 SAMPLE_DOCUMENTS = 200
 
 
 @dataclass(frozen=True, slots=True)
 class StartPoint:
-    kind: str = "default"
+    kind: str = AUTO
     path: str | None = None  # the Hugging Face directory for kind "huggingface"
 
     def __post_init__(self) -> None:
@@ -41,13 +46,19 @@ class StartPoint:
     def from_json(cls, value: Any) -> StartPoint:
         if not isinstance(value, dict):
             return cls()
-        return cls(kind=value.get("kind", "default"), path=value.get("path"))
+        return cls(kind=value.get("kind", AUTO), path=value.get("path"))
+
+    @classmethod
+    def from_argument(cls, value: str) -> StartPoint:
+        """``auto``, ``active``, ``default``, ``scratch`` or a directory (a nerdesk or Hugging Face model)."""
+        return cls(value) if value in KINDS else cls("huggingface", value)
 
 
 @dataclass(frozen=True, slots=True)
 class ResolvedStart:
     init: str  # the value for ``nerdesk train --init``
-    description: str  # for the user and the model record
+    description: str  # for the user and the model record: which start, and why
+    keeps_head: bool = False
 
 
 def load_start_point(project) -> StartPoint:
@@ -61,16 +72,51 @@ def save_start_point(project, start: StartPoint) -> None:
 def resolve_start(project, start: StartPoint) -> ResolvedStart:
     """Turn a start point into an ``--init`` value, checking that what it names exists."""
     if start.kind == SCRATCH:
-        return ResolvedStart(SCRATCH, "from scratch")
+        return ResolvedStart(SCRATCH, "from scratch, as chosen")
     if start.kind == "huggingface":
-        return _huggingface(Path(start.path))
+        return _directory(Path(start.path))
     if start.kind == "active":
-        active = project.active_model()
-        if active is None:
-            raise ProjectError("training should continue from the active model, but the project has none; "
-                               "choose the default model or scratch as the starting point")
-        return ResolvedStart(str(active.bundle_path), f"continued from {active.name}")
+        return _active(project)
+    if start.kind == AUTO:
+        return _automatic(project)
     return _default(project)
+
+
+def reviewed_labels(project) -> set[str]:
+    return {span.label for doc in project.all_documents(status="reviewed") for span in doc.gold}
+
+
+def model_labels(bundle_path: str | Path) -> list[str] | None:
+    """The labels of a nerdesk bundle, or None when it cannot be read."""
+    try:
+        return Bundle.load(bundle_path, check_models=False).labels.names
+    except NerdeskError:
+        return None
+
+
+def _active(project) -> ResolvedStart:
+    active = project.active_model()
+    if active is None:
+        raise ProjectError("training should continue from the active model, but the project has none; "
+                           "choose the automatic start, the default model or scratch")
+    covers = set(model_labels(active.bundle_path) or ()) >= reviewed_labels(project)
+    head = "its head kept" if covers else "a new head (it lacks some of your labels)"
+    return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, {head}", covers)
+
+
+def _automatic(project) -> ResolvedStart:
+    labels = reviewed_labels(project)
+    active = project.active_model()
+    if active is not None and labels and set(model_labels(active.bundle_path) or ()) >= labels:
+        return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name} with its head: "
+                                                      f"its labels cover all {len(labels)} labels you reviewed", True)
+    candidate = best_candidate(project, labels)
+    if candidate is None:
+        fallback = _default(project)
+        return ResolvedStart(fallback.init, f"{fallback.description}: no model probed well enough on your "
+                                            f"reviewed documents to be preferred")
+    return ResolvedStart(str(candidate.path), f"from the encoder of {candidate.name} with a new head: "
+                                              f"{candidate.reason}")
 
 
 def _default(project) -> ResolvedStart:
@@ -81,20 +127,10 @@ def _default(project) -> ResolvedStart:
     return ResolvedStart(str(model), f"from the encoder of the embedded model {model.name}")
 
 
-def _huggingface(directory: Path) -> ResolvedStart:
+def _directory(directory: Path) -> ResolvedStart:
+    if (directory / "bundle.json").is_file():
+        return ResolvedStart(str(directory), f"from the nerdesk model in {directory}")
     if not (directory / "config.json").is_file():
         raise ProjectError(f"{directory}: not a Hugging Face model directory (no config.json); "
                            f"choose the folder that holds config.json and the tokenizer files")
     return ResolvedStart(str(directory), f"from the Hugging Face encoder in {directory}")
-
-
-def keeps_head(project, init: str) -> bool:
-    """Whether training from ``init`` keeps its trained head: a nerdesk model with the project's labels."""
-    if init == SCRATCH or not (Path(init) / "bundle.json").is_file():
-        return False
-    try:
-        start_labels = Bundle.load(init, check_models=False).labels.names
-    except NerdeskError:
-        return False
-    reviewed = {span.label for doc in project.all_documents(status="reviewed") for span in doc.gold}
-    return start_labels == sorted(reviewed)

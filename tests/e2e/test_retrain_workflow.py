@@ -1,27 +1,24 @@
 """Retraining end to end without a window: a real ``nerdesk train`` process on a real project file,
-continuing from a tiny bundle built in code, then registration, activation and re-prediction."""
+continuing from a tiny bundle built in code, then the comparison on the evaluation set, registration,
+activation only when at least as good, and re-prediction; rolling back restores predictions."""
 
 from __future__ import annotations
 
 import pytest
 from fixtures_bundle import sentence_documents, train_tiny_model, training_documents
 
-from nerdesk.core import Document, TrainingError
+from nerdesk.core import Document, Span, TrainingError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.storage import Project
 from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingDone, TrainingStarted
-from nerdesk.workflows.retrain import (
-    CONTINUE_LEARNING_RATE,
-    INCOMPLETE,
-    RetrainOptions,
-    run_retrain,
-    versions_dir,
-)
-from nerdesk.workflows.start_points import StartPoint
+from nerdesk.workflows import models, retrain
+from nerdesk.workflows.evaluation_set import evaluation_set
+from nerdesk.workflows.retrain import INCOMPLETE, RetrainOptions, run_retrain, versions_dir
+from nerdesk.workflows.start_points import StartPoint, resolve_start
 
 # The labels in the order ``nerdesk train`` gives them (sorted), so continuing keeps the trained head.
 LABELS = ["LOC", "ORG", "PER"]
-QUICK = RetrainOptions(epochs=1, patience=1, time_budget=60, threads=1)
+QUICK = RetrainOptions(epochs=1, min_steps=4, patience=1, time_budget_seconds=60, threads=1)
 
 
 def train_sorted_tiny_model():
@@ -76,7 +73,9 @@ def test_retrain_registers_activates_and_predicts(sorted_tiny_bundle, tmp_path):
         assert active.trained_on["documents"] == len(training_documents())
         assert active.trained_on["spans"] == sum(len(doc.gold) for doc in training_documents())
         assert active.settings["start"] == {"kind": "active", "path": None}
-        assert active.settings["learning_rate"] == CONTINUE_LEARNING_RATE  # same labels: the head is kept
+        assert "its head kept" in active.settings["start_description"]
+        assert result.outcome.promoted and result.outcome.score.f1 >= result.outcome.active_score.f1
+        assert result.outcome.score.documents == len(evaluation_set(project).documents) == 3
         assert project.training_runs()[-1].status == "finished"
 
         unreviewed = [doc for doc in project.all_documents() if doc.status != "reviewed"]
@@ -111,3 +110,77 @@ def test_failed_training_changes_nothing(sorted_tiny_bundle, tmp_path):
         assert gold_snapshot(project) == before
         assert not (versions_dir(project.path) / INCOMPLETE).exists() or \
             not any((versions_dir(project.path) / INCOMPLETE).iterdir())
+
+
+def test_automatic_start_continues_the_active_model_when_its_labels_cover_the_reviewed_ones(
+        sorted_tiny_bundle, tmp_path):
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
+        resolved = resolve_start(project, StartPoint("auto"))
+        assert resolved.init == str(sorted_tiny_bundle) and resolved.keeps_head
+        assert "continuing the active model tiny@start with its head" in resolved.description
+
+
+def worse_bundle(directory):
+    """A bundle of the same architecture trained for a few steps only: worse, but not useless."""
+    from nerdesk.training.export import export_bundle
+
+    model, tokenizer = train_tiny_model(steps=10, labels=LABELS, max_length=64, train_length=64, seed=3)
+    return export_bundle(model, tokenizer, directory, labels=LABELS, dev_documents=sentence_documents())
+
+
+def finish_with(project, bundle_maker, options: RetrainOptions):
+    """Run the registration half of a retraining on a bundle made in-process (the training half is
+    covered above): what the Retrain button and ``nerdesk retrain`` do once training is done."""
+    run = retrain.prepare_run(project, StartPoint("active"), options)
+    bundle_maker(run.staging_dir)
+    return retrain.complete_run(project, run, TrainingDone(str(run.staging_dir)))
+
+
+def test_a_worse_model_is_kept_inactive_and_the_message_says_why(sorted_tiny_bundle, tmp_path):
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
+        outcome = finish_with(project, worse_bundle, QUICK)
+        assert 0 < outcome.score.f1 < outcome.active_score.f1
+        assert not outcome.promoted and project.active_model().name == "tiny@start"
+        assert "tiny@start stays active" in outcome.decision.message
+        assert f"F1 {100 * outcome.score.f1:.1f} on your 3 evaluation documents" in outcome.decision.message
+        assert [v.name for v in project.model_versions()][-1] == outcome.version.name  # kept, inactive
+        assert project.training_runs()[-1].fields["promoted"] is False
+
+
+def test_activate_anyway(sorted_tiny_bundle, tmp_path):
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
+        outcome = finish_with(project, worse_bundle, RetrainOptions(activate="always", threads=1))
+        assert outcome.promoted and project.active_model().id == outcome.version.id
+        assert "activated anyway" in outcome.decision.message
+
+
+def test_activating_an_older_version_restores_its_predictions(sorted_tiny_bundle, tmp_path):
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.predictor import Predictor
+
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
+        original = project.active_model()
+        models.repredict_unreviewed(project, original.bundle_path)
+        expected = [doc.predictions for doc in project.all_documents(status=models.UNREVIEWED)]
+        newer = finish_with(project, worse_bundle, RetrainOptions(activate="always", threads=1)).version
+        models.repredict_unreviewed(project, newer.bundle_path)
+        assert [doc.predictions for doc in project.all_documents(status=models.UNREVIEWED)] != expected
+        assert models.activate(project, original.id) == len(sentence_documents())
+        assert project.active_model().id == original.id
+        restored = [doc.predictions for doc in project.all_documents(status=models.UNREVIEWED)]
+        assert restored == expected
+        texts = [doc.text for doc in project.all_documents(status=models.UNREVIEWED)]
+        direct = Predictor(Bundle.load(original.bundle_path)).predict(texts)
+        assert [[s.key for s in spans] for spans in restored] == [[s.key for s in spans] for spans in direct]
+
+
+def test_a_run_that_finds_nothing_never_becomes_active(sorted_tiny_bundle, tmp_path):
+    always = RetrainOptions(epochs=1, min_steps=2, threads=1, activate="always")
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
+        # The evaluation set holds only a label no training document has: nothing of it can be found.
+        project.add_documents([Document(f"第{n}号文件在此。", [Span(0, 4, "MISC")], status="reviewed", split="eval")
+                               for n in range(5)])
+        with pytest.raises(TrainingError, match="found none of the dev entities"):
+            run_retrain(project, start=StartPoint("active"), options=always)
+        assert project.active_model().name == "tiny@start"
+        assert [version.name for version in project.model_versions()] == ["tiny@start"]

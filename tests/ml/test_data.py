@@ -9,8 +9,8 @@ import torch
 from nerdesk.core.document import Document
 from nerdesk.core.scripts import is_mostly_cjk
 from nerdesk.core.spans import Span
+from nerdesk.runtime.windows import WindowMaker
 from nerdesk.training.data import collate, encode_documents, length_grouped_batches
-from nerdesk.training.decode import merge_window_spans, window_spans
 from nerdesk.training.loss import NO_CELL
 from nerdesk.training.tokenizer import build_char_tokenizer, build_word_tokenizer
 
@@ -85,17 +85,15 @@ def test_length_grouped_batches_cover_every_window_once(nested_documents):
     assert all(max(map(len, b)) - min(map(len, b)) < 8 for b in batches)
 
 
-def test_decoding_maps_cells_back_to_characters_and_merges_windows(nested_documents):
-    tokenizer = build_char_tokenizer([d.text for d in nested_documents], min_frequency=1)
-    windows, _ = encode_documents(nested_documents, tokenizer, ["LOC", "ORG"], 64, 8)
-    length = len(windows[0])
-    logits = torch.full((2, length, length), -5.0)
-    logits[1, 0, 3] = 2.0
-    logits[0, 5, 6] = 0.5
-    spans = window_spans(logits, windows[0], ["LOC", "ORG"])
-    assert {(s.start, s.end, s.label) for s in spans} == {(0, 4, "ORG"), (5, 7, "LOC")}
-    assert all(s.source == "pred" and 0.5 < s.score < 1 for s in spans)
-    duplicated = merge_window_spans(spans + [spans[0].__class__(0, 4, "ORG", "pred", 0.6)])
-    assert len(duplicated) == 2 and max(s.score for s in duplicated) > 0.85
-    flat = merge_window_spans(spans + [spans[0].__class__(1, 3, "LOC", "pred", 0.99)], flat=True)
-    assert [(s.start, s.end) for s in flat] == [(1, 3), (5, 7)]
+def test_training_windows_are_the_windows_prediction_uses():
+    text = "上海浦东新区" * 30 + "😀北京"
+    tokenizer = build_char_tokenizer([text], min_frequency=1)
+    document = Document(text, [Span(len(text) - 2, len(text), "LOC")])
+    windows, summary = encode_documents([document], tokenizer, ["LOC"], 64, 8)
+    predicted = WindowMaker(tokenizer, 64, 8).windows([text])
+    assert len(windows) == len(predicted) > 3
+    for trained, runtime in zip(windows, predicted, strict=True):
+        assert list(trained.input_ids) == runtime.ids.tolist()
+        assert [list(pair) for pair in trained.offsets] == runtime.offsets.tolist()
+        assert list(trained.token_mask) == runtime.content.astype(int).tolist()
+    assert summary.encoded == 1 and windows[-1].cells == ((0, len(windows[-1]) - 2, len(windows[-1]) - 1),)

@@ -22,7 +22,6 @@ from nerdesk.workflows.progress import (
 )
 from nerdesk.workflows.start_points import (
     StartPoint,
-    keeps_head,
     load_start_point,
     resolve_start,
     save_start_point,
@@ -74,7 +73,7 @@ def test_other_lines_are_ignored(line):
 
 # ----------------------------------------------------------------- command
 def test_training_command_runs_the_cli_module(monkeypatch, tmp_path):
-    options = retrain.RetrainOptions(epochs=2, patience=1, time_budget=30, threads=1)
+    options = retrain.RetrainOptions(epochs=2, patience=1, time_budget_seconds=30.0, threads=1)
     command = retrain.training_command(tmp_path / "p.nerdesk", tmp_path / "out", "scratch", options)
     assert command[:4] == [sys.executable, "-m", "nerdesk", "train"]
     assert command[command.index("--project") + 1] == str(tmp_path / "p.nerdesk")
@@ -106,7 +105,7 @@ def test_failure_message_prefers_the_reported_error():
 
 # ------------------------------------------------------------- start points
 def test_start_point_is_a_project_setting(project):
-    assert load_start_point(project) == StartPoint("default")
+    assert load_start_point(project) == StartPoint("auto")
     save_start_point(project, StartPoint("scratch"))
     assert load_start_point(project) == StartPoint("scratch")
     with pytest.raises(ProjectError, match="unknown training start"):
@@ -136,13 +135,6 @@ def test_default_start_uses_the_embedded_model_for_the_script(project, tmp_path,
     resolved = resolve_start(project, StartPoint("default"))
     assert resolved.init == str(general)
     assert default_models.GENERAL_ZH in resolved.description
-
-
-def test_only_a_nerdesk_bundle_with_the_same_labels_keeps_its_head(project, tmp_path):
-    assert not keeps_head(project, "scratch")
-    assert not keeps_head(project, str(tmp_path))  # no bundle.json
-    (tmp_path / "bundle.json").write_text("not json")
-    assert not keeps_head(project, str(tmp_path))
 
 
 def test_script_detection():

@@ -1,0 +1,123 @@
+"""Learning-curve benchmark of the retraining recipe: test F1 after N reviewed documents.
+
+    python -m benchmarks.learning_curve                       # every pair, 50..1000 documents
+    python -m benchmarks.learning_curve --pairs general:resume --sizes 50 100 --full
+
+Each run does what the Retrain button does with N reviewed documents of the target corpus (a seeded
+sample of its training split): the evaluation set is picked by the product's rule
+(``nerdesk.workflows.evaluation_set``), the start and recipe are chosen as in ``nerdesk train``
+(``nerdesk.training.run``), and the exported bundle is scored with ONNX Runtime on the corpus's test
+documents (nobody reviewed them). For a continuation the start model is scored on the same test
+documents, so the two can be compared. ``--full`` adds one run on the whole training split with the
+time the largest size took. Results are printed as ``RESULT`` lines and appended to ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.train_corpora import read_corpus
+from nerdesk.core.document import Document
+
+TARGETS = {
+    # name: (format, pool of reviewed documents, test documents)
+    "resume": ("conll", "resume_ner/train.char.bmes", "resume_ner/test.char.bmes"),
+    "peoples_daily": ("conll", "peoples_daily/dev.bio", "peoples_daily/test.bio"),
+    "cmeee": ("cmeee", "cmeee_v2/train.json", "cmeee_v2/dev.json"),
+}
+STARTS = {"general": "zh-general-cluener", "medical": "zh-medical-cmeee", "scratch": "scratch"}
+DEFAULT_PAIRS = ("general:resume", "general:peoples_daily", "general:cmeee", "medical:cmeee", "scratch:resume")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", nargs="+", default=list(DEFAULT_PAIRS), help="start:target pairs")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 100, 200, 500, 1000])
+    parser.add_argument("--test-limit", type=int, default=1000, help="test documents scored per target")
+    parser.add_argument("--full", action="store_true", help="also train on the whole pool for the largest run's time")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--json", type=Path, default=Path("runs/learning_curve.jsonl"))
+    return parser.parse_args(argv)
+
+
+def load_target(name: str, test_limit: int, seed: int) -> tuple[list[Document], list[Document]]:
+    format_name, pool_file, test_file = TARGETS[name]
+    pool = read_corpus(pool_file, format_name)
+    random.Random(seed).shuffle(pool)
+    test = read_corpus(test_file, format_name)
+    random.Random(seed + 1).shuffle(test)
+    return pool, test[:test_limit]
+
+
+def start_path(start: str) -> str:
+    from nerdesk.workflows.default_models import embedded_model
+
+    return "scratch" if start == "scratch" else str(embedded_model(STARTS[start]))
+
+
+def train_and_score(reviewed: list[Document], test: list[Document], init: str, out: Path,
+                    overrides: dict) -> dict:
+    """Split as the product does, train, export, and score the bundle on ``test``."""
+    from nerdesk.training.run import TrainRequest, run_training
+    from nerdesk.workflows.evaluation import score_bundle
+    from nerdesk.workflows.evaluation_set import pick, target_size
+
+    evaluation = pick(reviewed, target_size(len(reviewed)))
+    chosen = {id(doc) for doc in evaluation}
+    train = [doc for doc in reviewed if id(doc) not in chosen]
+    began = time.monotonic()
+    request = TrainRequest(train, evaluation, "benchmark", out, init, overrides=overrides)
+    done = run_training(request, lambda event, **fields: None)
+    seconds = time.monotonic() - began
+    report = score_bundle(out, test)
+    return {"train": len(train), "evaluation": len(evaluation), "seconds": round(seconds, 1),
+            "test_f1": round(100 * report.micro.f1, 2), "precision": round(100 * report.micro.precision, 2),
+            "recall": round(100 * report.micro.recall, 2), "stop": done["stop_reason"],
+            "dev_f1": round(100 * done["metrics"].get("micro", {}).get("f1", 0.0), 2)}
+
+
+def run_pair(pair: str, args: argparse.Namespace, workdir: Path) -> None:
+    from nerdesk.workflows.evaluation import score_bundle
+
+    start, target = pair.split(":")
+    pool, test = load_target(target, args.test_limit, args.seed)
+    init = start_path(start)
+    if init != "scratch":
+        baseline = score_bundle(init, test)
+        record(args, {"pair": pair, "size": 0, "test_f1": round(100 * baseline.micro.f1, 2), "note": "start model"})
+    largest_seconds = None
+    for size in args.sizes:
+        result = train_and_score(pool[:size], test, init, workdir / f"{pair}-{size}".replace(":", "-"), {})
+        record(args, {"pair": pair, "size": size, **result})
+        largest_seconds = result["seconds"]
+    if args.full and largest_seconds:
+        overrides = {"time_budget_seconds": largest_seconds}
+        result = train_and_score(pool, test, init, workdir / f"{pair}-full".replace(":", "-"), overrides)
+        record(args, {"pair": pair, "size": len(pool), "note": f"whole pool, {largest_seconds:.0f} s", **result})
+
+
+def record(args: argparse.Namespace, result: dict) -> None:
+    print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    with args.json.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({**result, "threads": args.threads, "seed": args.seed}) + "\n")
+
+
+def main(argv=None) -> None:
+    import torch
+
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    with tempfile.TemporaryDirectory() as workdir:
+        for pair in args.pairs:
+            run_pair(pair, args, Path(workdir))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""Subcommand: eval (score a model bundle on annotated files).
+
+The model predicts exactly as ``nerdesk predict`` does (ONNX Runtime, the bundle's default variant,
+windows, decoder and span cap), and its spans are scored against the files' gold spans.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("eval", help="score a model on annotated data",
+                                   description="Print per-label precision, recall and F1 of a model on files, "
+                                               "predicting exactly as 'nerdesk predict' does.")
+    parser.add_argument("--model", type=Path, required=True, help="model bundle directory")
+    parser.add_argument("data", nargs="+", type=Path, help="annotated file(s)")
+    parser.add_argument("--format", help="format of the data files (default: guessed from the file)")
+    parser.add_argument("--threads", type=int, help="ONNX Runtime threads (default: its choice)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(handler=run_eval)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from nerdesk.commands.train import read_documents
+    from nerdesk.workflows.evaluation import score_bundle
+
+    documents = read_documents(args.data, args.format)
+    report = score_bundle(args.model, documents, threads=args.threads)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.table())
+    return 0

@@ -1,0 +1,91 @@
+"""Subcommand: retrain (the Retrain button without a window).
+
+Resolves the start, trains on the project's reviewed documents in a training process, scores the new
+version and the active one on the evaluation set, registers the new version, activates it only as
+``--activate`` allows, and then predicts the unreviewed documents again. ``--progress json`` prints
+the training process's events and then one ``outcome`` event, one JSON object per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from nerdesk.commands.train import duration
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("retrain", help="retrain a project's model as the Retrain button does",
+                                   description="Train a new model version on the project's reviewed documents, "
+                                               "compare it with the active one on the evaluation set, and "
+                                               "activate it only if it does at least as well.")
+    parser.add_argument("project", type=Path, help="the .nerdesk project")
+    parser.add_argument("--start", default=None,
+                        help="auto (default: the project's choice, else automatic), active, default, scratch, or a "
+                             "model directory (nerdesk or Hugging Face)")
+    parser.add_argument("--activate", choices=("if-better", "always"), default="if-better",
+                        help="if-better: only when it scores at least as well as the active model (default); "
+                             "always: activate anyway")
+    parser.add_argument("--time-budget", type=duration, help="training time limit: seconds, or e.g. 90s, 15m")
+    parser.add_argument("--threads", type=int, default=1, help="threads for training and prediction (default 1)")
+    parser.add_argument("--progress", choices=("text", "json"), default="text")
+    parser.set_defaults(handler=run_retrain_command)
+
+
+def run_retrain_command(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from nerdesk.storage import Project
+    from nerdesk.workflows.retrain import OPTIONS_KEY, RetrainOptions, run_retrain
+    from nerdesk.workflows.start_points import StartPoint, load_start_point
+
+    report = _Reporter(args.progress)
+    with Project.open(args.project) as project:
+        start = StartPoint.from_argument(args.start) if args.start else load_start_point(project)
+        options = replace(RetrainOptions.from_json(project.get_setting(OPTIONS_KEY)), activate=args.activate,
+                          threads=args.threads, time_budget_seconds=args.time_budget)
+        result = run_retrain(project, start=start, options=options, on_event=report.event,
+                             on_predicted=report.predicted)
+    report.outcome(result)
+    return 0
+
+
+class _Reporter:
+    """Training events as JSON lines or short text lines, then the outcome."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+
+    def event(self, event) -> None:
+        from dataclasses import asdict
+
+        if self.mode == "json":
+            print(json.dumps({"event": type(event).__name__, **asdict(event)}, ensure_ascii=False), flush=True)
+            return
+        message = getattr(event, "message", "")
+        if message:
+            print(message.strip(), file=sys.stderr, flush=True)
+
+    def predicted(self, done: int, total: int) -> None:
+        if self.mode == "json":
+            print(json.dumps({"event": "predicted", "done": done, "total": total}), flush=True)
+
+    def outcome(self, result) -> None:
+        outcome = result.outcome
+        record = {"event": "outcome", "version": outcome.version.name, "promoted": outcome.promoted,
+                  "message": outcome.decision.message, "f1": outcome.score.f1,
+                  "active_f1": outcome.active_score.f1 if outcome.active_score else None,
+                  "previous_active": outcome.previous_active.name if outcome.previous_active else None,
+                  "evaluation_documents": outcome.score.documents,
+                  "predicted_documents": result.predicted_documents,
+                  "training_seconds": round(result.training_seconds, 1),
+                  "total_seconds": round(result.total_seconds, 1)}
+        if self.mode == "json":
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+            return
+        print(outcome.decision.message)
+        if outcome.promoted:
+            print(f"{result.predicted_documents} unreviewed documents predicted again "
+                  f"({result.total_seconds:.1f} s in all)")

@@ -1,0 +1,68 @@
+"""Training settings chosen by where training starts and how much data there is.
+
+Four starts need different care (figures in docs/benchmarks.md, ``python -m benchmarks.learning_curve``):
+
+- ``continue``: a trained model whose head already knows every label. A gentle rate and few steps;
+  the starting weights are scored first, so the run can only keep or improve the dev score.
+- ``transfer``: a trained nerdesk encoder with a new head for new labels. The head first learns
+  alone (``head_warmup_steps``), then both learn, the head faster than the encoder.
+- ``scratch``: everything is new: the from-scratch rate, and many passes over a small set.
+- ``pretrained``: a Hugging Face encoder: the usual small rate for it and a larger one for the head.
+
+Every start trains for at least ``min_steps`` optimizer steps however few documents there are
+(a new head predicts nothing for its first few hundred steps), is evaluated about ``EVALUATIONS``
+times, stops after ``patience`` evaluations without a better dev F1, and has a time budget that
+grows with the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nerdesk.training.trainer import TrainConfig
+
+CONTINUE, TRANSFER, SCRATCH, PRETRAINED = "continue", "transfer", "scratch", "pretrained"
+KINDS = (CONTINUE, TRANSFER, SCRATCH, PRETRAINED)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    learning_rate: float  # the encoder's
+    head_learning_rate: float
+    head_warmup_steps: int
+    min_steps: int
+    epochs: int
+    patience: int  # evaluations without a better dev F1
+    evaluate_start: bool = False
+
+
+RECIPES = {
+    CONTINUE: Recipe(learning_rate=2e-4, head_learning_rate=2e-4, head_warmup_steps=0, min_steps=60, epochs=4,
+                     patience=3, evaluate_start=True),
+    TRANSFER: Recipe(learning_rate=1e-3, head_learning_rate=3e-3, head_warmup_steps=30, min_steps=200, epochs=30,
+                     patience=5),
+    SCRATCH: Recipe(learning_rate=2e-3, head_learning_rate=2e-3, head_warmup_steps=0, min_steps=300, epochs=40,
+                    patience=6),
+    PRETRAINED: Recipe(learning_rate=3e-5, head_learning_rate=1e-3, head_warmup_steps=0, min_steps=300, epochs=20,
+                       patience=5),
+}
+# Time budget: a base plus a share per training document, capped (seconds).
+BUDGET_BASE_SECONDS = 60.0
+BUDGET_PER_DOCUMENT_SECONDS = 0.25
+BUDGET_CAP_SECONDS = 1800.0
+
+
+def time_budget_seconds(documents: int) -> float:
+    return min(BUDGET_CAP_SECONDS, BUDGET_BASE_SECONDS + BUDGET_PER_DOCUMENT_SECONDS * documents)
+
+
+def train_config(kind: str, documents: int, **overrides) -> TrainConfig:
+    """The settings for a start of ``kind`` on ``documents`` training documents; ``overrides`` that are
+    not None (the command line's explicit options) win."""
+    recipe = RECIPES[kind]
+    settings = {"learning_rate": recipe.learning_rate, "head_learning_rate": recipe.head_learning_rate,
+                "head_warmup_steps": recipe.head_warmup_steps, "min_steps": recipe.min_steps,
+                "epochs": recipe.epochs, "patience": recipe.patience, "evaluate_start": recipe.evaluate_start,
+                "time_budget_seconds": time_budget_seconds(documents)}
+    settings.update({key: value for key, value in overrides.items() if value is not None})
+    return TrainConfig(**settings)

@@ -1,0 +1,148 @@
+"""One training run from documents to a validated bundle: start, recipe, training, export.
+
+``nerdesk train`` (and through it the Retrain button and ``nerdesk retrain``) calls ``run_training``
+with the documents and options; progress goes to ``emit(event, **fields)`` (see
+``nerdesk.commands.train`` for the events).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import TrainingError
+from nerdesk.core.labels import LabelSet
+from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
+from nerdesk.training.recipe import train_config
+from nerdesk.training.start import ScratchSettings, start_kind, start_model
+from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
+
+Emit = Callable[..., None]  # emit(event, **fields)
+
+
+@dataclass
+class TrainRequest:
+    train_documents: list[Document]
+    dev_documents: list[Document]
+    source: str  # where the documents come from, for messages and the model record
+    out: Path
+    init: str  # scratch, a nerdesk model directory or a Hugging Face directory
+    label_set: LabelSet | None = None  # the project's labels (colours, flat), if any
+    head: str | None = None
+    max_length: int = 256
+    batch_size: int = 32
+    seed: int = 13
+    scratch: ScratchSettings = field(default_factory=ScratchSettings)
+    overrides: dict[str, Any] = field(default_factory=dict)  # explicit TrainConfig values
+    export: bool = True
+    keep_failed: bool = False
+
+
+def training_labels(documents: list[Document]) -> list[str]:
+    return sorted({span.label for doc in documents for span in doc.gold})
+
+
+def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
+    """Train, check the result, write the checkpoint and bundle; returns the fields of the ``done`` event."""
+    labels = training_labels(request.train_documents)
+    if not labels:
+        raise TrainingError(f"{request.source}: no gold spans in {len(request.train_documents)} documents; "
+                            "nothing to learn")
+    kind = start_kind(request.init, labels)
+    model, tokenizer = start_model(request.init, labels, [doc.text for doc in request.train_documents],
+                                   head=request.head, max_length=request.max_length, scratch=request.scratch)
+    if request.label_set is not None:
+        model.config.flat = request.label_set.flat
+    span_cap = _span_cap(tokenizer, request.train_documents + request.dev_documents)
+    config = train_config(kind, len(request.train_documents), batch_size=request.batch_size, seed=request.seed,
+                          max_span_tokens=span_cap, **request.overrides)
+    emit("start", message=_start_message(request, labels, kind, config), labels=labels, start=kind,
+         train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
+         init=request.init, head=model.config.head)
+    result = Trainer(model, tokenizer, config, _callbacks(emit)).fit(request.train_documents, request.dev_documents)
+    _refuse_useless(result, request)
+    return _write(result, tokenizer, request, kind, config)
+
+
+def _span_cap(tokenizer, documents: list[Document]) -> int | None:
+    """Decoded spans may be ``SPAN_LENGTH_MARGIN`` times the longest gold span (None: no gold spans)."""
+    longest = longest_gold_span_tokens(tokenizer, documents)
+    return math.ceil(SPAN_LENGTH_MARGIN * longest) if longest else None
+
+
+def _start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig) -> str:
+    starts = {"continue": f"continuing {request.init} with its head", "transfer":
+              f"the encoder of {request.init} with a new head", "scratch": "scratch",
+              "pretrained": f"the Hugging Face encoder {request.init}"}
+    return (f"training on {len(request.train_documents)} documents ({len(request.dev_documents)} dev) from "
+            f"{request.source}; labels: {', '.join(labels)}; starting from {starts[kind]}; at least "
+            f"{config.min_steps} steps, at most {config.time_budget_seconds:.0f} s")
+
+
+def _callbacks(emit: Emit) -> TrainingCallbacks:
+    return TrainingCallbacks(
+        on_data=lambda train, dev: emit("data", message=train.describe(), train=train.as_dict(),
+                                        dev=dev.as_dict() if dev else None),
+        on_step=lambda step, total, loss: emit("step", step=step, total=total, loss=round(loss, 5)),
+        on_eval=lambda number, report: emit("eval", epoch=number, f1=report.micro.f1,
+                                            precision=report.micro.precision, recall=report.micro.recall),
+    )
+
+
+def _refuse_useless(result: TrainingResult, request: TrainRequest) -> None:
+    """A model that finds none of the dev entities is not written (unless ``keep_failed``)."""
+    dev_has_gold = any(doc.gold for doc in request.dev_documents)
+    if not dev_has_gold or request.keep_failed or result.best_report is None or result.best_report.micro.f1 > 0:
+        return
+    raise TrainingError(f"the model found none of the dev entities after {result.steps} steps "
+                        f"({result.seconds:.0f} s, stopped by {result.stop_reason}); no model was written. "
+                        "Review more documents, start from a trained model (--init), or give training more time "
+                        "(--time-budget); --keep-failed writes it anyway")
+
+
+def _write(result: TrainingResult, tokenizer, request: TrainRequest, kind: str, config: TrainConfig) -> dict:
+    from nerdesk.training.model import save_checkpoint
+
+    metrics = result.best_report.as_dict() if result.best_report else {}
+    save_checkpoint(result.model, tokenizer, request.out)
+    trained_on = {"source": request.source, "documents": len(request.train_documents),
+                  "dev_documents": len(request.dev_documents), "init": request.init, "start": kind,
+                  "head": result.model.config.head, "epochs": result.epochs_run, "steps": result.steps,
+                  "best_step": result.best_step, "stop_reason": result.stop_reason,
+                  "seconds": round(result.seconds, 1), "learning_rate": config.learning_rate,
+                  "head_learning_rate": config.head_learning_rate}
+    note = None
+    if request.export:
+        _export(result, tokenizer, request, metrics, trained_on, config)
+    else:
+        note = "checkpoint only (--no-bundle)"
+    why = (f"best dev F1 {100 * result.best_report.micro.f1:.1f} at step {result.best_step}"
+           if result.best_report else "no dev documents")
+    return {"out": str(request.out), "metrics": metrics, "bundle": note is None, "stop_reason": result.stop_reason,
+            "message": f"\nstopped by {result.stop_reason} after {result.steps} steps ({why}); model written to "
+                       f"{request.out}" + (f" ({note})" if note else "")}
+
+
+def _export(result: TrainingResult, tokenizer, request: TrainRequest, metrics: dict, trained_on: dict,
+            config: TrainConfig) -> None:
+    """Write the ONNX bundle next to the checkpoint."""
+    from nerdesk.training.export import export_bundle
+
+    labels = _labels_in_model_order(request.label_set, list(result.model.config.labels))
+    export_bundle(result.model, tokenizer, request.out, labels=labels, metrics=metrics, trained_on=trained_on,
+                  dev_documents=list(request.dev_documents), max_span_tokens=config.max_span_tokens)
+
+
+def _labels_in_model_order(label_set: LabelSet | None, names: list[str]):
+    """The project's labels (with their colours) in the model's order, or just the names."""
+    if label_set is None:
+        return names
+    ordered = LabelSet(flat=label_set.flat)
+    for name in names:
+        known = label_set.get(name) if name in label_set else None
+        ordered.add(name, known.color if known else None, None)
+    return ordered

@@ -1,0 +1,98 @@
+"""Scores of model versions on the project's evaluation set, through the same path as prediction.
+
+Every score is measured with ``nerdesk.runtime.predictor.Predictor`` (the bundle's default variant,
+its windows, decoder and span cap), so it is exactly what ``nerdesk predict`` followed by scoring by
+hand gives. Scores are cached in the project per model version and evaluation-set fingerprint: a
+version is scored again only when the set or its gold spans changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import NerdeskError
+from nerdesk.core.metrics import Report, evaluate
+from nerdesk.runtime.bundle import Bundle
+from nerdesk.workflows.evaluation_set import EvaluationSet
+
+CACHE_KEY = "evaluation.scores"
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationScore:
+    """A model version's micro scores (0-1) on one evaluation set, with per-label rows."""
+
+    f1: float
+    precision: float
+    recall: float
+    documents: int
+    gold_spans: int
+    fingerprint: str
+    per_label: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @classmethod
+    def from_report(cls, report: Report, evaluation: EvaluationSet) -> EvaluationScore:
+        data = report.as_dict()
+        return cls(report.micro.f1, report.micro.precision, report.micro.recall, len(evaluation.documents),
+                   evaluation.gold_spans, evaluation.fingerprint, data.get("per_label", {}))
+
+    @classmethod
+    def from_json(cls, value: Any) -> EvaluationScore | None:
+        try:
+            return cls(**value)
+        except TypeError:
+            return None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def percent(self) -> str:
+        return f"{100 * self.f1:.1f}"
+
+
+def predict_documents(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> list[list]:
+    """The spans ``nerdesk predict`` finds in the documents' texts with the bundle's default variant."""
+    from nerdesk.runtime.predictor import Predictor
+
+    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=threads)
+    return predictor.predict([doc.text for doc in documents], progress=progress)
+
+
+def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None) -> Report:
+    """Precision, recall and F1 of a bundle on the gold spans of ``documents``."""
+    predictions = predict_documents(bundle_path, documents, threads=threads)
+    return evaluate([doc.gold for doc in documents], predictions)
+
+
+def score_version(project, version, evaluation: EvaluationSet, *, threads: int | None = None) -> EvaluationScore:
+    """The version's score on ``evaluation``, from the cache when the set has not changed since."""
+    cache = _cache(project)
+    cached = EvaluationScore.from_json(cache.get(str(version.id)))
+    if cached is not None and cached.fingerprint == evaluation.fingerprint:
+        return cached
+    report = score_bundle(version.bundle_path, evaluation.documents, threads=threads)
+    score = EvaluationScore.from_report(report, evaluation)
+    cache[str(version.id)] = score.to_json()
+    project.set_setting(CACHE_KEY, cache)
+    return score
+
+
+def version_scores(project, evaluation: EvaluationSet) -> dict[int, EvaluationScore | str]:
+    """Every registered version's score on today's set, or why it could not be scored."""
+    scores: dict[int, EvaluationScore | str] = {}
+    for version in project.model_versions():
+        try:
+            scores[version.id] = score_version(project, version, evaluation)
+        except NerdeskError as error:
+            scores[version.id] = str(error)
+    return scores
+
+
+def _cache(project) -> dict[str, Any]:
+    value = project.get_setting(CACHE_KEY)
+    return dict(value) if isinstance(value, dict) else {}

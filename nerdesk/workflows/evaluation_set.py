@@ -1,0 +1,98 @@
+"""The project's evaluation set: reviewed documents kept out of training to score every model version.
+
+A reviewed document is in the set when its split is ``eval``: marked "evaluation only" by the user,
+or picked by nerdesk. Before a retraining, nerdesk tops the set up to ``target_size`` of the reviewed
+documents, taking those with the lowest text fingerprint first (documents imported with a ``dev``
+split before the others). A picked document stays picked: adding, importing or reviewing more
+documents only ever adds to the set, so model versions are compared on the same documents. A
+document whose split is ``train`` is never picked; ``test`` documents are neither trained on nor
+picked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nerdesk.core.document import Document
+
+EVALUATION_SPLIT = "eval"
+TRAINING_SPLIT = "train"
+TEST_SPLIT = "test"
+DEV_SPLITS = ("dev", "validation", "valid", "val")
+SHARE = 0.10
+MINIMUM = 30  # documents, once a quarter of the reviewed ones is at least that many
+MAXIMUM = 1000
+
+
+def target_size(reviewed: int) -> int:
+    """Evaluation documents wanted for ``reviewed`` reviewed documents (10%, at least 30 once there are 120)."""
+    if reviewed < 2:
+        return 0
+    return min(max(math.ceil(SHARE * reviewed), min(MINIMUM, reviewed // 4)), MAXIMUM)
+
+
+def text_fingerprint(text: str) -> str:
+    """A stable fingerprint of a text: the same in every project and on every machine."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationSet:
+    documents: list[Document]
+    picked: int  # documents added to the set by this call
+    reviewed: int
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when a document joins or leaves the set or its gold spans change."""
+        digest = hashlib.sha1()
+        for key in sorted((text_fingerprint(doc.text), tuple(span.key for span in doc.gold))
+                          for doc in self.documents):
+            digest.update(repr(key).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:16]
+
+    @property
+    def gold_spans(self) -> int:
+        return sum(len(doc.gold) for doc in self.documents)
+
+    def describe(self) -> str:
+        return f"{len(self.documents)} evaluation documents ({self.gold_spans} gold spans)"
+
+
+def is_evaluation(document: Document) -> bool:
+    return document.split == EVALUATION_SPLIT
+
+
+def training_documents(reviewed: Sequence[Document]) -> list[Document]:
+    """The reviewed documents a model may learn from: not in the evaluation set, not test documents."""
+    return [doc for doc in reviewed if doc.split not in (EVALUATION_SPLIT, TEST_SPLIT)]
+
+
+def evaluation_set(project) -> EvaluationSet:
+    """The current set, without picking anything."""
+    reviewed = list(project.all_documents(status="reviewed"))
+    return EvaluationSet([doc for doc in reviewed if is_evaluation(doc)], 0, len(reviewed))
+
+
+def ensure_evaluation_set(project) -> EvaluationSet:
+    """Top the set up to ``target_size`` (see the module docstring) and return it."""
+    reviewed = list(project.all_documents(status="reviewed"))
+    current = [doc for doc in reviewed if is_evaluation(doc)]
+    missing = target_size(len(reviewed)) - len(current)
+    picked = pick(reviewed, missing) if missing > 0 else []
+    if picked:
+        project.set_split([doc.id for doc in picked], EVALUATION_SPLIT)
+        for doc in picked:
+            doc.split = EVALUATION_SPLIT
+    return EvaluationSet(current + picked, len(picked), len(reviewed))
+
+
+def pick(reviewed: Sequence[Document], count: int) -> list[Document]:
+    """The ``count`` documents that join the set next: dev-split documents first, then by fingerprint."""
+    candidates = [doc for doc in reviewed if doc.split not in (EVALUATION_SPLIT, TRAINING_SPLIT, TEST_SPLIT)]
+    candidates.sort(key=lambda doc: ((doc.split or "").lower() not in DEV_SPLITS, text_fingerprint(doc.text),
+                                     doc.id or 0))
+    return candidates[:count]

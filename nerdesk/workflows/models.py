@@ -1,0 +1,61 @@
+"""Putting a model version to work: activate it and predict the unreviewed documents again.
+
+The GUI (in a worker thread, with progress and Cancel), ``nerdesk retrain`` and the demo all use
+these functions, so activating a version (after a retraining, or rolling back to an older one)
+always leaves the unreviewed documents predicted by the active model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from nerdesk.core.errors import NerdeskError, ProjectError
+from nerdesk.runtime.bundle import Bundle
+
+UNREVIEWED = ("new", "predicted", "in-progress")
+CHUNK = 64
+
+
+class Cancelled(NerdeskError):
+    """Re-prediction stopped by the user; the documents predicted so far keep their new predictions."""
+
+
+def unreviewed_items(project) -> list[tuple[int, str]]:
+    """(document id, text) of every document not yet reviewed: the ones a new model predicts again."""
+    return [(doc.id, doc.text) for doc in project.all_documents(status=UNREVIEWED)]
+
+
+def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | None = None,
+                         progress: Callable[[int, int], None] | None = None,
+                         should_stop: Callable[[], bool] | None = None) -> int:
+    """Replace the predictions of every unreviewed document with the model in ``bundle_path``.
+
+    Documents are predicted and stored a chunk at a time; ``should_stop`` is polled between chunks
+    and raises ``Cancelled`` when it answers true. Returns how many documents were predicted.
+    """
+    from nerdesk.runtime.predictor import Predictor
+
+    items = unreviewed_items(project)
+    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=threads)
+    for first in range(0, len(items), CHUNK):
+        if should_stop is not None and should_stop():
+            raise Cancelled(f"prediction cancelled after {first} of {len(items)} documents")
+        part = items[first:first + CHUNK]
+        spans = predictor.predict([text for _, text in part])
+        project.replace_predictions_many([(doc_id, found) for (doc_id, _), found in zip(part, spans, strict=True)],
+                                         predictor.model_version or "")
+        if progress is not None:
+            progress(first + len(part), len(items))
+    return len(items)
+
+
+def activate(project, model_id: int, *, threads: int | None = None,
+             progress: Callable[[int, int], None] | None = None) -> int:
+    """Make a registered version active and predict the unreviewed documents with it; returns their count."""
+    version = next((v for v in project.model_versions() if v.id == model_id), None)
+    if version is None:
+        raise ProjectError(f"the project has no model version {model_id}; refresh the model list")
+    Bundle.load(version.bundle_path, check_models=False)
+    project.set_active_model(model_id)
+    return repredict_unreviewed(project, version.bundle_path, threads=threads, progress=progress)

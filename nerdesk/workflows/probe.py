@@ -1,0 +1,107 @@
+"""A quick probe of which trained model is the best start for a project's new labels.
+
+Each candidate (the embedded models and the project's registered versions) predicts a sample of the
+reviewed documents, and its spans are compared with the gold spans *ignoring labels*: a model whose
+encoder already finds where this project's entities start and end transfers best, whatever it calls
+them. The probe takes a second or two; when the sample is too large to probe quickly, the overlap
+of label names decides instead. A model that finds (almost) nothing is no start at all, and
+training starts from scratch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import NerdeskError
+from nerdesk.runtime.bundle import Bundle
+from nerdesk.workflows.default_models import embedded_model_names, models_dir
+
+PROBE_DOCUMENTS = 40
+PROBE_CHARACTERS = 40_000  # beyond this the probe would take more than a few seconds
+MINIMUM_BOUNDARY_F1 = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    name: str
+    path: Path
+    boundary_f1: float | None  # None when not probed
+    label_overlap: int
+    reason: str = ""
+
+
+def candidate_models(project) -> list[tuple[str, Path]]:
+    """(name, bundle folder) of every embedded model and registered version, each folder once."""
+    found: dict[Path, str] = {}
+    for name in embedded_model_names():
+        found.setdefault((models_dir() / name).resolve(), f"the embedded model {name}")
+    for version in project.model_versions():
+        found.setdefault(Path(version.bundle_path).resolve(), f"your version {version.name}")
+    return [(name, path) for path, name in found.items() if (path / "checkpoint.safetensors").is_file()]
+
+
+def probe_sample(project) -> list[Document]:
+    sample: list[Document] = []
+    for document in project.all_documents(status="reviewed"):
+        if document.gold:
+            sample.append(document)
+        if len(sample) >= PROBE_DOCUMENTS:
+            break
+    return sample
+
+
+def boundary_f1(bundle_path: Path, documents: Sequence[Document]) -> float:
+    """F1 of the model's span boundaries against the gold ones, labels ignored."""
+    from nerdesk.runtime.predictor import Predictor
+
+    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=1)
+    predicted = predictor.predict([doc.text for doc in documents])
+    gold_keys = {(i, s.start, s.end) for i, doc in enumerate(documents) for s in doc.gold}
+    found_keys = {(i, s.start, s.end) for i, spans in enumerate(predicted) for s in spans}
+    if not gold_keys or not found_keys:
+        return 0.0
+    hits = len(gold_keys & found_keys)
+    return 2 * hits / (len(gold_keys) + len(found_keys))
+
+
+def best_candidate(project, labels: set[str]) -> Candidate | None:
+    """The candidate to start from, with the reason in words; None when none is worth starting from."""
+    sample = probe_sample(project)
+    probing = bool(sample) and sum(len(doc.text) for doc in sample) <= PROBE_CHARACTERS
+    candidates = []
+    began = time.monotonic()
+    for name, path in candidate_models(project):
+        try:
+            model_label_names = set(Bundle.load(path, check_models=False).labels.names)
+            score = boundary_f1(path, sample) if probing else None
+        except NerdeskError:
+            continue
+        candidates.append(Candidate(name, path, score, len(labels & model_label_names)))
+    if not candidates:
+        return None
+    seconds = time.monotonic() - began
+    return _choose(candidates, len(labels), len(sample), seconds) if probing else _by_labels(candidates, len(labels))
+
+
+def _choose(candidates: list[Candidate], label_count: int, documents: int, seconds: float) -> Candidate | None:
+    best = max(candidates, key=lambda c: (c.boundary_f1 or 0.0, c.label_overlap))
+    if (best.boundary_f1 or 0.0) < MINIMUM_BOUNDARY_F1:
+        return None
+    others = f" (best of {len(candidates)} models, probed in {seconds:.1f} s)" if len(candidates) > 1 else ""
+    reason = (f"it already finds {100 * (best.boundary_f1 or 0.0):.0f}% of the entity boundaries in "
+              f"{documents} of your reviewed documents{others}; {best.label_overlap} of your {label_count} "
+              f"labels are its own")
+    return Candidate(best.name, best.path, best.boundary_f1, best.label_overlap, reason)
+
+
+def _by_labels(candidates: list[Candidate], label_count: int) -> Candidate | None:
+    best = max(candidates, key=lambda c: c.label_overlap)
+    if best.label_overlap == 0:
+        return None
+    reason = (f"{best.label_overlap} of your {label_count} labels are its own (too much text to probe quickly, "
+              f"so label names decided)")
+    return Candidate(best.name, best.path, None, best.label_overlap, reason)
