@@ -10,9 +10,9 @@ from fixtures_bundle import sentence_documents, train_tiny_model, training_docum
 from nerdesk.core import Document, Span, TrainingError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.storage import Project
-from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingDone, TrainingStarted
 from nerdesk.workflows import models, retrain
 from nerdesk.workflows.evaluation_set import evaluation_set
+from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingDone, TrainingStarted
 from nerdesk.workflows.retrain import INCOMPLETE, RetrainOptions, run_retrain, versions_dir
 from nerdesk.workflows.start_points import StartPoint, resolve_start
 

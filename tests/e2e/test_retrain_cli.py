@@ -1,0 +1,54 @@
+"""``nerdesk retrain`` is the Retrain button without a window; ``nerdesk eval`` is ``nerdesk predict``
+scored by hand, long documents included."""
+
+from __future__ import annotations
+
+import json
+
+from fixtures_bundle import long_document, sentence_documents, shared_tiny_bundle
+from test_retrain_workflow import build_project, sorted_tiny_bundle  # noqa: F401 (fixture)
+
+from nerdesk.cli import main
+from nerdesk.core.metrics import evaluate
+from nerdesk.formats import read_file, write_file
+from nerdesk.storage import Project
+from nerdesk.workflows.evaluation_set import evaluation_set
+from nerdesk.workflows.models import UNREVIEWED
+
+
+def test_retrain_command_compares_promotes_and_predicts(sorted_tiny_bundle, tmp_path, capsys):  # noqa: F811
+    path = tmp_path / "notes.nerdesk"
+    build_project(path, sorted_tiny_bundle).close()
+    code = main(["retrain", str(path), "--start", "active", "--progress", "json", "--time-budget", "60"])
+    assert code == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    outcome = events[-1]
+    assert outcome["event"] == "outcome" and outcome["previous_active"] == "tiny@start"
+    assert outcome["promoted"] is (outcome["f1"] >= outcome["active_f1"])
+    assert outcome["message"].startswith(outcome["version"].split("@")[0] + ": F1 ")
+    assert any(event["event"] == "TrainingStarted" for event in events)
+    with Project.open(path) as project:
+        assert outcome["evaluation_documents"] == len(evaluation_set(project).documents) == 3
+        active = project.active_model()
+        assert (active.name == outcome["version"]) is outcome["promoted"]
+        run = project.training_runs()[-1]
+        assert run.status == "finished" and run.fields["message"] == outcome["message"]
+        unreviewed = list(project.all_documents(status=UNREVIEWED))
+        assert outcome["predicted_documents"] == (len(unreviewed) if outcome["promoted"] else 0)
+        assert {span.model_version for doc in unreviewed for span in doc.predictions} <= {active.name}
+
+
+def test_eval_equals_predict_scored_by_hand_on_long_documents(tmp_path_factory, tmp_path, capsys):
+    bundle = shared_tiny_bundle(tmp_path_factory)
+    documents = sentence_documents() + [long_document(repeats=3, seed=seed) for seed in (1, 2)]
+    assert max(len(doc.text) for doc in documents) > 100  # several 24-token windows
+    data = tmp_path / "gold.jsonl"
+    write_file(documents, data, "jsonl")
+    assert main(["eval", "--model", str(bundle), str(data), "--json"]) == 0
+    reported = json.loads(capsys.readouterr().out)
+    predicted_file = tmp_path / "predicted.jsonl"
+    assert main(["predict", "--model", str(bundle), str(data), "--out", str(predicted_file), "--quiet"]) == 0
+    predicted = list(read_file(predicted_file, "jsonl").documents)
+    by_hand = evaluate([doc.gold for doc in documents], [doc.predictions for doc in predicted])
+    assert reported["micro"] == by_hand.as_dict()["micro"]
+    assert sum(len(doc.predictions) for doc in predicted) > 0 and by_hand.micro.f1 > 0
