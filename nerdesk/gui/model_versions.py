@@ -1,8 +1,11 @@
-"""The model versions panel: every trained version with its per-label dev scores, and what to do with one.
+"""The model versions panel: every version scored on today's evaluation set, and what to do with one.
 
-Activate (also to roll back to an older version), delete (not the active one; the bundle folder is
-removed only when it belongs to the project) and export (copy the bundle to a folder). The logic
-lives in ``nerdesk.workflows.versions``; this widget lists and asks.
+Each row gives a version's precision, recall and F1 on the project's evaluation set as it is today
+(``nerdesk.workflows.evaluation``: the same documents for every version, scores cached until the set
+changes), with one child row per label. Activate (also to roll back to an older version, or to use a
+version that a retraining kept inactive) makes the window predict the unreviewed documents again;
+delete (not the active one; the bundle folder is removed only when it belongs to the project) and
+export (copy the bundle to a folder). The logic lives in ``nerdesk.workflows``; this widget lists and asks.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from PySide6.QtWidgets import (
 from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.errors import show_error
 from nerdesk.gui.session import ProjectSession
-from nerdesk.workflows.versions import activate_version, delete_version, export_version, label_scores
+from nerdesk.workflows.evaluation import EvaluationScore, version_scores
+from nerdesk.workflows.evaluation_set import evaluation_set
+from nerdesk.workflows.versions import activate_version, delete_version, export_version
 
-COLUMNS = ("Version / label", "P", "R", "F1", "Docs", "Created")
+COLUMNS = ("Version / label", "F1", "P", "R", "Gold", "Trained on", "Created")
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -62,8 +67,9 @@ class ModelVersionsPanel(QWidget):
         self.tree.clear()
         project = self.session.project
         versions = project.model_versions() if project is not None else []
+        scores = self._scores(project) if versions else {}
         for version in reversed(versions):
-            item = self._version_item(version)
+            item = self._version_item(version, scores.get(version.id))
             self.tree.addTopLevelItem(item)
             if version.id == select or (select is None and version.active):
                 self.tree.setCurrentItem(item)
@@ -71,22 +77,30 @@ class ModelVersionsPanel(QWidget):
             self.tree.resizeColumnToContents(column)
         self._update_buttons()
 
-    def _version_item(self, version) -> QTreeWidgetItem:
-        micro = version.metrics.get("micro", {})
-        documents = version.trained_on.get("documents", version.trained_on.get("train_documents", ""))
+    def _scores(self, project) -> dict[int, EvaluationScore | str]:
+        evaluation = evaluation_set(project)
+        self.tree.headerItem().setToolTip(1, f"Scores on today's evaluation set: {evaluation.describe()}")
+        if not evaluation.documents:
+            return {}
+        return version_scores(project, evaluation)
+
+    def _version_item(self, version, score: EvaluationScore | str | None) -> QTreeWidgetItem:
+        documents = version.trained_on.get("train_documents") or version.trained_on.get("documents", "")
         name = ("● " if version.active else "") + version.name
-        item = QTreeWidgetItem([name, _percent(micro.get("precision")), _percent(micro.get("recall")),
-                                _percent(micro.get("f1")), str(documents), version.created[:19]])
+        scored = score if isinstance(score, EvaluationScore) else None
+        numbers = _row(scored.f1, scored.precision, scored.recall, scored.gold_spans) if scored else ["–", "", "", ""]
+        item = QTreeWidgetItem([name, *numbers, str(documents), version.created[:19]])
         item.setData(0, MODEL_ID_ROLE, version.id)
-        item.setToolTip(0, f"{version.bundle_path}\n{version.settings.get('start_description', '')}".strip())
+        why = score if isinstance(score, str) else "" if scored else "no evaluation set yet: review documents"
+        item.setToolTip(0, "\n".join(filter(None, [str(version.bundle_path),
+                                                   version.settings.get("start_description", ""), why])))
         if version.active:
             font = QFont(item.font(0))
             font.setBold(True)
             item.setFont(0, font)
-        for score in label_scores(version.metrics):
-            if score.label != "(all)":
-                item.addChild(QTreeWidgetItem([score.label, _percent(score.precision), _percent(score.recall),
-                                               _percent(score.f1), str(score.support), ""]))
+        for label, row in sorted((scored.per_label if scored else {}).items()):
+            item.addChild(QTreeWidgetItem([label, *_row(row.get("f1"), row.get("precision"), row.get("recall"),
+                                                        row.get("support")), "", ""]))
         return item
 
     def selected_id(self) -> int | None:
@@ -150,3 +164,7 @@ class ModelVersionsPanel(QWidget):
 
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.1f}"
+
+
+def _row(f1: float | None, precision: float | None, recall: float | None, support: int | None) -> list[str]:
+    return [_percent(f1), _percent(precision), _percent(recall), "" if support is None else str(support)]

@@ -1,9 +1,11 @@
 """The Retrain panel: one button that trains on the reviewed documents and puts the new model to work.
 
 Pressing Retrain starts ``nerdesk train`` in a separate process (``RetrainProcess``), shows its loss
-and dev F1 live (``LearningCurve``), and when the new version is registered and active, predicts the
-unreviewed documents again with it in a worker thread. The starting point (embedded default model,
-active model, scratch, local Hugging Face folder) is a project setting chosen here.
+and F1 on the evaluation set live (``LearningCurve``), then says how the new version compares with the
+active one on the evaluation set. When it is at least as good it becomes active and the unreviewed
+documents are predicted again with it in a worker thread (with progress and Cancel); otherwise it is
+kept inactive and *Activate anyway* puts it to work. The starting point (automatic, embedded default
+model, active model, scratch, local Hugging Face folder) is a project setting chosen here.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from nerdesk.gui.retrain_process import RetrainProcess
 from nerdesk.gui.session import ProjectSession
 from nerdesk.workflows.models import unreviewed_items
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
+from nerdesk.workflows.versions import activate_version
 
 START_CHOICES = (
-    ("default", "Embedded default model (recommended)"),
+    ("auto", "Automatic (recommended)"),
+    ("default", "Embedded default model's encoder"),
     ("active", "Continue from the active model"),
     ("scratch", "From scratch"),
     ("huggingface", "Local Hugging Face model…"),
@@ -39,6 +43,7 @@ START_CHOICES = (
 
 class RetrainPanel(QWidget):
     modelActivated = Signal(object)  # the new ModelVersion, registered and active
+    versionKept = Signal(object)  # the new ModelVersion, registered but not active (it did worse)
     repredicted = Signal(int)  # documents predicted again with the new model
     failed = Signal(str)
 
@@ -55,6 +60,9 @@ class RetrainPanel(QWidget):
         self.retrain_button.setToolTip("Train a new model version on the reviewed documents, make it active "
                                        "and predict the others again")
         self.cancel_button = QPushButton("Cancel", clicked=self.cancel, enabled=False)
+        self.activate_anyway_button = QPushButton("Activate anyway", clicked=self.activate_anyway, visible=False)
+        self.activate_anyway_button.setToolTip("Use the new version although it scored lower on the evaluation set")
+        self.kept_version = None
         self.progress = QProgressBar(visible=False)
         self.status = QLabel("Review documents, then press Retrain.")
         self.status.setWordWrap(True)
@@ -71,6 +79,7 @@ class RetrainPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.retrain_button, 1)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.activate_anyway_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(start_row)
@@ -83,9 +92,9 @@ class RetrainPanel(QWidget):
         self.session.projectChanged.connect(self.refresh)
         self.start_choice.activated.connect(self._on_start_chosen)
         self.process.started.connect(lambda text: self.status.setText(f"Training {text}…"))
+        self.process.finished.connect(self._on_trained)
         self.process.progressed.connect(self._on_step)
         self.process.evaluated.connect(self._on_eval)
-        self.process.finished.connect(self._on_model_ready)
         self.process.failed.connect(self._on_failed)
         self.process.cancelled.connect(self._on_cancelled)
 
@@ -134,6 +143,7 @@ class RetrainPanel(QWidget):
         try:
             project = self.session.require_project()
             self.curve.clear()
+            self._forget_kept_version()
             self.process.start(project, self.start_point())
         except NerdeskError as error:
             self._on_failed(str(error))
@@ -165,26 +175,63 @@ class RetrainPanel(QWidget):
         self.progress.setFormat(f"step {step} / {total}")
         self.curve.add_loss(step, total, loss)
 
-    def _on_eval(self, epoch: int, f1: float, precision: float, recall: float) -> None:
+    def _on_eval(self, number: int, f1: float, precision: float, recall: float) -> None:
         self.curve.add_score(f1)
-        self.status.setText(f"Epoch {epoch}: dev F1 {f1:.3f} (precision {precision:.3f}, recall {recall:.3f})")
+        self.status.setText(f"Evaluation {number}: F1 {100 * f1:.1f} on the evaluation set "
+                            f"(precision {100 * precision:.1f}, recall {100 * recall:.1f})")
 
-    def _on_model_ready(self, version) -> None:
-        f1 = version.metrics.get("micro", {}).get("f1")
-        score = f" (dev F1 {f1:.3f})" if f1 is not None else ""
-        self.status.setText(f"New model {version.name} is active{score}. Predicting the unreviewed documents…")
-        self.modelActivated.emit(version)
-        self._repredict(version)
+    def _on_trained(self, outcome) -> None:
+        """Say how the new version compares; put it to work only if it became active."""
+        if not outcome.promoted:
+            self.status.setText(outcome.decision.message)
+            self.kept_version = outcome.version
+            self.activate_anyway_button.setVisible(True)
+            self.progress.setVisible(False)
+            self.refresh()
+            self.versionKept.emit(outcome.version)
+            return
+        self.status.setText(f"{outcome.decision.message}. Predicting the unreviewed documents…")
+        self.modelActivated.emit(outcome.version)
+        self.predict_unreviewed(outcome.version)
 
-    def _repredict(self, version) -> None:
+    def activate_anyway(self) -> None:
+        """Make the version the last retraining kept inactive the active one, and predict with it."""
+        version, project = self.kept_version, self.session.project
+        if version is None or project is None or self.busy:
+            return
+        try:
+            activate_version(project, version.id)
+        except NerdeskError as error:
+            self._on_failed(str(error))
+            return
+        self._forget_kept_version()
+        self.status.setText(f"{version.name} was activated anyway. Predicting the unreviewed documents…")
+        self.modelActivated.emit(project.active_model())
+        self.predict_unreviewed(version)
+
+    def _forget_kept_version(self) -> None:
+        self.kept_version = None
+        self.activate_anyway_button.setVisible(False)
+
+    def predict_unreviewed(self, version) -> None:
+        """Predict every unreviewed document again with ``version`` (after a retraining or a roll-back)."""
+        if self.worker is not None:  # a newer activation wins over a prediction still running
+            self.worker.requestInterruption()
+            self.worker.wait()
+            self._prediction_finished(self.worker)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
         items = unreviewed_items(self.session.require_project())
         worker = PredictionWorker(version.bundle_path, items, self)
         worker.progressed.connect(self._on_predict_progress)
         worker.chunkPredicted.connect(self._store)
         worker.failed.connect(self._on_failed)
         worker.succeeded.connect(self._on_repredicted)
-        worker.finished.connect(self._prediction_finished)
+        worker.cancelled.connect(lambda: self.status.setText(
+            "Prediction cancelled: the documents not reached yet keep their earlier predictions."))
+        worker.finished.connect(lambda: self._prediction_finished(worker))
         self.worker = worker
+        self.refresh()
         worker.start()
 
     def _store(self, results: list, model_version: str) -> None:
@@ -201,12 +248,15 @@ class RetrainPanel(QWidget):
     def _on_repredicted(self, count: int) -> None:
         self.status.setText(self.status.text().replace("Predicting the unreviewed documents…",
                                                        f"{count} unreviewed documents predicted again."))
+        if "unreviewed documents predicted again" not in self.status.text():
+            self.status.setText(f"{count} unreviewed documents predicted again with the active model.")
         self.repredicted.emit(count)
 
-    def _prediction_finished(self) -> None:
-        if self.worker is not None:
-            self.worker.deleteLater()
-            self.worker = None
+    def _prediction_finished(self, worker: PredictionWorker) -> None:
+        if self.worker is not worker:
+            return
+        worker.deleteLater()
+        self.worker = None
         self.progress.setVisible(False)
         self.refresh()
 

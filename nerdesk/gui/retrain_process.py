@@ -2,8 +2,9 @@
 
 The window never imports torch: training runs in its own process and reports JSON lines on stdout
 (parsed by ``nerdesk.workflows.progress``). When the process ends well, the new bundle is validated,
-moved into place, registered and activated here, in the GUI thread that owns the project's
-connection (``nerdesk.workflows.retrain.complete_run``). Cancel terminates the process and kills it
+moved into place, scored against the active model on the evaluation set, registered, and activated
+only if it does at least as well, here in the GUI thread that owns the project's connection
+(``nerdesk.workflows.retrain.complete_run``). Cancel terminates the process and kills it
 if it has not stopped after ``KILL_AFTER_MS``; the active model is left as it was.
 """
 
@@ -39,7 +40,7 @@ class RetrainProcess(QObject):
     started = Signal(str)  # what the training starts from
     progressed = Signal(int, int, float)  # step, total steps, loss
     evaluated = Signal(int, float, float, float)  # epoch, dev F1, precision, recall
-    finished = Signal(object)  # the registered, now active ModelVersion
+    finished = Signal(object)  # the RetrainOutcome: the registered version, its score, whether it is active
     failed = Signal(str)  # a message for the user
     cancelled = Signal()
 
@@ -133,12 +134,12 @@ class RetrainProcess(QObject):
 
     def _complete(self, done: TrainingDone) -> None:
         try:
-            version = complete_run(self.project, self.run, done)
+            outcome = complete_run(self.project, self.run, done)
         except NerdeskError as error:
             self._end("failed", f"the trained model was not registered: {error}")
             return
         self._release()
-        self.finished.emit(version)
+        self.finished.emit(outcome)
 
     def _end(self, status: str, message: str) -> None:
         if self.run is not None:

@@ -9,9 +9,16 @@ from dataclasses import asdict
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from test_retrain_workflow import build_project, gold_snapshot, sorted_tiny_bundle  # noqa: F401 (fixture)
+from test_retrain_workflow import (  # noqa: F401 (fixture)
+    build_project,
+    finish_with,
+    gold_snapshot,
+    sorted_tiny_bundle,
+    worse_bundle,
+)
 
 from nerdesk.core.spans import PRED
+from nerdesk.runtime.bundle import Bundle
 from nerdesk.gui.main_window import MainWindow
 from nerdesk.gui.model_versions import ModelVersionsPanel
 from nerdesk.gui.retrain_panel import RetrainPanel
@@ -47,7 +54,7 @@ def leftovers(project) -> list:
 
 
 def test_retrain_button_makes_a_new_active_model_that_predicts(qtbot, opened):
-    session, panel = opened(RetrainOptions(epochs=2, patience=2, threads=1))
+    session, panel = opened(RetrainOptions(epochs=2, min_steps=4, patience=2, threads=1))
     project = session.project
     versions = ModelVersionsPanel(session)
     qtbot.addWidget(versions)
@@ -65,10 +72,11 @@ def test_retrain_button_makes_a_new_active_model_that_predicts(qtbot, opened):
     predictions = [s for doc in project.all_documents() if doc.status != "reviewed" for s in doc.spans
                    if s.source == PRED]
     assert predictions and {s.model_version for s in predictions} == {active.name}
-    assert len(panel.curve.losses) >= 2 and len(panel.curve.scores) == 2
+    assert len(panel.curve.losses) >= 2 and len(panel.curve.scores) >= 2
     panel.curve.resize(300, 160)
     assert not panel.curve.grab().isNull()  # paints the loss and F1 series
-    assert "is active" in panel.status.text()
+    assert "is now active" in panel.status.text() and "on your 3 evaluation documents" in panel.status.text()
+    assert not panel.activate_anyway_button.isVisible()
     assert panel.retrain_button.isEnabled()
     assert versions.tree.topLevelItemCount() == 2
     assert versions.selected_id() == active.id
@@ -120,7 +128,7 @@ def test_cancel_stops_training_and_keeps_the_active_model(qtbot, opened):
 def test_main_window_retrain_action_and_next_useful_document(qtbot, sorted_tiny_bundle, tmp_path):  # noqa: F811
     path = tmp_path / "notes.nerdesk"
     with build_project(path, sorted_tiny_bundle) as project:
-        project.set_setting(OPTIONS_KEY, asdict(RetrainOptions(epochs=1, patience=1, threads=1)))
+        project.set_setting(OPTIONS_KEY, asdict(RetrainOptions(epochs=1, min_steps=2, patience=1, threads=1)))
         project.set_setting("retrain.start", StartPoint("active").to_json())
     window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
                         tmp_path / "preferences.json")
@@ -140,3 +148,40 @@ def test_main_window_retrain_action_and_next_useful_document(qtbot, sorted_tiny_
     window.actions.next_useful.trigger()
     assert window.session.doc_id == expected
     window.close()
+
+
+def test_a_kept_version_can_be_activated_anyway_and_rolling_back_restores_predictions(
+        qtbot, sorted_tiny_bundle, tmp_path):  # noqa: F811
+    path = tmp_path / "notes.nerdesk"
+    build_project(path, sorted_tiny_bundle).close()
+    window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+                        tmp_path / "preferences.json")
+    qtbot.addWidget(window)
+    window.open_project(path)
+    project, panel = window.session.project, window.retrain_panel
+    original = project.active_model()
+    outcome = finish_with(project, worse_bundle, RetrainOptions(threads=1))
+    panel._on_trained(outcome)  # what RetrainProcess.finished delivers
+    assert not outcome.promoted and project.active_model().id == original.id
+    assert "tiny@start stays active" in panel.status.text() and not panel.activate_anyway_button.isHidden()
+    assert window.versions_panel.tree.topLevelItemCount() == 2
+
+    with qtbot.waitSignal(panel.repredicted, timeout=60_000):
+        qtbot.mouseClick(panel.activate_anyway_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
+    assert project.active_model().id == outcome.version.id and panel.activate_anyway_button.isHidden()
+    assert unreviewed_versions(project) == {outcome.version.name}
+
+    with qtbot.waitSignal(panel.repredicted, timeout=60_000):
+        window.versions_panel.activate(original.id)  # roll back
+    qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
+    assert project.active_model().id == original.id
+    assert unreviewed_versions(project) == {Bundle.load(original.bundle_path).model_version}
+    scores = [window.versions_panel.tree.topLevelItem(row).text(1) for row in range(2)]
+    assert all(float(score) > 0 for score in scores)  # both scored on today's evaluation set
+    window.close()
+
+
+def unreviewed_versions(project) -> set[str]:
+    return {span.model_version for doc in project.all_documents() if doc.status != "reviewed"
+            for span in doc.spans if span.source == PRED}
