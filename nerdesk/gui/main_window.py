@@ -275,6 +275,8 @@ class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
         self.model_panel.retrain.clicked.connect(self.retrain)
         self.retrain_panel.modelActivated.connect(lambda _version: self._models_changed())
         self.versions_panel.versionActivated.connect(lambda _version: self._models_changed())
+        self.versions_panel.versionActivated.connect(self.retrain_panel.predict_unreviewed)
+        self.retrain_panel.versionKept.connect(lambda _version: self.versions_panel.refresh())
         self.versions_panel.versionsChanged.connect(self.model_panel.refresh)
         self.retrain_panel.repredicted.connect(
             lambda count: self.statusBar().showMessage(f"New model active; {count} documents predicted again", 8000))
