@@ -49,7 +49,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 1000], help="reviewed documents")
     parser.add_argument("--starts", nargs="+", choices=STARTS, default=list(STARTS))
     parser.add_argument("--unreviewed", type=int, default=300, help="unlabelled documents to predict again")
-    parser.add_argument("--epochs", type=int, default=RetrainOptions().epochs)
+    parser.add_argument("--epochs", type=int, help="passes over the data (default: the recipe's)")
     parser.add_argument("--threads", type=int, default=RetrainOptions().threads, help="training threads")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--scratch-seconds", type=float,
@@ -101,9 +101,10 @@ def run_one(workdir: Path, start_name: str, reviewed, unreviewed, dev, options: 
             "seconds_to_predictions": round(seconds, 1), "seconds_training_process": round(result.training_seconds, 1),
             "seconds_training_loop": manifest["trained_on"].get("seconds"),
             "cpu_seconds_training_process": round(training_cpu, 1),
-            "epochs": manifest["trained_on"].get("epochs"), "stop": manifest["trained_on"].get("stop_reason"),
+            "epochs": manifest["trained_on"].get("epochs"), "steps": manifest["trained_on"].get("steps"),
+            "stop": manifest["trained_on"].get("stop_reason"), "promoted": result.outcome.promoted,
             "dev_f1": round(dev_f1(result.model.bundle_path, dev, 2), 2),
-            "learning_rate": result.model.settings.get("learning_rate"),
+            "learning_rate": manifest["trained_on"].get("learning_rate"),
             "init": result.model.settings.get("start_description"),
         }
 
@@ -124,7 +125,7 @@ def main(argv=None) -> None:
                 scratch_seconds = args.scratch_seconds or default_loop
                 if start_name == "scratch" and scratch_seconds:
                     # the same training-loop time as the default start had, then early stopping as usual
-                    run_options = replace(options, epochs=1000, time_budget=scratch_seconds)
+                    run_options = replace(options, epochs=1000, time_budget_seconds=scratch_seconds)
                 record = run_one(Path(tmp), start_name, train[:size], unreviewed, dev, run_options)
                 if start_name == "default":
                     default_loop = record["seconds_training_loop"]

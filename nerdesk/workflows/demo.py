@@ -13,10 +13,9 @@ from pathlib import Path
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.formats import read_file
-from nerdesk.runtime.bundle import Bundle
-from nerdesk.runtime.predictor import Predictor
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import MEDICAL_ZH, embedded_model, embedded_model_names
+from nerdesk.workflows.models import activate, register_bundle
 
 DEMO_FILE = "demo.nerdesk"
 DEMO_TEXTS = ("medical.txt",)
@@ -61,12 +60,4 @@ def add_demo_documents(project) -> int:
 
 def predict_with(project, bundle_path: Path) -> None:
     """Register ``bundle_path`` as the active model and store its predictions for every document."""
-    bundle = Bundle.load(bundle_path)
-    model_id = project.register_model(name=bundle.model_version, bundle_path=bundle_path,
-                                      metrics=bundle.manifest.get("metrics", {}), settings={"embedded": True},
-                                      trained_on=bundle.manifest.get("trained_on", {}))
-    project.set_active_model(model_id)
-    documents = list(project.all_documents())
-    spans = Predictor(bundle).predict([doc.text for doc in documents])
-    project.replace_predictions_many([(doc.id, found) for doc, found in zip(documents, spans, strict=True)],
-                                     bundle.model_version)
+    activate(project, register_bundle(project, bundle_path, settings={"embedded": True}))

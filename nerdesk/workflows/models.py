@@ -50,6 +50,14 @@ def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | Non
     return len(items)
 
 
+def register_bundle(project, bundle_path: str | Path, *, settings: dict | None = None) -> int:
+    """Record a bundle made elsewhere (an embedded model, a folder the user chose) as a model version."""
+    bundle = Bundle.load(bundle_path)
+    return project.register_model(name=bundle.model_version, bundle_path=Path(bundle_path).resolve(),
+                                  metrics=bundle.manifest.get("metrics", {}), settings=settings or {},
+                                  trained_on=bundle.manifest.get("trained_on", {}))
+
+
 def activate(project, model_id: int, *, threads: int | None = None,
              progress: Callable[[int, int], None] | None = None) -> int:
     """Make a registered version active and predict the unreviewed documents with it; returns their count."""
