@@ -110,18 +110,14 @@ def existing_documents(project_path: Path) -> list:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from nerdesk.formats import write_file
     from nerdesk.storage import Project
-    from nerdesk.workflows.transfer import make_finite, only_source
+    from nerdesk.workflows.transfer import export_documents
 
-    with Project.open(args.project) as project, project.read_snapshot():  # one state of the project
-        labels = project.label_set()
-        documents = [only_source(d, args.source) for d in project.all_documents(status=args.status)]
-    warnings = [warning for document in documents for warning in make_finite(document)]
-    warnings += write_file(documents, args.out, args.format, labels=labels, **export_options(args))
-    print_warnings(warnings)
-    spans = sum(len(d.spans) for d in documents)
-    print(f"exported {len(documents)} documents ({spans} spans) as {args.format} to {args.out}")
+    with Project.open(args.project) as project:
+        report = export_documents(project, args.out, args.format, status=args.status, only=args.source,
+                                  **export_options(args))
+    print_warnings(report.warnings)
+    print(f"exported {report.documents} documents ({report.spans} spans) as {args.format} to {args.out}")
     return 0
 
 
