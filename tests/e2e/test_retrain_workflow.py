@@ -184,3 +184,15 @@ def test_a_run_that_finds_nothing_never_becomes_active(sorted_tiny_bundle, tmp_p
             run_retrain(project, start=StartPoint("active"), options=always)
         assert project.active_model().name == "tiny@start"
         assert [version.name for version in project.model_versions()] == ["tiny@start"]
+
+
+def test_automatic_start_probes_the_models_when_the_active_one_lacks_labels(sorted_tiny_bundle, tmp_path):
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
+        weaker = project.register_model(name="weaker", bundle_path=worse_bundle(tmp_path / "weaker"), metrics={},
+                                        settings={}, trained_on={})
+        project.add_documents([Document("新标签文本。", [Span(0, 3, "NEW")], status="reviewed")])
+        resolved = resolve_start(project, StartPoint("auto"))
+        assert not resolved.keeps_head and resolved.init == str(sorted_tiny_bundle.resolve())
+        assert "your version tiny@start with a new head" in resolved.description
+        assert "of the entity boundaries" in resolved.description and "3 of your 4 labels" in resolved.description
+        assert weaker != project.active_model().id

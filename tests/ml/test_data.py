@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 
-import torch
-
 from nerdesk.core.document import Document
 from nerdesk.core.scripts import is_mostly_cjk
 from nerdesk.core.spans import Span
