@@ -18,11 +18,11 @@ from test_retrain_workflow import (  # noqa: F401 (fixture)
 )
 
 from nerdesk.core.spans import PRED
-from nerdesk.runtime.bundle import Bundle
 from nerdesk.gui.main_window import MainWindow
 from nerdesk.gui.model_versions import ModelVersionsPanel
 from nerdesk.gui.retrain_panel import RetrainPanel
 from nerdesk.gui.session import ProjectSession
+from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage import Project
 from nerdesk.workflows.active_learning import rank_unreviewed
 from nerdesk.workflows.retrain import INCOMPLETE, OPTIONS_KEY, RetrainOptions, versions_dir
