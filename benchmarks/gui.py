@@ -5,8 +5,12 @@
     python -m benchmarks.gui --demo-screenshot docs/screenshot-demo.png
 
 Timings: cold start of a process to a shown main window; opening and painting a 20,000-character
-document with 2,000 nested spans; scrolling it a screen at a time; opening a 100,000-document
-project (document list filled, first document shown). Runs offscreen unless a display is set.
+document with 2,000 nested spans; scrolling it a screen at a time; editing a 20,000-character
+document with 3,500 spans in the main window (accept a prediction, delete a span: key press to
+repainted view, Spans tree and counts included); opening a 100,000-document project (document
+list filled, first document shown). Runs offscreen unless a display is set.
+
+    python -m benchmarks.gui --edits              # only the edit latency
 """
 
 from __future__ import annotations
@@ -52,7 +56,9 @@ def cold_start(runs: int = 5) -> tuple[float, float]:
     return statistics.median(whole), statistics.median(inside)
 
 
-def nested_document(characters: int = 20_000, spans_wanted: int = 2_000):
+def nested_document(characters: int = 20_000, spans_wanted: int = 2_000, *, dense: bool = False):
+    """A long text of one repeated sentence with nested gold spans and a prediction per sentence;
+    ``dense`` adds two more predictions per sentence (8 spans a sentence instead of 6)."""
     from nerdesk.core.spans import Span
 
     text = ""
@@ -66,6 +72,9 @@ def nested_document(characters: int = 20_000, spans_wanted: int = 2_000):
                   Span(offset + 5, offset + 8, "PER"),
                   Span(offset + 12, offset + 35, "ORG", "pred", 0.8, "bench"),
                   Span(offset + 12, offset + 21, "ORG")]
+        if dense:
+            spans += [Span(offset + 12, offset + 21, "ORG", "pred", 0.9, "bench"),
+                      Span(offset + 22, offset + 26, "LOC", "pred", 0.7, "bench")]
         offset += len(SENTENCE)
     return text, spans[:spans_wanted]
 
@@ -101,6 +110,51 @@ def annotation_view_timings(app, runs: int = 5) -> dict[str, float]:
     return {"characters": len(text), "spans": len(spans), "depth": nesting_depth(spans),
             "open_ms": statistics.median(opening) * 1000, "scroll_steps": len(scrolls),
             "scroll_mean_ms": statistics.mean(scrolls) * 1000, "scroll_max_ms": max(scrolls) * 1000}
+
+
+def edit_latency(app, runs: int = 20) -> dict[str, float]:
+    """Milliseconds from the key press to the repainted window, for accepting and for deleting a span."""
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    from nerdesk.core.document import Document
+    from nerdesk.core.spans import PRED
+    from nerdesk.gui.main_window import MainWindow
+    from nerdesk.storage.project import Project
+
+    text, spans = nested_document(spans_wanted=3_500, dense=True)
+    gold = [s for s in spans if s.source != PRED]
+    timings: dict[str, list[float]] = {"accept": [], "delete": []}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "edits.nerdesk"
+        with Project.create(path) as project:
+            (doc_id,) = project.add_documents([Document(text, gold)])
+            project.replace_predictions(doc_id, [s for s in spans if s.source == PRED], "bench")
+        window = MainWindow(QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat), Path(folder) / "p.json")
+        window.resize(1400, 820)
+        window.show()
+        window.open_project(path)
+        app.processEvents()
+        view = window.view
+
+        def press(key: Qt.Key, label: str, character: str = "") -> None:
+            started = time.perf_counter()
+            for kind in (QKeyEvent.Type.KeyPress, QKeyEvent.Type.KeyRelease):
+                QApplication.sendEvent(view, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, character))
+            window.repaint()
+            app.processEvents()
+            timings[label].append(time.perf_counter() - started)
+
+        for _ in range(runs):
+            view.select_next_prediction()
+            press(Qt.Key.Key_A, "accept", "a")
+            view.select_span(view.spans[len(view.spans) // 2])
+            press(Qt.Key.Key_Delete, "delete")
+        window.close()
+    return {"characters": len(text), "spans": len(spans),
+            **{f"{name}_ms": statistics.median(values) * 1000 for name, values in timings.items()},
+            **{f"{name}_max_ms": max(values) * 1000 for name, values in timings.items()}}
 
 
 def big_project(path: Path, documents: int = 100_000) -> Path:
@@ -221,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshot", type=Path, help="only save a screenshot of the main window to this file")
     parser.add_argument("--demo-screenshot", type=Path,
                         help="only save a screenshot of the first start on the demo project to this file")
+    parser.add_argument("--edits", action="store_true", help="only time edits in a large document")
     parser.add_argument("--project-cache", type=Path, default=Path(tempfile.gettempdir()) / "nerdesk-bench-100k.nerdesk",
                         help="where the 100,000-document project is built (reused when present)")
     args = parser.parse_args(argv)
@@ -232,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
         (screenshot if args.screenshot else demo_screenshot)(app, target)
         print(f"saved {target}")
         return 0
+    if args.edits:
+        _print_edit_latency(create_application([]))
+        return 0
     whole, inside = cold_start()
     print(f"cold start to shown window: {whole:.2f} s (process), {inside:.2f} s after interpreter start")
     app = create_application([])
@@ -240,11 +298,19 @@ def main(argv: list[str] | None = None) -> int:
           f"{view['open_ms']:.0f} ms")
     print(f"scroll by a screen: mean {view['scroll_mean_ms']:.1f} ms, max {view['scroll_max_ms']:.1f} ms "
           f"over {view['scroll_steps']} steps")
+    _print_edit_latency(app)
     started = time.perf_counter()
     path = big_project(args.project_cache)
     print(f"(100,000-document project ready in {time.perf_counter() - started:.1f} s)")
     print(f"open a 100,000-document project: {project_open_time(app, path) * 1000:.0f} ms")
     return 0
+
+
+def _print_edit_latency(app) -> None:
+    edits = edit_latency(app)
+    print(f"edit a {edits['characters']:,}-character document with {edits['spans']:,} spans: "
+          f"accept {edits['accept_ms']:.0f} ms (max {edits['accept_max_ms']:.0f}), "
+          f"delete {edits['delete_ms']:.0f} ms (max {edits['delete_max_ms']:.0f}), median of 20")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ are converted only through ``DisplayText``.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
@@ -26,7 +27,7 @@ from nerdesk.core.labels import LabelSet
 from nerdesk.core.offsets import snap_to_graphemes
 from nerdesk.core.spans import Span, sort_spans, spans_at
 from nerdesk.gui.display_text import DisplayText
-from nerdesk.gui.span_layout import SpanIndex, assign_levels, shown_spans
+from nerdesk.gui.span_layout import LevelCache, SpanIndex, shown_spans
 from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece
 from nerdesk.gui.theme import is_dark
 from nerdesk.gui.view_keys import EditingKeys
@@ -61,6 +62,9 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         self._spans: list[Span] = []
         self._index = SpanIndex([])
         self._levels: dict[Span, int] = {}
+        self._level_cache = LevelCache()
+        self._reaches: dict[tuple[int, str], int] = {}  # chip reach by (start, label), for this text and font
+        self._block_starts: list[int] = [0]
         self._selected: Span | None = None
         self._announced: Span | None = None  # the selection last sent with spanSelected
         self._hit_boxes: list[tuple[QRectF, Span]] = []
@@ -88,6 +92,8 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         self._painter = SpanPainter(chip_font)
         self._text_metrics = QFontMetricsF(font)
         self._char_widths: dict[str, float] = {}
+        self._reaches = {}
+        self._level_cache.clear()
         self._refresh_shown_spans()
 
     def level_of(self, span: Span) -> int | None:
@@ -103,8 +109,20 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         self._display = DisplayText(text)
         self._boundaries = None
         self._selected = None
+        self._reaches = {}
+        self._level_cache.clear()
         self.setPlainText(self._display.shown)
+        self._block_starts = self._paragraph_starts()
         self.set_spans(spans)
+
+    def _paragraph_starts(self) -> list[int]:
+        """Code point where each paragraph (text block) starts, to find a span's blocks without Qt."""
+        starts = []
+        block = self.document().begin()
+        while block.isValid():
+            starts.append(self._display.from_qt(block.position()))
+            block = block.next()
+        return starts
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Replace the spans of the current text, keeping the selected span if it still exists."""
@@ -118,7 +136,7 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
 
     def _refresh_shown_spans(self) -> None:
         self._spans = shown_spans(self._all_spans, self._min_score)
-        self._levels = assign_levels(self._spans, reach=self._chip_reach)
+        self._levels = self._level_cache.levels(self._spans, self._chip_reach)
         self._index = SpanIndex(self._spans)
         if self._selected is not None and self._selected not in self._levels:
             self._selected = None
@@ -128,6 +146,13 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
 
     def _chip_reach(self, span: Span) -> int:
         """Code point where the span's label chip ends, so no other chip on its level overlaps it."""
+        key = (span.start, span.label)
+        reach = self._reaches.get(key)
+        if reach is None:
+            reach = self._reaches[key] = self._measure_chip_reach(span)
+        return reach
+
+    def _measure_chip_reach(self, span: Span) -> int:
         needed = self._painter.chip_width(span.label) + 2
         index, width = span.start, 0.0
         text = self._display.text
@@ -145,10 +170,11 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
     def _reserve_room_below_lines(self) -> None:
         """Give each paragraph enough line spacing for the deepest stack of bars it holds."""
         document = self.document()
+        starts = self._block_starts
         levels_per_block = [MIN_RESERVED_LEVELS] * document.blockCount()
         for span, level in self._levels.items():
-            first = document.findBlock(self._display.to_qt(span.start)).blockNumber()
-            last = document.findBlock(max(self._display.to_qt(span.end) - 1, 0)).blockNumber()
+            first = bisect.bisect_right(starts, span.start) - 1
+            last = bisect.bisect_right(starts, span.end - 1) - 1
             for number in range(max(first, 0), last + 1):
                 levels_per_block[number] = max(levels_per_block[number], level + 1)
         cursor = QTextCursor(document)

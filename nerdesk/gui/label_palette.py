@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -21,7 +22,9 @@ from nerdesk.core.spans import GOLD
 from nerdesk.gui.session import ProjectSession
 
 
+@lru_cache(maxsize=256)
 def color_icon(color: str, size: int = 14) -> QIcon:
+    """A square of ``color`` (cached: a label's icon is drawn once, not once per span)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(color))
     return QIcon(pixmap)

@@ -84,6 +84,17 @@ class ProjectSession(QObject):
             self.document.spans = self.require_project().spans(doc_id)
         self.spansChanged.emit(doc_id)
 
+    def _follow_edit(self, doc_id: int, edit: Edit) -> None:
+        """After the store applied ``edit``: the open document applies it to its spans in memory, as the
+        store did in SQL (``core.edits.apply_to_spans``), instead of reading thousands of spans back."""
+        if self.document is None or self.document.id != doc_id:
+            self.spansChanged.emit(doc_id)
+            return
+        for change in edit.changes:
+            if change.doc_id == doc_id:
+                self.document.spans = edits.apply_to_spans(self.document.spans, change)
+        self.spansChanged.emit(doc_id)
+
     def set_status(self, doc_ids: Sequence[int], status: str) -> None:
         """Change the review status of documents; one undo step restores each one's previous status."""
         project = self.require_project()
@@ -128,7 +139,7 @@ class ProjectSession(QObject):
         if reveal and len(touched) == 1 and touched[0] != self.doc_id:
             self.open_document(touched[0])
         for doc_id in touched:
-            self._reload_spans(doc_id)
+            self._follow_edit(doc_id, edit)
         if any(span.label not in self.labels for change in edit.changes for span in change.added):
             self.refresh_labels()
         self.documentsChanged.emit()

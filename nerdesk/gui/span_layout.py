@@ -48,6 +48,52 @@ def _is_free(ranges: list[tuple[int, int]], room: tuple[int, int]) -> bool:
     return not (index > 0 and ranges[index - 1][1] > start)
 
 
+class LevelCache:
+    """``assign_levels`` that reuses the levels of groups of spans an edit did not touch.
+
+    Spans whose rooms chain together by overlapping form a group; first fit never lets one group
+    affect another, so levels computed group by group equal ``assign_levels`` over the whole
+    document. After an edit only the group it touched is placed again: an accept or delete in a
+    document with thousands of spans places a handful of spans, not all of them.
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[Span, ...], dict[Span, int]] = {}
+
+    def clear(self) -> None:
+        self._groups = {}
+
+    def levels(self, spans: Iterable[Span], reach: Callable[[Span], int]) -> dict[Span, int]:
+        levels: dict[Span, int] = {}
+        groups: dict[tuple[Span, ...], dict[Span, int]] = {}
+        for group in _overlap_groups(spans, reach):
+            placed = self._groups.get(group)
+            if placed is None:
+                placed = assign_levels(group, reach)
+            groups[group] = placed
+            levels.update(placed)
+        self._groups = groups
+        return levels
+
+
+def _overlap_groups(spans: Iterable[Span], reach: Callable[[Span], int]) -> list[tuple[Span, ...]]:
+    """Spans split into runs whose rooms (start to end or chip reach) chain by overlapping."""
+    rooms = sorted(((s.start, max(s.end, reach(s)), s) for s in spans),
+                   key=lambda room: (room[0], room[1], room[2].label, room[2].source))
+    groups: list[tuple[Span, ...]] = []
+    current: list[Span] = []
+    current_end = -1
+    for start, end, span in rooms:
+        if current and start >= current_end:
+            groups.append(tuple(current))
+            current = []
+        current.append(span)
+        current_end = max(current_end, end) if len(current) > 1 else end
+    if current:
+        groups.append(tuple(current))
+    return groups
+
+
 class SpanIndex:
     """Spans bucketed by fixed-size chunks of the text, to find those crossing a range quickly."""
 

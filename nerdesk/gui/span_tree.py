@@ -1,17 +1,28 @@
-"""The spans of the open document as a tree: a span's children are the spans nested inside it."""
+"""The spans of the open document in reading order, each indented under the span it is nested in.
+
+The model reads spans from plain Python lists and makes cells only for the rows on screen, so
+rebuilding it after an edit in a document with thousands of spans costs a few milliseconds.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
 from nerdesk.core.spans import PRED, Span, sort_spans
 from nerdesk.gui.label_palette import color_icon
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
 
 
 def nesting_parents(spans: Sequence[Span]) -> list[tuple[Span, Span | None]]:
@@ -26,53 +37,110 @@ def nesting_parents(spans: Sequence[Span]) -> list[tuple[Span, Span | None]]:
     return result
 
 
+class SpanTreeModel(QAbstractTableModel):
+    """One row per span in reading order; nesting shows as indentation of the label (depth below the
+    outermost span). Flat rows keep a rebuild after an edit cheap: no tree to expand again."""
+
+    COLUMNS = ("Label", "Text", "Range", "Source")
+    INDENT = "    "
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._colors: dict[str, str] = {}
+        self._spans: list[Span] = []
+        self._depths: list[int] = []
+        self._rows: dict[Span, int] = {}
+
+    def set_spans(self, text: str, spans: Sequence[Span], colors: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._text, self._colors = text, dict(colors)
+        self._spans, self._depths, depth_of = [], [], {}
+        for span, parent in nesting_parents(spans):
+            depth_of[span] = 0 if parent is None else depth_of[parent] + 1
+            self._spans.append(span)
+            self._depths.append(depth_of[span])
+        self._rows = {span: row for row, span in enumerate(self._spans)}
+        self.endResetModel()
+
+    def rows(self) -> list[tuple[int, Span]]:
+        """(depth, span) of every row, in reading order."""
+        return list(zip(self._depths, self._spans, strict=True))
+
+    def index_of(self, span: Span) -> QModelIndex:
+        row = self._rows.get(span)
+        return QModelIndex() if row is None else self.index(row, 0)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt's name)
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        span, column = self._spans[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.INDENT * self._depths[index.row()] + span.label if column == 0 else self._cell(span, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return color_icon(self._colors.get(span.label, "#888888"))
+        if role == SPAN_ROLE:
+            return span
+        return None
+
+    def _cell(self, span: Span, column: int) -> str:
+        if column == 1:
+            mention = span.mention(self._text).replace("\n", "⏎").replace("\r", "")
+            return mention if len(mention) <= 50 else mention[:49] + "…"
+        if column == 2:
+            return f"{span.start}–{span.end}"
+        return f"pred {span.score:.2f}" if span.source == PRED and span.score is not None else span.source
+
+
 class SpanTree(QTreeView):
     spanSelected = Signal(object)  # Span
 
-    COLUMNS = ("Label", "Text", "Range", "Source")
+    COLUMNS = SpanTreeModel.COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.item_model = QStandardItemModel(0, len(self.COLUMNS), self)
-        self.item_model.setHorizontalHeaderLabels(self.COLUMNS)
+        self.item_model = SpanTreeModel(self)
         self.setModel(self.item_model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setUniformRowHeights(True)
-        self._items: dict[Span, QStandardItem] = {}
+        self.setRootIsDecorated(False)
+        self.setItemsExpandable(False)
+        self._text: str | None = None
         self._updating = False
         self.selectionModel().currentRowChanged.connect(self._on_current_changed)
 
     def set_spans(self, text: str, spans: Sequence[Span], colors: dict[str, str]) -> None:
+        """Show ``spans``; columns are fitted to their contents when the text changes, not after each edit."""
         self._updating = True
-        self.item_model.removeRows(0, self.item_model.rowCount())
-        self._items = {}
-        for span, parent in nesting_parents(spans):
-            row = self._row(text, span, colors)
-            (self._items[parent] if parent is not None else self.item_model.invisibleRootItem()).appendRow(row)
-            self._items[span] = row[0]
-        self.expandAll()
-        for column in range(len(self.COLUMNS)):
-            self.resizeColumnToContents(column)
+        scrolled = self.verticalScrollBar().value()
+        self.item_model.set_spans(text, spans, colors)
+        if text != self._text:
+            self._text = text
+            for column in range(len(self.COLUMNS)):
+                self.resizeColumnToContents(column)
+        else:
+            self.verticalScrollBar().setValue(scrolled)
         self._updating = False
-
-    @staticmethod
-    def _row(text: str, span: Span, colors: dict[str, str]) -> list[QStandardItem]:
-        mention = span.mention(text).replace("\n", "⏎").replace("\r", "")
-        source = f"pred {span.score:.2f}" if span.source == PRED and span.score is not None else span.source
-        items = [QStandardItem(color_icon(colors.get(span.label, "#888888")), span.label),
-                 QStandardItem(mention if len(mention) <= 50 else mention[:49] + "…"),
-                 QStandardItem(f"{span.start}–{span.end}"), QStandardItem(source)]
-        items[0].setData(span, SPAN_ROLE)
-        return items
 
     def select(self, span: Span | None) -> None:
         self._updating = True
-        item = self._items.get(span) if span is not None else None
-        if item is None:
+        index = self.item_model.index_of(span) if span is not None else QModelIndex()
+        if not index.isValid():
             self.selectionModel().clearSelection()
         else:
-            index = item.index()
             self.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             self.scrollTo(index)

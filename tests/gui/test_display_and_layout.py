@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nerdesk.core.offsets import graphemes_boundaries
 from nerdesk.core.spans import Span
 from nerdesk.gui.display_text import DisplayText
-from nerdesk.gui.span_layout import SpanIndex, assign_levels
+from nerdesk.gui.span_layout import LevelCache, SpanIndex, assign_levels
 
 PIECES = st.lists(st.sampled_from(["a", "é", "\r\n", "\n", "\r", "王", "😀", "👩‍🔬", " ", "\u2028"]), max_size=30)
 
@@ -49,6 +49,23 @@ def test_levels_never_overlap_and_inner_spans_sit_lower(raw):
     for start in range(0, 80, 7):
         expected = {s for s in spans if s.start < start + 9 and start < s.end}
         assert set(index.overlapping(start, start + 9)) == expected
+
+
+@settings(max_examples=60)
+@given(SPANS, st.lists(st.tuples(st.booleans(), st.integers(0, 60), st.integers(1, 15), st.sampled_from("ABC")),
+                       max_size=12))
+def test_levels_reused_across_edits_equal_levels_placed_afresh(raw, edits):
+    """The cache places only the groups an edit touched; the result is always what a full placement gives."""
+    spans = {Span(start, start + length, label) for start, length, label in raw}
+    cache = LevelCache()
+
+    def reach(span: Span) -> int:
+        return span.start + 3  # a chip three characters wide
+    assert cache.levels(spans, reach) == assign_levels(spans, reach)
+    for add, start, length, label in edits:
+        span = Span(start, start + length, label)
+        spans = spans | {span} if add else spans - {span} - {next(iter(spans), span)}
+        assert cache.levels(spans, reach) == assign_levels(spans, reach)
 
 
 def test_nested_spans_stack_outward():

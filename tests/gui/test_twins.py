@@ -36,17 +36,11 @@ def stored(window) -> set[tuple]:
 
 
 def tree_rows(tree) -> list[tuple[int, str, str]]:
-    """(depth, label, source) of every row of the Spans tree, depth first."""
-    rows = []
-
-    def walk(parent, depth):
-        for row in range(tree.item_model.rowCount(parent)):
-            index = tree.item_model.index(row, 0, parent)
-            rows.append((depth, index.data(), index.siblingAtColumn(3).data()))
-            walk(index, depth + 1)
-
-    walk(tree.item_model.index(-1, -1), 0)
-    return rows
+    """(depth, label, source) of every row of the Spans list, and the indented label it shows."""
+    model = tree.item_model
+    shown = [model.index(row, 0).data() for row in range(model.rowCount())]
+    assert shown == [model.INDENT * depth + span.label for depth, span in model.rows()]
+    return [(depth, span.label, model.index(row, 3).data()) for row, (depth, span) in enumerate(model.rows())]
 
 
 def test_a_prediction_equal_to_gold_is_neither_drawn_nor_listed(window):
