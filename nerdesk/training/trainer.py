@@ -250,5 +250,6 @@ class _Run:
             self.stale = 0
             return
         self.stale += 1
-        if self.stale >= self.config.patience:
+        # A new head predicts nothing for its first steps: patience only counts once min_steps are done.
+        if self.stale >= self.config.patience and self.step >= self.config.min_steps:
             self.stop_reason = "early stopping"
