@@ -111,7 +111,7 @@ class RetrainProcess(QObject):
             self.evaluated.emit(event.epoch, event.f1, event.precision, event.recall)
         elif isinstance(event, TrainingStarted):
             self.started.emit(f"{self.run.resolved.description}: {event.train_documents} training and "
-                              f"{event.dev_documents} dev documents")
+                              f"{event.dev_documents} evaluation documents")
 
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
