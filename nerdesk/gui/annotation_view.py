@@ -57,6 +57,7 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         self.setMouseTracking(True)
         self._display = DisplayText("")
         self._labels = LabelSet()
+        self._colors: dict[str, str] = {}
         self._all_spans: list[Span] = []
         self._min_score = 0.0
         self._spans: list[Span] = []
@@ -102,6 +103,7 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
 
     def set_labels(self, labels: LabelSet) -> None:
         self._labels = labels
+        self._colors = {label.name: label.color for label in labels}
         self.viewport().update()
 
     def set_document(self, text: str, spans: Sequence[Span]) -> None:
@@ -172,11 +174,11 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         document = self.document()
         starts = self._block_starts
         levels_per_block = [MIN_RESERVED_LEVELS] * document.blockCount()
-        for span, level in self._levels.items():
-            first = bisect.bisect_right(starts, span.start) - 1
-            last = bisect.bisect_right(starts, span.end - 1) - 1
+        for start, end, depth in self._level_cache.stacks():
+            first = bisect.bisect_right(starts, start) - 1
+            last = bisect.bisect_right(starts, end - 1) - 1
             for number in range(max(first, 0), last + 1):
-                levels_per_block[number] = max(levels_per_block[number], level + 1)
+                levels_per_block[number] = max(levels_per_block[number], depth)
         cursor = QTextCursor(document)
         cursor.beginEditBlock()
         block = document.begin()
@@ -325,6 +327,7 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
     def paintEvent(self, event) -> None:
         pieces = list(self._pieces())
         self._painter.dark = is_dark()
+        self._painter.device_pixel_ratio = self.devicePixelRatioF()
         painter = QPainter(self.viewport())
         for piece in pieces:
             painter.setClipRect(event.rect())
@@ -332,7 +335,6 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._hit_boxes = []
         for piece in sorted(pieces, key=lambda p: p.span == self._selected):
             selected = piece.span == self._selected
@@ -345,8 +347,7 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         painter.end()
 
     def _color(self, span: Span) -> QColor:
-        label = next((lab for lab in self._labels if lab.name == span.label), None)
-        return QColor(label.color if label else FALLBACK_COLOR)
+        return QColor(self._colors.get(span.label, FALLBACK_COLOR))
 
     # ------------------------------------------------------------------- mouse
     def span_at_bar(self, point: QPoint) -> Span | None:

@@ -79,11 +79,13 @@ class ReviewFlow(QObject):
         window.statusBar().addPermanentWidget(self.policy_label)
         self.policy_actions = self._build_policy_menu()
         self._show_policy()
+        self._reviewed = (0, 0)
         session = window.session
-        for signal in (session.projectChanged, session.documentChanged, session.documentsChanged,
-                       session.spansChanged, window.model_panel.thresholdChanged):
+        for signal in (session.projectChanged, session.documentsChanged):
+            signal.connect(lambda *_args: self.show_progress(recount=True))
+        for signal in (session.documentChanged, session.spansChanged, window.model_panel.thresholdChanged):
             signal.connect(lambda *_args: self.show_progress())
-        self.show_progress()
+        self.show_progress(recount=True)
 
     def _build_policy_menu(self) -> dict[str, QAction]:
         menu = self.window.edit_menu.addMenu("Pending predictions on Ctrl+&Enter")
@@ -112,14 +114,16 @@ class ReviewFlow(QObject):
         self.policy_label.setToolTip("Change it in Edit > Pending predictions on Ctrl+Enter")
         self.policy_actions[self.policy].setChecked(True)
 
-    def show_progress(self) -> None:
-        """Session progress in the status bar: reviewed documents, and predictions pending in this one."""
+    def show_progress(self, *, recount: bool = False) -> None:
+        """Session progress in the status bar: reviewed documents, and predictions pending in this one.
+        Documents are counted again only when their statuses or number may have changed (``recount``)."""
         session = self.window.session
         if session.project is None:
             self.progress_label.setText("")
             return
-        reviewed = session.project.count_documents(status="reviewed")
-        text = f"{reviewed:,} of {session.project.count_documents():,} reviewed"
+        if recount:
+            self._reviewed = (session.project.count_documents(status="reviewed"), session.project.count_documents())
+        text = f"{self._reviewed[0]:,} of {self._reviewed[1]:,} reviewed"
         if session.document is not None:
             shown = shown_spans(session.document.spans, self.window.model_panel.min_score)
             text += f" · {sum(1 for s in shown if s.source == PRED)} pending here"

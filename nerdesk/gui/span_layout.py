@@ -49,31 +49,69 @@ def _is_free(ranges: list[tuple[int, int]], room: tuple[int, int]) -> bool:
 
 
 class LevelCache:
-    """``assign_levels`` that reuses the levels of groups of spans an edit did not touch.
+    """``assign_levels`` kept up to date across edits by placing again only the spans an edit touched.
 
     Spans whose rooms chain together by overlapping form a group; first fit never lets one group
-    affect another, so levels computed group by group equal ``assign_levels`` over the whole
-    document. After an edit only the group it touched is placed again: an accept or delete in a
-    document with thousands of spans places a handful of spans, not all of them.
+    affect another, so levels placed group by group equal ``assign_levels`` over the whole
+    document. After an edit only the groups that the removed and added spans overlap are placed
+    again: an accept or delete in a document with thousands of spans places a handful of spans.
     """
 
+    FULL_PLACEMENT_ABOVE = 200  # changed spans; beyond this, placing everything again is as cheap
+
     def __init__(self) -> None:
-        self._groups: dict[tuple[Span, ...], dict[Span, int]] = {}
+        self.clear()
 
     def clear(self) -> None:
-        self._groups = {}
+        self._spans: set[Span] = set()
+        self._groups: list[tuple[int, int, tuple[Span, ...]]] = []  # (start, end, spans), sorted, disjoint
+        self._levels: dict[Span, int] = {}
+        self._depths: dict[tuple[Span, ...], int] = {}
 
     def levels(self, spans: Iterable[Span], reach: Callable[[Span], int]) -> dict[Span, int]:
-        levels: dict[Span, int] = {}
-        groups: dict[tuple[Span, ...], dict[Span, int]] = {}
-        for group in _overlap_groups(spans, reach):
-            placed = self._groups.get(group)
-            if placed is None:
-                placed = assign_levels(group, reach)
-            groups[group] = placed
-            levels.update(placed)
-        self._groups = groups
-        return levels
+        new = set(spans)
+        removed, added = self._spans - new, new - self._spans
+        if len(removed) + len(added) > self.FULL_PLACEMENT_ABOVE or not self._spans:
+            self._place(new, range(len(self._groups)), reach)
+        elif removed or added:
+            touched = self._touched_groups([*removed, *added], reach)
+            members = {span for number in touched for span in self._groups[number][2]} - removed
+            self._place(members | added, touched, reach)
+        self._spans = new
+        return dict(self._levels)
+
+    def _touched_groups(self, changed: list[Span], reach: Callable[[Span], int]) -> list[int]:
+        """Numbers of the groups whose extent overlaps the room of a changed span."""
+        ends = [end for _start, end, _members in self._groups]
+        touched = set()
+        for span in changed:
+            room_start, room_end = span.start, max(span.end, reach(span))
+            number = bisect.bisect_right(ends, room_start)
+            while number < len(self._groups) and self._groups[number][0] < room_end:
+                touched.add(number)
+                number += 1
+        return sorted(touched)
+
+    def _place(self, members: set[Span], replaced: Iterable[int], reach: Callable[[Span], int]) -> None:
+        """Place ``members`` afresh, in place of the groups numbered ``replaced``."""
+        replaced = set(replaced)
+        for number in replaced:
+            for span in self._groups[number][2]:
+                self._levels.pop(span, None)
+        kept = [group for number, group in enumerate(self._groups) if number not in replaced]
+        fresh = []
+        for group in _overlap_groups(members, reach):
+            placed = assign_levels(group, reach)
+            self._levels.update(placed)
+            self._depths[group] = max(placed.values()) + 1
+            fresh.append((group[0].start, max(max(s.end, reach(s)) for s in group), group))
+        for number in replaced:
+            self._depths.pop(self._groups[number][2], None)
+        self._groups = sorted(kept + fresh, key=lambda group: group[0])
+
+    def stacks(self) -> list[tuple[int, int, int]]:
+        """(start, end, levels) of each group: the text it covers (chips included) and its bars' depth."""
+        return [(start, end, self._depths[members]) for start, end, members in self._groups]
 
 
 def _overlap_groups(spans: Iterable[Span], reach: Callable[[Span], int]) -> list[tuple[Span, ...]]:

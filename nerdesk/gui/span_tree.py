@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
@@ -108,6 +109,7 @@ class SpanTree(QTreeView):
     spanSelected = Signal(object)  # Span
 
     COLUMNS = SpanTreeModel.COLUMNS
+    SETTLE_MS = 150
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,10 +122,26 @@ class SpanTree(QTreeView):
         self.setItemsExpandable(False)
         self._text: str | None = None
         self._updating = False
+        self._pending: tuple[str, list[Span], dict[str, str]] | None = None
+        self._selection: Span | None = None
+        self._settle = QTimer(self, singleShot=True, interval=self.SETTLE_MS, timeout=self._rebuild)
         self.selectionModel().currentRowChanged.connect(self._on_current_changed)
 
     def set_spans(self, text: str, spans: Sequence[Span], colors: dict[str, str]) -> None:
-        """Show ``spans``; columns are fitted to their contents when the text changes, not after each edit."""
+        """Show ``spans``. A new text is shown at once (columns fitted to it); after an edit of the same
+        text the list is rebuilt once edits pause (``SETTLE_MS``), so typing keys stays fast."""
+        self._pending = (text, list(spans), dict(colors))
+        if text != self._text:
+            self._rebuild()
+        else:
+            self._settle.start()
+
+    def _rebuild(self) -> None:
+        if self._pending is None:
+            return
+        text, spans, colors = self._pending
+        self._pending = None
+        self._settle.stop()
         self._updating = True
         scrolled = self.verticalScrollBar().value()
         self.item_model.set_spans(text, spans, colors)
@@ -134,8 +152,17 @@ class SpanTree(QTreeView):
         else:
             self.verticalScrollBar().setValue(scrolled)
         self._updating = False
+        self.select(self._selection)
+
+    @property
+    def settled(self) -> bool:
+        """Whether the list shows the latest spans."""
+        return self._pending is None
 
     def select(self, span: Span | None) -> None:
+        self._selection = span
+        if self._pending is not None:
+            return  # applied after the rebuild
         self._updating = True
         index = self.item_model.index_of(span) if span is not None else QModelIndex()
         if not index.isValid():

@@ -65,7 +65,10 @@ def test_levels_reused_across_edits_equal_levels_placed_afresh(raw, edits):
     for add, start, length, label in edits:
         span = Span(start, start + length, label)
         spans = spans | {span} if add else spans - {span} - {next(iter(spans), span)}
-        assert cache.levels(spans, reach) == assign_levels(spans, reach)
+        levels = cache.levels(spans, reach)
+        assert levels == assign_levels(spans, reach)
+        for start, end, depth in cache.stacks():  # each group's bars need exactly its deepest level
+            assert depth == 1 + max(level for span, level in levels.items() if start <= span.start < end)
 
 
 def test_nested_spans_stack_outward():

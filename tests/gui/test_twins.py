@@ -93,3 +93,13 @@ def test_f8_walks_pending_predictions_and_accepting_moves_to_the_next(qtbot, win
     press(view, Qt.Key.Key_Escape)
     assert view.selected_span() is None
     assert window.statusBar().currentMessage() == ""  # no longer describes the span
+
+
+def test_the_spans_list_follows_an_edit_once_keys_pause(qtbot, window):
+    tree = window.span_tree
+    click_character(qtbot, window.view, CITY.start)
+    press(window.view, Qt.Key.Key_Delete)
+    assert (14, 16, "ORG", "pred") not in stored(window)
+    qtbot.waitUntil(lambda: tree.settled, timeout=2000)
+    assert [row[1:] for row in tree_rows(tree)] == [("ORG", "gold"), ("LOC", "pred 0.81")]
+    assert tree.selectionModel().selectedRows() == []  # nothing selected, nothing highlighted
