@@ -32,6 +32,7 @@ from nerdesk.gui.span_tree import SpanTree
 from nerdesk.gui.theme import add_theme_menu, apply_theme
 from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
+from nerdesk.workflows.review_policy import POLICY_DESCRIPTIONS
 
 PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
 
@@ -261,11 +262,13 @@ class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
             "Click a span to select it; click again to select the span around it.",
             "Tab / Shift+Tab: select the next / previous span",
             "Del / Backspace: delete the selected span",
-            "A or Enter: accept the selected prediction;  R or X: reject it",
+            "F8 / Shift+F8: select the next / previous pending prediction",
+            "A or Enter: accept the selected prediction;  R or X: reject it (then on to the next)",
             f"Boundaries: {NUDGE_DESCRIPTION}",
             "Ctrl+Z / Ctrl+Shift+Z: undo / redo (every action, in any document)",
-            "Ctrl+Enter: mark reviewed and open the next document",
-            "Ctrl+Up / Ctrl+Down: previous / next document",
+            "Ctrl+Enter: mark reviewed and open the next document"
+            f" ({POLICY_DESCRIPTIONS[self.review.policy].removeprefix('Ctrl+Enter ')})",
+            "Ctrl+Up / Ctrl+Down: previous / next document;  Ctrl+U: the next most useful one",
         ]))
 
     # -------------------------------------------- retraining and active learning
