@@ -19,11 +19,11 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from benchmarks.datasets import DATASETS
 from nerdesk.core import Document, Span
 from nerdesk.formats import read_files, write_file
 from nerdesk.storage import Project
 
-DATASETS = Path(__file__).resolve().parent.parent / ".." / "shared" / "datasets"
 CLUENER_TRAIN = DATASETS / "cluener" / "train.json"
 SYLLABLES = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"
 

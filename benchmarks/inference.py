@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-CLUENER_DEV = REPO / ".." / "shared" / "datasets" / "cluener" / "dev.json"
+from benchmarks.datasets import DATASETS
+
+CLUENER_DEV = DATASETS / "cluener" / "dev.json"
 ENGINES = ("torch eager fp32", "ORT fp32", "ORT int8", "ORT int8, every layer")
 
 

@@ -30,6 +30,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from benchmarks.datasets import DATASETS
 from nerdesk.core.document import Document
 from nerdesk.core.metrics import evaluate
 from nerdesk.formats import read_file
@@ -40,7 +41,6 @@ from nerdesk.workflows.default_models import GENERAL_ZH, MEDICAL_ZH, embedded_mo
 from nerdesk.workflows.retrain import RetrainOptions, run_retrain
 from nerdesk.workflows.start_points import StartPoint
 
-DATASETS = Path(__file__).resolve().parent.parent / ".." / "shared" / "datasets"
 STARTS = ("default", "medical", "scratch")
 
 

@@ -14,9 +14,8 @@ import json
 import time
 from pathlib import Path
 
+from benchmarks.datasets import DATASETS
 from nerdesk.core.document import Document
-
-DATASETS = Path(__file__).resolve().parent.parent / ".." / "shared" / "datasets"
 
 
 def read_corpus(relative: str, format_name: str) -> list[Document]:

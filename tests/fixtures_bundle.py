@@ -12,10 +12,9 @@ import json
 import random
 from pathlib import Path
 
-import pytest
-
 from nerdesk.core.document import Document
 from nerdesk.core.spans import Span
+from tests.conftest import dataset_file
 
 LABELS = ["PER", "LOC", "ORG"]
 MAX_LENGTH = 24
@@ -45,10 +44,8 @@ def sentence_documents() -> list[Document]:
 
 
 def cluener_dev_texts(count: int) -> list[str]:
-    """The first ``count`` CLUENER dev sentences; skips the test when the corpus is absent."""
-    path = Path(__file__).resolve().parent.parent / ".." / "shared" / "datasets" / "cluener" / "dev.json"
-    if not path.is_file():
-        pytest.skip(f"dataset file not found: {path}")
+    """The first ``count`` CLUENER dev sentences (see ``tests.conftest.dataset_file``)."""
+    path = dataset_file("cluener", "dev.json")
     with open(path, encoding="utf-8") as handle:
         return [json.loads(next(handle))["text"] for _ in range(count)]
 

@@ -153,7 +153,6 @@ def test_tab_walks_through_spans_in_reading_order(view):
     assert view.selected_span() == inner
     press(view, Qt.Key.Key_Backtab, modifiers=Qt.KeyboardModifier.ShiftModifier)
     assert view.selected_span() == outer
-    assert view.hasFocus() or not view.isActiveWindow()  # Tab did not move the focus away
 
 
 def test_short_spans_with_wide_chips_go_to_different_levels(view):

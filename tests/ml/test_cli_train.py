@@ -9,8 +9,6 @@ import pytest
 
 from nerdesk.cli import main
 
-pytest.importorskip("nerdesk.formats")
-
 SENTENCES = [
     {"text": "北京大学在北京。", "label": {"ORG": {"北京大学": [[0, 3]]}, "LOC": {"北京": [[0, 1], [5, 6]]}}},
     {"text": "小明去上海工作。", "label": {"PER": {"小明": [[0, 1]]}, "LOC": {"上海": [[3, 4]]}}},

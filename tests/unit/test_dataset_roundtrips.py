@@ -12,15 +12,7 @@ from pathlib import Path
 import pytest
 
 from nerdesk.formats import detect_format, read_file, write_file
-
-DATASETS = (Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets").resolve()
-
-
-def dataset(*parts: str) -> Path:
-    path = DATASETS.joinpath(*parts)
-    if not path.is_file():
-        pytest.skip(f"dataset file not found: {path}")
-    return path
+from tests.conftest import dataset_file as dataset
 
 
 def keys(result) -> list[list[tuple[int, int, str]]]:

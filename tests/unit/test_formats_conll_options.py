@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from nerdesk.cli import main
 from nerdesk.core.document import Document
+from nerdesk.core.errors import NerdeskError
 from nerdesk.core.spans import Span
 from nerdesk.formats import read_file, write_file
 from tests.conftest import dataset_file
@@ -26,12 +29,8 @@ def test_out_suffix_names_the_scheme_and_a_conflict_is_refused(tmp_path):
     doc = Document("北京", [Span(0, 2, "LOC")])
     write_file([doc], tmp_path / "o.bmes", "conll")
     assert (tmp_path / "o.bmes").read_text("utf-8").split("\n")[1] == "京\tE-LOC"
-    try:
+    with pytest.raises(NerdeskError, match="pass --format conll with --scheme"):
         write_file([doc], tmp_path / "x.bio", "bmes", scheme="bio")
-    except Exception as error:  # noqa: BLE001 - asserting the message
-        assert "pass --format conll with --scheme" in str(error)
-    else:
-        raise AssertionError("a scheme conflicting with the format name was accepted")
 
 
 def test_resume_bmes_round_trips_through_the_cli(tmp_path, capsys):

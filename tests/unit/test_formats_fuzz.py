@@ -6,6 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -104,13 +105,11 @@ def test_a_bad_file_imports_nothing_and_lists_every_bad_record(tmp_path: Path) -
         'not json\n'
         '{"text": "广州", "label": {"LOC": {"深圳": [[0, 1]]}}}\n',
         encoding="utf-8")
-    try:
+    with pytest.raises(ImportProblems) as caught:
         read_file(path, "cluener")
-    except ImportProblems as error:
-        assert [p.line for p in error.problems] == [2, 3, 4]
-        assert "outside the text" in str(error.problems[0])
-        assert "not valid JSON" in str(error.problems[1])
-        assert "'深圳'" in str(error.problems[2]) and "'广州'" in str(error.problems[2])
-        assert all(p.path == str(path) for p in error.problems)
-    else:
-        raise AssertionError("expected ImportProblems")
+    problems = caught.value.problems
+    assert [p.line for p in problems] == [2, 3, 4]
+    assert "outside the text" in str(problems[0])
+    assert "not valid JSON" in str(problems[1])
+    assert "'深圳'" in str(problems[2]) and "'广州'" in str(problems[2])
+    assert all(p.path == str(path) for p in problems)
