@@ -29,9 +29,10 @@ from nerdesk.gui.errors import show_error
 from nerdesk.gui.session import ProjectSession
 from nerdesk.workflows.evaluation import EvaluationScore, version_scores
 from nerdesk.workflows.evaluation_set import evaluation_set
+from nerdesk.workflows.retrain import display_name
 from nerdesk.workflows.versions import activate_version, delete_version, export_version
 
-COLUMNS = ("Version / label", "F1", "P", "R", "Gold", "Trained on", "Created")
+COLUMNS = ("Version / label", "F1", "P", "R", "Gold", "Trained on")
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -86,13 +87,14 @@ class ModelVersionsPanel(QWidget):
 
     def _version_item(self, version, score: EvaluationScore | str | None) -> QTreeWidgetItem:
         documents = version.trained_on.get("train_documents") or version.trained_on.get("documents", "")
-        name = ("● " if version.active else "") + version.name
+        name = ("● " if version.active else "") + display_name(version.name)  # the hash is in the tooltip
         scored = score if isinstance(score, EvaluationScore) else None
         numbers = _row(scored.f1, scored.precision, scored.recall, scored.gold_spans) if scored else ["–", "", "", ""]
-        item = QTreeWidgetItem([name, *numbers, str(documents), version.created[:19]])
+        item = QTreeWidgetItem([name, *numbers, str(documents)])
         item.setData(0, MODEL_ID_ROLE, version.id)
         why = score if isinstance(score, str) else "" if scored else "no evaluation set yet: review documents"
-        item.setToolTip(0, "\n".join(filter(None, [str(version.bundle_path),
+        item.setToolTip(0, "\n".join(filter(None, [version.name, f"created {version.created[:19]}",
+                                                   str(version.bundle_path),
                                                    version.settings.get("start_description", ""), why])))
         if version.active:
             font = QFont(item.font(0))
@@ -100,7 +102,7 @@ class ModelVersionsPanel(QWidget):
             item.setFont(0, font)
         for label, row in sorted((scored.per_label if scored else {}).items()):
             item.addChild(QTreeWidgetItem([label, *_row(row.get("f1"), row.get("precision"), row.get("recall"),
-                                                        row.get("support")), "", ""]))
+                                                        row.get("support")), ""]))
         return item
 
     def selected_id(self) -> int | None:

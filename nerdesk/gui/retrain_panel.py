@@ -182,6 +182,8 @@ class RetrainPanel(QWidget):
 
     def _on_trained(self, outcome) -> None:
         """Say how the new version compares; put it to work only if it became active."""
+        started = outcome.version.settings.get("start_description", "")
+        self.status.setToolTip(f"Training started {started}" if started else "")
         if not outcome.promoted:
             self.status.setText(outcome.decision.message)
             self.kept_version = outcome.version

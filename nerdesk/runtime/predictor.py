@@ -15,6 +15,7 @@ from tokenizers import Tokenizer
 
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.core.spans import Span
+from nerdesk.core.text_checks import check_predict_texts
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.decode import SpanCollector, cells_above
 from nerdesk.runtime.session import OrtLogits, open_session, output_label_count
@@ -50,6 +51,8 @@ class SpanPredictor:
         ``threshold`` overrides the bundle's logit threshold; ``progress(windows_done, windows_total)``
         is called after each batch.
         """
+        texts = list(texts)
+        check_predict_texts(texts)
         cutoff = self.threshold if threshold is None else threshold
         windows = self.window_maker.windows(texts)
         collector = SpanCollector(len(texts), self.label_names, self.model_version)

@@ -39,6 +39,7 @@ from nerdesk.runtime.bundle import (
     TOKENIZER_FILE,
     Bundle,
     file_entry,
+    labels_metadata,
     labels_to_json,
 )
 from nerdesk.runtime.compare import first_span_difference, max_abs_diff_on_valid_cells, span_agreement
@@ -95,6 +96,7 @@ def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, 
         parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings)
         quantization = quantize_and_decide(model, tokenizer, staging, label_set.names, dev_documents or [],
                                            texts, settings)
+        bind_labels(staging, label_set.names)
         manifest = _manifest(staging, name or out_dir.name, label_set, settings, parity, quantization,
                              metrics or {}, trained_on or {})
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -103,6 +105,19 @@ def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return _move_into_place(staging, out_dir)
+
+
+def bind_labels(staging: Path, label_names: Sequence[str]) -> None:
+    """Record the label names in every ONNX file's metadata, so ``Bundle.load`` can tell a manifest whose
+    names were swapped (which would silently swap the predictions)."""
+    import onnx
+
+    for file_name in (FP32_FILE, INT8_FILE):
+        path = staging / file_name
+        if path.is_file():
+            proto = onnx.load(str(path))
+            onnx.helper.set_model_props(proto, labels_metadata(label_names))
+            onnx.save(proto, str(path))
 
 
 def _span_cap(requested: int | str | None, tokenizer, dev_documents: Sequence[Document]) -> dict[str, Any]:

@@ -197,12 +197,18 @@ def complete_run(project, run: RetrainRun, done: TrainingDone) -> RetrainOutcome
                                       trained_on=_trained_on(project, run))
     version = _version(project, model_id)
     score = score_version(project, version, run.evaluation, threads=run.options.threads)
-    decision = decide(run.version, score, active.name if active else None, active_score, run.options.activate)
+    decision = decide(run.version, score, display_name(active.name) if active else None, active_score,
+                      run.options.activate)
     if decision.promote:
         project.set_active_model(model_id)
     project.finish_training_run(run.run_id, status="finished", model_id=model_id, promoted=decision.promote,
                                 message=decision.message, seconds=round(time.monotonic() - run.started, 1))
     return RetrainOutcome(_version(project, model_id), decision, score, active_score, active)
+
+
+def display_name(name: str) -> str:
+    """A version's name without the content hash that ``bundle.model_version`` appends (``v2-…@3fa2``)."""
+    return name.split("@")[0]
 
 
 def _active_score(project, active, evaluation: EvaluationSet) -> EvaluationScore | None:

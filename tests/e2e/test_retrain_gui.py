@@ -163,7 +163,7 @@ def test_a_kept_version_can_be_activated_anyway_and_rolling_back_restores_predic
     outcome = finish_with(project, worse_bundle, RetrainOptions(threads=1))
     panel._on_trained(outcome)  # what RetrainProcess.finished delivers
     assert not outcome.promoted and project.active_model().id == original.id
-    assert "tiny@start stays active" in panel.status.text() and not panel.activate_anyway_button.isHidden()
+    assert "tiny stays active" in panel.status.text() and not panel.activate_anyway_button.isHidden()
     assert window.versions_panel.tree.topLevelItemCount() == 2
 
     with qtbot.waitSignal(panel.repredicted, timeout=60_000):

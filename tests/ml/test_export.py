@@ -335,3 +335,15 @@ def test_int8_plans_go_from_fastest_to_most_faithful():
     assert int8_plans(2) == [(0, False), (1, False), (0, True), (2, False)]
     assert int8_plans(0) == [(0, False), (0, True)]  # an encoder without layers found: all int8, then head fp32
 
+
+
+def test_export_binds_the_label_names_to_both_onnx_files(tiny_bundle, tmp_path):
+    copy = Path(shutil.copytree(tiny_bundle, tmp_path / "copy"))
+    manifest = json.loads((copy / MANIFEST).read_text("utf-8"))
+    manifest["labels"][0]["name"], manifest["labels"][1]["name"] = (manifest["labels"][1]["name"],
+                                                                    manifest["labels"][0]["name"])
+    (copy / MANIFEST).write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(ModelBundleError, match="trained for the labels"):
+        Bundle.load(copy)
+    for variant in ("fp32", "int8"):
+        Predictor(Bundle.load(tiny_bundle), variant=variant)  # the untouched bundle loads both
