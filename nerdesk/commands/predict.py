@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "predict", help="predict entities in files with a model bundle (ONNX Runtime, no torch)",
         description="Predict entities with a model bundle and write documents with their predicted spans.")
     parser.add_argument("inputs", nargs="+", metavar="INPUT", type=Path, help="text or annotated files")
-    parser.add_argument("--model", required=True, type=Path, metavar="BUNDLE", help="model bundle directory")
+    parser.add_argument("--model", required=True, metavar="BUNDLE",
+                        help="model bundle directory, or the name of an embedded model (see nerdesk models)")
     parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="where to write the documents")
     parser.add_argument("--format", help="output format (default from --out: .jsonl -> jsonl, .json -> "
                                          "nerdesk-json, .bio/.bmes/.conll -> conll, .spacy -> spaCy DocBin, ...); "
@@ -51,10 +52,12 @@ def run_predict(args: argparse.Namespace) -> int:
     from nerdesk.core.errors import NerdeskError
     from nerdesk.formats import read_files, resolve_format, write_file
     from nerdesk.runtime.bundle import Bundle
+    from nerdesk.workflows.default_models import resolve_model
 
     if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
         raise NerdeskError("--workers, --batch-size and --threads must be at least 1")
     out_format = _output_format(args.out, args.format, resolve_format)
+    args.model = resolve_model(args.model)  # the worker processes open the same directory
     bundle = Bundle.load(args.model)
     options = {"split": args.split} if args.split else {}
     imported = read_files(args.inputs, args.input_format, **options)

@@ -50,6 +50,27 @@ def embedded_model(name: str) -> Path:
     return path
 
 
+def resolve_model(value: str | Path) -> Path:
+    """The bundle directory a ``--model`` value means: a directory path as given, else the embedded model of
+    that name (``zh-general-cluener``), so the same command works in a source checkout and an installed app.
+
+    A directory wins over an embedded model of the same name; a value that is neither raises
+    ModelBundleError naming the embedded models.
+    """
+    path = Path(value)
+    if path.is_dir():
+        return path
+    name = str(value)
+    if name in embedded_model_names():
+        return models_dir() / name
+    if path.exists() or "/" in name or os.sep in name:
+        return path  # a path that is not a bundle: Bundle.load says what is wrong with it
+    available = ", ".join(embedded_model_names()) or "none installed"
+    raise ModelBundleError(f"--model {name}: no such bundle directory and no embedded model of that name "
+                           f"(embedded: {available}); pass a bundle directory or an embedded model's name "
+                           f"(nerdesk models lists them)")
+
+
 def text_script(texts: Iterable[str]) -> str:
     """``"cjk"`` when most letters of the texts are Chinese/Japanese/Korean characters, else ``"latin"``."""
     return "cjk" if is_mostly_cjk(texts) else "latin"

@@ -1,0 +1,52 @@
+"""Subcommand: models (list the embedded model bundles).
+
+The names it prints are what ``nerdesk predict --model NAME`` accepts, in a source checkout and in an
+installed app alike, where the bundles sit in a folder users should not have to type.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "models", help="list the embedded models",
+        description="List the model bundles shipped with nerdesk: their names (for --model), labels, dev F1 "
+                    "and folder.")
+    parser.add_argument("--json", action="store_true", help="print the list as JSON")
+    parser.set_defaults(handler=run_models)
+
+
+def run_models(args: argparse.Namespace) -> int:
+    from nerdesk.workflows.default_models import MODELS_ENV, models_dir
+
+    rows = embedded_models()
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print(f"no embedded models in {models_dir()} (set {MODELS_ENV} to a folder of model bundles)")
+        return 0
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        f1 = f"dev F1 {100 * row['dev_f1']:.1f}" if row["dev_f1"] is not None else "dev F1 unknown"
+        print(f"{row['name']:<{width}}  {len(row['labels'])} labels, {f1}: {', '.join(row['labels'])}")
+    print(f"in {models_dir()}; use one with: nerdesk predict FILE --model {rows[0]['name']} --out OUT.jsonl")
+    return 0
+
+
+def embedded_models() -> list[dict]:
+    """Name, labels, dev micro F1 and folder of every embedded bundle (hashes checked, ONNX not opened)."""
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.workflows.default_models import embedded_model, embedded_model_names
+
+    rows = []
+    for name in embedded_model_names():
+        bundle = Bundle.load(embedded_model(name), check_models=False)
+        micro = bundle.manifest.get("metrics", {}).get("micro", {})
+        f1 = micro.get("f1") if isinstance(micro, dict) else None
+        rows.append({"name": name, "labels": list(bundle.labels.names), "dev_f1": f1,
+                     "model_version": bundle.model_version, "path": str(bundle.path)})
+    return rows

@@ -1,0 +1,82 @@
+"""Embedded models by name: ``nerdesk predict --model zh-general-cluener`` and ``nerdesk models``, with the
+real shipped bundles, as an installed app finds them (``NERDESK_MODELS_DIR`` standing in for the folder
+beside the executable)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from nerdesk.cli import main
+from nerdesk.core.errors import ModelBundleError
+from nerdesk.workflows.default_models import GENERAL_ZH, MODELS_ENV, embedded_model_names, resolve_model
+from tests.conftest import REPO_ROOT
+
+MODELS = REPO_ROOT / "models"
+
+pytestmark = pytest.mark.skipif(not (MODELS / GENERAL_ZH / "bundle.json").is_file(), reason="no embedded models")
+
+
+@pytest.fixture
+def installed_models(tmp_path, monkeypatch):
+    """A copy of the general model in a models folder elsewhere, as an installed app has it."""
+    folder = tmp_path / "app" / "models"
+    shutil.copytree(MODELS / GENERAL_ZH, folder / GENERAL_ZH)
+    monkeypatch.setenv(MODELS_ENV, str(folder))
+    monkeypatch.chdir(tmp_path)
+    return folder
+
+
+def test_a_name_resolves_to_the_embedded_bundle(installed_models):
+    assert embedded_model_names() == [GENERAL_ZH]
+    assert resolve_model(GENERAL_ZH) == installed_models / GENERAL_ZH
+
+
+def test_a_directory_of_the_same_name_wins(installed_models, tmp_path):
+    (tmp_path / GENERAL_ZH).mkdir()
+    assert resolve_model(GENERAL_ZH).resolve() == (tmp_path / GENERAL_ZH).resolve()
+
+
+def test_an_unknown_name_lists_the_embedded_models(installed_models):
+    with pytest.raises(ModelBundleError, match=f"zh-nope.*embedded: {GENERAL_ZH}.*nerdesk models"):
+        resolve_model("zh-nope")
+    assert str(resolve_model("some/where")) == "some/where"  # a path: Bundle.load explains what is wrong
+
+
+def test_predict_by_name_equals_predict_by_path(installed_models, tmp_path, capsys):
+    texts = tmp_path / "texts.txt"
+    texts.write_text("张伟在北京大学读书。\n腾讯公司的总部在深圳。\n", encoding="utf-8")
+    by_name, by_path = tmp_path / "by-name.jsonl", tmp_path / "by-path.jsonl"
+    assert main(["predict", str(texts), "--model", GENERAL_ZH, "--out", str(by_name), "--quiet"]) == 0
+    assert main(["predict", str(texts), "--model", str(MODELS / GENERAL_ZH), "--out", str(by_path), "--quiet"]) == 0
+    named = [json.loads(line) for line in by_name.read_text(encoding="utf-8").splitlines()]
+    assert named == [json.loads(line) for line in by_path.read_text(encoding="utf-8").splitlines()]
+    assert any(span["label"] == "name" and span["text"] == "张伟" for span in named[0]["spans"])
+
+
+def test_predict_with_an_unknown_name_fails_with_one_line(installed_models, tmp_path, capsys):
+    texts = tmp_path / "texts.txt"
+    texts.write_text("张伟\n", encoding="utf-8")
+    assert main(["predict", str(texts), "--model", "zh-nope", "--out", str(tmp_path / "o.jsonl")]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "nerdesk models" in error
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_models_lists_names_labels_and_folder(installed_models, capsys):
+    assert main(["models"]) == 0
+    output = capsys.readouterr().out
+    assert output.startswith(f"{GENERAL_ZH}  10 labels, dev F1 73.8: address, book")
+    assert str(installed_models) in output
+    assert main(["models", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["name"] == GENERAL_ZH and row["path"] == str(installed_models / GENERAL_ZH)
+    assert len(row["labels"]) == 10 and 0 < row["dev_f1"] < 1
+
+
+def test_models_says_where_it_looked_when_there_are_none(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(MODELS_ENV, str(tmp_path / "empty"))
+    assert main(["models"]) == 0
+    assert f"no embedded models in {tmp_path / 'empty'}" in capsys.readouterr().out
