@@ -8,7 +8,6 @@ are converted only through ``DisplayText``.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
@@ -18,7 +17,6 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QMouseEvent,
     QPainter,
-    QTextBlockFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
@@ -32,11 +30,10 @@ from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece
 from nerdesk.gui.theme import is_dark
 from nerdesk.gui.view_keys import EditingKeys
 from nerdesk.gui.view_menus import SpanMenus
+from nerdesk.gui.view_wrap import SelfWrapping
 
-MIN_RESERVED_LEVELS = 1
 
-
-class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
+class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
     """Shows one document; select text and press a label key to annotate it."""
 
     labelRequested = Signal(int, int, str)  # start, end (code points), label name
@@ -66,11 +63,13 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         self._level_cache = LevelCache()
         self._reaches: dict[tuple[int, str], int] = {}  # chip reach by (start, label), for this text and font
         self._block_starts: list[int] = [0]
+        self._reserved: list[int] = []
         self._selected: Span | None = None
         self._announced: Span | None = None  # the selection last sent with spanSelected
         self._hit_boxes: list[tuple[QRectF, Span]] = []
         self._press_position: QPoint | None = None
         self._boundaries: list[int] | None = None
+        self._init_wrapping()
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
         self.setFont(font)
@@ -91,11 +90,14 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         chip_font = QFont(font)
         chip_font.setPointSizeF(font.pointSizeF() * 0.68)
         self._painter = SpanPainter(chip_font)
+        self._reserved = []  # a new font makes every level a new height
         self._text_metrics = QFontMetricsF(font)
         self._char_widths: dict[str, float] = {}
         self._reaches = {}
         self._level_cache.clear()
         self._refresh_shown_spans()
+        self._wrapped_at = None  # lines are as wide as the new font makes them
+        self._rewrap()
 
     def level_of(self, span: Span) -> int | None:
         """Drawing level of a shown span (0 is right under the text)."""
@@ -108,23 +110,21 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
 
     def set_document(self, text: str, spans: Sequence[Span]) -> None:
         """Show a new text (scrolling to the top) and its spans."""
-        self._display = DisplayText(text)
         self._boundaries = None
         self._selected = None
         self._reaches = {}
         self._level_cache.clear()
-        self.setPlainText(self._display.shown)
-        self._block_starts = self._paragraph_starts()
+        self._show_text(self._wrapped(text), reserve=False)
         self.set_spans(spans)
 
-    def _paragraph_starts(self) -> list[int]:
-        """Code point where each paragraph (text block) starts, to find a span's blocks without Qt."""
-        starts = []
-        block = self.document().begin()
-        while block.isValid():
-            starts.append(self._display.from_qt(block.position()))
-            block = block.next()
-        return starts
+    def _show_text(self, display: DisplayText, *, reserve: bool = True) -> None:
+        """Give Qt the shown text (one paragraph per visual line) and reserve room under each line."""
+        self._display = display
+        self.setPlainText(display.shown)
+        self._reserved: list[int] = []  # levels reserved under each line of the shown text
+        self._block_starts = self._paragraph_starts()
+        if reserve:
+            self._reserve_room_below_lines()
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Replace the spans of the current text, keeping the selected span if it still exists."""
@@ -168,29 +168,6 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
         if width is None:
             width = self._char_widths[character] = self._text_metrics.horizontalAdvance(character)
         return width
-
-    def _reserve_room_below_lines(self) -> None:
-        """Give each paragraph enough line spacing for the deepest stack of bars it holds."""
-        document = self.document()
-        starts = self._block_starts
-        levels_per_block = [MIN_RESERVED_LEVELS] * document.blockCount()
-        for start, end, depth in self._level_cache.stacks():
-            first = bisect.bisect_right(starts, start) - 1
-            last = bisect.bisect_right(starts, end - 1) - 1
-            for number in range(max(first, 0), last + 1):
-                levels_per_block[number] = max(levels_per_block[number], depth)
-        cursor = QTextCursor(document)
-        cursor.beginEditBlock()
-        block = document.begin()
-        while block.isValid():
-            wanted = self._painter.room_below_line(levels_per_block[block.blockNumber()])
-            if abs(block.blockFormat().lineHeight() - wanted) > 0.01:
-                block_format = QTextBlockFormat(block.blockFormat())
-                block_format.setLineHeight(wanted, QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
-                cursor.setPosition(block.position())
-                cursor.setBlockFormat(block_format)
-            block = block.next()
-        cursor.endEditBlock()
 
     # --------------------------------------------------------------- selection
     def selected_span(self) -> Span | None:
@@ -318,7 +295,8 @@ class AnnotationView(EditingKeys, SpanMenus, QTextEdit):
             for span in self._index.overlapping(start, max(end, start + 1)):
                 piece_start, piece_end = max(span.start, start), min(span.end, max(end, start + 1))
                 left = _x_of(line, self._display.to_qt(piece_start) - block_position) + x_offset
-                right = _x_of(line, self._display.to_qt(piece_end) - block_position) + x_offset
+                line_end = line.textStart() + line.textLength()  # a soft break's position lies past it
+                right = _x_of(line, min(self._display.to_qt(piece_end) - block_position, line_end)) + x_offset
                 if right <= left:
                     right = left + 4
                 yield SpanPiece(span, left, right, top, bottom, self._levels[span], span.start >= start)

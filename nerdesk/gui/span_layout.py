@@ -109,9 +109,9 @@ class LevelCache:
             self._depths.pop(self._groups[number][2], None)
         self._groups = sorted(kept + fresh, key=lambda group: group[0])
 
-    def stacks(self) -> list[tuple[int, int, int]]:
-        """(start, end, levels) of each group: the text it covers (chips included) and its bars' depth."""
-        return [(start, end, self._depths[members]) for start, end, members in self._groups]
+    def stacks(self) -> list[tuple[int, int, int, tuple[Span, ...]]]:
+        """(start, end, levels, spans) of each group: the text it covers (chips included), its bars' depth."""
+        return [(start, end, self._depths[members], members) for start, end, members in self._groups]
 
 
 def _overlap_groups(spans: Iterable[Span], reach: Callable[[Span], int]) -> list[tuple[Span, ...]]:

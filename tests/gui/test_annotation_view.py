@@ -159,3 +159,43 @@ def test_short_spans_with_wide_chips_go_to_different_levels(view):
     first, second = Span(0, 1, "PERSON"), Span(1, 2, "PERSON")
     view.set_document("abcdefgh", [first, second])
     assert view.level_of(first) != view.level_of(second)
+
+
+def test_rows_for_bars_are_reserved_per_visual_line(qtbot, view):
+    """One long paragraph: only the line holding the deep stack gets its empty rows."""
+    text = "The interleukin 2 receptor alpha chain is expressed by activated human T cells. " * 12
+    deep = [Span(4, 38, "PER"), Span(4, 26, "ORG"), Span(4, 15, "LOC")]  # three levels on the first line
+    view.set_document(text, deep)
+    later = [text.index("activated", 400 + step * 80) for step in range(3)]
+    lines = sorted({view.point_of(index).y() for index in [0, *later]})
+    assert len(lines) == 4, "the paragraph wraps into several visual lines"
+    gaps = [below - above for above, below in zip(lines, lines[1:], strict=False)]
+    assert gaps[0] > gaps[1] + view._painter.level_height  # room for three levels under line one only
+    assert abs(gaps[1] - gaps[2]) <= 1  # lines without a stack of their own: one level each
+
+
+def test_wrapped_lines_keep_offsets_and_copy_the_documents_own_text(qtbot, view):
+    text = "甲乙丙丁戊己庚辛壬癸" * 20 + "\r\nEnd"
+    view.set_document(text, [])
+    assert "\n" in view.toPlainText()[:150]  # wrapped by the view itself
+    start = next(i for i in range(1, 200) if view.point_of(i).y() != view.point_of(i - 1).y()) - 2
+    view.select_range(start, start + 4)  # across a visual line break
+    assert view.selected_range() == (start, start + 4)
+    assert view.createMimeDataFromSelection().text() == text[start:start + 4]
+    with qtbot.waitSignal(view.labelRequested) as labelled:
+        press(view, Qt.Key.Key_1, "1")
+    assert labelled.args == [start, start + 4, "PER"]
+    view.select_range(len(text) - 6, len(text))
+    assert view.createMimeDataFromSelection().text() == "癸\r\nEnd"
+
+
+def test_a_wider_view_wraps_again_and_keeps_the_selection(qtbot, view):
+    text = "甲乙丙丁戊己庚辛壬癸" * 30
+    view.set_document(text, [Span(250, 260, "LOC")])
+    view.select_range(200, 204)
+    lines_before = view.document().blockCount()
+    view.resize(1100, 300)
+    qtbot.waitUntil(lambda: view.wrap_width() == view._wrapped_at, timeout=2000)
+    assert view.document().blockCount() < lines_before
+    assert view.selected_range() == (200, 204)
+    assert view.level_of(Span(250, 260, "LOC")) == 0 and view.spans_at_point(view.point_of(255))

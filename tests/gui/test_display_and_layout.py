@@ -25,6 +25,21 @@ def test_positions_round_trip_at_every_grapheme_boundary(pieces):
         assert display.from_qt(display.to_qt(index)) == index
 
 
+@given(PIECES, st.sets(st.integers(1, 40), max_size=5))
+def test_soft_breaks_add_positions_but_never_code_points(pieces, wanted):
+    """Breaks the view inserts to wrap lines itself: every code point still maps there and back."""
+    text = "".join(pieces)
+    boundaries = graphemes_boundaries(text)
+    breaks = sorted(b for b in wanted if b in boundaries and 0 < b < len(text) and text[b - 1:b + 1] != "\r\n")
+    display = DisplayText(text, breaks)
+    assert display.shown.count("\n") == text.replace("\r\n", "\n").count("\n") + len(breaks)
+    assert display.qt_length == len(display.shown.encode("utf-16-le")) // 2
+    for index in boundaries:
+        assert display.from_qt(display.to_qt(index)) == index
+    for position in breaks:  # the break itself maps to the code point after it
+        assert display.from_qt(display.to_qt(position) - 1) == position
+
+
 def test_crlf_and_emoji_map_to_the_right_qt_positions():
     display = DisplayText("a\r\nb😀\r\nc")
     assert [display.to_qt(i) for i in (0, 1, 3, 4, 5, 7)] == [0, 1, 2, 3, 5, 6]
@@ -67,7 +82,7 @@ def test_levels_reused_across_edits_equal_levels_placed_afresh(raw, edits):
         spans = spans | {span} if add else spans - {span} - {next(iter(spans), span)}
         levels = cache.levels(spans, reach)
         assert levels == assign_levels(spans, reach)
-        for start, end, depth in cache.stacks():  # each group's bars need exactly its deepest level
+        for start, end, depth, _members in cache.stacks():  # each group's bars need exactly its deepest level
             assert depth == 1 + max(level for span, level in levels.items() if start <= span.start < end)
 
 

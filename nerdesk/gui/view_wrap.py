@@ -1,0 +1,137 @@
+"""The annotation view wraps its text itself, so that every visual line is a paragraph of its own.
+
+Qt reserves extra room below lines per paragraph (the block format's line height); the view needs
+room for the stack of span bars under each *visual* line, which differs from line to line. So the
+view asks Qt's own line breaker (``QTextLayout``, the one ``QTextEdit`` would use) where each line
+of a paragraph starts, and shows a break there (``DisplayText``'s soft breaks). Those breaks belong
+to no code point: positions, selections and copied text are still the document's own.
+A mixin of ``AnnotationView``; the text is wrapped again when the view's width or font changes.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from PySide6.QtCore import QMimeData, QPoint, QTimer
+from PySide6.QtGui import QFont, QTextBlockFormat, QTextCursor, QTextLayout, QTextOption
+from PySide6.QtWidgets import QTextEdit
+
+from nerdesk.gui.display_text import DisplayText
+
+MIN_RESERVED_LEVELS = 1
+NO_BREAK_AFTER = "\u2028"  # Qt breaks the line there itself, inside its paragraph
+
+
+def visual_line_starts(text: str, font: QFont, width: float) -> list[int]:
+    """Code points where a wrapped line starts (after the first line of each paragraph) at ``width``."""
+    display = DisplayText(text)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    starts: list[int] = []
+    paragraph_position = 0
+    for paragraph in display.shown.split("\n"):
+        if paragraph:
+            layout = QTextLayout(paragraph, font)
+            layout.setTextOption(option)
+            layout.beginLayout()
+            while (line := layout.createLine()).isValid():
+                line.setLineWidth(width)
+                if line.textStart() > 0:
+                    starts.append(display.from_qt(paragraph_position + line.textStart()))
+            layout.endLayout()
+        paragraph_position += len(paragraph.encode("utf-16-le")) // 2 + 1
+    return [start for start in starts if text[start - 1] != NO_BREAK_AFTER]
+
+
+class SelfWrapping:
+    """Wrapping by the view (``QTextEdit`` itself does not wrap: ``NoWrap``)."""
+
+    WRAP_SLACK = 6  # pixels kept free at the right, so a wrapped line never needs a horizontal scroll
+    REWRAP_DELAY_MS = 80
+
+    def _init_wrapping(self) -> None:
+        self.setLineWrapMode(QTextEdit.LineWrapMode.NoWrap)
+        self._wrapped_at: int | None = None
+        self._rewrap_timer = QTimer(self, singleShot=True, interval=self.REWRAP_DELAY_MS, timeout=self._rewrap)
+
+    def wrap_width(self) -> int:
+        """Room for text on a line: the widget's width less frame, scroll bar and margins (whether
+        the scroll bar shows or not, so showing it never makes the text wrap again)."""
+        margins = 2 * self.frameWidth() + 2 * self.document().documentMargin()
+        return int(self.width() - margins - self.verticalScrollBar().sizeHint().width() - self.WRAP_SLACK)
+
+    def _wrapped(self, text: str) -> DisplayText:
+        self._wrapped_at = self.wrap_width()
+        if self._wrapped_at < 40 or not text:
+            return DisplayText(text)
+        return DisplayText(text, visual_line_starts(text, self.font(), self._wrapped_at))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self.wrap_width() != self._wrapped_at:
+            self._rewrap_timer.start()
+
+    def _rewrap(self) -> None:
+        """Wrap at the current width, keeping the first visible character at the top and the selection."""
+        if self.wrap_width() == self._wrapped_at or not self.text:
+            return
+        top = self.index_at(QPoint(4, 4))
+        cursor = self.textCursor()
+        selection = (self._display.from_qt(cursor.selectionStart()), self._display.from_qt(cursor.selectionEnd())) \
+            if cursor.hasSelection() else None
+        self._show_text(self._wrapped(self.text))
+        if selection is not None:
+            self.select_range(*selection)
+        if top is not None:
+            anchor = QTextCursor(self.document())
+            anchor.setPosition(self._display.to_qt(top))
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + self.cursorRect(anchor).top() - 4)
+        self.viewport().update()
+
+    def _paragraph_starts(self) -> list[int]:
+        """Code point where each paragraph (text block) starts, to find a span's blocks without Qt."""
+        starts = []
+        block = self.document().begin()
+        while block.isValid():
+            starts.append(self._display.from_qt(block.position()))
+            block = block.next()
+        return starts
+
+    def _reserve_room_below_lines(self) -> None:
+        """Give each visual line (a paragraph of the shown text) room for the deepest stack of bars under it."""
+        document = self.document()
+        starts = self._block_starts
+        levels_per_block = [MIN_RESERVED_LEVELS] * document.blockCount()
+        for start, end, depth, members in self._level_cache.stacks():
+            first = bisect.bisect_right(starts, start) - 1
+            if bisect.bisect_right(starts, end - 1) - 1 == first:  # the whole group lies on one line
+                levels_per_block[first] = max(levels_per_block[first], depth)
+                continue
+            for span in members:  # a group over several lines: each line gets the levels crossing it
+                for number in range(bisect.bisect_right(starts, span.start) - 1,
+                                    bisect.bisect_right(starts, span.end - 1)):
+                    levels_per_block[number] = max(levels_per_block[number], self._levels[span] + 1)
+        changed = [number for number, levels in enumerate(levels_per_block)
+                   if number >= len(self._reserved) or self._reserved[number] != levels]
+        if not changed:
+            return
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        for number in changed:  # only the lines whose stack changed: an edit touches one or two
+            block = document.findBlockByNumber(number)
+            block_format = QTextBlockFormat(block.blockFormat())
+            block_format.setLineHeight(self._painter.room_below_line(levels_per_block[number]),
+                                       QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(block_format)
+        cursor.endEditBlock()
+        self._reserved = levels_per_block
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
+        """Copy the document's own characters: no soft breaks, ``\\r\\n`` kept."""
+        cursor = self.textCursor()
+        data = QMimeData()
+        data.setText(self.text[self._display.from_qt(cursor.selectionStart()):
+                               self._display.from_qt(cursor.selectionEnd())])
+        return data
