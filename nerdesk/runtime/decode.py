@@ -1,9 +1,10 @@
 """Turning a batch of GlobalPointer logits into character spans, vectorised with numpy.
 
 A cell ``(type, i, j)`` whose logit is above the threshold is the span from token ``i`` to token
-``j`` (inclusive) with that type; its score is ``sigmoid(logit)``. Only cells with ``i <= j`` and
-both tokens part of the text count, whatever the model put in the other cells; a bundle may also cap
-the span length (``max_span_tokens``), because a model scores distances it never saw in training
+``j`` (inclusive) with that type; its score is ``sigmoid(logit - threshold)``, so that 0.5 is always
+the decision boundary, also for a bundle whose threshold was calibrated away from 0. Only cells with
+``i <= j`` and both tokens part of the text count, whatever the model put in the other cells; a
+bundle may also cap the span length (``max_span_tokens``), because a model scores distances it never saw in training
 unreliably (a model trained on sentences predicts spurious spans across a long window). The inclusive token
 range becomes an exclusive code-point range through the tokenizer offsets, exactly as
 ``nerdesk.core.offsets.token_to_char_span`` does for one span, here for all of them at once.
@@ -27,7 +28,7 @@ class Cells:
     label: np.ndarray  # (N,) entity-type index
     start: np.ndarray  # (N,) first code point
     end: np.ndarray  # (N,) code point after the last
-    score: np.ndarray  # (N,) float64 sigmoid of the logit
+    score: np.ndarray  # (N,) float64 sigmoid of the logit's margin over the threshold
 
 
 def span_band(length: int, max_span_tokens: int | None = None) -> np.ndarray:
@@ -62,7 +63,8 @@ def cells_above(logits: np.ndarray, token_mask: np.ndarray, offsets: np.ndarray,
     row, label, first, last = row[on_text], label[on_text], first[on_text], last[on_text]
     start = offsets[row, first, 0]  # (N,)
     end = offsets[row, last, 1]  # (N,)
-    score = 1.0 / (1.0 + np.exp(-logits[row, label, first, last].astype(np.float64)))  # (N,)
+    margin = logits[row, label, first, last].astype(np.float64) - threshold  # (N,)
+    score = 1.0 / (1.0 + np.exp(-margin))  # (N,) above 0.5 exactly when above the threshold
     return Cells(row, label, start, end, score)
 
 

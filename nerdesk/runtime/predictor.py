@@ -46,7 +46,8 @@ class SpanPredictor:
 
     def predict(self, texts: Sequence[str], batch_size: int = 32, threshold: float | None = None,
                 progress: Progress | None = None) -> list[list[Span]]:
-        """Spans for each text (``source="pred"``, ``score`` = sigmoid of the logit), in reading order.
+        """Spans for each text (``source="pred"``, ``score`` = sigmoid of the logit's margin over the
+        threshold, so every span scores above 0.5), in reading order.
 
         ``threshold`` overrides the bundle's logit threshold; ``progress(windows_done, windows_total)``
         is called after each batch.

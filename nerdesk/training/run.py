@@ -17,6 +17,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
 from nerdesk.core.labels import LabelSet
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
+from nerdesk.training.logits import calibrate_threshold
 from nerdesk.training.recipe import train_config
 from nerdesk.training.start import ScratchSettings, start_kind, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
@@ -64,8 +65,23 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
     result = Trainer(model, tokenizer, config, _callbacks(emit)).fit(request.train_documents, request.dev_documents)
+    threshold = _calibrate(result, tokenizer, request, config, emit)
     _refuse_useless(result, request)
-    return _write(result, tokenizer, request, kind, config)
+    return _write(result, tokenizer, request, kind, config, threshold)
+
+
+def _calibrate(result: TrainingResult, tokenizer, request: TrainRequest, config: TrainConfig, emit: Emit) -> float:
+    """Choose the decision threshold on the dev documents (see ``calibrate_threshold``); 0 without gold."""
+    if not any(doc.gold for doc in request.dev_documents):
+        return 0.0
+    threshold, report = calibrate_threshold(result.model, tokenizer, request.dev_documents,
+                                            max_span_tokens=config.max_span_tokens)
+    if threshold != 0.0:
+        before = result.best_report.micro.f1 if result.best_report else 0.0
+        emit("data", message=f"decision threshold {threshold:g} (logit): dev F1 {100 * before:.1f} -> "
+                             f"{100 * report.micro.f1:.1f}")
+        result.best_report = report
+    return threshold
 
 
 def _span_cap(tokenizer, documents: list[Document]) -> int | None:
@@ -104,7 +120,8 @@ def _refuse_useless(result: TrainingResult, request: TrainRequest) -> None:
                         "(--time-budget); --keep-failed writes it anyway")
 
 
-def _write(result: TrainingResult, tokenizer, request: TrainRequest, kind: str, config: TrainConfig) -> dict:
+def _write(result: TrainingResult, tokenizer, request: TrainRequest, kind: str, config: TrainConfig,
+           threshold: float) -> dict:
     from nerdesk.training.model import save_checkpoint
 
     metrics = result.best_report.as_dict() if result.best_report else {}
@@ -114,10 +131,10 @@ def _write(result: TrainingResult, tokenizer, request: TrainRequest, kind: str, 
                   "head": result.model.config.head, "epochs": result.epochs_run, "steps": result.steps,
                   "best_step": result.best_step, "stop_reason": result.stop_reason,
                   "seconds": round(result.seconds, 1), "learning_rate": config.learning_rate,
-                  "head_learning_rate": config.head_learning_rate}
+                  "head_learning_rate": config.head_learning_rate, "threshold": threshold}
     note = None
     if request.export:
-        _export(result, tokenizer, request, metrics, trained_on, config)
+        _export(result, tokenizer, request, metrics, trained_on, config, threshold)
     else:
         note = "checkpoint only (--no-bundle)"
     why = (f"best dev F1 {100 * result.best_report.micro.f1:.1f} at step {result.best_step}"
@@ -128,13 +145,14 @@ def _write(result: TrainingResult, tokenizer, request: TrainRequest, kind: str, 
 
 
 def _export(result: TrainingResult, tokenizer, request: TrainRequest, metrics: dict, trained_on: dict,
-            config: TrainConfig) -> None:
+            config: TrainConfig, threshold: float) -> None:
     """Write the ONNX bundle next to the checkpoint."""
     from nerdesk.training.export import export_bundle
 
     labels = _labels_in_model_order(request.label_set, list(result.model.config.labels))
     export_bundle(result.model, tokenizer, request.out, labels=labels, metrics=metrics, trained_on=trained_on,
-                  dev_documents=list(request.dev_documents), max_span_tokens=config.max_span_tokens)
+                  dev_documents=list(request.dev_documents), max_span_tokens=config.max_span_tokens,
+                  threshold=threshold)
 
 
 def _labels_in_model_order(label_set: LabelSet | None, names: list[str]):
