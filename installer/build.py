@@ -3,22 +3,26 @@
     pip install -e ".[installer]"        # PyInstaller 6, once
     python installer/build.py            # -> dist/nerdesk/ and the platform package
 
-- Linux: ``dist/nerdesk/`` (one folder) and ``dist/nerdesk-<version>-linux-<arch>.tar.gz`` holding that
-  folder, the menu entry, icons, the project file type and ``install.sh`` (see docs/installing.md).
+- Linux: ``dist/nerdesk/`` (one folder), ``dist/nerdesk-<version>-linux-<arch>.tar.gz`` holding that
+  folder, the menu entry, icons, the project file type and ``install.sh``, and ``dist/nerdesk_<version>_<arch>.deb``
+  (see docs/installing.md). Before packaging, the folder is checked (library_check.py): every library
+  dependency resolves inside it or is one every desktop has, no file needs a glibc newer than the floor
+  (``--glibc-floor``, 2.31 by default), no CUDA or development leftovers. A failed check stops the build.
 - Windows: ``dist\\nerdesk\\``, then ``dist\\nerdesk-<version>-windows-x64-setup.exe`` when Inno Setup's
   ``iscc`` is on PATH (installer/windows/nerdesk.iss).
 - macOS: ``dist/nerdesk.app``; ``installer/macos/make_dmg.sh`` wraps it in a disk image.
 
-Each run writes ``dist/build-report.json``: build time, folder and archive sizes, and the largest parts
-of the folder (torch dominates), the figures quoted in docs/benchmarks.md.
+Each run writes ``dist/build-report.json``: build time, folder and archive sizes, the largest parts of the
+folder (torch dominates), the glibc it needs and the checks' findings, the figures quoted in
+docs/benchmarks.md. Every package gets a ``.sha256`` file beside it (``sha256sum -c`` checks a download).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import app_info  # noqa: E402
+import deb  # noqa: E402
+import library_check  # noqa: E402
 
 LINUX_DIR = app_info.INSTALLER_DIR / "linux"
 ISS_FILE = app_info.INSTALLER_DIR / "windows" / "nerdesk.iss"
@@ -43,6 +49,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-freeze", action="store_true",
                         help="reuse an existing dist/nerdesk/ and only make the platform package")
     parser.add_argument("--no-package", action="store_true", help="stop after the one-folder build")
+    parser.add_argument("--glibc-floor", default=library_check.GLIBC_FLOOR, metavar="2.X",
+                        help=f"newest glibc any bundled file may need (default {library_check.GLIBC_FLOOR}, "
+                             "Ubuntu 20.04); raising it narrows the distributions the package runs on")
     return parser.parse_args(argv)
 
 
@@ -75,17 +84,31 @@ def largest_parts(folder: Path, count: int = 8) -> dict[str, int]:
     return dict(sorted(sizes.items(), key=lambda item: -item[1])[:count])
 
 
-def glibc_required(folder: Path) -> str | None:
-    """The newest ``GLIBC_x.y`` symbol version any executable or library of the folder asks for."""
-    versions = set()
-    for path in folder.rglob("*"):
-        if path.is_file() and not path.is_symlink() and (".so" in path.name or os.access(path, os.X_OK)):
-            with path.open("rb") as stream:
-                if stream.read(4) != b"\x7fELF":
-                    continue
-                versions.update(re.findall(rb"GLIBC_(2\.\d+)", stream.read()))
-    newest = max(versions, key=lambda v: tuple(int(part) for part in v.split(b".")), default=None)
-    return newest.decode() if newest else None
+def check_linux_folder(folder: Path, glibc_floor: str) -> dict:
+    """library_check's findings on the program folder; ``problems`` lists what fails the build."""
+    files = library_check.elf_files(folder)
+    unresolved = library_check.unresolved_dependencies(folder, files)
+    above_floor, needed = library_check.symbols_above_floor(folder, glibc_floor, files)
+    leftovers = library_check.leftovers(folder)
+    problems = [*(f"{name}: needs {', '.join(deps)}" for name, deps in unresolved.items()),
+                *(f"{name}: needs {versions}, above the glibc {glibc_floor} floor" for name, versions in
+                  above_floor.items()),
+                *(f"{name}: a build-machine leftover" for name in leftovers)]
+    return {"elf_files": len(files), "glibc_floor": glibc_floor, "glibc_required": needed["glibc"],
+            "glibcxx_required": needed["glibcxx"],
+            "runs_on": library_check.distributions_for(needed["glibc"]) if needed["glibc"] else None,
+            "problems": problems}
+
+
+def write_sha256(package: Path) -> Path:
+    """``<package>.sha256`` in ``sha256sum`` format, so ``sha256sum -c`` verifies a download."""
+    digest = hashlib.sha256()
+    with package.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    checksum = package.with_name(package.name + ".sha256")
+    checksum.write_text(f"{digest.hexdigest()}  {package.name}\n", encoding="utf-8")
+    return checksum
 
 
 def linux_share_files() -> dict[str, Path]:
@@ -127,13 +150,15 @@ def make_windows_installer(dist: Path) -> Path | None:
     return dist / f"{app_info.NAME}-{app_info.VERSION}-windows-x64-setup.exe"
 
 
-def make_package(dist: Path) -> Path | None:
+def make_packages(dist: Path, glibc: str | None) -> list[Path]:
     if sys.platform.startswith("linux"):
-        return make_linux_tarball(dist / app_info.NAME, dist)
+        folder = dist / app_info.NAME
+        return [make_linux_tarball(folder, dist), deb.make_deb(folder, dist, linux_share_files(), glibc=glibc)]
     if sys.platform.startswith("win"):
-        return make_windows_installer(dist)
+        installer = make_windows_installer(dist)
+        return [installer] if installer else []
     print(f"macOS: {dist / (app_info.NAME + '.app')} is built; installer/macos/make_dmg.sh makes the disk image")
-    return None
+    return []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,22 +168,33 @@ def main(argv: list[str] | None = None) -> int:
     freeze_seconds = None if args.skip_freeze else freeze(args.dist, args.work)
     if not program_folder.is_dir():
         raise SystemExit(f"{program_folder} does not exist; run without --skip-freeze")
-    started = time.perf_counter()
-    package = None if args.no_package else make_package(args.dist)
     report = {
         "version": app_info.VERSION, "platform": sys.platform, "machine": app_info.machine(),
         "freeze_seconds": round(freeze_seconds, 1) if freeze_seconds is not None else None,
-        "package_seconds": round(time.perf_counter() - started, 1),
-        "folder_bytes": folder_size(program_folder),
-        "package": str(package) if package else None,
-        "package_bytes": package.stat().st_size if package and package.is_file() else None,
-        "largest_parts": largest_parts(program_folder),
-        "glibc_required": glibc_required(program_folder) if sys.platform.startswith("linux") else None,
+        "folder_bytes": folder_size(program_folder), "largest_parts": largest_parts(program_folder),
         "models": [path.name for path in app_info.shipped_models()],
     }
-    (args.dist / "build-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    checks = check_linux_folder(program_folder, args.glibc_floor) if sys.platform.startswith("linux") else None
+    report["checks"] = checks
+    if checks and checks["problems"]:
+        write_report(args.dist, report)
+        print(f"build failed: {len(checks['problems'])} problem(s) in {program_folder}:", file=sys.stderr)
+        for problem in checks["problems"][:40]:
+            print(f"  {problem}", file=sys.stderr)
+        print("see dist/build-report.json and docs/installing.md (Building the packages)", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    packages = [] if args.no_package else make_packages(args.dist, checks and checks["glibc_required"])
+    report["package_seconds"] = round(time.perf_counter() - started, 1)
+    report["packages"] = [{"file": str(package), "bytes": package.stat().st_size,
+                           "sha256_file": str(write_sha256(package))} for package in packages]
+    write_report(args.dist, report)
     print(json.dumps(report, indent=2))
     return 0
+
+
+def write_report(dist: Path, report: dict) -> None:
+    (dist / "build-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
