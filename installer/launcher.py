@@ -13,6 +13,9 @@ Two additions for the desktop:
 - ``NERDESK_SMOKE_SCREENSHOT=shot.png`` in the environment saves a screenshot of the main window
   once it is shown and quits: ``installer/smoke_test.py`` uses it to check that the packaged GUI
   starts (with ``QT_QPA_PLATFORM=offscreen``). Unset, it changes nothing.
+
+It also turns ONNX Runtime's telemetry off (``ORT_DISABLE_TELEMETRY=1`` unless set otherwise), which
+would otherwise write a device id and an event database under ``~/.cache/Microsoft/``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import sys
 PROJECT_SUFFIX = ".nerdesk"
 SCREENSHOT_VARIABLE = "NERDESK_SMOKE_SCREENSHOT"
 SCREENSHOT_DELAY_MS = 1500
+ORT_TELEMETRY_VARIABLE = "ORT_DISABLE_TELEMETRY"
 
 
 def command_line(argv: list[str]) -> list[str]:
@@ -52,6 +56,8 @@ def schedule_screenshot(path: str) -> None:
 
 
 def main() -> int:
+    # Before anything imports onnxruntime: an offline app sends no usage events and leaves no device id.
+    os.environ.setdefault(ORT_TELEMETRY_VARIABLE, "1")
     multiprocessing.freeze_support()
     argv = command_line(sys.argv[1:])
     screenshot = os.environ.get(SCREENSHOT_VARIABLE)

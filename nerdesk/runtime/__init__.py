@@ -14,3 +14,9 @@ Modules: ``bundle`` (layout, ``bundle.json``, validation), ``session`` (ONNX Run
 vectorised), ``predictor`` (the pipeline), ``quantize`` (int8 copies), ``compare`` (model agreement).
 Nothing is imported here, so ``import nerdesk.runtime.bundle`` does not load onnxruntime.
 """
+
+import os
+
+# Set before any module of this package imports onnxruntime: ONNX Runtime's telemetry would otherwise
+# write a device id and an event database under ~/.cache/Microsoft/ (nothing leaves an offline app).
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")

@@ -169,3 +169,19 @@ def test_deb_installs_and_uninstalls_in_a_temporary_root(tmp_path, fake_program_
     left = [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and "var/lib/dpkg" not in str(p)]
     assert left == []
     assert not (root / "usr/lib/nerdesk").exists() and not (root / "usr/bin/nerdesk").is_symlink()
+
+
+# --- nothing written outside the app's folders -------------------------------------------------------
+
+@pytest.mark.skipif(not (app_info.MODELS / "zh-general-cluener" / "model.onnx").is_file(), reason="no embedded model")
+def test_onnx_runtime_leaves_no_device_id_or_event_database(tmp_path):
+    """ONNX Runtime's telemetry writes ~/.cache/Microsoft/DeveloperTools/.onnxruntime/{deviceid,onnxruntime.db}
+    unless ORT_DISABLE_TELEMETRY is set before it is imported: nerdesk.runtime sets it."""
+    code = ("from pathlib import Path\nfrom nerdesk.runtime.session import open_session\n"
+            f"open_session(Path({str(app_info.MODELS / 'zh-general-cluener' / 'model.onnx')!r}))\n")
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME")}
+    result = subprocess.run([sys.executable, "-c", code], env={**environment, "HOME": str(tmp_path)},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")] == []
