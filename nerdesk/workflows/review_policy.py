@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from nerdesk.core import edits
 from nerdesk.core.edits import Edit
 from nerdesk.core.errors import NerdeskError
-from nerdesk.core.spans import PRED, Span
+from nerdesk.core.spans import GOLD, PRED, Span
 
 ASK = "ask"
 ACCEPT = "accept"
@@ -37,14 +37,16 @@ def check_policy(policy: str) -> str:
 
 @dataclass(frozen=True)
 class PendingPredictions:
-    """The predictions of one document not yet accepted or rejected, split by the minimum score."""
+    """The predictions of one document not yet accepted or rejected: those the user sees, those hidden
+    below the minimum score, and twins of gold spans (same range and label: not drawn, already gold)."""
 
     shown: tuple[Span, ...]
     hidden: tuple[Span, ...]
+    twins: tuple[Span, ...] = ()
 
     @property
     def count(self) -> int:
-        return len(self.shown) + len(self.hidden)
+        return len(self.shown) + len(self.hidden) + len(self.twins)
 
 
 def is_shown(span: Span, min_score: float) -> bool:
@@ -52,15 +54,18 @@ def is_shown(span: Span, min_score: float) -> bool:
 
 
 def pending_predictions(spans: Sequence[Span], min_score: float) -> PendingPredictions:
-    predictions = [s for s in spans if s.source == PRED]
+    gold = {s.key for s in spans if s.source == GOLD}
+    predictions = [s for s in spans if s.source == PRED and s.key not in gold]
     return PendingPredictions(tuple(s for s in predictions if is_shown(s, min_score)),
-                              tuple(s for s in predictions if not is_shown(s, min_score)))
+                              tuple(s for s in predictions if not is_shown(s, min_score)),
+                              tuple(s for s in spans if s.source == PRED and s.key in gold))
 
 
 def settle_pending(doc_id: int, spans: Sequence[Span], min_score: float, choice: str) -> Edit:
     """The edit that leaves no prediction in the document: shown ones accepted or rejected by ``choice``.
 
-    ``choice`` is ``accept`` or ``reject``; predictions below ``min_score`` are always rejected.
+    ``choice`` is ``accept`` or ``reject``; predictions below ``min_score`` are always rejected, and so
+    are twins of gold spans (the gold span stays).
     """
     if choice not in (ACCEPT, REJECT):
         raise NerdeskError(f"pending predictions can only be accepted or rejected, not {choice!r}")
@@ -68,7 +73,7 @@ def settle_pending(doc_id: int, spans: Sequence[Span], min_score: float, choice:
     parts = []
     if choice == ACCEPT and pending.shown:
         parts.append(edits.accept_predictions(doc_id, list(pending.shown), spans))
-    rejected = list(pending.hidden) + (list(pending.shown) if choice == REJECT else [])
+    rejected = [*pending.hidden, *pending.twins] + (list(pending.shown) if choice == REJECT else [])
     if rejected:
         parts.append(edits.reject_predictions(doc_id, rejected))
     verb = "accept" if choice == ACCEPT else "reject"
@@ -77,7 +82,7 @@ def settle_pending(doc_id: int, spans: Sequence[Span], min_score: float, choice:
 
 def settled_message(pending: PendingPredictions, choice: str) -> str:
     """One sentence for the status bar saying what reviewing did with the predictions."""
-    if not pending.count:
+    if not pending.shown and not pending.hidden:
         return ""
     verb = "accepted" if choice == ACCEPT else "rejected"
     message = f"{verb} {len(pending.shown)} pending predictions"

@@ -39,11 +39,13 @@ def stored(path, doc_id=1) -> tuple[set, str]:
 def answer_pending_dialog(answer: str, *, remember: bool = False) -> list[str]:
     """Click ``answer`` in the pending-predictions dialog as soon as it is shown; returns its text."""
     seen: list[str] = []
+    tries = iter(range(100))  # look for two seconds at most
 
     def click() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, PendingDialog):
-            QTimer.singleShot(20, click)
+            if next(tries, None) is not None:
+                QTimer.singleShot(20, click)
             return
         seen.append(dialog.text())
         dialog.remember_box.setChecked(remember)
@@ -118,8 +120,10 @@ def test_a_document_without_shown_predictions_is_reviewed_without_asking(qtbot, 
     path = tmp_path / "quiet.nerdesk"
     with Project.create(path) as project:
         (doc_id,) = project.add_documents([Document(TEXT, [Span(3, 7, "ORG")])])
-        project.replace_predictions(doc_id, [HIDDEN], "m1")
+        project.replace_predictions(doc_id, [HIDDEN, SHOWN], "m1")  # SHOWN is the gold span's twin
     window = make_window()
     window.open_project(path)
+    asked = answer_pending_dialog("cancel")
     ctrl_enter(qtbot, window)
-    assert stored(path) == ({(3, 7, "ORG", "gold")}, "reviewed")
+    assert asked == []
+    assert stored(path) == ({(3, 7, "ORG", "gold")}, "reviewed")  # the hidden one and the twin are gone
