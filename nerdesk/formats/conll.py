@@ -20,73 +20,32 @@ tokens: the writer warns where the text changes.
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
 from nerdesk.core.document import Document
-from nerdesk.core.spans import Span, flat_levels
+from nerdesk.core.offsets import tokens_to_text
+from nerdesk.core.spans import Span, dedupe, flat_levels
+from nerdesk.core.tags import (
+    SCHEMES,
+    ParsedTag,
+    char_spans_to_tags,
+    find_token_char_offsets,
+    parse_tag,
+    split_by_token_boundaries,
+    tags_to_char_spans,
+)
 from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text
-from nerdesk.formats.corpora import token_offsets
 
-SCHEMES = ("bio", "iob2", "bioes", "bmes")
 SEPARATORS = {"tab": "\t", "space": " "}
-TAG = re.compile(r"^([BIMESLU])[-_](\S+)$")
+
+Row = tuple[int, list[str]]  # (line number, whitespace-separated fields)
 
 
-@functools.lru_cache(maxsize=4096)
-def parse_tag(tag: str) -> tuple[str, str | None] | None:
-    if tag == "O":
-        return "O", None
-    match = TAG.match(tag)
-    if match is None:
-        return None
-    return match.group(1), match.group(2)
-
-
-def decode_tags(tags: list[tuple[str, str | None]]) -> tuple[list[tuple[int, int, str]], int]:
-    """Token spans ``(first, end_exclusive, label)`` from parsed tags, and how many were irregular."""
-    spans: list[tuple[int, int, str]] = []
-    irregular = 0
-    current: tuple[int, str] | None = None
-
-    def close(end: int) -> None:
-        nonlocal current
-        if current is not None:
-            spans.append((current[0], end, current[1]))
-            current = None
-
-    for index, (prefix, label) in enumerate(tags):
-        if prefix == "O":
-            close(index)
-        elif prefix == "B":
-            close(index)
-            current = (index, label)
-        elif prefix in ("S", "U"):
-            close(index)
-            spans.append((index, index + 1, label))
-        elif prefix in ("I", "M"):
-            if current is None or current[1] != label:
-                close(index)
-                current = (index, label)
-                irregular += 1
-        elif prefix in ("E", "L"):
-            if current is None or current[1] != label:
-                close(index)
-                irregular += 1
-                spans.append((index, index + 1, label))
-            else:
-                current = (current[0], label)
-                close(index + 1)
-    close(len(tags))
-    return spans, irregular
-
-
-def read_conll(ctx: ReadContext) -> list[Document]:
-    level_option = ctx.option("level", "auto", ("auto", "char", "token"))
-    content = ctx.read_text()
-    sentences: list[list[tuple[int, list[str]]]] = []
-    current: list[tuple[int, list[str]]] = []
+def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
+    """Rows grouped into sentences (blank lines and ``-DOCSTART-`` separate them)."""
+    sentences: list[list[Row]] = []
+    current: list[Row] = []
     for number, raw in enumerate(content.split("\n"), start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
         fields = line.split()
@@ -101,8 +60,11 @@ def read_conll(ctx: ReadContext) -> list[Document]:
         current.append((number, fields))
     if current:
         sentences.append(current)
+    return sentences
 
-    rows = [row for sentence in sentences for row in sentence]
+
+def _tag_columns(ctx: ReadContext, rows: list[Row]) -> tuple[bool, int]:
+    """Whether every column after the token is a tag (nested levels), and how many tag columns to read."""
     all_tags = bool(rows) and all(parse_tag(f) is not None for _, fields in rows for f in fields[1:])
     widths = {len(fields) for _, fields in rows}
     if all_tags and len(widths) > 1:
@@ -110,55 +72,50 @@ def read_conll(ctx: ReadContext) -> list[Document]:
         for number, fields in rows:
             if len(fields) != expected:
                 ctx.problem(f"{len(fields) - 1} tag column(s) where the file has {expected - 1}", line=number)
-    columns = (max(widths) - 1) if all_tags else 1
+    return all_tags, (max(widths) - 1) if all_tags else 1
 
-    tokens_total = len(rows)
+
+def _parsed_columns(ctx: ReadContext, sentence: list[Row], all_tags: bool,
+                    columns: int) -> list[list[ParsedTag]] | None:
+    """The sentence's tag columns, parsed; ``None`` after reporting a field that is not a tag."""
+    parsed_columns: list[list[ParsedTag]] = [[] for _ in range(columns)]
+    ok = True
+    for number, fields in sentence:
+        tags = fields[1:] if all_tags else fields[-1:]
+        tags = tags + ["O"] * (columns - len(tags))
+        for column in range(columns):
+            parsed = parse_tag(tags[column])
+            if parsed is None:
+                ctx.problem(f"{tags[column]!r} is not a tag (expected O, B-X, I-X, M-X, E-X, S-X)", line=number)
+                ok, parsed = False, ("O", None)
+            parsed_columns[column].append(parsed)
+    return parsed_columns if ok else None
+
+
+def read_conll(ctx: ReadContext) -> list[Document]:
+    level_option = ctx.option("level", "auto", ("auto", "char", "token"))
+    sentences = _sentences(ctx, ctx.read_text())
+    rows = [row for sentence in sentences for row in sentence]
+    all_tags, columns = _tag_columns(ctx, rows)
     single = sum(len(fields[0]) == 1 for _, fields in rows)
     if level_option == "auto":
-        level = "char" if tokens_total and single / tokens_total >= 0.9 else "token"
+        level = "char" if rows and single / len(rows) >= 0.9 else "token"
     else:
         level = level_option
-
     docs: list[Document] = []
     irregular_total = 0
     for sentence in sentences:
-        tokens = [fields[0] for _, fields in sentence]
-        tag_columns: list[list[tuple[str, str | None]]] = [[] for _ in range(columns)]
-        ok = True
-        for number, fields in sentence:
-            tags = fields[1:] if all_tags else fields[-1:]
-            if len(tags) < columns:
-                tags = tags + ["O"] * (columns - len(tags))
-            for column in range(columns):
-                parsed = parse_tag(tags[column])
-                if parsed is None:
-                    ctx.problem(f"{tags[column]!r} is not a tag (expected O, B-X, I-X, M-X, E-X, S-X)",
-                                line=number)
-                    ok = False
-                    parsed = ("O", None)
-                tag_columns[column].append(parsed)
-        if not ok:
+        parsed_columns = _parsed_columns(ctx, sentence, all_tags, columns)
+        if parsed_columns is None:
             continue
-        separator = "" if level == "char" else " "
-        text = separator.join(tokens)
-        if level == "char" and len(text) == len(tokens):
-            offsets = [(i, i + 1) for i in range(len(tokens))]
-        else:
-            offsets, position, step = [], 0, len(separator)
-            for token in tokens:
-                offsets.append((position, position + len(token)))
-                position += len(token) + step
+        text, token_char_offsets = tokens_to_text([fields[0] for _, fields in sentence],
+                                                  "" if level == "char" else " ")
         spans: list[Span] = []
-        seen = set()
-        for column in tag_columns:
-            token_spans, irregular = decode_tags(column)
+        for column in parsed_columns:
+            column_spans, irregular = tags_to_char_spans(token_char_offsets, column)
+            spans.extend(column_spans)
             irregular_total += irregular
-            for first, end, label in token_spans:
-                key = (offsets[first][0], offsets[end - 1][1], label)
-                if key not in seen:
-                    seen.add(key)
-                    spans.append(Span(*key))
-        docs.append(Document(text=text, spans=spans))
+        docs.append(Document(text=text, spans=dedupe(spans)))
     if irregular_total:
         ctx.warn(f"{irregular_total} span(s) did not start with B- (IOB1-style or inconsistent tags) and were "
                  "read leniently")
@@ -170,39 +127,17 @@ def _units(doc: Document, level: str) -> tuple[list[tuple[int, int]], bool]:
     if level == "char":
         return [(i, i + 1) for i, ch in enumerate(doc.text) if not ch.isspace()], False
     tokens = doc.meta.get("tokens")
-    stored = token_offsets(doc.text, tokens) if isinstance(tokens, list) and not any(
+    stored = find_token_char_offsets(doc.text, tokens) if isinstance(tokens, list) and not any(
         not isinstance(t, str) or re.search(r"\s", t) for t in tokens) else None
     if stored:
         return stored, True
     return [(m.start(), m.end()) for m in re.finditer(r"\S+", doc.text)], False
 
 
-def _tag_sequence(units: list[tuple[int, int]], spans: list[tuple[int, int, str]], scheme: str) -> list[str]:
-    tags = ["O"] * len(units)
-    for first, last, label in spans:  # inclusive unit indexes
-        if first == last:
-            tags[first] = f"S-{label}" if scheme in ("bioes", "bmes") else f"B-{label}"
-            continue
-        inside = "M" if scheme == "bmes" else "I"
-        tags[first] = f"B-{label}"
-        for index in range(first + 1, last):
-            tags[index] = f"{inside}-{label}"
-        tags[last] = f"E-{label}" if scheme in ("bioes", "bmes") else f"{inside}-{label}"
-    return tags
-
-
-def _aligned(spans: list[Span], units: list[tuple[int, int]]) -> tuple[list[Span], int]:
-    """Spans in unit indexes (end exclusive), and how many do not start and end on unit boundaries."""
-    starts = {s: i for i, (s, _) in enumerate(units)}
-    ends = {e: i for i, (_, e) in enumerate(units)}
-    mapped = [Span(starts[s.start], ends[s.end] + 1, s.label) for s in spans if s.start in starts and s.end in ends]
-    return mapped, len(spans) - len(mapped)
-
-
 def choose_level(documents: list[Document], chosen: list[list[Span]]) -> str:
     """``auto``: the level that drops fewer spans; on a tie, tokens when most documents have spaces."""
-    lost = {level: sum(_aligned(spans, _units(doc, level)[0])[1] for doc, spans in zip(documents, chosen,
-                                                                                        strict=True))
+    lost = {level: sum(len(split_by_token_boundaries(_units(doc, level)[0], spans)[1])
+                       for doc, spans in zip(documents, chosen, strict=True))
             for level in ("char", "token")}
     if lost["char"] != lost["token"]:
         return min(lost, key=lost.get)
@@ -228,13 +163,13 @@ def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool
     tally.changed_text += joined(doc.text[s:e] for s, e in units) != doc.text
     renamed = [Span(s.start, s.end, re.sub(r"\s", "_", s.label)) for s in spans]
     tally.renamed += sum(a.label != b.label for a, b in zip(spans, renamed, strict=True))
-    mapped, unaligned = _aligned(renamed, units)
-    tally.unaligned += unaligned
-    levels = flat_levels(mapped) or [[]]
+    aligned, unaligned = split_by_token_boundaries(units, renamed)
+    tally.unaligned += len(unaligned)
+    levels = flat_levels(aligned) or [[]]
     if flat and len(levels) > 1:
         tally.dropped_flat += sum(len(lv) for lv in levels[1:])
         levels = levels[:1]
-    columns = [_tag_sequence(units, [(s.start, s.end - 1, s.label) for s in lv], scheme) for lv in reversed(levels)]
+    columns = [char_spans_to_tags(units, level_spans, scheme) for level_spans in reversed(levels)]
     return [(doc.text[s:e], [col[i] for col in columns]) for i, (s, e) in enumerate(units)]
 
 

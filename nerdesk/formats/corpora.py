@@ -17,8 +17,9 @@ from typing import Any
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
-from nerdesk.core.offsets import exclusive_to_inclusive
+from nerdesk.core.offsets import exclusive_to_inclusive, inclusive_to_exclusive
 from nerdesk.core.spans import Span
+from nerdesk.core.tags import char_spans_to_token_spans, find_token_char_offsets, split_by_token_boundaries
 from nerdesk.formats._base import (
     ReadContext,
     WriteContext,
@@ -67,7 +68,7 @@ def read_cluener(ctx: ReadContext) -> list[Document]:
                         ctx.problem(f"{label!r} {mention!r}: position {pos!r:.40} is not [start, end]", **where)
                         ok = False
                         continue
-                    start, end = pos[0], pos[1] + 1  # inclusive end
+                    start, end = inclusive_to_exclusive(pos[0], pos[1])
                     span = ctx.make_span(text, start, end, label, mention=mention, **where)
                     if span is None:
                         ok = False
@@ -109,10 +110,15 @@ def read_cmeee(ctx: ReadContext) -> list[Document]:
         if not is_int(start) or not is_int(end_incl):
             ctx.problem(f"start_idx/end_idx must be integers, got {start!r}/{end_incl!r}", **where)
             return None
-        return ctx.make_span(text, start, end_incl + 1, entity.get("type"), mention=entity.get("entity"),
-                             **where)
+        return ctx.make_span(text, *inclusive_to_exclusive(start, end_incl), entity.get("type"),
+                             mention=entity.get("entity"), **where)
 
     return read_entity_list_records(records, ctx, list_key="entities", known_keys=CMEEE_KEYS, span_of=span_of)
+
+
+def _cmeee_entity(span: Span, text: str) -> dict[str, Any]:
+    start_idx, end_idx = exclusive_to_inclusive(span.start, span.end)
+    return {"start_idx": start_idx, "end_idx": end_idx, "type": span.label, "entity": span.mention(text)}
 
 
 def write_cmeee(documents: list[Document], path: Path, ctx: WriteContext) -> None:
@@ -120,10 +126,7 @@ def write_cmeee(documents: list[Document], path: Path, ctx: WriteContext) -> Non
     for doc, spans in zip(documents, ctx.spans_to_write(documents, "cmeee"), strict=True):
         record: dict[str, Any] = meta_for_record(doc, CMEEE_KEYS)
         record["text"] = doc.text
-        record["entities"] = [
-            {"start_idx": s.start, "end_idx": s.end - 1, "type": s.label, "entity": s.mention(doc.text)}
-            for s in spans
-        ]
+        record["entities"] = [_cmeee_entity(span, doc.text) for span in spans]
         records.append(record)
     atomic_write_text(path, dumps(records, indent=ctx.option("indent", 1)) + "\n")
 
@@ -145,20 +148,6 @@ def read_genia(ctx: ReadContext) -> list[Document]:
                                     span_of=span_of, name_of=name_of)
 
 
-def token_offsets(text: str, tokens: Any) -> list[tuple[int, int]] | None:
-    """Offsets of ``tokens`` found in order in ``text`` with only whitespace between; ``None`` if not."""
-    if not isinstance(tokens, list) or not all(isinstance(t, str) and t for t in tokens):
-        return None
-    offsets, position = [], 0
-    for token in tokens:
-        index = text.find(token, position)
-        if index < 0 or text[position:index].strip():
-            return None
-        offsets.append((index, index + len(token)))
-        position = index + len(token)
-    return offsets if not text[position:].strip() else None
-
-
 def write_genia(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     lines, unaligned = [], 0
     for doc, spans in zip(documents, ctx.spans_to_write(documents, "genia"), strict=True):
@@ -169,19 +158,14 @@ def write_genia(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         record["entities"] = [
             {"start": s.start, "end": s.end, "type": s.label, "text": s.mention(doc.text)} for s in spans
         ]
-        offsets = token_offsets(doc.text, record.get("tokens"))
+        offsets = find_token_char_offsets(doc.text, record.get("tokens"))
         if offsets is None:
             record["tokens"] = doc.text.split()
-            offsets = token_offsets(doc.text, record["tokens"]) or []
-        starts = {start: i for i, (start, _) in enumerate(offsets)}
-        ends = {end: i for i, (_, end) in enumerate(offsets)}
-        mentions = []
-        for s in spans:
-            if s.start in starts and s.end in ends:
-                mentions.append({"start": starts[s.start], "end": ends[s.end] + 1, "entity_type": s.label})
-            else:
-                unaligned += 1
-        record["entity_mentions"] = mentions
+            offsets = find_token_char_offsets(doc.text, record["tokens"]) or []
+        aligned, off_tokens = split_by_token_boundaries(offsets, spans)
+        unaligned += len(off_tokens)
+        record["entity_mentions"] = [{"start": first, "end": end, "entity_type": label}
+                                     for first, end, label in char_spans_to_token_spans(offsets, aligned)]
         lines.append(dumps(record))
     if unaligned:
         ctx.warn(f"{unaligned} span(s) do not start and end on token boundaries: they are in 'entities' "

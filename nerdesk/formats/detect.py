@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.errors import FormatError, NerdeskError
-from nerdesk.formats import conll
+from nerdesk.core.tags import parse_tag
 from nerdesk.formats.encoding import decode_bytes
 
 _PEEK_BYTES = 256 * 1024
@@ -90,7 +90,7 @@ def looks_like_conll(head: str) -> bool:
         lines = lines[:-1]  # possibly cut by the peek
     if not lines:
         return False
-    good = sum(len(fields) >= 2 and conll.parse_tag(fields[-1]) is not None
+    good = sum(len(fields) >= 2 and parse_tag(fields[-1]) is not None
                for fields in (line.split() for line in lines))
     return good / len(lines) >= 0.95
 
