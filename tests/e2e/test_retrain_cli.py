@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fixtures_bundle import long_document, sentence_documents, shared_tiny_bundle
 from test_retrain_workflow import build_project, sorted_tiny_bundle  # noqa: F401 (fixture)
 
@@ -16,6 +17,7 @@ from nerdesk.workflows.evaluation_set import evaluation_set
 from nerdesk.workflows.models import UNREVIEWED
 
 
+@pytest.mark.slow  # about 40 s with its fixture: a real training run
 def test_retrain_command_compares_promotes_and_predicts(sorted_tiny_bundle, tmp_path, capsys):  # noqa: F811
     path = tmp_path / "notes.nerdesk"
     build_project(path, sorted_tiny_bundle).close()
