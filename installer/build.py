@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -124,7 +125,15 @@ def linux_share_files() -> dict[str, Path]:
     }
 
 
-def make_linux_tarball(program_folder: Path, dist: Path, version: str = app_info.VERSION) -> Path:
+def readme_text(template: Path, glibc: str | None) -> str:
+    """The tarball's README with the glibc the build needs and the distributions that have it."""
+    glibc = glibc or library_check.GLIBC_FLOOR
+    return template.read_text(encoding="utf-8").format(glibc=glibc,
+                                                       distributions=library_check.distributions_for(glibc))
+
+
+def make_linux_tarball(program_folder: Path, dist: Path, version: str = app_info.VERSION,
+                       glibc: str | None = None) -> Path:
     """``<dist>/nerdesk-<version>-linux-<arch>.tar.gz``: the program folder plus the desktop integration."""
     stem = app_info.linux_archive_stem(version)
     archive = dist / f"{stem}.tar.gz"
@@ -132,10 +141,12 @@ def make_linux_tarball(program_folder: Path, dist: Path, version: str = app_info
     with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
         tar.add(program_folder, arcname=f"{stem}/{app_info.NAME}")
         for name, source in linux_share_files().items():
+            data = source.read_bytes()
+            if name == "README.txt":
+                data = readme_text(source, glibc).encode("utf-8")
             info = tar.gettarinfo(source, arcname=f"{stem}/{name}")
-            info.mode = 0o755 if name.endswith(".sh") else 0o644
-            with source.open("rb") as stream:
-                tar.addfile(info, stream)
+            info.mode, info.size = (0o755 if name.endswith(".sh") else 0o644), len(data)
+            tar.addfile(info, io.BytesIO(data))
     os.replace(partial, archive)
     return archive
 
@@ -153,7 +164,8 @@ def make_windows_installer(dist: Path) -> Path | None:
 def make_packages(dist: Path, glibc: str | None) -> list[Path]:
     if sys.platform.startswith("linux"):
         folder = dist / app_info.NAME
-        return [make_linux_tarball(folder, dist), deb.make_deb(folder, dist, linux_share_files(), glibc=glibc)]
+        return [make_linux_tarball(folder, dist, glibc=glibc),
+                deb.make_deb(folder, dist, linux_share_files(), glibc=glibc)]
     if sys.platform.startswith("win"):
         installer = make_windows_installer(dist)
         return [installer] if installer else []

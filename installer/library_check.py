@@ -26,7 +26,7 @@ GLIBC_FLOOR = "2.31"  # Ubuntu 20.04 LTS, Debian 11
 GLIBCXX_FOR_GLIBC = {"2.28": "3.4.25", "2.31": "3.4.28", "2.34": "3.4.29", "2.35": "3.4.30", "2.36": "3.4.30"}
 # Distributions whose glibc (and default libstdc++) reach a floor, oldest first; for docs and the report.
 DISTRIBUTIONS = (
-    ("2.28", "Debian 10, RHEL/Rocky/Alma 8"), ("2.31", "Ubuntu 20.04, Debian 11, Linux Mint 20"),
+    ("2.28", "Debian 10, RHEL/Rocky/Alma 8"), ("2.31", "Ubuntu 20.04, Debian 11, Linux Mint 20, Fedora 32"),
     ("2.34", "RHEL/Rocky/Alma 9, Fedora 35"), ("2.35", "Ubuntu 22.04, Linux Mint 21, Pop!_OS 22.04"),
     ("2.36", "Debian 12, Fedora 37"), ("2.39", "Ubuntu 24.04"),
 )
@@ -164,3 +164,37 @@ def distributions_for(glibc: str) -> str:
     """The distributions a folder needing ``glibc`` runs on, as a sentence part."""
     reached = [names for version, names in DISTRIBUTIONS if version_key(version) >= version_key(glibc)]
     return ", ".join(reached) + " and newer" if reached else "distributions newer than the ones listed"
+
+
+def needed_sonames(path: Path) -> list[str]:
+    """The ``NEEDED`` entries of an ELF file's dynamic section (``objdump -p``); [] for anything else."""
+    result = subprocess.run(["objdump", "-p", str(path)], capture_output=True, text=True)
+    return re.findall(r"^\s+NEEDED\s+(\S+)$", result.stdout, re.M)
+
+
+def orphans(top_level: dict[str, list[str]], others_need: set[str], keep: Iterable[str] = ()) -> set[str]:
+    """Top-level libraries nothing needs any more, once some were dropped from a build.
+
+    ``top_level`` maps each library collected beside the executable (PyInstaller puts the libraries it
+    finds outside Python packages there) to what it needs itself; ``others_need`` is what the rest of the
+    folder needs. A library dropped as a system one leaves its own dependencies behind (Qt's GTK theme
+    plugin brought cairo, pango, gio and their glibc 2.35 needs): these go too, transitively. Libraries
+    loaded by name at run time (libpython, which the executable opens) are passed in ``keep``.
+    """
+    kept = set(top_level)
+    while True:
+        needed = others_need | {name for library in kept for name in top_level[library]} | set(keep)
+        unused = {library for library in kept if library not in needed}
+        if not unused:
+            return set(top_level) - kept
+        kept -= unused
+
+
+def system_library_path(soname: str) -> Path | None:
+    """Where the dynamic loader finds ``soname`` on this machine (``ldconfig -p``), or None."""
+    result = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True)
+    for line in result.stdout.splitlines():
+        name, _, path = line.strip().partition(" => ")
+        if name.split(" (")[0] == soname and Path(path).is_file():
+            return Path(path)
+    return None

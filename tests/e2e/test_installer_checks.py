@@ -97,6 +97,29 @@ def test_newest_symbol_version_compares_numbers():
     assert library_check.newest(versions, "GLIBCXX_") == "3.4.29"
 
 
+def test_libraries_only_dropped_ones_needed_are_orphans():
+    top_level = {"libgtk-3.so.0": ["libcairo.so.2", "libc.so.6"], "libcairo.so.2": ["libpixman-1.so.0"],
+                 "libpixman-1.so.0": [], "libssl.so.3": ["libcrypto.so.3"], "libcrypto.so.3": [],
+                 "libpython3.11.so.1.0": ["libm.so.6"]}
+    # The GTK theme plugin is gone; a Python extension still needs libssl; libpython is opened by name.
+    dropped = library_check.orphans(top_level, {"libssl.so.3", "libc.so.6"}, keep=["libpython3.11.so.1.0"])
+    assert dropped == {"libgtk-3.so.0", "libcairo.so.2", "libpixman-1.so.0"}
+    assert library_check.orphans(top_level, set(top_level)) == set()
+
+
+@linux_only
+@needs_gcc
+def test_needed_sonames_and_system_library_paths_are_read_from_the_machine(folder):
+    internal = folder / "_internal"
+    compile_library("#include <math.h>\ndouble f(double x) { return sqrt(x); }\n", internal / "libm-user.so", "m",
+                    directory=internal)
+    assert "libm.so.6" in library_check.needed_sonames(internal / "libm-user.so")
+    assert library_check.needed_sonames(app_info.INSTALLER_DIR / "build.py") == []
+    libc = library_check.system_library_path("libc.so.6")
+    assert libc is not None and libc.is_file()
+    assert library_check.system_library_path("libnerdesk-nowhere.so.9") is None
+
+
 def test_cuda_libraries_and_development_metadata_are_leftovers(folder):
     internal = folder / "_internal"
     (internal / "libcudart.so.13").write_bytes(b"\x7fELF")
@@ -127,18 +150,6 @@ needs_dpkg = pytest.mark.skipif(shutil.which("dpkg-deb") is None or shutil.which
                                 reason="dpkg builds and installs the .deb")
 
 
-def dpkg_root(root, *args: str) -> subprocess.CompletedProcess:
-    """dpkg acting on a separate root with its own (empty) database; dependencies are not installed there."""
-    admin = root / "var" / "lib" / "dpkg"
-    for name in ("info", "updates", "triggers"):
-        (admin / name).mkdir(parents=True, exist_ok=True)
-    for name in ("status", "available"):
-        (admin / name).touch()
-    command = ["dpkg", f"--root={root}", f"--admindir={admin}", "--log=/dev/null", "--force-depends",
-               "--force-not-root", "--no-triggers", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
-
-
 @linux_only
 @needs_dpkg
 def test_deb_installs_and_uninstalls_in_a_temporary_root(tmp_path, fake_program_folder):  # noqa: F811
@@ -151,7 +162,7 @@ def test_deb_installs_and_uninstalls_in_a_temporary_root(tmp_path, fake_program_
     assert subprocess.run(["sha256sum", "-c", checksum.name], cwd=package.parent, capture_output=True).returncode == 0
 
     root = tmp_path / "root"
-    result = dpkg_root(root, "--install", str(package))
+    result = deb.dpkg_in_root(root, "--install", str(package))
     assert result.returncode == 0, result.stderr
     assert (root / "usr/lib/nerdesk/models/zh-general/bundle.json").is_file()
     assert os.readlink(root / "usr/bin/nerdesk") == "../lib/nerdesk/nerdesk"
@@ -162,9 +173,9 @@ def test_deb_installs_and_uninstalls_in_a_temporary_root(tmp_path, fake_program_
                  "usr/share/doc/nerdesk/copyright", "usr/share/lintian/overrides/nerdesk"):
         assert (root / path).is_file(), path
     assert (root / "usr/lib/nerdesk/_internal/lib/libfake.so").is_symlink()
-    assert "install ok installed" in dpkg_root(root, "--status", "nerdesk").stdout
+    assert "install ok installed" in deb.dpkg_in_root(root, "--status", "nerdesk").stdout
 
-    result = dpkg_root(root, "--remove", "nerdesk")
+    result = deb.dpkg_in_root(root, "--remove", "nerdesk")
     assert result.returncode == 0, result.stderr
     left = [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and "var/lib/dpkg" not in str(p)]
     assert left == []
