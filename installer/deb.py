@@ -140,3 +140,16 @@ def make_deb(program_folder: Path, dist: Path, share_files: dict[str, Path], *, 
                        check=True, stdout=subprocess.DEVNULL)
         os.replace(partial, package)
     return package
+
+
+def dpkg_in_root(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """``dpkg ARGS`` acting on a separate root with its own, empty, package database (the dependencies are
+    not installed there, hence ``--force-depends``): installs and removes a .deb without touching the system."""
+    admin = root / "var" / "lib" / "dpkg"
+    for name in ("info", "updates", "triggers"):
+        (admin / name).mkdir(parents=True, exist_ok=True)
+    for name in ("status", "available"):
+        (admin / name).touch()
+    command = ["dpkg", f"--root={root}", f"--admindir={admin}", "--log=/dev/null", "--force-depends",
+               "--force-not-root", "--no-triggers", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
