@@ -21,7 +21,7 @@ from typing import Any
 from nerdesk.core.document import STATUSES, Document
 from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.labels import LabelSet
-from nerdesk.core.spans import GOLD, PRED, Span, validate_span
+from nerdesk.core.spans import GOLD, PRED, Span, dedupe, validate_span
 from nerdesk.formats.encoding import decode_bytes
 
 # Options every writer accepts: which spans to write where the format keeps only one kind.
@@ -38,18 +38,28 @@ class ImportResult:
     encoding: str
 
 
-@dataclass(frozen=True)
+CODE_POINTS = "code points, end exclusive"
+
+
+@dataclass(frozen=True, kw_only=True)
 class FormatSpec:
+    """What a format module declares about itself (in its ``SPECS``); ``nerdesk.formats`` only collects them."""
+
     name: str
     reader: Callable[[ReadContext], list[Document]]
     writer: Callable[[list[Document], Path, WriteContext], None]
     extensions: tuple[str, ...]
     description: str
     lossy: bool
+    keeps: str
+    loses: str
+    offsets: str
     write_options: frozenset[str] = frozenset()
-    keeps: str = ""
-    loses: str = ""
-    offsets: str = ""
+    aliases: tuple[str, ...] = ()
+    # Suffixes several formats share for which this format is the one written (``out.json`` -> nerdesk-json).
+    default_for_suffixes: tuple[str, ...] = ()
+    # ``(format name as asked, output path, options) -> options``: lets a name or suffix choose an option.
+    adapt_write_options: Callable[[str, Path, dict[str, Any]], dict[str, Any]] | None = None
 
 
 class ReadContext:
@@ -147,7 +157,7 @@ class WriteContext:
         chosen, left_out = [], 0
         for doc in documents:
             if source == "all":
-                keep = _dedupe_keys(doc.spans)
+                keep = dedupe(span.as_gold() for span in doc.spans)  # one span per position and label
                 left_out += len(doc.spans) - len(keep)
             else:
                 wanted = GOLD if source == "gold" else PRED
@@ -161,15 +171,6 @@ class WriteContext:
         if source != "gold" and any(s.score is not None for spans in chosen for s in spans):
             self.warn(f"prediction scores and model versions are not kept in {format_name}")
         return chosen
-
-
-def _dedupe_keys(spans: list[Span]) -> list[Span]:
-    seen, kept = set(), []
-    for span in spans:
-        if span.key not in seen:
-            seen.add(span.key)
-            kept.append(span.as_gold() if span.source != GOLD else span)
-    return kept
 
 
 def is_int(value: Any) -> bool:

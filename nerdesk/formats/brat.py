@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
-from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text
+from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext, atomic_write_text
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _T_LINE = re.compile(r"^(\S+) ([0-9]+) ([0-9]+)$")  # ASCII digits only: int() would take "١٢"
@@ -165,3 +165,14 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
     conf = "[entities]\n" + "".join(re.sub(r"\s", "_", name) + "\n" for name in labels)
     conf += "\n[relations]\n\n[events]\n\n[attributes]\n"
     atomic_write_text(path / "annotation.conf", conf)
+
+
+SPECS = (
+    FormatSpec(
+        name="brat", reader=read_brat, writer=write_brat, extensions=(".ann",), lossy=True,
+        description="brat standoff: a directory of NAME.txt + NAME.ann (T lines)",
+        keeps="text exactly (a leading U+FEFF too), gold spans (nested too), document names",
+        loses="discontinuous spans, relations, events, attributes (on import); predictions, status, metadata; "
+              "spaces in labels become '_'",
+        offsets=CODE_POINTS + " (\\r\\n counts 2)", aliases=("standoff",)),
+)

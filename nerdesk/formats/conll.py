@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from nerdesk.core.document import Document
+from nerdesk.core.errors import FormatError
 from nerdesk.core.offsets import tokens_to_text
 from nerdesk.core.spans import Span, dedupe, flat_levels
 from nerdesk.core.tags import (
@@ -35,7 +37,7 @@ from nerdesk.core.tags import (
     split_by_token_boundaries,
     tags_to_char_spans,
 )
-from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text
+from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext, atomic_write_text
 
 SEPARATORS = {"tab": "\t", "space": " "}
 
@@ -207,3 +209,34 @@ def _write_warnings(ctx: WriteContext, tally: _Tally, level: str) -> None:
         ctx.warn(f"{tally.empty_docs} document(s) with no {level}s (empty or only whitespace) were not written")
     if tally.renamed:
         ctx.warn(f"{tally.renamed} span(s) have labels with spaces: written with '_' instead")
+
+
+# Format names and file suffixes that name a tag scheme.
+SCHEME_NAMES = {"bio": "bio", "iob2": "iob2", "bioes": "bioes", "bmes": "bmes", "iob": "bio"}
+
+
+def scheme_from_name(requested: str, path: Path, options: dict[str, Any]) -> dict[str, Any]:
+    """``--format bmes`` or ``--out x.bmes`` choose the scheme unless ``scheme`` is given; a conflict is refused."""
+    named = SCHEME_NAMES.get(requested.strip().lower())
+    if named is None and "scheme" not in options:
+        named = SCHEME_NAMES.get(path.suffix.lower().lstrip("."))
+    if named is None:
+        return options
+    if options.get("scheme") not in (None, named):
+        raise FormatError(f"format {requested!r} writes the {named.upper()} scheme, but scheme="
+                          f"{options['scheme']!r} was asked for; pass --format conll with --scheme instead")
+    return {**options, "scheme": named}
+
+
+SPECS = (
+    FormatSpec(
+        name="conll", reader=read_conll, writer=write_conll,
+        extensions=(".conll", ".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".tsv"), lossy=True,
+        description="CoNLL-style columns: `char<TAB>TAG` or `token<TAB>...<TAB>TAG`; BIO/IOB2, BIOES, BMES",
+        keeps="text (without whitespace at char level; tokens joined by spaces at token level), gold spans; "
+              "nested spans as one tag column per level, the outermost in the last column",
+        loses="whitespace, spans not on character/token boundaries, nesting with flat=True, predictions, scores, "
+              "metadata",
+        offsets="token positions", write_options=frozenset({"scheme", "level", "flat", "separator"}),
+        aliases=("bio", "iob2", "bioes", "bmes", "tsv"), adapt_write_options=scheme_from_name),
+)

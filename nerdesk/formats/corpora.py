@@ -21,6 +21,8 @@ from nerdesk.core.offsets import exclusive_to_inclusive, inclusive_to_exclusive
 from nerdesk.core.spans import Span
 from nerdesk.core.tags import char_spans_to_token_spans, find_token_char_offsets, split_by_token_boundaries
 from nerdesk.formats._base import (
+    CODE_POINTS,
+    FormatSpec,
     ReadContext,
     WriteContext,
     atomic_write_text,
@@ -171,3 +173,27 @@ def write_genia(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         ctx.warn(f"{unaligned} span(s) do not start and end on token boundaries: they are in 'entities' "
                  "but not in the token-level 'entity_mentions'")
     atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+_GOLD_ONLY = "predictions (unless source='pred'), scores, name, status"
+INCLUSIVE = "code points, end INCLUSIVE"
+
+SPECS = (
+    FormatSpec(
+        name="cluener", reader=read_cluener, writer=write_cluener, extensions=(".json", ".jsonl"), lossy=True,
+        description='CLUENER2020 JSON lines: {"text", "label": {TYPE: {MENTION: [[s, e]]}}}',
+        keeps="text, gold spans (nested too), other keys such as id", loses=_GOLD_ONLY, offsets=INCLUSIVE,
+        aliases=("clue",)),
+    FormatSpec(
+        name="cmeee", reader=read_cmeee, writer=write_cmeee, extensions=(".json",), lossy=True,
+        description='CMeEE / CBLUE JSON array: {"text", "entities": [{"start_idx", "end_idx", "type", "entity"}]}',
+        keeps="text, gold spans (nested too), other keys", loses=_GOLD_ONLY, offsets=INCLUSIVE,
+        write_options=frozenset({"indent"}), aliases=("cmeee-v2", "cblue")),
+    FormatSpec(
+        name="genia", reader=read_genia, writer=write_genia, extensions=(".jsonl", ".json"), lossy=True,
+        description='GENIA JSON lines: {"doc_id", "sent_id", "text", "entities": [{"start", "end", "type", '
+                    '"text"}], "tokens", "entity_mentions"}',
+        keeps="text, gold spans (nested too), doc_id, sent_id (as name), tokens",
+        loses="predictions (unless source='pred'), scores, status; entity_mentions are rebuilt from tokens",
+        offsets=CODE_POINTS + " (entity_mentions: tokens, end exclusive)"),
+)

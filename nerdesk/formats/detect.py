@@ -6,6 +6,7 @@ nesting, binary), the answer is a format name or a message saying to pass ``--fo
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -20,21 +21,30 @@ CONLL_SUFFIXES = (".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".conll"
 _JSON_ERRORS = (ValueError, RecursionError)
 
 
-def _peek_text(path: Path) -> str:
+def _peek_text(path: Path, encoding: str | None) -> str:
+    """The start of the file, decoded as the reader will decode it (``encoding.decode_bytes``).
+
+    A peek shorter than the file ends at its last line break, so that no character is cut in two; a peek
+    without one (a single long line) drops up to three bytes until it decodes.
+    """
     with open(path, "rb") as handle:
-        data = handle.read(_PEEK_BYTES)
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="ignore")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start >= len(data) - 4:  # cut inside the last character
-            return data[: error.start].decode("utf-8", errors="ignore")
-    if data.count(0) > len(data) // 5:
-        return data.decode("utf-16-le" if data[1::2].count(0) >= data[0::2].count(0) else "utf-16-be",
-                           errors="ignore")
-    return data.decode("gb18030", errors="ignore")
+        data = handle.read(_PEEK_BYTES + 1)
+    if len(data) <= _PEEK_BYTES:
+        return decode_bytes(data, encoding, path=str(path))[0]
+    data = _up_to_last_line_break(data[:_PEEK_BYTES])
+    for drop in range(3):
+        with contextlib.suppress(FormatError):
+            return decode_bytes(data[: len(data) - drop], encoding, path=str(path))[0]
+    return decode_bytes(data[:-3], encoding, path=str(path))[0]
+
+
+def _up_to_last_line_break(data: bytes) -> bytes:
+    end = data.rfind(b"\n") + 1
+    if end == 0:
+        return data
+    if end % 2 and data.count(0) > len(data) // 5:  # UTF-16: keep the other byte of the line break
+        end += 1
+    return data[:end]
 
 
 def _classify_entities(record: dict, entities: list, *, in_array: bool) -> str:
@@ -159,7 +169,7 @@ def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
         return "brat"
     if suffix == ".spacy":
         return "spacy"
-    head = _peek_text(path)
+    head = _peek_text(path, encoding)
     if suffix == ".txt" and path.with_suffix(".ann").is_file():
         return "brat"
     found = _classify_json_head(head, path, encoding)

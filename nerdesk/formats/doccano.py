@@ -21,6 +21,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import SpanError
 from nerdesk.core.offsets import Utf16Map
 from nerdesk.formats._base import (
+    FormatSpec,
     ReadContext,
     WriteContext,
     atomic_write_text,
@@ -152,3 +153,14 @@ def write_doccano(documents: list[Document], path: Path, ctx: WriteContext) -> N
     if dropped:
         ctx.warn(f"{dropped} relation(s) point at spans that are no longer there and were not written")
     atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+SPECS = (
+    FormatSpec(
+        name="doccano", reader=read_doccano, writer=write_doccano, extensions=(".jsonl", ".json"), lossy=True,
+        description='doccano JSON lines: {"text" or "data", "label" or "entities": [[s, e, "L"]] or '
+                    '[{"id", "start_offset", "end_offset", "label"}], "relations", "cats"}',
+        keeps="text, gold spans (nested too), relations (by span), other keys such as id, cats",
+        loses="predictions (unless source='pred'), scores, name, status",
+        offsets="UTF-16 code units, end exclusive"),
+)

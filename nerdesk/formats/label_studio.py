@@ -28,7 +28,16 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.offsets import Utf16Map
 from nerdesk.core.spans import GOLD, PRED, dedupe, sort_spans
-from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text, dumps, is_int, loads_document
+from nerdesk.formats._base import (
+    CODE_POINTS,
+    FormatSpec,
+    ReadContext,
+    WriteContext,
+    atomic_write_text,
+    dumps,
+    is_int,
+    loads_document,
+)
 
 LS_TASK_KEYS = {"data", "annotations", "predictions", "completions", "meta"}
 # Top-level task keys of Label Studio's own export, written back where they were.
@@ -318,3 +327,16 @@ def _task(doc: Document, task_id: int) -> dict[str, Any]:
 def write_label_studio(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     tasks = [_task(doc, task_id) for doc, task_id in zip(documents, _task_ids(documents), strict=True)]
     atomic_write_text(path, dumps(tasks, indent=ctx.option("indent", 1)) + "\n")
+
+
+SPECS = (
+    FormatSpec(
+        name="label-studio", reader=read_label_studio, writer=write_label_studio, extensions=(".json",),
+        lossy=True, description="Label Studio JSON tasks: annotations are gold, predictions are predictions",
+        keeps="text, gold spans, predictions with score and model version, task id, other data fields, "
+              "from_name/to_name, meta",
+        loses="status, name; results that are not text spans (on import)",
+        offsets=CODE_POINTS + " (UTF-16 offsets are accepted when only they match the mention; value.text that "
+                              "differs only as displayed is warned about)",
+        write_options=frozenset({"indent"}), aliases=("labelstudio", "label_studio")),
+)

@@ -13,6 +13,8 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
 from nerdesk.core.spans import GOLD, PRED, sort_spans
 from nerdesk.formats._base import (
+    CODE_POINTS,
+    FormatSpec,
     ReadContext,
     WriteContext,
     atomic_write_text,
@@ -170,3 +172,19 @@ def read_jsonl(ctx: ReadContext) -> list[Document]:
 def write_jsonl(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     lines = [dumps(document_to_record(doc)) for doc in documents]
     atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+SPECS = (
+    FormatSpec(
+        name="nerdesk-json", reader=read_json, writer=write_json, extensions=(".json",), lossy=False,
+        description='nerdesk\'s own export: {"format": "nerdesk", "version": 1, "labels", "documents"}',
+        keeps="everything: text, gold and predicted spans with score and model version, labels (also unused "
+              "ones), name, status, meta, split, id",
+        loses="label colours and shortcut keys", offsets=CODE_POINTS, write_options=frozenset({"indent"}),
+        aliases=("json", "nerdesk", "native"), default_for_suffixes=(".json",)),
+    FormatSpec(
+        name="jsonl", reader=read_jsonl, writer=write_jsonl, extensions=(".jsonl", ".ndjson"), lossy=False,
+        description="one nerdesk document per line", keeps="as nerdesk-json, one document per line",
+        loses="labels that no span uses", offsets=CODE_POINTS, aliases=("ndjson",),
+        default_for_suffixes=(".jsonl", ".ndjson")),
+)

@@ -14,6 +14,8 @@ from typing import Any
 from nerdesk.core.document import Document
 from nerdesk.core.spans import Span
 from nerdesk.formats._base import (
+    CODE_POINTS,
+    FormatSpec,
     ReadContext,
     WriteContext,
     atomic_write_text,
@@ -68,3 +70,15 @@ def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         record["spans"] = [{"start": s.start, "end": s.end, "label": s.label} for s in spans]
         lines.append(dumps(record))
     atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+SPECS = (
+    FormatSpec(
+        name="spacy", reader=read_spacy, writer=write_spacy, extensions=(".jsonl", ".json", ".spacy"), lossy=True,
+        description='Prodigy / spaCy JSON lines {"text", "spans": [{"start", "end", "label"}]}; '
+                    '*.spacy: spaCy DocBin (spacy extra)',
+        keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...); DocBin: name, status, meta",
+        loses="predictions (unless source='pred'), scores, tokens; Prodigy reject/ignore answers (skipped "
+              "unless answers='all')",
+        offsets=CODE_POINTS, aliases=("prodigy",)),
+)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from nerdesk.core.document import Document
-from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_text
+from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext, atomic_write_text
 
 SPLITS = ("line", "paragraph", "document")
 
@@ -74,3 +74,13 @@ def write_text(documents: list[Document], path: Path, ctx: WriteContext) -> None
     if changed:
         ctx.warn(f"{changed} document(s) end with a carriage return, which reads back as part of the line break")
     atomic_write_text(path, content)
+
+
+SPECS = (
+    FormatSpec(
+        name="text", reader=read_text, writer=write_text, extensions=(".txt",), lossy=True,
+        description="plain text: one document per line, paragraph or file (option split)",
+        keeps="the text of each document",
+        loses="all spans and metadata; line breaks inside a document with split='line'", offsets="none",
+        write_options=frozenset({"split"}), aliases=("txt", "plain"), default_for_suffixes=(".txt",)),
+)

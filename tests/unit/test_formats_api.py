@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.spans import PRED, Span
-from nerdesk.formats import FORMATS, ImportResult, detect_format, read_file, read_files, write_file
+from nerdesk.formats import FORMATS, ImportResult, detect_format, read_file, read_files, registry, write_file
 
 DOCS = [
     Document("北京医院😀是一家医院", [Span(0, 4, "ORG"), Span(0, 2, "LOC"), Span(2, 4, "ORG", PRED, 0.75, "v1")],
@@ -152,6 +153,22 @@ def test_docs_describe_every_format() -> None:
         section = next((s for s in sections if f"`{name}`" in s.split("\n", 1)[0]), None)
         assert section is not None, f"docs/formats.md has no section for {name}"
         assert "Offsets" in section or "offsets" in section, name
+
+
+def test_docs_carry_the_registry_table() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
+    table = docs.split("<!-- registry table: begin -->\n", 1)[1].split("\n<!-- registry table: end -->", 1)[0]
+    assert table == registry.markdown_table(), "regenerate the table in docs/formats.md from the registry"
+
+
+def test_each_module_declares_its_specs_and_the_registry_only_collects_them() -> None:
+    declared = [spec for module in registry.MODULES for spec in module.SPECS]
+    assert [spec.name for spec in declared] == list(FORMATS)
+    assert all(FORMATS[spec.name] is spec for spec in declared)
+    assert all(registry.resolve_format(alias) == name for alias, name in registry.ALIASES.items())
+    assert not set(registry.ALIASES) & set(FORMATS)
+    with pytest.raises(ValueError, match="declared twice"):
+        registry.collect([*declared, replace(declared[0], name="other", aliases=("json",))])
 
 
 def test_brat_pair_given_as_two_files(tmp_path: Path) -> None:

@@ -113,3 +113,17 @@ def test_crlf_in_a_brat_text_file(tmp_path: Path) -> None:
     assert normalised.documents[0].spans[0].key == (4, 6, "LOC")
     with pytest.raises(FormatError, match="newline"):
         read_file(tmp_path, "brat", newline="unix")
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16-le", "utf-16-be", "gb18030", "utf-16"])
+@pytest.mark.parametrize("shift", [0, 1, 2])
+def test_files_longer_than_the_peek_are_detected_in_their_encoding(tmp_path: Path, codec: str, shift: int) -> None:
+    """Detection peeks at 256 KiB, which may cut a character; it decodes as the reader does."""
+    record = dict(RECORD, text=RECORD["text"] + "彭" * shift)  # moves where the peek cuts
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    path = write(tmp_path / "big.json", line * (300_000 // len(line.encode(codec)) + 1), codec)
+    assert path.stat().st_size > 256 * 1024
+    result = read_file(path)
+    assert result.format == "cluener"
+    assert result.documents[0].text == record["text"]
+    assert result.encoding == codec  # "utf-16" has a byte-order mark; the others are told from the bytes

@@ -1,0 +1,191 @@
+"""What every import and export goes through, whatever the format: the reader or writer of the registry,
+plus the checks and clean-ups around it (all-or-nothing problems, duplicate spans, line breaks, labels)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError, SpanError
+from nerdesk.core.labels import LabelSet
+from nerdesk.core.spans import Span, dedupe
+from nerdesk.formats._base import COMMON_WRITE_OPTIONS, ImportResult, ReadContext, WriteContext
+from nerdesk.formats.registry import FORMATS, detect_format, resolve_format
+
+NEWLINES = ("keep", "normalize")
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+def normalize_newlines(doc: Document) -> tuple[Document, int, int]:
+    """``\\r\\n`` -> ``\\n`` in the text with span offsets shifted; returns (doc, breaks, spans dropped)."""
+    removed = [m.start() for m in re.finditer("\r\n", doc.text)]
+    if not removed:
+        return doc, 0, 0
+
+    def shift(offset: int) -> int:
+        return offset - bisect.bisect_left(removed, offset)
+
+    spans, dropped = [], 0
+    for span in doc.spans:
+        start, end = shift(span.start), shift(span.end)
+        if start >= end:
+            dropped += 1
+            continue
+        spans.append(Span(start, end, span.label, span.source, span.score, span.model_version))
+    doc.text = doc.text.replace("\r\n", "\n")
+    doc.spans = spans
+    return doc, len(removed), dropped
+
+
+def _checked_newline(newline: str) -> str:
+    newline = "normalize" if newline == "normalise" else newline
+    if newline not in NEWLINES:
+        raise FormatError(f"newline={newline!r} is not one of {', '.join(NEWLINES)}")
+    return newline
+
+
+def _run_reader(name: str, ctx: ReadContext) -> list[Document]:
+    """The format's reader, with anything but a ``NerdeskError`` turned into a ``FormatError``."""
+    try:
+        documents = FORMATS[name].reader(ctx)
+    except NerdeskError:
+        raise
+    except RecursionError as error:
+        raise FormatError("the file is nested too deeply to read", path=str(ctx.path)) from error
+    except Exception as error:  # noqa: BLE001 - malformed input must end in a NerdeskError
+        raise FormatError(f"could not read the file as {name}: {type(error).__name__}: {error}",
+                          path=str(ctx.path)) from error
+    if ctx.problems:
+        raise ImportProblems(ctx.problems)
+    return documents
+
+
+def _drop_duplicate_spans(documents: list[Document]) -> list[str]:
+    duplicates = 0
+    for doc in documents:
+        kept = dedupe(doc.spans)
+        duplicates += len(doc.spans) - len(kept)
+        doc.spans = kept
+    return [f"{duplicates} duplicate span(s) (same position, label and source) were kept once"] if duplicates else []
+
+
+def _normalize_all(documents: list[Document]) -> list[str]:
+    breaks = dropped = 0
+    for doc in documents:
+        _, doc_breaks, doc_dropped = normalize_newlines(doc)
+        breaks += doc_breaks
+        dropped += doc_dropped
+    warnings = []
+    if breaks:
+        warnings.append(f"normalised {breaks} line break(s) from \\r\\n to \\n; span offsets were shifted to match")
+    if dropped:
+        warnings.append(f"{dropped} span(s) covered only a removed \\r and were dropped")
+    return warnings
+
+
+def read_file(path: str | Path, format: str | None = None, *, encoding: str | None = None,
+              newline: str = "keep", **options: Any) -> ImportResult:
+    """Read one file (or brat directory). Raises ``FormatError`` or ``ImportProblems``; imports all or nothing.
+
+    ``options`` go to the reader: ``split`` for text, ``level`` for conll.
+    """
+    path = Path(path)
+    newline = _checked_newline(newline)
+    if not path.exists():
+        raise FormatError("no such file or directory", path=str(path))
+    name = resolve_format(format) if format is not None else detect_format(path, encoding=encoding)
+    ctx = ReadContext(path, encoding=encoding, options=options)
+    documents = _run_reader(name, ctx)
+    warnings = [*ctx.warnings, *_drop_duplicate_spans(documents)]
+    if newline == "normalize":
+        warnings.extend(_normalize_all(documents))
+    if not documents:
+        warnings.append("the file holds no documents")
+    elif format is not None:
+        warnings.extend(_forced_format_warning(path, name, documents, encoding))
+    labels = list(dict.fromkeys([*ctx.declared_labels, *(s.label for doc in documents for s in doc.spans)]))
+    return ImportResult(documents=documents, labels=labels, warnings=warnings, format=name,
+                        encoding=", ".join(ctx.encodings) or (encoding or "utf-8"))
+
+
+def _forced_format_warning(path: Path, name: str, documents: list[Document], encoding: str | None) -> list[str]:
+    """A warning when a format passed explicitly read no span from a file that looks like another format."""
+    if name == "text" or any(doc.spans for doc in documents):
+        return []
+    try:
+        detected = detect_format(path, encoding=encoding)
+    except NerdeskError:
+        return []
+    if detected in (name, "text"):
+        return []
+    return [f"read as {name}, the file gave no spans, but it looks like {detected}: if it has annotations, "
+            f"import it with --format {detected} (or without --format)"]
+
+
+def read_files(paths: Iterable[str | Path] | str | Path, format: str | None = None, *,
+               encoding: str | None = None, newline: str = "keep", **options: Any) -> ImportResult:
+    """Read several files; if any of them has a problem, nothing is imported and all problems are raised."""
+    listed = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    given = set(listed)  # a brat pair given as NAME.txt and NAME.ann is one document
+    listed = [p for p in listed if not (p.suffix == ".ann" and p.with_suffix(".txt") in given)]
+    if not listed:
+        raise FormatError("no files to read")
+    results: list[tuple[Path, ImportResult]] = []
+    problems: list[FormatError] = []
+    for path in listed:
+        try:
+            results.append((path, read_file(path, format, encoding=encoding, newline=newline, **options)))
+        except ImportProblems as error:
+            problems.extend(error.problems)
+        except FormatError as error:
+            problems.append(error if error.path else FormatError(error.reason, path=str(path)))
+    if problems:
+        raise ImportProblems(problems)
+    return results[0][1] if len(results) == 1 else _merged(results)
+
+
+def _merged(results: list[tuple[Path, ImportResult]]) -> ImportResult:
+    documents: list[Document] = []
+    labels: list[str] = []
+    warnings: list[str] = []
+    formats: list[str] = []
+    encodings: list[str] = []
+    for path, result in results:
+        documents.extend(result.documents)
+        labels.extend(label for label in result.labels if label not in labels)
+        warnings.extend(f"{path.name}: {w}" for w in result.warnings)
+        formats.extend(f for f in [result.format] if f not in formats)
+        encodings.extend(e for e in result.encoding.split(", ") if e not in encodings)
+    return ImportResult(documents=documents, labels=labels, warnings=warnings, format=", ".join(formats),
+                        encoding=", ".join(encodings))
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+def write_file(documents: Iterable[Document], path: str | Path, format: str, *, labels: LabelSet | None = None,
+               **options: Any) -> list[str]:
+    """Write ``documents`` as ``format`` (atomically, UTF-8) and return warnings about what was not kept."""
+    name = resolve_format(format)
+    spec = FORMATS[name]
+    if spec.adapt_write_options is not None:
+        options = spec.adapt_write_options(format, Path(path), options)
+    allowed = spec.write_options | COMMON_WRITE_OPTIONS
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise FormatError(f"{name} has no option {', '.join(unknown)}; its options: {', '.join(sorted(allowed))}")
+    documents = list(documents)
+    for index, doc in enumerate(documents, start=1):
+        if not isinstance(doc, Document) or not isinstance(doc.text, str):
+            raise FormatError(f"document {index} is not a Document with a text")
+        try:
+            doc.validate()
+        except SpanError as error:
+            raise FormatError(f"document {index} ({doc.title(30)!r}): {error}") from error
+    ctx = WriteContext(options=options, labels=labels)
+    spec.writer(documents, Path(path), ctx)
+    return ctx.warnings
