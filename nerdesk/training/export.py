@@ -52,6 +52,8 @@ from nerdesk.training.logits import torch_logits
 from nerdesk.training.model import CHECKPOINT_FILE, CONFIG_FILE, GlobalPointerModel, save_checkpoint
 
 PARITY_TOLERANCE = 1e-4
+# fp32 rounding grows with the logits' size: a head trained at 1e-2 had logits near 100 and differences of 1.4e-4.
+PARITY_RELATIVE_TOLERANCE = 1e-5
 INT8_MIN_AGREEMENT = 0.995
 INT8_MAX_F1_DROP = 0.3  # F1 points (0-100 scale)
 ONNX_OPSET = 17
@@ -213,21 +215,24 @@ def check_parity(model: GlobalPointerModel, tokenizer, onnx_path: Path, label_na
     """Compare ONNX Runtime with torch on ``texts``; raise ``ModelBundleError`` if they disagree."""
     ort_logits, eager_logits = OrtLogits(open_session(onnx_path)), torch_logits(model, as_exported=False)
     window_maker = WindowMaker(tokenizer, settings["max_length"], settings["stride"])
-    worst = 0.0
+    worst = largest = 0.0
     for batch in batches(window_maker.windows(texts), window_maker.pad_id, batch_size=8, cell_budget=10**7):
         inputs = (batch.input_ids, batch.attention_mask, batch.token_mask)
-        difference = max_abs_diff_on_valid_cells(ort_logits(*inputs), eager_logits(*inputs), batch.token_mask)
-        worst = max(worst, difference)
-    if worst > PARITY_TOLERANCE:
+        eager = eager_logits(*inputs)  # (B, m, L, L)
+        worst = max(worst, max_abs_diff_on_valid_cells(ort_logits(*inputs), eager, batch.token_mask))
+        largest = max(largest, max_abs_diff_on_valid_cells(eager, np.zeros_like(eager), batch.token_mask))
+    tolerance = PARITY_TOLERANCE + PARITY_RELATIVE_TOLERANCE * largest
+    if worst > tolerance:
         raise ModelBundleError(f"ONNX export differs from the torch model by up to {worst:.3g} on valid cells "
-                               f"(tolerance {PARITY_TOLERANCE}); the bundle was not written")
+                               f"(tolerance {tolerance:.3g} for logits up to {largest:.3g}); the bundle was not "
+                               "written")
     ort_spans = _predictor(ort_logits, tokenizer, label_names, settings).predict(texts)
     eager_spans = _predictor(eager_logits, tokenizer, label_names, settings).predict(texts)
     difference = first_span_difference(ort_spans, eager_spans)
     if difference is not None:
         raise ModelBundleError(f"ONNX export decodes different spans from the torch model ({difference}); "
                                f"the bundle was not written")
-    return {"texts": len(texts), "max_abs_diff": worst, "tolerance": PARITY_TOLERANCE,
+    return {"texts": len(texts), "max_abs_diff": worst, "tolerance": tolerance, "largest_logit": largest,
             "spans": sum(len(spans) for spans in ort_spans), "spans_identical": True}
 
 

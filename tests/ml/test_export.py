@@ -168,6 +168,7 @@ def test_bad_span_cap_is_refused(tiny_model, tmp_path):
 def test_export_refuses_a_model_that_fails_parity(tiny_model, tmp_path, monkeypatch):
     model, tokenizer = tiny_model
     monkeypatch.setattr(export, "PARITY_TOLERANCE", -1.0)  # no difference can pass
+    monkeypatch.setattr(export, "PARITY_RELATIVE_TOLERANCE", 0.0)
     with pytest.raises(ModelBundleError, match="differs from the torch model"):
         export_bundle(model, tokenizer, tmp_path / "refused", labels=LABELS,
                       parity_texts=[d.text for d in sentence_documents()])
