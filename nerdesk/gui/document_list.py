@@ -1,4 +1,8 @@
-"""The document list: a lazily filled table over the project, with status, label and text filters."""
+"""The document list: a lazily filled table over the project, with status, label and text filters.
+
+Documents in the evaluation set (kept for scoring model versions, never trained on) carry an
+"eval" mark; the context menu puts a document in or out of the set.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from nerdesk.core.document import STATUSES
 from nerdesk.gui.session import ProjectSession
+from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT
 
 ANY = "any"
 STATUS_MARKS = {"new": "○", "predicted": "◐", "in-progress": "✎", "reviewed": "✔"}
@@ -114,16 +120,22 @@ class DocumentListModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (f"{row.id}. {row.title}", f"{STATUS_MARKS.get(row.status, '')} {row.status}",
-                    row.gold_count, row.pred_count)[index.column()]
+            status = f"{STATUS_MARKS.get(row.status, '')} {row.status}"
+            if row.split == EVALUATION_SPLIT:
+                status += " · eval"
+            return (f"{row.id}. {row.title}", status, row.gold_count, row.pred_count)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"document {row.id}, {row.length} characters, {row.status}"
+            evaluation = "; evaluation only: scores models, never trained on" if row.split == EVALUATION_SPLIT else ""
+            return f"document {row.id}, {row.length} characters, {row.status}{evaluation}"
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None
 
     def doc_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def is_evaluation(self, row: int) -> bool:
+        return 0 <= row < len(self._rows) and self._rows[row].split == EVALUATION_SPLIT
 
     def row_of(self, doc_id: int) -> int | None:
         return next((number for number, row in enumerate(self._rows) if row.id == doc_id), None)
@@ -175,7 +187,25 @@ class DocumentListPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         table.clicked.connect(self._activate)
         table.activated.connect(self._activate)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._show_menu)
         return table
+
+    def _show_menu(self, position) -> None:
+        row = self.table.indexAt(position).row()
+        doc_id = self.model.doc_id(row)
+        if doc_id is not None:
+            self.evaluation_menu(row, doc_id).exec(self.table.viewport().mapToGlobal(position))
+
+    def evaluation_menu(self, row: int, doc_id: int) -> QMenu:
+        """The row's context menu: put the document in or out of the evaluation set (undoable)."""
+        menu = QMenu(self)
+        action = menu.addAction("Evaluation only (never trained on)")
+        action.setCheckable(True)
+        action.setChecked(self.model.is_evaluation(row))
+        action.setToolTip("Keep this document to score model versions; retraining never learns from it")
+        action.toggled.connect(lambda checked: self.session.set_evaluation_only([doc_id], checked))
+        return menu
 
     def _lay_out(self) -> None:
         filters = QHBoxLayout()

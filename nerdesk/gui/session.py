@@ -24,10 +24,12 @@ from nerdesk.gui.undo_commands import (
     LabelAddCommand,
     LabelRemoveCommand,
     LabelUpdateCommand,
+    SplitCommand,
     StatusCommand,
 )
 from nerdesk.storage.project import Project
 from nerdesk.workflows import span_edits
+from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT, TRAINING_SPLIT
 
 
 class ProjectSession(QObject):
@@ -108,6 +110,27 @@ class ProjectSession(QObject):
             project.set_status([doc_id for doc_id, s in statuses.items() if s == status], status)
         if self.document is not None and self.document.id in statuses:
             self.document.status = statuses[self.document.id]
+        self.documentsChanged.emit()
+
+    def set_evaluation_only(self, doc_ids: Sequence[int], evaluation_only: bool) -> None:
+        """Keep documents for scoring models only (never trained on), or give them back to training.
+
+        A document given back is marked ``train`` so that the automatic evaluation set never picks it again.
+        """
+        project = self.require_project()
+        before = {doc_id: project.document(doc_id).split for doc_id in doc_ids}
+        split = EVALUATION_SPLIT if evaluation_only else TRAINING_SPLIT
+        noun = "document" if len(before) == 1 else f"{len(before)} documents"
+        what = "evaluation only" if evaluation_only else "for training"
+        self.write_splits({doc_id: split for doc_id in doc_ids})
+        self.undo_stack.push(SplitCommand(self, before, split, f"mark {noun} {what}"))
+
+    def write_splits(self, splits: dict[int, str | None]) -> None:
+        project = self.require_project()
+        for split in set(splits.values()):
+            project.set_split([doc_id for doc_id, s in splits.items() if s == split], split)
+        if self.document is not None and self.document.id in splits:
+            self.document.split = splits[self.document.id]
         self.documentsChanged.emit()
 
     def add_documents(self, documents: Sequence[Document], progress=None) -> list[int]:

@@ -113,3 +113,20 @@ class StatusCommand(_AppliedCommand):
 
     def undo(self) -> None:
         self.session.write_statuses(self.before)
+
+
+class SplitCommand(_AppliedCommand):
+    """Putting documents in or out of the evaluation set (undo restores each document's previous split)."""
+
+    def __init__(self, session: ProjectSession, before: dict[int, str | None], split: str | None,
+                 description: str) -> None:
+        super().__init__(description)
+        self.session = session
+        self.before = dict(before)
+        self.split = split
+
+    def do(self) -> None:
+        self.session.write_splits({doc_id: self.split for doc_id in self.before})
+
+    def undo(self) -> None:
+        self.session.write_splits(self.before)

@@ -19,7 +19,8 @@ TITLE_WIDTH = 60
 SUMMARY_COLUMNS = """
     d.id, d.name, substr(d.text, 1, 200), d.status, d.length,
     (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.source = 'gold'),
-    (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.source = 'pred')
+    (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.source = 'pred'),
+    d.split
 """
 
 
@@ -83,6 +84,6 @@ class QueriesMixin:
             [*where.params, limit, offset],
         )
         return [
-            DocumentSummary(doc_id, Document(head, name=name).title(TITLE_WIDTH), status, gold, pred, length)
-            for doc_id, name, head, status, length, gold, pred in rows
+            DocumentSummary(doc_id, Document(head, name=name).title(TITLE_WIDTH), status, gold, pred, length, split)
+            for doc_id, name, head, status, length, gold, pred, split in rows
         ]

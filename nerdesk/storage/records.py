@@ -17,6 +17,7 @@ class DocumentSummary:
     gold_count: int
     pred_count: int
     length: int
+    split: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,3 +86,29 @@ def test_imported_documents_join_the_list_and_ctrl_down_reaches_them(qtbot, make
     press_shortcut(qtbot, window.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert window.session.doc_id == 10 + model.PAGE + 1  # past the loaded rows: the next page is fetched
     assert model.rowCount() == 330
+
+
+def test_a_document_is_marked_evaluation_only_from_the_list_and_undo_gives_it_back(qtbot, make_window, tmp_path):
+    from nerdesk.workflows.evaluation_set import ensure_evaluation_set, training_documents
+
+    path = tmp_path / "eval.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents([Document(f"病例{n}咳嗽。", [Span(0, 2, "X")], status="reviewed") for n in range(8)])
+    window = make_window()
+    window.open_project(path)
+    panel, project = window.documents, window.session.project
+    first = panel.model.doc_id(0)
+    menu = panel.evaluation_menu(0, first)
+    action = menu.actions()[0]
+    assert not action.isChecked()
+    action.trigger()
+    assert project.document(first).split == "eval"
+    assert panel.model.data(panel.model.index(0, 1)).endswith("· eval")
+    assert first in {doc.id for doc in ensure_evaluation_set(project).documents}
+    assert first not in {doc.id for doc in training_documents(list(project.all_documents(status="reviewed")))}
+    window.session.undo_stack.undo()
+    assert project.document(first).split is None and not panel.model.is_evaluation(0)
+    window.session.undo_stack.redo()
+    panel.evaluation_menu(0, first).actions()[0].trigger()  # unchecking gives it back to training for good
+    assert project.document(first).split == "train"
+    assert first not in {doc.id for doc in ensure_evaluation_set(project).documents}
