@@ -95,19 +95,23 @@ def ldd(path: Path, library_path: Path) -> str:
 def unresolved_dependencies(folder: Path, files: Iterable[Path] | None = None) -> dict[str, list[str]]:
     """File (relative to ``folder``) -> its dependencies that are neither in the folder nor system ones.
 
-    A dependency ldd found outside the folder is listed as ``name (from /path)``: present on the build
-    machine, absent from what users get.
+    Only a file's direct dependencies (its ``NEEDED`` entries) count: each bundled library is checked in
+    turn, and what a system library needs comes with it. A dependency ldd found outside the folder is
+    listed as ``name (from /path)``: present on the build machine, absent from what users get.
     """
     folder = folder.resolve()
     internal = folder / "_internal"
     problems: dict[str, list[str]] = {}
     for path in files if files is not None else elf_files(folder):
+        direct = set(needed_sonames(path))  # a system library's own dependencies are the system's business
         missing = []
         for line in ldd(path, internal if internal.is_dir() else folder).splitlines():
-            if (match := NOT_FOUND.match(line)) and not is_system_library(match.group(1)):
+            match = NOT_FOUND.match(line) or RESOLVED.match(line)
+            if match is None or match.group(1) not in direct or is_system_library(match.group(1)):
+                continue
+            if match.re is NOT_FOUND:
                 missing.append(f"{match.group(1)} (not found)")
-            elif ((match := RESOLVED.match(line)) and not is_system_library(match.group(1))
-                  and not Path(match.group(2)).resolve().is_relative_to(folder)):
+            elif not Path(match.group(2)).resolve().is_relative_to(folder):
                 missing.append(f"{match.group(1)} (from {match.group(2)})")
         if missing:
             problems[str(path.relative_to(folder))] = missing

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.e2e.test_installer_config import app_info, spec_constant
+from tests.e2e.test_installer_config import app_info, load, spec_constant
 
 FOLDER = app_info.DIST_DIR / app_info.NAME
 PROGRAM = FOLDER / app_info.NAME
@@ -53,9 +53,37 @@ def test_left_out_files_are_absent():
     assert not qt_libraries & {"libQt6Quick", "libQt6Qml", "libQt6Designer", "libQt6WebEngineCore"}
 
 
-@pytest.mark.parametrize("command", ["train", "predict", "import", "export", "eval", "gui"])
+@pytest.mark.parametrize("command", ["train", "predict", "import", "export", "eval", "models", "gui"])
 def test_every_subcommand_is_dispatched(command):
     result = run(command, "--help")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"usage: nerdesk {command}")
 
+
+
+def test_qt_platform_plugins_find_every_library_they_need():
+    library_check = load("library_check")
+    platforms = FOLDER / "_internal" / "PySide6" / "Qt" / "plugins" / "platforms"
+    plugins = [platforms / "libqxcb.so", platforms / "libqwayland.so"]
+    assert all(plugin.is_file() for plugin in plugins)
+    assert library_check.unresolved_dependencies(FOLDER, plugins) == {}
+    for bundled in ("libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxkbcommon-x11.so.0", "libwayland-cursor.so.0"):
+        assert list(FOLDER.rglob(bundled)), f"{bundled} is not in the folder"
+
+
+def test_the_build_machine_runtime_is_not_shipped():
+    shipped = {path.name for path in FOLDER.rglob("*.so*")}
+    for prefix in ("libstdc++.so", "libgcc_s.so", "libexpat.so", "libcudart.so", "libgtk-3.so"):
+        assert not [name for name in shipped if name.startswith(prefix)], prefix
+    assert not list((FOLDER / "_internal").glob("pytest-*.dist-info"))
+
+
+def test_an_embedded_model_is_named_on_the_command_line(tmp_path):
+    texts = tmp_path / "texts.txt"
+    texts.write_text("张伟在北京大学读书。\n", encoding="utf-8")
+    result = run("predict", str(texts), "--model", "zh-general-cluener", "--out", str(tmp_path / "o.jsonl"), "--quiet")
+    assert result.returncode == 0, result.stderr
+    (document,) = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {span["text"] for span in document["spans"]} >= {"张伟", "北京大学"}
+    listed = run("models")
+    assert listed.stdout.split()[0] == "zh-general-cluener" and "zh-medical-cmeee" in listed.stdout
