@@ -43,7 +43,31 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--json", type=Path, default=Path("runs/learning_curve.jsonl"))
+    parser.add_argument("--table", action="store_true", help="print the results in --json as a Markdown table")
     return parser.parse_args(argv)
+
+
+def markdown_table(path: Path) -> str:
+    """One row per pair, one column per size: test F1 (and seconds) of the last run of each."""
+    results: dict[tuple[str, int], dict] = {}
+    for line in path.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        results[(record["pair"], record["size"])] = record
+    pairs = sorted({pair for pair, _ in results}, key=list(DEFAULT_PAIRS).index)
+    sizes = sorted({size for _, size in results})
+    lines = ["| start -> target | " + " | ".join("start model" if size == 0 else f"{size:,}" for size in sizes) + " |",
+             "|---|" + "---:|" * len(sizes)]
+    for pair in pairs:
+        cells = [_cell(results.get((pair, size))) for size in sizes]
+        lines.append(f"| {pair.replace(':', ' -> ')} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(record: dict | None) -> str:
+    if record is None:
+        return ""
+    seconds = f" ({record['seconds']:.0f} s)" if "seconds" in record else ""
+    return f"{record['test_f1']:.1f}{seconds}"
 
 
 def load_target(name: str, test_limit: int, seed: int) -> tuple[list[Document], list[Document]]:
@@ -110,9 +134,12 @@ def record(args: argparse.Namespace, result: dict) -> None:
 
 
 def main(argv=None) -> None:
+    args = parse_args(argv)
+    if args.table:
+        print(markdown_table(args.json))
+        return
     import torch
 
-    args = parse_args(argv)
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as workdir:
         for pair in args.pairs:
