@@ -52,6 +52,12 @@ BUDGET_PER_DOCUMENT_SECONDS = 0.25
 BUDGET_CAP_SECONDS = 1800.0
 
 
+def batch_size(documents: int) -> int:
+    """Smaller batches for small sets: more updates in the same time (38 -> 75 CMeEE documents from the
+    general model: batch 8 reached the F1 of batch 32 in 37 s instead of 86 s)."""
+    return 8 if documents < 200 else 16 if documents < 500 else 32
+
+
 def time_budget_seconds(documents: int) -> float:
     return min(BUDGET_CAP_SECONDS, BUDGET_BASE_SECONDS + BUDGET_PER_DOCUMENT_SECONDS * documents)
 
@@ -63,6 +69,6 @@ def train_config(kind: str, documents: int, **overrides) -> TrainConfig:
     settings = {"learning_rate": recipe.learning_rate, "head_learning_rate": recipe.head_learning_rate,
                 "head_warmup_steps": recipe.head_warmup_steps, "min_steps": recipe.min_steps,
                 "epochs": recipe.epochs, "patience": recipe.patience, "evaluate_start": recipe.evaluate_start,
-                "time_budget_seconds": time_budget_seconds(documents)}
+                "time_budget_seconds": time_budget_seconds(documents), "batch_size": batch_size(documents)}
     settings.update({key: value for key, value in overrides.items() if value is not None})
     return TrainConfig(**settings)

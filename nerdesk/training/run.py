@@ -35,7 +35,7 @@ class TrainRequest:
     label_set: LabelSet | None = None  # the project's labels (colours, flat), if any
     head: str | None = None
     max_length: int = 256
-    batch_size: int = 32
+    batch_size: int | None = None  # None: the recipe's, by the number of documents
     seed: int = 13
     scratch: ScratchSettings = field(default_factory=ScratchSettings)
     overrides: dict[str, Any] = field(default_factory=dict)  # explicit TrainConfig values

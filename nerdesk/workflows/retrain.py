@@ -62,7 +62,7 @@ class RetrainOptions:
     time_budget_seconds: float | None = None
     # One thread leaves a core to the window; on a busy 2-core machine it was also faster than two.
     threads: int | None = 1
-    batch_size: int = 32
+    batch_size: int | None = None  # None: the training recipe's
     learning_rate: float | None = None
     activate: str = IF_BETTER  # or "always": activate whatever the comparison says
 
@@ -103,8 +103,9 @@ def training_command(project_path: str | Path, out_dir: str | Path, init: str,
     program = [sys.executable, "train"] if getattr(sys, "frozen", False) else [sys.executable, "-m", "nerdesk",
                                                                                   "train"]
     command = [*program, "--project", str(project_path), "--progress", "json", "--out", str(out_dir),
-               "--init", init, "--batch-size", str(options.batch_size)]
-    for flag, value in (("--epochs", options.epochs), ("--min-steps", options.min_steps),
+               "--init", init]
+    for flag, value in (("--batch-size", options.batch_size), ("--epochs", options.epochs),
+                        ("--min-steps", options.min_steps),
                         ("--patience", options.patience),
                         ("--time-budget", options.time_budget_seconds), ("--threads", options.threads),
                         ("--lr", options.learning_rate)):
