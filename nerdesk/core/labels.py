@@ -56,6 +56,10 @@ class LabelSet:
     def by_key(self, key: str) -> Label | None:
         return next((label for label in self.labels if label.key == key), None)
 
+    def _owner_name(self, key: str) -> str | None:
+        owner = self.by_key(key)
+        return owner.name if owner is not None else None
+
     def add(self, name: str, color: str | None = None, key: str | None = None) -> Label:
         if not name or name != name.strip():
             raise NerdeskError(f"label name {name!r} must be non-empty without surrounding spaces")
@@ -65,7 +69,7 @@ class LabelSet:
         if key is None:
             key = next((k for k in SHORTCUT_KEYS if k not in used_keys), None)
         elif key in used_keys:
-            raise NerdeskError(f"shortcut {key!r} is already used by label {self.by_key(key).name!r}")
+            raise NerdeskError(f"shortcut {key!r} is already used by label {self._owner_name(key)!r}")
         label = Label(name, color or PALETTE[len(self.labels) % len(PALETTE)], key)
         self.labels.append(label)
         return label
@@ -73,9 +77,13 @@ class LabelSet:
     def update(self, current: str, /, **changes: str | None) -> Label:
         """Change a label's name, colour or key (keyword arguments), keeping names and keys unique."""
         old = self.get(current)
-        new = replace(old, **changes)
+        name, color = changes.pop("name", old.name), changes.pop("color", old.color)
+        if changes.keys() - {"key"} or not name or not color:
+            raise NerdeskError(f"label {current!r}: only name, color and key can change, and name and color "
+                               f"need a value (got {sorted(changes)}, name={name!r}, color={color!r})")
+        new = replace(old, name=name, color=color, key=changes.get("key", old.key))
         if new.key is not None and new.key != old.key and self.by_key(new.key) is not None:
-            raise NerdeskError(f"shortcut {new.key!r} is already used by label {self.by_key(new.key).name!r}")
+            raise NerdeskError(f"shortcut {new.key!r} is already used by label {self._owner_name(new.key)!r}")
         if new.name != old.name and new.name in self:
             raise NerdeskError(f"a label named {new.name!r} already exists")
         self.labels[self.labels.index(old)] = new

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from nerdesk.core.spans import Span
 
@@ -58,7 +59,7 @@ class Report:
     def exact_match(self) -> float:
         return self.exact_documents / self.documents if self.documents else 0.0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "micro": self.micro.as_dict(),
             "macro_f1": self.macro_f1,

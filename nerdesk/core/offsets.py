@@ -8,6 +8,7 @@ inclusive ends, CoNLL-style files and tokenizers count tokens.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections.abc import Sequence
 from itertools import accumulate
 
@@ -111,18 +112,16 @@ def graphemes_boundaries(text: str) -> list[int]:
     Approximates Unicode grapheme clusters: combining marks, variation selectors, skin-tone
     modifiers, ZWJ sequences, regional-indicator pairs and ``\\r\\n`` stay in one piece.
     """
-    import unicodedata
-
     boundaries = [0]
     index = 0
     length = len(text)
     while index < length:
-        index = _next_grapheme_end(text, index, length, unicodedata)
+        index = _next_grapheme_end(text, index, length)
         boundaries.append(index)
     return boundaries
 
 
-def _is_extender(ch: str, unicodedata) -> bool:
+def _is_extender(ch: str) -> bool:
     code = ord(ch)
     return (
         unicodedata.category(ch) in ("Mn", "Me", "Mc")
@@ -133,7 +132,7 @@ def _is_extender(ch: str, unicodedata) -> bool:
     )
 
 
-def _next_grapheme_end(text: str, index: int, length: int, unicodedata) -> int:
+def _next_grapheme_end(text: str, index: int, length: int) -> int:
     first = text[index]
     index += 1
     if first == "\r" and index < length and text[index] == "\n":
@@ -144,7 +143,7 @@ def _next_grapheme_end(text: str, index: int, length: int, unicodedata) -> int:
         ch = text[index]
         if ord(ch) == 0x200D and index + 1 < length:  # ZWJ glues the next character on
             index += 2
-        elif _is_extender(ch, unicodedata):
+        elif _is_extender(ch):
             index += 1
         else:
             break

@@ -66,7 +66,7 @@ def value_problems(value: Any, field: str) -> Iterator[str]:
             yield from value_problems(item, f"{field}[{index}]")
 
 
-def _mapping_problems(value: Mapping, field: str) -> Iterator[str]:
+def _mapping_problems(value: Mapping[Any, Any], field: str) -> Iterator[str]:
     for key, item in value.items():
         if isinstance(key, str):
             problem = surrogate_problem(key)

@@ -16,12 +16,12 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, TypeGuard, cast
 
-from nerdesk.core.document import STATUSES, Document
+from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.labels import LabelSet
-from nerdesk.core.spans import GOLD, PRED, Span, dedupe, validate_span
+from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, validate_span
 from nerdesk.formats.encoding import decode_bytes
 
 # Options every writer accepts: which spans to write where the format keeps only one kind.
@@ -39,6 +39,14 @@ class ImportResult:
 
 
 CODE_POINTS = "code points, end exclusive"
+
+
+class Where(TypedDict, total=False):
+    """Where a record is: its line and record number (from 1), and its file when not the one being read."""
+
+    line: int | None
+    record: int | None
+    path: Path | str | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,7 +96,7 @@ class ReadContext:
             self.encodings.append(used)
         return text
 
-    def option(self, name: str, default: Any = None, choices: tuple | None = None) -> Any:
+    def option(self, name: str, default: Any = None, choices: tuple[Any, ...] | None = None) -> Any:
         value = self.options.get(name, default)
         if choices is not None and value not in choices:
             raise FormatError(f"option {name}={value!r} is not one of {', '.join(map(repr, choices))}")
@@ -104,10 +112,10 @@ class ReadContext:
 
     # -- validation helpers --------------------------------------------------------------------
     def make_span(self, text: str, start: Any, end: Any, label: Any, *, mention: Any = None,
-                  line: int | None = None, record: int | None = None, source: str = GOLD,
+                  line: int | None = None, record: int | None = None, source: Source = GOLD,
                   score: Any = None, model_version: Any = None, path: Path | str | None = None) -> Span | None:
         """A checked span, or ``None`` after recording a problem."""
-        where = {"line": line, "record": record, "path": path}
+        where: Where = {"line": line, "record": record, "path": path}
         if not is_int(start) or not is_int(end):
             self.problem(f"span offsets must be integers, got start={start!r} end={end!r}", **where)
             return None
@@ -142,7 +150,7 @@ class WriteContext:
     labels: LabelSet | None = None
     warnings: list[str] = field(default_factory=list)
 
-    def option(self, name: str, default: Any = None, choices: tuple | None = None) -> Any:
+    def option(self, name: str, default: Any = None, choices: tuple[Any, ...] | None = None) -> Any:
         value = self.options.get(name, default)
         if choices is not None and value not in choices:
             raise FormatError(f"option {name}={value!r} is not one of {', '.join(map(repr, choices))}")
@@ -173,7 +181,7 @@ class WriteContext:
         return chosen
 
 
-def is_int(value: Any) -> bool:
+def is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -222,16 +230,16 @@ def check_text(value: Any, ctx: ReadContext, *, line: int | None = None, record:
     return value
 
 
-def check_status(value: Any, ctx: ReadContext, **where: Any) -> str:
+def check_status(value: Any, ctx: ReadContext, where: Where) -> Status:
     if value is None:
         return "new"
     if value not in STATUSES:
         ctx.problem(f"status {value!r} is not one of {', '.join(STATUSES)}", **where)
         return "new"
-    return value
+    return cast(Status, value)
 
 
-def extra_meta(record: dict, known: set[str]) -> dict[str, Any]:
+def extra_meta(record: dict[str, Any], known: set[str]) -> dict[str, Any]:
     """Keys of a record that a format does not interpret, kept in ``Document.meta``."""
     return {k: v for k, v in record.items() if k not in known}
 
@@ -308,28 +316,28 @@ def _remove_quietly(path: str) -> None:
         os.unlink(path)
 
 
-def json_line_records(ctx: ReadContext) -> Iterator[tuple[dict[str, int], Any]]:
+def json_line_records(ctx: ReadContext) -> Iterator[tuple[Where, Any]]:
     """``(where, record)`` for each JSON line, ``where`` naming its line and record number."""
     for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
         yield {"line": line, "record": record_no}, record
 
 
-def record_text(record: Any, ctx: ReadContext, where: dict[str, int]) -> str | None:
+def record_text(record: Any, ctx: ReadContext, where: Where) -> str | None:
     """The ``text`` of a JSON-object record, or ``None`` after recording why the record is unusable."""
     if not isinstance(record, dict):
         ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
         return None
-    return check_text(record.get("text"), ctx, **where)
+    return check_text(record.get("text"), ctx, line=where.get("line"), record=where.get("record"))
 
 
 def read_entity_list_records(
-    records: Iterable[tuple[dict[str, int], Any]],
+    records: Iterable[tuple[Where, Any]],
     ctx: ReadContext,
     *,
     list_key: str,
     known_keys: set[str],
-    span_of: Callable[[dict, str, dict[str, int]], Span | None],
-    name_of: Callable[[dict], str | None] = lambda record: None,
+    span_of: Callable[[dict[str, Any], str, Where], Span | None],
+    name_of: Callable[[dict[str, Any]], str | None] = lambda record: None,
 ) -> list[Document]:
     """Documents from records shaped ``{"text": ..., LIST_KEY: [{...one entity...}, ...]}``.
 

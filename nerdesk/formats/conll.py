@@ -142,7 +142,7 @@ def choose_level(documents: list[Document], chosen: list[list[Span]]) -> str:
                        for doc, spans in zip(documents, chosen, strict=True))
             for level in ("char", "token")}
     if lost["char"] != lost["token"]:
-        return min(lost, key=lost.get)
+        return min(lost, key=lambda unit: lost[unit])
     spaced = sum(" " in doc.text.strip() for doc in documents)
     return "token" if documents and spaced * 2 > len(documents) else "char"
 
@@ -187,7 +187,7 @@ def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> Non
     blocks = [block for doc, spans in zip(documents, chosen, strict=True)
               if (block := _block(doc, spans, level, scheme, flat, tally)) is not None]
     width = max((len(tags) for block in blocks for _, tags in block), default=1)
-    out = []
+    out: list[str] = []
     for block in blocks:
         # inner levels first, padded on the left: the last column is always the outermost level
         out.extend(separator.join([unit, *["O"] * (width - len(tags)), *tags]) for unit, tags in block)

@@ -24,6 +24,7 @@ from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
     ReadContext,
+    Where,
     WriteContext,
     atomic_write_text,
     dumps,
@@ -105,9 +106,9 @@ def read_cmeee(ctx: ReadContext) -> list[Document]:
     if not isinstance(data, list):
         raise FormatError(f"expected a JSON array of {{text, entities}} records, got {type(data).__name__}",
                           path=str(ctx.path))
-    records = (({"record": number}, record) for number, record in enumerate(data, start=1))
+    records = ((Where(record=number), record) for number, record in enumerate(data, start=1))
 
-    def span_of(entity: dict, text: str, where: dict) -> Span | None:
+    def span_of(entity: dict[str, Any], text: str, where: Where) -> Span | None:
         start, end_incl = entity.get("start_idx"), entity.get("end_idx")
         if not is_int(start) or not is_int(end_incl):
             ctx.problem(f"start_idx/end_idx must be integers, got {start!r}/{end_incl!r}", **where)
@@ -139,11 +140,11 @@ GENIA_KEYS = {"text", "entities", "entity_mentions"}
 
 
 def read_genia(ctx: ReadContext) -> list[Document]:
-    def span_of(entity: dict, text: str, where: dict) -> Span | None:
+    def span_of(entity: dict[str, Any], text: str, where: Where) -> Span | None:
         return ctx.make_span(text, entity.get("start"), entity.get("end"), entity.get("type", entity.get("label")),
                              mention=entity.get("text"), **where)
 
-    def name_of(record: dict) -> str | None:
+    def name_of(record: dict[str, Any]) -> str | None:
         return record["sent_id"] if isinstance(record.get("sent_id"), str) else None
 
     return read_entity_list_records(json_line_records(ctx), ctx, list_key="entities", known_keys=GENIA_KEYS,

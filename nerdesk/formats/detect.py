@@ -47,7 +47,7 @@ def _up_to_last_line_break(data: bytes) -> bytes:
     return data[:end]
 
 
-def _classify_entities(record: dict, entities: list, *, in_array: bool) -> str:
+def _classify_entities(record: dict[str, Any], entities: list[Any], *, in_array: bool) -> str:
     first = next((e for e in entities if isinstance(e, dict | list)), None)
     if isinstance(first, list) or "cats" in record:
         return "doccano"  # [[start, end, "LABEL"], ...]: doccano's intent-detection shape

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from nerdesk.core.document import STATUSES, Document
+from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
 from nerdesk.core.spans import Span, dedupe, flat_levels
 from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_bytes
@@ -116,10 +116,10 @@ def _from_doc(doc: Any) -> Document:
     spans = [Span(s.start_char, s.end_char, s.label_) for group in doc.spans.values() for s in group if s.label_]
     spans += [Span(s.start_char, s.end_char, s.label_) for s in doc.ents]
     kept = doc.user_data.get(USER_KEY) if isinstance(doc.user_data.get(USER_KEY), dict) else {}
-    meta = kept.get("meta") if isinstance(kept.get("meta"), dict) else {}
+    meta: dict[str, Any] = kept["meta"] if isinstance(kept.get("meta"), dict) else {}
     name = kept.get("name") if isinstance(kept.get("name"), str) else None
     split = kept.get("split") if isinstance(kept.get("split"), str) else None
-    status = kept.get("status") if kept.get("status") in STATUSES else "new"
+    status: Status = kept["status"] if kept.get("status") in STATUSES else "new"
     return Document(text=doc.text, spans=dedupe(spans), name=name, meta=dict(meta), split=split, status=status)
 
 

@@ -23,6 +23,7 @@ from nerdesk.core.offsets import Utf16Map
 from nerdesk.formats._base import (
     FormatSpec,
     ReadContext,
+    Where,
     WriteContext,
     atomic_write_text,
     check_text,
@@ -36,7 +37,7 @@ from nerdesk.formats._base import (
 DOCCANO_KEYS = {"text", "data", "label", "labels", "entities", "relations"}
 
 
-def _entity_triples(record: dict, ctx: ReadContext, where: dict) -> list[tuple[Any, Any, Any, Any]] | None:
+def _entity_triples(record: dict[str, Any], ctx: ReadContext, where: Where) -> list[tuple[Any, Any, Any, Any]] | None:
     """``(start, end, label, entity_id)`` from ``entities`` and ``label``; ``None`` after a problem."""
     raw: list[tuple[Any, Any, Any, Any]] = []
     entities = record.get("entities", [])
@@ -59,7 +60,7 @@ def _entity_triples(record: dict, ctx: ReadContext, where: dict) -> list[tuple[A
     return raw
 
 
-def _relations(record: dict, ends: dict[Any, list], ctx: ReadContext, where: dict) -> list | None:
+def _relations(record: dict[str, Any], ends: dict[Any, list[Any]], ctx: ReadContext, where: Where) -> list[Any] | None:
     """Relations with their ends as code-point ``[start, end, label]``; ``None`` after a problem."""
     relations = record.get("relations")
     if relations is None:
@@ -77,12 +78,15 @@ def _relations(record: dict, ends: dict[Any, list], ctx: ReadContext, where: dic
     return kept
 
 
-def _record_document(record: Any, ctx: ReadContext, where: dict) -> Document | None:
+def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | None:
     if not isinstance(record, dict):
         ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
         return None
-    text = check_text(record.get("text", record.get("data")), ctx, **where)
-    raw = _entity_triples(record, ctx, where) if text is not None else None
+    text = check_text(record.get("text", record.get("data")), ctx, line=where.get("line"),
+                      record=where.get("record"))
+    if text is None:
+        return None
+    raw = _entity_triples(record, ctx, where)
     if raw is None:
         return None
     utf16, spans, ends, ok = Utf16Map(text), [], {}, True
@@ -120,7 +124,7 @@ def read_doccano(ctx: ReadContext) -> list[Document]:
     return docs
 
 
-def _with_relations(record: dict, spans: list, relations: list, utf16: Utf16Map) -> int:
+def _with_relations(record: dict[str, Any], spans: list[Any], relations: list[Any], utf16: Utf16Map) -> int:
     """Write entities with ids and relations that point at them; returns how many relations were dropped."""
     ids = {(s.start, s.end, s.label): number for number, s in enumerate(spans, start=1)}
     record["entities"] = [{"id": ids[(s.start, s.end, s.label)], "label": s.label,

@@ -72,12 +72,12 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, path: str | None =
         decoded = _strict(data, "gb18030")
         if decoded is not None:
             return decoded, "gb18030"
-    guess = _charset_normalizer_guess(data)
-    tried.append(f"charset-normalizer's guess ({guess or 'none'})")
-    if guess is not None:
-        decoded = _strict(data, guess)
+    guessed = _charset_normalizer_guess(data)
+    tried.append(f"charset-normalizer's guess ({guessed or 'none'})")
+    if guessed is not None:
+        decoded = _strict(data, guessed)
         if decoded is not None:
-            return decoded, guess
+            return decoded, guessed
     raise FormatError(
         f"cannot decode the file as text (encodings tried: {', '.join(tried)}); "
         "it may be binary, or pass the right encoding explicitly",

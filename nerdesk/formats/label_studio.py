@@ -27,11 +27,12 @@ from typing import Any
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.offsets import Utf16Map
-from nerdesk.core.spans import GOLD, PRED, dedupe, sort_spans
+from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, sort_spans
 from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
     ReadContext,
+    Where,
     WriteContext,
     atomic_write_text,
     dumps,
@@ -91,23 +92,23 @@ def resolve_offsets(text: str, start: Any, end: Any, mention: Any) -> tuple[Any,
     return start, end, "none"
 
 
-def _label_results(results: Any) -> list[dict]:
+def _label_results(results: Any) -> list[dict[str, Any]]:
     if not isinstance(results, list):
         return []
     return [item for item in results if isinstance(item, dict) and item.get("type") in (None, "labels")
             and isinstance(item.get("value"), dict) and "labels" in item["value"]]
 
 
-def _result_lists(task: dict) -> list[Any]:
+def _result_lists(task: dict[str, Any]) -> list[Any]:
     groups = [*_as_list(task.get("annotations", task.get("completions"))), *_as_list(task.get("predictions"))]
     return [group.get("result") for group in groups if isinstance(group, dict)]
 
 
-def _as_list(value: Any) -> list:
+def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def pick_text_field(task: dict) -> tuple[str | None, str | None, str]:
+def pick_text_field(task: dict[str, Any]) -> tuple[str | None, str | None, str]:
     """``(text, field, why_not)``: the data field that the results' ``to_name`` names, else a default."""
     data = task.get("data")
     if not isinstance(data, dict):
@@ -131,8 +132,8 @@ def pick_text_field(task: dict) -> tuple[str | None, str | None, str]:
                         "names one of them")
 
 
-def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, source: str,
-                score: Any, model_version: Any, where: dict, names: dict) -> list | None:
+def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, source: Source,
+                score: Any, model_version: Any, where: Where, names: dict[str, Any]) -> list[Any] | None:
     if not isinstance(results, list):
         ctx.problem("'result' must be a list", **where)
         return None
@@ -169,8 +170,8 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
     return spans if ok else None
 
 
-def _task_spans(task: dict, text: str, ctx: ReadContext, state: _LsState, where: dict,
-                names: dict) -> list | None:
+def _task_spans(task: dict[str, Any], text: str, ctx: ReadContext, state: _LsState, where: Where,
+                names: dict[str, Any]) -> list[Any] | None:
     annotations = task.get("annotations", task.get("completions", []))
     predictions = task.get("predictions", [])
     if not isinstance(annotations, list) or not isinstance(predictions, list):
@@ -198,7 +199,7 @@ def _task_spans(task: dict, text: str, ctx: ReadContext, state: _LsState, where:
     return spans if ok else None
 
 
-def _task_meta(task: dict, text_key: str, names: dict) -> dict[str, Any]:
+def _task_meta(task: dict[str, Any], text_key: str, names: dict[str, Any]) -> dict[str, Any]:
     meta = {k: v for k, v in task.items() if k not in LS_TASK_KEYS}
     if isinstance(task.get("meta"), dict):
         meta = {**task["meta"], **meta}
@@ -227,12 +228,12 @@ def read_label_studio(ctx: ReadContext) -> list[Document]:
                           path=str(ctx.path))
     state, docs = _LsState(), []
     for record_no, task in enumerate(data, start=1):
-        where = {"record": record_no}
+        where: Where = {"record": record_no}
         if not isinstance(task, dict):
             ctx.problem(f"a task must be a JSON object, got {type(task).__name__}", **where)
             continue
         text, text_key, why_not = pick_text_field(task)
-        if text is None:
+        if text is None or text_key is None:
             ctx.problem(why_not, **where)
             continue
         names: dict[str, Any] = {}
@@ -261,7 +262,7 @@ def _read_warnings(ctx: ReadContext, state: _LsState) -> None:
 
 # -- writing -----------------------------------------------------------------------------------------
 
-def _ls_result(span: Any, text: str, number: int, prefix: str, names: dict) -> dict[str, Any]:
+def _ls_result(span: Any, text: str, number: int, prefix: str, names: dict[str, Any]) -> dict[str, Any]:
     from_name = names["from_name"]
     if isinstance(from_name, dict):
         from_name = from_name.get(span.label, DEFAULT_FROM)
@@ -277,8 +278,8 @@ def _ls_result(span: Any, text: str, number: int, prefix: str, names: dict) -> d
     return result
 
 
-def _predictions(doc: Document, names: dict) -> list[dict[str, Any]]:
-    by_version: dict[str | None, list] = {}
+def _predictions(doc: Document, names: dict[str, Any]) -> list[dict[str, Any]]:
+    by_version: dict[str | None, list[Span]] = {}
     for span in doc.predictions:
         by_version.setdefault(span.model_version, []).append(span)
     predictions = []
@@ -296,8 +297,9 @@ def _predictions(doc: Document, names: dict) -> list[dict[str, Any]]:
 def _task_ids(documents: list[Document]) -> list[int]:
     """Each task's ``id``: the one read from Label Studio, else the project's, else a count; unique."""
     wanted = [doc.meta.get("id") if is_int(doc.meta.get("id")) else doc.id for doc in documents]
-    if all(is_int(i) for i in wanted) and len(set(wanted)) == len(wanted):
-        return wanted
+    ids = [i for i in wanted if is_int(i)]
+    if len(ids) == len(wanted) and len(set(ids)) == len(ids):
+        return ids
     return list(range(1, len(documents) + 1))
 
 

@@ -11,11 +11,12 @@ from typing import Any
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
-from nerdesk.core.spans import GOLD, PRED, sort_spans
+from nerdesk.core.spans import GOLD, PRED, Span, sort_spans
 from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
     ReadContext,
+    Where,
     WriteContext,
     atomic_write_text,
     check_status,
@@ -49,50 +50,43 @@ def document_to_record(doc: Document) -> dict[str, Any]:
     return record
 
 
-def record_to_document(record: Any, ctx: ReadContext, *, line: int | None = None,
-                       record_no: int | None = None) -> Document | None:
-    where = {"line": line, "record": record_no}
-    if not isinstance(record, dict):
-        ctx.problem(f"a document must be a JSON object, got {type(record).__name__}", **where)
-        return None
-    text = check_text(record.get("text"), ctx, **where)
-    if text is None:
-        return None
+def _checked_fields(record: dict[str, Any], ctx: ReadContext, where: Where) -> dict[str, Any] | None:
+    """``id``, ``name``, ``meta``, ``split`` and ``status`` of a record, or ``None`` after recording problems."""
+    fields = {key: record.get(key) for key in ("id", "name", "meta", "split")}
+    fields["meta"] = {} if fields["meta"] is None else fields["meta"]
     ok = True
-    doc_id = record.get("id")
-    if doc_id is not None and not is_int(doc_id):
-        ctx.problem(f"'id' must be an integer or null, got {doc_id!r}", **where)
-        ok = False
-    name = record.get("name")
-    if name is not None and not isinstance(name, str):
-        ctx.problem(f"'name' must be a string or null, got {name!r}", **where)
-        ok = False
-    meta = record.get("meta", {})
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        ctx.problem(f"'meta' must be an object, got {type(meta).__name__}", **where)
-        ok = False
-    split = record.get("split")
-    if split is not None and not isinstance(split, str):
-        ctx.problem(f"'split' must be a string or null, got {split!r}", **where)
-        ok = False
-    status = check_status(record.get("status"), ctx, **where)
-    raw_spans = record.get("spans", [])
-    if raw_spans is None:
-        raw_spans = []
+    for key, fits, what in (("id", is_int, "an integer or null"), ("name", _is_str, "a string or null"),
+                            ("meta", _is_dict, "an object"), ("split", _is_str, "a string or null")):
+        value = fields[key]
+        if value is not None and not fits(value):
+            shown = type(value).__name__ if key == "meta" else repr(value)
+            ctx.problem(f"{key!r} must be {what}, got {shown}", **where)
+            ok = False
+    fields["status"] = check_status(record.get("status"), ctx, where)
+    return fields if ok else None
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _checked_spans(raw_spans: Any, text: str, ctx: ReadContext, where: Where) -> list[Span] | None:
+    """The record's spans, or ``None`` after recording every problem with them."""
     if not isinstance(raw_spans, list):
         ctx.problem(f"'spans' must be a list, got {type(raw_spans).__name__}", **where)
         return None
-    spans = []
+    spans, ok = [], True
     for raw in raw_spans:
         if not isinstance(raw, dict):
             ctx.problem(f"a span must be an object, got {raw!r:.60}", **where)
             ok = False
             continue
         source = raw.get("source", GOLD)
-        if source is None:
-            source = GOLD
+        source = GOLD if source is None else source
         if source not in (GOLD, PRED):
             ctx.problem(f"span source must be 'gold' or 'pred', got {source!r}", **where)
             ok = False
@@ -100,19 +94,33 @@ def record_to_document(record: Any, ctx: ReadContext, *, line: int | None = None
         span = ctx.make_span(text, raw.get("start"), raw.get("end"), raw.get("label"), mention=raw.get("text"),
                              source=source, score=raw.get("score"), model_version=raw.get("model_version"),
                              **where)
-        if span is None:
-            ok = False
-            continue
-        spans.append(span)
-    if not ok:
+        ok = ok and span is not None
+        spans.extend([span] if span is not None else [])
+    return spans if ok else None
+
+
+def record_to_document(record: Any, ctx: ReadContext, *, line: int | None = None,
+                       record_no: int | None = None) -> Document | None:
+    where: Where = {"line": line, "record": record_no}
+    if not isinstance(record, dict):
+        ctx.problem(f"a document must be a JSON object, got {type(record).__name__}", **where)
         return None
-    return Document(text=text, spans=spans, name=name, meta=dict(meta), status=status, split=split, id=doc_id)
+    text = check_text(record.get("text"), ctx, line=line, record=record_no)
+    if text is None:
+        return None
+    fields = _checked_fields(record, ctx, where)
+    raw_spans = record.get("spans")
+    spans = _checked_spans([] if raw_spans is None else raw_spans, text, ctx, where)
+    if fields is None or spans is None:
+        return None
+    return Document(text=text, spans=spans, name=fields["name"], meta=dict(fields["meta"]),
+                    status=fields["status"], split=fields["split"], id=fields["id"])
 
 
 def read_json(ctx: ReadContext) -> list[Document]:
     data = loads_document(ctx.read_text(), ctx)
     if isinstance(data, list):
-        records = data  # a bare list of documents
+        records: list[Any] = data  # a bare list of documents
     elif isinstance(data, dict):
         if data.get("format") not in (FORMAT_TAG, None):
             raise FormatError(f"'format' is {data.get('format')!r}, expected {FORMAT_TAG!r}", path=str(ctx.path))
@@ -120,9 +128,10 @@ def read_json(ctx: ReadContext) -> list[Document]:
         if not is_int(version) or version > VERSION:
             raise FormatError(f"unsupported nerdesk-json version {version!r} (this program reads up to "
                               f"{VERSION}); update nerdesk", path=str(ctx.path))
-        records = data.get("documents")
-        if not isinstance(records, list):
+        documents = data.get("documents")
+        if not isinstance(documents, list):
             raise FormatError("'documents' must be a list", path=str(ctx.path))
+        records = documents
         labels = data.get("labels", [])
         if not isinstance(labels, list):
             raise FormatError("'labels' must be a list", path=str(ctx.path))

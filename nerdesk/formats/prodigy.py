@@ -8,6 +8,7 @@ are not annotations a model should learn from. They are skipped by default with 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
     ReadContext,
+    Where,
     WriteContext,
     atomic_write_text,
     dumps,
@@ -38,7 +40,7 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
     answers = ctx.option("answers", "accept", ANSWERS)
     skipped: dict[str, int] = {}
 
-    def accepted(records):
+    def accepted(records: Iterable[tuple[Where, Any]]) -> Iterator[tuple[Where, Any]]:
         for where, record in records:
             answer = record.get("answer") if isinstance(record, dict) else None
             if answers == "accept" and answer in SKIPPED_ANSWERS:
@@ -46,7 +48,7 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
                 continue
             yield where, record
 
-    def span_of(item: dict, text: str, where: dict) -> Span | None:
+    def span_of(item: dict[str, Any], text: str, where: Where) -> Span | None:
         return ctx.make_span(text, item.get("start"), item.get("end"), item.get("label"), mention=item.get("text"),
                              **where)
 
