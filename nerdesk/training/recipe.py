@@ -34,11 +34,17 @@ class Recipe:
     epochs: int
     patience: int  # evaluations without a better dev F1
     evaluate_start: bool = False
+    min_delta: float = 0.0  # how much better (F1, 0-1) a checkpoint must be than the best so far
+    calibrate: bool = True  # choose the decision threshold on the dev documents
 
 
 RECIPES = {
+    # A continuation replaces the starting weights only with a clear gain on the evaluation set, and keeps the
+    # start model's threshold: the best of many checkpoints (and thresholds) on 30 documents is flattered (without
+    # these rules, 200 CLUENER documents gave a version at least as good on its 30 evaluation documents but
+    # 73.74 -> 73.16 on the 1,343 dev sentences).
     CONTINUE: Recipe(learning_rate=2e-4, head_learning_rate=2e-4, head_warmup_steps=0, min_steps=60, epochs=4,
-                     patience=3, evaluate_start=True),
+                     patience=3, evaluate_start=True, min_delta=0.01, calibrate=False),
     TRANSFER: Recipe(learning_rate=1e-3, head_learning_rate=3e-3, head_warmup_steps=30, min_steps=200, epochs=30,
                      patience=5),
     SCRATCH: Recipe(learning_rate=2e-3, head_learning_rate=2e-3, head_warmup_steps=0, min_steps=300, epochs=40,
@@ -69,6 +75,11 @@ def train_config(kind: str, documents: int, **overrides) -> TrainConfig:
     settings = {"learning_rate": recipe.learning_rate, "head_learning_rate": recipe.head_learning_rate,
                 "head_warmup_steps": recipe.head_warmup_steps, "min_steps": recipe.min_steps,
                 "epochs": recipe.epochs, "patience": recipe.patience, "evaluate_start": recipe.evaluate_start,
+                "min_delta": recipe.min_delta,
                 "time_budget_seconds": time_budget_seconds(documents), "batch_size": batch_size(documents)}
     settings.update({key: value for key, value in overrides.items() if value is not None})
     return TrainConfig(**settings)
+
+
+def calibrates(kind: str) -> bool:
+    return RECIPES[kind].calibrate

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.document import Document
-from nerdesk.core.errors import TrainingError
+from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.labels import LabelSet
+from nerdesk.runtime.bundle import MANIFEST, Bundle
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
 from nerdesk.training.logits import calibrate_threshold
-from nerdesk.training.recipe import train_config
+from nerdesk.training.recipe import calibrates, train_config
 from nerdesk.training.start import ScratchSettings, start_kind, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
 
@@ -65,7 +66,8 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
     result = Trainer(model, tokenizer, config, _callbacks(emit)).fit(request.train_documents, request.dev_documents)
-    threshold = _calibrate(result, tokenizer, request, config, emit)
+    threshold = _calibrate(result, tokenizer, request, config, emit) if calibrates(kind) else \
+        start_threshold(request.init)
     _refuse_useless(result, request)
     return _write(result, tokenizer, request, kind, config, threshold)
 
@@ -82,6 +84,14 @@ def _calibrate(result: TrainingResult, tokenizer, request: TrainRequest, config:
                              f"{100 * report.micro.f1:.1f}")
         result.best_report = report
     return threshold
+
+
+def start_threshold(init: str) -> float:
+    """The decision threshold of the bundle training started from (0 for anything else)."""
+    try:
+        return Bundle.load(init, check_models=False).threshold if (Path(init) / MANIFEST).is_file() else 0.0
+    except NerdeskError:
+        return 0.0
 
 
 def _span_cap(tokenizer, documents: list[Document]) -> int | None:

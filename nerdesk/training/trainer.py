@@ -49,6 +49,7 @@ class TrainConfig:
     evaluations: int = 20
     patience: int = 4  # dev evaluations without a better F1 before stopping
     evaluate_start: bool = False  # score the starting weights first (a kept head)
+    min_delta: float = 0.0  # a dev F1 must beat the best so far by more than this to count as better
     max_span_tokens: int | None = None  # decoding cap for dev scores, as the exported bundle will have
     time_budget_seconds: float | None = None
     seed: int = 13
@@ -243,7 +244,7 @@ class _Run:
         return {"f1": report.micro.f1, "precision": report.micro.precision, "recall": report.micro.recall}
 
     def _keep_if_best(self, report: Report) -> None:
-        if report.micro.f1 > self.best_f1:
+        if report.micro.f1 > self.best_f1 + (self.config.min_delta if self.best_report else 0.0):
             self.best_f1, self.best_report = report.micro.f1, report
             self.best_evaluation, self.best_step = self.evaluations, self.step
             self.best_state = copy.deepcopy(self.model.state_dict())

@@ -44,3 +44,14 @@ def test_early_stopping_keeps_the_best_dev_weights(nested_documents):
     assert trainer.evaluate(nested_documents).micro.f1 == max(evaluations)
     assert result.stop_reason in ("early stopping", "cancelled", "steps")
     assert len(result.history) == len(evaluations)
+
+
+def test_a_continuation_keeps_its_starting_weights_unless_a_checkpoint_is_clearly_better(nested_documents):
+    import torch
+
+    model, tokenizer = tiny_scratch_model(nested_documents, width=16, head_size=8)
+    start = {name: value.clone() for name, value in model.state_dict().items()}
+    config = TrainConfig(epochs=20, batch_size=2, learning_rate=1e-2, evaluate_start=True, min_delta=1.0, seed=2)
+    result = Trainer(model, tokenizer, config).fit(nested_documents, nested_documents)
+    assert result.best_step == 0 and result.best_epoch == 1  # the first evaluation: the starting weights
+    assert all(torch.equal(start[name], value) for name, value in model.state_dict().items())
