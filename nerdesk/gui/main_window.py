@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.accept_dialog import AcceptAllDialog
@@ -59,6 +59,9 @@ class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
         self.setCentralWidget(self.view)
         self.actions = build_actions(self)
         self.review = ReviewFlow(self)
+        self.script_warning = QLabel("⚠ Model and document scripts differ", objectName="scriptWarning",
+                                     visible=False)
+        self.statusBar().insertPermanentWidget(0, self.script_warning)
         self._add_docks()
         self._connect()
         self._apply_preferences()
@@ -115,6 +118,8 @@ class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
         self.model_panel.predictDocumentRequested.connect(self.predict_document)
         self.model_panel.predictAllRequested.connect(self.predict_all)
         self.model_panel.cancelRequested.connect(self.cancel_prediction)
+        self.model_panel.scriptMismatchChanged.connect(self._show_script_warning)
+        self.model_panel.useModelRequested.connect(self.load_model)
         self._connect_retraining()
 
     def _apply_preferences(self) -> None:
@@ -221,6 +226,13 @@ class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
             self.statusBar().clearMessage()
         else:
             self.statusBar().showMessage(self.view.describe(span))
+
+    def _show_script_warning(self, message: str) -> None:
+        """A lasting mark in the status bar while the active model is for another script than the document."""
+        self.script_warning.setToolTip(message)
+        self.script_warning.setVisible(bool(message))
+        if message:
+            self.statusBar().showMessage(message, 12000)
 
     def _update_title(self) -> None:
         project = self.session.project

@@ -1,7 +1,7 @@
 """The model panel: the active model, the score threshold, prediction with progress and cancel.
 
-Retraining will start ``nerdesk train`` as a separate process from here; until then its button is
-shown disabled so the place of the feature is clear.
+It also watches whether the active model fits the open document's script (a Chinese model on English
+text predicts nonsense) and, when it does not, shows a notice with the embedded model that would fit.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.gui.session import ProjectSession
 from nerdesk.runtime.bundle import describe_bundle
+from nerdesk.workflows.model_script import ScriptMismatch, script_mismatch
 
 
 class ModelPanel(QWidget):
@@ -28,6 +29,8 @@ class ModelPanel(QWidget):
     predictAllRequested = Signal()
     cancelRequested = Signal()
     thresholdChanged = Signal(float)
+    scriptMismatchChanged = Signal(str)  # the warning, or "" when the model fits the document
+    useModelRequested = Signal(str)  # bundle directory of the suggested embedded model
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,9 +48,14 @@ class ModelPanel(QWidget):
         self.progress = QProgressBar(visible=False)
         self.cancel = self._button("Cancel", self.cancelRequested)
         self.cancel.hide()
+        self.script_notice = QLabel(objectName="scriptNotice", wordWrap=True, visible=False)
+        self.use_suggested = QPushButton(visible=False)
+        self.use_suggested.clicked.connect(self._use_suggested)
+        self.mismatch: ScriptMismatch | None = None
         self.threshold.valueChanged.connect(self._on_threshold)
         self._lay_out()
         session.projectChanged.connect(self.refresh)
+        session.documentChanged.connect(self.check_script)
         self._on_threshold(self.threshold.value())
         self.refresh()
 
@@ -67,7 +75,7 @@ class ModelPanel(QWidget):
         progress_row.addWidget(self.cancel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        for widget in (self.model_name, self.load_button):
+        for widget in (self.model_name, self.script_notice, self.use_suggested, self.load_button):
             layout.addWidget(widget)
         layout.addLayout(threshold_row)
         for widget in (self.predict_document, self.predict_all, self.retrain):
@@ -100,6 +108,38 @@ class ModelPanel(QWidget):
         self.predict_document.setEnabled(has_model)
         self.predict_all.setEnabled(has_model)
         self.load_button.setEnabled(project is not None)
+        self.check_script()
+
+    def check_script(self) -> None:
+        """Show (or hide) the notice that the active model is for another script than the open document."""
+        project, document = self.session.project, self.session.document
+        model = project.active_model() if project is not None else None
+        mismatch = None
+        if model is not None and document is not None:
+            mismatch = script_mismatch(document.text, model.bundle_path, model.trained_on)
+        if mismatch == self.mismatch:
+            return
+        self.mismatch = mismatch
+        self.script_notice.setText(mismatch.message if mismatch else "")
+        self.script_notice.setVisible(mismatch is not None)
+        self._fit_notice()
+        suggestion = mismatch.suggestion if mismatch else None
+        self.use_suggested.setText(f"Use {suggestion.name}" if suggestion else "")
+        self.use_suggested.setVisible(suggestion is not None)
+        self.scriptMismatchChanged.emit(mismatch.message if mismatch else "")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """A dock does not give a word-wrapped label the height its text needs; ask for it."""
+        super().resizeEvent(event)
+        self._fit_notice()
+
+    def _fit_notice(self) -> None:
+        width = self.script_notice.width() or self.width() - 8
+        self.script_notice.setMinimumHeight(self.script_notice.heightForWidth(width))
+
+    def _use_suggested(self) -> None:
+        if self.mismatch is not None and self.mismatch.suggestion is not None:
+            self.useModelRequested.emit(str(self.mismatch.suggestion))
 
     @staticmethod
     def _describe(bundle_path: str) -> tuple[str, str]:

@@ -1,0 +1,100 @@
+"""Whether a model fits the script of a document: a Chinese model run on English text predicts nonsense.
+
+A bundle's script is what its manifest's ``trained_on`` says (``"script"``), or else what most of its
+tokenizer vocabulary is written in: a character vocabulary of Chinese text is almost all CJK, an English
+word-piece vocabulary almost none. A vocabulary with plenty of both (a multilingual model) fits either
+script and never causes a warning.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.scripts import is_cjk
+from nerdesk.workflows.default_models import default_model_for, text_script
+
+CJK, LATIN, MIXED = "cjk", "latin", "mixed"
+SCRIPT_NAMES = {CJK: "Chinese (CJK)", LATIN: "Latin-script"}  # as in "a ... document"
+CJK_SHARE_ABOVE = 0.5  # a vocabulary with more CJK words than this is a CJK model
+LATIN_SHARE_BELOW = 0.15  # ... with fewer, a Latin-script one; in between it reads both
+MIN_LETTERS = 6  # a document with fewer letters says too little about its script
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptMismatch:
+    """The active model and the open document are in different scripts."""
+
+    document_script: str
+    model_script: str
+    suggestion: Path | None  # the embedded model for the document's script, when one is installed
+
+    @property
+    def message(self) -> str:
+        text = (f"{SCRIPT_NAMES[self.document_script]} document, but the active model was trained on "
+                f"{SCRIPT_NAMES[self.model_script]} text: expect wrong predictions.")
+        if self.suggestion is not None:
+            return text + f" The embedded model {self.suggestion.name} fits this document."
+        return text + " No embedded model fits it: load or train one."
+
+
+def vocabulary_script(tokens: list[str]) -> str:
+    """``cjk``, ``latin`` or ``mixed`` for a tokenizer vocabulary (special tokens and digits ignored)."""
+    cjk = words = 0
+    for token in tokens:
+        word = token.removeprefix("##").removeprefix("\u2581")
+        if word.startswith("[") or not any(c.isalpha() for c in word):
+            continue
+        words += 1
+        cjk += any(is_cjk(c) for c in word)
+    if words == 0:
+        return MIXED
+    share = cjk / words
+    return CJK if share > CJK_SHARE_ABOVE else LATIN if share < LATIN_SHARE_BELOW else MIXED
+
+
+def tokenizer_vocabulary(tokenizer_file: Path) -> list[str]:
+    """The tokens of a ``tokenizer.json`` (WordPiece, WordLevel or BPE: a dict; Unigram: a list of pairs)."""
+    try:
+        model = json.loads(tokenizer_file.read_text(encoding="utf-8")).get("model", {})
+    except (OSError, ValueError, AttributeError):
+        return []
+    vocab = model.get("vocab") if isinstance(model, dict) else None
+    if isinstance(vocab, dict):
+        return [str(token) for token in vocab]
+    if isinstance(vocab, list):
+        return [str(entry[0]) for entry in vocab if isinstance(entry, list) and entry]
+    return []
+
+
+def bundle_script(bundle_path: str | Path, trained_on: dict[str, Any] | None = None) -> str:
+    """The script a bundle was trained on: ``trained_on["script"]`` when given, else its vocabulary's."""
+    declared = (trained_on or {}).get("script")
+    if declared in (CJK, LATIN, MIXED):
+        return declared
+    tokenizer_file = Path(bundle_path) / "tokenizer.json"
+    try:
+        stamp = tokenizer_file.stat().st_mtime_ns
+    except OSError:
+        return MIXED
+    return _probed_script(str(tokenizer_file), stamp)
+
+
+@lru_cache(maxsize=32)
+def _probed_script(tokenizer_file: str, _stamp: int) -> str:
+    return vocabulary_script(tokenizer_vocabulary(Path(tokenizer_file)))
+
+
+def script_mismatch(text: str, bundle_path: str | Path,
+                    trained_on: dict[str, Any] | None = None) -> ScriptMismatch | None:
+    """A ``ScriptMismatch`` when ``text`` is in another script than the model at ``bundle_path``."""
+    if sum(c.isalpha() for c in text[:5000]) < MIN_LETTERS:
+        return None
+    document_script = text_script([text])
+    model_script = bundle_script(bundle_path, trained_on)
+    if model_script in (MIXED, document_script):
+        return None
+    return ScriptMismatch(document_script, model_script, default_model_for([text]))
