@@ -31,6 +31,7 @@ from nerdesk.gui.theme import is_dark
 from nerdesk.gui.view_keys import EditingKeys
 from nerdesk.gui.view_menus import SpanMenus
 from nerdesk.gui.view_wrap import SelfWrapping
+from nerdesk.workflows.token_snap import snap_to_tokens
 
 
 class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
@@ -69,6 +70,8 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self._hit_boxes: list[tuple[QRectF, Span]] = []
         self._press_position: QPoint | None = None
         self._boundaries: list[int] | None = None
+        self.snap_tokens = True  # selections of Latin-script words widen to whole words (a preference)
+        self._exact_selection = False  # this selection was made with Alt: keep it as it is
         self._init_wrapping()
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
@@ -213,7 +216,8 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
             self.ensureCursorVisible()
 
     def selected_range(self) -> tuple[int, int] | None:
-        """The selected text as a code-point range widened to whole graphemes, without outer spaces."""
+        """The selected text as a code-point range widened to whole graphemes, without outer spaces, and to
+        whole words unless token snapping is off or the selection was made with Alt held."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
@@ -224,6 +228,8 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
             start += 1
         while end > start and self.text[end - 1].isspace():
             end -= 1
+        if start < end and self.snap_tokens and not self._exact_selection:
+            start, end = snap_to_tokens(self.text, start, end)
         return (start, end) if start < end else None
 
     def select_range(self, start: int, end: int) -> None:
@@ -234,6 +240,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self.setTextCursor(cursor)
 
     def clear_text_selection(self) -> None:
+        self._exact_selection = False
         cursor = self.textCursor()
         cursor.clearSelection()
         self.setTextCursor(cursor)
@@ -355,9 +362,19 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         if pressed is None or event.button() != Qt.MouseButton.LeftButton:
             return
         if self.textCursor().hasSelection():
+            self._exact_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            self._show_snapped_selection()
             self.select_span(None)
             return
         self._cycle_selection(self.spans_at_point(event.position().toPoint()))
+
+    def _show_snapped_selection(self) -> None:
+        """Let the user see the words a label key would take, before pressing it."""
+        snapped = self.selected_range()
+        cursor = self.textCursor()
+        shown = (self._display.from_qt(cursor.selectionStart()), self._display.from_qt(cursor.selectionEnd()))
+        if snapped is not None and snapped != shown:
+            self.select_range(*snapped)
 
     def _cycle_selection(self, candidates: list[Span]) -> None:
         """Select the innermost span under the click; clicking again selects the next one outward."""
