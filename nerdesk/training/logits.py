@@ -62,10 +62,10 @@ def torch_span_predictor(model: GlobalPointerModel, tokenizer, *, max_span_token
 
 
 def evaluate_model(model: GlobalPointerModel, tokenizer, documents: Sequence[Document], *,
-                   max_span_tokens: int | None = None, batch_size: int = 32) -> Report:
+                   max_span_tokens: int | None = None, threshold: float = 0.0, batch_size: int = 32) -> Report:
     """Score the model on ``documents`` through the prediction pipeline (the model is left in eval mode)."""
     model.eval()
-    predictor = torch_span_predictor(model, tokenizer, max_span_tokens=max_span_tokens)
+    predictor = torch_span_predictor(model, tokenizer, max_span_tokens=max_span_tokens, threshold=threshold)
     predictions = predictor.predict([doc.text for doc in documents], batch_size=batch_size)
     return evaluate([doc.gold for doc in documents], predictions)
 

@@ -60,14 +60,18 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     if request.label_set is not None:
         model.config.flat = request.label_set.flat
     span_cap = _span_cap(tokenizer, request.train_documents + request.dev_documents)
+    kept_threshold = None
+    if not calibrates(kind):  # a continuation keeps what its bundle decodes with
+        kept_threshold, start_cap = start_decoding(request.init)
+        span_cap = None if start_cap is None or span_cap is None else max(span_cap, start_cap)
     config = train_config(kind, len(request.train_documents), batch_size=request.batch_size, seed=request.seed,
-                          max_span_tokens=span_cap, **request.overrides)
+                          max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
     emit("start", message=_start_message(request, labels, kind, config), labels=labels, start=kind,
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
     result = Trainer(model, tokenizer, config, _callbacks(emit)).fit(request.train_documents, request.dev_documents)
-    threshold = _calibrate(result, tokenizer, request, config, emit) if calibrates(kind) else \
-        start_threshold(request.init)
+    threshold = config.threshold if kept_threshold is not None else _calibrate(result, tokenizer, request, config,
+                                                                                emit)
     _refuse_useless(result, request)
     return _write(result, tokenizer, request, kind, config, threshold)
 
@@ -86,12 +90,15 @@ def _calibrate(result: TrainingResult, tokenizer, request: TrainRequest, config:
     return threshold
 
 
-def start_threshold(init: str) -> float:
-    """The decision threshold of the bundle training started from (0 for anything else)."""
+def start_decoding(init: str) -> tuple[float, int | None]:
+    """(threshold, span cap) of the bundle training started from; (0, None) for anything else."""
     try:
-        return Bundle.load(init, check_models=False).threshold if (Path(init) / MANIFEST).is_file() else 0.0
+        if (Path(init) / MANIFEST).is_file():
+            bundle = Bundle.load(init, check_models=False)
+            return bundle.threshold, bundle.max_span_tokens
     except NerdeskError:
-        return 0.0
+        pass
+    return 0.0, None
 
 
 def _span_cap(tokenizer, documents: list[Document]) -> int | None:

@@ -51,6 +51,7 @@ class TrainConfig:
     evaluate_start: bool = False  # score the starting weights first (a kept head)
     min_delta: float = 0.0  # a dev F1 must beat the best so far by more than this to count as better
     max_span_tokens: int | None = None  # decoding cap for dev scores, as the exported bundle will have
+    threshold: float = 0.0  # decision threshold (logit) for dev scores
     time_budget_seconds: float | None = None
     seed: int = 13
     eval_batch_size: int = 64
@@ -121,7 +122,7 @@ class Trainer:
         """Score the model on ``documents`` exactly as its bundle will predict them."""
         was_training = self.model.training
         report = evaluate_model(self.model, self.tokenizer, documents, max_span_tokens=self.config.max_span_tokens,
-                                batch_size=self.config.eval_batch_size)
+                                threshold=self.config.threshold, batch_size=self.config.eval_batch_size)
         self.model.train(was_training)
         return report
 
