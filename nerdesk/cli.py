@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args) or 0
     except NerdeskError as error:
-        print(f"nerdesk: error: {error}", file=sys.stderr)
+        print(f"nerdesk: error{f' {error.code}' if error.code else ''}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("nerdesk: interrupted", file=sys.stderr)

@@ -67,7 +67,7 @@ def relabel(doc_id: int, span: Span, label: str, existing: Sequence[Span] = ()) 
 
 def resize(doc_id: int, span: Span, start: int, end: int, text_length: int) -> Edit:
     if not 0 <= start < end <= text_length:
-        raise SpanError(f"cannot resize {span.label} to {start}..{end}: outside the text or empty")
+        raise SpanError(f"cannot resize {span.label} to {start}..{end}: outside the text or empty", code="E008")
     return _single(f"resize {span.label}", doc_id, removed=[span], added=[span.moved(start, end)])
 
 

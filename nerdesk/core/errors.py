@@ -2,25 +2,33 @@
 
 Messages say what went wrong, where (file, line, record) and what to do about it.
 The CLI prints them without a traceback; the GUI shows them in a dialog.
+
+An error may carry a stable ``code`` (``E1xx`` formats, ``E0xx`` core; docs/errors.md lists them): the
+message can be reworded, the code stays, so tests and users can refer to it. ``str(error)`` is the message
+alone; the CLI prints ``nerdesk: error E104: ...``.
 """
 
 from __future__ import annotations
 
 
 class NerdeskError(Exception):
-    """Base class: an expected failure with a message meant for the user."""
+    """Base class: an expected failure with a message meant for the user, and its code if it has one."""
+
+    def __init__(self, *args: object, code: str | None = None) -> None:
+        super().__init__(*args)
+        self.code = code
 
 
 class FormatError(NerdeskError):
     """A file could not be read or written in the requested format."""
 
     def __init__(self, reason: str, *, path: str | None = None, line: int | None = None,
-                 record: int | None = None) -> None:
+                 record: int | None = None, code: str | None = None) -> None:
         self.reason = reason
         self.path = path
         self.line = line
         self.record = record
-        super().__init__(self._compose())
+        super().__init__(self._compose(), code=code)
 
     def _compose(self) -> str:
         where = []
@@ -40,7 +48,7 @@ class ImportProblems(NerdeskError):
         self.problems = problems
         shown = "\n".join(f"  {p}" for p in problems[:limit])
         more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
-        super().__init__(f"{len(problems)} bad record(s); nothing was imported:\n{shown}{more}")
+        super().__init__(f"{len(problems)} bad record(s); nothing was imported:\n{shown}{more}", code="E100")
 
 
 class SpanError(NerdeskError):

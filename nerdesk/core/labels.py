@@ -51,7 +51,7 @@ class LabelSet:
         for label in self.labels:
             if label.name == name:
                 return label
-        raise NerdeskError(f"no label named {name!r}; known labels: {', '.join(self.names) or 'none'}")
+        raise NerdeskError(f"no label named {name!r}; known labels: {', '.join(self.names) or 'none'}", code="E010")
 
     def by_key(self, key: str) -> Label | None:
         return next((label for label in self.labels if label.key == key), None)
@@ -62,14 +62,14 @@ class LabelSet:
 
     def add(self, name: str, color: str | None = None, key: str | None = None) -> Label:
         if not name or name != name.strip():
-            raise NerdeskError(f"label name {name!r} must be non-empty without surrounding spaces")
+            raise NerdeskError(f"label name {name!r} must be non-empty without surrounding spaces", code="E011")
         if name in self:
             return self.get(name)
         used_keys = {label.key for label in self.labels}
         if key is None:
             key = next((k for k in SHORTCUT_KEYS if k not in used_keys), None)
         elif key in used_keys:
-            raise NerdeskError(f"shortcut {key!r} is already used by label {self._owner_name(key)!r}")
+            raise NerdeskError(f"shortcut {key!r} is already used by label {self._owner_name(key)!r}", code="E012")
         label = Label(name, color or PALETTE[len(self.labels) % len(PALETTE)], key)
         self.labels.append(label)
         return label
@@ -80,12 +80,12 @@ class LabelSet:
         name, color = changes.pop("name", old.name), changes.pop("color", old.color)
         if changes.keys() - {"key"} or not name or not color:
             raise NerdeskError(f"label {current!r}: only name, color and key can change, and name and color "
-                               f"need a value (got {sorted(changes)}, name={name!r}, color={color!r})")
+                               f"need a value (got {sorted(changes)}, name={name!r}, color={color!r})", code="E013")
         new = replace(old, name=name, color=color, key=changes.get("key", old.key))
         if new.key is not None and new.key != old.key and self.by_key(new.key) is not None:
-            raise NerdeskError(f"shortcut {new.key!r} is already used by label {self._owner_name(new.key)!r}")
+            raise NerdeskError(f"shortcut {new.key!r} is already used by label {self._owner_name(new.key)!r}", code="E012")
         if new.name != old.name and new.name in self:
-            raise NerdeskError(f"a label named {new.name!r} already exists")
+            raise NerdeskError(f"a label named {new.name!r} already exists", code="E014")
         self.labels[self.labels.index(old)] = new
         return new
 

@@ -31,18 +31,18 @@ class Utf16Map:
 
     def to_utf16(self, index: int) -> int:
         if not 0 <= index <= len(self.text):
-            raise SpanError(f"code-point offset {index} is outside the text of length {len(self.text)}")
+            raise SpanError(f"code-point offset {index} is outside the text of length {len(self.text)}", code="E006")
         return index if self.ascii_like else self._utf16_starts[index]
 
     def from_utf16(self, unit: int, *, strict: bool = True) -> int:
         """Code point at UTF-16 offset ``unit``. Inside a surrogate pair: error if strict, else round down."""
         if not 0 <= unit <= self.utf16_length:
-            raise SpanError(f"UTF-16 offset {unit} is outside the text of {self.utf16_length} units")
+            raise SpanError(f"UTF-16 offset {unit} is outside the text of {self.utf16_length} units", code="E006")
         if self.ascii_like:
             return unit
         index = bisect.bisect_right(self._utf16_starts, unit) - 1
         if self._utf16_starts[index] != unit and strict:
-            raise SpanError(f"UTF-16 offset {unit} falls inside a surrogate pair")
+            raise SpanError(f"UTF-16 offset {unit} falls inside a surrogate pair", code="E007")
         return index
 
 

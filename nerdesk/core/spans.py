@@ -65,17 +65,18 @@ class Span:
 def validate_span(span: Span, text: str, *, mention: str | None = None) -> None:
     """Raise ``SpanError`` unless the span lies inside ``text`` (and matches ``mention`` if given)."""
     if not isinstance(span.start, int) or not isinstance(span.end, int):
-        raise SpanError(f"span offsets must be integers, got {span.start!r}..{span.end!r}")
+        raise SpanError(f"span offsets must be integers, got {span.start!r}..{span.end!r}", code="E001")
     if not span.label:
-        raise SpanError(f"span {span.start}..{span.end} has an empty label")
+        raise SpanError(f"span {span.start}..{span.end} has an empty label", code="E002")
     if span.start < 0 or span.end > len(text):
-        raise SpanError(f"span {span.start}..{span.end} ({span.label}) is outside the text of length {len(text)}")
+        raise SpanError(f"span {span.start}..{span.end} ({span.label}) is outside the text of length {len(text)}", code="E003")
     if span.start >= span.end:
-        raise SpanError(f"span {span.start}..{span.end} ({span.label}) is empty or reversed")
+        raise SpanError(f"span {span.start}..{span.end} ({span.label}) is empty or reversed", code="E004")
     if mention is not None and text[span.start:span.end] != mention:
         raise SpanError(
             f"span {span.start}..{span.end} ({span.label}) covers {text[span.start:span.end]!r} "
-            f"but the file says {mention!r}"
+            f"but the file says {mention!r}",
+            code="E005",
         )
 
 

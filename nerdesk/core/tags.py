@@ -94,7 +94,7 @@ def tags_to_token_spans(tags: Sequence[ParsedTag]) -> tuple[list[TokenSpan], int
 def token_spans_to_tags(token_count: int, token_spans: Iterable[TokenSpan], scheme: str) -> list[str]:
     """One tag per token for non-overlapping token spans in ``scheme`` (one of ``SCHEMES``)."""
     if scheme not in SCHEMES:
-        raise SpanError(f"unknown tag scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+        raise SpanError(f"unknown tag scheme {scheme!r}; use one of {', '.join(SCHEMES)}", code="E020")
     single, inside, last = _PREFIXES[scheme]
     tags = ["O"] * token_count
     for first, end, label in token_spans:
@@ -129,7 +129,7 @@ def char_spans_to_token_spans(token_char_offsets: Sequence[tuple[int, int]],
     for span in spans:
         if span.start not in first_token or span.end not in last_token:
             raise SpanError(f"span {span.start}..{span.end} ({span.label}) does not start and end on token "
-                            "boundaries; split the spans with split_by_token_boundaries first")
+                            "boundaries; split the spans with split_by_token_boundaries first", code="E021")
         token_spans.append(TokenSpan(first_token[span.start], last_token[span.end] + 1, span.label))
     return token_spans
 

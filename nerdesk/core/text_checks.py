@@ -90,7 +90,7 @@ def check_predict_texts(texts: Iterable[str]) -> None:
     """Refuse texts a tokenizer cannot take, naming the first bad one (its index in the input)."""
     for index, text in enumerate(texts):
         if not isinstance(text, str):
-            raise NerdeskError(f"text {index}: expected a string, got {type(text).__name__}")
+            raise NerdeskError(f"text {index}: expected a string, got {type(text).__name__}", code="E030")
         problem = surrogate_problem(text)
         if problem:
-            raise NerdeskError(f"text {index} {problem}; remove or replace that character and predict again")
+            raise NerdeskError(f"text {index} {problem}; remove or replace that character and predict again", code="E031")

@@ -88,9 +88,9 @@ class ReadContext:
         try:
             data = Path(path).read_bytes()
         except IsADirectoryError as error:
-            raise FormatError("is a directory, not a file", path=str(path)) from error
+            raise FormatError("is a directory, not a file", path=str(path), code="E105") from error
         except OSError as error:
-            raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(path)) from error
+            raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(path), code="E105") from error
         text, used = decode_bytes(data, self.encoding, path=str(path))
         if used not in self.encodings:
             self.encodings.append(used)
@@ -99,13 +99,14 @@ class ReadContext:
     def option(self, name: str, default: Any = None, choices: tuple[Any, ...] | None = None) -> Any:
         value = self.options.get(name, default)
         if choices is not None and value not in choices:
-            raise FormatError(f"option {name}={value!r} is not one of {', '.join(map(repr, choices))}")
+            raise FormatError(f"option {name}={value!r} is not one of {', '.join(map(repr, choices))}", code="E108")
         return value
 
     # -- reporting -----------------------------------------------------------------------------
     def problem(self, reason: str, *, line: int | None = None, record: int | None = None,
-                path: Path | str | None = None) -> None:
-        self.problems.append(FormatError(reason, path=str(path or self.path), line=line, record=record))
+                path: Path | str | None = None, code: str = "E110") -> None:
+        """Record a bad record (``E110`` unless a more precise code is given) and go on reading."""
+        self.problems.append(FormatError(reason, path=str(path or self.path), line=line, record=record, code=code))
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -117,13 +118,13 @@ class ReadContext:
         """A checked span, or ``None`` after recording a problem."""
         where: Where = {"line": line, "record": record, "path": path}
         if not is_int(start) or not is_int(end):
-            self.problem(f"span offsets must be integers, got start={start!r} end={end!r}", **where)
+            self.problem(f"span offsets must be integers, got start={start!r} end={end!r}", code="E001", **where)
             return None
         if not isinstance(label, str) or not label.strip():
-            self.problem(f"span {start}..{end} has no label (got {label!r})", **where)
+            self.problem(f"span {start}..{end} has no label (got {label!r})", code="E002", **where)
             return None
         if label != label.strip():
-            self.problem(f"label {label!r} has surrounding spaces", **where)
+            self.problem(f"label {label!r} has surrounding spaces", code="E011", **where)
             return None
         if mention is not None and not isinstance(mention, str):
             self.problem(f"span {start}..{end} ({label}): mention must be a string, got {mention!r}", **where)
@@ -139,7 +140,7 @@ class ReadContext:
         try:
             validate_span(span, text, mention=mention)
         except SpanError as error:
-            self.problem(str(error), **where)
+            self.problem(str(error), code=error.code or "E110", **where)
             return None
         return span
 
@@ -153,7 +154,7 @@ class WriteContext:
     def option(self, name: str, default: Any = None, choices: tuple[Any, ...] | None = None) -> Any:
         value = self.options.get(name, default)
         if choices is not None and value not in choices:
-            raise FormatError(f"option {name}={value!r} is not one of {', '.join(map(repr, choices))}")
+            raise FormatError(f"option {name}={value!r} is not one of {', '.join(map(repr, choices))}", code="E108")
         return value
 
     def warn(self, message: str) -> None:
@@ -193,11 +194,11 @@ def loads_document(text: str, ctx: ReadContext) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise FormatError(f"not valid JSON: {error.msg} (column {error.colno})", path=str(ctx.path),
-                          line=error.lineno) from error
+                          line=error.lineno, code="E111") from error
     except RecursionError as error:
-        raise FormatError("JSON is nested too deeply to read", path=str(ctx.path)) from error
+        raise FormatError("JSON is nested too deeply to read", path=str(ctx.path), code="E111") from error
     except ValueError as error:  # an integer longer than Python converts
-        raise FormatError(f"cannot read this JSON: {error}", path=str(ctx.path)) from error
+        raise FormatError(f"cannot read this JSON: {error}", path=str(ctx.path), code="E111") from error
 
 
 def iter_json_lines(text: str, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
@@ -208,18 +209,18 @@ def iter_json_lines(text: str, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as error:
-            ctx.problem(f"not valid JSON: {error.msg} (column {error.colno})", line=number)
+            ctx.problem(f"not valid JSON: {error.msg} (column {error.colno})", line=number, code="E111")
         except RecursionError:
-            ctx.problem("JSON is nested too deeply to read", line=number)
+            ctx.problem("JSON is nested too deeply to read", line=number, code="E111")
         except ValueError as error:  # an integer longer than Python converts
-            ctx.problem(f"cannot read this JSON: {error}", line=number)
+            ctx.problem(f"cannot read this JSON: {error}", line=number, code="E111")
 
 
 def dumps(value: Any, *, indent: int | None = None) -> str:
     try:
         return json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
     except (TypeError, ValueError) as error:
-        raise FormatError(f"cannot write as JSON: {error} (document metadata must be plain JSON values)") from error
+        raise FormatError(f"cannot write as JSON: {error} (document metadata must be plain JSON values)", code="E121") from error
 
 
 def check_text(value: Any, ctx: ReadContext, *, line: int | None = None, record: int | None = None,
@@ -257,7 +258,7 @@ def atomic_write_text(path: Path, content: str) -> None:
         data = content.encode("utf-8")
     except UnicodeEncodeError as error:
         raise FormatError(f"cannot write a lone surrogate (U+{ord(error.object[error.start]):04X}) as UTF-8 at "
-                          f"character {error.start}; fix the text first", path=str(path)) from error
+                          f"character {error.start}; fix the text first", path=str(path), code="E122") from error
     atomic_write_bytes(path, data)
 
 
@@ -274,7 +275,7 @@ def atomic_write_bytes(path: Path, content: bytes) -> None:
         mode = _mode_for(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
-        raise FormatError(f"cannot write here: {error.strerror or error}", path=str(path)) from error
+        raise FormatError(f"cannot write here: {error.strerror or error}", path=str(path), code="E109") from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
@@ -284,7 +285,7 @@ def atomic_write_bytes(path: Path, content: bytes) -> None:
         os.replace(tmp, path)
     except OSError as error:
         _remove_quietly(tmp)
-        raise FormatError(f"cannot write the file: {error.strerror or error}", path=str(path)) from error
+        raise FormatError(f"cannot write the file: {error.strerror or error}", path=str(path), code="E109") from error
     except BaseException:
         _remove_quietly(tmp)
         raise

@@ -37,7 +37,7 @@ def parse_split(value: str) -> dict[str, float]:
     if "=" not in value:
         name = value.strip()
         if not name or "," in name:
-            raise NerdeskError(f"--split {value!r}: give one split name, or shares like train=0.8,dev=0.2")
+            raise NerdeskError(f"--split {value!r}: give one split name, or shares like train=0.8,dev=0.2", code="E119")
         return {name: 1.0}
     shares: dict[str, float] = {}
     for part in value.split(","):
@@ -47,7 +47,7 @@ def parse_split(value: str) -> dict[str, float]:
         except ValueError:
             number = -1.0
         if not name.strip() or not number > 0 or number == float("inf"):
-            raise NerdeskError(f"--split {value!r}: {part!r} is not NAME=SHARE with a positive share")
+            raise NerdeskError(f"--split {value!r}: {part!r} is not NAME=SHARE with a positive share", code="E119")
         shares[name.strip()] = number
     total = sum(shares.values())
     return {name: share / total for name, share in shares.items()}

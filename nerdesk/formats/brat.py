@@ -13,6 +13,7 @@ from pathlib import Path
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
+from nerdesk.core.spans import Span
 from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext, atomic_write_text
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -29,7 +30,7 @@ def _confined(files: list[Path], root: Path) -> None:
     for file in files:
         if not file.resolve().is_relative_to(base):
             raise FormatError(f"{file.name} is a link to a file outside the folder ({file.resolve()}); brat import "
-                              "reads only files inside the collection: copy the file in instead", path=str(file))
+                              "reads only files inside the collection: copy the file in instead", path=str(file), code="E123")
 
 
 def _pairs(path: Path) -> list[tuple[Path, Path | None]]:
@@ -45,17 +46,17 @@ def _find_pairs(path: Path) -> list[tuple[Path, Path | None]]:
         orphans = [a for a in anns if not a.with_suffix(".txt").is_file()]
         if orphans:
             raise FormatError(f"{len(orphans)} .ann file(s) have no .txt beside them, e.g. {orphans[0].name}",
-                              path=str(path))
+                              path=str(path), code="E124")
         if not texts:
-            raise FormatError("no .txt files in this directory: not a brat collection", path=str(path))
+            raise FormatError("no .txt files in this directory: not a brat collection", path=str(path), code="E124")
         return [(t, t.with_suffix(".ann") if t.with_suffix(".ann").is_file() else None) for t in texts]
     if path.suffix == ".ann":
         txt = path.with_suffix(".txt")
         if not txt.is_file():
-            raise FormatError(f"the text file {txt.name} of this annotation file is missing", path=str(path))
+            raise FormatError(f"the text file {txt.name} of this annotation file is missing", path=str(path), code="E124")
         return [(txt, path)]
     if path.suffix != ".txt":
-        raise FormatError("brat reads a directory, a .txt file or a .ann file", path=str(path))
+        raise FormatError("brat reads a directory, a .txt file or a .ann file", path=str(path), code="E125")
     ann = path.with_suffix(".ann")
     return [(path, ann if ann.is_file() else None)]
 
@@ -68,58 +69,72 @@ def _read_brat_text(ctx: ReadContext, txt: Path) -> str:
     return "\ufeff" + text if starts_with_bom and not text.startswith("\ufeff") else text
 
 
+class _Skipped:
+    """Counts of what brat files hold that nerdesk does not read."""
+
+    def __init__(self) -> None:
+        self.discontinuous = self.other = self.missing_ann = 0
+
+
+def _t_line_span(ctx: ReadContext, text: str, line: str, number: int, ann: Path,
+                 skipped: _Skipped) -> Span | None | bool:
+    """The span of one ``T`` line; ``True`` for a line skipped on purpose, ``None`` after a problem."""
+    fields = line.split("\t")
+    if len(fields) < 2:
+        ctx.problem(f"a T line needs ID<TAB>Label START END<TAB>text, got {line!r:.60}", line=number, path=ann)
+        return None
+    if ";" in fields[1]:
+        skipped.discontinuous += 1
+        return True
+    match = _T_LINE.match(fields[1])
+    if match is None:
+        ctx.problem(f"expected 'Label START END', got {fields[1]!r:.60}", line=number, path=ann)
+        return None
+    label, start, end = match.group(1), int(match.group(2)), int(match.group(3))
+    mention = "\t".join(fields[2:]) if len(fields) > 2 else None
+    if mention is not None and 0 <= start < end <= len(text) and _one_line(text[start:end]) == mention:
+        mention = text[start:end]  # brat writes line breaks inside a mention as spaces
+    return ctx.make_span(text, start, end, label, mention=mention, line=number, path=ann)
+
+
+def _ann_spans(ctx: ReadContext, text: str, ann: Path, skipped: _Skipped) -> list[Span] | None:
+    """The spans of one ``.ann`` file, or ``None`` after recording its problems."""
+    spans, ok = [], True
+    for number, raw in enumerate(ctx.read_text(ann).split("\n"), start=1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if not line.strip():
+            continue
+        if not line.startswith("T"):
+            skipped.other += 1
+            continue
+        span = _t_line_span(ctx, text, line, number, ann, skipped)
+        if isinstance(span, Span):
+            spans.append(span)
+        ok = ok and span is not None
+    return spans if ok else None
+
+
 def read_brat(ctx: ReadContext) -> list[Document]:
     root = ctx.path if ctx.path.is_dir() else ctx.path.parent
     docs = []
-    discontinuous = other = missing_ann = 0
+    skipped = _Skipped()
     for txt, ann in _pairs(ctx.path):
         text = _read_brat_text(ctx, txt)
         name = str(txt.relative_to(root).with_suffix("")) if txt.is_relative_to(root) else txt.stem
         if ann is None:
-            missing_ann += 1
+            skipped.missing_ann += 1
             docs.append(Document(text=text, name=name))
             continue
-        content = ctx.read_text(ann)
-        spans, ok = [], True
-        for number, raw in enumerate(content.split("\n"), start=1):
-            line = raw[:-1] if raw.endswith("\r") else raw
-            if not line.strip():
-                continue
-            if not line.startswith("T"):
-                other += 1
-                continue
-            fields = line.split("\t")
-            if len(fields) < 2:
-                ctx.problem(f"a T line needs ID<TAB>Label START END<TAB>text, got {line!r:.60}", line=number,
-                            path=ann)
-                ok = False
-                continue
-            if ";" in fields[1]:
-                discontinuous += 1
-                continue
-            match = _T_LINE.match(fields[1])
-            if match is None:
-                ctx.problem(f"expected 'Label START END', got {fields[1]!r:.60}", line=number, path=ann)
-                ok = False
-                continue
-            label, start, end = match.group(1), int(match.group(2)), int(match.group(3))
-            mention = "\t".join(fields[2:]) if len(fields) > 2 else None
-            if mention is not None and 0 <= start < end <= len(text) and _one_line(text[start:end]) == mention:
-                mention = text[start:end]  # brat writes line breaks inside a mention as spaces
-            span = ctx.make_span(text, start, end, label, mention=mention, line=number, path=ann)
-            if span is None:
-                ok = False
-            else:
-                spans.append(span)
-        if ok:
+        spans = _ann_spans(ctx, text, ann, skipped)
+        if spans is not None:
             docs.append(Document(text=text, spans=spans, name=name))
-    if discontinuous:
-        ctx.warn(f"{discontinuous} discontinuous span(s) (START END;START END) were skipped: nerdesk spans are "
-                 "continuous")
-    if other:
-        ctx.warn(f"{other} relation, event, attribute or note line(s) were skipped: only T lines are read")
-    if missing_ann:
-        ctx.warn(f"{missing_ann} .txt file(s) have no .ann beside them: imported without spans")
+    if skipped.discontinuous:
+        ctx.warn(f"{skipped.discontinuous} discontinuous span(s) (START END;START END) were skipped: nerdesk spans "
+                 "are continuous")
+    if skipped.other:
+        ctx.warn(f"{skipped.other} relation, event, attribute or note line(s) were skipped: only T lines are read")
+    if skipped.missing_ann:
+        ctx.warn(f"{skipped.missing_ann} .txt file(s) have no .ann beside them: imported without spans")
     return docs
 
 
@@ -130,9 +145,9 @@ def _safe_name(name: str) -> str:
 
 def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     if path.suffix in (".txt", ".ann"):
-        raise FormatError("brat writes a directory of .txt and .ann files: give a directory path", path=str(path))
+        raise FormatError("brat writes a directory of .txt and .ann files: give a directory path", path=str(path), code="E125")
     if path.exists() and not path.is_dir():
-        raise FormatError("exists and is not a directory", path=str(path))
+        raise FormatError("exists and is not a directory", path=str(path), code="E125")
     chosen = ctx.spans_to_write(documents, "brat")
     before = {p.name for p in path.glob("*") if p.suffix in (".txt", ".ann")} if path.is_dir() else set()
     used: set[str] = set()

@@ -224,7 +224,7 @@ def scheme_from_name(requested: str, path: Path, options: dict[str, Any]) -> dic
         return options
     if options.get("scheme") not in (None, named):
         raise FormatError(f"format {requested!r} writes the {named.upper()} scheme, but scheme="
-                          f"{options['scheme']!r} was asked for; pass --format conll with --scheme instead")
+                          f"{options['scheme']!r} was asked for; pass --format conll with --scheme instead", code="E115")
     return {**options, "scheme": named}
 
 

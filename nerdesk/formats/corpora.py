@@ -105,7 +105,7 @@ def read_cmeee(ctx: ReadContext) -> list[Document]:
     data = loads_document(ctx.read_text(), ctx)
     if not isinstance(data, list):
         raise FormatError(f"expected a JSON array of {{text, entities}} records, got {type(data).__name__}",
-                          path=str(ctx.path))
+                          path=str(ctx.path), code="E112")
     records = ((Where(record=number), record) for number, record in enumerate(data, start=1))
 
     def span_of(entity: dict[str, Any], text: str, where: Where) -> Span | None:

@@ -142,7 +142,7 @@ def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | No
 def _detect_dir(path: Path) -> str:
     if any(path.rglob("*.ann")) or any(path.rglob("*.txt")):
         return "brat"
-    raise FormatError("a directory without .txt or .ann files: not a brat collection", path=str(path))
+    raise FormatError("a directory without .txt or .ann files: not a brat collection", path=str(path), code="E124")
 
 
 def detect_format(path: str | Path, known: tuple[str, ...], *, encoding: str | None = None) -> str:
@@ -153,17 +153,17 @@ def detect_format(path: str | Path, known: tuple[str, ...], *, encoding: str | N
     except NerdeskError:
         raise
     except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(path)) from error
+        raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(path), code="E105") from error
     except Exception as error:  # noqa: BLE001 - detection must end in a NerdeskError, whatever the bytes
         raise FormatError(f"cannot tell the format of this file ({type(error).__name__}); pass one of: "
-                          f"{', '.join(known)}", path=str(path)) from error
+                          f"{', '.join(known)}", path=str(path), code="E102") from error
 
 
 def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     if path.is_dir():
         return _detect_dir(path)
     if not path.is_file():
-        raise FormatError("no such file", path=str(path))
+        raise FormatError("no such file", path=str(path), code="E104")
     suffix = path.suffix.lower()
     if suffix == ".ann":
         return "brat"
@@ -181,5 +181,5 @@ def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
         return "text"
     if not head.strip():
         raise FormatError("the file is empty: cannot tell its format; pass the format explicitly",
-                          path=str(path))
-    raise FormatError(f"cannot tell the format of this file; pass one of: {', '.join(known)}", path=str(path))
+                          path=str(path), code="E103")
+    raise FormatError(f"cannot tell the format of this file; pass one of: {', '.join(known)}", path=str(path), code="E102")

@@ -31,7 +31,7 @@ def _spacy() -> Any:
         from spacy.tokens import Doc, DocBin
     except ImportError as error:
         raise FormatError("the .spacy (DocBin) format needs spaCy: pip install 'nerdesk[spacy]' "
-                          "(or write Prodigy JSON lines with a .jsonl file name)") from error
+                          "(or write Prodigy JSON lines with a .jsonl file name)", code="E116") from error
     return spacy, Doc, DocBin
 
 
@@ -108,7 +108,7 @@ def write_docbin(documents: list[Document], path: Path, ctx: WriteContext) -> No
         data = bin_.to_bytes()
     except (TypeError, ValueError) as error:
         raise FormatError(f"cannot write the DocBin: {error} (document metadata must be plain JSON values)",
-                          path=str(path)) from error
+                          path=str(path), code="E121") from error
     atomic_write_bytes(path, data)
 
 
@@ -128,10 +128,10 @@ def read_docbin(ctx: ReadContext) -> list[Document]:
     try:
         data = ctx.path.read_bytes()
     except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(ctx.path)) from error
+        raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(ctx.path), code="E105") from error
     try:
         docs = list(doc_bin_class().from_bytes(data).get_docs(spacy.blank("xx").vocab))
     except Exception as error:  # noqa: BLE001 - any damage in a binary file must end in a FormatError
         raise FormatError(f"not a spaCy DocBin file ({type(error).__name__}); write one with spaCy 3 or "
-                          "nerdesk export --format spacy --out NAME.spacy", path=str(ctx.path)) from error
+                          "nerdesk export --format spacy --out NAME.spacy", path=str(ctx.path), code="E117") from error
     return [_from_doc(doc) for doc in docs]

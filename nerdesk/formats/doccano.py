@@ -98,7 +98,8 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
         try:
             cp_start, cp_end = utf16.from_utf16(start), utf16.from_utf16(end)
         except SpanError as error:
-            ctx.problem(f"span {start}..{end} ({label}): {error} (doccano offsets are UTF-16 units)", **where)
+            ctx.problem(f"span {start}..{end} ({label}): {error} (doccano offsets are UTF-16 units)",
+                        code=error.code or "E110", **where)
             ok = False
             continue
         span = ctx.make_span(text, cp_start, cp_end, label, **where)

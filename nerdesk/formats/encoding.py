@@ -31,36 +31,51 @@ def _strict(data: bytes, encoding: str) -> str | None:
 def decode_bytes(data: bytes, encoding: str | None = None, *, path: str | None = None) -> tuple[str, str]:
     """Decode ``data`` and return ``(text, encoding_used)``; ``FormatError`` if nothing fits."""
     if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError as error:
-            raise FormatError(f"unknown encoding {encoding!r}", path=path) from error
-        name = encoding.lower().replace("_", "-")
-        if name in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
-        text = _strict(data, encoding)
-        if text is None:
-            raise FormatError(f"the file is not valid {encoding} (encodings tried: {encoding})", path=path)
-        return text, encoding
-
+        return _decode_as(data, encoding, path)
     for bom, name in _BOMS:
         if data.startswith(bom):
             text = _strict(data, name)
             if text is None:
                 raise FormatError(f"the file starts with a {name} byte-order mark but is not valid {name} "
-                                  f"(encodings tried: {name})", path=path)
+                                  f"(encodings tried: {name})", path=path, code="E106")
             return text, name
+    tried: list[str] = []
+    decoded = _guess(data, tried)
+    if decoded is not None:
+        return decoded
+    raise FormatError(
+        f"cannot decode the file as text (encodings tried: {', '.join(tried)}); "
+        "it may be binary, or pass the right encoding explicitly",
+        path=path,
+        code="E106",
+    )
 
-    tried = ["utf-8"]
+
+def _decode_as(data: bytes, encoding: str, path: str | None) -> tuple[str, str]:
+    """Strictly the encoding asked for (a UTF-8 byte-order mark is not part of the text)."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError as error:
+        raise FormatError(f"unknown encoding {encoding!r}", path=path, code="E107") from error
+    name = encoding.lower().replace("_", "-")
+    if name in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    text = _strict(data, encoding)
+    if text is None:
+        raise FormatError(f"the file is not valid {encoding} (encodings tried: {encoding})", path=path, code="E106")
+    return text, encoding
+
+
+def _guess(data: bytes, tried: list[str]) -> tuple[str, str] | None:
+    """Without a byte-order mark: UTF-8, UTF-16 when NULs say so, GB18030, charset-normalizer's guess."""
+    tried.append("utf-8")
     text = _strict(data, "utf-8")
     if text is not None and "\x00" not in text:
         return text, "utf-8"
     nul_share = data.count(0) / len(data) if data else 0.0
     if nul_share > 0.2 and len(data) % 2 == 0:
         # UTF-16 without a BOM: mostly-ASCII text has a NUL in every other byte.
-        odd_nuls = data[1::2].count(0)
-        even_nuls = data[0::2].count(0)
-        guess = "utf-16-le" if odd_nuls >= even_nuls else "utf-16-be"
+        guess = "utf-16-le" if data[1::2].count(0) >= data[0::2].count(0) else "utf-16-be"
         tried.append(guess)
         decoded = _strict(data, guess)
         if decoded is not None and "\x00" not in decoded:
@@ -74,15 +89,8 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, path: str | None =
             return decoded, "gb18030"
     guessed = _charset_normalizer_guess(data)
     tried.append(f"charset-normalizer's guess ({guessed or 'none'})")
-    if guessed is not None:
-        decoded = _strict(data, guessed)
-        if decoded is not None:
-            return decoded, guessed
-    raise FormatError(
-        f"cannot decode the file as text (encodings tried: {', '.join(tried)}); "
-        "it may be binary, or pass the right encoding explicitly",
-        path=path,
-    )
+    decoded = _strict(data, guessed) if guessed is not None else None
+    return (decoded, guessed) if decoded is not None and guessed is not None else None
 
 
 def _charset_normalizer_guess(data: bytes) -> str | None:

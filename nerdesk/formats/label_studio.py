@@ -225,7 +225,7 @@ def read_label_studio(ctx: ReadContext) -> list[Document]:
         data = [data]
     if not isinstance(data, list):
         raise FormatError(f"expected a JSON array of Label Studio tasks, got {type(data).__name__}",
-                          path=str(ctx.path))
+                          path=str(ctx.path), code="E112")
     state, docs = _LsState(), []
     for record_no, task in enumerate(data, start=1):
         where: Where = {"record": record_no}

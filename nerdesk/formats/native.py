@@ -123,18 +123,18 @@ def read_json(ctx: ReadContext) -> list[Document]:
         records: list[Any] = data  # a bare list of documents
     elif isinstance(data, dict):
         if data.get("format") not in (FORMAT_TAG, None):
-            raise FormatError(f"'format' is {data.get('format')!r}, expected {FORMAT_TAG!r}", path=str(ctx.path))
+            raise FormatError(f"'format' is {data.get('format')!r}, expected {FORMAT_TAG!r}", path=str(ctx.path), code="E113")
         version = data.get("version", VERSION)
         if not is_int(version) or version > VERSION:
             raise FormatError(f"unsupported nerdesk-json version {version!r} (this program reads up to "
-                              f"{VERSION}); update nerdesk", path=str(ctx.path))
+                              f"{VERSION}); update nerdesk", path=str(ctx.path), code="E113")
         documents = data.get("documents")
         if not isinstance(documents, list):
-            raise FormatError("'documents' must be a list", path=str(ctx.path))
+            raise FormatError("'documents' must be a list", path=str(ctx.path), code="E112")
         records = documents
         labels = data.get("labels", [])
         if not isinstance(labels, list):
-            raise FormatError("'labels' must be a list", path=str(ctx.path))
+            raise FormatError("'labels' must be a list", path=str(ctx.path), code="E112")
         for index, label in enumerate(labels):
             name = label.get("name") if isinstance(label, dict) else label
             if not isinstance(name, str) or not name.strip() or name != name.strip():
@@ -143,7 +143,7 @@ def read_json(ctx: ReadContext) -> list[Document]:
                 ctx.declared_labels.append(name)
     else:
         raise FormatError(f"expected a JSON object with 'documents', got {type(data).__name__}",
-                          path=str(ctx.path))
+                          path=str(ctx.path), code="E112")
     docs = []
     for number, record in enumerate(records, start=1):
         doc = record_to_document(record, ctx, record_no=number)

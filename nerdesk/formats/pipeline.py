@@ -45,7 +45,7 @@ def normalize_newlines(doc: Document) -> tuple[Document, int, int]:
 def _checked_newline(newline: str) -> str:
     newline = "normalize" if newline == "normalise" else newline
     if newline not in NEWLINES:
-        raise FormatError(f"newline={newline!r} is not one of {', '.join(NEWLINES)}")
+        raise FormatError(f"newline={newline!r} is not one of {', '.join(NEWLINES)}", code="E108")
     return newline
 
 
@@ -56,10 +56,10 @@ def _run_reader(name: str, ctx: ReadContext) -> list[Document]:
     except NerdeskError:
         raise
     except RecursionError as error:
-        raise FormatError("the file is nested too deeply to read", path=str(ctx.path)) from error
+        raise FormatError("the file is nested too deeply to read", path=str(ctx.path), code="E111") from error
     except Exception as error:  # noqa: BLE001 - malformed input must end in a NerdeskError
         raise FormatError(f"could not read the file as {name}: {type(error).__name__}: {error}",
-                          path=str(ctx.path)) from error
+                          path=str(ctx.path), code="E118") from error
     if ctx.problems:
         raise ImportProblems(ctx.problems)
     return documents
@@ -97,7 +97,7 @@ def read_file(path: str | Path, format: str | None = None, *, encoding: str | No
     path = Path(path)
     newline = _checked_newline(newline)
     if not path.exists():
-        raise FormatError("no such file or directory", path=str(path))
+        raise FormatError("no such file or directory", path=str(path), code="E104")
     name = resolve_format(format) if format is not None else detect_format(path, encoding=encoding)
     ctx = ReadContext(path, encoding=encoding, options=options)
     documents = _run_reader(name, ctx)
@@ -134,7 +134,7 @@ def read_files(paths: Iterable[str | Path] | str | Path, format: str | None = No
     given = set(listed)  # a brat pair given as NAME.txt and NAME.ann is one document
     listed = [p for p in listed if not (p.suffix == ".ann" and p.with_suffix(".txt") in given)]
     if not listed:
-        raise FormatError("no files to read")
+        raise FormatError("no files to read", code="E120")
     results: list[tuple[Path, ImportResult]] = []
     problems: list[FormatError] = []
     for path in listed:
@@ -143,7 +143,7 @@ def read_files(paths: Iterable[str | Path] | str | Path, format: str | None = No
         except ImportProblems as error:
             problems.extend(error.problems)
         except FormatError as error:
-            problems.append(error if error.path else FormatError(error.reason, path=str(path)))
+            problems.append(error if error.path else FormatError(error.reason, path=str(path), code=error.code))
     if problems:
         raise ImportProblems(problems)
     return results[0][1] if len(results) == 1 else _merged(results)
@@ -177,15 +177,15 @@ def write_file(documents: Iterable[Document], path: str | Path, format: str, *, 
     allowed = spec.write_options | COMMON_WRITE_OPTIONS
     unknown = sorted(set(options) - allowed)
     if unknown:
-        raise FormatError(f"{name} has no option {', '.join(unknown)}; its options: {', '.join(sorted(allowed))}")
+        raise FormatError(f"{name} has no option {', '.join(unknown)}; its options: {', '.join(sorted(allowed))}", code="E108")
     documents = list(documents)
     for index, doc in enumerate(documents, start=1):
         if not isinstance(doc, Document) or not isinstance(doc.text, str):
-            raise FormatError(f"document {index} is not a Document with a text")
+            raise FormatError(f"document {index} is not a Document with a text", code="E114")
         try:
             doc.validate()
         except SpanError as error:
-            raise FormatError(f"document {index} ({doc.title(30)!r}): {error}") from error
+            raise FormatError(f"document {index} ({doc.title(30)!r}): {error}", code="E114") from error
     ctx = WriteContext(options=options, labels=labels)
     spec.writer(documents, Path(path), ctx)
     return ctx.warnings

@@ -37,11 +37,11 @@ PREFERRED_BY_SUFFIX = {suffix: spec.name for spec in FORMATS.values() for suffix
 def resolve_format(name: object) -> str:
     """The canonical name of a format (``bio`` -> ``conll``), or ``FormatError`` listing the known ones."""
     if not isinstance(name, str):
-        raise FormatError(f"format must be a name, got {name!r}")
+        raise FormatError(f"format must be a name, got {name!r}", code="E101")
     key = name.strip().lower()
     key = ALIASES.get(key, key)
     if key not in FORMATS:
-        raise FormatError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}")
+        raise FormatError(f"unknown format {name!r}; known formats: {', '.join(FORMATS)}", code="E101")
     return key
 
 

@@ -47,18 +47,16 @@ def test_detect_what_was_written(tmp_path: Path, fmt: str) -> None:
 
 
 def test_detect_failures(tmp_path: Path) -> None:
-    with pytest.raises(FormatError, match="no such file"):
-        detect_format(tmp_path / "missing.json")
     odd = tmp_path / "notes.xyz"
     odd.write_text("just some words\nand more", encoding="utf-8")
-    with pytest.raises(FormatError, match="cannot tell the format"):
-        detect_format(odd)
     empty = tmp_path / "empty.dat"
     empty.write_bytes(b"")
-    with pytest.raises(FormatError, match="empty"):
-        detect_format(empty)
-    with pytest.raises(FormatError, match="unknown format"):
-        read_file(odd, "word")
+    attempts = {"E104": lambda: detect_format(tmp_path / "missing.json"), "E102": lambda: detect_format(odd),
+                "E103": lambda: detect_format(empty), "E101": lambda: read_file(odd, "word")}
+    for code, attempt in attempts.items():
+        with pytest.raises(FormatError) as caught:
+            attempt()
+        assert caught.value.code == code, str(caught.value)
 
 
 def test_format_aliases(tmp_path: Path) -> None:

@@ -29,8 +29,9 @@ def test_out_suffix_names_the_scheme_and_a_conflict_is_refused(tmp_path):
     doc = Document("北京", [Span(0, 2, "LOC")])
     write_file([doc], tmp_path / "o.bmes", "conll")
     assert (tmp_path / "o.bmes").read_text("utf-8").split("\n")[1] == "京\tE-LOC"
-    with pytest.raises(NerdeskError, match="pass --format conll with --scheme"):
+    with pytest.raises(NerdeskError, match="pass --format conll with --scheme") as caught:
         write_file([doc], tmp_path / "x.bio", "bmes", scheme="bio")
+    assert caught.value.code == "E115"
 
 
 def test_resume_bmes_round_trips_through_the_cli(tmp_path, capsys):

@@ -65,6 +65,7 @@ def test_undecodable_input_says_which_encodings_were_tried(tmp_path: Path) -> No
     with pytest.raises(FormatError) as error:
         read_file(path, "text")
     message = str(error.value)
+    assert error.value.code == "E106"
     assert "encodings tried" in message and "utf-8" in message and str(path) in message
 
 

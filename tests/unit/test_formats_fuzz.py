@@ -39,7 +39,7 @@ def attempt(content: bytes, fmt: str | None, name: str = "input.json") -> None:
         try:
             read_file(path, fmt)
         except NerdeskError as error:
-            assert str(error)
+            assert str(error) and error.code is not None and error.code.startswith(("E0", "E1"))
             if isinstance(error, ImportProblems):
                 assert error.problems and all(p.path for p in error.problems)
 
@@ -109,6 +109,7 @@ def test_a_bad_file_imports_nothing_and_lists_every_bad_record(tmp_path: Path) -
         read_file(path, "cluener")
     problems = caught.value.problems
     assert [p.line for p in problems] == [2, 3, 4]
+    assert caught.value.code == "E100" and [p.code for p in problems] == ["E003", "E111", "E005"]
     assert "outside the text" in str(problems[0])
     assert "not valid JSON" in str(problems[1])
     assert "'深圳'" in str(problems[2]) and "'广州'" in str(problems[2])
