@@ -3,6 +3,7 @@
 - ``x11``: the installed app started with no arguments under Xvfb with ``QT_QPA_PLATFORM=xcb``, as the menu
   entry starts it: first start (builds and opens the demo project) and a second start, each timed to the
   first painted window, screenshots taken through the X server (``dist/smoke-x11.png``);
+- ``demo_folder``: the first start put the demo project in ``~/.local/share/nerdesk/``;
 - ``wayland``: the same under a headless weston with ``QT_QPA_PLATFORM=wayland`` (``dist/smoke-wayland.png``);
 - ``no_display``: without any display the app prints one line of advice and exits with 2, no Qt abort;
 - ``own_folders``: after every step, the home folder holds nothing but nerdesk's own places.
@@ -71,7 +72,9 @@ class DesktopChecks:
         if not any(DEMO_TITLE in title for title in first["titles"] or []):
             raise RuntimeError(f"no window titled with the demo project; windows: {first['titles']}\n{first['log']}")
         self.results["x11"] = {"first_start": first, "second_start": second}
-        self.results["demo_project"] = str(self.demo_project().relative_to(self.home))
+
+    def demo_folder(self) -> None:
+        self.results["demo_folder"] = str(self.demo_project().relative_to(self.home))
 
     def wayland(self) -> None:
         with smoke_display.Weston(self.scratch) as server:

@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     if smoke.program is not None:
         # x11 first: it is the app's first start (no recent project yet), which builds the demo project.
         for name, step in (("version", smoke.version), ("models", smoke.models), ("x11", smoke.x11),
-                           ("wayland", smoke.wayland), ("no_display", smoke.no_display), ("train", smoke.train),
+                           ("demo_folder", smoke.demo_folder), ("wayland", smoke.wayland), ("no_display", smoke.no_display), ("train", smoke.train),
                            ("predict", smoke.predict_parity), ("gui", smoke.gui), ("own_folders", smoke.own_folders)):
             smoke.check(name, step)
     for name, step in (("checksums", smoke.checksums), ("deb", smoke.deb), ("lintian", smoke.lintian)):
