@@ -7,10 +7,11 @@ from dataclasses import dataclass, field, replace
 
 from nerdesk.core.errors import NerdeskError
 
-# A palette with good contrast on white, assigned in order to new labels.
+# Assigned in order to new labels: the Okabe-Ito colours (told apart with every common colour-vision
+# deficiency), then Paul Tol's muted ones; no magenta beside a red.
 PALETTE = (
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324",
-    "#469990", "#800000", "#808000", "#000075", "#bfef45", "#dcbeff", "#aaffc3", "#ffd8b1",
+    "#0072b2", "#e69f00", "#009e73", "#d55e00", "#56b4e9", "#cc79a7", "#f0e442",
+    "#332288", "#999933", "#882255", "#44aa99", "#ddcc77", "#117733", "#888888",
 )
 SHORTCUT_KEYS = tuple("1234567890")
 

@@ -14,7 +14,6 @@ from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontMetricsF,
     QMouseEvent,
     QPainter,
     QTextCursor,
@@ -26,7 +25,7 @@ from nerdesk.core.offsets import snap_to_graphemes
 from nerdesk.core.spans import Span, sort_spans, spans_at
 from nerdesk.gui.display_text import DisplayText
 from nerdesk.gui.span_layout import LevelCache, SpanIndex, shown_spans
-from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece
+from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece, fill_order, overlapped_pieces
 from nerdesk.gui.theme import is_dark
 from nerdesk.gui.view_keys import EditingKeys
 from nerdesk.gui.view_menus import SpanMenus
@@ -62,7 +61,6 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self._index = SpanIndex([])
         self._levels: dict[Span, int] = {}
         self._level_cache = LevelCache()
-        self._reaches: dict[tuple[int, str], int] = {}  # chip reach by (start, label), for this text and font
         self._block_starts: list[int] = [0]
         self._reserved: list[int] = []
         self._selected: Span | None = None
@@ -72,6 +70,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self._boundaries: list[int] | None = None
         self.snap_tokens = True  # selections of Latin-script words widen to whole words (a preference)
         self._exact_selection = False  # this selection was made with Alt: keep it as it is
+        self.show_scores = False  # prediction chips show their score (a preference)
         self._init_wrapping()
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
@@ -94,9 +93,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         chip_font.setPointSizeF(font.pointSizeF() * 0.68)
         self._painter = SpanPainter(chip_font)
         self._reserved = []  # a new font makes every level a new height
-        self._text_metrics = QFontMetricsF(font)
-        self._char_widths: dict[str, float] = {}
-        self._reaches = {}
+        self._painter.show_scores = self.show_scores
         self._level_cache.clear()
         self._refresh_shown_spans()
         self._wrapped_at = None  # lines are as wide as the new font makes them
@@ -115,7 +112,6 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         """Show a new text (scrolling to the top) and its spans."""
         self._boundaries = None
         self._selected = None
-        self._reaches = {}
         self._level_cache.clear()
         self._show_text(self._wrapped(text), reserve=False)
         self.set_spans(spans)
@@ -134,6 +130,11 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self._all_spans = list(spans)
         self._refresh_shown_spans()
 
+    def set_show_scores(self, show: bool) -> None:
+        """Write each prediction's score on its chip (``sym 0.87``)."""
+        self.show_scores = self._painter.show_scores = show
+        self.viewport().update()
+
     def set_min_score(self, min_score: float) -> None:
         """Hide predictions scoring below ``min_score``."""
         self._min_score = min_score
@@ -141,36 +142,13 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
 
     def _refresh_shown_spans(self) -> None:
         self._spans = shown_spans(self._all_spans, self._min_score)
-        self._levels = self._level_cache.levels(self._spans, self._chip_reach)
+        self._levels = self._level_cache.levels(self._spans, _span_end)
         self._index = SpanIndex(self._spans)
         if self._selected is not None and self._selected not in self._levels:
             self._selected = None
         self._announce_selection()
         self._reserve_room_below_lines()
         self.viewport().update()
-
-    def _chip_reach(self, span: Span) -> int:
-        """Code point where the span's label chip ends, so no other chip on its level overlaps it."""
-        key = (span.start, span.label)
-        reach = self._reaches.get(key)
-        if reach is None:
-            reach = self._reaches[key] = self._measure_chip_reach(span)
-        return reach
-
-    def _measure_chip_reach(self, span: Span) -> int:
-        needed = self._painter.chip_width(span.label) + 2
-        index, width = span.start, 0.0
-        text = self._display.text
-        while index < len(text) and width < needed and text[index] not in "\r\n":
-            width += self._char_width(text[index])
-            index += 1
-        return index
-
-    def _char_width(self, character: str) -> float:
-        width = self._char_widths.get(character)
-        if width is None:
-            width = self._char_widths[character] = self._text_metrics.horizontalAdvance(character)
-        return width
 
     # --------------------------------------------------------------- selection
     def selected_span(self) -> Span | None:
@@ -314,9 +292,11 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self._painter.dark = is_dark()
         self._painter.device_pixel_ratio = self.devicePixelRatioF()
         painter = QPainter(self.viewport())
-        for piece in pieces:
-            painter.setClipRect(event.rect())
+        painter.setClipRect(event.rect())
+        for piece in fill_order(pieces):
             self._painter.fill(painter, piece, self._color(piece.span))
+        for piece in overlapped_pieces(pieces):
+            self._painter.edge(painter, piece, self._color(piece.span))
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
@@ -384,6 +364,11 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
             self.select_span(candidates[(candidates.index(self._selected) + 1) % len(candidates)])
         else:
             self.select_span(candidates[0])
+
+
+def _span_end(span: Span) -> int:
+    """The room a span takes on its level: its own text (its chip never reaches past it)."""
+    return span.end
 
 
 def _x_of(line, position: int) -> float:

@@ -130,6 +130,19 @@ class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
         self.view.setFont(font)
         self.model_panel.set_min_score(self.preferences.min_score)
         self.view.set_min_score(self.preferences.min_score)
+        self.view.snap_tokens = self.preferences.snap_to_tokens
+        self.view.set_show_scores(self.preferences.show_scores)
+        self.show_scores_action = self.view_menu.addAction("Show &scores on chips")
+        self.show_scores_action.setCheckable(True)
+        self.show_scores_action.setChecked(self.preferences.show_scores)
+        self.show_scores_action.toggled.connect(self.set_show_scores)
+
+    def set_show_scores(self, show: bool) -> None:
+        """Write each prediction's score on its chip; kept in the preferences at once."""
+        self.preferences.show_scores = show
+        self.view.set_show_scores(show)
+        self.show_scores_action.setChecked(show)
+        self.save_preferences()
 
     def set_theme(self, theme: str) -> None:
         """Switch between the light and dark look; kept in the preferences at once."""

@@ -135,7 +135,8 @@ class ModelPanel(QWidget):
 
     def _fit_notice(self) -> None:
         width = self.script_notice.width() or self.width() - 8
-        self.script_notice.setMinimumHeight(self.script_notice.heightForWidth(width))
+        needed = self.script_notice.heightForWidth(width) if self.mismatch is not None else 0
+        self.script_notice.setMinimumHeight(max(needed, 0))
 
     def _use_suggested(self) -> None:
         if self.mismatch is not None and self.mismatch.suggestion is not None:

@@ -2,7 +2,7 @@
 
 Window geometry and the recent-project list belong to this machine's Qt settings; preferences
 that a user may want to copy or edit by hand (font size, score threshold, theme, what Ctrl+Enter does
-with pending predictions) are plain JSON.
+with pending predictions, word snapping, scores on chips) are plain JSON.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Preferences:
     min_score: float = 0.5
     pending_policy: str = ASK
     theme: str = "light"
+    snap_to_tokens: bool = True
+    show_scores: bool = False
 
     @staticmethod
     def default_path() -> Path:
@@ -45,7 +47,7 @@ class Preferences:
         if not isinstance(stored, dict):
             return cls()
         return cls(**{f.name: stored[f.name] for f in fields(cls)
-                      if f.name in stored and _acceptable(f.name, stored[f.name])})
+                      if f.name in stored and _acceptable(f.name, f.default, stored[f.name])})
 
     def save(self, path: Path) -> None:
         """Write atomically, so a crash never leaves half a file."""
@@ -55,9 +57,11 @@ class Preferences:
         os.replace(temporary, path)
 
 
-def _acceptable(name: str, value: object) -> bool:
+def _acceptable(name: str, default: object, value: object) -> bool:
     if name in CHOICES:
         return value in CHOICES[name]
+    if isinstance(default, bool):
+        return isinstance(value, bool)
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -155,12 +155,6 @@ def test_tab_walks_through_spans_in_reading_order(view):
     assert view.selected_span() == outer
 
 
-def test_short_spans_with_wide_chips_go_to_different_levels(view):
-    first, second = Span(0, 1, "PERSON"), Span(1, 2, "PERSON")
-    view.set_document("abcdefgh", [first, second])
-    assert view.level_of(first) != view.level_of(second)
-
-
 def test_rows_for_bars_are_reserved_per_visual_line(qtbot, view):
     """One long paragraph: only the line holding the deep stack gets its empty rows."""
     text = "The interleukin 2 receptor alpha chain is expressed by activated human T cells. " * 12

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nerdesk.core import Document, NerdeskError, ProjectError, Span
-from nerdesk.core.labels import Label
+from nerdesk.core.labels import PALETTE, Label
 from nerdesk.storage import Project
 
 
@@ -20,7 +20,7 @@ def project(tmp_path):
 
 
 def test_labels_get_colours_and_keys_in_order(project):
-    assert project.label_set().labels == [Label("PER", "#e6194b", "1"), Label("NAME", "#3cb44b", "2")]
+    assert project.label_set().labels == [Label("PER", PALETTE[0], "1"), Label("NAME", PALETTE[1], "2")]
     label = project.add_label("ORG", color="#123456", key="9")
     assert label == Label("ORG", "#123456", "9")
     assert project.add_label("ORG") == label
