@@ -20,12 +20,12 @@ from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import Label, LabelSet
 from nerdesk.core.spans import PRED, Span
 from nerdesk.gui.undo_commands import (
+    DocumentValuesCommand,
     EditCommand,
     LabelAddCommand,
     LabelRemoveCommand,
     LabelUpdateCommand,
-    SplitCommand,
-    StatusCommand,
+    status_command,
 )
 from nerdesk.storage.project import Project
 from nerdesk.workflows import span_edits
@@ -102,15 +102,10 @@ class ProjectSession(QObject):
         project = self.require_project()
         before = {doc_id: project.document(doc_id).status for doc_id in doc_ids}
         self.write_statuses({doc_id: status for doc_id in doc_ids})
-        self.undo_stack.push(StatusCommand(self, before, status))
+        self.undo_stack.push(status_command(self, before, status))
 
     def write_statuses(self, statuses: dict[int, str]) -> None:
-        project = self.require_project()
-        for status in set(statuses.values()):
-            project.set_status([doc_id for doc_id, s in statuses.items() if s == status], status)
-        if self.document is not None and self.document.id in statuses:
-            self.document.status = statuses[self.document.id]
-        self.documentsChanged.emit()
+        self._write_document_field("status", statuses, self.require_project().set_status)
 
     def set_evaluation_only(self, doc_ids: Sequence[int], evaluation_only: bool) -> None:
         """Keep documents for scoring models only (never trained on), or give them back to training.
@@ -123,14 +118,17 @@ class ProjectSession(QObject):
         noun = "document" if len(before) == 1 else f"{len(before)} documents"
         what = "evaluation only" if evaluation_only else "for training"
         self.write_splits({doc_id: split for doc_id in doc_ids})
-        self.undo_stack.push(SplitCommand(self, before, split, f"mark {noun} {what}"))
+        self.undo_stack.push(DocumentValuesCommand(f"mark {noun} {what}", before, split, self.write_splits))
 
     def write_splits(self, splits: dict[int, str | None]) -> None:
-        project = self.require_project()
-        for split in set(splits.values()):
-            project.set_split([doc_id for doc_id, s in splits.items() if s == split], split)
-        if self.document is not None and self.document.id in splits:
-            self.document.split = splits[self.document.id]
+        self._write_document_field("split", splits, self.require_project().set_split)
+
+    def _write_document_field(self, field: str, values: dict[int, str | None], store) -> None:
+        """Store a per-document value (one call per distinct value) and keep the open document in step."""
+        for value in set(values.values()):
+            store([doc_id for doc_id, v in values.items() if v == value], value)
+        if self.document is not None and self.document.id in values:
+            setattr(self.document, field, values[self.document.id])
         self.documentsChanged.emit()
 
     def add_documents(self, documents: Sequence[Document], progress=None) -> list[int]:

@@ -98,35 +98,23 @@ class LabelRemoveCommand(_AppliedCommand):
         self.session.write_edit(self.span_edit.inverse(), reveal=False)
 
 
-class StatusCommand(_AppliedCommand):
-    """Setting the review status of documents (undo restores each document's previous status)."""
+class DocumentValuesCommand(_AppliedCommand):
+    """Setting one field of documents to a value; undo restores each document's previous value."""
 
-    def __init__(self, session: ProjectSession, before: dict[int, str], status: str) -> None:
-        noun = "document" if len(before) == 1 else f"{len(before)} documents"
-        super().__init__(f"mark {noun} {status}")
-        self.session = session
-        self.before = dict(before)
-        self.status = status
-
-    def do(self) -> None:
-        self.session.write_statuses({doc_id: self.status for doc_id in self.before})
-
-    def undo(self) -> None:
-        self.session.write_statuses(self.before)
-
-
-class SplitCommand(_AppliedCommand):
-    """Putting documents in or out of the evaluation set (undo restores each document's previous split)."""
-
-    def __init__(self, session: ProjectSession, before: dict[int, str | None], split: str | None,
-                 description: str) -> None:
+    def __init__(self, description: str, before: dict, value, write) -> None:
         super().__init__(description)
-        self.session = session
         self.before = dict(before)
-        self.split = split
+        self.value = value
+        self.write = write  # write({doc_id: value}) stores the values and refreshes the views
 
     def do(self) -> None:
-        self.session.write_splits({doc_id: self.split for doc_id in self.before})
+        self.write({doc_id: self.value for doc_id in self.before})
 
     def undo(self) -> None:
-        self.session.write_splits(self.before)
+        self.write(self.before)
+
+
+def status_command(session: ProjectSession, before: dict[int, str], status: str) -> DocumentValuesCommand:
+    """Marking documents with a review status."""
+    noun = "document" if len(before) == 1 else f"{len(before)} documents"
+    return DocumentValuesCommand(f"mark {noun} {status}", before, status, session.write_statuses)
