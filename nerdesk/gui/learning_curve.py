@@ -1,7 +1,8 @@
-"""A live chart of the training loss and the dev F1, painted with QPainter (no QtCharts needed).
+"""A live chart of the training loss and the F1 on the evaluation set, painted with QPainter (no QtCharts).
 
 The x axis is the training step. The loss (left scale, from 0 to its largest value so far) is a
-line through every step; the dev F1 (right scale, 0 to 1) is a dot per epoch joined by a line.
+line through every step; the F1 (right scale, 0 to 100 %) is a dot per epoch joined by a line. Each
+axis has its title, in the colour of its line.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 LOSS_COLOR = QColor("#4363d8")
-F1_COLOR = QColor("#e6194b")
-MARGIN = 36
+F1_COLOR = QColor("#d55e00")
+MARGIN = 44  # room for a scale's numbers and its title beside the plot
 
 
 class LearningCurve(QWidget):
@@ -21,12 +22,13 @@ class LearningCurve(QWidget):
         self.losses: list[tuple[int, float]] = []  # (step, loss)
         self.scores: list[tuple[int, float]] = []  # (step, dev F1)
         self.total_steps = 1
-        self.setMinimumHeight(120)
+        self.setMinimumHeight(140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setToolTip("Blue: training loss (left scale). Red: dev F1 after each epoch (right scale, 0–1).")
+        self.setToolTip("Blue: training loss (left scale). Orange: F1 on the evaluation set after each epoch "
+                        "(right scale, 0–100 %).")
 
     def sizeHint(self) -> QSize:
-        return QSize(260, 150)
+        return QSize(280, 170)
 
     def clear(self) -> None:
         self.losses, self.scores, self.total_steps = [], [], 1
@@ -49,7 +51,7 @@ class LearningCurve(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        plot = QRectF(self.rect()).adjusted(MARGIN, 8, -MARGIN, -18)
+        plot = QRectF(self.rect()).adjusted(MARGIN, 8, -MARGIN, -34)
         self._draw_frame(painter, plot)
         top_loss = max((loss for _, loss in self.losses), default=1.0) or 1.0
         self._draw_series(painter, plot, self.losses, top_loss, LOSS_COLOR, dots=False)
@@ -84,13 +86,29 @@ class LearningCurve(QWidget):
 
     def _draw_labels(self, painter: QPainter, plot: QRectF, top_loss: float) -> None:
         painter.setPen(LOSS_COLOR)
-        painter.drawText(QRectF(0, plot.top() - 4, MARGIN - 2, 14), Qt.AlignmentFlag.AlignRight,
-                         f"{top_loss:.3g}")
+        painter.drawText(QRectF(0, plot.top() - 4, MARGIN - 4, 14), Qt.AlignmentFlag.AlignRight, f"{top_loss:.3g}")
+        painter.drawText(QRectF(0, plot.bottom() - 10, MARGIN - 4, 14), Qt.AlignmentFlag.AlignRight, "0")
+        self._vertical_title(painter, "loss", QPointF(12, plot.center().y()), -90)
         painter.setPen(F1_COLOR)
-        painter.drawText(QRectF(plot.right() + 2, plot.top() - 4, MARGIN, 14), Qt.AlignmentFlag.AlignLeft, "1.0")
+        painter.drawText(QRectF(plot.right() + 4, plot.top() - 4, MARGIN, 14), Qt.AlignmentFlag.AlignLeft, "100")
+        painter.drawText(QRectF(plot.right() + 4, plot.bottom() - 10, MARGIN, 14), Qt.AlignmentFlag.AlignLeft, "0")
+        self._vertical_title(painter, "F1 %", QPointF(self.width() - 12, plot.center().y()), 90)
         painter.setPen(self.palette().text().color())
-        caption = f"step {self.losses[-1][0]}/{self.total_steps}" if self.losses else "no training yet"
+        steps = f"training step ({self.losses[-1][0]} of {self.total_steps})" if self.losses else "training step"
+        painter.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), 16), Qt.AlignmentFlag.AlignCenter, steps)
+        painter.drawText(QRectF(plot.left(), plot.bottom() + 16, plot.width(), 16),
+                         Qt.AlignmentFlag.AlignCenter, self.caption())
+
+    @staticmethod
+    def _vertical_title(painter: QPainter, text: str, centre: QPointF, angle: float) -> None:
+        painter.save()
+        painter.translate(centre)
+        painter.rotate(angle)
+        painter.drawText(QRectF(-50, -8, 100, 16), Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def caption(self) -> str:
+        """What the chart writes under its x axis (for tests and accessibility)."""
         if self.best_f1 is not None:
-            caption += f"   best dev F1 {self.best_f1:.3f}"
-        painter.drawText(QRectF(plot.left(), plot.bottom() + 2, plot.width(), 16),
-                         Qt.AlignmentFlag.AlignCenter, caption)
+            return f"best F1 on the evaluation set {100 * self.best_f1:.1f}"
+        return "no training yet" if not self.losses else ""

@@ -29,15 +29,15 @@ from nerdesk.gui.review import ReviewFlow
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.shortcuts import NUDGE_DESCRIPTION
 from nerdesk.gui.span_tree import SpanTree
-from nerdesk.gui.theme import add_theme_menu, apply_theme
 from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
+from nerdesk.gui.window_preferences import PreferenceCommands
 from nerdesk.workflows.review_policy import POLICY_DESCRIPTIONS
 
 PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
 
 
-class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
+class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWindow):
     def __init__(self, settings: QSettings | None = None, preferences_path: str | Path | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,42 +121,6 @@ class MainWindow(LabelCommands, PredictionCommands, QMainWindow):
         self.model_panel.scriptMismatchChanged.connect(self._show_script_warning)
         self.model_panel.useModelRequested.connect(self.load_model)
         self._connect_retraining()
-
-    def _apply_preferences(self) -> None:
-        apply_theme(self.preferences.theme)
-        self.theme_actions = add_theme_menu(self.view_menu, self.preferences.theme, self.set_theme)
-        font = self.view.font()
-        font.setPointSizeF(self.preferences.font_size)
-        self.view.setFont(font)
-        self.model_panel.set_min_score(self.preferences.min_score)
-        self.view.set_min_score(self.preferences.min_score)
-        self.view.snap_tokens = self.preferences.snap_to_tokens
-        self.view.set_show_scores(self.preferences.show_scores)
-        self.show_scores_action = self.view_menu.addAction("Show &scores on chips")
-        self.show_scores_action.setCheckable(True)
-        self.show_scores_action.setChecked(self.preferences.show_scores)
-        self.show_scores_action.toggled.connect(self.set_show_scores)
-
-    def set_show_scores(self, show: bool) -> None:
-        """Write each prediction's score on its chip; kept in the preferences at once."""
-        self.preferences.show_scores = show
-        self.view.set_show_scores(show)
-        self.show_scores_action.setChecked(show)
-        self.save_preferences()
-
-    def set_theme(self, theme: str) -> None:
-        """Switch between the light and dark look; kept in the preferences at once."""
-        self.preferences.theme = theme
-        apply_theme(theme)
-        self.theme_actions[theme].setChecked(True)
-        self.view.viewport().update()
-        self.save_preferences()
-
-    def save_preferences(self) -> None:
-        try:
-            self.preferences.save(self.preferences_path)
-        except OSError as error:
-            show_error(self, NerdeskError(f"could not save preferences to {self.preferences_path}: {error}"))
 
     def _run(self, function, *args):
         """Run a user command; a NerdeskError becomes a message box."""

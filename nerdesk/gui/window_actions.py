@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
@@ -31,7 +32,17 @@ class WindowActions:
     next_useful: QAction
     add_label: QAction
     about_keys: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    zoom_reset: QAction
+    preferences: QAction
     recent_menu: QMenu
+
+    def toolbar_icons(self) -> dict[QAction, str]:
+        """Each toolbar action and the name of its icon in resources/icons."""
+        return {self.open_project: "open", self.import_files: "import", self.export_files: "export",
+                self.toolbar_undo: "undo", self.toolbar_redo: "redo", self.predict_document: "predict",
+                self.accept_all: "accept-all", self.mark_reviewed_next: "review-next"}
 
     def single_key_shortcuts(self) -> frozenset[str]:
         """Shortcuts without a modifier: label keys must not reuse them."""
@@ -104,6 +115,10 @@ def build_actions(window) -> WindowActions:
                             tip="Open the unreviewed document the model is least sure about"),
         add_label=_action(window, "Add &label…", window.add_label, "Ctrl+L"),
         about_keys=_action(window, "&Keyboard shortcuts", window.show_keys, "F1"),
+        zoom_in=_action(window, "Zoom &in", lambda: window.zoom(1), "Ctrl+=", "Ctrl++"),
+        zoom_out=_action(window, "Zoom &out", lambda: window.zoom(-1), "Ctrl+-"),
+        zoom_reset=_action(window, "&Actual size", lambda: window.zoom(0), "Ctrl+0"),
+        preferences=_action(window, "&Preferences…", window.open_preferences, "Ctrl+,"),
         recent_menu=QMenu("Open &recent", window),
     )
     _build_menus(window, actions)
@@ -117,7 +132,8 @@ def _build_menus(window: QMainWindow, a: WindowActions) -> None:
                  a.import_files, a.export_files, None, a.quit):
         _add(file_menu, item)
     edit_menu = window.edit_menu = bar.addMenu("&Edit")
-    for item in (a.undo, a.redo, None, a.accept_all, a.mark_reviewed_next, None, a.add_label):
+    for item in (a.undo, a.redo, None, a.accept_all, a.mark_reviewed_next, None, a.add_label, None,
+                 a.preferences):
         _add(edit_menu, item)
     go_menu = bar.addMenu("&Go")
     go_menu.addActions([a.next_document, a.previous_document])
@@ -125,10 +141,14 @@ def _build_menus(window: QMainWindow, a: WindowActions) -> None:
     model_menu.addActions([a.load_model, a.predict_document, a.predict_all, a.retrain])
     go_menu.addAction(a.next_useful)
     window.view_menu = bar.addMenu("&View")
+    window.view_menu.addActions([a.zoom_in, a.zoom_out, a.zoom_reset])
+    window.view_menu.addSeparator()
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a.about_keys)
     toolbar = QToolBar("Main", window)
     toolbar.setObjectName("mainToolbar")
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    toolbar.setIconSize(QSize(18, 18))
     toolbar.addActions([a.open_project, a.import_files, a.export_files])
     toolbar.addSeparator()
     toolbar.addActions([a.toolbar_undo, a.toolbar_redo])
