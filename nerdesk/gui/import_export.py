@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -137,20 +138,26 @@ class ExportDialog(QDialog):
 
 
 class WarningsDialog(QDialog):
-    """The warnings of an import or export, selectable so they can be copied."""
+    """The warnings of an import or export (or the bad records of a failed import), every one of them in a
+    scrollable list that can be selected, or copied whole with *Copy all*."""
 
     def __init__(self, title: str, summary: str, warnings: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("warningsDialog")
         self.setWindowTitle(title)
-        text = QPlainTextEdit("\n".join(warnings))
+        self.text = text = QPlainTextEdit("\n".join(warnings))
+        text.setObjectName("warningsList")
         text.setReadOnly(True)
         text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
+        if warnings:
+            copy = buttons.addButton("Copy all", QDialogButtonBox.ButtonRole.ActionRole)
+            copy.clicked.connect(lambda: QApplication.clipboard().setText(text.toPlainText()))
         layout = QVBoxLayout(self)
         summary_label = QLabel(summary)
         summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        summary_label.setWordWrap(True)
         layout.addWidget(summary_label)
         if warnings:
             layout.addWidget(text)

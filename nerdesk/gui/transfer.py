@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from nerdesk.core.errors import NerdeskError
+from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.import_export import ExportDialog, ImportDialog, WarningsDialog
 from nerdesk.workflows import transfer
@@ -41,7 +41,12 @@ class ImportExport:
         session = self.window.session
         try:
             with reporting_errors(self.window, "Import failed"):
-                result = transfer.read_import(paths, format_name, encoding=encoding)
+                _check_files_exist(paths)
+                try:
+                    result = transfer.read_import(paths, format_name, encoding=encoding)
+                except ImportProblems as problems:
+                    self._show_problems(problems)
+                    return
                 report = self._store_with_progress(result)
                 self._report("Import", f"Imported {len(report.ids)} documents from {len(paths)} file(s) "
                                        f"({report.format}, {report.encoding}).", report.warnings)
@@ -51,6 +56,21 @@ class ImportExport:
             if session.project is not None:
                 session.refresh_labels()
                 session.documentsChanged.emit()
+
+    def _show_problems(self, problems: ImportProblems) -> None:
+        """Every bad record in a list the user can scroll and copy (nothing was imported)."""
+        files = {problem.path for problem in problems.problems}
+        one_file = files.pop() if len(files) == 1 else None
+        self.last_warnings = [str(FormatError(p.reason, line=p.line, record=p.record) if one_file else p)
+                              for p in problems.problems]
+        count = len(problems.problems)
+        noun = "record" if count == 1 else "records"
+        where = f" in {one_file}" if one_file else ""
+        dialog = WarningsDialog(f"Import failed: {count} bad {noun}",
+                                f"Nothing was imported: {count} bad {noun}{where}. Fix them and import again.",
+                                self.last_warnings, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _store_with_progress(self, result) -> transfer.ImportReport:
         """Store in the workflow's one transaction; Cancel (checked before the commit) adds nothing."""
@@ -93,3 +113,15 @@ class ImportExport:
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
 
+
+
+def _check_files_exist(paths: list[str]) -> None:
+    """A missing file is reported as missing before any reading (not as a bad record)."""
+    missing = [str(path) for path in paths if not Path(path).exists()]
+    if len(missing) == 1:
+        raise NerdeskError(f"File not found: {missing[0]}\nNothing was imported. Check the path, or choose the "
+                           f"file again with Browse.")
+    if missing:
+        listed = "\n".join(f"  {path}" for path in missing)
+        raise NerdeskError(f"{len(missing)} files not found:\n{listed}\nNothing was imported. Check the paths, or "
+                           f"choose the files again with Browse.")

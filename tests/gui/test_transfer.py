@@ -40,10 +40,11 @@ def test_bad_import_file_shows_the_error_and_changes_nothing(make_window, tmp_pa
     window = make_window()
     window.new_project(tmp_path / "bad.nerdesk")
     window.import_files([str(bad)], "cluener")
-    from PySide6.QtWidgets import QMessageBox
+    from nerdesk.gui.import_export import WarningsDialog
 
-    box = window.findChild(QMessageBox, "errorBox")
-    assert box is not None and "bad.json" in box.text()
+    dialog = window.findChild(WarningsDialog, "warningsDialog")
+    assert dialog is not None and "span 0..3" in dialog.text.toPlainText()
+    assert dialog.windowTitle() == "Import failed: 1 bad record"
     assert window.documents.model.total == 0
 
 
