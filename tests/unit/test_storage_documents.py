@@ -139,7 +139,7 @@ def test_summaries_page_through_the_list(project):
     project.add_documents(sample_documents())
     page = project.document_summaries(offset=1, limit=2)
     assert page == [
-        DocumentSummary(2, "The Bank of Paris opened.", "new", 2, 0, 26),
+        DocumentSummary(2, "The Bank of Paris opened.", "new", 2, 0, 26, "train"),
         DocumentSummary(3, "Nothing here at all 👋🏽.", "reviewed", 0, 0, 24),
     ]
     assert project.document_summaries(label="LOC")[-1] == DocumentSummary(4, "Paris again", "new", 1, 1, 11)
