@@ -247,8 +247,9 @@ class ProjectSession(QObject):
         self.require_project().update_label(before.name, new_name=after.name, color=after.color, key=after.key)
         self._after_label_change()
 
-    def write_new_label(self, label: Label) -> None:
-        self.require_project().add_label(label.name, label.color, label.key)
+    def write_new_label(self, label: Label, position: int | None = None) -> None:
+        """Add ``label`` (at ``position`` in the set when given: an undone delete puts it back in its place)."""
+        self.require_project().add_label(label.name, label.color, label.key, position=position)
         self.refresh_labels()
 
     def write_label_removal(self, label: Label, span_edit: Edit) -> None:
@@ -269,8 +270,9 @@ class ProjectSession(QObject):
         label = self.labels.get(name)
         changes = [edits.delete_spans(doc_id, spans) for doc_id, spans in self._spans_with_label(name)]
         span_edit = edits.combine(f"delete spans of {name}", changes)
+        position = self.labels.names.index(name)
         self.write_label_removal(label, span_edit)
-        self.undo_stack.push(LabelRemoveCommand(self, label, span_edit, f"delete label {name}"))
+        self.undo_stack.push(LabelRemoveCommand(self, label, span_edit, f"delete label {name}", position))
         return sum(len(change.removed) for change in span_edit.changes)
 
     def merge_labels(self, source: str, target: str) -> int:
@@ -286,8 +288,9 @@ class ProjectSession(QObject):
             added = [s.relabelled(target) for s in moved if s.relabelled(target) not in existing]
             changes.append(Edit("", (edits.Change(doc_id, tuple(moved), tuple(added)),)))
         span_edit = edits.combine(f"merge {source} into {target}", changes)
+        position = self.labels.names.index(source)
         self.write_label_removal(label, span_edit)
-        self.undo_stack.push(LabelRemoveCommand(self, label, span_edit, f"merge {source} into {target}"))
+        self.undo_stack.push(LabelRemoveCommand(self, label, span_edit, f"merge {source} into {target}", position))
         return sum(len(change.removed) for change in span_edit.changes)
 
     def _spans_with_label(self, name: str, *, keep_all: bool = False) -> list[tuple[int, list[Span]]]:

@@ -82,19 +82,22 @@ class LabelAddCommand(_AppliedCommand):
 
 
 class LabelRemoveCommand(_AppliedCommand):
-    """Delete a label, or merge it into another: ``span_edit`` removes or relabels all of its spans."""
+    """Delete a label, or merge it into another: ``span_edit`` removes or relabels all of its spans.
+    Undo puts the label back at ``position`` in the set, with its colour and key."""
 
-    def __init__(self, session: ProjectSession, label: Label, span_edit: Edit, text: str) -> None:
+    def __init__(self, session: ProjectSession, label: Label, span_edit: Edit, text: str,
+                 position: int | None = None) -> None:
         super().__init__(text)
         self.session = session
         self.label = label
         self.span_edit = span_edit
+        self.position = position
 
     def do(self) -> None:
         self.session.write_label_removal(self.label, self.span_edit)
 
     def undo(self) -> None:
-        self.session.write_new_label(self.label)
+        self.session.write_new_label(self.label, self.position)
         self.session.write_edit(self.span_edit.inverse(), reveal=False)
 
 

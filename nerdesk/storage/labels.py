@@ -33,14 +33,22 @@ class LabelsMixin:
         with write_transaction(self.db):
             self.db.table("settings").upsert({"key": FLAT_SETTING, "value": to_json(bool(flat))}, pk="key")
 
-    def add_label(self, name: str, color: str | None = None, key: str | None = None) -> Label:
-        """Add a label (colour and shortcut key picked if not given); an existing name is returned as is."""
+    def add_label(self, name: str, color: str | None = None, key: str | None = None, *,
+                  position: int | None = None) -> Label:
+        """Add a label (colour and shortcut key picked if not given); an existing name is returned as is.
+
+        ``position`` puts it at that place in the set (undoing a delete puts a label back where it was).
+        """
         with write_transaction(self.db):
             label_set = self.label_set()
             if name in label_set:
                 return label_set.get(name)
             label = label_set.add(name, color, key)
             self._insert_label(label, position=len(label_set) - 1)
+            if position is not None and position < len(label_set) - 1:
+                names = [n for n in label_set.names if n != name]
+                names.insert(max(position, 0), name)
+                self.db.conn.executemany("UPDATE labels SET position = ? WHERE name = ?", list(enumerate(names)))
             return label
 
     def ensure_labels(self, names: Iterable[str]) -> list[Label]:

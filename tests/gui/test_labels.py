@@ -149,3 +149,23 @@ def test_the_add_dialog_stays_open_until_the_label_is_usable(qtbot, window):
     assert "Backtab" not in seen[1][2] and "Return" not in seen[1][2]
     assert seen[2] == (False,)
     assert Label("PER", labels_in_file(window)[-1].color, "3") == labels_in_file(window)[-1]
+
+
+def test_undoing_delete_or_merge_restores_the_order_keys_and_colours(window, monkeypatch):
+    window.add_label(Label("PER", "#009e73", "3"))
+    window.add_label(Label("TIME", "#cc79a7", "4"))
+    original = labels_in_file(window)
+    assert [label.name for label in original] == ["ORG", "LOC", "PER", "TIME"]
+    monkeypatch.setattr(window, "confirm", lambda title, question: True)
+    window.delete_label("LOC")
+    window.session.undo_stack.undo()
+    assert labels_in_file(window) == original
+    assert [window.palette.table.item(row, 1).text() for row in range(4)] == ["1", "2", "3", "4"]
+    window.merge_label("ORG", "PER")
+    assert [label.name for label in labels_in_file(window)] == ["LOC", "PER", "TIME"]
+    window.session.undo_stack.undo()
+    assert labels_in_file(window) == original
+    assert [window.palette.table.item(row, 0).text() for row in range(4)] == ["ORG", "LOC", "PER", "TIME"]
+    window.session.undo_stack.redo()
+    window.session.undo_stack.undo()
+    assert labels_in_file(window) == original
