@@ -205,6 +205,7 @@ def screenshot(app, target: Path) -> None:
         window.resize(1400, 820)
         window.show()
         window.open_project(path)
+        window.set_show_scores(True)  # View > Show scores on chips
         text = window.session.document.text
         selected = next(s for s in window.view.spans if s.mention(text) == "北京大学第一医院")
         window.view.select_span(selected)

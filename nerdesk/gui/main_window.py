@@ -247,7 +247,8 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
     def show_keys(self) -> None:
         keys = [label.key + "  " + label.name for label in self.session.labels if label.key]
         QMessageBox.information(self, "Keyboard shortcuts", "\n".join([
-            "Select text (mouse or Shift+arrows), then press a label key:", *keys, "",
+            "Select text (mouse or Shift+arrows), then press a label key:", *keys,
+            "(Latin-script selections widen to whole words; hold Alt while selecting to keep one exact)", "",
             "Click a span to select it; click again to select the span around it.",
             "Tab / Shift+Tab: select the next / previous span",
             "Del / Backspace: delete the selected span",
@@ -258,6 +259,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
             "Ctrl+Enter: mark reviewed and open the next document"
             f" ({POLICY_DESCRIPTIONS[self.review.policy].removeprefix('Ctrl+Enter ')})",
             "Ctrl+Up / Ctrl+Down: previous / next document;  Ctrl+U: the next most useful one",
+            "Ctrl+= / Ctrl+- / Ctrl+0: larger / smaller / default text;  Ctrl+,: preferences",
         ]))
 
     # -------------------------------------------- retraining and active learning
