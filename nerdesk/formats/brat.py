@@ -76,16 +76,12 @@ class _Skipped:
         self.discontinuous = self.other = self.missing_ann = 0
 
 
-def _t_line_span(ctx: ReadContext, text: str, line: str, number: int, ann: Path,
-                 skipped: _Skipped) -> Span | None | bool:
-    """The span of one ``T`` line; ``True`` for a line skipped on purpose, ``None`` after a problem."""
+def _t_line_span(ctx: ReadContext, text: str, line: str, number: int, ann: Path) -> Span | None:
+    """The span of one continuous ``T`` line, or ``None`` after recording a problem."""
     fields = line.split("\t")
     if len(fields) < 2:
         ctx.problem(f"a T line needs ID<TAB>Label START END<TAB>text, got {line!r:.60}", line=number, path=ann)
         return None
-    if ";" in fields[1]:
-        skipped.discontinuous += 1
-        return True
     match = _T_LINE.match(fields[1])
     if match is None:
         ctx.problem(f"expected 'Label START END', got {fields[1]!r:.60}", line=number, path=ann)
@@ -95,6 +91,12 @@ def _t_line_span(ctx: ReadContext, text: str, line: str, number: int, ann: Path,
     if mention is not None and 0 <= start < end <= len(text) and _one_line(text[start:end]) == mention:
         mention = text[start:end]  # brat writes line breaks inside a mention as spaces
     return ctx.make_span(text, start, end, label, mention=mention, line=number, path=ann)
+
+
+def _is_discontinuous(line: str) -> bool:
+    """``T1<TAB>Label START END;START END<TAB>...``: a span in pieces, which nerdesk does not have."""
+    fields = line.split("\t")
+    return len(fields) >= 2 and ";" in fields[1]
 
 
 def _ann_spans(ctx: ReadContext, text: str, ann: Path, skipped: _Skipped) -> list[Span] | None:
@@ -107,8 +109,11 @@ def _ann_spans(ctx: ReadContext, text: str, ann: Path, skipped: _Skipped) -> lis
         if not line.startswith("T"):
             skipped.other += 1
             continue
-        span = _t_line_span(ctx, text, line, number, ann, skipped)
-        if isinstance(span, Span):
+        if _is_discontinuous(line):
+            skipped.discontinuous += 1
+            continue
+        span = _t_line_span(ctx, text, line, number, ann)
+        if span is not None:
             spans.append(span)
         ok = ok and span is not None
     return spans if ok else None
