@@ -86,11 +86,23 @@ def control_text(version: str, installed_kib: int, glibc: str | None) -> str:
             " ONNX Runtime and PyTorch are bundled in /usr/lib/nerdesk.\n")
 
 
+def is_program(path: Path) -> bool:
+    """An executable file that is run, not loaded: an ELF executable (not a shared library) or a script.
+    Wheels ship their shared libraries and data files with execute bits, which Debian policy forbids."""
+    if ".so" in path.name or not os.access(path, os.X_OK):
+        return False
+    with path.open("rb") as stream:
+        head = stream.read(18)
+    is_elf_executable = head[:4] == b"\x7fELF" and head[16:18] in (b"\x02\x00", b"\x03\x00") and \
+        not path.name.endswith(".so")
+    return is_elf_executable or head[:2] == b"#!"
+
+
 def copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, symlinks=True)
     for path in [target, *target.rglob("*")]:
         if not path.is_symlink():
-            path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+            path.chmod(0o755 if path.is_dir() or is_program(path) else 0o644)
 
 
 def write_file(path: Path, data: bytes | str, mode: int = 0o644) -> None:

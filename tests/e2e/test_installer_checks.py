@@ -153,6 +153,7 @@ needs_dpkg = pytest.mark.skipif(shutil.which("dpkg-deb") is None or shutil.which
 @linux_only
 @needs_dpkg
 def test_deb_installs_and_uninstalls_in_a_temporary_root(tmp_path, fake_program_folder):  # noqa: F811
+    (fake_program_folder / "_internal" / "lib" / "libfake.so.1").chmod(0o755)  # as wheels ship libraries
     package = deb.make_deb(fake_program_folder, fake_program_folder.parent, build.linux_share_files(),
                            version="9.8.7", glibc="2.31")
     assert package.name == f"nerdesk_9.8.7_{deb.deb_architecture()}.deb"
@@ -173,6 +174,8 @@ def test_deb_installs_and_uninstalls_in_a_temporary_root(tmp_path, fake_program_
                  "usr/share/doc/nerdesk/copyright", "usr/share/lintian/overrides/nerdesk"):
         assert (root / path).is_file(), path
     assert (root / "usr/lib/nerdesk/_internal/lib/libfake.so").is_symlink()
+    assert (root / "usr/lib/nerdesk/_internal/lib/libfake.so.1").stat().st_mode & 0o777 == 0o644  # Debian policy
+    assert (root / "usr/lib/nerdesk/nerdesk").stat().st_mode & 0o777 == 0o755
     assert "install ok installed" in deb.dpkg_in_root(root, "--status", "nerdesk").stdout
 
     result = deb.dpkg_in_root(root, "--remove", "nerdesk")
