@@ -12,7 +12,7 @@ range becomes an exclusive code-point range through the tokenizer offsets, exact
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,31 +69,46 @@ def cells_above(logits: np.ndarray, token_mask: np.ndarray, offsets: np.ndarray,
 
 
 class SpanCollector:
-    """Gathers the spans of each text from its windows: keeps owned spans, merges duplicates."""
+    """Gathers the spans of each text from its windows: keeps owned spans, merges duplicates.
+
+    The kept cells stay in numpy arrays (about 30 bytes each) until ``spans`` is called; a duplicate
+    ``(start, end, label)`` of one text keeps its best score and the place of its first appearance.
+    """
 
     def __init__(self, text_count: int, label_names: Sequence[str], model_version: str | None) -> None:
+        self.text_count = text_count
         self.label_names = list(label_names)
         self.model_version = model_version
-        self._best: list[dict[tuple[int, int, int], float]] = [{} for _ in range(text_count)]
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(self, cells: Cells, text_indices: Sequence[int], owned: Sequence[tuple[int, int]]) -> None:
         """Add one batch's cells; ``text_indices`` and ``owned`` describe the batch rows."""
         owned_array = np.asarray(owned, dtype=np.int64).reshape(-1, 2)  # (B, 2)
         keep = (cells.start >= owned_array[cells.row, 0]) & (cells.start < owned_array[cells.row, 1])  # (N,)
-        for row, label, start, end, score in zip(cells.row[keep].tolist(), cells.label[keep].tolist(),
-                                                 cells.start[keep].tolist(), cells.end[keep].tolist(),
-                                                 cells.score[keep].tolist(), strict=True):
-            best = self._best[text_indices[row]]
-            key = (start, end, label)
-            if score > best.get(key, -1.0):
-                best[key] = score
+        text = np.asarray(text_indices, dtype=np.int64).reshape(-1)[cells.row[keep]]  # (K,)
+        self._parts.append((text, cells.start[keep], cells.end[keep], cells.label[keep], cells.score[keep]))
 
     def spans(self, *, flat: bool) -> list[list[Span]]:
-        return [self._text_spans(best, flat=flat) for best in self._best]
+        if not self._parts:
+            return [[] for _ in range(self.text_count)]
+        text, start, end, label, score = self._merged()
+        result: list[list[Span]] = [[] for _ in range(self.text_count)]
+        for index, first, last, kind, value in zip(text.tolist(), start.tolist(), end.tolist(), label.tolist(),
+                                                   score.tolist(), strict=True):
+            result[index].append(Span(first, last, self.label_names[kind], PRED, value, self.model_version))
+        return [best_non_overlapping(spans) if flat else sort_spans(spans) for spans in result]
 
-    def _text_spans(self, best: dict[tuple[int, int, int], float], *, flat: bool) -> list[Span]:
-        spans: Iterable[Span] = (
-            Span(start, end, self.label_names[label], PRED, score, self.model_version)
-            for (start, end, label), score in best.items()
-        )
-        return best_non_overlapping(list(spans)) if flat else sort_spans(spans)
+    def _merged(self) -> tuple[np.ndarray, ...]:
+        """One row per distinct (text, start, end, label) with its best score, in order of first appearance."""
+        text, start, end, label, score = (np.concatenate(column) for column in zip(*self._parts, strict=True))
+        if len(text) == 0:
+            return text, start, end, label, score
+        arrival = np.arange(len(text))  # (K,)
+        order = np.lexsort((arrival, label, end, start, text))  # equal keys together, first arrival first
+        keys = np.stack([text[order], start[order], end[order], label[order]])  # (4, K)
+        group_starts = np.flatnonzero(np.r_[True, np.any(keys[:, 1:] != keys[:, :-1], axis=0)])  # (G,)
+        best = np.maximum.reduceat(score[order], group_starts)  # (G,)
+        first = order[group_starts]  # (G,) arrival index of each key's first appearance
+        appearance = np.argsort(first, kind="stable")  # (G,)
+        rows = first[appearance]
+        return text[rows], start[rows], end[rows], label[rows], best[appearance]

@@ -19,7 +19,7 @@ from nerdesk.core.text_checks import check_predict_texts
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.decode import SpanCollector, cells_above
 from nerdesk.runtime.session import OrtLogits, open_session, output_label_count
-from nerdesk.runtime.windows import Batch, WindowMaker, batches, load_tokenizer
+from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_batches
 
 # (input_ids, attention_mask, token_mask), each (B, L) int64 -> logits (B, m, L, L) float32
 LogitsFunction = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -55,17 +55,21 @@ class SpanPredictor:
         texts = list(texts)
         check_predict_texts(texts)
         cutoff = self.threshold if threshold is None else threshold
-        windows = self.window_maker.windows(texts)
+        tokens = self.window_maker.tokens(texts)
+        total = sum(self.window_maker.window_count(len(t.ids)) for t in tokens)
         collector = SpanCollector(len(texts), self.label_names, self.model_version)
         done = 0
-        for batch in batches(windows, self.window_maker.pad_id, batch_size=batch_size, cell_budget=CELL_BUDGET):
+        # One batch of windows and its logits at a time: memory follows the batch, not the texts.
+        for batch in window_batches(self.window_maker, tokens, batch_size=batch_size, cell_budget=CELL_BUDGET):
             logits = self._logits(batch)  # (B, m, L, L)
             cells = cells_above(logits, batch.token_mask, batch.offsets, cutoff, self.max_span_tokens)
+            del logits
             collector.add(cells, [w.text_index for w in batch.windows],
                           [(w.owned_start, w.owned_end) for w in batch.windows])
             done += len(batch.windows)
             if progress is not None:
-                progress(done, len(windows))
+                progress(done, total)
+        del tokens
         return collector.spans(flat=self.flat)
 
     def batch_logits(self, batch: Batch) -> np.ndarray:

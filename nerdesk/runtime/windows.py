@@ -6,11 +6,16 @@ in its share of the text: the cut between two neighbours lies in the middle of t
 every span is predicted by the window that sees the most context on both sides of its start, and
 no span is reported twice or truncated at a window edge (as long as it is shorter than half the
 overlap).
+
+Prediction never holds all windows of its texts at once: ``WindowMaker.tokens`` keeps each text's
+tokens in compact arrays (a long text tokenized in pieces where ``nerdesk.runtime.pieces`` proves the
+result the same), ``WindowMaker.plan`` lists the windows as small references, and ``window_batches``
+builds the windows of one batch at a time, in exactly the batches ``batches`` makes of the full list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +23,10 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from nerdesk.core.errors import ModelBundleError
+from nerdesk.runtime.pieces import PieceCutter
 
+PIECE_CHARS = 32_768  # characters per piece when a long text is tokenized in pieces
+ENCODE_CHARS = 131_072  # characters handed to the tokenizer in one call (its working memory is ~450 B/char)
 PROBE_TEXTS = ("a", "1", "。", "x y")
 
 
@@ -68,6 +76,27 @@ class Window:
         return len(self.ids)
 
 
+@dataclass(frozen=True, slots=True)
+class TextTokens:
+    """The tokens of one text (no special tokens), in compact arrays."""
+
+    length: int  # code points of the text
+    ids: np.ndarray  # (T,) int32
+    offsets: np.ndarray  # (T, 2) int32 code-point offsets into the text
+
+
+@dataclass(frozen=True, slots=True)
+class WindowRef:
+    """Window ``number`` of text ``text_index``, ``size`` tokens long with its special tokens."""
+
+    text_index: int
+    number: int
+    size: int
+
+    def __len__(self) -> int:
+        return self.size
+
+
 class WindowMaker:
     """Tokenizes texts and cuts them into windows of at most ``max_length`` tokens."""
 
@@ -85,36 +114,84 @@ class WindowMaker:
             raise ModelBundleError(f"stride {stride} must be at least 0 and below the window capacity "
                                    f"{self.capacity} (max_length minus special tokens)")
         self.stride = stride
+        self.cutter = PieceCutter.for_tokenizer(self.tokenizer, PIECE_CHARS)
 
     def windows(self, texts: Sequence[str]) -> list[Window]:
-        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        windows: list[Window] = []
-        for text_index, (text, encoding) in enumerate(zip(texts, encodings, strict=True)):
-            ids = np.asarray(encoding.ids, dtype=np.int64)  # (T,)
-            offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)  # (T, 2)
-            windows.extend(self._cut(text_index, len(text), ids, offsets))
-        return windows
+        """Every window of ``texts``, text by text."""
+        tokens = self.tokens(texts)
+        return [self.window(tokens[ref.text_index], ref) for ref in self.refs(tokens)]
 
-    def _cut(self, text_index: int, text_length: int, ids: np.ndarray, offsets: np.ndarray) -> Iterator[Window]:
-        total = len(ids)
+    def tokens(self, texts: Sequence[str]) -> list[TextTokens]:
+        """The tokens of each text. Texts go to the tokenizer in calls of about ``ENCODE_CHARS``
+        characters; a longer text is tokenized in pieces where that is provably the same."""
+        ranges = [(index, begin, end) for index, text in enumerate(texts) for begin, end in self.cutter.pieces(text)]
+        parts: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in texts]
+        for group in _groups(ranges, lambda r: r[2] - r[1], ENCODE_CHARS):
+            encodings = self.tokenizer.encode_batch([texts[i][begin:end] for i, begin, end in group],
+                                                    add_special_tokens=False)
+            for (index, begin, _), encoding in zip(group, encodings, strict=True):
+                ids = np.asarray(encoding.ids, dtype=np.int32)  # (t,)
+                offsets = np.asarray(encoding.offsets, dtype=np.int32).reshape(-1, 2) + begin  # (t, 2)
+                parts[index].append((ids, offsets))
+            del encodings
+        return [_joined(len(text), pieces) for text, pieces in zip(texts, parts, strict=True)]
+
+    def window_count(self, total: int) -> int:
+        """How many windows a text with ``total`` tokens has (none when it has no token)."""
         if total == 0:
-            return
-        # The last start is the first one whose window reaches the end of the text.
-        starts = list(range(0, max(total - self.stride, 1), self.capacity - self.stride))
-        cuts = [0] + [int(offsets[start + self.stride // 2, 0]) for start in starts[1:]] + [text_length + 1]
-        for number, start in enumerate(starts):
-            stop = min(start + self.capacity, total)
-            yield self._framed(text_index, ids[start:stop], offsets[start:stop], cuts[number], cuts[number + 1])
+            return 0
+        # Windows start every capacity - stride tokens; the last is the first that reaches the end of the text.
+        step = self.capacity - self.stride
+        return (max(total - self.stride, 1) + step - 1) // step
+
+    def refs(self, tokens: Sequence[TextTokens]) -> list[WindowRef]:
+        """References to every window of every text, text by text."""
+        frame, step = len(self.prefix) + len(self.suffix), self.capacity - self.stride
+        return [WindowRef(index, number, min(self.capacity, len(text.ids) - number * step) + frame)
+                for index, text in enumerate(tokens) for number in range(self.window_count(len(text.ids)))]
+
+    def window(self, text: TextTokens, ref: WindowRef) -> Window:
+        """The window ``ref`` names, built from the text's tokens. It owns the spans that start between
+        the middles of its overlaps with its neighbours."""
+        step, total = self.capacity - self.stride, len(text.ids)
+        start = ref.number * step
+        stop = min(start + self.capacity, total)
+        owned_start = 0 if ref.number == 0 else int(text.offsets[start + self.stride // 2, 0])
+        last = ref.number + 1 == self.window_count(total)
+        owned_end = text.length + 1 if last else int(text.offsets[start + step + self.stride // 2, 0])
+        return self._framed(ref.text_index, text.ids[start:stop], text.offsets[start:stop], owned_start, owned_end)
 
     def _framed(self, text_index: int, ids: np.ndarray, offsets: np.ndarray, owned_start: int,
                 owned_end: int) -> Window:
         before, after = len(self.prefix), len(self.suffix)
-        framed_ids = np.concatenate([np.asarray(self.prefix, np.int64), ids, np.asarray(self.suffix, np.int64)])
+        framed_ids = np.concatenate([np.asarray(self.prefix, np.int64), ids.astype(np.int64),
+                                     np.asarray(self.suffix, np.int64)])  # (n,)
         framed_offsets = np.zeros((len(framed_ids), 2), dtype=np.int64)  # (n, 2)
         framed_offsets[before:before + len(ids)] = offsets
         content = np.zeros(len(framed_ids), dtype=bool)  # (n,)
         content[before:len(framed_ids) - after] = offsets[:, 0] < offsets[:, 1]  # empty tokens bound no span
         return Window(text_index, framed_ids, framed_offsets, content, owned_start, owned_end)
+
+
+def _groups(items: Sequence, size: Callable, budget: int) -> Iterator[list]:
+    """Consecutive items in groups whose sizes add up to at most ``budget`` (or a single item)."""
+    group, total = [], 0
+    for item in items:
+        if group and total + size(item) > budget:
+            yield group
+            group, total = [], 0
+        group.append(item)
+        total += size(item)
+    if group:
+        yield group
+
+
+def _joined(length: int, pieces: list[tuple[np.ndarray, np.ndarray]]) -> TextTokens:
+    if len(pieces) == 1:
+        return TextTokens(length, *pieces[0])
+    ids = np.concatenate([ids for ids, _ in pieces]) if pieces else np.zeros(0, np.int32)  # (T,)
+    offsets = np.concatenate([offsets for _, offsets in pieces]) if pieces else np.zeros((0, 2), np.int32)  # (T, 2)
+    return TextTokens(length, ids, offsets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,22 +203,35 @@ class Batch:
     offsets: np.ndarray  # (B, L, 2) int64
 
 
-def batches(windows: Sequence[Window], pad: int, *, batch_size: int, cell_budget: int) -> Iterator[Batch]:
-    """Group windows of similar length into padded batches.
+def length_groups(items: Sequence, *, batch_size: int, cell_budget: int) -> Iterator[list]:
+    """Group items (windows or window references) of similar length, shortest first.
 
-    Windows are sorted by length so that padding stays small; a batch also stops growing when
+    Items are sorted by length (stably) so that padding stays small; a group also stops growing when
     ``B * L * L`` would exceed ``cell_budget`` (the logits hold ``types`` times that many floats).
     """
-    ordered = sorted(windows, key=len)
-    group: list[Window] = []
-    for window in ordered:
-        longest = len(window)  # sorted ascending: the newest window is the longest
+    ordered = sorted(items, key=len)
+    group: list = []
+    for item in ordered:
+        longest = len(item)  # sorted ascending: the newest item is the longest
         if group and (len(group) >= batch_size or (len(group) + 1) * longest * longest > cell_budget):
-            yield _pad(group, pad)
+            yield group
             group = []
-        group.append(window)
+        group.append(item)
     if group:
+        yield group
+
+
+def batches(windows: Sequence[Window], pad: int, *, batch_size: int, cell_budget: int) -> Iterator[Batch]:
+    """Padded batches of windows of similar length (see ``length_groups``)."""
+    for group in length_groups(windows, batch_size=batch_size, cell_budget=cell_budget):
         yield _pad(group, pad)
+
+
+def window_batches(maker: WindowMaker, tokens: Sequence[TextTokens], *, batch_size: int,
+                   cell_budget: int) -> Iterator[Batch]:
+    """The batches ``batches`` makes of ``maker``'s windows of ``tokens``, each built only when needed."""
+    for group in length_groups(maker.refs(tokens), batch_size=batch_size, cell_budget=cell_budget):
+        yield _pad([maker.window(tokens[ref.text_index], ref) for ref in group], maker.pad_id)
 
 
 def _pad(group: list[Window], pad: int) -> Batch:
