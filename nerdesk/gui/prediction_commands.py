@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.errors import reporting_errors, show_error
 from nerdesk.gui.prediction_worker import PredictionWorker
+from nerdesk.workflows.models import register_bundle
 
 
 class PredictionCommands:
@@ -21,15 +22,8 @@ class PredictionCommands:
             if not path:
                 return
         with reporting_errors(self, "Cannot load the model"):
-            from nerdesk.runtime.bundle import Bundle
-
-            bundle = Bundle.load(path)
             project = self.session.require_project()
-            model_id = project.register_model(
-                name=bundle.model_version, bundle_path=Path(path).resolve(),
-                metrics=bundle.manifest.get("metrics", {}), settings={},
-                trained_on=bundle.manifest.get("trained_on", {}))
-            project.set_active_model(model_id)
+            project.set_active_model(register_bundle(project, path))
             self.model_panel.refresh()
 
     def predict_document(self) -> None:
