@@ -30,6 +30,7 @@ from nerdesk.gui.undo_commands import (
 from nerdesk.storage.project import Project
 from nerdesk.workflows import span_edits
 from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT, TRAINING_SPLIT
+from nerdesk.workflows.label_edits import delete_label_edit, merge_label_edit
 
 
 class ProjectSession(QObject):
@@ -268,8 +269,7 @@ class ProjectSession(QObject):
     def delete_label(self, name: str) -> int:
         """Delete a label and all its spans (gold and predicted); one undo step. Returns the spans removed."""
         label = self.labels.get(name)
-        changes = [edits.delete_spans(doc_id, spans) for doc_id, spans in self._spans_with_label(name)]
-        span_edit = edits.combine(f"delete spans of {name}", changes)
+        span_edit = delete_label_edit(self.require_project(), name)
         position = self.labels.names.index(name)
         self.write_label_removal(label, span_edit)
         self.undo_stack.push(LabelRemoveCommand(self, label, span_edit, f"delete label {name}", position))
@@ -277,29 +277,13 @@ class ProjectSession(QObject):
 
     def merge_labels(self, source: str, target: str) -> int:
         """Relabel every ``source`` span as ``target`` and remove ``source``; one undo step."""
-        if source == target:
-            raise NerdeskError(f"cannot merge label {source!r} into itself; pick another target")
         label = self.labels.get(source)
         self.labels.get(target)
-        changes = []
-        for doc_id, spans in self._spans_with_label(source, keep_all=True):
-            existing = set(spans)
-            moved = [s for s in spans if s.label == source]
-            added = [s.relabelled(target) for s in moved if s.relabelled(target) not in existing]
-            changes.append(Edit("", (edits.Change(doc_id, tuple(moved), tuple(added)),)))
-        span_edit = edits.combine(f"merge {source} into {target}", changes)
+        span_edit = merge_label_edit(self.require_project(), source, target)
         position = self.labels.names.index(source)
         self.write_label_removal(label, span_edit)
         self.undo_stack.push(LabelRemoveCommand(self, label, span_edit, f"merge {source} into {target}", position))
         return sum(len(change.removed) for change in span_edit.changes)
-
-    def _spans_with_label(self, name: str, *, keep_all: bool = False) -> list[tuple[int, list[Span]]]:
-        project = self.require_project()
-        found = []
-        for doc_id in project.document_ids(label=name):
-            spans = project.spans(doc_id)
-            found.append((doc_id, spans if keep_all else [s for s in spans if s.label == name]))
-        return found
 
     # ----------------------------------------------------------------- review
     def mark_reviewed(self, settle: Edit | None = None) -> None:

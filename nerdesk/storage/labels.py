@@ -79,24 +79,6 @@ class LabelsMixin:
             )
             return updated
 
-    def merge_labels(self, source: str, target: str) -> int:
-        """Relabel every ``source`` span as ``target`` and remove ``source``; returns the spans moved.
-
-        A span that already exists with the target label is not duplicated: the source copy is dropped.
-        """
-        if source == target:
-            raise ProjectError(f"cannot merge label {source!r} into itself")
-        with write_transaction(self.db):
-            label_set = self.label_set()
-            self._require(label_set, source)
-            self._require(label_set, target)
-            moved = self.db.execute(
-                "UPDATE OR IGNORE spans SET label = ? WHERE label = ?", [target, source]
-            ).rowcount
-            self.db.execute("DELETE FROM spans WHERE label = ?", [source])
-            self.db.execute("DELETE FROM labels WHERE name = ?", [source])
-            return moved
-
     def delete_label(self, name: str) -> int:
         """Remove a label and every span (gold and predicted) that has it; returns the spans deleted."""
         with write_transaction(self.db):

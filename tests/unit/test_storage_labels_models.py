@@ -48,13 +48,15 @@ def test_rename_follows_into_spans(project):
 
 
 def test_merge_moves_spans_without_duplicates(project):
-    moved = project.merge_labels("NAME", "PER")
+    from nerdesk.workflows.label_edits import apply_label_merge
+
+    moved = apply_label_merge(project, "NAME", "PER")
     assert moved == 2  # (5, 9) gold and the prediction; (0, 4) already existed as PER
     assert project.spans(1) == [Span(0, 4, "PER"), Span(5, 9, "PER")]
     assert project.spans(2) == [Span(0, 2, "PER", "pred", 0.8, "m")]
     assert project.label_set().names == ["PER"]
     with pytest.raises(ProjectError):
-        project.merge_labels("PER", "PER")
+        apply_label_merge(project, "PER", "PER")
 
 
 def test_delete_label_removes_its_spans(project):
