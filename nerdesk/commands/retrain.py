@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from nerdesk.commands.train import duration
+from nerdesk.workflows.progress import EpochEvaluated, StepProgress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,13 +65,20 @@ class _Reporter:
         if self.mode == "json":
             print(json.dumps({"event": type(event).__name__, **asdict(event)}, ensure_ascii=False), flush=True)
             return
-        message = getattr(event, "message", "")
-        if message:
-            print(message.strip(), file=sys.stderr, flush=True)
+        if isinstance(event, StepProgress):
+            print(f"\rtraining: step {event.step}/{event.total} loss {event.loss:.4f}", end="", file=sys.stderr,
+                  flush=True)
+        elif isinstance(event, EpochEvaluated):
+            print(f"  F1 on the evaluation set {100 * event.f1:.1f}", file=sys.stderr, flush=True)
+        elif getattr(event, "message", ""):
+            print(event.message.strip(), file=sys.stderr, flush=True)
 
     def predicted(self, done: int, total: int) -> None:
         if self.mode == "json":
             print(json.dumps({"event": "predicted", "done": done, "total": total}), flush=True)
+        else:
+            print(f"\rpredicting the unreviewed documents: {done}/{total}", end="\n" if done == total else "",
+                  file=sys.stderr, flush=True)
 
     def outcome(self, result) -> None:
         outcome = result.outcome
