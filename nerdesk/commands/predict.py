@@ -45,6 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--threads", type=int, help="ONNX Runtime threads per process "
                                                     "(default: CPU cores divided among the workers)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local",
+                        help="local processes (default) or Ray Data (pip install 'nerdesk[ray]'): reads text, "
+                             "JSONL and Parquet, writes JSONL or Parquet shards into the --out directory")
+    parser.add_argument("--ray-address", metavar="ADDR",
+                        help="--engine ray: join this Ray cluster (default: start a local Ray for the command)")
     parser.set_defaults(handler=run_predict)
 
 
@@ -54,6 +59,10 @@ def run_predict(args: argparse.Namespace) -> int:
     from nerdesk.runtime.bundle import Bundle
     from nerdesk.workflows.default_models import resolve_model
 
+    if args.engine == "ray":
+        from nerdesk.workflows.ray_predict import run_command
+
+        return run_command(args)
     if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
         raise NerdeskError("--workers, --batch-size and --threads must be at least 1")
     out_format = _output_format(args.out, args.format, resolve_format)

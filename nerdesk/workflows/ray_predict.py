@@ -1,0 +1,276 @@
+"""``nerdesk predict --engine ray``: batch prediction with Ray Data, on this machine or on a cluster.
+
+Ray Data reads the inputs (plain text, JSON Lines, Parquet), ``map_batches`` runs the ONNX predictor
+in a pool of actors (one ONNX Runtime session per actor, opened once) and the results are written as
+JSONL or Parquet shards in the output directory. The order of the documents is kept
+(``preserve_order``), so the shards, read in name order, hold the documents in input order.
+
+A batch that fails is predicted again one document at a time: a bad document gets an ``error`` and no
+spans, the others keep theirs, and the command lists the ids of the failed documents at the end.
+Ray itself is an optional extra; ``require_ray`` says how to install it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.errors import NerdeskError
+
+INSTALL_HINT = "pip install 'nerdesk[ray]'"
+# Documents per map_batches call: the local engine's chunk size, so batches form alike.
+BATCH_DOCUMENTS = 256
+OUTPUT_FORMATS = ("jsonl", "parquet")
+JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
+
+
+def require_ray():
+    """The ``ray`` module with Ray Data, or a NerdeskError saying how to install it."""
+    try:
+        import ray
+        import ray.data  # noqa: F401  (Ray Data comes with the "data" extra of ray)
+    except ImportError as error:
+        raise NerdeskError(f"--engine ray needs Ray Data, which is not installed ({error.name} is missing); "
+                           f"install the extra with: {INSTALL_HINT}") from None
+    return ray
+
+
+@dataclass
+class RayPredictOptions:
+    inputs: list[Path]
+    model: Path
+    out: Path
+    out_format: str = "jsonl"
+    workers: int = 1
+    threads: int = 1
+    batch_size: int = 32
+    threshold: float | None = None
+    variant: str = "default"
+    address: str | None = None
+    quiet: bool = False
+
+
+@dataclass
+class RayPredictResult:
+    documents: int = 0
+    spans: int = 0
+    shards: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (document id, error)
+
+
+def document_id(name: str, text: str) -> str:
+    """A stable id for a document that has none: its file name and a hash of its text."""
+    return f"{name}#{hashlib.sha1(text.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+
+
+class BatchPredictor:
+    """The ``map_batches`` callable: one Predictor per actor, created when the actor starts."""
+
+    def __init__(self, model: str, threads: int, variant: str, batch_size: int, threshold: float | None) -> None:
+        from nerdesk.runtime.bundle import Bundle
+        from nerdesk.runtime.predictor import Predictor
+
+        self.predictor = Predictor(Bundle.load(model, check_models=False), threads=threads, variant=variant)
+        self.batch_size = batch_size
+        self.threshold = threshold
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
+        texts = [str(text) for text in batch["text"]]
+        ids = [str(value) for value in batch["id"]]
+        try:
+            predicted = self._predict(texts)
+            errors: list[str | None] = [None] * len(texts)
+        except Exception:  # noqa: BLE001  (retried one document at a time below)
+            predicted, errors = self._predict_one_by_one(texts, ids)
+        spans = [[_span_record(span) for span in document] for document in predicted]
+        status = ["predicted" if error is None else "failed" for error in errors]
+        return {"id": ids, "text": texts, "spans": spans, "status": status, "error": errors}
+
+    def _predict(self, texts: Sequence[str]) -> list[list]:
+        return self.predictor.predict(texts, batch_size=self.batch_size, threshold=self.threshold)
+
+    def _predict_one_by_one(self, texts: list[str], ids: list[str]) -> tuple[list[list], list[str | None]]:
+        predicted: list[list] = []
+        errors: list[str | None] = []
+        for text, identifier in zip(texts, ids, strict=True):
+            try:
+                predicted.append(self._predict([text])[0])
+                errors.append(None)
+            except Exception as error:  # noqa: BLE001  (one bad document never stops the run)
+                predicted.append([])
+                errors.append(f"{type(error).__name__}: {error}")
+                print(f"nerdesk: document {identifier} failed: {error}", file=sys.stderr)
+        return predicted, errors
+
+
+def _span_record(span) -> dict:
+    return {"start": span.start, "end": span.end, "label": span.label, "source": span.source,
+            "score": float(span.score), "model_version": span.model_version or ""}
+
+
+def _with_ids(name: str):
+    """A batch function: drops blank lines and gives every row an id (kept from the input if it has one)."""
+    def add_ids(batch: dict[str, Any]) -> dict[str, list]:
+        rows = [(str(text).rstrip("\r"), batch["id"][i] if "id" in batch else None)
+                for i, text in enumerate(batch["text"])]
+        kept = [(text, identifier) for text, identifier in rows if text.strip()]
+        return {"text": [text for text, _ in kept],
+                "id": [str(identifier) if identifier is not None else document_id(name, text)
+                       for text, identifier in kept]}
+    return add_ids
+
+
+def read_inputs(ray, paths: Sequence[Path]):
+    """One dataset of ``id`` and ``text`` rows, the files one after the other."""
+    datasets = []
+    for path in paths:
+        if not path.exists():
+            raise NerdeskError(f"{path}: no such file; check the input path")
+        suffix = path.suffix.lower()
+        if suffix == ".parquet":
+            dataset = ray.data.read_parquet(str(path))
+        elif suffix in JSON_SUFFIXES:
+            dataset = ray.data.read_json(str(path), lines=True)
+        else:
+            dataset = ray.data.read_text(str(path))
+        columns = dataset.columns()
+        if "text" not in columns:
+            raise NerdeskError(f"{path}: no 'text' field in the records (found {', '.join(columns)}); "
+                               "each record needs its document text in 'text'")
+        dataset = dataset.select_columns([c for c in ("id", "text") if c in columns])
+        datasets.append(dataset.map_batches(_with_ids(path.name), batch_format="numpy"))
+    return datasets[0].union(*datasets[1:]) if len(datasets) > 1 else datasets[0]
+
+
+def run(options: RayPredictOptions) -> RayPredictResult:
+    """Predict every input document and write the shards; starts (and stops) a local Ray if no address."""
+    ray = require_ray()
+    _check_output(options.out)
+    started_here = _start_ray(ray, options)
+    try:
+        _configure(ray, options.quiet)
+        # Blocks of exactly the local engine's chunks (the last one shorter): with one batch per block,
+        # every batch holds the documents a local chunk holds, so even int8 scores, whose activation
+        # scales are set per batch, come out the same.
+        dataset = read_inputs(ray, options.inputs).repartition(
+            target_num_rows_per_block=BATCH_DOCUMENTS, strict=True)
+        predicted = dataset.map_batches(
+            BatchPredictor, batch_size=BATCH_DOCUMENTS, batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=options.threads,
+            fn_constructor_kwargs={"model": str(options.model), "threads": options.threads,
+                                   "variant": options.variant, "batch_size": options.batch_size,
+                                   "threshold": options.threshold},
+            ray_remote_args_fn=_actor_retries)
+        _write(predicted, options)
+    finally:
+        if started_here:
+            ray.shutdown()
+    return scan_shards(options.out, options.out_format)
+
+
+def _actor_retries() -> dict:
+    """A crashed actor is restarted and its batch submitted again, twice at most."""
+    return {"max_restarts": 2, "max_task_retries": 2}
+
+
+def _check_output(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise NerdeskError(f"{out}: already exists; --engine ray writes its shards into a new or empty "
+                           "directory, choose another --out")
+
+
+def _start_ray(ray, options: RayPredictOptions) -> bool:
+    """Join ``options.address``, or start a local Ray sized for the actors; True if started here."""
+    if ray.is_initialized():
+        return False
+    if options.address:
+        ray.init(address=options.address, log_to_driver=not options.quiet)
+        return False
+    cpus = max(os.cpu_count() or 1, options.workers * options.threads + 1)  # the actors and one reader
+    ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=not options.quiet)
+    return True
+
+
+def _configure(ray, quiet: bool) -> None:
+    context = ray.data.DataContext.get_current()
+    context.execution_options.preserve_order = True
+    context.enable_progress_bars = not quiet
+
+
+def _write(dataset, options: RayPredictOptions) -> None:
+    path = str(options.out.resolve())
+    if options.out_format == "parquet":
+        dataset.write_parquet(path)
+    else:
+        dataset.write_json(path, force_ascii=False)
+
+
+def shard_paths(out: Path, out_format: str) -> list[Path]:
+    """The shards of an output directory in document order (their names sort in write order)."""
+    suffix = ".parquet" if out_format == "parquet" else ".json"
+    return sorted(p for p in out.iterdir() if p.name.endswith(suffix))
+
+
+def read_shards(out: Path, out_format: str) -> list[dict]:
+    """Every written record, in document order (for small outputs and tests)."""
+    records: list[dict] = []
+    for shard in shard_paths(out, out_format):
+        if out_format == "parquet":
+            import pyarrow.parquet as parquet
+
+            records.extend(parquet.read_table(shard).to_pylist())
+        else:
+            with open(shard, encoding="utf-8") as handle:
+                records.extend(json.loads(line) for line in handle if line.strip())
+    return records
+
+
+def scan_shards(out: Path, out_format: str) -> RayPredictResult:
+    """Counts of documents and spans, and the failed documents, from the written shards."""
+    result = RayPredictResult(shards=shard_paths(out, out_format))
+    for record in read_shards(out, out_format):
+        result.documents += 1
+        result.spans += len(record["spans"] or [])
+        if record.get("error"):
+            result.failed.append((record["id"], record["error"]))
+    return result
+
+
+def summary(result: RayPredictResult, elapsed: float, options: RayPredictOptions) -> list[str]:
+    """The lines the command prints when it is done."""
+    rate = result.documents / elapsed if elapsed > 0 else float("inf")
+    lines = [f"{result.documents} documents, {result.spans} predicted spans in {elapsed:.1f} s "
+             f"({rate:,.0f} documents/s, {options.workers} Ray workers) -> {len(result.shards)} "
+             f"{options.out_format} shards in {options.out}"]
+    lines += [f"failed: document {identifier}: {error}" for identifier, error in result.failed]
+    return lines
+
+
+def run_command(args) -> int:
+    """The ``--engine ray`` branch of ``nerdesk predict``."""
+    from nerdesk.workflows.default_models import resolve_model
+
+    require_ray()
+    out_format = args.format or ("parquet" if args.out.suffix.lower() == ".parquet" else "jsonl")
+    if out_format not in OUTPUT_FORMATS:
+        raise NerdeskError(f"--engine ray writes jsonl or parquet shards, not {out_format!r}; pass --format jsonl "
+                           "or --format parquet")
+    if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
+        raise NerdeskError("--workers, --batch-size and --threads must be at least 1")
+    options = RayPredictOptions(
+        inputs=list(args.inputs), model=resolve_model(args.model), out=args.out, out_format=out_format,
+        workers=args.workers, threads=args.threads or 1, batch_size=args.batch_size, threshold=args.threshold,
+        variant=args.variant, address=args.ray_address, quiet=args.quiet)
+    started = time.perf_counter()
+    result = run(options)
+    if not options.quiet or result.failed:
+        for line in summary(result, time.perf_counter() - started, options):
+            print(line, file=sys.stderr)
+    return 1 if result.failed else 0
