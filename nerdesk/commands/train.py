@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch-size", type=int, help="windows per step (default: 8, 16 or 32 by data size)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="where training steps run: a CUDA GPU when torch sees one (auto, the default, with "
+                             "bfloat16 mixed precision where supported), or cpu; export stays on the CPU")
     parser.add_argument("--progress", choices=("bar", "json"), default="bar")
     parser.add_argument("--no-bundle", action="store_true",
                         help="write only the checkpoint (for further training), not the ONNX bundle")
@@ -127,7 +130,8 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
                               hidden_size=args.hidden_size, num_layers=args.layers)
     overrides = {"epochs": args.epochs, "min_steps": args.min_steps, "time_budget_seconds": args.time_budget,
                  "learning_rate": args.lr, "head_learning_rate": args.head_lr,
-                 "head_warmup_steps": args.head_warmup_steps, "patience": args.patience}
+                 "head_warmup_steps": args.head_warmup_steps, "patience": args.patience,
+                 "device": args.device}
     request = TrainRequest(train_docs, dev_docs, source, args.out, init, label_set=label_set, head=args.head,
                            max_length=args.max_length, batch_size=args.batch_size, seed=args.seed, scratch=scratch,
                            overrides=overrides, export=not args.no_bundle, keep_failed=args.keep_failed)

@@ -15,7 +15,6 @@ worse on the dev set than it began.
 
 from __future__ import annotations
 
-import copy
 import math
 import random
 import time
@@ -28,6 +27,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
 from nerdesk.core.metrics import Report
 from nerdesk.training.data import AlignmentSummary, Window, collate, encode_documents, length_grouped_batches
+from nerdesk.training.device import autocast, autocast_dtype, resolve_device
 from nerdesk.training.logits import evaluate_model
 from nerdesk.training.model import GlobalPointerModel
 from nerdesk.training.tokenizer import padding_id
@@ -55,6 +55,7 @@ class TrainConfig:
     time_budget_seconds: float | None = None
     seed: int = 13
     eval_batch_size: int = 64
+    device: str = "auto"  # auto|cpu|cuda: where the training steps run (see nerdesk.training.device)
 
 
 @dataclass
@@ -113,7 +114,10 @@ class Trainer:
         if self.callbacks.on_data:
             self.callbacks.on_data(train_summary, dev_summary)
         run = _Run(self, train_windows, list(dev_documents))
-        run.loop()
+        try:
+            run.loop()
+        finally:
+            self.model.to("cpu")  # export, parity and prediction stay on the CPU
         return TrainingResult(self.model, run.best_report, run.best_evaluation, run.epoch, run.step,
                               time.monotonic() - run.started, run.stop_reason, train_summary, dev_summary,
                               run.history, run.best_step)
@@ -121,9 +125,11 @@ class Trainer:
     def evaluate(self, documents: Sequence[Document]) -> Report:
         """Score the model on ``documents`` exactly as its bundle will predict them."""
         was_training = self.model.training
+        device = next(self.model.parameters()).device
+        self.model.to("cpu")  # dev scores come from the same CPU pipeline as the bundle's
         report = evaluate_model(self.model, self.tokenizer, documents, max_span_tokens=self.config.max_span_tokens,
                                 threshold=self.config.threshold, batch_size=self.config.eval_batch_size)
-        self.model.train(was_training)
+        self.model.to(device).train(was_training)
         return report
 
 
@@ -146,6 +152,9 @@ class _Run:
         self.steps_per_epoch = math.ceil(len(train_windows) / self.config.batch_size)
         self.total_steps = total_steps(self.config, self.steps_per_epoch)
         self.eval_every = self.config.eval_every_steps or max(1, math.ceil(self.total_steps / self.config.evaluations))
+        self.device = resolve_device(self.config.device)
+        self.precision = autocast_dtype(self.device)
+        self.model.to(self.device)  # before the optimizer, which holds the parameters
         self.optimizer = self._optimizer()
         self.base_rates = [group["lr"] for group in self.optimizer.param_groups]
         self.step = self.epoch = self.evaluations = self.best_evaluation = self.best_step = self.stale = 0
@@ -198,7 +207,9 @@ class _Run:
     def _train_step(self, windows: list[Window]) -> float:
         batch = collate(windows, len(self.trainer.labels), self.trainer.pad_id)
         self._set_learning_rate()
-        _, loss = self.model(batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
+        tensors = (batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
+        with autocast(self.device, self.precision):
+            _, loss = self.model(*(tensor.to(self.device, non_blocking=True) for tensor in tensors))
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
@@ -248,7 +259,8 @@ class _Run:
         if report.micro.f1 > self.best_f1 + (self.config.min_delta if self.best_report else 0.0):
             self.best_f1, self.best_report = report.micro.f1, report
             self.best_evaluation, self.best_step = self.evaluations, self.step
-            self.best_state = copy.deepcopy(self.model.state_dict())
+            self.best_state = {name: value.detach().to("cpu", copy=True)
+                               for name, value in self.model.state_dict().items()}
             self.stale = 0
             return
         self.stale += 1
