@@ -87,15 +87,16 @@ def control_text(version: str, installed_kib: int, glibc: str | None) -> str:
 
 
 def is_program(path: Path) -> bool:
-    """An executable file that is run, not loaded: an ELF executable (not a shared library) or a script.
-    Wheels ship their shared libraries and data files with execute bits, which Debian policy forbids."""
+    """A file that is run, not loaded: an ELF executable (not a shared library), or a script outside
+    ``_internal``. Wheels ship shared libraries, metadata and modules with execute bits (torch's even with a
+    broken ``#!/usr/bin/env/python3`` line), which Debian policy and lintian reject."""
     if ".so" in path.name or not os.access(path, os.X_OK):
         return False
     with path.open("rb") as stream:
         head = stream.read(18)
-    is_elf_executable = head[:4] == b"\x7fELF" and head[16:18] in (b"\x02\x00", b"\x03\x00") and \
-        not path.name.endswith(".so")
-    return is_elf_executable or head[:2] == b"#!"
+    if head[:4] == b"\x7fELF":
+        return head[16:18] in (b"\x02\x00", b"\x03\x00")  # ET_EXEC, or ET_DYN for position-independent ones
+    return head[:2] == b"#!" and "_internal" not in path.parts
 
 
 def copy_tree(source: Path, target: Path) -> None:
