@@ -22,12 +22,21 @@ def bundle(tmp_path_factory) -> Path:
     return shared_tiny_bundle(tmp_path_factory)
 
 
+@pytest.fixture(scope="module")
+def local_ray():
+    """One local Ray for the module's Ray runs: a command that finds Ray running leaves it running."""
+    ray = pytest.importorskip("ray")
+    pytest.importorskip("ray.data")
+    ray.init(num_cpus=3, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
 def spans_of(record: dict) -> list[tuple]:
     return [(s["start"], s["end"], s["label"], s["source"], s["model_version"]) for s in record["spans"]]
 
 
-def test_ray_engine_gives_the_local_spans_in_document_order(bundle, tmp_path):
-    pytest.importorskip("ray.data")
+def test_ray_engine_gives_the_local_spans_in_document_order(bundle, local_ray, tmp_path):
     texts = [text for text, _ in SENTENCES] * 10 + cluener_dev_texts(220)
     source = tmp_path / "in.txt"
     source.write_text("".join(text + "\n" for text in texts), "utf-8")
@@ -46,10 +55,10 @@ def test_ray_engine_gives_the_local_spans_in_document_order(bundle, tmp_path):
     assert [s["score"] for r in records for s in r["spans"]] == pytest.approx(
         [s["score"] for d in expected for s in d["spans"]], abs=1e-9)
     assert all(r["status"] == "predicted" and r["error"] is None for r in records)
+    assert local_ray.is_initialized()  # the command did not stop a Ray it had not started
 
 
-def test_ray_engine_reads_and_writes_parquet(bundle, tmp_path):
-    pytest.importorskip("ray.data")
+def test_ray_engine_reads_and_writes_parquet(bundle, local_ray, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as parquet
 
