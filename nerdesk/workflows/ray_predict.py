@@ -264,6 +264,9 @@ def run_command(args) -> int:
                            "or --format parquet")
     if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
         raise NerdeskError("--workers, --batch-size and --threads must be at least 1")
+    if args.input_format or args.split not in (None, "line"):
+        raise NerdeskError("--engine ray reads inputs by their suffix (.txt one document per line, .jsonl, "
+                           ".parquet): drop --input-format and --split, or use --engine local")
     options = RayPredictOptions(
         inputs=list(args.inputs), model=resolve_model(args.model), out=args.out, out_format=out_format,
         workers=args.workers, threads=args.threads or 1, batch_size=args.batch_size, threshold=args.threshold,

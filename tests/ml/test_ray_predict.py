@@ -116,3 +116,13 @@ def test_ray_engine_refuses_a_used_output_directory(tmp_path):
     (tmp_path / "out" / "old.json").write_text("{}\n", "utf-8")
     with pytest.raises(NerdeskError, match="already exists"):
         ray_predict._check_output(tmp_path / "out")
+
+
+def test_ray_engine_refuses_the_local_reading_options(bundle, tmp_path, capsys):
+    pytest.importorskip("ray.data")
+    source = tmp_path / "in.txt"
+    source.write_text("李娜去了上海。\n", "utf-8")
+    code = main(["predict", "--model", str(bundle), str(source), "--out", str(tmp_path / "out"), "--engine", "ray",
+                 "--split", "paragraph"])
+    assert code != 0 and "drop --input-format and --split" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
