@@ -1,8 +1,8 @@
 """Adding, reading, streaming and deleting documents with their spans.
 
-``add_documents`` is the bulk path used by imports: rows go in through ``executemany`` in chunks, in
-one transaction, and every span is checked against its text first, so a bad record leaves the project
-exactly as it was.
+``add_documents`` is the bulk path used by imports: every span is checked against its text and the
+rows are staged outside the write lock (``staging``), then moved in by one transaction, so a bad
+record leaves the project exactly as it was and other writers wait only for the move.
 """
 
 from __future__ import annotations
@@ -16,24 +16,20 @@ from sqlite_utils import Database
 
 from nerdesk.core.document import STATUSES, Document
 from nerdesk.core.errors import ProjectError, SpanError
-from nerdesk.core.spans import GOLD, PRED, Span, dedupe, sort_spans, validate_span
+from nerdesk.core.spans import GOLD, PRED, Span, sort_spans, validate_span
 from nerdesk.core.text_checks import escape_surrogates, first_problem
 from nerdesk.storage.connection import write_transaction
 from nerdesk.storage.guard import translating
 from nerdesk.storage.queries import DocumentFilter
 from nerdesk.storage.rows import (
-    INSERT_DOCUMENT,
-    INSERT_SPAN,
     SELECT_DOCUMENT,
     SELECT_SPAN,
-    document_row,
     now,
     row_document,
     row_span,
-    span_row,
 )
+from nerdesk.storage.staging import stage_documents
 
-CHUNK_DOCUMENTS = 2000
 STREAM_BATCH = 500
 
 
@@ -44,30 +40,26 @@ class DocumentsMixin:
 
     def add_documents(self, documents: Iterable[Document], *, progress: Callable[[int], None] | None = None,
                       labels: Iterable[str] = ()) -> list[int]:
-        """Store documents and their spans in one transaction; returns the new ids in input order.
+        """Store documents and their spans, all or nothing; returns the new ids in input order.
 
         ``labels`` (an import's declared label list) are added to the label set first, in their order;
-        labels seen on spans are added too. ``progress`` is called with the number of documents stored
-        so far, every time before the commit: an exception it raises (a cancel) rolls everything back.
-        Raises ``SpanError`` (and stores nothing, labels included) if any span does not fit.
+        labels seen on spans are added too. The documents are checked and staged without holding the
+        write lock (``nerdesk.storage.staging``), then moved in by one short transaction, so other
+        connections can keep editing during a long import. ``progress`` is called with the number of
+        documents staged so far, always before anything reaches the project: an exception it raises
+        (a cancel) leaves the project as it was. Raises ``SpanError`` (and stores nothing, labels
+        included) if any span does not fit.
         """
-        ids: list[int] = []
-        with write_transaction(self.db):
-            self.ensure_labels(labels)
-            next_id = self._next_document_id()
-            batch: list[Document] = []
-            for number, document in enumerate(documents, start=1):
-                check_document(document, number)
-                batch.append(document)
-                if len(batch) == CHUNK_DOCUMENTS:
-                    ids += self._insert_batch(batch, next_id + len(ids))
-                    batch = []
-                    if progress:
-                        progress(len(ids))
-            ids += self._insert_batch(batch, next_id + len(ids))
-            if progress:
-                progress(len(ids))
-        return ids
+        labels = list(labels)
+        if getattr(self.db, "read_only_reason", None):
+            raise ProjectError(f"the project is open read-only ({self.db.read_only_reason}); nothing was changed")
+        stage = stage_documents(self.db, documents, check_document, progress)
+        try:
+            with write_transaction(self.db):
+                self.ensure_labels([*labels, *stage.labels])
+                return stage.move_into_project(self._next_document_id())
+        finally:
+            stage.drop()
 
     def document(self, doc_id: int) -> Document:
         """One document with all its spans, gold and predicted."""
@@ -166,19 +158,6 @@ class DocumentsMixin:
             "coalesce((SELECT max(id) FROM documents), 0))"
         ).fetchone()
         return row[0] + 1
-
-    def _insert_batch(self, documents: list[Document], first_id: int) -> list[int]:
-        ids = list(range(first_id, first_id + len(documents)))
-        stamp = now()
-        spans = [(doc_id, dedupe(document.spans)) for doc_id, document in zip(ids, documents, strict=True)]
-        self.ensure_labels(span.label for _, doc_spans in spans for span in doc_spans)
-        self.db.conn.executemany(INSERT_DOCUMENT, (
-            document_row(doc_id, document, stamp) for doc_id, document in zip(ids, documents, strict=True)
-        ))
-        self.db.conn.executemany(INSERT_SPAN, (
-            span_row(doc_id, span) for doc_id, doc_spans in spans for span in doc_spans
-        ))
-        return ids
 
     def _spans_of(self, doc_ids: list[int]) -> dict[int, list[Span]]:
         rows = self.db.execute(

@@ -1,0 +1,65 @@
+"""How long a large import keeps other writers of the same project waiting.
+
+    python -m benchmarks.import_lock [--documents 100000] [--spans 4]
+
+One thread imports ``--documents`` synthetic documents (nested spans) with ``Project.add_documents``;
+another connection to the same file meanwhile sets the status of one document every 20 ms. Printed:
+the import's duration, how many edits ran during it, and the slowest of them (an edit waits while the
+import holds the write lock; past the 10 s busy timeout it would fail with "database is locked").
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.import_export import synthetic_documents
+from nerdesk.core import Document
+from nerdesk.storage import Project
+
+
+def measure(folder: Path, count: int, spans: int) -> dict:
+    path = folder / "lock.nerdesk"
+    with Project.open(path, create=True) as project:
+        (first,) = project.add_documents([Document("edited while importing")])
+    documents = synthetic_documents(count, spans, nested=True)
+    done = threading.Event()
+    waits: list[float] = []
+
+    def edit() -> None:
+        with Project.open(path) as editor:
+            while not done.is_set():
+                started = time.perf_counter()
+                editor.set_status([first], "in-progress" if len(waits) % 2 else "reviewed")
+                waits.append(time.perf_counter() - started)
+                time.sleep(0.02)
+
+    editor = threading.Thread(target=edit)
+    with Project.open(path) as project:
+        editor.start()
+        time.sleep(0.2)
+        started = time.perf_counter()
+        project.add_documents(documents)
+        seconds = time.perf_counter() - started
+    done.set()
+    editor.join()
+    return {"documents": count, "import_seconds": seconds, "edits": len(waits), "slowest_edit": max(waits)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--spans", type=int, default=4, help="spans per document")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="nerdesk-import-lock-") as folder:
+        result = measure(Path(folder), args.documents, args.spans)
+    print(f"import of {result['documents']:,} documents: {result['import_seconds']:.2f} s; "
+          f"{result['edits']} concurrent edits, slowest {result['slowest_edit'] * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Staging an import outside the write lock, then moving it into the project in one short transaction.
+
+A large import spends most of its time checking records and building rows. Done inside the write
+transaction, that kept every other writer of the project waiting (an edit in another window failed
+with "database is locked" after the busy timeout). Here the checked rows first go into TEMP tables,
+which belong to this connection alone and lock nothing in the project file; only the final
+``INSERT ... SELECT`` into the real tables holds the write lock. Documents get their ids there, so ids
+stay unique whatever other connections add meanwhile. A failure or a cancel before that moment drops
+the staged rows and the project never saw them; the move itself is one transaction, all or nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Callable, Iterable
+
+from sqlite_utils import Database
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import ProjectError
+from nerdesk.core.spans import dedupe
+from nerdesk.storage.rows import document_row, now, span_row
+
+STAGE_CHUNK = 2000  # documents per executemany while staging
+_names = itertools.count(1)
+
+DOCUMENT_COLUMNS = "text, name, meta, status, split, length, created, updated"
+SPAN_COLUMNS = '"start", "end", label, source, score, model_version'
+
+
+class ImportStage:
+    """The checked rows of one import in TEMP tables, numbered from 0 until they get their ids."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        number = next(_names)
+        self.documents_table = f"temp.staged_documents_{number}"
+        self.spans_table = f"temp.staged_spans_{number}"
+        self.count = 0
+        self.labels: dict[str, None] = {}  # labels seen on spans, in order of first appearance
+        self.db.execute(f"CREATE TABLE {self.documents_table} (ordinal INTEGER PRIMARY KEY, text, name, meta, "
+                        "status, split, length, created, updated)")
+        self.db.execute(f'CREATE TABLE {self.spans_table} (ordinal, "start", "end", label, source, score, '
+                        'model_version, PRIMARY KEY (ordinal, "start", "end", label, source)) WITHOUT ROWID')
+
+    def add(self, documents: list[Document]) -> None:
+        """Stage checked documents (their spans de-duplicated)."""
+        stamp = now()
+        first = self.count
+        spans = [dedupe(document.spans) for document in documents]
+        for doc_spans in spans:
+            self.labels.update(dict.fromkeys(span.label for span in doc_spans))
+        self.db.conn.executemany(f"INSERT INTO {self.documents_table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+            document_row(first + offset, document, stamp) for offset, document in enumerate(documents)))
+        self.db.conn.executemany(f"INSERT INTO {self.spans_table} VALUES (?, ?, ?, ?, ?, ?, ?)", (
+            span_row(first + offset, span) for offset, doc_spans in enumerate(spans) for span in doc_spans))
+        self.count += len(documents)
+
+    def move_into_project(self, first_id: int) -> list[int]:
+        """Insert the staged rows with ids from ``first_id`` on; call inside the write transaction."""
+        self.db.execute(f"INSERT INTO documents (id, {DOCUMENT_COLUMNS}) SELECT ordinal + ?, {DOCUMENT_COLUMNS} "
+                        f"FROM {self.documents_table} ORDER BY ordinal", [first_id])
+        self.db.execute(f"INSERT INTO spans (doc_id, {SPAN_COLUMNS}) SELECT ordinal + ?, {SPAN_COLUMNS} "
+                        f'FROM {self.spans_table} ORDER BY ordinal, "start", "end", label, source', [first_id])
+        return list(range(first_id, first_id + self.count))
+
+    def drop(self) -> None:
+        for table in (self.spans_table, self.documents_table):
+            self.db.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def stage_documents(db: Database, documents: Iterable[Document], check: Callable[[Document, int], None],
+                    progress: Callable[[int], None] | None) -> ImportStage:
+    """Check and stage every document, in a transaction of the TEMP tables only (the project file stays
+    unlocked). ``progress(staged)`` runs after each chunk; whatever it raises drops the staged rows."""
+    joined = db.conn.in_transaction  # inside a caller's transaction: stage in it, commit nothing
+    stage = ImportStage(db)
+    try:
+        if not joined:
+            db.execute("BEGIN")
+        batch: list[Document] = []
+        for number, document in enumerate(documents, start=1):
+            check(document, number)
+            batch.append(document)
+            if len(batch) == STAGE_CHUNK:
+                stage.add(batch)
+                batch = []
+                if progress:
+                    progress(stage.count)
+        stage.add(batch)
+        if progress:
+            progress(stage.count)
+        if not joined:
+            db.conn.commit()
+    except BaseException as error:
+        if not joined:
+            db.conn.rollback()
+        stage.drop()
+        if isinstance(error, sqlite3.Error):
+            raise ProjectError(f"the import could not be prepared ({error}); nothing was changed") from error
+        raise
+    return stage
