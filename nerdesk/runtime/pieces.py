@@ -35,7 +35,7 @@ PER_PRE_TOKEN = WHITESPACE_DROPPING | {"Split", "Punctuation", "Digits", "Unicod
 PER_CHARACTER_NORMALIZERS = {"BertNormalizer", "Lowercase", "NFC", "NFD"}
 HARMLESS_POST_PROCESSORS = {None, "TemplateProcessing", "BertProcessing"}  # no effect without special tokens
 CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-SEARCH_BACK = 4096  # how far before a piece's nominal end a cut is looked for
+SEARCH_BACK = 4096  # how far before a piece's nominal end a cut is looked for first
 
 
 def _steps(config: dict[str, Any] | None, kind: str) -> list[dict[str, Any]]:
@@ -95,18 +95,23 @@ class PieceCutter:
     def pieces(self, text: str) -> Iterator[tuple[int, int]]:
         """``(begin, end)`` ranges covering ``text`` in order; one range when no cut is allowed."""
         begin = 0
-        while len(text) - begin > self.piece_chars and self.rule is not None:
-            cut = self._cut_before(text, begin + self.piece_chars, begin)
+        while self.rule is not None and len(text) - begin > self.piece_chars:
+            cut = self._next_cut(text, begin)
             if cut is None:
                 break
             yield begin, cut
             begin = cut
         yield begin, len(text)
 
-    def _cut_before(self, text: str, target: int, floor: int) -> int | None:
-        for position in range(target, max(floor, target - SEARCH_BACK), -1):
-            if self._allowed(text, position):
-                return position
+    def _next_cut(self, text: str, begin: int) -> int | None:
+        """The allowed cut nearest before ``begin + piece_chars`` (looking back ``SEARCH_BACK`` characters),
+        else the last one in the next ``SEARCH_BACK`` characters, and so on; ``None`` when there is none."""
+        target = begin + self.piece_chars
+        while target - SEARCH_BACK < len(text):
+            for position in range(min(target, len(text) - 1), max(begin, target - SEARCH_BACK), -1):
+                if self._allowed(text, position):
+                    return position
+            target += SEARCH_BACK
         return None
 
     def _allowed(self, text: str, position: int) -> bool:

@@ -64,6 +64,7 @@ def test_no_cut_where_no_cut_is_safe():
     spaces = PieceCutter("space", [], piece_chars=4)
     assert list(spaces.pieces("abcdefghij")) == [(0, 10)]  # no space: one piece
     assert list(spaces.pieces("abc def ghi")) == [(0, 3), (3, 7), (7, 11)]  # cuts before the spaces
+    assert list(spaces.pieces("abcdefghij klm")) == [(0, 10), (10, 14)]  # no space early: the next one
 
 
 def test_no_cut_next_to_an_added_token_or_a_combining_mark():
