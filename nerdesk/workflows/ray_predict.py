@@ -17,7 +17,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,7 +153,7 @@ def run(options: RayPredictOptions) -> RayPredictResult:
     """Predict every input document and write the shards; starts (and stops) a local Ray if no address."""
     ray = require_ray()
     _check_output(options.out)
-    started_here = _start_ray(ray, options)
+    connected_here = _start_ray(ray, options)
     try:
         _configure(ray, options.quiet)
         # Blocks of exactly the local engine's chunks (the last one shorter): with one batch per block,
@@ -170,7 +170,7 @@ def run(options: RayPredictOptions) -> RayPredictResult:
             ray_remote_args_fn=_actor_retries)
         _write(predicted, options)
     finally:
-        if started_here:
+        if connected_here:
             ray.shutdown()
     return scan_shards(options.out, options.out_format)
 
@@ -187,12 +187,13 @@ def _check_output(out: Path) -> None:
 
 
 def _start_ray(ray, options: RayPredictOptions) -> bool:
-    """Join ``options.address``, or start a local Ray sized for the actors; True if started here."""
+    """Join ``options.address``, or start a local Ray sized for the actors; True if this command connected
+    (``ray.shutdown`` then stops the local Ray, or only disconnects from the cluster)."""
     if ray.is_initialized():
         return False
     if options.address:
         ray.init(address=options.address, log_to_driver=not options.quiet)
-        return False
+        return True
     cpus = max(os.cpu_count() or 1, options.workers * options.threads + 1)  # the actors and one reader
     ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=not options.quiet)
     return True
@@ -218,24 +219,27 @@ def shard_paths(out: Path, out_format: str) -> list[Path]:
     return sorted(p for p in out.iterdir() if p.name.endswith(suffix))
 
 
-def read_shards(out: Path, out_format: str) -> list[dict]:
-    """Every written record, in document order (for small outputs and tests)."""
-    records: list[dict] = []
+def iter_records(out: Path, out_format: str) -> Iterator[dict]:
+    """The written records in document order, one shard in memory at a time."""
     for shard in shard_paths(out, out_format):
         if out_format == "parquet":
             import pyarrow.parquet as parquet
 
-            records.extend(parquet.read_table(shard).to_pylist())
+            yield from parquet.read_table(shard).to_pylist()
         else:
             with open(shard, encoding="utf-8") as handle:
-                records.extend(json.loads(line) for line in handle if line.strip())
-    return records
+                yield from (json.loads(line) for line in handle if line.strip())
+
+
+def read_shards(out: Path, out_format: str) -> list[dict]:
+    """Every written record, in document order (for small outputs and tests)."""
+    return list(iter_records(out, out_format))
 
 
 def scan_shards(out: Path, out_format: str) -> RayPredictResult:
     """Counts of documents and spans, and the failed documents, from the written shards."""
     result = RayPredictResult(shards=shard_paths(out, out_format))
-    for record in read_shards(out, out_format):
+    for record in iter_records(out, out_format):
         result.documents += 1
         result.spans += len(record["spans"] or [])
         if record.get("error"):
