@@ -166,18 +166,12 @@ def run(options: RayPredictOptions) -> RayPredictResult:
             compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=options.threads,
             fn_constructor_kwargs={"model": str(options.model), "threads": options.threads,
                                    "variant": options.variant, "batch_size": options.batch_size,
-                                   "threshold": options.threshold},
-            ray_remote_args_fn=_actor_retries)
+                                   "threshold": options.threshold})
         _write(predicted, options)
     finally:
         if connected_here:
             ray.shutdown()
     return scan_shards(options.out, options.out_format)
-
-
-def _actor_retries() -> dict:
-    """A crashed actor is restarted and its batch submitted again, twice at most."""
-    return {"max_restarts": 2, "max_task_retries": 2}
 
 
 def _check_output(out: Path) -> None:
