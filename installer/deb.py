@@ -62,6 +62,12 @@ nerdesk: custom-library-search-path *
 nerdesk: arch-dependent-file-not-in-arch-specific-directory *
 nerdesk: exit-in-shared-library *
 nerdesk: static-library-has-unneeded-sections *
+# torch ships modules that start with "#!/usr/bin/env/python3" (transformers with "#!python"): they are
+# imported by the bundled Python, never run, and have no execute bit in the package.
+nerdesk: wrong-path-for-interpreter *
+nerdesk: unusual-interpreter *
+# Data files of bundled packages, compressed by their authors.
+nerdesk: package-contains-timestamped-gzip *
 """
 
 
