@@ -15,8 +15,14 @@ class NerdeskError(Exception):
     """Base class: an expected failure with a message meant for the user, and its code if it has one."""
 
     def __init__(self, *args: object, code: str | None = None) -> None:
-        super().__init__(*args)
+        super().__init__(*(printable(arg) if isinstance(arg, str) else arg for arg in args))
         self.code = code
+
+
+def printable(message: str) -> str:
+    """``message`` with lone surrogates (which bad input can put in a quoted name) written as ``\\udXXX``
+    escapes, so that a dialog, a terminal or a log file can always show it."""
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class FormatError(NerdeskError):
