@@ -63,11 +63,18 @@ def run_app(argv: list[str]) -> int:
     return app.exec()
 
 
+def demo_data_dir() -> Path:
+    """``~/.local/share/nerdesk`` on Linux (the generic data folder plus the app's name): AppDataLocation would add
+    the organisation name too, and the organisation is also called nerdesk (``nerdesk/nerdesk``)."""
+    generic = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(generic) / "nerdesk"
+
+
 def open_demo_project(window) -> None:
     """First start (no recent project): open the demo project, built and predicted on the spot if needed."""
     from nerdesk.gui.errors import reporting_errors
     from nerdesk.workflows.demo import ensure_demo_project
 
-    data_dir = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    data_dir = demo_data_dir()
     with reporting_errors(window, "Cannot build the demo project"):
         window.open_project(ensure_demo_project(data_dir))

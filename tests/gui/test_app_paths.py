@@ -1,0 +1,10 @@
+"""Where the app keeps its demo project: one nerdesk folder in the user's data folder, not nerdesk/nerdesk."""
+
+from __future__ import annotations
+
+from nerdesk.gui.app import demo_data_dir
+
+
+def test_the_demo_project_folder_is_not_doubled(qapp, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    assert demo_data_dir() == tmp_path / "share" / "nerdesk"
