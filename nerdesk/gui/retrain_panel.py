@@ -63,6 +63,7 @@ class RetrainPanel(QWidget):
         self.activate_anyway_button = QPushButton("Activate anyway", clicked=self.activate_anyway, visible=False)
         self.activate_anyway_button.setToolTip("Use the new version although it scored lower on the evaluation set")
         self.kept_version = None
+        self._activation_message = ""  # what the last activation said, kept for the end of its re-prediction
         self.progress = QProgressBar(visible=False)
         self.status = QLabel("Review documents, then press Retrain.")
         self.status.setWordWrap(True)
@@ -192,7 +193,8 @@ class RetrainPanel(QWidget):
             self.refresh()
             self.versionKept.emit(outcome.version)
             return
-        self.status.setText(f"{outcome.decision.message}. Predicting the unreviewed documents…")
+        self._activation_message = f"{outcome.decision.message}."
+        self.status.setText(f"{self._activation_message} Predicting the unreviewed documents…")
         self.modelActivated.emit(outcome.version)
         self.predict_unreviewed(outcome.version)
 
@@ -207,7 +209,8 @@ class RetrainPanel(QWidget):
             self._on_failed(str(error))
             return
         self._forget_kept_version()
-        self.status.setText(f"{version.name} was activated anyway. Predicting the unreviewed documents…")
+        self._activation_message = f"{version.name} was activated anyway."
+        self.status.setText(f"{self._activation_message} Predicting the unreviewed documents…")
         self.modelActivated.emit(project.active_model())
         self.predict_unreviewed(version)
 
@@ -248,10 +251,10 @@ class RetrainPanel(QWidget):
         self.progress.setFormat(f"predicting {done} / {total}")
 
     def _on_repredicted(self, count: int) -> None:
-        self.status.setText(self.status.text().replace("Predicting the unreviewed documents…",
-                                                       f"{count} unreviewed documents predicted again."))
-        if "unreviewed documents predicted again" not in self.status.text():
-            self.status.setText(f"{count} unreviewed documents predicted again with the active model.")
+        done = f"{count} unreviewed documents predicted again"
+        self.status.setText(f"{self._activation_message} {done}." if self._activation_message else
+                            f"{done} with the active model.")
+        self._activation_message = ""
         self.repredicted.emit(count)
 
     def _prediction_finished(self, worker: PredictionWorker) -> None:

@@ -54,11 +54,11 @@ def probe_sample(project) -> list[Document]:
     return sample
 
 
-def boundary_f1(bundle_path: Path, documents: Sequence[Document]) -> float:
+def boundary_f1(bundle: Bundle, documents: Sequence[Document]) -> float:
     """F1 of the model's span boundaries against the gold ones, labels ignored."""
     from nerdesk.runtime.predictor import Predictor
 
-    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=1)
+    predictor = Predictor(bundle, threads=1)
     predicted = predictor.predict([doc.text for doc in documents])
     gold_keys = {(i, s.start, s.end) for i, doc in enumerate(documents) for s in doc.gold}
     found_keys = {(i, s.start, s.end) for i, spans in enumerate(predicted) for s in spans}
@@ -76,11 +76,11 @@ def best_candidate(project, labels: set[str]) -> Candidate | None:
     began = time.monotonic()
     for name, path in candidate_models(project):
         try:
-            model_label_names = set(Bundle.load(path, check_models=False).labels.names)
-            score = boundary_f1(path, sample) if probing else None
+            bundle = Bundle.load(path, check_models=False)
+            score = boundary_f1(bundle, sample) if probing else None
         except NerdeskError:
             continue
-        candidates.append(Candidate(name, path, score, len(labels & model_label_names)))
+        candidates.append(Candidate(name, path, score, len(labels & set(bundle.labels.names))))
     if not candidates:
         return None
     seconds = time.monotonic() - began
