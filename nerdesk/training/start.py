@@ -112,7 +112,3 @@ def start_kind(init: str, labels: Sequence[str]) -> str:
     except (OSError, ValueError, AttributeError):
         return "transfer"
     return "continue" if covers(model_labels, labels) else "transfer"
-
-
-def encoder_kind(model: GlobalPointerModel) -> str:
-    return model.config.encoder.get("kind", "")

@@ -1,4 +1,4 @@
-"""Model versions of a project: per-label scores, activate (roll back), delete, export.
+"""Model versions of a project: activate (roll back), delete, export.
 
 Deleting a version removes its bundle folder only when the folder belongs to the project (under
 ``<project>.models/``); bundles loaded from elsewhere and the embedded models are never deleted.
@@ -7,31 +7,10 @@ Deleting a version removes its bundle folder only when the folder belongs to the
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from nerdesk.core.errors import ProjectError
 from nerdesk.workflows.retrain import versions_dir
-
-
-@dataclass(frozen=True, slots=True)
-class LabelScore:
-    label: str
-    precision: float
-    recall: float
-    f1: float
-    support: int
-
-
-def label_scores(metrics: dict) -> list[LabelScore]:
-    """Per-label dev scores of a model version (as recorded from the training report), then the micro row."""
-    rows = [LabelScore(name, c.get("precision", 0.0), c.get("recall", 0.0), c.get("f1", 0.0), c.get("support", 0))
-            for name, c in sorted((metrics or {}).get("per_label", {}).items())]
-    micro = (metrics or {}).get("micro")
-    if micro:
-        rows.append(LabelScore("(all)", micro.get("precision", 0.0), micro.get("recall", 0.0), micro.get("f1", 0.0),
-                               micro.get("support", 0)))
-    return rows
 
 
 def find_version(project, model_id: int):

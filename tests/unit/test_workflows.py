@@ -26,7 +26,7 @@ from nerdesk.workflows.start_points import (
     resolve_start,
     save_start_point,
 )
-from nerdesk.workflows.versions import activate_version, delete_version, export_version, label_scores
+from nerdesk.workflows.versions import activate_version, delete_version, export_version
 
 
 def pred(start: int, end: int, score: float, label: str = "PER") -> Span:
@@ -192,16 +192,6 @@ def test_versions_activate_delete_and_export(project, tmp_path):
     assert [v.name for v in project.model_versions()] == ["again"]
 
 
-def test_label_scores_table():
-    metrics = {"per_label": {"PER": {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "support": 2}},
-               "micro": {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "support": 2}}
-    rows = label_scores(metrics)
-    assert [row.label for row in rows] == ["PER", "(all)"]
-    assert rows[0].f1 == pytest.approx(2 / 3)
-    assert label_scores({}) == []
-
-
-# ------------------------------------------------------- registering a run
 def test_an_invalid_bundle_is_never_registered(project):
     from nerdesk.core import ModelBundleError, TrainingError
 
