@@ -192,6 +192,7 @@ def test_versions_activate_delete_and_export(project, tmp_path):
     assert [v.name for v in project.model_versions()] == ["again"]
 
 
+# ------------------------------------------------------- registering a run
 def test_an_invalid_bundle_is_never_registered(project):
     from nerdesk.core import ModelBundleError, TrainingError
 
