@@ -43,7 +43,7 @@ def connect(path: Path, read_only: str | None = None) -> ProjectDatabase:
         db.read_only_reason = read_only
         db.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as error:
-        raise ProjectError(f"{path}: cannot open the project file ({error})") from error
+        raise ProjectError(f"{path}: cannot open the project file ({error})", code="E200") from error
     return db
 
 
@@ -67,7 +67,7 @@ def write_transaction(db: Database) -> Iterator[Database]:
         return
     reason = getattr(db, "read_only_reason", None)
     if reason:
-        raise ProjectError(f"the project is open read-only ({reason}); nothing was changed")
+        raise ProjectError(f"the project is open read-only ({reason}); nothing was changed", code="E220")
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -77,7 +77,8 @@ def write_transaction(db: Database) -> Iterator[Database]:
             raise
         db.commit()
     except sqlite3.Error as error:
-        raise ProjectError(f"the project could not be saved ({error}); nothing was changed") from error
+        raise ProjectError(f"the project could not be saved ({error}); nothing was changed",
+                           code="E221") from error
     except UnicodeEncodeError as error:
         raise ProjectError(f"the project could not be saved: a value holds a character with no UTF-8 form "
-                           f"({error.reason}); nothing was changed") from error
+                           f"({error.reason}); nothing was changed", code="E222") from error

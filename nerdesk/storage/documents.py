@@ -52,7 +52,8 @@ class DocumentsMixin:
         """
         labels = list(labels)
         if getattr(self.db, "read_only_reason", None):
-            raise ProjectError(f"the project is open read-only ({self.db.read_only_reason}); nothing was changed")
+            raise ProjectError(f"the project is open read-only ({self.db.read_only_reason}); nothing was changed",
+                               code="E220")
         stage = stage_documents(self.db, documents, check_document, progress)
         try:
             with write_transaction(self.db):
@@ -65,7 +66,8 @@ class DocumentsMixin:
         """One document with all its spans, gold and predicted."""
         row = self.db.execute(f"{SELECT_DOCUMENT} WHERE id = ?", [doc_id]).fetchone()
         if row is None:
-            raise ProjectError(f"the project has no document with id {doc_id}; it may have been deleted")
+            raise ProjectError(f"the project has no document with id {doc_id}; it may have been deleted",
+                               code="E230")
         return row_document(row, self.spans(doc_id))
 
     def spans(self, doc_id: int, source: str | None = None) -> list[Span]:
@@ -131,7 +133,7 @@ class DocumentsMixin:
 
     def set_status(self, doc_ids: Iterable[int], status: str) -> None:
         if status not in STATUSES:
-            raise ProjectError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+            raise ProjectError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}", code="E231")
         self._update_documents(doc_ids, "status", status)
 
     def set_split(self, doc_ids: Iterable[int], split: str | None) -> None:
@@ -175,29 +177,30 @@ def check_document(document: Document, number: int) -> None:
     where = f"document {number}" + (f" ({escape_surrogates(document.name)})" if named else "")
     if not isinstance(document.text, str):
         raise ProjectError(f"{where}: text must be a string, got {type(document.text).__name__}; "
-                           "nothing was stored")
+                           "nothing was stored", code="E232")
     if document.status not in STATUSES:
         raise ProjectError(f"{where}: unknown status {document.status!r}; use one of {', '.join(STATUSES)}; "
-                           "nothing was stored")
+                           "nothing was stored", code="E231")
     problem = first_problem((("text", document.text), ("name", document.name), ("split", document.split),
                              ("meta", document.meta)))
     if problem:
-        raise ProjectError(f"{where}: {problem}; fix the source file, nothing was stored")
+        raise ProjectError(f"{where}: {problem}; fix the source file, nothing was stored", code="E233")
     for span in document.spans:
         try:
             check_span(span, document.text)
         except SpanError as error:
-            raise SpanError(f"{where}: {error}; nothing was stored") from error
+            raise SpanError(f"{where}: {error}; nothing was stored", code=error.code) from error
 
 
 def check_span(span: Span, text: str) -> None:
     """Raise ``SpanError`` unless the span fits ``text`` and every field of it can be stored."""
     problem = first_problem((("label", span.label), ("score", span.score), ("model version", span.model_version)))
     if problem:
-        raise SpanError(f"span {span.start}..{span.end}: {problem}")
+        raise SpanError(f"span {span.start}..{span.end}: {problem}", code="E234")
     validate_span(span, text)
     if span.source not in (GOLD, PRED):
-        raise SpanError(f"span {span.start}..{span.end} ({span.label}) has source {span.source!r}, not gold or pred")
+        raise SpanError(f"span {span.start}..{span.end} ({span.label}) has source {span.source!r}, not gold or pred",
+                        code="E235")
     if span.score is not None and (isinstance(span.score, bool) or not isinstance(span.score, numbers.Real)):
         raise SpanError(f"span {span.start}..{span.end} ({span.label}): score must be a number, "
-                        f"got {type(span.score).__name__}")
+                        f"got {type(span.score).__name__}", code="E236")

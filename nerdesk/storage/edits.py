@@ -85,7 +85,8 @@ class EditsMixin:
     def _document_text(self, doc_id: int) -> str:
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
-            raise ProjectError(f"the project has no document with id {doc_id}; it may have been deleted")
+            raise ProjectError(f"the project has no document with id {doc_id}; it may have been deleted",
+                               code="E230")
         return row[0]
 
     @staticmethod
@@ -94,4 +95,5 @@ class EditsMixin:
             try:
                 check_span(span, text)
             except SpanError as error:
-                raise SpanError(f"document {doc_id}: {error}; nothing was changed") from error
+                raise SpanError(f"document {doc_id}: {error}; nothing was changed",
+                                code=error.code) from error

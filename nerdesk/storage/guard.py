@@ -23,17 +23,18 @@ FILE_FAILURES = (sqlite3.DatabaseError, json.JSONDecodeError)
 REQUIRED_TABLES = ("meta", "labels", "documents", "spans", "models", "training_runs", "settings")
 
 
-def failure_message(path: Path, error: BaseException, read_only: str | None = None, *,
-                    damaged: str = "is damaged") -> str:
-    """What went wrong with the file at ``path`` and what to do, in one line."""
+def file_failure(path: Path, error: BaseException, read_only: str | None = None, *,
+                 damaged: str = "is damaged") -> ProjectError:
+    """What went wrong with the file at ``path`` and what to do, in one line, with its code."""
     reason = " ".join(str(error).split())
     if "locked" in reason or "busy" in reason:
-        return f"{path} is busy: another program is writing to it ({reason}); try again in a moment"
+        return ProjectError(f"{path} is busy: another program is writing to it ({reason}); try again in a moment",
+                            code="E223")
     if "readonly" in reason:
-        return f"{path} is open read-only ({read_only or reason}); nothing was changed"
+        return ProjectError(f"{path} is open read-only ({read_only or reason}); nothing was changed", code="E220")
     if isinstance(error, json.JSONDecodeError):
         reason = f"a stored JSON value is unreadable: {reason}"
-    return f"{path} {damaged} ({reason}); restore it from a backup"
+    return ProjectError(f"{path} {damaged} ({reason}); restore it from a backup", code="E205")
 
 
 @contextmanager
@@ -42,7 +43,7 @@ def translating(project: Any) -> Iterator[None]:
     try:
         yield
     except FILE_FAILURES as error:
-        raise ProjectError(failure_message(project.path, error, project.read_only)) from error
+        raise file_failure(project.path, error, project.read_only) from error
 
 
 def guarded(function: Callable) -> Callable:

@@ -69,7 +69,7 @@ class ModelsMixin:
     def training_run(self, run_id: int) -> TrainingRun:
         rows = list(self.db.table("training_runs").rows_where("id = ?", [run_id]))
         if not rows:
-            raise ProjectError(f"the project has no training run with id {run_id}")
+            raise ProjectError(f"the project has no training run with id {run_id}", code="E240")
         return training_run(rows[0])
 
     def training_runs(self) -> list[TrainingRun]:
@@ -77,7 +77,8 @@ class ModelsMixin:
 
     def _require_model(self, model_id: int) -> None:
         if self.db.execute("SELECT 1 FROM models WHERE id = ?", [model_id]).fetchone() is None:
-            raise ProjectError(f"the project has no model with id {model_id}; see the model list")
+            raise ProjectError(f"the project has no model with id {model_id}; see the model list",
+                               code="E241")
 
 
 def run_row(record: dict[str, Any], previous_fields: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from nerdesk.storage import migrations
 from nerdesk.storage.connection import connect, use_wal, write_transaction
 from nerdesk.storage.documents import DocumentsMixin
 from nerdesk.storage.edits import EditsMixin
-from nerdesk.storage.guard import failure_message, guard_public_methods, missing_tables
+from nerdesk.storage.guard import file_failure, guard_public_methods, missing_tables
 from nerdesk.storage.labels import LabelsMixin
 from nerdesk.storage.models import ModelsMixin
 from nerdesk.storage.queries import QueriesMixin
@@ -39,9 +39,9 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
         """Create a new, empty project file; refuses to overwrite anything."""
         path = Path(path)
         if path.exists():
-            raise ProjectError(f"{path} already exists; open it, or choose another file name")
+            raise ProjectError(f"{path} already exists; open it, or choose another file name", code="E215")
         if not path.parent.is_dir():
-            raise ProjectError(f"cannot create {path}: the folder {path.parent} does not exist")
+            raise ProjectError(f"cannot create {path}: the folder {path.parent} does not exist", code="E216")
         db = connect(path)
         try:
             use_wal(db)
@@ -50,7 +50,7 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
                 migrations.apply_migrations(db, migrations.BASE_VERSION)
         except sqlite3.Error as error:
             db.close()
-            raise ProjectError(f"cannot create the project {path}: {error}") from error
+            raise ProjectError(f"cannot create the project {path}: {error}", code="E217") from error
         return cls(path, db)
 
     @classmethod
@@ -64,9 +64,10 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
         if not path.exists():
             if create:
                 return cls.create(path)
-            raise ProjectError(f"{path} does not exist; create a project first (or pass create=True)")
+            raise ProjectError(f"{path} does not exist; create a project first (or pass create=True)",
+                               code="E201")
         if not path.is_file():
-            raise ProjectError(f"{path} is not a file; a project is one {SUFFIX} file")
+            raise ProjectError(f"{path} is not a file; a project is one {SUFFIX} file", code="E202")
         reason = "opened read-only on request" if read_only else None if read_only is False else unwritable(path)
         db = connect(path, reason)
         try:
@@ -77,8 +78,7 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
                 upgrade(db, path, version)
         except sqlite3.DatabaseError as error:
             db.close()
-            raise ProjectError(failure_message(path, error, reason,
-                                               damaged="is damaged or not a nerdesk project")) from error
+            raise file_failure(path, error, reason, damaged="is damaged or not a nerdesk project") from error
         except BaseException:
             db.close()
             raise
@@ -125,26 +125,31 @@ def unwritable(path: Path) -> str | None:
 def check_project(db, path: Path) -> int:
     """The schema version of a nerdesk project file; ProjectError for anything else or a newer schema."""
     if path.stat().st_size == 0:
-        raise ProjectError(f"{path} is an empty file, not a nerdesk project; open a {SUFFIX} file")
+        raise ProjectError(f"{path} is an empty file, not a nerdesk project; open a {SUFFIX} file",
+                           code="E203")
     meta = read_meta(db)
     if meta.get("app_id") != APP_ID:
-        raise ProjectError(f"{path} is an SQLite file but not a nerdesk project; open a {SUFFIX} file")
+        raise ProjectError(f"{path} is an SQLite file but not a nerdesk project; open a {SUFFIX} file",
+                           code="E204")
     try:
         version = int(meta["schema_version"])
     except (KeyError, ValueError) as error:
-        raise ProjectError(f"{path}: the project has no valid schema version; restore it from a backup") from error
+        raise ProjectError(f"{path}: the project has no valid schema version; restore it from a backup",
+                           code="E206") from error
     latest = migrations.latest_version()
     if version < migrations.BASE_VERSION:
         raise ProjectError(f"{path} is damaged (schema version {version}; versions start at "
-                           f"{migrations.BASE_VERSION}); restore it from a backup")
+                           f"{migrations.BASE_VERSION}); restore it from a backup", code="E207")
     if version > latest:
         raise ProjectError(
             f"{path} was written by a newer nerdesk (schema version {version}; this version reads up to "
-            f"{latest}); upgrade nerdesk to open it"
+            f"{latest}); upgrade nerdesk to open it",
+            code="E208",
         )
     missing = missing_tables(db.table_names())
     if missing:
-        raise ProjectError(f"{path} is damaged (table {', '.join(missing)} missing); restore it from a backup")
+        raise ProjectError(f"{path} is damaged (table {', '.join(missing)} missing); restore it from a backup",
+                           code="E209")
     return version
 
 
@@ -156,7 +161,8 @@ def upgrade(db, path: Path, version: int) -> None:
     """
     if db.read_only_reason:
         raise ProjectError(f"{path} needs an upgrade (schema version {version}) but is read-only "
-                           f"({db.read_only_reason}); copy it to a folder you can write and open the copy")
+                           f"({db.read_only_reason}); copy it to a folder you can write and open the copy",
+                           code="E210")
     backup = migrations.backup(db, path, version)
     try:
         with write_transaction(db):

@@ -28,6 +28,7 @@ class SettingsMixin:
         try:
             encoded = to_json(value)
         except (TypeError, ValueError) as error:
-            raise ProjectError(f"setting {key!r}: {error}; store numbers, strings, lists or dicts") from error
+            raise ProjectError(f"setting {key!r}: {error}; store numbers, strings, lists or dicts",
+                               code="E250") from error
         with write_transaction(self.db):
             self.db.table("settings").upsert({"key": key, "value": encoded}, pk="key")

@@ -98,6 +98,7 @@ def stage_documents(db: Database, documents: Iterable[Document], check: Callable
             db.conn.rollback()
         stage.drop()
         if isinstance(error, sqlite3.Error):
-            raise ProjectError(f"the import could not be prepared ({error}); nothing was changed") from error
+            raise ProjectError(f"the import could not be prepared ({error}); nothing was changed",
+                               code="E224") from error
         raise
     return stage
