@@ -2,7 +2,7 @@
 
 ``--progress json`` prints one JSON object per line on stdout, for the GUI, which runs training in a
 separate process: {"event": "start"}, {"event": "data"}, {"event": "step"}, {"event": "eval"},
-{"event": "done"} or {"event": "error"}.
+{"event": "done"} or {"event": "error"} (with the message and its code, docs/errors.md).
 
 Training from a project (``--project``) learns from its reviewed documents outside the evaluation
 set and scores on the evaluation set (``nerdesk.workflows.evaluation_set``), picking it first if needed.
@@ -109,7 +109,7 @@ def run_train(args: argparse.Namespace) -> int:
         return _train(args, progress)
     except NerdeskError as error:
         if args.progress == "json":
-            progress.emit("error", message=str(error))
+            progress.emit("error", message=str(error), code=error.code)
         raise
 
 
@@ -173,5 +173,5 @@ def _project_documents(path: Path):
         label_set = project.label_set()
     if evaluation.reviewed < 2 or not train:
         raise TrainingError(f"{path}: {evaluation.reviewed} reviewed document(s), {len(train)} outside the "
-                            "evaluation set; review at least 2 before training")
+                            "evaluation set; review at least 2 before training", code="E405")
     return train, evaluation.documents, str(path), label_set

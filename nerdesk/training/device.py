@@ -22,12 +22,13 @@ DEVICES = ("auto", "cpu", "cuda")
 def resolve_device(requested: str, cuda_available: Callable[[], bool] = torch.cuda.is_available) -> str:
     """``cpu`` or ``cuda`` for ``auto|cpu|cuda``; asking for ``cuda`` without a GPU is an error."""
     if requested not in DEVICES:
-        raise TrainingError(f"unknown device {requested!r}; choose one of {', '.join(DEVICES)}")
+        raise TrainingError(f"unknown device {requested!r}; choose one of {', '.join(DEVICES)}", code="E403")
     if requested == "auto":
         return "cuda" if cuda_available() else "cpu"
     if requested == "cuda" and not cuda_available():
         raise TrainingError("--device cuda: torch sees no CUDA GPU (check the driver and that this torch build "
-                            "has CUDA: python -c 'import torch; print(torch.version.cuda)'); use --device cpu")
+                            "has CUDA: python -c 'import torch; print(torch.version.cuda)'); use --device cpu",
+                            code="E404")
     return requested
 
 

@@ -53,7 +53,7 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     labels = training_labels(request.train_documents)
     if not labels:
         raise TrainingError(f"{request.source}: no gold spans in {len(request.train_documents)} documents; "
-                            "nothing to learn")
+                            "nothing to learn", code="E400")
     kind = start_kind(request.init, labels)
     model, tokenizer = start_model(request.init, labels, [doc.text for doc in request.train_documents],
                                    head=request.head, max_length=request.max_length, scratch=request.scratch)
@@ -134,7 +134,7 @@ def _refuse_useless(result: TrainingResult, request: TrainRequest) -> None:
     raise TrainingError(f"the model found none of the dev entities after {result.steps} steps "
                         f"({result.seconds:.0f} s, stopped by {result.stop_reason}); no model was written. "
                         "Review more documents, start from a trained model (--init), or give training more time "
-                        "(--time-budget); --keep-failed writes it anyway")
+                        "(--time-budget); --keep-failed writes it anyway", code="E402")
 
 
 def _write(result: TrainingResult, tokenizer, request: TrainRequest, kind: str, config: TrainConfig,
