@@ -25,7 +25,7 @@ def spans_with_label(project, name: str, *, keep_all: bool = False) -> list[tupl
 def merge_label_edit(project, source: str, target: str) -> Edit:
     """The edit relabelling every ``source`` span (gold and predicted) as ``target``."""
     if source == target:
-        raise ProjectError(f"cannot merge label {source!r} into itself; pick another target")
+        raise ProjectError(f"cannot merge label {source!r} into itself; pick another target", code="E520")
     changes = []
     for doc_id, spans in spans_with_label(project, source, keep_all=True):
         existing = set(spans)
@@ -46,7 +46,7 @@ def apply_label_merge(project, source: str, target: str) -> int:
     labels = project.label_set()
     for name in (source, target):
         if name not in labels:
-            raise ProjectError(f"the project has no label {name!r}; see the label list")
+            raise ProjectError(f"the project has no label {name!r}; see the label list", code="E010")
     span_edit = merge_label_edit(project, source, target)
     if not span_edit.is_empty:
         project.apply_edit(span_edit)

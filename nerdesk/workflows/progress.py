@@ -52,6 +52,7 @@ class TrainingDone:
 @dataclass(frozen=True, slots=True)
 class TrainingFailed:
     message: str
+    code: str | None = None  # the error code (docs/errors.md), when the error has one
 
 
 TrainingEvent = TrainingStarted | DataEncoded | StepProgress | EpochEvaluated | TrainingDone | TrainingFailed
@@ -94,11 +95,15 @@ def _done(record: dict[str, Any]) -> TrainingDone:
                         bundle=bool(record.get("bundle", True)), message=str(record.get("message", "")).strip())
 
 
+def _code(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 _BUILDERS = {
     "start": _started,
     "data": lambda record: DataEncoded(message=str(record.get("message", ""))),
     "step": _step,
     "eval": _evaluated,
     "done": _done,
-    "error": lambda record: TrainingFailed(message=str(record["message"])),
+    "error": lambda record: TrainingFailed(message=str(record["message"]), code=_code(record.get("code"))),
 }

@@ -31,7 +31,8 @@ POLICY_DESCRIPTIONS = {
 
 def check_policy(policy: str) -> str:
     if policy not in POLICIES:
-        raise NerdeskError(f"unknown pending-prediction policy {policy!r}; use one of {', '.join(POLICIES)}")
+        raise NerdeskError(f"unknown pending-prediction policy {policy!r}; use one of {', '.join(POLICIES)}",
+                           code="E530")
     return policy
 
 
@@ -68,7 +69,8 @@ def settle_pending(doc_id: int, spans: Sequence[Span], min_score: float, choice:
     are twins of gold spans (the gold span stays).
     """
     if choice not in (ACCEPT, REJECT):
-        raise NerdeskError(f"pending predictions can only be accepted or rejected, not {choice!r}")
+        raise NerdeskError(f"pending predictions can only be accepted or rejected, not {choice!r}",
+                           code="E531")
     pending = pending_predictions(spans, min_score)
     parts = []
     if choice == ACCEPT and pending.shown:

@@ -30,7 +30,8 @@ def resize_to_gold(doc_id: int, span: Span, start: int, end: int, text_length: i
                    existing: Sequence[Span]) -> Edit:
     """Move the boundaries of ``span`` (gold or predicted); the result is gold."""
     if not 0 <= start < end <= text_length:
-        raise SpanError(f"cannot resize {span.label} to {start}..{end}: outside the text or empty")
+        raise SpanError(f"cannot resize {span.label} to {start}..{end}: outside the text or empty",
+                        code="E008")
     return _gold_in_place_of(f"resize {span.label}", doc_id, span, span.moved(start, end).as_gold(), existing)
 
 

@@ -72,7 +72,7 @@ def store_import(project: Project, result: ImportResult, *, progress: Progress |
         if progress is not None:
             progress(done, total)
         if cancelled is not None and cancelled():
-            raise ImportCancelled("import cancelled; nothing was added to the project")
+            raise ImportCancelled("import cancelled; nothing was added to the project", code="E500")
 
     ids = project.add_documents(result.documents, progress=report, labels=result.labels)
     return ImportReport(ids, result.format, result.encoding, list(result.warnings),

@@ -17,7 +17,7 @@ def find_version(project, model_id: int):
     for version in project.model_versions():
         if version.id == model_id:
             return version
-    raise ProjectError(f"the project has no model version {model_id}; refresh the model list")
+    raise ProjectError(f"the project has no model version {model_id}; refresh the model list", code="E241")
 
 
 def activate_version(project, model_id: int) -> None:
@@ -30,7 +30,8 @@ def delete_version(project, model_id: int) -> None:
     """Forget a version that is not active, and delete its bundle if the project owns it."""
     version = find_version(project, model_id)
     if version.active:
-        raise ProjectError(f"{version.name} is the active model; activate another version before deleting it")
+        raise ProjectError(f"{version.name} is the active model; activate another version before deleting it",
+                           code="E510")
     project.delete_model(model_id)
     if _owned_by_project(project, version.bundle_path):
         shutil.rmtree(version.bundle_path, ignore_errors=True)
@@ -46,11 +47,13 @@ def export_version(project, model_id: int, destination: str | Path) -> Path:
     version = find_version(project, model_id)
     destination = Path(destination)
     if not destination.is_dir():
-        raise ProjectError(f"cannot export to {destination}: not an existing folder; choose a folder")
+        raise ProjectError(f"cannot export to {destination}: not an existing folder; choose a folder",
+                           code="E511")
     target = destination / Path(version.bundle_path).name
     if target.exists():
-        raise ProjectError(f"{target} already exists; choose another folder or remove it first")
+        raise ProjectError(f"{target} already exists; choose another folder or remove it first", code="E512")
     if not Path(version.bundle_path).is_dir():
-        raise ProjectError(f"the bundle of {version.name} is missing ({version.bundle_path}); it cannot be exported")
+        raise ProjectError(f"the bundle of {version.name} is missing ({version.bundle_path}); it cannot be exported",
+                           code="E513")
     shutil.copytree(version.bundle_path, target)
     return target
