@@ -37,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--input-format", help="input format (default: detected per file)")
     parser.add_argument("--split", choices=("line", "paragraph", "document"),
                         help="plain-text inputs: one document per line (default), paragraph or file")
-    parser.add_argument("--threshold", type=float, help="logit threshold (default: the bundle's)")
+    parser.add_argument("--threshold", type=float, metavar="P",
+                        help="keep spans scoring at least P, a probability between 0 and 1 (default 0.5, the "
+                             "bundle's own decision threshold; lower finds more, less sure spans)")
     parser.add_argument("--variant", default="default", choices=("default", "fp32", "int8"),
                         help="which ONNX model of the bundle to run")
     parser.add_argument("--batch-size", type=int, default=32, help="windows per batch (default 32)")
@@ -57,6 +59,7 @@ def run_predict(args: argparse.Namespace) -> int:
     from nerdesk.core.errors import NerdeskError
     from nerdesk.formats import read_files, resolve_format, write_file
     from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.decode import score_margin
     from nerdesk.workflows.default_models import resolve_model
 
     if args.engine == "ray":
@@ -65,12 +68,15 @@ def run_predict(args: argparse.Namespace) -> int:
         return run_command(args)
     if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
         raise NerdeskError("--workers, --batch-size and --threads must be at least 1")
+    if args.threshold is not None:
+        score_margin(args.threshold)  # a clear error before any work
     out_format = _output_format(args.out, args.format, resolve_format)
     args.model = resolve_model(args.model)  # the worker processes open the same directory
     bundle = Bundle.load(args.model)
     options = {"split": args.split} if args.split else {}
     imported = read_files(args.inputs, args.input_format, **options)
     documents = imported.documents
+    _warn_on_script_mismatch([d.text for d in documents], bundle)
     threads = args.threads or max(1, (os.cpu_count() or 1) // args.workers)
     started = time.perf_counter()
     predicted = _predict_all([d.text for d in documents], bundle, args, threads)
@@ -150,11 +156,24 @@ def _init_worker(model: str, threads: int, variant: str) -> None:
     _use_predictor(Predictor(Bundle.load(model, check_models=False), threads=threads, variant=variant))
 
 
-def _predict_chunk(texts: list[str], batch_size: int, threshold: float | None) -> list[list[SpanTuple]]:
+def _predict_chunk(texts: list[str], batch_size: int, min_score: float | None) -> list[list[SpanTuple]]:
+    from nerdesk.runtime.decode import predict_at_least
+
     predictor = _WORKER_PREDICTOR
     index = {name: position for position, name in enumerate(predictor.label_names)}
     return [[(s.start, s.end, index[s.label], s.score) for s in spans]
-            for spans in predictor.predict(texts, batch_size=batch_size, threshold=threshold)]
+            for spans in predict_at_least(predictor, texts, min_score, batch_size=batch_size)]
+
+
+def _warn_on_script_mismatch(texts: list[str], bundle) -> None:
+    """Say on stderr when the texts are in another script than the model (a Chinese model on English text)."""
+    import sys
+
+    from nerdesk.workflows.model_script import texts_mismatch
+
+    mismatch = texts_mismatch(texts, bundle.path, bundle.manifest.get("trained_on"))
+    if mismatch is not None:
+        print(f"warning: {mismatch.message_for_command(bundle.model_version)}", file=sys.stderr)
 
 
 def _attach_predictions(documents, predicted: list[list[SpanTuple]], bundle) -> None:

@@ -44,6 +44,7 @@ class PredictionWorker(QThread):
 
     def _predict_all(self) -> None:
         from nerdesk.runtime.bundle import Bundle
+        from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least
         from nerdesk.runtime.predictor import Predictor
 
         predictor = Predictor(Bundle.load(self.bundle_path))
@@ -52,7 +53,8 @@ class PredictionWorker(QThread):
         for first in range(0, total, self.CHUNK):
             chunk = self.items[first:first + self.CHUNK]
             self._stop_if_asked()
-            spans = predictor.predict([text for _, text in chunk], progress=lambda *_: self._stop_if_asked())
+            spans = predict_at_least(predictor, [text for _, text in chunk], SCORE_FLOOR,  # the slider hides the rest
+                                     progress=lambda *_: self._stop_if_asked())
             self.chunkPredicted.emit([(doc_id, found) for (doc_id, _), found in zip(chunk, spans, strict=True)],
                                      predictor.model_version or "")
             self.progressed.emit(first + len(chunk), total)

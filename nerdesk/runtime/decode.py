@@ -8,16 +8,25 @@ bundle may also cap the span length (``max_span_tokens``), because a model score
 unreliably (a model trained on sentences predicts spurious spans across a long window). The inclusive token
 range becomes an exclusive code-point range through the tokenizer offsets, exactly as
 ``nerdesk.core.offsets.token_to_char_span`` does for one span, here for all of them at once.
+
+Scores are probabilities on that one scale everywhere: ``predict_at_least`` keeps the spans scoring at
+least a given probability (``nerdesk predict --threshold``), and a project stores predictions down to
+``SCORE_FLOOR`` so that the window's Min score slider can show the less confident candidates too.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from nerdesk.core.errors import NerdeskError
 from nerdesk.core.spans import PRED, Span, best_non_overlapping, sort_spans
+
+DECISION_SCORE = 0.5  # the bundle's own threshold on the score scale
+SCORE_FLOOR = 0.1  # predictions stored in a project score at least this
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +121,30 @@ class SpanCollector:
         appearance = np.argsort(first, kind="stable")  # (G,)
         rows = first[appearance]
         return text[rows], start[rows], end[rows], label[rows], best[appearance]
+
+
+def score_margin(probability: float) -> float:
+    """The logit margin over the bundle's threshold at which a span scores ``probability`` (0 at 0.5)."""
+    if not 0.0 < probability < 1.0:
+        raise NerdeskError(f"a score threshold must lie between 0 and 1 (exclusive), not {probability:g}; "
+                           f"{DECISION_SCORE} is the model's own decision boundary")
+    return math.log(probability / (1.0 - probability))
+
+
+def shifted_score(score: float | None, margin: float) -> float | None:
+    """A score measured against a threshold ``margin`` logits off the bundle's, moved back to the bundle's."""
+    if score is None or margin == 0.0 or score >= 1.0:
+        return score
+    if score <= 0.0:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-(math.log(score / (1.0 - score)) + margin)))
+
+
+def predict_at_least(predictor, texts: Sequence[str], min_score: float | None = None, **options) -> list[list[Span]]:
+    """``predictor.predict(texts, **options)`` keeping the spans scoring at least ``min_score``
+    (default 0.5, the bundle's own threshold), with scores on the bundle's scale whatever ``min_score`` is."""
+    margin = score_margin(DECISION_SCORE if min_score is None else min_score)
+    if margin == 0.0:
+        return predictor.predict(texts, **options)
+    predicted = predictor.predict(texts, threshold=predictor.threshold + margin, **options)
+    return [[replace(span, score=shifted_score(span.score, margin)) for span in spans] for spans in predicted]

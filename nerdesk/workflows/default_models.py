@@ -1,7 +1,7 @@
 """The embedded default models shipped in ``models/``: where they are and which one fits a text.
 
 Each script has one default model, whose encoder training starts from by default (see
-``models/README.md``); the medical model is the one the demo project is predicted with. The bundles
+``models/README.md``); the medical model and the English general model predict the demo project. The bundles
 are built by ``models/build_default_models.py`` from the public corpora.
 """
 
@@ -17,8 +17,10 @@ from nerdesk.core.scripts import is_mostly_cjk
 
 MEDICAL_ZH = "zh-medical-cmeee"
 GENERAL_ZH = "zh-general-cluener"
+GENERAL_EN = "en-general-conll"
 # Script of the texts -> the embedded model training starts from by default.
-DEFAULT_FOR_SCRIPT = {"cjk": GENERAL_ZH}
+DEFAULT_FOR_SCRIPT = {"cjk": GENERAL_ZH, "latin": GENERAL_EN}
+SCRIPT_WORDS = {"cjk": "Chinese (CJK)", "latin": "Latin-script"}  # as in "for ... text"
 MODELS_ENV = "NERDESK_MODELS_DIR"
 
 
@@ -82,3 +84,9 @@ def default_model_for(texts: Iterable[str]) -> Path | None:
     if name is None or name not in embedded_model_names():
         return None
     return models_dir() / name
+
+
+def default_model_name(texts: Iterable[str]) -> tuple[str, str | None]:
+    """(script, name of its default embedded model or None): the name even when that model is not installed."""
+    script = text_script(texts)
+    return script, DEFAULT_FOR_SCRIPT.get(script)

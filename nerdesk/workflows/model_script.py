@@ -9,6 +9,7 @@ script and never causes a warning.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ SCRIPT_NAMES = {CJK: "Chinese (CJK)", LATIN: "Latin-script"}  # as in "a ... doc
 CJK_SHARE_ABOVE = 0.5  # a vocabulary with more CJK words than this is a CJK model
 LATIN_SHARE_BELOW = 0.15  # ... with fewer, a Latin-script one; in between it reads both
 MIN_LETTERS = 6  # a document with fewer letters says too little about its script
+SAMPLE_LETTERS = 5000  # the script of a text is judged on its first characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,14 @@ class ScriptMismatch:
         if self.suggestion is not None:
             return text + f" The embedded model {self.suggestion.name} fits this document."
         return text + " No embedded model fits it: load or train one."
+
+    def message_for_command(self, model_name: str) -> str:
+        """The same for ``nerdesk predict``: the texts, the model given with ``--model``, the option to use."""
+        text = (f"the texts are {SCRIPT_NAMES[self.document_script]}, but the model {model_name} was trained on "
+                f"{SCRIPT_NAMES[self.model_script]} text: expect wrong predictions.")
+        if self.suggestion is not None:
+            return text + f" The embedded model {self.suggestion.name} fits them: --model {self.suggestion.name}"
+        return text + " No embedded model fits them: pass a model trained on such text (nerdesk train)."
 
 
 def vocabulary_script(tokens: list[str]) -> str:
@@ -91,10 +101,22 @@ def _probed_script(tokenizer_file: str, _stamp: int) -> str:
 def script_mismatch(text: str, bundle_path: str | Path,
                     trained_on: dict[str, Any] | None = None) -> ScriptMismatch | None:
     """A ``ScriptMismatch`` when ``text`` is in another script than the model at ``bundle_path``."""
-    if sum(c.isalpha() for c in text[:5000]) < MIN_LETTERS:
+    if sum(c.isalpha() for c in text[:SAMPLE_LETTERS]) < MIN_LETTERS:
         return None
     document_script = text_script([text])
     model_script = bundle_script(bundle_path, trained_on)
     if model_script in (MIXED, document_script):
         return None
     return ScriptMismatch(document_script, model_script, default_model_for([text]))
+
+
+def texts_mismatch(texts: Iterable[str], bundle_path: str | Path,
+                   trained_on: dict[str, Any] | None = None) -> ScriptMismatch | None:
+    """``script_mismatch`` for a collection of texts, judged on a sample of their beginning."""
+    sample, characters = [], 0
+    for text in texts:
+        sample.append(text[:SAMPLE_LETTERS])
+        characters += len(sample[-1])
+        if characters >= SAMPLE_LETTERS:
+            break
+    return script_mismatch("\n".join(sample), bundle_path, trained_on)

@@ -34,6 +34,7 @@ def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | Non
     Documents are predicted and stored a chunk at a time; ``should_stop`` is polled between chunks
     and raises ``Cancelled`` when it answers true. Returns how many documents were predicted.
     """
+    from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least
     from nerdesk.runtime.predictor import Predictor
 
     items = unreviewed_items(project)
@@ -42,7 +43,7 @@ def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | Non
         if should_stop is not None and should_stop():
             raise Cancelled(f"prediction cancelled after {first} of {len(items)} documents")
         part = items[first:first + CHUNK]
-        spans = predictor.predict([text for _, text in part])
+        spans = predict_at_least(predictor, [text for _, text in part], SCORE_FLOOR)  # the slider hides the rest
         project.replace_predictions_many([(doc_id, found) for (doc_id, _), found in zip(part, spans, strict=True)],
                                          predictor.model_version or "")
         if progress is not None:

@@ -94,7 +94,9 @@ class BatchPredictor:
         return {"id": ids, "text": texts, "spans": spans, "status": status, "error": errors}
 
     def _predict(self, texts: Sequence[str]) -> list[list]:
-        return self.predictor.predict(texts, batch_size=self.batch_size, threshold=self.threshold)
+        from nerdesk.runtime.decode import predict_at_least
+
+        return predict_at_least(self.predictor, texts, self.threshold, batch_size=self.batch_size)
 
     def _predict_one_by_one(self, texts: list[str], ids: list[str]) -> tuple[list[list], list[str | None]]:
         predicted: list[list] = []

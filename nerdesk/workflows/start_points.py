@@ -4,7 +4,8 @@
   else the embedded or registered model that probes best on the reviewed documents (see
   ``nerdesk.workflows.probe``), with a new head; else scratch.
 - ``default``: the encoder of the embedded default model for the project's script (a new head for the
-  project's labels); falls back to scratch when no embedded model fits (e.g. English texts).
+  project's labels): ``zh-general-cluener`` for Chinese text, ``en-general-conll`` for Latin-script
+  text; falls back to scratch when that model is not installed.
 - ``active``: the project's active model (its head kept when it covers the reviewed labels).
 - ``scratch``: a new character/word model.
 - ``huggingface``: a local Hugging Face encoder directory (``path``).
@@ -18,7 +19,7 @@ from typing import Any
 
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.runtime.bundle import Bundle
-from nerdesk.workflows.default_models import default_model_for
+from nerdesk.workflows.default_models import SCRIPT_WORDS, default_model_for, default_model_name
 from nerdesk.workflows.probe import best_candidate
 
 SETTING_KEY = "retrain.start"
@@ -121,10 +122,15 @@ def _automatic(project) -> ResolvedStart:
 
 def _default(project) -> ResolvedStart:
     texts = [doc.text for _, doc in zip(range(SAMPLE_DOCUMENTS), project.all_documents(), strict=False)]
+    script, name = default_model_name(texts)
+    text = SCRIPT_WORDS[script]
+    if name is None:
+        return ResolvedStart(SCRATCH, f"from scratch (no embedded default model for {text} text)")
     model = default_model_for(texts)
     if model is None:
-        return ResolvedStart(SCRATCH, "from scratch (no embedded default model for this script)")
-    return ResolvedStart(str(model), f"from the encoder of the embedded model {model.name}")
+        return ResolvedStart(SCRATCH, f"from scratch (the embedded model {name} for {text} text is not installed)")
+    return ResolvedStart(str(model), f"from the encoder of the embedded model {model.name}, the default for "
+                                     f"{text} text")
 
 
 def _directory(directory: Path) -> ResolvedStart:

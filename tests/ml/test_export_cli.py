@@ -77,7 +77,7 @@ def test_threshold_and_variant_options(bundle, tmp_path):
     source.write_text("张伟在北京大学读书。\n", "utf-8")
     out = tmp_path / "out.jsonl"
     assert main(["predict", "--model", str(bundle), str(source), "--out", str(out), "--quiet",
-                 "--variant", "fp32", "--threshold", "1e9"]) == 0
+                 "--variant", "fp32", "--threshold", "0.999999999999"]) == 0
     assert read_jsonl(out)[0]["spans"] == []
 
 

@@ -1,0 +1,110 @@
+"""Script-aware defaults: a Latin-script project starts from the embedded English model, ``nerdesk predict``
+warns when the model's script is not the texts', and ``--threshold`` is a probability on the score scale.
+
+The embedded models are a tiny English bundle (tests/fixtures_english.py) and the tiny Chinese one
+(tests/fixtures_bundle.py) in a models folder of the test's own (``NERDESK_MODELS_DIR``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from fixtures_bundle import cluener_dev_texts, shared_tiny_bundle
+from fixtures_english import SENTENCES, english_documents, install_english_model
+
+from nerdesk.cli import main
+from nerdesk.core.document import Document
+from nerdesk.storage import Project
+from nerdesk.workflows.default_models import GENERAL_EN, GENERAL_ZH, MODELS_ENV
+from nerdesk.workflows.start_points import StartPoint, resolve_start
+
+ENGLISH_NOTE = "The committee met in Geneva on Tuesday and approved the new budget for the clinic."
+
+
+@pytest.fixture
+def models(tmp_path, monkeypatch):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    monkeypatch.setenv(MODELS_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def english_project(tmp_path):
+    documents = [Document(doc.text, doc.spans, status="reviewed") for doc in english_documents()]
+    with Project.create(tmp_path / "english.nerdesk") as project:
+        project.add_documents([*documents, Document(ENGLISH_NOTE)])
+        yield project
+
+
+def test_a_latin_script_project_resolves_its_default_start_to_the_english_model(
+        models, english_project, tmp_path_factory):
+    english = install_english_model(models, tmp_path_factory)
+    resolved = resolve_start(english_project, StartPoint("default"))
+    assert resolved.init == str(english)
+    assert GENERAL_EN in resolved.description and "Latin-script" in resolved.description
+    automatic = resolve_start(english_project, StartPoint("auto"))
+    assert automatic.init == str(english) and GENERAL_EN in automatic.description
+
+
+def test_without_the_english_model_a_latin_script_project_starts_from_scratch_and_says_why(
+        models, english_project):
+    resolved = resolve_start(english_project, StartPoint("default"))
+    assert resolved.init == "scratch"
+    assert f"the embedded model {GENERAL_EN} for Latin-script text is not installed" in resolved.description
+    assert resolve_start(english_project, StartPoint("auto")).init == "scratch"
+
+
+def test_predict_warns_when_the_model_is_for_another_script(models, tmp_path, tmp_path_factory, capsys):
+    chinese = shared_tiny_bundle(tmp_path_factory)
+    source = tmp_path / "english.txt"
+    source.write_text(f"{ENGLISH_NOTE}\n{SENTENCES[0][0]}\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", "--model", str(chinese), str(source), "--out", str(out), "--quiet"]) == 0
+    warning = capsys.readouterr().err
+    assert "warning: the texts are Latin-script" in warning and "Chinese (CJK)" in warning
+    assert "No embedded model fits them" in warning  # none installed yet
+    install_english_model(models, tmp_path_factory)
+    assert main(["predict", "--model", str(chinese), str(source), "--out", str(out), "--quiet"]) == 0
+    assert f"--model {GENERAL_EN}" in capsys.readouterr().err
+    assert main(["predict", "--model", GENERAL_EN, str(source), "--out", str(out), "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().err  # the English model on English text
+    predicted = json.loads(out.read_text("utf-8").splitlines()[1])
+    assert {(s["start"], s["end"], s["label"]) for s in predicted["spans"]} >= {(0, 11, "PER"), (39, 45, "LOC")}
+
+
+def test_predict_threshold_is_a_probability_on_the_score_scale(tmp_path, tmp_path_factory, capsys):
+    bundle = shared_tiny_bundle(tmp_path_factory)
+    source = tmp_path / "cluener.txt"
+    source.write_text("\n".join(cluener_dev_texts(30)) + "\n", "utf-8")
+    default, low = tmp_path / "default.jsonl", tmp_path / "low.jsonl"
+    assert main(["predict", "--model", str(bundle), str(source), "--out", str(default), "--quiet"]) == 0
+    assert main(["predict", "--model", str(bundle), str(source), "--out", str(low), "--quiet",
+                 "--threshold", "0.1"]) == 0
+    kept = {key: score for key, score in _spans(default).items()}
+    found = _spans(low)
+    assert kept and all(score > 0.5 for score in kept.values())
+    between = {key: score for key, score in found.items() if score <= 0.5}
+    assert between and all(score > 0.1 for score in between.values())  # kept at 0.1, dropped by default
+    assert not set(between) & set(kept)
+    assert {key: found[key] for key in kept} == pytest.approx(kept)  # the same scale whatever the threshold
+    for bad in ("0", "1", "1.5"):
+        assert main(["predict", "--model", str(bundle), str(source), "--out", str(default),
+                     "--threshold", bad]) == 1
+        assert "between 0 and 1" in capsys.readouterr().err
+
+
+def _spans(path) -> dict[tuple[int, int, int, str], float]:
+    lines = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    return {(index, s["start"], s["end"], s["label"]): s["score"] for index, line in enumerate(lines)
+            for s in line["spans"]}
+
+
+def test_the_chinese_default_is_unchanged(models, tmp_path, tmp_path_factory):
+    shutil.copytree(shared_tiny_bundle(tmp_path_factory), models / GENERAL_ZH)
+    with Project.create(tmp_path / "zh.nerdesk") as project:
+        project.add_documents([Document("张伟在北京大学读书。")])
+        resolved = resolve_start(project, StartPoint("default"))
+    assert resolved.init == str(models / GENERAL_ZH) and "Chinese (CJK) text" in resolved.description

@@ -1,0 +1,98 @@
+"""A tiny English bundle (word tokenizer, PER/ORG/LOC/MISC) trained in seconds, installed as an embedded model.
+
+Tests never depend on the real ``models/en-general-conll``: ``install_english_model(folder)`` puts this tiny
+bundle into ``folder/en-general-conll`` (point ``NERDESK_MODELS_DIR`` at ``folder``), so the code that looks
+for the embedded English model finds one whether or not the real bundle is built.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import shutil
+from pathlib import Path
+
+from nerdesk.core.document import Document
+from nerdesk.core.spans import Span
+from nerdesk.workflows.default_models import GENERAL_EN
+
+LABELS = ["PER", "ORG", "LOC", "MISC"]
+MAX_LENGTH = 32
+STRIDE = 8
+
+# (text, [(mention, label), ...]): each mention occurs once in its text. Written for these tests.
+SENTENCES = [
+    ("Maria Lopez joined Acme Corporation in Madrid .", [("Maria Lopez", "PER"), ("Acme Corporation", "ORG"),
+                                                         ("Madrid", "LOC")]),
+    ("John Smith flew from London to Paris .", [("John Smith", "PER"), ("London", "LOC"), ("Paris", "LOC")]),
+    ("The Danish team beat Norway in Oslo .", [("Danish", "MISC"), ("Norway", "LOC"), ("Oslo", "LOC")]),
+    ("Acme Corporation hired Anna Berg .", [("Acme Corporation", "ORG"), ("Anna Berg", "PER")]),
+    ("Peter Brown works for Globex in Berlin .", [("Peter Brown", "PER"), ("Globex", "ORG"), ("Berlin", "LOC")]),
+    ("It rained all day .", []),
+    ("Anna Berg visited Madrid with John Smith .", [("Anna Berg", "PER"), ("Madrid", "LOC"),
+                                                    ("John Smith", "PER")]),
+    ("Globex opened an office in Paris .", [("Globex", "ORG"), ("Paris", "LOC")]),
+]
+
+
+def english_documents() -> list[Document]:
+    documents = []
+    for text, mentions in SENTENCES:
+        spans = [Span(text.index(m), text.index(m) + len(m), label) for m, label in mentions]
+        documents.append(Document(text, spans))
+    return documents
+
+
+def train_tiny_english_model(steps: int = 120, seed: int = 0):
+    """A 1-layer BiLSTM + GlobalPointer model with a word tokenizer that has learnt the sentences above."""
+    import torch
+
+    from nerdesk.training.data import collate, encode_documents
+    from nerdesk.training.model import GlobalPointerModel, ModelConfig
+    from nerdesk.training.tokenizer import build_word_tokenizer, padding_id
+
+    torch.manual_seed(seed)
+    documents = english_documents()
+    tokenizer = build_word_tokenizer([d.text for d in documents], min_frequency=1)
+    config = ModelConfig(
+        labels=LABELS, head="gp", head_size=16, max_length=MAX_LENGTH, window_stride=STRIDE,
+        encoder={"kind": "bilstm", "vocab_size": tokenizer.get_vocab_size(), "embedding_dim": 32,
+                 "hidden_size": 32, "num_layers": 1, "dropout": 0.0, "padding_id": padding_id(tokenizer)},
+    )
+    model = GlobalPointerModel(config)
+    windows, _ = encode_documents(documents, tokenizer, LABELS, MAX_LENGTH, STRIDE)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    rng = random.Random(seed)
+    model.train()
+    for _ in range(steps):
+        batch = collate(rng.sample(windows, min(8, len(windows))), len(LABELS), padding_id(tokenizer))
+        _, loss = model(batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model.eval(), tokenizer
+
+
+@functools.cache
+def _exported(folder: str) -> Path:
+    import torch
+
+    from nerdesk.training.export import export_bundle
+
+    torch.set_num_threads(1)
+    model, tokenizer = train_tiny_english_model()
+    return export_bundle(model, tokenizer, Path(folder) / GENERAL_EN, labels=LABELS,
+                         dev_documents=english_documents(), metrics={"note": "tiny English test model"},
+                         trained_on={"sentences": len(SENTENCES), "script": "latin"}, name=GENERAL_EN)
+
+
+def tiny_english_bundle(tmp_path_factory) -> Path:
+    """The tiny English bundle, exported once per test process (treat it as read-only)."""
+    return _exported(str(tmp_path_factory.getbasetemp() / "english-bundle"))
+
+
+def install_english_model(models_folder: Path, tmp_path_factory) -> Path:
+    """Copy the tiny English bundle to ``models_folder/en-general-conll``; returns that folder."""
+    target = models_folder / GENERAL_EN
+    shutil.copytree(tiny_english_bundle(tmp_path_factory), target)
+    return target
