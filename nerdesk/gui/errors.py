@@ -12,8 +12,14 @@ from nerdesk.core.errors import NerdeskError
 
 
 def show_error(parent: QWidget, error: BaseException, title: str = "nerdesk") -> QMessageBox:
-    """A window-modal warning that does not block the caller (so long work and tests carry on)."""
+    """A window-modal warning that does not block the caller (so long work and tests carry on).
+
+    An error with a code shows it under the message, as the CLI prints it (docs/errors.md lists them).
+    """
     box = QMessageBox(QMessageBox.Icon.Warning, title, str(error), QMessageBox.StandardButton.Ok, parent)
+    code = getattr(error, "code", None)
+    if code:
+        box.setInformativeText(f"Error {code}")
     box.setObjectName("errorBox")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -1,0 +1,21 @@
+"""Error dialogs show the error's code under its message, as the CLI prints it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from nerdesk.core.errors import NerdeskError
+from nerdesk.gui.errors import show_error
+
+
+def test_a_missing_project_shows_its_code(make_window, tmp_path):
+    window = make_window()
+    window.open_project(tmp_path / "missing.nerdesk")
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None and "does not exist" in box.text() and box.informativeText() == "Error E201"
+
+
+def test_an_error_without_a_code_shows_only_its_message(make_window):
+    window = make_window()
+    box = show_error(window, NerdeskError("plain message"))
+    assert (box.text(), box.informativeText()) == ("plain message", "")
