@@ -1,6 +1,8 @@
 """Train a GlobalPointer model from scratch on a public corpus and report F1 and training time.
 
     python -m benchmarks.train_corpora --corpus resume --minutes 10 --out runs/resume-gp
+    python -m benchmarks.train_corpora --corpus conll2003 --encoder bilstm_chars --minutes 40 \
+        --out runs/conll-chars --bundle models/en-general-conll-bilstm
 
 Corpora are read from ../shared/datasets (see its README). Training uses early stopping on the dev
 split; the score reported for each corpus is the one its benchmark target names (CLUENER and
@@ -31,7 +33,9 @@ CORPORA = {
                "char"),
     "genia": ("genia", "genia/train.jsonl", "genia/dev.jsonl", "genia/test.jsonl", "word"),
     "cmeee": ("cmeee", "cmeee_v2/train.json", "cmeee_v2/dev.json", "cmeee_v2/dev.json", "char"),
+    "conll2003": ("conll", "conll2003/train.conll", "conll2003/dev.conll", "conll2003/test.conll", "word"),
 }
+FLAT_CORPORA = {"conll2003"}  # decoded without overlaps (the others keep the settings their figures were made with)
 
 
 def load_splits(corpus: str, limit: int | None = None):
@@ -63,6 +67,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=sorted(CORPORA), required=True)
     parser.add_argument("--head", choices=("gp", "egp"), default="gp")
+    parser.add_argument("--encoder", choices=("bilstm", "bilstm_chars"), default="bilstm",
+                        help="bilstm_chars adds a character CNN to each word's embedding")
+    parser.add_argument("--chars-per-token", type=int, default=16)
+    parser.add_argument("--char-dim", type=int, default=30)
+    parser.add_argument("--char-filters", type=int, default=50)
+    parser.add_argument("--word-dropout", type=float, default=0.05, help="bilstm_chars: share of words "
+                        "replaced by [UNK] in training")
+    parser.add_argument("--lowercase", action="store_true", help="lowercase every text (to measure what case "
+                        "is worth)")
+    parser.add_argument("--eval-every", type=int, help="optimizer steps between dev evaluations")
     parser.add_argument("--minutes", type=float, default=15.0, help="training time budget")
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--patience", type=int, default=5)
@@ -76,6 +90,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, help="directory for the trained checkpoint")
+    parser.add_argument("--bundle", type=Path, help="also export a bundle here (dev documents for its checks)")
     return parser.parse_args(argv)
 
 
@@ -89,14 +104,20 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     train, dev, scored, split = load_splits(args.corpus)
+    if args.lowercase:
+        train, dev, scored = ([lowercased(doc) for doc in docs] for docs in (train, dev, scored))
     tokenizer_kind = CORPORA[args.corpus][4]
     labels = sorted({span.label for doc in train for span in doc.spans})
     scratch = ScratchSettings(tokenizer=tokenizer_kind, embedding_dim=args.embedding, hidden_size=args.hidden,
                               num_layers=args.layers, dropout=args.dropout)
     model, tokenizer = start_model("scratch", labels, [doc.text for doc in train], head=args.head,
                                    max_length=args.max_length, scratch=scratch)
+    if args.encoder == "bilstm_chars":
+        model = char_aware_model(model, tokenizer, [doc.text for doc in train], args)
+    model.config.flat = args.corpus in FLAT_CORPORA
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
-                         patience=args.patience, time_budget_seconds=args.minutes * 60, seed=args.seed)
+                         patience=args.patience, time_budget_seconds=args.minutes * 60, seed=args.seed,
+                         eval_every_steps=args.eval_every)
     best = {"f1": -1.0}
 
     def on_eval(epoch, report) -> None:
@@ -112,9 +133,46 @@ def main(argv=None) -> None:
           f"vocabulary {tokenizer.get_vocab_size()}, {parameters / 1e6:.2f}M parameters, head {args.head}, "
           f"{args.threads} threads", flush=True)
     started = time.monotonic()
-    result, final = fit_and_score(trainer, train, dev, scored, split, f"corpus={args.corpus} head={args.head}")
+    result, final = fit_and_score(trainer, train, dev, scored, split,
+                                  f"corpus={args.corpus} head={args.head} encoder={args.encoder}")
     if args.out:
-        save_run(args, result, tokenizer, final, split)
+        save_run(args, result, tokenizer, final, split, encoder=args.encoder)
+    if args.bundle:
+        export_run_bundle(result.model, tokenizer, args, dev, result.best_report)
+
+
+def lowercased(document: Document) -> Document:
+    """The document with its text lowercased (same length, so the gold spans stay where they were)."""
+    from dataclasses import replace
+
+    return replace(document, text=document.text.lower())
+
+
+def char_aware_model(word_model, tokenizer, texts: list[str], args):
+    """A ``bilstm_chars`` model with the word vocabulary of ``word_model``'s tokenizer."""
+    from dataclasses import replace
+
+    from nerdesk.training.char_encoder import char_encoder_settings
+    from nerdesk.training.model import GlobalPointerModel
+    from nerdesk.training.tokenizer import UNK, padding_id
+
+    encoder = char_encoder_settings(texts, tokenizer.get_vocab_size(), padding_id(tokenizer),
+                                    tokenizer.token_to_id(UNK), chars_per_token=args.chars_per_token,
+                                    embedding_dim=args.embedding, char_dim=args.char_dim,
+                                    char_filters=args.char_filters, hidden_size=args.hidden,
+                                    num_layers=args.layers, dropout=args.dropout, word_dropout=args.word_dropout)
+    return GlobalPointerModel(replace(word_model.config, encoder=encoder))
+
+
+def export_run_bundle(model, tokenizer, args, dev: list[Document], report) -> None:
+    """The bundle ``nerdesk predict`` loads, checked against the torch model on the dev documents."""
+    from nerdesk.training.export import export_bundle
+
+    metrics = report.as_dict() if report else {}
+    trained_on = {"source": f"{args.corpus} train", "start": "scratch", "encoder": args.encoder}
+    path = export_bundle(model, tokenizer, args.bundle, labels=list(model.config.labels), metrics=metrics,
+                         trained_on=trained_on, dev_documents=dev)
+    print(f"bundle written to {path}", flush=True)
 
 
 def save_run(args, result, tokenizer, final, split: str, **extra) -> None:

@@ -17,12 +17,14 @@ from nerdesk.core.errors import ModelBundleError
 from nerdesk.core.spans import Span
 from nerdesk.core.text_checks import check_predict_texts
 from nerdesk.runtime.bundle import Bundle
+from nerdesk.runtime.chars import CHAR_INPUT, CharTable
 from nerdesk.runtime.decode import SpanCollector, cells_above
 from nerdesk.runtime.session import OrtLogits, open_session, output_label_count
 from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_batches
 
-# (input_ids, attention_mask, token_mask), each (B, L) int64 -> logits (B, m, L, L) float32
-LogitsFunction = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+# (input_ids, attention_mask, token_mask), each (B, L) int64 [, char_ids (B, L, C) int64 for a model that reads
+# characters] -> logits (B, m, L, L) float32
+LogitsFunction = Callable[..., np.ndarray]
 # progress(windows_done, windows_total)
 Progress = Callable[[int, int], None]
 
@@ -35,10 +37,11 @@ class SpanPredictor:
 
     def __init__(self, logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str], *,
                  max_length: int, stride: int, threshold: float = 0.0, flat: bool = False,
-                 model_version: str | None = None, max_span_tokens: int | None = None) -> None:
+                 model_version: str | None = None, max_span_tokens: int | None = None,
+                 chars: CharTable | None = None) -> None:
         self.logits_function = logits_function
         self.label_names = list(label_names)
-        self.window_maker = WindowMaker(tokenizer, max_length, stride)
+        self.window_maker = WindowMaker(tokenizer, max_length, stride, chars=chars)
         self.threshold = threshold
         self.flat = flat
         self.model_version = model_version
@@ -77,7 +80,10 @@ class SpanPredictor:
         return self._logits(batch)
 
     def _logits(self, batch: Batch) -> np.ndarray:
-        logits = self.logits_function(batch.input_ids, batch.attention_mask, batch.token_mask)  # (B, m, L, L)
+        inputs = (batch.input_ids, batch.attention_mask, batch.token_mask)  # each (B, L)
+        if batch.char_ids is not None:
+            inputs += (batch.char_ids,)  # (B, L, C)
+        logits = self.logits_function(*inputs)  # (B, m, L, L)
         if logits.shape[1] != len(self.label_names):
             raise ModelBundleError(f"the model scores {logits.shape[1]} entity types but {len(self.label_names)} "
                                    f"labels are declared; the bundle is inconsistent, export it again")
@@ -95,7 +101,9 @@ class Predictor(SpanPredictor):
         if types != len(bundle.labels):
             raise ModelBundleError(f"{bundle.path}: the {self.variant} model scores {types} entity types but the "
                                    f"bundle lists {len(bundle.labels)} labels; export the bundle again")
+        reads_chars = any(i.name == CHAR_INPUT for i in session.get_inputs())
         super().__init__(OrtLogits(session), load_tokenizer(bundle.tokenizer_path), bundle.labels.names,
                          max_length=bundle.max_length, stride=bundle.stride, threshold=bundle.threshold,
                          flat=bundle.flat, model_version=bundle.model_version,
-                         max_span_tokens=bundle.max_span_tokens)
+                         max_span_tokens=bundle.max_span_tokens,
+                         chars=CharTable.from_model_directory(bundle.path) if reads_chars else None)

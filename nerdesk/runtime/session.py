@@ -9,9 +9,12 @@ import numpy as np
 import onnxruntime as ort
 
 from nerdesk.core.errors import ModelBundleError
+from nerdesk.runtime.chars import CHAR_INPUT
 
 # The names export gives the graph inputs; a model may use a subset (token_mask is optional).
 MODEL_INPUTS = ("input_ids", "attention_mask", "token_mask")
+# Inputs only some models have: a character-aware model also reads char_ids (B, L, C).
+OPTIONAL_INPUTS = (CHAR_INPUT,)
 
 
 def default_threads() -> int:
@@ -36,10 +39,11 @@ def open_session(model_path: Path, *, threads: int | None = None, optimize: bool
     except Exception as error:  # onnxruntime raises several private exception types
         raise ModelBundleError(f"{model_path}: ONNX Runtime cannot load the model ({error}); "
                                f"the file is corrupt or truncated, export the bundle again") from error
-    unknown = [i.name for i in session.get_inputs() if i.name not in MODEL_INPUTS]
+    known = MODEL_INPUTS + OPTIONAL_INPUTS
+    unknown = [i.name for i in session.get_inputs() if i.name not in known]
     if unknown:
         raise ModelBundleError(f"{model_path}: unexpected model input(s) {', '.join(unknown)}; "
-                               f"expected some of {', '.join(MODEL_INPUTS)}")
+                               f"expected some of {', '.join(known)}")
     return session
 
 
@@ -54,7 +58,12 @@ def output_label_count(session: ort.InferenceSession) -> int:
     if isinstance(shape[1], int):
         return shape[1]
     probe = np.ones((1, 2), dtype=np.int64)  # (1, 2)
-    return int(OrtLogits(session)(probe, probe, probe).shape[1])
+    chars = [i for i in session.get_inputs() if i.name == CHAR_INPUT]
+    extra = ()
+    if chars:
+        width = chars[0].shape[2] if isinstance(chars[0].shape[2], int) else 1
+        extra = (np.zeros((1, 2, width), dtype=np.int64),)  # (1, 2, C)
+    return int(OrtLogits(session)(probe, probe, probe, *extra).shape[1])
 
 
 class OrtLogits:
@@ -64,8 +73,13 @@ class OrtLogits:
         self.session = session
         self.input_names = [i.name for i in session.get_inputs()]
 
-    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray) -> np.ndarray:
-        available = {"input_ids": input_ids, "attention_mask": attention_mask, "token_mask": token_mask}
-        feeds = {name: available[name] for name in self.input_names}  # each (B, L) int64
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray,
+                 char_ids: np.ndarray | None = None) -> np.ndarray:
+        available = {"input_ids": input_ids, "attention_mask": attention_mask, "token_mask": token_mask,
+                     CHAR_INPUT: char_ids}
+        feeds = {name: available[name] for name in self.input_names}  # each (B, L) int64; char_ids (B, L, C)
+        if CHAR_INPUT in feeds and char_ids is None:
+            raise ModelBundleError(f"the model reads {CHAR_INPUT} but none were given; predict through "
+                                   "Predictor, which builds them from the text")
         (logits,) = self.session.run(None, feeds)  # (B, m, L, L) float32
         return logits

@@ -16,13 +16,14 @@ builds the windows of one batch at a time, in exactly the batches ``batches`` ma
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from tokenizers import Tokenizer
 
 from nerdesk.core.errors import ModelBundleError
+from nerdesk.runtime.chars import CharTable
 from nerdesk.runtime.pieces import PieceCutter
 
 PIECE_CHARS = 32_768  # characters per piece when a long text is tokenized in pieces
@@ -71,6 +72,7 @@ class Window:
     content: np.ndarray  # (n,) bool, True for tokens of the text a span may start or end on
     owned_start: int  # spans starting at a code point in [owned_start, owned_end) belong to this window
     owned_end: int
+    char_ids: np.ndarray | None = None  # (n, C) int32 for a character-aware model, zeros for special tokens
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -83,6 +85,7 @@ class TextTokens:
     length: int  # code points of the text
     ids: np.ndarray  # (T,) int32
     offsets: np.ndarray  # (T, 2) int32 code-point offsets into the text
+    char_ids: np.ndarray | None = None  # (T, C) int32 character ids, for a character-aware model
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +103,9 @@ class WindowRef:
 class WindowMaker:
     """Tokenizes texts and cuts them into windows of at most ``max_length`` tokens."""
 
-    def __init__(self, tokenizer: Tokenizer, max_length: int, stride: int) -> None:
+    def __init__(self, tokenizer: Tokenizer, max_length: int, stride: int, chars: CharTable | None = None) -> None:
         self.pad_id = pad_id(tokenizer)
+        self.chars = chars  # set for a model that reads each token's characters (``char_ids``)
         # A private copy without padding or truncation: windows do both, and the caller's stays as it was.
         self.tokenizer = Tokenizer.from_str(tokenizer.to_str())
         self.tokenizer.no_padding()
@@ -134,7 +138,11 @@ class WindowMaker:
                 offsets = np.asarray(encoding.offsets, dtype=np.int32).reshape(-1, 2) + begin  # (t, 2)
                 parts[index].append((ids, offsets))
             del encodings
-        return [_joined(len(text), pieces) for text, pieces in zip(texts, parts, strict=True)]
+        joined = [_joined(len(text), pieces) for text, pieces in zip(texts, parts, strict=True)]
+        if self.chars is None:
+            return joined
+        return [TextTokens(t.length, t.ids, t.offsets, self.chars.ids(text, t.offsets))
+                for text, t in zip(texts, joined, strict=True)]
 
     def window_count(self, total: int) -> int:
         """How many windows a text with ``total`` tokens has (none when it has no token)."""
@@ -159,7 +167,12 @@ class WindowMaker:
         owned_start = 0 if ref.number == 0 else int(text.offsets[start + self.stride // 2, 0])
         last = ref.number + 1 == self.window_count(total)
         owned_end = text.length + 1 if last else int(text.offsets[start + step + self.stride // 2, 0])
-        return self._framed(ref.text_index, text.ids[start:stop], text.offsets[start:stop], owned_start, owned_end)
+        window = self._framed(ref.text_index, text.ids[start:stop], text.offsets[start:stop], owned_start, owned_end)
+        if text.char_ids is None:
+            return window
+        char_ids = np.zeros((len(window), text.char_ids.shape[1]), dtype=np.int32)  # (n, C)
+        char_ids[len(self.prefix):len(self.prefix) + stop - start] = text.char_ids[start:stop]
+        return replace(window, char_ids=char_ids)
 
     def _framed(self, text_index: int, ids: np.ndarray, offsets: np.ndarray, owned_start: int,
                 owned_end: int) -> Window:
@@ -201,6 +214,7 @@ class Batch:
     attention_mask: np.ndarray  # (B, L) int64
     token_mask: np.ndarray  # (B, L) int64, 1 for text tokens (not special, not padding)
     offsets: np.ndarray  # (B, L, 2) int64
+    char_ids: np.ndarray | None = None  # (B, L, C) int64 for a character-aware model
 
 
 def length_groups(items: Sequence, *, batch_size: int, cell_budget: int) -> Iterator[list]:
@@ -246,4 +260,13 @@ def _pad(group: list[Window], pad: int) -> Batch:
         attention_mask[row, :n] = 1
         token_mask[row, :n] = window.content
         offsets[row, :n] = window.offsets
-    return Batch(list(group), input_ids, attention_mask, token_mask, offsets)
+    return Batch(list(group), input_ids, attention_mask, token_mask, offsets, _padded_char_ids(group, length))
+
+
+def _padded_char_ids(group: list[Window], length: int) -> np.ndarray | None:
+    if group[0].char_ids is None:
+        return None
+    char_ids = np.zeros((len(group), length, group[0].char_ids.shape[1]), dtype=np.int64)  # (B, L, C)
+    for row, window in enumerate(group):
+        char_ids[row, :len(window)] = window.char_ids
+    return char_ids

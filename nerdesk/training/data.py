@@ -14,11 +14,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import torch
 from torch import Tensor
 
 from nerdesk.core.document import Document
 from nerdesk.core.offsets import char_to_token_span
+from nerdesk.runtime.chars import CharTable
 from nerdesk.runtime.windows import Window as RuntimeWindow
 from nerdesk.runtime.windows import WindowMaker
 from nerdesk.training.loss import NO_CELL
@@ -35,6 +37,7 @@ class Window:
     token_mask: tuple[int, ...]  # 1 where a span may start or end
     offsets: tuple[tuple[int, int], ...]  # code-point (start, end) per token, (0, 0) for special tokens
     cells: tuple[tuple[int, int, int], ...] = ()  # (label index, first token, last token)
+    char_ids: np.ndarray | None = None  # (n, C) int32 for a character-aware encoder
 
     def __len__(self) -> int:
         return len(self.input_ids)
@@ -83,14 +86,15 @@ class AlignmentSummary:
 
 
 def encode_documents(documents: Sequence[Document], tokenizer, labels: Sequence[str], max_length: int,
-                     stride: int) -> tuple[list[Window], AlignmentSummary]:
+                     stride: int, chars: CharTable | None = None) -> tuple[list[Window], AlignmentSummary]:
     """Windows (with gold cells from the documents' gold spans) and what happened to each span.
 
     The windows are the ones prediction uses (``nerdesk.runtime.windows.WindowMaker``), so a model
-    learns on exactly the inputs it is later asked about.
+    learns on exactly the inputs it is later asked about; ``chars`` (for a character-aware encoder)
+    adds each token's character ids.
     """
     label_index = {name: index for index, name in enumerate(labels)}
-    maker = WindowMaker(tokenizer, max_length, stride)
+    maker = WindowMaker(tokenizer, max_length, stride, chars=chars)
     per_document: list[list[Window]] = [[] for _ in documents]
     for window in maker.windows([doc.text for doc in documents]):
         per_document[window.text_index].append(_training_window(window))
@@ -105,7 +109,8 @@ def encode_documents(documents: Sequence[Document], tokenizer, labels: Sequence[
 
 def _training_window(window: RuntimeWindow) -> Window:
     offsets = tuple((int(start), int(end)) for start, end in window.offsets.tolist())
-    return Window(window.text_index, tuple(window.ids.tolist()), tuple(int(x) for x in window.content), offsets)
+    return Window(window.text_index, tuple(window.ids.tolist()), tuple(int(x) for x in window.content), offsets,
+                  char_ids=window.char_ids)
 
 
 def _gold_cells(document: Document, windows: list[Window], label_index: dict[str, int],
@@ -157,6 +162,7 @@ class Batch:
     token_mask: Tensor  # (B, L) int64
     labels: Tensor  # (B, m, P) int64 flat cell indices, NO_CELL padding
     windows: list[Window]
+    char_ids: Tensor | None = None  # (B, L, C) int64 for a character-aware encoder
 
 
 def collate(windows: Sequence[Window], num_labels: int, pad_id: int) -> Batch:
@@ -177,7 +183,16 @@ def collate(windows: Sequence[Window], num_labels: int, pad_id: int) -> Batch:
     for row, rows in enumerate(per_label):
         for label, cells in enumerate(rows):
             labels[row, label, : len(cells)] = torch.tensor(cells, dtype=torch.long)
-    return Batch(input_ids, attention_mask, token_mask, labels, list(windows))
+    return Batch(input_ids, attention_mask, token_mask, labels, list(windows), _char_ids(windows, length))
+
+
+def _char_ids(windows: Sequence[Window], length: int) -> Tensor | None:
+    if windows[0].char_ids is None:
+        return None
+    char_ids = np.zeros((len(windows), length, windows[0].char_ids.shape[1]), dtype=np.int64)  # (B, L, C)
+    for row, window in enumerate(windows):
+        char_ids[row, : len(window)] = window.char_ids
+    return torch.from_numpy(char_ids)
 
 
 def length_grouped_batches(windows: Sequence[Window], batch_size: int, rng: random.Random,

@@ -112,4 +112,8 @@ def build_encoder(settings: dict[str, Any]) -> nn.Module:
         return BiLstmEncoder(**params)
     if kind == "hf":
         return HuggingFaceEncoder(params["config"])
-    raise ValueError(f"unknown encoder kind {kind!r}; expected 'bilstm' or 'hf'")
+    if kind == "bilstm_chars":
+        from nerdesk.training.char_encoder import CharAwareBiLstmEncoder
+
+        return CharAwareBiLstmEncoder(**params)
+    raise ValueError(f"unknown encoder kind {kind!r}; expected 'bilstm', 'bilstm_chars' or 'hf'")

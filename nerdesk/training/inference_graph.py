@@ -23,6 +23,7 @@ import math
 import torch
 from torch import Tensor, nn
 
+from nerdesk.training.char_encoder import CharAwareBiLstmEncoder
 from nerdesk.training.encoders import BiLstmEncoder, BiLstmLayer, reversal_index
 from nerdesk.training.heads import GlobalPointerHead, token_positions
 from nerdesk.training.model import GlobalPointerModel
@@ -31,21 +32,33 @@ ONNX_INT32 = 6  # TensorProto.INT32, the type of an LSTM's sequence_lens
 
 
 def inference_module(model: GlobalPointerModel) -> nn.Module:
-    """``model`` as inference runs it: (input_ids, attention_mask, token_mask) -> logits (B, m, L, L)."""
+    """``model`` as inference runs it: (input_ids, attention_mask, token_mask[, char_ids]) -> logits
+    (B, m, L, L); ``char_ids`` (B, L, C) for a character-aware encoder only."""
     return InferenceModel(model).eval()
+
+
+def _inference_encoder(encoder: nn.Module) -> nn.Module:
+    if isinstance(encoder, CharAwareBiLstmEncoder):
+        return InferenceCharBiLstmEncoder(encoder)
+    if isinstance(encoder, BiLstmEncoder):
+        return InferenceBiLstmEncoder(encoder)
+    return encoder
 
 
 class InferenceModel(nn.Module):
     def __init__(self, model: GlobalPointerModel) -> None:
         super().__init__()
-        encoder = model.encoder
-        self.encoder = InferenceBiLstmEncoder(encoder) if isinstance(encoder, BiLstmEncoder) else encoder
+        self.encoder = _inference_encoder(model.encoder)
         head = model.head
         self.head = HalfRotationGlobalPointerHead(head) if isinstance(head, GlobalPointerHead) else head
 
-    def forward(self, input_ids: Tensor, attention_mask: Tensor, token_mask: Tensor) -> Tensor:
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, token_mask: Tensor,
+                char_ids: Tensor | None = None) -> Tensor:
         """Unmasked logits (B, m, L, L); ``token_mask`` is accepted for the graph's signature only."""
-        hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
+        if char_ids is None:
+            hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
+        else:
+            hidden = self.encoder(input_ids, attention_mask, char_ids)  # (B, L, H)
         return self.head(hidden.float())  # (B, m, L, L)
 
 
@@ -103,19 +116,34 @@ class InferenceBiLstmLayer(nn.Module):
 
 
 class InferenceBiLstmEncoder(nn.Module):
-    def __init__(self, encoder: BiLstmEncoder) -> None:
+    def __init__(self, encoder: BiLstmEncoder | CharAwareBiLstmEncoder) -> None:
         super().__init__()
         self.embedding = encoder.embedding
         self.layers = nn.ModuleList(InferenceBiLstmLayer(layer) for layer in encoder.layers)
         self.hidden_size = encoder.hidden_size
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+        return self.contextual(self.embedding(input_ids), attention_mask)  # (B, L, 2h)
+
+    def contextual(self, states: Tensor, attention_mask: Tensor) -> Tensor:
+        """states: (B, L, in) token inputs through the BiLSTM layers -> (B, L, 2h)."""
         lengths = attention_mask.sum(dim=1)  # (B,)
         reverse_index = reversal_index(attention_mask)  # (B, L)
-        states = self.embedding(input_ids)  # (B, L, E)
         for layer in self.layers:
             states = layer(states, reverse_index, lengths)  # (B, L, 2h)
         return states
+
+
+class InferenceCharBiLstmEncoder(InferenceBiLstmEncoder):
+    """``CharAwareBiLstmEncoder`` with one ONNX LSTM node per layer; the character CNN is traced as trained."""
+
+    def __init__(self, encoder: CharAwareBiLstmEncoder) -> None:
+        super().__init__(encoder)
+        self.chars = encoder.chars
+
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, char_ids: Tensor) -> Tensor:
+        tokens = torch.cat([self.embedding(input_ids), self.chars(char_ids)], dim=-1)  # (B, L, E + F)
+        return self.contextual(tokens, attention_mask)  # (B, L, 2h)
 
 
 class HalfRotationGlobalPointerHead(nn.Module):

@@ -18,6 +18,7 @@ from torch import nn
 from nerdesk.core.document import Document
 from nerdesk.core.metrics import Report, evaluate
 from nerdesk.core.spans import Span, best_non_overlapping
+from nerdesk.runtime.chars import CharTable
 from nerdesk.runtime.predictor import LogitsFunction, SpanPredictor
 from nerdesk.training.inference_graph import inference_module
 from nerdesk.training.model import GlobalPointerModel
@@ -30,9 +31,9 @@ class TrainedScores(nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                token_mask: torch.Tensor) -> torch.Tensor:
-        return self.model.scores(input_ids, attention_mask)  # (B, m, L, L)
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_mask: torch.Tensor,
+                char_ids: torch.Tensor | None = None) -> torch.Tensor:
+        return self.model.scores(input_ids, attention_mask, char_ids)  # (B, m, L, L)
 
 
 def torch_logits(model: GlobalPointerModel, *, as_exported: bool = True) -> LogitsFunction:
@@ -43,10 +44,11 @@ def torch_logits(model: GlobalPointerModel, *, as_exported: bool = True) -> Logi
     """
     module = inference_module(model) if as_exported else TrainedScores(model.eval())
 
-    def run(input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray) -> np.ndarray:
+    def run(input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray,
+            *char_ids: np.ndarray) -> np.ndarray:  # char_ids: (B, L, C), for a character-aware model only
         with torch.inference_mode():
             logits = module(torch.from_numpy(input_ids), torch.from_numpy(attention_mask),
-                            torch.from_numpy(token_mask))  # (B, m, L, L)
+                            torch.from_numpy(token_mask), *map(torch.from_numpy, char_ids))  # (B, m, L, L)
         return logits.float().numpy()
 
     return run
@@ -58,7 +60,8 @@ def torch_span_predictor(model: GlobalPointerModel, tokenizer, *, max_span_token
     config = model.config
     return SpanPredictor(torch_logits(model, as_exported=False), tokenizer, list(config.labels),
                          max_length=config.max_length, stride=config.window_stride if stride is None else stride,
-                         threshold=threshold, flat=config.flat, max_span_tokens=max_span_tokens)
+                         threshold=threshold, flat=config.flat, max_span_tokens=max_span_tokens,
+                         chars=CharTable.from_encoder_config(config.encoder))
 
 
 def evaluate_model(model: GlobalPointerModel, tokenizer, documents: Sequence[Document], *,

@@ -74,29 +74,33 @@ class GlobalPointerModel(nn.Module):
         self.head = build_head(config.head, self.encoder.hidden_size, len(config.labels), config.head_size)
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor, token_mask: Tensor | None = None,
-                labels: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+                labels: Tensor | None = None, char_ids: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
         """Span logits and, when ``labels`` is given, the loss.
 
         input_ids, attention_mask, token_mask: (B, L) int64, right-padded. ``token_mask`` is 1 on
         tokens a span may start or end on (0 on [CLS]/[SEP]/padding); it defaults to
         ``attention_mask``. labels: (B, m, P) int64 flat cell indices ``start * L + end`` of the gold
-        spans, padded with -1 (see ``nerdesk.training.data.collate``).
+        spans, padded with -1 (see ``nerdesk.training.data.collate``). char_ids: (B, L, C) int64, for a
+        character-aware encoder only (see ``nerdesk.runtime.chars``).
         Returns logits (B, m, L, L) float32 with invalid cells at ``finfo(float32).min``.
         """
         if token_mask is None:
             token_mask = attention_mask
-        scores = self.scores(input_ids, attention_mask)  # (B, m, L, L)
+        scores = self.scores(input_ids, attention_mask, char_ids)  # (B, m, L, L)
         valid = valid_cells(token_mask * attention_mask)  # (B, 1, L, L)
         logits = scores.masked_fill(~valid, torch.finfo(torch.float32).min)  # (B, m, L, L)
         loss = None if labels is None else sparse_multilabel_crossentropy(logits, labels)
         return logits, loss
 
-    def scores(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+    def scores(self, input_ids: Tensor, attention_mask: Tensor, char_ids: Tensor | None = None) -> Tensor:
         """Span scores (B, m, L, L) float32 before masking: the cells no span can occupy (padding,
         special tokens, start after end) hold arbitrary values. Inference uses this, because the
         decoder only reads valid cells and masking L*L cells per type is a sizeable share of the work.
         """
-        hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
+        if char_ids is None:
+            hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
+        else:
+            hidden = self.encoder(input_ids, attention_mask, char_ids)  # (B, L, H)
         return self.head(hidden.float())  # (B, m, L, L)
 
     def with_new_head(self, labels: list[str]) -> GlobalPointerModel:

@@ -1,0 +1,100 @@
+"""The characters of each token, as ids for models that read them (``char_ids``, (B, L, C)).
+
+A character-aware model gets, next to each token's id, the ids of the token's characters: the
+token's text is cut from the input text by its offsets, and a token longer than ``chars_per_token``
+(``C``) keeps its first ``C // 2`` and last ``C - C // 2`` characters (prefix and suffix carry most
+of what a long word's spelling says). Id 0 pads, id 1 stands for a character the vocabulary lacks.
+
+The vocabulary and ``C`` live in the model's ``config.json`` (the encoder settings), so a bundle
+carries them as JSON; a model declares that it reads characters by having a ``char_ids`` input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nerdesk.core.errors import ModelBundleError
+
+CHAR_INPUT = "char_ids"
+CHAR_PAD, CHAR_UNK = 0, 1
+CONFIG_FILE = "config.json"
+
+
+@dataclass(frozen=True)
+class CharTable:
+    """Maps token texts to character ids: ``vocabulary[i]`` has id ``i + 2``."""
+
+    vocabulary: tuple[str, ...]
+    chars_per_token: int
+
+    def __post_init__(self) -> None:
+        if self.chars_per_token < 2:
+            raise ModelBundleError(f"chars_per_token must be at least 2, got {self.chars_per_token}")
+        points = np.asarray([ord(ch) for ch in self.vocabulary], dtype=np.int64)  # (V,)
+        order = np.argsort(points)
+        object.__setattr__(self, "_points", points[order])  # sorted code points (V,)
+        object.__setattr__(self, "_ids", (order + 2).astype(np.int32))  # id of each sorted code point (V,)
+
+    @classmethod
+    def from_encoder_config(cls, encoder: dict[str, Any]) -> CharTable | None:
+        """The table of a character-aware encoder's settings; None for an encoder that reads no characters."""
+        if "char_vocabulary" not in encoder:
+            return None
+        return cls(tuple(encoder["char_vocabulary"]), int(encoder["chars_per_token"]))
+
+    @classmethod
+    def from_model_directory(cls, directory: Path) -> CharTable:
+        """The table in a bundle's or checkpoint's ``config.json``."""
+        path = Path(directory) / CONFIG_FILE
+        try:
+            encoder = json.loads(path.read_text("utf-8"))["encoder"]
+            table = cls.from_encoder_config(encoder)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ModelBundleError(f"{path}: the model reads characters but its character vocabulary cannot be "
+                                   f"read ({error}); export the bundle again") from error
+        if table is None:
+            raise ModelBundleError(f"{path}: the model reads characters but {CONFIG_FILE} has no "
+                                   "char_vocabulary; export the bundle again")
+        return table
+
+    def ids(self, text: str, offsets: np.ndarray) -> np.ndarray:
+        """Character ids (T, C) int32 of the tokens at ``offsets`` (T, 2) in ``text``."""
+        size = self.chars_per_token
+        starts, ends = offsets[:, 0].astype(np.int64), offsets[:, 1].astype(np.int64)  # (T,)
+        lengths = ends - starts  # (T,)
+        slots = np.arange(size, dtype=np.int64)[None, :]  # (1, C)
+        head = size // 2
+        long_token = lengths[:, None] > size  # (T, 1)
+        positions = np.where(long_token & (slots >= head), ends[:, None] - (size - slots), starts[:, None] + slots)
+        used = slots < lengths[:, None]  # (T, C)
+        if len(text) == 0 or not used.any():
+            return np.zeros((len(offsets), size), dtype=np.int32)
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # (N,)
+        found = points[np.clip(positions, 0, len(points) - 1)].astype(np.int64)  # (T, C)
+        return np.where(used, self._lookup(found), CHAR_PAD).astype(np.int32)  # (T, C)
+
+    def _lookup(self, points: np.ndarray) -> np.ndarray:
+        if not len(self._points):
+            return np.full(points.shape, CHAR_UNK, dtype=np.int32)
+        where = np.clip(np.searchsorted(self._points, points), 0, len(self._points) - 1)
+        return np.where(self._points[where] == points, self._ids[where], CHAR_UNK)
+
+    def to_config(self) -> dict[str, Any]:
+        return {"char_vocabulary": list(self.vocabulary), "chars_per_token": self.chars_per_token}
+
+
+def char_vocabulary(texts: Sequence[str], min_frequency: int = 1) -> tuple[str, ...]:
+    """Non-space characters of ``texts`` seen at least ``min_frequency`` times, most frequent first."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for ch in text:
+            if not ch.isspace():
+                counts[ch] = counts.get(ch, 0) + 1
+    kept = sorted((ch for ch, count in counts.items() if count >= min_frequency), key=lambda ch: (-counts[ch], ch))
+    return tuple(kept)
