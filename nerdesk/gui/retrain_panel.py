@@ -2,10 +2,11 @@
 
 Pressing Retrain starts ``nerdesk train`` in a separate process (``RetrainProcess``), shows its loss
 and F1 on the evaluation set live (``LearningCurve``), then says how the new version compares with the
-active one on the evaluation set. When it is at least as good it becomes active and the unreviewed
-documents are predicted again with it in a worker thread (with progress and Cancel); otherwise it is
-kept inactive and *Activate anyway* puts it to work. The starting point (automatic, embedded default
-model, active model, scratch, local Hugging Face folder) is a project setting chosen here.
+active one on the evaluation set. When it does better (or as well, predicting different spans) it
+becomes active and the unreviewed documents are predicted again with it in a worker thread (with
+progress and Cancel); otherwise it is kept inactive and *Activate anyway* puts it to work. The
+starting point (automatic, embedded default model, active model, scratch, local Hugging Face folder)
+is a project setting chosen here.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ class RetrainPanel(QWidget):
                                        "and predict the others again")
         self.cancel_button = QPushButton("Cancel", clicked=self.cancel, enabled=False)
         self.activate_anyway_button = QPushButton("Activate anyway", clicked=self.activate_anyway, visible=False)
-        self.activate_anyway_button.setToolTip("Use the new version although it scored lower on the evaluation set")
+        self.activate_anyway_button.setToolTip("Use the new version although it did no better on the "
+                                               "evaluation set")
         self.kept_version = None
         self._activation_message = ""  # what the last activation said, kept for the end of its re-prediction
         self.progress = QProgressBar(visible=False)

@@ -1,21 +1,32 @@
 """Whether a newly trained model version replaces the active one.
 
-The rule, the same for the Retrain button and ``nerdesk retrain``: the new version becomes active
-only if it scores at least as well as the active version on today's evaluation set. A version that
-finds none of the evaluation set's entities (F1 0) never becomes active on its own. With the
-``always`` policy (*Activate anyway*) the comparison is still made and reported, but the new version
-is activated whatever it says, except when it found nothing at all.
+The rule, the same for the Retrain button and ``nerdesk retrain``:
+
+- a new version with a higher F1 than the active one on today's evaluation set becomes active;
+- at exactly the same F1 it becomes active only when it predicts different spans on at least one
+  evaluation document: it has learnt something from the latest corrections that the score cannot
+  rank. When it predicts the very same spans (a continuation that kept its starting weights, say),
+  it would change nothing but the version name, so the active version stays;
+- a lower F1 keeps the active version;
+- a version that finds none of the evaluation set's entities (F1 0) never becomes active.
+
+With the ``always`` policy (*Activate anyway*) the comparison is still made and reported, but the new
+version is activated whatever it says, except when it found nothing at all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nerdesk.workflows.evaluation import EvaluationScore
+from nerdesk.core.document import Document
+from nerdesk.workflows.evaluation import EvaluationScore, predict_documents
 
 IF_BETTER = "if-better"
 ALWAYS = "always"
 POLICIES = (IF_BETTER, ALWAYS)
+# F1 values computed from different span counts can differ in the last bits while being equal.
+SAME_F1 = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +35,30 @@ class PromotionDecision:
     message: str
 
 
+def is_tie(new: EvaluationScore, active: EvaluationScore | None) -> bool:
+    """Whether the two versions score the same F1 (the case where their predictions decide)."""
+    return active is not None and new.gold_spans > 0 and new.f1 > 0 and abs(new.f1 - active.f1) < SAME_F1
+
+
+def changed_documents(new_bundle, active_bundle, documents: Sequence[Document], *,
+                      threads: int | None = None) -> int:
+    """On how many of ``documents`` the two bundles predict different spans (labels and offsets)."""
+    new = predict_documents(new_bundle, documents, threads=threads)
+    old = predict_documents(active_bundle, documents, threads=threads)
+    return sum(_keys(a) != _keys(b) for a, b in zip(new, old, strict=True))
+
+
+def _keys(spans) -> list[tuple[int, int, str]]:
+    return sorted((span.start, span.end, span.label) for span in spans)
+
+
 def decide(new_name: str, new: EvaluationScore, active_name: str | None, active: EvaluationScore | None,
-           policy: str = IF_BETTER) -> PromotionDecision:
-    """Compare the new version with the active one on the same evaluation set and say what happens."""
+           policy: str = IF_BETTER, changed: int | None = None) -> PromotionDecision:
+    """Compare the new version with the active one on the same evaluation set and say what happens.
+
+    ``changed`` is the number of evaluation documents on which the two predict different spans; it is
+    only looked at when both score the same F1, and unknown (None) counts as a change.
+    """
     where = f"on your {new.documents} evaluation documents"
     found = f"{new_name}: F1 {new.percent()} {where}"
     if new.gold_spans == 0:
@@ -41,10 +73,27 @@ def decide(new_name: str, new: EvaluationScore, active_name: str | None, active:
                                         f"from another model")
     if active is None:
         return PromotionDecision(True, f"{found}; it is now the active model")
+    if is_tie(new, active):
+        return _decide_tie(new_name, new, active_name, policy, changed)
     compared = f"{found}; the active {active_name} has {active.percent()}"
-    if new.f1 >= active.f1:
+    if new.f1 > active.f1:
         return PromotionDecision(True, f"{compared}; {new_name} is now active")
     if policy == ALWAYS:
         return PromotionDecision(True, f"{compared}; {new_name} was activated anyway")
     return PromotionDecision(False, f"{compared}; {active_name} stays active ({new_name} is kept as an inactive "
+                                    f"version: Activate anyway to use it)")
+
+
+def _decide_tie(new_name: str, new: EvaluationScore, active_name: str | None, policy: str,
+                changed: int | None) -> PromotionDecision:
+    same = f"{new_name} scores the same as {active_name} (F1 {new.percent()} on your {new.documents} " \
+           f"evaluation documents)"
+    if changed is None or changed > 0:
+        differ = f" but predicts different spans on {changed} of them" if changed else ""
+        return PromotionDecision(True, f"{same}{differ}; it has learnt from your latest corrections, so "
+                                       f"{new_name} is now active")
+    same = f"{same} and predicts the same spans"
+    if policy == ALWAYS:
+        return PromotionDecision(True, f"{same}; {new_name} was activated anyway")
+    return PromotionDecision(False, f"{same}; {active_name} stays active ({new_name} is kept as an inactive "
                                     f"version: Activate anyway to use it)")

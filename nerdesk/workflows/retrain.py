@@ -6,7 +6,8 @@ QProcess, ``run_retrain`` through subprocess) and then, in the caller's process:
 1. the bundle is validated with ``Bundle.load``;
 2. its directory is renamed from ``<project>.models/.incomplete/<version>`` to ``<project>.models/<version>``;
 3. the new version and the active one are scored on the project's evaluation set, and the version is
-   registered; it becomes active only if it does at least as well (``nerdesk.workflows.promotion``);
+   registered; it becomes active only if it does better, or as well with different predictions
+   (``nerdesk.workflows.promotion``);
 4. when it became active, the documents not yet reviewed are predicted again with it.
 
 Killing either process at any moment leaves the project as it was: the bundle is only registered once
@@ -40,7 +41,14 @@ from nerdesk.workflows.progress import (
     TrainingStarted,
     parse_progress_line,
 )
-from nerdesk.workflows.promotion import IF_BETTER, POLICIES, PromotionDecision, decide
+from nerdesk.workflows.promotion import (
+    IF_BETTER,
+    POLICIES,
+    PromotionDecision,
+    changed_documents,
+    decide,
+    is_tie,
+)
 from nerdesk.workflows.start_points import ResolvedStart, StartPoint, load_start_point, resolve_start
 
 OPTIONS_KEY = "retrain.options"
@@ -198,8 +206,9 @@ def complete_run(project, run: RetrainRun, done: TrainingDone) -> RetrainOutcome
                                       trained_on=_trained_on(project, run))
     version = _version(project, model_id)
     score = score_version(project, version, run.evaluation, threads=run.options.threads)
+    changed = _changed_on_tie(version, active, score, active_score, run)
     decision = decide(run.version, score, display_name(active.name) if active else None, active_score,
-                      run.options.activate)
+                      run.options.activate, changed)
     if decision.promote:
         project.set_active_model(model_id)
     project.finish_training_run(run.run_id, status="finished", model_id=model_id, promoted=decision.promote,
@@ -218,6 +227,18 @@ def _active_score(project, active, evaluation: EvaluationSet) -> EvaluationScore
         return None
     try:
         return score_version(project, active, evaluation)
+    except NerdeskError:
+        return None
+
+
+def _changed_on_tie(version, active, score: EvaluationScore, active_score: EvaluationScore | None,
+                    run: RetrainRun) -> int | None:
+    """At the same F1, on how many evaluation documents the two versions predict differently."""
+    if not is_tie(score, active_score):
+        return None
+    try:
+        return changed_documents(version.bundle_path, active.bundle_path, run.evaluation.documents,
+                                 threads=run.options.threads)
     except NerdeskError:
         return None
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from fixtures_bundle import long_document, sentence_documents, shared_tiny_bundle
-from test_retrain_workflow import build_project, sorted_tiny_bundle  # noqa: F401 (fixture)
+from test_retrain_workflow import build_project, improvable_bundle  # noqa: F401 (fixture)
 
 from nerdesk.cli import main
 from nerdesk.core.metrics import evaluate
@@ -18,15 +18,15 @@ from nerdesk.workflows.models import UNREVIEWED
 
 
 @pytest.mark.slow  # about 40 s with its fixture: a real training run
-def test_retrain_command_compares_promotes_and_predicts(sorted_tiny_bundle, tmp_path, capsys):  # noqa: F811
+def test_retrain_command_compares_promotes_and_predicts(improvable_bundle, tmp_path, capsys):  # noqa: F811
     path = tmp_path / "notes.nerdesk"
-    build_project(path, sorted_tiny_bundle).close()
+    build_project(path, improvable_bundle).close()
     code = main(["retrain", str(path), "--start", "active", "--progress", "json", "--time-budget", "60"])
     assert code == 0
     events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     outcome = events[-1]
     assert outcome["event"] == "outcome" and outcome["previous_active"] == "tiny@start"
-    assert outcome["promoted"] is (outcome["f1"] >= outcome["active_f1"])
+    assert outcome["promoted"] is (outcome["f1"] > outcome["active_f1"])
     assert outcome["message"].startswith(outcome["version"].split("@")[0] + ": F1 ")
     assert any(event["event"] == "TrainingStarted" for event in events)
     with Project.open(path) as project:
