@@ -58,6 +58,13 @@ def use_wal(db: Database) -> None:
     db.execute("PRAGMA synchronous = NORMAL")
 
 
+def refuse_if_read_only(db: Database) -> None:
+    """Raise before any change when ``db`` was opened read-only (a plain ``Database`` never is)."""
+    reason: str | None = getattr(db, "read_only_reason", None)
+    if reason:
+        raise ProjectError(f"the project is open read-only ({reason}); nothing was changed", code="E220")
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """One atomic write; nested calls join the outer transaction."""
@@ -65,9 +72,7 @@ def write_transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    reason = getattr(db, "read_only_reason", None)
-    if reason:
-        raise ProjectError(f"the project is open read-only ({reason}); nothing was changed", code="E220")
+    refuse_if_read_only(db)
     try:
         db.execute("BEGIN IMMEDIATE")
         try:

@@ -11,14 +11,16 @@ import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from nerdesk.core.document import STATUSES, Document
 from nerdesk.core.errors import ProjectError, SpanError
+from nerdesk.core.labels import Label
 from nerdesk.core.spans import GOLD, PRED, Span, sort_spans, validate_span
 from nerdesk.core.text_checks import escape_surrogates, first_problem
-from nerdesk.storage.connection import write_transaction
+from nerdesk.storage.connection import refuse_if_read_only, write_transaction
 from nerdesk.storage.guard import translating
 from nerdesk.storage.queries import DocumentFilter
 from nerdesk.storage.rows import (
@@ -37,6 +39,8 @@ class DocumentsMixin:
     """Needs ``ensure_labels`` from ``LabelsMixin`` (both are parts of ``Project``)."""
 
     db: Database
+    if TYPE_CHECKING:
+        def ensure_labels(self, names: Iterable[str]) -> list[Label]: ...
 
     def add_documents(self, documents: Iterable[Document], *, progress: Callable[[int], None] | None = None,
                       labels: Iterable[str] = ()) -> list[int]:
@@ -51,9 +55,7 @@ class DocumentsMixin:
         included) if any span does not fit.
         """
         labels = list(labels)
-        if getattr(self.db, "read_only_reason", None):
-            raise ProjectError(f"the project is open read-only ({self.db.read_only_reason}); nothing was changed",
-                               code="E220")
+        refuse_if_read_only(self.db)
         stage = stage_documents(self.db, documents, check_document, progress)
         try:
             with write_transaction(self.db):
@@ -72,9 +74,11 @@ class DocumentsMixin:
 
     def spans(self, doc_id: int, source: str | None = None) -> list[Span]:
         """Spans of one document in reading order, optionally only ``gold`` or ``pred``."""
-        sql, params = f"{SELECT_SPAN} WHERE doc_id = ?", [doc_id]
+        sql = f"{SELECT_SPAN} WHERE doc_id = ?"
+        params: list[int | str] = [doc_id]
         if source is not None:
-            sql, params = sql + " AND source = ?", [doc_id, source]
+            sql += " AND source = ?"
+            params.append(source)
         return sort_spans(row_span(row) for row in self.db.execute(sql, params))
 
     def all_documents(self, *, status: str | Sequence[str] | None = None,
@@ -159,7 +163,7 @@ class DocumentsMixin:
             "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'documents'), 0), "
             "coalesce((SELECT max(id) FROM documents), 0))"
         ).fetchone()
-        return row[0] + 1
+        return int(row[0]) + 1
 
     def _spans_of(self, doc_ids: list[int]) -> dict[int, list[Span]]:
         rows = self.db.execute(
@@ -173,8 +177,8 @@ class DocumentsMixin:
 
 def check_document(document: Document, number: int) -> None:
     """Raise an error naming the record unless the document and all its spans are well formed."""
-    named = isinstance(document.name, str) and document.name
-    where = f"document {number}" + (f" ({escape_surrogates(document.name)})" if named else "")
+    name = document.name if isinstance(document.name, str) else None
+    where = f"document {number}" + (f" ({escape_surrogates(name)})" if name else "")
     if not isinstance(document.text, str):
         raise ProjectError(f"{where}: text must be a string, got {type(document.text).__name__}; "
                            "nothing was stored", code="E232")

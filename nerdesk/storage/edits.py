@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from nerdesk.core.edits import Change, Edit
 from nerdesk.core.errors import ProjectError, SpanError
+from nerdesk.core.labels import Label
 from nerdesk.core.spans import GOLD, PRED, Span
 from nerdesk.storage.connection import write_transaction
 from nerdesk.storage.documents import check_span
@@ -25,6 +27,8 @@ class EditsMixin:
     """Needs ``ensure_labels`` from ``LabelsMixin`` (both are parts of ``Project``)."""
 
     db: Database
+    if TYPE_CHECKING:
+        def ensure_labels(self, names: Iterable[str]) -> list[Label]: ...
 
     def apply_edit(self, edit: Edit) -> None:
         """Apply every change of ``edit`` in one transaction, matching spans by value.
@@ -87,7 +91,7 @@ class EditsMixin:
         if row is None:
             raise ProjectError(f"the project has no document with id {doc_id}; it may have been deleted",
                                code="E230")
-        return row[0]
+        return str(row[0])
 
     @staticmethod
     def _check_spans(doc_id: int, spans: Iterable[Span], text: str) -> None:

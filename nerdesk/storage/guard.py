@@ -15,11 +15,12 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from nerdesk.core.errors import ProjectError
 
 FILE_FAILURES = (sqlite3.DatabaseError, json.JSONDecodeError)
+ProjectClass = TypeVar("ProjectClass", bound=type)
 REQUIRED_TABLES = ("meta", "labels", "documents", "spans", "models", "training_runs", "settings")
 
 
@@ -46,23 +47,23 @@ def translating(project: Any) -> Iterator[None]:
         raise file_failure(project.path, error, project.read_only) from error
 
 
-def guarded(function: Callable) -> Callable:
+def guarded(function: Callable[..., Any]) -> Callable[..., Any]:
     """``function`` (a method, or a generator method) with file failures translated."""
     if inspect.isgeneratorfunction(function):
         @functools.wraps(function)
-        def generator(self, *args, **kwargs):
+        def generator(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
             with translating(self):
                 yield from function(self, *args, **kwargs)
         return generator
 
     @functools.wraps(function)
-    def method(self, *args, **kwargs):
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         with translating(self):
             return function(self, *args, **kwargs)
     return method
 
 
-def guard_public_methods(cls: type) -> type:
+def guard_public_methods(cls: ProjectClass) -> ProjectClass:
     """Wrap every public plain method ``cls`` has (its own and its mixins') with ``guarded``."""
     for name in dir(cls):
         if name.startswith("_"):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
 from nerdesk.core.errors import ProjectError
 from nerdesk.storage.connection import write_transaction
@@ -26,10 +27,10 @@ class ModelsMixin:
                        settings: dict[str, Any], trained_on: dict[str, Any]) -> int:
         """Record a trained bundle; it becomes active only through ``set_active_model``."""
         with write_transaction(self.db):
-            return self.db.table("models").insert({
+            return inserted_id(self.db.table("models").insert({
                 "name": name, "bundle_path": str(bundle_path), "metrics": to_json(metrics),
                 "settings": to_json(settings), "trained_on": to_json(trained_on), "created": now(),
-            }).last_pk
+            }))
 
     def model_versions(self) -> list[ModelVersion]:
         return [model_version(row) for row in self.db.table("models").rows_where(order_by="id")]
@@ -57,7 +58,7 @@ class ModelsMixin:
         """Start a training-run record (status ``running`` unless given); other fields are kept as JSON."""
         record = {"status": "running", "started": now(), **fields}
         with write_transaction(self.db):
-            return self.db.table("training_runs").insert(run_row(record, {})).last_pk
+            return inserted_id(self.db.table("training_runs").insert(run_row(record, {})))
 
     def finish_training_run(self, run_id: int, *, status: str, **fields: Any) -> None:
         """Close a run with its final status (``finished``, ``failed``, ``cancelled``...) and results."""
@@ -79,6 +80,13 @@ class ModelsMixin:
         if self.db.execute("SELECT 1 FROM models WHERE id = ?", [model_id]).fetchone() is None:
             raise ProjectError(f"the project has no model with id {model_id}; see the model list",
                                code="E241")
+
+
+def inserted_id(table: Table) -> int:
+    """The id of the row ``table`` just inserted (its rowid: both tables have an INTEGER PRIMARY KEY)."""
+    if table.last_rowid is None:
+        raise RuntimeError(f"no row was inserted into {table.name}")
+    return table.last_rowid
 
 
 def run_row(record: dict[str, Any], previous_fields: dict[str, Any]) -> dict[str, Any]:

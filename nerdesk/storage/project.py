@@ -13,14 +13,14 @@ from pathlib import Path
 
 from nerdesk.core.errors import ProjectError
 from nerdesk.storage import migrations
-from nerdesk.storage.connection import connect, use_wal, write_transaction
+from nerdesk.storage.connection import ProjectDatabase, connect, use_wal, write_transaction
 from nerdesk.storage.documents import DocumentsMixin
 from nerdesk.storage.edits import EditsMixin
 from nerdesk.storage.guard import file_failure, guard_public_methods, missing_tables
 from nerdesk.storage.labels import LabelsMixin
 from nerdesk.storage.models import ModelsMixin
 from nerdesk.storage.queries import QueriesMixin
-from nerdesk.storage.schema import APP_ID, create_base_schema, read_meta
+from nerdesk.storage.schema import APP_ID, BASE_VERSION, create_base_schema, read_meta
 from nerdesk.storage.settings import SettingsMixin
 from nerdesk.storage.stats import StatsMixin
 
@@ -29,7 +29,9 @@ SUFFIX = ".nerdesk"
 
 @guard_public_methods
 class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin, SettingsMixin, StatsMixin):
-    def __init__(self, path: Path, db) -> None:
+    db: ProjectDatabase
+
+    def __init__(self, path: Path, db: ProjectDatabase) -> None:
         """Use ``Project.create`` or ``Project.open``."""
         self.path = path
         self.db = db
@@ -47,7 +49,7 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
             use_wal(db)
             with write_transaction(db):
                 create_base_schema(db)
-                migrations.apply_migrations(db, migrations.BASE_VERSION)
+                migrations.apply_migrations(db, BASE_VERSION)
         except sqlite3.Error as error:
             db.close()
             raise ProjectError(f"cannot create the project {path}: {error}", code="E217") from error
@@ -122,7 +124,7 @@ def unwritable(path: Path) -> str | None:
     return None
 
 
-def check_project(db, path: Path) -> int:
+def check_project(db: ProjectDatabase, path: Path) -> int:
     """The schema version of a nerdesk project file; ProjectError for anything else or a newer schema."""
     if path.stat().st_size == 0:
         raise ProjectError(f"{path} is an empty file, not a nerdesk project; open a {SUFFIX} file",
@@ -137,9 +139,9 @@ def check_project(db, path: Path) -> int:
         raise ProjectError(f"{path}: the project has no valid schema version; restore it from a backup",
                            code="E206") from error
     latest = migrations.latest_version()
-    if version < migrations.BASE_VERSION:
+    if version < BASE_VERSION:
         raise ProjectError(f"{path} is damaged (schema version {version}; versions start at "
-                           f"{migrations.BASE_VERSION}); restore it from a backup", code="E207")
+                           f"{BASE_VERSION}); restore it from a backup", code="E207")
     if version > latest:
         raise ProjectError(
             f"{path} was written by a newer nerdesk (schema version {version}; this version reads up to "
@@ -153,7 +155,7 @@ def check_project(db, path: Path) -> int:
     return version
 
 
-def upgrade(db, path: Path, version: int) -> None:
+def upgrade(db: ProjectDatabase, path: Path, version: int) -> None:
     """Back the file up as ``<file>.bak-v<version>``, then migrate it to the latest schema in one transaction.
 
     The backup is removed again if the migration fails: the file is unchanged then, and repeated

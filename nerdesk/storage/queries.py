@@ -72,7 +72,8 @@ class QueriesMixin:
     def count_documents(self, *, status: str | Sequence[str] | None = None, label: str | None = None,
                         search: str | None = None, split: str | None = None) -> int:
         where = DocumentFilter.build(status=status, label=label, search=search, split=split)
-        return self.db.execute(f"SELECT count(*) FROM documents d WHERE {where.sql}", where.params).fetchone()[0]
+        row = self.db.execute(f"SELECT count(*) FROM documents d WHERE {where.sql}", where.params).fetchone()
+        return int(row[0])
 
     def document_summaries(self, *, offset: int = 0, limit: int = 100,
                            status: str | Sequence[str] | None = None, label: str | None = None,

@@ -34,29 +34,29 @@ def from_json(text: str | None) -> Any:
     return json.loads(text) if text else {}
 
 
-def span_row(doc_id: int, span: Span) -> tuple:
+def span_row(doc_id: int, span: Span) -> tuple[Any, ...]:
     return (doc_id, span.start, span.end, span.label, span.source, span.score, span.model_version)
 
 
-def row_span(row: Sequence) -> Span:
+def row_span(row: Sequence[Any]) -> Span:
     """A span from a ``SELECT_SPAN`` row (doc_id first)."""
     _, start, end, label, source, score, model_version = row
     return Span(start, end, label, source, score, model_version)
 
 
-def span_identity(doc_id: int, span: Span) -> tuple:
+def span_identity(doc_id: int, span: Span) -> tuple[Any, ...]:
     """The UNIQUE key of a span row: spans are matched by value, never by row id."""
     return (doc_id, span.start, span.end, span.label, span.source)
 
 
-def document_row(doc_id: int, document: Document, timestamp: str) -> tuple:
+def document_row(doc_id: int, document: Document, timestamp: str) -> tuple[Any, ...]:
     return (
         doc_id, document.text, document.name, to_json(document.meta), document.status,
         document.split, len(document.text), timestamp, timestamp,
     )
 
 
-def row_document(row: Sequence, spans: list[Span]) -> Document:
+def row_document(row: Sequence[Any], spans: list[Span]) -> Document:
     """A document from a ``SELECT_DOCUMENT`` row and its spans."""
     doc_id, text, name, meta, status, split = row
     return Document(text, spans, name=name, meta=from_json(meta), status=status, split=split, id=doc_id)

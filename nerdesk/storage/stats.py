@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from nerdesk.core.document import STATUSES
+from nerdesk.core.labels import LabelSet
 
 OVERLAPPING_GOLD_PER_DOCUMENT = """
 SELECT a.doc_id, count(*) FROM spans a
@@ -32,6 +33,8 @@ class StatsMixin:
     """Needs ``label_set`` from ``LabelsMixin`` (both are parts of ``Project``)."""
 
     db: Database
+    if TYPE_CHECKING:
+        def label_set(self) -> LabelSet: ...
 
     def stats(self) -> dict[str, Any]:
         """Counts for the ``stats`` command and the project dashboard (plain JSON-ready dict)."""
