@@ -2,7 +2,9 @@
 
 Each row gives a version's precision, recall and F1 on the project's evaluation set as it is today
 (``nerdesk.workflows.evaluation``: the same documents for every version, scores cached until the set
-changes), with one child row per label. Activate (also to roll back to an older version, or to use a
+changes), with one child row per label. Versions not scored on today's set yet are scored in a worker
+thread (``nerdesk.gui.scoring_worker``): the table shows at once, with a progress bar, and each row
+fills in as its score arrives. Activate (also to roll back to an older version, or to use a
 version that a retraining kept inactive) makes the window predict the unreviewed documents again;
 delete (not the active one; the bundle folder is removed only when it belongs to the project) and
 export (copy the bundle to a folder). The logic lives in ``nerdesk.workflows``; this widget lists and asks.
@@ -17,6 +19,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QProgressBar,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -26,14 +29,16 @@ from PySide6.QtWidgets import (
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.errors import show_error
+from nerdesk.gui.scoring_worker import Scorer
 from nerdesk.gui.session import ProjectSession
-from nerdesk.workflows.evaluation import EvaluationScore, version_scores
+from nerdesk.workflows.evaluation import EvaluationScore, cached_score, remember_score
 from nerdesk.workflows.evaluation_set import evaluation_set
 from nerdesk.workflows.retrain import display_name
 from nerdesk.workflows.versions import activate_version, delete_version, export_version
 
 COLUMNS = ("Version / label", "F1", "P", "R", "Gold", "Trained on")
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole
+SCORING = "scoring…"  # the F1 cell of a version whose score is being measured
 
 
 class ModelVersionsPanel(QWidget):
@@ -52,47 +57,112 @@ class ModelVersionsPanel(QWidget):
         self.delete_button = QPushButton("Delete", clicked=lambda: self.delete())
         self.export_button = QPushButton("Export…", clicked=lambda: self.export())
         self.export_button.setToolTip("Copy the model bundle to a folder, to share or deploy it")
+        self.progress = QProgressBar(visible=False)
+        self.scorer = Scorer(self)
+        self.scorer.signals.scored.connect(self._on_scored)
+        self.scorer.signals.progressed.connect(self._on_scoring_progress)
+        self.scorer.signals.done.connect(self._on_scoring_done)
+        self._job = 0  # the scoring job whose results the table waits for (0: none)
+        self._versions: dict[int, object] = {}
+        self._evaluation = None
         buttons = QHBoxLayout()
         for button in (self.activate_button, self.delete_button, self.export_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.progress)
         layout.addLayout(buttons)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         session.projectChanged.connect(lambda: self.refresh())
         self.refresh()
 
+    @property
+    def scoring(self) -> bool:
+        """Whether scores are still being measured for the table."""
+        return self._job != 0
+
     def refresh(self, select: int | None = None) -> None:
-        """List the versions again, selecting ``select`` (default: the active version)."""
+        """List the versions again, selecting ``select`` (default: the active version); versions without a
+        score on today's evaluation set are scored in the worker and fill in when done."""
+        self.scorer.cancel()
+        self._job = 0
         self.tree.clear()
         project = self.session.project
         versions = project.model_versions() if project is not None else []
-        scores = self._scores(project) if versions else {}
+        self._versions = {version.id: version for version in versions}
+        scores = self._cached_scores(project) if versions else {}
         for version in reversed(versions):
-            item = self._version_item(version, scores.get(version.id))
+            item = self._version_item(version, scores.get(version.id, SCORING if self._evaluation else None))
             self.tree.addTopLevelItem(item)
             if version.id == select or (select is None and version.active):
                 self.tree.setCurrentItem(item)
-        for column in range(len(COLUMNS)):
-            self.tree.resizeColumnToContents(column)
+        self._resize_columns()
         self._update_buttons()
+        missing = [(version.id, version.bundle_path) for version in versions if version.id not in scores]
+        if self._evaluation is not None and missing:
+            self._start_scoring(missing)
+        else:
+            self.progress.setVisible(False)
 
-    def _scores(self, project) -> dict[int, EvaluationScore | str]:
+    def _cached_scores(self, project) -> dict[int, EvaluationScore]:
         evaluation = evaluation_set(project)
         self.tree.headerItem().setToolTip(1, f"Scores on today's evaluation set: {evaluation.describe()}")
-        if not evaluation.documents:
+        self._evaluation = evaluation if evaluation.documents else None
+        if self._evaluation is None:
             return {}
-        return version_scores(project, evaluation)
+        cached = {version_id: cached_score(project, version_id, evaluation) for version_id in self._versions}
+        return {version_id: score for version_id, score in cached.items() if score is not None}
+
+    def _start_scoring(self, bundles: list) -> None:
+        self.progress.setRange(0, len(bundles))
+        self.progress.setValue(0)
+        self.progress.setFormat(f"scoring 0 / {len(bundles)} versions on the evaluation set")
+        self.progress.setVisible(True)
+        self._job = self.scorer.start(bundles, self._evaluation)
+
+    def _on_scored(self, job: int, version_id: int, score: EvaluationScore | str) -> None:
+        project, version = self.session.project, self._versions.get(version_id)
+        if job != self._job or project is None or version is None:
+            return
+        if isinstance(score, EvaluationScore):
+            remember_score(project, version_id, score)
+        for row in range(self.tree.topLevelItemCount()):
+            old = self.tree.topLevelItem(row)
+            if old.data(0, MODEL_ID_ROLE) == version_id:
+                was_current = self.tree.currentItem() is old
+                self.tree.takeTopLevelItem(row)
+                item = self._version_item(version, score)
+                self.tree.insertTopLevelItem(row, item)
+                if was_current:
+                    self.tree.setCurrentItem(item)
+        self._resize_columns()
+
+    def _on_scoring_progress(self, job: int, done: int, total: int) -> None:
+        if job == self._job:
+            self.progress.setValue(done)
+            self.progress.setFormat(f"scoring {done} / {total} versions on the evaluation set")
+
+    def _on_scoring_done(self, job: int) -> None:
+        if job == self._job:
+            self._job = 0
+            self.progress.setVisible(False)
+
+    def _resize_columns(self) -> None:
+        for column in range(len(COLUMNS)):
+            self.tree.resizeColumnToContents(column)
 
     def _version_item(self, version, score: EvaluationScore | str | None) -> QTreeWidgetItem:
         documents = version.trained_on.get("train_documents") or version.trained_on.get("documents", "")
         name = ("● " if version.active else "") + display_name(version.name)  # the hash is in the tooltip
         scored = score if isinstance(score, EvaluationScore) else None
-        numbers = _row(scored.f1, scored.precision, scored.recall, scored.gold_spans) if scored else ["–", "", "", ""]
+        pending = score == SCORING
+        numbers = _row(scored.f1, scored.precision, scored.recall, scored.gold_spans) if scored else \
+            [SCORING if pending else "–", "", "", ""]
         item = QTreeWidgetItem([name, *numbers, str(documents)])
         item.setData(0, MODEL_ID_ROLE, version.id)
-        why = score if isinstance(score, str) else "" if scored else "no evaluation set yet: review documents"
+        why = "" if scored or pending else score if isinstance(score, str) else \
+            "no evaluation set yet: review documents"
         item.setToolTip(0, "\n".join(filter(None, [version.name, f"created {version.created[:19]}",
                                                    str(version.bundle_path),
                                                    version.settings.get("start_description", ""), why])))

@@ -71,15 +71,26 @@ def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, thre
 
 def score_version(project, version, evaluation: EvaluationSet, *, threads: int | None = None) -> EvaluationScore:
     """The version's score on ``evaluation``, from the cache when the set has not changed since."""
-    cache = _cache(project)
-    cached = EvaluationScore.from_json(cache.get(str(version.id)))
-    if cached is not None and cached.fingerprint == evaluation.fingerprint:
+    cached = cached_score(project, version.id, evaluation)
+    if cached is not None:
         return cached
     report = score_bundle(version.bundle_path, evaluation.documents, threads=threads)
     score = EvaluationScore.from_report(report, evaluation)
-    cache[str(version.id)] = score.to_json()
-    project.set_setting(CACHE_KEY, cache)
+    remember_score(project, version.id, score)
     return score
+
+
+def cached_score(project, version_id: int, evaluation: EvaluationSet) -> EvaluationScore | None:
+    """The version's cached score on ``evaluation``, or None when it was scored on another set or never."""
+    cached = EvaluationScore.from_json(_cache(project).get(str(version_id)))
+    return cached if cached is not None and cached.fingerprint == evaluation.fingerprint else None
+
+
+def remember_score(project, version_id: int, score: EvaluationScore) -> None:
+    """Cache a score measured elsewhere (the window scores in a worker thread, without the project)."""
+    cache = _cache(project)
+    cache[str(version_id)] = score.to_json()
+    project.set_setting(CACHE_KEY, cache)
 
 
 def version_scores(project, evaluation: EvaluationSet) -> dict[int, EvaluationScore | str]:

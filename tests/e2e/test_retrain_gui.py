@@ -13,6 +13,7 @@ from test_retrain_workflow import (  # noqa: F401 (fixture)
     build_project,
     finish_with,
     gold_snapshot,
+    improvable_bundle,
     sorted_tiny_bundle,
     worse_bundle,
 )
@@ -32,11 +33,12 @@ TRAINING_TIMEOUT_MS = 240_000
 
 
 @pytest.fixture
-def opened(qtbot, sorted_tiny_bundle, tmp_path):  # noqa: F811
-    """(session, panel) on a project with reviewed documents and the tiny model active."""
-    def open_with(options: RetrainOptions):
+def opened(qtbot, sorted_tiny_bundle, improvable_bundle, tmp_path):  # noqa: F811
+    """(session, panel) on a project with reviewed documents and a tiny model active (``improvable``: one
+    that a short continuation beats)."""
+    def open_with(options: RetrainOptions, improvable: bool = False):
         path = tmp_path / "notes.nerdesk"
-        with build_project(path, sorted_tiny_bundle) as project:
+        with build_project(path, improvable_bundle if improvable else sorted_tiny_bundle) as project:
             project.set_setting(OPTIONS_KEY, asdict(options))
         session = ProjectSession()
         session.open_project(path)
@@ -54,7 +56,7 @@ def leftovers(project) -> list:
 
 
 def test_retrain_button_makes_a_new_active_model_that_predicts(qtbot, opened):
-    session, panel = opened(RetrainOptions(epochs=2, min_steps=4, patience=2, threads=1))
+    session, panel = opened(RetrainOptions(epochs=2, min_steps=4, patience=2, threads=1), improvable=True)
     project = session.project
     versions = ModelVersionsPanel(session)
     qtbot.addWidget(versions)
@@ -125,10 +127,10 @@ def test_cancel_stops_training_and_keeps_the_active_model(qtbot, opened):
     session.close_project()
 
 
-def test_main_window_retrain_action_and_next_useful_document(qtbot, sorted_tiny_bundle, tmp_path):  # noqa: F811
+def test_main_window_retrain_action_and_next_useful_document(qtbot, improvable_bundle, tmp_path):  # noqa: F811
     path = tmp_path / "notes.nerdesk"
-    with build_project(path, sorted_tiny_bundle) as project:
-        project.set_setting(OPTIONS_KEY, asdict(RetrainOptions(epochs=1, min_steps=2, patience=1, threads=1)))
+    with build_project(path, improvable_bundle) as project:
+        project.set_setting(OPTIONS_KEY, asdict(RetrainOptions(epochs=1, min_steps=4, patience=1, threads=1)))
         project.set_setting("retrain.start", StartPoint("active").to_json())
     window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
                         tmp_path / "preferences.json")
@@ -177,6 +179,7 @@ def test_a_kept_version_can_be_activated_anyway_and_rolling_back_restores_predic
     qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
     assert project.active_model().id == original.id
     assert unreviewed_versions(project) == {Bundle.load(original.bundle_path).model_version}
+    qtbot.waitUntil(lambda: not window.versions_panel.scoring, timeout=60_000)
     scores = [window.versions_panel.tree.topLevelItem(row).text(1) for row in range(2)]
     assert all(float(score) > 0 for score in scores)  # both scored on today's evaluation set
     window.close()

@@ -1,0 +1,91 @@
+"""The Model versions panel scores versions on the evaluation set in a worker thread: the table is
+there at once, the window keeps handling events while scores are measured, and the rows fill in."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from fixtures_bundle import sentence_documents, shared_tiny_bundle
+from PySide6.QtCore import QTimer
+
+from nerdesk.core import Document
+from nerdesk.gui.model_versions import SCORING, ModelVersionsPanel
+from nerdesk.gui.session import ProjectSession
+from nerdesk.storage import Project
+from nerdesk.workflows.evaluation import cached_score, score_bundle
+from nerdesk.workflows.evaluation_set import evaluation_set
+
+
+@pytest.fixture
+def project_path(tmp_path_factory, tmp_path):
+    """A project with three evaluation documents and two versions of the tiny model, none scored yet."""
+    bundle = shared_tiny_bundle(tmp_path_factory)
+    copy = shutil.copytree(bundle, tmp_path / "copy")
+    path = tmp_path / "notes.nerdesk"
+    with Project.create(path) as project:
+        documents = sentence_documents()
+        for document in documents[:3]:
+            document.status, document.split = "reviewed", "eval"
+        project.add_documents(documents + [Document("今天很好。")])
+        for name, folder in (("tiny@1", bundle), ("tiny@2", copy)):
+            model_id = project.register_model(name=name, bundle_path=folder, metrics={}, settings={},
+                                              trained_on={})
+        project.set_active_model(model_id)
+    return path
+
+
+def rows(panel: ModelVersionsPanel) -> list[str]:
+    """The F1 column of the versions, newest first."""
+    return [panel.tree.topLevelItem(row).text(1) for row in range(panel.tree.topLevelItemCount())]
+
+
+def test_scores_fill_in_from_a_worker_while_the_window_keeps_running(qtbot, project_path):
+    session = ProjectSession()
+    session.open_project(project_path)
+    ticks = []
+    timer = QTimer(interval=5, timeout=lambda: ticks.append(panel.scoring))
+    timer.start()
+    panel = ModelVersionsPanel(session)
+    qtbot.addWidget(panel)
+    assert panel.scoring and rows(panel) == [SCORING, SCORING]
+    assert panel.progress.isVisibleTo(panel)
+    qtbot.waitUntil(lambda: not panel.scoring, timeout=60_000)
+    timer.stop()
+    assert True in ticks  # the event loop ran while the worker was scoring
+
+    project = session.project
+    evaluation = evaluation_set(project)
+    expected = f"{100 * score_bundle(project.active_model().bundle_path, evaluation.documents).micro.f1:.1f}"
+    assert rows(panel) == [expected, expected] and float(expected) > 0
+    assert not panel.progress.isVisibleTo(panel)
+    assert all(cached_score(project, v.id, evaluation) is not None for v in project.model_versions())
+    labels = {panel.tree.topLevelItem(0).child(n).text(0) for n in range(panel.tree.topLevelItem(0).childCount())}
+    assert labels and labels <= {"PER", "LOC", "ORG"}
+    session.close_project()
+
+
+def test_cached_scores_show_at_once_without_a_worker(qtbot, project_path):
+    session = ProjectSession()
+    session.open_project(project_path)
+    first = ModelVersionsPanel(session)
+    qtbot.addWidget(first)
+    qtbot.waitUntil(lambda: not first.scoring, timeout=60_000)
+    second = ModelVersionsPanel(session)
+    qtbot.addWidget(second)
+    assert not second.scoring and SCORING not in rows(second)
+    assert rows(second) == rows(first)
+    session.close_project()
+
+
+def test_a_refresh_while_scoring_drops_the_stale_job(qtbot, project_path):
+    session = ProjectSession()
+    session.open_project(project_path)
+    panel = ModelVersionsPanel(session)
+    qtbot.addWidget(panel)
+    first_job = panel._job
+    panel.refresh()
+    assert panel._job != first_job
+    qtbot.waitUntil(lambda: not panel.scoring, timeout=60_000)
+    assert SCORING not in rows(panel) and panel.tree.topLevelItemCount() == 2
+    session.close_project()
