@@ -6,14 +6,18 @@ preference): ask each time, always accept, or always reject. The status bar stat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QMenu, QMessageBox, QStatusBar, QWidget
 
 from nerdesk.core.spans import PRED
+from nerdesk.gui.document_list import DocumentListPanel
 from nerdesk.gui.errors import reporting_errors
+from nerdesk.gui.model_panel import ModelPanel
+from nerdesk.gui.preferences import Preferences
+from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.span_layout import shown_spans
 from nerdesk.workflows.review_policy import (
     ACCEPT,
@@ -26,9 +30,6 @@ from nerdesk.workflows.review_policy import (
     settle_pending,
     settled_message,
 )
-
-if TYPE_CHECKING:
-    from nerdesk.gui.main_window import MainWindow
 
 POLICY_MENU_TEXTS = {ASK: "&Ask each time", ACCEPT: "A&ccept them", REJECT: "&Reject them"}
 
@@ -65,10 +66,24 @@ class PendingDialog(QMessageBox):
         return self.remember_box.isChecked()
 
 
+class ReviewWindow(Protocol):
+    """What reviewing needs from the main window (a ``QMainWindow``, also the parent of its dialogs)."""
+
+    session: ProjectSession
+    preferences: Preferences
+    model_panel: ModelPanel
+    documents: DocumentListPanel
+    edit_menu: QMenu
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
+
+    def save_preferences(self) -> None: ...
+
+
 class ReviewFlow(QObject):
     """Ctrl+Enter with its pending-prediction policy, the policy menu and its status-bar label."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ReviewWindow) -> None:
         super().__init__(window)
         self.window = window
         self.progress_label = QLabel()

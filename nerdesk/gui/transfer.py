@@ -6,27 +6,36 @@ The work itself is ``nerdesk.workflows.transfer``, the same path as ``nerdesk im
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication, QProgressDialog, QStatusBar
 
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.import_export import ExportDialog, ImportDialog, WarningsDialog
+from nerdesk.gui.session import ProjectSession
 from nerdesk.workflows import transfer
 from nerdesk.workflows.transfer import ImportCancelled
 
 __all__ = ["ImportCancelled", "ImportExport"]
 
-if TYPE_CHECKING:
-    from nerdesk.gui.main_window import MainWindow
+
+class TransferWindow(Protocol):
+    """What importing and exporting need from the main window (a ``QMainWindow``, also the parent of
+    their dialogs)."""
+
+    session: ProjectSession
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
+
+    def open_document(self, doc_id: int) -> None: ...
 
 
 class ImportExport:
     """The window's side of ``nerdesk.workflows.transfer``: dialogs, a progress dialog, warnings shown."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: TransferWindow) -> None:
         self.window = window
         self.last_warnings: list[str] = []
 
