@@ -43,6 +43,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="where training steps run: a CUDA GPU when torch sees one (auto, the default, with "
                              "bfloat16 mixed precision where supported), or cpu; export stays on the CPU")
     parser.add_argument("--progress", choices=("bar", "json"), default="bar")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local",
+                        help="this process (default) or Ray Train, data-parallel (pip install 'nerdesk[ray]')")
+    parser.add_argument("--workers", type=int, default=2, help="--engine ray: training workers (default 2)")
+    parser.add_argument("--ray-address", metavar="ADDR",
+                        help="--engine ray: join this Ray cluster (default: start a local Ray for the command)")
     parser.add_argument("--no-bundle", action="store_true",
                         help="write only the checkpoint (for further training), not the ONNX bundle")
     parser.add_argument("--keep-failed", action="store_true",
@@ -135,6 +140,12 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
     request = TrainRequest(train_docs, dev_docs, source, args.out, init, label_set=label_set, head=args.head,
                            max_length=args.max_length, batch_size=args.batch_size, seed=args.seed, scratch=scratch,
                            overrides=overrides, export=not args.no_bundle, keep_failed=args.keep_failed)
+    if args.engine == "ray":
+        from nerdesk.training.ray_train import RayTrainOptions, run_ray_training
+
+        ray_options = RayTrainOptions(workers=args.workers, threads=args.threads, address=args.ray_address)
+        progress.emit("done", **run_ray_training(request, progress.emit, ray_options))
+        return 0
     progress.emit("done", **run_training(request, progress.emit))
     return 0
 

@@ -1,0 +1,104 @@
+"""``nerdesk train --engine ray``: two CPU workers (gloo) on disjoint shards write a bundle that predicts."""
+
+from __future__ import annotations
+
+import builtins
+import json
+
+import pytest
+
+pytest.importorskip("torch")
+
+from nerdesk.cli import main  # noqa: E402
+from nerdesk.core.errors import TrainingError  # noqa: E402
+from nerdesk.training import ray_train  # noqa: E402
+
+PEOPLE = ["小明", "小红", "张伟", "李娜", "王芳"]
+PLACES = ["北京", "上海", "广州", "深圳"]
+TINY_MODEL = ["--init", "scratch", "--embedding-dim", "16", "--hidden-size", "16", "--layers", "1"]
+
+
+def sentences(count: int) -> list[dict]:
+    """``count`` short CLUENER records: a person going to a place, in a few shapes."""
+    records = []
+    for index in range(count):
+        person, place = PEOPLE[index % len(PEOPLE)], PLACES[(index // len(PEOPLE)) % len(PLACES)]
+        text = f"{person}去{place}工作。" if index % 2 else f"昨天{person}在{place}。"
+        start_person = text.index(person)
+        start_place = text.index(place)
+        records.append({"text": text, "label": {
+            "PER": {person: [[start_person, start_person + len(person) - 1]]},
+            "LOC": {place: [[start_place, start_place + len(place) - 1]]}}})
+    return records
+
+
+def gold_spans(record: dict) -> list:
+    from nerdesk.core.spans import Span
+
+    return [Span(start, end + 1, label) for label, mentions in record["label"].items()
+            for places in mentions.values() for start, end in places]
+
+
+def write_records(path, records: list[dict]):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+@pytest.mark.slow  # starts a local Ray and two training workers: about 80 s on a busy 2-core machine
+def test_two_ray_workers_train_on_disjoint_shards_and_write_a_bundle_that_predicts(tmp_path, capsys):
+    pytest.importorskip("ray.train.torch")
+    from nerdesk.core.metrics import evaluate
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.predictor import Predictor
+
+    records = sentences(48)
+    train = write_records(tmp_path / "train.json", records[:40])
+    dev = write_records(tmp_path / "dev.json", records[40:])
+    out = tmp_path / "model"
+    code = main(["train", "--train", str(train), "--dev", str(dev), "--format", "cluener", "--out", str(out),
+                 "--engine", "ray", "--workers", "2", "--threads", "1", "--device", "cpu", "--epochs", "6", "--min-steps", "1", "--patience", "100",
+                 "--batch-size", "8", "--progress", "json", "--keep-failed", *TINY_MODEL])
+    assert code == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    kinds = [event["event"] for event in events]
+    assert kinds[0] == "start" and kinds[1] == "data" and kinds[-1] == "done"
+    done = events[-1]
+    # 40 one-window documents: the two ranks split them between them, none twice.
+    shards = done["shards"]
+    assert [shard["rank"] for shard in shards] == [0, 1] and all(shard["world"] == 2 for shard in shards)
+    assert [shard["windows"] for shard in shards] == [20, 20]
+    assert set(shards[0]["documents"]).isdisjoint(shards[1]["documents"])
+    assert set(shards[0]["documents"]) | set(shards[1]["documents"]) == set(range(40))
+    # One process would take ceil(40 / 8) = 5 steps per pass; each rank takes batches of 4 for as many steps.
+    steps = [event for event in events if event["event"] == "step"]
+    assert steps[-1]["step"] == steps[-1]["total"] == 30
+    evaluations = [event for event in events if event["event"] == "eval"]
+    assert evaluations and all(0.0 <= event["f1"] <= 1.0 for event in evaluations)
+
+    bundle = Bundle.load(out)
+    manifest = json.loads((out / "bundle.json").read_text("utf-8"))
+    assert manifest["metrics"] == done["metrics"] and "micro" in done["metrics"]
+    assert manifest["trained_on"]["steps"] == 30 and (out / "checkpoint.safetensors").is_file()
+    # The dev F1 reported is what the bundle's own predictions score on the dev documents.
+    predicted = Predictor(bundle, threads=1, variant="fp32").predict([r["text"] for r in records[40:]])
+    runtime_f1 = evaluate([gold_spans(r) for r in records[40:]], predicted).micro.f1
+    assert runtime_f1 > 0 and any(spans for spans in predicted)
+    assert done["metrics"]["micro"]["f1"] == pytest.approx(runtime_f1)
+
+
+def test_without_ray_the_message_names_the_extra(monkeypatch, tmp_path, capsys):
+    real_import = builtins.__import__
+
+    def no_ray(name, *args, **kwargs):
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    with pytest.raises(TrainingError, match=r"pip install 'nerdesk\[ray\]'"):
+        ray_train.require_ray_train()
+    train = write_records(tmp_path / "train.json", sentences(4))
+    code = main(["train", "--train", str(train), "--format", "cluener", "--out", str(tmp_path / "model"),
+                 "--engine", "ray", *TINY_MODEL])
+    assert code != 0 and "nerdesk[ray]" in capsys.readouterr().err
+    assert not (tmp_path / "model").exists()
