@@ -126,9 +126,16 @@ class Bundle:
         if check_models:
             for variant_file in variant_files.values():
                 check_model_labels(variant_file, labels.names)
-        model_sha = manifest["files"][FP32_FILE]["sha256"]
-        version = manifest.get("model_version") or f"{manifest['name']}@{model_sha[:12]}"
+        version = manifest.get("model_version") or f"{manifest['name']}@{identity_sha256(manifest)[:12]}"
         return cls(directory, manifest, labels, version, variant_files, manifest_hash(manifest))
+
+
+def identity_sha256(manifest: dict[str, Any]) -> str:
+    """The hash that names a bundle's model version: its fp32 model's, or, in a bundle that ships only an
+    int8 model (a pretrained encoder's fp32 weights are too big to ship), the default variant's."""
+    files = manifest["files"]
+    name = FP32_FILE if FP32_FILE in files else manifest["variants"][manifest["default_variant"]]
+    return files[name]["sha256"]
 
 
 def manifest_hash(manifest: dict[str, Any]) -> str:
@@ -183,9 +190,8 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
 
 def _check_files(directory: Path, manifest: dict[str, Any]) -> None:
     files = manifest["files"]
-    for required in (FP32_FILE, TOKENIZER_FILE):
-        if required not in files:
-            raise ModelBundleError(f"{directory / MANIFEST}: does not list {required}; export the bundle again")
+    if TOKENIZER_FILE not in files:
+        raise ModelBundleError(f"{directory / MANIFEST}: does not list {TOKENIZER_FILE}; export the bundle again")
     for name, entry in files.items():
         file_path = confined(directory, name)
         if not file_path.is_file():
@@ -205,9 +211,9 @@ def _check_files(directory: Path, manifest: dict[str, Any]) -> None:
 def _variant_files(directory: Path, manifest: dict[str, Any]) -> dict[str, Path]:
     variants = manifest["variants"]
     unknown = set(variants) - set(VARIANTS)
-    if unknown or "fp32" not in variants:
-        raise ModelBundleError(f"{directory / MANIFEST}: variants must include 'fp32' and be among "
-                               f"{', '.join(VARIANTS)}, got {', '.join(sorted(variants))}")
+    if unknown or not variants:
+        raise ModelBundleError(f"{directory / MANIFEST}: variants must be among {', '.join(VARIANTS)}, "
+                               f"got {', '.join(sorted(variants))}")
     if manifest["default_variant"] not in variants:
         raise ModelBundleError(f"{directory / MANIFEST}: default variant {manifest['default_variant']!r} "
                                f"is not one of the bundle's variants")

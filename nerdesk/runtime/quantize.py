@@ -13,15 +13,16 @@ from nerdesk.core.errors import ModelBundleError
 
 
 def quantize_int8(source: Path, target: Path, *, keep_fp32: Iterable[str] = (), per_channel: bool = False,
-                  reduce_range: bool = False) -> None:
-    """Write a dynamically quantised copy of ``source`` to ``target`` (MatMul, Gemm and LSTM weights int8)."""
+                  reduce_range: bool = False, embeddings: bool = False) -> None:
+    """Write a dynamically quantised copy of ``source`` to ``target`` (MatMul, Gemm and LSTM weights int8;
+    with ``embeddings``, the embedding tables read by Gather too: most of a pretrained encoder's bytes)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     try:
         quantize_dynamic(
             str(source), str(target),
             weight_type=QuantType.QInt8,
-            op_types_to_quantize=["MatMul", "Gemm", "LSTM"],
+            op_types_to_quantize=["MatMul", "Gemm", "LSTM", *(["Gather"] if embeddings else [])],
             nodes_to_exclude=list(keep_fp32),
             reduce_range=reduce_range,
             per_channel=per_channel,

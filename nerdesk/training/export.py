@@ -7,6 +7,10 @@ model: logits on real sentences must match within ``PARITY_TOLERANCE`` and decod
 spans. The int8 copy becomes the default only when it keeps the spans (agreement at least
 ``INT8_MIN_AGREEMENT`` on the dev documents) and loses at most ``INT8_MAX_F1_DROP`` F1 points.
 
+A model with LoRA adapters on a pretrained encoder (``nerdesk.training.lora``) exports its merged
+weights, ships the int8 model only (embedding tables int8 too) and keeps just the adapters, LayerNorms
+and head as its checkpoint: the base weights stay in the package they came from.
+
 The bundle is assembled in a hidden sibling directory and moved into place only once it loads
 and validates, so a failed export never leaves a half-written bundle at ``out_dir``.
 """
@@ -25,7 +29,6 @@ from typing import Any, Literal
 
 import numpy as np
 import torch
-from torch import nn
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import ModelBundleError
@@ -42,6 +45,7 @@ from nerdesk.runtime.bundle import (
     labels_metadata,
     labels_to_json,
 )
+from nerdesk.runtime.chars import CHAR_INPUT, CharTable
 from nerdesk.runtime.compare import first_span_difference, max_abs_diff_on_valid_cells, span_agreement
 from nerdesk.runtime.predictor import LogitsFunction, SpanPredictor
 from nerdesk.runtime.quantize import quantize_int8
@@ -49,7 +53,15 @@ from nerdesk.runtime.session import MODEL_INPUTS, OrtLogits, open_session
 from nerdesk.runtime.windows import WindowMaker, batches
 from nerdesk.training.inference_graph import inference_module
 from nerdesk.training.logits import torch_logits
+from nerdesk.training.lora import has_lora, merge_lora, save_lora_checkpoint
 from nerdesk.training.model import CHECKPOINT_FILE, CONFIG_FILE, GlobalPointerModel, save_checkpoint
+from nerdesk.training.quantize_plans import (  # noqa: F401 (encoder_layer_scopes: part of this module's API)
+    HEAD_SCOPE,
+    encoder_layer_scopes,
+    int8_plans,
+    node_names,
+    nodes_within,
+)
 
 PARITY_TOLERANCE = 1e-4
 # fp32 rounding grows with the logits' size: a head trained at 1e-2 had logits near 100 and differences of 1.4e-4.
@@ -88,16 +100,21 @@ def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, 
                                f"pass the labels in the model's order")
     settings = {"max_length": model.config.max_length, "threshold": threshold, "flat": label_set.flat,
                 "stride": model.config.window_stride if stride is None else stride,
-                **_span_cap(max_span_tokens, tokenizer, dev_documents or [])}
+                **_span_cap(max_span_tokens, tokenizer, dev_documents or []),
+                "chars": CharTable.from_encoder_config(model.config.encoder)}
     staging = _fresh_directory(out_dir.parent / f".{out_dir.name}.partial")
+    adapters = has_lora(model)
     try:
         model = model.eval()
-        save_checkpoint(model, tokenizer, staging)
-        export_onnx(model, staging / FP32_FILE)
+        # With adapters, the base weights stay in their package: the bundle ships int8 ONNX and the adapters.
+        (save_lora_checkpoint if adapters else save_checkpoint)(model, tokenizer, staging)
+        export_onnx(merge_lora(model) if adapters else model, staging / FP32_FILE)
         texts = _parity_texts(parity_texts, dev_documents)
         parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings)
         quantization = quantize_and_decide(model, tokenizer, staging, label_set.names, dev_documents or [],
-                                           texts, settings)
+                                           texts, settings, int8_only=adapters)
+        if adapters:
+            (staging / FP32_FILE).unlink()
         bind_labels(staging, label_set.names)
         manifest = _manifest(staging, name or out_dir.name, label_set, settings, parity, quantization,
                              metrics or {}, trained_on or {})
@@ -173,14 +190,19 @@ def export_onnx(model: GlobalPointerModel, path: Path) -> None:
     example = (torch.ones(batch, length, dtype=torch.long),  # (B, L) input_ids
                torch.ones(batch, length, dtype=torch.long),  # (B, L) attention_mask
                torch.ones(batch, length, dtype=torch.long))  # (B, L) token_mask
-    dynamic_axes = {name: {0: "batch", 1: "sequence"} for name in MODEL_INPUTS}
+    names = list(MODEL_INPUTS)
+    chars = CharTable.from_encoder_config(model.config.encoder)
+    if chars is not None:  # a character-aware encoder also reads char_ids (B, L, C), C fixed
+        example += (torch.ones(batch, length, chars.chars_per_token, dtype=torch.long),)
+        names.append(CHAR_INPUT)
+    dynamic_axes = {name: {0: "batch", 1: "sequence"} for name in names}
     dynamic_axes["logits"] = {0: "batch", 2: "sequence", 3: "sequence"}
     with torch.no_grad(), warnings.catch_warnings():
         # About the eager LSTMs of each BiLSTM layer, which one LSTM node per layer replaces in the graph
         # (inference_graph), and about the exporter generation: nothing a user can act on.
         warnings.filterwarnings("ignore", message="Exporting a model to ONNX with a batch_size other than 1")
         warnings.filterwarnings("ignore", message="You are using the legacy TorchScript-based ONNX export")
-        torch.onnx.export(inference_module(model), example, str(path), input_names=list(MODEL_INPUTS),
+        torch.onnx.export(inference_module(model), example, str(path), input_names=names,
                           output_names=["logits"], dynamic_axes=dynamic_axes, opset_version=ONNX_OPSET,
                           dynamo=False)
     _declare_label_count(path, len(model.config.labels))
@@ -199,7 +221,7 @@ def _predictor(logits_function: LogitsFunction, tokenizer, label_names: Sequence
                settings: dict[str, Any]) -> SpanPredictor:
     return SpanPredictor(logits_function, tokenizer, label_names, max_length=settings["max_length"],
                          stride=settings["stride"], threshold=settings["threshold"], flat=settings["flat"],
-                         max_span_tokens=settings["max_span_tokens"])
+                         max_span_tokens=settings["max_span_tokens"], chars=settings.get("chars"))
 
 
 def _parity_texts(parity_texts: list[str] | None, dev_documents: list[Document] | None) -> list[str]:
@@ -214,10 +236,11 @@ def check_parity(model: GlobalPointerModel, tokenizer, onnx_path: Path, label_na
                  texts: Sequence[str], settings: dict[str, Any]) -> dict[str, Any]:
     """Compare ONNX Runtime with torch on ``texts``; raise ``ModelBundleError`` if they disagree."""
     ort_logits, eager_logits = OrtLogits(open_session(onnx_path)), torch_logits(model, as_exported=False)
-    window_maker = WindowMaker(tokenizer, settings["max_length"], settings["stride"])
+    window_maker = WindowMaker(tokenizer, settings["max_length"], settings["stride"], chars=settings.get("chars"))
     worst = largest = 0.0
     for batch in batches(window_maker.windows(texts), window_maker.pad_id, batch_size=8, cell_budget=10**7):
         inputs = (batch.input_ids, batch.attention_mask, batch.token_mask)
+        inputs += () if batch.char_ids is None else (batch.char_ids,)
         eager = eager_logits(*inputs)  # (B, m, L, L)
         worst = max(worst, max_abs_diff_on_valid_cells(ort_logits(*inputs), eager, batch.token_mask))
         largest = max(largest, max_abs_diff_on_valid_cells(eager, np.zeros_like(eager), batch.token_mask))
@@ -236,62 +259,26 @@ def check_parity(model: GlobalPointerModel, tokenizer, onnx_path: Path, label_na
             "spans": sum(len(spans) for spans in ort_spans), "spans_identical": True}
 
 
-def encoder_layer_scopes(model: GlobalPointerModel) -> list[str]:
-    """ONNX scope segments of the encoder's layers, input side first (e.g. ``/encoder/layers.0/``).
-
-    The tracer names a node after the modules it was called in, writing a ``ModuleList`` item as
-    ``name.index``; the first ``ModuleList`` of the encoder holds its layers (BiLSTM layers, or
-    the transformer blocks of a Hugging Face encoder).
-    """
-    for name, module in model.encoder.named_modules():
-        if isinstance(module, nn.ModuleList) and len(module):
-            path = "/".join(["encoder", *name.split(".")])
-            return [f"/{path}.{index}/" for index in range(len(module))]
-    return []
-
-
-def node_names(onnx_path: Path) -> list[str]:
-    import onnx
-
-    return [node.name for node in onnx.load(str(onnx_path), load_external_data=False).graph.node]
-
-
-def nodes_within(names: Sequence[str], scopes: Sequence[str]) -> list[str]:
-    """The node ``names`` inside any of ``scopes`` (as ``encoder_layer_scopes`` writes them)."""
-    return [name for name in names if any(scope in name for scope in scopes)]
-
-
-HEAD_SCOPE = "/head/"
-
-
-def int8_plans(layer_count: int) -> list[tuple[int, bool]]:
-    """(encoder layers kept fp32 from the input side, head kept fp32) of each int8 trial, fastest first.
-
-    Errors made near the input travel through every later layer, so keeping the first layers fp32
-    restores the most spans per layer kept; the head's products decide which cells cross the
-    threshold, so keeping the head fp32 (encoder int8) comes next; the whole encoder fp32 last.
-    """
-    first_layers = [(kept, False) for kept in range(layer_count)] or [(0, False)]
-    return list(dict.fromkeys(first_layers + [(0, True), (layer_count, False)]))
-
-
 def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, label_names: Sequence[str],
                         dev_documents: Sequence[Document], parity_texts: Sequence[str],
-                        settings: dict[str, Any]) -> dict[str, Any]:
+                        settings: dict[str, Any], *, int8_only: bool = False) -> dict[str, Any]:
     """Write ``model.int8.onnx`` and decide whether it becomes the default.
 
     The ``int8_plans`` are tried in order; the first that keeps the spans is used; if none does, the
     most faithful one is kept as the (non-default) int8 variant. ``bundle.json`` records every trial.
+    ``int8_only`` (a bundle without fp32 model, kept small) quantises the embedding tables too and tries
+    only plans with no encoder layer fp32; int8 is then the default, and the record says how it measured.
     """
     scopes, names = encoder_layer_scopes(model), node_names(staging / FP32_FILE)
+    plans = [(0, False), (0, True)] if int8_only else int8_plans(len(scopes))
     texts = [doc.text for doc in dev_documents] or list(parity_texts)
     gold = [doc.gold for doc in dev_documents] if dev_documents else None
     fp32_seconds, fp32_spans = _timed_prediction(staging / FP32_FILE, tokenizer, label_names, settings, texts)
     trials: list[dict[str, Any]] = []
-    for number, (kept, head_fp32) in enumerate(int8_plans(len(scopes))):
+    for number, (kept, head_fp32) in enumerate(plans):
         candidate = staging / f".int8-{number}.onnx"
         keep_fp32 = nodes_within(names, scopes[:kept] + ([HEAD_SCOPE] if head_fp32 else []))
-        quantize_int8(staging / FP32_FILE, candidate, keep_fp32=keep_fp32, per_channel=True)
+        quantize_int8(staging / FP32_FILE, candidate, keep_fp32=keep_fp32, per_channel=True, embeddings=int8_only)
         seconds, int8_spans = _timed_prediction(candidate, tokenizer, label_names, settings, texts)
         trials.append({"file": candidate.name, "encoder_layers_fp32": kept, "encoder_layers": len(scopes),
                        "head_fp32": head_fp32, "nodes_kept_fp32": len(keep_fp32), "per_channel": True,
@@ -316,6 +303,9 @@ def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, lab
         "trials": [{key: value for key, value in trial.items() if key != "file"} for trial in trials],
     }
     record["default"], record["reason"] = _int8_verdict(record)
+    if int8_only:  # the only variant: say how far it is from fp32 (F1 change measured on dev, if any)
+        record.update(embeddings_int8=True, default=True, reason="int8 is the only variant (the fp32 model is "
+                      "left out to keep the bundle small): " + record["reason"].partition(": ")[2])
     return record
 
 
@@ -358,12 +348,15 @@ def _int8_verdict(record: dict[str, Any]) -> tuple[bool, str]:
 def _manifest(staging: Path, name: str, label_set: LabelSet, settings: dict[str, Any], parity: dict[str, Any],
               quantization: dict[str, Any], metrics: dict, trained_on: dict) -> dict[str, Any]:
     files = [FP32_FILE, INT8_FILE, TOKENIZER_FILE, CHECKPOINT_FILE, CONFIG_FILE]
-    hashes = {file_name: file_entry(staging / file_name) for file_name in files}
+    hashes = {file_name: file_entry(staging / file_name) for file_name in files if (staging / file_name).is_file()}
+    variants = {variant: file_name for variant, file_name in (("fp32", FP32_FILE), ("int8", INT8_FILE))
+                if file_name in hashes}
+    identity = FP32_FILE if FP32_FILE in hashes else INT8_FILE
     return {
         "schema_version": SCHEMA_VERSION,
         "name": name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "model_version": f"{name}@{hashes[FP32_FILE]['sha256'][:12]}",
+        "model_version": f"{name}@{hashes[identity]['sha256'][:12]}",
         "labels": labels_to_json(label_set),
         "flat": label_set.flat,
         "max_length": settings["max_length"],
@@ -373,7 +366,7 @@ def _manifest(staging: Path, name: str, label_set: LabelSet, settings: dict[str,
         "max_span_tokens_reason": settings["max_span_tokens_reason"],
         "metrics": metrics,
         "trained_on": trained_on,
-        "variants": {"fp32": FP32_FILE, "int8": INT8_FILE},
+        "variants": variants,
         "default_variant": "int8" if quantization["default"] else "fp32",
         "default_variant_reason": quantization["reason"],
         "quantization": quantization,

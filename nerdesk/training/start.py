@@ -14,9 +14,17 @@ from pathlib import Path
 
 from nerdesk.core.errors import TrainingError
 from nerdesk.training.encoders import HuggingFaceEncoder
+from nerdesk.training.lora import (
+    LoraSettings,
+    attach_lora,
+    base_record_for,
+    load_lora_checkpoint,
+    lora_settings,
+)
 from nerdesk.training.model import (
     CHECKPOINT_FILE,
     CONFIG_FILE,
+    TOKENIZER_FILE,
     GlobalPointerModel,
     ModelConfig,
     load_checkpoint,
@@ -40,10 +48,12 @@ class ScratchSettings:
 
 def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *, head: str | None = None,
                 head_size: int = 64, max_length: int = 256, window_stride: int = 32,
-                scratch: ScratchSettings | None = None):
+                scratch: ScratchSettings | None = None, lora: LoraSettings | None = None):
     """(model, tokenizer) to train for ``labels`` starting from ``init`` ("scratch" or a directory).
 
-    ``head`` (gp or egp) defaults to the start model's own, and to gp for a new model.
+    ``head`` (gp or egp) defaults to the start model's own, and to gp for a new model. ``lora`` trains
+    low-rank adapters on a Hugging Face encoder from an installed package instead of all its weights
+    (``nerdesk.training.lora``); a nerdesk checkpoint with adapters keeps them whatever ``lora`` says.
     """
     labels = list(labels)
     window_stride = min(window_stride, max_length // 4)  # windows must advance by more than they overlap
@@ -57,7 +67,8 @@ def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *,
     if (directory / CHECKPOINT_FILE).is_file():
         return _from_checkpoint(directory, labels, head, max_length)
     if (directory / "config.json").is_file():
-        return _from_hugging_face(directory, labels, head or "gp", head_size, max_length, window_stride)
+        model, tokenizer = _from_hugging_face(directory, labels, head or "gp", head_size, max_length, window_stride)
+        return (attach_lora(model, lora, base_record_for(directory)) if lora else model), tokenizer
     raise TrainingError(f"--init {init}: the directory holds neither {CHECKPOINT_FILE} (a nerdesk model) "
                         "nor config.json (a Hugging Face model)")
 
@@ -73,12 +84,26 @@ def _from_scratch(labels, texts, head, head_size, max_length, window_stride, set
 
 
 def _from_checkpoint(directory: Path, labels, head, max_length):
-    model, tokenizer = load_checkpoint(directory)
+    model, tokenizer = load_start_checkpoint(directory)
     if not covers(model.config.labels, labels) or (head is not None and model.config.head != head):
         model.config = replace(model.config, head=head or model.config.head)
         model = model.with_new_head(labels)
     model.config = replace(model.config, max_length=max_length)
     return model.train(), tokenizer
+
+
+def load_start_checkpoint(directory: Path):
+    """``load_checkpoint``, or for a checkpoint of adapters, the base package's weights plus the adapters."""
+    try:
+        encoder = json.loads((directory / CONFIG_FILE).read_text("utf-8")).get("encoder", {})
+    except (OSError, ValueError, AttributeError):
+        encoder = {}
+    if not isinstance(encoder, dict) or lora_settings(encoder) is None:
+        return load_checkpoint(directory)
+    from tokenizers import Tokenizer
+
+    config = ModelConfig.from_dict(json.loads((directory / CONFIG_FILE).read_text("utf-8")))
+    return load_lora_checkpoint(directory, config, Tokenizer.from_file(str(directory / TOKENIZER_FILE)))
 
 
 def _from_hugging_face(directory: Path, labels, head, head_size, max_length, window_stride):
