@@ -35,7 +35,7 @@ def _grouped(text: str, steps: list[Step]) -> Step:
     return Step(text, redo, undo)
 
 
-def _nothing(*_args) -> None:
+def _nothing(*_args: object) -> None:
     return None
 
 

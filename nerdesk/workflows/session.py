@@ -11,8 +11,9 @@ The session tells a listener what changed (``SessionListener``); the window's Qt
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 from nerdesk.core import edits
 from nerdesk.core.document import Document
@@ -112,9 +113,13 @@ class EditingSession:
 
     def current_document(self) -> Document:
         """The open document; raises ``ProjectError`` when none is open."""
+        return self._open()[1]
+
+    def _open(self) -> tuple[int, Document]:
+        """The id and the document that is open; raises ``ProjectError`` when none is open."""
         if self.document is None or self.document.id is None:
             raise ProjectError("no document is open; pick one in the document list")
-        return self.document
+        return self.document.id, self.document
 
     def _reload_spans(self, doc_id: int) -> None:
         if self.document is not None and self.document.id == doc_id:
@@ -130,7 +135,8 @@ class EditingSession:
                     self.document.spans = edits.apply_to_spans(self.document.spans, change)
         self.listener.spans_changed(doc_id)
 
-    def add_documents(self, documents: Sequence[Document], progress=None) -> list[int]:
+    def add_documents(self, documents: Sequence[Document],
+                      progress: Callable[[int], None] | None = None) -> list[int]:
         ids = self.require_project().add_documents(documents, progress=progress)
         self.refresh_labels()
         self.listener.documents_changed()
@@ -139,8 +145,9 @@ class EditingSession:
     def store_predictions(self, results: Sequence[tuple[int, list[Span]]], model_version: str) -> None:
         """Replace the predictions of each document (not undoable: it is a model run, not an edit)."""
         self.require_project().replace_predictions_many(results, model_version)
-        if any(doc_id == self.doc_id for doc_id, _ in results):
-            self._reload_spans(self.doc_id)
+        open_id = self.doc_id
+        if open_id is not None and any(doc_id == open_id for doc_id, _ in results):
+            self._reload_spans(open_id)
         self.refresh_labels()
         self.listener.documents_changed()
 
@@ -163,24 +170,27 @@ class EditingSession:
         what = "evaluation only" if evaluation_only else "for training"
         self._record_values(f"mark {_plural(len(before), 'document')} {what}", before, split, self._write_splits)
 
-    def _record_values(self, text: str, before: dict, value, write: Callable[[dict], None]) -> None:
+    def _record_values(self, text: str, before: Mapping[int, str | None], value: str,
+                       write: Callable[[Mapping[int, str | None]], None]) -> None:
         """Set one field of documents to ``value``; undo writes back each document's previous value."""
-        after = {doc_id: value for doc_id in before}
+        after: dict[int, str | None] = {doc_id: value for doc_id in before}
         write(after)
         self.history.push(Step(text, redo=lambda: write(after), undo=lambda: write(before)))
 
-    def _write_statuses(self, statuses: dict[int, str]) -> None:
+    def _write_statuses(self, statuses: Mapping[int, str | None]) -> None:
         self._write_document_field("status", statuses, self.require_project().set_status)
 
-    def _write_splits(self, splits: dict[int, str | None]) -> None:
+    def _write_splits(self, splits: Mapping[int, str | None]) -> None:
         self._write_document_field("split", splits, self.require_project().set_split)
 
-    def _write_document_field(self, field: str, values: dict[int, str | None], store) -> None:
+    def _write_document_field(self, field: str, values: Mapping[int, str | None],
+                              store: Callable[[list[int], Any], None]) -> None:
         """Store a per-document value (one call per distinct value) and keep the open document in step."""
         for value in set(values.values()):
             store([doc_id for doc_id, v in values.items() if v == value], value)
-        if self.document is not None and self.document.id in values:
-            setattr(self.document, field, values[self.document.id])
+        open_id = self.doc_id
+        if self.document is not None and open_id is not None and open_id in values:
+            setattr(self.document, field, values[open_id])
         self.listener.documents_changed()
 
     # ------------------------------------------------------------------ spans
@@ -207,37 +217,37 @@ class EditingSession:
 
     def add_span(self, start: int, end: int, label: str) -> None:
         """Add a gold span; a prediction with the same range and label is consumed."""
-        document = self.current_document()
-        self.push(span_edits.add_gold(document.id, Span(start, end, label), document.spans))
+        doc_id, document = self._open()
+        self.push(span_edits.add_gold(doc_id, Span(start, end, label), document.spans))
 
     def delete_spans(self, spans: Sequence[Span]) -> None:
         if spans:
-            self.push(edits.delete_spans(self.current_document().id, list(spans)))
+            self.push(edits.delete_spans(self._open()[0], list(spans)))
 
     def relabel(self, span: Span, label: str) -> None:
         """Relabel a span; a relabelled prediction becomes gold."""
-        document = self.current_document()
-        self.push(span_edits.relabel_to_gold(document.id, span, label, document.spans))
+        doc_id, document = self._open()
+        self.push(span_edits.relabel_to_gold(doc_id, span, label, document.spans))
 
     def resize(self, span: Span, start: int, end: int) -> None:
         """Move a span's boundaries; a resized prediction becomes gold."""
-        document = self.current_document()
-        self.push(span_edits.resize_to_gold(document.id, span, start, end, len(document.text), document.spans))
+        doc_id, document = self._open()
+        self.push(span_edits.resize_to_gold(doc_id, span, start, end, len(document.text), document.spans))
 
     def accept(self, predictions: Sequence[Span]) -> None:
-        document = self.current_document()
+        doc_id, document = self._open()
         if predictions:
-            self.push(edits.accept_predictions(document.id, list(predictions), document.spans))
+            self.push(edits.accept_predictions(doc_id, list(predictions), document.spans))
 
     def reject(self, predictions: Sequence[Span]) -> None:
         if predictions:
-            self.push(edits.reject_predictions(self.current_document().id, list(predictions)))
+            self.push(edits.reject_predictions(self._open()[0], list(predictions)))
 
     def accept_all(self, *, min_score: float = 0.0, label: str | None = None,
                    all_documents: bool = False) -> int:
         """Accept every prediction scoring at least ``min_score`` (of one label if given); one undo step."""
         project = self.require_project()
-        doc_ids = project.document_ids(label=label) if all_documents else [self.current_document().id]
+        doc_ids = project.document_ids(label=label) if all_documents else [self._open()[0]]
         per_document = []
         for doc_id in doc_ids:
             spans = project.spans(doc_id)
@@ -265,7 +275,7 @@ class EditingSession:
         return label
 
     def update_label(self, name: str, *, new_name: str | None = None, color: str | None = None,
-                     key: str | None | bool = False) -> None:
+                     key: str | None | Literal[False] = False) -> None:
         """Change a label; ``key=False`` leaves the shortcut alone, ``key=None`` removes it."""
         before = self.labels.get(name)
         after = Label(new_name or before.name, color or before.color, before.key if key is False else key)
@@ -326,7 +336,7 @@ class EditingSession:
     def mark_reviewed(self, settle: Edit | None = None) -> None:
         """Mark the open document reviewed; ``settle`` (accepting or rejecting what is still pending,
         ``workflows.review_policy.settle_pending``) is applied first, and both are one undo step."""
-        doc_id = self.current_document().id
+        doc_id = self._open()[0]
         if settle is None or settle.is_empty:
             self.set_status([doc_id], "reviewed")
             return
