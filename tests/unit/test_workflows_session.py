@@ -156,6 +156,23 @@ def test_a_new_edit_clears_what_could_be_redone(session, path):
     assert len(session.history) == 2
 
 
+def test_accepting_every_prediction_of_the_project_is_one_step(session, path):
+    session.relabel(Span(3, 5, "LOC"), "PER")
+    with Project.open(path) as project:
+        project.replace_predictions(1, [pred(0, 2, "PER", 0.8)], "m1")
+    assert session.accept_all(min_score=0.5, all_documents=True) == 2
+    assert in_file(path, 1) == {(3, 7, "ORG", "gold"), (3, 5, "PER", "gold"), (0, 2, "PER", "gold")}
+    assert in_file(path, 2) == {(0, 2, "PER", "gold"), (3, 5, "LOC", "pred")}, "0.2 is below the minimum"
+    assert session.history.undo_text == "accept 2 predictions" and len(session.history) == 2
+    session.undo()
+    assert in_file(path, 2) == {(0, 2, "PER", "pred"), (3, 5, "LOC", "pred")}
+    assert (0, 2, "PER", "pred") in in_file(path, 1)
+    session.accept([])
+    session.reject([])
+    assert len(session.history) == 2 and session.history.redo_text == "accept 2 predictions", \
+        "an empty edit is no step and leaves the redo alone"
+
+
 def test_reviewing_settles_the_pending_predictions_in_one_step(session, path):
     session.open_document(2)
     document = session.current_document()
