@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nerdesk.core.spans import PRED, Span
+
+if TYPE_CHECKING:
+    from nerdesk.storage.project import Project
 
 UNREVIEWED = ("new", "predicted", "in-progress")
 CONFIDENT = 0.9
@@ -41,17 +45,18 @@ def document_uncertainty(spans: Iterable[Span]) -> tuple[float, str]:
     return most_uncertain, "least certain prediction"
 
 
-def rank_unreviewed(project, *, limit: int | None = None) -> list[RankedDocument]:
+def rank_unreviewed(project: Project, *, limit: int | None = None) -> list[RankedDocument]:
     """Unreviewed documents of ``project``, most useful to annotate first."""
     ranked = []
     for document in project.all_documents(status=UNREVIEWED):
+        assert document.id is not None  # every document read from a project has its id
         uncertainty, reason = document_uncertainty(document.spans)
         ranked.append(RankedDocument(document.id, uncertainty, len(document.text), reason))
     ranked.sort(key=lambda item: (-item.uncertainty, -item.length, item.doc_id))
     return ranked if limit is None else ranked[:limit]
 
 
-def next_most_useful(project, *, skip: Iterable[int] = ()) -> int | None:
+def next_most_useful(project: Project, *, skip: Iterable[int] = ()) -> int | None:
     """The id of the unreviewed document to annotate next (not one of ``skip``), or ``None`` when all are done."""
     skipped = set(skip)
     return next((item.doc_id for item in rank_unreviewed(project) if item.doc_id not in skipped), None)

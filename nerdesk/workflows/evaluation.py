@@ -16,7 +16,10 @@ from typing import Any
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.metrics import Report, evaluate
+from nerdesk.core.spans import Span
 from nerdesk.runtime.bundle import Bundle
+from nerdesk.storage.project import Project
+from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation_set import EvaluationSet
 
 CACHE_KEY = "evaluation.scores"
@@ -55,7 +58,7 @@ class EvaluationScore:
 
 
 def predict_documents(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> list[list]:
+                      progress: Callable[[int, int], None] | None = None) -> list[list[Span]]:
     """The spans ``nerdesk predict`` finds in the documents' texts with the bundle's default variant."""
     from nerdesk.runtime.predictor import Predictor
 
@@ -69,7 +72,8 @@ def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, thre
     return evaluate([doc.gold for doc in documents], predictions)
 
 
-def score_version(project, version, evaluation: EvaluationSet, *, threads: int | None = None) -> EvaluationScore:
+def score_version(project: Project, version: ModelVersion, evaluation: EvaluationSet, *,
+                  threads: int | None = None) -> EvaluationScore:
     """The version's score on ``evaluation``, from the cache when the set has not changed since."""
     cached = cached_score(project, version.id, evaluation)
     if cached is not None:
@@ -80,20 +84,20 @@ def score_version(project, version, evaluation: EvaluationSet, *, threads: int |
     return score
 
 
-def cached_score(project, version_id: int, evaluation: EvaluationSet) -> EvaluationScore | None:
+def cached_score(project: Project, version_id: int, evaluation: EvaluationSet) -> EvaluationScore | None:
     """The version's cached score on ``evaluation``, or None when it was scored on another set or never."""
     cached = EvaluationScore.from_json(_cache(project).get(str(version_id)))
     return cached if cached is not None and cached.fingerprint == evaluation.fingerprint else None
 
 
-def remember_score(project, version_id: int, score: EvaluationScore) -> None:
+def remember_score(project: Project, version_id: int, score: EvaluationScore) -> None:
     """Cache a score measured elsewhere (the window scores in a worker thread, without the project)."""
     cache = _cache(project)
     cache[str(version_id)] = score.to_json()
     project.set_setting(CACHE_KEY, cache)
 
 
-def version_scores(project, evaluation: EvaluationSet) -> dict[int, EvaluationScore | str]:
+def version_scores(project: Project, evaluation: EvaluationSet) -> dict[int, EvaluationScore | str]:
     """Every registered version's score on today's set, or why it could not be scored."""
     scores: dict[int, EvaluationScore | str] = {}
     for version in project.model_versions():
@@ -104,6 +108,6 @@ def version_scores(project, evaluation: EvaluationSet) -> dict[int, EvaluationSc
     return scores
 
 
-def _cache(project) -> dict[str, Any]:
+def _cache(project: Project) -> dict[str, Any]:
     value = project.get_setting(CACHE_KEY)
     return dict(value) if isinstance(value, dict) else {}

@@ -15,8 +15,12 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nerdesk.core.document import Document
+
+if TYPE_CHECKING:
+    from nerdesk.storage.project import Project
 
 EVALUATION_SPLIT = "eval"
 TRAINING_SPLIT = "train"
@@ -71,20 +75,20 @@ def training_documents(reviewed: Sequence[Document]) -> list[Document]:
     return [doc for doc in reviewed if doc.split not in (EVALUATION_SPLIT, TEST_SPLIT)]
 
 
-def evaluation_set(project) -> EvaluationSet:
+def evaluation_set(project: Project) -> EvaluationSet:
     """The current set, without picking anything."""
     reviewed = list(project.all_documents(status="reviewed"))
     return EvaluationSet([doc for doc in reviewed if is_evaluation(doc)], 0, len(reviewed))
 
 
-def ensure_evaluation_set(project) -> EvaluationSet:
+def ensure_evaluation_set(project: Project) -> EvaluationSet:
     """Top the set up to ``target_size`` (see the module docstring) and return it."""
     reviewed = list(project.all_documents(status="reviewed"))
     current = [doc for doc in reviewed if is_evaluation(doc)]
     missing = target_size(len(reviewed)) - len(current)
     picked = pick(reviewed, missing) if missing > 0 else []
     if picked:
-        project.set_split([doc.id for doc in picked], EVALUATION_SPLIT)
+        project.set_split([doc.id for doc in picked if doc.id is not None], EVALUATION_SPLIT)
         for doc in picked:
             doc.split = EVALUATION_SPLIT
     return EvaluationSet(current + picked, len(picked), len(reviewed))

@@ -11,9 +11,10 @@ from nerdesk.core import edits
 from nerdesk.core.edits import Edit
 from nerdesk.core.errors import ProjectError
 from nerdesk.core.spans import Span
+from nerdesk.storage.project import Project
 
 
-def spans_with_label(project, name: str, *, keep_all: bool = False) -> list[tuple[int, list[Span]]]:
+def spans_with_label(project: Project, name: str, *, keep_all: bool = False) -> list[tuple[int, list[Span]]]:
     """(document id, spans) of every document holding a ``name`` span: those spans, or all of its spans."""
     found = []
     for doc_id in project.document_ids(label=name):
@@ -22,7 +23,7 @@ def spans_with_label(project, name: str, *, keep_all: bool = False) -> list[tupl
     return found
 
 
-def merge_label_edit(project, source: str, target: str) -> Edit:
+def merge_label_edit(project: Project, source: str, target: str) -> Edit:
     """The edit relabelling every ``source`` span (gold and predicted) as ``target``."""
     if source == target:
         raise ProjectError(f"cannot merge label {source!r} into itself; pick another target", code="E520")
@@ -35,13 +36,13 @@ def merge_label_edit(project, source: str, target: str) -> Edit:
     return edits.combine(f"merge {source} into {target}", changes)
 
 
-def delete_label_edit(project, name: str) -> Edit:
+def delete_label_edit(project: Project, name: str) -> Edit:
     """The edit removing every ``name`` span (gold and predicted)."""
     changes = [edits.delete_spans(doc_id, spans) for doc_id, spans in spans_with_label(project, name)]
     return edits.combine(f"delete spans of {name}", changes)
 
 
-def apply_label_merge(project, source: str, target: str) -> int:
+def apply_label_merge(project: Project, source: str, target: str) -> int:
     """Merge ``source`` into ``target`` and remove ``source``; returns the spans moved."""
     labels = project.label_set()
     for name in (source, target):

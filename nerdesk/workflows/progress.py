@@ -8,6 +8,7 @@ breaks in one place only. Lines that are not progress events (stray prints, warn
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +67,8 @@ def parse_progress_line(line: str) -> TrainingEvent | None:
         return None
     if not isinstance(record, dict):
         return None
-    builder = _BUILDERS.get(record.get("event"))
+    event = record.get("event")
+    builder = _BUILDERS.get(event) if isinstance(event, str) else None
     if builder is None:
         return None
     try:
@@ -95,15 +97,20 @@ def _done(record: dict[str, Any]) -> TrainingDone:
                         bundle=bool(record.get("bundle", True)), message=str(record.get("message", "")).strip())
 
 
-def _code(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+def _data(record: dict[str, Any]) -> DataEncoded:
+    return DataEncoded(message=str(record.get("message", "")))
 
 
-_BUILDERS = {
+def _failed(record: dict[str, Any]) -> TrainingFailed:
+    code = record.get("code")
+    return TrainingFailed(message=str(record["message"]), code=code if isinstance(code, str) else None)
+
+
+_BUILDERS: dict[str, Callable[[dict[str, Any]], TrainingEvent]] = {
     "start": _started,
-    "data": lambda record: DataEncoded(message=str(record.get("message", ""))),
+    "data": _data,
     "step": _step,
     "eval": _evaluated,
     "done": _done,
-    "error": lambda record: TrainingFailed(message=str(record["message"]), code=_code(record.get("code"))),
+    "error": _failed,
 }

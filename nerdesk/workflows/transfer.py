@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from nerdesk.core.document import Document
+from nerdesk.core.document import Document, Status
 from nerdesk.core.errors import NerdeskError
 from nerdesk.formats import ImportResult, read_files, write_file
 from nerdesk.storage.project import Project, remove_project_file
@@ -50,7 +50,7 @@ class ExportReport:
 
 
 def read_import(paths: Sequence[str | Path], format_name: str | None = None, *, encoding: str | None = None,
-                newline: str = "keep", status: str | None = None) -> ImportResult:
+                newline: str = "keep", status: Status | None = None) -> ImportResult:
     """Read every file (all or nothing); ``status`` overrides the status of each document read."""
     result = read_files([Path(p) for p in paths], format_name, encoding=encoding, newline=newline)
     if status:

@@ -10,23 +10,25 @@ import shutil
 from pathlib import Path
 
 from nerdesk.core.errors import ProjectError
+from nerdesk.storage.project import Project
+from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.retrain import versions_dir
 
 
-def find_version(project, model_id: int):
+def find_version(project: Project, model_id: int) -> ModelVersion:
     for version in project.model_versions():
         if version.id == model_id:
             return version
     raise ProjectError(f"the project has no model version {model_id}; refresh the model list", code="E241")
 
 
-def activate_version(project, model_id: int) -> None:
+def activate_version(project: Project, model_id: int) -> None:
     """Make ``model_id`` the active model (rolling back is activating an older version)."""
     find_version(project, model_id)
     project.set_active_model(model_id)
 
 
-def delete_version(project, model_id: int) -> None:
+def delete_version(project: Project, model_id: int) -> None:
     """Forget a version that is not active, and delete its bundle if the project owns it."""
     version = find_version(project, model_id)
     if version.active:
@@ -37,12 +39,12 @@ def delete_version(project, model_id: int) -> None:
         shutil.rmtree(version.bundle_path, ignore_errors=True)
 
 
-def _owned_by_project(project, bundle_path: Path) -> bool:
+def _owned_by_project(project: Project, bundle_path: str | Path) -> bool:
     root = versions_dir(Path(project.path).resolve())
     return Path(bundle_path).resolve().parent == root
 
 
-def export_version(project, model_id: int, destination: str | Path) -> Path:
+def export_version(project: Project, model_id: int, destination: str | Path) -> Path:
     """Copy a version's bundle into the folder ``destination``; returns the new bundle folder."""
     version = find_version(project, model_id)
     destination = Path(destination)
