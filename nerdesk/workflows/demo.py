@@ -1,4 +1,6 @@
-"""The demo project: built on first start from ``resources/demo`` and predicted with the medical model.
+"""The demo project: built on first start from ``resources/demo``, each document predicted by the embedded
+model for its script (the medical model for the Chinese clinical notes, the English general model for
+the English documents). A document whose model is not installed stays unpredicted.
 
 ``ensure_demo_project(data_dir)`` returns ``<data_dir>/demo.nerdesk``, creating it when absent. The
 project is assembled in a temporary file and renamed into place when complete, so a start that is
@@ -14,11 +16,19 @@ from pathlib import Path
 from nerdesk.core.errors import NerdeskError
 from nerdesk.formats import read_file
 from nerdesk.storage.project import Project
-from nerdesk.workflows.default_models import MEDICAL_ZH, embedded_model, embedded_model_names
-from nerdesk.workflows.models import activate, register_bundle
+from nerdesk.workflows.default_models import (
+    GENERAL_EN,
+    MEDICAL_ZH,
+    embedded_model,
+    embedded_model_names,
+    text_script,
+)
+from nerdesk.workflows.models import register_bundle
 
 DEMO_FILE = "demo.nerdesk"
-DEMO_TEXTS = ("medical.txt",)
+DEMO_TEXTS = ("medical.txt", "english.txt")
+# Script of a demo document -> the embedded model that predicts it; the first installed one is active.
+DEMO_MODELS = {"cjk": MEDICAL_ZH, "latin": GENERAL_EN}
 
 
 def demo_texts_dir() -> Path:
@@ -39,8 +49,7 @@ def ensure_demo_project(data_dir: str | Path) -> Path:
         leftover.unlink(missing_ok=True)
     with Project.create(partial) as project:
         add_demo_documents(project)
-        if MEDICAL_ZH in embedded_model_names():
-            predict_with(project, embedded_model(MEDICAL_ZH))
+        predict_demo(project)
     os.replace(partial, path)
     return path
 
@@ -58,6 +67,35 @@ def add_demo_documents(project) -> int:
     return len(documents)
 
 
-def predict_with(project, bundle_path: Path) -> None:
-    """Register ``bundle_path`` as the active model and store its predictions for every document."""
-    activate(project, register_bundle(project, bundle_path, settings={"embedded": True}))
+def predict_demo(project) -> dict[str, int]:
+    """Predict each document with the embedded model for its script; returns documents predicted per model.
+
+    Every installed demo model is registered; the first (the medical one when present) becomes active.
+    """
+    installed = embedded_model_names()
+    by_model: dict[str, list[tuple[int, str]]] = {}
+    for document in project.all_documents():
+        name = DEMO_MODELS.get(text_script([document.text]))
+        if name in installed:
+            by_model.setdefault(name, []).append((document.id, document.text))
+    active = None
+    for name in DEMO_MODELS.values():
+        if name in by_model:
+            model_id = register_bundle(project, embedded_model(name), settings={"embedded": True})
+            active = active or model_id
+            predict_documents(project, embedded_model(name), by_model[name])
+    if active is not None:
+        project.set_active_model(active)
+    return {name: len(items) for name, items in by_model.items()}
+
+
+def predict_documents(project, bundle_path: Path, items: list[tuple[int, str]]) -> None:
+    """Store the predictions of ``bundle_path`` for the (document id, text) ``items``, down to the score floor."""
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least
+    from nerdesk.runtime.predictor import Predictor
+
+    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=1)
+    spans = predict_at_least(predictor, [text for _, text in items], SCORE_FLOOR)
+    project.replace_predictions_many([(doc_id, found) for (doc_id, _), found in zip(items, spans, strict=True)],
+                                     predictor.model_version or "")

@@ -108,3 +108,19 @@ def test_the_chinese_default_is_unchanged(models, tmp_path, tmp_path_factory):
         project.add_documents([Document("张伟在北京大学读书。")])
         resolved = resolve_start(project, StartPoint("default"))
     assert resolved.init == str(models / GENERAL_ZH) and "Chinese (CJK) text" in resolved.description
+
+
+def test_a_project_stores_predictions_down_to_the_floor(tmp_path, tmp_path_factory):
+    from nerdesk.runtime.decode import SCORE_FLOOR
+    from nerdesk.workflows.models import activate, register_bundle
+    from nerdesk.workflows.review_policy import pending_predictions
+
+    with Project.create(tmp_path / "floor.nerdesk") as project:
+        project.add_documents([Document(text) for text in cluener_dev_texts(30)])
+        activate(project, register_bundle(project, shared_tiny_bundle(tmp_path_factory)))
+        stored = [span for doc in project.all_documents() for span in doc.predictions]
+        documents = list(project.all_documents())
+    scores = [span.score for span in stored]
+    assert min(scores) > SCORE_FLOOR and any(score <= 0.5 for score in scores) and max(scores) > 0.5
+    shown = sum(len(pending_predictions(doc.spans, 0.5).shown) for doc in documents)
+    assert shown == sum(score >= 0.5 for score in scores) < len(scores)  # the slider at 0.5 hides the rest

@@ -1,4 +1,5 @@
-"""The demo project: built from resources/demo and predicted with the embedded medical model."""
+"""The demo project: built from resources/demo, its Chinese notes predicted with the embedded medical model.
+(The English documents and their model: tests/e2e/test_demo_english.py.)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from nerdesk.core.spans import PRED, nesting_depth
 from nerdesk.storage import Project
-from nerdesk.workflows.default_models import MEDICAL_ZH, embedded_model_names
+from nerdesk.workflows.default_models import MEDICAL_ZH, embedded_model_names, text_script
 from nerdesk.workflows.demo import DEMO_FILE, DEMO_TEXTS, demo_texts_dir, ensure_demo_project
 
 
@@ -26,7 +27,8 @@ def test_demo_project_shows_nested_predictions(tmp_path):
         assert documents[0].text.startswith("患者男")
         active = project.active_model()
         assert active is not None and active.bundle_path.name == MEDICAL_ZH
-        predictions = [span for doc in documents for span in doc.spans if span.source == PRED]
+        chinese = [doc for doc in documents if text_script([doc.text]) == "cjk"]
+        predictions = [span for doc in chinese for span in doc.spans if span.source == PRED]
         assert predictions and all(span.model_version == active.name for span in predictions)
         assert max(nesting_depth([s for s in doc.spans if s.source == PRED]) for doc in documents) >= 2
         assert all(doc.status == "predicted" for doc in documents if doc.predictions)
