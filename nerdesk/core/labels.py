@@ -21,6 +21,14 @@ class Label:
     name: str
     color: str
     key: str | None = None
+    display_name: str = ""  # what people read for a corpus code ("symptom" for "sym"); empty: the name
+    description: str = ""  # what the label covers, for tooltips
+
+    @property
+    def title(self) -> str:
+        """``sym — symptom`` when the label has a display name of its own, else just its name."""
+        shown = self.display_name.strip()
+        return f"{self.name} — {shown}" if shown and shown != self.name else self.name
 
 
 @dataclass(slots=True)
@@ -79,10 +87,13 @@ class LabelSet:
         """Change a label's name, colour or key (keyword arguments), keeping names and keys unique."""
         old = self.get(current)
         name, color = changes.pop("name", old.name), changes.pop("color", old.color)
-        if changes.keys() - {"key"} or not name or not color:
-            raise NerdeskError(f"label {current!r}: only name, color and key can change, and name and color "
-                               f"need a value (got {sorted(changes)}, name={name!r}, color={color!r})", code="E013")
-        new = replace(old, name=name, color=color, key=changes.get("key", old.key))
+        if changes.keys() - {"key", "display_name", "description"} or not name or not color:
+            raise NerdeskError(f"label {current!r}: only name, color, key, display name and description can "
+                               f"change, and name and color need a value (got {sorted(changes)}, name={name!r}, "
+                               f"color={color!r})", code="E013")
+        new = replace(old, name=name, color=color, key=changes.get("key", old.key),
+                      display_name=changes.get("display_name", old.display_name) or "",
+                      description=changes.get("description", old.description) or "")
         if new.key is not None and new.key != old.key and self.by_key(new.key) is not None:
             raise NerdeskError(f"shortcut {new.key!r} is already used by label {self._owner_name(new.key)!r}", code="E012")
         if new.name != old.name and new.name in self:

@@ -1,11 +1,15 @@
-"""The project's label set: names, colours, shortcut keys, and whether spans may nest.
+"""The project's label set: names, colours, shortcut keys, display names, and whether spans may nest.
 
-Spans refer to labels by name (with ``ON UPDATE CASCADE``), so renaming a label is one UPDATE.
+Spans refer to labels by name (with ``ON UPDATE CASCADE``), so renaming a label is one UPDATE. A
+label's display name and description ("sym": "symptom") are what people read; the name is what
+spans, exports and models use. Display names that models bring (``remember_label_names``) are kept
+in the project and given to their labels whenever those labels join the set.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -17,6 +21,9 @@ from nerdesk.storage.connection import write_transaction
 from nerdesk.storage.rows import from_json, to_json
 
 FLAT_SETTING = "labels.flat"
+KNOWN_NAMES_SETTING = "labels.known_names"  # {name: [display name, description]} brought by models
+DISPLAY_NAME_LIMIT = 60  # characters
+DESCRIPTION_LIMIT = 500
 UNCHANGED: Any = object()
 
 
@@ -24,7 +31,8 @@ class LabelsMixin:
     db: Database
 
     def label_set(self) -> LabelSet:
-        rows = self.db.execute("SELECT name, color, key FROM labels ORDER BY position, id").fetchall()
+        rows = self.db.execute("SELECT name, color, key, display_name, description FROM labels "
+                               "ORDER BY position, id").fetchall()
         flat = self.db.execute("SELECT value FROM settings WHERE key = ?", [FLAT_SETTING]).fetchone()
         return LabelSet([Label(*row) for row in rows], flat=bool(flat and from_json(flat[0])))
 
@@ -34,16 +42,21 @@ class LabelsMixin:
             self.db.table("settings").upsert({"key": FLAT_SETTING, "value": to_json(bool(flat))}, pk="key")
 
     def add_label(self, name: str, color: str | None = None, key: str | None = None, *,
-                  position: int | None = None) -> Label:
+                  position: int | None = None, display_name: str = "", description: str = "") -> Label:
         """Add a label (colour and shortcut key picked if not given); an existing name is returned as is.
 
         ``position`` puts it at that place in the set (undoing a delete puts a label back where it was).
+        Without a display name, one a model brought for this name is used.
         """
         with write_transaction(self.db):
             label_set = self.label_set()
             if name in label_set:
                 return label_set.get(name)
             label = label_set.add(name, color, key)
+            if display_name or description:
+                label = replace(label, display_name=display_name, description=description)
+            else:
+                label = self._with_known_name(label, self.known_label_names())
             self._insert_label(label, position=len(label_set) - 1)
             if position is not None and position < len(label_set) - 1:
                 names = [n for n in label_set.names if n != name]
@@ -55,29 +68,64 @@ class LabelsMixin:
         """Add the labels not yet in the set, in the given order; returns the ones added."""
         with write_transaction(self.db):
             label_set = self.label_set()
+            known = None
             added = []
             for name in dict.fromkeys(names):
                 if name not in label_set:
-                    label = label_set.add(name)
+                    known = self.known_label_names() if known is None else known
+                    label = self._with_known_name(label_set.add(name), known)
                     self._insert_label(label, position=len(label_set) - 1)
                     added.append(label)
             return added
 
     def update_label(self, name: str, *, new_name: str = UNCHANGED, color: str = UNCHANGED,
-                     key: str | None = UNCHANGED) -> Label:
-        """Rename, recolour or rebind a label; spans follow a rename. ``key=None`` removes the shortcut."""
-        changes = {field: value for field, value in (("name", new_name), ("color", color), ("key", key))
-                   if value is not UNCHANGED}
+                     key: str | None = UNCHANGED, display_name: str = UNCHANGED,
+                     description: str = UNCHANGED) -> Label:
+        """Rename, recolour, rebind or describe a label; spans follow a rename. ``key=None`` removes the
+        shortcut."""
+        fields = (("name", new_name), ("color", color), ("key", key), ("display_name", display_name),
+                  ("description", description))
+        changes = {field: value for field, value in fields if value is not UNCHANGED}
         with write_transaction(self.db):
             label_set = self.label_set()
             self._require(label_set, name)
             updated = label_set.update(name, **changes)
             check_label_fields(updated)
             self.db.execute(
-                "UPDATE labels SET name = ?, color = ?, key = ? WHERE name = ?",
-                [updated.name, updated.color, updated.key, name],
+                "UPDATE labels SET name = ?, color = ?, key = ?, display_name = ?, description = ? WHERE name = ?",
+                [updated.name, updated.color, updated.key, updated.display_name, updated.description, name],
             )
             return updated
+
+    def known_label_names(self) -> dict[str, tuple[str, str]]:
+        """Display names and descriptions that models brought, by label name."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [KNOWN_NAMES_SETTING]).fetchone()
+        value = from_json(row[0]) if row else {}
+        return {name: (str(pair[0]), str(pair[1])) for name, pair in value.items()
+                if isinstance(pair, list) and len(pair) == 2} if isinstance(value, dict) else {}
+
+    def remember_label_names(self, names: Mapping[str, tuple[str, str]]) -> int:
+        """Keep display names and descriptions (from a model bundle) for these label names, and give them
+        to the labels already in the set that have no display name yet; returns how many were given."""
+        for name, (display_name, description) in names.items():
+            check_label_fields(Label(name, "#000000", None, display_name, description))
+        with write_transaction(self.db):
+            known = {**self.known_label_names(), **{name: tuple(pair) for name, pair in names.items()}}
+            self.db.table("settings").upsert({"key": KNOWN_NAMES_SETTING,
+                                              "value": to_json({n: list(p) for n, p in known.items()})}, pk="key")
+            given = 0
+            for label in self.label_set():
+                if not label.display_name and not label.description and label.name in names:
+                    display_name, description = names[label.name]
+                    self.db.execute("UPDATE labels SET display_name = ?, description = ? WHERE name = ?",
+                                    [display_name, description, label.name])
+                    given += 1
+            return given
+
+    @staticmethod
+    def _with_known_name(label: Label, known: Mapping[str, tuple[str, str]]) -> Label:
+        display_name, description = known.get(label.name, ("", ""))
+        return replace(label, display_name=display_name, description=description)
 
     def delete_label(self, name: str) -> int:
         """Remove a label and every span (gold and predicted) that has it; returns the spans deleted."""
@@ -90,7 +138,8 @@ class LabelsMixin:
     def _insert_label(self, label: Label, *, position: int) -> None:
         check_label_fields(label)
         self.db.table("labels").insert(
-            {"name": label.name, "color": label.color, "key": label.key, "position": position}
+            {"name": label.name, "color": label.color, "key": label.key, "position": position,
+             "display_name": label.display_name, "description": label.description}
         )
 
     @staticmethod
@@ -104,6 +153,21 @@ def check_label_fields(label: Label) -> None:
     """Refuse a label whose name, colour or key cannot be stored (a lone surrogate, for one)."""
     if not isinstance(label.name, str):
         raise ProjectError(f"a label name must be a string, got {type(label.name).__name__}; nothing was changed")
-    problem = first_problem((("name", label.name), ("colour", label.color), ("key", label.key)))
+    problem = first_problem((("name", label.name), ("colour", label.color), ("key", label.key),
+                             ("display name", label.display_name), ("description", label.description)))
+    problem = problem or label_text_problem(label.display_name, label.description)
     if problem:
         raise ProjectError(f"label {shown(label.name)}: {problem}; nothing was changed")
+
+
+def label_text_problem(display_name: str, description: str) -> str | None:
+    """Why a display name or description cannot be used (the label dialog asks the same), or None."""
+    if not isinstance(display_name, str) or not isinstance(description, str):
+        return "the display name and the description must be text"
+    if "\n" in display_name or "\r" in display_name:
+        return "the display name must fit on one line"
+    if len(display_name) > DISPLAY_NAME_LIMIT:
+        return f"the display name has {len(display_name)} characters; keep it to {DISPLAY_NAME_LIMIT}"
+    if len(description) > DESCRIPTION_LIMIT:
+        return f"the description has {len(description)} characters; keep it to {DESCRIPTION_LIMIT}"
+    return None

@@ -22,7 +22,17 @@ from nerdesk.storage.schema import BASE_VERSION, write_schema_version
 
 Migration = Callable[[Database], None]
 
-MIGRATIONS: list[Migration] = []
+
+def add_label_display_names(db: Database) -> None:
+    """Version 2: a label may carry a display name and a description ("sym": "symptom", what it covers).
+
+    Empty by default: an older project's labels keep showing their names.
+    """
+    db.execute("ALTER TABLE labels ADD COLUMN display_name TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE labels ADD COLUMN description TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: list[Migration] = [add_label_display_names]
 
 
 def latest_version() -> int:

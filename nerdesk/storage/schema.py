@@ -1,7 +1,8 @@
 """The tables of a project file, as first created (schema version 1).
 
 Later versions are reached by the steps in ``migrations.py``, for new and old projects alike, so a
-freshly created project and an upgraded one always end up with the same tables.
+freshly created project and an upgraded one always end up with the same tables (version 2 adds the
+labels' ``display_name`` and ``description``).
 
 Offsets in ``spans`` are code points with exclusive ends, like everywhere inside nerdesk.
 """

@@ -51,9 +51,24 @@ def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | Non
     return len(items)
 
 
+def bundle_label_names(bundle: Bundle) -> dict[str, tuple[str, str]]:
+    """The display names and descriptions a bundle gives its labels (``display_name`` and ``description``
+    beside ``name`` in ``bundle.json``), for the labels that have one."""
+    names = {}
+    for record in bundle.manifest.get("labels", []):
+        display_name, description = record.get("display_name") or "", record.get("description") or ""
+        if isinstance(display_name, str) and isinstance(description, str) and (display_name or description):
+            names[record["name"]] = (display_name.strip(), description.strip())
+    return names
+
+
 def register_bundle(project, bundle_path: str | Path, *, settings: dict | None = None) -> int:
-    """Record a bundle made elsewhere (an embedded model, a folder the user chose) as a model version."""
+    """Record a bundle made elsewhere (an embedded model, a folder the user chose) as a model version;
+    the display names it gives its labels go to the project's labels of the same names."""
     bundle = Bundle.load(bundle_path)
+    names = bundle_label_names(bundle)
+    if names:
+        project.remember_label_names(names)
     return project.register_model(name=bundle.model_version, bundle_path=Path(bundle_path).resolve(),
                                   metrics=bundle.manifest.get("metrics", {}), settings=settings or {},
                                   trained_on=bundle.manifest.get("trained_on", {}))

@@ -112,46 +112,48 @@ def _add_review_notes(db):
 def test_older_schema_is_backed_up_then_migrated(project_path, monkeypatch):
     with Project.create(project_path) as project:
         project.add_documents([Document("a b", [Span(0, 1, "X")])])
-    monkeypatch.setattr(migrations, "MIGRATIONS", [_add_review_notes])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _add_review_notes])
 
     with Project.open(project_path) as project:
-        assert project.schema_version == 2
+        assert project.schema_version == SCHEMA_VERSION + 1
         columns = project.db.table("documents").columns_dict
         assert "review_note" in columns
         assert project.document(1).spans == [Span(0, 1, "X")]
 
-    backup = project_path.with_name("corpus.nerdesk.bak-v1")
+    backup = project_path.with_name(f"corpus.nerdesk.bak-v{SCHEMA_VERSION}")
     assert backup.is_file()
     connection = sqlite3.connect(backup)
-    assert read_meta_raw(connection)["schema_version"] == "1"
+    assert read_meta_raw(connection)["schema_version"] == str(SCHEMA_VERSION)
     assert connection.execute("SELECT text FROM documents").fetchall() == [("a b",)]
     connection.close()
     # Opening again does not migrate (or back up) twice.
     Project.open(project_path).close()
-    assert sorted(p.name for p in project_path.parent.iterdir() if ".bak" in p.name) == ["corpus.nerdesk.bak-v1"]
+    assert sorted(p.name for p in project_path.parent.iterdir() if ".bak" in p.name) == \
+        [f"corpus.nerdesk.bak-v{SCHEMA_VERSION}"]
 
 
 def test_new_projects_run_every_migration(project_path, monkeypatch):
-    monkeypatch.setattr(migrations, "MIGRATIONS", [_add_review_notes])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _add_review_notes])
     with Project.create(project_path) as project:
-        assert project.schema_version == 2
+        assert project.schema_version == SCHEMA_VERSION + 1
         assert "review_note" in project.db.table("documents").columns_dict
-    assert not project_path.with_name("corpus.nerdesk.bak-v1").exists()
+    assert not any(".bak" in p.name for p in project_path.parent.iterdir())
 
 
 def test_failed_migration_leaves_the_file_at_the_old_version(project_path, monkeypatch):
     Project.create(project_path).close()
+    released = list(migrations.MIGRATIONS)
 
     def broken(db):
         db.execute("ALTER TABLE documents ADD COLUMN extra TEXT")
         raise sqlite3.OperationalError("simulated failure half-way")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [broken])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*released, broken])
     with pytest.raises(ProjectError, match="damaged|simulated"):
         Project.open(project_path)
-    monkeypatch.setattr(migrations, "MIGRATIONS", [])
+    monkeypatch.setattr(migrations, "MIGRATIONS", released)
     with Project.open(project_path) as project:
-        assert project.schema_version == 1
+        assert project.schema_version == SCHEMA_VERSION
         assert "extra" not in project.db.table("documents").columns_dict
 
 
