@@ -1,4 +1,9 @@
-"""The active model and the open document in different scripts: a notice, a status-bar mark, a suggestion."""
+"""The active model and the open document in different scripts: a notice, a status-bar mark, a suggestion.
+
+The embedded models are looked for in a folder of the test's own (``NERDESK_MODELS_DIR``): the real Chinese
+model linked in, and the tiny English test bundle (tests/fixtures_english.py) where a test installs it, so
+the tests say the same whether or not the real English model is built.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fixtures_english import install_english_model
 from tokenizers import Tokenizer
 from tokenizers.models import WordLevel
 
 from nerdesk.core.document import Document
 from nerdesk.storage.project import Project
-from nerdesk.workflows.default_models import GENERAL_ZH, embedded_model
+from nerdesk.workflows.default_models import GENERAL_EN, GENERAL_ZH, MODELS_ENV, embedded_model, models_dir
 from nerdesk.workflows.model_script import CJK, LATIN, bundle_script, script_mismatch
 from tests.conftest import dataset_file
 
@@ -42,6 +48,18 @@ def test_scripts_of_the_embedded_model_and_an_english_vocabulary(tmp_path):
     mismatch = script_mismatch(ENGLISH, embedded_model(GENERAL_ZH))
     assert mismatch is not None and (mismatch.document_script, mismatch.model_script) == (LATIN, CJK)
     assert mismatch.suggestion is None and "No embedded model fits" in mismatch.message
+
+
+@pytest.fixture(autouse=True)
+def models(tmp_path, monkeypatch) -> Path:
+    """A models folder holding only the real embedded Chinese general model."""
+    real = models_dir() / GENERAL_ZH
+    folder = tmp_path / "models"
+    folder.mkdir()
+    if (real / "bundle.json").is_file():
+        (folder / GENERAL_ZH).symlink_to(real.resolve(), target_is_directory=True)
+    monkeypatch.setenv(MODELS_ENV, str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -89,3 +107,18 @@ def test_an_english_model_on_chinese_text_suggests_the_embedded_one(make_window,
     button.click()
     assert window.session.project.active_model().bundle_path == embedded_model(GENERAL_ZH).resolve()
     assert not window.model_panel.script_notice.isVisible() and not window.script_warning.isVisible()
+
+
+def test_english_text_under_the_chinese_model_names_the_embedded_english_model(
+        make_window, project_path, models, tmp_path_factory):
+    english_model = install_english_model(models, tmp_path_factory)
+    window = make_window()
+    window.open_project(project_path)
+    window.open_document(window.documents.model.doc_id(1))
+    notice, button = window.model_panel.script_notice, window.model_panel.use_suggested
+    assert notice.isVisible() and f"The embedded model {GENERAL_EN} fits this document" in notice.text()
+    assert GENERAL_EN in window.script_warning.toolTip()
+    assert button.isVisible() and button.text() == f"Use {GENERAL_EN}"
+    button.click()
+    assert window.session.project.active_model().bundle_path.resolve() == english_model.resolve()
+    assert not notice.isVisible() and not window.script_warning.isVisible()
