@@ -12,6 +12,7 @@ The session tells a listener what changed (``SessionListener``); the window's Qt
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -264,21 +265,27 @@ class EditingSession:
         self.labels = self.require_project().label_set()
         self.listener.labels_changed()
 
-    def add_label(self, name: str, color: str | None = None, key: str | None = None) -> Label:
+    def add_label(self, name: str, color: str | None = None, key: str | None = None, *,
+                  display_name: str = "", description: str = "") -> Label:
         project = self.require_project()
         if name in self.labels:
             raise NerdeskError(f"a label named {name!r} already exists")
-        label = project.add_label(name, color, key)
+        label = project.add_label(name, color, key, display_name=display_name, description=description)
         self.refresh_labels()
         self.history.push(Step(f"add label {label.name}", redo=lambda: self._write_new_label(label),
                                undo=lambda: self._write_label_removal(label, NO_EDIT)))
         return label
 
     def update_label(self, name: str, *, new_name: str | None = None, color: str | None = None,
-                     key: str | None | Literal[False] = False) -> None:
-        """Change a label; ``key=False`` leaves the shortcut alone, ``key=None`` removes it."""
+                     key: str | None | Literal[False] = False, display_name: str | None = None,
+                     description: str | None = None) -> None:
+        """Change a label; ``key=False`` leaves the shortcut alone, ``key=None`` removes it; a display name
+        or description of None is left alone."""
         before = self.labels.get(name)
-        after = Label(new_name or before.name, color or before.color, before.key if key is False else key)
+        after = replace(before, name=new_name or before.name, color=color or before.color,
+                        key=before.key if key is False else key,
+                        display_name=before.display_name if display_name is None else display_name,
+                        description=before.description if description is None else description)
         if after == before:
             return
         self._write_label(before, after)
@@ -311,12 +318,14 @@ class EditingSession:
         return sum(len(change.removed) for change in span_edit.changes)
 
     def _write_label(self, before: Label, after: Label) -> None:
-        self.require_project().update_label(before.name, new_name=after.name, color=after.color, key=after.key)
+        self.require_project().update_label(before.name, new_name=after.name, color=after.color, key=after.key,
+                                            display_name=after.display_name, description=after.description)
         self._after_label_change()
 
     def _write_new_label(self, label: Label, position: int | None = None) -> None:
         """Add ``label`` (at ``position`` in the set when given: an undone delete puts it back in its place)."""
-        self.require_project().add_label(label.name, label.color, label.key, position=position)
+        self.require_project().add_label(label.name, label.color, label.key, position=position,
+                                         display_name=label.display_name, description=label.description)
         self.refresh_labels()
 
     def _write_label_removal(self, label: Label, span_edit: Edit) -> None:

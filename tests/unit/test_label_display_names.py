@@ -109,3 +109,23 @@ def test_a_bundle_that_names_its_labels_gives_the_names_to_the_project(tmp_path)
         assert project.label_set().get("sym").title == "sym — symptom"
         project.add_documents([Document("胸痛。", [Span(0, 2, "dis")])])
         assert project.label_set().get("dis").title == "dis"  # the bundle names only sym
+
+
+def test_editing_a_display_name_is_one_undoable_step(tmp_path):
+    from nerdesk.workflows.session import EditingSession
+
+    path = tmp_path / "p.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents([Document("头痛三天。", [Span(0, 2, "sym")])])
+    session = EditingSession()
+    session.open_project(path)
+    session.update_label("sym", display_name="symptom", description="What the patient feels")
+    assert session.labels.get("sym").title == "sym — symptom"
+    session.update_label("sym", color="#009e73")  # keeps the display name
+    assert session.labels.get("sym").description == "What the patient feels"
+    assert session.undo() and session.undo()
+    assert session.labels.get("sym").title == "sym"
+    assert session.redo() and session.project.label_set().get("sym").display_name == "symptom"
+    session.delete_label("sym")
+    assert session.undo() and session.labels.get("sym").title == "sym — symptom"  # undone delete keeps it
+    session.close_project()
