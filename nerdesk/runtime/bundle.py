@@ -43,13 +43,23 @@ def file_entry(path: Path) -> dict[str, Any]:
 
 
 def labels_to_json(labels: LabelSet) -> list[dict[str, Any]]:
-    return [{"name": label.name, "color": label.color, "key": label.key} for label in labels]
+    """Label records for ``bundle.json``; ``display_name`` and ``description`` only where a label has one."""
+    records = []
+    for label in labels:
+        record: dict[str, Any] = {"name": label.name, "color": label.color, "key": label.key}
+        record.update({key: value for key, value in (("display_name", label.display_name),
+                                                     ("description", label.description)) if value})
+        records.append(record)
+    return records
 
 
 def labels_from_json(records: list[dict[str, Any]], *, flat: bool) -> LabelSet:
     label_set = LabelSet(flat=flat)
     for record in records:
         label_set.add(record["name"], record.get("color"), record.get("key"))
+        names = {key: record[key] for key in ("display_name", "description") if record.get(key)}
+        if names:
+            label_set.update(record["name"], **names)
     return label_set
 
 

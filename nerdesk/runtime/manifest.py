@@ -87,7 +87,7 @@ def _validate_labels(labels: list[Any], where: Path) -> None:
         if not isinstance(label, dict) or not is_text(label.get("name")):
             raise ModelBundleError(f"{where}: labels[{index}] must be an object with a non-empty name, "
                                    f"got {short(label)}; export the bundle again")
-        for key in ("color", "key"):
+        for key in ("color", "key", "display_name", "description"):
             if not isinstance(label.get(key), (str, type(None))):
                 raise ModelBundleError(f"{where}: labels[{index}].{key} must be a string or null, "
                                        f"got {short(label[key])}")
