@@ -24,7 +24,9 @@ class LabelCommands:
                 return
             label = dialog.result_label()
         if label is not None:
-            self._run(self.session.add_label, label.name, label.color, label.key)
+            self._run(lambda: self.session.add_label(label.name, label.color, label.key,
+                                                     display_name=label.display_name,
+                                                     description=label.description))
 
     def edit_label(self, name: str, changed: Label | None = None) -> None:
         with reporting_errors(self):
@@ -34,7 +36,8 @@ class LabelCommands:
                 if dialog.exec() != LabelDialog.DialogCode.Accepted:
                     return
                 changed = dialog.result_label()
-            self.session.update_label(name, new_name=changed.name, color=changed.color, key=changed.key)
+            self.session.update_label(name, new_name=changed.name, color=changed.color, key=changed.key,
+                                      display_name=changed.display_name, description=changed.description)
 
     def merge_label(self, source: str, target: str | None = None) -> None:
         if target is None:

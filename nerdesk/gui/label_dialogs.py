@@ -1,4 +1,8 @@
-"""Dialogs to add or edit a label and to choose a merge target."""
+"""Dialogs to add or edit a label and to choose a merge target.
+
+A label's name is what spans, exports and models use (often a corpus code such as ``sym``); its
+display name ("symptom") and description are what people read in the palette and in tooltips.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QWidget,
 )
@@ -18,10 +23,12 @@ from PySide6.QtWidgets import (
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.labels import PALETTE, Label, LabelSet
 from nerdesk.gui.shortcuts import check_label_key
+from nerdesk.storage.labels import DISPLAY_NAME_LIMIT, label_text_problem
 
 
 class LabelDialog(QDialog):
-    """Name, colour and shortcut of a label; the shortcut is checked against labels and editing keys."""
+    """Name, display name, description, colour and shortcut of a label, all checked before the dialog
+    closes (the shortcut against labels and editing keys)."""
 
     def __init__(self, labels: LabelSet, label: Label | None = None, parent: QWidget | None = None,
                  app_shortcuts: frozenset[str] = frozenset()) -> None:
@@ -36,6 +43,13 @@ class LabelDialog(QDialog):
         self.error.hide()
         self.setMinimumWidth(380)
         self.name = QLineEdit(label.name if label else "")
+        self.display_name = QLineEdit(label.display_name if label else "")
+        self.display_name.setPlaceholderText("optional, e.g. symptom for sym")
+        self.display_name.setMaxLength(DISPLAY_NAME_LIMIT)
+        self.description = QPlainTextEdit(label.description if label else "")
+        self.description.setPlaceholderText("optional: what this label covers, shown in tooltips")
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(self.description.fontMetrics().lineSpacing() * 4 + 12)
         self.color = label.color if label else PALETTE[len(labels) % len(PALETTE)]
         self.color_button = QPushButton()
         self.color_button.clicked.connect(self._pick_color)
@@ -47,6 +61,8 @@ class LabelDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Name", self.name)
+        form.addRow("Display name", self.display_name)
+        form.addRow("Description", self.description)
         form.addRow("Colour", self.color_button)
         form.addRow("Shortcut key", self.key)
         form.addRow(self.error)
@@ -75,16 +91,20 @@ class LabelDialog(QDialog):
         self.color_button.setStyleSheet(f"background-color: {self.color};")
 
     def result_label(self) -> Label:
-        """The label as entered; raises ``NerdeskError`` if the name or key cannot be used."""
+        """The label as entered; raises ``NerdeskError`` if the name, texts or key cannot be used."""
         name = self.name.text().strip()
         if not name:
             raise NerdeskError("a label needs a name")
         if name in self.labels and (self.original is None or name != self.original.name):
             raise NerdeskError(f"a label named {name!r} already exists; choose another name or merge the labels")
+        display_name, description = self.display_name.text().strip(), self.description.toPlainText().strip()
+        problem = label_text_problem(display_name, description)
+        if problem:
+            raise NerdeskError(problem)
         key = self.key.text().strip() or None
         check_label_key(key, self.labels, label_name=self.original.name if self.original else None,
                         app_shortcuts=self.app_shortcuts)
-        return Label(name, self.color, key)
+        return Label(name, self.color, key, display_name, description)
 
 
 class MergeDialog(QDialog):

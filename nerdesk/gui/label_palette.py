@@ -1,4 +1,7 @@
-"""The label palette: every label with its colour, shortcut and span counts, and label management."""
+"""The label palette: every label with its colour, shortcut and span counts, and label management.
+
+Rows show the display name beside the name ("sym — symptom"), the tooltip the description.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nerdesk.core.labels import Label
 from nerdesk.core.spans import GOLD
 from nerdesk.gui.session import ProjectSession
 
@@ -28,6 +32,14 @@ def color_icon(color: str, size: int = 14) -> QIcon:
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(color))
     return QIcon(pixmap)
+
+
+def label_tooltip(label: Label) -> str:
+    """The label's names, what it covers and how to apply it."""
+    key = f", or press {label.key}" if label.key else ""
+    lines = [f"{label.title} ({label.color})", label.description,
+             f"Double-click or Apply to label the selection{key}"]
+    return "\n".join(line for line in lines if line)
 
 
 class LabelPalette(QWidget):
@@ -88,10 +100,9 @@ class LabelPalette(QWidget):
         current = self.current_label()
         self.table.setRowCount(len(self.session.labels))
         for row, label in enumerate(self.session.labels):
-            name_item = QTableWidgetItem(color_icon(label.color), label.name)
+            name_item = QTableWidgetItem(color_icon(label.color), label.title)
             name_item.setData(Qt.ItemDataRole.UserRole, label.name)
-            key = f", or press {label.key}" if label.key else ""
-            name_item.setToolTip(f"{label.name} ({label.color}): double-click or Apply to label the selection{key}")
+            name_item.setToolTip(label_tooltip(label))
             cells = (name_item, QTableWidgetItem(label.key or ""),
                      QTableWidgetItem(str(gold[label.name])), QTableWidgetItem(str(predicted[label.name])))
             for column, item in enumerate(cells):

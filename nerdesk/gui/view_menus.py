@@ -31,11 +31,12 @@ class SpanMenus:
     def describe(self, span: Span) -> str:
         mention = span.mention(self.text)
         mention = mention if len(mention) <= 40 else mention[:39] + "…"
+        label = self._labels.get(span.label).title if span.label in self._labels else span.label
         if span.source == PRED:
             score = f"{span.score:.2f}" if span.score is not None else "?"
             model = f", model {span.model_version}" if span.model_version else ""
-            return f"{span.label}  “{mention}”  prediction, score {score}{model}"
-        return f"{span.label}  “{mention}”"
+            return f"{label}  “{mention}”  prediction, score {score}{model}"
+        return f"{label}  “{mention}”"
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = QMenu(self)
