@@ -55,9 +55,10 @@ class ModelConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ModelBundleError(f"model config has unknown fields {unknown}; is it from a newer nerdesk?")
+            raise ModelBundleError(f"model config has unknown fields {unknown}; is it from a newer nerdesk?",
+                                   code="E360")
         if "labels" not in data or "encoder" not in data:
-            raise ModelBundleError("model config needs at least 'labels' and 'encoder'")
+            raise ModelBundleError("model config needs at least 'labels' and 'encoder'", code="E361")
         return cls(**data)
 
     def with_labels(self, labels: list[str]) -> ModelConfig:
@@ -132,18 +133,21 @@ def load_checkpoint(directory: str | Path) -> tuple[GlobalPointerModel, Any]:
     if missing:
         raise ModelBundleError(
             f"{directory}: not a nerdesk checkpoint, missing {', '.join(missing)}; "
-            "point to a directory written by 'nerdesk train'"
+            "point to a directory written by 'nerdesk train'",
+            code="E362",
         )
     try:
         config = ModelConfig.from_dict(json.loads((directory / CONFIG_FILE).read_text("utf-8")))
     except (json.JSONDecodeError, TypeError) as error:
-        raise ModelBundleError(f"{directory / CONFIG_FILE}: unreadable model config ({error})") from error
+        raise ModelBundleError(f"{directory / CONFIG_FILE}: unreadable model config ({error})",
+                               code="E363") from error
     model = GlobalPointerModel(config)
     try:
         load_model(model, str(directory / CHECKPOINT_FILE), strict=True)
     except (RuntimeError, OSError) as error:
         raise ModelBundleError(
-            f"{directory / CHECKPOINT_FILE}: weights do not match {CONFIG_FILE} ({error}); re-train or re-export"
+            f"{directory / CHECKPOINT_FILE}: weights do not match {CONFIG_FILE} ({error}); re-train or re-export",
+            code="E364",
         ) from error
     tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
     return model.eval(), tokenizer

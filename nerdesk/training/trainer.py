@@ -110,7 +110,8 @@ class Trainer:
         if not any(window.cells for window in train_windows):
             raise TrainingError(
                 f"no usable gold spans in {len(train_documents)} training documents "
-                f"({train_summary.describe()}); annotate and mark documents reviewed first"
+                f"({train_summary.describe()}); annotate and mark documents reviewed first",
+                code="E401",
             )
         dev_summary = self.encode(dev_documents)[1] if dev_documents else None
         if self.callbacks.on_data:

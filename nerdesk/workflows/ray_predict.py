@@ -38,7 +38,7 @@ def require_ray():
         import ray.data  # noqa: F401  (Ray Data comes with the "data" extra of ray)
     except ImportError as error:
         raise NerdeskError(f"--engine ray needs Ray Data, which is not installed ({error.name} is missing); "
-                           f"install the extra with: {INSTALL_HINT}") from None
+                           f"install the extra with: {INSTALL_HINT}", code="E540") from None
     return ray
 
 
@@ -134,7 +134,7 @@ def read_inputs(ray, paths: Sequence[Path]):
     datasets = []
     for path in paths:
         if not path.exists():
-            raise NerdeskError(f"{path}: no such file; check the input path")
+            raise NerdeskError(f"{path}: no such file; check the input path", code="E104")
         suffix = path.suffix.lower()
         if suffix == ".parquet":
             dataset = ray.data.read_parquet(str(path))
@@ -145,7 +145,7 @@ def read_inputs(ray, paths: Sequence[Path]):
         columns = dataset.columns()
         if "text" not in columns:
             raise NerdeskError(f"{path}: no 'text' field in the records (found {', '.join(columns)}); "
-                               "each record needs its document text in 'text'")
+                               "each record needs its document text in 'text'", code="E541")
         dataset = dataset.select_columns([c for c in ("id", "text") if c in columns])
         datasets.append(dataset.map_batches(_with_ids(path.name), batch_format="numpy"))
     return datasets[0].union(*datasets[1:]) if len(datasets) > 1 else datasets[0]
@@ -179,7 +179,7 @@ def run(options: RayPredictOptions) -> RayPredictResult:
 def _check_output(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise NerdeskError(f"{out}: already exists; --engine ray writes its shards into a new or empty "
-                           "directory, choose another --out")
+                           "directory, choose another --out", code="E542")
 
 
 def _start_ray(ray, options: RayPredictOptions) -> bool:
@@ -261,12 +261,12 @@ def run_command(args) -> int:
     out_format = args.format or ("parquet" if args.out.suffix.lower() == ".parquet" else "jsonl")
     if out_format not in OUTPUT_FORMATS:
         raise NerdeskError(f"--engine ray writes jsonl or parquet shards, not {out_format!r}; pass --format jsonl "
-                           "or --format parquet")
+                           "or --format parquet", code="E543")
     if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
-        raise NerdeskError("--workers, --batch-size and --threads must be at least 1")
+        raise NerdeskError("--workers, --batch-size and --threads must be at least 1", code="E544")
     if args.input_format or args.split not in (None, "line"):
         raise NerdeskError("--engine ray reads inputs by their suffix (.txt one document per line, .jsonl, "
-                           ".parquet): drop --input-format and --split, or use --engine local")
+                           ".parquet): drop --input-format and --split, or use --engine local", code="E545")
     options = RayPredictOptions(
         inputs=list(args.inputs), model=resolve_model(args.model), out=args.out, out_format=out_format,
         workers=args.workers, threads=args.threads or 1, batch_size=args.batch_size, threshold=args.threshold,

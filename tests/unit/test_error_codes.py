@@ -30,11 +30,10 @@ NOT_CODED_YET = (
     "nerdesk/storage/schema.py",
     "nerdesk/commands/predict.py",
     *(f"nerdesk/training/{name}.py" for name in (
-        "start", "export", "lora", "encoders", "char_encoder", "inference_graph", "data", "model", "trainer",
-        "ray_train")),
+        "start", "export", "lora", "encoders", "char_encoder", "inference_graph", "data", "ray_train")),
     *(f"nerdesk/workflows/{name}.py" for name in (
         "session", "default_models", "start_points", "probe", "model_script", "demo", "token_snap", "promotion",
-        "retrain", "models", "ray_predict")),
+        "retrain", "models")),
 )
 
 
