@@ -3,6 +3,7 @@
     python -m benchmarks.gui                      # all timings (builds a 100,000-document project once)
     python -m benchmarks.gui --screenshot docs/screenshot.png
     python -m benchmarks.gui --demo-screenshot docs/screenshot-demo.png
+    python -m benchmarks.gui --screenshots docs/screens/   # one per part of the window (benchmarks/screens.py)
 
 Timings: cold start of a process to a shown main window; opening and painting a 20,000-character
 document with 2,000 nested spans; scrolling it a screen at a time; editing a 20,000-character
@@ -276,12 +277,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshot", type=Path, help="only save a screenshot of the main window to this file")
     parser.add_argument("--demo-screenshot", type=Path,
                         help="only save a screenshot of the first start on the demo project to this file")
+    parser.add_argument("--screenshots", type=Path, help="only save one screenshot per part of the window "
+                                                         "into this folder")
     parser.add_argument("--edits", action="store_true", help="only time edits in a large document")
     parser.add_argument("--project-cache", type=Path, default=Path(tempfile.gettempdir()) / "nerdesk-bench-100k.nerdesk",
                         help="where the 100,000-document project is built (reused when present)")
     args = parser.parse_args(argv)
     from nerdesk.gui.app import create_application
 
+    if args.screenshots:
+        from benchmarks.screens import take_screenshots
+
+        for saved in take_screenshots(create_application([]), args.screenshots):
+            print(f"saved {saved} ({saved.stat().st_size // 1024} KB)")
+        return 0
     if args.screenshot or args.demo_screenshot:
         app = create_application([])
         target = args.screenshot or args.demo_screenshot

@@ -170,8 +170,10 @@ class ModelVersionsPanel(QWidget):
             font = QFont(item.font(0))
             font.setBold(True)
             item.setFont(0, font)
+        labels = self.session.labels
         for label, row in sorted((scored.per_label if scored else {}).items()):
-            item.addChild(QTreeWidgetItem([label, *_row(row.get("f1"), row.get("precision"), row.get("recall"),
+            title = labels.get(label).title if label in labels else label
+            item.addChild(QTreeWidgetItem([title, *_row(row.get("f1"), row.get("precision"), row.get("recall"),
                                                         row.get("support")), ""]))
         return item
 
