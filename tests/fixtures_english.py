@@ -17,6 +17,9 @@ from nerdesk.core.spans import Span
 from nerdesk.workflows.default_models import GENERAL_EN
 
 LABELS = ["PER", "ORG", "LOC", "MISC"]
+# An uncased word-piece vocabulary like MiniLM's, for snapping tests: "Interleukin" is three pieces.
+WORD_PIECES = ["[UNK]", "[CLS]", "[SEP]", "treated", "with", "inter", "##leu", "##kin", "2", "(", ")", "il", "-",
+               "in", "北", "京", "大", "学", "医", "院", "since", "2019", ".", "next", "visit", "may"]
 MAX_LENGTH = 32
 STRIDE = 8
 
@@ -41,6 +44,17 @@ def english_documents() -> list[Document]:
         spans = [Span(text.index(m), text.index(m) + len(m), label) for m, label in mentions]
         documents.append(Document(text, spans))
     return documents
+
+
+def word_piece_tokenizer():
+    """A tokenizer like MiniLM's over ``WORD_PIECES``: lower-cases, splits CJK characters and punctuation."""
+    from tokenizers import Tokenizer, normalizers, pre_tokenizers
+    from tokenizers.models import WordPiece
+
+    tokenizer = Tokenizer(WordPiece({piece: i for i, piece in enumerate(WORD_PIECES)}, unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    return tokenizer
 
 
 def train_tiny_english_model(steps: int = 120, seed: int = 0):

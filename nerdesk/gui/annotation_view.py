@@ -8,7 +8,7 @@ are converted only through ``DisplayText``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -30,7 +30,7 @@ from nerdesk.gui.theme import is_dark
 from nerdesk.gui.view_keys import EditingKeys
 from nerdesk.gui.view_menus import SpanMenus
 from nerdesk.gui.view_wrap import SelfWrapping
-from nerdesk.workflows.token_snap import snap_to_tokens
+from nerdesk.workflows.token_snap import WORD_SNAPPER, TokenSnapper
 
 
 class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
@@ -68,7 +68,9 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self._hit_boxes: list[tuple[QRectF, Span]] = []
         self._press_position: QPoint | None = None
         self._boundaries: list[int] | None = None
-        self.snap_tokens = True  # selections of Latin-script words widen to whole words (a preference)
+        self.snap_tokens = True  # selections widen to whole tokens of the active model (a preference)
+        # Which tokens selections snap to, asked at each selection: the window answers with the active model's.
+        self.token_snapper_source: Callable[[], TokenSnapper] = lambda: WORD_SNAPPER
         self._exact_selection = False  # this selection was made with Alt: keep it as it is
         self.show_scores = False  # prediction chips show their score (a preference)
         self._init_wrapping()
@@ -195,7 +197,8 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
 
     def selected_range(self) -> tuple[int, int] | None:
         """The selected text as a code-point range widened to whole graphemes, without outer spaces, and to
-        whole words unless token snapping is off or the selection was made with Alt held."""
+        whole tokens of the active model (whole words without one) unless token snapping is off or the
+        selection was made with Alt held."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
@@ -207,8 +210,13 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         while end > start and self.text[end - 1].isspace():
             end -= 1
         if start < end and self.snap_tokens and not self._exact_selection:
-            start, end = snap_to_tokens(self.text, start, end)
+            start, end = self.token_snapper.snap(self.text, start, end)
         return (start, end) if start < end else None
+
+    @property
+    def token_snapper(self) -> TokenSnapper:
+        """The tokens selections widen to now: the active model's, or whole words without a model."""
+        return self.token_snapper_source()
 
     def select_range(self, start: int, end: int) -> None:
         """Select the text ``[start, end)`` (code points), as a user dragging over it would."""

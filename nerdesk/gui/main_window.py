@@ -33,6 +33,7 @@ from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
 from nerdesk.gui.window_preferences import PreferenceCommands
 from nerdesk.workflows.review_policy import POLICY_DESCRIPTIONS
+from nerdesk.workflows.token_snap import TokenSnapper, snapper_for_bundle
 
 PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
 
@@ -119,6 +120,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
         self.model_panel.predictAllRequested.connect(self.predict_all)
         self.model_panel.cancelRequested.connect(self.cancel_prediction)
         self.model_panel.scriptMismatchChanged.connect(self._show_script_warning)
+        view.token_snapper_source = self._active_model_snapper
         self.model_panel.useModelRequested.connect(self.load_model)
         self._connect_retraining()
 
@@ -211,6 +213,12 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
         if message:
             self.statusBar().showMessage(message, 12000)
 
+    def _active_model_snapper(self) -> TokenSnapper:
+        """Selections widen to the active model's tokens (to whole words without a model)."""
+        project = self.session.project
+        model = project.active_model() if project is not None else None
+        return snapper_for_bundle(model.bundle_path if model is not None else None)
+
     def _update_title(self) -> None:
         project = self.session.project
         parts = ["nerdesk"]
@@ -248,7 +256,8 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
         keys = [label.key + "  " + label.name for label in self.session.labels if label.key]
         QMessageBox.information(self, "Keyboard shortcuts", "\n".join([
             "Select text (mouse or Shift+arrows), then press a label key:", *keys,
-            "(Latin-script selections widen to whole words; hold Alt while selecting to keep one exact)", "",
+            "(selections widen to whole tokens of the active model, whole words without one; hold Alt while "
+            "selecting to keep one exact)", "",
             "Click a span to select it; click again to select the span around it.",
             "Tab / Shift+Tab: select the next / previous span",
             "Del / Backspace: delete the selected span",

@@ -1,13 +1,19 @@
-"""Latin-script selections snap to whole words (Alt keeps them exact); CJK selections stay per character."""
+"""Selections snap to the active model's tokens, to whole words without a model (Alt keeps them exact);
+CJK selections stay per character."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import press, select_with_keyboard
+from fixtures_english import word_piece_tokenizer
 from PySide6.QtCore import Qt
 
+from nerdesk.core.document import Document
 from nerdesk.core.labels import LabelSet
 from nerdesk.gui.annotation_view import AnnotationView
+from nerdesk.storage.project import Project
 from nerdesk.workflows.token_snap import snap_to_tokens
 
 TEXT = "Treated with interleukin 2 (IL-2) in 北京大学医院 since 2019."
@@ -83,3 +89,32 @@ def test_snapping_can_be_turned_off(qtbot, view):
     drag(qtbot, view, start, start + len("nterleukin 2"))
     assert selected_text(view) == "nterleukin 2"
     assert view.selected_range() == (start, start + len("nterleukin 2"))
+
+
+def window_with_model(make_window, tmp_path, model_folder: Path | None):
+    """A window on a project with one English document and ``model_folder`` as its active model (or none)."""
+    path = tmp_path / "snap.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents([Document(TEXT)])
+        if model_folder is not None:
+            project.set_active_model(project.register_model(name="word-pieces", bundle_path=model_folder,
+                                                            metrics={}, settings={}, trained_on={}))
+    window = make_window()
+    window.open_project(path)
+    return window
+
+
+def test_the_window_snaps_to_the_active_models_tokens(qtbot, make_window, tmp_path):
+    model = tmp_path / "word-pieces"
+    model.mkdir()
+    word_piece_tokenizer().save(str(model / "tokenizer.json"))  # "Interleukin" is inter + ##leu + ##kin
+    window = window_with_model(make_window, tmp_path, model)
+    assert window.view.token_snapper.uses_model
+    start = TEXT.index("leuk") + 1  # "euk"
+    drag(qtbot, window.view, start, start + 3)
+    assert selected_text(window.view) == "leukin"  # the model's pieces ##leu ##kin, not the whole word
+    window.session.project.set_active_model(None)
+    assert not window.view.token_snapper.uses_model
+    window.view.clear_text_selection()  # a press inside a selection would drag it instead
+    drag(qtbot, window.view, start, start + 3)
+    assert selected_text(window.view) == "interleukin"  # without a model: whole words
