@@ -87,11 +87,13 @@ def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, 
                   metrics: dict | None = None, trained_on: dict | None = None,
                   dev_documents: list[Document] | None = None, parity_texts: list[str] | None = None,
                   threshold: float = 0.0, stride: int | None = None, name: str | None = None,
-                  max_span_tokens: int | Literal["auto"] | None = "auto") -> Path:
+                  max_span_tokens: int | Literal["auto"] | None = "auto", keep_fp32: bool | None = None) -> Path:
     """Write a validated bundle for ``model`` to ``out_dir`` (replacing one already there); return its path.
 
     ``max_span_tokens`` caps the length of decoded spans: ``"auto"`` sets it to ``SPAN_LENGTH_MARGIN``
     times the longest gold span of ``dev_documents`` (no cap without them), ``None`` sets no cap.
+    ``keep_fp32=False`` ships the int8 model only (see ``quantize_and_decide``), to keep a bundle small;
+    by default only a bundle with adapters leaves the fp32 model out.
     """
     out_dir = Path(out_dir)
     label_set = labels if isinstance(labels, LabelSet) else LabelSet.from_names(labels, flat=model.config.flat)
@@ -104,6 +106,7 @@ def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, 
                 "chars": CharTable.from_encoder_config(model.config.encoder)}
     staging = _fresh_directory(out_dir.parent / f".{out_dir.name}.partial")
     adapters = has_lora(model)
+    int8_only = adapters if keep_fp32 is None else not keep_fp32
     try:
         model = model.eval()
         # With adapters, the base weights stay in their package: the bundle ships int8 ONNX and the adapters.
@@ -112,8 +115,8 @@ def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, 
         texts = _parity_texts(parity_texts, dev_documents)
         parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings)
         quantization = quantize_and_decide(model, tokenizer, staging, label_set.names, dev_documents or [],
-                                           texts, settings, int8_only=adapters)
-        if adapters:
+                                           texts, settings, int8_only=int8_only)
+        if int8_only:
             (staging / FP32_FILE).unlink()
         bind_labels(staging, label_set.names)
         manifest = _manifest(staging, name or out_dir.name, label_set, settings, parity, quantization,
