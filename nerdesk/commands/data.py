@@ -5,22 +5,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
-from nerdesk.core.document import STATUSES
+from nerdesk.core.document import STATUSES, Document
 
 SOURCES = ("gold", "pred", "all")
 PROGRESS_MIN_DOCUMENTS = 2000
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's subcommands to the nerdesk parser."""
     register_import(subparsers)
     register_export(subparsers)
     register_stats(subparsers)
 
 
-def register_import(subparsers: argparse._SubParsersAction) -> None:
+def register_import(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "import", help="add annotated or plain text files to a project (created if missing)",
         description="Read FILEs (format detected unless --format is given) and add their documents to "
@@ -45,7 +48,7 @@ def register_import(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_import)
 
 
-def register_export(subparsers: argparse._SubParsersAction) -> None:
+def register_export(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("export", help="write a project's documents to a file")
     parser.add_argument("project", type=Path, metavar="PROJECT", help="project file (.nerdesk)")
     parser.add_argument("--format", required=True, help="output format (nerdesk-json, cluener, cmeee, conll, ...)")
@@ -65,7 +68,7 @@ def register_export(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_export)
 
 
-def register_stats(subparsers: argparse._SubParsersAction) -> None:
+def register_stats(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("stats", help="documents, spans per label and nesting of a project")
     parser.add_argument("project", type=Path, metavar="PROJECT", help="project file (.nerdesk)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -99,7 +102,7 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def existing_documents(project_path: Path) -> list:
+def existing_documents(project_path: Path) -> list[Document]:
     """The documents already in the project (none when it does not exist yet)."""
     from nerdesk.storage import Project
 
@@ -121,7 +124,7 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def export_options(args: argparse.Namespace) -> dict:
+def export_options(args: argparse.Namespace) -> dict[str, Any]:
     """The writer options the command line asked for (only those given, so other formats are not refused)."""
     options = {name: getattr(args, name) for name in ("source", "scheme", "level", "separator")
                if getattr(args, name)}
@@ -159,7 +162,7 @@ def print_warnings(warnings: list[str]) -> None:
         print(f"nerdesk: warning: {warning}", file=sys.stderr)
 
 
-def import_progress(total: int):
+def import_progress(total: int) -> AbstractContextManager[Callable[[int], None] | None]:
     """A rich progress bar on stderr for long imports in a terminal; a no-op context otherwise."""
     from contextlib import nullcontext
 
@@ -176,7 +179,7 @@ class _RichProgress:
         self.total = total
         self.bar = Progress(console=Console(stderr=True), transient=True)
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[int], None]:
         self.bar.start()
         task = self.bar.add_task("storing documents", total=self.total)
         return lambda done: self.bar.update(task, completed=done)
@@ -185,7 +188,7 @@ class _RichProgress:
         self.bar.stop()
 
 
-def print_stats(path: Path, stats: dict) -> None:
+def print_stats(path: Path, stats: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

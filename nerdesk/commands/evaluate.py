@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("eval", help="score a model on annotated data",
                                    description="Print per-label precision, recall and F1 of a model on files, "
                                                "predicting exactly as 'nerdesk predict' does.")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "models", help="list the embedded models",
         description="List the model bundles shipped with nerdesk: their names (for --model), labels, dev F1 "
@@ -37,7 +38,7 @@ def run_models(args: argparse.Namespace) -> int:
     return 0
 
 
-def embedded_models() -> list[dict]:
+def embedded_models() -> list[dict[str, Any]]:
     """Name, labels, dev micro F1 and folder of every embedded bundle (hashes checked, ONNX not opened)."""
     from nerdesk.runtime.bundle import Bundle
     from nerdesk.workflows.default_models import embedded_model, embedded_model_names

@@ -12,12 +12,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nerdesk.commands.train import duration
-from nerdesk.workflows.progress import EpochEvaluated, StepProgress
+from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingEvent
+
+if TYPE_CHECKING:
+    from nerdesk.workflows.retrain import RetrainResult
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("retrain", help="retrain a project's model as the Retrain button does",
                                    description="Train a new model version on the project's reviewed documents, "
                                                "compare it with the active one on the evaluation set, and "
@@ -59,7 +63,7 @@ class _Reporter:
     def __init__(self, mode: str) -> None:
         self.mode = mode
 
-    def event(self, event) -> None:
+    def event(self, event: TrainingEvent) -> None:
         from dataclasses import asdict
 
         if self.mode == "json":
@@ -80,7 +84,7 @@ class _Reporter:
             print(f"\rpredicting the unreviewed documents: {done}/{total}", end="\n" if done == total else "",
                   file=sys.stderr, flush=True)
 
-    def outcome(self, result) -> None:
+    def outcome(self, result: RetrainResult) -> None:
         outcome = result.outcome
         record = {"event": "outcome", "version": outcome.version.name, "promoted": outcome.promoted,
                   "message": outcome.decision.message, "f1": outcome.score.f1,

@@ -13,12 +13,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from nerdesk.core.errors import NerdeskError, TrainingError
 
+if TYPE_CHECKING:
+    from nerdesk.core.document import Document
+    from nerdesk.core.labels import LabelSet
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+# (train documents, dev documents, description of the source, the project's labels or None)
+TrainingDocuments = tuple[list["Document"], list["Document"], str, "LabelSet | None"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's subcommands to the nerdesk parser."""
     parser = subparsers.add_parser("train", help="train a GlobalPointer model",
                                    description="Train a GlobalPointer model on annotated files or a project.")
@@ -90,7 +99,7 @@ class Progress:
     def __init__(self, mode: str) -> None:
         self.mode = mode
 
-    def emit(self, event: str, **fields) -> None:
+    def emit(self, event: str, **fields: Any) -> None:
         if self.mode == "json":
             print(json.dumps({"event": event, **fields}, ensure_ascii=False), flush=True)
         elif event == "step":
@@ -150,7 +159,7 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
-def _default_start(documents) -> str:
+def _default_start(documents: Sequence[Document]) -> str:
     """The embedded default model for the documents' script, or scratch when none is installed for it."""
     from nerdesk.workflows.default_models import default_model_for
 
@@ -158,7 +167,7 @@ def _default_start(documents) -> str:
     return str(model) if model is not None else "scratch"
 
 
-def _training_documents(args: argparse.Namespace):
+def _training_documents(args: argparse.Namespace) -> TrainingDocuments:
     """(train documents, dev documents, description of the source, the project's labels or None)."""
     if args.project:
         return _project_documents(args.project)
@@ -167,14 +176,13 @@ def _training_documents(args: argparse.Namespace):
     return train_docs, dev_docs, ", ".join(str(path) for path in args.train), None
 
 
-def read_documents(paths: list[Path], format_name: str | None) -> list:
+def read_documents(paths: list[Path], format_name: str | None) -> list[Document]:
     from nerdesk.formats import read_files
 
-    loaded = read_files([str(path) for path in paths], format_name)
-    return list(getattr(loaded, "documents", loaded))
+    return read_files([str(path) for path in paths], format_name).documents
 
 
-def _project_documents(path: Path):
+def _project_documents(path: Path) -> TrainingDocuments:
     from nerdesk.storage import Project
     from nerdesk.workflows.evaluation_set import ensure_evaluation_set, training_documents
 
