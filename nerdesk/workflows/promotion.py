@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nerdesk.core.document import Document
-from nerdesk.workflows.evaluation import EvaluationScore, predict_documents
+from nerdesk.core.spans import Span
+from nerdesk.workflows.evaluation import EvaluationScore
 
 IF_BETTER = "if-better"
 ALWAYS = "always"
@@ -40,11 +40,9 @@ def is_tie(new: EvaluationScore, active: EvaluationScore | None) -> bool:
     return active is not None and new.gold_spans > 0 and new.f1 > 0 and abs(new.f1 - active.f1) < SAME_F1
 
 
-def changed_documents(new_bundle, active_bundle, documents: Sequence[Document], *,
-                      threads: int | None = None) -> int:
-    """On how many of ``documents`` the two bundles predict different spans (labels and offsets)."""
-    new = predict_documents(new_bundle, documents, threads=threads)
-    old = predict_documents(active_bundle, documents, threads=threads)
+def changed_documents(new: Sequence[Sequence[Span]], old: Sequence[Sequence[Span]]) -> int:
+    """On how many documents two versions' predictions (one list of spans per document) differ in
+    offsets or labels."""
     return sum(_keys(a) != _keys(b) for a, b in zip(new, old, strict=True))
 
 

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.errors import NerdeskError, TrainingError
+from nerdesk.core.metrics import evaluate
 from nerdesk.runtime.bundle import Bundle
-from nerdesk.workflows.evaluation import EvaluationScore, score_version
+from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, remember_score, score_version
 from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set
 from nerdesk.workflows.models import repredict_unreviewed
 from nerdesk.workflows.progress import (
@@ -205,8 +206,11 @@ def complete_run(project, run: RetrainRun, done: TrainingDone) -> RetrainOutcome
                                       metrics=done.metrics, settings=_settings(run),
                                       trained_on=_trained_on(project, run))
     version = _version(project, model_id)
-    score = score_version(project, version, run.evaluation, threads=run.options.threads)
-    changed = _changed_on_tie(version, active, score, active_score, run)
+    predictions = predict_documents(version.bundle_path, run.evaluation.documents, threads=run.options.threads)
+    score = EvaluationScore.from_report(evaluate([doc.gold for doc in run.evaluation.documents], predictions),
+                                        run.evaluation)
+    remember_score(project, version.id, score)
+    changed = _changed_on_tie(predictions, active, score, active_score, run)
     decision = decide(run.version, score, display_name(active.name) if active else None, active_score,
                       run.options.activate, changed)
     if decision.promote:
@@ -231,14 +235,15 @@ def _active_score(project, active, evaluation: EvaluationSet) -> EvaluationScore
         return None
 
 
-def _changed_on_tie(version, active, score: EvaluationScore, active_score: EvaluationScore | None,
+def _changed_on_tie(predictions: list, active, score: EvaluationScore, active_score: EvaluationScore | None,
                     run: RetrainRun) -> int | None:
-    """At the same F1, on how many evaluation documents the two versions predict differently."""
+    """At the same F1, on how many evaluation documents the new version (``predictions``) and the active
+    one predict differently; None when the scores differ or the active model cannot predict."""
     if not is_tie(score, active_score):
         return None
     try:
-        return changed_documents(version.bundle_path, active.bundle_path, run.evaluation.documents,
-                                 threads=run.options.threads)
+        return changed_documents(predictions, predict_documents(active.bundle_path, run.evaluation.documents,
+                                                                threads=run.options.threads))
     except NerdeskError:
         return None
 
