@@ -238,9 +238,9 @@ def worker_loop(loop_config: dict) -> None:
     if job.config.device == "cuda":
         torch.cuda.set_device(ray.train.torch.get_device())
     seed_everything(job.config.seed + rank)
-    shard = job.windows[rank::world]
+    shard = rank_shard(job.windows, rank, world)
     inbox.put(("shard", {"rank": rank, "world": world, "windows": len(shard),
-                         "documents": sorted({window.document for window in shard})}))
+                         "documents": len({window.document for window in shard})}))
     callbacks = _rank0_callbacks(inbox) if rank == 0 else TrainingCallbacks()
     trainer = _RankTrainer(job.model, job.tokenizer, job.config, callbacks)
     run = _DistributedRun(trainer, shard, job.dev_documents if rank == 0 else [], job.total_steps, rank)
@@ -251,6 +251,12 @@ def worker_loop(loop_config: dict) -> None:
                               "best_evaluation": run.best_evaluation, "epochs": run.epoch, "steps": run.step,
                               "seconds": time.monotonic() - run.started, "stop_reason": run.stop_reason,
                               "history": run.history, "best_step": run.best_step}))
+
+
+def rank_shard(windows: list[Window], rank: int, world: int) -> list[Window]:
+    """The windows rank ``rank`` of ``world`` trains on: every world-th one, so the shards are disjoint, cover
+    all windows and differ in size by one at most (length-grouped batching then works within each shard)."""
+    return windows[rank::world]
 
 
 def _rank0_callbacks(inbox) -> TrainingCallbacks:

@@ -63,12 +63,12 @@ def test_two_ray_workers_train_on_disjoint_shards_and_write_a_bundle_that_predic
     kinds = [event["event"] for event in events]
     assert kinds[0] == "start" and kinds[1] == "data" and kinds[-1] == "done"
     done = events[-1]
-    # 40 one-window documents: the two ranks split them between them, none twice.
+    # 40 one-window documents: each rank trains on its own half (both ranks on all 40 would count 80).
     shards = done["shards"]
     assert [shard["rank"] for shard in shards] == [0, 1] and all(shard["world"] == 2 for shard in shards)
     assert [shard["windows"] for shard in shards] == [20, 20]
-    assert set(shards[0]["documents"]).isdisjoint(shards[1]["documents"])
-    assert set(shards[0]["documents"]) | set(shards[1]["documents"]) == set(range(40))
+    assert [shard["documents"] for shard in shards] == [20, 20]
+    assert events[1]["train"]["windows"] == 40
     # One process would take ceil(40 / 8) = 5 steps per pass; each rank takes batches of 4 for as many steps.
     steps = [event for event in events if event["event"] == "step"]
     assert steps[-1]["step"] == steps[-1]["total"] == 30
@@ -102,3 +102,28 @@ def test_without_ray_the_message_names_the_extra(monkeypatch, tmp_path, capsys):
                  "--engine", "ray", *TINY_MODEL])
     assert code != 0 and "nerdesk[ray]" in capsys.readouterr().err
     assert not (tmp_path / "model").exists()
+
+
+def test_rank_shards_are_disjoint_cover_every_window_and_balance():
+    windows = [f"window {index}" for index in range(11)]
+    shards = [ray_train.rank_shard(windows, rank, 3) for rank in range(3)]
+    assert sorted(window for shard in shards for window in shard) == sorted(windows)
+    assert sum(len(shard) for shard in shards) == len(windows)  # nothing twice
+    assert [len(shard) for shard in shards] == [4, 4, 3]
+
+
+class FakeRay:
+    def __init__(self, gpus: int) -> None:
+        self.gpus = gpus
+
+    def cluster_resources(self) -> dict:
+        return {"CPU": 8.0, **({"GPU": float(self.gpus)} if self.gpus else {})}
+
+
+def test_the_device_choice_decides_whether_ray_workers_take_gpus():
+    assert ray_train._use_gpu(FakeRay(gpus=4), "auto") is True
+    assert ray_train._use_gpu(FakeRay(gpus=0), "auto") is False
+    assert ray_train._use_gpu(FakeRay(gpus=4), "cpu") is False
+    assert ray_train._use_gpu(FakeRay(gpus=2), "cuda") is True
+    with pytest.raises(TrainingError, match="no GPU"):
+        ray_train._use_gpu(FakeRay(gpus=0), "cuda")
