@@ -40,7 +40,7 @@ def autocast_dtype(device: str, bf16_supported: Callable[[], bool] | None = None
     return torch.bfloat16 if supported() else None
 
 
-def autocast(device: str, dtype: torch.dtype | None):
+def autocast(device: str, dtype: torch.dtype | None) -> contextlib.AbstractContextManager[object]:
     """A context that runs the forward pass in ``dtype`` (no-op when None)."""
     if dtype is None:
         return contextlib.nullcontext()

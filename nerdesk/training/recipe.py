@@ -18,6 +18,7 @@ grows with the data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from nerdesk.training.trainer import TrainConfig
 
@@ -68,15 +69,16 @@ def time_budget_seconds(documents: int) -> float:
     return min(BUDGET_CAP_SECONDS, BUDGET_BASE_SECONDS + BUDGET_PER_DOCUMENT_SECONDS * documents)
 
 
-def train_config(kind: str, documents: int, **overrides) -> TrainConfig:
+def train_config(kind: str, documents: int, **overrides: Any) -> TrainConfig:
     """The settings for a start of ``kind`` on ``documents`` training documents; ``overrides`` that are
     not None (the command line's explicit options) win."""
     recipe = RECIPES[kind]
-    settings = {"learning_rate": recipe.learning_rate, "head_learning_rate": recipe.head_learning_rate,
-                "head_warmup_steps": recipe.head_warmup_steps, "min_steps": recipe.min_steps,
-                "epochs": recipe.epochs, "patience": recipe.patience, "evaluate_start": recipe.evaluate_start,
-                "min_delta": recipe.min_delta,
-                "time_budget_seconds": time_budget_seconds(documents), "batch_size": batch_size(documents)}
+    settings: dict[str, Any] = {
+        "learning_rate": recipe.learning_rate, "head_learning_rate": recipe.head_learning_rate,
+        "head_warmup_steps": recipe.head_warmup_steps, "min_steps": recipe.min_steps, "epochs": recipe.epochs,
+        "patience": recipe.patience, "evaluate_start": recipe.evaluate_start, "min_delta": recipe.min_delta,
+        "time_budget_seconds": time_budget_seconds(documents), "batch_size": batch_size(documents),
+    }
     settings.update({key: value for key, value in overrides.items() if value is not None})
     return TrainConfig(**settings)
 

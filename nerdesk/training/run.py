@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tokenizers import Tokenizer
+
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.labels import LabelSet
@@ -76,7 +78,8 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     return _write(result, tokenizer, request, kind, config, threshold)
 
 
-def _calibrate(result: TrainingResult, tokenizer, request: TrainRequest, config: TrainConfig, emit: Emit) -> float:
+def _calibrate(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, config: TrainConfig,
+               emit: Emit) -> float:
     """Choose the decision threshold on the dev documents (see ``calibrate_threshold``); 0 without gold."""
     if not any(doc.gold for doc in request.dev_documents):
         return 0.0
@@ -101,7 +104,7 @@ def start_decoding(init: str) -> tuple[float, int | None]:
     return 0.0, None
 
 
-def _span_cap(tokenizer, documents: list[Document]) -> int | None:
+def _span_cap(tokenizer: Tokenizer, documents: list[Document]) -> int | None:
     """Decoded spans may be ``SPAN_LENGTH_MARGIN`` times the longest gold span (None: no gold spans)."""
     longest = longest_gold_span_tokens(tokenizer, documents)
     return math.ceil(SPAN_LENGTH_MARGIN * longest) if longest else None
@@ -137,8 +140,8 @@ def _refuse_useless(result: TrainingResult, request: TrainRequest) -> None:
                         "(--time-budget); --keep-failed writes it anyway", code="E402")
 
 
-def _write(result: TrainingResult, tokenizer, request: TrainRequest, kind: str, config: TrainConfig,
-           threshold: float) -> dict:
+def _write(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, kind: str, config: TrainConfig,
+           threshold: float) -> dict[str, Any]:
     from nerdesk.training.model import save_checkpoint
 
     metrics = result.best_report.as_dict() if result.best_report else {}
@@ -161,7 +164,8 @@ def _write(result: TrainingResult, tokenizer, request: TrainRequest, kind: str, 
                        f"{request.out}" + (f" ({note})" if note else "")}
 
 
-def _export(result: TrainingResult, tokenizer, request: TrainRequest, metrics: dict, trained_on: dict,
+def _export(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, metrics: dict[str, Any],
+            trained_on: dict[str, Any],
             config: TrainConfig, threshold: float) -> None:
     """Write the ONNX bundle next to the checkpoint."""
     from nerdesk.training.export import export_bundle
@@ -172,7 +176,7 @@ def _export(result: TrainingResult, tokenizer, request: TrainRequest, metrics: d
                   threshold=threshold)
 
 
-def _labels_in_model_order(label_set: LabelSet | None, names: list[str]):
+def _labels_in_model_order(label_set: LabelSet | None, names: list[str]) -> LabelSet | list[str]:
     """The project's labels (with their colours) in the model's order, or just the names."""
     if label_set is None:
         return names

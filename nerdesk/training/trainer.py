@@ -20,8 +20,10 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
+from tokenizers import Tokenizer
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
@@ -80,7 +82,7 @@ class TrainingResult:
     stop_reason: str
     train_summary: AlignmentSummary
     dev_summary: AlignmentSummary | None
-    history: list[dict] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
     best_step: int = 0
 
 
@@ -90,7 +92,7 @@ def seed_everything(seed: int) -> None:
 
 
 class Trainer:
-    def __init__(self, model: GlobalPointerModel, tokenizer, config: TrainConfig,
+    def __init__(self, model: GlobalPointerModel, tokenizer: Tokenizer, config: TrainConfig,
                  callbacks: TrainingCallbacks | None = None) -> None:
         self.model = model
         self.tokenizer = tokenizer
@@ -163,8 +165,8 @@ class _Run:
         self.step = self.epoch = self.evaluations = self.best_evaluation = self.best_step = self.stale = 0
         self.best_f1 = -1.0
         self.best_report: Report | None = None
-        self.best_state: dict | None = None
-        self.history: list[dict] = []
+        self.best_state: dict[str, torch.Tensor] | None = None
+        self.history: list[dict[str, Any]] = []
         self.stop_reason = "steps"
         self.started = time.monotonic()
 
@@ -218,7 +220,7 @@ class _Run:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
         self.optimizer.step()
-        return loss.item()
+        return float(loss.item())
 
     def progress(self) -> float:
         by_steps = self.step / max(self.total_steps, 1)
@@ -251,7 +253,7 @@ class _Run:
             record.update(self._evaluate())
         self.history.append(record)
 
-    def _evaluate(self) -> dict:
+    def _evaluate(self) -> dict[str, Any]:
         self.evaluations += 1
         report = self.trainer.evaluate(self.dev_documents)
         self._keep_if_best(report)
