@@ -1,0 +1,172 @@
+"""Package the character- and word-aware BiLSTM trained on CoNLL-2003 as ``models/en-general-conll-bilstm``.
+
+    python -m benchmarks.train_corpora --corpus conll2003 --encoder bilstm_chars --minutes 65 --eval-every 440 \\
+        --hidden 200 --embedding 100 --dropout 0.5 --threads 1 --patience 5 --out runs/conll-chars
+    python models/build_english_bilstm.py --from-checkpoint runs/conll-chars [--speed runs/english_speed.json]
+
+The first command trains from scratch (early stopping on dev) and saves the best checkpoint; this
+script chooses the decision threshold on the dev split, exports the bundle (parity-checked ONNX, int8
+only so that it stays under 25 MB; the safetensors checkpoint stays for retraining), scores the dev
+and test splits through the ONNX runtime, records them in ``bundle.json`` and writes the model card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parent
+DATASETS = MODELS_DIR.parent / ".." / "shared" / "datasets"
+MAX_BUNDLE_BYTES = 25 * 1024 * 1024
+NAME = "en-general-conll-bilstm"
+DISPLAY_NAMES = {"PER": "Person", "ORG": "Organization", "LOC": "Location", "MISC": "Miscellaneous"}
+DESCRIPTION = ("CoNLL-2003 English (Reuters news, 1996-97; shared-task annotations), PER/ORG/LOC/MISC, "
+               "train 14,041 / dev 3,250 (testa) / test 3,453 (testb) sentences")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--from-checkpoint", type=Path, required=True, help="checkpoint saved by train_corpora")
+    parser.add_argument("--speed", type=Path, help="JSON written by benchmarks.english_speed, for the card")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=MODELS_DIR / NAME)
+    args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    return args
+
+
+def read_split(name: str) -> list:
+    from nerdesk.formats import read_file
+
+    return list(read_file(DATASETS / "conll2003" / f"{name}.conll", "conll").documents)
+
+
+def export(args, dev_docs) -> None:
+    from nerdesk.core.labels import LabelSet
+    from nerdesk.training.export import SPAN_LENGTH_MARGIN, export_bundle, longest_gold_span_tokens
+    from nerdesk.training.logits import calibrate_threshold
+    from nerdesk.training.model import load_checkpoint
+
+    model, tokenizer = load_checkpoint(args.from_checkpoint)
+    model.config.flat = True
+    cap = math.ceil(SPAN_LENGTH_MARGIN * longest_gold_span_tokens(tokenizer, dev_docs))
+    threshold, _ = calibrate_threshold(model, tokenizer, dev_docs, max_span_tokens=cap)
+    labels = LabelSet.from_names(list(model.config.labels), flat=True)
+    for name, shown in DISPLAY_NAMES.items():
+        labels.update(name, display_name=shown)
+    benchmark = args.from_checkpoint / "benchmark.json"
+    history = json.loads(benchmark.read_text("utf-8")) if benchmark.is_file() else {}
+    trained_on = {"corpus": DESCRIPTION, "train_documents": 14041, "dev_documents": len(dev_docs),
+                  "init": "scratch", "encoder": "bilstm_chars", "script": "latin",
+                  "licence": "research use only (Reuters text, CoNLL-2003 annotations)",
+                  "minutes": round(history.get("minutes", 0.0), 1), "threshold": threshold,
+                  "parameters": sum(p.numel() for p in model.parameters())}
+    export_bundle(model, tokenizer, args.out, labels=labels, trained_on=trained_on, dev_documents=dev_docs,
+                  name=NAME, metrics={}, threshold=threshold, max_span_tokens=cap, keep_fp32=False)
+
+
+def runtime_scores(bundle_dir: Path, documents: list, threads: int):
+    """Score ``documents`` with the bundle's default variant through the ONNX runtime; (report, seconds)."""
+    from nerdesk.core.metrics import evaluate
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.predictor import Predictor
+
+    predictor = Predictor(Bundle.load(bundle_dir), threads=threads)
+    started = time.perf_counter()
+    predicted = predictor.predict([doc.text for doc in documents])
+    return evaluate([doc.gold for doc in documents], predicted), time.perf_counter() - started
+
+
+def record_scores(manifest_path: Path, dev: dict, test: dict) -> None:
+    """The runtime's dev scores (what the model panel shows) and test scores go into bundle.json."""
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["metrics"] = {**dev, "split": "dev", "test": test}
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def speed_lines(path: Path | None) -> list[str]:
+    if path is None or not path.is_file():
+        return []
+    figures = json.loads(path.read_text("utf-8"))
+    rows = [f"| {row['engine']} | {row['corpus']} | {row['docs_per_second']:.1f} | {row['words_per_second']} | "
+            f"{row['speed_vs_spacy']:.2f} |" for row in figures["rows"]]
+    return ["", f"## Speed (one thread each, load average {figures['load_average'][0]:.1f}, "
+                f"`python -m benchmarks.english_speed`)", "",
+            "| engine | texts | docs/s | words/s | x spaCy sm (tok2vec+ner) |", "|---|---|---:|---:|---:|", *rows]
+
+
+def model_card(args, dev, test, size: int) -> str:
+    from nerdesk.core.metrics import Counts
+    from nerdesk.runtime.bundle import Bundle
+
+    bundle = Bundle.load(args.out)
+    trained = bundle.manifest["trained_on"]
+    encoder = json.loads((args.out / "config.json").read_text("utf-8"))["encoder"]
+    rows = []
+    for name in bundle.labels.names:
+        on_dev, on_test = dev.per_label.get(name, Counts()), test.per_label.get(name, Counts())
+        rows.append(f"| {name} ({DISPLAY_NAMES.get(name, name)}) | {100 * on_dev.f1:.2f} | "
+                    f"{100 * on_test.precision:.2f} | {100 * on_test.recall:.2f} | {100 * on_test.f1:.2f} | "
+                    f"{on_test.support} |")
+    files = ", ".join(f"{name} {entry['bytes'] / 1e6:.2f} MB" for name, entry in bundle.manifest["files"].items())
+    return "\n".join([
+        f"# {NAME}", "",
+        "English general-domain entities (persons, organizations, locations, miscellaneous names) for nerdesk, "
+        "from a character- and word-aware BiLSTM trained from scratch (no pretrained weights).", "",
+        f"- **Data**: {DESCRIPTION}. **Licence**: the text is Reuters news (RCV1) and the annotations are those "
+        "of the CoNLL-2003 shared task; both are for **research use only**. This model was trained on them and "
+        "inherits that restriction: do not use it commercially without your own rights to the data.",
+        "- **Labels**: PER (Person), ORG (Organization), LOC (Location), MISC (Miscellaneous: nationalities, "
+        "events, products, works and other names); the display names are in the label records of `bundle.json`.",
+        f"- **Model**: cased word vocabulary of the training text ({encoder['vocab_size']} entries, words seen "
+        f"once are [UNK]) with {encoder['embedding_dim']}-dim embeddings, concatenated per token with a "
+        f"character CNN ({len(encoder['char_vocabulary'])} characters, {encoder['char_dim']}-dim, "
+        f"{encoder['char_filters']} filters of width {encoder.get('char_kernel', 3)}, first/last "
+        f"{encoder['chars_per_token']} characters of a token); 2-layer BiLSTM ({encoder['hidden_size']} units per "
+        f"direction); GlobalPointer head (d=64), decoded flat; {trained['parameters'] / 1e6:.2f}M parameters; "
+        f"decision threshold {trained['threshold']:g} (logit, chosen on dev).",
+        f"- **Training**: {trained.get('minutes')} minutes on one thread of a shared 2-core CPU, early stopping "
+        "on dev (commands at the top of `models/build_english_bilstm.py`).",
+        f"- **Bundle**: {size / 1e6:.2f} MB: {files}. It ships the int8 ONNX model only "
+        f"({bundle.manifest['default_variant_reason']}); the checkpoint is where retraining starts. Inference "
+        "needs the bundle, onnxruntime and tokenizers.", "",
+        f"## Scores (ONNX runtime, int8): test micro F1 **{100 * test.micro.f1:.2f}** "
+        f"(P {100 * test.micro.precision:.2f}, R {100 * test.micro.recall:.2f}); dev {100 * dev.micro.f1:.2f}", "",
+        "Exact-span micro F1 on the CoNLL-2003 test (testb) split; the dev split (testa) chose the checkpoint "
+        "and the threshold.", "",
+        "| label | dev F1 | test P | test R | test F1 | test support |", "|---|---:|---:|---:|---:|---:|", *rows,
+        *speed_lines(args.speed), "",
+        "## Limits", "",
+        "Trained from scratch on 14k sentences of 1990s news: names never seen in training are read from their "
+        "spelling and context only, and other domains score lower. References (../shared/datasets/README.md): "
+        "BiLSTM-CRF with characters 83.6 without pretrained embeddings (90.9 with GloVe), BERT-base 92.4.", "",
+    ])
+
+
+def main(argv=None) -> None:
+    import torch
+
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    dev_docs, test_docs = read_split("dev"), read_split("test")
+    export(args, dev_docs)
+    dev, _ = runtime_scores(args.out, dev_docs, args.threads)
+    test, seconds = runtime_scores(args.out, test_docs, args.threads)
+    from nerdesk.runtime.bundle import MANIFEST
+
+    record_scores(args.out / MANIFEST, dev.as_dict(), test.as_dict())
+    size = sum(path.stat().st_size for path in args.out.iterdir() if path.is_file())
+    (args.out / "MODEL_CARD.md").write_text(model_card(args, dev, test, size), "utf-8")
+    print(test.table())
+    print(f"{args.out}: dev F1 {100 * dev.micro.f1:.2f}, test F1 {100 * test.micro.f1:.2f}, "
+          f"{len(test_docs) / seconds:.0f} sentences/s, {size / 1e6:.2f} MB", flush=True)
+    if size > MAX_BUNDLE_BYTES:
+        raise SystemExit(f"{args.out}: {size / 1e6:.1f} MB is over the 25 MB limit for embedded models")
+
+
+if __name__ == "__main__":
+    main()
