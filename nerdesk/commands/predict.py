@@ -62,14 +62,14 @@ def run_predict(args: argparse.Namespace) -> int:
     from nerdesk.runtime.decode import score_margin
     from nerdesk.workflows.default_models import resolve_model
 
+    if args.threshold is not None:
+        score_margin(args.threshold)  # a clear error before any work
     if args.engine == "ray":
         from nerdesk.workflows.ray_predict import run_command
 
         return run_command(args)
     if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
         raise NerdeskError("--workers, --batch-size and --threads must be at least 1")
-    if args.threshold is not None:
-        score_margin(args.threshold)  # a clear error before any work
     out_format = _output_format(args.out, args.format, resolve_format)
     args.model = resolve_model(args.model)  # the worker processes open the same directory
     bundle = Bundle.load(args.model)
