@@ -1,12 +1,15 @@
-"""Snapping a selection to whole tokens, as Prodigy and INCEpTION do, so that a span a user draws is one
-the model can predict.
+"""Snapping a selection to whole words and tokens, as Prodigy and INCEpTION do, so that a span a user draws
+is one the model can predict.
 
-With a model, the tokens are the model's own: its ``tokenizer.json`` through ``tokenizers``, exactly as
-prediction tokenizes (no special tokens, no truncation), so "nterleukin 2" becomes "interleukin 2" under
-a word or word-piece vocabulary, and a character vocabulary keeps a Chinese selection as it was made.
-Without one, a token is a run of letters and digits of an alphabetic script (combining marks included),
-or any other single character. Either way a selection only ever widens, and never splits a grapheme.
-Offsets are code points, ends exclusive.
+A word is a run of letters and digits of an alphabetic script (combining marks included), or any other
+single character: so "nterleukin 2" snaps to "interleukin 2", while a CJK text, where every character is
+its own word, keeps a selection exactly as made. With a model, the selection then widens to whole tokens
+of the model's own tokenizer (its ``tokenizer.json`` through ``tokenizers``, exactly as prediction
+tokenizes: no special tokens, no truncation), so that it starts and ends where the model's tokens do:
+"IL-" becomes "IL-2" under a tokenizer that reads "IL-2" as one token, and an emoji sequence the model
+reads as one unknown token is taken whole. Word pieces never cut a word ("leu" gives "interleukin", not
+the piece "##leu"). A selection only ever widens, and never splits a grapheme. Offsets are code points,
+ends exclusive.
 """
 
 from __future__ import annotations
@@ -63,11 +66,12 @@ class TokenSnapper:
         return self._tokenizer is not None
 
     def snap(self, text: str, start: int, end: int) -> tuple[int, int]:
-        """``[start, end)`` widened to whole tokens (and whole graphemes)."""
+        """``[start, end)`` widened to whole words, then to whole tokens of the model (and whole graphemes)."""
         if not 0 <= start < end <= len(text):
             return start, end
+        start, end = snap_to_words(text, start, end)
         if self._tokenizer is None:
-            return snap_to_words(text, start, end)
+            return start, end
         starts, ends = self.token_bounds(text)
         first = bisect.bisect_right(starts, start) - 1  # the last token starting at or before start
         if first >= 0 and ends[first] > start:
@@ -91,7 +95,7 @@ WORD_SNAPPER = TokenSnapper()
 
 
 def snap_to_tokens(text: str, start: int, end: int, snapper: TokenSnapper | None = None) -> tuple[int, int]:
-    """Widen ``[start, end)`` to whole tokens of ``snapper``'s tokenizer, or to whole words without one."""
+    """Widen ``[start, end)`` to whole words and whole tokens of ``snapper``'s tokenizer (words alone without one)."""
     return (snapper or WORD_SNAPPER).snap(text, start, end)
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from conftest import press, select_with_keyboard
-from fixtures_english import word_piece_tokenizer
 from PySide6.QtCore import Qt
+from tokenizers import Tokenizer, pre_tokenizers
+from tokenizers.models import WordLevel
 
 from nerdesk.core.document import Document
 from nerdesk.core.labels import LabelSet
@@ -105,16 +106,18 @@ def window_with_model(make_window, tmp_path, model_folder: Path | None):
 
 
 def test_the_window_snaps_to_the_active_models_tokens(qtbot, make_window, tmp_path):
-    model = tmp_path / "word-pieces"
+    model = tmp_path / "whitespace-tokens"
     model.mkdir()
-    word_piece_tokenizer().save(str(model / "tokenizer.json"))  # "Interleukin" is inter + ##leu + ##kin
+    tokenizer = Tokenizer(WordLevel({"[UNK]": 0}, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()  # "(IL-2)" is one token
+    tokenizer.save(str(model / "tokenizer.json"))
     window = window_with_model(make_window, tmp_path, model)
     assert window.view.token_snapper.uses_model
-    start = TEXT.index("leuk") + 1  # "euk"
-    drag(qtbot, window.view, start, start + 3)
-    assert selected_text(window.view) == "leukin"  # the model's pieces ##leu ##kin, not the whole word
+    start = TEXT.index("L-")
+    drag(qtbot, window.view, start, start + 2)
+    assert selected_text(window.view) == "(IL-2)"  # the model's token, not the word rule's "IL-"
     window.session.project.set_active_model(None)
     assert not window.view.token_snapper.uses_model
     window.view.clear_text_selection()  # a press inside a selection would drag it instead
-    drag(qtbot, window.view, start, start + 3)
-    assert selected_text(window.view) == "interleukin"  # without a model: whole words
+    drag(qtbot, window.view, start, start + 2)
+    assert selected_text(window.view) == "IL-"  # without a model: whole words

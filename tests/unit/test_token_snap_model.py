@@ -1,5 +1,5 @@
-"""Selections snap to the model's own tokens (its tokenizer.json), to words without a model: English word
-pieces, CJK characters, emoji and ``\\r\\n`` in one text, offsets in code points."""
+"""Selections snap to whole words and to the model's own tokens (its tokenizer.json), to words alone without
+a model: English word pieces, CJK characters, emoji and ``\\r\\n`` in one text, offsets in code points."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ def snapped(snapper: TokenSnapper | None, partial: str) -> str:
 
 @pytest.mark.parametrize("partial, whole", [
     ("nterleukin", "Interleukin"),  # a piece of the first word piece widens to all three
-    ("leu", "leu"),  # a whole word piece is a span the model can predict: kept
-    ("eu", "leu"),
+    ("leu", "Interleukin"),  # a whole word piece still never cuts a word
+    ("eu", "Interleukin"),
+    ("😀", "😀👍🏽"),  # the model reads the emoji run as one unknown token
     ("Interleukin 2 (IL", "Interleukin 2 (IL"),
     ("L-", "IL-"),
     ("京大", "京大"),  # one token per CJK character
@@ -43,8 +44,21 @@ def test_emoji_are_never_split(snapper):
     assert TEXT[first:last] in ("👍🏽", "😀👍🏽") and TEXT[last - 1] == "\U0001F3FD"
 
 
+def test_tokens_wider_than_words_widen_the_selection(tmp_path):
+    from tokenizers import Tokenizer, pre_tokenizers
+    from tokenizers.models import WordLevel
+
+    whitespace = Tokenizer(WordLevel({"[UNK]": 0}, unk_token="[UNK]"))
+    whitespace.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    snapper = TokenSnapper(whitespace)
+    assert snapped(snapper, "L-") == "(IL-2)"  # the model reads "(IL-2)" as one token
+    assert snapped(snapper, "019.\r\nNe") == "2019.\r\nNext"
+
+
 def test_without_a_model_selections_widen_to_words():
     assert snapped(None, "leu") == "Interleukin"
+    assert snapped(None, "😀") == "😀"
+    assert snapped(None, "L-") == "IL-"
     assert snapped(WORD_SNAPPER, "019.\r\nNe") == "2019.\r\nNext"
     assert snapped(None, "京大") == "京大"
     assert not WORD_SNAPPER.uses_model
