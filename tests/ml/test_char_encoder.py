@@ -131,3 +131,20 @@ def test_onnx_without_char_ids_refuses_a_plain_call(char_bundle):
     probe = np.ones((1, 2), dtype=np.int64)
     with pytest.raises(ModelBundleError, match="char_ids"):
         OrtLogits(session)(probe, probe, probe)
+
+
+def test_training_can_start_from_a_character_aware_bundle_with_new_labels(char_bundle, tmp_path):
+    from nerdesk.training.start import start_model
+
+    renamed = {"LOC": "CITY", "PER": "PERSON"}
+    train = [Document(doc.text, [Span(s.start, s.end, renamed[s.label]) for s in doc.gold if s.label in renamed])
+             for doc in documents()]
+    model, tokenizer = start_model(str(char_bundle), ["CITY", "PERSON"], [doc.text for doc in train])
+    assert model.config.encoder["kind"] == KIND and model.config.labels == ["CITY", "PERSON"]
+    config = TrainConfig(epochs=1, min_steps=10, batch_size=6, learning_rate=1e-3, evaluations=1, seed=2)
+    result = Trainer(model, tokenizer, config).fit(train, train)
+    assert result.steps == 10 and result.best_report is not None
+    bundle = export_bundle(result.model, tokenizer, tmp_path / "retrained", labels=["CITY", "PERSON"],
+                           dev_documents=train)
+    spans = Predictor(Bundle.load(bundle), threads=1).predict(["Maria Lopez flew to Oslo ."])
+    assert all(span.label in {"CITY", "PERSON"} for span in spans[0])
