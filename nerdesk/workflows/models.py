@@ -52,14 +52,9 @@ def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | Non
 
 
 def bundle_label_names(bundle: Bundle) -> dict[str, tuple[str, str]]:
-    """The display names and descriptions a bundle gives its labels (``display_name`` and ``description``
-    beside ``name`` in ``bundle.json``), for the labels that have one."""
-    names = {}
-    for record in bundle.manifest.get("labels", []):
-        display_name, description = record.get("display_name") or "", record.get("description") or ""
-        if isinstance(display_name, str) and isinstance(description, str) and (display_name or description):
-            names[record["name"]] = (display_name.strip(), description.strip())
-    return names
+    """The display names and descriptions a bundle gives its labels, for the labels that have one."""
+    return {label.name: (label.display_name, label.description) for label in bundle.labels
+            if label.display_name or label.description}
 
 
 def register_bundle(project, bundle_path: str | Path, *, settings: dict | None = None) -> int:
