@@ -3,7 +3,8 @@
 An edit is a list of changes; each change removes some spans from a document and adds others.
 Spans are identified by value (position, label, source), so an edit stays valid after the document
 is closed and reopened, and its inverse is simply the same change with removed and added swapped.
-The project store applies an edit in one transaction; the GUI wraps edits in ``QUndoCommand``.
+The project store applies an edit in one transaction; the editing session (``workflows/session.py``) records
+it as an undo step, which the GUI mirrors on its ``QUndoStack``.
 """
 
 from __future__ import annotations
