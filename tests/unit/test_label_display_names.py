@@ -100,6 +100,8 @@ def test_a_bundle_that_names_its_labels_gives_the_names_to_the_project(tmp_path)
     bundle = shutil.copytree(embedded_model(MEDICAL_ZH), tmp_path / "medical")
     manifest = json.loads((bundle / "bundle.json").read_text(encoding="utf-8"))
     for record in manifest["labels"]:
+        record.pop("display_name", None)
+        record.pop("description", None)
         if record["name"] == "sym":
             record.update(display_name="symptom", description="What the patient reports or shows")
     (bundle / "bundle.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
@@ -129,3 +131,13 @@ def test_editing_a_display_name_is_one_undoable_step(tmp_path):
     session.delete_label("sym")
     assert session.undo() and session.labels.get("sym").title == "sym — symptom"  # undone delete keeps it
     session.close_project()
+
+
+def test_the_embedded_medical_model_names_its_abbreviated_labels():
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.workflows.default_models import MEDICAL_ZH, embedded_model
+
+    labels = Bundle.load(embedded_model(MEDICAL_ZH)).labels
+    titles = {label.name: label.title for label in labels}
+    assert titles["sym"] == "sym — symptom"
+    assert all(label.display_name for label in labels), titles
