@@ -3,7 +3,7 @@
 The window never imports torch: training runs in its own process and reports JSON lines on stdout
 (parsed by ``nerdesk.workflows.progress``). When the process ends well, the new bundle is validated,
 moved into place, scored against the active model on the evaluation set, registered, and activated
-only if it does at least as well, here in the GUI thread that owns the project's connection
+only if it scores better (or the same with different spans), here in the GUI thread that owns the project's connection
 (``nerdesk.workflows.retrain.complete_run``). Cancel terminates the process and kills it
 if it has not stopped after ``KILL_AFTER_MS``; the active model is left as it was.
 """
