@@ -197,6 +197,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
     def _show_current_spans(self) -> None:
         """The Spans tree lists what the view draws (no hidden predictions, no predicted twins of gold)."""
         colors = {label.name: label.color for label in self.session.labels}
+        self.span_tree.item_model.titles = {label.name: label.title for label in self.session.labels}
         self.span_tree.set_spans(self.view.text, self.view.spans, colors)
         self.span_tree.select(self.view.selected_span())
 

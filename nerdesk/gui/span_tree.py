@@ -49,6 +49,7 @@ class SpanTreeModel(QAbstractTableModel):
         super().__init__(parent)
         self._text = ""
         self._colors: dict[str, str] = {}
+        self.titles: dict[str, str] = {}  # label name -> "sym — symptom", where the label has a display name
         self._spans: list[Span] = []
         self._depths: list[int] = []
         self._rows: dict[Span, int] = {}
@@ -89,7 +90,9 @@ class SpanTreeModel(QAbstractTableModel):
             return None
         span, column = self._spans[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.INDENT * self._depths[index.row()] + span.label if column == 0 else self._cell(span, column)
+            if column == 0:
+                return self.INDENT * self._depths[index.row()] + self.titles.get(span.label, span.label)
+            return self._cell(span, column)
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return color_icon(self._colors.get(span.label, "#888888"))
         if role == SPAN_ROLE:

@@ -69,3 +69,14 @@ def test_a_description_too_long_is_refused_before_closing_and_kept(qtbot):
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert not dialog.error.isHidden() and "keep it to 500" in dialog.error.text()
     assert dialog.description.toPlainText() == "y" * 501  # what was typed is still there
+
+
+def test_the_spans_list_names_labels_by_their_display_names(window, qtbot):
+    label = window.session.labels.get("sym")
+    window.edit_label("sym", Label("sym", label.color, label.key, "symptom", ""))
+    model = window.span_tree.item_model
+
+    def first_cells() -> list[str]:
+        return [model.index(row, 0).data().strip() for row in range(model.rowCount())]
+
+    qtbot.waitUntil(lambda: first_cells() == ["sym — symptom", "sym — symptom"], timeout=3000)
