@@ -25,13 +25,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("retrain", help="retrain a project's model as the Retrain button does",
                                    description="Train a new model version on the project's reviewed documents, "
                                                "compare it with the active one on the evaluation set, and "
-                                               "activate it only if it does at least as well.")
+                                               "activate it only if it scores better (or the same while predicting "
+                                               "different spans).")
     parser.add_argument("project", type=Path, help="the .nerdesk project")
     parser.add_argument("--start", default=None,
                         help="auto (default: the project's choice, else automatic), active, default, scratch, or a "
                              "model directory (nerdesk or Hugging Face)")
     parser.add_argument("--activate", choices=("if-better", "always"), default="if-better",
-                        help="if-better: only when it scores at least as well as the active model (default); "
+                        help="if-better: only when it scores better than the active model, or the same with "
+                             "different spans (default); "
                              "always: activate anyway")
     parser.add_argument("--time-budget", type=duration, help="training time limit: seconds, or e.g. 90s, 15m")
     parser.add_argument("--threads", type=int, default=1, help="threads for training and prediction (default 1)")
