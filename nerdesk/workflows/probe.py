@@ -10,12 +10,14 @@ training starts from scratch.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from nerdesk.core.document import Document
@@ -53,8 +55,9 @@ def missing_base_package(bundle_path: str | Path) -> str | None:
     """Why training cannot start from this bundle on this machine, or None when it can.
 
     A model that adapts a pretrained encoder keeps only its adapters: the encoder's weights come from an
-    installed package, which its ``config.json`` names (``encoder.base``: distribution, module, version).
-    Without that package, at that version, training from it would fail, so it is no start.
+    installed package, which its ``config.json`` names (``encoder.base``: distribution, module, version,
+    weight file and its sha256). Without that package, at that version and with those weights, training
+    from it would fail, so it is no start.
     """
     try:
         config = json.loads((Path(bundle_path) / "config.json").read_text(encoding="utf-8"))
@@ -63,22 +66,46 @@ def missing_base_package(bundle_path: str | Path) -> str | None:
         return None  # nothing recorded: an ordinary checkpoint, or no checkpoint at all
     if not isinstance(base, dict) or not base.get("distribution"):
         return None
+    problem = _package_problem(base)
+    if problem is None:
+        return None
+    install = base.get("install") or f"pip install '{base['distribution']}=={base.get('version', '')}'"
     wanted = f"{base['distribution']} {base.get('version', '')}".strip()
-    install = base.get("install") or f"pip install '{base['distribution']}'"
+    return f"it needs the encoder package {wanted}, {problem} ({install})"
+
+
+def _package_problem(base: dict) -> str | None:
+    """What is wrong with the installed package ``base`` describes (None: it is there, as recorded)."""
     module = str(base.get("module") or base["distribution"].replace("-", "_"))
     try:
-        found = importlib.util.find_spec(module)
+        spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):
-        found = None
-    if found is None:
-        return f"it needs the encoder package {wanted}, which is not installed ({install})"
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        return "which is not installed"
     try:
         installed = importlib.metadata.version(base["distribution"])
     except importlib.metadata.PackageNotFoundError:
         installed = None
     if base.get("version") and installed is not None and installed != base["version"]:
-        return f"it needs the encoder package {wanted}, but {installed} is installed ({install})"
+        return f"but {installed} is installed"
+    if base.get("weights") and base.get("sha256"):
+        weights = Path(next(iter(spec.submodule_search_locations))) / str(base["weights"])
+        if not weights.is_file():
+            return f"but the installed one has no {base['weights']}"
+        stat = weights.stat()
+        if _sha256(str(weights), stat.st_size, stat.st_mtime_ns) != base["sha256"]:
+            return "but the installed one has other weights"
     return None
+
+
+@lru_cache(maxsize=8)
+def _sha256(path: str, _size: int, _mtime: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def probe_sample(project) -> list[Document]:

