@@ -66,19 +66,20 @@ def predict_documents(bundle_path: str | Path, documents: Sequence[Document], *,
     return predictor.predict([doc.text for doc in documents], progress=progress)
 
 
-def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None) -> Report:
+def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Report:
     """Precision, recall and F1 of a bundle on the gold spans of ``documents``."""
-    predictions = predict_documents(bundle_path, documents, threads=threads)
+    predictions = predict_documents(bundle_path, documents, threads=threads, progress=progress)
     return evaluate([doc.gold for doc in documents], predictions)
 
 
-def score_version(project: Project, version: ModelVersion, evaluation: EvaluationSet, *,
-                  threads: int | None = None) -> EvaluationScore:
+def score_version(project: Project, version: ModelVersion, evaluation: EvaluationSet, *, threads: int | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> EvaluationScore:
     """The version's score on ``evaluation``, from the cache when the set has not changed since."""
     cached = cached_score(project, version.id, evaluation)
     if cached is not None:
         return cached
-    report = score_bundle(version.bundle_path, evaluation.documents, threads=threads)
+    report = score_bundle(version.bundle_path, evaluation.documents, threads=threads, progress=progress)
     score = EvaluationScore.from_report(report, evaluation)
     remember_score(project, version.id, score)
     return score

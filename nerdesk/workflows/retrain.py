@@ -55,6 +55,9 @@ from nerdesk.workflows.start_points import ResolvedStart, StartPoint, load_start
 OPTIONS_KEY = "retrain.options"
 INCOMPLETE = ".incomplete"
 STDERR_TAIL = 2000  # characters of the training process's stderr kept for error messages
+# progress(what, done, total) while a version predicts the evaluation set: which one ("v3-…", "the active v2")
+# and how many of its prediction windows are done
+ScoringProgress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +191,12 @@ class RetrainOutcome:
         return self.decision.promote
 
 
-def complete_run(project, run: RetrainRun, done: TrainingDone) -> RetrainOutcome:
+def complete_run(project, run: RetrainRun, done: TrainingDone,
+                 progress: ScoringProgress | None = None) -> RetrainOutcome:
     """Validate the new bundle, move it into place, compare it with the active model and register it.
 
-    The new version becomes active only as ``nerdesk.workflows.promotion.decide`` says.
+    The new version becomes active only as ``nerdesk.workflows.promotion.decide`` says. ``progress``
+    hears how far each prediction of the evaluation set has got.
     """
     if not done.bundle:
         raise TrainingError(f"training finished without an ONNX bundle in {run.staging_dir} ({done.message}); "
@@ -201,16 +206,17 @@ def complete_run(project, run: RetrainRun, done: TrainingDone) -> RetrainOutcome
     os.replace(run.staging_dir, run.final_dir)
     bundle = Bundle.load(run.final_dir, check_models=False)
     active = project.active_model()
-    active_score = _active_score(project, active, run.evaluation)
+    active_score = _active_score(project, active, run, progress)
     model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
                                       metrics=done.metrics, settings=_settings(run),
                                       trained_on=_trained_on(project, run))
     version = _version(project, model_id)
-    predictions = predict_documents(version.bundle_path, run.evaluation.documents, threads=run.options.threads)
+    predictions = predict_documents(version.bundle_path, run.evaluation.documents, threads=run.options.threads,
+                                    progress=_scoring(progress, run.version))
     score = EvaluationScore.from_report(evaluate([doc.gold for doc in run.evaluation.documents], predictions),
                                         run.evaluation)
     remember_score(project, version.id, score)
-    changed = _changed_on_tie(predictions, active, score, active_score, run)
+    changed = _changed_on_tie(predictions, active, score, active_score, run, progress)
     decision = decide(run.version, score, display_name(active.name) if active else None, active_score,
                       run.options.activate, changed)
     if decision.promote:
@@ -225,27 +231,33 @@ def display_name(name: str) -> str:
     return name.split("@")[0]
 
 
-def _active_score(project, active, evaluation: EvaluationSet) -> EvaluationScore | None:
+def _active_score(project, active, run: RetrainRun, progress: ScoringProgress | None) -> EvaluationScore | None:
     """The active model scored again on today's set; None when there is none or it cannot be loaded."""
     if active is None:
         return None
     try:
-        return score_version(project, active, evaluation)
+        return score_version(project, active, run.evaluation, threads=run.options.threads,
+                             progress=_scoring(progress, f"the active {display_name(active.name)}"))
     except NerdeskError:
         return None
 
 
 def _changed_on_tie(predictions: list, active, score: EvaluationScore, active_score: EvaluationScore | None,
-                    run: RetrainRun) -> int | None:
+                    run: RetrainRun, progress: ScoringProgress | None) -> int | None:
     """At the same F1, on how many evaluation documents the new version (``predictions``) and the active
     one predict differently; None when the scores differ or the active model cannot predict."""
     if not is_tie(score, active_score):
         return None
     try:
-        return changed_documents(predictions, predict_documents(active.bundle_path, run.evaluation.documents,
-                                                                threads=run.options.threads))
+        return changed_documents(predictions, predict_documents(
+            active.bundle_path, run.evaluation.documents, threads=run.options.threads,
+            progress=_scoring(progress, f"the active {display_name(active.name)}")))
     except NerdeskError:
         return None
+
+
+def _scoring(progress: ScoringProgress | None, what: str) -> Callable[[int, int], None] | None:
+    return None if progress is None else lambda done, total: progress(what, done, total)
 
 
 def _version(project, model_id: int):
