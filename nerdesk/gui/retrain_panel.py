@@ -1,15 +1,18 @@
 """The Retrain panel: one button that trains on the reviewed documents and puts the new model to work.
 
 Pressing Retrain starts ``nerdesk train`` in a separate process (``RetrainProcess``), shows its loss
-and F1 on the evaluation set live (``LearningCurve``), then says how the new version compares with the
-active one on the evaluation set. When it does better (or as well, predicting different spans) it
-becomes active and the unreviewed documents are predicted again with it in a worker thread (with
+and F1 on the evaluation set live (``LearningCurve``), then scores the new version and the active one
+on the evaluation set in a worker thread with progress (the user keeps editing meanwhile; this step
+cannot be cancelled) and says how they compare. When it does better (or as well, predicting different
+spans) it becomes active and the unreviewed documents are predicted again with it in a worker thread (with
 progress and Cancel); otherwise it is kept inactive and *Activate anyway* puts it to work. The
 starting point (automatic, embedded default model, active model, scratch, local Hugging Face folder)
 is a project setting chosen here.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -65,6 +68,7 @@ class RetrainPanel(QWidget):
         self.activate_anyway_button.setToolTip("Use the new version although it did no better on the "
                                                "evaluation set")
         self.kept_version = None
+        self._training_path: Path | None = None  # the project the retraining in hand belongs to
         self._activation_message = ""  # what the last activation said, kept for the end of its re-prediction
         self.progress = QProgressBar(visible=False)
         self.status = QLabel("Review documents, then press Retrain.")
@@ -95,6 +99,8 @@ class RetrainPanel(QWidget):
         self.session.projectChanged.connect(self.refresh)
         self.start_choice.activated.connect(self._on_start_chosen)
         self.process.started.connect(lambda text: self.status.setText(f"Training {text}…"))
+        self.process.completing.connect(self._on_completing)
+        self.process.scoring.connect(self._on_scoring)
         self.process.finished.connect(self._on_trained)
         self.process.progressed.connect(self._on_step)
         self.process.evaluated.connect(self._on_eval)
@@ -110,7 +116,11 @@ class RetrainPanel(QWidget):
         project = self.session.project
         self.retrain_button.setEnabled(project is not None and not self.busy)
         self.start_choice.setEnabled(project is not None and not self.busy)
-        self.cancel_button.setEnabled(self.busy)
+        completing = self.process.is_completing
+        self.cancel_button.setEnabled(self.busy and not completing)
+        self.cancel_button.setToolTip("The new version is being compared with the active one; this takes a "
+                                      "moment and cannot be cancelled" if completing else
+                                      "Stop the training or the prediction")
         if project is not None and not self.busy:
             self._show_start_point(load_start_point(project))
 
@@ -147,6 +157,7 @@ class RetrainPanel(QWidget):
             project = self.session.require_project()
             self.curve.clear()
             self._forget_kept_version()
+            self._training_path = Path(project.path).resolve()
             self.process.start(project, self.start_point())
         except NerdeskError as error:
             self._on_failed(str(error))
@@ -183,10 +194,27 @@ class RetrainPanel(QWidget):
         self.status.setText(f"Evaluation {number}: F1 {100 * f1:.1f} on the evaluation set "
                             f"(precision {100 * precision:.1f}, recall {100 * recall:.1f})")
 
+    def _on_completing(self, documents: int) -> None:
+        self.status.setText(f"Training done. Comparing the new version with the active one on {documents} "
+                            "evaluation documents; you can keep working.")
+        self.progress.setRange(0, 0)
+        self.refresh()
+
+    def _on_scoring(self, what: str, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"scoring {what} on {total} evaluation documents… {done}/{total}")
+
     def _on_trained(self, outcome) -> None:
         """Say how the new version compares; put it to work only if it became active."""
         started = outcome.version.settings.get("start_description", "")
         self.status.setToolTip(f"Training started {started}" if started else "")
+        if not self._in_open_project():
+            where = self._training_path.name if self._training_path else "its project"
+            self.status.setText(f"{outcome.decision.message} (in {where}, which is no longer open)")
+            self.progress.setVisible(False)
+            self.refresh()
+            return
         if not outcome.promoted:
             self.status.setText(outcome.decision.message)
             self.kept_version = outcome.version
@@ -199,6 +227,13 @@ class RetrainPanel(QWidget):
         self.status.setText(f"{self._activation_message} Predicting the unreviewed documents…")
         self.modelActivated.emit(outcome.version)
         self.predict_unreviewed(outcome.version)
+
+    def _in_open_project(self) -> bool:
+        """Whether the retraining that ended belongs to the project open now (another may have been opened)."""
+        project = self.session.project
+        if self._training_path is None:
+            return project is not None
+        return project is not None and Path(project.path).resolve() == self._training_path
 
     def activate_anyway(self) -> None:
         """Make the version the last retraining kept inactive the active one, and predict with it."""

@@ -3,9 +3,12 @@
 The window never imports torch: training runs in its own process and reports JSON lines on stdout
 (parsed by ``nerdesk.workflows.progress``). When the process ends well, the new bundle is validated,
 moved into place, scored against the active model on the evaluation set, registered, and activated
-only if it scores better (or the same with different spans), here in the GUI thread that owns the project's connection
-(``nerdesk.workflows.retrain.complete_run``). Cancel terminates the process and kills it
-if it has not stopped after ``KILL_AFTER_MS``; the active model is left as it was.
+only if it scores better (or the same with different spans) by ``nerdesk.workflows.retrain.complete_run``,
+in a worker thread with its own connection to the project file (``CompletionWorker``), so the window
+keeps working and the user keeps editing while both versions predict the evaluation set; ``scoring``
+says how far. Cancel terminates the training process and kills it if it has not stopped after
+``KILL_AFTER_MS``; the active model is left as it was. Once training has ended, the completion cannot be
+cancelled (it takes a bounded time; see ``nerdesk.gui.retrain_worker``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from nerdesk.core.errors import NerdeskError
+from nerdesk.gui.retrain_worker import CompletionWorker
 from nerdesk.workflows.progress import (
     EpochEvaluated,
     StepProgress,
@@ -25,7 +29,6 @@ from nerdesk.workflows.retrain import (
     RetrainOptions,
     RetrainRun,
     abandon_run,
-    complete_run,
     failure_message,
     note_event,
     prepare_run,
@@ -40,6 +43,8 @@ class RetrainProcess(QObject):
     started = Signal(str)  # what the training starts from
     progressed = Signal(int, int, float)  # step, total steps, loss
     evaluated = Signal(int, float, float, float)  # epoch, dev F1, precision, recall
+    completing = Signal(int)  # training ended well; the new version and the active one are scored on this many
+    scoring = Signal(str, int, int)  # the version being scored, evaluation documents done, in all
     finished = Signal(object)  # the RetrainOutcome: the registered version, its score, whether it is active
     failed = Signal(str)  # a message for the user
     cancelled = Signal()
@@ -47,6 +52,7 @@ class RetrainProcess(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.process: QProcess | None = None
+        self.completion: CompletionWorker | None = None
         self.run: RetrainRun | None = None
         self.project = None
         self.events: list[TrainingEvent] = []
@@ -56,7 +62,12 @@ class RetrainProcess(QObject):
 
     @property
     def is_running(self) -> bool:
-        return self.process is not None
+        return self.process is not None or self.completion is not None
+
+    @property
+    def is_completing(self) -> bool:
+        """Training has ended and the new version is being scored and registered (not cancellable)."""
+        return self.completion is not None
 
     def start(self, project, start: StartPoint | None = None, options: RetrainOptions | None = None) -> None:
         """Start training on the project's reviewed documents; raises NerdeskError if it cannot start."""
@@ -74,7 +85,9 @@ class RetrainProcess(QObject):
         self.started.emit(self.run.resolved.description)
 
     def cancel(self) -> None:
-        """Stop the training: terminate now, kill if it is still running after KILL_AFTER_MS."""
+        """Stop the training: terminate now, kill if it is still running after KILL_AFTER_MS.
+
+        Does nothing once training has ended: the completion runs to its end."""
         if self.process is None:
             return
         self._cancelling = True
@@ -83,8 +96,12 @@ class RetrainProcess(QObject):
         QTimer.singleShot(KILL_AFTER_MS, lambda: self._kill_if_running(process))
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the process has ended (used when the window closes)."""
-        return self.process is None or self.process.waitForFinished(msecs)
+        """Block until the process has ended (used when the window closes), then until a completion in
+        hand has ended, however long it takes (it cannot be stopped halfway)."""
+        ended = self.process is None or self.process.waitForFinished(msecs)
+        if self.completion is not None:
+            self.completion.wait()
+        return ended
 
     def _kill_if_running(self, process: QProcess) -> None:
         if self.process is process and process.state() != QProcess.ProcessState.NotRunning:
@@ -133,13 +150,28 @@ class RetrainProcess(QObject):
             self._end("failed", failure_message(self.events, self.stderr, code))
 
     def _complete(self, done: TrainingDone) -> None:
-        try:
-            outcome = complete_run(self.project, self.run, done)
-        except NerdeskError as error:
-            self._end("failed", f"the trained model was not registered: {error}")
-            return
-        self._release()
+        """Hand the registration half to a worker thread; the QProcess is done with."""
+        self._drop_process()
+        worker = CompletionWorker(self.run, done, self)
+        worker.progressed.connect(self.scoring)
+        worker.succeeded.connect(lambda outcome: self._completed(worker, outcome))
+        worker.failed.connect(lambda message: self._completion_failed(worker, message))
+        self.completion = worker
+        self.completing.emit(worker.documents)
+        worker.start()
+
+    def _completed(self, worker: CompletionWorker, outcome) -> None:
+        self._forget_completion(worker)
         self.finished.emit(outcome)
+
+    def _completion_failed(self, worker: CompletionWorker, message: str) -> None:
+        self._forget_completion(worker)  # the worker has recorded the run as failed
+        self.failed.emit(message)
+
+    def _forget_completion(self, worker: CompletionWorker) -> None:
+        worker.wait()  # its last signal is out: the thread is ending
+        worker.deleteLater()
+        self.completion, self.run = None, None
 
     def _end(self, status: str, message: str) -> None:
         if self.run is not None:
@@ -150,7 +182,11 @@ class RetrainProcess(QObject):
         else:
             self.failed.emit(message)
 
-    def _release(self) -> None:
+    def _drop_process(self) -> None:
         if self.process is not None:
             self.process.deleteLater()
-        self.process, self.run = None, None
+        self.process = None
+
+    def _release(self) -> None:
+        self._drop_process()
+        self.run = None
