@@ -4,8 +4,10 @@
 
 One thread imports ``--documents`` synthetic documents (nested spans) with ``Project.add_documents``;
 another connection to the same file meanwhile sets the status of one document every 20 ms. Printed:
-the import's duration, how many edits ran during it, and the slowest of them (an edit waits while the
-import holds the write lock; past the 10 s busy timeout it would fail with "database is locked").
+the import's duration, how many edits ran during it, the slowest of them (an edit waits while the
+import holds the write lock; past the 10 s busy timeout it would fail with "database is locked"),
+and the longest write-lock hold of the import itself: the time from each ``BEGIN IMMEDIATE`` on the
+importing connection to its ``COMMIT`` or ``ROLLBACK`` (seen through SQLite's trace hook).
 """
 
 from __future__ import annotations
@@ -15,13 +17,36 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.import_export import synthetic_documents
 from nerdesk.core import Document
 from nerdesk.storage import Project
 
 
-def measure(folder: Path, count: int, spans: int) -> dict:
+class LockClock:
+    """Write-lock holds of one connection, from the statements SQLite traces on it."""
+
+    def __init__(self) -> None:
+        self.began: float | None = None
+        self.holds: list[float] = []
+
+    def trace(self, statement: str) -> None:
+        moment = time.perf_counter()
+        word = statement.strip().split(" ", 1)[0].upper()
+        if statement.strip().upper().startswith("BEGIN IMMEDIATE"):
+            self.began = moment
+        elif self.began is not None and word not in ("COMMIT", "ROLLBACK", "END"):
+            return
+        elif self.began is not None:
+            self.holds.append(moment - self.began)
+            self.began = None
+
+    def longest(self) -> float:
+        return max(self.holds, default=0.0)
+
+
+def measure(folder: Path, count: int, spans: int) -> dict[str, Any]:
     path = folder / "lock.nerdesk"
     with Project.open(path, create=True) as project:
         (first,) = project.add_documents([Document("edited while importing")])
@@ -38,26 +63,31 @@ def measure(folder: Path, count: int, spans: int) -> dict:
                 time.sleep(0.02)
 
     editor = threading.Thread(target=edit)
+    clock = LockClock()
     with Project.open(path) as project:
+        project.db.conn.set_trace_callback(clock.trace)
         editor.start()
         time.sleep(0.2)
         started = time.perf_counter()
         project.add_documents(documents)
         seconds = time.perf_counter() - started
+        project.db.conn.set_trace_callback(None)
     done.set()
     editor.join()
-    return {"documents": count, "import_seconds": seconds, "edits": len(waits), "slowest_edit": max(waits)}
+    return {"documents": count, "import_seconds": seconds, "edits": len(waits), "slowest_edit": max(waits),
+            "longest_hold": clock.longest(), "transactions": len(clock.holds)}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--spans", type=int, default=4, help="spans per document")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="nerdesk-import-lock-") as folder:
         result = measure(Path(folder), args.documents, args.spans)
     print(f"import of {result['documents']:,} documents: {result['import_seconds']:.2f} s; "
-          f"{result['edits']} concurrent edits, slowest {result['slowest_edit'] * 1000:.0f} ms")
+          f"{result['edits']} concurrent edits, slowest {result['slowest_edit'] * 1000:.0f} ms; "
+          f"{result['transactions']} write transactions, longest lock hold {result['longest_hold'] * 1000:.0f} ms")
     return 0
 
 

@@ -1,8 +1,9 @@
 """Adding, reading, streaming and deleting documents with their spans.
 
 ``add_documents`` is the bulk path used by imports: every span is checked against its text and the
-rows are staged outside the write lock (``staging``), then moved in by one transaction, so a bad
-record leaves the project exactly as it was and other writers wait only for the move.
+rows are staged outside the write lock (``staging``), so a bad record leaves the project exactly as it
+was; they are then moved in by short transactions under the import's record (``imports``), so other
+writers never wait long and a failure, a cancel or a kill still leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numbers
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
@@ -22,6 +24,7 @@ from nerdesk.core.spans import GOLD, PRED, Span, sort_spans, validate_span
 from nerdesk.core.text_checks import escape_surrogates, first_problem
 from nerdesk.storage.connection import refuse_if_read_only, write_transaction
 from nerdesk.storage.guard import translating
+from nerdesk.storage.imports import finish_import, import_alive, record_import, roll_back_or_leave, tag_labels
 from nerdesk.storage.queries import DocumentFilter
 from nerdesk.storage.rows import (
     SELECT_DOCUMENT,
@@ -30,7 +33,7 @@ from nerdesk.storage.rows import (
     row_document,
     row_span,
 )
-from nerdesk.storage.staging import stage_documents
+from nerdesk.storage.staging import MOVE_CHUNK, ImportStage, stage_documents
 
 STREAM_BATCH = 500
 
@@ -39,6 +42,7 @@ class DocumentsMixin:
     """Needs ``ensure_labels`` from ``LabelsMixin`` (both are parts of ``Project``)."""
 
     db: Database
+    path: Path
     if TYPE_CHECKING:
         def ensure_labels(self, names: Iterable[str]) -> list[Label]: ...
 
@@ -48,21 +52,55 @@ class DocumentsMixin:
 
         ``labels`` (an import's declared label list) are added to the label set first, in their order;
         labels seen on spans are added too. The documents are checked and staged without holding the
-        write lock (``nerdesk.storage.staging``), then moved in by one short transaction, so other
-        connections can keep editing during a long import. ``progress`` is called with the number of
-        documents staged so far, always before anything reaches the project: an exception it raises
-        (a cancel) leaves the project as it was. Raises ``SpanError`` (and stores nothing, labels
-        included) if any span does not fit.
+        write lock (``nerdesk.storage.staging``), then moved in ``MOVE_CHUNK`` documents per short
+        transaction (all in one when they fit in one, or inside a caller's transaction); readers see
+        none of them until the last (``nerdesk.storage.imports``). ``progress(done)`` counts from 0 to
+        the number of documents, the first half while checking, the second while storing; the last
+        call (all done) comes before the import is complete, and an exception it raises (a cancel)
+        removes everything the import added, labels included. Raises ``SpanError`` (and stores
+        nothing) if any span does not fit.
         """
         labels = list(labels)
         refuse_if_read_only(self.db)
-        stage = stage_documents(self.db, documents, check_document, progress)
+        halved = (lambda staged: progress(staged // 2)) if progress else None
+        stage = stage_documents(self.db, documents, check_document, halved)
         try:
-            with write_transaction(self.db):
-                self.ensure_labels([*labels, *stage.labels])
-                return stage.move_into_project(self._next_document_id())
+            if stage.count <= MOVE_CHUNK or self.db.conn.in_transaction:
+                return self._move_at_once(stage, labels, progress)
+            return self._move_in_chunks(stage, labels, progress)
         finally:
             stage.drop()
+
+    def _move_at_once(self, stage: ImportStage, labels: list[str], progress: Callable[[int], None] | None) -> list[int]:
+        with write_transaction(self.db):
+            import_id = record_import(self.db, "done")
+            self.ensure_labels([*labels, *stage.labels])
+            ids = stage.move_chunk(0, self._next_document_id(), import_id, size=stage.count)
+            if progress:
+                progress(stage.count)
+            return ids
+
+    def _move_in_chunks(self, stage: ImportStage, labels: list[str],
+                        progress: Callable[[int], None] | None) -> list[int]:
+        ids: list[int] = []
+        with import_alive(self.path):
+            with write_transaction(self.db):
+                import_id = record_import(self.db, "running")
+            try:
+                for start in range(0, stage.count, MOVE_CHUNK):
+                    with write_transaction(self.db):
+                        if start == 0:
+                            added = self.ensure_labels([*labels, *stage.labels])
+                            tag_labels(self.db, [label.name for label in added], import_id)
+                        ids += stage.move_chunk(start, self._next_document_id(), import_id)
+                    if progress:
+                        progress((stage.count + len(ids)) // 2)
+                with write_transaction(self.db):
+                    finish_import(self.db, import_id)
+            except BaseException:
+                roll_back_or_leave(self.db, import_id)
+                raise
+        return ids
 
     def document(self, doc_id: int) -> Document:
         """One document with all its spans, gold and predicted."""

@@ -32,7 +32,22 @@ def add_label_display_names(db: Database) -> None:
     db.execute("ALTER TABLE labels ADD COLUMN description TEXT NOT NULL DEFAULT ''")
 
 
-MIGRATIONS: list[Migration] = [add_label_display_names]
+def track_imports(db: Database) -> None:
+    """Version 3: imports are recorded, and the documents and labels they add carry the import's id.
+
+    A large import commits in chunks so that it never holds the write lock for long; until its
+    ``imports`` row says ``done``, readers leave its documents out, and a failure, a cancel or (when
+    the project is next opened) a killed process removes them by that id (``nerdesk.storage.staging``).
+    A label's ``import_id`` is set only while the import that added it runs. Older documents have none.
+    """
+    db.execute("CREATE TABLE imports (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+               "status TEXT NOT NULL CHECK (status IN ('running', 'done')), started TEXT NOT NULL, finished TEXT)")
+    db.execute("ALTER TABLE documents ADD COLUMN import_id INTEGER")
+    db.execute("ALTER TABLE labels ADD COLUMN import_id INTEGER")
+    db.execute("CREATE INDEX documents_import ON documents (import_id) WHERE import_id IS NOT NULL")
+
+
+MIGRATIONS: list[Migration] = [add_label_display_names, track_imports]
 
 
 def latest_version() -> int:

@@ -17,6 +17,7 @@ from nerdesk.storage.connection import ProjectDatabase, connect, use_wal, write_
 from nerdesk.storage.documents import DocumentsMixin
 from nerdesk.storage.edits import EditsMixin
 from nerdesk.storage.guard import file_failure, guard_public_methods, missing_tables
+from nerdesk.storage.imports import lock_path, recover_interrupted_imports
 from nerdesk.storage.labels import LabelsMixin
 from nerdesk.storage.models import ModelsMixin
 from nerdesk.storage.queries import QueriesMixin
@@ -78,6 +79,8 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
                 use_wal(db)
             if version < migrations.latest_version():
                 upgrade(db, path, version)
+            if reason is None:
+                recover_interrupted_imports(db, path)
         except sqlite3.DatabaseError as error:
             db.close()
             raise file_failure(path, error, reason, damaged="is damaged or not a nerdesk project") from error
@@ -109,9 +112,9 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
 
 
 def remove_project_file(path: str | Path) -> None:
-    """Delete a project file with its WAL and shared-memory files (after a failed first import)."""
+    """Delete a project file with its WAL, shared-memory and import-lock files (after a failed first import)."""
     path = Path(path)
-    for leftover in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+    for leftover in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm"), lock_path(path)):
         leftover.unlink(missing_ok=True)
 
 

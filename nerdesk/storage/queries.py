@@ -1,7 +1,9 @@
 """The document list: filtered ids, counts and one page of summaries, fast on 100k documents.
 
 Filters combine with AND: ``status`` (one or several), ``label`` (has a gold or predicted span with
-it), ``search`` (substring of the text or name, ASCII case-insensitive), ``split``.
+it), ``search`` (substring of the text or name, ASCII case-insensitive), ``split``. Every filter
+leaves out the documents of imports still running (``VISIBLE_DOCUMENT``): an import becomes visible
+all at once, when it is complete (``nerdesk.storage.imports``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from nerdesk.core.document import Document
+from nerdesk.storage.imports import RUNNING_IMPORTS
 from nerdesk.storage.records import DocumentSummary
 
 TITLE_WIDTH = 60
+VISIBLE_DOCUMENT = f"ifnull(d.import_id, 0) NOT IN ({RUNNING_IMPORTS})"
 
 SUMMARY_COLUMNS = """
     d.id, d.name, substr(d.text, 1, 200), d.status, d.length,
@@ -35,6 +39,7 @@ class DocumentFilter:
     def build(cls, *, status: str | Sequence[str] | None = None, label: str | None = None,
               search: str | None = None, split: str | None = None) -> DocumentFilter:
         where = cls()
+        where.add(VISIBLE_DOCUMENT)
         if status is not None:
             statuses = [status] if isinstance(status, str) else list(status)
             where.add(f"d.status IN ({', '.join('?' * len(statuses))})", *statuses)

@@ -1,12 +1,14 @@
-"""Staging an import outside the write lock, then moving it into the project in one short transaction.
+"""Staging an import outside the write lock, then moving it into the project in short transactions.
 
 A large import spends most of its time checking records and building rows. Done inside the write
 transaction, that kept every other writer of the project waiting (an edit in another window failed
 with "database is locked" after the busy timeout). Here the checked rows first go into TEMP tables,
-which belong to this connection alone and lock nothing in the project file; only the final
-``INSERT ... SELECT`` into the real tables holds the write lock. Documents get their ids there, so ids
-stay unique whatever other connections add meanwhile. A failure or a cancel before that moment drops
-the staged rows and the project never saw them; the move itself is one transaction, all or nothing.
+which belong to this connection alone and lock nothing in the project file: a bad record or a cancel
+found then drops them, and the project never saw them. The staged rows are then moved into the real
+tables ``MOVE_CHUNK`` documents per transaction (``INSERT ... SELECT``), so no write holds the lock
+for more than a moment whatever the size of the import; all or nothing is kept by the import's
+record (``nerdesk.storage.imports``). Documents get their ids in each move, so ids stay unique
+whatever other connections add meanwhile.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from nerdesk.core.spans import dedupe
 from nerdesk.storage.rows import document_row, now, span_row
 
 STAGE_CHUNK = 2000  # documents per executemany while staging
+MOVE_CHUNK = 2000  # documents per transaction moving them in (about 30-60 ms of write lock here)
 _names = itertools.count(1)
 
 DOCUMENT_COLUMNS = "text, name, meta, status, split, length, created, updated"
@@ -57,13 +60,18 @@ class ImportStage:
             span_row(first + offset, span) for offset, doc_spans in enumerate(spans) for span in doc_spans))
         self.count += len(documents)
 
-    def move_into_project(self, first_id: int) -> list[int]:
-        """Insert the staged rows with ids from ``first_id`` on; call inside the write transaction."""
-        self.db.execute(f"INSERT INTO documents (id, {DOCUMENT_COLUMNS}) SELECT ordinal + ?, {DOCUMENT_COLUMNS} "
-                        f"FROM {self.documents_table} ORDER BY ordinal", [first_id])
+    def move_chunk(self, start: int, first_id: int, import_id: int, size: int = MOVE_CHUNK) -> list[int]:
+        """Insert the staged documents ``start`` to ``start + size - 1`` (and their spans) with ids from
+        ``first_id`` on, tagged with ``import_id``; call inside the write transaction."""
+        stop = min(start + size, self.count)
+        shift = first_id - start
+        self.db.execute(f"INSERT INTO documents (id, import_id, {DOCUMENT_COLUMNS}) "
+                        f"SELECT ordinal + ?, ?, {DOCUMENT_COLUMNS} FROM {self.documents_table} "
+                        "WHERE ordinal >= ? AND ordinal < ? ORDER BY ordinal", [shift, import_id, start, stop])
         self.db.execute(f"INSERT INTO spans (doc_id, {SPAN_COLUMNS}) SELECT ordinal + ?, {SPAN_COLUMNS} "
-                        f'FROM {self.spans_table} ORDER BY ordinal, "start", "end", label, source', [first_id])
-        return list(range(first_id, first_id + self.count))
+                        f"FROM {self.spans_table} WHERE ordinal >= ? AND ordinal < ? "
+                        'ORDER BY ordinal, "start", "end", label, source', [shift, start, stop])
+        return list(range(first_id, first_id + max(stop - start, 0)))
 
     def drop(self) -> None:
         for table in (self.spans_table, self.documents_table):

@@ -1,17 +1,25 @@
-"""Project statistics: documents by status and split, spans per label, how deeply gold spans nest."""
+"""Project statistics: documents by status and split, spans per label, how deeply gold spans nest.
+
+Documents of an import still running, and their spans, are not counted (``nerdesk.storage.imports``).
+"""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from nerdesk.core.document import STATUSES
 from nerdesk.core.labels import LabelSet
+from nerdesk.storage.imports import HIDDEN_DOCUMENTS
+from nerdesk.storage.queries import VISIBLE_DOCUMENT
 
-OVERLAPPING_GOLD_PER_DOCUMENT = """
+VISIBLE_SPAN = f"doc_id NOT IN ({HIDDEN_DOCUMENTS})"
+
+OVERLAPPING_GOLD_PER_DOCUMENT = f"""
 SELECT a.doc_id, count(*) FROM spans a
-WHERE a.source = 'gold' AND EXISTS (
+WHERE a.source = 'gold' AND a.doc_id NOT IN ({HIDDEN_DOCUMENTS}) AND EXISTS (
     SELECT 1 FROM spans b
     WHERE b.doc_id = a.doc_id AND b.source = 'gold' AND b."start" < a."end" AND a."start" < b."end"
       AND (b."start", b."end", b.label) IS NOT (a."start", a."end", a.label)
@@ -21,11 +29,11 @@ GROUP BY a.doc_id
 
 
 # Nesting depth is highest at the start of some span: count the spans covering each span start.
-DEEPEST_GOLD_NESTING = """
+DEEPEST_GOLD_NESTING = f"""
 SELECT max((
     SELECT count(*) FROM spans b
     WHERE b.doc_id = a.doc_id AND b.source = 'gold' AND b."start" <= a."start" AND a."start" < b."end"
-)) FROM spans a WHERE a.source = 'gold'
+)) FROM spans a WHERE a.source = 'gold' AND a.doc_id NOT IN ({HIDDEN_DOCUMENTS})
 """
 
 
@@ -35,32 +43,37 @@ class StatsMixin:
     db: Database
     if TYPE_CHECKING:
         def label_set(self) -> LabelSet: ...
+        def read_snapshot(self) -> AbstractContextManager[None]: ...
 
     def stats(self) -> dict[str, Any]:
-        """Counts for the ``stats`` command and the project dashboard (plain JSON-ready dict)."""
-        return {
-            "documents": self.db.execute("SELECT count(*) FROM documents").fetchone()[0],
-            "by_status": self._documents_by("status", dict.fromkeys(STATUSES, 0)),
-            "by_split": self._documents_by("coalesce(split, '')", {}),
-            "spans": self._spans_by_source(),
-            "labels": self._spans_per_label(),
-            **self._nesting(),
-        }
+        """Counts for the ``stats`` command and the project dashboard (plain JSON-ready dict), all from
+        one state of the file."""
+        with self.read_snapshot():
+            return {
+                "documents": self.db.execute(f"SELECT count(*) FROM documents d WHERE {VISIBLE_DOCUMENT}").fetchone()[0],
+                "by_status": self._documents_by("status", dict.fromkeys(STATUSES, 0)),
+                "by_split": self._documents_by("coalesce(split, '')", {}),
+                "spans": self._spans_by_source(),
+                "labels": self._spans_per_label(),
+                **self._nesting(),
+            }
 
     def _documents_by(self, column: str, counts: dict[str, int]) -> dict[str, int]:
-        for key, count in self.db.execute(f"SELECT {column}, count(*) FROM documents GROUP BY 1 ORDER BY 1"):
+        for key, count in self.db.execute(
+                f"SELECT {column}, count(*) FROM documents d WHERE {VISIBLE_DOCUMENT} GROUP BY 1 ORDER BY 1"):
             counts[key] = count
         return counts
 
     def _spans_by_source(self) -> dict[str, int]:
         counts = {"gold": 0, "pred": 0}
-        counts.update(self.db.execute("SELECT source, count(*) FROM spans GROUP BY source").fetchall())
+        rows = self.db.execute(f"SELECT source, count(*) FROM spans WHERE {VISIBLE_SPAN} GROUP BY source")
+        counts.update(rows.fetchall())
         return counts
 
     def _spans_per_label(self) -> dict[str, dict[str, int]]:
         per_label = {name: {"gold": 0, "pred": 0} for name in self.label_set().names}
         for label, source, count in self.db.execute(
-            "SELECT label, source, count(*) FROM spans GROUP BY label, source"
+            f"SELECT label, source, count(*) FROM spans WHERE {VISIBLE_SPAN} GROUP BY label, source"
         ):
             per_label.setdefault(label, {"gold": 0, "pred": 0})[source] = count
         return per_label

@@ -1,8 +1,11 @@
 """Importing files into a project and exporting it: the one path the window and the command line share.
 
-An import is read completely first (a bad file changes nothing), then stored in one transaction
-together with the labels it declares. Progress is reported from inside that transaction, before the
-commit, so a cancel at any point (``cancelled`` returning True) rolls back every document and label.
+An import is read completely first (a bad file changes nothing), then stored all or nothing together
+with the labels it declares: checked outside the write lock, then committed in short chunks that
+other readers do not see until the last one (``nerdesk.storage.imports``). Progress runs from 0 to the
+number of documents, the first half while checking, the second while storing; the last report comes
+before the import is complete, so a cancel at any point (``cancelled`` returning True) removes every
+document and label it added.
 Importing into a project file that does not exist yet creates it, and removes it again if the
 import fails: a failed import leaves no empty project behind.
 
@@ -25,7 +28,7 @@ from nerdesk.core.errors import NerdeskError
 from nerdesk.formats import ImportResult, read_files, write_file
 from nerdesk.storage.project import Project, remove_project_file
 
-Progress = Callable[[int, int], None]  # (documents stored so far, documents in the import)
+Progress = Callable[[int, int], None]  # (documents checked and stored so far, halved; documents in the import)
 
 
 class ImportCancelled(NerdeskError):
@@ -61,10 +64,11 @@ def read_import(paths: Sequence[str | Path], format_name: str | None = None, *, 
 
 def store_import(project: Project, result: ImportResult, *, progress: Progress | None = None,
                  cancelled: Callable[[], bool] | None = None) -> ImportReport:
-    """Add the documents and declared labels of ``result`` in one transaction.
+    """Add the documents and declared labels of ``result``, all or nothing.
 
-    ``progress`` runs before the commit; when ``cancelled()`` turns True at any report,
-    ``ImportCancelled`` is raised and nothing (no document, no label) was added.
+    ``progress`` runs after each chunk checked or stored, the last time before the import is complete;
+    when ``cancelled()`` turns True at any report, ``ImportCancelled`` is raised and nothing (no
+    document, no label) was added.
     """
     total = len(result.documents)
 

@@ -82,20 +82,24 @@ def test_a_cancel_while_staging_leaves_nothing(tmp_path):
         assert temp_tables(project) == []
 
 
-def test_a_failure_while_moving_in_rolls_the_move_back(tmp_path, monkeypatch):
-    moved = staging.ImportStage.move_into_project
+def test_a_failure_while_moving_in_the_last_chunk_rolls_the_whole_import_back(tmp_path, monkeypatch):
+    moved = staging.ImportStage.move_chunk
 
-    def move_then_fail(self, first_id):
-        moved(self, first_id)
-        raise OSError("disk full")
+    def move_then_fail_at_the_end(self, start, first_id, import_id, size=staging.MOVE_CHUNK):
+        ids = moved(self, start, first_id, import_id, size)
+        if start + size >= self.count:
+            raise OSError("disk full")
+        return ids
 
-    monkeypatch.setattr(staging.ImportStage, "move_into_project", move_then_fail)
     with Project.open(tmp_path / "move.nerdesk", create=True) as project:
+        project.add_documents([Document("kept", [Span(0, 4, "OLD")])])
         before = state(project)
+        monkeypatch.setattr(staging.ImportStage, "move_chunk", move_then_fail_at_the_end)
         with pytest.raises(OSError):
-            project.add_documents(many_documents(3000), labels=["NEW"])
+            project.add_documents(many_documents(3 * staging.MOVE_CHUNK + 5), labels=["NEW"])
         assert state(project) == before
         assert temp_tables(project) == []
+        assert project.db.execute("SELECT count(*) FROM imports WHERE status = 'running'").fetchone()[0] == 0
 
 
 def test_ids_stay_unique_when_another_connection_adds_documents_during_staging(tmp_path):
@@ -109,6 +113,7 @@ def test_ids_stay_unique_when_another_connection_adds_documents_during_staging(t
 
     with Project.open(path) as project:
         ids = project.add_documents(many_documents(4500), progress=add_elsewhere)
-        assert not set(ids) & set(other_ids) and len(other_ids) == 3
-        assert project.document(ids[0]).text == "文档 0 with Acme"
-        assert len(list(project.all_documents())) == 4503
+        # three reports while checking, three after the chunks moved in (2,000 + 2,000 + 500)
+        assert not set(ids) & set(other_ids) and len(other_ids) == 6
+        assert [project.document(doc_id).text for doc_id in ids] == [f"文档 {i} with Acme" for i in range(4500)]
+        assert len(list(project.all_documents())) == 4506
