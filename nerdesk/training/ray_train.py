@@ -37,7 +37,7 @@ from nerdesk.training.trainer import (
     Trainer,
     TrainingCallbacks,
     TrainingResult,
-    _Run,
+    TrainingRun,
     seed_everything,
     total_steps,
 )
@@ -92,23 +92,25 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     if request.label_set is not None:
         model.config.flat = request.label_set.flat
     config, kept_threshold = _config(request, kind, tokenizer)
-    emit("start", message=local._start_message(request, labels, kind, config) + f" on {options.workers} Ray "
+    emit("start", message=local.start_message(request, labels, kind, config) + f" on {options.workers} Ray "
          "workers", labels=labels, start=kind, train_documents=len(request.train_documents),
          dev_documents=len(request.dev_documents), init=request.init, head=model.config.head,
          engine="ray", workers=options.workers)
-    trainer = Trainer(model, tokenizer, config, local._callbacks(emit))
+    trainer = Trainer(model, tokenizer, config, local.progress_callbacks(emit))
     windows, summaries = _encode(trainer, request)
     result, shards = _fit_on_ray(ray, trainer, windows, summaries, request, options, emit)
-    threshold = config.threshold if kept_threshold is not None else local._calibrate(result, tokenizer, request,
-                                                                                      config, emit)
-    local._refuse_useless(result, request)
-    done = local._write(result, tokenizer, request, kind, config, threshold)
+    if kept_threshold is not None:
+        threshold = config.threshold
+    else:
+        threshold = local.calibrate_threshold_on_dev(result, tokenizer, request, config, emit)
+    local.refuse_useless_run(result, request)
+    done = local.write_bundle(result, tokenizer, request, kind, config, threshold)
     return {**done, "engine": "ray", "workers": options.workers, "shards": shards}
 
 
 def _config(request: local.TrainRequest, kind: str, tokenizer):
     """The TrainConfig of local training for this request, and the kept threshold of a continuation."""
-    span_cap = local._span_cap(tokenizer, request.train_documents + request.dev_documents)
+    span_cap = local.longest_span_tokens(tokenizer, request.train_documents + request.dev_documents)
     kept_threshold = None
     if not calibrates(kind):
         kept_threshold, start_cap = local.start_decoding(request.init)
@@ -290,7 +292,7 @@ class _RankTrainer(Trainer):
         return Trainer(copy.deepcopy(self.model).to("cpu"), self.tokenizer, self.config).evaluate(documents)
 
 
-class _DistributedRun(_Run):
+class _DistributedRun(TrainingRun):
     """The local training loop on one rank: DDP forward and backward, rank 0's clock and stop decisions."""
 
     def __init__(self, trainer: Trainer, shard: list[Window], dev_documents: list, steps: int, rank: int) -> None:

@@ -61,24 +61,27 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
                                    head=request.head, max_length=request.max_length, scratch=request.scratch)
     if request.label_set is not None:
         model.config.flat = request.label_set.flat
-    span_cap = _span_cap(tokenizer, request.train_documents + request.dev_documents)
+    span_cap = longest_span_tokens(tokenizer, request.train_documents + request.dev_documents)
     kept_threshold = None
     if not calibrates(kind):  # a continuation keeps what its bundle decodes with
         kept_threshold, start_cap = start_decoding(request.init)
         span_cap = None if start_cap is None or span_cap is None else max(span_cap, start_cap)
     config = train_config(kind, len(request.train_documents), batch_size=request.batch_size, seed=request.seed,
                           max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
-    emit("start", message=_start_message(request, labels, kind, config), labels=labels, start=kind,
+    emit("start", message=start_message(request, labels, kind, config), labels=labels, start=kind,
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
-    result = Trainer(model, tokenizer, config, _callbacks(emit)).fit(request.train_documents, request.dev_documents)
-    threshold = config.threshold if kept_threshold is not None else _calibrate(result, tokenizer, request, config,
-                                                                                emit)
-    _refuse_useless(result, request)
-    return _write(result, tokenizer, request, kind, config, threshold)
+    trainer = Trainer(model, tokenizer, config, progress_callbacks(emit))
+    result = trainer.fit(request.train_documents, request.dev_documents)
+    if kept_threshold is not None:
+        threshold = config.threshold
+    else:
+        threshold = calibrate_threshold_on_dev(result, tokenizer, request, config, emit)
+    refuse_useless_run(result, request)
+    return write_bundle(result, tokenizer, request, kind, config, threshold)
 
 
-def _calibrate(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, config: TrainConfig,
+def calibrate_threshold_on_dev(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, config: TrainConfig,
                emit: Emit) -> float:
     """Choose the decision threshold on the dev documents (see ``calibrate_threshold``); 0 without gold."""
     if not any(doc.gold for doc in request.dev_documents):
@@ -104,13 +107,13 @@ def start_decoding(init: str) -> tuple[float, int | None]:
     return 0.0, None
 
 
-def _span_cap(tokenizer: Tokenizer, documents: list[Document]) -> int | None:
+def longest_span_tokens(tokenizer: Tokenizer, documents: list[Document]) -> int | None:
     """Decoded spans may be ``SPAN_LENGTH_MARGIN`` times the longest gold span (None: no gold spans)."""
     longest = longest_gold_span_tokens(tokenizer, documents)
     return math.ceil(SPAN_LENGTH_MARGIN * longest) if longest else None
 
 
-def _start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig) -> str:
+def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig) -> str:
     starts = {"continue": f"continuing {request.init} with its head", "transfer":
               f"the encoder of {request.init} with a new head", "scratch": "scratch",
               "pretrained": f"the Hugging Face encoder {request.init}"}
@@ -119,7 +122,7 @@ def _start_message(request: TrainRequest, labels: list[str], kind: str, config: 
             f"{config.min_steps} steps, at most {config.time_budget_seconds:.0f} s")
 
 
-def _callbacks(emit: Emit) -> TrainingCallbacks:
+def progress_callbacks(emit: Emit) -> TrainingCallbacks:
     return TrainingCallbacks(
         on_data=lambda train, dev: emit("data", message=train.describe(), train=train.as_dict(),
                                         dev=dev.as_dict() if dev else None),
@@ -129,7 +132,7 @@ def _callbacks(emit: Emit) -> TrainingCallbacks:
     )
 
 
-def _refuse_useless(result: TrainingResult, request: TrainRequest) -> None:
+def refuse_useless_run(result: TrainingResult, request: TrainRequest) -> None:
     """A model that finds none of the dev entities is not written (unless ``keep_failed``)."""
     dev_has_gold = any(doc.gold for doc in request.dev_documents)
     if not dev_has_gold or request.keep_failed or result.best_report is None or result.best_report.micro.f1 > 0:
@@ -140,7 +143,7 @@ def _refuse_useless(result: TrainingResult, request: TrainRequest) -> None:
                         "(--time-budget); --keep-failed writes it anyway", code="E402")
 
 
-def _write(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, kind: str, config: TrainConfig,
+def write_bundle(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, kind: str, config: TrainConfig,
            threshold: float) -> dict[str, Any]:
     from nerdesk.training.model import save_checkpoint
 

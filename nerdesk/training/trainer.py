@@ -118,7 +118,7 @@ class Trainer:
         dev_summary = self.encode(dev_documents)[1] if dev_documents else None
         if self.callbacks.on_data:
             self.callbacks.on_data(train_summary, dev_summary)
-        run = _Run(self, train_windows, list(dev_documents))
+        run = TrainingRun(self, train_windows, list(dev_documents))
         try:
             run.loop()
         finally:
@@ -144,8 +144,12 @@ def total_steps(config: TrainConfig, steps_per_epoch: int) -> int:
     return min(steps, config.max_steps) if config.max_steps else steps
 
 
-class _Run:
-    """The state of one ``Trainer.fit`` call."""
+class TrainingRun:
+    """The state of one ``Trainer.fit`` call.
+
+    ``training/ray_train.py`` subclasses it for data-parallel ranks, overriding ``_train_step``, ``progress``,
+    ``_stop_requested`` and ``_end_of_stretch``: every rank must call them at the same points of the loop.
+    """
 
     def __init__(self, trainer: Trainer, train_windows: list[Window], dev_documents: list[Document]) -> None:
         self.trainer = trainer
