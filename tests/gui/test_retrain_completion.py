@@ -229,3 +229,27 @@ def test_closing_the_window_waits_for_the_completion(qtbot, tmp_path, bundles):
     with Project.open(path) as closed:
         assert len(closed.model_versions()) == 2
         assert closed.training_runs()[-1].status == "finished"
+
+
+def test_a_write_the_window_holds_makes_the_completion_wait_not_fail(qtbot, tmp_path, bundles):
+    from nerdesk.storage.connection import write_transaction
+
+    good, _ = bundles
+    window = open_window(qtbot, tmp_path, good)
+    panel, session = window.retrain_panel, window.session
+    hold = Hold()
+    hold.attach(panel.process)
+    finish_training(window, worse_bundle)
+    qtbot.waitUntil(hold.reached.is_set, timeout=60_000)
+    doc_id = unreviewed_ids(session.project)[0]
+    # The window's write lock, as during a long import: the worker's next write waits for the commit.
+    with qtbot.waitSignal(panel.versionKept, timeout=60_000), write_transaction(session.project.db):
+        session.open_document(doc_id)
+        session.add_span(0, 2, "PER")
+        hold.release()
+        qtbot.wait(1_500)
+        assert panel.process.is_completing
+    assert "tiny stays active" in panel.status.text()
+    assert (0, 2, "PER") in gold_in_file(session.project.path, doc_id)
+    assert session.project.training_runs()[-1].status == "finished"
+    window.close()
