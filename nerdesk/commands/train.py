@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--progress", choices=("bar", "json"), default="bar")
     parser.add_argument("--engine", choices=("local", "ray"), default="local",
                         help="this process (default) or Ray Train, data-parallel (pip install 'nerdesk[ray]')")
-    parser.add_argument("--workers", type=int, default=2, help="--engine ray: training workers (default 2)")
+    parser.add_argument("--workers", type=int, help="--engine ray: training workers (default 2)")
     parser.add_argument("--ray-address", metavar="ADDR",
                         help="--engine ray: join this Ray cluster (default: start a local Ray for the command)")
     parser.add_argument("--no-bundle", action="store_true",
@@ -128,6 +128,9 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace, progress: Progress) -> int:
+    if args.workers is not None and args.engine != "ray":
+        raise TrainingError("--workers needs --engine ray (local training runs in this one process; set its "
+                            "threads with --threads)", code="E406")
     train_docs, dev_docs, source, label_set = _training_documents(args)
     init = _default_start(train_docs) if args.init == "default" else args.init
     if init == "scratch" and args.init == "default":
@@ -152,7 +155,7 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
     if args.engine == "ray":
         from nerdesk.training.ray_train import RayTrainOptions, run_ray_training
 
-        ray_options = RayTrainOptions(workers=args.workers, threads=args.threads, address=args.ray_address)
+        ray_options = RayTrainOptions(workers=args.workers or 2, threads=args.threads, address=args.ray_address)
         progress.emit("done", **run_ray_training(request, progress.emit, ray_options))
         return 0
     progress.emit("done", **run_training(request, progress.emit))

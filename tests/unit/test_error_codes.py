@@ -218,3 +218,11 @@ def test_training_from_a_project_without_reviews_prints_its_code(tmp_path, capsy
     assert capsys.readouterr().err.startswith("nerdesk: error E405: ")
     assert main(["stats", str(tmp_path / "absent.nerdesk")]) == 1
     assert capsys.readouterr().err.startswith("nerdesk: error E201: ")
+
+
+def test_workers_without_the_ray_engine_is_refused_not_ignored(tmp_path, capsys):
+    Project.create(tmp_path / "p.nerdesk").close()
+    assert main(["train", "--project", str(tmp_path / "p.nerdesk"), "--out", str(tmp_path / "m"),
+                 "--workers", "4"]) == 1
+    assert capsys.readouterr().err.startswith("nerdesk: error E406: --workers needs --engine ray")
+    assert not (tmp_path / "m").exists()
