@@ -7,7 +7,7 @@ another connection to the same file meanwhile sets the status of one document ev
 the import's duration, how many edits ran during it, the slowest of them (an edit waits while the
 import holds the write lock; past the 10 s busy timeout it would fail with "database is locked"),
 and the longest write-lock hold of the import itself: the time from each ``BEGIN IMMEDIATE`` on the
-importing connection to its ``COMMIT`` or ``ROLLBACK`` (seen through SQLite's trace hook).
+importing connection until its commit (or rollback) returned.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ import argparse
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sqlite_utils import Database
 
 from benchmarks.import_export import synthetic_documents
 from nerdesk.core import Document
@@ -25,22 +28,27 @@ from nerdesk.storage import Project
 
 
 class LockClock:
-    """Write-lock holds of one connection, from the statements SQLite traces on it."""
+    """Write-lock holds of one project's connection: from each ``BEGIN IMMEDIATE`` (seen through
+    SQLite's trace hook) until its ``commit()`` or ``rollback()`` returned."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: Database) -> None:
         self.began: float | None = None
         self.holds: list[float] = []
+        db.conn.set_trace_callback(self.trace)
+        for name in ("commit", "rollback"):
+            setattr(db, name, self.ending(getattr(db, name)))
 
     def trace(self, statement: str) -> None:
-        moment = time.perf_counter()
-        word = statement.strip().split(" ", 1)[0].upper()
         if statement.strip().upper().startswith("BEGIN IMMEDIATE"):
-            self.began = moment
-        elif self.began is not None and word not in ("COMMIT", "ROLLBACK", "END"):
-            return
-        elif self.began is not None:
-            self.holds.append(moment - self.began)
-            self.began = None
+            self.began = time.perf_counter()
+
+    def ending(self, end: Callable[[], None]) -> Callable[[], None]:
+        def timed_end() -> None:
+            end()
+            if self.began is not None:
+                self.holds.append(time.perf_counter() - self.began)
+                self.began = None
+        return timed_end
 
     def longest(self) -> float:
         return max(self.holds, default=0.0)
@@ -63,9 +71,8 @@ def measure(folder: Path, count: int, spans: int) -> dict[str, Any]:
                 time.sleep(0.02)
 
     editor = threading.Thread(target=edit)
-    clock = LockClock()
     with Project.open(path) as project:
-        project.db.conn.set_trace_callback(clock.trace)
+        clock = LockClock(project.db)
         editor.start()
         time.sleep(0.2)
         started = time.perf_counter()

@@ -9,6 +9,7 @@ writers never wait long and a failure, a cancel or a kill still leaves nothing b
 from __future__ import annotations
 
 import numbers
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
@@ -33,7 +34,7 @@ from nerdesk.storage.rows import (
     row_document,
     row_span,
 )
-from nerdesk.storage.staging import MOVE_CHUNK, ImportStage, stage_documents
+from nerdesk.storage.staging import CHUNK_PAUSE_SECONDS, MOVE_CHUNK, ImportStage, stage_documents
 
 STREAM_BATCH = 500
 
@@ -95,6 +96,8 @@ class DocumentsMixin:
                         ids += stage.move_chunk(start, self._next_document_id(), import_id)
                     if progress:
                         progress((stage.count + len(ids)) // 2)
+                    if len(ids) < stage.count:
+                        time.sleep(CHUNK_PAUSE_SECONDS)  # lets writers kept waiting take their turn
                 with write_transaction(self.db):
                     finish_import(self.db, import_id)
             except BaseException:
