@@ -26,10 +26,12 @@ from nerdesk.storage.rows import document_row, now, span_row
 
 STAGE_CHUNK = 2000  # documents per executemany while staging
 MOVE_CHUNK = 2000  # documents per transaction moving them in (about 30-100 ms of write lock here)
-# Pause between two chunks: a writer kept waiting sleeps in SQLite's busy handler (1, 2, 5, ... 25 ms,
-# later 50 and 100 ms) and would keep finding the lock taken again by the next chunk; without the
-# pause an edit waited up to 1.8 s during a 300,000-document import although no chunk held 100 ms.
-CHUNK_PAUSE_SECONDS = 0.05
+# Pause between two chunks: a writer kept waiting sleeps in SQLite's busy handler (1, 2, 5, 10, 15, 20,
+# 25, 25, 25 ms, then 50 and 100 ms) and would keep finding the lock taken again by the next chunk;
+# without a pause an edit waited up to 1.8 s during a 300,000-document import although no chunk held
+# the lock 100 ms. A writer that started waiting during a chunk of about 100 ms sleeps at most 25 ms
+# at a time by its end, so it gets in during a pause of that length.
+CHUNK_PAUSE_SECONDS = 0.025
 _names = itertools.count(1)
 
 DOCUMENT_COLUMNS = "text, name, meta, status, split, length, created, updated"
