@@ -153,6 +153,8 @@ class RetrainPanel(QWidget):
 
     # ------------------------------------------------------------ actions
     def retrain(self) -> None:
+        if self.process.is_running:  # the menu's shortcut while the panel shows this one's progress
+            return
         try:
             project = self.session.require_project()
             self.curve.clear()
