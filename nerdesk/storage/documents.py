@@ -25,7 +25,14 @@ from nerdesk.core.spans import GOLD, PRED, Span, sort_spans, validate_span
 from nerdesk.core.text_checks import escape_surrogates, first_problem
 from nerdesk.storage.connection import refuse_if_read_only, write_transaction
 from nerdesk.storage.guard import translating
-from nerdesk.storage.imports import finish_import, import_alive, record_import, roll_back_or_leave, tag_labels
+from nerdesk.storage.imports import (
+    finish_import,
+    import_alive,
+    record_import,
+    roll_back_or_leave,
+    running_imports,
+    tag_labels,
+)
 from nerdesk.storage.queries import DocumentFilter
 from nerdesk.storage.rows import (
     SELECT_DOCUMENT,
@@ -131,7 +138,8 @@ class DocumentsMixin:
         in none of its documents or in all of them, never half-applied.
         """
         with self.read_snapshot():
-            yield from self._stream_documents(DocumentFilter.build(status=status, split=split))
+            yield from self._stream_documents(DocumentFilter.build(hidden=running_imports(self.db), status=status,
+                                                                   split=split))
 
     @contextmanager
     def read_snapshot(self) -> Iterator[None]:

@@ -4,8 +4,9 @@ A large import commits its documents in chunks (``nerdesk.storage.staging``), so
 the project's write lock for more than a moment. All or nothing is kept by the ``imports`` table:
 the import's row says ``running`` until the short transaction that marks it ``done``, and every
 document it adds carries its ``import_id``. Until then readers leave those documents out (the
-document list, statistics, exports and training use ``HIDDEN_DOCUMENTS``/``RUNNING_IMPORTS``), so
-nobody sees a half-imported file. A failure or a cancel deletes the import's documents (their spans
+document list, statistics, exports and training read ``running_imports`` first, in the same read
+transaction), so nobody sees a half-imported file. Opening one document by its id is not filtered:
+ids come from the document list. A failure or a cancel deletes the import's documents (their spans
 go with them) a chunk per transaction, then the labels the import added unless spans use them by
 now, then the record itself.
 
@@ -35,7 +36,11 @@ from nerdesk.storage.rows import now
 
 ROLLBACK_CHUNK = 2000  # documents deleted per transaction when an import is taken out
 RUNNING_IMPORTS = "SELECT id FROM imports WHERE status = 'running'"
-HIDDEN_DOCUMENTS = f"SELECT id FROM documents WHERE import_id IN ({RUNNING_IMPORTS})"
+
+
+def running_imports(db: Database) -> list[int]:
+    """Ids of the imports not complete yet (read inside the transaction of the query they filter)."""
+    return [row[0] for row in db.execute(RUNNING_IMPORTS).fetchall()]
 
 
 def record_import(db: Database, status: str) -> int:
@@ -112,7 +117,7 @@ def recover_interrupted_imports(db: Database, path: Path) -> int:
     if descriptor is None:
         return 0
     try:
-        interrupted = [row[0] for row in db.execute(RUNNING_IMPORTS).fetchall()]
+        interrupted = running_imports(db)
         for import_id in interrupted:
             roll_back_import(db, import_id)
         lock_path(path).unlink(missing_ok=True)

@@ -1,24 +1,40 @@
 """The document list: filtered ids, counts and one page of summaries, fast on 100k documents.
 
 Filters combine with AND: ``status`` (one or several), ``label`` (has a gold or predicted span with
-it), ``search`` (substring of the text or name, ASCII case-insensitive), ``split``. Every filter
-leaves out the documents of imports still running (``VISIBLE_DOCUMENT``): an import becomes visible
-all at once, when it is complete (``nerdesk.storage.imports``).
+it), ``search`` (substring of the text or name, ASCII case-insensitive), ``split``. Every query
+leaves out the documents of imports still running: an import becomes visible all at once, when it is
+complete (``nerdesk.storage.imports``). Which imports are running is read in the same read
+transaction as the query (``read_snapshot``), and adds no condition at all when none is (the usual
+case), so counts keep using the indexes alone (an always-present ``NOT IN`` cost 1 -> 15 ms for a
+count of 100,000 documents).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from nerdesk.core.document import Document
-from nerdesk.storage.imports import RUNNING_IMPORTS
+from nerdesk.storage.imports import running_imports
 from nerdesk.storage.records import DocumentSummary
 
 TITLE_WIDTH = 60
-VISIBLE_DOCUMENT = f"ifnull(d.import_id, 0) NOT IN ({RUNNING_IMPORTS})"
+
+
+def visible_documents(hidden: Sequence[int]) -> str:
+    """A condition on ``documents d`` leaving out the documents of the ``hidden`` imports (ids from the file)."""
+    return f"ifnull(d.import_id, 0) NOT IN ({', '.join(str(int(i)) for i in hidden)})" if hidden else "1"
+
+
+def visible_spans(hidden: Sequence[int], doc_id: str = "doc_id") -> str:
+    """A condition on spans leaving out the spans of documents of the ``hidden`` imports."""
+    if not hidden:
+        return "1"
+    return f"{doc_id} NOT IN (SELECT id FROM documents WHERE import_id IN ({', '.join(str(int(i)) for i in hidden)}))"
 
 SUMMARY_COLUMNS = """
     d.id, d.name, substr(d.text, 1, 200), d.status, d.length,
@@ -36,10 +52,12 @@ class DocumentFilter:
     params: list[object] = field(default_factory=list)
 
     @classmethod
-    def build(cls, *, status: str | Sequence[str] | None = None, label: str | None = None,
-              search: str | None = None, split: str | None = None) -> DocumentFilter:
+    def build(cls, *, hidden: Sequence[int] = (), status: str | Sequence[str] | None = None,
+              label: str | None = None, search: str | None = None, split: str | None = None) -> DocumentFilter:
+        """``hidden``: the running imports (``running_imports``), read in the same transaction as the query."""
         where = cls()
-        where.add(VISIBLE_DOCUMENT)
+        if hidden:
+            where.add(visible_documents(hidden))
         if status is not None:
             statuses = [status] if isinstance(status, str) else list(status)
             where.add(f"d.status IN ({', '.join('?' * len(statuses))})", *statuses)
@@ -66,29 +84,39 @@ def escape_like(text: str) -> str:
 
 
 class QueriesMixin:
+    """Needs ``read_snapshot`` from ``DocumentsMixin`` (both are parts of ``Project``)."""
+
     db: Database
+    if TYPE_CHECKING:
+        def read_snapshot(self) -> AbstractContextManager[None]: ...
 
     def document_ids(self, *, status: str | Sequence[str] | None = None, label: str | None = None,
                      search: str | None = None, split: str | None = None) -> list[int]:
-        where = DocumentFilter.build(status=status, label=label, search=search, split=split)
-        rows = self.db.execute(f"SELECT d.id FROM documents d WHERE {where.sql} ORDER BY d.id", where.params)
-        return [row[0] for row in rows]
+        with self.read_snapshot():
+            where = DocumentFilter.build(hidden=running_imports(self.db), status=status, label=label, search=search,
+                                         split=split)
+            rows = self.db.execute(f"SELECT d.id FROM documents d WHERE {where.sql} ORDER BY d.id", where.params)
+            return [row[0] for row in rows]
 
     def count_documents(self, *, status: str | Sequence[str] | None = None, label: str | None = None,
                         search: str | None = None, split: str | None = None) -> int:
-        where = DocumentFilter.build(status=status, label=label, search=search, split=split)
-        row = self.db.execute(f"SELECT count(*) FROM documents d WHERE {where.sql}", where.params).fetchone()
-        return int(row[0])
+        with self.read_snapshot():
+            where = DocumentFilter.build(hidden=running_imports(self.db), status=status, label=label, search=search,
+                                         split=split)
+            row = self.db.execute(f"SELECT count(*) FROM documents d WHERE {where.sql}", where.params).fetchone()
+            return int(row[0])
 
     def document_summaries(self, *, offset: int = 0, limit: int = 100,
                            status: str | Sequence[str] | None = None, label: str | None = None,
                            search: str | None = None, split: str | None = None) -> list[DocumentSummary]:
         """One page of the document list in id order, with span counts but without loading texts."""
-        where = DocumentFilter.build(status=status, label=label, search=search, split=split)
-        rows = self.db.execute(
-            f"SELECT {SUMMARY_COLUMNS} FROM documents d WHERE {where.sql} ORDER BY d.id LIMIT ? OFFSET ?",
-            [*where.params, limit, offset],
-        )
+        with self.read_snapshot():
+            where = DocumentFilter.build(hidden=running_imports(self.db), status=status, label=label, search=search,
+                                         split=split)
+            rows = self.db.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM documents d WHERE {where.sql} ORDER BY d.id LIMIT ? OFFSET ?",
+                [*where.params, limit, offset],
+            ).fetchall()
         return [
             DocumentSummary(doc_id, Document(head, name=name).title(TITLE_WIDTH), status, gold, pred, length, split)
             for doc_id, name, head, status, length, gold, pred, split in rows
