@@ -89,7 +89,7 @@ def _nested_keys(spans: Sequence[Span]) -> set[tuple[int, int, str]]:
         for inner in ordered[i + 1:]:
             if inner.start >= outer.end:
                 break
-            if outer.contains_range(inner) and outer.key != inner.key:
+            if outer.covers_range(inner) and outer.key != inner.key:
                 keys.add(outer.key)
                 keys.add(inner.key)
     return keys

@@ -39,17 +39,19 @@ class Span:
     def mention(self, text: str) -> str:
         return text[self.start:self.end]
 
-    def contains(self, other: Span) -> bool:
-        return self.start <= other.start and other.end <= self.end and self != other
+    def encloses(self, other: Span) -> bool:
+        """``other`` lies within this span's range and is a different span (same range, other label counts)."""
+        return self.covers_range(other) and self != other
 
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
     def crosses(self, other: Span) -> bool:
         """Overlap without nesting (neither contains the other)."""
-        return self.overlaps(other) and not (self.contains_range(other) or other.contains_range(self))
+        return self.overlaps(other) and not (self.covers_range(other) or other.covers_range(self))
 
-    def contains_range(self, other: Span) -> bool:
+    def covers_range(self, other: Span) -> bool:
+        """``other``'s offsets lie within this span's (equal ranges included; labels and sources ignored)."""
         return self.start <= other.start and other.end <= self.end
 
     def as_gold(self) -> Span:

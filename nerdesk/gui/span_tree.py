@@ -31,7 +31,7 @@ def nesting_parents(spans: Sequence[Span]) -> list[tuple[Span, Span | None]]:
     result = []
     open_spans: list[Span] = []
     for span in sort_spans(spans):
-        while open_spans and not open_spans[-1].contains_range(span):
+        while open_spans and not open_spans[-1].covers_range(span):
             open_spans.pop()
         result.append((span, open_spans[-1] if open_spans else None))
         open_spans.append(span)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from tokenizers import Regex, Tokenizer, pre_tokenizers
 from tokenizers.models import WordLevel
 
-from nerdesk.core.scripts import is_mostly_cjk
+from nerdesk.core.writing_systems import is_mostly_cjk
 
 PAD = "[PAD]"
 UNK = "[UNK]"

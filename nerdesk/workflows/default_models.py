@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from nerdesk.core.errors import ModelBundleError
-from nerdesk.core.scripts import is_mostly_cjk
+from nerdesk.core.writing_systems import is_mostly_cjk
 
 MEDICAL_ZH = "zh-medical-cmeee"
 GENERAL_ZH = "zh-general-cluener"

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nerdesk.core.scripts import is_cjk
+from nerdesk.core.writing_systems import is_cjk
 from nerdesk.workflows.default_models import default_model_for, text_script
 
 CJK, LATIN, MIXED = "cjk", "latin", "mixed"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.offsets import snap_to_graphemes
-from nerdesk.core.scripts import is_cjk
+from nerdesk.core.writing_systems import is_cjk
 
 
 def is_word_character(character: str) -> bool:

@@ -58,7 +58,7 @@ def test_levels_never_overlap_and_inner_spans_sit_lower(raw):
         for second in spans:
             if first is not second and first.overlaps(second):
                 assert levels[first] != levels[second]
-            if first.contains_range(second) and len(second) < len(first):
+            if first.covers_range(second) and len(second) < len(first):
                 assert levels[second] < levels[first]  # every level below the inner one is blocked for the outer
     index = SpanIndex(spans)
     for start in range(0, 80, 7):

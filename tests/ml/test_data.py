@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from nerdesk.core.document import Document
-from nerdesk.core.scripts import is_mostly_cjk
 from nerdesk.core.spans import Span
+from nerdesk.core.writing_systems import is_mostly_cjk
 from nerdesk.runtime.windows import WindowMaker
 from nerdesk.training.data import collate, encode_documents, length_grouped_batches
 from nerdesk.training.loss import NO_CELL

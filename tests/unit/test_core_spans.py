@@ -41,7 +41,7 @@ def test_nesting_queries():
     assert spans_at(spans, 1) == [CITY, UNIVERSITY, HOSPITAL]  # innermost first
     levels = flat_levels(spans)
     assert levels == [[HOSPITAL, DISTRICT], [UNIVERSITY], [CITY]]
-    assert HOSPITAL.contains(CITY) and not CITY.contains(HOSPITAL)
+    assert HOSPITAL.encloses(CITY) and not CITY.encloses(HOSPITAL)
     assert Span(0, 5, "a").crosses(Span(3, 8, "b")) and not HOSPITAL.crosses(CITY)
 
 
