@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QStatusBar
 
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.gui.errors import reporting_errors
-from nerdesk.gui.import_export import ExportDialog, ImportDialog, WarningsDialog
 from nerdesk.gui.session import ProjectSession
+from nerdesk.gui.transfer_dialogs import ExportDialog, ImportDialog, WarningsDialog
 from nerdesk.workflows import transfer
 from nerdesk.workflows.transfer import ImportCancelled
 

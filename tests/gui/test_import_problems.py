@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 
-from nerdesk.gui.import_export import WarningsDialog
+from nerdesk.gui.transfer_dialogs import WarningsDialog
 
 
 def test_three_hundred_bad_records_are_all_listed_and_copied(qtbot, make_window, tmp_path):

@@ -40,7 +40,7 @@ def test_bad_import_file_shows_the_error_and_changes_nothing(make_window, tmp_pa
     window = make_window()
     window.new_project(tmp_path / "bad.nerdesk")
     window.import_files([str(bad)], "cluener")
-    from nerdesk.gui.import_export import WarningsDialog
+    from nerdesk.gui.transfer_dialogs import WarningsDialog
 
     dialog = window.findChild(WarningsDialog, "warningsDialog")
     assert dialog is not None and "span 0..3" in dialog.text.toPlainText()
@@ -80,7 +80,7 @@ def test_import_and_export_through_the_dialogs_showing_warnings(qtbot, make_wind
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from nerdesk.gui.import_export import ExportDialog, ImportDialog, WarningsDialog
+    from nerdesk.gui.transfer_dialogs import ExportDialog, ImportDialog, WarningsDialog
 
     source = tmp_path / "notes.txt"
     source.write_text("第一行：上海。\n\nSecond paragraph with 😀.\n", encoding="utf-8")
