@@ -79,7 +79,8 @@ class DocumentsMixin:
         finally:
             stage.drop()
 
-    def _move_at_once(self, stage: ImportStage, labels: list[str], progress: Callable[[int], None] | None) -> list[int]:
+    def _move_at_once(self, stage: ImportStage, labels: list[str],
+                      progress: Callable[[int], None] | None) -> list[int]:
         with write_transaction(self.db):
             import_id = record_import(self.db, "done")
             self.ensure_labels([*labels, *stage.labels])

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -26,7 +26,7 @@ TITLE_WIDTH = 60
 
 
 def visible_documents(hidden: Sequence[int]) -> str:
-    """A condition on ``documents d`` leaving out the documents of the ``hidden`` imports (ids from the file)."""
+    """A condition on ``documents d`` leaving out the documents of the ``hidden`` imports."""
     return f"ifnull(d.import_id, 0) NOT IN ({', '.join(str(int(i)) for i in hidden)})" if hidden else "1"
 
 
@@ -34,7 +34,8 @@ def visible_spans(hidden: Sequence[int], doc_id: str = "doc_id") -> str:
     """A condition on spans leaving out the spans of documents of the ``hidden`` imports."""
     if not hidden:
         return "1"
-    return f"{doc_id} NOT IN (SELECT id FROM documents WHERE import_id IN ({', '.join(str(int(i)) for i in hidden)}))"
+    ids = ", ".join(str(int(i)) for i in hidden)
+    return f"{doc_id} NOT IN (SELECT id FROM documents WHERE import_id IN ({ids}))"
 
 SUMMARY_COLUMNS = """
     d.id, d.name, substr(d.text, 1, 200), d.status, d.length,
@@ -90,19 +91,21 @@ class QueriesMixin:
     if TYPE_CHECKING:
         def read_snapshot(self) -> AbstractContextManager[None]: ...
 
+    def _where(self, **filters: Any) -> DocumentFilter:
+        """The filter, leaving out running imports; call inside the read transaction of the query."""
+        return DocumentFilter.build(hidden=running_imports(self.db), **filters)
+
     def document_ids(self, *, status: str | Sequence[str] | None = None, label: str | None = None,
                      search: str | None = None, split: str | None = None) -> list[int]:
         with self.read_snapshot():
-            where = DocumentFilter.build(hidden=running_imports(self.db), status=status, label=label, search=search,
-                                         split=split)
+            where = self._where(status=status, label=label, search=search, split=split)
             rows = self.db.execute(f"SELECT d.id FROM documents d WHERE {where.sql} ORDER BY d.id", where.params)
             return [row[0] for row in rows]
 
     def count_documents(self, *, status: str | Sequence[str] | None = None, label: str | None = None,
                         search: str | None = None, split: str | None = None) -> int:
         with self.read_snapshot():
-            where = DocumentFilter.build(hidden=running_imports(self.db), status=status, label=label, search=search,
-                                         split=split)
+            where = self._where(status=status, label=label, search=search, split=split)
             row = self.db.execute(f"SELECT count(*) FROM documents d WHERE {where.sql}", where.params).fetchone()
             return int(row[0])
 
@@ -111,8 +114,7 @@ class QueriesMixin:
                            search: str | None = None, split: str | None = None) -> list[DocumentSummary]:
         """One page of the document list in id order, with span counts but without loading texts."""
         with self.read_snapshot():
-            where = DocumentFilter.build(hidden=running_imports(self.db), status=status, label=label, search=search,
-                                         split=split)
+            where = self._where(status=status, label=label, search=search, split=split)
             rows = self.db.execute(
                 f"SELECT {SUMMARY_COLUMNS} FROM documents d WHERE {where.sql} ORDER BY d.id LIMIT ? OFFSET ?",
                 [*where.params, limit, offset],
