@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
@@ -32,3 +33,9 @@ class SettingsMixin:
                                code="E250") from error
         with write_transaction(self.db):
             self.db.table("settings").upsert({"key": key, "value": encoded}, pk="key")
+
+    def update_setting(self, key: str, change: Callable[[Any], Any]) -> None:
+        """Replace the value under ``key`` by ``change(value)``, read and written in one write transaction, so
+        that two connections updating parts of the same value (a cache of scores, say) never lose an update."""
+        with write_transaction(self.db):
+            self.set_setting(key, change(self.get_setting(key)))

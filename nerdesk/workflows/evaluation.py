@@ -93,9 +93,12 @@ def cached_score(project: Project, version_id: int, evaluation: EvaluationSet) -
 
 def remember_score(project: Project, version_id: int, score: EvaluationScore) -> None:
     """Cache a score measured elsewhere (the window scores in a worker thread, without the project)."""
-    cache = _cache(project)
-    cache[str(version_id)] = score.to_json()
-    project.set_setting(CACHE_KEY, cache)
+    def with_score(value: Any) -> dict[str, Any]:
+        cache = dict(value) if isinstance(value, dict) else {}
+        cache[str(version_id)] = score.to_json()
+        return cache
+
+    project.update_setting(CACHE_KEY, with_score)
 
 
 def version_scores(project: Project, evaluation: EvaluationSet) -> dict[int, EvaluationScore | str]:
