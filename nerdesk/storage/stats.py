@@ -1,6 +1,7 @@
 """Project statistics: documents by status and split, spans per label, how deeply gold spans nest.
 
-Documents of an import still running, and their spans, are not counted (``nerdesk.storage.imports``).
+Documents of an import still running, their spans and the labels it added are not counted
+(``nerdesk.storage.imports``).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class StatsMixin:
                 "by_status": self._documents_by("status", documents, dict.fromkeys(STATUSES, 0)),
                 "by_split": self._documents_by("coalesce(split, '')", documents, {}),
                 "spans": self._spans_by_source(visible_spans(hidden)),
-                "labels": self._spans_per_label(visible_spans(hidden)),
+                "labels": self._spans_per_label(visible_spans(hidden), self._labels_of(hidden)),
                 **self._nesting(visible_spans(hidden, "a.doc_id")),
             }
 
@@ -69,8 +70,16 @@ class StatsMixin:
         counts.update(self.db.execute(f"SELECT source, count(*) FROM spans WHERE {visible} GROUP BY source"))
         return counts
 
-    def _spans_per_label(self, visible: str) -> dict[str, dict[str, int]]:
-        per_label = {name: {"gold": 0, "pred": 0} for name in self.label_set().names}
+    def _labels_of(self, hidden: list[int]) -> set[str]:
+        """Labels added by the running imports (``hidden``)."""
+        if not hidden:
+            return set()
+        rows = self.db.execute(f"SELECT name FROM labels WHERE import_id IN ({', '.join('?' * len(hidden))})", hidden)
+        return {row[0] for row in rows}
+
+    def _spans_per_label(self, visible: str, pending: set[str]) -> dict[str, dict[str, int]]:
+        """Counts per label; a label a running import added is left out unless spans use it already."""
+        per_label = {name: {"gold": 0, "pred": 0} for name in self.label_set().names if name not in pending}
         for label, source, count in self.db.execute(
             f"SELECT label, source, count(*) FROM spans WHERE {visible} GROUP BY label, source"
         ):

@@ -143,12 +143,13 @@ def test_readers_see_none_of_a_running_import_and_do_not_roll_it_back(tmp_path):
             assert running_imports(path) == 1
 
     with Project.open(path) as project:
-        ids = project.add_documents(many_documents(), progress=read_meanwhile)
-        assert len(observed) == 4 and all(seen == seen_before for seen in observed)
+        ids = project.add_documents(many_documents(), progress=read_meanwhile, labels=["FRESH"])
+        assert len(observed) == 4 and all(seen == seen_before for seen in observed)  # stats: no FRESH yet
     with Project.open(path) as reader:
         assert reader.count_documents() == seen_before[0] + COUNT
         assert reader.stats()["spans"]["gold"] == seen_before[4]["spans"]["gold"] + 3 * COUNT
         assert reader.document(ids[-1]).text == f"文档 {COUNT - 1} Acme"
+        assert reader.stats()["labels"]["FRESH"] == {"gold": 0, "pred": 0}
     assert running_imports(path) == 0 and not lock_path(path).exists()
 
 
