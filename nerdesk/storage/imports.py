@@ -15,8 +15,9 @@ A process killed during an import cannot clean up. While it imports, it holds a 
 Opening the project takes that lock exclusively, without waiting: when it gets it, no import is
 alive anywhere, so every import still ``running`` was interrupted and is rolled back before the
 project is read. When it does not, some import is alive; interrupted ones stay hidden until a later
-open. A label added by a running import is visible at once: a label carries no text, its spans stay
-hidden with their documents, and a label someone uses meanwhile stays after a rollback.
+open. A label added by a running import is in the label set at once (statistics leave it out until
+spans use it): a label carries no text, its spans stay hidden with their documents, the import's own
+later chunks need it, and one that someone uses meanwhile stays after a rollback.
 """
 
 from __future__ import annotations
