@@ -67,7 +67,7 @@ def export(args, dev_docs) -> None:
                   "init": "scratch", "encoder": "bilstm_chars", "script": "latin",
                   "licence": "research use only (Reuters text, CoNLL-2003 annotations)",
                   "minutes": round(history.get("minutes", 0.0), 1), "threshold": threshold,
-                  **{key: (history.get("history") or [{}])[-1].get(key) for key in ("epoch", "step")},
+                  **training_record(args.from_checkpoint),
                   "parameters": sum(p.numel() for p in model.parameters())}
     export_bundle(model, tokenizer, args.out, labels=labels, trained_on=trained_on, dev_documents=dev_docs,
                   name=NAME, metrics={}, threshold=threshold, max_span_tokens=cap, keep_fp32=False)
@@ -103,12 +103,21 @@ def speed_lines(path: Path | None) -> list[str]:
             "| engine | texts | docs/s | words/s | x spaCy sm (tok2vec+ner) |", "|---|---|---:|---:|---:|", *rows]
 
 
+def training_record(checkpoint: Path | None) -> dict:
+    """Epochs and steps of the run, from the ``benchmark.json`` that train_corpora saved with the checkpoint."""
+    path = checkpoint / "benchmark.json" if checkpoint else None
+    if path is None or not path.is_file():
+        return {}
+    history = json.loads(path.read_text("utf-8")).get("history") or [{}]
+    return {key: history[-1].get(key) for key in ("epoch", "step")}
+
+
 def model_card(args, dev, test, size: int) -> str:
     from nerdesk.core.metrics import Counts
     from nerdesk.runtime.bundle import Bundle
 
     bundle = Bundle.load(args.out)
-    trained = bundle.manifest["trained_on"]
+    trained = {**training_record(args.from_checkpoint), **bundle.manifest["trained_on"]}
     encoder = json.loads((args.out / "config.json").read_text("utf-8"))["encoder"]
     rows = []
     for name in bundle.labels.names:
