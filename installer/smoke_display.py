@@ -70,8 +70,11 @@ class Xvfb:
 
     def __enter__(self) -> Xvfb:
         width, height = SCREEN
+        # -noreset: by default the server resets when its last client leaves (a screenshot, or the app's first
+        # start), and a client connecting during the reset fails ("could not connect to display"), which Qt
+        # reports as the misleading "xcb-cursor0 is needed" abort.
         self.process = subprocess.Popen(["Xvfb", self.display, "-screen", "0", f"{width}x{height}x24", "-nolisten",
-                                         "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                         "tcp", "-noreset"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if not wait_until(lambda: Path(f"/tmp/.X11-unix/X{self.number}").exists(), 10):
             raise RuntimeError(f"Xvfb did not start on {self.display}")
         return self

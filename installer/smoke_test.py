@@ -12,9 +12,10 @@ Not part of the pytest run (the build takes minutes). Steps, each timed:
 4. ``nerdesk train`` on 300 CLUENER training sentences (one epoch, from the embedded general model when
    it is shipped, else from scratch) writes a checkpoint and an ONNX bundle, as the window's
    "retrain" does when it runs the executable with ``train``;
-5. ``nerdesk predict`` on 200 CLUENER dev sentences with every shipped model and the model of step 4
-   gives exactly the spans (offsets, labels, scores) that the installed Python package gives;
-6. the window starts offscreen on a project holding predicted demo sentences and saves a screenshot
+5. ``nerdesk predict`` on 200 dev sentences (CLUENER for the Chinese models and the model of step 4,
+   CoNLL-2003 for the English ``en-*`` ones) with every shipped model, named as users type it, and the model
+   of step 4 gives exactly the spans (offsets, labels, scores) that the installed Python package gives;
+6. the window starts offscreen on the demo project as the package builds it and saves a screenshot
    (``dist/smoke-screenshot.png``; see ``NERDESK_SMOKE_SCREENSHOT`` in launcher.py);
 7. on real display servers (smoke_desktop.py, smoke_display.py): the installed app started with no
    arguments under Xvfb (``QT_QPA_PLATFORM=xcb``) opens the demo project, timed to its first paint and
@@ -52,7 +53,7 @@ DATASETS = app_info.ROOT / ".." / "shared" / "datasets"
 TRAIN_SENTENCES = 300
 PREDICT_SENTENCES = 200
 GENERAL_MODEL = "zh-general-cluener"
-DEMO_MODEL = "zh-medical-cmeee"
+ENGLISH_PREFIX = "en-"  # embedded English models (en-general-conll, ...) predict English sentences
 
 
 # Variables of the session running the smoke test that must not reach the app: it finds its own models,
@@ -154,14 +155,17 @@ class SmokeTest(DesktopChecks, PackageChecks):
                                  "dev_f1": round(events[-1].get("metrics", {}).get("micro", {}).get("f1", 0), 4)}
 
     def predict_parity(self) -> None:
-        texts = self.scratch / "predict.txt"
-        texts.write_text("\n".join(record["text"] for record in self.corpus_records("dev.json", PREDICT_SENTENCES))
-                         + "\n", encoding="utf-8")
+        chinese, english = self.scratch / "predict-zh.txt", self.scratch / "predict-en.txt"
+        chinese.write_text("\n".join(record["text"] for record in self.corpus_records("dev.json", PREDICT_SENTENCES))
+                           + "\n", encoding="utf-8")
+        english.write_text("\n".join(conll_sentences(DATASETS / "conll2003" / "dev.conll", PREDICT_SENTENCES))
+                           + "\n", encoding="utf-8")
         # Shipped models by name (as users type them), the trained one by its folder.
         models = [path.name for path in (self.program.parent / "models").iterdir() if (path / "bundle.json").is_file()]
         models.append(str(self.trained_model))
         summary = {}
         for model in map(Path, models):
+            texts = english if model.name.startswith(ENGLISH_PREFIX) else chinese
             frozen_out, package_out = self.scratch / f"frozen-{model.name}.jsonl", self.scratch / f"pkg-{model.name}.jsonl"
             frozen_seconds, _ = self.frozen("predict", str(texts), "--model", str(model), "--out", str(frozen_out),
                                             "--quiet")
@@ -169,7 +173,8 @@ class SmokeTest(DesktopChecks, PackageChecks):
             frozen_spans, package_spans = predicted_spans(frozen_out), predicted_spans(package_out)
             if frozen_spans != package_spans:
                 raise RuntimeError(f"{model.name}: the frozen app predicts other spans than the package")
-            summary[model.name] = {"documents": len(frozen_spans), "spans": sum(map(len, frozen_spans)),
+            summary[model.name] = {"texts": texts.name, "documents": len(frozen_spans),
+                                   "spans": sum(map(len, frozen_spans)),
                                    "frozen_seconds": round(frozen_seconds, 2)}
         self.results["predict"] = summary
 
@@ -181,14 +186,12 @@ class SmokeTest(DesktopChecks, PackageChecks):
         self.results["models"] = names
 
     def gui(self) -> None:
-        project = self.scratch / "demo.nerdesk"
-        sources = [str(path) for path in sorted((app_info.RESOURCES / "demo").glob("*.txt"))]
-        demo_model = self.program.parent / "models" / DEMO_MODEL
-        if (demo_model / "bundle.json").is_file():
-            predicted = self.scratch / "demo-predicted.jsonl"
-            self.package("predict", *sources, "--model", str(demo_model), "--out", str(predicted), "--quiet")
-            sources = [str(predicted)]
-        self.package("import", str(project), *sources)
+        # The demo project as the package builds it: each text predicted by the embedded model for its script.
+        build_demo = ("import sys; from nerdesk.workflows.demo import ensure_demo_project; "
+                      "print(ensure_demo_project(sys.argv[1]))")
+        _, output = self.run([sys.executable, "-c", build_demo, str(self.scratch / "demo")],
+                             env={"HOME": str(self.package_home)})
+        project = Path(output.strip().splitlines()[-1])
         shot = self.scratch / "screenshot.png"
         seconds, output = self.frozen("gui", str(project), env={"QT_QPA_PLATFORM": "offscreen",
                                                                 "NERDESK_SMOKE_SCREENSHOT": str(shot)})
@@ -216,6 +219,23 @@ class SmokeTest(DesktopChecks, PackageChecks):
         sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.corpus_records(name, count)),
                           encoding="utf-8")
         return sample
+
+
+def conll_sentences(path: Path, count: int) -> list[str]:
+    """The first ``count`` sentences of a CoNLL-2003 file, tokens joined by spaces (document markers skipped)."""
+    if not path.is_file():
+        raise RuntimeError(f"{path.resolve()} is missing; the smoke test reads the public CoNLL-2003 corpus")
+    sentences, tokens = [], []
+    with path.open(encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip() and not line.startswith("-DOCSTART-"):
+                tokens.append(line.split()[0])
+            elif tokens:
+                sentences.append(" ".join(tokens))
+                tokens = []
+            if len(sentences) == count:
+                break
+    return sentences
 
 
 def predicted_spans(path: Path) -> list[list[tuple]]:
