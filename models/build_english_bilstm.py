@@ -20,13 +20,18 @@ import sys
 import time
 from pathlib import Path
 
-MODELS_DIR = Path(__file__).resolve().parent
-DATASETS = MODELS_DIR.parent / ".." / "shared" / "datasets"
-MAX_BUNDLE_BYTES = 25 * 1024 * 1024
+from conll_english import (
+    DATA_AND_LABEL_LINES,
+    DATASETS,
+    DESCRIPTION,
+    LICENCE,
+    MAX_BUNDLE_BYTES,
+    MODELS_DIR,
+    named_labels,
+    per_label_rows,
+)
+
 NAME = "en-general-conll-bilstm"
-DISPLAY_NAMES = {"PER": "Person", "ORG": "Organization", "LOC": "Location", "MISC": "Miscellaneous"}
-DESCRIPTION = ("CoNLL-2003 English (Reuters news, 1996-97; shared-task annotations), PER/ORG/LOC/MISC, "
-               "train 14,041 / dev 3,250 (testa) / test 3,453 (testb) sentences")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -49,7 +54,6 @@ def read_split(name: str) -> list:
 
 
 def export(args, dev_docs) -> None:
-    from nerdesk.core.labels import LabelSet
     from nerdesk.training.export import SPAN_LENGTH_MARGIN, export_bundle, longest_gold_span_tokens
     from nerdesk.training.logits import calibrate_threshold
     from nerdesk.training.model import load_checkpoint
@@ -58,14 +62,12 @@ def export(args, dev_docs) -> None:
     model.config.flat = True
     cap = math.ceil(SPAN_LENGTH_MARGIN * longest_gold_span_tokens(tokenizer, dev_docs))
     threshold, _ = calibrate_threshold(model, tokenizer, dev_docs, max_span_tokens=cap)
-    labels = LabelSet.from_names(list(model.config.labels), flat=True)
-    for name, shown in DISPLAY_NAMES.items():
-        labels.update(name, display_name=shown)
+    labels = named_labels(model.config.labels)
     benchmark = args.from_checkpoint / "benchmark.json"
     history = json.loads(benchmark.read_text("utf-8")) if benchmark.is_file() else {}
     trained_on = {"corpus": DESCRIPTION, "train_documents": 14041, "dev_documents": len(dev_docs),
                   "init": "scratch", "encoder": "bilstm_chars", "script": "latin",
-                  "licence": "research use only (Reuters text, CoNLL-2003 annotations)",
+                  "licence": LICENCE,
                   "minutes": round(history.get("minutes", 0.0), 1), "threshold": threshold,
                   **training_record(args.from_checkpoint),
                   "parameters": sum(p.numel() for p in model.parameters())}
@@ -113,28 +115,18 @@ def training_record(checkpoint: Path | None) -> dict:
 
 
 def model_card(args, dev, test, size: int) -> str:
-    from nerdesk.core.metrics import Counts
     from nerdesk.runtime.bundle import Bundle
 
     bundle = Bundle.load(args.out)
     trained = {**training_record(args.from_checkpoint), **bundle.manifest["trained_on"]}
     encoder = json.loads((args.out / "config.json").read_text("utf-8"))["encoder"]
-    rows = []
-    for name in bundle.labels.names:
-        on_dev, on_test = dev.per_label.get(name, Counts()), test.per_label.get(name, Counts())
-        rows.append(f"| {name} ({DISPLAY_NAMES.get(name, name)}) | {100 * on_dev.f1:.2f} | "
-                    f"{100 * on_test.precision:.2f} | {100 * on_test.recall:.2f} | {100 * on_test.f1:.2f} | "
-                    f"{on_test.support} |")
+    rows = per_label_rows(bundle, dev, test)
     files = ", ".join(f"{name} {entry['bytes'] / 1e6:.2f} MB" for name, entry in bundle.manifest["files"].items())
     return "\n".join([
         f"# {NAME}", "",
         "English general-domain entities (persons, organizations, locations, miscellaneous names) for nerdesk, "
         "from a character- and word-aware BiLSTM trained from scratch (no pretrained weights).", "",
-        f"- **Data**: {DESCRIPTION}. **Licence**: the text is Reuters news (RCV1) and the annotations are those "
-        "of the CoNLL-2003 shared task; both are for **research use only**. This model was trained on them and "
-        "inherits that restriction: do not use it commercially without your own rights to the data.",
-        "- **Labels**: PER (Person), ORG (Organization), LOC (Location), MISC (Miscellaneous: nationalities, "
-        "events, products, works and other names); the display names are in the label records of `bundle.json`.",
+        *DATA_AND_LABEL_LINES,
         f"- **Model**: cased word vocabulary of the training text ({encoder['vocab_size']} entries, words seen "
         f"once are [UNK]) with {encoder['embedding_dim']}-dim embeddings, concatenated per token with a "
         f"character CNN ({len(encoder['char_vocabulary'])} characters, {encoder['char_dim']}-dim, "

