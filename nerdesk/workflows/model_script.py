@@ -85,12 +85,18 @@ def bundle_script(bundle_path: str | Path, trained_on: dict[str, Any] | None = N
     declared = (trained_on or {}).get("script")
     if declared in (CJK, LATIN, MIXED):
         return declared
+    stamped = stamped_tokenizer(bundle_path)
+    return MIXED if stamped is None else _probed_script(*stamped)
+
+
+def stamped_tokenizer(bundle_path: str | Path) -> tuple[str, int] | None:
+    """(path of the bundle's tokenizer.json, its modification time in ns), a key for caches that must notice a
+    replaced file; ``None`` when it cannot be read."""
     tokenizer_file = Path(bundle_path) / "tokenizer.json"
     try:
-        stamp = tokenizer_file.stat().st_mtime_ns
+        return str(tokenizer_file), tokenizer_file.stat().st_mtime_ns
     except OSError:
-        return MIXED
-    return _probed_script(str(tokenizer_file), stamp)
+        return None
 
 
 @lru_cache(maxsize=32)

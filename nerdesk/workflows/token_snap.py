@@ -22,6 +22,7 @@ from pathlib import Path
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.offsets import snap_to_graphemes
 from nerdesk.core.writing_systems import is_cjk
+from nerdesk.workflows.model_script import stamped_tokenizer
 
 
 def is_word_character(character: str) -> bool:
@@ -103,12 +104,8 @@ def snapper_for_bundle(bundle_path: str | Path | None) -> TokenSnapper:
     """The snapper of the model in ``bundle_path``; the word rule when there is none or its tokenizer is unreadable."""
     if bundle_path is None:
         return WORD_SNAPPER
-    tokenizer_file = Path(bundle_path) / "tokenizer.json"
-    try:
-        stamp = tokenizer_file.stat().st_mtime_ns
-    except OSError:
-        return WORD_SNAPPER
-    return _cached_snapper(str(tokenizer_file), stamp)
+    stamped = stamped_tokenizer(bundle_path)
+    return WORD_SNAPPER if stamped is None else _cached_snapper(*stamped)
 
 
 @lru_cache(maxsize=4)
