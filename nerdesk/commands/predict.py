@@ -50,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--engine", choices=("local", "ray"), default="local",
                         help="local processes (default) or Ray Data (pip install 'nerdesk[ray]'): reads text, "
                              "JSONL and Parquet, writes JSONL or Parquet shards into the --out directory")
+    parser.add_argument("--resume", action="store_true",
+                        help="--engine ray: continue a killed run in the same --out (documents already in complete "
+                             "shards are skipped, shards cut short are written again)")
     parser.add_argument("--ray-address", metavar="ADDR",
                         help="--engine ray: join this Ray cluster (default: start a local Ray for the command)")
     parser.set_defaults(handler=run_predict)
