@@ -7,6 +7,11 @@ JSONL or Parquet shards in the output directory. The order of the documents is k
 
 A batch that fails is predicted again one document at a time: a bad document gets an ``error`` and no
 spans, the others keep theirs, and the command lists the ids of the failed documents at the end.
+
+``--resume`` continues a run that was killed: shards that cannot be read to their end (the ones being written
+at the kill) are removed, the documents of the complete ones are skipped, and the rest are written as new
+shards beside them, so every document ends up in exactly one shard. The shards of a resumed run, read in name
+order, no longer follow the input order across the two runs; each record carries its ``id``.
 Ray itself is an optional extra; ``require_ray`` says how to install it.
 """
 
@@ -55,6 +60,7 @@ class RayPredictOptions:
     variant: str = "default"
     address: str | None = None
     quiet: bool = False
+    resume: bool = False
 
 
 @dataclass
@@ -154,7 +160,9 @@ def read_inputs(ray, paths: Sequence[Path]):
 def run(options: RayPredictOptions) -> RayPredictResult:
     """Predict every input document and write the shards; starts (and stops) a local Ray if no address."""
     ray = require_ray()
-    _check_output(options.out)
+    done = resume_point(options.out, options.out_format) if options.resume else set()
+    if not options.resume:
+        _check_output(options.out)
     connected_here = _start_ray(ray, options)
     try:
         _configure(ray, options.quiet)
@@ -163,6 +171,8 @@ def run(options: RayPredictOptions) -> RayPredictResult:
         # scales are set per batch, come out the same.
         dataset = read_inputs(ray, options.inputs).repartition(
             target_num_rows_per_block=BATCH_DOCUMENTS, strict=True)
+        if done:
+            dataset = dataset.map_batches(_without(done), batch_format="numpy")
         predicted = dataset.map_batches(
             BatchPredictor, batch_size=BATCH_DOCUMENTS, batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=options.threads,
@@ -176,10 +186,47 @@ def run(options: RayPredictOptions) -> RayPredictResult:
     return scan_shards(options.out, options.out_format)
 
 
+def _without(done: set[str]):
+    """A batch function that drops the documents whose ids are in ``done``."""
+    def keep_new(batch: dict[str, Any]) -> dict[str, list]:
+        kept = [i for i, identifier in enumerate(batch["id"]) if str(identifier) not in done]
+        return {column: [batch[column][i] for i in kept] for column in ("id", "text")}
+    return keep_new
+
+
+def resume_point(out: Path, out_format: str) -> set[str]:
+    """The ids of the documents already written in ``out``; shards cut short by a kill are removed first."""
+    if not out.is_dir():
+        return set()
+    done: set[str] = set()
+    for shard in shard_paths(out, out_format):
+        ids = _complete_shard_ids(shard, out_format)
+        if ids is None:
+            shard.unlink()
+        else:
+            done.update(ids)
+    return done
+
+
+def _complete_shard_ids(shard: Path, out_format: str) -> list[str] | None:
+    """The document ids of a shard, or None when it was not written to its end."""
+    try:
+        if out_format == "parquet":
+            import pyarrow.parquet as parquet
+
+            return [str(value) for value in parquet.read_table(shard, columns=["id"]).column("id").to_pylist()]
+        content = shard.read_text("utf-8")
+        if content and not content.endswith("\n"):
+            return None
+        return [str(json.loads(line)["id"]) for line in content.splitlines() if line.strip()]
+    except (OSError, ValueError, KeyError):  # pyarrow's ArrowInvalid (no footer) is a ValueError
+        return None
+
+
 def _check_output(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise NerdeskError(f"{out}: already exists; --engine ray writes its shards into a new or empty "
-                           "directory, choose another --out", code="E542")
+                           "directory, choose another --out (or pass --resume to continue a killed run there)", code="E542")
 
 
 def _start_ray(ray, options: RayPredictOptions) -> bool:
@@ -217,7 +264,12 @@ def shard_paths(out: Path, out_format: str) -> list[Path]:
 
 def iter_records(out: Path, out_format: str) -> Iterator[dict]:
     """The written records in document order, one shard in memory at a time."""
-    for shard in shard_paths(out, out_format):
+    yield from read_shards_of(shard_paths(out, out_format), out_format)
+
+
+def read_shards_of(shards: Sequence[Path], out_format: str) -> Iterator[dict]:
+    """The records of ``shards``, in that order."""
+    for shard in shards:
         if out_format == "parquet":
             import pyarrow.parquet as parquet
 
@@ -270,7 +322,7 @@ def run_command(args) -> int:
     options = RayPredictOptions(
         inputs=list(args.inputs), model=resolve_model(args.model), out=args.out, out_format=out_format,
         workers=args.workers, threads=args.threads or 1, batch_size=args.batch_size, threshold=args.threshold,
-        variant=args.variant, address=args.ray_address, quiet=args.quiet)
+        variant=args.variant, address=args.ray_address, quiet=args.quiet, resume=args.resume)
     started = time.perf_counter()
     result = run(options)
     if not options.quiet or result.failed:

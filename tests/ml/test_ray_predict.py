@@ -126,3 +126,33 @@ def test_ray_engine_refuses_the_local_reading_options(bundle, tmp_path, capsys):
                  "--split", "paragraph"])
     assert code != 0 and "drop --input-format and --split" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("out_format", ["jsonl", "parquet"])
+def test_resume_after_a_kill_writes_every_document_once(bundle, local_ray, tmp_path, out_format):
+    """The state a kill leaves: some complete shards, one cut short, the rest never written. Resuming
+    skips the complete shards' documents, rewrites the cut one's, and duplicates none."""
+    texts = cluener_dev_texts(800)
+    source = tmp_path / "in.txt"
+    source.write_text("".join(text + "\n" for text in texts), "utf-8")
+    full, killed = tmp_path / "full", tmp_path / "killed"
+    command = ["predict", "--model", str(bundle), str(source), "--quiet", "--engine", "ray", "--workers", "2",
+               "--threads", "1", "--format", out_format]
+    assert main([*command, "--out", str(full)]) == 0
+    shards = ray_predict.shard_paths(full, out_format)
+    assert len(shards) >= 3
+    killed.mkdir()
+    for shard in shards[:2]:
+        (killed / shard.name).write_bytes(shard.read_bytes())
+    (killed / shards[2].name).write_bytes(shards[2].read_bytes()[:-200])  # cut short mid-record
+    kept = {record["id"] for shard in shards[:2] for record in ray_predict.read_shards_of([shard], out_format)}
+
+    assert main([*command, "--out", str(killed)]) == 1  # a used directory needs --resume
+    assert main([*command, "--out", str(killed), "--resume"]) == 0
+
+    expected = {record["id"]: spans_of(record) for record in ray_predict.read_shards(full, out_format)}
+    records = ray_predict.read_shards(killed, out_format)
+    assert sorted(record["id"] for record in records) == sorted(expected)  # each document exactly once
+    assert {record["id"]: spans_of(record) for record in records} == expected
+    assert {shard.name for shard in shards[:2]} <= {p.name for p in ray_predict.shard_paths(killed, out_format)}
+    assert kept and len(records) == len(texts)
