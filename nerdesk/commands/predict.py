@@ -72,7 +72,7 @@ def run_predict(args: argparse.Namespace) -> int:
 
         return run_command(args)
     if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
-        raise NerdeskError("--workers, --batch-size and --threads must be at least 1")
+        raise NerdeskError("--workers, --batch-size and --threads must be at least 1", code="E544")
     out_format = _output_format(args.out, args.format, resolve_format)
     args.model = resolve_model(args.model)  # the worker processes open the same directory
     bundle = Bundle.load(args.model)
@@ -103,7 +103,7 @@ def _output_format(out: Path, requested: str | None, resolve_format) -> str:
     if found is not None and found != "text":
         return found
     raise FormatError(f"cannot tell the output format from {out.name!r}; pass --format (jsonl, nerdesk-json, "
-                      "conll, ...)")
+                      "conll, ...)", code="E102")
 
 
 def _chunks(texts: Sequence[str]) -> Iterator[tuple[int, list[str]]]:

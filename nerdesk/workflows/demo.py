@@ -60,7 +60,7 @@ def add_demo_documents(project) -> int:
     for file_name in DEMO_TEXTS:
         source = demo_texts_dir() / file_name
         if not source.is_file():
-            raise NerdeskError(f"the demo text {source} is missing; reinstall nerdesk")
+            raise NerdeskError(f"the demo text {source} is missing; reinstall nerdesk", code="E562")
         loaded = read_file(source, "text", split="line")
         documents.extend(loaded.documents)
     project.add_documents(documents)

@@ -41,7 +41,7 @@ def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | Non
     predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=threads)
     for first in range(0, len(items), CHUNK):
         if should_stop is not None and should_stop():
-            raise Cancelled(f"prediction cancelled after {first} of {len(items)} documents")
+            raise Cancelled(f"prediction cancelled after {first} of {len(items)} documents", code="E563")
         part = items[first:first + CHUNK]
         spans = predict_at_least(predictor, [text for _, text in part], SCORE_FLOOR)  # the slider hides the rest
         project.replace_predictions_many([(doc_id, found) for (doc_id, _), found in zip(part, spans, strict=True)],
@@ -74,7 +74,8 @@ def activate(project, model_id: int, *, threads: int | None = None,
     """Make a registered version active and predict the unreviewed documents with it; returns their count."""
     version = next((v for v in project.model_versions() if v.id == model_id), None)
     if version is None:
-        raise ProjectError(f"the project has no model version {model_id}; refresh the model list")
+        raise ProjectError(f"the project has no model version {model_id}; refresh the model list",
+                           code="E241")
     Bundle.load(version.bundle_path, check_models=False)
     project.set_active_model(model_id)
     return repredict_unreviewed(project, version.bundle_path, threads=threads, progress=progress)

@@ -131,7 +131,8 @@ def prepare_run(project, start: StartPoint | None = None, options: RetrainOption
     start = start or load_start_point(project)
     options = options or RetrainOptions.from_json(project.get_setting(OPTIONS_KEY))
     if options.activate not in POLICIES:
-        raise TrainingError(f"unknown activation policy {options.activate!r}; use one of {', '.join(POLICIES)}")
+        raise TrainingError(f"unknown activation policy {options.activate!r}; use one of {', '.join(POLICIES)}",
+                            code="E550")
     evaluation = ensure_evaluation_set(project)
     resolved = resolve_start(project, start)
     project_path = Path(project.path).resolve()
@@ -200,7 +201,7 @@ def complete_run(project, run: RetrainRun, done: TrainingDone,
     """
     if not done.bundle:
         raise TrainingError(f"training finished without an ONNX bundle in {run.staging_dir} ({done.message}); "
-                            "the model cannot be used for prediction")
+                            "the model cannot be used for prediction", code="E551")
     Bundle.load(run.staging_dir)
     run.final_dir.parent.mkdir(parents=True, exist_ok=True)
     os.replace(run.staging_dir, run.final_dir)
@@ -319,7 +320,7 @@ def run_retrain(project, *, start: StartPoint | None = None, options: RetrainOpt
         returncode, stderr = _run_process(run.command, handle)
         done = next((e for e in events if isinstance(e, TrainingDone)), None)
         if returncode != 0 or done is None:
-            raise TrainingError(failure_message(events, stderr, returncode))
+            raise failed_training(events, stderr, returncode)
         trained = time.monotonic()
         outcome = complete_run(project, run, done)
     except BaseException as error:
@@ -342,6 +343,14 @@ def _run_process(command: list[str], handle: Callable[[TrainingEvent], Any]) -> 
         returncode = process.wait()
         stderr.seek(0)
         return returncode, stderr.read()
+
+
+def failed_training(events: list[TrainingEvent], stderr: str, returncode: int | None) -> TrainingError:
+    """The error for a training process that did not finish: E552, or the code of the error it reported."""
+    failed = TrainingError(failure_message(events, stderr, returncode), code="E552")
+    reported = [event.code for event in events if isinstance(event, TrainingFailed) and event.code]
+    failed.code = reported[-1] if reported else failed.code
+    return failed
 
 
 def failure_message(events: list[TrainingEvent], stderr: str, returncode: int | None) -> str:

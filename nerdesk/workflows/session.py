@@ -92,7 +92,8 @@ class EditingSession:
 
     def require_project(self) -> Project:
         if self.project is None:
-            raise ProjectError("no project is open; create one with File > New project or open one")
+            raise ProjectError("no project is open; create one with File > New project or open one",
+                               code="E560")
         return self.project
 
     # ---------------------------------------------------------------- history
@@ -119,7 +120,7 @@ class EditingSession:
     def _open(self) -> tuple[int, Document]:
         """The id and the document that is open; raises ``ProjectError`` when none is open."""
         if self.document is None or self.document.id is None:
-            raise ProjectError("no document is open; pick one in the document list")
+            raise ProjectError("no document is open; pick one in the document list", code="E561")
         return self.document.id, self.document
 
     def _reload_spans(self, doc_id: int) -> None:
@@ -269,7 +270,7 @@ class EditingSession:
                   display_name: str = "", description: str = "") -> Label:
         project = self.require_project()
         if name in self.labels:
-            raise NerdeskError(f"a label named {name!r} already exists")
+            raise NerdeskError(f"a label named {name!r} already exists", code="E014")
         label = project.add_label(name, color, key, display_name=display_name, description=description)
         self.refresh_labels()
         self.history.push(Step(f"add label {label.name}", redo=lambda: self._write_new_label(label),

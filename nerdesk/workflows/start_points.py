@@ -43,9 +43,11 @@ class StartPoint:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ProjectError(f"unknown training start {self.kind!r}; use one of {', '.join(KINDS)}")
+            raise ProjectError(f"unknown training start {self.kind!r}; use one of {', '.join(KINDS)}",
+                               code="E553")
         if self.kind == "huggingface" and not self.path:
-            raise ProjectError("a Hugging Face start needs the directory of the model; choose one")
+            raise ProjectError("a Hugging Face start needs the directory of the model; choose one",
+                               code="E554")
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "path": self.path}
@@ -106,11 +108,12 @@ def _active(project) -> ResolvedStart:
     active = project.active_model()
     if active is None:
         raise ProjectError("training should continue from the active model, but the project has none; "
-                           "choose the automatic start, the default model or scratch")
+                           "choose the automatic start, the default model or scratch", code="E555")
     missing = missing_base_package(active.bundle_path)
     if missing is not None:
         raise ProjectError(f"training should continue from the active model {active.name}, but {missing}; "
-                           f"install it, or choose the automatic start, the default model or scratch")
+                           f"install it, or choose the automatic start, the default model or scratch",
+                           code="E409")
     covers = set(model_labels(active.bundle_path) or ()) >= reviewed_labels(project)
     head = "its head kept" if covers else "a new head (it lacks some of your labels)"
     return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, {head}", covers)
@@ -166,5 +169,5 @@ def _directory(directory: Path) -> ResolvedStart:
         return ResolvedStart(str(directory), f"from the nerdesk model in {directory}")
     if not (directory / "config.json").is_file():
         raise ProjectError(f"{directory}: not a Hugging Face model directory (no config.json); "
-                           f"choose the folder that holds config.json and the tokenizer files")
+                           f"choose the folder that holds config.json and the tokenizer files", code="E414")
     return ResolvedStart(str(directory), f"from the Hugging Face encoder in {directory}")

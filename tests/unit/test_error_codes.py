@@ -25,15 +25,6 @@ CODE = re.compile(r"^E\d{3}$")
 NOT_CODED_YET = (
     "nerdesk/runtime/",
     "nerdesk/gui/",
-    "nerdesk/storage/labels.py",
-    "nerdesk/storage/migrations.py",
-    "nerdesk/storage/schema.py",
-    "nerdesk/commands/predict.py",
-    *(f"nerdesk/training/{name}.py" for name in (
-        "start", "export", "lora", "encoders", "char_encoder", "inference_graph", "data", "ray_train")),
-    *(f"nerdesk/workflows/{name}.py" for name in (
-        "session", "default_models", "start_points", "probe", "model_script", "demo", "token_snap", "promotion",
-        "retrain", "models")),
 )
 
 
