@@ -94,13 +94,14 @@ class LabelDialog(QDialog):
         """The label as entered; raises ``NerdeskError`` if the name, texts or key cannot be used."""
         name = self.name.text().strip()
         if not name:
-            raise NerdeskError("a label needs a name")
+            raise NerdeskError("a label needs a name", code="E011")
         if name in self.labels and (self.original is None or name != self.original.name):
-            raise NerdeskError(f"a label named {name!r} already exists; choose another name or merge the labels")
+            raise NerdeskError(f"a label named {name!r} already exists; choose another name or merge the labels",
+                               code="E014")
         display_name, description = self.display_name.text().strip(), self.description.toPlainText().strip()
         problem = label_text_problem(display_name, description)
         if problem:
-            raise NerdeskError(problem)
+            raise NerdeskError(problem, code="E237")
         key = self.key.text().strip() or None
         check_label_key(key, self.labels, label_name=self.original.name if self.original else None,
                         app_shortcuts=self.app_shortcuts)

@@ -42,9 +42,10 @@ class PredictionCommands:
         with reporting_errors(self, "Cannot predict"):
             model = self.session.require_project().active_model()
             if model is None:
-                raise NerdeskError("no active model: load a model bundle in the Model panel first")
+                raise NerdeskError("no active model: load a model bundle in the Model panel first",
+                                   code="E602")
             if self.worker is not None:
-                raise NerdeskError("a prediction is already running; wait for it or cancel it")
+                raise NerdeskError("a prediction is already running; wait for it or cancel it", code="E603")
             worker = PredictionWorker(model.bundle_path, items, self)
             worker.progressed.connect(self.model_panel.show_progress)
             worker.chunkPredicted.connect(lambda results, version: self._run(

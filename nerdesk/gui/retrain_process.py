@@ -72,7 +72,7 @@ class RetrainProcess(QObject):
     def start(self, project, start: StartPoint | None = None, options: RetrainOptions | None = None) -> None:
         """Start training on the project's reviewed documents; raises NerdeskError if it cannot start."""
         if self.is_running:
-            raise NerdeskError("a retraining is already running; wait for it or cancel it")
+            raise NerdeskError("a retraining is already running; wait for it or cancel it", code="E603")
         self.project, self.events, self.stderr, self._stdout_rest, self._cancelling = project, [], "", b"", False
         self.run = prepare_run(project, start, options)
         process = QProcess(self)

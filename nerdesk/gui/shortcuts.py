@@ -22,12 +22,15 @@ def check_label_key(key: str | None, labels: LabelSet, *, label_name: str | None
     if key is None or key == "":
         return
     if len(key) != 1 or not key.isprintable() or key.isspace():
-        raise NerdeskError(f"shortcut {key!r} must be a single visible character, e.g. 1 or q")
+        raise NerdeskError(f"shortcut {key!r} must be a single visible character, e.g. 1 or q", code="E600")
     purpose = CHARACTER_KEY_PURPOSES.get(key.upper())
     if purpose is not None:
-        raise NerdeskError(f"shortcut {key!r} is taken: {key.upper()} {purpose}; choose another character")
+        raise NerdeskError(f"shortcut {key!r} is taken: {key.upper()} {purpose}; choose another character",
+                           code="E601")
     if key.upper() in app_shortcuts:
-        raise NerdeskError(f"shortcut {key!r} is taken by a command of the window; choose another character")
+        raise NerdeskError(f"shortcut {key!r} is taken by a command of the window; choose another character",
+                           code="E601")
     owner = labels.by_key(key)
     if owner is not None and owner.name != label_name:
-        raise NerdeskError(f"shortcut {key!r} is already used by label {owner.name!r}; choose another")
+        raise NerdeskError(f"shortcut {key!r} is already used by label {owner.name!r}; choose another",
+                           code="E012")

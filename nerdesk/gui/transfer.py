@@ -108,7 +108,7 @@ class ImportExport:
             status, source = dialog.chosen_status(), dialog.source.currentText()
         with reporting_errors(self.window, "Export failed"):
             if not str(path):
-                raise NerdeskError("choose a file to export to")
+                raise NerdeskError("choose a file to export to", code="E604")
             project = self.window.session.require_project()
             report = transfer.export_documents(project, path, format_name, status=status, source=source)
             self._report("Export", f"Exported {report.documents} documents to {path} ({format_name}).",
@@ -129,8 +129,8 @@ def _check_files_exist(paths: list[str]) -> None:
     missing = [str(path) for path in paths if not Path(path).exists()]
     if len(missing) == 1:
         raise NerdeskError(f"File not found: {missing[0]}\nNothing was imported. Check the path, or choose the "
-                           f"file again with Browse.")
+                           f"file again with Browse.", code="E104")
     if missing:
         listed = "\n".join(f"  {path}" for path in missing)
         raise NerdeskError(f"{len(missing)} files not found:\n{listed}\nNothing was imported. Check the paths, or "
-                           f"choose the files again with Browse.")
+                           f"choose the files again with Browse.", code="E104")
