@@ -9,13 +9,25 @@ from pathlib import Path
 import pytest
 
 from nerdesk.cli import main
-from nerdesk.core import Document, Span
-from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError, ProjectError, SpanError
+from nerdesk.core import Document, Label, Span
+from nerdesk.core.errors import (
+    FormatError,
+    ImportProblems,
+    ModelBundleError,
+    NerdeskError,
+    ProjectError,
+    SpanError,
+)
 from nerdesk.formats import read_file, read_files, resolve_format, write_file
 from nerdesk.storage import Project
+from nerdesk.storage.labels import check_label_fields
+from nerdesk.workflows.default_models import resolve_model
 from nerdesk.workflows.label_edits import apply_label_merge
 from nerdesk.workflows.progress import TrainingFailed, parse_progress_line
+from nerdesk.workflows.retrain import failed_training
 from nerdesk.workflows.review_policy import check_policy
+from nerdesk.workflows.session import EditingSession
+from nerdesk.workflows.start_points import StartPoint
 from nerdesk.workflows.versions import find_version
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -215,3 +227,26 @@ def test_workers_without_the_ray_engine_is_refused_not_ignored(tmp_path, capsys)
                  "--workers", "4"]) == 1
     assert capsys.readouterr().err.startswith("nerdesk: error E406: --workers needs --engine ray")
     assert not (tmp_path / "m").exists()
+
+
+def test_label_fields_and_workflow_refusals_carry_codes(tmp_path):
+    with pytest.raises(ProjectError) as label:
+        check_label_fields(Label(name=7, color="#ff0000"))  # type: ignore[arg-type]
+    with pytest.raises(ProjectError) as no_project:
+        EditingSession().require_project()
+    with pytest.raises(ProjectError) as start:
+        StartPoint("sideways")
+    with pytest.raises(ProjectError) as no_directory:
+        StartPoint("huggingface")
+    with pytest.raises(ModelBundleError) as model:
+        resolve_model("no-such-model")
+    assert [label.value.code, no_project.value.code, start.value.code, no_directory.value.code,
+            model.value.code] == ["E237", "E560", "E553", "E554", "E565"]
+    assert str(start.value).startswith("unknown training start 'sideways'")
+
+
+def test_a_failed_training_process_keeps_the_code_it_reported():
+    reported = failed_training([TrainingFailed(message="no gold spans", code="E400")], "", 1)
+    crashed = failed_training([], "Segmentation fault", -11)
+    assert (reported.code, str(reported)) == ("E400", "training failed: no gold spans")
+    assert crashed.code == "E552" and str(crashed).startswith("the training process was killed or crashed")
