@@ -116,7 +116,8 @@ class Bundle:
             available = ", ".join(sorted(self.variant_files))
             raise ModelBundleError(
                 f"{self.path}: the bundle has no {chosen!r} model (available: {available}); "
-                f"choose one of those or 'default'"
+                f"choose one of those or 'default'",
+                code="E317",
             )
         return self.variant_files[chosen]
 
@@ -177,22 +178,25 @@ def describe_bundle(path: str | Path) -> tuple[str, str]:
 def _read_manifest(directory: Path) -> dict[str, Any]:
     if not directory.is_dir():
         raise ModelBundleError(f"{directory}: no model bundle here (not a directory); "
-                               f"pass the directory that holds {MANIFEST}")
+                               f"pass the directory that holds {MANIFEST}", code="E300")
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
-        raise ModelBundleError(f"{manifest_path}: missing; this directory is not a nerdesk model bundle")
+        raise ModelBundleError(f"{manifest_path}: missing; this directory is not a nerdesk model bundle",
+                               code="E301")
     try:
         manifest = json.loads(confined(directory, MANIFEST).read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise ModelBundleError(f"{manifest_path}: not valid JSON ({error}); the bundle is corrupt, "
-                               f"export it again") from error
+                               f"export it again", code="E302") from error
     if not isinstance(manifest, dict):
-        raise ModelBundleError(f"{manifest_path}: expected a JSON object; export the bundle again")
+        raise ModelBundleError(f"{manifest_path}: expected a JSON object; export the bundle again",
+                               code="E303")
     version = manifest.get("schema_version")
     if is_int(version) and version > SCHEMA_VERSION:
         raise ModelBundleError(
             f"{manifest_path}: bundle schema version {version} is newer than this nerdesk understands "
-            f"({SCHEMA_VERSION}); upgrade nerdesk to use this model"
+            f"({SCHEMA_VERSION}); upgrade nerdesk to use this model",
+            code="E304",
         )
     validate_manifest(manifest, manifest_path)
     return manifest
@@ -201,20 +205,24 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
 def _check_files(directory: Path, manifest: dict[str, Any]) -> None:
     files = manifest["files"]
     if TOKENIZER_FILE not in files:
-        raise ModelBundleError(f"{directory / MANIFEST}: does not list {TOKENIZER_FILE}; export the bundle again")
+        raise ModelBundleError(f"{directory / MANIFEST}: does not list {TOKENIZER_FILE}; export the bundle again",
+                               code="E310")
     for name, entry in files.items():
         file_path = confined(directory, name)
         if not file_path.is_file():
-            raise ModelBundleError(f"{file_path}: missing from the bundle; copy the whole bundle directory again")
+            raise ModelBundleError(f"{file_path}: missing from the bundle; copy the whole bundle directory again",
+                                   code="E311")
         size = file_path.stat().st_size
         if "bytes" in entry and size != entry["bytes"]:
             raise ModelBundleError(
                 f"{file_path}: {size} bytes but the bundle recorded {entry['bytes']} (truncated or replaced); "
-                f"copy the bundle again"
+                f"copy the bundle again",
+                code="E312",
             )
         if sha256_file(file_path) != entry.get("sha256"):
             raise ModelBundleError(
-                f"{file_path}: sha256 does not match bundle.json (corrupt or modified); copy the bundle again"
+                f"{file_path}: sha256 does not match bundle.json (corrupt or modified); copy the bundle again",
+                code="E313",
             )
 
 
@@ -223,15 +231,15 @@ def _variant_files(directory: Path, manifest: dict[str, Any]) -> dict[str, Path]
     unknown = set(variants) - set(VARIANTS)
     if unknown or not variants:
         raise ModelBundleError(f"{directory / MANIFEST}: variants must be among {', '.join(VARIANTS)}, "
-                               f"got {', '.join(sorted(variants))}")
+                               f"got {', '.join(sorted(variants))}", code="E314")
     if manifest["default_variant"] not in variants:
         raise ModelBundleError(f"{directory / MANIFEST}: default variant {manifest['default_variant']!r} "
-                               f"is not one of the bundle's variants")
+                               f"is not one of the bundle's variants", code="E315")
     paths = {}
     for variant, file_name in variants.items():
         if file_name not in manifest["files"]:
             raise ModelBundleError(f"{directory / MANIFEST}: variant {variant} names {file_name}, "
-                                   f"which is not among the hashed files")
+                                   f"which is not among the hashed files", code="E316")
         paths[variant] = confined(directory, file_name)
     return paths
 
@@ -252,7 +260,8 @@ def check_model_labels(model_path: Path, labels: Sequence[str | None]) -> None:
     if types != len(labels):
         raise ModelBundleError(
             f"{model_path}: the model scores {types} entity types but bundle.json lists {len(labels)} labels; "
-            f"the bundle was assembled from mismatched files, export it again"
+            f"the bundle was assembled from mismatched files, export it again",
+            code="E320",
         )
     recorded = session.get_modelmeta().custom_metadata_map.get(LABELS_METADATA_KEY)
     if recorded is None or None in labels:
@@ -264,5 +273,6 @@ def check_model_labels(model_path: Path, labels: Sequence[str | None]) -> None:
     if names != list(labels):
         raise ModelBundleError(
             f"{model_path}: the model was trained for the labels {short(names)} but bundle.json lists "
-            f"{short(list(labels))}; bundle.json was edited or belongs to another model, export it again"
+            f"{short(list(labels))}; bundle.json was edited or belongs to another model, export it again",
+            code="E321",
         )

@@ -35,7 +35,8 @@ class CharTable:
 
     def __post_init__(self) -> None:
         if self.chars_per_token < 2:
-            raise ModelBundleError(f"chars_per_token must be at least 2, got {self.chars_per_token}")
+            raise ModelBundleError(f"chars_per_token must be at least 2, got {self.chars_per_token}",
+                                   code="E334")
         points = np.asarray([ord(ch) for ch in self.vocabulary], dtype=np.int64)  # (V,)
         order = np.argsort(points)
         object.__setattr__(self, "_points", points[order])  # sorted code points (V,)
@@ -57,10 +58,10 @@ class CharTable:
             table = cls.from_encoder_config(encoder)
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ModelBundleError(f"{path}: the model reads characters but its character vocabulary cannot be "
-                                   f"read ({error}); export the bundle again") from error
+                                   f"read ({error}); export the bundle again", code="E335") from error
         if table is None:
             raise ModelBundleError(f"{path}: the model reads characters but {CONFIG_FILE} has no "
-                                   "char_vocabulary; export the bundle again")
+                                   "char_vocabulary; export the bundle again", code="E335")
         return table
 
     def ids(self, text: str, offsets: np.ndarray) -> np.ndarray:

@@ -127,7 +127,7 @@ def score_margin(probability: float) -> float:
     """The logit margin over the bundle's threshold at which a span scores ``probability`` (0 at 0.5)."""
     if not 0.0 < probability < 1.0:
         raise NerdeskError(f"a score threshold must lie between 0 and 1 (exclusive), not {probability:g}; "
-                           f"{DECISION_SCORE} is the model's own decision boundary")
+                           f"{DECISION_SCORE} is the model's own decision boundary", code="E340")
     return math.log(probability / (1.0 - probability))
 
 

@@ -60,24 +60,26 @@ def validate_manifest(manifest: dict[str, Any], where: Path) -> None:
     """Raise ``ModelBundleError`` naming the first field of ``manifest`` that breaks the schema."""
     missing = [key for key, (required, _, _) in FIELDS.items() if required and key not in manifest]
     if missing:
-        raise ModelBundleError(f"{where}: missing field(s) {', '.join(missing)}; export the bundle again")
+        raise ModelBundleError(f"{where}: missing field(s) {', '.join(missing)}; export the bundle again",
+                               code="E305")
     for key, (_, check, expected) in FIELDS.items():
         if key in manifest and not check(manifest[key]):
             raise ModelBundleError(f"{where}: {key} must be {expected}, got {short(manifest[key])}; "
-                                   "the bundle is corrupt or was edited, export it again")
+                                   "the bundle is corrupt or was edited, export it again", code="E306")
     _validate_labels(manifest["labels"], where)
     for name, entry in manifest["files"].items():
         check_file_name(name, where, "files")
         if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str) \
                 or not SHA256.fullmatch(entry["sha256"]):
             raise ModelBundleError(f"{where}: files[{name!r}] must be an object with a sha256 hex digest, "
-                                   f"got {short(entry)}; export the bundle again")
+                                   f"got {short(entry)}; export the bundle again", code="E306")
         if "bytes" in entry and not (is_int(entry["bytes"]) and entry["bytes"] >= 0):
             raise ModelBundleError(f"{where}: files[{name!r}].bytes must be a byte count, "
-                                   f"got {short(entry['bytes'])}")
+                                   f"got {short(entry['bytes'])}", code="E306")
     for variant, file_name in manifest["variants"].items():
         if not isinstance(file_name, str):
-            raise ModelBundleError(f"{where}: variants[{variant!r}] must be a file name, got {short(file_name)}")
+            raise ModelBundleError(f"{where}: variants[{variant!r}] must be a file name, got {short(file_name)}",
+                                   code="E306")
         check_file_name(file_name, where, f"variants[{variant!r}]")
 
 
@@ -86,13 +88,13 @@ def _validate_labels(labels: list[Any], where: Path) -> None:
     for index, label in enumerate(labels):
         if not isinstance(label, dict) or not is_text(label.get("name")):
             raise ModelBundleError(f"{where}: labels[{index}] must be an object with a non-empty name, "
-                                   f"got {short(label)}; export the bundle again")
+                                   f"got {short(label)}; export the bundle again", code="E306")
         for key in ("color", "key", "display_name", "description"):
             if not isinstance(label.get(key), (str, type(None))):
                 raise ModelBundleError(f"{where}: labels[{index}].{key} must be a string or null, "
-                                       f"got {short(label[key])}")
+                                       f"got {short(label[key])}", code="E306")
         if label["name"] in seen:
-            raise ModelBundleError(f"{where}: label {label['name']!r} is listed twice")
+            raise ModelBundleError(f"{where}: label {label['name']!r} is listed twice", code="E307")
         seen.add(label["name"])
 
 
@@ -102,7 +104,7 @@ def check_file_name(name: str, where: Path, field: str) -> None:
     if (not name or "\\" in name or "\x00" in name or posix.is_absolute() or windows.is_absolute()
             or windows.drive or ".." in posix.parts):
         raise ModelBundleError(f"{where}: {field} names {name!r}, which is not a plain file name inside the "
-                               f"bundle folder; a bundle may only name its own files")
+                               f"bundle folder; a bundle may only name its own files", code="E308")
 
 
 def confined(directory: Path, name: str) -> Path:
@@ -111,7 +113,7 @@ def confined(directory: Path, name: str) -> Path:
     target = (directory / name).resolve()
     if not target.is_relative_to(root):
         raise ModelBundleError(f"{directory / name}: leads outside the bundle folder (to {target}); "
-                               f"a bundle may only use its own files, copy them into it")
+                               f"a bundle may only use its own files, copy them into it", code="E309")
     return target
 
 

@@ -86,7 +86,8 @@ class SpanPredictor:
         logits = self.logits_function(*inputs)  # (B, m, L, L)
         if logits.shape[1] != len(self.label_names):
             raise ModelBundleError(f"the model scores {logits.shape[1]} entity types but {len(self.label_names)} "
-                                   f"labels are declared; the bundle is inconsistent, export it again")
+                                   f"labels are declared; the bundle is inconsistent, export it again",
+                                   code="E320")
         return logits
 
 
@@ -100,7 +101,8 @@ class Predictor(SpanPredictor):
         types = output_label_count(session)
         if types != len(bundle.labels):
             raise ModelBundleError(f"{bundle.path}: the {self.variant} model scores {types} entity types but the "
-                                   f"bundle lists {len(bundle.labels)} labels; export the bundle again")
+                                   f"bundle lists {len(bundle.labels)} labels; export the bundle again",
+                                   code="E320")
         reads_chars = any(i.name == CHAR_INPUT for i in session.get_inputs())
         super().__init__(OrtLogits(session), load_tokenizer(bundle.tokenizer_path), bundle.labels.names,
                          max_length=bundle.max_length, stride=bundle.stride, threshold=bundle.threshold,

@@ -28,4 +28,4 @@ def quantize_int8(source: Path, target: Path, *, keep_fp32: Iterable[str] = (), 
             per_channel=per_channel,
         )
     except Exception as error:  # the quantiser raises plain exceptions from deep inside onnx
-        raise ModelBundleError(f"{source}: int8 quantisation failed ({error})") from error
+        raise ModelBundleError(f"{source}: int8 quantisation failed ({error})", code="E326") from error

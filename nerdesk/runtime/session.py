@@ -38,12 +38,13 @@ def open_session(model_path: Path, *, threads: int | None = None, optimize: bool
         session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
     except Exception as error:  # onnxruntime raises several private exception types
         raise ModelBundleError(f"{model_path}: ONNX Runtime cannot load the model ({error}); "
-                               f"the file is corrupt or truncated, export the bundle again") from error
+                               f"the file is corrupt or truncated, export the bundle again",
+                               code="E322") from error
     known = MODEL_INPUTS + OPTIONAL_INPUTS
     unknown = [i.name for i in session.get_inputs() if i.name not in known]
     if unknown:
         raise ModelBundleError(f"{model_path}: unexpected model input(s) {', '.join(unknown)}; "
-                               f"expected some of {', '.join(known)}")
+                               f"expected some of {', '.join(known)}", code="E323")
     return session
 
 
@@ -54,7 +55,8 @@ def output_label_count(session: ort.InferenceSession) -> int:
     """
     shape = session.get_outputs()[0].shape
     if len(shape) != 4:
-        raise ModelBundleError(f"model output has shape {shape}; a GlobalPointer model outputs (batch, types, L, L)")
+        raise ModelBundleError(f"model output has shape {shape}; a GlobalPointer model outputs (batch, types, L, L)",
+                               code="E324")
     if isinstance(shape[1], int):
         return shape[1]
     probe = np.ones((1, 2), dtype=np.int64)  # (1, 2)
@@ -80,6 +82,6 @@ class OrtLogits:
         feeds = {name: available[name] for name in self.input_names}  # each (B, L) int64; char_ids (B, L, C)
         if CHAR_INPUT in feeds and char_ids is None:
             raise ModelBundleError(f"the model reads {CHAR_INPUT} but none were given; predict through "
-                                   "Predictor, which builds them from the text")
+                                   "Predictor, which builds them from the text", code="E325")
         (logits,) = self.session.run(None, feeds)  # (B, m, L, L) float32
         return logits

@@ -34,11 +34,12 @@ PROBE_TEXTS = ("a", "1", "。", "x y")
 def load_tokenizer(path: Path) -> Tokenizer:
     """Load ``tokenizer.json``, raising ``ModelBundleError`` when it is missing or malformed."""
     if not path.is_file():
-        raise ModelBundleError(f"{path}: missing; the bundle needs its tokenizer")
+        raise ModelBundleError(f"{path}: missing; the bundle needs its tokenizer", code="E330")
     try:
         return Tokenizer.from_file(str(path))
     except Exception as error:  # tokenizers raises a bare Exception for malformed files
-        raise ModelBundleError(f"{path}: not a valid tokenizers file ({error}); export the bundle again") from error
+        raise ModelBundleError(f"{path}: not a valid tokenizers file ({error}); export the bundle again",
+                               code="E331") from error
 
 
 def special_token_frame(tokenizer: Tokenizer) -> tuple[list[int], list[int]]:
@@ -113,10 +114,11 @@ class WindowMaker:
         self.prefix, self.suffix = special_token_frame(self.tokenizer)
         self.capacity = max_length - len(self.prefix) - len(self.suffix)
         if self.capacity < 2:
-            raise ModelBundleError(f"max_length {max_length} leaves no room for text between special tokens")
+            raise ModelBundleError(f"max_length {max_length} leaves no room for text between special tokens",
+                                   code="E332")
         if not 0 <= stride < self.capacity:
             raise ModelBundleError(f"stride {stride} must be at least 0 and below the window capacity "
-                                   f"{self.capacity} (max_length minus special tokens)")
+                                   f"{self.capacity} (max_length minus special tokens)", code="E333")
         self.stride = stride
         self.cutter = PieceCutter.for_tokenizer(self.tokenizer, PIECE_CHARS)
 
