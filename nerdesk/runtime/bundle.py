@@ -78,7 +78,8 @@ class Bundle:
 
     @property
     def name(self) -> str:
-        return self.manifest["name"]
+        name: str = self.manifest["name"]
+        return name
 
     @property
     def max_length(self) -> int:
@@ -104,7 +105,8 @@ class Bundle:
 
     @property
     def default_variant(self) -> str:
-        return self.manifest["default_variant"]
+        variant: str = self.manifest["default_variant"]
+        return variant
 
     @property
     def tokenizer_path(self) -> Path:
@@ -146,7 +148,8 @@ def identity_sha256(manifest: dict[str, Any]) -> str:
     int8 model (a pretrained encoder's fp32 weights are too big to ship), the default variant's."""
     files = manifest["files"]
     name = FP32_FILE if FP32_FILE in files else manifest["variants"][manifest["default_variant"]]
-    return files[name]["sha256"]
+    digest: str = files[name]["sha256"]
+    return digest
 
 
 def manifest_hash(manifest: dict[str, Any]) -> str:

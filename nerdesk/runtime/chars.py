@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from nerdesk.core.errors import ModelBundleError
 
@@ -32,6 +33,8 @@ class CharTable:
 
     vocabulary: tuple[str, ...]
     chars_per_token: int
+    _points: NDArray[np.int64] = field(init=False, repr=False, compare=False)  # sorted code points (V,)
+    _ids: NDArray[np.int32] = field(init=False, repr=False, compare=False)  # id of each sorted point (V,)
 
     def __post_init__(self) -> None:
         if self.chars_per_token < 2:
@@ -64,7 +67,7 @@ class CharTable:
                                    "char_vocabulary; export the bundle again", code="E335")
         return table
 
-    def ids(self, text: str, offsets: np.ndarray) -> np.ndarray:
+    def ids(self, text: str, offsets: NDArray[Any]) -> NDArray[Any]:
         """Character ids (T, C) int32 of the tokens at ``offsets`` (T, 2) in ``text``."""
         size = self.chars_per_token
         starts, ends = offsets[:, 0].astype(np.int64), offsets[:, 1].astype(np.int64)  # (T,)
@@ -80,7 +83,7 @@ class CharTable:
         found = points[np.clip(positions, 0, len(points) - 1)].astype(np.int64)  # (T, C)
         return np.where(used, self._lookup(found), CHAR_PAD).astype(np.int32)  # (T, C)
 
-    def _lookup(self, points: np.ndarray) -> np.ndarray:
+    def _lookup(self, points: NDArray[Any]) -> NDArray[Any]:
         if not len(self._points):
             return np.full(points.shape, CHAR_UNK, dtype=np.int32)
         where = np.clip(np.searchsorted(self._points, points), 0, len(self._points) - 1)

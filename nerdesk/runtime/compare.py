@@ -6,14 +6,16 @@ Used by export (ONNX vs torch, int8 vs fp32) and by the inference benchmark.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from nerdesk.core.spans import Span
 from nerdesk.runtime.decode import valid_cells
 
 
-def max_abs_diff_on_valid_cells(first: np.ndarray, second: np.ndarray, token_mask: np.ndarray) -> float:
+def max_abs_diff_on_valid_cells(first: NDArray[Any], second: NDArray[Any], token_mask: NDArray[Any]) -> float:
     """Largest ``|first - second|`` over cells a span can occupy; both logits (B, m, L, L)."""
     if first.shape != second.shape:
         return float("inf")

@@ -19,11 +19,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.spans import PRED, Span, best_non_overlapping, sort_spans
+
+if TYPE_CHECKING:
+    from nerdesk.runtime.predictor import SpanPredictor
 
 DECISION_SCORE = 0.5  # the bundle's own threshold on the score scale
 SCORE_FLOOR = 0.1  # predictions stored in a project score at least this
@@ -33,14 +38,14 @@ SCORE_FLOOR = 0.1  # predictions stored in a project score at least this
 class Cells:
     """Cells above the threshold in one batch, as parallel arrays of length N."""
 
-    row: np.ndarray  # (N,) window index in the batch
-    label: np.ndarray  # (N,) entity-type index
-    start: np.ndarray  # (N,) first code point
-    end: np.ndarray  # (N,) code point after the last
-    score: np.ndarray  # (N,) float64 sigmoid of the logit's margin over the threshold
+    row: NDArray[Any]  # (N,) window index in the batch
+    label: NDArray[Any]  # (N,) entity-type index
+    start: NDArray[Any]  # (N,) first code point
+    end: NDArray[Any]  # (N,) code point after the last
+    score: NDArray[Any]  # (N,) float64 sigmoid of the logit's margin over the threshold
 
 
-def span_band(length: int, max_span_tokens: int | None = None) -> np.ndarray:
+def span_band(length: int, max_span_tokens: int | None = None) -> NDArray[Any]:
     """``(L, L)`` bool: start <= end and (if given) the span covers at most ``max_span_tokens`` tokens."""
     ones = np.ones((length, length), dtype=bool)  # (L, L)
     band = np.triu(ones)  # start <= end
@@ -49,15 +54,16 @@ def span_band(length: int, max_span_tokens: int | None = None) -> np.ndarray:
     return band
 
 
-def valid_cells(token_mask: np.ndarray, max_span_tokens: int | None = None) -> np.ndarray:
+def valid_cells(token_mask: NDArray[Any], max_span_tokens: int | None = None) -> NDArray[Any]:
     """``(B, 1, L, L)`` bool: both tokens belong to the text, start <= end, and (if given) the span
     covers at most ``max_span_tokens`` tokens."""
     text_token = token_mask.astype(bool)  # (B, L)
     band = span_band(token_mask.shape[-1], max_span_tokens)  # (L, L)
-    return text_token[:, None, :, None] & text_token[:, None, None, :] & band  # (B, 1, L, L)
+    mask: NDArray[np.bool_] = text_token[:, None, :, None] & text_token[:, None, None, :] & band  # (B, 1, L, L)
+    return mask
 
 
-def cells_above(logits: np.ndarray, token_mask: np.ndarray, offsets: np.ndarray, threshold: float,
+def cells_above(logits: NDArray[Any], token_mask: NDArray[Any], offsets: NDArray[Any], threshold: float,
                 max_span_tokens: int | None = None) -> Cells:
     """Find every valid cell of ``logits`` (B, m, L, L) above ``threshold``, in character offsets.
 
@@ -88,7 +94,7 @@ class SpanCollector:
         self.text_count = text_count
         self.label_names = list(label_names)
         self.model_version = model_version
-        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._parts: list[tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]]] = []
 
     def add(self, cells: Cells, text_indices: Sequence[int], owned: Sequence[tuple[int, int]]) -> None:
         """Add one batch's cells; ``text_indices`` and ``owned`` describe the batch rows."""
@@ -107,7 +113,7 @@ class SpanCollector:
             result[index].append(Span(first, last, self.label_names[kind], PRED, value, self.model_version))
         return [best_non_overlapping(spans) if flat else sort_spans(spans) for spans in result]
 
-    def _merged(self) -> tuple[np.ndarray, ...]:
+    def _merged(self) -> tuple[NDArray[Any], ...]:
         """One row per distinct (text, start, end, label) with its best score, in order of first appearance."""
         text, start, end, label, score = (np.concatenate(column) for column in zip(*self._parts, strict=True))
         if len(text) == 0:
@@ -140,7 +146,8 @@ def shifted_score(score: float | None, margin: float) -> float | None:
     return 1.0 / (1.0 + math.exp(-(math.log(score / (1.0 - score)) + margin)))
 
 
-def predict_at_least(predictor, texts: Sequence[str], min_score: float | None = None, **options) -> list[list[Span]]:
+def predict_at_least(predictor: SpanPredictor, texts: Sequence[str], min_score: float | None = None,
+                     **options: Any) -> list[list[Span]]:
     """``predictor.predict(texts, **options)`` keeping the spans scoring at least ``min_score``
     (default 0.5, the bundle's own threshold), with scores on the bundle's scale whatever ``min_score`` is."""
     margin = score_margin(DECISION_SCORE if min_score is None else min_score)

@@ -9,8 +9,9 @@ and compared through exactly the same pre- and post-processing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
-import numpy as np
+from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
 from nerdesk.core.errors import ModelBundleError
@@ -24,7 +25,7 @@ from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_b
 
 # (input_ids, attention_mask, token_mask), each (B, L) int64 [, char_ids (B, L, C) int64 for a model that reads
 # characters] -> logits (B, m, L, L) float32
-LogitsFunction = Callable[..., np.ndarray]
+LogitsFunction = Callable[..., NDArray[Any]]
 # progress(windows_done, windows_total)
 Progress = Callable[[int, int], None]
 
@@ -75,12 +76,12 @@ class SpanPredictor:
         del tokens
         return collector.spans(flat=self.flat)
 
-    def batch_logits(self, batch: Batch) -> np.ndarray:
+    def batch_logits(self, batch: Batch) -> NDArray[Any]:
         """Logits of one padded batch (B, m, L, L); exposed for parity checks."""
         return self._logits(batch)
 
-    def _logits(self, batch: Batch) -> np.ndarray:
-        inputs = (batch.input_ids, batch.attention_mask, batch.token_mask)  # each (B, L)
+    def _logits(self, batch: Batch) -> NDArray[Any]:
+        inputs: tuple[NDArray[Any], ...] = (batch.input_ids, batch.attention_mask, batch.token_mask)  # each (B, L)
         if batch.char_ids is not None:
             inputs += (batch.char_ids,)  # (B, L, C)
         logits = self.logits_function(*inputs)  # (B, m, L, L)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime as ort
+from numpy.typing import NDArray
 
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.runtime.chars import CHAR_INPUT
@@ -61,7 +63,7 @@ def output_label_count(session: ort.InferenceSession) -> int:
         return shape[1]
     probe = np.ones((1, 2), dtype=np.int64)  # (1, 2)
     chars = [i for i in session.get_inputs() if i.name == CHAR_INPUT]
-    extra = ()
+    extra: tuple[NDArray[np.int64], ...] = ()
     if chars:
         width = chars[0].shape[2] if isinstance(chars[0].shape[2], int) else 1
         extra = (np.zeros((1, 2, width), dtype=np.int64),)  # (1, 2, C)
@@ -75,8 +77,8 @@ class OrtLogits:
         self.session = session
         self.input_names = [i.name for i in session.get_inputs()]
 
-    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray,
-                 char_ids: np.ndarray | None = None) -> np.ndarray:
+    def __call__(self, input_ids: NDArray[Any], attention_mask: NDArray[Any], token_mask: NDArray[Any],
+                 char_ids: NDArray[Any] | None = None) -> NDArray[Any]:
         available = {"input_ids": input_ids, "attention_mask": attention_mask, "token_mask": token_mask,
                      CHAR_INPUT: char_ids}
         feeds = {name: available[name] for name in self.input_names}  # each (B, L) int64; char_ids (B, L, C)
@@ -84,4 +86,5 @@ class OrtLogits:
             raise ModelBundleError(f"the model reads {CHAR_INPUT} but none were given; predict through "
                                    "Predictor, which builds them from the text", code="E325")
         (logits,) = self.session.run(None, feeds)  # (B, m, L, L) float32
-        return logits
+        scores: NDArray[np.float32] = logits
+        return scores

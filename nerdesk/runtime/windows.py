@@ -15,11 +15,13 @@ builds the windows of one batch at a time, in exactly the batches ``batches`` ma
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Sized
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
 from nerdesk.core.errors import ModelBundleError
@@ -28,6 +30,9 @@ from nerdesk.runtime.pieces import PieceCutter
 
 PIECE_CHARS = 32_768  # characters per piece when a long text is tokenized in pieces
 ENCODE_CHARS = 131_072  # characters handed to the tokenizer in one call (its working memory is ~450 B/char)
+T = TypeVar("T")
+SizedT = TypeVar("SizedT", bound=Sized)
+
 PROBE_TEXTS = ("a", "1", "。", "x y")
 
 
@@ -68,12 +73,12 @@ class Window:
     """One model input: token ids with the text offsets of each token and the char range it owns."""
 
     text_index: int
-    ids: np.ndarray  # (n,) int64, special tokens included
-    offsets: np.ndarray  # (n, 2) int64 code-point offsets into the text; (0, 0) for special tokens
-    content: np.ndarray  # (n,) bool, True for tokens of the text a span may start or end on
+    ids: NDArray[Any]  # (n,) int64, special tokens included
+    offsets: NDArray[Any]  # (n, 2) int64 code-point offsets into the text; (0, 0) for special tokens
+    content: NDArray[Any]  # (n,) bool, True for tokens of the text a span may start or end on
     owned_start: int  # spans starting at a code point in [owned_start, owned_end) belong to this window
     owned_end: int
-    char_ids: np.ndarray | None = None  # (n, C) int32 for a character-aware model, zeros for special tokens
+    char_ids: NDArray[Any] | None = None  # (n, C) int32 for a character-aware model, zeros for special tokens
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -84,9 +89,9 @@ class TextTokens:
     """The tokens of one text (no special tokens), in compact arrays."""
 
     length: int  # code points of the text
-    ids: np.ndarray  # (T,) int32
-    offsets: np.ndarray  # (T, 2) int32 code-point offsets into the text
-    char_ids: np.ndarray | None = None  # (T, C) int32 character ids, for a character-aware model
+    ids: NDArray[Any]  # (T,) int32
+    offsets: NDArray[Any]  # (T, 2) int32 code-point offsets into the text
+    char_ids: NDArray[Any] | None = None  # (T, C) int32 character ids, for a character-aware model
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +136,7 @@ class WindowMaker:
         """The tokens of each text. Texts go to the tokenizer in calls of about ``ENCODE_CHARS``
         characters; a longer text is tokenized in pieces where that is provably the same."""
         ranges = [(index, begin, end) for index, text in enumerate(texts) for begin, end in self.cutter.pieces(text)]
-        parts: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in texts]
+        parts: list[list[tuple[NDArray[Any], NDArray[Any]]]] = [[] for _ in texts]
         for group in _groups(ranges, lambda r: r[2] - r[1], ENCODE_CHARS):
             encodings = self.tokenizer.encode_batch([texts[i][begin:end] for i, begin, end in group],
                                                     add_special_tokens=False)
@@ -176,7 +181,7 @@ class WindowMaker:
         char_ids[len(self.prefix):len(self.prefix) + stop - start] = text.char_ids[start:stop]
         return replace(window, char_ids=char_ids)
 
-    def _framed(self, text_index: int, ids: np.ndarray, offsets: np.ndarray, owned_start: int,
+    def _framed(self, text_index: int, ids: NDArray[Any], offsets: NDArray[Any], owned_start: int,
                 owned_end: int) -> Window:
         before, after = len(self.prefix), len(self.suffix)
         framed_ids = np.concatenate([np.asarray(self.prefix, np.int64), ids.astype(np.int64),
@@ -188,9 +193,10 @@ class WindowMaker:
         return Window(text_index, framed_ids, framed_offsets, content, owned_start, owned_end)
 
 
-def _groups(items: Sequence, size: Callable, budget: int) -> Iterator[list]:
+def _groups(items: Sequence[T], size: Callable[[T], int], budget: int) -> Iterator[list[T]]:
     """Consecutive items in groups whose sizes add up to at most ``budget`` (or a single item)."""
-    group, total = [], 0
+    group: list[T] = []
+    total = 0
     for item in items:
         if group and total + size(item) > budget:
             yield group
@@ -201,7 +207,7 @@ def _groups(items: Sequence, size: Callable, budget: int) -> Iterator[list]:
         yield group
 
 
-def _joined(length: int, pieces: list[tuple[np.ndarray, np.ndarray]]) -> TextTokens:
+def _joined(length: int, pieces: list[tuple[NDArray[Any], NDArray[Any]]]) -> TextTokens:
     if len(pieces) == 1:
         return TextTokens(length, *pieces[0])
     ids = np.concatenate([ids for ids, _ in pieces]) if pieces else np.zeros(0, np.int32)  # (T,)
@@ -212,21 +218,21 @@ def _joined(length: int, pieces: list[tuple[np.ndarray, np.ndarray]]) -> TextTok
 @dataclass(frozen=True, slots=True)
 class Batch:
     windows: list[Window]
-    input_ids: np.ndarray  # (B, L) int64
-    attention_mask: np.ndarray  # (B, L) int64
-    token_mask: np.ndarray  # (B, L) int64, 1 for text tokens (not special, not padding)
-    offsets: np.ndarray  # (B, L, 2) int64
-    char_ids: np.ndarray | None = None  # (B, L, C) int64 for a character-aware model
+    input_ids: NDArray[Any]  # (B, L) int64
+    attention_mask: NDArray[Any]  # (B, L) int64
+    token_mask: NDArray[Any]  # (B, L) int64, 1 for text tokens (not special, not padding)
+    offsets: NDArray[Any]  # (B, L, 2) int64
+    char_ids: NDArray[Any] | None = None  # (B, L, C) int64 for a character-aware model
 
 
-def length_groups(items: Sequence, *, batch_size: int, cell_budget: int) -> Iterator[list]:
+def length_groups(items: Sequence[SizedT], *, batch_size: int, cell_budget: int) -> Iterator[list[SizedT]]:
     """Group items (windows or window references) of similar length, shortest first.
 
     Items are sorted by length (stably) so that padding stays small; a group also stops growing when
     ``B * L * L`` would exceed ``cell_budget`` (the logits hold ``types`` times that many floats).
     """
     ordered = sorted(items, key=len)
-    group: list = []
+    group: list[SizedT] = []
     for item in ordered:
         longest = len(item)  # sorted ascending: the newest item is the longest
         if group and (len(group) >= batch_size or (len(group) + 1) * longest * longest > cell_budget):
@@ -265,10 +271,11 @@ def _pad(group: list[Window], pad: int) -> Batch:
     return Batch(list(group), input_ids, attention_mask, token_mask, offsets, _padded_char_ids(group, length))
 
 
-def _padded_char_ids(group: list[Window], length: int) -> np.ndarray | None:
+def _padded_char_ids(group: list[Window], length: int) -> NDArray[Any] | None:
     if group[0].char_ids is None:
         return None
     char_ids = np.zeros((len(group), length, group[0].char_ids.shape[1]), dtype=np.int64)  # (B, L, C)
     for row, window in enumerate(group):
-        char_ids[row, :len(window)] = window.char_ids
+        if window.char_ids is not None:
+            char_ids[row, :len(window)] = window.char_ids
     return char_ids
