@@ -4,8 +4,8 @@ Messages say what went wrong, where (file, line, record) and what to do about it
 The CLI prints them without a traceback; the GUI shows them in a dialog.
 
 An error carries a stable ``code`` (``E0xx`` core, ``E1xx`` formats, ``E2xx`` storage, ``E3xx`` model
-bundles, ``E4xx`` training, ``E5xx`` workflows; docs/errors.md lists them): the message can be reworded, the
-code stays, so tests and users can refer to it. ``str(error)`` is the message alone; the CLI prints
+bundles, ``E4xx`` training, ``E5xx`` workflows, ``E6xx`` window; docs/errors.md lists them): the message can
+be reworded, the code stays, so tests and users can refer to it. ``str(error)`` is the message alone; the CLI prints
 ``nerdesk: error E104: ...`` and the GUI shows the code under the message.
 """
 
