@@ -32,7 +32,6 @@ from nerdesk.training import run as local
 from nerdesk.training.data import Window, collate
 from nerdesk.training.device import autocast
 from nerdesk.training.recipe import calibrates, train_config
-from nerdesk.training.start import start_kind, start_model
 from nerdesk.training.trainer import (
     Trainer,
     TrainingCallbacks,
@@ -82,15 +81,7 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     ray = require_ray_train()
     if options.workers < 1 or (options.threads is not None and options.threads < 1):
         raise TrainingError("--workers and --threads must be at least 1", code="E544")
-    labels = local.training_labels(request.train_documents)
-    if not labels:
-        raise TrainingError(f"{request.source}: no gold spans in {len(request.train_documents)} documents; "
-                            "nothing to learn", code="E400")
-    kind = start_kind(request.init, labels)
-    model, tokenizer = start_model(request.init, labels, [doc.text for doc in request.train_documents],
-                                   head=request.head, max_length=request.max_length, scratch=request.scratch)
-    if request.label_set is not None:
-        model.config.flat = request.label_set.flat
+    labels, kind, model, tokenizer = local.prepare_start(request)
     config, kept_threshold = _config(request, kind, tokenizer)
     emit("start", message=local.start_message(request, labels, kind, config) + f" on {options.workers} Ray "
          "workers", labels=labels, start=kind, train_documents=len(request.train_documents),

@@ -21,6 +21,7 @@ from nerdesk.core.labels import LabelSet
 from nerdesk.runtime.bundle import MANIFEST, Bundle
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
 from nerdesk.training.logits import calibrate_threshold
+from nerdesk.training.model import GlobalPointerModel
 from nerdesk.training.recipe import calibrates, train_config
 from nerdesk.training.start import ScratchSettings, start_kind, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
@@ -50,8 +51,8 @@ def training_labels(documents: list[Document]) -> list[str]:
     return sorted({span.label for doc in documents for span in doc.gold})
 
 
-def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
-    """Train, check the result, write the checkpoint and bundle; returns the fields of the ``done`` event."""
+def prepare_start(request: TrainRequest) -> tuple[list[str], str, GlobalPointerModel, Tokenizer]:
+    """The labels to learn, the kind of start, and the model and tokenizer training starts from."""
     labels = training_labels(request.train_documents)
     if not labels:
         raise TrainingError(f"{request.source}: no gold spans in {len(request.train_documents)} documents; "
@@ -61,6 +62,12 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
                                    head=request.head, max_length=request.max_length, scratch=request.scratch)
     if request.label_set is not None:
         model.config.flat = request.label_set.flat
+    return labels, kind, model, tokenizer
+
+
+def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
+    """Train, check the result, write the checkpoint and bundle; returns the fields of the ``done`` event."""
+    labels, kind, model, tokenizer = prepare_start(request)
     span_cap = longest_span_tokens(tokenizer, request.train_documents + request.dev_documents)
     kept_threshold = None
     if not calibrates(kind):  # a continuation keeps what its bundle decodes with
