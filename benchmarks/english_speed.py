@@ -9,7 +9,7 @@ texts, counted once, so words/s means the same for every engine.
 
 spaCy runs ``en_core_web_sm`` with only ``tok2vec`` and ``ner`` enabled (the NER part of the
 pipeline; its NER has its own embedding layer, so ``ner only`` is listed too), ``nlp.pipe`` with its
-default batch size, OMP/MKL/OpenBLAS limited to one thread. nerdesk runs ``nerdesk.runtime.Predictor``
+default batch size, OMP/MKL/OpenBLAS limited to one thread. nerdesk runs ``nerdesk.runtime.OnnxPredictor``
 (ONNX Runtime, one intra-op thread, the bundle's default variant, no torch). The engines take turns
 corpus by corpus for ``--rounds`` rounds and the best round of each counts, so a busy machine slows
 all alike. The spaCy package is not a nerdesk dependency; the script says how to install it.
@@ -94,10 +94,10 @@ def spacy_engine(nlp) -> Callable[[Sequence[str]], int]:
 
 def nerdesk_engine(model: Path) -> tuple[Callable[[Sequence[str]], int], dict]:
     from nerdesk.runtime.bundle import Bundle
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
     bundle = Bundle.load(model)
-    predictor = Predictor(bundle, threads=1)
+    predictor = OnnxPredictor(bundle, threads=1)
 
     def run(texts: Sequence[str]) -> int:
         return sum(len(spans) for spans in predictor.predict(texts))

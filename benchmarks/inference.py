@@ -108,7 +108,7 @@ def build_predictors(bundle_dir: Path, threads: int, engines: Sequence[str], wor
     import torch
 
     from nerdesk.runtime.bundle import Bundle
-    from nerdesk.runtime.predictor import Predictor, SpanPredictor
+    from nerdesk.runtime.predictor import OnnxPredictor, SpanPredictor
     from nerdesk.runtime.quantize import quantize_int8
     from nerdesk.runtime.session import OrtLogits, open_session
     from nerdesk.training.export import torch_logits
@@ -129,8 +129,8 @@ def build_predictors(bundle_dir: Path, threads: int, engines: Sequence[str], wor
         return span_predictor(OrtLogits(open_session(path, threads=threads)))
 
     makers = {"torch eager fp32": lambda: span_predictor(torch_logits(model)),
-              "ORT fp32": lambda: Predictor(bundle, threads=threads, variant="fp32"),
-              "ORT int8": lambda: Predictor(bundle, threads=threads, variant="int8"),
+              "ORT fp32": lambda: OnnxPredictor(bundle, threads=threads, variant="fp32"),
+              "ORT int8": lambda: OnnxPredictor(bundle, threads=threads, variant="int8"),
               "ORT int8, every layer": every_layer_int8}
     return {engine: makers[engine]() for engine in engines}
 

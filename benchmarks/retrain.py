@@ -35,7 +35,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.metrics import evaluate
 from nerdesk.formats import read_file
 from nerdesk.runtime.bundle import Bundle
-from nerdesk.runtime.predictor import Predictor
+from nerdesk.runtime.predictor import OnnxPredictor
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import GENERAL_ZH, MEDICAL_ZH, embedded_model
 from nerdesk.workflows.retrain import RetrainOptions, run_retrain
@@ -71,7 +71,7 @@ def build_project(path: Path, reviewed: list[Document], unreviewed: list[Documen
 
 
 def dev_f1(bundle_path: Path, dev: list[Document], threads: int) -> float:
-    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=threads)  # scoring only
+    predictor = OnnxPredictor(Bundle.load(bundle_path, check_models=False), threads=threads)  # scoring only
     return 100 * evaluate([doc.gold for doc in dev], predictor.predict([doc.text for doc in dev])).micro.f1
 
 

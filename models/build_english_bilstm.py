@@ -79,9 +79,9 @@ def runtime_scores(bundle_dir: Path, documents: list, threads: int):
     """Score ``documents`` with the bundle's default variant through the ONNX runtime; (report, seconds)."""
     from nerdesk.core.metrics import evaluate
     from nerdesk.runtime.bundle import Bundle
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
-    predictor = Predictor(Bundle.load(bundle_dir), threads=threads)
+    predictor = OnnxPredictor(Bundle.load(bundle_dir), threads=threads)
     started = time.perf_counter()
     predicted = predictor.predict([doc.text for doc in documents])
     return evaluate([doc.gold for doc in documents], predicted), time.perf_counter() - started

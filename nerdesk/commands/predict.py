@@ -113,12 +113,12 @@ def _chunks(texts: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
 
 def _predict_all(texts: list[str], bundle, args: argparse.Namespace, threads: int) -> list[list[SpanTuple]]:
     """Spans of every text, chunk by chunk, in this process or in ``args.workers`` processes."""
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
     results: list[list[SpanTuple]] = [[] for _ in texts]
     with _progress_bar(len(texts), args.quiet) as advance:
         if args.workers == 1 or len(texts) <= CHUNK_DOCUMENTS:
-            _use_predictor(Predictor(bundle, threads=threads, variant=args.variant))
+            _use_predictor(OnnxPredictor(bundle, threads=threads, variant=args.variant))
             for begin, chunk in _chunks(texts):
                 results[begin:begin + len(chunk)] = _predict_chunk(chunk, args.batch_size, args.threshold)
                 advance(len(chunk))
@@ -154,9 +154,9 @@ def _use_predictor(predictor) -> None:
 def _init_worker(model: str, threads: int, variant: str) -> None:
     """Open the bundle once per worker process (the parent has validated it already)."""
     from nerdesk.runtime.bundle import Bundle
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
-    _use_predictor(Predictor(Bundle.load(model, check_models=False), threads=threads, variant=variant))
+    _use_predictor(OnnxPredictor(Bundle.load(model, check_models=False), threads=threads, variant=variant))
 
 
 def _predict_chunk(texts: list[str], batch_size: int, min_score: float | None) -> list[list[SpanTuple]]:

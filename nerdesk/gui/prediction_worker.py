@@ -45,9 +45,9 @@ class PredictionWorker(QThread):
     def _predict_all(self) -> None:
         from nerdesk.runtime.bundle import Bundle
         from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least
-        from nerdesk.runtime.predictor import Predictor
+        from nerdesk.runtime.predictor import OnnxPredictor
 
-        predictor = Predictor(Bundle.load(self.bundle_path))
+        predictor = OnnxPredictor(Bundle.load(self.bundle_path))
         total = len(self.items)
         self.progressed.emit(0, total)
         for first in range(0, total, self.CHUNK):

@@ -4,9 +4,9 @@ Only onnxruntime, tokenizers and numpy are used here (an import contract checks 
 and ``nerdesk predict`` start fast and ship without torch.
 
     from nerdesk.runtime.bundle import Bundle
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
-    predictor = Predictor(Bundle.load("models/zh-general-cluener"), threads=2)
+    predictor = OnnxPredictor(Bundle.load("models/zh-general-cluener"), threads=2)
     spans_per_text = predictor.predict(["张伟在北京大学读书。"])
 
 Modules: ``bundle`` (layout, ``bundle.json``, validation), ``session`` (ONNX Runtime sessions),

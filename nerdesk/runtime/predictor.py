@@ -1,7 +1,7 @@
 """Batched span prediction: texts in, predicted spans out.
 
 ``SpanPredictor`` is the whole pipeline (windows, length-sorted batches, logits, decoding, merging)
-around any function that maps a padded batch to logits. ``Predictor`` plugs in an ONNX Runtime
+around any function that maps a padded batch to logits. ``OnnxPredictor`` plugs in an ONNX Runtime
 session opened from a bundle; export and benchmarks plug in the torch model, so both are measured
 and compared through exactly the same pre- and post-processing.
 """
@@ -34,7 +34,7 @@ CELL_BUDGET = 2_000_000
 
 
 class SpanPredictor:
-    """Predicts spans with any logits function; see ``Predictor`` for the usual ONNX one."""
+    """Predicts spans with any logits function; see ``OnnxPredictor`` for the usual ONNX one."""
 
     def __init__(self, logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str], *,
                  max_length: int, stride: int, threshold: float = 0.0, flat: bool = False,
@@ -92,7 +92,7 @@ class SpanPredictor:
         return logits
 
 
-class Predictor(SpanPredictor):
+class OnnxPredictor(SpanPredictor):
     """Prediction with a bundle's ONNX model. The session is created once and reused."""
 
     def __init__(self, bundle: Bundle, threads: int | None = None, variant: str = "default") -> None:

@@ -84,7 +84,7 @@ class OrtLogits:
         feeds = {name: available[name] for name in self.input_names}  # each (B, L) int64; char_ids (B, L, C)
         if CHAR_INPUT in feeds and char_ids is None:
             raise ModelBundleError(f"the model reads {CHAR_INPUT} but none were given; predict through "
-                                   "Predictor, which builds them from the text", code="E325")
+                                   "OnnxPredictor, which builds them from the text", code="E325")
         (logits,) = self.session.run(None, feeds)  # (B, m, L, L) float32
         scores: NDArray[np.float32] = logits
         return scores

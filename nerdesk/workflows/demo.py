@@ -93,9 +93,9 @@ def predict_documents(project, bundle_path: Path, items: list[tuple[int, str]]) 
     """Store the predictions of ``bundle_path`` for the (document id, text) ``items``, down to the score floor."""
     from nerdesk.runtime.bundle import Bundle
     from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
-    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=1)
+    predictor = OnnxPredictor(Bundle.load(bundle_path, check_models=False), threads=1)
     spans = predict_at_least(predictor, [text for _, text in items], SCORE_FLOOR)
     project.replace_predictions_many([(doc_id, found) for (doc_id, _), found in zip(items, spans, strict=True)],
                                      predictor.model_version or "")

@@ -1,6 +1,6 @@
 """Scores of model versions on the project's evaluation set, through the same path as prediction.
 
-Every score is measured with ``nerdesk.runtime.predictor.Predictor`` (the bundle's default variant,
+Every score is measured with ``nerdesk.runtime.predictor.OnnxPredictor`` (the bundle's default variant,
 its windows, decoder and span cap), so it is exactly what ``nerdesk predict`` followed by scoring by
 hand gives. Scores are cached in the project per model version and evaluation-set fingerprint: a
 version is scored again only when the set or its gold spans changed.
@@ -60,9 +60,9 @@ class EvaluationScore:
 def predict_documents(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
                       progress: Callable[[int, int], None] | None = None) -> list[list[Span]]:
     """The spans ``nerdesk predict`` finds in the documents' texts with the bundle's default variant."""
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
-    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=threads)
+    predictor = OnnxPredictor(Bundle.load(bundle_path, check_models=False), threads=threads)
     return predictor.predict([doc.text for doc in documents], progress=progress)
 
 

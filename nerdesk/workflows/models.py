@@ -35,10 +35,10 @@ def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | Non
     and raises ``Cancelled`` when it answers true. Returns how many documents were predicted.
     """
     from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
     items = unreviewed_items(project)
-    predictor = Predictor(Bundle.load(bundle_path, check_models=False), threads=threads)
+    predictor = OnnxPredictor(Bundle.load(bundle_path, check_models=False), threads=threads)
     for first in range(0, len(items), CHUNK):
         if should_stop is not None and should_stop():
             raise Cancelled(f"prediction cancelled after {first} of {len(items)} documents", code="E563")

@@ -120,9 +120,9 @@ def probe_sample(project) -> list[Document]:
 
 def boundary_f1(bundle: Bundle, documents: Sequence[Document]) -> float:
     """F1 of the model's span boundaries against the gold ones, labels ignored."""
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
-    predictor = Predictor(bundle, threads=1)
+    predictor = OnnxPredictor(bundle, threads=1)
     predicted = predictor.predict([doc.text for doc in documents])
     gold_keys = {(i, s.start, s.end) for i, doc in enumerate(documents) for s in doc.gold}
     found_keys = {(i, s.start, s.end) for i, spans in enumerate(predicted) for s in spans}

@@ -77,13 +77,13 @@ def document_id(name: str, text: str) -> str:
 
 
 class BatchPredictor:
-    """The ``map_batches`` callable: one Predictor per actor, created when the actor starts."""
+    """The ``map_batches`` callable: one OnnxPredictor per actor, created when the actor starts."""
 
     def __init__(self, model: str, threads: int, variant: str, batch_size: int, threshold: float | None) -> None:
         from nerdesk.runtime.bundle import Bundle
-        from nerdesk.runtime.predictor import Predictor
+        from nerdesk.runtime.predictor import OnnxPredictor
 
-        self.predictor = Predictor(Bundle.load(model, check_models=False), threads=threads, variant=variant)
+        self.predictor = OnnxPredictor(Bundle.load(model, check_models=False), threads=threads, variant=variant)
         self.batch_size = batch_size
         self.threshold = threshold
 

@@ -166,7 +166,7 @@ def test_activate_anyway(sorted_tiny_bundle, tmp_path):
 
 def test_activating_an_older_version_restores_its_predictions(sorted_tiny_bundle, tmp_path):
     from nerdesk.runtime.bundle import Bundle
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
     with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
         original = project.active_model()
@@ -180,7 +180,7 @@ def test_activating_an_older_version_restores_its_predictions(sorted_tiny_bundle
         restored = [doc.predictions for doc in project.all_documents(status=models.UNREVIEWED)]
         assert restored == expected
         texts = [doc.text for doc in project.all_documents(status=models.UNREVIEWED)]
-        direct = Predictor(Bundle.load(original.bundle_path)).predict(texts)
+        direct = OnnxPredictor(Bundle.load(original.bundle_path)).predict(texts)
         assert [[s.key for s in spans] for spans in restored] == [[s.key for s in spans] for spans in direct]
 
 

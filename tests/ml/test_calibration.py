@@ -7,7 +7,7 @@ from fixtures_bundle import sentence_documents, train_tiny_model, training_docum
 
 from nerdesk.core.metrics import evaluate
 from nerdesk.runtime.bundle import Bundle
-from nerdesk.runtime.predictor import Predictor
+from nerdesk.runtime.predictor import OnnxPredictor
 from nerdesk.training.export import export_bundle
 from nerdesk.training.logits import THRESHOLDS, calibrate_threshold, evaluate_model, torch_span_predictor
 
@@ -28,6 +28,6 @@ def test_the_calibrated_threshold_scores_best_and_the_bundle_uses_it(tmp_path):
                            dev_documents=sentence_documents(), threshold=threshold, max_span_tokens=None)
     loaded = Bundle.load(bundle)
     assert loaded.threshold == threshold
-    spans = Predictor(loaded, variant="fp32").predict([d.text for d in documents])
+    spans = OnnxPredictor(loaded, variant="fp32").predict([d.text for d in documents])
     assert [[s.key for s in doc] for doc in spans] == [[s.key for s in doc] for doc in direct]
     assert all(span.score > 0.5 for doc in spans for span in doc)  # 0.5 is the boundary whatever the threshold

@@ -13,7 +13,7 @@ from nerdesk.core.spans import Span
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.chars import CHAR_INPUT, CharTable
 from nerdesk.runtime.compare import max_abs_diff_on_valid_cells
-from nerdesk.runtime.predictor import Predictor
+from nerdesk.runtime.predictor import OnnxPredictor
 from nerdesk.runtime.session import OrtLogits, open_session
 from nerdesk.runtime.windows import WindowMaker, batches
 from nerdesk.training.char_encoder import KIND, CharAwareBiLstmEncoder, char_encoder_settings
@@ -113,7 +113,7 @@ def char_bundle(tmp_path_factory):
 def test_bundle_stores_its_character_vocabulary_as_json_and_predicts_the_same_batched_or_alone(char_bundle):
     encoder = json.loads((char_bundle / "config.json").read_text("utf-8"))["encoder"]
     assert encoder["kind"] == KIND and "M" in encoder["char_vocabulary"]
-    predictor = Predictor(Bundle.load(char_bundle), threads=1)
+    predictor = OnnxPredictor(Bundle.load(char_bundle), threads=1)
     assert predictor.window_maker.chars is not None
     texts = [text for text, _ in SENTENCES] + ["Oslo and Madrid are far apart , said Maria Lopez ."]
     together = predictor.predict(texts, batch_size=8)
@@ -146,5 +146,5 @@ def test_training_can_start_from_a_character_aware_bundle_with_new_labels(char_b
     assert result.steps == 10 and result.best_report is not None
     bundle = export_bundle(result.model, tokenizer, tmp_path / "retrained", labels=["CITY", "PERSON"],
                            dev_documents=train)
-    spans = Predictor(Bundle.load(bundle), threads=1).predict(["Maria Lopez flew to Oslo ."])
+    spans = OnnxPredictor(Bundle.load(bundle), threads=1).predict(["Maria Lopez flew to Oslo ."])
     assert all(span.label in {"CITY", "PERSON"} for span in spans[0])

@@ -9,7 +9,7 @@ import pytest
 
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.chars import CHAR_INPUT
-from nerdesk.runtime.predictor import Predictor
+from nerdesk.runtime.predictor import OnnxPredictor
 
 BUNDLE = Path(__file__).resolve().parents[2] / "models" / "en-general-conll-bilstm"
 MAX_BUNDLE_BYTES = 25 * 1024 * 1024
@@ -29,8 +29,8 @@ pytestmark = pytest.mark.skipif(not (BUNDLE / "bundle.json").is_file(),
 
 
 @pytest.fixture(scope="module")
-def predictor() -> Predictor:
-    return Predictor(Bundle.load(BUNDLE), threads=1)
+def predictor() -> OnnxPredictor:
+    return OnnxPredictor(Bundle.load(BUNDLE), threads=1)
 
 
 def test_bundle_is_small_reads_characters_and_names_its_labels(predictor):

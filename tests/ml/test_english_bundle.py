@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nerdesk.runtime.bundle import FP32_FILE, Bundle
-from nerdesk.runtime.predictor import Predictor
+from nerdesk.runtime.predictor import OnnxPredictor
 
 BUNDLE = Path(__file__).resolve().parents[2] / "models" / "en-general-conll"
 MAX_BUNDLE_BYTES = 25 * 1024 * 1024
@@ -45,7 +45,7 @@ def test_bundle_is_small_int8_only_and_names_its_labels(bundle):
 
 def test_predicts_persons_organizations_and_places(bundle):
     texts = [text for text, _ in SENTENCES]
-    predicted = Predictor(bundle, threads=1).predict(texts)
+    predicted = OnnxPredictor(bundle, threads=1).predict(texts)
     found, expected = set(), set()
     for (text, mentions), spans in zip(SENTENCES, predicted, strict=True):
         expected |= {(text, mention, label) for mention, label in mentions}

@@ -30,7 +30,7 @@ from nerdesk.core.errors import ModelBundleError  # noqa: E402
 from nerdesk.core.metrics import evaluate  # noqa: E402
 from nerdesk.runtime.bundle import MANIFEST, Bundle, file_entry  # noqa: E402
 from nerdesk.runtime.compare import max_abs_diff_on_valid_cells  # noqa: E402
-from nerdesk.runtime.predictor import Predictor, SpanPredictor  # noqa: E402
+from nerdesk.runtime.predictor import OnnxPredictor, SpanPredictor  # noqa: E402
 from nerdesk.runtime.windows import WindowMaker, batches, load_tokenizer  # noqa: E402
 from nerdesk.training import export  # noqa: E402
 from nerdesk.training.export import export_bundle, torch_logits  # noqa: E402
@@ -48,7 +48,7 @@ def tiny_bundle(tmp_path_factory) -> Path:
 
 def test_trained_bundle_predicts_the_training_sentences(tiny_bundle):
     documents = sentence_documents()
-    predicted = Predictor(Bundle.load(tiny_bundle), threads=1).predict([d.text for d in documents])
+    predicted = OnnxPredictor(Bundle.load(tiny_bundle), threads=1).predict([d.text for d in documents])
     assert evaluate([d.gold for d in documents], predicted).micro.f1 == 1.0
     span = predicted[0][0]
     assert span.source == "pred" and 0.5 < span.score <= 1.0
@@ -61,7 +61,7 @@ def test_onnx_logits_match_torch_on_real_sentences(tiny_model, tiny_bundle):
     with contextlib.suppress(pytest.skip.Exception):  # without the corpus the built-in texts still cover
         texts += cluener_dev_texts(24)  # short, long and padded batches
     bundle = Bundle.load(tiny_bundle)
-    onnx_predictor = Predictor(bundle, threads=1, variant="fp32")
+    onnx_predictor = OnnxPredictor(bundle, threads=1, variant="fp32")
     window_maker = WindowMaker(tokenizer, MAX_LENGTH, bundle.stride)
     eager = torch_logits(model)
     worst = 0.0
@@ -78,15 +78,15 @@ def test_onnx_logits_match_torch_on_real_sentences(tiny_model, tiny_bundle):
 def test_int8_model_finds_the_same_spans_as_fp32(tiny_bundle):
     bundle = Bundle.load(tiny_bundle)
     texts = [d.text for d in sentence_documents()] + [long_document(seed=seed).text for seed in range(3)]
-    fp32 = Predictor(bundle, threads=1, variant="fp32").predict(texts)
-    int8 = Predictor(bundle, threads=1, variant="int8").predict(texts)
+    fp32 = OnnxPredictor(bundle, threads=1, variant="fp32").predict(texts)
+    int8 = OnnxPredictor(bundle, threads=1, variant="int8").predict(texts)
     assert [[s.key for s in spans] for spans in int8] == [[s.key for s in spans] for spans in fp32]
     assert (tiny_bundle / "model.int8.onnx").read_bytes() != (tiny_bundle / "model.onnx").read_bytes()
 
 
 def test_long_document_in_windows_matches_one_big_window(tiny_bundle):
     bundle = Bundle.load(tiny_bundle)
-    windowed = Predictor(bundle, threads=1)
+    windowed = OnnxPredictor(bundle, threads=1)
     document = long_document(seed=3)
     windows = windowed.window_maker.windows([document.text])
     assert len(windows) > 3  # far longer than max_length
@@ -107,7 +107,7 @@ def test_long_document_in_windows_matches_one_big_window(tiny_bundle):
 
 
 def test_batched_and_single_predictions_agree(tiny_bundle):
-    predictor = Predictor(Bundle.load(tiny_bundle), threads=1)
+    predictor = OnnxPredictor(Bundle.load(tiny_bundle), threads=1)
     texts = [d.text for d in sentence_documents()] + [long_document(seed=5).text, "", "   "]
     reports: list[tuple[int, int]] = []
     together = predictor.predict(texts, batch_size=4, progress=lambda done, total: reports.append((done, total)))
@@ -261,7 +261,7 @@ def test_unparseable_manifest_is_refused(bundle_copy):
 
 def test_unknown_variant_is_refused(tiny_bundle):
     with pytest.raises(ModelBundleError, match="no 'fp16' model"):
-        Predictor(Bundle.load(tiny_bundle), variant="fp16")
+        OnnxPredictor(Bundle.load(tiny_bundle), variant="fp16")
 
 
 # --- torch-free runtime ----------------------------------------------------------------------------
@@ -271,8 +271,8 @@ def test_prediction_in_a_fresh_interpreter_never_imports_torch(tiny_bundle):
     script = textwrap.dedent(f"""
         import json, sys
         from nerdesk.runtime.bundle import Bundle
-        from nerdesk.runtime.predictor import Predictor
-        spans = Predictor(Bundle.load({str(tiny_bundle)!r}), threads=1).predict(["张伟在北京大学读书。"])
+        from nerdesk.runtime.predictor import OnnxPredictor
+        spans = OnnxPredictor(Bundle.load({str(tiny_bundle)!r}), threads=1).predict(["张伟在北京大学读书。"])
         heavy = sorted(name for name in ("torch", "transformers") if name in sys.modules)
         print(json.dumps({{"spans": [[s.start, s.end, s.label] for s in spans[0]], "heavy": heavy}}))
     """)
@@ -284,7 +284,7 @@ def test_prediction_in_a_fresh_interpreter_never_imports_torch(tiny_bundle):
 
 
 def test_scores_are_sigmoids_of_the_logits(tiny_bundle):
-    predictor = Predictor(Bundle.load(tiny_bundle), threads=1)
+    predictor = OnnxPredictor(Bundle.load(tiny_bundle), threads=1)
     text = "张伟在北京大学读书。"
     window_maker = predictor.window_maker
     (batch,) = batches(window_maker.windows([text]), window_maker.pad_id, batch_size=1, cell_budget=10**6)
@@ -324,7 +324,7 @@ def test_other_heads_and_encoders_export_with_parity(tiny_model, tmp_path, head,
     assert manifest["parity"]["max_abs_diff"] <= 1e-4 and manifest["parity"]["spans"] > 0
     assert manifest["quantization"]["trials"]
     texts = [long_document(seed=7).text]
-    onnx_spans = Predictor(Bundle.load(bundle_dir), threads=1, variant="fp32").predict(texts)
+    onnx_spans = OnnxPredictor(Bundle.load(bundle_dir), threads=1, variant="fp32").predict(texts)
     torch_spans = SpanPredictor(torch_logits(model), tokenizer, LABELS, max_length=MAX_LENGTH, stride=6,
                                 max_span_tokens=manifest["max_span_tokens"]).predict(texts)
     assert [s.key for s in onnx_spans[0]] == [s.key for s in torch_spans[0]]
@@ -347,4 +347,4 @@ def test_export_binds_the_label_names_to_both_onnx_files(tiny_bundle, tmp_path):
     with pytest.raises(ModelBundleError, match="trained for the labels"):
         Bundle.load(copy)
     for variant in ("fp32", "int8"):
-        Predictor(Bundle.load(tiny_bundle), variant=variant)  # the untouched bundle loads both
+        OnnxPredictor(Bundle.load(tiny_bundle), variant=variant)  # the untouched bundle loads both

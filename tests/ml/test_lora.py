@@ -17,7 +17,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
 from nerdesk.core.spans import Span
 from nerdesk.runtime.bundle import FP32_FILE, INT8_FILE, Bundle, sha256_file
-from nerdesk.runtime.predictor import Predictor
+from nerdesk.runtime.predictor import OnnxPredictor
 from nerdesk.training.export import export_bundle
 from nerdesk.training.lora import LoraLinear, LoraSettings, has_lora, merge_lora
 from nerdesk.training.start import start_model
@@ -109,7 +109,7 @@ def test_lora_bundle_ships_int8_only_predicts_and_retrains_from_the_package(pack
     assert bundle.model_version == f"tiny-lora@{sha256_file(bundle_dir / INT8_FILE)[:12]}"
     assert bundle.manifest["quantization"]["embeddings_int8"] is True
     assert "only variant" in bundle.manifest["default_variant_reason"]
-    spans = Predictor(bundle, threads=1).predict([documents()[1].text])[0]
+    spans = OnnxPredictor(bundle, threads=1).predict([documents()[1].text])[0]
     assert {(span.start, span.end, span.label) for span in spans} >= {(0, 10, "PER")}
 
     model, tokenizer = start_model(str(bundle_dir), LABELS, [])

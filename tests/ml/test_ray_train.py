@@ -49,7 +49,7 @@ def test_two_ray_workers_train_on_disjoint_shards_and_write_a_bundle_that_predic
     pytest.importorskip("ray.train.torch")
     from nerdesk.core.metrics import evaluate
     from nerdesk.runtime.bundle import Bundle
-    from nerdesk.runtime.predictor import Predictor
+    from nerdesk.runtime.predictor import OnnxPredictor
 
     records = sentences(48)
     train = write_records(tmp_path / "train.json", records[:40])
@@ -80,7 +80,7 @@ def test_two_ray_workers_train_on_disjoint_shards_and_write_a_bundle_that_predic
     assert manifest["metrics"] == done["metrics"] and "micro" in done["metrics"]
     assert manifest["trained_on"]["steps"] == 30 and (out / "checkpoint.safetensors").is_file()
     # The dev F1 reported is what the bundle's own predictions score on the dev documents.
-    predicted = Predictor(bundle, threads=1, variant="fp32").predict([r["text"] for r in records[40:]])
+    predicted = OnnxPredictor(bundle, threads=1, variant="fp32").predict([r["text"] for r in records[40:]])
     runtime_f1 = evaluate([gold_spans(r) for r in records[40:]], predicted).micro.f1
     assert runtime_f1 > 0 and any(spans for spans in predicted)
     assert done["metrics"]["micro"]["f1"] == pytest.approx(runtime_f1)

@@ -15,7 +15,7 @@ from tokenizers.models import BPE, WordLevel, WordPiece
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.decode import SpanCollector, cells_above
 from nerdesk.runtime.pieces import PieceCutter, cut_rule
-from nerdesk.runtime.predictor import CELL_BUDGET, Predictor
+from nerdesk.runtime.predictor import CELL_BUDGET, OnnxPredictor
 from nerdesk.runtime.windows import WindowMaker, batches
 from tests.conftest import REPO_ROOT, dataset_file
 
@@ -100,7 +100,7 @@ def test_a_long_text_is_really_cut():
     assert len(char_pieces) > 30 and len(bert_pieces) > 30
 
 
-def eager_spans(predictor: Predictor, texts: list[str], batch_size: int) -> list:
+def eager_spans(predictor: OnnxPredictor, texts: list[str], batch_size: int) -> list:
     """The former pipeline: one encoding per text, every window at once, then the batches."""
     maker = predictor.window_maker
     maker.cutter.piece_chars = 10**9
@@ -122,7 +122,7 @@ def cluener_texts(chars: int) -> list[str]:
 
 
 def test_streamed_prediction_gives_the_spans_of_the_eager_pipeline():
-    predictor = Predictor(Bundle.load(CLUENER_BUNDLE), threads=1)
+    predictor = OnnxPredictor(Bundle.load(CLUENER_BUNDLE), threads=1)
     texts = cluener_texts(40_000)
     predictor.window_maker.cutter.piece_chars = 997  # many pieces, cut at odd places
     seen = []
