@@ -75,27 +75,36 @@ def train_tiny_model(steps: int = TRAIN_STEPS, seed: int = 0, *, labels: list[st
     By default it is trained on whole documents (one window each), so that one big window is a fair
     reference for the bundle's short windows; the bundle itself predicts with ``max_length``-token windows.
     """
+    from nerdesk.training.tokenizer import build_char_tokenizer
+
+    documents = training_documents()
+    tokenizer = build_char_tokenizer([d.text for d in documents], min_frequency=1)
+    return fit_tiny_model(documents, tokenizer, labels, steps=steps, seed=seed, max_length=max_length,
+                          train_length=train_length)
+
+
+def fit_tiny_model(documents, tokenizer, labels: list[str], *, steps: int, seed: int, max_length: int,
+                   train_length: int, stride: int = STRIDE):
+    """Train a 1-layer BiLSTM (32 units) + GlobalPointer model on ``documents`` with ``tokenizer``."""
     import torch
 
     from nerdesk.training.data import collate, encode_documents
     from nerdesk.training.model import GlobalPointerModel, ModelConfig
-    from nerdesk.training.tokenizer import build_char_tokenizer, padding_id
+    from nerdesk.training.tokenizer import padding_id
 
     torch.manual_seed(seed)
-    documents = training_documents()
-    tokenizer = build_char_tokenizer([d.text for d in documents], min_frequency=1)
     config = ModelConfig(
-        labels=labels, head="gp", head_size=16, max_length=max_length, window_stride=STRIDE,
+        labels=labels, head="gp", head_size=16, max_length=max_length, window_stride=stride,
         encoder={"kind": "bilstm", "vocab_size": tokenizer.get_vocab_size(), "embedding_dim": 32,
                  "hidden_size": 32, "num_layers": 1, "dropout": 0.0, "padding_id": padding_id(tokenizer)},
     )
     model = GlobalPointerModel(config)
-    windows, _ = encode_documents(documents, tokenizer, labels, train_length, STRIDE)
+    windows, _ = encode_documents(documents, tokenizer, labels, train_length, stride)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
     rng = random.Random(seed)
     model.train()
     for _ in range(steps):
-        batch = collate(rng.sample(windows, 8), len(labels), padding_id(tokenizer))
+        batch = collate(rng.sample(windows, min(8, len(windows))), len(labels), padding_id(tokenizer))
         _, loss = model(batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
         optimizer.zero_grad()
         loss.backward()

@@ -8,7 +8,6 @@ for the embedded English model finds one whether or not the real bundle is built
 from __future__ import annotations
 
 import functools
-import random
 import shutil
 from pathlib import Path
 
@@ -59,32 +58,14 @@ def word_piece_tokenizer():
 
 def train_tiny_english_model(steps: int = 120, seed: int = 0):
     """A 1-layer BiLSTM + GlobalPointer model with a word tokenizer that has learnt the sentences above."""
-    import torch
+    from fixtures_bundle import fit_tiny_model
 
-    from nerdesk.training.data import collate, encode_documents
-    from nerdesk.training.model import GlobalPointerModel, ModelConfig
-    from nerdesk.training.tokenizer import build_word_tokenizer, padding_id
+    from nerdesk.training.tokenizer import build_word_tokenizer
 
-    torch.manual_seed(seed)
     documents = english_documents()
     tokenizer = build_word_tokenizer([d.text for d in documents], min_frequency=1)
-    config = ModelConfig(
-        labels=LABELS, head="gp", head_size=16, max_length=MAX_LENGTH, window_stride=STRIDE,
-        encoder={"kind": "bilstm", "vocab_size": tokenizer.get_vocab_size(), "embedding_dim": 32,
-                 "hidden_size": 32, "num_layers": 1, "dropout": 0.0, "padding_id": padding_id(tokenizer)},
-    )
-    model = GlobalPointerModel(config)
-    windows, _ = encode_documents(documents, tokenizer, LABELS, MAX_LENGTH, STRIDE)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
-    rng = random.Random(seed)
-    model.train()
-    for _ in range(steps):
-        batch = collate(rng.sample(windows, min(8, len(windows))), len(LABELS), padding_id(tokenizer))
-        _, loss = model(batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return model.eval(), tokenizer
+    return fit_tiny_model(documents, tokenizer, LABELS, steps=steps, seed=seed, max_length=MAX_LENGTH,
+                          train_length=MAX_LENGTH, stride=STRIDE)
 
 
 @functools.cache
