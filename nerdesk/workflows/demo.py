@@ -23,7 +23,7 @@ from nerdesk.workflows.default_models import (
     embedded_model_names,
     text_script,
 )
-from nerdesk.workflows.models import register_bundle
+from nerdesk.workflows.models import id_and_text, register_bundle
 
 DEMO_FILE = "demo.nerdesk"
 DEMO_TEXTS = ("medical.txt", "english.txt")
@@ -54,7 +54,7 @@ def ensure_demo_project(data_dir: str | Path) -> Path:
     return path
 
 
-def add_demo_documents(project) -> int:
+def add_demo_documents(project: Project) -> int:
     """One document per line of each demo text file."""
     documents = []
     for file_name in DEMO_TEXTS:
@@ -67,7 +67,7 @@ def add_demo_documents(project) -> int:
     return len(documents)
 
 
-def predict_demo(project) -> dict[str, int]:
+def predict_demo(project: Project) -> dict[str, int]:
     """Predict each document with the embedded model for its script; returns documents predicted per model.
 
     Every installed demo model is registered; the first (the medical one when present) becomes active.
@@ -77,7 +77,7 @@ def predict_demo(project) -> dict[str, int]:
     for document in project.all_documents():
         name = DEMO_MODELS.get(text_script([document.text]))
         if name in installed:
-            by_model.setdefault(name, []).append((document.id, document.text))
+            by_model.setdefault(name, []).append(id_and_text(document))
     active = None
     for name in DEMO_MODELS.values():
         if name in by_model:
@@ -89,7 +89,7 @@ def predict_demo(project) -> dict[str, int]:
     return {name: len(items) for name, items in by_model.items()}
 
 
-def predict_documents(project, bundle_path: Path, items: list[tuple[int, str]]) -> None:
+def predict_documents(project: Project, bundle_path: Path, items: list[tuple[int, str]]) -> None:
     """Store the predictions of ``bundle_path`` for the (document id, text) ``items``, down to the score floor."""
     from nerdesk.runtime.bundle import Bundle
     from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.runtime.bundle import Bundle
+from nerdesk.storage.project import Project
 
 UNREVIEWED = ("new", "predicted", "in-progress")
 CHUNK = 64
@@ -21,12 +24,18 @@ class Cancelled(NerdeskError):
     """Re-prediction stopped by the user; the documents predicted so far keep their new predictions."""
 
 
-def unreviewed_items(project) -> list[tuple[int, str]]:
+def id_and_text(document: Document) -> tuple[int, str]:
+    """(document id, text) of a document read from a project (which always has its id)."""
+    assert document.id is not None, "a document read from a project has its id"
+    return document.id, document.text
+
+
+def unreviewed_items(project: Project) -> list[tuple[int, str]]:
     """(document id, text) of every document not yet reviewed: the ones a new model predicts again."""
-    return [(doc.id, doc.text) for doc in project.all_documents(status=UNREVIEWED)]
+    return [id_and_text(doc) for doc in project.all_documents(status=UNREVIEWED)]
 
 
-def repredict_unreviewed(project, bundle_path: str | Path, *, threads: int | None = None,
+def repredict_unreviewed(project: Project, bundle_path: str | Path, *, threads: int | None = None,
                          progress: Callable[[int, int], None] | None = None,
                          should_stop: Callable[[], bool] | None = None) -> int:
     """Replace the predictions of every unreviewed document with the model in ``bundle_path``.
@@ -57,7 +66,8 @@ def bundle_label_names(bundle: Bundle) -> dict[str, tuple[str, str]]:
             if label.display_name or label.description}
 
 
-def register_bundle(project, bundle_path: str | Path, *, settings: dict | None = None) -> int:
+def register_bundle(project: Project, bundle_path: str | Path, *,
+                    settings: dict[str, Any] | None = None) -> int:
     """Record a bundle made elsewhere (an embedded model, a folder the user chose) as a model version;
     the display names it gives its labels go to the project's labels of the same names."""
     bundle = Bundle.load(bundle_path)
@@ -69,7 +79,7 @@ def register_bundle(project, bundle_path: str | Path, *, settings: dict | None =
                                   trained_on=bundle.manifest.get("trained_on", {}))
 
 
-def activate(project, model_id: int, *, threads: int | None = None,
+def activate(project: Project, model_id: int, *, threads: int | None = None,
              progress: Callable[[int, int], None] | None = None) -> int:
     """Make a registered version active and predict the unreviewed documents with it; returns their count."""
     version = next((v for v in project.model_versions() if v.id == model_id), None)

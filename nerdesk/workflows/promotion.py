@@ -16,7 +16,7 @@ version is activated whatever it says, except when it found nothing at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nerdesk.core.spans import Span
@@ -46,7 +46,7 @@ def changed_documents(new: Sequence[Sequence[Span]], old: Sequence[Sequence[Span
     return sum(_keys(a) != _keys(b) for a, b in zip(new, old, strict=True))
 
 
-def _keys(spans) -> list[tuple[int, int, str]]:
+def _keys(spans: Iterable[Span]) -> list[tuple[int, int, str]]:
     return sorted((span.start, span.end, span.label) for span in spans)
 
 
