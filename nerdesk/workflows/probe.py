@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError
 from nerdesk.runtime.bundle import Bundle
+from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import embedded_model_names, models_dir
 
 PROBE_DOCUMENTS = 40
@@ -39,7 +41,7 @@ class Candidate:
     reason: str = ""
 
 
-def candidate_models(project) -> list[tuple[str, Path]]:
+def candidate_models(project: Project) -> list[tuple[str, Path]]:
     """(name, bundle folder) of every embedded model and registered version that training can start
     from, each folder once."""
     found: dict[Path, str] = {}
@@ -74,7 +76,7 @@ def missing_base_package(bundle_path: str | Path) -> str | None:
     return f"it needs the encoder package {wanted}, {problem} ({install})"
 
 
-def _package_problem(base: dict) -> str | None:
+def _package_problem(base: dict[str, Any]) -> str | None:
     """What is wrong with the installed package ``base`` describes (None: it is there, as recorded)."""
     module = str(base.get("module") or base["distribution"].replace("-", "_"))
     try:
@@ -108,7 +110,7 @@ def _sha256(path: str, _size: int, _mtime: int) -> str:
     return digest.hexdigest()
 
 
-def probe_sample(project) -> list[Document]:
+def probe_sample(project: Project) -> list[Document]:
     sample: list[Document] = []
     for document in project.all_documents(status="reviewed"):
         if document.gold:
@@ -132,7 +134,7 @@ def boundary_f1(bundle: Bundle, documents: Sequence[Document]) -> float:
     return 2 * hits / (len(gold_keys) + len(found_keys))
 
 
-def best_candidate(project, labels: set[str]) -> Candidate | None:
+def best_candidate(project: Project, labels: set[str]) -> Candidate | None:
     """The candidate to start from, with the reason in words; None when none is worth starting from."""
     sample = probe_sample(project)
     probing = bool(sample) and sum(len(doc.text) for doc in sample) <= PROBE_CHARACTERS

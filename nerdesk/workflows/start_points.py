@@ -19,6 +19,7 @@ from typing import Any
 
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.runtime.bundle import Bundle
+from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import (
     SCRIPT_WORDS,
     TRAINABLE_WITHOUT_EXTRAS,
@@ -71,19 +72,20 @@ class ResolvedStart:
     keeps_head: bool = False
 
 
-def load_start_point(project) -> StartPoint:
+def load_start_point(project: Project) -> StartPoint:
     return StartPoint.from_json(project.get_setting(SETTING_KEY))
 
 
-def save_start_point(project, start: StartPoint) -> None:
+def save_start_point(project: Project, start: StartPoint) -> None:
     project.set_setting(SETTING_KEY, start.to_json())
 
 
-def resolve_start(project, start: StartPoint) -> ResolvedStart:
+def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
     """Turn a start point into an ``--init`` value, checking that what it names exists."""
     if start.kind == SCRATCH:
         return ResolvedStart(SCRATCH, "from scratch, as chosen")
     if start.kind == "huggingface":
+        assert start.path is not None  # StartPoint refuses a Hugging Face start without a directory
         return _directory(Path(start.path))
     if start.kind == "active":
         return _active(project)
@@ -92,7 +94,7 @@ def resolve_start(project, start: StartPoint) -> ResolvedStart:
     return _default(project)
 
 
-def reviewed_labels(project) -> set[str]:
+def reviewed_labels(project: Project) -> set[str]:
     return {span.label for doc in project.all_documents(status="reviewed") for span in doc.gold}
 
 
@@ -104,7 +106,7 @@ def model_labels(bundle_path: str | Path) -> list[str] | None:
         return None
 
 
-def _active(project) -> ResolvedStart:
+def _active(project: Project) -> ResolvedStart:
     active = project.active_model()
     if active is None:
         raise ProjectError("training should continue from the active model, but the project has none; "
@@ -119,7 +121,7 @@ def _active(project) -> ResolvedStart:
     return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, {head}", covers)
 
 
-def _automatic(project) -> ResolvedStart:
+def _automatic(project: Project) -> ResolvedStart:
     labels = reviewed_labels(project)
     active = project.active_model()
     skipped = ""
@@ -138,7 +140,7 @@ def _automatic(project) -> ResolvedStart:
                                               f"{candidate.reason}{skipped}")
 
 
-def _default(project) -> ResolvedStart:
+def _default(project: Project) -> ResolvedStart:
     texts = [doc.text for _, doc in zip(range(SAMPLE_DOCUMENTS), project.all_documents(), strict=False)]
     script, name = default_model_name(texts)
     text = SCRIPT_WORDS[script]
