@@ -83,7 +83,7 @@ def tokenizer_vocabulary(tokenizer_file: Path) -> list[str]:
 def bundle_script(bundle_path: str | Path, trained_on: dict[str, Any] | None = None) -> str:
     """The script a bundle was trained on: ``trained_on["script"]`` when given, else its vocabulary's."""
     declared = (trained_on or {}).get("script")
-    if declared in (CJK, LATIN, MIXED):
+    if isinstance(declared, str) and declared in (CJK, LATIN, MIXED):
         return declared
     stamped = stamped_tokenizer(bundle_path)
     return MIXED if stamped is None else _probed_script(*stamped)

@@ -18,11 +18,15 @@ import bisect
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.offsets import snap_to_graphemes
 from nerdesk.core.writing_systems import is_cjk
 from nerdesk.workflows.model_script import stamped_tokenizer
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 
 def is_word_character(character: str) -> bool:
@@ -50,9 +54,9 @@ class TokenSnapper:
     tokenizes it once.
     """
 
-    def __init__(self, tokenizer=None, source: str = "") -> None:
+    def __init__(self, tokenizer: Tokenizer | None = None, source: str = "") -> None:
         self.source = source  # what the tokens come from, for messages ("" for the word rule)
-        self._tokenizer = None
+        self._tokenizer: Tokenizer | None = None
         if tokenizer is not None:
             from tokenizers import Tokenizer
 
@@ -85,6 +89,7 @@ class TokenSnapper:
     def token_bounds(self, text: str) -> tuple[list[int], list[int]]:
         """(starts, ends) of the non-empty tokens of ``text``, in order of their starts."""
         if text is not self._text and text != self._text:
+            assert self._tokenizer is not None, "token bounds need a snapper made with a tokenizer"
             encoding = self._tokenizer.encode(text, add_special_tokens=False)
             bounds = sorted({(first, last) for first, last in encoding.offsets if first < last})
             self._bounds = ([first for first, _ in bounds], [last for _, last in bounds])
