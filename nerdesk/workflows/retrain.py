@@ -31,7 +31,10 @@ from typing import Any
 
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.metrics import evaluate
+from nerdesk.core.spans import Span
 from nerdesk.runtime.bundle import Bundle
+from nerdesk.storage.project import Project
+from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, remember_score, score_version
 from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set
 from nerdesk.workflows.models import repredict_unreviewed
@@ -126,7 +129,7 @@ def training_command(project_path: str | Path, out_dir: str | Path, init: str,
     return command
 
 
-def prepare_run(project, start: StartPoint | None = None, options: RetrainOptions | None = None) -> RetrainRun:
+def prepare_run(project: Project, start: StartPoint | None = None, options: RetrainOptions | None = None) -> RetrainRun:
     """Pick the evaluation set, resolve the start, choose the folders and record the run as ``running``."""
     start = start or load_start_point(project)
     options = options or RetrainOptions.from_json(project.get_setting(OPTIONS_KEY))
@@ -154,7 +157,7 @@ def clear_incomplete(root: Path) -> None:
     shutil.rmtree(root / INCOMPLETE, ignore_errors=True)
 
 
-def close_interrupted_runs(project) -> None:
+def close_interrupted_runs(project: Project) -> None:
     """Runs still marked ``running`` belong to a window that was killed mid-training: record them as such."""
     for run in project.training_runs():
         if run.status == "running":
@@ -181,18 +184,18 @@ def note_event(run: RetrainRun, event: TrainingEvent) -> None:
 class RetrainOutcome:
     """What a finished training led to: the registered version, its score, and whether it is active now."""
 
-    version: Any  # the registered ModelVersion
+    version: ModelVersion  # the registered version
     decision: PromotionDecision
     score: EvaluationScore
     active_score: EvaluationScore | None
-    previous_active: Any  # the ModelVersion that was active before, or None
+    previous_active: ModelVersion | None  # the version that was active before
 
     @property
     def promoted(self) -> bool:
         return self.decision.promote
 
 
-def complete_run(project, run: RetrainRun, done: TrainingDone,
+def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
                  progress: ScoringProgress | None = None) -> RetrainOutcome:
     """Validate the new bundle, move it into place, compare it with the active model and register it.
 
@@ -232,7 +235,7 @@ def display_name(name: str) -> str:
     return name.split("@")[0]
 
 
-def _active_score(project, active, run: RetrainRun, progress: ScoringProgress | None) -> EvaluationScore | None:
+def _active_score(project: Project, active: ModelVersion | None, run: RetrainRun, progress: ScoringProgress | None) -> EvaluationScore | None:
     """The active model scored again on today's set; None when there is none or it cannot be loaded."""
     if active is None:
         return None
@@ -243,11 +246,11 @@ def _active_score(project, active, run: RetrainRun, progress: ScoringProgress | 
         return None
 
 
-def _changed_on_tie(predictions: list, active, score: EvaluationScore, active_score: EvaluationScore | None,
+def _changed_on_tie(predictions: list[list[Span]], active: ModelVersion | None, score: EvaluationScore, active_score: EvaluationScore | None,
                     run: RetrainRun, progress: ScoringProgress | None) -> int | None:
     """At the same F1, on how many evaluation documents the new version (``predictions``) and the active
     one predict differently; None when the scores differ or the active model cannot predict."""
-    if not is_tie(score, active_score):
+    if active is None or not is_tie(score, active_score):
         return None
     try:
         return changed_documents(predictions, predict_documents(
@@ -261,11 +264,11 @@ def _scoring(progress: ScoringProgress | None, what: str) -> Callable[[int, int]
     return None if progress is None else lambda done, total: progress(what, done, total)
 
 
-def _version(project, model_id: int):
+def _version(project: Project, model_id: int) -> ModelVersion:
     return next(version for version in project.model_versions() if version.id == model_id)
 
 
-def abandon_run(project, run: RetrainRun, status: str, message: str = "") -> None:
+def abandon_run(project: Project, run: RetrainRun, status: str, message: str = "") -> None:
     """Record a failed or cancelled run and remove its partial bundle; the active model is untouched."""
     shutil.rmtree(run.staging_dir, ignore_errors=True)
     shutil.rmtree(run.staging_dir.parent / f".{run.staging_dir.name}.partial", ignore_errors=True)
@@ -278,7 +281,7 @@ def _settings(run: RetrainRun) -> dict[str, Any]:
             **asdict(run.options)}
 
 
-def _trained_on(project, run: RetrainRun) -> dict[str, Any]:
+def _trained_on(project: Project, run: RetrainRun) -> dict[str, Any]:
     reviewed = list(project.all_documents(status="reviewed"))
     return {"documents": len(reviewed), "spans": sum(len(doc.gold) for doc in reviewed),
             "train_documents": run.train_documents, "dev_documents": run.dev_documents,
@@ -297,11 +300,11 @@ class RetrainResult:
     events: list[TrainingEvent]
 
     @property
-    def model(self):
+    def model(self) -> ModelVersion:
         return self.outcome.version
 
 
-def run_retrain(project, *, start: StartPoint | None = None, options: RetrainOptions | None = None,
+def run_retrain(project: Project, *, start: StartPoint | None = None, options: RetrainOptions | None = None,
                 on_event: Callable[[TrainingEvent], None] | None = None,
                 on_predicted: Callable[[int, int], None] | None = None) -> RetrainResult:
     """The Retrain button without a window: train in a subprocess, compare, register, maybe activate and
@@ -336,6 +339,7 @@ def run_retrain(project, *, start: StartPoint | None = None, options: RetrainOpt
 def _run_process(command: list[str], handle: Callable[[TrainingEvent], Any]) -> tuple[int, str]:
     with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr, subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=stderr, text=True, encoding="utf-8") as process:
+        assert process.stdout is not None  # stdout=PIPE
         for line in process.stdout:
             event = parse_progress_line(line)
             if event is not None:
