@@ -17,17 +17,23 @@ Ray itself is an optional extra; ``require_ray`` says how to install it.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from nerdesk.core.errors import NerdeskError
+from nerdesk.core.spans import Span
+
+if TYPE_CHECKING:
+    from ray.data import Dataset
 
 INSTALL_HINT = "pip install 'nerdesk[ray]'"
 # Documents per map_batches call: the local engine's chunk size, so batches form alike.
@@ -36,7 +42,7 @@ OUTPUT_FORMATS = ("jsonl", "parquet")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
 
 
-def require_ray():
+def require_ray() -> ModuleType:
     """The ``ray`` module with Ray Data, or a NerdeskError saying how to install it."""
     try:
         import ray
@@ -87,7 +93,7 @@ class BatchPredictor:
         self.batch_size = batch_size
         self.threshold = threshold
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         texts = [str(text) for text in batch["text"]]
         ids = [str(value) for value in batch["id"]]
         try:
@@ -99,13 +105,13 @@ class BatchPredictor:
         status = ["predicted" if error is None else "failed" for error in errors]
         return {"id": ids, "text": texts, "spans": spans, "status": status, "error": errors}
 
-    def _predict(self, texts: Sequence[str]) -> list[list]:
+    def _predict(self, texts: Sequence[str]) -> list[list[Span]]:
         from nerdesk.runtime.decode import predict_at_least
 
         return predict_at_least(self.predictor, texts, self.threshold, batch_size=self.batch_size)
 
-    def _predict_one_by_one(self, texts: list[str], ids: list[str]) -> tuple[list[list], list[str | None]]:
-        predicted: list[list] = []
+    def _predict_one_by_one(self, texts: list[str], ids: list[str]) -> tuple[list[list[Span]], list[str | None]]:
+        predicted: list[list[Span]] = []
         errors: list[str | None] = []
         for text, identifier in zip(texts, ids, strict=True):
             try:
@@ -118,14 +124,15 @@ class BatchPredictor:
         return predicted, errors
 
 
-def _span_record(span) -> dict:
+def _span_record(span: Span) -> dict[str, Any]:
+    assert span.score is not None  # predicted spans always carry their score
     return {"start": span.start, "end": span.end, "label": span.label, "source": span.source,
             "score": float(span.score), "model_version": span.model_version or ""}
 
 
-def _with_ids(name: str):
+def _with_ids(name: str) -> Callable[[dict[str, Any]], dict[str, list[Any]]]:
     """A batch function: drops blank lines and gives every row an id (kept from the input if it has one)."""
-    def add_ids(batch: dict[str, Any]) -> dict[str, list]:
+    def add_ids(batch: dict[str, Any]) -> dict[str, list[Any]]:
         rows = [(str(text).rstrip("\r"), batch["id"][i] if "id" in batch else None)
                 for i, text in enumerate(batch["text"])]
         kept = [(text, identifier) for text, identifier in rows if text.strip()]
@@ -135,9 +142,9 @@ def _with_ids(name: str):
     return add_ids
 
 
-def read_inputs(ray, paths: Sequence[Path]):
+def read_inputs(ray: ModuleType, paths: Sequence[Path]) -> Dataset:
     """One dataset of ``id`` and ``text`` rows, the files one after the other."""
-    datasets = []
+    datasets: list[Dataset] = []
     for path in paths:
         if not path.exists():
             raise NerdeskError(f"{path}: no such file; check the input path", code="E104")
@@ -186,9 +193,9 @@ def run(options: RayPredictOptions) -> RayPredictResult:
     return scan_shards(options.out, options.out_format)
 
 
-def _without(done: set[str]):
+def _without(done: set[str]) -> Callable[[dict[str, Any]], dict[str, list[Any]]]:
     """A batch function that drops the documents whose ids are in ``done``."""
-    def keep_new(batch: dict[str, Any]) -> dict[str, list]:
+    def keep_new(batch: dict[str, Any]) -> dict[str, list[Any]]:
         kept = [i for i, identifier in enumerate(batch["id"]) if str(identifier) not in done]
         return {column: [batch[column][i] for i in kept] for column in ("id", "text")}
     return keep_new
@@ -229,7 +236,7 @@ def _check_output(out: Path) -> None:
                            "directory, choose another --out (or pass --resume to continue a killed run there)", code="E542")
 
 
-def _start_ray(ray, options: RayPredictOptions) -> bool:
+def _start_ray(ray: ModuleType, options: RayPredictOptions) -> bool:
     """Join ``options.address``, or start a local Ray sized for the actors; True if this command connected
     (``ray.shutdown`` then stops the local Ray, or only disconnects from the cluster)."""
     if ray.is_initialized():
@@ -242,13 +249,13 @@ def _start_ray(ray, options: RayPredictOptions) -> bool:
     return True
 
 
-def _configure(ray, quiet: bool) -> None:
+def _configure(ray: ModuleType, quiet: bool) -> None:
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = not quiet
 
 
-def _write(dataset, options: RayPredictOptions) -> None:
+def _write(dataset: Dataset, options: RayPredictOptions) -> None:
     path = str(options.out.resolve())
     if options.out_format == "parquet":
         dataset.write_parquet(path)
@@ -262,12 +269,12 @@ def shard_paths(out: Path, out_format: str) -> list[Path]:
     return sorted(p for p in out.iterdir() if p.name.endswith(suffix))
 
 
-def iter_records(out: Path, out_format: str) -> Iterator[dict]:
+def iter_records(out: Path, out_format: str) -> Iterator[dict[str, Any]]:
     """The written records in document order, one shard in memory at a time."""
     yield from read_shards_of(shard_paths(out, out_format), out_format)
 
 
-def read_shards_of(shards: Sequence[Path], out_format: str) -> Iterator[dict]:
+def read_shards_of(shards: Sequence[Path], out_format: str) -> Iterator[dict[str, Any]]:
     """The records of ``shards``, in that order."""
     for shard in shards:
         if out_format == "parquet":
@@ -279,7 +286,7 @@ def read_shards_of(shards: Sequence[Path], out_format: str) -> Iterator[dict]:
                 yield from (json.loads(line) for line in handle if line.strip())
 
 
-def read_shards(out: Path, out_format: str) -> list[dict]:
+def read_shards(out: Path, out_format: str) -> list[dict[str, Any]]:
     """Every written record, in document order (for small outputs and tests)."""
     return list(iter_records(out, out_format))
 
@@ -305,7 +312,7 @@ def summary(result: RayPredictResult, elapsed: float, options: RayPredictOptions
     return lines
 
 
-def run_command(args) -> int:
+def run_command(args: argparse.Namespace) -> int:
     """The ``--engine ray`` branch of ``nerdesk predict``."""
     from nerdesk.workflows.default_models import resolve_model
 
