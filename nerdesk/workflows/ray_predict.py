@@ -110,7 +110,8 @@ class BatchPredictor:
 
         return predict_at_least(self.predictor, texts, self.threshold, batch_size=self.batch_size)
 
-    def _predict_one_by_one(self, texts: list[str], ids: list[str]) -> tuple[list[list[Span]], list[str | None]]:
+    def _predict_one_by_one(self, texts: list[str],
+                            ids: list[str]) -> tuple[list[list[Span]], list[str | None]]:
         predicted: list[list[Span]] = []
         errors: list[str | None] = []
         for text, identifier in zip(texts, ids, strict=True):
