@@ -14,15 +14,21 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nerdesk.core.document import Document
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.predictor import SpanPredictor
 
 CHUNK_DOCUMENTS = 256
 NATIVE_FORMATS = ("nerdesk-json", "jsonl")
 
 # A span crossing the process boundary: (start, end, label index, score).
-SpanTuple = tuple[int, int, int, float]
+SpanTuple = tuple[int, int, int, float | None]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``predict`` to the nerdesk parser."""
     parser = subparsers.add_parser(
         "predict", help="predict entities in files with a model bundle (ONNX Runtime, no torch)",
@@ -93,7 +99,7 @@ def run_predict(args: argparse.Namespace) -> int:
     return 0
 
 
-def _output_format(out: Path, requested: str | None, resolve_format) -> str:
+def _output_format(out: Path, requested: str | None, resolve_format: Callable[[object], str]) -> str:
     from nerdesk.core.errors import FormatError
     from nerdesk.formats import format_for_suffix
 
@@ -111,7 +117,8 @@ def _chunks(texts: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
         yield begin, list(texts[begin:begin + CHUNK_DOCUMENTS])
 
 
-def _predict_all(texts: list[str], bundle, args: argparse.Namespace, threads: int) -> list[list[SpanTuple]]:
+def _predict_all(texts: list[str], bundle: Bundle, args: argparse.Namespace,
+                 threads: int) -> list[list[SpanTuple]]:
     """Spans of every text, chunk by chunk, in this process or in ``args.workers`` processes."""
     from nerdesk.runtime.predictor import OnnxPredictor
 
@@ -143,10 +150,10 @@ def _predict_in_processes(texts: list[str], args: argparse.Namespace, threads: i
             advance(size)
 
 
-_WORKER_PREDICTOR = None
+_WORKER_PREDICTOR: SpanPredictor | None = None  # the predictor of this process (set per worker)
 
 
-def _use_predictor(predictor) -> None:
+def _use_predictor(predictor: SpanPredictor) -> None:
     global _WORKER_PREDICTOR
     _WORKER_PREDICTOR = predictor
 
@@ -163,12 +170,13 @@ def _predict_chunk(texts: list[str], batch_size: int, min_score: float | None) -
     from nerdesk.runtime.decode import predict_at_least
 
     predictor = _WORKER_PREDICTOR
+    assert predictor is not None, "_use_predictor or _init_worker runs first"
     index = {name: position for position, name in enumerate(predictor.label_names)}
     return [[(s.start, s.end, index[s.label], s.score) for s in spans]
             for spans in predict_at_least(predictor, texts, min_score, batch_size=batch_size)]
 
 
-def _warn_on_script_mismatch(texts: list[str], bundle) -> None:
+def _warn_on_script_mismatch(texts: list[str], bundle: Bundle) -> None:
     """Say on stderr when the texts are in another script than the model (a Chinese model on English text)."""
     import sys
 
@@ -179,7 +187,8 @@ def _warn_on_script_mismatch(texts: list[str], bundle) -> None:
         print(f"warning: {mismatch.message_for_command(bundle.model_version)}", file=sys.stderr)
 
 
-def _attach_predictions(documents, predicted: list[list[SpanTuple]], bundle) -> None:
+def _attach_predictions(documents: Sequence[Document], predicted: list[list[SpanTuple]],
+                        bundle: Bundle) -> None:
     """Replace each document's predictions with the new ones; gold spans stay as they are."""
     from nerdesk.core.spans import PRED, Span, sort_spans
 
@@ -206,7 +215,8 @@ def _progress_bar(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
         yield lambda done: progress.advance(task, done)
 
 
-def _summary(documents, elapsed: float, bundle, args: argparse.Namespace, warnings: list[str]) -> None:
+def _summary(documents: Sequence[Document], elapsed: float, bundle: Bundle, args: argparse.Namespace,
+             warnings: list[str]) -> None:
     import sys
 
     spans = sum(len(d.predictions) for d in documents)
