@@ -129,7 +129,8 @@ def training_command(project_path: str | Path, out_dir: str | Path, init: str,
     return command
 
 
-def prepare_run(project: Project, start: StartPoint | None = None, options: RetrainOptions | None = None) -> RetrainRun:
+def prepare_run(project: Project, start: StartPoint | None = None,
+                options: RetrainOptions | None = None) -> RetrainRun:
     """Pick the evaluation set, resolve the start, choose the folders and record the run as ``running``."""
     start = start or load_start_point(project)
     options = options or RetrainOptions.from_json(project.get_setting(OPTIONS_KEY))
@@ -235,7 +236,8 @@ def display_name(name: str) -> str:
     return name.split("@")[0]
 
 
-def _active_score(project: Project, active: ModelVersion | None, run: RetrainRun, progress: ScoringProgress | None) -> EvaluationScore | None:
+def _active_score(project: Project, active: ModelVersion | None, run: RetrainRun,
+                  progress: ScoringProgress | None) -> EvaluationScore | None:
     """The active model scored again on today's set; None when there is none or it cannot be loaded."""
     if active is None:
         return None
@@ -246,8 +248,9 @@ def _active_score(project: Project, active: ModelVersion | None, run: RetrainRun
         return None
 
 
-def _changed_on_tie(predictions: list[list[Span]], active: ModelVersion | None, score: EvaluationScore, active_score: EvaluationScore | None,
-                    run: RetrainRun, progress: ScoringProgress | None) -> int | None:
+def _changed_on_tie(predictions: list[list[Span]], active: ModelVersion | None, score: EvaluationScore,
+                    active_score: EvaluationScore | None, run: RetrainRun,
+                    progress: ScoringProgress | None) -> int | None:
     """At the same F1, on how many evaluation documents the new version (``predictions``) and the active
     one predict differently; None when the scores differ or the active model cannot predict."""
     if active is None or not is_tie(score, active_score):
