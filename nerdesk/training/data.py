@@ -13,13 +13,17 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import torch
+from numpy.typing import NDArray
+from tokenizers import Tokenizer
 from torch import Tensor
 
 from nerdesk.core.document import Document
 from nerdesk.core.offsets import char_to_token_span
+from nerdesk.core.spans import Span
 from nerdesk.runtime.chars import CharTable
 from nerdesk.runtime.windows import Window as RuntimeWindow
 from nerdesk.runtime.windows import WindowMaker
@@ -37,7 +41,7 @@ class Window:
     token_mask: tuple[int, ...]  # 1 where a span may start or end
     offsets: tuple[tuple[int, int], ...]  # code-point (start, end) per token, (0, 0) for special tokens
     cells: tuple[tuple[int, int, int], ...] = ()  # (label index, first token, last token)
-    char_ids: np.ndarray | None = None  # (n, C) int32 for a character-aware encoder
+    char_ids: NDArray[Any] | None = None  # (n, C) int32 for a character-aware encoder
 
     def __len__(self) -> int:
         return len(self.input_ids)
@@ -53,7 +57,7 @@ class AlignmentSummary:
     encoded: int = 0
     misaligned: int = 0
     cut_by_windows: int = 0
-    unknown_labels: Counter = field(default_factory=Counter)
+    unknown_labels: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
 
     @property
@@ -75,7 +79,7 @@ class AlignmentSummary:
             text += "".join(f"\n  e.g. {example}" for example in self.examples)
         return text
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"documents": self.documents, "windows": self.windows, "spans": self.spans,
                 "encoded": self.encoded, "misaligned": self.misaligned, "cut_by_windows": self.cut_by_windows,
                 "unknown_labels": dict(self.unknown_labels)}
@@ -85,7 +89,7 @@ class AlignmentSummary:
             self.examples.append(example)
 
 
-def encode_documents(documents: Sequence[Document], tokenizer, labels: Sequence[str], max_length: int,
+def encode_documents(documents: Sequence[Document], tokenizer: Tokenizer, labels: Sequence[str], max_length: int,
                      stride: int, chars: CharTable | None = None) -> tuple[list[Window], AlignmentSummary]:
     """Windows (with gold cells from the documents' gold spans) and what happened to each span.
 
@@ -142,7 +146,7 @@ def _character_reach(window: Window) -> tuple[int, int]:
     return (real[0][0], real[-1][1]) if real else (0, -1)
 
 
-def _count(summary: AlignmentSummary, document: Document, span, placed: bool, covered: bool) -> None:
+def _count(summary: AlignmentSummary, document: Document, span: Span, placed: bool, covered: bool) -> None:
     if placed:
         summary.encoded += 1
     elif covered:
@@ -191,6 +195,7 @@ def _char_ids(windows: Sequence[Window], length: int) -> Tensor | None:
         return None
     char_ids = np.zeros((len(windows), length, windows[0].char_ids.shape[1]), dtype=np.int64)  # (B, L, C)
     for row, window in enumerate(windows):
+        assert window.char_ids is not None  # the windows of one model all have character ids, or none has
         char_ids[row, : len(window)] = window.char_ids
     return torch.from_numpy(char_ids)
 
@@ -201,7 +206,7 @@ def length_grouped_batches(windows: Sequence[Window], batch_size: int, rng: rand
     order = list(windows)
     rng.shuffle(order)
     pool = batch_size * pool_batches
-    batches = []
+    batches: list[list[Window]] = []
     for begin in range(0, len(order), pool):
         chunk = sorted(order[begin:begin + pool], key=len)
         batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))

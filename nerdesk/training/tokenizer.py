@@ -38,7 +38,7 @@ def build_word_tokenizer(texts: Iterable[str], min_frequency: int = 2) -> Tokeni
     return _word_level(counts, min_frequency, pre_tokenizer)
 
 
-def _word_level(counts: Counter, min_frequency: int, pre_tokenizer) -> Tokenizer:
+def _word_level(counts: Counter[str], min_frequency: int, pre_tokenizer: pre_tokenizers.PreTokenizer) -> Tokenizer:
     vocab = {PAD: 0, UNK: 1}
     for token, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         if count >= min_frequency and token not in vocab:
