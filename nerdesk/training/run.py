@@ -16,13 +16,14 @@ from typing import Any
 from tokenizers import Tokenizer
 
 from nerdesk.core.document import Document
-from nerdesk.core.errors import TrainingError
+from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.labels import LabelSet
+from nerdesk.runtime.bundle import MANIFEST, Bundle
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
 from nerdesk.training.logits import calibrate_threshold
 from nerdesk.training.model import GlobalPointerModel
 from nerdesk.training.recipe import calibrates, train_config
-from nerdesk.training.start import ScratchSettings, start_decoding, start_kind, start_model
+from nerdesk.training.start import ScratchSettings, start_kind, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
 
 Emit = Callable[..., None]  # emit(event, **fields)
@@ -58,8 +59,7 @@ def prepare_start(request: TrainRequest) -> tuple[list[str], str, GlobalPointerM
                             "nothing to learn", code="E400")
     kind = start_kind(request.init, labels)
     model, tokenizer = start_model(request.init, labels, [doc.text for doc in request.train_documents],
-                                   head=request.head, max_length=request.max_length, scratch=request.scratch,
-                                   reviewed=request.train_documents)
+                                   head=request.head, max_length=request.max_length, scratch=request.scratch)
     if request.label_set is not None:
         model.config.flat = request.label_set.flat
     return labels, kind, model, tokenizer
@@ -75,8 +75,7 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
         span_cap = None if start_cap is None or span_cap is None else max(span_cap, start_cap)
     config = train_config(kind, len(request.train_documents), batch_size=request.batch_size, seed=request.seed,
                           max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
-    head_from = model.config.extra.get("head_from") if kind == "transfer" else None
-    emit("start", message=start_message(request, labels, kind, config, head_from), labels=labels, start=kind,
+    emit("start", message=start_message(request, labels, kind, config), labels=labels, start=kind,
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
     trainer = Trainer(model, tokenizer, config, progress_callbacks(emit))
@@ -104,21 +103,29 @@ def calibrate_threshold_on_dev(result: TrainingResult, tokenizer: Tokenizer, req
     return threshold
 
 
+def start_decoding(init: str) -> tuple[float, int | None]:
+    """(threshold, span cap) of the bundle training started from; (0, None) for anything else."""
+    try:
+        if (Path(init) / MANIFEST).is_file():
+            bundle = Bundle.load(init, check_models=False)
+            return bundle.threshold, bundle.max_span_tokens
+    except NerdeskError:
+        pass
+    return 0.0, None
+
+
 def longest_span_tokens(tokenizer: Tokenizer, documents: list[Document]) -> int | None:
     """Decoded spans may be ``SPAN_LENGTH_MARGIN`` times the longest gold span (None: no gold spans)."""
     longest = longest_gold_span_tokens(tokenizer, documents)
     return math.ceil(SPAN_LENGTH_MARGIN * longest) if longest else None
 
 
-def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig,
-                  head_from: dict[str, str] | None = None) -> str:
+def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig) -> str:
     starts = {"continue": f"continuing {request.init} with its head", "transfer":
               f"the encoder of {request.init} with a new head", "scratch": "scratch",
               "pretrained": f"the Hugging Face encoder {request.init}"}
-    borrowed = (" (new labels start from the old head's best match on the reviewed documents: "
-                + ", ".join(f"{new} <- {old}" for new, old in head_from.items()) + ")") if head_from else ""
     return (f"training on {len(request.train_documents)} documents ({len(request.dev_documents)} dev) from "
-            f"{request.source}; labels: {', '.join(labels)}; starting from {starts[kind]}{borrowed}; at least "
+            f"{request.source}; labels: {', '.join(labels)}; starting from {starts[kind]}; at least "
             f"{config.min_steps} steps, at most {config.time_budget_seconds:.0f} s")
 
 

@@ -12,11 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nerdesk.core.document import Document
-from nerdesk.core.errors import NerdeskError, TrainingError
-from nerdesk.runtime.bundle import MANIFEST, Bundle
+from nerdesk.core.errors import TrainingError
 from nerdesk.training.encoders import HuggingFaceEncoder
-from nerdesk.training.head_transfer import copy_label_weights, match_labels
 from nerdesk.training.lora import (
     LoraSettings,
     attach_lora,
@@ -51,12 +48,8 @@ class ScratchSettings:
 
 def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *, head: str | None = None,
                 head_size: int = 64, max_length: int = 256, window_stride: int = 32,
-                scratch: ScratchSettings | None = None, lora: LoraSettings | None = None,
-                reviewed: Sequence[Document] = ()):
+                scratch: ScratchSettings | None = None, lora: LoraSettings | None = None):
     """(model, tokenizer) to train for ``labels`` starting from ``init`` ("scratch" or a directory).
-
-    A nerdesk model whose head lacks some of ``labels`` gets a new head in which each label borrows the
-    weights of its best-matching old label on the ``reviewed`` documents (``nerdesk.training.head_transfer``).
 
     ``head`` (gp or egp) defaults to the start model's own, and to gp for a new model. ``lora`` trains
     low-rank adapters on a Hugging Face encoder from an installed package instead of all its weights
@@ -72,7 +65,7 @@ def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *,
         raise TrainingError(f"--init {init}: no such directory; use 'scratch', a model directory "
                             "written by nerdesk, or a local Hugging Face model directory", code="E413")
     if (directory / CHECKPOINT_FILE).is_file():
-        return _from_checkpoint(directory, labels, head, max_length, reviewed)
+        return _from_checkpoint(directory, labels, head, max_length)
     if (directory / "config.json").is_file():
         model, tokenizer = _from_hugging_face(directory, labels, head or "gp", head_size, max_length, window_stride)
         return (attach_lora(model, lora, base_record_for(directory)) if lora else model), tokenizer
@@ -90,31 +83,13 @@ def _from_scratch(labels, texts, head, head_size, max_length, window_stride, set
     return GlobalPointerModel(config), tokenizer
 
 
-def _from_checkpoint(directory: Path, labels, head, max_length, reviewed: Sequence[Document]):
+def _from_checkpoint(directory: Path, labels, head, max_length):
     model, tokenizer = load_start_checkpoint(directory)
     if not covers(model.config.labels, labels) or (head is not None and model.config.head != head):
-        model = _with_new_head(model, tokenizer, directory, labels, head or model.config.head, reviewed)
+        model.config = replace(model.config, head=head or model.config.head)
+        model = model.with_new_head(labels)
     model.config = replace(model.config, max_length=max_length)
     return model.train(), tokenizer
-
-
-def _with_new_head(start: GlobalPointerModel, tokenizer, directory: Path, labels: list[str], head: str,
-                   reviewed: Sequence[Document]) -> GlobalPointerModel:
-    """``start``'s encoder with a ``head`` for ``labels``; labels that match an old one on ``reviewed`` start
-    from its weights, recorded in the config's ``extra["head_from"]`` ({new label: old label})."""
-    same_kind = head == start.config.head
-    matches = {}
-    if reviewed and same_kind:
-        threshold, span_cap = start_decoding(str(directory))
-        matches = match_labels(start, tokenizer, reviewed, labels, threshold=threshold, max_span_tokens=span_cap)
-    start.config = replace(start.config, head=head)
-    model = start.with_new_head(labels)
-    copy_label_weights(start, model, matches)
-    extra = {key: value for key, value in model.config.extra.items() if key != "head_from"}
-    if matches:
-        extra["head_from"] = {label: old for label, (old, _) in sorted(matches.items())}
-    model.config = replace(model.config, extra=extra)
-    return model
 
 
 def load_start_checkpoint(directory: Path):
@@ -143,18 +118,6 @@ def _from_hugging_face(directory: Path, labels, head, head_size, max_length, win
                          head_size=head_size, max_length=min(max_length, max_positions),
                          window_stride=window_stride)
     return GlobalPointerModel(config, encoder=encoder), tokenizer
-
-
-def start_decoding(init: str) -> tuple[float, int | None]:
-    """(threshold, span cap) of the bundle in ``init``; (0, None) for anything else (scratch, a checkpoint
-    without a bundle, a Hugging Face directory)."""
-    try:
-        if (Path(init) / MANIFEST).is_file():
-            bundle = Bundle.load(init, check_models=False)
-            return bundle.threshold, bundle.max_span_tokens
-    except NerdeskError:
-        pass
-    return 0.0, None
 
 
 def covers(model_labels: Sequence[str], labels: Sequence[str]) -> bool:
