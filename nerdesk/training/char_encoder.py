@@ -21,7 +21,7 @@ import torch
 from torch import Tensor, nn
 
 from nerdesk.runtime.chars import CHAR_PAD, CharTable, char_vocabulary
-from nerdesk.training.encoders import BiLstmLayer, reversal_index
+from nerdesk.training.encoders import BiLstmLayer, Encoder, reversal_index
 
 KIND = "bilstm_chars"
 RESERVED_CHAR_IDS = 2  # padding and unknown
@@ -47,7 +47,7 @@ class CharCnn(nn.Module):
         return pooled.reshape(batch, length, self.output_size)  # (B, L, F)
 
 
-class CharAwareBiLstmEncoder(nn.Module):
+class CharAwareBiLstmEncoder(Encoder):
     """[word embedding ; char CNN] per token, then stacked padding-invariant BiLSTM layers."""
 
     def __init__(self, vocab_size: int, char_vocabulary: Sequence[str], chars_per_token: int = 16,
@@ -70,7 +70,7 @@ class CharAwareBiLstmEncoder(nn.Module):
             raise ValueError("a character-aware encoder needs char_ids (B, L, C); see nerdesk.runtime.chars")
         reverse_index = reversal_index(attention_mask)  # (B, L)
         words = self.embedding(self._drop_words(input_ids, attention_mask))  # (B, L, E)
-        states = self.dropout(torch.cat([words, self.chars(char_ids)], dim=-1))  # (B, L, E + F)
+        states: Tensor = self.dropout(torch.cat([words, self.chars(char_ids)], dim=-1))  # (B, L, E + F)
         for layer in self.layers:
             states = self.dropout(layer(states, reverse_index))  # (B, L, 2h)
         return states

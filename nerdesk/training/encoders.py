@@ -11,10 +11,13 @@ predictions agree.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import Tensor, nn
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel
 
 
 def reversal_index(attention_mask: Tensor) -> Tensor:
@@ -54,7 +57,14 @@ class BiLstmLayer(nn.Module):
         return torch.cat([forward_states, backward_states], dim=-1)  # (B, L, 2h)
 
 
-class BiLstmEncoder(nn.Module):
+class Encoder(nn.Module):
+    """What the GlobalPointer model needs of an encoder: ``forward`` returns states (B, L, H) with
+    H = ``hidden_size``."""
+
+    hidden_size: int
+
+
+class BiLstmEncoder(Encoder):
     """Token embedding + stacked padding-invariant BiLSTM layers."""
 
     def __init__(self, vocab_size: int, embedding_dim: int = 200, hidden_size: int = 256,
@@ -68,23 +78,24 @@ class BiLstmEncoder(nn.Module):
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
         reverse_index = reversal_index(attention_mask)  # (B, L)
-        states = self.dropout(self.embedding(input_ids))  # (B, L, E)
+        states: Tensor = self.dropout(self.embedding(input_ids))  # (B, L, E)
         for layer in self.layers:
             states = self.dropout(layer(states, reverse_index))  # (B, L, 2h)
         return states
 
 
-class HuggingFaceEncoder(nn.Module):
+class HuggingFaceEncoder(Encoder):
     """Any ``transformers`` encoder, built from a config dict (weights come from the checkpoint)."""
 
-    def __init__(self, config: dict[str, Any], model: nn.Module | None = None) -> None:
+    def __init__(self, config: dict[str, Any], model: PreTrainedModel | None = None) -> None:
         super().__init__()
         if model is None:
             from transformers import AutoConfig, AutoModel
 
             settings = dict(config)
             hf_config = AutoConfig.for_model(settings.pop("model_type"), **settings)
-            model = AutoModel.from_config(hf_config)
+            # transformers leaves AutoModel.from_config unannotated
+            model = AutoModel.from_config(hf_config)  # type: ignore[no-untyped-call]
         self.model = model
         self.hidden_size = int(model.config.hidden_size)
 
@@ -101,10 +112,11 @@ class HuggingFaceEncoder(nn.Module):
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
         output = self.model(input_ids=input_ids, attention_mask=attention_mask)
-        return output.last_hidden_state  # (B, L, H)
+        hidden: Tensor = output.last_hidden_state  # (B, L, H)
+        return hidden
 
 
-def build_encoder(settings: dict[str, Any]) -> nn.Module:
+def build_encoder(settings: dict[str, Any]) -> Encoder:
     """Build the encoder described by ``ModelConfig.encoder``."""
     kind = settings.get("kind")
     params = {key: value for key, value in settings.items() if key != "kind"}

@@ -32,6 +32,8 @@ class RotaryEmbedding(nn.Module):
     rotates its queries and keys with one pair of tables.
     """
 
+    inverse_frequency: Tensor  # (d/2,) a buffer
+
     def __init__(self, head_size: int, base: float = 10000.0) -> None:
         super().__init__()
         if head_size % 2:
@@ -99,14 +101,17 @@ class EfficientGlobalPointerHead(nn.Module):
         queries = self.rope.rotate(queries, sin, cos) / math.sqrt(self.head_size)  # (B, L, d)
         keys = self.rope.rotate(keys, sin, cos)  # (B, L, d)
         shared = torch.matmul(queries, keys.transpose(1, 2))  # (B, L, L)
-        bias = self.type_bias(features).transpose(1, 2) / 2  # (B, 2m, L)
+        bias: Tensor = self.type_bias(features).transpose(1, 2) / 2  # (B, 2m, L)
         start_bias = bias[:, 1::2, :, None]  # (B, m, L, 1): indexed by the start token
         end_bias = bias[:, 0::2, None, :]  # (B, m, 1, L): indexed by the end token
         return shared[:, None] + start_bias + end_bias  # (B, m, L, L)
 
 
-def build_head(kind: str, hidden_size: int, num_labels: int, head_size: int) -> nn.Module:
-    heads = {"gp": GlobalPointerHead, "egp": EfficientGlobalPointerHead}
+SpanHead = GlobalPointerHead | EfficientGlobalPointerHead  # what build_head makes
+
+
+def build_head(kind: str, hidden_size: int, num_labels: int, head_size: int) -> SpanHead:
+    heads: dict[str, type[SpanHead]] = {"gp": GlobalPointerHead, "egp": EfficientGlobalPointerHead}
     if kind not in heads:
         raise ValueError(f"unknown head {kind!r}; choose one of {', '.join(heads)}")
     return heads[kind](hidden_size, num_labels, head_size)

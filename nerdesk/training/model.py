@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from tokenizers import Tokenizer
 from torch import Tensor, nn
 
 from nerdesk.core.errors import ModelBundleError
-from nerdesk.training.encoders import build_encoder
-from nerdesk.training.heads import build_head, valid_cells
+from nerdesk.training.encoders import Encoder, HuggingFaceEncoder, build_encoder
+from nerdesk.training.heads import SpanHead, build_head, valid_cells
 from nerdesk.training.loss import sparse_multilabel_crossentropy
 
 CHECKPOINT_FILE = "checkpoint.safetensors"
@@ -66,7 +67,10 @@ class ModelConfig:
 
 
 class GlobalPointerModel(nn.Module):
-    def __init__(self, config: ModelConfig, encoder: nn.Module | None = None) -> None:
+    encoder: Encoder
+    head: SpanHead
+
+    def __init__(self, config: ModelConfig, encoder: Encoder | None = None) -> None:
         super().__init__()
         if not config.labels:
             raise ValueError("a GlobalPointer model needs at least one label")
@@ -102,14 +106,15 @@ class GlobalPointerModel(nn.Module):
             hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
         else:
             hidden = self.encoder(input_ids, attention_mask, char_ids)  # (B, L, H)
-        return self.head(hidden.float())  # (B, m, L, L)
+        span_scores: Tensor = self.head(hidden.float())  # (B, m, L, L)
+        return span_scores
 
     def with_new_head(self, labels: list[str]) -> GlobalPointerModel:
         """A model for ``labels`` that shares this model's encoder (weights and all) with a fresh head."""
         return GlobalPointerModel(self.config.with_labels(labels), encoder=self.encoder)
 
 
-def save_checkpoint(model: GlobalPointerModel, tokenizer, directory: str | Path) -> None:
+def save_checkpoint(model: GlobalPointerModel, tokenizer: Tokenizer, directory: str | Path) -> None:
     """Write weights (safetensors), config and tokenizer into ``directory`` (created if needed)."""
     from safetensors.torch import save_model
 
@@ -117,16 +122,16 @@ def save_checkpoint(model: GlobalPointerModel, tokenizer, directory: str | Path)
     directory.mkdir(parents=True, exist_ok=True)
     config = model.config
     if config.encoder.get("kind") == "hf":
+        assert isinstance(model.encoder, HuggingFaceEncoder)  # build_encoder makes one for kind "hf"
         config = replace(config, encoder={"kind": "hf", "config": model.encoder.config_dict})
     save_model(model, str(directory / CHECKPOINT_FILE))
     (directory / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2, ensure_ascii=False), "utf-8")
     tokenizer.save(str(directory / TOKENIZER_FILE))
 
 
-def load_checkpoint(directory: str | Path) -> tuple[GlobalPointerModel, Any]:
+def load_checkpoint(directory: str | Path) -> tuple[GlobalPointerModel, Tokenizer]:
     """Rebuild the model and tokenizer saved by ``save_checkpoint``; the model is in eval mode."""
     from safetensors.torch import load_model
-    from tokenizers import Tokenizer
 
     directory = Path(directory)
     missing = [name for name in (CHECKPOINT_FILE, CONFIG_FILE, TOKENIZER_FILE) if not (directory / name).is_file()]
