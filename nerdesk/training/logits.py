@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import torch
+from numpy.typing import NDArray
+from tokenizers import Tokenizer
 from torch import nn
 
 from nerdesk.core.document import Document
@@ -44,17 +47,18 @@ def torch_logits(model: GlobalPointerModel, *, as_exported: bool = True) -> Logi
     """
     module = inference_module(model) if as_exported else TrainedScores(model.eval())
 
-    def run(input_ids: np.ndarray, attention_mask: np.ndarray, token_mask: np.ndarray,
-            *char_ids: np.ndarray) -> np.ndarray:  # char_ids: (B, L, C), for a character-aware model only
+    # char_ids: (B, L, C), for a character-aware model only
+    def run(input_ids: NDArray[Any], attention_mask: NDArray[Any], token_mask: NDArray[Any],
+            *char_ids: NDArray[Any]) -> NDArray[np.float32]:
         with torch.inference_mode():
-            logits = module(torch.from_numpy(input_ids), torch.from_numpy(attention_mask),
+            logits: torch.Tensor = module(torch.from_numpy(input_ids), torch.from_numpy(attention_mask),
                             torch.from_numpy(token_mask), *map(torch.from_numpy, char_ids))  # (B, m, L, L)
         return logits.float().numpy()
 
     return run
 
 
-def torch_span_predictor(model: GlobalPointerModel, tokenizer, *, max_span_tokens: int | None = None,
+def torch_span_predictor(model: GlobalPointerModel, tokenizer: Tokenizer, *, max_span_tokens: int | None = None,
                          threshold: float = 0.0, stride: int | None = None) -> SpanPredictor:
     """``SpanPredictor`` over the trained model, with the settings its bundle will have."""
     config = model.config
@@ -64,7 +68,7 @@ def torch_span_predictor(model: GlobalPointerModel, tokenizer, *, max_span_token
                          chars=CharTable.from_encoder_config(config.encoder))
 
 
-def evaluate_model(model: GlobalPointerModel, tokenizer, documents: Sequence[Document], *,
+def evaluate_model(model: GlobalPointerModel, tokenizer: Tokenizer, documents: Sequence[Document], *,
                    max_span_tokens: int | None = None, threshold: float = 0.0, batch_size: int = 32) -> Report:
     """Score the model on ``documents`` through the prediction pipeline (the model is left in eval mode)."""
     model.eval()
@@ -77,7 +81,7 @@ def evaluate_model(model: GlobalPointerModel, tokenizer, documents: Sequence[Doc
 THRESHOLDS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
 
 
-def calibrate_threshold(model: GlobalPointerModel, tokenizer, documents: Sequence[Document], *,
+def calibrate_threshold(model: GlobalPointerModel, tokenizer: Tokenizer, documents: Sequence[Document], *,
                         max_span_tokens: int | None = None) -> tuple[float, Report]:
     """The logit threshold in ``THRESHOLDS`` with the best F1 on ``documents``, and that report.
 
@@ -99,6 +103,7 @@ def calibrate_threshold(model: GlobalPointerModel, tokenizer, documents: Sequenc
         report = evaluate(gold, kept)
         if best is None or report.micro.f1 > best[1]:
             best = (threshold, report.micro.f1, report)
+    assert best is not None  # THRESHOLDS is not empty
     return best[0], best[2]
 
 
