@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tokenizers import Tokenizer
+
 from nerdesk.core.errors import TrainingError
 from nerdesk.training.encoders import HuggingFaceEncoder
 from nerdesk.training.lora import (
@@ -32,6 +34,8 @@ from nerdesk.training.model import (
 from nerdesk.training.tokenizer import build_scratch_tokenizer, load_hf_tokenizer, padding_id
 
 SCRATCH = "scratch"
+# A model to train and its tokenizer.
+Start = tuple[GlobalPointerModel, Tokenizer]
 
 
 @dataclass
@@ -48,7 +52,7 @@ class ScratchSettings:
 
 def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *, head: str | None = None,
                 head_size: int = 64, max_length: int = 256, window_stride: int = 32,
-                scratch: ScratchSettings | None = None, lora: LoraSettings | None = None):
+                scratch: ScratchSettings | None = None, lora: LoraSettings | None = None) -> Start:
     """(model, tokenizer) to train for ``labels`` starting from ``init`` ("scratch" or a directory).
 
     ``head`` (gp or egp) defaults to the start model's own, and to gp for a new model. ``lora`` trains
@@ -73,7 +77,8 @@ def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *,
                         "nor config.json (a Hugging Face model)", code="E414")
 
 
-def _from_scratch(labels, texts, head, head_size, max_length, window_stride, settings: ScratchSettings):
+def _from_scratch(labels: list[str], texts: Sequence[str], head: str, head_size: int, max_length: int,
+                  window_stride: int, settings: ScratchSettings) -> Start:
     tokenizer = build_scratch_tokenizer(list(texts), settings.tokenizer, settings.min_frequency)
     encoder = {"kind": "bilstm", "vocab_size": tokenizer.get_vocab_size(), "embedding_dim": settings.embedding_dim,
                "hidden_size": settings.hidden_size, "num_layers": settings.num_layers,
@@ -83,7 +88,7 @@ def _from_scratch(labels, texts, head, head_size, max_length, window_stride, set
     return GlobalPointerModel(config), tokenizer
 
 
-def _from_checkpoint(directory: Path, labels, head, max_length):
+def _from_checkpoint(directory: Path, labels: list[str], head: str | None, max_length: int) -> Start:
     model, tokenizer = load_start_checkpoint(directory)
     if not covers(model.config.labels, labels) or (head is not None and model.config.head != head):
         model.config = replace(model.config, head=head or model.config.head)
@@ -92,7 +97,7 @@ def _from_checkpoint(directory: Path, labels, head, max_length):
     return model.train(), tokenizer
 
 
-def load_start_checkpoint(directory: Path):
+def load_start_checkpoint(directory: Path) -> Start:
     """``load_checkpoint``, or for a checkpoint of adapters, the base package's weights plus the adapters."""
     try:
         encoder = json.loads((directory / CONFIG_FILE).read_text("utf-8")).get("encoder", {})
@@ -100,13 +105,12 @@ def load_start_checkpoint(directory: Path):
         encoder = {}
     if not isinstance(encoder, dict) or lora_settings(encoder) is None:
         return load_checkpoint(directory)
-    from tokenizers import Tokenizer
-
     config = ModelConfig.from_dict(json.loads((directory / CONFIG_FILE).read_text("utf-8")))
     return load_lora_checkpoint(directory, config, Tokenizer.from_file(str(directory / TOKENIZER_FILE)))
 
 
-def _from_hugging_face(directory: Path, labels, head, head_size, max_length, window_stride):
+def _from_hugging_face(directory: Path, labels: list[str], head: str, head_size: int, max_length: int,
+                       window_stride: int) -> Start:
     try:
         encoder = HuggingFaceEncoder.from_pretrained(str(directory))
         tokenizer = load_hf_tokenizer(str(directory))
