@@ -42,6 +42,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--full", action="store_true", help="also train on the whole pool for the largest run's time")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--budget-seconds", type=float, help="training time budget of every run instead of the "
+                        "recipe's (to see whether a size is held back by time)")
     parser.add_argument("--json", type=Path, default=Path("runs/learning_curve.jsonl"))
     parser.add_argument("--table", action="store_true", help="print the results in --json as a Markdown table")
     return parser.parse_args(argv)
@@ -116,9 +118,10 @@ def run_pair(pair: str, args: argparse.Namespace, workdir: Path) -> None:
         baseline = score_bundle(init, test)
         record(args, {"pair": pair, "size": 0, "test_f1": round(100 * baseline.micro.f1, 2), "note": "start model"})
     largest_seconds = None
+    overrides = {"time_budget_seconds": args.budget_seconds} if args.budget_seconds else {}
     for size in args.sizes:
-        result = train_and_score(pool[:size], test, init, workdir / f"{pair}-{size}".replace(":", "-"), {})
-        record(args, {"pair": pair, "size": size, **result})
+        result = train_and_score(pool[:size], test, init, workdir / f"{pair}-{size}".replace(":", "-"), overrides)
+        record(args, {"pair": pair, "size": size, **result, **({"budget": args.budget_seconds} if overrides else {})})
         largest_seconds = result["seconds"]
     if args.full and largest_seconds:
         overrides = {"time_budget_seconds": largest_seconds}
