@@ -29,11 +29,14 @@ from typing import Any, Literal
 
 import numpy as np
 import torch
+from numpy.typing import NDArray
+from tokenizers import Tokenizer
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.metrics import evaluate
+from nerdesk.core.spans import Span
 from nerdesk.runtime.bundle import (
     FP32_FILE,
     INT8_FILE,
@@ -83,8 +86,9 @@ FALLBACK_PARITY_TEXTS = (
 )
 
 
-def export_bundle(model: GlobalPointerModel, tokenizer, out_dir: str | Path, *, labels: LabelSet | list[str],
-                  metrics: dict | None = None, trained_on: dict | None = None,
+def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str | Path, *,
+                  labels: LabelSet | list[str],
+                  metrics: dict[str, Any] | None = None, trained_on: dict[str, Any] | None = None,
                   dev_documents: list[Document] | None = None, parity_texts: list[str] | None = None,
                   threshold: float = 0.0, stride: int | None = None, name: str | None = None,
                   max_span_tokens: int | Literal["auto"] | None = "auto", keep_fp32: bool | None = None) -> Path:
@@ -142,7 +146,8 @@ def bind_labels(staging: Path, label_names: Sequence[str]) -> None:
             onnx.save(proto, str(path))
 
 
-def _span_cap(requested: int | str | None, tokenizer, dev_documents: Sequence[Document]) -> dict[str, Any]:
+def _span_cap(requested: int | str | None, tokenizer: Tokenizer,
+              dev_documents: Sequence[Document]) -> dict[str, Any]:
     if requested != "auto":
         if requested is not None and (not isinstance(requested, int) or requested < 1):
             raise ModelBundleError(f"max_span_tokens must be a positive integer, 'auto' or None, got {requested!r}",
@@ -156,10 +161,8 @@ def _span_cap(requested: int | str | None, tokenizer, dev_documents: Sequence[Do
                                       f"{len(dev_documents)} dev documents"}
 
 
-def longest_gold_span_tokens(tokenizer, documents: Sequence[Document]) -> int:
+def longest_gold_span_tokens(tokenizer: Tokenizer, documents: Sequence[Document]) -> int:
     """The most tokens any gold span of ``documents`` covers (0 without gold spans)."""
-    from tokenizers import Tokenizer
-
     counter = Tokenizer.from_str(tokenizer.to_str())
     counter.no_padding()
     counter.no_truncation()
@@ -191,9 +194,9 @@ def export_onnx(model: GlobalPointerModel, path: Path) -> None:
     """Trace ``model`` (as ``inference_module`` rewrites it) to one ONNX file with dynamic batch and
     sequence axes. The graph outputs unmasked logits: the runtime decoder reads only valid cells."""
     batch, length = 2, 7
-    example = (torch.ones(batch, length, dtype=torch.long),  # (B, L) input_ids
-               torch.ones(batch, length, dtype=torch.long),  # (B, L) attention_mask
-               torch.ones(batch, length, dtype=torch.long))  # (B, L) token_mask
+    example: tuple[torch.Tensor, ...] = (torch.ones(batch, length, dtype=torch.long),  # (B, L) input_ids
+                                         torch.ones(batch, length, dtype=torch.long),  # (B, L) attention_mask
+                                         torch.ones(batch, length, dtype=torch.long))  # (B, L) token_mask
     names = list(MODEL_INPUTS)
     chars = CharTable.from_encoder_config(model.config.encoder)
     if chars is not None:  # a character-aware encoder also reads char_ids (B, L, C), C fixed
@@ -221,7 +224,7 @@ def _declare_label_count(path: Path, count: int) -> None:
     onnx.save(proto, str(path))
 
 
-def _predictor(logits_function: LogitsFunction, tokenizer, label_names: Sequence[str],
+def _predictor(logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str],
                settings: dict[str, Any]) -> SpanPredictor:
     return SpanPredictor(logits_function, tokenizer, label_names, max_length=settings["max_length"],
                          stride=settings["stride"], threshold=settings["threshold"], flat=settings["flat"],
@@ -236,14 +239,14 @@ def _parity_texts(parity_texts: list[str] | None, dev_documents: list[Document] 
     return list(FALLBACK_PARITY_TEXTS)
 
 
-def check_parity(model: GlobalPointerModel, tokenizer, onnx_path: Path, label_names: Sequence[str],
+def check_parity(model: GlobalPointerModel, tokenizer: Tokenizer, onnx_path: Path, label_names: Sequence[str],
                  texts: Sequence[str], settings: dict[str, Any]) -> dict[str, Any]:
     """Compare ONNX Runtime with torch on ``texts``; raise ``ModelBundleError`` if they disagree."""
     ort_logits, eager_logits = OrtLogits(open_session(onnx_path)), torch_logits(model, as_exported=False)
     window_maker = WindowMaker(tokenizer, settings["max_length"], settings["stride"], chars=settings.get("chars"))
     worst = largest = 0.0
     for batch in batches(window_maker.windows(texts), window_maker.pad_id, batch_size=8, cell_budget=10**7):
-        inputs = (batch.input_ids, batch.attention_mask, batch.token_mask)
+        inputs: tuple[NDArray[Any], ...] = (batch.input_ids, batch.attention_mask, batch.token_mask)
         inputs += () if batch.char_ids is None else (batch.char_ids,)
         eager = eager_logits(*inputs)  # (B, m, L, L)
         worst = max(worst, max_abs_diff_on_valid_cells(ort_logits(*inputs), eager, batch.token_mask))
@@ -263,8 +266,8 @@ def check_parity(model: GlobalPointerModel, tokenizer, onnx_path: Path, label_na
             "spans": sum(len(spans) for spans in ort_spans), "spans_identical": True}
 
 
-def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, label_names: Sequence[str],
-                        dev_documents: Sequence[Document], parity_texts: Sequence[str],
+def quantize_and_decide(model: GlobalPointerModel, tokenizer: Tokenizer, staging: Path,
+                        label_names: Sequence[str], dev_documents: Sequence[Document], parity_texts: Sequence[str],
                         settings: dict[str, Any], *, int8_only: bool = False) -> dict[str, Any]:
     """Write ``model.int8.onnx`` and decide whether it becomes the default.
 
@@ -313,8 +316,8 @@ def quantize_and_decide(model: GlobalPointerModel, tokenizer, staging: Path, lab
     return record
 
 
-def _timed_prediction(onnx_path: Path, tokenizer, label_names: Sequence[str], settings: dict[str, Any],
-                      texts: Sequence[str]) -> tuple[float, list]:
+def _timed_prediction(onnx_path: Path, tokenizer: Tokenizer, label_names: Sequence[str],
+                      settings: dict[str, Any], texts: Sequence[str]) -> tuple[float, list[list[Span]]]:
     """Seconds to predict ``texts`` on one thread (after a short warm-up), and the spans."""
     predictor = _predictor(OrtLogits(open_session(onnx_path, threads=1)), tokenizer, label_names, settings)
     predictor.predict(texts[:8])
@@ -323,7 +326,8 @@ def _timed_prediction(onnx_path: Path, tokenizer, label_names: Sequence[str], se
     return time.perf_counter() - started, spans
 
 
-def _int8_scores(fp32_spans: list, int8_spans: list, gold: list | None) -> dict[str, float]:
+def _int8_scores(fp32_spans: list[list[Span]], int8_spans: list[list[Span]],
+                 gold: list[list[Span]] | None) -> dict[str, float]:
     scores = {"span_agreement": span_agreement(fp32_spans, int8_spans)}
     if gold is not None:
         scores["f1_fp32"] = 100 * evaluate(gold, fp32_spans).micro.f1
@@ -350,7 +354,8 @@ def _int8_verdict(record: dict[str, Any]) -> tuple[bool, str]:
 
 
 def _manifest(staging: Path, name: str, label_set: LabelSet, settings: dict[str, Any], parity: dict[str, Any],
-              quantization: dict[str, Any], metrics: dict, trained_on: dict) -> dict[str, Any]:
+              quantization: dict[str, Any], metrics: dict[str, Any],
+              trained_on: dict[str, Any]) -> dict[str, Any]:
     files = [FP32_FILE, INT8_FILE, TOKENIZER_FILE, CHECKPOINT_FILE, CONFIG_FILE]
     hashes = {file_name: file_entry(staging / file_name) for file_name in files if (staging / file_name).is_file()}
     variants = {variant: file_name for variant, file_name in (("fp32", FP32_FILE), ("int8", INT8_FILE))

