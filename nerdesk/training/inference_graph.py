@@ -19,6 +19,7 @@ against the trained model itself (``check_parity``), which also checks every rew
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import torch
 from torch import Tensor, nn
@@ -59,12 +60,15 @@ class InferenceModel(nn.Module):
             hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
         else:
             hidden = self.encoder(input_ids, attention_mask, char_ids)  # (B, L, H)
-        return self.head(hidden.float())  # (B, m, L, L)
+        logits: Tensor = self.head(hidden.float())  # (B, m, L, L)
+        return logits
 
 
 def _onnx_gate_order(tensor: Tensor, hidden_size: int) -> Tensor:
     """Rows of an LSTM weight or bias from torch's gate order (i, f, g, o) to ONNX's (i, o, f, c)."""
-    input_gate, forget_gate, cell_gate, output_gate = tensor.split(hidden_size, dim=0)
+    # torch leaves Tensor.split unannotated
+    gates = tensor.split(hidden_size, dim=0)  # type: ignore[no-untyped-call]
+    input_gate, forget_gate, cell_gate, output_gate = gates
     return torch.cat([input_gate, output_gate, forget_gate, cell_gate], dim=0)
 
 
@@ -76,12 +80,14 @@ class _BidirectionalLstmNode(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, states: Tensor, x: Tensor, lengths: Tensor, weights: Tensor, recurrent: Tensor,
-                bias: Tensor, hidden_size: int) -> Tensor:
+    def forward(ctx: Any, states: Tensor, x: Tensor, lengths: Tensor, weights: Tensor,
+                recurrent: Tensor, bias: Tensor, hidden_size: int) -> Tensor:
         return states.clone()
 
     @staticmethod
-    def symbolic(g, states, x, lengths, weights, recurrent, bias, hidden_size: int):
+    def symbolic(g: Any, states: Any, x: Any, lengths: Any, weights: Any, recurrent: Any, bias: Any,
+                 hidden_size: int) -> Any:
+        """The ONNX node; ``g`` and the values are the exporter's own (torch.onnx internals, untyped)."""
         time_major = g.op("Transpose", x, perm_i=[1, 0, 2])  # (L, B, in)
         sequence_lens = g.op("Cast", lengths, to_i=ONNX_INT32)  # (B,)
         outputs, _, _ = g.op("LSTM", time_major, weights, recurrent, bias, sequence_lens,
@@ -89,6 +95,12 @@ class _BidirectionalLstmNode(torch.autograd.Function):
         batch_major = g.op("Transpose", outputs, perm_i=[2, 0, 1, 3])  # (B, L, 2, h)
         shape = g.op("Constant", value_t=torch.tensor([0, 0, -1], dtype=torch.int64))
         return g.op("Reshape", batch_major, shape)  # (B, L, 2h)
+
+
+def _lstm_weight(lstm: nn.LSTM, name: str) -> Tensor:
+    """A per-layer weight of ``lstm`` (``weight_ih_l0``...): registered under computed names that torch's
+    type stubs do not declare."""
+    return cast(Tensor, getattr(lstm, name))
 
 
 class InferenceBiLstmLayer(nn.Module):
@@ -99,19 +111,24 @@ class InferenceBiLstmLayer(nn.Module):
         directions = (layer.forward_lstm, layer.backward_lstm)
         h = self.hidden_size
         with torch.no_grad():
-            weights = torch.stack([_onnx_gate_order(d.weight_ih_l0, h) for d in directions])  # (2, 4h, in)
-            recurrent = torch.stack([_onnx_gate_order(d.weight_hh_l0, h) for d in directions])  # (2, 4h, h)
-            bias = torch.stack([torch.cat([_onnx_gate_order(d.bias_ih_l0, h), _onnx_gate_order(d.bias_hh_l0, h)])
+            weights = torch.stack([_onnx_gate_order(_lstm_weight(d, "weight_ih_l0"), h)
+                                   for d in directions])  # (2, 4h, in)
+            recurrent = torch.stack([_onnx_gate_order(_lstm_weight(d, "weight_hh_l0"), h)
+                                     for d in directions])  # (2, 4h, h)
+            bias = torch.stack([torch.cat([_onnx_gate_order(_lstm_weight(d, "bias_ih_l0"), h),
+                                           _onnx_gate_order(_lstm_weight(d, "bias_hh_l0"), h)])
                                 for d in directions])  # (2, 8h)
         self.register_buffer("weights", weights)
         self.register_buffer("recurrent", recurrent)
         self.register_buffer("bias", bias)
 
     def forward(self, x: Tensor, reverse_index: Tensor, lengths: Tensor) -> Tensor:
-        states = self.layer(x, reverse_index)  # (B, L, 2h)
+        states: Tensor = self.layer(x, reverse_index)  # (B, L, 2h)
         if torch.onnx.is_in_onnx_export():
-            return _BidirectionalLstmNode.apply(states, x, lengths, self.weights, self.recurrent, self.bias,
-                                                self.hidden_size)
+            # torch leaves autograd.Function.apply unannotated
+            node: Tensor = _BidirectionalLstmNode.apply(  # type: ignore[no-untyped-call]
+                states, x, lengths, self.weights, self.recurrent, self.bias, self.hidden_size)
+            return node
         return states
 
 
@@ -119,7 +136,9 @@ class InferenceBiLstmEncoder(nn.Module):
     def __init__(self, encoder: BiLstmEncoder | CharAwareBiLstmEncoder) -> None:
         super().__init__()
         self.embedding = encoder.embedding
-        self.layers = nn.ModuleList(InferenceBiLstmLayer(layer) for layer in encoder.layers)
+        # nn.ModuleList is not generic: its items are the encoder's BiLstmLayers
+        self.layers = nn.ModuleList(InferenceBiLstmLayer(cast(BiLstmLayer, layer))
+                                    for layer in encoder.layers)
         self.hidden_size = encoder.hidden_size
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
@@ -141,13 +160,17 @@ class InferenceCharBiLstmEncoder(InferenceBiLstmEncoder):
         super().__init__(encoder)
         self.chars = encoder.chars
 
-    def forward(self, input_ids: Tensor, attention_mask: Tensor, char_ids: Tensor) -> Tensor:
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, char_ids: Tensor | None = None) -> Tensor:
+        if char_ids is None:
+            raise ValueError("a character-aware encoder needs char_ids (B, L, C); see nerdesk.runtime.chars")
         tokens = torch.cat([self.embedding(input_ids), self.chars(char_ids)], dim=-1)  # (B, L, E + F)
         return self.contextual(tokens, attention_mask)  # (B, L, 2h)
 
 
 class HalfRotationGlobalPointerHead(nn.Module):
     """``GlobalPointerHead`` with each query/key block's channels ordered evens first, then odds."""
+
+    inverse_frequency: Tensor  # (d/2,) a buffer
 
     def __init__(self, head: GlobalPointerHead) -> None:
         super().__init__()
