@@ -21,18 +21,25 @@ import queue as queue_module
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.distributed as dist
+from tokenizers import Tokenizer
 
+from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
+from nerdesk.core.metrics import Report
 from nerdesk.training import run as local
-from nerdesk.training.data import Window, collate
+from nerdesk.training.data import AlignmentSummary, Window, collate
 from nerdesk.training.device import autocast
+from nerdesk.training.model import GlobalPointerModel
 from nerdesk.training.recipe import calibrates, train_config
 from nerdesk.training.trainer import (
+    TrainConfig,
     Trainer,
     TrainingCallbacks,
     TrainingResult,
@@ -43,9 +50,14 @@ from nerdesk.training.trainer import (
 
 INSTALL_HINT = "pip install 'nerdesk[ray]'"
 STEP_EVENT_SECONDS = 0.2  # rank 0 sends a step event at most this often (and always the last step)
+# What became of the gold spans of the training and the dev documents.
+Summaries = tuple[AlignmentSummary, AlignmentSummary | None]
+
+if TYPE_CHECKING:
+    from ray.util.queue import Queue
 
 
-def require_ray_train():
+def require_ray_train() -> ModuleType:
     """The ``ray`` module with Ray Train for torch, or a TrainingError saying how to install it."""
     try:
         import ray
@@ -67,11 +79,11 @@ class RayTrainOptions:
 class _Job:
     """What every worker receives: the start model, the windows to shard, the schedule."""
 
-    model: Any
-    tokenizer: Any
-    config: Any  # TrainConfig, batch size per rank
+    model: GlobalPointerModel
+    tokenizer: Tokenizer
+    config: TrainConfig  # batch size per rank
     windows: list[Window]
-    dev_documents: list
+    dev_documents: list[Document]
     total_steps: int
     threads: int
 
@@ -99,7 +111,7 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     return {**done, "engine": "ray", "workers": options.workers, "shards": shards}
 
 
-def _config(request: local.TrainRequest, kind: str, tokenizer):
+def _config(request: local.TrainRequest, kind: str, tokenizer: Tokenizer) -> tuple[TrainConfig, float | None]:
     """The TrainConfig of local training for this request, and the kept threshold of a continuation."""
     span_cap = local.longest_span_tokens(tokenizer, request.train_documents + request.dev_documents)
     kept_threshold = None
@@ -111,7 +123,7 @@ def _config(request: local.TrainRequest, kind: str, tokenizer):
     return config, kept_threshold
 
 
-def _encode(trainer: Trainer, request: local.TrainRequest):
+def _encode(trainer: Trainer, request: local.TrainRequest) -> tuple[list[Window], Summaries]:
     """Training windows and the alignment summaries, checked and reported as ``Trainer.fit`` does."""
     windows, train_summary = trainer.encode(request.train_documents)
     if not any(window.cells for window in windows):
@@ -124,8 +136,9 @@ def _encode(trainer: Trainer, request: local.TrainRequest):
     return windows, (train_summary, dev_summary)
 
 
-def _fit_on_ray(ray, trainer: Trainer, windows: list[Window], summaries, request: local.TrainRequest,
-                options: RayTrainOptions, emit: local.Emit) -> tuple[TrainingResult, list[dict]]:
+def _fit_on_ray(ray: ModuleType, trainer: Trainer, windows: list[Window], summaries: Summaries,
+                request: local.TrainRequest, options: RayTrainOptions,
+                emit: local.Emit) -> tuple[TrainingResult, list[dict[str, Any]]]:
     """Train on Ray; the driver's TrainingResult and what each rank trained on (windows, documents)."""
     threads = options.threads or max(1, (os.cpu_count() or 1) // options.workers)
     connected_here = _start_ray(ray, options, threads)
@@ -145,7 +158,7 @@ def _fit_on_ray(ray, trainer: Trainer, windows: list[Window], summaries, request
     return _result(trainer, collected["result"], summaries), shards
 
 
-def _start_ray(ray, options: RayTrainOptions, threads: int) -> bool:
+def _start_ray(ray: ModuleType, options: RayTrainOptions, threads: int) -> bool:
     """Join ``options.address`` or start a local Ray with room for the workers; True if connected here."""
     if ray.is_initialized():
         return False
@@ -157,7 +170,7 @@ def _start_ray(ray, options: RayTrainOptions, threads: int) -> bool:
     return True
 
 
-def _use_gpu(ray, device: str) -> bool:
+def _use_gpu(ray: ModuleType, device: str) -> bool:
     """The ``--device`` choice for the cluster: auto takes GPUs when Ray has any; cuda requires them."""
     gpus = ray.cluster_resources().get("GPU", 0)
     if device == "cuda" and not gpus:
@@ -166,7 +179,7 @@ def _use_gpu(ray, device: str) -> bool:
     return device != "cpu" and gpus > 0
 
 
-def _run_workers(ray, job: _Job, workers: int, use_gpu: bool, emit: local.Emit) -> dict[str, Any]:
+def _run_workers(ray: ModuleType, job: _Job, workers: int, use_gpu: bool, emit: local.Emit) -> dict[str, Any]:
     """Run ``TorchTrainer`` while passing the workers' events on to ``emit``; returns what they sent back."""
     from ray.train import RunConfig, ScalingConfig
     from ray.train.torch import TorchTrainer
@@ -194,7 +207,7 @@ def _run_workers(ray, job: _Job, workers: int, use_gpu: bool, emit: local.Emit) 
     return collected
 
 
-def _relay(inbox, emit: local.Emit, collected: dict[str, Any], finished: threading.Event) -> None:
+def _relay(inbox: Queue, emit: local.Emit, collected: dict[str, Any], finished: threading.Event) -> None:
     """Drain the workers' queue until training has finished and the queue is empty."""
     while True:
         try:
@@ -211,7 +224,7 @@ def _relay(inbox, emit: local.Emit, collected: dict[str, Any], finished: threadi
             collected[kind] = payload
 
 
-def _result(trainer: Trainer, sent: dict[str, Any], summaries) -> TrainingResult:
+def _result(trainer: Trainer, sent: dict[str, Any], summaries: Summaries) -> TrainingResult:
     """The driver's TrainingResult: its start model with rank 0's kept weights."""
     trainer.model.load_state_dict(sent["state"])
     trainer.model.eval()
@@ -220,13 +233,13 @@ def _result(trainer: Trainer, sent: dict[str, Any], summaries) -> TrainingResult
                           sent["best_step"])
 
 
-def worker_loop(loop_config: dict) -> None:
+def worker_loop(loop_config: dict[str, Any]) -> None:
     """One Ray Train worker: train on this rank's shard; rank 0 sends progress and the kept weights."""
     import ray.train
     import ray.train.torch
 
     job: _Job = loop_config["job"]
-    inbox = loop_config["inbox"]
+    inbox: Queue = loop_config["inbox"]
     context = ray.train.get_context()
     rank, world = context.get_world_rank(), context.get_world_size()
     torch.set_num_threads(job.threads)
@@ -254,11 +267,11 @@ def rank_shard(windows: list[Window], rank: int, world: int) -> list[Window]:
     return windows[rank::world]
 
 
-def _rank0_callbacks(inbox) -> TrainingCallbacks:
+def _rank0_callbacks(inbox: Queue) -> TrainingCallbacks:
     """Rank 0's step and evaluation events, as local training reports them, sent to the driver."""
     last_sent = [0.0]
 
-    def send(event: str, **fields) -> None:
+    def send(event: str, **fields: Any) -> None:
         inbox.put(("event", {"event": event, "fields": fields}))
 
     def on_step(step: int, total: int, loss: float) -> None:
@@ -267,7 +280,7 @@ def _rank0_callbacks(inbox) -> TrainingCallbacks:
             last_sent[0] = now
             send("step", step=step, total=total, loss=round(loss, 5))
 
-    def on_eval(number: int, report) -> None:
+    def on_eval(number: int, report: Report) -> None:
         send("eval", epoch=number, f1=report.micro.f1, precision=report.micro.precision,
              recall=report.micro.recall)
 
@@ -277,7 +290,7 @@ def _rank0_callbacks(inbox) -> TrainingCallbacks:
 class _RankTrainer(Trainer):
     """A Trainer whose dev scores never move the DDP-wrapped weights: off the CPU, a CPU copy is scored."""
 
-    def evaluate(self, documents):
+    def evaluate(self, documents: Sequence[Document]) -> Report:
         if next(self.model.parameters()).device.type == "cpu":
             return super().evaluate(documents)
         import copy
@@ -288,7 +301,8 @@ class _RankTrainer(Trainer):
 class _DistributedRun(TrainingRun):
     """The local training loop on one rank: DDP forward and backward, rank 0's clock and stop decisions."""
 
-    def __init__(self, trainer: Trainer, shard: list[Window], dev_documents: list, steps: int, rank: int) -> None:
+    def __init__(self, trainer: Trainer, shard: list[Window], dev_documents: list[Document], steps: int,
+                 rank: int) -> None:
         super().__init__(trainer, shard, dev_documents)
         self.rank = rank
         self.total_steps = steps  # the same on every rank: DDP needs every rank at every step
@@ -308,7 +322,7 @@ class _DistributedRun(TrainingRun):
         loss.backward()  # DDP averages the gradients of all ranks here
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
         self.optimizer.step()
-        return loss.item()
+        return float(loss.item())
 
     def progress(self) -> float:
         """Rank 0's progress, so that every rank sets the same learning rate."""
