@@ -59,6 +59,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--resume", action="store_true",
                         help="--engine ray: continue a killed run in the same --out (documents already in complete "
                              "shards are skipped, shards cut short are written again)")
+    parser.add_argument("--max-retries", type=int, default=3, metavar="N",
+                        help="--engine ray: run a batch whose worker process died at most N more times (default 3); "
+                             "its documents are then predicted one by one, and one that still kills the process "
+                             "is reported as failed")
     parser.add_argument("--ray-address", metavar="ADDR",
                         help="--engine ray: join this Ray cluster (default: start a local Ray for the command)")
     parser.set_defaults(handler=run_predict)

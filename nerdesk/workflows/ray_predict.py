@@ -6,7 +6,9 @@ JSONL or Parquet shards in the output directory. The order of the documents is k
 (``preserve_order``), so the shards, read in name order, hold the documents in input order.
 
 A batch that fails is predicted again one document at a time: a bad document gets an ``error`` and no
-spans, the others keep theirs, and the command lists the ids of the failed documents at the end.
+spans, the others keep theirs, and the command lists the ids of the failed documents at the end. A batch
+that kills its actor's process is run again at most ``--max-retries`` times, then its documents are
+predicted one per batch, and one that still kills the process is written as failed (``ray_failures``).
 
 ``--resume`` continues a run that was killed: shards that cannot be read to their end (the ones being written
 at the kill) are removed, the documents of the complete ones are skipped, and the rest are written as new
@@ -23,6 +25,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +34,12 @@ from typing import TYPE_CHECKING, Any
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.spans import Span
+from nerdesk.workflows.ray_failures import (
+    DEFAULT_MAX_RETRIES,
+    account_for_every_document,
+    actor_failure_args,
+    errored_blocks_allowed,
+)
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -67,6 +76,8 @@ class RayPredictOptions:
     address: str | None = None
     quiet: bool = False
     resume: bool = False
+    max_retries: int = DEFAULT_MAX_RETRIES  # runs of a batch after its actor's process died (ray_failures)
+    predictor: type[Any] | None = None  # the map_batches class; None: BatchPredictor (tests pass a crashing one)
 
 
 @dataclass
@@ -174,24 +185,38 @@ def run(options: RayPredictOptions) -> RayPredictResult:
     connected_here = _start_ray(ray, options)
     try:
         _configure(ray, options.quiet)
-        # Blocks of exactly the local engine's chunks (the last one shorter): with one batch per block,
-        # every batch holds the documents a local chunk holds, so even int8 scores, whose activation
-        # scales are set per batch, come out the same.
-        dataset = read_inputs(ray, options.inputs).repartition(
-            target_num_rows_per_block=BATCH_DOCUMENTS, strict=True)
-        if done:
-            dataset = dataset.map_batches(_without(done), batch_format="numpy")
-        predicted = dataset.map_batches(
-            BatchPredictor, batch_size=BATCH_DOCUMENTS, batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=options.threads,
-            fn_constructor_kwargs={"model": str(options.model), "threads": options.threads,
-                                   "variant": options.variant, "batch_size": options.batch_size,
-                                   "threshold": options.threshold})
-        _write(predicted, options)
+        # A batch that kills its actor is dropped, then accounted for. Set before the read: a dataset keeps
+        # a copy of the DataContext it was created with.
+        with errored_blocks_allowed(ray, -1):
+            # Blocks of exactly the local engine's chunks (the last one shorter): with one batch per block,
+            # every batch holds the documents a local chunk holds, so even int8 scores, whose activation
+            # scales are set per batch, come out the same.
+            dataset = read_inputs(ray, options.inputs).repartition(
+                target_num_rows_per_block=BATCH_DOCUMENTS, strict=True)
+            if done:
+                dataset = dataset.map_batches(_without(done), batch_format="numpy")
+            write_dataset(predict_with_actors(ray, dataset, options, BATCH_DOCUMENTS), options)
+        account_for_every_document(ray, options)
     finally:
         if connected_here:
             ray.shutdown()
     return scan_shards(options.out, options.out_format)
+
+
+def predict_with_actors(ray: ModuleType, dataset: Dataset, options: RayPredictOptions,
+                        batch_documents: int) -> Dataset:
+    """``dataset`` predicted by the actor pool, ``batch_documents`` per call, a crashed batch retried at most
+    ``options.max_retries`` times."""
+    with warnings.catch_warnings():
+        # Ray 2.60 deprecates the extra remote arguments but names no parameter for restarts and retries yet.
+        warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
+        return dataset.map_batches(
+            options.predictor or BatchPredictor, batch_size=batch_documents, batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=options.workers), num_cpus=options.threads,
+            fn_constructor_kwargs={"model": str(options.model), "threads": options.threads,
+                                   "variant": options.variant, "batch_size": options.batch_size,
+                                   "threshold": options.threshold},
+            **actor_failure_args(options.max_retries))
 
 
 def _without(done: set[str]) -> Callable[[dict[str, Any]], dict[str, list[Any]]]:
@@ -256,7 +281,7 @@ def _configure(ray: ModuleType, quiet: bool) -> None:
     context.enable_progress_bars = not quiet
 
 
-def _write(dataset: Dataset, options: RayPredictOptions) -> None:
+def write_dataset(dataset: Dataset, options: RayPredictOptions) -> None:
     path = str(options.out.resolve())
     if options.out_format == "parquet":
         dataset.write_parquet(path)
@@ -324,13 +349,16 @@ def run_command(args: argparse.Namespace) -> int:
                            "or --format parquet", code="E543")
     if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
         raise NerdeskError("--workers, --batch-size and --threads must be at least 1", code="E544")
+    if args.max_retries < 0:
+        raise NerdeskError("--max-retries must be 0 or more", code="E544")
     if args.input_format or args.split not in (None, "line"):
         raise NerdeskError("--engine ray reads inputs by their suffix (.txt one document per line, .jsonl, "
                            ".parquet): drop --input-format and --split, or use --engine local", code="E545")
     options = RayPredictOptions(
         inputs=list(args.inputs), model=resolve_model(args.model), out=args.out, out_format=out_format,
         workers=args.workers, threads=args.threads or 1, batch_size=args.batch_size, threshold=args.threshold,
-        variant=args.variant, address=args.ray_address, quiet=args.quiet, resume=args.resume)
+        variant=args.variant, address=args.ray_address, quiet=args.quiet, resume=args.resume,
+        max_retries=args.max_retries)
     started = time.perf_counter()
     result = run(options)
     if not options.quiet or result.failed:
