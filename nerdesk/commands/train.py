@@ -57,6 +57,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--workers", type=int, help="--engine ray: training workers (default 2)")
     parser.add_argument("--ray-address", metavar="ADDR",
                         help="--engine ray: join this Ray cluster (default: start a local Ray for the command)")
+    parser.add_argument("--max-retries", type=int, metavar="N",
+                        help="--engine ray: when a worker fails or is lost, start the run again at most N times "
+                             "(default 2)")
     parser.add_argument("--no-bundle", action="store_true",
                         help="write only the checkpoint (for further training), not the ONNX bundle")
     parser.add_argument("--keep-failed", action="store_true",
@@ -131,6 +134,9 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
     if args.workers is not None and args.engine != "ray":
         raise TrainingError("--workers needs --engine ray (local training runs in this one process; set its "
                             "threads with --threads)", code="E406")
+    if args.max_retries is not None and args.engine != "ray":
+        raise TrainingError("--max-retries needs --engine ray (local training runs once in this process)",
+                            code="E406")
     train_docs, dev_docs, source, label_set = _training_documents(args)
     init = _default_start(train_docs) if args.init == "default" else args.init
     if init == "scratch" and args.init == "default":
@@ -156,6 +162,8 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
         from nerdesk.training.ray_train import RayTrainOptions, run_ray_training
 
         ray_options = RayTrainOptions(workers=args.workers or 2, threads=args.threads, address=args.ray_address)
+        if args.max_retries is not None:
+            ray_options.max_retries = args.max_retries
         progress.emit("done", **run_ray_training(request, progress.emit, ray_options))
         return 0
     progress.emit("done", **run_training(request, progress.emit))

@@ -49,6 +49,7 @@ from nerdesk.training.trainer import (
 )
 
 INSTALL_HINT = "pip install 'nerdesk[ray]'"
+DEFAULT_MAX_RETRIES = 2  # runs of the training after a worker fails (Ray Train's FailureConfig.max_failures)
 STEP_EVENT_SECONDS = 0.2  # rank 0 sends a step event at most this often (and always the last step)
 # What became of the gold spans of the training and the dev documents.
 Summaries = tuple[AlignmentSummary, AlignmentSummary | None]
@@ -73,6 +74,7 @@ class RayTrainOptions:
     workers: int = 2
     threads: int | None = None  # torch threads (and Ray CPUs) per worker; None: the cores shared out
     address: str | None = None  # join this cluster; None: start a local Ray for the command
+    max_retries: int = DEFAULT_MAX_RETRIES  # restarts of the run after a worker failed (see run_config)
 
 
 @dataclass
@@ -93,6 +95,8 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     ray = require_ray_train()
     if options.workers < 1 or (options.threads is not None and options.threads < 1):
         raise TrainingError("--workers and --threads must be at least 1", code="E544")
+    if options.max_retries < 0:
+        raise TrainingError("--max-retries must be 0 or more", code="E544")
     labels, kind, model, tokenizer = local.prepare_start(request)
     config, kept_threshold = _config(request, kind, tokenizer)
     emit("start", message=local.start_message(request, labels, kind, config) + f" on {options.workers} Ray "
@@ -150,7 +154,7 @@ def _fit_on_ray(ray: ModuleType, trainer: Trainer, windows: list[Window], summar
                               device="cuda" if use_gpu else "cpu")
         job = _Job(trainer.model, trainer.tokenizer, rank_config, windows, list(request.dev_documents), steps,
                    threads)
-        collected = _run_workers(ray, job, options.workers, use_gpu, emit)
+        collected = _run_workers(ray, job, options, use_gpu, emit)
     finally:
         if connected_here:
             ray.shutdown()
@@ -179,19 +183,33 @@ def _use_gpu(ray: ModuleType, device: str) -> bool:
     return device != "cpu" and gpus > 0
 
 
-def _run_workers(ray: ModuleType, job: _Job, workers: int, use_gpu: bool, emit: local.Emit) -> dict[str, Any]:
+def run_config(storage: str, max_retries: int) -> Any:
+    """Ray Train's RunConfig: when a worker fails (an exception, a crashed or lost process) the whole run
+    starts again from the start model, at most ``max_retries`` times; then the command fails (E419). The
+    workers save no checkpoint to resume from: the kept weights travel through the queue, and saving the
+    optimiser, schedule and early-stopping state every few steps would cost more than it saves for the
+    minutes-long runs this is for. Node preemptions are counted apart by Ray Train 2.60
+    (``max_preemption_failures``, unlimited by default; not passed: the older FailureConfig lacks it)."""
+    from ray.train import FailureConfig, RunConfig
+
+    failures = FailureConfig(max_failures=max_retries)
+    return RunConfig(name=f"nerdesk-train-{int(time.time())}", storage_path=storage, failure_config=failures)
+
+
+def _run_workers(ray: ModuleType, job: _Job, options: RayTrainOptions, use_gpu: bool,
+                 emit: local.Emit) -> dict[str, Any]:
     """Run ``TorchTrainer`` while passing the workers' events on to ``emit``; returns what they sent back."""
-    from ray.train import RunConfig, ScalingConfig
+    from ray.train import ScalingConfig
     from ray.train.torch import TorchTrainer
     from ray.util.queue import Queue
 
     inbox = Queue()
     collected: dict[str, Any] = {"shards": {}}
-    scaling = ScalingConfig(num_workers=workers, use_gpu=use_gpu, resources_per_worker={"CPU": job.threads})
+    scaling = ScalingConfig(num_workers=options.workers, use_gpu=use_gpu,
+                            resources_per_worker={"CPU": job.threads})
     with tempfile.TemporaryDirectory(prefix="nerdesk-ray-train-") as storage:
-        run_config = RunConfig(name=f"nerdesk-train-{int(time.time())}", storage_path=storage)
         torch_trainer = TorchTrainer(worker_loop, train_loop_config={"job": job, "inbox": inbox},
-                                     scaling_config=scaling, run_config=run_config)
+                                     scaling_config=scaling, run_config=run_config(storage, options.max_retries))
         finished = threading.Event()
         relay = threading.Thread(target=_relay, args=(inbox, emit, collected, finished), daemon=True)
         relay.start()

@@ -127,3 +127,29 @@ def test_the_device_choice_decides_whether_ray_workers_take_gpus():
     assert ray_train._use_gpu(FakeRay(gpus=2), "cuda") is True
     with pytest.raises(TrainingError, match="no GPU"):
         ray_train._use_gpu(FakeRay(gpus=0), "cuda")
+
+
+def test_the_run_config_bounds_the_restarts_after_a_worker_failure(tmp_path):
+    pytest.importorskip("ray.train")
+    config = ray_train.run_config(str(tmp_path), max_retries=3)
+    assert config.failure_config.max_failures == 3
+    assert config.storage_path == str(tmp_path)
+    assert ray_train.RayTrainOptions().max_retries == ray_train.DEFAULT_MAX_RETRIES == 2
+
+
+def test_max_retries_reaches_ray_train_and_needs_the_ray_engine(monkeypatch, tmp_path, capsys):
+    seen = []
+
+    def fake_run(request, emit, options):
+        seen.append(options)
+        return {}
+
+    monkeypatch.setattr(ray_train, "run_ray_training", fake_run)
+    train = write_records(tmp_path / "train.json", sentences(4))
+    command = ["train", "--train", str(train), "--format", "cluener", "--out", str(tmp_path / "model"), *TINY_MODEL]
+    assert main([*command, "--engine", "ray", "--max-retries", "5"]) == 0
+    assert main([*command, "--engine", "ray"]) == 0
+    assert [options.max_retries for options in seen] == [5, 2]
+    capsys.readouterr()
+    assert main([*command, "--max-retries", "1"]) != 0
+    assert "--max-retries needs --engine ray" in capsys.readouterr().err
