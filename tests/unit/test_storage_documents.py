@@ -51,8 +51,10 @@ def test_one_bad_span_leaves_the_project_unchanged(project):
     labels_before = project.label_set().names
     good = [Document(f"doc {i}", [Span(0, 3, "NEWLABEL")]) for i in range(5000)]
     bad = Document("short", [Span(2, 9, "NEWLABEL")], name="broken.txt")
-    with pytest.raises(SpanError, match=r"document 4001 \(broken.txt\).*outside the text.*nothing was stored"):
+    where = r"document 4001 \(broken.txt\).*outside the text.*nothing was stored"
+    with pytest.raises(SpanError, match=where) as caught:
         project.add_documents([*good[:4000], bad, *good[4000:]])
+    assert caught.value.code == "E003"
     assert [(d.text, d.spans) for d in project.all_documents()] == before
     assert project.label_set().names == labels_before
     assert project.add_documents([Document("after")]) == [5]
@@ -66,8 +68,9 @@ def test_malformed_spans_are_rejected(project, span):
 
 
 def test_unknown_status_is_rejected(project):
-    with pytest.raises(ProjectError, match="document 2.*unknown status 'done'"):
+    with pytest.raises(ProjectError, match="document 2.*unknown status 'done'") as caught:
         project.add_documents([Document("a"), Document("b", status="done")])
+    assert caught.value.code == "E231"
     assert project.count_documents() == 0
 
 
@@ -107,8 +110,9 @@ def test_spans_filtered_by_source(project):
 
 
 def test_missing_document_is_a_project_error(project):
-    with pytest.raises(ProjectError, match="no document with id 42"):
+    with pytest.raises(ProjectError, match="no document with id 42") as caught:
         project.document(42)
+    assert caught.value.code == "E230"
 
 
 def test_all_documents_streams_in_batches_with_filters(project):
@@ -152,8 +156,9 @@ def test_status_split_and_delete(project):
     project.set_split([1, 3], "test")
     assert project.document_ids(status="reviewed") == [1, 3, 4]
     assert project.document_ids(split="test") == [1, 3]
-    with pytest.raises(ProjectError, match="unknown status"):
+    with pytest.raises(ProjectError) as caught:
         project.set_status([1], "done")
+    assert caught.value.code == "E231"
     project.delete_documents([1, 2])
     assert project.document_ids() == [3, 4]
     assert project.db.execute("SELECT count(*) FROM spans WHERE doc_id IN (1, 2)").fetchone()[0] == 0

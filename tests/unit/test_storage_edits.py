@@ -64,16 +64,18 @@ def test_edit_with_a_bad_span_changes_nothing(project):
         core_edits.delete_spans(1, [Span(0, 3, "LOC")]),
         core_edits.add_span(1, Span(10, 40, "ORG")),
     ])
-    with pytest.raises(SpanError, match="document 1.*outside the text.*nothing was changed"):
+    with pytest.raises(SpanError, match="document 1.*outside the text.*nothing was changed") as caught:
         project.apply_edit(edit)
+    assert caught.value.code == "E003"
     assert project.spans(1) == before
     assert project.document(1).status == "new"
 
 
 def test_edit_on_a_deleted_document_fails_cleanly(project):
     project.delete_documents([2])
-    with pytest.raises(ProjectError, match="no document with id 2"):
+    with pytest.raises(ProjectError, match="no document with id 2") as caught:
         project.apply_edit(core_edits.add_span(2, Span(0, 1, "X")))
+    assert caught.value.code == "E230"
 
 
 def test_predictions_never_overwrite_gold(project):
@@ -114,8 +116,9 @@ def test_predictions_for_many_documents_are_all_or_nothing(project):
     assert project.spans(1, "pred") == [Span(0, 3, "LOC", PRED, 0.9, "m1")]
     assert project.spans(2, "pred") == [Span(0, 2, "X", PRED, None, "m1")]
     assert [project.document(i).status for i in (1, 2)] == ["predicted", "reviewed"]
-    with pytest.raises(SpanError, match="document 2"):
+    with pytest.raises(SpanError, match="document 2") as caught:
         project.replace_predictions_many([(1, []), (2, [Span(0, 50, "X")])], "m2")
+    assert caught.value.code == "E003"
     assert project.spans(1, "pred") == [Span(0, 3, "LOC", PRED, 0.9, "m1")]
 
 

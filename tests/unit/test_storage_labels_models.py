@@ -24,8 +24,9 @@ def test_labels_get_colours_and_keys_in_order(project):
     label = project.add_label("ORG", color="#123456", key="9")
     assert label == Label("ORG", "#123456", "9")
     assert project.add_label("ORG") == label
-    with pytest.raises(NerdeskError, match="already used"):
+    with pytest.raises(NerdeskError) as caught:
         project.add_label("LOC", key="9")
+    assert caught.value.code == "E012"
     assert "LOC" not in project.label_set()
 
 
@@ -41,10 +42,12 @@ def test_rename_follows_into_spans(project):
     assert project.label_set().get("PERSON") == Label("PERSON", "#000000", None)
     assert project.spans(1) == [Span(0, 4, "PER"), Span(0, 4, "PERSON"), Span(5, 9, "PERSON")]
     assert project.spans(2)[0].label == "PERSON"
-    with pytest.raises(NerdeskError, match="already exists"):
+    with pytest.raises(NerdeskError) as caught:
         project.update_label("PER", new_name="PERSON")
-    with pytest.raises(ProjectError, match="no label 'NOPE'"):
+    assert caught.value.code == "E014"
+    with pytest.raises(ProjectError, match="no label 'NOPE'") as caught:
         project.update_label("NOPE", color="#fff")
+    assert caught.value.code == "E010"
 
 
 def test_merge_moves_spans_without_duplicates(project):
@@ -81,8 +84,9 @@ def test_models_and_active_model(project, tmp_path):
     assert project.model_versions()[0].trained_on == {"documents": 10}
     project.delete_model(first)
     assert project.active_model() is None
-    with pytest.raises(ProjectError, match="no model with id"):
+    with pytest.raises(ProjectError) as caught:
         project.set_active_model(first)
+    assert caught.value.code == "E241"
 
 
 def test_training_runs_record_their_fields(project):
@@ -103,8 +107,9 @@ def test_settings_hold_json(project):
     assert project.get_setting("train") == {"epochs": 5, "labels": ["A", "B"]}
     project.set_setting("train", None)
     assert project.get_setting("train") is None
-    with pytest.raises(ProjectError, match="setting 'bad'"):
+    with pytest.raises(ProjectError, match="setting 'bad'") as caught:
         project.set_setting("bad", object())
+    assert caught.value.code == "E250"
 
 
 def test_stats_count_documents_labels_and_nesting(project):

@@ -41,14 +41,16 @@ def test_project_file_is_plain_sqlite_in_wal_mode(project_path):
 
 def test_create_refuses_an_existing_file(project_path):
     project_path.write_text("keep me")
-    with pytest.raises(ProjectError, match="already exists"):
+    with pytest.raises(ProjectError) as caught:
         Project.create(project_path)
+    assert caught.value.code == "E215"
     assert project_path.read_text() == "keep me"
 
 
 def test_open_missing_file_fails_unless_create(project_path):
-    with pytest.raises(ProjectError, match="does not exist"):
+    with pytest.raises(ProjectError) as caught:
         Project.open(project_path)
+    assert caught.value.code == "E201"
     assert not project_path.exists()
     with Project.open(project_path, create=True) as project:
         assert project.count_documents() == 0
@@ -57,15 +59,17 @@ def test_open_missing_file_fails_unless_create(project_path):
 
 def test_text_file_is_not_a_project(project_path):
     project_path.write_text("text\tlabel\n" * 50)
-    with pytest.raises(ProjectError, match="not a nerdesk project"):
+    with pytest.raises(ProjectError) as caught:
         Project.open(project_path)
+    assert caught.value.code == "E205"
     assert project_path.read_text() == "text\tlabel\n" * 50
 
 
 def test_empty_file_is_not_a_project(project_path):
     project_path.write_bytes(b"")
-    with pytest.raises(ProjectError, match="empty file"):
+    with pytest.raises(ProjectError) as caught:
         Project.open(project_path)
+    assert caught.value.code == "E203"
     assert project_path.read_bytes() == b""
 
 
@@ -74,8 +78,9 @@ def test_other_sqlite_database_is_not_a_project(project_path):
     connection.execute("CREATE TABLE notes (body TEXT)")
     connection.commit()
     connection.close()
-    with pytest.raises(ProjectError, match="SQLite file but not a nerdesk project"):
+    with pytest.raises(ProjectError) as caught:
         Project.open(project_path)
+    assert caught.value.code == "E204"
     connection = sqlite3.connect(project_path)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete", "a foreign file was modified"
     connection.close()
@@ -84,8 +89,9 @@ def test_other_sqlite_database_is_not_a_project(project_path):
 def test_newer_schema_is_refused(project_path):
     Project.create(project_path).close()
     _set_schema_version(project_path, SCHEMA_VERSION + 5)
-    with pytest.raises(ProjectError, match="newer nerdesk.*upgrade nerdesk"):
+    with pytest.raises(ProjectError) as caught:
         Project.open(project_path)
+    assert caught.value.code == "E208"
 
 
 def test_truncated_file_is_reported_as_damaged(project_path):
@@ -149,8 +155,9 @@ def test_failed_migration_leaves_the_file_at_the_old_version(project_path, monke
         raise sqlite3.OperationalError("simulated failure half-way")
 
     monkeypatch.setattr(migrations, "MIGRATIONS", [*released, broken])
-    with pytest.raises(ProjectError, match="damaged|simulated"):
+    with pytest.raises(ProjectError) as caught:
         Project.open(project_path)
+    assert caught.value.code == "E221"
     monkeypatch.setattr(migrations, "MIGRATIONS", released)
     with Project.open(project_path) as project:
         assert project.schema_version == SCHEMA_VERSION
