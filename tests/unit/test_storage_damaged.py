@@ -121,8 +121,9 @@ def test_schema_version_zero_names_the_problem_and_writes_no_backup(tmp_path):
     path = build(tmp_path / "zero.nerdesk")
     sql(path, "UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     for _ in range(3):
-        with pytest.raises(ProjectError, match="schema version 0; versions start at 1"):
+        with pytest.raises(ProjectError, match="schema version 0; versions start at 1") as caught:
             Project.open(path)
+        assert caught.value.code == "E207"
     assert [p.name for p in tmp_path.iterdir()] == ["zero.nerdesk"]
 
 
@@ -132,10 +133,12 @@ def check_reads_work_and_writes_are_refused(path: Path, tmp_path: Path, reason: 
         assert project.read_only and reason in project.read_only
         assert project.stats()["documents"] == 120
         assert transfer.export_documents(project, tmp_path / "out.json", "nerdesk-json").documents == 120
-        with pytest.raises(ProjectError, match="open read-only"):
+        with pytest.raises(ProjectError) as caught:
             project.add_documents([Document("new")])
-        with pytest.raises(ProjectError, match="open read-only"):
+        assert caught.value.code == "E220"
+        with pytest.raises(ProjectError) as caught:
             project.set_status([1], "reviewed")
+        assert caught.value.code == "E220"
     assert digest(path) == before
 
 

@@ -55,37 +55,45 @@ def test_a_bad_value_is_refused_naming_record_and_field_and_nothing_is_stored(pr
 
 def test_a_declared_label_with_a_surrogate_is_refused(project):
     before = snapshot(project)
-    with pytest.raises(ProjectError, match="label 'A\\\\\\\\ud800': name has a lone surrogate"):
+    with pytest.raises(ProjectError, match="label 'A\\\\\\\\ud800': name has a lone surrogate") as caught:
         project.add_documents([Document("fine")], labels=["A" + SURROGATE])
-    with pytest.raises(ProjectError, match="lone surrogate"):
+    assert caught.value.code == "E237"
+    with pytest.raises(ProjectError, match="lone surrogate") as caught:
         project.add_label("B" + SURROGATE)
-    with pytest.raises(ProjectError, match="lone surrogate"):
+    assert caught.value.code == "E237"
+    with pytest.raises(ProjectError, match="lone surrogate") as caught:
         project.update_label("LOC", new_name="L" + SURROGATE)
+    assert caught.value.code == "E237"
     assert snapshot(project) == before
 
 
 def test_edits_and_predictions_refuse_surrogate_labels_and_infinite_scores(project):
     [doc_id] = project.document_ids()
     before = snapshot(project)
-    with pytest.raises(SpanError, match=f"document {doc_id}: span 0..2: score is inf"):
+    with pytest.raises(SpanError, match=f"document {doc_id}: span 0..2: score is inf") as caught:
         project.replace_predictions(doc_id, [Span(0, 2, "LOC", "pred", math.inf)], "m")
-    with pytest.raises(SpanError, match="label has a lone surrogate"):
+    assert caught.value.code == "E234"
+    with pytest.raises(SpanError, match="label has a lone surrogate") as caught:
         project.replace_predictions(doc_id, [Span(0, 2, "L" + SURROGATE, "pred", 0.5)], "m")
+    assert caught.value.code == "E234"
     assert snapshot(project) == before
 
 
 def test_a_setting_with_a_surrogate_is_refused(project):
-    with pytest.raises(ProjectError, match="no UTF-8 form"):
+    with pytest.raises(ProjectError) as caught:
         project.set_setting("k" + SURROGATE, 1)
+    assert caught.value.code == "E222"
     assert project.get_setting("k") is None
 
 
 def test_predict_texts_with_a_surrogate_are_refused_naming_the_text():
     check_predict_texts(["北京", "plain 😀"])
-    with pytest.raises(NerdeskError, match="text 1 has a lone surrogate \\\\udfff at character 1"):
+    with pytest.raises(NerdeskError, match="text 1 has a lone surrogate \\\\udfff at character 1") as caught:
         check_predict_texts(["ok", "a\udfffb"])
-    with pytest.raises(NerdeskError, match="text 0: expected a string, got bytes"):
+    assert caught.value.code == "E031"
+    with pytest.raises(NerdeskError, match="text 0: expected a string, got bytes") as caught:
         check_predict_texts([b"x"])
+    assert caught.value.code == "E030"
 
 
 def test_shown_escapes_surrogates_and_cuts_long_text():

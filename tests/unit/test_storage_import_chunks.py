@@ -68,8 +68,10 @@ def test_a_failure_at_the_last_chunk_leaves_every_row_as_it_was(tmp_path, monkey
         return ids
 
     monkeypatch.setattr(staging.ImportStage, "move_chunk", fail_at_the_last_chunk)
-    with Project.open(path) as project, pytest.raises(ProjectError, match=r"\(disk I/O error\); nothing was changed"):
+    reported = r"\(disk I/O error\); nothing was changed"
+    with Project.open(path) as project, pytest.raises(ProjectError, match=reported) as caught:
         project.add_documents(many_documents(), labels=["DECLARED"])
+    assert caught.value.code == "E221"
     assert content(path) == before
     assert not lock_path(path).exists()
 
@@ -86,8 +88,9 @@ def test_a_cancel_while_storing_leaves_every_row_as_it_was(tmp_path, cancel_at):
         if done >= cancel_at:
             raise NerdeskError("cancelled", code="E500")
 
-    with Project.open(path) as project, pytest.raises(NerdeskError, match="cancelled"):
+    with Project.open(path) as project, pytest.raises(NerdeskError) as caught:
         project.add_documents(many_documents(), progress=cancel, labels=["DECLARED"])
+    assert caught.value.code == "E500"
     assert reports[-1] == cancel_at and reports == sorted(reports)
     assert content(path) == before
 

@@ -63,8 +63,9 @@ def test_a_failure_midway_leaves_nothing_and_no_staged_rows(tmp_path):
         before = state(project)
         documents = many_documents(5000)
         documents[4321] = Document("short", [Span(2, 99, "BAD")])
-        with pytest.raises(SpanError, match="document 4322"):
+        with pytest.raises(SpanError, match="document 4322") as caught:
             project.add_documents(documents, labels=["NEW"])
+        assert caught.value.code == "E003"
         assert state(project) == before
         assert temp_tables(project) == []
 
