@@ -104,7 +104,7 @@ def test_read_files_is_all_or_nothing(tmp_path: Path) -> None:
     problems = error.value.problems
     assert len(problems) == 3
     assert {p.path for p in problems} == {str(bad), str(tmp_path / "missing.json")}
-    assert "nothing was imported" in str(error.value)
+    assert error.value.code == "E100" and [p.code for p in problems] == ["E005", "E110", "E104"]
     merged = read_files([good, good2])
     assert [d.text for d in merged.documents] == [DOCS[0].text, DOCS[1].text]
     assert merged.labels == ["ORG", "LOC", "DNA", "protein"]
@@ -116,21 +116,26 @@ def test_writes_are_atomic(tmp_path: Path) -> None:
     write_file(DOCS, path, "jsonl")
     before = path.read_bytes()
     broken = [Document("abc", meta={"x": object()})]
-    with pytest.raises(FormatError, match="JSON"):
+    with pytest.raises(FormatError) as caught:
         write_file(broken, path, "jsonl")
+    assert caught.value.code == "E121"
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]  # no temporary file left
 
 
 def test_write_checks_options_and_spans(tmp_path: Path) -> None:
-    with pytest.raises(FormatError, match="no option"):
+    with pytest.raises(FormatError, match="no option") as caught:
         write_file(DOCS, tmp_path / "a.bio", "conll", schema="bio")
-    with pytest.raises(FormatError, match="scheme"):
+    assert caught.value.code == "E108"
+    with pytest.raises(FormatError, match="scheme") as caught:
         write_file(DOCS, tmp_path / "a.bio", "conll", scheme="xyz")
-    with pytest.raises(FormatError, match="outside the text"):
+    assert caught.value.code == "E108"
+    with pytest.raises(FormatError) as caught:
         write_file([Document("ab", [Span(0, 5, "X")])], tmp_path / "a.json", "cluener")
-    with pytest.raises(FormatError, match="source"):
+    assert caught.value.code == "E114"
+    with pytest.raises(FormatError, match="source") as caught:
         write_file(DOCS, tmp_path / "a.json", "cluener", source="both")
+    assert caught.value.code == "E108"
 
 
 def test_every_error_is_a_nerdesk_error(tmp_path: Path) -> None:

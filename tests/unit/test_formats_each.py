@@ -92,8 +92,9 @@ def test_brat_directory(tmp_path: Path) -> None:
            "T5\tSPAN 14 22\tg Second\n")
     put(tmp_path / "b.txt", "no annotations")
     put(tmp_path / "a.ann", ann.replace("g Second", "g_Second"))
-    with pytest.raises(ImportProblems, match="g_Second"):
+    with pytest.raises(ImportProblems, match="g_Second") as caught:
         read_file(tmp_path)
+    assert caught.value.code == "E100"
     put(tmp_path / "a.ann", ann)  # brat writes a line break inside a mention as a space
     result = read_file(tmp_path)
     assert result.format == "brat"
@@ -142,8 +143,9 @@ def test_doccano_entities_and_surrogate_errors(tmp_path: Path) -> None:
         {"id": 1, "label": "X", "start_offset": 2, "end_offset": 4}], "relations": []}) + "\n")
     assert read_file(path, "doccano").documents[0].spans[0].key == (1, 3, "X")
     put(path, json.dumps({"text": "😀ab", "label": [[1, 3, "X"]]}) + "\n")
-    with pytest.raises(ImportProblems, match="surrogate pair"):
+    with pytest.raises(ImportProblems, match="surrogate pair") as caught:
         read_file(path, "doccano")
+    assert caught.value.code == "E100"
 
 
 # -- Label Studio ------------------------------------------------------------------------------------
@@ -194,8 +196,9 @@ def test_cluener_mention_mismatch_and_inclusive_end(tmp_path: Path) -> None:
     path = put(tmp_path / "c.json", '{"text": "浙商银行企业信贷部", "label": {"company": {"浙商银行": [[0, 3]]}}}\n')
     assert read_file(path).documents[0].spans[0].key == (0, 4, "company")
     put(path, '{"text": "浙商银行企业信贷部", "label": {"company": {"浙商银行": [[0, 4]]}}}\n')
-    with pytest.raises(ImportProblems, match="浙商银行企"):
+    with pytest.raises(ImportProblems, match="浙商银行企") as caught:
         read_file(path)
+    assert caught.value.code == "E100"
 
 
 def test_cmeee_keeps_extra_keys(tmp_path: Path) -> None:

@@ -53,10 +53,12 @@ def test_encoding_can_be_chosen(tmp_path: Path) -> None:
     path = write(tmp_path / "data.txt", "北京\n上海\n", "gbk")
     result = read_file(path, "text", encoding="gbk")
     assert result.encoding == "gbk" and [d.text for d in result.documents] == ["北京", "上海"]
-    with pytest.raises(FormatError, match="not valid utf-8"):
+    with pytest.raises(FormatError) as caught:
         read_file(path, "text", encoding="utf-8")
-    with pytest.raises(FormatError, match="unknown encoding"):
+    assert caught.value.code == "E106"
+    with pytest.raises(FormatError) as caught:
         read_file(path, "text", encoding="no-such-codec")
+    assert caught.value.code == "E107"
 
 
 def test_undecodable_input_says_which_encodings_were_tried(tmp_path: Path) -> None:
@@ -112,8 +114,9 @@ def test_crlf_in_a_brat_text_file(tmp_path: Path) -> None:
     normalised = read_file(tmp_path, "brat", newline="normalize")
     assert normalised.documents[0].text == "one\n北京 two"
     assert normalised.documents[0].spans[0].key == (4, 6, "LOC")
-    with pytest.raises(FormatError, match="newline"):
+    with pytest.raises(FormatError, match="newline") as caught:
         read_file(tmp_path, "brat", newline="unix")
+    assert caught.value.code == "E108"
 
 
 @pytest.mark.parametrize("codec", ["utf-8", "utf-16-le", "utf-16-be", "gb18030", "utf-16"])

@@ -42,8 +42,9 @@ def test_brat_refuses_links_out_of_the_folder(tmp_path):
     folder.mkdir()
     (folder / "a.txt").write_text("hello", encoding="utf-8")
     (folder / "b.txt").symlink_to(outside)
-    with pytest.raises(FormatError, match="link to a file outside the folder"):
+    with pytest.raises(FormatError) as caught:
         read_file(folder, "brat")
+    assert caught.value.code == "E123"
     (folder / "b.txt").unlink()
     (folder / "c.txt").symlink_to(folder / "a.txt")  # a link inside the collection is fine
     assert sorted(d.text for d in read_file(folder, "brat").documents) == ["hello", "hello"]
@@ -52,8 +53,9 @@ def test_brat_refuses_links_out_of_the_folder(tmp_path):
 def test_brat_offsets_are_ascii_digits(tmp_path):
     (tmp_path / "d.txt").write_text("北京欢迎你", encoding="utf-8")
     (tmp_path / "d.ann").write_text("T1\tLOC \u0660 \u0662\t北京\n", encoding="utf-8")
-    with pytest.raises(ImportProblems, match="expected 'Label START END'"):
+    with pytest.raises(ImportProblems, match="expected 'Label START END'") as caught:
         read_file(tmp_path / "d.ann")
+    assert caught.value.code == "E100"
 
 
 def test_exports_respect_the_umask_and_keep_an_existing_mode(tmp_path):
@@ -126,8 +128,9 @@ def test_predict_output_suffixes():
     assert _output_format(Path("x.bio"), None, resolve_format) == "conll"
     assert _output_format(Path("x.spacy"), None, resolve_format) == "spacy"
     assert _output_format(Path("x.jsonl"), None, resolve_format) == "jsonl"
-    with pytest.raises(FormatError, match="pass --format"):
+    with pytest.raises(FormatError) as caught:
         _output_format(Path("x.out"), None, resolve_format)
+    assert caught.value.code == "E102"
 
 
 def test_spans_survive_the_brat_bom_at_start(tmp_path):
@@ -139,6 +142,7 @@ def test_spans_survive_the_brat_bom_at_start(tmp_path):
 
 def test_docbin_without_spacy_says_which_extra_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy now raises ImportError
-    with pytest.raises(FormatError, match=r"pip install 'nerdesk\[spacy\]'"):
+    with pytest.raises(FormatError) as caught:
         write_file([Document("x")], tmp_path / "x.spacy", "spacy")
+    assert caught.value.code == "E116"
     assert not (tmp_path / "x.spacy").exists()
