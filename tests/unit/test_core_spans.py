@@ -30,8 +30,9 @@ def test_validate_span_checks_range_emptiness_and_mention():
     for bad in (Span(-1, 2, "x"), Span(3, 3, "x"), Span(10, 14, "x"), Span(0, 2, "")):
         with pytest.raises(SpanError):
             validate_span(bad, TEXT)
-    with pytest.raises(SpanError, match="上海"):
+    with pytest.raises(SpanError, match="上海") as caught:
         validate_span(CITY, TEXT, mention="上海")
+    assert caught.value.code == "E005"
 
 
 def test_nesting_queries():
@@ -53,10 +54,12 @@ def test_flat_decoding_keeps_best_non_overlapping():
 def test_label_set_assigns_keys_and_rejects_clashes():
     labels = LabelSet.from_names(["PER", "LOC"])
     assert [label.key for label in labels] == ["1", "2"]
-    with pytest.raises(NerdeskError, match="already used"):
+    with pytest.raises(NerdeskError) as caught:
         labels.add("ORG", key="1")
-    with pytest.raises(NerdeskError, match="already exists"):
+    assert caught.value.code == "E012"
+    with pytest.raises(NerdeskError) as caught:
         labels.update("PER", name="LOC")
+    assert caught.value.code == "E014"
     labels.update("PER", name="PERSON", key="9")
     assert labels.by_key("9").name == "PERSON"
 

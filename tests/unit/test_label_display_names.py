@@ -67,10 +67,12 @@ def test_add_update_and_rename_keep_the_display_name(tmp_path):
 def test_unusable_display_names_are_refused_and_change_nothing(tmp_path, fields, problem):
     with Project.create(tmp_path / "p.nerdesk") as project:
         project.add_label("sym", display_name="symptom")
-        with pytest.raises(ProjectError, match=problem):
+        with pytest.raises(ProjectError, match=problem) as caught:
             project.update_label("sym", **fields)
-        with pytest.raises(ProjectError, match=problem):
+        assert caught.value.code == "E237"
+        with pytest.raises(ProjectError, match=problem) as caught:
             project.add_label("dis", **fields)
+        assert caught.value.code == "E237"
         assert project.label_set().labels == [Label("sym", project.label_set().get("sym").color, "1", "symptom")]
 
 
