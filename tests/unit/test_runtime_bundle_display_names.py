@@ -35,5 +35,6 @@ def test_a_display_name_that_is_not_text_is_refused():
     manifest = {"schema_version": 1, "name": "en", "labels": records, "max_length": 64, "stride": 8,
                 "threshold": 0.0, "files": {"tokenizer.json": {"sha256": "0" * 64}},
                 "variants": {"int8": "model.int8.onnx"}, "default_variant": "int8"}
-    with pytest.raises(ModelBundleError, match=r"labels\[0\]\.display_name must be a string"):
+    with pytest.raises(ModelBundleError, match=r"labels\[0\]\.display_name must be a string") as caught:
         validate_manifest(manifest, Path("bundle.json"))
+    assert caught.value.code == "E306"

@@ -107,16 +107,18 @@ def test_a_symbolic_link_out_of_the_folder_is_refused(bundle, tmp_path):
     shutil.copy(bundle / TOKENIZER_FILE, outside)
     (bundle / TOKENIZER_FILE).unlink()
     (bundle / TOKENIZER_FILE).symlink_to(outside)
-    with pytest.raises(ModelBundleError, match="tokenizer.json: leads outside the bundle folder"):
+    with pytest.raises(ModelBundleError, match="tokenizer.json: leads outside the bundle folder") as caught:
         Bundle.load(bundle)
+    assert caught.value.code == "E309"
 
 
 def test_a_manifest_linked_from_outside_is_refused(bundle, tmp_path):
     outside = tmp_path / "manifest.json"
     shutil.move(bundle / MANIFEST, outside)
     (bundle / MANIFEST).symlink_to(outside)
-    with pytest.raises(ModelBundleError, match="bundle.json: leads outside the bundle folder"):
+    with pytest.raises(ModelBundleError, match="bundle.json: leads outside the bundle folder") as caught:
         Bundle.load(bundle)
+    assert caught.value.code == "E309"
 
 
 def test_a_symbolic_link_inside_the_folder_is_allowed(bundle):
@@ -146,8 +148,9 @@ def test_swapping_two_label_names_is_refused_when_the_model_records_its_labels(b
     assert Bundle.load(bundle).labels.names == LABELS
     edit(bundle, swap_first_two_labels)
     with pytest.raises(ModelBundleError, match=r"trained for the labels \['PER', 'LOC', 'ORG'\] but bundle.json "
-                                               r"lists \['LOC', 'PER', 'ORG'\]"):
+                                               r"lists \['LOC', 'PER', 'ORG'\]") as caught:
         Bundle.load(bundle)
+    assert caught.value.code == "E321"
 
 
 def test_the_content_hash_covers_the_manifest_but_not_its_formatting(bundle, tiny_bundle):

@@ -79,10 +79,12 @@ def test_windows_cover_the_text_and_owned_ranges_partition_it(length, max_length
 
 
 def test_stride_must_leave_room_to_advance():
-    with pytest.raises(ModelBundleError, match="stride 6 must be"):
+    with pytest.raises(ModelBundleError, match="stride 6 must be") as caught:
         WindowMaker(char_tokenizer(with_frame=True), max_length=8, stride=6)
-    with pytest.raises(ModelBundleError, match="leaves no room"):
+    assert caught.value.code == "E333"
+    with pytest.raises(ModelBundleError) as caught:
         WindowMaker(char_tokenizer(with_frame=True), max_length=3, stride=0)
+    assert caught.value.code == "E332"
 
 
 def test_batches_sort_by_length_and_respect_size_and_cell_budget():
