@@ -91,6 +91,7 @@ def account_for_every_document(ray: ModuleType, options: RayPredictOptions) -> l
     """After the prediction pass: predict the documents of dropped batches again one per batch, and write
     the ones that still kill their actor as failed; returns those (``id``, ``text``)."""
     from nerdesk.workflows.ray_predict import (
+        BATCH_DOCUMENTS,
         iter_records,
         predict_with_actors,
         read_shards_of,
@@ -104,7 +105,8 @@ def account_for_every_document(ray: ModuleType, options: RayPredictOptions) -> l
     before = set(shard_paths(options.out, options.out_format))
     with errored_blocks_allowed(ray, -1):  # before the dataset is made: it copies the context
         dataset = ray.data.from_items(missing, override_num_blocks=len(missing))
-        write_dataset(predict_with_actors(ray, dataset, options, batch_documents=1), options)
+        predicted = predict_with_actors(ray, dataset, options, batch_documents=1)
+        write_dataset(predicted, options, min_rows_per_file=BATCH_DOCUMENTS)  # not one shard per document
     added = [path for path in shard_paths(options.out, options.out_format) if path not in before]
     lost = unwritten(missing, written_ids(read_shards_of(added, options.out_format)))
     if lost:

@@ -281,12 +281,13 @@ def _configure(ray: ModuleType, quiet: bool) -> None:
     context.enable_progress_bars = not quiet
 
 
-def write_dataset(dataset: Dataset, options: RayPredictOptions) -> None:
+def write_dataset(dataset: Dataset, options: RayPredictOptions, min_rows_per_file: int | None = None) -> None:
+    """One shard per block, or per ``min_rows_per_file`` rows or more (for datasets of small blocks)."""
     path = str(options.out.resolve())
     if options.out_format == "parquet":
-        dataset.write_parquet(path)
+        dataset.write_parquet(path, min_rows_per_file=min_rows_per_file)
     else:
-        dataset.write_json(path, force_ascii=False)
+        dataset.write_json(path, min_rows_per_file=min_rows_per_file, force_ascii=False)
 
 
 def shard_paths(out: Path, out_format: str) -> list[Path]:

@@ -94,6 +94,9 @@ def test_a_document_that_kills_the_worker_is_retried_within_the_bound_and_report
     assert by_id[CRASHING_ID]["spans"] in ([], None) and by_id[CRASHING_ID]["status"] == "failed"
     lost_shards = [p for p in result.shards if p.name.startswith(ray_failures.LOST_SHARD_PREFIX)]
     assert len(lost_shards) == 1
+    # The two batches that ran, one shard for the dropped batch's documents predicted one per batch (not one
+    # shard each), the lost document's.
+    assert len(result.shards) == 4
     # A resumed run counts the failed documents as done, like any other written document.
     assert ray_predict.resume_point(options.out, out_format) == set(by_id)
 
