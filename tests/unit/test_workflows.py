@@ -108,20 +108,23 @@ def test_start_point_is_a_project_setting(project):
     assert load_start_point(project) == StartPoint("auto")
     save_start_point(project, StartPoint("scratch"))
     assert load_start_point(project) == StartPoint("scratch")
-    with pytest.raises(ProjectError, match="unknown training start"):
+    with pytest.raises(ProjectError) as caught:
         StartPoint("somewhere")
+    assert caught.value.code == "E553"
 
 
 def test_start_points_resolve_to_init_values(project, tmp_path, monkeypatch):
     assert resolve_start(project, StartPoint("scratch")).init == "scratch"
-    with pytest.raises(ProjectError, match="has none"):
+    with pytest.raises(ProjectError) as caught:
         resolve_start(project, StartPoint("active"))
+    assert caught.value.code == "E555"
     model_id = project.register_model(name="m1", bundle_path=tmp_path / "m1", metrics={}, settings={},
                                       trained_on={})
     project.set_active_model(model_id)
     assert resolve_start(project, StartPoint("active")).init == str(tmp_path / "m1")
-    with pytest.raises(ProjectError, match="config.json"):
+    with pytest.raises(ProjectError) as caught:
         resolve_start(project, StartPoint("huggingface", str(tmp_path)))
+    assert caught.value.code == "E414"
     (tmp_path / "config.json").write_text("{}")
     assert resolve_start(project, StartPoint("huggingface", str(tmp_path))).init == str(tmp_path)
 
@@ -175,13 +178,15 @@ def test_versions_activate_delete_and_export(project, tmp_path):
     first = project.register_model(name="v1", bundle_path=owned, metrics={}, settings={}, trained_on={})
     second = project.register_model(name="ext", bundle_path=elsewhere, metrics={}, settings={}, trained_on={})
     activate_version(project, first)
-    with pytest.raises(ProjectError, match="active model"):
+    with pytest.raises(ProjectError) as caught:
         delete_version(project, first)
+    assert caught.value.code == "E510"
     export_dir = tmp_path / "export"
     export_dir.mkdir()
     assert (export_version(project, first, export_dir) / "bundle.json").is_file()
-    with pytest.raises(ProjectError, match="already exists"):
+    with pytest.raises(ProjectError) as caught:
         export_version(project, first, export_dir)
+    assert caught.value.code == "E512"
     activate_version(project, second)
     delete_version(project, first)
     assert not owned.exists()
@@ -201,10 +206,12 @@ def test_an_invalid_bundle_is_never_registered(project):
     assert project.training_runs()[-1].status == "running"
     run.staging_dir.mkdir(parents=True)
     (run.staging_dir / "bundle.json").write_text("{ half written")
-    with pytest.raises(TrainingError, match="without an ONNX bundle"):
+    with pytest.raises(TrainingError) as caught:
         retrain.complete_run(project, run, TrainingDone(str(run.staging_dir), bundle=False))
-    with pytest.raises(ModelBundleError, match="not valid JSON"):
+    assert caught.value.code == "E551"
+    with pytest.raises(ModelBundleError) as caught:
         retrain.complete_run(project, run, TrainingDone(str(run.staging_dir)))
+    assert caught.value.code == "E302"
     assert project.model_versions() == [] and project.active_model() is None
     assert not run.final_dir.exists()
     retrain.abandon_run(project, run, "failed", "bad bundle")

@@ -49,15 +49,17 @@ def test_import_stores_documents_and_labels_with_progress_before_the_commit(tmp_
 def test_cancel_at_the_last_report_adds_no_document_and_no_label(tmp_path, cluener_file):
     with Project.create(tmp_path / "p.nerdesk") as project:
         project.add_label("KEPT")
-        with pytest.raises(transfer.ImportCancelled, match="nothing was added"):
+        with pytest.raises(transfer.ImportCancelled, match="nothing was added") as caught:
             transfer.store_import(project, transfer.read_import([cluener_file], "cluener"), cancelled=lambda: True)
+        assert caught.value.code == "E500"
         assert project.count_documents() == 0 and project.label_set().names == ["KEPT"]
 
 
 def test_a_failed_import_into_a_new_project_leaves_no_file(tmp_path, surrogate_file, capsys):
     path = tmp_path / "new.nerdesk"
-    with pytest.raises(NerdeskError, match="document 2: text has a lone surrogate"):
+    with pytest.raises(NerdeskError, match="document 2: text has a lone surrogate") as caught:
         transfer.store_into_file(path, read_files([surrogate_file], "jsonl"))
+    assert caught.value.code == "E233"
     assert list(tmp_path.glob("new.nerdesk*")) == []
     assert main(["import", str(path), str(surrogate_file), "--format", "jsonl"]) != 0
     assert "lone surrogate" in capsys.readouterr().err
