@@ -40,8 +40,9 @@ def test_a_directory_of_the_same_name_wins(installed_models, tmp_path):
 
 
 def test_an_unknown_name_lists_the_embedded_models(installed_models):
-    with pytest.raises(ModelBundleError, match=f"zh-nope.*embedded: {GENERAL_ZH}.*nerdesk models"):
+    with pytest.raises(ModelBundleError, match=f"zh-nope.*embedded: {GENERAL_ZH}.*nerdesk models") as caught:
         resolve_model("zh-nope")
+    assert caught.value.code == "E565"
     assert str(resolve_model("some/where")) == "some/where"  # a path: Bundle.load explains what is wrong
 
 

@@ -86,8 +86,9 @@ def test_label_keys_cannot_take_editing_keys_or_another_labels_key():
 def test_the_label_dialog_reports_a_clashing_shortcut(window):
     dialog = LabelDialog(window.session.labels, window.session.labels.get("LOC"), parent=window)
     dialog.key.setText("1")
-    with pytest.raises(NerdeskError, match="already used by label 'ORG'"):
+    with pytest.raises(NerdeskError, match="already used by label 'ORG'") as caught:
         dialog.result_label()
+    assert caught.value.code == "E012"
 
 
 def test_adding_a_label_with_an_existing_name_shows_an_error(window):

@@ -46,8 +46,9 @@ def test_display_text_differs_offsets_are_trusted(tmp_path):
 
 def test_real_mismatch_is_still_refused(tmp_path):
     tasks = [{"data": {"text": "Visit Paris"}, "annotations": [{"result": [result(6, 11, "Rome", "LOC")]}]}]
-    with pytest.raises(ImportProblems, match="Rome"):
+    with pytest.raises(ImportProblems, match="Rome") as caught:
         read_file(put(tmp_path / "ls.json", tasks))
+    assert caught.value.code == "E100"
 
 
 def test_utf16_offsets_near_the_end_of_a_text_with_astral_characters(tmp_path):
