@@ -115,9 +115,10 @@ def account_for_every_document(ray: ModuleType, options: RayPredictOptions) -> l
 
 
 def lost_records(documents: list[dict[str, str]], max_retries: int) -> list[dict[str, Any]]:
-    """Failed records for documents whose every attempt killed the actor's process."""
-    error = (f"WorkerCrashed: the Ray worker process died predicting this document, {max_retries + 1} times "
-             "alone (a crash in native code or the out-of-memory killer; the worker's log says which)")
+    """Failed records for documents that no attempt wrote, the last ones in a batch of their own."""
+    error = (f"WorkerCrashed: no result after {max_retries + 1} attempts with this document alone: the Ray worker "
+             "process died predicting it (a crash in native code, the out-of-memory killer) or its shard could "
+             "not be written; the Ray logs say which")
     return [{"id": document["id"], "text": document["text"], "spans": [], "status": "failed", "error": error}
             for document in documents]
 

@@ -84,7 +84,7 @@ def test_a_document_that_kills_the_worker_is_retried_within_the_bound_and_report
     assert sorted(record["id"] for record in records) == sorted(row["id"] for row in rows)  # each once
     failed = dict(result.failed)
     assert set(failed) == {CRASHING_ID, RAISING_ID} and result.documents == len(rows)
-    assert failed[CRASHING_ID].startswith("WorkerCrashed:") and "2 times" in failed[CRASHING_ID]
+    assert failed[CRASHING_ID].startswith("WorkerCrashed:") and "2 attempts" in failed[CRASHING_ID]
     assert failed[RAISING_ID] == "ValueError: this document cannot be predicted"
     by_id = {record["id"]: record for record in records}
     # The crashing document's batch-mates were predicted again one by one and kept their spans.
@@ -110,7 +110,7 @@ def test_the_lost_documents_shard_reads_like_the_others(tmp_path: Path, out_form
     records = ray_predict.read_shards(tmp_path, out_format)
     assert [(r["id"], r["text"], list(r["spans"]), r["status"]) for r in records] == [
         ("x", "张伟在北京。", [], "failed"), ("y", "李娜去了上海。", [], "failed")]
-    assert "4 times" in records[0]["error"]
+    assert "4 attempts" in records[0]["error"]
     result = ray_predict.scan_shards(tmp_path, out_format)
     assert [identifier for identifier, _ in result.failed] == ["x", "y"] and result.spans == 0
     assert ray_predict.resume_point(tmp_path, out_format) == {"x", "y"}
