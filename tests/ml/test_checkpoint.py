@@ -44,13 +44,15 @@ def test_config_json_is_plain_json_without_pickle(saved_model):
 
 def test_loading_a_broken_checkpoint_says_what_is_wrong(saved_model, tmp_path):
     _, _, directory = saved_model
-    with pytest.raises(ModelBundleError, match="missing checkpoint.safetensors"):
+    with pytest.raises(ModelBundleError) as caught:
         load_checkpoint(tmp_path)
+    assert caught.value.code == "E362"
     config = json.loads((directory / "config.json").read_text("utf-8"))
     config["encoder"]["hidden_size"] = 64
     (directory / "config.json").write_text(json.dumps(config), "utf-8")
-    with pytest.raises(ModelBundleError, match="weights do not match"):
+    with pytest.raises(ModelBundleError) as caught:
         load_checkpoint(directory)
+    assert caught.value.code == "E364"
 
 
 def test_new_label_set_keeps_encoder_and_tokenizer_with_fresh_head(saved_model):
@@ -73,7 +75,9 @@ def test_same_labels_continue_with_the_trained_head(saved_model):
 
 
 def test_unknown_start_point_is_a_clear_error(tmp_path):
-    with pytest.raises(TrainingError, match="no such directory"):
+    with pytest.raises(TrainingError) as caught:
         start_model(str(tmp_path / "nowhere"), ["X"], ["text"])
-    with pytest.raises(TrainingError, match="neither"):
+    assert caught.value.code == "E413"
+    with pytest.raises(TrainingError) as caught:
         start_model(str(tmp_path), ["X"], ["text"])
+    assert caught.value.code == "E414"
