@@ -161,17 +161,19 @@ def test_int8_stays_off_without_gold_to_measure_f1(tiny_model, tmp_path):
 
 
 def test_bad_span_cap_is_refused(tiny_model, tmp_path):
-    with pytest.raises(ModelBundleError, match="max_span_tokens must be"):
+    with pytest.raises(ModelBundleError) as caught:
         export_bundle(*tiny_model, tmp_path / "bad", labels=LABELS, max_span_tokens=0)
+    assert caught.value.code == "E417"
 
 
 def test_export_refuses_a_model_that_fails_parity(tiny_model, tmp_path, monkeypatch):
     model, tokenizer = tiny_model
     monkeypatch.setattr(export, "PARITY_TOLERANCE", -1.0)  # no difference can pass
     monkeypatch.setattr(export, "PARITY_RELATIVE_TOLERANCE", 0.0)
-    with pytest.raises(ModelBundleError, match="differs from the torch model"):
+    with pytest.raises(ModelBundleError) as caught:
         export_bundle(model, tokenizer, tmp_path / "refused", labels=LABELS,
                       parity_texts=[d.text for d in sentence_documents()])
+    assert caught.value.code == "E418"
     assert not (tmp_path / "refused").exists()
     assert list(tmp_path.iterdir()) == []  # nor a half-written staging directory
 
@@ -220,48 +222,60 @@ def test_bad_hash_is_refused(bundle_copy):
     data = bytearray(onnx_path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     onnx_path.write_bytes(bytes(data))
-    with pytest.raises(ModelBundleError, match=r"model\.onnx: sha256 does not match"):
+    with pytest.raises(ModelBundleError, match=r"model\.onnx: sha256 does not match") as caught:
         Bundle.load(bundle_copy)
+    assert caught.value.code == "E313"
 
 
 def test_truncated_onnx_is_refused(bundle_copy):
     onnx_path = bundle_copy / "model.onnx"
     onnx_path.write_bytes(onnx_path.read_bytes()[:5000])
-    with pytest.raises(ModelBundleError, match="truncated"):
+    with pytest.raises(ModelBundleError) as caught:
         Bundle.load(bundle_copy)
+    assert caught.value.code == "E312"
     rehash(bundle_copy, "model.onnx")  # even with matching hashes, a broken model does not load
-    with pytest.raises(ModelBundleError, match="ONNX Runtime cannot load"):
+    with pytest.raises(ModelBundleError) as caught:
         Bundle.load(bundle_copy)
+    assert caught.value.code == "E322"
 
 
-@pytest.mark.parametrize("file_name", ["model.onnx", "tokenizer.json", "bundle.json", "checkpoint.safetensors"])
-def test_missing_file_is_refused(bundle_copy, file_name):
+@pytest.mark.parametrize(("file_name", "code"), [
+    ("model.onnx", "E311"), ("tokenizer.json", "E311"),
+    ("bundle.json", "E301"), ("checkpoint.safetensors", "E311"),
+])
+def test_missing_file_is_refused(bundle_copy, file_name, code):
     (bundle_copy / file_name).unlink()
-    with pytest.raises(ModelBundleError, match=re.escape(f"{file_name}: missing")):
+    with pytest.raises(ModelBundleError, match=re.escape(f"{file_name}: missing")) as caught:
         Bundle.load(bundle_copy)
+    assert caught.value.code == code
 
 
 def test_labels_that_do_not_match_the_model_are_refused(bundle_copy):
     rewrite_manifest(bundle_copy, lambda m: m["labels"].append({"name": "EXTRA", "color": "#000000"}))
-    with pytest.raises(ModelBundleError, match="scores 3 entity types but bundle.json lists 4 labels"):
+    mismatch = "scores 3 entity types but bundle.json lists 4 labels"
+    with pytest.raises(ModelBundleError, match=mismatch) as caught:
         Bundle.load(bundle_copy)
+    assert caught.value.code == "E320"
 
 
 def test_newer_schema_is_refused(bundle_copy):
     rewrite_manifest(bundle_copy, lambda m: m.update(schema_version=99))
-    with pytest.raises(ModelBundleError, match="newer than this nerdesk understands.*upgrade"):
+    with pytest.raises(ModelBundleError) as caught:
         Bundle.load(bundle_copy)
+    assert caught.value.code == "E304"
 
 
 def test_unparseable_manifest_is_refused(bundle_copy):
     (bundle_copy / MANIFEST).write_text('{"schema_version": 1, "name": ', "utf-8")
-    with pytest.raises(ModelBundleError, match="not valid JSON"):
+    with pytest.raises(ModelBundleError) as caught:
         Bundle.load(bundle_copy)
+    assert caught.value.code == "E302"
 
 
 def test_unknown_variant_is_refused(tiny_bundle):
-    with pytest.raises(ModelBundleError, match="no 'fp16' model"):
+    with pytest.raises(ModelBundleError, match="no 'fp16' model") as caught:
         OnnxPredictor(Bundle.load(tiny_bundle), variant="fp16")
+    assert caught.value.code == "E317"
 
 
 # --- torch-free runtime ----------------------------------------------------------------------------
