@@ -123,8 +123,10 @@ def test_lora_bundle_ships_int8_only_predicts_and_retrains_from_the_package(pack
 def test_training_from_the_bundle_refuses_a_missing_package(package, tmp_path, monkeypatch):
     bundle_dir = trained_bundle(package, tmp_path / "tiny-lora")
     monkeypatch.setattr(sys, "path", [entry for entry in sys.path if entry != str(tmp_path / "site")])
-    with pytest.raises(TrainingError, match=rf"package {DISTRIBUTION} 0\.3, which is not installed.*pip install"):
+    missing = rf"package {DISTRIBUTION} 0\.3, which is not installed.*pip install"
+    with pytest.raises(TrainingError, match=missing) as caught:
         start_model(str(bundle_dir), LABELS, [])
+    assert caught.value.code == "E409"
 
 
 def test_training_from_the_bundle_refuses_different_base_weights(package, tmp_path):
@@ -135,13 +137,15 @@ def test_training_from_the_bundle_refuses_different_base_weights(package, tmp_pa
     name = next(key for key in weights if key.endswith("query.weight"))
     weights[name] = weights[name] + 0.01
     save_file(weights, str(package / "model.safetensors"))
-    with pytest.raises(TrainingError, match=rf"{DISTRIBUTION} 0\.3 has different weights.*=={0.3}"):
+    with pytest.raises(TrainingError, match=rf"{DISTRIBUTION} 0\.3 has different weights.*=={0.3}") as caught:
         start_model(str(bundle_dir), LABELS, [])
+    assert caught.value.code == "E411"
     recorded = json.loads((bundle_dir / "config.json").read_text("utf-8"))["encoder"]["base"]
     assert recorded["sha256"] != sha256_file(package / "model.safetensors")
 
 
 def test_lora_needs_an_encoder_from_an_installed_package(tmp_path):
     loose = install_tiny_package(tmp_path / "not-on-path")
-    with pytest.raises(TrainingError, match="installed package"):
+    with pytest.raises(TrainingError) as caught:
         lora_model(loose)
+    assert caught.value.code == "E412"
