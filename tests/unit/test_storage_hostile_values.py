@@ -39,6 +39,9 @@ BAD_DOCUMENTS = {
     "infinite meta": (Document("ab", meta={"a": [-math.inf]}), "meta['a'][0] is -inf"),
     "text score": (Document("ab", [Span(0, 1, "X", "pred", "high", "m")]), "score must be a number"),
 }
+# E233 for a document's own fields; a span's fields are E234, or E236 for a score that is not a number.
+SPAN_FIELD_CODES = {"span label": "E234", "model version": "E234", "infinite score": "E234", "nan score": "E234",
+                    "text score": "E236"}
 
 
 @pytest.mark.parametrize("case", sorted(BAD_DOCUMENTS))
@@ -47,6 +50,7 @@ def test_a_bad_value_is_refused_naming_record_and_field_and_nothing_is_stored(pr
     before = snapshot(project)
     with pytest.raises((ProjectError, SpanError)) as caught:
         project.add_documents([Document("fine"), document], labels=["NEW"])
+    assert caught.value.code == SPAN_FIELD_CODES.get(case, "E233")
     message = str(caught.value)
     assert message.startswith("document 2") and expected in message
     message.encode("utf-8")  # the message itself can be printed
