@@ -154,25 +154,35 @@ def model_card(args, dev, test, size: int) -> str:
 
 
 def main(argv=None) -> None:
+    args = parse_args(argv)
+    score_and_describe(args, read_split("dev"), read_split("test"), export, model_card)
+
+
+def score_and_describe(args, dev_docs, test_docs, export_bundle, card, extra_files=None) -> None:
+    """Export (unless ``--card-only``), score dev and test through the ONNX runtime, record the scores in
+    ``bundle.json``, write ``MODEL_CARD.md`` (``card(args, dev, test, size)``) and check the size limit.
+    ``extra_files`` ({name: source path}) are copied beside the card first, so that the size counts them."""
+    import shutil
+
     import torch
 
-    args = parse_args(argv)
+    from nerdesk.runtime.bundle import MANIFEST
+
     torch.set_num_threads(args.threads)
-    dev_docs, test_docs = read_split("dev"), read_split("test")
     if not args.card_only:
         if args.from_checkpoint is None:
             raise SystemExit("--from-checkpoint is needed unless --card-only is given")
-        export(args, dev_docs)
+        export_bundle(args, dev_docs)
     dev, _ = runtime_scores(args.out, dev_docs, args.threads)
     test, seconds = runtime_scores(args.out, test_docs, args.threads)
-    from nerdesk.runtime.bundle import MANIFEST
-
     record_scores(args.out / MANIFEST, dev.as_dict(), test.as_dict())
+    for name, source in (extra_files or {}).items():
+        shutil.copyfile(source, args.out / name)
     size = sum(path.stat().st_size for path in args.out.iterdir() if path.is_file())
-    (args.out / "MODEL_CARD.md").write_text(model_card(args, dev, test, size), "utf-8")
+    (args.out / "MODEL_CARD.md").write_text(card(args, dev, test, size), "utf-8")
     print(test.table())
     print(f"{args.out}: dev F1 {100 * dev.micro.f1:.2f}, test F1 {100 * test.micro.f1:.2f}, "
-          f"{len(test_docs) / seconds:.0f} sentences/s, {size / 1e6:.2f} MB", flush=True)
+          f"{len(test_docs) / seconds:.0f} documents/s, {size / 1e6:.2f} MB", flush=True)
     if size > MAX_BUNDLE_BYTES:
         raise SystemExit(f"{args.out}: {size / 1e6:.1f} MB is over the 25 MB limit for embedded models")
 

@@ -31,14 +31,15 @@ def named_labels(names):
     return labels
 
 
-def per_label_rows(bundle, dev, test) -> list[str]:
+def per_label_rows(bundle, dev, test, display_names=None) -> list[str]:
     """Model-card table rows: label (display name), dev F1, test P / R / F1, test support."""
+    display_names = DISPLAY_NAMES if display_names is None else display_names
     from nerdesk.core.metrics import Counts
 
     rows = []
     for name in bundle.labels.names:
         on_dev, on_test = dev.per_label.get(name, Counts()), test.per_label.get(name, Counts())
-        rows.append(f"| {name} ({DISPLAY_NAMES.get(name, name)}) | {100 * on_dev.f1:.2f} | "
+        rows.append(f"| {name} ({display_names.get(name, name)}) | {100 * on_dev.f1:.2f} | "
                     f"{100 * on_test.precision:.2f} | {100 * on_test.recall:.2f} | {100 * on_test.f1:.2f} | "
                     f"{on_test.support} |")
     return rows
