@@ -89,6 +89,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--init", type=Path, help="continue from a checkpoint an earlier run saved (its --out) "
+                        "instead of starting from scratch: same architecture, a new schedule (a lower --lr "
+                        "decaying over fewer --epochs settles a plateau); its weights are scored first")
     parser.add_argument("--out", type=Path, help="directory for the trained checkpoint")
     parser.add_argument("--bundle", type=Path, help="also export a bundle here (dev documents for its checks)")
     return parser.parse_args(argv)
@@ -97,7 +100,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     import torch
 
-    from nerdesk.training.model import save_checkpoint
+    from nerdesk.training.model import load_checkpoint, save_checkpoint
     from nerdesk.training.start import ScratchSettings, start_model
     from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
 
@@ -110,14 +113,18 @@ def main(argv=None) -> None:
     labels = sorted({span.label for doc in train for span in doc.spans})
     scratch = ScratchSettings(tokenizer=tokenizer_kind, embedding_dim=args.embedding, hidden_size=args.hidden,
                               num_layers=args.layers, dropout=args.dropout)
-    model, tokenizer = start_model("scratch", labels, [doc.text for doc in train], head=args.head,
-                                   max_length=args.max_length, scratch=scratch)
-    if args.encoder == "bilstm_chars":
-        model = char_aware_model(model, tokenizer, [doc.text for doc in train], args)
+    if args.init:
+        model, tokenizer = load_checkpoint(args.init)
+        model.train()
+    else:
+        model, tokenizer = start_model("scratch", labels, [doc.text for doc in train], head=args.head,
+                                       max_length=args.max_length, scratch=scratch)
+        if args.encoder == "bilstm_chars":
+            model = char_aware_model(model, tokenizer, [doc.text for doc in train], args)
     model.config.flat = args.corpus in FLAT_CORPORA
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
                          patience=args.patience, time_budget_seconds=args.minutes * 60, seed=args.seed,
-                         eval_every_steps=args.eval_every)
+                         eval_every_steps=args.eval_every, evaluate_start=args.init is not None)
     best = {"f1": -1.0}
 
     def on_eval(epoch, report) -> None:
