@@ -1,6 +1,7 @@
-"""The demo project: built on first start from ``resources/demo``, each document predicted by the embedded
-model for its script (the medical model for the Chinese clinical notes, the English general model for
-the English documents). A document whose model is not installed stays unpredicted.
+"""The demo project: built on first start from ``resources/demo``, each file's documents predicted by the
+embedded model written for them (the medical model for the Chinese clinical notes, the English general model
+for the English documents, the English biomedical model, nested, for the biomedical abstracts). A document
+whose model is not installed stays unpredicted.
 
 ``ensure_demo_project(data_dir)`` returns ``<data_dir>/demo.nerdesk``, creating it when absent. The
 project is assembled in a temporary file and renamed into place when complete, so a start that is
@@ -17,18 +18,17 @@ from nerdesk.core.errors import NerdeskError
 from nerdesk.formats import read_file
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import (
+    BIOMEDICAL_EN,
     GENERAL_EN,
     MEDICAL_ZH,
     embedded_model,
     embedded_model_names,
-    text_script,
 )
-from nerdesk.workflows.models import id_and_text, register_bundle
+from nerdesk.workflows.models import register_bundle
 
 DEMO_FILE = "demo.nerdesk"
-DEMO_TEXTS = ("medical.txt", "english.txt")
-# Script of a demo document -> the embedded model that predicts it; the first installed one is active.
-DEMO_MODELS = {"cjk": MEDICAL_ZH, "latin": GENERAL_EN}
+# Demo text file -> the embedded model that predicts its documents; the first installed one is active.
+DEMO_TEXTS = {"medical.txt": MEDICAL_ZH, "english.txt": GENERAL_EN, "biomedical.txt": BIOMEDICAL_EN}
 
 
 def demo_texts_dir() -> Path:
@@ -48,45 +48,44 @@ def ensure_demo_project(data_dir: str | Path) -> Path:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     with Project.create(partial) as project:
-        add_demo_documents(project)
-        predict_demo(project)
+        predict_demo(project, add_demo_documents(project))
     os.replace(partial, path)
     return path
 
 
-def add_demo_documents(project: Project) -> int:
-    """One document per line of each demo text file."""
-    documents = []
-    for file_name in DEMO_TEXTS:
+def add_demo_documents(project: Project) -> dict[str, list[tuple[int, str]]]:
+    """One document per line of each demo text file; returns (id, text) of the new documents by the model
+    that predicts them."""
+    items_by_model: dict[str, list[tuple[int, str]]] = {}
+    for file_name, model_name in DEMO_TEXTS.items():
         source = demo_texts_dir() / file_name
         if not source.is_file():
             raise NerdeskError(f"the demo text {source} is missing; reinstall nerdesk", code="E562")
-        loaded = read_file(source, "text", split="line")
-        documents.extend(loaded.documents)
-    project.add_documents(documents)
-    return len(documents)
+        documents = list(read_file(source, "text", split="line").documents)
+        ids = project.add_documents(documents)
+        items_by_model.setdefault(model_name, []).extend(
+            (doc_id, document.text) for doc_id, document in zip(ids, documents, strict=True))
+    return items_by_model
 
 
-def predict_demo(project: Project) -> dict[str, int]:
-    """Predict each document with the embedded model for its script; returns documents predicted per model.
+def predict_demo(project: Project, items_by_model: dict[str, list[tuple[int, str]]]) -> dict[str, int]:
+    """Predict the (id, text) documents of each installed demo model; returns documents predicted per model.
 
     Every installed demo model is registered; the first (the medical one when present) becomes active.
     """
-    installed = embedded_model_names()
-    by_model: dict[str, list[tuple[int, str]]] = {}
-    for document in project.all_documents():
-        name = DEMO_MODELS.get(text_script([document.text]))
-        if name in installed:
-            by_model.setdefault(name, []).append(id_and_text(document))
+    installed = set(embedded_model_names())
     active = None
-    for name in DEMO_MODELS.values():
-        if name in by_model:
-            model_id = register_bundle(project, embedded_model(name), settings={"embedded": True})
-            active = active or model_id
-            predict_documents(project, embedded_model(name), by_model[name])
+    predicted = {}
+    for name, items in items_by_model.items():
+        if name not in installed or not items:
+            continue
+        model_id = register_bundle(project, embedded_model(name), settings={"embedded": True})
+        active = active or model_id
+        predict_documents(project, embedded_model(name), items)
+        predicted[name] = len(items)
     if active is not None:
         project.set_active_model(active)
-    return {name: len(items) for name, items in by_model.items()}
+    return predicted
 
 
 def predict_documents(project: Project, bundle_path: Path, items: list[tuple[int, str]]) -> None:

@@ -1,5 +1,6 @@
-"""The demo project's English documents: predicted with the embedded English model when it is installed,
-left unpredicted (without an error) when it is not. The embedded models are tiny test bundles in a
+"""The demo project's English documents: the general ones predicted with the embedded English model and the
+biomedical ones with the English biomedical model when each is installed, left unpredicted (without an error)
+when it is not. The embedded models are tiny test bundles in a
 models folder of the test's own."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from fixtures_bundle import shared_tiny_bundle
 from fixtures_english import install_english_model
 
 from nerdesk.storage import Project
-from nerdesk.workflows.default_models import GENERAL_EN, MEDICAL_ZH, MODELS_ENV, text_script
+from nerdesk.workflows.default_models import BIOMEDICAL_EN, GENERAL_EN, MEDICAL_ZH, MODELS_ENV, text_script
 from nerdesk.workflows.demo import DEMO_TEXTS, demo_texts_dir, ensure_demo_project
 
 
@@ -30,14 +31,24 @@ def documents_by_script(path) -> tuple[dict, dict, str | None, dict[str, str]]:
         active = project.active_model()
         versions = {version.bundle_path.name: version.name for version in project.model_versions()}
     chinese = {doc.text: doc for doc in documents if text_script([doc.text]) == "cjk"}
-    english = {doc.text: doc for doc in documents if text_script([doc.text]) == "latin"}
+    english = {doc.text: doc for doc in documents if doc.text in file_lines("english.txt")}
     return chinese, english, active.bundle_path.name if active else None, versions
 
 
+def file_lines(name: str) -> list[str]:
+    return (demo_texts_dir() / name).read_text("utf-8").splitlines()
+
+
+def biomedical_documents(path) -> list:
+    with Project.open(path) as project:
+        return [doc for doc in project.all_documents() if doc.text in file_lines("biomedical.txt")]
+
+
 def test_the_demo_has_english_documents_written_for_it():
-    english = (demo_texts_dir() / "english.txt").read_text("utf-8").splitlines()
-    assert "english.txt" in DEMO_TEXTS and 6 <= len(english) <= 10
-    assert all(text_script([line]) == "latin" for line in english)
+    english, biomedical = file_lines("english.txt"), file_lines("biomedical.txt")
+    assert DEMO_TEXTS["english.txt"] == GENERAL_EN and 6 <= len(english) <= 10
+    assert DEMO_TEXTS["biomedical.txt"] == BIOMEDICAL_EN and 4 <= len(biomedical) <= 10
+    assert all(text_script([line]) == "latin" for line in english + biomedical)
 
 
 def test_each_demo_document_is_predicted_by_the_model_for_its_script(models, tmp_path, tmp_path_factory):
@@ -56,6 +67,19 @@ def test_each_demo_document_is_predicted_by_the_model_for_its_script(models, tmp
     assert english_versions <= {versions[GENERAL_EN]}
     assert chinese_versions == {versions[MEDICAL_ZH]}
     assert seconds < 10, f"building the demo took {seconds:.1f} s"
+    # the biomedical model is not installed here: its documents wait, without an error
+    assert all(doc.status == "new" and not doc.predictions for doc in biomedical_documents(path))
+
+
+def test_the_biomedical_documents_are_predicted_by_the_biomedical_model(models, tmp_path, tmp_path_factory):
+    shutil.copytree(shared_tiny_bundle(tmp_path_factory), models / BIOMEDICAL_EN)
+    path = ensure_demo_project(tmp_path / "data")
+    chinese, english, active, versions = documents_by_script(path)
+    biomedical = biomedical_documents(path)
+    assert active == BIOMEDICAL_EN and set(versions) == {BIOMEDICAL_EN}
+    assert len(biomedical) == len(file_lines("biomedical.txt"))
+    assert all(doc.status == "predicted" for doc in biomedical)
+    assert all(doc.status == "new" for doc in [*chinese.values(), *english.values()])
 
 
 def test_without_the_english_model_its_documents_stay_unpredicted(models, tmp_path, tmp_path_factory):
