@@ -2,11 +2,14 @@
 
     python -m benchmarks.train_corpora --corpus genia --encoder bilstm_chars --minutes 75 --eval-every 470 \\
         --hidden 256 --embedding 200 --dropout 0.3 --threads 1 --patience 6 --out runs/genia-chars
-    python models/build_genia_model.py --from-checkpoint runs/genia-chars
+    python -m benchmarks.train_corpora --corpus genia --encoder bilstm_chars --init runs/genia-chars \\
+        --lr 5e-4 --epochs 4 --eval-every 470 --patience 4 --minutes 25 --threads 1 --out runs/genia-chars-ft
+    python models/build_genia_model.py --from-checkpoint runs/genia-chars-ft
 
-The first command trains from scratch (early stopping on dev) and saves the best checkpoint; this script
-chooses the decision threshold on the dev split, exports the bundle (parity-checked ONNX, int8 only so that it
-stays under 25 MB; the safetensors checkpoint stays for retraining), scores the dev and test splits through
+The first command trains from scratch at 2e-3 and keeps the best dev checkpoint (it was stopped by hand after
+four evaluations without a better dev F1, at 76.15 after 5 of 9); the second continues that checkpoint at a
+rate decaying from 5e-4 to 0, its starting weights scored first. This script chooses the decision threshold on the dev split, exports the bundle (parity-checked ONNX, int8 only so that
+it stays under 25 MB; the safetensors checkpoint stays for retraining), scores the dev and test splits through
 the ONNX runtime, records them in ``bundle.json`` and writes the model card with the GENIA licence.
 """
 
@@ -101,9 +104,10 @@ def model_card(args, dev, test, size: int) -> str:
         f"({len(encoder['char_vocabulary'])} characters); 2-layer BiLSTM ({encoder['hidden_size']} units per "
         f"direction); GlobalPointer head (d=64); {trained['parameters'] / 1e6:.2f}M parameters; decision "
         f"threshold {trained['threshold']:g} (logit, chosen on dev).",
-        f"- **Training**: {trained.get('epoch')} evaluations of 470 steps of 32 sentences ({trained.get('step')} "
-        "steps) on one thread of a shared 2-core CPU, AdamW at 2e-3, the best dev checkpoint kept (commands at "
-        "the top of `models/build_genia_model.py`).",
+        "- **Training**: from scratch at 2e-3 (AdamW, batches of 32 sentences, dev F1 every 470 steps, the best "
+        "checkpoint kept) until dev F1 stopped rising (best 76.15 after 5 of 9 evaluations), then continued from that checkpoint at a rate decaying "
+        f"from 5e-4 to 0 ({trained.get('step')} more steps), on one thread of a shared 2-core CPU (commands at the "
+        "top of `models/build_genia_model.py`).",
         f"- **Bundle**: {size / 1e6:.2f} MB: {files}. It ships the int8 ONNX model only "
         f"({bundle.manifest['default_variant_reason']}); the checkpoint is where retraining starts.", "",
         f"## Scores (ONNX runtime, int8): test micro F1 **{100 * test.micro.f1:.2f}** "

@@ -39,7 +39,8 @@ def per_label_rows(bundle, dev, test, display_names=None) -> list[str]:
     rows = []
     for name in bundle.labels.names:
         on_dev, on_test = dev.per_label.get(name, Counts()), test.per_label.get(name, Counts())
-        rows.append(f"| {name} ({display_names.get(name, name)}) | {100 * on_dev.f1:.2f} | "
+        shown = display_names.get(name, name)
+        rows.append(f"| {name}{f' ({shown})' if shown != name else ''} | {100 * on_dev.f1:.2f} | "
                     f"{100 * on_test.precision:.2f} | {100 * on_test.recall:.2f} | {100 * on_test.f1:.2f} | "
                     f"{on_test.support} |")
     return rows
