@@ -24,7 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from benchmarks.datasets import DATASETS
-from nerdesk.workflows import ray_failures, ray_predict
+from nerdesk.workflows import ray_failures, ray_predict, ray_shards
 from nerdesk.workflows.default_models import resolve_model
 
 # The text that kills the actors: set before the command starts its local Ray, whose workers inherit it.
@@ -52,15 +52,16 @@ def write_input(path: Path, documents: int) -> list[str]:
     return chosen
 
 
-def timed_run(options: ray_predict.RayPredictOptions) -> dict[str, Any]:
+def timed_run(options: ray_shards.RayPredictOptions) -> dict[str, Any]:
     """Run the command's workflow, timing the accounting pass as well."""
     timings: dict[str, float] = {}
     account = ray_failures.account_for_every_document
 
-    def timed_account(ray: ModuleType, run_options: ray_predict.RayPredictOptions) -> list[dict[str, str]]:
+    def timed_account(ray: ModuleType, run_options: ray_shards.RayPredictOptions,
+                      predict_with_actors: ray_failures.PredictWithActors, rows_per_shard: int) -> list[dict[str, str]]:
         started = time.perf_counter()
         try:
-            return account(ray, run_options)
+            return account(ray, run_options, predict_with_actors, rows_per_shard)
         finally:
             timings["accounting"] = time.perf_counter() - started
 
@@ -79,13 +80,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--max-retries", type=int, default=ray_failures.DEFAULT_MAX_RETRIES)
+    parser.add_argument("--max-retries", type=int, default=ray_shards.DEFAULT_MAX_RETRIES)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nerdesk-ray-failures-") as scratch:
         source = Path(scratch) / "in.txt"
         texts = write_input(source, args.documents)
         for mode in ("clean", "crash"):
-            options = ray_predict.RayPredictOptions(
+            options = ray_shards.RayPredictOptions(
                 inputs=[source], model=resolve_model("zh-general-cluener"), out=Path(scratch) / mode,
                 workers=args.workers, threads=1, quiet=True, max_retries=args.max_retries,
                 predictor=CrashingPredictor if mode == "crash" else None)

@@ -30,13 +30,30 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from nerdesk.workflows.ray_shards import (
+    RayPredictOptions,
+    iter_records,
+    read_inputs,
+    read_shards_of,
+    shard_paths,
+    shard_suffix,
+    write_dataset,
+)
 
 if TYPE_CHECKING:
-    from nerdesk.workflows.ray_predict import RayPredictOptions
+    from ray.data import Dataset
 
-DEFAULT_MAX_RETRIES = 3
 LOST_SHARD_PREFIX = "lost-documents-"
+
+
+class PredictWithActors(Protocol):
+    """What ``ray_predict.predict_with_actors`` does, passed in by its caller: ``dataset`` predicted by the actor
+    pool, ``batch_documents`` per call."""
+
+    def __call__(self, ray: ModuleType, dataset: Dataset, options: RayPredictOptions,
+                 batch_documents: int) -> Dataset: ...
 
 
 def actor_failure_args(max_retries: int) -> dict[str, Any]:
@@ -79,26 +96,17 @@ def unwritten(rows: Iterable[dict[str, Any]], written: Counter[str]) -> list[dic
 def input_rows(ray: ModuleType, inputs: list[Path]) -> Iterator[dict[str, Any]]:
     """The input documents as the prediction saw them (ids given the same way), streamed to the driver.
     A read error here stops the command (no errored block is allowed while reading)."""
-    from nerdesk.workflows.ray_predict import read_inputs
-
     with errored_blocks_allowed(ray, 0):
         for batch in read_inputs(ray, inputs).iter_batches(batch_format="numpy"):
             for identifier, text in zip(batch["id"], batch["text"], strict=True):
                 yield {"id": str(identifier), "text": str(text)}
 
 
-def account_for_every_document(ray: ModuleType, options: RayPredictOptions) -> list[dict[str, str]]:
+def account_for_every_document(ray: ModuleType, options: RayPredictOptions, predict_with_actors: PredictWithActors,
+                               rows_per_shard: int) -> list[dict[str, str]]:
     """After the prediction pass: predict the documents of dropped batches again one per batch, and write
-    the ones that still kill their actor as failed; returns those (``id``, ``text``)."""
-    from nerdesk.workflows.ray_predict import (
-        BATCH_DOCUMENTS,
-        iter_records,
-        predict_with_actors,
-        read_shards_of,
-        shard_paths,
-        write_dataset,
-    )
-
+    the ones that still kill their actor as failed; returns those (``id``, ``text``). The documents predicted
+    again go to shards of at least ``rows_per_shard`` (not one shard per document)."""
     missing = unwritten(input_rows(ray, options.inputs), written_ids(iter_records(options.out, options.out_format)))
     if not missing:
         return []
@@ -106,7 +114,7 @@ def account_for_every_document(ray: ModuleType, options: RayPredictOptions) -> l
     with errored_blocks_allowed(ray, -1):  # before the dataset is made: it copies the context
         dataset = ray.data.from_items(missing, override_num_blocks=len(missing))
         predicted = predict_with_actors(ray, dataset, options, batch_documents=1)
-        write_dataset(predicted, options, min_rows_per_file=BATCH_DOCUMENTS)  # not one shard per document
+        write_dataset(predicted, options, min_rows_per_file=rows_per_shard)
     added = [path for path in shard_paths(options.out, options.out_format) if path not in before]
     lost = unwritten(missing, written_ids(read_shards_of(added, options.out_format)))
     if lost:
@@ -126,8 +134,7 @@ def lost_records(documents: list[dict[str, str]], max_retries: int) -> list[dict
 def write_lost_shard(out: Path, out_format: str, documents: list[dict[str, str]], max_retries: int) -> Path:
     """Write the lost documents' failed records as one more shard (atomically: a kill leaves no half shard)."""
     records = lost_records(documents, max_retries)
-    suffix = ".parquet" if out_format == "parquet" else ".json"
-    path = out / f"{LOST_SHARD_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}{suffix}"
+    path = out / f"{LOST_SHARD_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}{shard_suffix(out_format)}"
     partial = path.with_name(path.name + ".partial")
     if out_format == "parquet":
         _write_parquet(partial, records)

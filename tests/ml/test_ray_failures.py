@@ -20,7 +20,7 @@ pytest.importorskip("torch")  # building the bundle needs torch; predicting does
 from fixtures_bundle import SENTENCES, shared_tiny_bundle  # noqa: E402
 
 from nerdesk.cli import main  # noqa: E402
-from nerdesk.workflows import ray_failures, ray_predict  # noqa: E402
+from nerdesk.workflows import ray_failures, ray_predict, ray_shards  # noqa: E402
 
 CRASHING_ID = "kills-the-process"
 RAISING_ID = "raises"
@@ -74,13 +74,13 @@ def test_a_document_that_kills_the_worker_is_retried_within_the_bound_and_report
     rows = documents()
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), "utf-8")
-    options = ray_predict.RayPredictOptions(
+    options = ray_shards.RayPredictOptions(
         inputs=[source], model=bundle, out=tmp_path / "out", out_format=out_format, threads=1, quiet=True,
         max_retries=1, predictor=CrashingPredictor)
 
     result = ray_predict.run(options)
 
-    records = ray_predict.read_shards(options.out, out_format)
+    records = ray_shards.read_shards(options.out, out_format)
     assert sorted(record["id"] for record in records) == sorted(row["id"] for row in rows)  # each once
     failed = dict(result.failed)
     assert set(failed) == {CRASHING_ID, RAISING_ID} and result.documents == len(rows)
@@ -98,7 +98,7 @@ def test_a_document_that_kills_the_worker_is_retried_within_the_bound_and_report
     # shard each), the lost document's.
     assert len(result.shards) == 4
     # A resumed run counts the failed documents as done, like any other written document.
-    assert ray_predict.resume_point(options.out, out_format) == set(by_id)
+    assert ray_shards.resume_point(options.out, out_format) == set(by_id)
 
 
 @pytest.mark.parametrize("out_format", ["jsonl", "parquet"])
@@ -106,14 +106,14 @@ def test_the_lost_documents_shard_reads_like_the_others(tmp_path: Path, out_form
     pytest.importorskip("pyarrow")
     lost = [{"id": "x", "text": "张伟在北京。"}, {"id": "y", "text": "李娜去了上海。"}]
     shard = ray_failures.write_lost_shard(tmp_path, out_format, lost, max_retries=3)
-    assert ray_predict.shard_paths(tmp_path, out_format) == [shard]  # no partial file left behind
-    records = ray_predict.read_shards(tmp_path, out_format)
+    assert ray_shards.shard_paths(tmp_path, out_format) == [shard]  # no partial file left behind
+    records = ray_shards.read_shards(tmp_path, out_format)
     assert [(r["id"], r["text"], list(r["spans"]), r["status"]) for r in records] == [
         ("x", "张伟在北京。", [], "failed"), ("y", "李娜去了上海。", [], "failed")]
     assert "4 attempts" in records[0]["error"]
-    result = ray_predict.scan_shards(tmp_path, out_format)
+    result = ray_shards.scan_shards(tmp_path, out_format)
     assert [identifier for identifier, _ in result.failed] == ["x", "y"] and result.spans == 0
-    assert ray_predict.resume_point(tmp_path, out_format) == {"x", "y"}
+    assert ray_shards.resume_point(tmp_path, out_format) == {"x", "y"}
 
 
 def test_the_remote_arguments_bound_the_batch_not_the_actor() -> None:

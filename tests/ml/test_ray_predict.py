@@ -14,7 +14,7 @@ from fixtures_bundle import SENTENCES, cluener_dev_texts, shared_tiny_bundle  # 
 
 from nerdesk.cli import main  # noqa: E402
 from nerdesk.core.errors import NerdeskError  # noqa: E402
-from nerdesk.workflows import ray_predict  # noqa: E402
+from nerdesk.workflows import ray_predict, ray_shards  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_ray_engine_gives_the_local_spans_in_document_order(bundle, local_ray, t
     assert main(["predict", "--model", str(bundle), str(source), "--out", str(sharded), "--quiet",
                  "--engine", "ray", "--workers", "2", "--threads", "1"]) == 0
     expected = [json.loads(line) for line in local.read_text("utf-8").splitlines()]
-    records = ray_predict.read_shards(sharded, "jsonl")
+    records = ray_shards.read_shards(sharded, "jsonl")
     assert [r["text"] for r in records] == texts
     assert [spans_of(r) for r in records] == [spans_of(d) for d in expected]
     assert sum(len(r["spans"]) for r in records) > 150
@@ -68,7 +68,7 @@ def test_ray_engine_reads_and_writes_parquet(bundle, local_ray, tmp_path):
     out = tmp_path / "out.parquet"
     assert main(["predict", "--model", str(bundle), str(source), "--out", str(out), "--quiet",
                  "--engine", "ray", "--threads", "1"]) == 0
-    records = ray_predict.read_shards(out, "parquet")
+    records = ray_shards.read_shards(out, "parquet")
     assert [r["id"] for r in records] == [f"doc-{i}" for i in range(len(texts))]
     assert {(s["label"], texts[0][s["start"]:s["end"]]) for s in records[0]["spans"]} == {
         ("PER", "张伟"), ("ORG", "北京大学"), ("LOC", "北京")}
@@ -85,8 +85,8 @@ def test_a_failing_batch_is_retried_and_the_bad_document_reported(bundle, capsys
 
 
 def test_summary_lists_the_failed_documents():
-    result = ray_predict.RayPredictResult(documents=3, spans=4, failed=[("b", "NerdeskError: bad text")])
-    options = ray_predict.RayPredictOptions(inputs=[], model=Path("m"), out=Path("out"), workers=2)
+    result = ray_shards.RayPredictResult(documents=3, spans=4, failed=[("b", "NerdeskError: bad text")])
+    options = ray_shards.RayPredictOptions(inputs=[], model=Path("m"), out=Path("out"), workers=2)
     first, failed = ray_predict.summary(result, 2.0, options)
     assert first.startswith("3 documents, 4 predicted spans") and "2 Ray workers" in first
     assert failed == "failed: document b: NerdeskError: bad text"
@@ -141,20 +141,20 @@ def test_resume_after_a_kill_writes_every_document_once(bundle, local_ray, tmp_p
     command = ["predict", "--model", str(bundle), str(source), "--quiet", "--engine", "ray", "--workers", "2",
                "--threads", "1", "--format", out_format]
     assert main([*command, "--out", str(full)]) == 0
-    shards = ray_predict.shard_paths(full, out_format)
+    shards = ray_shards.shard_paths(full, out_format)
     assert len(shards) >= 3
     killed.mkdir()
     for shard in shards[:2]:
         (killed / shard.name).write_bytes(shard.read_bytes())
     (killed / shards[2].name).write_bytes(shards[2].read_bytes()[:-200])  # cut short mid-record
-    kept = {record["id"] for shard in shards[:2] for record in ray_predict.read_shards_of([shard], out_format)}
+    kept = {record["id"] for shard in shards[:2] for record in ray_shards.read_shards_of([shard], out_format)}
 
     assert main([*command, "--out", str(killed)]) == 1  # a used directory needs --resume
     assert main([*command, "--out", str(killed), "--resume"]) == 0
 
-    expected = {record["id"]: spans_of(record) for record in ray_predict.read_shards(full, out_format)}
-    records = ray_predict.read_shards(killed, out_format)
+    expected = {record["id"]: spans_of(record) for record in ray_shards.read_shards(full, out_format)}
+    records = ray_shards.read_shards(killed, out_format)
     assert sorted(record["id"] for record in records) == sorted(expected)  # each document exactly once
     assert {record["id"]: spans_of(record) for record in records} == expected
-    assert {shard.name for shard in shards[:2]} <= {p.name for p in ray_predict.shard_paths(killed, out_format)}
+    assert {shard.name for shard in shards[:2]} <= {p.name for p in ray_shards.shard_paths(killed, out_format)}
     assert kept and len(records) == len(texts)
