@@ -17,18 +17,15 @@ least a given probability (``nerdesk predict --threshold``), and a project store
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.spans import PRED, Span, best_non_overlapping, sort_spans
-
-if TYPE_CHECKING:
-    from nerdesk.runtime.predictor import SpanPredictor
 
 DECISION_SCORE = 0.5  # the bundle's own threshold on the score scale
 SCORE_FLOOR = 0.1  # predictions stored in a project score at least this
@@ -146,7 +143,18 @@ def shifted_score(score: float | None, margin: float) -> float | None:
     return 1.0 / (1.0 + math.exp(-(math.log(score / (1.0 - score)) + margin)))
 
 
-def predict_at_least(predictor: SpanPredictor, texts: Sequence[str], min_score: float | None = None,
+class ThresholdPredictor(Protocol):
+    """What ``predict_at_least`` needs of a predictor (``nerdesk.runtime.predictor.SpanPredictor`` is one):
+    its logit threshold and a ``predict`` that takes another. Declared here so that decoding, which the
+    predictor builds on, does not import the predictor back."""
+
+    threshold: float
+
+    def predict(self, texts: Sequence[str], batch_size: int = 32, threshold: float | None = None,
+                progress: Callable[[int, int], None] | None = None) -> list[list[Span]]: ...
+
+
+def predict_at_least(predictor: ThresholdPredictor, texts: Sequence[str], min_score: float | None = None,
                      **options: Any) -> list[list[Span]]:
     """``predictor.predict(texts, **options)`` keeping the spans scoring at least ``min_score``
     (default 0.5, the bundle's own threshold), with scores on the bundle's scale whatever ``min_score`` is."""
