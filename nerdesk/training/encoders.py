@@ -2,7 +2,8 @@
 
 ``bilstm`` is trained from scratch on a vocabulary built with ``tokenizers``. ``hf`` wraps any
 Hugging Face encoder (BERT, RoBERTa, MiniLM, ...) rebuilt from its stored config dict, so a
-checkpoint never needs the original model directory.
+checkpoint never needs the original model directory. ``bilstm_chars`` (``char_encoder``) builds on
+the BiLSTM layers here; ``encoder_kinds.build_encoder`` builds any of them from its settings.
 
 Every encoder takes right-padded inputs (real tokens first, then padding) and gives each real
 token the same vector whatever the amount of padding after it, so batched and single-text
@@ -115,17 +116,3 @@ class HuggingFaceEncoder(Encoder):
         hidden: Tensor = output.last_hidden_state  # (B, L, H)
         return hidden
 
-
-def build_encoder(settings: dict[str, Any]) -> Encoder:
-    """Build the encoder described by ``ModelConfig.encoder``."""
-    kind = settings.get("kind")
-    params = {key: value for key, value in settings.items() if key != "kind"}
-    if kind == "bilstm":
-        return BiLstmEncoder(**params)
-    if kind == "hf":
-        return HuggingFaceEncoder(params["config"])
-    if kind == "bilstm_chars":
-        from nerdesk.training.char_encoder import CharAwareBiLstmEncoder
-
-        return CharAwareBiLstmEncoder(**params)
-    raise ValueError(f"unknown encoder kind {kind!r}; expected 'bilstm', 'bilstm_chars' or 'hf'")

@@ -17,7 +17,8 @@ from tokenizers import Tokenizer
 from torch import Tensor, nn
 
 from nerdesk.core.errors import ModelBundleError
-from nerdesk.training.encoders import Encoder, HuggingFaceEncoder, build_encoder
+from nerdesk.training.encoder_kinds import build_encoder
+from nerdesk.training.encoders import Encoder, HuggingFaceEncoder
 from nerdesk.training.heads import SpanHead, build_head, valid_cells
 from nerdesk.training.loss import sparse_multilabel_crossentropy
 
