@@ -15,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("eval", help="score a model on annotated data",
                                    description="Print per-label precision, recall and F1 of a model on files, "
                                                "predicting exactly as 'nerdesk predict' does.")
-    parser.add_argument("--model", type=Path, required=True, help="model bundle directory")
+    parser.add_argument("--model", required=True, metavar="BUNDLE",
+                        help="model bundle directory, or the name of an embedded model (see nerdesk models)")
     parser.add_argument("data", nargs="+", type=Path, help="annotated file(s)")
     parser.add_argument("--format", help="format of the data files (default: guessed from the file)")
     parser.add_argument("--threads", type=int, help="ONNX Runtime threads (default: its choice)")
@@ -25,9 +26,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_eval(args: argparse.Namespace) -> int:
     from nerdesk.commands.train import read_documents
+    from nerdesk.workflows.default_models import resolve_model
     from nerdesk.workflows.evaluation import score_bundle
 
     documents = read_documents(args.data, args.format)
-    report = score_bundle(args.model, documents, threads=args.threads)
+    report = score_bundle(resolve_model(args.model), documents, threads=args.threads)
     print(json.dumps(report.as_dict(), indent=2) if args.json else report.table())
     return 0

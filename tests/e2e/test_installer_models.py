@@ -66,6 +66,24 @@ def test_predict_with_an_unknown_name_fails_with_one_line(installed_models, tmp_
     assert not (tmp_path / "o.jsonl").exists()
 
 
+def test_eval_by_name_equals_eval_by_path(installed_models, tmp_path, capsys):
+    data = tmp_path / "gold.json"
+    data.write_text('{"text": "张伟在北京大学读书。", "label": {"name": {"张伟": [[0, 1]]}}}\n', encoding="utf-8")
+    assert main(["eval", "--model", GENERAL_ZH, str(data), "--json"]) == 0
+    by_name = json.loads(capsys.readouterr().out)
+    assert main(["eval", "--model", str(MODELS / GENERAL_ZH), str(data), "--json"]) == 0
+    assert by_name == json.loads(capsys.readouterr().out)
+    assert by_name["per_label"]["name"]["support"] == 1
+
+
+def test_eval_with_an_unknown_name_fails_with_one_line(installed_models, tmp_path, capsys):
+    data = tmp_path / "gold.json"
+    data.write_text('{"text": "张伟", "label": {"name": {"张伟": [[0, 1]]}}}\n', encoding="utf-8")
+    assert main(["eval", "--model", "zh-nope", str(data)]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "E565" in error and "nerdesk models" in error
+
+
 def test_models_lists_names_labels_and_folder(installed_models, capsys):
     assert main(["models"]) == 0
     output = capsys.readouterr().out
