@@ -129,7 +129,11 @@ def _forced_format_warning(path: Path, name: str, documents: list[Document], enc
 
 def read_files(paths: Iterable[str | Path] | str | Path, format: str | None = None, *,
                encoding: str | None = None, newline: str = "keep", **options: Any) -> ImportResult:
-    """Read several files; if any of them has a problem, nothing is imported and all problems are raised."""
+    """Read several files; if any of them has a problem, nothing is imported and all problems are raised.
+
+    A lone problem with a whole file (missing, unreadable, of no known format) is raised as itself, with its
+    own code (``E104``...), rather than as one "bad record" inside ``ImportProblems``.
+    """
     listed = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
     given = set(listed)  # a brat pair given as NAME.txt and NAME.ann is one document
     listed = [p for p in listed if not (p.suffix == ".ann" and p.with_suffix(".txt") in given)]
@@ -137,6 +141,7 @@ def read_files(paths: Iterable[str | Path] | str | Path, format: str | None = No
         raise FormatError("no files to read", code="E120")
     results: list[tuple[Path, ImportResult]] = []
     problems: list[FormatError] = []
+    file_problem: FormatError | None = None
     for path in listed:
         try:
             results.append((path, read_file(path, format, encoding=encoding, newline=newline, **options)))
@@ -144,6 +149,9 @@ def read_files(paths: Iterable[str | Path] | str | Path, format: str | None = No
             problems.extend(error.problems)
         except FormatError as error:
             problems.append(error if error.path else FormatError(error.reason, path=str(path), code=error.code))
+            file_problem = problems[-1]
+    if len(problems) == 1 and problems[0] is file_problem:
+        raise file_problem
     if problems:
         raise ImportProblems(problems)
     return results[0][1] if len(results) == 1 else _merged(results)

@@ -92,6 +92,22 @@ def test_labels_in_first_seen_order(tmp_path: Path) -> None:
     assert read_file(path, "spacy").labels == ["Z", "A"]
 
 
+def test_a_lone_file_problem_keeps_its_own_code(tmp_path: Path, capsys) -> None:
+    from nerdesk.cli import main
+
+    with pytest.raises(FormatError) as missing:
+        read_files([tmp_path / "missing.json"])
+    assert missing.value.code == "E104" and str(missing.value) == f"{tmp_path / 'missing.json'}: no such file or directory"
+    odd = tmp_path / "odd.dat"
+    odd.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(FormatError) as unknown:
+        read_files([odd])
+    assert unknown.value.code == "E102"
+    assert main(["import", str(tmp_path / "p.nerdesk"), str(tmp_path / "missing.json")]) == 1
+    assert capsys.readouterr().err.startswith(f"nerdesk: error E104: {tmp_path / 'missing.json'}: no such file")
+    assert not (tmp_path / "p.nerdesk").exists()
+
+
 def test_read_files_is_all_or_nothing(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     bad = tmp_path / "bad.json"
