@@ -67,8 +67,8 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
         if not path.exists():
             if create:
                 return cls.create(path)
-            raise ProjectError(f"{path} does not exist; create a project first (or pass create=True)",
-                               code="E201")
+            raise ProjectError(f"{path} does not exist; check the path, or create the project first "
+                               f"(nerdesk import PROJECT FILE..., or File > New project in the window)", code="E201")
         if not path.is_file():
             raise ProjectError(f"{path} is not a file; a project is one {SUFFIX} file", code="E202")
         reason = "opened read-only on request" if read_only else None if read_only is False else unwritable(path)

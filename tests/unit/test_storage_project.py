@@ -175,3 +175,13 @@ def read_meta_raw(connection):
 def test_read_meta_of_project(project_path):
     with Project.create(project_path) as project:
         assert read_meta(project.db) == {"app_id": "nerdesk", "schema_version": str(SCHEMA_VERSION)}
+
+
+def test_a_missing_project_says_how_to_make_one_in_the_users_words(tmp_path, capsys):
+    from nerdesk.cli import main
+
+    assert main(["stats", str(tmp_path / "absent.nerdesk")]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"nerdesk: error E201: {tmp_path / 'absent.nerdesk'} does not exist")
+    assert "nerdesk import" in error and "create=True" not in error
+    assert not (tmp_path / "absent.nerdesk").exists()
