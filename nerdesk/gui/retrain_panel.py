@@ -36,6 +36,10 @@ from nerdesk.workflows.models import unreviewed_items
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
 from nerdesk.workflows.versions import activate_version
 
+# What one retraining does; a new version replaces the active one only when the promotion gate says so.
+RETRAIN_TIP = ("Train a new model version on the reviewed documents; it becomes active (and predicts the others "
+               "again) only if it scores better on the evaluation set, or the same with different spans")
+
 START_CHOICES = (
     ("auto", "Automatic (recommended)"),
     ("default", "Embedded default model's encoder"),
@@ -61,8 +65,7 @@ class RetrainPanel(QWidget):
             self.start_choice.addItem(text, kind)
         self.start_choice.setToolTip("Where training starts; kept in the project")
         self.retrain_button = QPushButton("Retrain", clicked=self.retrain)
-        self.retrain_button.setToolTip("Train a new model version on the reviewed documents, make it active "
-                                       "and predict the others again")
+        self.retrain_button.setToolTip(RETRAIN_TIP)
         self.cancel_button = QPushButton("Cancel", clicked=self.cancel, enabled=False)
         self.activate_anyway_button = QPushButton("Activate anyway", clicked=self.activate_anyway, visible=False)
         self.activate_anyway_button.setToolTip("Use the new version although it did no better on the "

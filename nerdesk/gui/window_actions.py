@@ -8,6 +8,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
+from nerdesk.gui.retrain_panel import RETRAIN_TIP
+
 
 @dataclass
 class WindowActions:
@@ -110,7 +112,7 @@ def build_actions(window) -> WindowActions:
         predict_all=_action(window, "Predict &all documents", window.predict_all),
         load_model=_action(window, "&Load model bundle…", window.load_model),
         retrain=_action(window, "&Retrain", window.retrain, "Ctrl+Shift+R",
-                        tip="Train a new model version on the reviewed documents and predict the others again"),
+                        tip=RETRAIN_TIP),
         next_useful=_action(window, "Next most &useful document", window.open_next_useful, "Ctrl+U",
                             tip="Open the unreviewed document the model is least sure about"),
         add_label=_action(window, "Add &label…", window.add_label, "Ctrl+L"),

@@ -146,3 +146,10 @@ def test_the_window_process_never_loads_torch_or_transformers(tmp_path):
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout
     assert output.strip().splitlines()[-1] == "[]"
+
+
+def test_retrain_tooltips_promise_activation_only_through_the_evaluation_set(make_window):
+    window = make_window()
+    for tip in (window.actions.retrain.statusTip(), window.retrain_panel.retrain_button.toolTip()):
+        assert "only if it scores better on the evaluation set" in tip
+        assert "make it active" not in tip
