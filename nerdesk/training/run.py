@@ -121,7 +121,7 @@ def longest_span_tokens(tokenizer: Tokenizer, documents: list[Document]) -> int 
 
 
 def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig) -> str:
-    starts = {"continue": f"continuing {request.init} with its head", "transfer":
+    starts = {"continue": f"{request.init}, continuing it with its head", "transfer":
               f"the encoder of {request.init} with a new head", "scratch": "scratch",
               "pretrained": f"the Hugging Face encoder {request.init}"}
     return (f"training on {len(request.train_documents)} documents ({len(request.dev_documents)} dev) from "
