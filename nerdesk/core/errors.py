@@ -53,7 +53,7 @@ class ImportProblems(NerdeskError):
 
     def __init__(self, problems: list[FormatError], *, limit: int = 20) -> None:
         self.problems = problems
-        shown = "\n".join(f"  {p}" for p in problems[:limit])
+        shown = "\n".join(f"  {p.code} {p}" if p.code else f"  {p}" for p in problems[:limit])  # codes as in docs/errors.md
         more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
         super().__init__(f"{len(problems)} bad record(s); nothing was imported:\n{shown}{more}", code="E100")
 

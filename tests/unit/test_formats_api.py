@@ -108,6 +108,17 @@ def test_a_lone_file_problem_keeps_its_own_code(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "p.nerdesk").exists()
 
 
+def test_the_command_line_lists_each_bad_record_with_its_code(tmp_path: Path, capsys) -> None:
+    from nerdesk.cli import main
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"text": "ab", "label": {"X": {"ab": [[0, 5]]}}}\nnot json\n', encoding="utf-8")
+    assert main(["import", str(tmp_path / "p.nerdesk"), str(bad), str(tmp_path / "missing.json")]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "nerdesk: error E100: 3 bad record(s); nothing was imported:"
+    assert [line.split()[0] for line in lines[1:]] == ["E003", "E111", "E104"]
+
+
 def test_read_files_is_all_or_nothing(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     bad = tmp_path / "bad.json"
