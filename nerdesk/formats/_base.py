@@ -176,7 +176,8 @@ class WriteContext:
         if left_out:
             other = "predicted" if source == "gold" else "gold" if source == "pred" else "duplicate"
             self.warn(f"{left_out} {other} span(s) were not written: {format_name} keeps one kind of span "
-                      f"(source={source!r}; pass source='pred' or 'all' to choose others)")
+                      f"(source={source!r}; choose source 'pred' or 'all', --source on the command line, to "
+                      f"write the others)")
         if source != "gold" and any(s.score is not None for spans in chosen for s in spans):
             self.warn(f"prediction scores and model versions are not kept in {format_name}")
         return chosen

@@ -30,7 +30,7 @@ def test_docbin_written_read_by_spacy_and_back(tmp_path):
     path = tmp_path / "train.spacy"
     warnings = write_file(NESTED, path, "spacy")
     assert warnings == ["1 predicted span(s) were not written: spaCy DocBin keeps one kind of span (source='gold'; "
-                        "pass source='pred' or 'all' to choose others)"]
+                        "choose source 'pred' or 'all', --source on the command line, to write the others)"]
     from spacy.tokens import DocBin
 
     docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
