@@ -18,6 +18,7 @@ from typing import Any
 
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.core.labels import LabelSet
+from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.manifest import confined, is_int, is_number, short, validate_manifest
 
 SCHEMA_VERSION = 1
@@ -82,26 +83,33 @@ class Bundle:
         return name
 
     @property
+    def decode_settings(self) -> DecodeSettings:
+        """How this bundle's logits become spans, as ``bundle.json`` records them."""
+        value = self.manifest.get("max_span_tokens")
+        return DecodeSettings(max_length=int(self.manifest["max_length"]), stride=int(self.manifest["stride"]),
+                              threshold=float(self.manifest["threshold"]), flat=self.labels.flat,
+                              max_span_tokens=None if value is None else int(value))
+
+    @property
     def max_length(self) -> int:
-        return int(self.manifest["max_length"])
+        return self.decode_settings.max_length
 
     @property
     def stride(self) -> int:
-        return int(self.manifest["stride"])
+        return self.decode_settings.stride
 
     @property
     def threshold(self) -> float:
-        return float(self.manifest["threshold"])
+        return self.decode_settings.threshold
 
     @property
     def max_span_tokens(self) -> int | None:
         """Longest span (in tokens) decoding reports; None for no limit."""
-        value = self.manifest.get("max_span_tokens")
-        return None if value is None else int(value)
+        return self.decode_settings.max_span_tokens
 
     @property
     def flat(self) -> bool:
-        return self.labels.flat
+        return self.decode_settings.flat
 
     @property
     def default_variant(self) -> str:

@@ -9,6 +9,7 @@ and compared through exactly the same pre- and post-processing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from numpy.typing import NDArray
@@ -20,6 +21,7 @@ from nerdesk.core.text_checks import check_predict_texts
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.chars import CHAR_INPUT, CharTable
 from nerdesk.runtime.decode import SpanCollector, cells_above
+from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.session import OrtLogits, open_session, output_label_count
 from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_batches
 
@@ -43,10 +45,43 @@ class SpanPredictor:
         self.logits_function = logits_function
         self.label_names = list(label_names)
         self.window_maker = WindowMaker(tokenizer, max_length, stride, chars=chars)
-        self.threshold = threshold
-        self.flat = flat
+        self._settings = DecodeSettings(max_length=max_length, stride=stride, threshold=threshold, flat=flat,
+                                        max_span_tokens=max_span_tokens)
         self.model_version = model_version
-        self.max_span_tokens = max_span_tokens
+
+    @classmethod
+    def from_settings(cls, logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str],
+                      settings: DecodeSettings, *, chars: CharTable | None = None,
+                      model_version: str | None = None) -> SpanPredictor:
+        """A predictor that decodes with ``settings`` (a bundle's, or the ones its export will record)."""
+        return SpanPredictor(logits_function, tokenizer, label_names, max_length=settings.max_length,
+                             stride=settings.stride, threshold=settings.threshold, flat=settings.flat,
+                             max_span_tokens=settings.max_span_tokens, chars=chars, model_version=model_version)
+
+    @property
+    def settings(self) -> DecodeSettings:
+        """The settings this predictor decodes with."""
+        return self._settings
+
+    @property
+    def threshold(self) -> float:
+        return self._settings.threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self._settings = replace(self._settings, threshold=value)
+
+    @property
+    def flat(self) -> bool:
+        return self._settings.flat
+
+    @flat.setter
+    def flat(self, value: bool) -> None:
+        self._settings = replace(self._settings, flat=value)
+
+    @property
+    def max_span_tokens(self) -> int | None:
+        return self._settings.max_span_tokens
 
     def predict(self, texts: Sequence[str], batch_size: int = 32, threshold: float | None = None,
                 progress: Progress | None = None) -> list[list[Span]]:
@@ -105,8 +140,9 @@ class OnnxPredictor(SpanPredictor):
                                    f"bundle lists {len(bundle.labels)} labels; export the bundle again",
                                    code="E320")
         reads_chars = any(i.name == CHAR_INPUT for i in session.get_inputs())
+        settings = bundle.decode_settings
         super().__init__(OrtLogits(session), load_tokenizer(bundle.tokenizer_path), bundle.labels.names,
-                         max_length=bundle.max_length, stride=bundle.stride, threshold=bundle.threshold,
-                         flat=bundle.flat, model_version=bundle.model_version,
-                         max_span_tokens=bundle.max_span_tokens,
+                         max_length=settings.max_length, stride=settings.stride, threshold=settings.threshold,
+                         flat=settings.flat, max_span_tokens=settings.max_span_tokens,
+                         model_version=bundle.model_version,
                          chars=CharTable.from_model_directory(bundle.path) if reads_chars else None)
