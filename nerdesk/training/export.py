@@ -50,13 +50,14 @@ from nerdesk.runtime.bundle import (
 )
 from nerdesk.runtime.chars import CHAR_INPUT, CharTable
 from nerdesk.runtime.compare import first_span_difference, max_abs_diff_on_valid_cells, span_agreement
+from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.graph_rewrites import drop_softmax_nan_guards
 from nerdesk.runtime.predictor import LogitsFunction, SpanPredictor
 from nerdesk.runtime.quantize import quantize_int8
 from nerdesk.runtime.session import MODEL_INPUTS, OrtLogits, open_session
 from nerdesk.runtime.windows import WindowMaker, batches
 from nerdesk.training.inference_graph import inference_module
-from nerdesk.training.logits import torch_logits
+from nerdesk.training.logits import decode_settings, torch_logits
 from nerdesk.training.lora import has_lora, merge_lora, save_lora_checkpoint
 from nerdesk.training.model import CHECKPOINT_FILE, CONFIG_FILE, GlobalPointerModel, save_checkpoint
 from nerdesk.training.quantize_plans import (  # noqa: F401 (encoder_layer_scopes: part of this module's API)
@@ -105,10 +106,10 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
     if label_set.names != list(model.config.labels):
         raise ModelBundleError(f"labels {label_set.names} differ from the model's {model.config.labels}; "
                                f"pass the labels in the model's order", code="E416")
-    settings = {"max_length": model.config.max_length, "threshold": threshold, "flat": label_set.flat,
-                "stride": model.config.window_stride if stride is None else stride,
-                **_span_cap(max_span_tokens, tokenizer, dev_documents or []),
-                "chars": CharTable.from_encoder_config(model.config.encoder)}
+    span_cap, span_cap_reason = _span_cap(max_span_tokens, tokenizer, dev_documents or [])
+    settings = decode_settings(model, max_span_tokens=span_cap, threshold=threshold, stride=stride,
+                               flat=label_set.flat)
+    chars = CharTable.from_encoder_config(model.config.encoder)
     staging = _fresh_directory(out_dir.parent / f".{out_dir.name}.partial")
     adapters = has_lora(model)
     int8_only = adapters if keep_fp32 is None else not keep_fp32
@@ -119,15 +120,15 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
         export_onnx(merge_lora(model) if adapters else model, staging / FP32_FILE)
         guards = drop_softmax_nan_guards(staging / FP32_FILE, staging / FP32_FILE)  # before parity: it checks them
         texts = _parity_texts(parity_texts, dev_documents)
-        parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings)
+        parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings, chars=chars)
         parity["softmax_nan_guards_dropped"] = guards
         quantization = quantize_and_decide(model, tokenizer, staging, label_set.names, dev_documents or [],
-                                           texts, settings, int8_only=int8_only)
+                                           texts, settings, chars=chars, int8_only=int8_only)
         if int8_only:
             (staging / FP32_FILE).unlink()
         bind_labels(staging, label_set.names)
-        manifest = _manifest(staging, name or out_dir.name, label_set, settings, parity, quantization,
-                             metrics or {}, trained_on or {})
+        manifest = _manifest(staging, name or out_dir.name, label_set, settings, span_cap_reason, parity,
+                             quantization, metrics or {}, trained_on or {})
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         Bundle.load(staging)
     except BaseException:
@@ -150,18 +151,18 @@ def bind_labels(staging: Path, label_names: Sequence[str]) -> None:
 
 
 def _span_cap(requested: int | str | None, tokenizer: Tokenizer,
-              dev_documents: Sequence[Document]) -> dict[str, Any]:
+              dev_documents: Sequence[Document]) -> tuple[int | None, str]:
+    """The span cap (tokens, None for none) and why, as ``bundle.json`` records them."""
     if requested != "auto":
         if requested is not None and (not isinstance(requested, int) or requested < 1):
             raise ModelBundleError(f"max_span_tokens must be a positive integer, 'auto' or None, got {requested!r}",
                                    code="E417")
-        return {"max_span_tokens": requested, "max_span_tokens_reason": "set when exporting"}
+        return requested, "set when exporting"
     longest = longest_gold_span_tokens(tokenizer, dev_documents)
     if not longest:
-        return {"max_span_tokens": None, "max_span_tokens_reason": "no dev documents with gold spans to measure"}
-    return {"max_span_tokens": math.ceil(SPAN_LENGTH_MARGIN * longest),
-            "max_span_tokens_reason": f"{SPAN_LENGTH_MARGIN} x the longest gold span ({longest} tokens) of "
-                                      f"{len(dev_documents)} dev documents"}
+        return None, "no dev documents with gold spans to measure"
+    return (math.ceil(SPAN_LENGTH_MARGIN * longest),
+            f"{SPAN_LENGTH_MARGIN} x the longest gold span ({longest} tokens) of {len(dev_documents)} dev documents")
 
 
 def longest_gold_span_tokens(tokenizer: Tokenizer, documents: Sequence[Document]) -> int:
@@ -228,10 +229,8 @@ def _declare_label_count(path: Path, count: int) -> None:
 
 
 def _predictor(logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str],
-               settings: dict[str, Any]) -> SpanPredictor:
-    return SpanPredictor(logits_function, tokenizer, label_names, max_length=settings["max_length"],
-                         stride=settings["stride"], threshold=settings["threshold"], flat=settings["flat"],
-                         max_span_tokens=settings["max_span_tokens"], chars=settings.get("chars"))
+               settings: DecodeSettings, chars: CharTable | None) -> SpanPredictor:
+    return SpanPredictor.from_settings(logits_function, tokenizer, label_names, settings, chars=chars)
 
 
 def _parity_texts(parity_texts: list[str] | None, dev_documents: list[Document] | None) -> list[str]:
@@ -243,10 +242,11 @@ def _parity_texts(parity_texts: list[str] | None, dev_documents: list[Document] 
 
 
 def check_parity(model: GlobalPointerModel, tokenizer: Tokenizer, onnx_path: Path, label_names: Sequence[str],
-                 texts: Sequence[str], settings: dict[str, Any]) -> dict[str, Any]:
-    """Compare ONNX Runtime with torch on ``texts``; raise ``ModelBundleError`` if they disagree."""
+                 texts: Sequence[str], settings: DecodeSettings, *, chars: CharTable | None = None) -> dict[str, Any]:
+    """Compare ONNX Runtime with torch on ``texts``, windowed and decoded with ``settings`` (``chars``: the
+    model's character table, if it reads characters); raise ``ModelBundleError`` if they disagree."""
     ort_logits, eager_logits = OrtLogits(open_session(onnx_path)), torch_logits(model, as_exported=False)
-    window_maker = WindowMaker(tokenizer, settings["max_length"], settings["stride"], chars=settings.get("chars"))
+    window_maker = WindowMaker(tokenizer, settings.max_length, settings.stride, chars=chars)
     worst = largest = 0.0
     for batch in batches(window_maker.windows(texts), window_maker.pad_id, batch_size=8, cell_budget=10**7):
         inputs: tuple[NDArray[Any], ...] = (batch.input_ids, batch.attention_mask, batch.token_mask)
@@ -259,8 +259,8 @@ def check_parity(model: GlobalPointerModel, tokenizer: Tokenizer, onnx_path: Pat
         raise ModelBundleError(f"ONNX export differs from the torch model by up to {worst:.3g} on valid cells "
                                f"(tolerance {tolerance:.3g} for logits up to {largest:.3g}); the bundle was not "
                                "written", code="E418")
-    ort_spans = _predictor(ort_logits, tokenizer, label_names, settings).predict(texts)
-    eager_spans = _predictor(eager_logits, tokenizer, label_names, settings).predict(texts)
+    ort_spans = _predictor(ort_logits, tokenizer, label_names, settings, chars).predict(texts)
+    eager_spans = _predictor(eager_logits, tokenizer, label_names, settings, chars).predict(texts)
     difference = first_span_difference(ort_spans, eager_spans)
     if difference is not None:
         raise ModelBundleError(f"ONNX export decodes different spans from the torch model ({difference}); "
@@ -271,7 +271,8 @@ def check_parity(model: GlobalPointerModel, tokenizer: Tokenizer, onnx_path: Pat
 
 def quantize_and_decide(model: GlobalPointerModel, tokenizer: Tokenizer, staging: Path,
                         label_names: Sequence[str], dev_documents: Sequence[Document], parity_texts: Sequence[str],
-                        settings: dict[str, Any], *, int8_only: bool = False) -> dict[str, Any]:
+                        settings: DecodeSettings, *, chars: CharTable | None = None,
+                        int8_only: bool = False) -> dict[str, Any]:
     """Write ``model.int8.onnx`` and decide whether it becomes the default.
 
     The ``int8_plans`` are tried in order; the first that keeps the spans is used; if none does, the
@@ -283,13 +284,13 @@ def quantize_and_decide(model: GlobalPointerModel, tokenizer: Tokenizer, staging
     plans = [(0, False), (0, True)] if int8_only else int8_plans(len(scopes))
     texts = [doc.text for doc in dev_documents] or list(parity_texts)
     gold = [doc.gold for doc in dev_documents] if dev_documents else None
-    fp32_seconds, fp32_spans = _timed_prediction(staging / FP32_FILE, tokenizer, label_names, settings, texts)
+    fp32_seconds, fp32_spans = _timed_prediction(staging / FP32_FILE, tokenizer, label_names, settings, chars, texts)
     trials: list[dict[str, Any]] = []
     for number, (kept, head_fp32) in enumerate(plans):
         candidate = staging / f".int8-{number}.onnx"
         keep_fp32 = nodes_within(names, scopes[:kept] + ([HEAD_SCOPE] if head_fp32 else []))
         quantize_int8(staging / FP32_FILE, candidate, keep_fp32=keep_fp32, per_channel=True, embeddings=int8_only)
-        seconds, int8_spans = _timed_prediction(candidate, tokenizer, label_names, settings, texts)
+        seconds, int8_spans = _timed_prediction(candidate, tokenizer, label_names, settings, chars, texts)
         trials.append({"file": candidate.name, "encoder_layers_fp32": kept, "encoder_layers": len(scopes),
                        "head_fp32": head_fp32, "nodes_kept_fp32": len(keep_fp32), "per_channel": True,
                        "seconds": round(seconds, 3), **_int8_scores(fp32_spans, int8_spans, gold)})
@@ -320,9 +321,10 @@ def quantize_and_decide(model: GlobalPointerModel, tokenizer: Tokenizer, staging
 
 
 def _timed_prediction(onnx_path: Path, tokenizer: Tokenizer, label_names: Sequence[str],
-                      settings: dict[str, Any], texts: Sequence[str]) -> tuple[float, list[list[Span]]]:
+                      settings: DecodeSettings, chars: CharTable | None,
+                      texts: Sequence[str]) -> tuple[float, list[list[Span]]]:
     """Seconds to predict ``texts`` on one thread (after a short warm-up), and the spans."""
-    predictor = _predictor(OrtLogits(open_session(onnx_path, threads=1)), tokenizer, label_names, settings)
+    predictor = _predictor(OrtLogits(open_session(onnx_path, threads=1)), tokenizer, label_names, settings, chars)
     predictor.predict(texts[:8])
     started = time.perf_counter()
     spans = predictor.predict(texts)
@@ -356,8 +358,8 @@ def _int8_verdict(record: dict[str, Any]) -> tuple[bool, str]:
                   f"{-record['f1_drop']:+.2f} points on the dev documents")
 
 
-def _manifest(staging: Path, name: str, label_set: LabelSet, settings: dict[str, Any], parity: dict[str, Any],
-              quantization: dict[str, Any], metrics: dict[str, Any],
+def _manifest(staging: Path, name: str, label_set: LabelSet, settings: DecodeSettings, span_cap_reason: str,
+              parity: dict[str, Any], quantization: dict[str, Any], metrics: dict[str, Any],
               trained_on: dict[str, Any]) -> dict[str, Any]:
     files = [FP32_FILE, INT8_FILE, TOKENIZER_FILE, CHECKPOINT_FILE, CONFIG_FILE]
     hashes = {file_name: file_entry(staging / file_name) for file_name in files if (staging / file_name).is_file()}
@@ -370,12 +372,12 @@ def _manifest(staging: Path, name: str, label_set: LabelSet, settings: dict[str,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "model_version": f"{name}@{hashes[identity]['sha256'][:12]}",
         "labels": labels_to_json(label_set),
-        "flat": label_set.flat,
-        "max_length": settings["max_length"],
-        "stride": settings["stride"],
-        "threshold": settings["threshold"],
-        "max_span_tokens": settings["max_span_tokens"],
-        "max_span_tokens_reason": settings["max_span_tokens_reason"],
+        "flat": settings.flat,
+        "max_length": settings.max_length,
+        "stride": settings.stride,
+        "threshold": settings.threshold,
+        "max_span_tokens": settings.max_span_tokens,
+        "max_span_tokens_reason": span_cap_reason,
         "metrics": metrics,
         "trained_on": trained_on,
         "variants": variants,

@@ -22,6 +22,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.metrics import Report, evaluate
 from nerdesk.core.spans import Span, best_non_overlapping
 from nerdesk.runtime.chars import CharTable
+from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.predictor import LogitsFunction, SpanPredictor
 from nerdesk.training.inference_graph import inference_module
 from nerdesk.training.model import GlobalPointerModel
@@ -59,13 +60,21 @@ def torch_logits(model: GlobalPointerModel, *, as_exported: bool = True) -> Logi
 
 
 def torch_span_predictor(model: GlobalPointerModel, tokenizer: Tokenizer, *, max_span_tokens: int | None = None,
-                         threshold: float = 0.0, stride: int | None = None) -> SpanPredictor:
+                         threshold: float = 0.0, stride: int | None = None, flat: bool | None = None) -> SpanPredictor:
     """``SpanPredictor`` over the trained model, with the settings its bundle will have."""
+    settings = decode_settings(model, max_span_tokens=max_span_tokens, threshold=threshold, stride=stride, flat=flat)
+    return SpanPredictor.from_settings(torch_logits(model, as_exported=False), tokenizer, list(model.config.labels),
+                                       settings, chars=CharTable.from_encoder_config(model.config.encoder))
+
+
+def decode_settings(model: GlobalPointerModel, *, max_span_tokens: int | None = None, threshold: float = 0.0,
+                    stride: int | None = None, flat: bool | None = None) -> DecodeSettings:
+    """The decode settings of ``model``'s bundle: the window length from its config, ``stride`` and ``flat``
+    from it too unless given, the span cap and logit threshold as given."""
     config = model.config
-    return SpanPredictor(torch_logits(model, as_exported=False), tokenizer, list(config.labels),
-                         max_length=config.max_length, stride=config.window_stride if stride is None else stride,
-                         threshold=threshold, flat=config.flat, max_span_tokens=max_span_tokens,
-                         chars=CharTable.from_encoder_config(config.encoder))
+    return DecodeSettings(max_length=config.max_length, stride=config.window_stride if stride is None else stride,
+                          threshold=threshold, flat=config.flat if flat is None else flat,
+                          max_span_tokens=max_span_tokens)
 
 
 def evaluate_model(model: GlobalPointerModel, tokenizer: Tokenizer, documents: Sequence[Document], *,
@@ -92,8 +101,8 @@ def calibrate_threshold(model: GlobalPointerModel, tokenizer: Tokenizer, documen
     """
     model.eval()
     lowest = min(THRESHOLDS)
-    predictor = torch_span_predictor(model, tokenizer, max_span_tokens=max_span_tokens, threshold=lowest)
-    predictor.flat = False  # overlaps are resolved per candidate threshold, as the bundle will
+    # Overlaps are resolved per candidate threshold, as the bundle will: predict without flattening.
+    predictor = torch_span_predictor(model, tokenizer, max_span_tokens=max_span_tokens, threshold=lowest, flat=False)
     candidates = predictor.predict([doc.text for doc in documents])
     gold = [doc.gold for doc in documents]
     best: tuple[float, float, Report] | None = None
