@@ -147,9 +147,16 @@ class ReadContext:
 
 @dataclass
 class WriteContext:
+    """What a writer is given and reports back: its options, warnings, and how many spans the file holds.
+
+    ``spans_written`` stays None for a writer that writes every span it is given; ``spans_to_write``
+    sets it, and a writer that drops more (unaligned, flattened) takes those off with ``not_written``.
+    """
+
     options: dict[str, Any]
     labels: LabelSet | None = None
     warnings: list[str] = field(default_factory=list)
+    spans_written: int | None = None
 
     def option(self, name: str, default: Any = None, choices: tuple[Any, ...] | None = None) -> Any:
         value = self.options.get(name, default)
@@ -159,6 +166,11 @@ class WriteContext:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    def not_written(self, spans: int) -> None:
+        """Take ``spans`` chosen by ``spans_to_write`` but left out of the file off the written count."""
+        if self.spans_written is not None:
+            self.spans_written -= spans
 
     def spans_to_write(self, documents: list[Document], format_name: str) -> list[list[Span]]:
         """Per document, the spans a gold-only format writes (``source`` option), warning about the rest."""
@@ -173,6 +185,7 @@ class WriteContext:
                 keep = [s for s in doc.spans if s.source == wanted]
                 left_out += len(doc.spans) - len(keep)
             chosen.append(sorted(keep, key=lambda s: (s.start, -s.end, s.label)))
+        self.spans_written = sum(len(spans) for spans in chosen)
         if left_out:
             other = "predicted" if source == "gold" else "gold" if source == "pred" else "duplicate"
             self.warn(f"{left_out} {other} span(s) were not written: {format_name} keeps one kind of span "

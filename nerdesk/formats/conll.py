@@ -151,6 +151,7 @@ class _Tally:
     def __init__(self) -> None:
         self.unaligned = self.dropped_flat = self.changed_text = self.empty_docs = self.renamed = 0
         self.stored_tokens = 0
+        self.not_written = 0  # spans unaligned, flattened away or in a document with no units
 
 
 def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool,
@@ -159,6 +160,7 @@ def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool
     units, stored = _units(doc, level)
     if not units:
         tally.empty_docs += 1
+        tally.not_written += len(spans)
         return None
     tally.stored_tokens += stored
     joined = "".join if level == "char" else " ".join
@@ -167,9 +169,11 @@ def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool
     tally.renamed += sum(a.label != b.label for a, b in zip(spans, renamed, strict=True))
     aligned, unaligned = split_by_token_boundaries(units, renamed)
     tally.unaligned += len(unaligned)
+    tally.not_written += len(unaligned)
     levels = flat_levels(aligned) or [[]]
     if flat and len(levels) > 1:
         tally.dropped_flat += sum(len(lv) for lv in levels[1:])
+        tally.not_written += sum(len(lv) for lv in levels[1:])
         levels = levels[:1]
     columns = [char_spans_to_tags(units, level_spans, scheme) for level_spans in reversed(levels)]
     return [(doc.text[s:e], [col[i] for col in columns]) for i, (s, e) in enumerate(units)]
@@ -193,6 +197,7 @@ def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         out.extend(separator.join([unit, *["O"] * (width - len(tags)), *tags]) for unit, tags in block)
         out.append("")
     _write_warnings(ctx, tally, level)
+    ctx.not_written(tally.not_written)
     atomic_write_text(path, "\n".join(out) + ("\n" if out else ""))
 
 

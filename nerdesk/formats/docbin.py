@@ -102,6 +102,7 @@ def write_docbin(documents: list[Document], path: Path, ctx: WriteContext) -> No
         doc, missed = _to_doc(document, spans, nlp, doc_class)
         unaligned += missed
         bin_.add(doc)
+    ctx.not_written(unaligned)
     if unaligned:
         ctx.warn(f"{unaligned} span(s) start or end on whitespace: spaCy spans cannot, so they were not written")
     try:

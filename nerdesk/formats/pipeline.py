@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -175,9 +176,24 @@ def _merged(results: list[tuple[Path, ImportResult]]) -> ImportResult:
 
 # -- writing -----------------------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What an export wrote: warnings about what was not kept, and how many spans the file holds."""
+
+    warnings: list[str]
+    spans: int
+
+
 def write_file(documents: Iterable[Document], path: str | Path, format: str, *, labels: LabelSet | None = None,
                **options: Any) -> list[str]:
     """Write ``documents`` as ``format`` (atomically, UTF-8) and return warnings about what was not kept."""
+    return write_documents(documents, path, format, labels=labels, **options).warnings
+
+
+def write_documents(documents: Iterable[Document], path: str | Path, format: str, *,
+                    labels: LabelSet | None = None, **options: Any) -> WriteResult:
+    """``write_file``, also counting the spans the file holds: a one-kind format (``source``) writes only
+    the spans of that kind, and some formats drop spans they cannot represent."""
     name = resolve_format(format)
     spec = FORMATS[name]
     if spec.adapt_write_options is not None:
@@ -196,4 +212,5 @@ def write_file(documents: Iterable[Document], path: str | Path, format: str, *, 
             raise FormatError(f"document {index} ({doc.title(30)!r}): {error}", code="E114") from error
     ctx = WriteContext(options=options, labels=labels)
     spec.writer(documents, Path(path), ctx)
-    return ctx.warnings
+    written = ctx.spans_written
+    return WriteResult(ctx.warnings, sum(len(doc.spans) for doc in documents) if written is None else written)

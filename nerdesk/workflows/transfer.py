@@ -25,7 +25,7 @@ from typing import Any
 
 from nerdesk.core.document import Document, Status
 from nerdesk.core.errors import NerdeskError
-from nerdesk.formats import ImportResult, read_files, write_file
+from nerdesk.formats import ImportResult, read_files, write_documents
 from nerdesk.storage.project import Project, remove_project_file
 
 Progress = Callable[[int, int], None]  # (documents checked and stored so far, halved; documents in the import)
@@ -47,6 +47,8 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class ExportReport:
+    """Documents written, and spans the file holds (not those a one-kind format or the writer left out)."""
+
     documents: int
     spans: int
     warnings: list[str] = field(default_factory=list)
@@ -113,8 +115,8 @@ def export_documents(project: Project, path: str | Path, format_name: str, *,
         documents = [only_source(d, only) for d in project.all_documents(status=status)]
     warnings = [warning for document in documents for warning in make_finite(document)]
     options = {key: value for key, value in options.items() if value is not None}
-    warnings += write_file(documents, Path(path), format_name, labels=labels, **options)
-    return ExportReport(len(documents), sum(len(d.spans) for d in documents), warnings)
+    written = write_documents(documents, Path(path), format_name, labels=labels, **options)
+    return ExportReport(len(documents), written.spans, warnings + written.warnings)
 
 
 def only_source(document: Document, source: str | None) -> Document:

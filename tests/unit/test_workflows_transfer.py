@@ -106,3 +106,42 @@ def test_cli_export_of_such_a_project_works_and_warns(tmp_path, capsys):
     holding_non_finite_values(path)
     assert main(["export", str(path), "--format", "nerdesk-json", "--out", str(tmp_path / "o.json")]) == 0
     assert "document 2 (second)" in capsys.readouterr().err
+
+
+def holding_predictions_only(path):
+    """A project whose every span is a prediction: 3 documents, 4 spans."""
+    with Project.create(path) as project:
+        project.add_documents([Document("张伟在北京。", [Span(0, 2, "PER", "pred", 0.9, "m"),
+                                                      Span(3, 5, "LOC", "pred", 0.8, "m")]),
+                               Document("李娜去了上海。", [Span(0, 2, "PER", "pred", 0.7, "m"),
+                                                       Span(4, 6, "LOC", "pred", 0.6, "m")]),
+                               Document("没有实体。")])
+
+
+def test_a_gold_only_export_of_predictions_counts_the_spans_written_not_those_left_out(tmp_path, capsys):
+    path = tmp_path / "p.nerdesk"
+    holding_predictions_only(path)
+    with Project.open(path) as project:
+        gold_only = transfer.export_documents(project, tmp_path / "out.json", "cmeee")
+        everything = transfer.export_documents(project, tmp_path / "all.json", "nerdesk-json")
+        as_predictions = transfer.export_documents(project, tmp_path / "pred.json", "cmeee", source="pred")
+    assert (gold_only.documents, gold_only.spans) == (3, 0)
+    assert sum(len(d.spans) for d in read_files([tmp_path / "out.json"], "cmeee").documents) == 0
+    assert any(w.startswith("4 predicted span(s) were not written: cmeee keeps one kind of span") and "--source" in w
+               for w in gold_only.warnings)
+    assert (everything.documents, everything.spans) == (3, 4)
+    assert as_predictions.spans == 4
+
+    assert main(["export", str(path), "--format", "cmeee", "--out", str(tmp_path / "cli.json")]) == 0
+    captured = capsys.readouterr()
+    assert "exported 3 documents (0 spans) as cmeee" in captured.out
+    assert "4 predicted span(s) were not written" in captured.err
+
+
+def test_a_conll_export_does_not_count_the_nested_spans_it_flattened_away(tmp_path):
+    path = tmp_path / "nested.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents([Document("北京大学很大", [Span(0, 4, "ORG"), Span(0, 2, "LOC")])])
+        flat = transfer.export_documents(project, tmp_path / "flat.bio", "conll", level="char", flat=True)
+        nested = transfer.export_documents(project, tmp_path / "nested.bio", "conll", level="char")
+    assert (flat.spans, nested.spans) == (1, 2)
