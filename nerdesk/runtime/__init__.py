@@ -9,9 +9,12 @@ and ``nerdesk predict`` start fast and ship without torch.
     predictor = OnnxPredictor(Bundle.load("models/zh-general-cluener"), threads=2)
     spans_per_text = predictor.predict(["张伟在北京大学读书。"])
 
-Modules: ``bundle`` (layout, ``bundle.json``, validation), ``session`` (ONNX Runtime sessions),
-``windows`` (texts to overlapping token windows and padded batches), ``decode`` (logits to spans,
-vectorised), ``predictor`` (the pipeline), ``quantize`` (int8 copies), ``compare`` (model agreement).
+Modules: ``bundle`` (layout, validation), ``manifest`` (the ``bundle.json`` schema), ``decode_settings`` (windows, threshold,
+overlaps and span cap as one value), ``session`` (ONNX Runtime sessions), ``windows`` (texts to
+overlapping token windows and padded batches), ``pieces`` (where a long text may be cut for
+tokenizing), ``chars`` (character ids for character-aware models),
+``decode`` (logits to spans, vectorised), ``predictor`` (the pipeline), ``quantize`` (int8 copies),
+``graph_rewrites`` (exact simplifications of exported graphs), ``compare`` (model agreement).
 Nothing is imported here, so ``import nerdesk.runtime.bundle`` does not load onnxruntime.
 """
 
