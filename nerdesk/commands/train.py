@@ -203,5 +203,6 @@ def _project_documents(path: Path) -> TrainingDocuments:
         label_set = project.label_set()
     if evaluation.reviewed < 2 or not train:
         raise TrainingError(f"{path}: {evaluation.reviewed} reviewed document(s), {len(train)} outside the "
-                            "evaluation set; review at least 2 before training", code="E405")
+                            "evaluation set; review at least 2 before training (Ctrl+Enter in the window; "
+                            "files annotated elsewhere: nerdesk import --status reviewed)", code="E405")
     return train, evaluation.documents, str(path), label_set
