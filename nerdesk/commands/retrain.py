@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                                "different spans).")
     parser.add_argument("project", type=Path, help="the .nerdesk project")
     parser.add_argument("--start", default=None,
-                        help="auto (default: the project's choice, else automatic), active, default, scratch, or a "
-                             "model directory (nerdesk or Hugging Face)")
+                        help="auto (default: the project's choice, else automatic), active, default, scratch, a "
+                             "model directory (nerdesk or Hugging Face), or an embedded model's name (nerdesk models)")
     parser.add_argument("--activate", choices=("if-better", "always"), default="if-better",
                         help="if-better: only when it scores better than the active model, or the same with "
                              "different spans (default); "

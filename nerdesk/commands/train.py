@@ -41,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--init", default="default",
                         help="where training starts: 'default' (the encoder of the embedded default model for the "
                              "texts' script, or scratch when there is none), 'scratch', a nerdesk model directory "
-                             "(its head is kept when its labels cover yours), or a local Hugging Face model directory")
+                             "or an embedded model's name (nerdesk models; its head is kept when its labels cover "
+                             "yours), or a local Hugging Face model directory")
     parser.add_argument("--head", choices=("gp", "egp"), help="head type (default: the start model's, else gp)")
     _add_schedule_options(parser)
     parser.add_argument("--max-length", type=int, default=256, help="tokens per window")
@@ -138,7 +139,7 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
         raise TrainingError("--max-retries needs --engine ray (local training runs once in this process)",
                             code="E406")
     train_docs, dev_docs, source, label_set = _training_documents(args)
-    init = _default_start(train_docs) if args.init == "default" else args.init
+    init = _start_point(args.init, train_docs)
     if init == "scratch" and args.init == "default":
         progress.emit("data", message="no embedded model for the texts' script: training starts from scratch")
 
@@ -168,6 +169,16 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
         return 0
     progress.emit("done", **run_training(request, progress.emit))
     return 0
+
+
+def _start_point(value: str, documents: Sequence[Document]) -> str:
+    """The ``--init`` value for training: the default start resolved, an embedded model's name turned into its
+    directory, anything else (scratch, a directory) as given."""
+    from nerdesk.workflows.default_models import directory_or_embedded
+
+    if value == "default":
+        return _default_start(documents)
+    return value if value == "scratch" else str(directory_or_embedded(value))
 
 
 def _default_start(documents: Sequence[Document]) -> str:

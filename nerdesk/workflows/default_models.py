@@ -57,6 +57,16 @@ def embedded_model(name: str) -> Path:
     return path
 
 
+def directory_or_embedded(value: str | Path) -> Path:
+    """``value`` as a directory path, or the embedded model of that name when no such directory exists: where
+    training may start (``nerdesk train --init en-bio-genia``, ``nerdesk retrain --start en-bio-genia``). Anything
+    else comes back as a path, for the caller to say what is wrong with it."""
+    path = Path(value)
+    if not path.is_dir() and str(value) in embedded_model_names():
+        return models_dir() / str(value)
+    return path
+
+
 def resolve_model(value: str | Path) -> Path:
     """The bundle directory a ``--model`` value means: a directory path as given, else the embedded model of
     that name (``zh-general-cluener``), so the same command works in a source checkout and an installed app.

@@ -25,6 +25,7 @@ from nerdesk.workflows.default_models import (
     TRAINABLE_WITHOUT_EXTRAS,
     default_model_for,
     default_model_name,
+    directory_or_embedded,
     embedded_model_names,
     models_dir,
 )
@@ -61,8 +62,9 @@ class StartPoint:
 
     @classmethod
     def from_argument(cls, value: str) -> StartPoint:
-        """``auto``, ``active``, ``default``, ``scratch`` or a directory (a nerdesk or Hugging Face model)."""
-        return cls(value) if value in KINDS else cls("huggingface", value)
+        """``auto``, ``active``, ``default``, ``scratch``, a directory (a nerdesk or Hugging Face model) or an
+        embedded model's name."""
+        return cls(value) if value in KINDS else cls("huggingface", str(directory_or_embedded(value)))
 
 
 @dataclass(frozen=True, slots=True)

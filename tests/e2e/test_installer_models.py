@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +38,17 @@ def test_a_name_resolves_to_the_embedded_bundle(installed_models):
 def test_a_directory_of_the_same_name_wins(installed_models, tmp_path):
     (tmp_path / GENERAL_ZH).mkdir()
     assert resolve_model(GENERAL_ZH).resolve() == (tmp_path / GENERAL_ZH).resolve()
+
+
+def test_training_may_start_from_an_embedded_model_by_name(installed_models, tmp_path):
+    from nerdesk.workflows.default_models import directory_or_embedded
+    from nerdesk.workflows.start_points import StartPoint
+
+    assert directory_or_embedded(GENERAL_ZH) == installed_models / GENERAL_ZH  # nerdesk train --init NAME
+    assert StartPoint.from_argument(GENERAL_ZH).path == str(installed_models / GENERAL_ZH)  # retrain --start NAME
+    (tmp_path / GENERAL_ZH).mkdir()
+    assert directory_or_embedded(GENERAL_ZH) == Path(GENERAL_ZH)  # a directory of that name wins
+    assert directory_or_embedded("zh-nope") == Path("zh-nope")  # left for the start to report (E413)
 
 
 def test_an_unknown_name_lists_the_embedded_models(installed_models):
