@@ -148,7 +148,8 @@ class ThresholdPredictor(Protocol):
     its logit threshold and a ``predict`` that takes another. Declared here so that decoding, which the
     predictor builds on, does not import the predictor back."""
 
-    threshold: float
+    @property
+    def threshold(self) -> float: ...
 
     def predict(self, texts: Sequence[str], batch_size: int = 32, threshold: float | None = None,
                 progress: Callable[[int, int], None] | None = None) -> list[list[Span]]: ...

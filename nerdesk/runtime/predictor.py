@@ -67,10 +67,6 @@ class SpanPredictor:
     def threshold(self) -> float:
         return self._settings.threshold
 
-    @threshold.setter
-    def threshold(self, value: float) -> None:
-        self._settings = replace(self._settings, threshold=value)
-
     @property
     def flat(self) -> bool:
         return self._settings.flat

@@ -74,12 +74,10 @@ def resolve_model(value: str | Path) -> Path:
     A directory wins over an embedded model of the same name; a value that is neither raises
     ModelBundleError naming the embedded models.
     """
-    path = Path(value)
+    path = directory_or_embedded(value)
     if path.is_dir():
         return path
     name = str(value)
-    if name in embedded_model_names():
-        return models_dir() / name
     if path.exists() or "/" in name or os.sep in name:
         return path  # a path that is not a bundle: Bundle.load says what is wrong with it
     available = ", ".join(embedded_model_names()) or "none installed"
