@@ -74,6 +74,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--char-filters", type=int, default=50)
     parser.add_argument("--word-dropout", type=float, default=0.05, help="bilstm_chars: share of words "
                         "replaced by [UNK] in training")
+    parser.add_argument("--word-vectors", type=Path, help="bilstm_chars: a word-vector table "
+                        "(models/prepare_word_vectors.py) that initialises the word embeddings; the words are "
+                        "then looked up lowercased and the table's words join the vocabulary")
     parser.add_argument("--lowercase", action="store_true", help="lowercase every text (to measure what case "
                         "is worth)")
     parser.add_argument("--eval-every", type=int, help="optimizer steps between dev evaluations")
@@ -119,7 +122,9 @@ def main(argv=None) -> None:
     else:
         model, tokenizer = start_model("scratch", labels, [doc.text for doc in train], head=args.head,
                                        max_length=args.max_length, scratch=scratch)
-        if args.encoder == "bilstm_chars":
+        if args.word_vectors:
+            model, tokenizer = vector_initialised_model(model, [doc.text for doc in train], args)
+        elif args.encoder == "bilstm_chars":
             model = char_aware_model(model, tokenizer, [doc.text for doc in train], args)
     model.config.flat = args.corpus in FLAT_CORPORA
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
@@ -169,6 +174,25 @@ def char_aware_model(word_model, tokenizer, texts: list[str], args):
                                     char_filters=args.char_filters, hidden_size=args.hidden,
                                     num_layers=args.layers, dropout=args.dropout, word_dropout=args.word_dropout)
     return GlobalPointerModel(replace(word_model.config, encoder=encoder))
+
+
+def vector_initialised_model(word_model, texts: list[str], args):
+    """A ``bilstm_chars`` model on a lowercasing tokenizer whose embeddings start from ``--word-vectors``."""
+    from nerdesk.training.tokenizer import build_word_tokenizer
+    from nerdesk.training.word_vectors import WordVectors, initialise_embeddings
+
+    if args.encoder != "bilstm_chars" or args.embedding is None:
+        raise SystemExit("--word-vectors needs --encoder bilstm_chars")
+    table = WordVectors.load(args.word_vectors)
+    if table.dimension != args.embedding:
+        raise SystemExit(f"--embedding {args.embedding} but {args.word_vectors} holds {table.dimension}-d vectors")
+    tokenizer = build_word_tokenizer(texts, lowercase=True, extra_words=table.words)
+    model = char_aware_model(word_model, tokenizer, texts, args)
+    model.config.extra["word_vectors"] = table.source
+    initialised = initialise_embeddings(model.encoder.embedding, tokenizer, table)
+    print(f"word vectors: {initialised} of {tokenizer.get_vocab_size()} vocabulary rows from {args.word_vectors}",
+          flush=True)
+    return model, tokenizer
 
 
 def export_run_bundle(model, tokenizer, args, dev: list[Document], report) -> None:

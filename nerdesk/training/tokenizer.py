@@ -2,7 +2,8 @@
 
 Each is a ``tokenizers.Tokenizer`` that carries everything the runtime needs (pre-tokenizer,
 special tokens, padding token) in its ``tokenizer.json``: the runtime has no Python-side
-preprocessing. No normaliser changes the text, so offsets are code points of the original text.
+preprocessing. The only normaliser is an optional lowercasing of words, and the offsets stay code
+points of the original text either way.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from tokenizers import Regex, Tokenizer, pre_tokenizers
+from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers
 from tokenizers.models import WordLevel
 
 from nerdesk.core.writing_systems import is_mostly_cjk
@@ -29,21 +30,34 @@ def build_char_tokenizer(texts: Iterable[str], min_frequency: int = 2) -> Tokeni
     return _word_level(counts, min_frequency, pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), splitter]))
 
 
-def build_word_tokenizer(texts: Iterable[str], min_frequency: int = 2) -> Tokenizer:
-    """Words and single punctuation marks (BERT's pre-tokenisation), case kept; rare words -> [UNK]."""
+def build_word_tokenizer(texts: Iterable[str], min_frequency: int = 2, *, lowercase: bool = False,
+                         extra_words: Iterable[str] = ()) -> Tokenizer:
+    """Words and single punctuation marks (BERT's pre-tokenisation); rare words -> [UNK].
+
+    Case is kept unless ``lowercase`` (for pretrained word vectors, which are looked up lowercased;
+    a character-aware encoder still reads the case from the text). ``extra_words`` join the
+    vocabulary after the frequent words of ``texts``, whatever their count there.
+    """
     pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    fold = str.lower if lowercase else str
     counts = Counter(
-        word for text in texts for word, _ in pre_tokenizer.pre_tokenize_str(text)
+        fold(word) for text in texts for word, _ in pre_tokenizer.pre_tokenize_str(text)
     )
-    return _word_level(counts, min_frequency, pre_tokenizer)
+    normalizer = normalizers.Lowercase() if lowercase else None
+    return _word_level(counts, min_frequency, pre_tokenizer, extra_words, normalizer)
 
 
-def _word_level(counts: Counter[str], min_frequency: int, pre_tokenizer: pre_tokenizers.PreTokenizer) -> Tokenizer:
+def _word_level(counts: Counter[str], min_frequency: int, pre_tokenizer: pre_tokenizers.PreTokenizer,
+                extra_words: Iterable[str] = (), normalizer: normalizers.Normalizer | None = None) -> Tokenizer:
     vocab = {PAD: 0, UNK: 1}
-    for token, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        if count >= min_frequency and token not in vocab:
+    frequent = [token for token, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+                if count >= min_frequency]
+    for token in [*frequent, *extra_words]:
+        if token not in vocab:
             vocab[token] = len(vocab)
     tokenizer = Tokenizer(WordLevel(vocab, unk_token=UNK))
+    if normalizer is not None:
+        tokenizer.normalizer = normalizer
     tokenizer.pre_tokenizer = pre_tokenizer
     tokenizer.add_special_tokens([PAD, UNK])
     tokenizer.enable_padding(pad_id=vocab[PAD], pad_token=PAD)
