@@ -79,7 +79,8 @@ def reduce_dimension(vectors: NDArray[np.float32], dimension: int) -> NDArray[np
     centred = vectors - vectors.mean(axis=0, keepdims=True)  # (N, D)
     _, _, components = np.linalg.svd(centred, full_matrices=False)  # (D, D), rows by explained variance
     projected: NDArray[np.float32] = (centred @ components[:dimension].T).astype(np.float32)  # (N, dimension)
-    return projected / projected.std()
+    scaled: NDArray[np.float32] = projected / projected.std()
+    return scaled
 
 
 def initialise_embeddings(embedding: torch.nn.Embedding, tokenizer: Tokenizer, table: WordVectors) -> int:
