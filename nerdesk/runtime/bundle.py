@@ -176,13 +176,15 @@ def labels_metadata(labels: Sequence[str]) -> dict[str, str]:
 
 
 def describe_bundle(path: str | Path) -> tuple[str, str]:
-    """A one-line summary of the bundle at ``path`` (variant that runs, dev F1) and a longer note on
+    """A one-line summary of the bundle at ``path`` (variant that runs, dev or test F1) and a longer note on
     why that variant, for display; reads ``bundle.json`` only (no hashing, no ONNX)."""
     manifest = _read_manifest(Path(path))
     variant = manifest["default_variant"]
-    micro = manifest.get("metrics", {}).get("micro")
+    metrics = manifest.get("metrics", {})
+    micro = metrics.get("micro")
     f1 = micro.get("f1") if isinstance(micro, dict) else None
-    summary = f"{variant} model" + (f", dev F1 {100 * f1:.1f}" if is_number(f1) else "")
+    split = metrics.get("split") if metrics.get("split") in ("dev", "test") else "dev"
+    summary = f"{variant} model" + (f", {split} F1 {100 * f1:.1f}" if is_number(f1) else "")
     return summary, str(manifest.get("default_variant_reason", ""))
 
 

@@ -18,10 +18,7 @@ from nerdesk.core.writing_systems import is_mostly_cjk
 MEDICAL_ZH = "zh-medical-cmeee"
 GENERAL_ZH = "zh-general-cluener"
 GENERAL_EN = "en-general-conll"
-GENERAL_EN_BILSTM = "en-general-conll-bilstm"
 BIOMEDICAL_EN = "en-bio-genia"
-# A default whose encoder needs an optional package -> the embedded model training starts from without it.
-TRAINABLE_WITHOUT_EXTRAS = {GENERAL_EN: GENERAL_EN_BILSTM}
 # Script of the texts -> the embedded model training starts from by default.
 DEFAULT_FOR_SCRIPT = {"cjk": GENERAL_ZH, "latin": GENERAL_EN}
 SCRIPT_WORDS = {"cjk": "Chinese (CJK)", "latin": "Latin-script"}  # as in "for ... text"

@@ -22,12 +22,9 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import (
     SCRIPT_WORDS,
-    TRAINABLE_WITHOUT_EXTRAS,
     default_model_for,
     default_model_name,
     directory_or_embedded,
-    embedded_model_names,
-    models_dir,
 )
 from nerdesk.workflows.probe import best_candidate, missing_base_package
 
@@ -153,19 +150,10 @@ def _default(project: Project) -> ResolvedStart:
         return ResolvedStart(SCRATCH, f"from scratch (the embedded model {name} for {text} text is not installed)")
     missing = missing_base_package(model)
     if missing is not None:
-        return _without_extras(name, f"the embedded model {name} for {text} text cannot be trained here: {missing}")
+        return ResolvedStart(SCRATCH, f"from scratch (the embedded model {name} for {text} text cannot be "
+                                      f"trained here: {missing})")
     return ResolvedStart(str(model), f"from the encoder of the embedded model {model.name}, the default for "
                                      f"{text} text")
-
-
-def _without_extras(name: str, why: str) -> ResolvedStart:
-    """The embedded model that stands in for ``name`` when its encoder's package is missing, else scratch."""
-    substitute = TRAINABLE_WITHOUT_EXTRAS.get(name)
-    if substitute is not None and substitute in embedded_model_names():
-        path = models_dir() / substitute
-        if missing_base_package(path) is None:
-            return ResolvedStart(str(path), f"from the encoder of the embedded model {substitute} ({why})")
-    return ResolvedStart(SCRATCH, f"from scratch ({why})")
 
 
 def _directory(directory: Path) -> ResolvedStart:

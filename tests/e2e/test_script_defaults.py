@@ -21,7 +21,7 @@ from nerdesk.cli import main
 from nerdesk.core.document import Document
 from nerdesk.core.errors import ProjectError
 from nerdesk.storage import Project
-from nerdesk.workflows.default_models import GENERAL_EN, GENERAL_EN_BILSTM, GENERAL_ZH, MODELS_ENV
+from nerdesk.workflows.default_models import GENERAL_EN, GENERAL_ZH, MODELS_ENV
 from nerdesk.workflows.start_points import StartPoint, resolve_start
 
 ENGLISH_NOTE = "The committee met in Geneva on Tuesday and approved the new budget for the clinic."
@@ -164,12 +164,11 @@ def test_an_english_model_whose_encoder_package_is_missing_is_no_start(models, e
     assert resolve_start(english_project, StartPoint("default")).init == str(english)  # the package as recorded
 
 
-def test_without_the_encoder_package_training_starts_from_the_english_bilstm(models, english_project,
-                                                                              tmp_path_factory):
+def test_without_the_encoder_package_training_starts_from_scratch_and_says_why(models, english_project,
+                                                                               tmp_path_factory):
     english = install_english_model(models, tmp_path_factory)
-    bilstm = shutil.copytree(english, models / GENERAL_EN_BILSTM)  # needs no package
     needs_package(english, "nerdesk-test-absent-encoder", "1.0")
     resolved = resolve_start(english_project, StartPoint("default"))
-    assert resolved.init == str(bilstm)
-    assert f"from the encoder of the embedded model {GENERAL_EN_BILSTM}" in resolved.description
+    assert resolved.init == "scratch"
+    assert f"the embedded model {GENERAL_EN} for Latin-script text cannot be trained here" in resolved.description
     assert "nerdesk-test-absent-encoder 1.0, which is not installed" in resolved.description
