@@ -191,7 +191,7 @@ def vector_initialised_model(word_model, texts: list[str], args):
     from nerdesk.training.tokenizer import build_word_tokenizer
     from nerdesk.training.word_vectors import WordVectors, initialise_embeddings
 
-    if args.encoder != "bilstm_chars" or args.embedding is None:
+    if args.encoder != "bilstm_chars":
         raise SystemExit("--word-vectors needs --encoder bilstm_chars")
     table = WordVectors.load(args.word_vectors)
     if table.dimension != args.embedding:

