@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from nerdesk import __version__
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nerdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output left (``nerdesk models --json | head``): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit flush cannot fail again
+        return 141  # 128 + SIGPIPE, as a shell reports it
 
 
 def gui_main(argv: list[str] | None = None) -> int:

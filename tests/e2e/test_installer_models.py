@@ -107,6 +107,31 @@ def test_models_lists_names_labels_and_folder(installed_models, capsys):
     assert len(row["labels"]) == 10 and 0 < row["dev_f1"] < 1
 
 
+def test_models_names_the_split_of_each_score(installed_models, capsys):
+    manifest_path = installed_models / GENERAL_ZH / "bundle.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    f1 = manifest["metrics"]["micro"]["f1"]
+    manifest["metrics"] = {**manifest["metrics"], "split": "test"}  # trained on its corpus's dev split too
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    assert main(["models"]) == 0
+    assert capsys.readouterr().out.startswith(f"{GENERAL_ZH}  10 labels, test F1 {100 * f1:.1f}: address")
+    assert main(["models", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["dev_f1"] is None and row["test_f1"] == f1
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(installed_models):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from nerdesk.cli import main; raise SystemExit(main(['models', '--json']))"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # as `| head -0` does: nothing reads what the command writes
+        error = process.stderr.read().decode()
+    assert process.returncode == 141 and "Traceback" not in error, error
+
+
 def test_models_says_where_it_looked_when_there_are_none(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(MODELS_ENV, str(tmp_path / "empty"))
     assert main(["models"]) == 0
