@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.writing_systems import is_cjk
-from nerdesk.workflows.default_models import default_model_for, text_script
+from nerdesk.workflows.default_models import default_model_for, embedded_model_names, models_dir, text_script
 
 CJK, LATIN, MIXED = "cjk", "latin", "mixed"
 SCRIPT_NAMES = {CJK: "Chinese (CJK)", LATIN: "Latin-script"}  # as in "a ... document"
@@ -33,21 +33,29 @@ class ScriptMismatch:
     document_script: str
     model_script: str
     suggestion: Path | None  # the embedded model for the document's script, when one is installed
+    alternatives: tuple[str, ...] = ()  # the other embedded models of that script (a domain model, say)
 
     @property
     def message(self) -> str:
         text = (f"{SCRIPT_NAMES[self.document_script]} document, but the active model was trained on "
                 f"{SCRIPT_NAMES[self.model_script]} text: expect wrong predictions.")
         if self.suggestion is not None:
-            return text + f" The embedded model {self.suggestion.name} fits this document."
+            return text + f" The embedded model {self.suggestion.name} fits this document{self._others()}."
         return text + " No embedded model fits it: load or train one."
+
+    def _others(self) -> str:
+        if not self.alternatives:
+            return ""
+        verb = "is" if len(self.alternatives) == 1 else "are"
+        return f"; {', '.join(self.alternatives)} {verb} also trained on such text"
 
     def message_for_command(self, model_name: str) -> str:
         """The same for ``nerdesk predict``: the texts, the model given with ``--model``, the option to use."""
         text = (f"the texts are {SCRIPT_NAMES[self.document_script]}, but the model {model_name} was trained on "
                 f"{SCRIPT_NAMES[self.model_script]} text: expect wrong predictions.")
         if self.suggestion is not None:
-            return text + f" The embedded model {self.suggestion.name} fits them: --model {self.suggestion.name}"
+            return text + (f" The embedded model {self.suggestion.name} fits them: --model {self.suggestion.name}"
+                           f"{self._others()}")
         return text + " No embedded model fits them: pass a model trained on such text (nerdesk train)."
 
 
@@ -113,7 +121,8 @@ def script_mismatch(text: str, bundle_path: str | Path,
     model_script = bundle_script(bundle_path, trained_on)
     if model_script in (MIXED, document_script):
         return None
-    return ScriptMismatch(document_script, model_script, default_model_for([text]))
+    suggestion = default_model_for([text])
+    return ScriptMismatch(document_script, model_script, suggestion, other_models_for(document_script, suggestion))
 
 
 def texts_mismatch(texts: Iterable[str], bundle_path: str | Path,
@@ -126,3 +135,22 @@ def texts_mismatch(texts: Iterable[str], bundle_path: str | Path,
         if characters >= SAMPLE_LETTERS:
             break
     return script_mismatch("\n".join(sample), bundle_path, trained_on)
+
+
+def other_models_for(script: str, suggestion: Path | None) -> tuple[str, ...]:
+    """Names of the embedded models other than ``suggestion`` trained on ``script`` text: a user with
+    biomedical English learns of ``en-bio-genia`` next to the general English model."""
+    names = []
+    for name in embedded_model_names():
+        path = models_dir() / name
+        if path != suggestion and bundle_script(path, _trained_on(path)) == script:
+            names.append(name)
+    return tuple(names)
+
+
+def _trained_on(bundle_path: Path) -> dict[str, Any]:
+    try:
+        trained_on = json.loads((bundle_path / "bundle.json").read_text(encoding="utf-8")).get("trained_on")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return trained_on if isinstance(trained_on, dict) else {}

@@ -79,6 +79,20 @@ def test_predict_warns_when_the_model_is_for_another_script(models, tmp_path, tm
     assert {(s["start"], s["end"], s["label"]) for s in predicted["spans"]} >= {(0, 11, "PER"), (39, 45, "LOC")}
 
 
+def test_the_warning_names_the_other_embedded_models_for_the_texts_script(models, tmp_path, tmp_path_factory,
+                                                                            capsys):
+    chinese = shared_tiny_bundle(tmp_path_factory)
+    english = install_english_model(models, tmp_path_factory)
+    shutil.copytree(english, models / "en-bio-example")  # a second Latin-script model, as en-bio-genia is
+    shutil.copytree(chinese, models / "zh-example")  # a Chinese one, which fits no English text
+    source = tmp_path / "english.txt"
+    source.write_text(f"{ENGLISH_NOTE}\n", "utf-8")
+    assert main(["predict", "--model", str(chinese), str(source), "--out", str(tmp_path / "o.jsonl"), "--quiet"]) == 0
+    warning = capsys.readouterr().err
+    assert f"--model {GENERAL_EN}; en-bio-example is also trained on such text" in warning
+    assert "zh-example" not in warning
+
+
 def test_predict_threshold_is_a_probability_on_the_score_scale(tmp_path, tmp_path_factory, capsys):
     bundle = shared_tiny_bundle(tmp_path_factory)
     source = tmp_path / "cluener.txt"
