@@ -63,6 +63,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                              "(default 2)")
     parser.add_argument("--no-bundle", action="store_true",
                         help="write only the checkpoint (for further training), not the ONNX bundle")
+    parser.add_argument("--no-augment", action="store_true",
+                        help="train on the documents only: without it, fewer than 150 training documents learning "
+                             "a new head are also trained on in three copies with other mentions of the same labels")
     parser.add_argument("--keep-failed", action="store_true",
                         help="write the model even when it finds none of the dev entities")
     scratch = parser.add_argument_group("model trained from scratch (--init scratch)")
@@ -158,7 +161,8 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
                  "device": args.device}
     request = TrainRequest(train_docs, dev_docs, source, args.out, init, label_set=label_set, head=args.head,
                            max_length=args.max_length, batch_size=args.batch_size, seed=args.seed, scratch=scratch,
-                           overrides=overrides, export=not args.no_bundle, keep_failed=args.keep_failed)
+                           overrides=overrides, export=not args.no_bundle, keep_failed=args.keep_failed,
+                           augment=not args.no_augment)
     if args.engine == "ray":
         from nerdesk.training.ray_train import RayTrainOptions, run_ray_training
 

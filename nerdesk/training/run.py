@@ -8,6 +8,7 @@ with the documents and options; progress goes to ``emit(event, **fields)`` (see
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.labels import LabelSet
 from nerdesk.runtime.bundle import MANIFEST, Bundle
+from nerdesk.training.augment import AUGMENT_BELOW, SWAPPED_COPIES, mention_swapped_copies
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
 from nerdesk.training.logits import calibrate_threshold
 from nerdesk.training.model import GlobalPointerModel
@@ -45,6 +47,7 @@ class TrainRequest:
     overrides: dict[str, Any] = field(default_factory=dict)  # explicit TrainConfig values
     export: bool = True
     keep_failed: bool = False
+    augment: bool = True  # mention-swapped copies of a small training set (see ``training_documents``)
 
 
 def training_labels(documents: list[Document]) -> list[str]:
@@ -73,19 +76,29 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     if not calibrates(kind):  # a continuation keeps what its bundle decodes with
         kept_threshold, start_cap = start_decoding(request.init)
         span_cap = None if start_cap is None or span_cap is None else max(span_cap, start_cap)
-    config = train_config(kind, len(request.train_documents), batch_size=request.batch_size, seed=request.seed,
+    documents = training_documents(request, kind)
+    config = train_config(kind, len(documents), batch_size=request.batch_size, seed=request.seed,
                           max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
-    emit("start", message=start_message(request, labels, kind, config), labels=labels, start=kind,
+    emit("start", message=start_message(request, labels, kind, config, len(documents)), labels=labels, start=kind,
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
     trainer = Trainer(model, tokenizer, config, progress_callbacks(emit))
-    result = trainer.fit(request.train_documents, request.dev_documents)
+    result = trainer.fit(documents, request.dev_documents)
     if kept_threshold is not None:
         threshold = config.threshold
     else:
         threshold = calibrate_threshold_on_dev(result, tokenizer, request, config, emit)
     refuse_useless_run(result, request)
     return write_bundle(result, tokenizer, request, kind, config, threshold)
+
+
+def training_documents(request: TrainRequest, kind: str) -> list[Document]:
+    """The reviewed documents, plus copies with other mentions when a new head learns from few of them
+    (``nerdesk.training.augment``); a continuation trains on the documents as they are."""
+    documents = request.train_documents
+    if not request.augment or kind == "continue" or len(documents) >= AUGMENT_BELOW:
+        return documents
+    return documents + mention_swapped_copies(documents, SWAPPED_COPIES, random.Random(request.seed))
 
 
 def calibrate_threshold_on_dev(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, config: TrainConfig,
@@ -120,11 +133,15 @@ def longest_span_tokens(tokenizer: Tokenizer, documents: list[Document]) -> int 
     return math.ceil(SPAN_LENGTH_MARGIN * longest) if longest else None
 
 
-def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig) -> str:
+def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig,
+                  trained_on: int | None = None) -> str:
     starts = {"continue": f"{request.init}, continuing it with its head", "transfer":
               f"the encoder of {request.init} with a new head", "scratch": "scratch",
               "pretrained": f"the Hugging Face encoder {request.init}"}
-    return (f"training on {len(request.train_documents)} documents ({len(request.dev_documents)} dev) from "
+    reviewed = len(request.train_documents)
+    copies = (trained_on or reviewed) - reviewed
+    added = f" and {copies} copies of them with other mentions" if copies else ""
+    return (f"training on {reviewed} documents{added} ({len(request.dev_documents)} dev) from "
             f"{request.source}; labels: {', '.join(labels)}; starting from {starts[kind]}; at least "
             f"{config.min_steps} steps, at most {config.time_budget_seconds:.0f} s")
 

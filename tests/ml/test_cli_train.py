@@ -24,11 +24,27 @@ def cluener_file(tmp_path):
     return path
 
 
+def test_a_small_set_is_also_trained_on_with_other_mentions_and_the_start_says_so(cluener_file, tmp_path, capsys):
+    arguments = ["train", "--train", str(cluener_file), "--dev", str(cluener_file), "--format", "cluener",
+                 "--out", str(tmp_path / "model"), "--epochs", "3", "--min-steps", "1", "--batch-size", "2",
+                 "--progress", "json", "--threads", "1", "--keep-failed", "--no-bundle", "--init", "scratch",
+                 "--embedding-dim", "16", "--hidden-size", "16", "--layers", "1"]
+    totals = {}
+    for flag in ([], ["--no-augment"]):
+        assert main(arguments + flag) == 0
+        events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        start = events[0]
+        totals[bool(flag)] = next(e["total"] for e in events if e["event"] == "step")
+        assert ("copies of them with other mentions" in start["message"]) is not bool(flag), start["message"]
+    assert totals[False] > totals[True]  # the copies are trained on: more steps for the same epochs
+
+
 def test_train_with_json_progress_then_eval(cluener_file, tmp_path, capsys):
     out = tmp_path / "model"
     code = main(["train", "--train", str(cluener_file), "--dev", str(cluener_file), "--format", "cluener",
                  "--out", str(out), "--epochs", "3", "--min-steps", "1", "--batch-size", "2", "--progress", "json",
-                 "--threads", "1", "--keep-failed", "--init", "scratch", "--embedding-dim", "16", "--hidden-size", "16", "--layers", "1"])
+                 "--threads", "1", "--keep-failed", "--no-augment", "--init", "scratch", "--embedding-dim", "16",
+                 "--hidden-size", "16", "--layers", "1"])
     assert code == 0
     events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     kinds = [event["event"] for event in events]

@@ -1,0 +1,73 @@
+"""Mention replacement for tiny training sets (Dai & Adel 2020, "An Analysis of Simple Data Augmentation
+for Named Entity Recognition").
+
+A new head that learns labels from a few dozen documents sees each label in few contexts and learns
+its mentions by heart. A copy of a document in which each mention is replaced by another mention of
+the same label, taken from the training documents, keeps the context and varies the mention.
+Measured with 100 reviewed documents on three samples each (docs/benchmarks.md): general model ->
+CMeEE 14.1 -> 18.9 test F1, -> People's Daily 47.5 -> 53.2, -> Resume 85.4 -> 87.2.
+
+Only a mention that overlaps no other span is replaced. Nested spans keep their text, and every other
+span moves with the text around it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from nerdesk.core.document import Document
+from nerdesk.core.spans import Span
+
+SWAPPED_COPIES = 3  # copies of each document, each with other mentions
+AUGMENT_BELOW = 150  # training documents: from this many on, the copies are not made
+
+
+def mention_swapped_copies(documents: Sequence[Document], copies: int, rng: random.Random) -> list[Document]:
+    """``copies`` variants of every document that has a replaceable mention (none for the others)."""
+    pool = mentions_by_label(documents)
+    variants = []
+    for document in documents:
+        movable = standalone_spans(document.gold)
+        variants += [swap_mentions(document, movable, pool, rng) for _ in range(copies if movable else 0)]
+    return variants
+
+
+def mentions_by_label(documents: Sequence[Document]) -> dict[str, list[str]]:
+    """The distinct texts of each label's gold spans, sorted (so that a seed gives the same copies)."""
+    found: dict[str, set[str]] = {}
+    for document in documents:
+        for span in document.gold:
+            found.setdefault(span.label, set()).add(document.text[span.start:span.end])
+    return {label: sorted(texts) for label, texts in found.items()}
+
+
+def standalone_spans(spans: Sequence[Span]) -> list[Span]:
+    """The spans that overlap no other span, in text order."""
+    ordered = sorted(spans, key=lambda span: (span.start, span.end))
+    return [span for span in ordered
+            if not any(other is not span and other.start < span.end and span.start < other.end
+                       for other in ordered)]
+
+
+def swap_mentions(document: Document, movable: list[Span], pool: dict[str, list[str]],
+                  rng: random.Random) -> Document:
+    """A copy of ``document`` with each span of ``movable`` (standalone, in text order) replaced."""
+    pieces, cursor, shift = [], 0, 0
+    swapped, shifts = [], []  # shifts: (end of a replaced mention, total shift from there on)
+    for span in movable:
+        mention = rng.choice(pool[span.label])
+        pieces += [document.text[cursor:span.start], mention]
+        swapped.append(Span(span.start + shift, span.start + shift + len(mention), span.label))
+        shift += len(mention) - (span.end - span.start)
+        shifts.append((span.end, shift))
+        cursor = span.end
+    pieces.append(document.text[cursor:])
+
+    def moved(offset: int) -> int:  # no other span starts or ends inside a replaced mention
+        return offset + next((total for end, total in reversed(shifts) if end <= offset), 0)
+
+    replaced = {id(span) for span in movable}
+    others = [Span(moved(span.start), moved(span.end), span.label) for span in document.gold
+              if id(span) not in replaced]
+    return Document("".join(pieces), swapped + others, status=document.status)
