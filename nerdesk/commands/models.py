@@ -43,29 +43,16 @@ def scores_text(row: dict[str, Any]) -> str:
     return ", ".join(shown) or "F1 unknown"
 
 
-def recorded_f1(metrics: dict[str, Any]) -> dict[str, float | None]:
-    """Dev and test micro F1 from a manifest's ``metrics``: the top level is on ``metrics["split"]`` (dev unless
-    it says test, as for a model trained on its corpus's dev split), ``metrics["test"]`` on the test split."""
-    def micro_f1(report: Any) -> float | None:
-        micro = report.get("micro") if isinstance(report, dict) else None
-        f1 = micro.get("f1") if isinstance(micro, dict) else None
-        return float(f1) if isinstance(f1, int | float) else None
-
-    top = "test" if metrics.get("split") == "test" else "dev"
-    found = {"dev_f1": None, "test_f1": micro_f1(metrics.get("test"))}
-    found[f"{top}_f1"] = micro_f1(metrics)
-    return found
-
-
 def embedded_models() -> list[dict[str, Any]]:
     """Name, labels, dev and test micro F1 and folder of every embedded bundle (hashes checked, ONNX not
     opened)."""
-    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.bundle import Bundle, recorded_f1
     from nerdesk.workflows.default_models import embedded_model, embedded_model_names
 
     rows = []
     for name in embedded_model_names():
         bundle = Bundle.load(embedded_model(name), check_models=False)
-        rows.append({"name": name, "labels": list(bundle.labels.names), **recorded_f1(bundle.manifest.get("metrics", {})),
-                     "model_version": bundle.model_version, "path": str(bundle.path)})
+        scores = recorded_f1(bundle.manifest.get("metrics", {}))
+        rows.append({"name": name, "labels": list(bundle.labels.names), "dev_f1": scores["dev"],
+                     "test_f1": scores["test"], "model_version": bundle.model_version, "path": str(bundle.path)})
     return rows

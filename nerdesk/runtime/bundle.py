@@ -181,11 +181,29 @@ def describe_bundle(path: str | Path) -> tuple[str, str]:
     manifest = _read_manifest(Path(path))
     variant = manifest["default_variant"]
     metrics = manifest.get("metrics", {})
-    micro = metrics.get("micro")
-    f1 = micro.get("f1") if isinstance(micro, dict) else None
-    split = metrics.get("split") if metrics.get("split") in ("dev", "test") else "dev"
-    summary = f"{variant} model" + (f", {split} F1 {100 * f1:.1f}" if is_number(f1) else "")
+    split = headline_split(metrics)
+    f1 = recorded_f1(metrics)[split]
+    summary = f"{variant} model" + (f", {split} F1 {100 * f1:.1f}" if f1 is not None else "")
     return summary, str(manifest.get("default_variant_reason", ""))
+
+
+def headline_split(metrics: dict[str, Any]) -> str:
+    """The split of a manifest's top-level scores: dev, unless ``metrics["split"]`` says test (a model trained
+    on its corpus's dev split too)."""
+    return "test" if metrics.get("split") == "test" else "dev"
+
+
+def recorded_f1(metrics: dict[str, Any]) -> dict[str, float | None]:
+    """Micro F1 on ``dev`` and ``test`` as a manifest's ``metrics`` records them (None: not recorded); the top
+    level is on ``headline_split``, ``metrics["test"]`` on the test split."""
+    def micro_f1(report: Any) -> float | None:
+        micro = report.get("micro") if isinstance(report, dict) else None
+        f1 = micro.get("f1") if isinstance(micro, dict) else None
+        return float(f1) if is_number(f1) else None
+
+    found = {"dev": None, "test": micro_f1(metrics.get("test"))}
+    found[headline_split(metrics)] = micro_f1(metrics)
+    return found
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:
