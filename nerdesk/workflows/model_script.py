@@ -143,14 +143,21 @@ def other_models_for(script: str, suggestion: Path | None) -> tuple[str, ...]:
     names = []
     for name in embedded_model_names():
         path = models_dir() / name
-        if path != suggestion and bundle_script(path, _trained_on(path)) == script:
+        try:
+            stamp = (path / "bundle.json").stat().st_mtime_ns
+        except OSError:
+            continue
+        if path != suggestion and _embedded_script(str(path), stamp) == script:
             names.append(name)
     return tuple(names)
 
 
-def _trained_on(bundle_path: Path) -> dict[str, Any]:
+@lru_cache(maxsize=32)
+def _embedded_script(bundle_path: str, _stamp: int) -> str:
+    """``bundle_script`` of an embedded bundle, read once per version of its ``bundle.json`` (the notice is
+    checked at every change of document)."""
     try:
-        trained_on = json.loads((bundle_path / "bundle.json").read_text(encoding="utf-8")).get("trained_on")
+        trained_on = json.loads((Path(bundle_path) / "bundle.json").read_text(encoding="utf-8")).get("trained_on")
     except (OSError, ValueError, AttributeError):
-        return {}
-    return trained_on if isinstance(trained_on, dict) else {}
+        trained_on = None
+    return bundle_script(bundle_path, trained_on if isinstance(trained_on, dict) else None)
