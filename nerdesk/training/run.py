@@ -79,7 +79,8 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     documents = training_documents(request, kind)
     config = train_config(kind, len(documents), batch_size=request.batch_size, seed=request.seed,
                           max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
-    emit("start", message=start_message(request, labels, kind, config, len(documents)), labels=labels, start=kind,
+    copies = len(documents) - len(request.train_documents)
+    emit("start", message=start_message(request, labels, kind, config, copies), labels=labels, start=kind,
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
     trainer = Trainer(model, tokenizer, config, progress_callbacks(emit))
@@ -133,15 +134,12 @@ def longest_span_tokens(tokenizer: Tokenizer, documents: list[Document]) -> int 
     return math.ceil(SPAN_LENGTH_MARGIN * longest) if longest else None
 
 
-def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig,
-                  trained_on: int | None = None) -> str:
+def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig, copies: int = 0) -> str:
     starts = {"continue": f"{request.init}, continuing it with its head", "transfer":
               f"the encoder of {request.init} with a new head", "scratch": "scratch",
               "pretrained": f"the Hugging Face encoder {request.init}"}
-    reviewed = len(request.train_documents)
-    copies = (trained_on or reviewed) - reviewed
     added = f" and {copies} copies of them with other mentions" if copies else ""
-    return (f"training on {reviewed} documents{added} ({len(request.dev_documents)} dev) from "
+    return (f"training on {len(request.train_documents)} documents{added} ({len(request.dev_documents)} dev) from "
             f"{request.source}; labels: {', '.join(labels)}; starting from {starts[kind]}; at least "
             f"{config.min_steps} steps, at most {config.time_budget_seconds:.0f} s")
 
