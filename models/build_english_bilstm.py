@@ -90,12 +90,14 @@ def export(args, dev_docs) -> None:
 
 
 def word_vectors_record(extra: dict) -> dict:
-    """Where the word embeddings started: the vector table's package, version and file hash, if any."""
-    source = extra.get("word_vectors")
-    if not source:
-        return {}
-    keys = ("vectors", "licence", "package", "version", "wheel_sha256", "vectors_sha256", "dimension", "words")
-    return {"word_vectors": {key: source[key] for key in keys if key in source}}
+    """Where the word embeddings started (the vector table's ``source.json``: package, version, file hashes), if
+    they started from pretrained vectors."""
+    return {"word_vectors": dict(extra["word_vectors"])} if extra.get("word_vectors") else {}
+
+
+def trained_on_dev(trained: dict) -> bool:
+    """Whether the model was trained on the dev split too (``--trained-on-dev``): its dev scores measure nothing."""
+    return trained.get("dev_documents") == 0
 
 
 def runtime_scores(bundle_dir: Path, documents: list, threads: int):
@@ -110,11 +112,12 @@ def runtime_scores(bundle_dir: Path, documents: list, threads: int):
     return evaluate([doc.gold for doc in documents], predicted), time.perf_counter() - started
 
 
-def record_scores(manifest_path: Path, dev: dict, test: dict, trained_on_dev: bool = False) -> None:
+def record_scores(manifest_path: Path, dev: dict, test: dict) -> None:
     """The runtime's dev scores (what the model panel shows) and test scores go into bundle.json; the test
     scores only, for a model trained on the dev split too."""
     manifest = json.loads(manifest_path.read_text("utf-8"))
-    manifest["metrics"] = {**test, "split": "test"} if trained_on_dev else {**dev, "split": "dev", "test": test}
+    on_dev = trained_on_dev(manifest["trained_on"])
+    manifest["metrics"] = {**test, "split": "test"} if on_dev else {**dev, "split": "dev", "test": test}
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
@@ -166,26 +169,26 @@ def vector_lines(trained: dict) -> list[str]:
 
 
 def threshold_origin(trained: dict) -> str:
-    return "the training objective's" if trained.get("dev_documents") == 0 else "chosen on dev"
+    return "the training objective's" if trained_on_dev(trained) else "chosen on dev"
 
 
 def schedule_words(trained: dict) -> str:
-    if trained.get("dev_documents") == 0:
+    if trained_on_dev(trained):
         return "a fixed schedule decaying the learning rate to zero"
     return "dev F1 measured after every epoch and the best checkpoint kept"
 
 
 def dev_column(trained: dict) -> str:
-    return "dev F1 (trained on)" if trained.get("dev_documents") == 0 else "dev F1"
+    return "dev F1 (trained on)" if trained_on_dev(trained) else "dev F1"
 
 
 def dev_words(trained: dict, dev) -> str:
-    return "" if trained.get("dev_documents") == 0 else f"; dev {100 * dev.micro.f1:.2f}"
+    return "" if trained_on_dev(trained) else f"; dev {100 * dev.micro.f1:.2f}"
 
 
 def selection_lines(trained: dict) -> list[str]:
     """How the checkpoint and the threshold were chosen, and what the dev column means."""
-    if trained.get("dev_documents") != 0:
+    if not trained_on_dev(trained):
         return ["Exact-span micro F1 on the CoNLL-2003 test (testb) split; the dev split (testa) chose the "
                 "checkpoint and the threshold.", ""]
     return ["Exact-span micro F1 on the CoNLL-2003 test (testb) split. This model was trained on the training "
@@ -258,8 +261,7 @@ def score_and_describe(args, dev_docs, test_docs, export_bundle, card, extra_fil
         export_bundle(args, dev_docs)
     dev, _ = runtime_scores(args.out, dev_docs, args.threads)
     test, seconds = runtime_scores(args.out, test_docs, args.threads)
-    trained_on_dev = json.loads((args.out / MANIFEST).read_text("utf-8"))["trained_on"].get("dev_documents") == 0
-    record_scores(args.out / MANIFEST, dev.as_dict(), test.as_dict(), trained_on_dev)
+    record_scores(args.out / MANIFEST, dev.as_dict(), test.as_dict())
     for name, source in (extra_files or {}).items():
         shutil.copyfile(source, args.out / name)
     size = sum(path.stat().st_size for path in args.out.iterdir() if path.is_file())
