@@ -147,16 +147,16 @@ def predict_with_actors(ray: ModuleType, dataset: Dataset, options: RayPredictOp
     """``dataset`` predicted by the actor pool, ``batch_documents`` per call, a crashed batch retried at most
     ``options.max_retries`` times.
 
-    With one document per call (the pass that isolates crashing documents) each actor runs one call at a
-    time: a call queued on an actor that dies is charged a retry too, and with the default queue of several
-    calls per actor a document queued behind a crashing one was spent and reported as lost."""
-    in_flight = 1 if batch_documents == 1 else None
+    Each actor runs one call at a time (``max_tasks_in_flight_per_actor=1``; Ray Data's default queues two):
+    a call queued on an actor that dies is charged a retry as well, so a document queued behind a crashing
+    one could be spent and reported as lost. Same throughput (``benchmarks.ray_failures``, docs/scaling.md)."""
     with warnings.catch_warnings():
         # Ray 2.60 deprecates the extra remote arguments but names no parameter for restarts and retries yet.
         warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
         return dataset.map_batches(
             options.predictor or BatchPredictor, batch_size=batch_documents, batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=options.workers, max_tasks_in_flight_per_actor=in_flight), num_cpus=options.threads,
+            compute=ray.data.ActorPoolStrategy(size=options.workers, max_tasks_in_flight_per_actor=1),
+            num_cpus=options.threads,
             fn_constructor_kwargs={"model": str(options.model), "threads": options.threads,
                                    "variant": options.variant, "batch_size": options.batch_size,
                                    "threshold": options.threshold},
