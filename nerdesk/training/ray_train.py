@@ -97,12 +97,14 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
         raise TrainingError("--workers and --threads must be at least 1", code="E544")
     if options.max_retries < 0:
         raise TrainingError("--max-retries must be 0 or more", code="E544")
-    labels, kind, model, tokenizer = local.prepare_start(request)
+    labels, kind, model, tokenizer, new_tokens = local.prepare_start(request)
     config, kept_threshold = _config(request, kind, tokenizer)
     emit("start", message=local.start_message(request, labels, kind, config) + f" on {options.workers} Ray "
          "workers", labels=labels, start=kind, train_documents=len(request.train_documents),
          dev_documents=len(request.dev_documents), init=request.init, head=model.config.head,
          engine="ray", workers=options.workers)
+    if new_tokens:
+        emit("data", message=local.vocabulary_message(new_tokens))
     trainer = Trainer(model, tokenizer, config, local.progress_callbacks(emit))
     windows, summaries = _encode(trainer, request)
     result, shards = _fit_on_ray(ray, trainer, windows, summaries, request, options, emit)

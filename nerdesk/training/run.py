@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tokenizers import Tokenizer
 
@@ -27,6 +27,7 @@ from nerdesk.training.model import GlobalPointerModel
 from nerdesk.training.recipe import calibrates, train_config
 from nerdesk.training.start import ScratchSettings, start_kind, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
+from nerdesk.training.vocabulary import extend_vocabulary
 
 Emit = Callable[..., None]  # emit(event, **fields)
 
@@ -54,23 +55,36 @@ def training_labels(documents: list[Document]) -> list[str]:
     return sorted({span.label for doc in documents for span in doc.gold})
 
 
-def prepare_start(request: TrainRequest) -> tuple[list[str], str, GlobalPointerModel, Tokenizer]:
-    """The labels to learn, the kind of start, and the model and tokenizer training starts from."""
+class PreparedStart(NamedTuple):
+    labels: list[str]  # the labels to learn
+    kind: str  # continue, transfer, scratch or pretrained (``start_kind``)
+    model: GlobalPointerModel
+    tokenizer: Tokenizer
+    new_tokens: list[str]  # added to the start model's vocabulary (``nerdesk.training.vocabulary``)
+
+
+def prepare_start(request: TrainRequest) -> PreparedStart:
+    """The labels to learn, the kind of start, and the model and tokenizer training starts from: a start
+    checkpoint's vocabulary gains the tokens of the training documents it did not know."""
     labels = training_labels(request.train_documents)
     if not labels:
         raise TrainingError(f"{request.source}: no gold spans in {len(request.train_documents)} documents; "
                             "nothing to learn", code="E400")
     kind = start_kind(request.init, labels)
-    model, tokenizer = start_model(request.init, labels, [doc.text for doc in request.train_documents],
-                                   head=request.head, max_length=request.max_length, scratch=request.scratch)
+    texts = [doc.text for doc in request.train_documents]
+    model, tokenizer = start_model(request.init, labels, texts, head=request.head, max_length=request.max_length,
+                                   scratch=request.scratch)
+    new_tokens: list[str] = []
+    if kind in ("continue", "transfer"):
+        tokenizer, new_tokens = extend_vocabulary(model, tokenizer, texts)
     if request.label_set is not None:
         model.config.flat = request.label_set.flat
-    return labels, kind, model, tokenizer
+    return PreparedStart(labels, kind, model, tokenizer, new_tokens)
 
 
 def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     """Train, check the result, write the checkpoint and bundle; returns the fields of the ``done`` event."""
-    labels, kind, model, tokenizer = prepare_start(request)
+    labels, kind, model, tokenizer, new_tokens = prepare_start(request)
     span_cap = longest_span_tokens(tokenizer, request.train_documents + request.dev_documents)
     kept_threshold = None
     if not calibrates(kind):  # a continuation keeps what its bundle decodes with
@@ -83,6 +97,8 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     emit("start", message=start_message(request, labels, kind, config, copies), labels=labels, start=kind,
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
+    if new_tokens:
+        emit("data", message=vocabulary_message(new_tokens))
     trainer = Trainer(model, tokenizer, config, progress_callbacks(emit))
     result = trainer.fit(documents, request.dev_documents)
     if kept_threshold is not None:
@@ -142,6 +158,14 @@ def start_message(request: TrainRequest, labels: list[str], kind: str, config: T
     return (f"training on {len(request.train_documents)} documents{added} ({len(request.dev_documents)} dev) from "
             f"{request.source}; labels: {', '.join(labels)}; starting from {starts[kind]}; at least "
             f"{config.min_steps} steps, at most {config.time_budget_seconds:.0f} s")
+
+
+def vocabulary_message(new_tokens: list[str]) -> str:
+    """What ``extend_vocabulary`` added, in words: how many, and the most frequent of them."""
+    single = all(len(token) == 1 for token in new_tokens)
+    shown = ("" if single else ", ").join(new_tokens[:8]) + (" ..." if len(new_tokens) > 8 else "")
+    return (f"{len(new_tokens)} {'characters' if single else 'words'} of the training documents were unknown to "
+            f"the start model and join its vocabulary ({shown})")
 
 
 def progress_callbacks(emit: Emit) -> TrainingCallbacks:
