@@ -5,22 +5,34 @@ from __future__ import annotations
 import pytest
 from fixtures_bundle import sentence_documents, train_tiny_model, training_documents
 
-from nerdesk.core.metrics import evaluate
+from nerdesk.core.metrics import Counts, Report, evaluate
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.predictor import OnnxPredictor
 from nerdesk.training.export import export_bundle
-from nerdesk.training.logits import THRESHOLDS, calibrate_threshold, evaluate_model, torch_span_predictor
+from nerdesk.training.logits import (
+    SPAN_COUNT_TOLERANCE,
+    THRESHOLDS,
+    calibrate_threshold,
+    choose_threshold,
+    evaluate_model,
+    torch_span_predictor,
+)
 
 pytest.importorskip("torch")
 
 
-def test_the_calibrated_threshold_scores_best_and_the_bundle_uses_it(tmp_path):
+def found(report: Report) -> int:
+    return report.micro.tp + report.micro.fp
+
+
+def test_the_calibrated_threshold_finds_about_the_gold_number_of_spans_and_the_bundle_uses_it(tmp_path):
     model, tokenizer = train_tiny_model(steps=10, seed=3)
     documents = training_documents()
     at_zero = evaluate_model(model, tokenizer, documents)
     threshold, report = calibrate_threshold(model, tokenizer, documents)
+    gold = report.micro.support
     assert threshold in THRESHOLDS and threshold != 0  # a model trained for 10 steps is off at 0
-    assert report.micro.f1 > at_zero.micro.f1
+    assert abs(found(report) - gold) <= SPAN_COUNT_TOLERANCE * gold < abs(found(at_zero) - gold)
     direct = torch_span_predictor(model, tokenizer, threshold=threshold).predict([d.text for d in documents])
     assert report.micro.f1 == pytest.approx(evaluate([d.gold for d in documents], direct).micro.f1)
 
@@ -31,3 +43,19 @@ def test_the_calibrated_threshold_scores_best_and_the_bundle_uses_it(tmp_path):
     spans = OnnxPredictor(loaded, variant="fp32").predict([d.text for d in documents])
     assert [[s.key for s in doc] for doc in spans] == [[s.key for s in doc] for doc in direct]
     assert all(span.score > 0.5 for doc in spans for span in doc)  # 0.5 is the boundary whatever the threshold
+
+
+def outcome(threshold: float, tp: int, fp: int, gold: int = 100) -> tuple[float, Report]:
+    return threshold, Report(micro=Counts(tp=tp, fp=fp, fn=gold - tp))
+
+
+def test_a_lucky_f1_far_from_the_gold_number_of_spans_is_not_chosen():
+    noisy_peak = outcome(-0.5, tp=40, fp=5)  # F1 0.55 with 45 spans found for 100
+    plausible = outcome(-3.0, tp=50, fp=40)  # F1 0.53 with 90 found
+    also_plausible = outcome(-3.5, tp=50, fp=60)  # F1 0.48 with 110 found
+    assert choose_threshold([noisy_peak, plausible, also_plausible]) == plausible
+
+
+def test_equal_scores_go_to_the_threshold_nearest_zero_and_none_plausible_to_the_nearest_count():
+    assert choose_threshold([outcome(-2.0, tp=50, fp=50), outcome(-1.0, tp=50, fp=50)])[0] == -1.0
+    assert choose_threshold([outcome(-1.0, tp=20, fp=0), outcome(-4.0, tp=30, fp=10)])[0] == -4.0
