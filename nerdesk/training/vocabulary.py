@@ -58,8 +58,9 @@ def extend_vocabulary(model: GlobalPointerModel, tokenizer: Tokenizer, texts: Se
     with torch.no_grad():
         new_rows = embedding.weight[unk_id].expand(len(added), -1)  # (A, E)
         weight = torch.cat([embedding.weight, new_rows], dim=0)  # (V + A, E)
-    model.encoder.embedding = nn.Embedding.from_pretrained(
-        weight, freeze=not embedding.weight.requires_grad, padding_idx=embedding.padding_idx)
+    extended = nn.Embedding(weight.shape[0], weight.shape[1], padding_idx=embedding.padding_idx)
+    extended.weight = nn.Parameter(weight, requires_grad=embedding.weight.requires_grad)
+    model.encoder.embedding = extended
     model.config = replace(model.config, encoder={**model.config.encoder, "vocab_size": int(weight.shape[0])})
     return _with_tokens(tokenizer, added), added
 
