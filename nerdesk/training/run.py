@@ -24,7 +24,7 @@ from nerdesk.training.augment import AUGMENT_BELOW, SWAPPED_COPIES, mention_swap
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
 from nerdesk.training.logits import calibrate_threshold
 from nerdesk.training.model import GlobalPointerModel
-from nerdesk.training.recipe import calibrates, train_config
+from nerdesk.training.recipe import CONTINUE, TRANSFER, calibrates, train_config
 from nerdesk.training.start import ScratchSettings, start_kind, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
 from nerdesk.training.vocabulary import extend_vocabulary
@@ -75,7 +75,7 @@ def prepare_start(request: TrainRequest) -> PreparedStart:
     model, tokenizer = start_model(request.init, labels, texts, head=request.head, max_length=request.max_length,
                                    scratch=request.scratch)
     new_tokens: list[str] = []
-    if kind in ("continue", "transfer"):
+    if kind in (CONTINUE, TRANSFER):
         tokenizer, new_tokens = extend_vocabulary(model, tokenizer, texts)
     if request.label_set is not None:
         model.config.flat = request.label_set.flat
@@ -113,7 +113,7 @@ def training_documents(request: TrainRequest, kind: str) -> list[Document]:
     """The reviewed documents, plus copies with other mentions when a new head learns from few of them
     (``nerdesk.training.augment``); a continuation trains on the documents as they are."""
     documents = request.train_documents
-    if not request.augment or kind == "continue" or len(documents) >= AUGMENT_BELOW:
+    if not request.augment or kind == CONTINUE or len(documents) >= AUGMENT_BELOW:
         return documents
     return documents + mention_swapped_copies(documents, SWAPPED_COPIES, random.Random(request.seed))
 

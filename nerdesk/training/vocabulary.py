@@ -20,6 +20,7 @@ from dataclasses import replace
 
 import torch
 from tokenizers import Tokenizer
+from tokenizers.models import WordLevel
 from torch import nn
 
 from nerdesk.training.model import GlobalPointerModel
@@ -28,17 +29,17 @@ from nerdesk.training.model import GlobalPointerModel
 def unknown_tokens(tokenizer: Tokenizer, texts: Sequence[str], min_frequency: int = 2) -> list[str]:
     """The tokens of ``texts`` that ``tokenizer`` maps to its unknown token, seen at least ``min_frequency``
     times, most frequent first (as the tokenizer's normaliser writes them, e.g. lowercased)."""
-    vocabulary = _word_level_vocabulary(tokenizer)
-    if vocabulary is None:
+    unk_id = _word_level_unknown_id(tokenizer)
+    if unk_id is None:
         return []
-    unk_id = vocabulary[1]
+    vocabulary = tokenizer.get_vocab()
     counts: Counter[str] = Counter()
     for text, encoding in zip(texts, tokenizer.encode_batch(list(texts), add_special_tokens=False), strict=True):
         for token_id, (start, end) in zip(encoding.ids, encoding.offsets, strict=True):
             if token_id == unk_id and end > start:
                 counts[_normalized(tokenizer, text[start:end])] += 1
     return [token for token, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            if count >= min_frequency and token not in vocabulary[0]]
+            if count >= min_frequency and token not in vocabulary]
 
 
 def extend_vocabulary(model: GlobalPointerModel, tokenizer: Tokenizer, texts: Sequence[str],
@@ -47,14 +48,12 @@ def extend_vocabulary(model: GlobalPointerModel, tokenizer: Tokenizer, texts: Se
     (in place); returns the new tokenizer and the tokens added (none for an encoder without an embedding
     table of the tokenizer's size, or a tokenizer that is not word-level)."""
     embedding = getattr(model.encoder, "embedding", None)
-    vocabulary = _word_level_vocabulary(tokenizer)
-    if (not isinstance(embedding, nn.Embedding) or vocabulary is None
-            or embedding.num_embeddings != tokenizer.get_vocab_size()):
+    unk_id = _word_level_unknown_id(tokenizer)
+    if not isinstance(embedding, nn.Embedding) or unk_id is None or embedding.num_embeddings != tokenizer.get_vocab_size():
         return tokenizer, []
     added = unknown_tokens(tokenizer, texts, min_frequency)
     if not added:
         return tokenizer, []
-    unk_id = vocabulary[1]
     with torch.no_grad():
         new_rows = embedding.weight[unk_id].expand(len(added), -1)  # (A, E)
         weight = torch.cat([embedding.weight, new_rows], dim=0)  # (V + A, E)
@@ -65,12 +64,11 @@ def extend_vocabulary(model: GlobalPointerModel, tokenizer: Tokenizer, texts: Se
     return _with_tokens(tokenizer, added), added
 
 
-def _word_level_vocabulary(tokenizer: Tokenizer) -> tuple[dict[str, int], int] | None:
-    """(vocabulary, id of the unknown token) of a word-level tokenizer; None for any other model."""
-    model = json.loads(tokenizer.to_str())["model"]
-    if model.get("type") != "WordLevel" or model.get("unk_token") not in model.get("vocab", {}):
+def _word_level_unknown_id(tokenizer: Tokenizer) -> int | None:
+    """The id of a word-level tokenizer's unknown token; None for any other model."""
+    if not isinstance(tokenizer.model, WordLevel):
         return None
-    return model["vocab"], model["vocab"][model["unk_token"]]
+    return tokenizer.token_to_id(tokenizer.model.unk_token)
 
 
 def _normalized(tokenizer: Tokenizer, surface: str) -> str:
