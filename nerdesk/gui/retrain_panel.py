@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -49,6 +50,30 @@ START_CHOICES = (
 )
 
 
+class RunNotes(QLabel):
+    """What the training process said about its data, one line each, under the status line: the documents
+    encoded and any spans skipped, characters added to the vocabulary, the decision threshold chosen. It
+    stays after the run so the user can read it; the next Retrain clears it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.setVisible(False)
+        self.lines: list[str] = []
+
+    def add(self, message: str) -> None:
+        self.lines.append(message.strip())
+        self.setText("\n".join(f"• {line}" for line in self.lines))
+        self.setVisible(True)
+
+    def clear(self) -> None:
+        self.lines = []
+        super().clear()
+        self.setVisible(False)
+
+
 class RetrainPanel(QWidget):
     modelActivated = Signal(object)  # the new ModelVersion, registered and active
     versionKept = Signal(object)  # the new ModelVersion, registered but not active (it did worse)
@@ -76,6 +101,7 @@ class RetrainPanel(QWidget):
         self.progress = QProgressBar(visible=False)
         self.status = QLabel("Review documents, then press Retrain.")
         self.status.setWordWrap(True)
+        self.notes = RunNotes()
         self.curve = LearningCurve()
         self._hugging_face_path: str | None = None
         self._lay_out()
@@ -96,12 +122,14 @@ class RetrainPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.notes)
         layout.addWidget(self.curve, 1)
 
     def _connect(self) -> None:
         self.session.projectChanged.connect(self.refresh)
         self.start_choice.activated.connect(self._on_start_chosen)
         self.process.started.connect(lambda text: self.status.setText(f"Training {text}…"))
+        self.process.noted.connect(self.notes.add)
         self.process.completing.connect(self._on_completing)
         self.process.scoring.connect(self._on_scoring)
         self.process.finished.connect(self._on_trained)
@@ -161,6 +189,7 @@ class RetrainPanel(QWidget):
         try:
             project = self.session.require_project()
             self.curve.clear()
+            self.notes.clear()
             self._forget_kept_version()
             self._training_path = Path(project.path).resolve()
             self.process.start(project, self.start_point())

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.retrain_worker import CompletionWorker
 from nerdesk.workflows.progress import (
+    DataEncoded,
     EpochEvaluated,
     StepProgress,
     TrainingDone,
@@ -41,6 +42,8 @@ STDERR_LIMIT = 20_000
 
 class RetrainProcess(QObject):
     started = Signal(str)  # what the training starts from
+    noted = Signal(str)  # what the training process says about its data: the encoded documents, skipped spans,
+    # characters added to the vocabulary, the decision threshold chosen
     progressed = Signal(int, int, float)  # step, total steps, loss
     evaluated = Signal(int, float, float, float)  # epoch, dev F1, precision, recall
     completing = Signal(int)  # training ended well; the new version and the active one are scored on this many
@@ -129,6 +132,8 @@ class RetrainProcess(QObject):
         elif isinstance(event, TrainingStarted):
             self.started.emit(f"{self.run.resolved.description}: {event.train_documents} training and "
                               f"{event.dev_documents} evaluation documents")
+        elif isinstance(event, DataEncoded) and event.message:
+            self.noted.emit(event.message)
 
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:

@@ -78,6 +78,9 @@ def test_retrain_button_makes_a_new_active_model_that_predicts(qtbot, opened):
     panel.curve.resize(300, 160)
     assert not panel.curve.grab().isNull()  # paints the loss and F1 series
     assert "is now active" in panel.status.text() and "on your 3 evaluation documents" in panel.status.text()
+    # What the training process said about its data stays readable under the status line.
+    assert any("windows" in line and "gold spans usable" in line for line in panel.notes.lines)
+    assert panel.notes.text().startswith("• ") and not panel.notes.isHidden()
     assert not panel.activate_anyway_button.isVisible()
     assert panel.retrain_button.isEnabled()
     assert versions.tree.topLevelItemCount() == 2
