@@ -94,6 +94,7 @@ class _Reporter:
                   "previous_active": outcome.previous_active.name if outcome.previous_active else None,
                   "evaluation_documents": outcome.score.documents,
                   "predicted_documents": result.predicted_documents,
+                  "other_script_documents": result.other_script_documents,
                   "training_seconds": round(result.training_seconds, 1),
                   "total_seconds": round(result.total_seconds, 1)}
         if self.mode == "json":
@@ -103,3 +104,5 @@ class _Reporter:
         if outcome.promoted:
             print(f"{result.predicted_documents} unreviewed documents predicted again "
                   f"({result.total_seconds:.1f} s in all)")
+            if result.repredicted is not None and result.repredicted.other_script:
+                print(f"{result.repredicted.left_alone()}.")

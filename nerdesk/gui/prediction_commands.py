@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFileDialog
 from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.errors import reporting_errors, show_error
 from nerdesk.gui.prediction_worker import PredictionWorker
-from nerdesk.workflows.models import register_bundle
+from nerdesk.runtime.bundle import Bundle
+from nerdesk.workflows.models import in_model_script, register_bundle
 
 
 class PredictionCommands:
@@ -34,25 +35,33 @@ class PredictionCommands:
         self._start_prediction([(document.id, document.text)])
 
     def predict_all(self) -> None:
-        with reporting_errors(self):
-            project = self.session.require_project()
-            self._start_prediction([(d.id, d.text) for d in project.all_documents()])
-
-    def _start_prediction(self, items: list[tuple[int, str]]) -> None:
+        """Predict every document in the active model's script; the others keep their predictions (a
+        Chinese model would find nothing in English text and wipe what an English model found there)."""
         with reporting_errors(self, "Cannot predict"):
-            model = self.session.require_project().active_model()
-            if model is None:
-                raise NerdeskError("no active model: load a model bundle in the Model panel first",
-                                   code="E602")
+            project = self.session.require_project()
+            targets = in_model_script(project.all_documents(), Bundle.load(self._active_bundle_path(),
+                                                                            check_models=False))
+            self._start_prediction(targets.items, targets.left_alone())
+
+    def _active_bundle_path(self) -> Path:
+        model = self.session.require_project().active_model()
+        if model is None:
+            raise NerdeskError("no active model: load a model bundle in the Model panel first", code="E602")
+        return Path(model.bundle_path)
+
+    def _start_prediction(self, items: list[tuple[int, str]], left_alone: str = "") -> None:
+        with reporting_errors(self, "Cannot predict"):
+            bundle_path = self._active_bundle_path()
             if self.worker is not None:
                 raise NerdeskError("a prediction is already running; wait for it or cancel it", code="E603")
-            worker = PredictionWorker(model.bundle_path, items, self)
+            worker = PredictionWorker(bundle_path, items, self)
             worker.progressed.connect(self.model_panel.show_progress)
             worker.chunkPredicted.connect(lambda results, version: self._run(
                 self.session.store_predictions, results, version))
             worker.failed.connect(lambda message: show_error(self, NerdeskError(message), "Prediction failed"))
             worker.cancelled.connect(lambda: self.statusBar().showMessage("Prediction cancelled", 6000))
-            worker.succeeded.connect(lambda n: self.statusBar().showMessage(f"Predicted {n} documents", 6000))
+            worker.succeeded.connect(lambda n: self.statusBar().showMessage(
+                f"Predicted {n} documents" + (f"; {left_alone}" if left_alone else ""), 12000))
             worker.finished.connect(self._prediction_finished)
             self.worker = worker
             self.model_panel.set_busy(True)

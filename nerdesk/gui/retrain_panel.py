@@ -33,7 +33,8 @@ from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.retrain_process import RetrainProcess
 from nerdesk.gui.session import ProjectSession
-from nerdesk.workflows.models import unreviewed_items
+from nerdesk.runtime.bundle import Bundle
+from nerdesk.workflows.models import unreviewed_for
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
 from nerdesk.workflows.versions import activate_version
 
@@ -98,6 +99,7 @@ class RetrainPanel(QWidget):
         self.kept_version = None
         self._training_path: Path | None = None  # the project the retraining in hand belongs to
         self._activation_message = ""  # what the last activation said, kept for the end of its re-prediction
+        self._left_alone = ""  # the unreviewed documents the re-prediction leaves alone (another script), in words
         self.progress = QProgressBar(visible=False)
         self.status = QLabel("Review documents, then press Retrain.")
         self.status.setWordWrap(True)
@@ -295,10 +297,16 @@ class RetrainPanel(QWidget):
             self.worker.requestInterruption()
             self.worker.wait()
             self._prediction_finished(self.worker)
+        try:
+            targets = unreviewed_for(self.session.require_project(), Bundle.load(version.bundle_path,
+                                                                                 check_models=False))
+        except NerdeskError as error:
+            self._on_failed(str(error))
+            return
+        self._left_alone = targets.left_alone()
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        items = unreviewed_items(self.session.require_project())
-        worker = PredictionWorker(version.bundle_path, items, self)
+        worker = PredictionWorker(version.bundle_path, targets.items, self)
         worker.progressed.connect(self._on_predict_progress)
         worker.chunkPredicted.connect(self._store)
         worker.failed.connect(self._on_failed)
@@ -323,8 +331,9 @@ class RetrainPanel(QWidget):
 
     def _on_repredicted(self, count: int) -> None:
         done = f"{count} unreviewed documents predicted again"
-        self.status.setText(f"{self._activation_message} {done}." if self._activation_message else
-                            f"{done} with the active model.")
+        left_alone = f" {self._left_alone}." if self._left_alone else ""
+        self.status.setText(f"{self._activation_message} {done}.{left_alone}" if self._activation_message else
+                            f"{done} with the active model.{left_alone}")
         self._activation_message = ""
         self.repredicted.emit(count)
 

@@ -112,15 +112,21 @@ def _probed_script(tokenizer_file: str, _stamp: int) -> str:
     return vocabulary_script(tokenizer_vocabulary(Path(tokenizer_file)))
 
 
+def fits_script(text: str, model_script: str) -> bool:
+    """Whether a model trained on ``model_script`` text fits ``text``: a text in that script, a model of
+    both scripts, or a text with too few letters to tell."""
+    if model_script == MIXED or sum(c.isalpha() for c in text[:SAMPLE_LETTERS]) < MIN_LETTERS:
+        return True
+    return text_script([text[:SAMPLE_LETTERS]]) == model_script
+
+
 def script_mismatch(text: str, bundle_path: str | Path,
                     trained_on: dict[str, Any] | None = None) -> ScriptMismatch | None:
     """A ``ScriptMismatch`` when ``text`` is in another script than the model at ``bundle_path``."""
-    if sum(c.isalpha() for c in text[:SAMPLE_LETTERS]) < MIN_LETTERS:
-        return None
-    document_script = text_script([text])
     model_script = bundle_script(bundle_path, trained_on)
-    if model_script in (MIXED, document_script):
+    if fits_script(text, model_script):
         return None
+    document_script = text_script([text[:SAMPLE_LETTERS]])
     suggestion = default_model_for([text])
     return ScriptMismatch(document_script, model_script, suggestion, other_models_for(document_script, suggestion))
 

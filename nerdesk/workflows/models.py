@@ -2,19 +2,22 @@
 
 The GUI (in a worker thread, with progress and Cancel), ``nerdesk retrain`` and the demo all use
 these functions, so activating a version (after a retraining, or rolling back to an older one)
-always leaves the unreviewed documents predicted by the active model.
+leaves the unreviewed documents predicted by the active model. Documents in another script than the
+model's keep their predictions: in a project of Chinese and English documents, a Chinese model
+retrained on the Chinese ones would otherwise wipe what the English model found in the English ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
+from nerdesk.workflows.model_script import CJK, LATIN, SCRIPT_NAMES, bundle_script, fits_script
 
 UNREVIEWED = ("new", "predicted", "in-progress")
 CHUNK = 64
@@ -30,24 +33,55 @@ def id_and_text(document: Document) -> tuple[int, str]:
     return document.id, document.text
 
 
-def unreviewed_items(project: Project) -> list[tuple[int, str]]:
-    """(document id, text) of every document not yet reviewed: the ones a new model predicts again."""
-    return [id_and_text(doc) for doc in project.all_documents(status=UNREVIEWED)]
+class Targets(NamedTuple):
+    """The documents a model predicts again, and those it leaves alone."""
+
+    items: list[tuple[int, str]]  # (document id, text) of the documents in the model's script
+    other_script: int  # documents in another script, which keep their predictions
+    model_script: str  # cjk, latin or mixed (``nerdesk.workflows.model_script``)
+
+    def left_alone(self) -> str:
+        """The documents left alone, in words ("" when there are none)."""
+        if not self.other_script:
+            return ""
+        other = LATIN if self.model_script == CJK else CJK
+        noun = "document keeps its" if self.other_script == 1 else "documents keep their"
+        return (f"{self.other_script} {SCRIPT_NAMES[other]} {noun} predictions (the model was trained on "
+                f"{SCRIPT_NAMES[self.model_script]} text)")
+
+
+def unreviewed_for(project: Project, bundle: Bundle) -> Targets:
+    """The unreviewed documents that ``bundle`` predicts again: those in its script (see ``Targets``)."""
+    return in_model_script(project.all_documents(status=UNREVIEWED), bundle)
+
+
+def in_model_script(documents: Iterable[Document], bundle: Bundle) -> Targets:
+    """``documents`` split into those in the script ``bundle`` was trained on and the others."""
+    model_script = bundle_script(bundle.path, bundle.manifest.get("trained_on"))
+    items, other_script = [], 0
+    for document in documents:
+        if fits_script(document.text, model_script):
+            items.append(id_and_text(document))
+        else:
+            other_script += 1
+    return Targets(items, other_script, model_script)
 
 
 def repredict_unreviewed(project: Project, bundle_path: str | Path, *, threads: int | None = None,
                          progress: Callable[[int, int], None] | None = None,
-                         should_stop: Callable[[], bool] | None = None) -> int:
-    """Replace the predictions of every unreviewed document with the model in ``bundle_path``.
+                         should_stop: Callable[[], bool] | None = None) -> Targets:
+    """Replace the predictions of the unreviewed documents in the script of the model in ``bundle_path``.
 
     Documents are predicted and stored a chunk at a time; ``should_stop`` is polled between chunks
-    and raises ``Cancelled`` when it answers true. Returns how many documents were predicted.
+    and raises ``Cancelled`` when it answers true. Returns the documents predicted and those left alone.
     """
     from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least
     from nerdesk.runtime.predictor import OnnxPredictor
 
-    items = unreviewed_items(project)
-    predictor = OnnxPredictor(Bundle.load(bundle_path, check_models=False), threads=threads)
+    bundle = Bundle.load(bundle_path, check_models=False)
+    targets = unreviewed_for(project, bundle)
+    items = targets.items
+    predictor = OnnxPredictor(bundle, threads=threads)
     for first in range(0, len(items), CHUNK):
         if should_stop is not None and should_stop():
             raise Cancelled(f"prediction cancelled after {first} of {len(items)} documents", code="E563")
@@ -57,7 +91,7 @@ def repredict_unreviewed(project: Project, bundle_path: str | Path, *, threads: 
                                          predictor.model_version or "")
         if progress is not None:
             progress(first + len(part), len(items))
-    return len(items)
+    return targets
 
 
 def bundle_label_names(bundle: Bundle) -> dict[str, tuple[str, str]]:
@@ -80,8 +114,8 @@ def register_bundle(project: Project, bundle_path: str | Path, *,
 
 
 def activate(project: Project, model_id: int, *, threads: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> int:
-    """Make a registered version active and predict the unreviewed documents with it; returns their count."""
+             progress: Callable[[int, int], None] | None = None) -> Targets:
+    """Make a registered version active and predict the unreviewed documents in its script with it."""
     version = next((v for v in project.model_versions() if v.id == model_id), None)
     if version is None:
         raise ProjectError(f"the project has no model version {model_id}; refresh the model list",

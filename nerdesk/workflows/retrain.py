@@ -37,7 +37,7 @@ from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, remember_score, score_version
 from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set
-from nerdesk.workflows.models import repredict_unreviewed
+from nerdesk.workflows.models import Targets, repredict_unreviewed
 from nerdesk.workflows.progress import (
     TrainingDone,
     TrainingEvent,
@@ -297,10 +297,19 @@ def _trained_on(project: Project, run: RetrainRun) -> dict[str, Any]:
 @dataclass
 class RetrainResult:
     outcome: RetrainOutcome
-    predicted_documents: int  # 0 when the new version did not become active
     training_seconds: float
     total_seconds: float
     events: list[TrainingEvent]
+    repredicted: Targets | None  # None when the new version did not become active
+
+    @property
+    def predicted_documents(self) -> int:
+        return len(self.repredicted.items) if self.repredicted else 0
+
+    @property
+    def other_script_documents(self) -> int:
+        """Unreviewed documents in another script than the new model's, which kept their predictions."""
+        return self.repredicted.other_script if self.repredicted else 0
 
     @property
     def model(self) -> ModelVersion:
@@ -332,11 +341,11 @@ def run_retrain(project: Project, *, start: StartPoint | None = None, options: R
     except BaseException as error:
         abandon_run(project, run, "failed", str(error))
         raise
-    predicted = 0
+    repredicted = None
     if outcome.promoted:
-        predicted = repredict_unreviewed(project, outcome.version.bundle_path, threads=run.options.threads,
-                                         progress=on_predicted)
-    return RetrainResult(outcome, predicted, trained - began, time.monotonic() - began, events)
+        repredicted = repredict_unreviewed(project, outcome.version.bundle_path, threads=run.options.threads,
+                                           progress=on_predicted)
+    return RetrainResult(outcome, trained - began, time.monotonic() - began, events, repredicted)
 
 
 def _run_process(command: list[str], handle: Callable[[TrainingEvent], Any]) -> tuple[int, str]:

@@ -176,7 +176,7 @@ def test_activating_an_older_version_restores_its_predictions(sorted_tiny_bundle
         newer = finish_with(project, worse_bundle, RetrainOptions(activate="always", threads=1)).version
         models.repredict_unreviewed(project, newer.bundle_path)
         assert [doc.predictions for doc in project.all_documents(status=models.UNREVIEWED)] != expected
-        assert models.activate(project, original.id) == len(sentence_documents())
+        assert len(models.activate(project, original.id).items) == len(sentence_documents())
         assert project.active_model().id == original.id
         restored = [doc.predictions for doc in project.all_documents(status=models.UNREVIEWED)]
         assert restored == expected

@@ -67,3 +67,31 @@ def test_cancel_stops_a_long_prediction(qtbot, make_window, tmp_path, tiny_bundl
         predicted_documents = project.count_documents(status="predicted")
     assert predicted_documents < 1200
     assert window.model_panel.predict_all.isEnabled()
+
+
+def test_predict_all_leaves_documents_of_another_script_alone(qtbot, make_window, tmp_path, tiny_bundle,
+                                                               tmp_path_factory):
+    from fixtures_english import SENTENCES, tiny_english_bundle
+
+    from nerdesk.workflows.models import activate, register_bundle
+
+    english = [text for text, _ in SENTENCES[:3]]
+    path = tmp_path / "mixed.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents(unannotated(sentence_documents()) + [Document(text) for text in english])
+        activate(project, register_bundle(project, tiny_english_bundle(tmp_path_factory)))
+        found_in_english = {doc.text: doc.predictions for doc in project.all_documents() if doc.text in english}
+    assert any(found_in_english.values())
+    window = make_window()
+    window.open_project(path)
+    window.load_model(tiny_bundle)  # the Chinese model becomes the active one
+    window.model_panel.predict_all.click()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    with Project.open(path) as project:
+        after = {doc.text: doc.predictions for doc in project.all_documents()}
+        chinese_model = project.active_model().name
+    assert {text: after[text] for text in english} == found_in_english
+    assert {span.model_version for doc in sentence_documents() for span in after[doc.text]} == {chinese_model}
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Predicted {len(sentence_documents())} documents; 3 Latin-script documents keep "
+                              "their predictions")
