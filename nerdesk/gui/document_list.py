@@ -44,7 +44,13 @@ class DocumentFilter:
 class DocumentListModel(QAbstractTableModel):
     """Rows are fetched a page at a time as the view scrolls (``fetchMore``), so 100,000 documents open at once."""
 
-    COLUMNS = ("Document", "Status", "Gold", "Pred")
+    # The status column shows a mark only, so the document's beginning keeps the room in a narrow dock; the
+    # header's and each row's tooltips say it in words.
+    COLUMNS = ("Document", "", "Gold", "Pred")
+    HEADER_TIPS = ("The document's number and beginning",
+                   "Status: " + ", ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
+                   + "; eval: in the evaluation set (scores models, never trained on)",
+                   "Gold spans: yours, or predictions you accepted", "Predictions not yet accepted or rejected")
     PAGE = 200
 
     def __init__(self, session: ProjectSession) -> None:
@@ -113,6 +119,8 @@ class DocumentListModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADER_TIPS[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -120,9 +128,9 @@ class DocumentListModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            status = f"{STATUS_MARKS.get(row.status, '')} {row.status}"
+            status = STATUS_MARKS.get(row.status, row.status)
             if row.split == EVALUATION_SPLIT:
-                status += " · eval"
+                status += " eval"
             return (f"{row.id}. {row.title}", status, row.gold_count, row.pred_count)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             evaluation = "; evaluation only: scores models, never trained on" if row.split == EVALUATION_SPLIT else ""
@@ -233,6 +241,8 @@ class DocumentListPanel(QWidget):
 
     def _refresh(self) -> None:
         self.model.refresh()
+        for column in (1, 2, 3):  # a changed row ("eval", a count of ten) may need more room
+            self.table.resizeColumnToContents(column)
         self._update_count()
         self._follow_open_document()
 

@@ -198,6 +198,7 @@ class RetrainPanel(QWidget):
         except NerdeskError as error:
             self._on_failed(str(error))
             return
+        self.session.documentsChanged.emit()  # the evaluation set may have grown: the list marks its documents
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.refresh()

@@ -26,6 +26,7 @@ from nerdesk.gui.session import ProjectSession
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage import Project
 from nerdesk.workflows.active_learning import rank_unreviewed
+from nerdesk.workflows.evaluation_set import evaluation_set
 from nerdesk.workflows.retrain import INCOMPLETE, OPTIONS_KEY, RetrainOptions, versions_dir
 from nerdesk.workflows.start_points import StartPoint
 
@@ -142,9 +143,17 @@ def test_main_window_retrain_action_and_next_useful_document(qtbot, improvable_b
     docks = {dock.windowTitle() for dock in window.findChildren(type(window.retrain_panel.parentWidget()))}
     assert {"Retrain", "Model versions"} <= docks
 
+    model = window.documents.model
+
+    def marked_for_evaluation() -> set[int]:
+        return {model.doc_id(row) for row in range(model.rowCount()) if model.data(model.index(row, 1)).endswith("eval")}
+
+    assert not marked_for_evaluation()
     with qtbot.waitSignal(window.retrain_panel.repredicted, timeout=TRAINING_TIMEOUT_MS):
         window.actions.retrain.trigger()
+        marked_at_start = marked_for_evaluation()  # the set picked for this retraining shows at once
     project = window.session.project
+    assert marked_at_start and marked_at_start == {doc.id for doc in evaluation_set(project).documents}
     assert project.active_model().name.startswith("v2-")
     assert "Active model: v2-" in window.model_panel.model_name.text()
     assert window.versions_panel.tree.topLevelItemCount() == 2

@@ -103,7 +103,7 @@ def test_a_document_is_marked_evaluation_only_from_the_list_and_undo_gives_it_ba
     assert not action.isChecked()
     action.trigger()
     assert project.document(first).split == "eval"
-    assert panel.model.data(panel.model.index(0, 1)).endswith("· eval")
+    assert panel.model.data(panel.model.index(0, 1)) == "✔ eval"
     assert first in {doc.id for doc in ensure_evaluation_set(project).documents}
     assert first not in {doc.id for doc in training_documents(list(project.all_documents(status="reviewed")))}
     window.session.undo_stack.undo()
