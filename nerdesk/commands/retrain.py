@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nerdesk.commands.step_line import StepLine
 from nerdesk.commands.train import duration
 from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingEvent
 
@@ -64,6 +64,7 @@ class _Reporter:
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
+        self.line = StepLine()
 
     def event(self, event: TrainingEvent) -> None:
         from dataclasses import asdict
@@ -72,21 +73,21 @@ class _Reporter:
             print(json.dumps({"event": type(event).__name__, **asdict(event)}, ensure_ascii=False), flush=True)
             return
         if isinstance(event, StepProgress):
-            print(f"\rtraining: step {event.step}/{event.total} loss {event.loss:.4f}", end="", file=sys.stderr,
-                  flush=True)
+            self.line.show(f"training: step {event.step}/{event.total} loss {event.loss:.4f}", event.step,
+                           event.total)
         elif isinstance(event, EpochEvaluated):
-            print(f"  F1 on the evaluation set {100 * event.f1:.1f}", file=sys.stderr, flush=True)
+            self.line.message(f"  F1 on the evaluation set {100 * event.f1:.1f}")
         elif getattr(event, "message", ""):
-            print(event.message.strip(), file=sys.stderr, flush=True)
+            self.line.message(event.message.strip())
 
     def predicted(self, done: int, total: int) -> None:
         if self.mode == "json":
             print(json.dumps({"event": "predicted", "done": done, "total": total}), flush=True)
         else:
-            print(f"\rpredicting the unreviewed documents: {done}/{total}", end="\n" if done == total else "",
-                  file=sys.stderr, flush=True)
+            self.line.show(f"predicting the unreviewed documents: {done}/{total}", done, total)
 
     def outcome(self, result: RetrainResult) -> None:
+        self.line.end()
         outcome = result.outcome
         record = {"event": "outcome", "version": outcome.version.name, "promoted": outcome.promoted,
                   "message": outcome.decision.message, "f1": outcome.score.f1,

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nerdesk.commands.step_line import StepLine
 from nerdesk.core.errors import NerdeskError, TrainingError
 
 if TYPE_CHECKING:
@@ -105,23 +105,23 @@ class Progress:
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
+        self.line = StepLine()
 
     def emit(self, event: str, **fields: Any) -> None:
         if self.mode == "json":
             print(json.dumps({"event": event, **fields}, ensure_ascii=False), flush=True)
         elif event == "step":
-            self._bar(fields["step"], fields["total"], fields["loss"])
+            self.line.show(bar(fields["step"], fields["total"], fields["loss"]), fields["step"], fields["total"])
         elif event == "eval":
-            print(f"\revaluation {fields['epoch']}: dev F1 {fields['f1']:.4f} (P {fields['precision']:.4f} "
-                  f"R {fields['recall']:.4f})", file=sys.stderr, flush=True)
+            self.line.message(f"evaluation {fields['epoch']}: dev F1 {fields['f1']:.4f} "
+                              f"(P {fields['precision']:.4f} R {fields['recall']:.4f})")
         elif event in ("start", "data", "done"):
-            print(fields.get("message", ""), file=sys.stderr, flush=True)
+            self.line.message(fields.get("message", ""))
 
-    @staticmethod
-    def _bar(step: int, total: int, loss: float, width: int = 30) -> None:
-        filled = min(width, width * step // max(total, 1))
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] step {step}/{total} loss {loss:.4f}",
-              end="", file=sys.stderr, flush=True)
+
+def bar(step: int, total: int, loss: float, width: int = 30) -> str:
+    filled = min(width, width * step // max(total, 1))
+    return f"[{'#' * filled}{'.' * (width - filled)}] step {step}/{total} loss {loss:.4f}"
 
 
 def run_train(args: argparse.Namespace) -> int:
