@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from nerdesk.core.document import STATUSES
 from nerdesk.gui.session import ProjectSession
+from nerdesk.runtime.decode import DECISION_SCORE
 from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT
 
 ANY = "any"
@@ -50,16 +51,28 @@ class DocumentListModel(QAbstractTableModel):
     HEADER_TIPS = ("The document's number and beginning",
                    "Status: " + ", ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
                    + "; eval: in the evaluation set (scores models, never trained on)",
-                   "Gold spans: yours, or predictions you accepted", "Predictions not yet accepted or rejected")
+                   "Gold spans: yours, or predictions you accepted",
+                   "Predictions shown and not yet accepted or rejected (those at or above the minimum score)")
     PAGE = 200
 
     def __init__(self, session: ProjectSession) -> None:
         super().__init__()
         self.session = session
         self.filter = DocumentFilter()
+        self.min_score = DECISION_SCORE  # predictions below it are hidden in the view and not counted here
         self._rows: list = []
         self._exhausted = True
         self.total = 0
+
+    def _summaries(self, project, offset: int, limit: int) -> list:
+        return project.document_summaries(offset=offset, limit=limit, min_score=self.min_score,
+                                          **self.filter.as_kwargs())
+
+    def set_min_score(self, value: float) -> None:
+        """Count the predictions the view shows at the Model panel's minimum score."""
+        if value != self.min_score:
+            self.min_score = value
+            self.refresh()
 
     def set_filter(self, document_filter: DocumentFilter) -> None:
         self.filter = document_filter
@@ -72,7 +85,7 @@ class DocumentListModel(QAbstractTableModel):
         self._exhausted = project is None
         self.total = 0 if project is None else project.count_documents(**self.filter.as_kwargs())
         if project is not None:
-            self._rows = project.document_summaries(offset=0, limit=self.PAGE, **self.filter.as_kwargs())
+            self._rows = self._summaries(project, 0, self.PAGE)
             self._exhausted = len(self._rows) < self.PAGE
         self.endResetModel()
 
@@ -85,7 +98,7 @@ class DocumentListModel(QAbstractTableModel):
         if project is None or not self._rows:
             self.reload()
             return
-        fresh = project.document_summaries(offset=0, limit=len(self._rows), **self.filter.as_kwargs())
+        fresh = self._summaries(project, 0, len(self._rows))
         if [row.id for row in fresh] != [row.id for row in self._rows]:
             self.reload()
             return
@@ -109,7 +122,7 @@ class DocumentListModel(QAbstractTableModel):
         project = self.session.project
         if parent.isValid() or project is None or self._exhausted:
             return
-        page = project.document_summaries(offset=len(self._rows), limit=self.PAGE, **self.filter.as_kwargs())
+        page = self._summaries(project, len(self._rows), self.PAGE)
         self._exhausted = len(page) < self.PAGE
         if page:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)

@@ -40,9 +40,12 @@ def visible_spans(hidden: Sequence[int], doc_id: str = "doc_id") -> str:
 SUMMARY_COLUMNS = """
     d.id, d.name, substr(d.text, 1, 200), d.status, d.length,
     (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.source = 'gold'),
-    (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.source = 'pred'),
+    (SELECT count(*) FROM spans s WHERE s.doc_id = d.id AND s.source = 'pred'
+        AND (s.score IS NULL OR s.score >= ?)
+        AND NOT EXISTS (SELECT 1 FROM spans g WHERE g.doc_id = d.id AND g."start" = s."start" AND g."end" = s."end"
+                        AND g.label = s.label AND g.source = 'gold')),
     d.split
-"""
+"""  # the one parameter: the minimum score of the predictions counted
 
 
 @dataclass
@@ -111,13 +114,18 @@ class QueriesMixin:
 
     def document_summaries(self, *, offset: int = 0, limit: int = 100,
                            status: str | Sequence[str] | None = None, label: str | None = None,
-                           search: str | None = None, split: str | None = None) -> list[DocumentSummary]:
-        """One page of the document list in id order, with span counts but without loading texts."""
+                           search: str | None = None, split: str | None = None,
+                           min_score: float = 0.0) -> list[DocumentSummary]:
+        """One page of the document list in id order, with span counts but without loading texts.
+
+        The predictions counted are those still pending that score at least ``min_score``: what the
+        annotation view shows (a prediction with a gold twin is not pending).
+        """
         with self.read_snapshot():
             where = self._where(status=status, label=label, search=search, split=split)
             rows = self.db.execute(
                 f"SELECT {SUMMARY_COLUMNS} FROM documents d WHERE {where.sql} ORDER BY d.id LIMIT ? OFFSET ?",
-                [*where.params, limit, offset],
+                [min_score, *where.params, limit, offset],
             ).fetchall()
         return [
             DocumentSummary(doc_id, Document(head, name=name).title(TITLE_WIDTH), status, gold, pred, length, split)

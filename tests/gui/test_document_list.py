@@ -112,3 +112,25 @@ def test_a_document_is_marked_evaluation_only_from_the_list_and_undo_gives_it_ba
     panel.evaluation_menu(0, first).actions()[0].trigger()  # unchecking gives it back to training for good
     assert project.document(first).split == "train"
     assert first not in {doc.id for doc in ensure_evaluation_set(project).documents}
+
+
+def test_the_pred_column_counts_what_the_view_shows_at_the_minimum_score(qtbot, make_window, tmp_path):
+    path = tmp_path / "scores.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents([Document("李娜去了上海。", [Span(0, 2, "PER", "pred", 0.95, "m"),
+                                                      Span(4, 6, "LOC", "pred", 0.3, "m")])])
+    window = make_window()
+    window.open_project(path)
+    model = window.documents.model
+
+    def pred_column() -> int:
+        return model.data(model.index(0, 3))
+
+    window.model_panel.set_min_score(0.5)
+    assert pred_column() == 1
+    window.session.open_document(model.doc_id(0))
+    assert "1 pending here" in window.review.progress_label.text()  # the status bar and the list agree
+    window.model_panel.set_min_score(0.2)
+    assert pred_column() == 2
+    window.model_panel.set_min_score(0.99)
+    assert pred_column() == 0

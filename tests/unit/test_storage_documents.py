@@ -146,8 +146,16 @@ def test_summaries_page_through_the_list(project):
         DocumentSummary(2, "The Bank of Paris opened.", "new", 2, 0, 26, "train"),
         DocumentSummary(3, "Nothing here at all 👋🏽.", "reviewed", 0, 0, 24),
     ]
-    assert project.document_summaries(label="LOC")[-1] == DocumentSummary(4, "Paris again", "new", 1, 1, 11)
+    # The prediction of document 4 is a twin of its gold span: not pending, so not counted.
+    assert project.document_summaries(label="LOC")[-1] == DocumentSummary(4, "Paris again", "new", 1, 0, 11)
     assert project.document_summaries()[0].title == "first"
+
+
+def test_summaries_count_the_pending_predictions_the_view_shows(project):
+    project.add_documents([Document("患者\r\n头痛👨‍👩‍👧三天。", [Span(0, 2, "X", PRED, 0.9, "m"), Span(4, 6, "Y", PRED, 0.3, "m"),
+                                                       Span(4, 6, "Y"), Span(11, 13, "Z", PRED, 0.5, "m")])])
+    counts = {score: project.document_summaries(min_score=score)[0].pred_count for score in (0.0, 0.5, 0.6, 0.95)}
+    assert counts == {0.0: 2, 0.5: 2, 0.6: 1, 0.95: 0}  # the 0.3 twin of a gold span never counts
 
 
 def test_status_split_and_delete(project):
