@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from nerdesk.commands.step_line import StepLine
 from nerdesk.commands.train import duration
-from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingEvent
+from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingEvent, TrainingFailed
 
 if TYPE_CHECKING:
     from nerdesk.workflows.retrain import RetrainResult
@@ -77,6 +77,8 @@ class _Reporter:
                            event.total)
         elif isinstance(event, EpochEvaluated):
             self.line.message(f"  F1 on the evaluation set {100 * event.f1:.1f}")
+        elif isinstance(event, TrainingFailed):
+            self.line.end()  # the command's error says it, once
         elif getattr(event, "message", ""):
             self.line.message(event.message.strip())
 

@@ -54,3 +54,19 @@ def test_eval_equals_predict_scored_by_hand_on_long_documents(tmp_path_factory, 
     by_hand = evaluate([doc.gold for doc in documents], [doc.predictions for doc in predicted])
     assert reported["micro"] == by_hand.as_dict()["micro"]
     assert sum(len(doc.predictions) for doc in predicted) > 0 and by_hand.micro.f1 > 0
+
+
+def test_retrain_with_too_few_reviewed_documents_says_why_once(tmp_path, capsys):
+    from nerdesk.core.document import Document
+    from nerdesk.core.spans import Span
+
+    path = tmp_path / "one.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents([Document("张伟在北京大学读书。", [Span(0, 2, "PER")], status="reviewed"),
+                               Document("李娜去了上海。")])
+    code = main(["retrain", str(path), "--start", "scratch"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "review at least 2 before training" in err and err.count("review at least 2") == 1
+    with Project.open(path) as project:
+        assert project.active_model() is None and project.document(1).status == "reviewed"
