@@ -31,7 +31,7 @@ from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.errors import show_error
 from nerdesk.gui.scoring_worker import Scorer
 from nerdesk.gui.session import ProjectSession
-from nerdesk.workflows.evaluation import EvaluationScore, cached_score, remember_score
+from nerdesk.workflows.evaluation import EvaluationScore, cached_score, other_script_reason, remember_score
 from nerdesk.workflows.evaluation_set import evaluation_set
 from nerdesk.workflows.retrain import display_name
 from nerdesk.workflows.versions import activate_version, delete_version, export_version
@@ -105,14 +105,20 @@ class ModelVersionsPanel(QWidget):
         else:
             self.progress.setVisible(False)
 
-    def _cached_scores(self, project) -> dict[int, EvaluationScore]:
+    def _cached_scores(self, project) -> dict[int, EvaluationScore | str]:
+        """The scores known without predicting: cached ones, and why a model of another script is not scored."""
         evaluation = evaluation_set(project)
         self.tree.headerItem().setToolTip(1, f"Scores on today's evaluation set: {evaluation.describe()}")
         self._evaluation = evaluation if evaluation.documents else None
         if self._evaluation is None:
             return {}
-        cached = {version_id: cached_score(project, version_id, evaluation) for version_id in self._versions}
-        return {version_id: score for version_id, score in cached.items() if score is not None}
+        known: dict[int, EvaluationScore | str] = {}
+        for version_id, version in self._versions.items():
+            score = other_script_reason(version.bundle_path, evaluation) or cached_score(project, version_id,
+                                                                                          evaluation)
+            if score is not None:
+                known[version_id] = score
+        return known
 
     def _start_scoring(self, bundles: list) -> None:
         self.progress.setRange(0, len(bundles))

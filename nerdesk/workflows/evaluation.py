@@ -21,6 +21,7 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation_set import EvaluationSet
+from nerdesk.workflows.model_script import SCRIPT_NAMES, bundle_script, fits_script
 
 CACHE_KEY = "evaluation.scores"
 
@@ -101,15 +102,19 @@ def remember_score(project: Project, version_id: int, score: EvaluationScore) ->
     project.update_setting(CACHE_KEY, with_score)
 
 
-def version_scores(project: Project, evaluation: EvaluationSet) -> dict[int, EvaluationScore | str]:
-    """Every registered version's score on today's set, or why it could not be scored."""
-    scores: dict[int, EvaluationScore | str] = {}
-    for version in project.model_versions():
-        try:
-            scores[version.id] = score_version(project, version, evaluation)
-        except NerdeskError as error:
-            scores[version.id] = str(error)
-    return scores
+def other_script_reason(bundle_path: str | Path, evaluation: EvaluationSet) -> str | None:
+    """Why a version is not scored on ``evaluation``: none of its documents is in the script the model was
+    trained on (an English model in a Chinese project would score 0 and say nothing). None otherwise."""
+    documents = evaluation.documents
+    try:
+        trained_on = Bundle.load(bundle_path, check_models=False).manifest.get("trained_on")
+    except NerdeskError:
+        return None  # scoring will say what is wrong with the bundle
+    model_script = bundle_script(bundle_path, trained_on if isinstance(trained_on, dict) else None)
+    if not documents or any(fits_script(doc.text, model_script) for doc in documents):
+        return None
+    return (f"not scored: trained on {SCRIPT_NAMES[model_script]} text, and none of the {len(documents)} "
+            "evaluation documents is")
 
 
 def _cache(project: Project) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from fixtures_bundle import sentence_documents, shared_tiny_bundle
 from PySide6.QtCore import QTimer
 
 from nerdesk.core import Document
-from nerdesk.gui.model_versions import SCORING, ModelVersionsPanel
+from nerdesk.gui.model_versions import MODEL_ID_ROLE, SCORING, ModelVersionsPanel
 from nerdesk.gui.session import ProjectSession
 from nerdesk.storage import Project
 from nerdesk.workflows.evaluation import cached_score, score_bundle
@@ -89,3 +89,23 @@ def test_a_refresh_while_scoring_drops_the_stale_job(qtbot, project_path):
     qtbot.waitUntil(lambda: not panel.scoring, timeout=60_000)
     assert SCORING not in rows(panel) and panel.tree.topLevelItemCount() == 2
     session.close_project()
+
+
+def test_a_version_of_another_script_is_not_scored_and_says_why(qtbot, project_path, tmp_path_factory):
+    from fixtures_english import tiny_english_bundle
+
+    with Project.open(project_path) as project:
+        english = project.register_model(name="english@1", bundle_path=tiny_english_bundle(tmp_path_factory),
+                                         metrics={}, settings={}, trained_on={})
+    session = ProjectSession()
+    session.open_project(project_path)
+    panel = ModelVersionsPanel(session)
+    qtbot.addWidget(panel)
+    english_row = next(panel.tree.topLevelItem(row) for row in range(panel.tree.topLevelItemCount())
+                       if panel.tree.topLevelItem(row).data(0, MODEL_ID_ROLE) == english)
+    assert english_row.text(1) == "–"  # at once: nothing to predict
+    assert ("not scored: trained on Latin-script text, and none of the 3 evaluation documents is"
+            in english_row.toolTip(0))
+    qtbot.waitUntil(lambda: not panel.scoring, timeout=60_000)
+    assert cached_score(session.project, english, evaluation_set(session.project)) is None
+    assert all(float(text) > 0 for text in rows(panel) if text != "–")
