@@ -3,6 +3,8 @@
     python models/build_default_models.py --corpus cmeee     # -> models/zh-medical-cmeee/
     python models/build_default_models.py --corpus cluener   # -> models/zh-general-cluener/
     python models/build_default_models.py --corpus cluener --reexport   # same weights, current export code
+    python models/build_default_models.py --corpus cluener --char-vectors runs/zh-char-vectors \
+        --out runs/zh-general-vectors   # embeddings from models/prepare_char_vectors.py (a candidate)
 
 Each model is a 2-layer character BiLSTM with a GlobalPointer head, trained from scratch within a
 time budget with early stopping on the corpus's dev split, then exported with ``export_bundle``
@@ -24,6 +26,9 @@ from pathlib import Path
 MODELS_DIR = Path(__file__).resolve().parent
 DATASETS = MODELS_DIR.parent / ".." / "shared" / "datasets"
 MAX_BUNDLE_BYTES = 25 * 1024 * 1024
+# With --char-vectors, every character of the table counts this many more times in the training texts, so
+# all of them join the vocabulary (the tokenizer keeps characters seen at least twice).
+TABLE_CHARACTER_COUNT = 3
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, help="bundle directory (default: models/<name>)")
+    parser.add_argument("--char-vectors", type=Path, help="a character-vector table (models/prepare_char_vectors.py) "
+                        "whose characters join the vocabulary and whose vectors initialise their embeddings")
     parser.add_argument("--reexport", action="store_true",
                         help="export the bundle's own checkpoint again (no training), keeping its metrics")
     args = parser.parse_args(argv)
@@ -73,13 +80,21 @@ def train(corpus: Corpus, args: argparse.Namespace):
 
     from nerdesk.training.start import ScratchSettings, start_model
     from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
+    from nerdesk.training.word_vectors import WordVectors, initialise_embeddings
 
     torch.set_num_threads(args.threads)
     train_docs = read_corpus_file(corpus.train_file, corpus.reader_format)
     dev_docs = read_corpus_file(corpus.dev_file, corpus.reader_format)
     labels = sorted({span.label for doc in train_docs for span in doc.spans})
     scratch = ScratchSettings(tokenizer="char", embedding_dim=args.embedding, hidden_size=args.hidden)
-    model, tokenizer = start_model("scratch", labels, [doc.text for doc in train_docs], scratch=scratch)
+    texts = [doc.text for doc in train_docs]
+    table = WordVectors.load(args.char_vectors) if args.char_vectors else None
+    if table is not None:
+        texts += ["".join(table.words)] * TABLE_CHARACTER_COUNT
+    model, tokenizer = start_model("scratch", labels, texts, scratch=scratch)
+    if table is not None:
+        initialised = initialise_embeddings(model.encoder.embedding, tokenizer, table)
+        print(f"character vectors: {initialised} of {tokenizer.get_vocab_size()} vocabulary rows", flush=True)
     config = TrainConfig(epochs=args.epochs, time_budget_seconds=args.minutes * 60, seed=args.seed, patience=5)
     started = time.monotonic()
     callbacks = TrainingCallbacks(on_eval=lambda epoch, report: print(
@@ -105,7 +120,9 @@ def model_card(corpus: Corpus, args: argparse.Namespace, bundle, result, train_c
         "split, which also chose the best epoch (early stopping), so they are slightly optimistic.",
         f"- **Model**: character tokenizer ({bundle.manifest['trained_on'].get('vocabulary')} entries), 2-layer "
         f"BiLSTM ({args.hidden} units per direction, {args.embedding}-dim embeddings), GlobalPointer head "
-        f"(d=64); {parameters / 1e6:.2f}M parameters, trained from scratch (no pretrained weights).",
+        f"(d=64); {parameters / 1e6:.2f}M parameters, trained from scratch"
+        + (f"; the embeddings of the characters of {args.char_vectors} start from its vectors "
+           "(models/prepare_char_vectors.py)." if args.char_vectors else " (no pretrained weights)."),
         f"- **Command**: `{command}` (from the repository root; the corpora in `../shared/datasets`).",
         f"- **Training**: {result.epochs_run} epochs in {result.seconds / 60:.1f} minutes on a shared 2-core CPU "
         f"(best epoch {result.best_epoch}, stopped: {result.stop_reason}).",
@@ -150,6 +167,7 @@ def reexport(corpus: Corpus, out: Path) -> None:
 def main(argv=None) -> None:
     from nerdesk.runtime.bundle import Bundle
     from nerdesk.training.export import export_bundle
+    from nerdesk.training.word_vectors import WordVectors
 
     args = parse_args(argv)
     corpus = CORPORA[args.corpus]
@@ -163,6 +181,8 @@ def main(argv=None) -> None:
                   "dev_documents": len(dev_docs), "epochs": result.epochs_run, "best_epoch": result.best_epoch,
                   "seconds": round(result.seconds, 1), "vocabulary": tokenizer.get_vocab_size(),
                   "parameters": parameters, "init": "scratch"}
+    if args.char_vectors:
+        trained_on["char_vectors"] = WordVectors.load(args.char_vectors).source
     export_bundle(result.model, tokenizer, out, labels=list(result.model.config.labels), metrics=metrics,
                   trained_on=trained_on, dev_documents=dev_docs, name=corpus.bundle_name)
     bundle = Bundle.load(out)

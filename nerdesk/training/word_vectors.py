@@ -86,7 +86,8 @@ def reduce_dimension(vectors: NDArray[np.float32], dimension: int) -> NDArray[np
 def initialise_embeddings(embedding: torch.nn.Embedding, tokenizer: Tokenizer, table: WordVectors) -> int:
     """Copy the table's vector into the embedding row of every vocabulary word it has; return how many rows.
 
-    The tokenizer must lowercase (``build_word_tokenizer(lowercase=True)``), as the table's words are.
+    The table's words must be spelled as the vocabulary's: a table of lowercased words needs a lowercasing
+    tokenizer (``build_word_tokenizer(lowercase=True)``); a table of characters, a character tokenizer.
     """
     if embedding.embedding_dim != table.dimension:
         raise ValueError(f"embedding width {embedding.embedding_dim} but {table.dimension}-dimensional vectors")
