@@ -35,12 +35,12 @@ class PredictionCommands:
         self._start_prediction([(document.id, document.text)])
 
     def predict_all(self) -> None:
-        """Predict every document in the active model's script; the others keep their predictions (a
+        """Predict every document but those in another script that a model of their own script predicted (a
         Chinese model would find nothing in English text and wipe what an English model found there)."""
         with reporting_errors(self, "Cannot predict"):
             project = self.session.require_project()
-            targets = in_model_script(project.all_documents(), Bundle.load(self._active_bundle_path(),
-                                                                            check_models=False))
+            bundle = Bundle.load(self._active_bundle_path(), check_models=False)
+            targets = in_model_script(project, project.all_documents(), bundle)
             self._start_prediction(targets.items, targets.left_alone())
 
     def _active_bundle_path(self) -> Path:

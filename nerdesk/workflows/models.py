@@ -51,20 +51,32 @@ class Targets(NamedTuple):
 
 
 def unreviewed_for(project: Project, bundle: Bundle) -> Targets:
-    """The unreviewed documents that ``bundle`` predicts again: those in its script (see ``Targets``)."""
-    return in_model_script(project.all_documents(status=UNREVIEWED), bundle)
+    """The unreviewed documents that ``bundle`` predicts again (see ``in_model_script``)."""
+    return in_model_script(project, project.all_documents(status=UNREVIEWED), bundle)
 
 
-def in_model_script(documents: Iterable[Document], bundle: Bundle) -> Targets:
-    """``documents`` split into those in the script ``bundle`` was trained on and the others."""
+def in_model_script(project: Project, documents: Iterable[Document], bundle: Bundle) -> Targets:
+    """``documents`` split into those ``bundle`` predicts and those it leaves alone: a document in another
+    script than the model's whose predictions come from a model of its own script keeps them. A document
+    in another script that no such model predicted (a Chinese post of English words, say) is predicted."""
     model_script = bundle_script(bundle.path, bundle.manifest.get("trained_on"))
+    version_scripts = {version.name: bundle_script(version.bundle_path, version.trained_on)
+                       for version in project.model_versions()}
     items, other_script = [], 0
     for document in documents:
-        if fits_script(document.text, model_script):
+        if fits_script(document.text, model_script) or not predicted_in_its_script(document, version_scripts):
             items.append(id_and_text(document))
         else:
             other_script += 1
     return Targets(items, other_script, model_script)
+
+
+def predicted_in_its_script(document: Document, version_scripts: dict[str, str]) -> bool:
+    """Whether a model trained on the document's script (by ``version_scripts``: name -> script) made any of
+    its predictions."""
+    versions = {span.model_version for span in document.predictions}
+    return any(version in version_scripts and fits_script(document.text, version_scripts[version])
+               for version in versions)
 
 
 def repredict_unreviewed(project: Project, bundle_path: str | Path, *, threads: int | None = None,

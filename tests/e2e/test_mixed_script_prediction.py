@@ -18,6 +18,7 @@ from nerdesk.workflows import models
 ENGLISH = [text for text, _ in SENTENCES[:4]]
 CHINESE = [*cluener_dev_texts(5), "患者\r\n自述头痛👨‍👩‍👧三天。"]
 TOO_SHORT = ["OK 👍"]  # too few letters to tell its script: every model predicts it
+UNPREDICTED_ENGLISH = "Patch notes for version 2.1 are out today."
 
 
 @pytest.fixture
@@ -37,10 +38,12 @@ def test_a_chinese_model_leaves_the_english_predictions_alone(mixed_project, tmp
     english_found = predictions_by_text(mixed_project)
     assert any(english_found[text] for text in ENGLISH)
 
+    # An English document no model of its script has predicted: the Chinese model is all there is for it.
+    mixed_project.add_documents([Document(UNPREDICTED_ENGLISH)])
     chinese = models.register_bundle(mixed_project, shared_tiny_bundle(tmp_path_factory))
     targets = models.activate(mixed_project, chinese)
 
-    assert sorted(text for _, text in targets.items) == sorted([*CHINESE, *TOO_SHORT])
+    assert sorted(text for _, text in targets.items) == sorted([*CHINESE, *TOO_SHORT, UNPREDICTED_ENGLISH])
     assert targets.other_script == len(ENGLISH) and targets.model_script == "cjk"
     assert targets.left_alone() == ("4 Latin-script documents keep their predictions (the model was trained on "
                                     "Chinese (CJK) text)")
@@ -54,11 +57,14 @@ def test_an_english_model_leaves_the_chinese_predictions_alone(mixed_project, tm
     chinese = models.register_bundle(mixed_project, shared_tiny_bundle(tmp_path_factory))
     models.activate(mixed_project, chinese)
     chinese_found = predictions_by_text(mixed_project)
+    kept = [text for text in CHINESE if chinese_found[text]]  # what the Chinese model found something in
+    assert kept
     english = next(v.id for v in mixed_project.model_versions() if v.id != chinese)
 
     targets = models.activate(mixed_project, english)  # rolling back to the English model
 
-    assert targets.other_script == len(CHINESE)
+    assert targets.other_script == len(kept)
     after = predictions_by_text(mixed_project)
-    assert all(after[text] == chinese_found[text] for text in CHINESE)
-    assert targets.left_alone().startswith("6 Chinese (CJK) documents keep their predictions")
+    assert all(after[text] == chinese_found[text] for text in kept)
+    noun = "document keeps its" if len(kept) == 1 else "documents keep their"
+    assert targets.left_alone().startswith(f"{len(kept)} Chinese (CJK) {noun} predictions")
