@@ -99,7 +99,8 @@ def test_eval_with_an_unknown_name_fails_with_one_line(installed_models, tmp_pat
 def test_models_lists_names_labels_and_folder(installed_models, capsys):
     assert main(["models"]) == 0
     output = capsys.readouterr().out
-    assert output.startswith(f"{GENERAL_ZH}  10 labels, dev F1 73.8: address, book")
+    f1 = json.loads((MODELS / GENERAL_ZH / "bundle.json").read_text("utf-8"))["metrics"]["micro"]["f1"]
+    assert output.startswith(f"{GENERAL_ZH}  10 labels, dev F1 {100 * f1:.1f}: address, book")
     assert str(installed_models) in output
     assert main(["models", "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
