@@ -114,7 +114,7 @@ class ModelVersionsPanel(QWidget):
             return {}
         known: dict[int, EvaluationScore | str] = {}
         for version_id, version in self._versions.items():
-            score = other_script_reason(version.bundle_path, evaluation) or cached_score(project, version_id,
+            score = other_script_reason(version, evaluation) or cached_score(project, version_id,
                                                                                           evaluation)
             if score is not None:
                 known[version_id] = score

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.document import Document
-from nerdesk.core.errors import NerdeskError
 from nerdesk.core.metrics import Report, evaluate
 from nerdesk.core.spans import Span
 from nerdesk.runtime.bundle import Bundle
@@ -102,15 +101,11 @@ def remember_score(project: Project, version_id: int, score: EvaluationScore) ->
     project.update_setting(CACHE_KEY, with_score)
 
 
-def other_script_reason(bundle_path: str | Path, evaluation: EvaluationSet) -> str | None:
+def other_script_reason(version: ModelVersion, evaluation: EvaluationSet) -> str | None:
     """Why a version is not scored on ``evaluation``: none of its documents is in the script the model was
     trained on (an English model in a Chinese project would score 0 and say nothing). None otherwise."""
     documents = evaluation.documents
-    try:
-        trained_on = Bundle.load(bundle_path, check_models=False).manifest.get("trained_on")
-    except NerdeskError:
-        return None  # scoring will say what is wrong with the bundle
-    model_script = bundle_script(bundle_path, trained_on if isinstance(trained_on, dict) else None)
+    model_script = bundle_script(version.bundle_path, version.trained_on)
     if not documents or any(fits_script(doc.text, model_script) for doc in documents):
         return None
     return (f"not scored: trained on {SCRIPT_NAMES[model_script]} text, and none of the {len(documents)} "
