@@ -29,8 +29,11 @@ TARGETS = {
     "resume": ("conll", "resume_ner/train.char.bmes", "resume_ner/test.char.bmes"),
     "peoples_daily": ("conll", "peoples_daily/dev.bio", "peoples_daily/test.bio"),
     "cmeee": ("cmeee", "cmeee_v2/train.json", "cmeee_v2/dev.json"),
+    "genia": ("genia", "genia/train.jsonl", "genia/test.jsonl"),
+    "conll2003": ("conll", "conll2003/train.conll", "conll2003/test.conll"),
 }
-STARTS = {"general": "zh-general-cluener", "medical": "zh-medical-cmeee", "scratch": "scratch"}
+STARTS = {"general": "zh-general-cluener", "medical": "zh-medical-cmeee", "english": "en-general-conll",
+          "biomedical": "en-bio-genia", "scratch": "scratch"}
 DEFAULT_PAIRS = ("general:resume", "general:peoples_daily", "general:cmeee", "medical:cmeee", "scratch:resume")
 
 
