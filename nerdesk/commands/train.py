@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--head", choices=("gp", "egp"), help="head type (default: the start model's, else gp)")
     _add_schedule_options(parser)
     parser.add_argument("--max-length", type=int, default=256, help="tokens per window")
-    parser.add_argument("--batch-size", type=int, help="windows per step (default: 8, 16 or 32 by data size)")
+    parser.add_argument("--batch-size", type=int, help="windows per step (default: 8 below 200 documents, else 16)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",

@@ -60,9 +60,13 @@ BUDGET_CAP_SECONDS = 1800.0
 
 
 def batch_size(documents: int) -> int:
-    """Smaller batches for small sets: more updates in the same time (38 -> 75 CMeEE documents from the
-    general model: batch 8 reached the F1 of batch 32 in 37 s instead of 86 s)."""
-    return 8 if documents < 200 else 16 if documents < 500 else 32
+    """Small batches: more updates in the same time, which is what a run cut by its time budget needs.
+
+    75 CMeEE documents from the general model: batch 8 reached the F1 of batch 32 in 37 s instead of 86 s.
+    900: batch 16 gave 45.97 / 48.53 test F1 where 32 gave 45.18 / 45.54 (two samples), and the whole
+    pool of 3,600 51.11 where 32 gave 48.72, in the same time (docs/benchmarks.md).
+    """
+    return 8 if documents < 200 else 16
 
 
 def time_budget_seconds(documents: int) -> float:
