@@ -45,6 +45,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--full", action="store_true", help="also train on the whole pool for the largest run's time")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--batch-size", type=int, help="windows per step of every run instead of the recipe's")
     parser.add_argument("--budget-seconds", type=float, help="training time budget of every run instead of the "
                         "recipe's (to see whether a size is held back by time)")
     parser.add_argument("--json", type=Path, default=Path("runs/learning_curve.jsonl"))
@@ -101,7 +102,9 @@ def train_and_score(reviewed: list[Document], test: list[Document], init: str, o
     chosen = {id(doc) for doc in evaluation}
     train = [doc for doc in reviewed if id(doc) not in chosen]
     began = time.monotonic()
-    request = TrainRequest(train, evaluation, "benchmark", out, init, overrides=overrides)
+    settings = dict(overrides)
+    batch = settings.pop("batch_size", None)  # a request field, not a recipe override
+    request = TrainRequest(train, evaluation, "benchmark", out, init, batch_size=batch, overrides=settings)
     done = run_training(request, lambda event, **fields: None)
     seconds = time.monotonic() - began
     report = score_bundle(out, test)
@@ -122,12 +125,14 @@ def run_pair(pair: str, args: argparse.Namespace, workdir: Path) -> None:
         record(args, {"pair": pair, "size": 0, "test_f1": round(100 * baseline.micro.f1, 2), "note": "start model"})
     largest_seconds = None
     overrides = {"time_budget_seconds": args.budget_seconds} if args.budget_seconds else {}
+    if args.batch_size:
+        overrides["batch_size"] = args.batch_size
     for size in args.sizes:
         result = train_and_score(pool[:size], test, init, workdir / f"{pair}-{size}".replace(":", "-"), overrides)
-        record(args, {"pair": pair, "size": size, **result, **({"budget": args.budget_seconds} if overrides else {})})
+        record(args, {"pair": pair, "size": size, **result, **overrides})
         largest_seconds = result["seconds"]
     if args.full and largest_seconds:
-        overrides = {"time_budget_seconds": largest_seconds}
+        overrides = {**overrides, "time_budget_seconds": largest_seconds}
         result = train_and_score(pool, test, init, workdir / f"{pair}-full".replace(":", "-"), overrides)
         record(args, {"pair": pair, "size": len(pool), "note": f"whole pool, {largest_seconds:.0f} s", **result})
 
