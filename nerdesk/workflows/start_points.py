@@ -2,10 +2,12 @@
 
 - ``auto`` (the default): the active model with its head when its labels cover the reviewed labels;
   else the embedded or registered model that probes best on the reviewed documents (see
-  ``nerdesk.workflows.probe``), with a new head; else scratch.
-- ``default``: the encoder of the embedded default model for the project's script (a new head for the
-  project's labels): ``zh-general-cluener`` for Chinese text, ``en-general-conll`` for Latin-script
-  text; falls back to scratch when that model is not installed.
+  ``nerdesk.workflows.probe``); else scratch.
+- ``default``: the embedded default model for the project's script: ``zh-general-cluener`` for Chinese
+  text, ``en-general-conll`` for Latin-script text; falls back to scratch when that model is not installed.
+
+Whatever the start, training keeps the start model's head when its labels cover the reviewed labels
+and gives it a new head otherwise (``nerdesk.training.start.start_kind``); the description says which.
 - ``active``: the project's active model (its head kept when it covers the reviewed labels).
 - ``scratch``: a new character/word model.
 - ``huggingface``: a local Hugging Face encoder directory (``path``).
@@ -115,7 +117,7 @@ def _active(project: Project) -> ResolvedStart:
         raise ProjectError(f"training should continue from the active model {active.name}, but {missing}; "
                            f"install it, or choose the automatic start, the default model or scratch",
                            code="E409")
-    covers = set(model_labels(active.bundle_path) or ()) >= reviewed_labels(project)
+    covers = _knows_all(active.bundle_path, reviewed_labels(project))
     head = "its head kept" if covers else "a new head (it lacks some of your labels)"
     return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, {head}", covers)
 
@@ -124,7 +126,7 @@ def _automatic(project: Project) -> ResolvedStart:
     labels = reviewed_labels(project)
     active = project.active_model()
     skipped = ""
-    if active is not None and labels and set(model_labels(active.bundle_path) or ()) >= labels:
+    if active is not None and _knows_all(active.bundle_path, labels):
         missing = missing_base_package(active.bundle_path)
         if missing is None:
             return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name} with its "
@@ -135,8 +137,17 @@ def _automatic(project: Project) -> ResolvedStart:
         fallback = _default(project)
         return ResolvedStart(fallback.init, f"{fallback.description}: no model probed well enough on your "
                                             f"reviewed documents to be preferred{skipped}")
+    if _knows_all(candidate.path, labels):
+        return ResolvedStart(str(candidate.path), f"continuing {candidate.name} with its head: {candidate.reason}"
+                                                  f"{skipped}", True)
     return ResolvedStart(str(candidate.path), f"from the encoder of {candidate.name} with a new head: "
                                               f"{candidate.reason}{skipped}")
+
+
+def _knows_all(bundle_path: str | Path, labels: set[str]) -> bool:
+    """Whether training from this bundle keeps its head (``nerdesk.training.start.start_kind``): its labels
+    cover every reviewed label."""
+    return bool(labels) and labels <= set(model_labels(bundle_path) or ())
 
 
 def _default(project: Project) -> ResolvedStart:
@@ -152,6 +163,9 @@ def _default(project: Project) -> ResolvedStart:
     if missing is not None:
         return ResolvedStart(SCRATCH, f"from scratch (the embedded model {name} for {text} text cannot be "
                                       f"trained here: {missing})")
+    if _knows_all(model, reviewed_labels(project)):
+        return ResolvedStart(str(model), f"continuing the embedded model {model.name}, the default for {text} "
+                                         f"text, with its head: its labels cover all the labels you reviewed", True)
     return ResolvedStart(str(model), f"from the encoder of the embedded model {model.name}, the default for "
                                      f"{text} text")
 

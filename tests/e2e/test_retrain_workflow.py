@@ -208,3 +208,22 @@ def test_automatic_start_probes_the_models_when_the_active_one_lacks_labels(sort
         assert "your version tiny@start with a new head" in resolved.description
         assert "of the entity boundaries" in resolved.description and "3 of your 4 labels" in resolved.description
         assert weaker != project.active_model().id
+
+
+def test_automatic_start_says_it_keeps_the_head_of_a_probed_model_that_knows_every_label(sorted_tiny_bundle,
+                                                                                          tmp_path):
+    """No active model: the probe picks a version whose labels cover the reviewed ones, and training keeps
+    its head, so the description must not promise a new head."""
+    with Project.create(tmp_path / "notes.nerdesk") as project:
+        documents = training_documents()
+        for document in documents:
+            document.status = "reviewed"
+        project.add_documents(documents)
+        project.register_model(name="tiny@start", bundle_path=sorted_tiny_bundle, metrics={}, settings={},
+                               trained_on={})
+        assert project.active_model() is None
+        resolved = resolve_start(project, StartPoint("auto"))
+        assert resolved.init == str(sorted_tiny_bundle.resolve())
+        assert resolved.keeps_head
+        assert resolved.description.startswith("continuing your version tiny@start with its head: ")
+        assert "new head" not in resolved.description
