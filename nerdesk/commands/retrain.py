@@ -65,6 +65,7 @@ class _Reporter:
     def __init__(self, mode: str) -> None:
         self.mode = mode
         self.line = StepLine()
+        self.best_f1: float | None = None
 
     def event(self, event: TrainingEvent) -> None:
         from dataclasses import asdict
@@ -76,7 +77,9 @@ class _Reporter:
             self.line.show(f"training: step {event.step}/{event.total} loss {event.loss:.4f}", event.step,
                            event.total)
         elif isinstance(event, EpochEvaluated):
-            self.line.message(f"  F1 on the evaluation set {100 * event.f1:.1f}")
+            best = "" if self.best_f1 is None else f" (best so far {100 * max(self.best_f1, event.f1):.1f})"
+            self.best_f1 = event.f1 if self.best_f1 is None else max(self.best_f1, event.f1)
+            self.line.message(f"  F1 on the evaluation set {100 * event.f1:.1f}{best}")
         elif isinstance(event, TrainingFailed):
             self.line.end()  # the command's error says it, once
         elif getattr(event, "message", ""):
