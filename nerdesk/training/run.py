@@ -155,8 +155,9 @@ def start_message(request: TrainRequest, labels: list[str], kind: str, config: T
               f"the encoder of {request.init} with a new head", "scratch": "scratch",
               "pretrained": f"the Hugging Face encoder {request.init}"}
     added = f" and {copies} copies of them with other mentions" if copies else ""
-    return (f"training on {len(request.train_documents)} documents{added} ({len(request.dev_documents)} dev) from "
-            f"{request.source}; labels: {', '.join(labels)}; starting from {starts[kind]}; at least "
+    held_out = f"{len(request.dev_documents)} held out to evaluate"
+    return (f"training on {len(request.train_documents)} documents{added} ({held_out}) from {request.source}; "
+            f"labels: {', '.join(labels)}; starting from {starts[kind]}; at least "
             f"{config.min_steps} steps, at most {config.time_budget_seconds:.0f} s")
 
 

@@ -19,5 +19,5 @@ CONFIG = SimpleNamespace(min_steps=60, time_budget_seconds=20.0)
 def test_the_start_reads_as_a_sentence(kind, expected):
     request = SimpleNamespace(train_documents=[1, 2, 3], dev_documents=[4], source="p.nerdesk", init="models/v1")
     message = start_message(request, ["LOC", "PER"], kind, CONFIG)
-    assert message == (f"training on 3 documents (1 dev) from p.nerdesk; labels: LOC, PER; {expected} "
+    assert message == (f"training on 3 documents (1 held out to evaluate) from p.nerdesk; labels: LOC, PER; {expected} "
                        f"at least 60 steps, at most 20 s")
