@@ -77,8 +77,9 @@ class _Reporter:
             self.line.show(f"training: step {event.step}/{event.total} loss {event.loss:.4f}", event.step,
                            event.total)
         elif isinstance(event, EpochEvaluated):
-            best = "" if self.best_f1 is None else f" (best so far {100 * max(self.best_f1, event.f1):.1f})"
-            self.best_f1 = event.f1 if self.best_f1 is None else max(self.best_f1, event.f1)
+            previous = self.best_f1
+            self.best_f1 = event.f1 if previous is None else max(previous, event.f1)
+            best = "" if previous is None else f" (best so far {100 * self.best_f1:.1f})"
             self.line.message(f"  F1 on the evaluation set {100 * event.f1:.1f}{best}")
         elif isinstance(event, TrainingFailed):
             self.line.end()  # the command's error says it, once

@@ -5,12 +5,12 @@
   ``nerdesk.workflows.probe``); else scratch.
 - ``default``: the embedded default model for the project's script: ``zh-general-cluener`` for Chinese
   text, ``en-general-conll`` for Latin-script text; falls back to scratch when that model is not installed.
-
-Whatever the start, training keeps the start model's head when its labels cover the reviewed labels
-and gives it a new head otherwise (``nerdesk.training.start.start_kind``); the description says which.
 - ``active``: the project's active model (its head kept when it covers the reviewed labels).
 - ``scratch``: a new character/word model.
 - ``huggingface``: a local Hugging Face encoder directory (``path``).
+
+Whatever the start, training keeps the start model's head when its labels cover the reviewed labels
+and gives it a new head otherwise (``nerdesk.training.start.start_kind``); the description says which.
 """
 
 from __future__ import annotations
