@@ -53,8 +53,9 @@ START_CHOICES = (
 
 class RunNotes(QLabel):
     """What the training process said about its data, one line each, under the status line: the documents
-    encoded and any spans skipped, characters added to the vocabulary, the decision threshold chosen. It
-    stays after the run so the user can read it; the next Retrain clears it."""
+    encoded and any spans skipped, characters added to the vocabulary, the decision threshold chosen, and
+    once the run is over, where it started and why. It stays after the run so the user can read it; the
+    next Retrain clears it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,8 +65,8 @@ class RunNotes(QLabel):
         self.setVisible(False)
         self.lines: list[str] = []
 
-    def add(self, message: str) -> None:
-        self.lines.append(message.strip())
+    def add(self, message: str, *, first: bool = False) -> None:
+        self.lines.insert(0 if first else len(self.lines), message.strip())
         self.setText("\n".join(f"• {line}" for line in self.lines))
         self.setVisible(True)
 
@@ -246,6 +247,8 @@ class RetrainPanel(QWidget):
         """Say how the new version compares; put it to work only if it became active."""
         started = outcome.version.settings.get("start_description", "")
         self.status.setToolTip(f"Training started {started}" if started else "")
+        if started:  # the status line now gives the outcome: the start stays readable in the notes
+            self.notes.add(f"Start: {started}", first=True)
         if not self._in_open_project():
             where = self._training_path.name if self._training_path else "its project"
             self.status.setText(f"{outcome.decision.message} (in {where}, which is no longer open)")

@@ -82,6 +82,9 @@ def test_retrain_button_makes_a_new_active_model_that_predicts(qtbot, opened):
     # What the training process said about its data stays readable under the status line.
     assert any("windows" in line and "gold spans usable" in line for line in panel.notes.lines)
     assert panel.notes.text().startswith("• ") and not panel.notes.isHidden()
+    # Where training started, and why, stays readable once the status line gives the outcome.
+    assert panel.notes.lines[0] == f"Start: {active.settings['start_description']}"
+    assert panel.notes.lines[0].startswith("Start: continuing the active model tiny@start")
     assert not panel.activate_anyway_button.isVisible()
     assert panel.retrain_button.isEnabled()
     assert versions.tree.topLevelItemCount() == 2
