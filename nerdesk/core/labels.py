@@ -16,6 +16,13 @@ PALETTE = (
 SHORTCUT_KEYS = tuple("1234567890")
 
 
+def covers(model_labels: Iterable[str], labels: Iterable[str]) -> bool:
+    """Whether a model's head already knows every one of ``labels`` (and there is at least one): training
+    from it then keeps its head instead of giving it a new one."""
+    wanted = set(labels)
+    return bool(wanted) and wanted <= set(model_labels)
+
+
 @dataclass(frozen=True, slots=True)
 class Label:
     name: str

@@ -15,6 +15,7 @@ from pathlib import Path
 from tokenizers import Tokenizer
 
 from nerdesk.core.errors import TrainingError
+from nerdesk.core.labels import covers
 from nerdesk.training.encoders import HuggingFaceEncoder
 from nerdesk.training.lora import (
     LoraSettings,
@@ -122,11 +123,6 @@ def _from_hugging_face(directory: Path, labels: list[str], head: str, head_size:
                          head_size=head_size, max_length=min(max_length, max_positions),
                          window_stride=window_stride)
     return GlobalPointerModel(config, encoder=encoder), tokenizer
-
-
-def covers(model_labels: Sequence[str], labels: Sequence[str]) -> bool:
-    """Whether a model's head already knows every one of ``labels``."""
-    return bool(labels) and set(labels) <= set(model_labels)
 
 
 def start_kind(init: str, labels: Sequence[str]) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.errors import NerdeskError, ProjectError
+from nerdesk.core.labels import covers
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import (
@@ -92,7 +93,7 @@ def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
         return _active(project)
     if start.kind == AUTO:
         return _automatic(project)
-    return _default(project)
+    return _default(project, reviewed_labels(project))
 
 
 def reviewed_labels(project: Project) -> set[str]:
@@ -134,7 +135,7 @@ def _automatic(project: Project) -> ResolvedStart:
         skipped = f" (the active model {active.name} cannot be continued here: {missing})"
     candidate = best_candidate(project, labels)
     if candidate is None:
-        fallback = _default(project)
+        fallback = _default(project, labels)
         return ResolvedStart(fallback.init, f"{fallback.description}: no model probed well enough on your "
                                             f"reviewed documents to be preferred{skipped}")
     if _knows_all(candidate.path, labels):
@@ -145,12 +146,13 @@ def _automatic(project: Project) -> ResolvedStart:
 
 
 def _knows_all(bundle_path: str | Path, labels: set[str]) -> bool:
-    """Whether training from this bundle keeps its head (``nerdesk.training.start.start_kind``): its labels
-    cover every reviewed label."""
-    return bool(labels) and labels <= set(model_labels(bundle_path) or ())
+    """Whether training from this bundle keeps its head, by the rule ``nerdesk.training.start.start_kind``
+    applies: its labels cover every reviewed label."""
+    return covers(model_labels(bundle_path) or (), labels)
 
 
-def _default(project: Project) -> ResolvedStart:
+def _default(project: Project, labels: set[str]) -> ResolvedStart:
+    """The embedded default model for the project's script; ``labels`` are the reviewed ones."""
     texts = [doc.text for _, doc in zip(range(SAMPLE_DOCUMENTS), project.all_documents(), strict=False)]
     script, name = default_model_name(texts)
     text = SCRIPT_WORDS[script]
@@ -163,7 +165,7 @@ def _default(project: Project) -> ResolvedStart:
     if missing is not None:
         return ResolvedStart(SCRATCH, f"from scratch (the embedded model {name} for {text} text cannot be "
                                       f"trained here: {missing})")
-    if _knows_all(model, reviewed_labels(project)):
+    if _knows_all(model, labels):
         return ResolvedStart(str(model), f"continuing the embedded model {model.name}, the default for {text} "
                                          f"text, with its head: its labels cover all the labels you reviewed", True)
     return ResolvedStart(str(model), f"from the encoder of the embedded model {model.name}, the default for "
