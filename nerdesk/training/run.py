@@ -19,13 +19,14 @@ from tokenizers import Tokenizer
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.labels import LabelSet
+from nerdesk.core.learnt_from import LEARNT_FROM
 from nerdesk.runtime.bundle import MANIFEST, Bundle
 from nerdesk.training.augment import AUGMENT_BELOW, SWAPPED_COPIES, mention_swapped_copies
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
 from nerdesk.training.logits import calibrate_threshold
 from nerdesk.training.model import GlobalPointerModel
-from nerdesk.training.recipe import CONTINUE, TRANSFER, calibrates, train_config
-from nerdesk.training.start import ScratchSettings, start_kind, start_model
+from nerdesk.training.recipe import CONTINUE, EXTEND, TRANSFER, calibrates, train_config
+from nerdesk.training.start import ScratchSettings, start_documents, start_kind, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
 from nerdesk.training.vocabulary import extend_vocabulary
 
@@ -57,7 +58,7 @@ def training_labels(documents: list[Document]) -> list[str]:
 
 class PreparedStart(NamedTuple):
     labels: list[str]  # the labels to learn
-    kind: str  # continue, transfer, scratch or pretrained (``start_kind``)
+    kind: str  # continue, extend, transfer, scratch or pretrained (``start_kind``)
     model: GlobalPointerModel
     tokenizer: Tokenizer
     new_tokens: list[str]  # added to the start model's vocabulary (``nerdesk.training.vocabulary``)
@@ -70,12 +71,12 @@ def prepare_start(request: TrainRequest) -> PreparedStart:
     if not labels:
         raise TrainingError(f"{request.source}: no gold spans in {len(request.train_documents)} documents; "
                             "nothing to learn", code="E400")
-    kind = start_kind(request.init, labels)
+    kind = start_kind(request.init, labels, len(request.train_documents))
     texts = [doc.text for doc in request.train_documents]
     model, tokenizer = start_model(request.init, labels, texts, head=request.head, max_length=request.max_length,
                                    scratch=request.scratch)
     new_tokens: list[str] = []
-    if kind in (CONTINUE, TRANSFER):
+    if kind in (CONTINUE, EXTEND, TRANSFER):
         tokenizer, new_tokens = extend_vocabulary(model, tokenizer, texts)
     if request.label_set is not None:
         model.config.flat = request.label_set.flat
@@ -151,14 +152,20 @@ def longest_span_tokens(tokenizer: Tokenizer, documents: list[Document]) -> int 
 
 
 def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig, copies: int = 0) -> str:
-    starts = {"continue": f"{request.init}, continuing it with its head", "transfer":
-              f"the encoder of {request.init} with a new head", "scratch": "scratch",
-              "pretrained": f"the Hugging Face encoder {request.init}"}
     added = f" and {copies} copies of them with other mentions" if copies else ""
     held_out = f"{len(request.dev_documents)} held out to evaluate"
     return (f"training on {len(request.train_documents)} documents{added} ({held_out}) from {request.source}; "
-            f"labels: {', '.join(labels)}; starting from {starts[kind]}; at least "
+            f"labels: {', '.join(labels)}; starting from {start_words(request.init, kind)}; at least "
             f"{config.min_steps} steps, at most {config.time_budget_seconds:.0f} s")
+
+
+def start_words(init: str, kind: str) -> str:
+    if kind == EXTEND:
+        return (f"{init} with its head, learning at the full rate: it learnt from "
+                f"{start_documents(Path(init))} documents")
+    starts = {CONTINUE: f"{init}, continuing it with its head", TRANSFER: f"the encoder of {init} with a new head",
+              "scratch": "scratch", "pretrained": f"the Hugging Face encoder {init}"}
+    return starts[kind]
 
 
 def vocabulary_message(new_tokens: list[str]) -> str:
@@ -201,7 +208,8 @@ def write_bundle(result: TrainingResult, tokenizer: Tokenizer, request: TrainReq
                   "head": result.model.config.head, "epochs": result.epochs_run, "steps": result.steps,
                   "best_step": result.best_step, "stop_reason": result.stop_reason,
                   "seconds": round(result.seconds, 1), "learning_rate": config.learning_rate,
-                  "head_learning_rate": config.head_learning_rate, "threshold": threshold}
+                  "head_learning_rate": config.head_learning_rate, "threshold": threshold,
+                  LEARNT_FROM: learnt_from_documents(request, kind)}
     note = None
     if request.export:
         _export(result, tokenizer, request, metrics, trained_on, config, threshold)
@@ -212,6 +220,16 @@ def write_bundle(result: TrainingResult, tokenizer: Tokenizer, request: TrainReq
     return {"out": str(request.out), "metrics": metrics, "bundle": note is None, "stop_reason": result.stop_reason,
             "message": f"\nstopped by {result.stop_reason} after {result.steps} steps ({why}); model written to "
                        f"{request.out}" + (f" ({note})" if note else "")}
+
+
+def learnt_from_documents(request: TrainRequest, kind: str) -> int | None:
+    """What the new model learnt from (``nerdesk.core.learnt_from``): a gentle continuation learns little from
+    its own documents, so it keeps its start's count when that is larger, and none when the start's is unknown."""
+    documents = len(request.train_documents)
+    if kind != CONTINUE:
+        return documents
+    start = start_documents(Path(request.init))
+    return None if start is None else max(documents, start)
 
 
 def _export(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, metrics: dict[str, Any],

@@ -2,7 +2,9 @@
 Hugging Face encoder directory.
 
 From a checkpoint the encoder and tokenizer are kept; the head is kept too (with all of the start
-model's labels) when its labels cover the training labels, and replaced by a fresh one otherwise.
+model's labels) when its labels cover the training labels, and replaced by a fresh one otherwise. A kept
+head is trained gently when the model learnt from at least as many documents as training has, and at the
+full rate otherwise (``start_kind``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from tokenizers import Tokenizer
 
 from nerdesk.core.errors import TrainingError
 from nerdesk.core.labels import covers
+from nerdesk.core.learnt_from import documents_learnt_from, learns_afresh
+from nerdesk.runtime.bundle import MANIFEST
 from nerdesk.training.encoders import HuggingFaceEncoder
 from nerdesk.training.lora import (
     LoraSettings,
@@ -125,8 +129,9 @@ def _from_hugging_face(directory: Path, labels: list[str], head: str, head_size:
     return GlobalPointerModel(config, encoder=encoder), tokenizer
 
 
-def start_kind(init: str, labels: Sequence[str]) -> str:
-    """Which recipe a start needs (see ``nerdesk.training.recipe``): continue, transfer, scratch or pretrained."""
+def start_kind(init: str, labels: Sequence[str], documents: int) -> str:
+    """Which recipe a start needs (see ``nerdesk.training.recipe``) to train on ``documents`` documents:
+    continue, extend, transfer, scratch or pretrained."""
     if init == SCRATCH:
         return "scratch"
     directory = Path(init)
@@ -136,4 +141,15 @@ def start_kind(init: str, labels: Sequence[str]) -> str:
         model_labels = json.loads((directory / CONFIG_FILE).read_text("utf-8")).get("labels", [])
     except (OSError, ValueError, AttributeError):
         return "transfer"
-    return "continue" if covers(model_labels, labels) else "transfer"
+    if not covers(model_labels, labels):
+        return "transfer"
+    return "extend" if learns_afresh(start_documents(directory), documents) else "continue"
+
+
+def start_documents(directory: Path) -> int | None:
+    """How many documents the model in ``directory`` learnt from, as its bundle records it (None: unknown)."""
+    try:
+        trained_on = json.loads((directory / MANIFEST).read_text("utf-8")).get("trained_on", {})
+    except (OSError, ValueError, AttributeError):
+        return None
+    return documents_learnt_from(trained_on) if isinstance(trained_on, dict) else None

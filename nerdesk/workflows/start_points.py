@@ -10,7 +10,9 @@
 - ``huggingface``: a local Hugging Face encoder directory (``path``).
 
 Whatever the start, training keeps the start model's head when its labels cover the reviewed labels
-and gives it a new head otherwise (``nerdesk.training.start.start_kind``); the description says which.
+and gives it a new head otherwise (``nerdesk.training.start.start_kind``); a kept head learns at the full
+rate when the model learnt from fewer documents than there are to train on (``nerdesk.core.learnt_from``).
+The description says which.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import covers
+from nerdesk.core.learnt_from import documents_learnt_from, learns_afresh
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import (
@@ -29,6 +32,7 @@ from nerdesk.workflows.default_models import (
     default_model_name,
     directory_or_embedded,
 )
+from nerdesk.workflows.evaluation_set import training_documents
 from nerdesk.workflows.probe import best_candidate, missing_base_package
 
 SETTING_KEY = "retrain.start"
@@ -82,6 +86,19 @@ def save_start_point(project: Project, start: StartPoint) -> None:
     project.set_setting(SETTING_KEY, start.to_json())
 
 
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """What the start depends on in the reviewed documents, read once."""
+
+    labels: set[str]
+    training: int  # documents training learns from (outside the evaluation set)
+
+    @classmethod
+    def read(cls, project: Project) -> Reviewed:
+        reviewed = list(project.all_documents(status="reviewed"))
+        return cls({span.label for doc in reviewed for span in doc.gold}, len(training_documents(reviewed)))
+
+
 def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
     """Turn a start point into an ``--init`` value, checking that what it names exists."""
     if start.kind == SCRATCH:
@@ -89,26 +106,41 @@ def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
     if start.kind == "huggingface":
         assert start.path is not None  # StartPoint refuses a Hugging Face start without a directory
         return _directory(Path(start.path))
+    reviewed = Reviewed.read(project)
     if start.kind == "active":
-        return _active(project)
+        return _active(project, reviewed)
     if start.kind == AUTO:
-        return _automatic(project)
-    return _default(project, reviewed_labels(project))
+        return _automatic(project, reviewed)
+    return _default(project, reviewed)
 
 
-def reviewed_labels(project: Project) -> set[str]:
-    return {span.label for doc in project.all_documents(status="reviewed") for span in doc.gold}
-
-
-def model_labels(bundle_path: str | Path) -> list[str] | None:
-    """The labels of a nerdesk bundle, or None when it cannot be read."""
+def _bundle_facts(bundle_path: str | Path) -> tuple[list[str], int | None]:
+    """A nerdesk bundle's labels and the number of documents it learnt from; ([], None) when it cannot be read."""
     try:
-        return Bundle.load(bundle_path, check_models=False).labels.names
+        bundle = Bundle.load(bundle_path, check_models=False)
     except NerdeskError:
-        return None
+        return [], None
+    trained_on = bundle.manifest.get("trained_on")
+    return bundle.labels.names, documents_learnt_from(trained_on) if isinstance(trained_on, dict) else None
 
 
-def _active(project: Project) -> ResolvedStart:
+def _rate_clause(learnt_from: int | None, reviewed: Reviewed) -> str:
+    """Why a kept head learns at the full rate (``nerdesk.core.learnt_from``), or nothing when it is continued
+    gently."""
+    if not learns_afresh(learnt_from, reviewed.training):
+        return ""
+    return (f"; it learnt from {learnt_from} documents and now has {reviewed.training} to learn from, so it learns "
+            f"them at the full rate")
+
+
+def _kept_head(bundle_path: str | Path, reviewed: Reviewed) -> str | None:
+    """None when training gives this bundle a new head (its labels do not cover the reviewed ones, by the rule
+    ``nerdesk.training.start.start_kind`` applies); else the rate clause for its kept head."""
+    labels, learnt_from = _bundle_facts(bundle_path)
+    return _rate_clause(learnt_from, reviewed) if covers(labels, reviewed.labels) else None
+
+
+def _active(project: Project, reviewed: Reviewed) -> ResolvedStart:
     active = project.active_model()
     if active is None:
         raise ProjectError("training should continue from the active model, but the project has none; "
@@ -118,41 +150,40 @@ def _active(project: Project) -> ResolvedStart:
         raise ProjectError(f"training should continue from the active model {active.name}, but {missing}; "
                            f"install it, or choose the automatic start, the default model or scratch",
                            code="E409")
-    covers = _knows_all(active.bundle_path, reviewed_labels(project))
-    head = "its head kept" if covers else "a new head (it lacks some of your labels)"
-    return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, {head}", covers)
+    clause = _kept_head(active.bundle_path, reviewed)
+    if clause is None:
+        return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, a new head "
+                                                      f"(it lacks some of your labels)")
+    return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, its head "
+                                                  f"kept{clause}", True)
 
 
-def _automatic(project: Project) -> ResolvedStart:
-    labels = reviewed_labels(project)
+def _automatic(project: Project, reviewed: Reviewed) -> ResolvedStart:
+    labels = reviewed.labels
     active = project.active_model()
     skipped = ""
-    if active is not None and _knows_all(active.bundle_path, labels):
+    clause = None if active is None else _kept_head(active.bundle_path, reviewed)
+    if active is not None and clause is not None:
         missing = missing_base_package(active.bundle_path)
         if missing is None:
             return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name} with its "
-                                 f"head: its labels cover all {len(labels)} labels you reviewed", True)
+                                 f"head: its labels cover all {len(labels)} labels you reviewed{clause}", True)
         skipped = f" (the active model {active.name} cannot be continued here: {missing})"
     candidate = best_candidate(project, labels)
     if candidate is None:
-        fallback = _default(project, labels)
+        fallback = _default(project, reviewed)
         return ResolvedStart(fallback.init, f"{fallback.description}: no model probed well enough on your "
                                             f"reviewed documents to be preferred{skipped}")
-    if _knows_all(candidate.path, labels):
+    clause = _kept_head(candidate.path, reviewed)
+    if clause is not None:
         return ResolvedStart(str(candidate.path), f"continuing {candidate.name} with its head: {candidate.reason}"
-                                                  f"{skipped}", True)
+                                                  f"{clause}{skipped}", True)
     return ResolvedStart(str(candidate.path), f"from the encoder of {candidate.name} with a new head: "
                                               f"{candidate.reason}{skipped}")
 
 
-def _knows_all(bundle_path: str | Path, labels: set[str]) -> bool:
-    """Whether training from this bundle keeps its head, by the rule ``nerdesk.training.start.start_kind``
-    applies: its labels cover every reviewed label."""
-    return covers(model_labels(bundle_path) or (), labels)
-
-
-def _default(project: Project, labels: set[str]) -> ResolvedStart:
-    """The embedded default model for the project's script; ``labels`` are the reviewed ones."""
+def _default(project: Project, reviewed: Reviewed) -> ResolvedStart:
+    """The embedded default model for the project's script."""
     texts = [doc.text for _, doc in zip(range(SAMPLE_DOCUMENTS), project.all_documents(), strict=False)]
     script, name = default_model_name(texts)
     text = SCRIPT_WORDS[script]
@@ -165,9 +196,11 @@ def _default(project: Project, labels: set[str]) -> ResolvedStart:
     if missing is not None:
         return ResolvedStart(SCRATCH, f"from scratch (the embedded model {name} for {text} text cannot be "
                                       f"trained here: {missing})")
-    if _knows_all(model, labels):
+    clause = _kept_head(model, reviewed)
+    if clause is not None:
         return ResolvedStart(str(model), f"continuing the embedded model {model.name}, the default for {text} "
-                                         f"text, with its head: its labels cover all the labels you reviewed", True)
+                                         f"text, with its head: its labels cover all the labels you reviewed{clause}",
+                             True)
     return ResolvedStart(str(model), f"from the encoder of the embedded model {model.name}, the default for "
                                      f"{text} text")
 

@@ -131,6 +131,35 @@ def test_automatic_start_continues_the_active_model_when_its_labels_cover_the_re
         assert "continuing the active model tiny@start with its head" in resolved.description
 
 
+def test_a_version_that_learnt_from_fewer_documents_learns_the_new_ones_at_the_full_rate(sorted_tiny_bundle,
+                                                                                          tmp_path):
+    """Continued gently, a version retrained on 38 documents stayed where it was when 360 were reviewed
+    (docs/benchmarks.md): a kept head learns at the full rate when its model learnt from fewer documents."""
+    from nerdesk.core.learnt_from import LEARNT_FROM
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.training.export import export_bundle
+    from nerdesk.training.model import load_checkpoint
+
+    model, tokenizer = load_checkpoint(sorted_tiny_bundle)
+    few = export_bundle(model, tokenizer, tmp_path / "learnt-from-2", labels=LABELS,
+                        trained_on={"documents": 2, "start": "transfer", LEARNT_FROM: 2})
+    with build_project(tmp_path / "notes.nerdesk", few) as project:
+        training = len(training_documents()) - 3  # the evaluation set holds 3 of the reviewed documents
+        retrain.prepare_run(project, StartPoint("auto"), QUICK)  # picks the evaluation set
+        resolved = resolve_start(project, StartPoint("auto"))
+        assert resolved.keeps_head and resolved.init == str(few)
+        assert (f"it learnt from 2 documents and now has {training} to learn from, so it learns them at the full "
+                "rate") in resolved.description
+
+        result = run_retrain(project, start=StartPoint("auto"), options=QUICK)
+        trained_on = Bundle.load(result.model.bundle_path).manifest["trained_on"]
+        assert trained_on["start"] == "extend" and trained_on[LEARNT_FROM] == training
+
+        # The new version learnt from every training document: the next run continues it gently.
+        project.set_active_model(result.model.id)
+        assert "full rate" not in resolve_start(project, StartPoint("auto")).description
+
+
 def worse_bundle(directory):
     """A bundle of the same architecture trained for a few steps only: worse, but not useless."""
     from nerdesk.training.export import export_bundle
