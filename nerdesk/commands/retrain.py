@@ -95,7 +95,8 @@ class _Reporter:
     def outcome(self, result: RetrainResult) -> None:
         self.line.end()
         outcome = result.outcome
-        record = {"event": "outcome", "version": outcome.version.name, "promoted": outcome.promoted,
+        start = outcome.version.settings.get("start_description", "")
+        record = {"event": "outcome", "version": outcome.version.name, "promoted": outcome.promoted, "start": start,
                   "message": outcome.decision.message, "f1": outcome.score.f1,
                   "active_f1": outcome.active_score.f1 if outcome.active_score else None,
                   "previous_active": outcome.previous_active.name if outcome.previous_active else None,
@@ -107,6 +108,8 @@ class _Reporter:
         if self.mode == "json":
             print(json.dumps(record, ensure_ascii=False), flush=True)
             return
+        if start:
+            print(f"Start: {start}")
         print(outcome.decision.message)
         if outcome.promoted:
             print(f"{result.predicted_documents} unreviewed documents predicted again "

@@ -1,0 +1,106 @@
+"""A simulated annotator: review documents in rounds, retrain after each, and score the active model.
+
+    python -m benchmarks.annotator --target peoples_daily --rounds 50 100 200 400
+    python -m benchmarks.annotator --target cmeee --rounds 100 200 300 --start zh-medical-cmeee
+
+What a user does, through the command line only: a new project gets ``--unreviewed`` documents of the
+target corpus to annotate later; then, round after round, more documents arrive reviewed (their gold
+spans, imported with ``--status reviewed``) and ``nerdesk retrain PROJECT`` runs with its defaults (the
+automatic start, promotion only when better, re-prediction). After each round the project's active model
+is scored with ONNX Runtime on test documents nobody reviewed. The reviewed documents are a seeded sample
+of the corpus's training pool and the test documents a seeded sample of its test split (as in
+``benchmarks.learning_curve``). Each round is printed as a ``ROUND`` line and appended to ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.learning_curve import TARGETS, load_target
+from nerdesk.core.document import Document
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", choices=sorted(TARGETS), default="peoples_daily")
+    parser.add_argument("--rounds", type=int, nargs="+", default=[50, 100, 200, 400],
+                        help="reviewed documents after each round (cumulative)")
+    parser.add_argument("--unreviewed", type=int, default=300, help="documents imported unreviewed first")
+    parser.add_argument("--start", help="nerdesk retrain --start for the first round (default: automatic)")
+    parser.add_argument("--test-limit", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=21)
+    parser.add_argument("--workdir", type=Path, help="keep the project here (default: a temporary folder)")
+    parser.add_argument("--json", type=Path, default=Path("runs/annotator.jsonl"))
+    return parser.parse_args(argv)
+
+
+def write_jsonl(path: Path, documents: list[Document], status: str) -> Path:
+    """Documents in nerdesk's ``jsonl`` format; gold spans only for reviewed ones."""
+    with path.open("w", encoding="utf-8") as handle:
+        for doc in documents:
+            spans = [{"start": s.start, "end": s.end, "label": s.label} for s in doc.gold] if status == "reviewed" else []
+            handle.write(json.dumps({"text": doc.text, "spans": spans, "status": status}, ensure_ascii=False) + "\n")
+    return path
+
+
+def nerdesk(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nerdesk", *arguments], capture_output=True, text=True)
+
+
+def run_rounds(args: argparse.Namespace, workdir: Path) -> None:
+    from nerdesk.storage.project import Project
+    from nerdesk.workflows.evaluation import score_bundle
+
+    pool, test = load_target(args.target, args.test_limit, args.seed)
+    project = workdir / "annotator.nerdesk"
+    unreviewed = pool[len(pool) - args.unreviewed:]
+    nerdesk("import", str(project), str(write_jsonl(workdir / "new.jsonl", unreviewed, "new"))).check_returncode()
+    done = 0
+    for number, reviewed in enumerate(args.rounds, start=1):
+        batch = write_jsonl(workdir / f"round{number}.jsonl", pool[done:reviewed], "reviewed")
+        done = reviewed
+        nerdesk("import", str(project), str(batch)).check_returncode()
+        start = ["--start", args.start] if args.start and number == 1 else []
+        began = time.monotonic()
+        retrained = nerdesk("retrain", str(project), *start)
+        seconds = time.monotonic() - began
+        with Project.open(project) as opened:
+            active = opened.active_model()
+        test_f1 = round(100 * score_bundle(active.bundle_path, test).micro.f1, 2) if active else None
+        said = [line for line in retrained.stdout.splitlines() if line.strip()]
+        record(args, {"target": args.target, "round": number, "reviewed": reviewed, "exit_code": retrained.returncode,
+                      "seconds": round(seconds, 1), "active": active.name if active else None, "test_f1": test_f1,
+                      "start": _start_line(retrained.stdout), "outcome": said[-2:],
+                      "error": retrained.stderr.strip().splitlines()[-1:] if retrained.returncode else []})
+
+
+def _start_line(output: str) -> str:
+    """Where the run started, as ``nerdesk retrain`` said it."""
+    return next((line[len("Start: "):] for line in output.splitlines() if line.startswith("Start: ")), "")
+
+
+def record(args: argparse.Namespace, result: dict) -> None:
+    print("ROUND " + json.dumps(result, ensure_ascii=False), flush=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    with args.json.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({**result, "seed": args.seed}, ensure_ascii=False) + "\n")
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        run_rounds(args, args.workdir)
+        return
+    with tempfile.TemporaryDirectory() as workdir:
+        run_rounds(args, Path(workdir))
+
+
+if __name__ == "__main__":
+    main()
