@@ -103,10 +103,10 @@ def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
     """Turn a start point into an ``--init`` value, checking that what it names exists."""
     if start.kind == SCRATCH:
         return ResolvedStart(SCRATCH, "from scratch, as chosen")
+    reviewed = Reviewed.read(project)
     if start.kind == "huggingface":
         assert start.path is not None  # StartPoint refuses a Hugging Face start without a directory
-        return _directory(Path(start.path))
-    reviewed = Reviewed.read(project)
+        return _directory(Path(start.path), reviewed)
     if start.kind == "active":
         return _active(project, reviewed)
     if start.kind == AUTO:
@@ -205,9 +205,14 @@ def _default(project: Project, reviewed: Reviewed) -> ResolvedStart:
                                      f"{text} text")
 
 
-def _directory(directory: Path) -> ResolvedStart:
+def _directory(directory: Path, reviewed: Reviewed) -> ResolvedStart:
     if (directory / "bundle.json").is_file():
-        return ResolvedStart(str(directory), f"from the nerdesk model in {directory}")
+        clause = _kept_head(directory, reviewed)
+        if clause is None:
+            return ResolvedStart(str(directory), f"from the encoder of the nerdesk model in {directory} with a new "
+                                                 "head, as chosen")
+        return ResolvedStart(str(directory), f"continuing the nerdesk model in {directory} with its head, as chosen: "
+                                             f"its labels cover all the labels you reviewed{clause}", True)
     if not (directory / "config.json").is_file():
         raise ProjectError(f"{directory}: not a Hugging Face model directory (no config.json); "
                            f"choose the folder that holds config.json and the tokenizer files", code="E414")

@@ -160,6 +160,14 @@ def test_a_version_that_learnt_from_fewer_documents_learns_the_new_ones_at_the_f
         assert "full rate" not in resolve_start(project, StartPoint("auto")).description
 
 
+def test_a_chosen_nerdesk_model_says_whether_training_keeps_its_head(sorted_tiny_bundle, tmp_path):
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
+        resolved = resolve_start(project, StartPoint.from_argument(str(sorted_tiny_bundle)))
+        assert resolved.keeps_head
+        assert resolved.description == (f"continuing the nerdesk model in {sorted_tiny_bundle} with its head, as "
+                                        "chosen: its labels cover all the labels you reviewed")
+
+
 def worse_bundle(directory):
     """A bundle of the same architecture trained for a few steps only: worse, but not useless."""
     from nerdesk.training.export import export_bundle
