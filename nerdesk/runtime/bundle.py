@@ -18,6 +18,7 @@ from typing import Any
 
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.core.labels import LabelSet
+from nerdesk.core.learnt_from import GENTLE, documents_learnt_from
 from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.manifest import confined, is_int, is_number, short, validate_manifest
 
@@ -173,6 +174,24 @@ def labels_metadata(labels: Sequence[str]) -> dict[str, str]:
     otherwise silently swap the predictions.
     """
     return {LABELS_METADATA_KEY: json.dumps(list(labels), ensure_ascii=False)}
+
+
+def documents_learnt_from_bundle(path: str | Path, *, hops: int = 8) -> int | None:
+    """How many documents the bundle at ``path`` learnt from (``nerdesk.core.learnt_from``); reads
+    ``bundle.json`` only. A gentle continuation written before the count was recorded learnt little from its
+    own documents: it is followed back to the model it continued, at most ``hops`` times. None when nothing
+    says."""
+    try:
+        trained_on = _read_manifest(Path(path)).get("trained_on")
+    except ModelBundleError:
+        return None
+    if not isinstance(trained_on, dict):
+        return None
+    count = documents_learnt_from(trained_on)
+    start = trained_on.get("init")
+    if count is None and hops > 0 and trained_on.get("start") == GENTLE and isinstance(start, str) and start:
+        return documents_learnt_from_bundle(start, hops=hops - 1)
+    return count
 
 
 def describe_bundle(path: str | Path) -> tuple[str, str]:

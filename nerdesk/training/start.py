@@ -18,8 +18,8 @@ from tokenizers import Tokenizer
 
 from nerdesk.core.errors import TrainingError
 from nerdesk.core.labels import covers
-from nerdesk.core.learnt_from import documents_learnt_from, learns_afresh
-from nerdesk.runtime.bundle import MANIFEST
+from nerdesk.core.learnt_from import learns_afresh
+from nerdesk.runtime.bundle import documents_learnt_from_bundle
 from nerdesk.training.encoders import HuggingFaceEncoder
 from nerdesk.training.lora import (
     LoraSettings,
@@ -148,8 +148,4 @@ def start_kind(init: str, labels: Sequence[str], documents: int) -> str:
 
 def start_documents(directory: Path) -> int | None:
     """How many documents the model in ``directory`` learnt from, as its bundle records it (None: unknown)."""
-    try:
-        trained_on = json.loads((directory / MANIFEST).read_text("utf-8")).get("trained_on", {})
-    except (OSError, ValueError, AttributeError):
-        return None
-    return documents_learnt_from(trained_on) if isinstance(trained_on, dict) else None
+    return documents_learnt_from_bundle(directory)

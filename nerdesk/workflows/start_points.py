@@ -23,8 +23,8 @@ from typing import Any
 
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import covers
-from nerdesk.core.learnt_from import documents_learnt_from, learns_afresh
-from nerdesk.runtime.bundle import Bundle
+from nerdesk.core.learnt_from import learns_afresh
+from nerdesk.runtime.bundle import Bundle, documents_learnt_from_bundle
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import (
     SCRIPT_WORDS,
@@ -117,11 +117,10 @@ def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
 def _bundle_facts(bundle_path: str | Path) -> tuple[list[str], int | None]:
     """A nerdesk bundle's labels and the number of documents it learnt from; ([], None) when it cannot be read."""
     try:
-        bundle = Bundle.load(bundle_path, check_models=False)
+        labels = Bundle.load(bundle_path, check_models=False).labels.names
     except NerdeskError:
         return [], None
-    trained_on = bundle.manifest.get("trained_on")
-    return bundle.labels.names, documents_learnt_from(trained_on) if isinstance(trained_on, dict) else None
+    return labels, documents_learnt_from_bundle(bundle_path)
 
 
 def _rate_clause(learnt_from: int | None, reviewed: Reviewed) -> str:

@@ -160,6 +160,24 @@ def test_a_version_that_learnt_from_fewer_documents_learns_the_new_ones_at_the_f
         assert "full rate" not in resolve_start(project, StartPoint("auto")).description
 
 
+def test_an_older_gentle_continuation_counts_what_the_model_it_continued_learnt_from(sorted_tiny_bundle, tmp_path):
+    """Versions continued gently before the count was recorded: their start tells what they learnt from."""
+    from nerdesk.runtime.bundle import documents_learnt_from_bundle
+    from nerdesk.training.export import export_bundle
+    from nerdesk.training.model import load_checkpoint
+
+    model, tokenizer = load_checkpoint(sorted_tiny_bundle)
+    first = export_bundle(model, tokenizer, tmp_path / "v1", labels=LABELS, trained_on={"documents": 38,
+                                                                                       "start": "transfer"})
+    second = export_bundle(model, tokenizer, tmp_path / "v2", labels=LABELS,
+                           trained_on={"documents": 75, "start": "continue", "init": str(first)})
+    looped = export_bundle(model, tokenizer, tmp_path / "v3", labels=LABELS,
+                           trained_on={"documents": 75, "start": "continue", "init": str(tmp_path / "v3")})
+    assert documents_learnt_from_bundle(second) == 38
+    assert documents_learnt_from_bundle(looped) is None
+    assert documents_learnt_from_bundle(tmp_path / "missing") is None
+
+
 def test_a_chosen_nerdesk_model_says_whether_training_keeps_its_head(sorted_tiny_bundle, tmp_path):
     with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
         resolved = resolve_start(project, StartPoint.from_argument(str(sorted_tiny_bundle)))
