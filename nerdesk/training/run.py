@@ -209,7 +209,7 @@ def write_bundle(result: TrainingResult, tokenizer: Tokenizer, request: TrainReq
                   "best_step": result.best_step, "stop_reason": result.stop_reason,
                   "seconds": round(result.seconds, 1), "learning_rate": config.learning_rate,
                   "head_learning_rate": config.head_learning_rate, "threshold": threshold,
-                  LEARNT_FROM: learnt_from_documents(request, kind)}
+                  LEARNT_FROM: learnt_from_documents(request, kind, result.best_step)}
     note = None
     if request.export:
         _export(result, tokenizer, request, metrics, trained_on, config, threshold)
@@ -222,14 +222,13 @@ def write_bundle(result: TrainingResult, tokenizer: Tokenizer, request: TrainReq
                        f"{request.out}" + (f" ({note})" if note else "")}
 
 
-def learnt_from_documents(request: TrainRequest, kind: str) -> int | None:
-    """What the new model learnt from (``nerdesk.core.learnt_from``): a gentle continuation learns little from
-    its own documents, so it keeps its start's count when that is larger, and none when the start's is unknown."""
-    documents = len(request.train_documents)
-    if kind != CONTINUE:
-        return documents
-    start = start_documents(Path(request.init))
-    return None if start is None else max(documents, start)
+def learnt_from_documents(request: TrainRequest, kind: str, best_step: int) -> int | None:
+    """What the new model learnt from (``nerdesk.core.learnt_from``): its training documents, except that a
+    gentle continuation learns little from them (it runs only when its start learnt from at least as many),
+    and a run that kept its starting weights (best at step 0) learnt nothing: both keep the start's count."""
+    if kind == CONTINUE or (kind == EXTEND and best_step == 0):
+        return start_documents(Path(request.init))
+    return len(request.train_documents)
 
 
 def _export(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, metrics: dict[str, Any],
