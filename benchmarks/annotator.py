@@ -2,6 +2,7 @@
 
     python -m benchmarks.annotator --target peoples_daily --rounds 50 100 200 400
     python -m benchmarks.annotator --target cmeee --rounds 100 200 300 --start zh-medical-cmeee
+    python -m benchmarks.annotator --table                    # the recorded runs as a Markdown table
 
 What a user does, through the command line only: a new project gets ``--unreviewed`` documents of the
 target corpus to annotate later; then, round after round, more documents arrive reviewed (their gold
@@ -37,7 +38,25 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--workdir", type=Path, help="keep the project here (default: a temporary folder)")
     parser.add_argument("--json", type=Path, default=Path("runs/annotator.jsonl"))
+    parser.add_argument("--table", action="store_true", help="print the rounds in --json as a Markdown table")
     return parser.parse_args(argv)
+
+
+def markdown_table(path: Path) -> str:
+    """One row per run, one column per number of reviewed documents: the active model's test F1 and the seconds
+    to new predictions."""
+    runs: dict[str, dict[int, dict]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        runs.setdefault(record.get("run", record["target"]), {})[record["reviewed"]] = record
+    sizes = sorted({size for rounds in runs.values() for size in rounds})
+    lines = ["| target | " + " | ".join(f"{size:,}" for size in sizes) + " |", "|---|" + "---:|" * len(sizes)]
+    for rounds in runs.values():
+        target = next(iter(rounds.values()))["target"]
+        cells = [f"{rounds[size]['test_f1']:.2f} ({rounds[size]['seconds']:.0f} s)" if size in rounds else ""
+                 for size in sizes]
+        lines.append(f"| {target} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def write_jsonl(path: Path, documents: list[Document], status: str) -> Path:
@@ -62,6 +81,7 @@ def run_rounds(args: argparse.Namespace, workdir: Path) -> None:
     unreviewed = pool[len(pool) - args.unreviewed:]
     nerdesk("import", str(project), str(write_jsonl(workdir / "new.jsonl", unreviewed, "new"))).check_returncode()
     done = 0
+    run = f"{args.target}-{time.strftime('%Y%m%dT%H%M%S')}"
     for number, reviewed in enumerate(args.rounds, start=1):
         batch = write_jsonl(workdir / f"round{number}.jsonl", pool[done:reviewed], "reviewed")
         done = reviewed
@@ -74,7 +94,7 @@ def run_rounds(args: argparse.Namespace, workdir: Path) -> None:
             active = opened.active_model()
         test_f1 = round(100 * score_bundle(active.bundle_path, test).micro.f1, 2) if active else None
         said = [line for line in retrained.stdout.splitlines() if line.strip()]
-        record(args, {"target": args.target, "round": number, "reviewed": reviewed, "exit_code": retrained.returncode,
+        record(args, {"run": run, "target": args.target, "round": number, "reviewed": reviewed, "exit_code": retrained.returncode,
                       "seconds": round(seconds, 1), "active": active.name if active else None, "test_f1": test_f1,
                       "start": _start_line(retrained.stdout), "outcome": said[-2:],
                       "error": retrained.stderr.strip().splitlines()[-1:] if retrained.returncode else []})
@@ -94,6 +114,9 @@ def record(args: argparse.Namespace, result: dict) -> None:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    if args.table:
+        print(markdown_table(args.json))
+        return
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
         run_rounds(args, args.workdir)
