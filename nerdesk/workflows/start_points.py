@@ -103,10 +103,10 @@ def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
     """Turn a start point into an ``--init`` value, checking that what it names exists."""
     if start.kind == SCRATCH:
         return ResolvedStart(SCRATCH, "from scratch, as chosen")
-    reviewed = Reviewed.read(project)
     if start.kind == "huggingface":
         assert start.path is not None  # StartPoint refuses a Hugging Face start without a directory
-        return _directory(Path(start.path), reviewed)
+        return _directory(project, Path(start.path))
+    reviewed = Reviewed.read(project)
     if start.kind == "active":
         return _active(project, reviewed)
     if start.kind == AUTO:
@@ -204,9 +204,9 @@ def _default(project: Project, reviewed: Reviewed) -> ResolvedStart:
                                      f"{text} text")
 
 
-def _directory(directory: Path, reviewed: Reviewed) -> ResolvedStart:
+def _directory(project: Project, directory: Path) -> ResolvedStart:
     if (directory / "bundle.json").is_file():
-        clause = _kept_head(directory, reviewed)
+        clause = _kept_head(directory, Reviewed.read(project))
         if clause is None:
             return ResolvedStart(str(directory), f"from the encoder of the nerdesk model in {directory} with a new "
                                                  "head, as chosen")
