@@ -25,6 +25,7 @@ from pathlib import Path
 
 from benchmarks.learning_curve import TARGETS, load_target
 from nerdesk.core.document import Document
+from nerdesk.formats import write_file
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -61,10 +62,8 @@ def markdown_table(path: Path) -> str:
 
 def write_jsonl(path: Path, documents: list[Document], status: str) -> Path:
     """Documents in nerdesk's ``jsonl`` format; gold spans only for reviewed ones."""
-    with path.open("w", encoding="utf-8") as handle:
-        for doc in documents:
-            spans = [{"start": s.start, "end": s.end, "label": s.label} for s in doc.gold] if status == "reviewed" else []
-            handle.write(json.dumps({"text": doc.text, "spans": spans, "status": status}, ensure_ascii=False) + "\n")
+    kept = [Document(doc.text, doc.gold if status == "reviewed" else [], status=status) for doc in documents]
+    write_file(kept, path, "jsonl")
     return path
 
 
@@ -88,21 +87,24 @@ def run_rounds(args: argparse.Namespace, workdir: Path) -> None:
         nerdesk("import", str(project), str(batch)).check_returncode()
         start = ["--start", args.start] if args.start and number == 1 else []
         began = time.monotonic()
-        retrained = nerdesk("retrain", str(project), *start)
+        retrained = nerdesk("retrain", str(project), "--progress", "json", *start)
         seconds = time.monotonic() - began
         with Project.open(project) as opened:
             active = opened.active_model()
         test_f1 = round(100 * score_bundle(active.bundle_path, test).micro.f1, 2) if active else None
-        said = [line for line in retrained.stdout.splitlines() if line.strip()]
-        record(args, {"run": run, "target": args.target, "round": number, "reviewed": reviewed, "exit_code": retrained.returncode,
-                      "seconds": round(seconds, 1), "active": active.name if active else None, "test_f1": test_f1,
-                      "start": _start_line(retrained.stdout), "outcome": said[-2:],
+        outcome = _outcome(retrained.stdout)
+        record(args, {"run": run, "target": args.target, "round": number, "reviewed": reviewed,
+                      "exit_code": retrained.returncode, "seconds": round(seconds, 1),
+                      "active": active.name if active else None, "test_f1": test_f1,
+                      "start": outcome.get("start", ""), "promoted": outcome.get("promoted"),
+                      "outcome": outcome.get("message", ""),
                       "error": retrained.stderr.strip().splitlines()[-1:] if retrained.returncode else []})
 
 
-def _start_line(output: str) -> str:
-    """Where the run started, as ``nerdesk retrain`` said it."""
-    return next((line[len("Start: "):] for line in output.splitlines() if line.startswith("Start: ")), "")
+def _outcome(stdout: str) -> dict:
+    """The closing ``outcome`` line of ``nerdesk retrain --progress json`` (empty when the run failed)."""
+    lines = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    return next((line for line in reversed(lines) if line.get("event") == "outcome"), {})
 
 
 def record(args: argparse.Namespace, result: dict) -> None:

@@ -178,13 +178,19 @@ def labels_metadata(labels: Sequence[str]) -> dict[str, str]:
 
 def documents_learnt_from_bundle(path: str | Path, *, hops: int = 8) -> int | None:
     """How many documents the bundle at ``path`` learnt from (``nerdesk.core.learnt_from``); reads
-    ``bundle.json`` only. A gentle continuation written before the count was recorded learnt little from its
-    own documents: it is followed back to the model it continued, at most ``hops`` times. None when nothing
-    says."""
+    ``bundle.json`` only. None when nothing says."""
     try:
-        trained_on = _read_manifest(Path(path)).get("trained_on")
+        manifest = _read_manifest(Path(path))
     except ModelBundleError:
         return None
+    return documents_learnt_from_manifest(manifest, hops=hops)
+
+
+def documents_learnt_from_manifest(manifest: dict[str, Any], *, hops: int = 8) -> int | None:
+    """``documents_learnt_from_bundle`` for a manifest already read. A gentle continuation written before the
+    count was recorded learnt little from its own documents: it is followed back to the model it continued,
+    at most ``hops`` times."""
+    trained_on = manifest.get("trained_on")
     if not isinstance(trained_on, dict):
         return None
     count = documents_learnt_from(trained_on)

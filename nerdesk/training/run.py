@@ -20,13 +20,13 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.learnt_from import LEARNT_FROM
-from nerdesk.runtime.bundle import MANIFEST, Bundle
+from nerdesk.runtime.bundle import MANIFEST, Bundle, documents_learnt_from_bundle
 from nerdesk.training.augment import AUGMENT_BELOW, SWAPPED_COPIES, mention_swapped_copies
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
 from nerdesk.training.logits import calibrate_threshold
 from nerdesk.training.model import GlobalPointerModel
 from nerdesk.training.recipe import CONTINUE, EXTEND, TRANSFER, calibrates, train_config
-from nerdesk.training.start import ScratchSettings, start_documents, start_kind, start_model
+from nerdesk.training.start import ScratchSettings, start_kind, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
 from nerdesk.training.vocabulary import extend_vocabulary
 
@@ -162,7 +162,7 @@ def start_message(request: TrainRequest, labels: list[str], kind: str, config: T
 def start_words(init: str, kind: str) -> str:
     if kind == EXTEND:
         return (f"{init} with its head, learning at the full rate: it learnt from "
-                f"{start_documents(Path(init))} documents")
+                f"{documents_learnt_from_bundle(init)} documents")
     starts = {CONTINUE: f"{init}, continuing it with its head", TRANSFER: f"the encoder of {init} with a new head",
               "scratch": "scratch", "pretrained": f"the Hugging Face encoder {init}"}
     return starts[kind]
@@ -227,7 +227,7 @@ def learnt_from_documents(request: TrainRequest, kind: str, best_step: int) -> i
     gentle continuation learns little from them (it runs only when its start learnt from at least as many),
     and a run that kept its starting weights (best at step 0) learnt nothing: both keep the start's count."""
     if kind == CONTINUE or (kind == EXTEND and best_step == 0):
-        return start_documents(Path(request.init))
+        return documents_learnt_from_bundle(request.init)
     return len(request.train_documents)
 
 

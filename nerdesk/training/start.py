@@ -143,9 +143,5 @@ def start_kind(init: str, labels: Sequence[str], documents: int) -> str:
         return "transfer"
     if not covers(model_labels, labels):
         return "transfer"
-    return "extend" if learns_afresh(start_documents(directory), documents) else "continue"
+    return "extend" if learns_afresh(documents_learnt_from_bundle(directory), documents) else "continue"
 
-
-def start_documents(directory: Path) -> int | None:
-    """How many documents the model in ``directory`` learnt from, as its bundle records it (None: unknown)."""
-    return documents_learnt_from_bundle(directory)

@@ -24,7 +24,7 @@ from typing import Any
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import covers
 from nerdesk.core.learnt_from import learns_afresh
-from nerdesk.runtime.bundle import Bundle, documents_learnt_from_bundle
+from nerdesk.runtime.bundle import Bundle, documents_learnt_from_manifest
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import (
     SCRIPT_WORDS,
@@ -117,10 +117,10 @@ def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
 def _bundle_facts(bundle_path: str | Path) -> tuple[list[str], int | None]:
     """A nerdesk bundle's labels and the number of documents it learnt from; ([], None) when it cannot be read."""
     try:
-        labels = Bundle.load(bundle_path, check_models=False).labels.names
+        bundle = Bundle.load(bundle_path, check_models=False)
     except NerdeskError:
         return [], None
-    return labels, documents_learnt_from_bundle(bundle_path)
+    return bundle.labels.names, documents_learnt_from_manifest(bundle.manifest)
 
 
 def _rate_clause(learnt_from: int | None, reviewed: Reviewed) -> str:
