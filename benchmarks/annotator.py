@@ -6,8 +6,8 @@
 
 What a user does, through the command line only: a new project gets ``--unreviewed`` documents of the
 target corpus to annotate later; then, round after round, more documents arrive reviewed (their gold
-spans, in a jsonl file whose documents say ``status: reviewed``) and ``nerdesk retrain PROJECT`` runs with its defaults (the
-automatic start, promotion only when better, re-prediction). After each round the project's active model
+spans, in a jsonl file whose documents say ``status: reviewed``) and ``nerdesk retrain PROJECT`` runs with
+its defaults (the automatic start, promotion only when better, re-prediction). After each round the project's active model
 is scored with ONNX Runtime on test documents nobody reviewed. The reviewed documents are a seeded sample
 of the corpus's training pool and the test documents a seeded sample of its test split (as in
 ``benchmarks.learning_curve``). Each round is printed as a ``ROUND`` line and appended to ``--json``.
