@@ -39,7 +39,7 @@ DEFAULT_PAIRS = ("general:resume", "general:peoples_daily", "general:cmeee", "me
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", nargs="+", default=list(DEFAULT_PAIRS), help="start:target pairs")
+    parser.add_argument("--pairs", nargs="+", default=list(DEFAULT_PAIRS), help="start:target pairs; a start is a name of STARTS or a bundle directory")
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 100, 200, 500, 1000])
     parser.add_argument("--test-limit", type=int, default=1000, help="test documents scored per target")
     parser.add_argument("--full", action="store_true", help="also train on the whole pool for the largest run's time")
@@ -86,8 +86,11 @@ def load_target(name: str, test_limit: int, seed: int) -> tuple[list[Document], 
 
 
 def start_path(start: str) -> str:
+    """The model a start name stands for; a bundle directory stands for itself (a candidate model)."""
     from nerdesk.workflows.default_models import embedded_model
 
+    if start not in STARTS and Path(start).is_dir():
+        return start
     return "scratch" if start == "scratch" else str(embedded_model(STARTS[start]))
 
 
@@ -114,6 +117,11 @@ def train_and_score(reviewed: list[Document], test: list[Document], init: str, o
             "dev_f1": round(100 * done["metrics"].get("micro", {}).get("f1", 0.0), 2)}
 
 
+def run_directory(workdir: Path, pair: str, size: int | str) -> Path:
+    """Where one run exports its bundle: one directory name, whatever the pair's start is."""
+    return workdir / f"{pair}-{size}".replace(":", "-").replace("/", "_")
+
+
 def run_pair(pair: str, args: argparse.Namespace, workdir: Path) -> None:
     from nerdesk.workflows.evaluation import score_bundle
 
@@ -128,12 +136,12 @@ def run_pair(pair: str, args: argparse.Namespace, workdir: Path) -> None:
     if args.batch_size:
         overrides["batch_size"] = args.batch_size
     for size in args.sizes:
-        result = train_and_score(pool[:size], test, init, workdir / f"{pair}-{size}".replace(":", "-"), overrides)
+        result = train_and_score(pool[:size], test, init, run_directory(workdir, pair, size), overrides)
         record(args, {"pair": pair, "size": size, **result, **overrides})
         largest_seconds = result["seconds"]
     if args.full and largest_seconds:
         overrides = {**overrides, "time_budget_seconds": largest_seconds}
-        result = train_and_score(pool, test, init, workdir / f"{pair}-full".replace(":", "-"), overrides)
+        result = train_and_score(pool, test, init, run_directory(workdir, pair, "full"), overrides)
         record(args, {"pair": pair, "size": len(pool), "note": f"whole pool, {largest_seconds:.0f} s", **result})
 
 

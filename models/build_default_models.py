@@ -5,6 +5,10 @@
     python models/build_default_models.py --corpus cluener --reexport   # same weights, current export code
     python models/build_default_models.py --corpus cluener --char-vectors runs/zh-char-vectors \
         --out runs/zh-general-vectors   # embeddings from models/prepare_char_vectors.py (a candidate)
+    python models/build_default_models.py --corpus cluener --init models/zh-general-cluener \
+        --lexicon runs/zh-lexicon.json --epochs 5 --learning-rate 4e-4 --batch-size 16 --keep-last \
+        --out runs/zh-general-lexicon
+        # the model continued with dictionary-word flags (models/prepare_lexicon.py)
 
 Each model is a 2-layer character BiLSTM with a GlobalPointer head, trained from scratch within a
 time budget with early stopping on the corpus's dev split, then exported with ``export_bundle``
@@ -17,6 +21,7 @@ A model card (``MODEL_CARD.md``) is written beside the bundle from the measured 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from dataclasses import dataclass
@@ -26,6 +31,8 @@ from pathlib import Path
 MODELS_DIR = Path(__file__).resolve().parent
 DATASETS = MODELS_DIR.parent / ".." / "shared" / "datasets"
 MAX_BUNDLE_BYTES = 25 * 1024 * 1024
+# A lexicon-aware bundle also carries its word list in config.json (jieba's 336,927 words: 4.3 MB).
+MAX_LEXICON_BUNDLE_BYTES = 30 * 1024 * 1024
 # With --char-vectors, every character of the table counts this many more times in the training texts, so
 # all of them join the vocabulary (the tokenizer keeps characters seen at least twice).
 TABLE_CHARACTER_COUNT = 3
@@ -61,6 +68,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="bundle directory (default: models/<name>)")
     parser.add_argument("--char-vectors", type=Path, help="a character-vector table (models/prepare_char_vectors.py) "
                         "whose characters join the vocabulary and whose vectors initialise their embeddings")
+    parser.add_argument("--lexicon", type=Path, help="a word list (models/prepare_lexicon.py) whose word flags "
+                        "each character token also reads (nerdesk.runtime.lexicon)")
+    parser.add_argument("--init", type=Path, help="continue this bundle's checkpoint instead of starting from scratch")
+    parser.add_argument("--learning-rate", type=float, default=2e-3)
+    parser.add_argument("--keep-last", action="store_true",
+                        help="keep the last weights, not those of the best dev F1 (the word flags are learnt for "
+                        "transfer to other domains, which the corpus's own dev F1 does not measure)")
+    parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--reexport", action="store_true",
                         help="export the bundle's own checkpoint again (no training), keeping its metrics")
     args = parser.parse_args(argv)
@@ -78,6 +93,8 @@ def read_corpus_file(relative: str, format_name: str) -> list:
 def train(corpus: Corpus, args: argparse.Namespace):
     import torch
 
+    from nerdesk.runtime.lexicon import LexiconTable
+    from nerdesk.training.model import load_checkpoint
     from nerdesk.training.start import ScratchSettings, start_model
     from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
     from nerdesk.training.word_vectors import WordVectors, initialise_embeddings
@@ -91,11 +108,23 @@ def train(corpus: Corpus, args: argparse.Namespace):
     table = WordVectors.load(args.char_vectors) if args.char_vectors else None
     if table is not None:
         texts += ["".join(table.words)] * TABLE_CHARACTER_COUNT
-    model, tokenizer = start_model("scratch", labels, texts, scratch=scratch)
+    if args.init:
+        model, tokenizer = load_checkpoint(args.init)
+        if sorted(model.config.labels) != labels:
+            raise SystemExit(f"{args.init} has labels {model.config.labels}, not the corpus's {labels}")
+    else:
+        model, tokenizer = start_model("scratch", labels, texts, scratch=scratch)
     if table is not None:
         initialised = initialise_embeddings(model.encoder.embedding, tokenizer, table)
         print(f"character vectors: {initialised} of {tokenizer.get_vocab_size()} vocabulary rows", flush=True)
-    config = TrainConfig(epochs=args.epochs, time_budget_seconds=args.minutes * 60, seed=args.seed, patience=5)
+    if args.lexicon:
+        lexicon = json.loads(args.lexicon.read_text("utf-8"))
+        model.add_lexicon(LexiconTable(tuple(lexicon["words"]), int(lexicon["max_word_length"])))
+        print(f"lexicon: {len(lexicon['words'])} words", flush=True)
+    config = TrainConfig(epochs=args.epochs, time_budget_seconds=args.minutes * 60, seed=args.seed,
+                         learning_rate=args.learning_rate, batch_size=args.batch_size,
+                         # --keep-last: every evaluation counts as better than the one before it
+                         patience=10**6 if args.keep_last else 5, min_delta=-1.0 if args.keep_last else 0.0)
     started = time.monotonic()
     callbacks = TrainingCallbacks(on_eval=lambda epoch, report: print(
         f"epoch {epoch}: dev F1 {report.micro.f1:.4f} (P {report.micro.precision:.4f} "
@@ -120,9 +149,13 @@ def model_card(corpus: Corpus, args: argparse.Namespace, bundle, result, train_c
         "split, which also chose the best epoch (early stopping), so they are slightly optimistic.",
         f"- **Model**: character tokenizer ({bundle.manifest['trained_on'].get('vocabulary')} entries), 2-layer "
         f"BiLSTM ({args.hidden} units per direction, {args.embedding}-dim embeddings), GlobalPointer head "
-        f"(d=64); {parameters / 1e6:.2f}M parameters, trained from scratch"
+        f"(d=64); {parameters / 1e6:.2f}M parameters, "
+        + (f"continued from the checkpoint of {args.init}" if args.init else "trained from scratch")
         + (f"; the embeddings of the characters of {args.char_vectors} start from its vectors "
-           "(models/prepare_char_vectors.py)." if args.char_vectors else " (no pretrained weights)."),
+           "(models/prepare_char_vectors.py)." if args.char_vectors else "")
+        + (f"; each character also reads which words of {args.lexicon} (models/prepare_lexicon.py) it begins, "
+           "ends or lies inside of (nerdesk.runtime.lexicon)." if args.lexicon else "")
+        + ("" if args.char_vectors or args.lexicon or args.init else " (no pretrained weights)."),
         f"- **Command**: `{command}` (from the repository root; the corpora in `../shared/datasets`).",
         f"- **Training**: {result.epochs_run} epochs in {result.seconds / 60:.1f} minutes on a shared 2-core CPU "
         f"(best epoch {result.best_epoch}, stopped: {result.stop_reason}).",
@@ -141,7 +174,6 @@ def model_card(corpus: Corpus, args: argparse.Namespace, bundle, result, train_c
 
 def reexport(corpus: Corpus, out: Path) -> None:
     """Export ``out``'s checkpoint again with the current export code; metrics and training facts stay."""
-    import json
     import re
 
     from nerdesk.runtime.bundle import MANIFEST, Bundle
@@ -180,15 +212,18 @@ def main(argv=None) -> None:
     trained_on = {"corpus": corpus.description, "train_documents": len(train_docs),
                   "dev_documents": len(dev_docs), "epochs": result.epochs_run, "best_epoch": result.best_epoch,
                   "seconds": round(result.seconds, 1), "vocabulary": tokenizer.get_vocab_size(),
-                  "parameters": parameters, "init": "scratch"}
+                  "parameters": parameters, "init": str(args.init) if args.init else "scratch"}
     if args.char_vectors:
         trained_on["char_vectors"] = WordVectors.load(args.char_vectors).source
+    if args.lexicon:
+        trained_on["lexicon"] = json.loads(args.lexicon.read_text("utf-8"))["source"]
     export_bundle(result.model, tokenizer, out, labels=list(result.model.config.labels), metrics=metrics,
                   trained_on=trained_on, dev_documents=dev_docs, name=corpus.bundle_name)
     bundle = Bundle.load(out)
     size = sum(entry["bytes"] for entry in bundle.manifest["files"].values())
-    if size > MAX_BUNDLE_BYTES:
-        raise SystemExit(f"{out}: {size / 1e6:.1f} MB is over the 25 MB limit for embedded models; "
+    limit = MAX_LEXICON_BUNDLE_BYTES if args.lexicon else MAX_BUNDLE_BYTES
+    if size > limit:
+        raise SystemExit(f"{out}: {size / 1e6:.1f} MB is over the {limit // 2**20} MiB limit for embedded models; "
                          f"use a smaller --hidden or --embedding")
     (out / "MODEL_CARD.md").write_text(model_card(corpus, args, bundle, result, len(train_docs), parameters),
                                        encoding="utf-8")

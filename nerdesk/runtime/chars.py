@@ -36,6 +36,13 @@ class CharTable:
     _points: NDArray[np.int64] = field(init=False, repr=False, compare=False)  # sorted code points (V,)
     _ids: NDArray[np.int32] = field(init=False, repr=False, compare=False)  # id of each sorted point (V,)
 
+    input_name = CHAR_INPUT
+
+    @property
+    def width(self) -> int:
+        """C, the character slots per token."""
+        return self.chars_per_token
+
     def __post_init__(self) -> None:
         if self.chars_per_token < 2:
             raise ModelBundleError(f"chars_per_token must be at least 2, got {self.chars_per_token}",

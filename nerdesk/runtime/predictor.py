@@ -19,14 +19,14 @@ from nerdesk.core.errors import ModelBundleError
 from nerdesk.core.spans import Span
 from nerdesk.core.text_checks import check_predict_texts
 from nerdesk.runtime.bundle import Bundle
-from nerdesk.runtime.chars import CHAR_INPUT, CharTable
 from nerdesk.runtime.decode import SpanCollector, cells_above
 from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.session import OrtLogits, open_session, output_label_count
+from nerdesk.runtime.token_features import FEATURE_INPUTS, FeatureTable, feature_table_of_directory
 from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_batches
 
-# (input_ids, attention_mask, token_mask), each (B, L) int64 [, char_ids (B, L, C) int64 for a model that reads
-# characters] -> logits (B, m, L, L) float32
+# (input_ids, attention_mask, token_mask), each (B, L) int64 [, feature ids (B, L, K) int64 for a model that
+# reads them (``nerdesk.runtime.token_features``)] -> logits (B, m, L, L) float32
 LogitsFunction = Callable[..., NDArray[Any]]
 # progress(windows_done, windows_total)
 Progress = Callable[[int, int], None]
@@ -41,22 +41,22 @@ class SpanPredictor:
     def __init__(self, logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str], *,
                  max_length: int, stride: int, threshold: float = 0.0, flat: bool = False,
                  model_version: str | None = None, max_span_tokens: int | None = None,
-                 chars: CharTable | None = None) -> None:
+                 features: FeatureTable | None = None) -> None:
         self.logits_function = logits_function
         self.label_names = list(label_names)
-        self.window_maker = WindowMaker(tokenizer, max_length, stride, chars=chars)
+        self.window_maker = WindowMaker(tokenizer, max_length, stride, features=features)
         self._settings = DecodeSettings(max_length=max_length, stride=stride, threshold=threshold, flat=flat,
                                         max_span_tokens=max_span_tokens)
         self.model_version = model_version
 
     @classmethod
     def from_settings(cls, logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str],
-                      settings: DecodeSettings, *, chars: CharTable | None = None,
+                      settings: DecodeSettings, *, features: FeatureTable | None = None,
                       model_version: str | None = None) -> SpanPredictor:
         """A predictor that decodes with ``settings`` (a bundle's, or the ones its export will record)."""
         return SpanPredictor(logits_function, tokenizer, label_names, max_length=settings.max_length,
                              stride=settings.stride, threshold=settings.threshold, flat=settings.flat,
-                             max_span_tokens=settings.max_span_tokens, chars=chars, model_version=model_version)
+                             max_span_tokens=settings.max_span_tokens, features=features, model_version=model_version)
 
     @property
     def settings(self) -> DecodeSettings:
@@ -113,8 +113,8 @@ class SpanPredictor:
 
     def _logits(self, batch: Batch) -> NDArray[Any]:
         inputs: tuple[NDArray[Any], ...] = (batch.input_ids, batch.attention_mask, batch.token_mask)  # each (B, L)
-        if batch.char_ids is not None:
-            inputs += (batch.char_ids,)  # (B, L, C)
+        if batch.feature_ids is not None:
+            inputs += (batch.feature_ids,)  # (B, L, K)
         logits = self.logits_function(*inputs)  # (B, m, L, L)
         if logits.shape[1] != len(self.label_names):
             raise ModelBundleError(f"the model scores {logits.shape[1]} entity types but {len(self.label_names)} "
@@ -135,10 +135,11 @@ class OnnxPredictor(SpanPredictor):
             raise ModelBundleError(f"{bundle.path}: the {self.variant} model scores {types} entity types but the "
                                    f"bundle lists {len(bundle.labels)} labels; export the bundle again",
                                    code="E320")
-        reads_chars = any(i.name == CHAR_INPUT for i in session.get_inputs())
+        feature_inputs = [i.name for i in session.get_inputs() if i.name in FEATURE_INPUTS]
         settings = bundle.decode_settings
         super().__init__(OrtLogits(session), load_tokenizer(bundle.tokenizer_path), bundle.labels.names,
                          max_length=settings.max_length, stride=settings.stride, threshold=settings.threshold,
                          flat=settings.flat, max_span_tokens=settings.max_span_tokens,
                          model_version=bundle.model_version,
-                         chars=CharTable.from_model_directory(bundle.path) if reads_chars else None)
+                         features=feature_table_of_directory(bundle.path, feature_inputs[0]) if feature_inputs
+                         else None)

@@ -11,12 +11,13 @@ import onnxruntime as ort
 from numpy.typing import NDArray
 
 from nerdesk.core.errors import ModelBundleError
-from nerdesk.runtime.chars import CHAR_INPUT
+from nerdesk.runtime.token_features import FEATURE_INPUTS
 
 # The names export gives the graph inputs; a model may use a subset (token_mask is optional).
 MODEL_INPUTS = ("input_ids", "attention_mask", "token_mask")
-# Inputs only some models have: a character-aware model also reads char_ids (B, L, C).
-OPTIONAL_INPUTS = (CHAR_INPUT,)
+# Inputs only some models have, at most one of them: char_ids or lexicon_ids (B, L, K)
+# (``nerdesk.runtime.token_features``).
+OPTIONAL_INPUTS = FEATURE_INPUTS
 
 
 def default_threads() -> int:
@@ -62,11 +63,11 @@ def output_label_count(session: ort.InferenceSession) -> int:
     if isinstance(shape[1], int):
         return shape[1]
     probe = np.ones((1, 2), dtype=np.int64)  # (1, 2)
-    chars = [i for i in session.get_inputs() if i.name == CHAR_INPUT]
+    features = [i for i in session.get_inputs() if i.name in FEATURE_INPUTS]
     extra: tuple[NDArray[np.int64], ...] = ()
-    if chars:
-        width = chars[0].shape[2] if isinstance(chars[0].shape[2], int) else 1
-        extra = (np.zeros((1, 2, width), dtype=np.int64),)  # (1, 2, C)
+    if features:
+        width = features[0].shape[2] if isinstance(features[0].shape[2], int) else 1
+        extra = (np.zeros((1, 2, width), dtype=np.int64),)  # (1, 2, K)
     return int(OrtLogits(session)(probe, probe, probe, *extra).shape[1])
 
 
@@ -76,15 +77,17 @@ class OrtLogits:
     def __init__(self, session: ort.InferenceSession) -> None:
         self.session = session
         self.input_names = [i.name for i in session.get_inputs()]
+        self.feature_input = next((name for name in self.input_names if name in FEATURE_INPUTS), None)
 
     def __call__(self, input_ids: NDArray[Any], attention_mask: NDArray[Any], token_mask: NDArray[Any],
-                 char_ids: NDArray[Any] | None = None) -> NDArray[Any]:
-        available = {"input_ids": input_ids, "attention_mask": attention_mask, "token_mask": token_mask,
-                     CHAR_INPUT: char_ids}
-        feeds = {name: available[name] for name in self.input_names}  # each (B, L) int64; char_ids (B, L, C)
-        if CHAR_INPUT in feeds and char_ids is None:
-            raise ModelBundleError(f"the model reads {CHAR_INPUT} but none were given; predict through "
-                                   "OnnxPredictor, which builds them from the text", code="E325")
+                 feature_ids: NDArray[Any] | None = None) -> NDArray[Any]:
+        available = {"input_ids": input_ids, "attention_mask": attention_mask, "token_mask": token_mask}
+        if self.feature_input is not None:
+            if feature_ids is None:
+                raise ModelBundleError(f"the model reads {self.feature_input} but none were given; predict through "
+                                       "OnnxPredictor, which builds them from the text", code="E325")
+            available[self.feature_input] = feature_ids
+        feeds = {name: available[name] for name in self.input_names}  # each (B, L) int64; features (B, L, K)
         (logits,) = self.session.run(None, feeds)  # (B, m, L, L) float32
         scores: NDArray[np.float32] = logits
         return scores

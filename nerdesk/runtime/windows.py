@@ -25,8 +25,8 @@ from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
 from nerdesk.core.errors import ModelBundleError
-from nerdesk.runtime.chars import CharTable
 from nerdesk.runtime.pieces import PieceCutter
+from nerdesk.runtime.token_features import FeatureTable
 
 PIECE_CHARS = 32_768  # characters per piece when a long text is tokenized in pieces
 ENCODE_CHARS = 131_072  # characters handed to the tokenizer in one call (its working memory is ~450 B/char)
@@ -78,7 +78,7 @@ class Window:
     content: NDArray[Any]  # (n,) bool, True for tokens of the text a span may start or end on
     owned_start: int  # spans starting at a code point in [owned_start, owned_end) belong to this window
     owned_end: int
-    char_ids: NDArray[Any] | None = None  # (n, C) int32 for a character-aware model, zeros for special tokens
+    feature_ids: NDArray[Any] | None = None  # (n, K) int32 for a model that reads them, zeros for special tokens
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -91,7 +91,7 @@ class TextTokens:
     length: int  # code points of the text
     ids: NDArray[Any]  # (T,) int32
     offsets: NDArray[Any]  # (T, 2) int32 code-point offsets into the text
-    char_ids: NDArray[Any] | None = None  # (T, C) int32 character ids, for a character-aware model
+    feature_ids: NDArray[Any] | None = None  # (T, K) int32 (``nerdesk.runtime.token_features``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +109,10 @@ class WindowRef:
 class WindowMaker:
     """Tokenizes texts and cuts them into windows of at most ``max_length`` tokens."""
 
-    def __init__(self, tokenizer: Tokenizer, max_length: int, stride: int, chars: CharTable | None = None) -> None:
+    def __init__(self, tokenizer: Tokenizer, max_length: int, stride: int,
+                 features: FeatureTable | None = None) -> None:
         self.pad_id = pad_id(tokenizer)
-        self.chars = chars  # set for a model that reads each token's characters (``char_ids``)
+        self.features = features  # set for a model that reads per-token ids besides its token ids
         # A private copy without padding or truncation: windows do both, and the caller's stays as it was.
         self.tokenizer = Tokenizer.from_str(tokenizer.to_str())
         self.tokenizer.no_padding()
@@ -146,9 +147,9 @@ class WindowMaker:
                 parts[index].append((ids, offsets))
             del encodings
         joined = [_joined(len(text), pieces) for text, pieces in zip(texts, parts, strict=True)]
-        if self.chars is None:
+        if self.features is None:
             return joined
-        return [TextTokens(t.length, t.ids, t.offsets, self.chars.ids(text, t.offsets))
+        return [TextTokens(t.length, t.ids, t.offsets, self.features.ids(text, t.offsets))
                 for text, t in zip(texts, joined, strict=True)]
 
     def window_count(self, total: int) -> int:
@@ -175,11 +176,11 @@ class WindowMaker:
         last = ref.number + 1 == self.window_count(total)
         owned_end = text.length + 1 if last else int(text.offsets[start + step + self.stride // 2, 0])
         window = self._framed(ref.text_index, text.ids[start:stop], text.offsets[start:stop], owned_start, owned_end)
-        if text.char_ids is None:
+        if text.feature_ids is None:
             return window
-        char_ids = np.zeros((len(window), text.char_ids.shape[1]), dtype=np.int32)  # (n, C)
-        char_ids[len(self.prefix):len(self.prefix) + stop - start] = text.char_ids[start:stop]
-        return replace(window, char_ids=char_ids)
+        feature_ids = np.zeros((len(window), text.feature_ids.shape[1]), dtype=np.int32)  # (n, K)
+        feature_ids[len(self.prefix):len(self.prefix) + stop - start] = text.feature_ids[start:stop]
+        return replace(window, feature_ids=feature_ids)
 
     def _framed(self, text_index: int, ids: NDArray[Any], offsets: NDArray[Any], owned_start: int,
                 owned_end: int) -> Window:
@@ -222,7 +223,7 @@ class Batch:
     attention_mask: NDArray[Any]  # (B, L) int64
     token_mask: NDArray[Any]  # (B, L) int64, 1 for text tokens (not special, not padding)
     offsets: NDArray[Any]  # (B, L, 2) int64
-    char_ids: NDArray[Any] | None = None  # (B, L, C) int64 for a character-aware model
+    feature_ids: NDArray[Any] | None = None  # (B, L, K) int64 for a model that reads them
 
 
 def length_groups(items: Sequence[SizedT], *, batch_size: int, cell_budget: int) -> Iterator[list[SizedT]]:
@@ -268,14 +269,14 @@ def _pad(group: list[Window], pad: int) -> Batch:
         attention_mask[row, :n] = 1
         token_mask[row, :n] = window.content
         offsets[row, :n] = window.offsets
-    return Batch(list(group), input_ids, attention_mask, token_mask, offsets, _padded_char_ids(group, length))
+    return Batch(list(group), input_ids, attention_mask, token_mask, offsets, _padded_feature_ids(group, length))
 
 
-def _padded_char_ids(group: list[Window], length: int) -> NDArray[Any] | None:
-    if group[0].char_ids is None:
+def _padded_feature_ids(group: list[Window], length: int) -> NDArray[Any] | None:
+    if group[0].feature_ids is None:
         return None
-    char_ids = np.zeros((len(group), length, group[0].char_ids.shape[1]), dtype=np.int64)  # (B, L, C)
+    feature_ids = np.zeros((len(group), length, group[0].feature_ids.shape[1]), dtype=np.int64)  # (B, L, K)
     for row, window in enumerate(group):
-        if window.char_ids is not None:
-            char_ids[row, :len(window)] = window.char_ids
-    return char_ids
+        if window.feature_ids is not None:
+            feature_ids[row, :len(window)] = window.feature_ids
+    return feature_ids

@@ -24,7 +24,7 @@ from torch import Tensor
 from nerdesk.core.document import Document
 from nerdesk.core.offsets import char_to_token_span
 from nerdesk.core.spans import Span
-from nerdesk.runtime.chars import CharTable
+from nerdesk.runtime.token_features import FeatureTable
 from nerdesk.runtime.windows import Window as RuntimeWindow
 from nerdesk.runtime.windows import WindowMaker
 from nerdesk.training.loss import NO_CELL
@@ -41,7 +41,7 @@ class Window:
     token_mask: tuple[int, ...]  # 1 where a span may start or end
     offsets: tuple[tuple[int, int], ...]  # code-point (start, end) per token, (0, 0) for special tokens
     cells: tuple[tuple[int, int, int], ...] = ()  # (label index, first token, last token)
-    char_ids: NDArray[Any] | None = None  # (n, C) int32 for a character-aware encoder
+    feature_ids: NDArray[Any] | None = None  # (n, K) int32 for an encoder that reads them
 
     def __len__(self) -> int:
         return len(self.input_ids)
@@ -90,15 +90,15 @@ class AlignmentSummary:
 
 
 def encode_documents(documents: Sequence[Document], tokenizer: Tokenizer, labels: Sequence[str], max_length: int,
-                     stride: int, chars: CharTable | None = None) -> tuple[list[Window], AlignmentSummary]:
+                     stride: int, features: FeatureTable | None = None) -> tuple[list[Window], AlignmentSummary]:
     """Windows (with gold cells from the documents' gold spans) and what happened to each span.
 
     The windows are the ones prediction uses (``nerdesk.runtime.windows.WindowMaker``), so a model
-    learns on exactly the inputs it is later asked about; ``chars`` (for a character-aware encoder)
-    adds each token's character ids.
+    learns on exactly the inputs it is later asked about; ``features`` (for an encoder that reads
+    characters or lexicon flags) adds each token's feature ids.
     """
     label_index = {name: index for index, name in enumerate(labels)}
-    maker = WindowMaker(tokenizer, max_length, stride, chars=chars)
+    maker = WindowMaker(tokenizer, max_length, stride, features=features)
     per_document: list[list[Window]] = [[] for _ in documents]
     for window in maker.windows([doc.text for doc in documents]):
         per_document[window.text_index].append(_training_window(window))
@@ -114,7 +114,7 @@ def encode_documents(documents: Sequence[Document], tokenizer: Tokenizer, labels
 def _training_window(window: RuntimeWindow) -> Window:
     offsets = tuple((int(start), int(end)) for start, end in window.offsets.tolist())
     return Window(window.text_index, tuple(window.ids.tolist()), tuple(int(x) for x in window.content), offsets,
-                  char_ids=window.char_ids)
+                  feature_ids=window.feature_ids)
 
 
 def _gold_cells(document: Document, windows: list[Window], label_index: dict[str, int],
@@ -166,7 +166,7 @@ class Batch:
     token_mask: Tensor  # (B, L) int64
     labels: Tensor  # (B, m, P) int64 flat cell indices, NO_CELL padding
     windows: list[Window]
-    char_ids: Tensor | None = None  # (B, L, C) int64 for a character-aware encoder
+    feature_ids: Tensor | None = None  # (B, L, K) int64 for an encoder that reads them
 
 
 def collate(windows: Sequence[Window], num_labels: int, pad_id: int) -> Batch:
@@ -187,17 +187,17 @@ def collate(windows: Sequence[Window], num_labels: int, pad_id: int) -> Batch:
     for row, rows in enumerate(per_label):
         for label, cells in enumerate(rows):
             labels[row, label, : len(cells)] = torch.tensor(cells, dtype=torch.long)
-    return Batch(input_ids, attention_mask, token_mask, labels, list(windows), _char_ids(windows, length))
+    return Batch(input_ids, attention_mask, token_mask, labels, list(windows), _feature_ids(windows, length))
 
 
-def _char_ids(windows: Sequence[Window], length: int) -> Tensor | None:
-    if windows[0].char_ids is None:
+def _feature_ids(windows: Sequence[Window], length: int) -> Tensor | None:
+    if windows[0].feature_ids is None:
         return None
-    char_ids = np.zeros((len(windows), length, windows[0].char_ids.shape[1]), dtype=np.int64)  # (B, L, C)
+    feature_ids = np.zeros((len(windows), length, windows[0].feature_ids.shape[1]), dtype=np.int64)  # (B, L, K)
     for row, window in enumerate(windows):
-        assert window.char_ids is not None  # the windows of one model all have character ids, or none has
-        char_ids[row, : len(window)] = window.char_ids
-    return torch.from_numpy(char_ids)
+        assert window.feature_ids is not None  # the windows of one model all have feature ids, or none has
+        feature_ids[row, : len(window)] = window.feature_ids
+    return torch.from_numpy(feature_ids)
 
 
 def length_grouped_batches(windows: Sequence[Window], batch_size: int, rng: random.Random,

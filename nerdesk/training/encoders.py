@@ -1,6 +1,7 @@
 """Encoders: token ids -> contextual vectors (B, L, H) for the GlobalPointer head.
 
-``bilstm`` is trained from scratch on a vocabulary built with ``tokenizers``. ``hf`` wraps any
+``bilstm`` is trained from scratch on a vocabulary built with ``tokenizers``; with ``lexicon``
+settings it also reads each character's dictionary-word flags (``nerdesk.runtime.lexicon``). ``hf`` wraps any
 Hugging Face encoder (BERT, RoBERTa, MiniLM, ...) rebuilt from its stored config dict, so a
 checkpoint never needs the original model directory. ``bilstm_chars`` (``char_encoder``) builds on
 the BiLSTM layers here; ``encoder_kinds.build_encoder`` builds any of them from its settings.
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import Tensor, nn
+
+from nerdesk.runtime.lexicon import lexicon_width
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel
@@ -66,23 +69,51 @@ class Encoder(nn.Module):
 
 
 class BiLstmEncoder(Encoder):
-    """Token embedding + stacked padding-invariant BiLSTM layers."""
+    """Token embedding (+ lexicon flags) + stacked padding-invariant BiLSTM layers.
+
+    ``lexicon`` is the ``{"words": [...], "max_word_length": n}`` of a lexicon-aware model; each flag
+    set on a token (``LexiconTable.ids``) adds its learnt vector to the token's embedding.
+    """
+
+    lexicon: nn.Embedding | None
 
     def __init__(self, vocab_size: int, embedding_dim: int = 200, hidden_size: int = 256,
-                 num_layers: int = 2, dropout: float = 0.2, padding_id: int = 0) -> None:
+                 num_layers: int = 2, dropout: float = 0.2, padding_id: int = 0,
+                 lexicon: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=padding_id)
+        self.lexicon = None if lexicon is None else lexicon_embedding(int(lexicon["max_word_length"]), embedding_dim)
         sizes = [embedding_dim] + [2 * hidden_size] * (num_layers - 1)
         self.layers = nn.ModuleList(BiLstmLayer(size, hidden_size) for size in sizes)
         self.dropout = nn.Dropout(dropout)
         self.hidden_size = 2 * hidden_size
 
-    def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, lexicon_ids: Tensor | None = None) -> Tensor:
         reverse_index = reversal_index(attention_mask)  # (B, L)
-        states: Tensor = self.dropout(self.embedding(input_ids))  # (B, L, E)
+        states: Tensor = self.dropout(embed_tokens(self.embedding, self.lexicon, input_ids, lexicon_ids))  # (B, L, E)
         for layer in self.layers:
             states = self.dropout(layer(states, reverse_index))  # (B, L, 2h)
         return states
+
+
+def lexicon_embedding(max_word_length: int, embedding_dim: int) -> nn.Embedding:
+    """One vector per lexicon flag (id 0 pads). It starts at zero, so a model given a lexicon predicts as
+    before until training moves it; an embedding row's gradient does not depend on its value."""
+    embedding = nn.Embedding(lexicon_width(max_word_length) + 1, embedding_dim, padding_idx=0)
+    nn.init.zeros_(embedding.weight)
+    return embedding
+
+
+def embed_tokens(embedding: nn.Embedding, lexicon: nn.Embedding | None, input_ids: Tensor,
+                 lexicon_ids: Tensor | None) -> Tensor:
+    """input_ids (B, L) [, lexicon_ids (B, L, K)] -> token vectors (B, L, E)."""
+    states: Tensor = embedding(input_ids)  # (B, L, E)
+    if lexicon is None:
+        return states
+    if lexicon_ids is None:
+        raise ValueError("a lexicon-aware encoder needs lexicon_ids (B, L, K); see nerdesk.runtime.lexicon")
+    flags: Tensor = lexicon(lexicon_ids)  # (B, L, K, E), zero rows for unset flags
+    return states + flags.sum(dim=2)  # (B, L, E)
 
 
 class HuggingFaceEncoder(Encoder):

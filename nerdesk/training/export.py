@@ -48,13 +48,13 @@ from nerdesk.runtime.bundle import (
     labels_metadata,
     labels_to_json,
 )
-from nerdesk.runtime.chars import CHAR_INPUT, CharTable
 from nerdesk.runtime.compare import first_span_difference, max_abs_diff_on_valid_cells, span_agreement
 from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.graph_rewrites import drop_softmax_nan_guards
 from nerdesk.runtime.predictor import LogitsFunction, SpanPredictor
 from nerdesk.runtime.quantize import quantize_int8
 from nerdesk.runtime.session import MODEL_INPUTS, OrtLogits, open_session
+from nerdesk.runtime.token_features import FeatureTable, feature_table
 from nerdesk.runtime.windows import WindowMaker, batches
 from nerdesk.training.inference_graph import inference_module
 from nerdesk.training.logits import decode_settings, torch_logits
@@ -109,7 +109,7 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
     span_cap, span_cap_reason = _span_cap(max_span_tokens, tokenizer, dev_documents or [])
     settings = decode_settings(model, max_span_tokens=span_cap, threshold=threshold, stride=stride,
                                flat=label_set.flat)
-    chars = CharTable.from_encoder_config(model.config.encoder)
+    features = feature_table(model.config.encoder)
     staging = _fresh_directory(out_dir.parent / f".{out_dir.name}.partial")
     adapters = has_lora(model)
     int8_only = adapters if keep_fp32 is None else not keep_fp32
@@ -120,10 +120,10 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
         export_onnx(merge_lora(model) if adapters else model, staging / FP32_FILE)
         guards = drop_softmax_nan_guards(staging / FP32_FILE, staging / FP32_FILE)  # before parity: it checks them
         texts = _parity_texts(parity_texts, dev_documents)
-        parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings, chars=chars)
+        parity = check_parity(model, tokenizer, staging / FP32_FILE, label_set.names, texts, settings, features=features)
         parity["softmax_nan_guards_dropped"] = guards
         quantization = quantize_and_decide(model, tokenizer, staging, label_set.names, dev_documents or [],
-                                           texts, settings, chars=chars, int8_only=int8_only)
+                                           texts, settings, features=features, int8_only=int8_only)
         if int8_only:
             (staging / FP32_FILE).unlink()
         bind_labels(staging, label_set.names)
@@ -202,10 +202,10 @@ def export_onnx(model: GlobalPointerModel, path: Path) -> None:
                                          torch.ones(batch, length, dtype=torch.long),  # (B, L) attention_mask
                                          torch.ones(batch, length, dtype=torch.long))  # (B, L) token_mask
     names = list(MODEL_INPUTS)
-    chars = CharTable.from_encoder_config(model.config.encoder)
-    if chars is not None:  # a character-aware encoder also reads char_ids (B, L, C), C fixed
-        example += (torch.ones(batch, length, chars.chars_per_token, dtype=torch.long),)
-        names.append(CHAR_INPUT)
+    features = feature_table(model.config.encoder)
+    if features is not None:  # the encoder also reads char_ids or lexicon_ids (B, L, K), K fixed
+        example += (torch.ones(batch, length, features.width, dtype=torch.long),)
+        names.append(features.input_name)
     dynamic_axes = {name: {0: "batch", 1: "sequence"} for name in names}
     dynamic_axes["logits"] = {0: "batch", 2: "sequence", 3: "sequence"}
     with torch.no_grad(), warnings.catch_warnings():
@@ -229,8 +229,8 @@ def _declare_label_count(path: Path, count: int) -> None:
 
 
 def _predictor(logits_function: LogitsFunction, tokenizer: Tokenizer, label_names: Sequence[str],
-               settings: DecodeSettings, chars: CharTable | None) -> SpanPredictor:
-    return SpanPredictor.from_settings(logits_function, tokenizer, label_names, settings, chars=chars)
+               settings: DecodeSettings, features: FeatureTable | None) -> SpanPredictor:
+    return SpanPredictor.from_settings(logits_function, tokenizer, label_names, settings, features=features)
 
 
 def _parity_texts(parity_texts: list[str] | None, dev_documents: list[Document] | None) -> list[str]:
@@ -242,15 +242,16 @@ def _parity_texts(parity_texts: list[str] | None, dev_documents: list[Document] 
 
 
 def check_parity(model: GlobalPointerModel, tokenizer: Tokenizer, onnx_path: Path, label_names: Sequence[str],
-                 texts: Sequence[str], settings: DecodeSettings, *, chars: CharTable | None = None) -> dict[str, Any]:
-    """Compare ONNX Runtime with torch on ``texts``, windowed and decoded with ``settings`` (``chars``: the
-    model's character table, if it reads characters); raise ``ModelBundleError`` if they disagree."""
+                 texts: Sequence[str], settings: DecodeSettings, *,
+                 features: FeatureTable | None = None) -> dict[str, Any]:
+    """Compare ONNX Runtime with torch on ``texts``, windowed and decoded with ``settings`` (``features``: the
+    model's feature table, if it reads characters or lexicon flags); raise ``ModelBundleError`` if they disagree."""
     ort_logits, eager_logits = OrtLogits(open_session(onnx_path)), torch_logits(model, as_exported=False)
-    window_maker = WindowMaker(tokenizer, settings.max_length, settings.stride, chars=chars)
+    window_maker = WindowMaker(tokenizer, settings.max_length, settings.stride, features=features)
     worst = largest = 0.0
     for batch in batches(window_maker.windows(texts), window_maker.pad_id, batch_size=8, cell_budget=10**7):
         inputs: tuple[NDArray[Any], ...] = (batch.input_ids, batch.attention_mask, batch.token_mask)
-        inputs += () if batch.char_ids is None else (batch.char_ids,)
+        inputs += () if batch.feature_ids is None else (batch.feature_ids,)
         eager = eager_logits(*inputs)  # (B, m, L, L)
         worst = max(worst, max_abs_diff_on_valid_cells(ort_logits(*inputs), eager, batch.token_mask))
         largest = max(largest, max_abs_diff_on_valid_cells(eager, np.zeros_like(eager), batch.token_mask))
@@ -259,8 +260,8 @@ def check_parity(model: GlobalPointerModel, tokenizer: Tokenizer, onnx_path: Pat
         raise ModelBundleError(f"ONNX export differs from the torch model by up to {worst:.3g} on valid cells "
                                f"(tolerance {tolerance:.3g} for logits up to {largest:.3g}); the bundle was not "
                                "written", code="E418")
-    ort_spans = _predictor(ort_logits, tokenizer, label_names, settings, chars).predict(texts)
-    eager_spans = _predictor(eager_logits, tokenizer, label_names, settings, chars).predict(texts)
+    ort_spans = _predictor(ort_logits, tokenizer, label_names, settings, features).predict(texts)
+    eager_spans = _predictor(eager_logits, tokenizer, label_names, settings, features).predict(texts)
     difference = first_span_difference(ort_spans, eager_spans)
     if difference is not None:
         raise ModelBundleError(f"ONNX export decodes different spans from the torch model ({difference}); "
@@ -271,7 +272,7 @@ def check_parity(model: GlobalPointerModel, tokenizer: Tokenizer, onnx_path: Pat
 
 def quantize_and_decide(model: GlobalPointerModel, tokenizer: Tokenizer, staging: Path,
                         label_names: Sequence[str], dev_documents: Sequence[Document], parity_texts: Sequence[str],
-                        settings: DecodeSettings, *, chars: CharTable | None = None,
+                        settings: DecodeSettings, *, features: FeatureTable | None = None,
                         int8_only: bool = False) -> dict[str, Any]:
     """Write ``model.int8.onnx`` and decide whether it becomes the default.
 
@@ -284,13 +285,13 @@ def quantize_and_decide(model: GlobalPointerModel, tokenizer: Tokenizer, staging
     plans = [(0, False), (0, True)] if int8_only else int8_plans(len(scopes))
     texts = [doc.text for doc in dev_documents] or list(parity_texts)
     gold = [doc.gold for doc in dev_documents] if dev_documents else None
-    fp32_seconds, fp32_spans = _timed_prediction(staging / FP32_FILE, tokenizer, label_names, settings, chars, texts)
+    fp32_seconds, fp32_spans = _timed_prediction(staging / FP32_FILE, tokenizer, label_names, settings, features, texts)
     trials: list[dict[str, Any]] = []
     for number, (kept, head_fp32) in enumerate(plans):
         candidate = staging / f".int8-{number}.onnx"
         keep_fp32 = nodes_within(names, scopes[:kept] + ([HEAD_SCOPE] if head_fp32 else []))
         quantize_int8(staging / FP32_FILE, candidate, keep_fp32=keep_fp32, per_channel=True, embeddings=int8_only)
-        seconds, int8_spans = _timed_prediction(candidate, tokenizer, label_names, settings, chars, texts)
+        seconds, int8_spans = _timed_prediction(candidate, tokenizer, label_names, settings, features, texts)
         trials.append({"file": candidate.name, "encoder_layers_fp32": kept, "encoder_layers": len(scopes),
                        "head_fp32": head_fp32, "nodes_kept_fp32": len(keep_fp32), "per_channel": True,
                        "seconds": round(seconds, 3), **_int8_scores(fp32_spans, int8_spans, gold)})
@@ -321,10 +322,10 @@ def quantize_and_decide(model: GlobalPointerModel, tokenizer: Tokenizer, staging
 
 
 def _timed_prediction(onnx_path: Path, tokenizer: Tokenizer, label_names: Sequence[str],
-                      settings: DecodeSettings, chars: CharTable | None,
+                      settings: DecodeSettings, features: FeatureTable | None,
                       texts: Sequence[str]) -> tuple[float, list[list[Span]]]:
     """Seconds to predict ``texts`` on one thread (after a short warm-up), and the spans."""
-    predictor = _predictor(OrtLogits(open_session(onnx_path, threads=1)), tokenizer, label_names, settings, chars)
+    predictor = _predictor(OrtLogits(open_session(onnx_path, threads=1)), tokenizer, label_names, settings, features)
     predictor.predict(texts[:8])
     started = time.perf_counter()
     spans = predictor.predict(texts)

@@ -25,7 +25,7 @@ import torch
 from torch import Tensor, nn
 
 from nerdesk.training.char_encoder import CharAwareBiLstmEncoder
-from nerdesk.training.encoders import BiLstmEncoder, BiLstmLayer, reversal_index
+from nerdesk.training.encoders import BiLstmEncoder, BiLstmLayer, embed_tokens, reversal_index
 from nerdesk.training.heads import GlobalPointerHead, token_positions
 from nerdesk.training.model import GlobalPointerModel
 
@@ -33,8 +33,8 @@ ONNX_INT32 = 6  # TensorProto.INT32, the type of an LSTM's sequence_lens
 
 
 def inference_module(model: GlobalPointerModel) -> nn.Module:
-    """``model`` as inference runs it: (input_ids, attention_mask, token_mask[, char_ids]) -> logits
-    (B, m, L, L); ``char_ids`` (B, L, C) for a character-aware encoder only."""
+    """``model`` as inference runs it: (input_ids, attention_mask, token_mask[, feature_ids]) -> logits
+    (B, m, L, L); ``feature_ids`` (B, L, K) for an encoder that reads characters or lexicon flags only."""
     return InferenceModel(model).eval()
 
 
@@ -54,12 +54,12 @@ class InferenceModel(nn.Module):
         self.head = HalfRotationGlobalPointerHead(head) if isinstance(head, GlobalPointerHead) else head
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor, token_mask: Tensor,
-                char_ids: Tensor | None = None) -> Tensor:
+                feature_ids: Tensor | None = None) -> Tensor:
         """Unmasked logits (B, m, L, L); ``token_mask`` is accepted for the graph's signature only."""
-        if char_ids is None:
+        if feature_ids is None:
             hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
         else:
-            hidden = self.encoder(input_ids, attention_mask, char_ids)  # (B, L, H)
+            hidden = self.encoder(input_ids, attention_mask, feature_ids)  # (B, L, H)
         logits: Tensor = self.head(hidden.float())  # (B, m, L, L)
         return logits
 
@@ -136,13 +136,15 @@ class InferenceBiLstmEncoder(nn.Module):
     def __init__(self, encoder: BiLstmEncoder | CharAwareBiLstmEncoder) -> None:
         super().__init__()
         self.embedding = encoder.embedding
+        self.lexicon: nn.Embedding | None = getattr(encoder, "lexicon", None)
         # nn.ModuleList is not generic: its items are the encoder's BiLstmLayers
         self.layers = nn.ModuleList(InferenceBiLstmLayer(cast(BiLstmLayer, layer))
                                     for layer in encoder.layers)
         self.hidden_size = encoder.hidden_size
 
-    def forward(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
-        return self.contextual(self.embedding(input_ids), attention_mask)  # (B, L, 2h)
+    def forward(self, input_ids: Tensor, attention_mask: Tensor, lexicon_ids: Tensor | None = None) -> Tensor:
+        tokens = embed_tokens(self.embedding, self.lexicon, input_ids, lexicon_ids)  # (B, L, E)
+        return self.contextual(tokens, attention_mask)  # (B, L, 2h)
 
     def contextual(self, states: Tensor, attention_mask: Tensor) -> Tensor:
         """states: (B, L, in) token inputs through the BiLSTM layers -> (B, L, 2h)."""

@@ -21,9 +21,9 @@ from torch import nn
 from nerdesk.core.document import Document
 from nerdesk.core.metrics import Report, evaluate
 from nerdesk.core.spans import Span, best_non_overlapping
-from nerdesk.runtime.chars import CharTable
 from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.predictor import LogitsFunction, SpanPredictor
+from nerdesk.runtime.token_features import feature_table
 from nerdesk.training.inference_graph import inference_module
 from nerdesk.training.model import GlobalPointerModel
 
@@ -36,8 +36,8 @@ class TrainedScores(nn.Module):
         self.model = model
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_mask: torch.Tensor,
-                char_ids: torch.Tensor | None = None) -> torch.Tensor:
-        return self.model.scores(input_ids, attention_mask, char_ids)  # (B, m, L, L)
+                feature_ids: torch.Tensor | None = None) -> torch.Tensor:
+        return self.model.scores(input_ids, attention_mask, feature_ids)  # (B, m, L, L)
 
 
 def torch_logits(model: GlobalPointerModel, *, as_exported: bool = True) -> LogitsFunction:
@@ -48,12 +48,12 @@ def torch_logits(model: GlobalPointerModel, *, as_exported: bool = True) -> Logi
     """
     module = inference_module(model) if as_exported else TrainedScores(model.eval())
 
-    # char_ids: (B, L, C), for a character-aware model only
+    # feature_ids: (B, L, K), for a model that reads them only
     def run(input_ids: NDArray[Any], attention_mask: NDArray[Any], token_mask: NDArray[Any],
-            *char_ids: NDArray[Any]) -> NDArray[np.float32]:
+            *feature_ids: NDArray[Any]) -> NDArray[np.float32]:
         with torch.inference_mode():
             logits: torch.Tensor = module(torch.from_numpy(input_ids), torch.from_numpy(attention_mask),
-                            torch.from_numpy(token_mask), *map(torch.from_numpy, char_ids))  # (B, m, L, L)
+                            torch.from_numpy(token_mask), *map(torch.from_numpy, feature_ids))  # (B, m, L, L)
         return logits.float().numpy()
 
     return run
@@ -64,7 +64,7 @@ def torch_span_predictor(model: GlobalPointerModel, tokenizer: Tokenizer, *, max
     """``SpanPredictor`` over the trained model, with the settings its bundle will have."""
     settings = decode_settings(model, max_span_tokens=max_span_tokens, threshold=threshold, stride=stride, flat=flat)
     return SpanPredictor.from_settings(torch_logits(model, as_exported=False), tokenizer, list(model.config.labels),
-                                       settings, chars=CharTable.from_encoder_config(model.config.encoder))
+                                       settings, features=feature_table(model.config.encoder))
 
 
 def decode_settings(model: GlobalPointerModel, *, max_span_tokens: int | None = None, threshold: float = 0.0,

@@ -18,7 +18,9 @@ from torch import Tensor, nn
 
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.training.encoder_kinds import build_encoder
-from nerdesk.training.encoders import Encoder, HuggingFaceEncoder
+from nerdesk.runtime.lexicon import CONFIG_KEY as LEXICON_KEY
+from nerdesk.runtime.lexicon import LexiconTable
+from nerdesk.training.encoders import BiLstmEncoder, Encoder, HuggingFaceEncoder, lexicon_embedding
 from nerdesk.training.heads import SpanHead, build_head, valid_cells
 from nerdesk.training.loss import sparse_multilabel_crossentropy
 
@@ -80,35 +82,43 @@ class GlobalPointerModel(nn.Module):
         self.head = build_head(config.head, self.encoder.hidden_size, len(config.labels), config.head_size)
 
     def forward(self, input_ids: Tensor, attention_mask: Tensor, token_mask: Tensor | None = None,
-                labels: Tensor | None = None, char_ids: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+                labels: Tensor | None = None, feature_ids: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
         """Span logits and, when ``labels`` is given, the loss.
 
         input_ids, attention_mask, token_mask: (B, L) int64, right-padded. ``token_mask`` is 1 on
         tokens a span may start or end on (0 on [CLS]/[SEP]/padding); it defaults to
         ``attention_mask``. labels: (B, m, P) int64 flat cell indices ``start * L + end`` of the gold
-        spans, padded with -1 (see ``nerdesk.training.data.collate``). char_ids: (B, L, C) int64, for a
-        character-aware encoder only (see ``nerdesk.runtime.chars``).
+        spans, padded with -1 (see ``nerdesk.training.data.collate``). feature_ids: (B, L, K) int64, for an
+        encoder that reads characters or lexicon flags only (see ``nerdesk.runtime.token_features``).
         Returns logits (B, m, L, L) float32 with invalid cells at ``finfo(float32).min``.
         """
         if token_mask is None:
             token_mask = attention_mask
-        scores = self.scores(input_ids, attention_mask, char_ids)  # (B, m, L, L)
+        scores = self.scores(input_ids, attention_mask, feature_ids)  # (B, m, L, L)
         valid = valid_cells(token_mask * attention_mask)  # (B, 1, L, L)
         logits = scores.masked_fill(~valid, torch.finfo(torch.float32).min)  # (B, m, L, L)
         loss = None if labels is None else sparse_multilabel_crossentropy(logits, labels)
         return logits, loss
 
-    def scores(self, input_ids: Tensor, attention_mask: Tensor, char_ids: Tensor | None = None) -> Tensor:
+    def scores(self, input_ids: Tensor, attention_mask: Tensor, feature_ids: Tensor | None = None) -> Tensor:
         """Span scores (B, m, L, L) float32 before masking: the cells no span can occupy (padding,
         special tokens, start after end) hold arbitrary values. Inference uses this, because the
         decoder only reads valid cells and masking L*L cells per type is a sizeable share of the work.
         """
-        if char_ids is None:
+        if feature_ids is None:
             hidden = self.encoder(input_ids, attention_mask)  # (B, L, H)
         else:
-            hidden = self.encoder(input_ids, attention_mask, char_ids)  # (B, L, H)
+            hidden = self.encoder(input_ids, attention_mask, feature_ids)  # (B, L, H)
         span_scores: Tensor = self.head(hidden.float())  # (B, m, L, L)
         return span_scores
+
+    def add_lexicon(self, table: LexiconTable) -> None:
+        """Let this BiLSTM model read ``table``'s word flags (in place). The flag vectors start at zero, so
+        the model predicts as before until it is trained (``nerdesk.training.encoders.lexicon_embedding``)."""
+        if not isinstance(self.encoder, BiLstmEncoder):
+            raise ValueError(f"only a 'bilstm' encoder reads a lexicon, not {self.config.encoder.get('kind')!r}")
+        self.encoder.lexicon = lexicon_embedding(table.max_word_length, self.encoder.embedding.embedding_dim)
+        self.config = replace(self.config, encoder={**self.config.encoder, LEXICON_KEY: table.to_config()})
 
     def with_new_head(self, labels: list[str]) -> GlobalPointerModel:
         """A model for ``labels`` that shares this model's encoder (weights and all) with a fresh head."""

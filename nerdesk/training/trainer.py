@@ -28,7 +28,7 @@ from tokenizers import Tokenizer
 from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
 from nerdesk.core.metrics import Report
-from nerdesk.runtime.chars import CharTable
+from nerdesk.runtime.token_features import feature_table
 from nerdesk.training.data import AlignmentSummary, Window, collate, encode_documents, length_grouped_batches
 from nerdesk.training.device import autocast, autocast_dtype, resolve_device
 from nerdesk.training.logits import evaluate_model
@@ -104,7 +104,7 @@ class Trainer:
     def encode(self, documents: Sequence[Document]) -> tuple[list[Window], AlignmentSummary]:
         settings = self.model.config
         return encode_documents(documents, self.tokenizer, self.labels, settings.max_length, settings.window_stride,
-                                chars=CharTable.from_encoder_config(settings.encoder))
+                                features=feature_table(settings.encoder))
 
     def fit(self, train_documents: Sequence[Document], dev_documents: Sequence[Document] = ()) -> TrainingResult:
         seed_everything(self.config.seed)
@@ -217,9 +217,10 @@ class TrainingRun:
         batch = collate(windows, len(self.trainer.labels), self.trainer.pad_id)
         self._set_learning_rate()
         tensors = (batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
-        chars = {} if batch.char_ids is None else {"char_ids": batch.char_ids.to(self.device, non_blocking=True)}
+        features = ({} if batch.feature_ids is None
+                    else {"feature_ids": batch.feature_ids.to(self.device, non_blocking=True)})
         with autocast(self.device, self.precision):
-            _, loss = self.model(*(tensor.to(self.device, non_blocking=True) for tensor in tensors), **chars)
+            _, loss = self.model(*(tensor.to(self.device, non_blocking=True) for tensor in tensors), **features)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)

@@ -61,18 +61,18 @@ def test_char_table_keeps_prefix_and_suffix_of_long_tokens_and_marks_unknown_cha
 def test_encoder_gives_each_token_the_same_vector_whatever_the_padding():
     texts = [text for text, _ in SENTENCES]
     model, tokenizer = char_model(texts)
-    maker = WindowMaker(tokenizer, 64, 8, chars=CharTable.from_encoder_config(model.config.encoder))
+    maker = WindowMaker(tokenizer, 64, 8, features=CharTable.from_encoder_config(model.config.encoder))
     windows = maker.windows(texts)
     together = next(batches(windows, maker.pad_id, batch_size=8, cell_budget=10**7))
-    assert together.char_ids.shape == together.input_ids.shape + (6,)
+    assert together.feature_ids.shape == together.input_ids.shape + (6,)
     encoder = model.encoder
     assert isinstance(encoder, CharAwareBiLstmEncoder)
     with torch.no_grad():
         batched = encoder(*map(torch.from_numpy, (together.input_ids, together.attention_mask,
-                                                  together.char_ids)))  # (B, L, H)
+                                                  together.feature_ids)))  # (B, L, H)
         for row, window in enumerate(together.windows):
             alone = next(batches([window], maker.pad_id, batch_size=1, cell_budget=10**7))
-            single = encoder(*map(torch.from_numpy, (alone.input_ids, alone.attention_mask, alone.char_ids)))
+            single = encoder(*map(torch.from_numpy, (alone.input_ids, alone.attention_mask, alone.feature_ids)))
             assert torch.allclose(single[0], batched[row, : len(window)], atol=1e-6)
     assert together.attention_mask.sum(axis=1).min() < together.input_ids.shape[1]  # some rows were padded
 
@@ -85,15 +85,15 @@ def test_exported_graph_reads_char_ids_and_matches_the_trained_model(tmp_path):
     session = open_session(path, threads=1)
     char_input = next(i for i in session.get_inputs() if i.name == CHAR_INPUT)
     assert char_input.shape[2] == 6
-    maker = WindowMaker(tokenizer, 64, 8, chars=CharTable.from_encoder_config(model.config.encoder))
+    maker = WindowMaker(tokenizer, 64, 8, features=CharTable.from_encoder_config(model.config.encoder))
     batch = next(batches(maker.windows(texts), maker.pad_id, batch_size=8, cell_budget=10**7))
-    inputs = (batch.input_ids, batch.attention_mask, batch.token_mask, batch.char_ids)
+    inputs = (batch.input_ids, batch.attention_mask, batch.token_mask, batch.feature_ids)
     exported = OrtLogits(session)(*inputs)  # (B, m, L, L)
     trained = torch_logits(model, as_exported=False)(*inputs)
     assert max_abs_diff_on_valid_cells(exported, trained, batch.token_mask) < 1e-4
     assert np.abs(trained).max() > 1e-3
-    other_chars = batch.char_ids.copy()
-    other_chars[batch.char_ids > 0] = 1  # every character unknown: the scores must change
+    other_chars = batch.feature_ids.copy()
+    other_chars[batch.feature_ids > 0] = 1  # every character unknown: the scores must change
     assert max_abs_diff_on_valid_cells(OrtLogits(session)(*inputs[:3], other_chars), exported,
                                        batch.token_mask) > 1e-4
 
@@ -114,7 +114,7 @@ def test_bundle_stores_its_character_vocabulary_as_json_and_predicts_the_same_ba
     encoder = json.loads((char_bundle / "config.json").read_text("utf-8"))["encoder"]
     assert encoder["kind"] == KIND and "M" in encoder["char_vocabulary"]
     predictor = OnnxPredictor(Bundle.load(char_bundle), threads=1)
-    assert predictor.window_maker.chars is not None
+    assert predictor.window_maker.features is not None
     texts = [text for text, _ in SENTENCES] + ["Oslo and Madrid are far apart , said Maria Lopez ."]
     together = predictor.predict(texts, batch_size=8)
     alone = [predictor.predict([text], batch_size=1)[0] for text in texts]

@@ -43,7 +43,7 @@ def test_bundle_is_small_int8_only_reads_characters_and_names_its_labels(predict
     assert bundle.labels.get("MISC").display_name == "Miscellaneous"
     assert not (BUNDLE / FP32_FILE).exists() and bundle.default_variant == "int8"
     assert sum(path.stat().st_size for path in BUNDLE.iterdir() if path.is_file()) <= MAX_BUNDLE_BYTES
-    assert CHAR_INPUT in predictor.logits_function.input_names and predictor.window_maker.chars is not None
+    assert CHAR_INPUT in predictor.logits_function.input_names and predictor.window_maker.features is not None
 
 
 def test_bundle_records_where_its_word_vectors_came_from(predictor):

@@ -1,0 +1,77 @@
+"""Dictionary-word flags per character (``nerdesk.runtime.lexicon``): positions, offsets, hostile texts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nerdesk.core.errors import ModelBundleError
+from nerdesk.runtime.lexicon import LexiconTable, lexicon_width, lexicon_words
+from nerdesk.runtime.token_features import feature_table
+
+WORDS = ("糖尿病", "尿病", "高血压", "患者", "👩‍⚕️医生")
+TABLE = LexiconTable(WORDS, max_word_length=4)  # lengths 2, 3, 4: slots B2 B3 B4 E2 E3 E4 M2 M3 M4
+
+
+def set_flags(row: np.ndarray) -> set[str]:
+    names = [f"{position}{length}" for position in "BEM" for length in (2, 3, 4)]
+    return {names[slot] for slot, value in enumerate(row) if value}
+
+
+def test_each_character_knows_the_words_it_begins_ends_or_lies_inside_of():
+    flags = TABLE.character_flags("患者有糖尿病")  # (6, 9)
+    assert flags.shape == (6, lexicon_width(4)) == (6, 9)
+    assert [set_flags(row) for row in flags] == [{"B2"}, {"E2"}, set(), {"B3"}, {"M3", "B2"}, {"E3", "E2"}]
+    assert flags[0, 0] == 1 and flags[5, 4] == 5  # slot k holds id k + 1
+
+
+def test_a_token_takes_the_flags_of_its_first_character_and_special_tokens_none():
+    text = "高血压\r\n患者"
+    offsets = np.array([[0, 0], [0, 1], [1, 2], [2, 3], [3, 5], [5, 6], [6, 7], [0, 0]])  # (T, 2), specials (0, 0)
+    ids = TABLE.ids(text, offsets)  # (T, 9)
+    assert [set_flags(row) for row in ids] == [set(), {"B3"}, {"M3"}, {"E3"}, set(), {"B2"}, {"E2"}, set()]
+
+
+def test_emoji_and_zwj_sequences_count_as_code_points_and_match_nothing_by_accident():
+    text = "👩‍⚕️医生说患者"  # the ZWJ sequence is four code points; the listed word needs all six
+    flags = TABLE.character_flags(text)
+    assert len(flags) == len(text) == 9
+    assert [set_flags(row) for row in flags][-2:] == [{"B2"}, {"E2"}]
+    assert not flags[:7].any()  # "👩‍⚕️医生" has 6 code points: longer than the table's 4
+
+
+@given(st.text(alphabet="糖尿病高血压患者有\r\n 👩‍⚕️", max_size=40))
+def test_flags_are_exactly_the_dictionary_matches(text):
+    flags = TABLE.character_flags(text)
+    expected = np.zeros_like(flags)
+    for length_slot, length in enumerate((2, 3, 4)):
+        for start in range(len(text) - length + 1):
+            if text[start:start + length] in WORDS:
+                expected[start, length_slot] = length_slot + 1
+                expected[start + length - 1, 3 + length_slot] = 4 + length_slot
+                expected[start + 1:start + length - 1, 6 + length_slot] = 7 + length_slot
+    assert np.array_equal(flags, expected)
+
+
+def test_empty_text_and_no_tokens():
+    assert TABLE.character_flags("").shape == (0, 9)
+    assert TABLE.ids("", np.zeros((0, 2), dtype=np.int64)).shape == (0, 9)
+
+
+def test_settings_round_trip_and_bad_settings_are_a_clear_error():
+    encoder = {"kind": "bilstm", "lexicon": TABLE.to_config()}
+    table = feature_table(encoder)
+    assert isinstance(table, LexiconTable) and table.width == 9 and table.input_name == "lexicon_ids"
+    assert feature_table({"kind": "bilstm"}) is None
+    with pytest.raises(ModelBundleError) as caught:
+        feature_table({"kind": "bilstm", "lexicon": {"words": ["患者"]}})
+    assert caught.value.code == "E337"
+    with pytest.raises(ModelBundleError):
+        LexiconTable(("患者",), max_word_length=1)
+
+
+def test_lexicon_words_reads_dictionary_lines_keeps_lengths_and_sorts():
+    lines = ["糖尿病 571 n", "病 30 n", "患者 99 n", "", "很长很长很长的词 1 n", "患者 3 v"]
+    assert lexicon_words(lines, max_word_length=4) == ("患者", "糖尿病")
