@@ -17,9 +17,9 @@ from tokenizers import Tokenizer
 from torch import Tensor, nn
 
 from nerdesk.core.errors import ModelBundleError
-from nerdesk.training.encoder_kinds import build_encoder
 from nerdesk.runtime.lexicon import CONFIG_KEY as LEXICON_KEY
 from nerdesk.runtime.lexicon import LexiconTable
+from nerdesk.training.encoder_kinds import build_encoder
 from nerdesk.training.encoders import BiLstmEncoder, Encoder, HuggingFaceEncoder, lexicon_embedding
 from nerdesk.training.heads import SpanHead, build_head, valid_cells
 from nerdesk.training.loss import sparse_multilabel_crossentropy
