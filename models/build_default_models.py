@@ -119,7 +119,7 @@ def train(corpus: Corpus, args: argparse.Namespace):
         print(f"character vectors: {initialised} of {tokenizer.get_vocab_size()} vocabulary rows", flush=True)
     if args.lexicon:
         lexicon = json.loads(args.lexicon.read_text("utf-8"))
-        model.add_lexicon(LexiconTable(tuple(lexicon["words"]), int(lexicon["max_word_length"])))
+        model.add_lexicon(LexiconTable.of(lexicon["words"], int(lexicon["max_word_length"])))
         print(f"lexicon: {len(lexicon['words'])} words", flush=True)
     config = TrainConfig(epochs=args.epochs, time_budget_seconds=args.minutes * 60, seed=args.seed,
                          learning_rate=args.learning_rate, batch_size=args.batch_size,
@@ -139,6 +139,7 @@ def model_card(corpus: Corpus, args: argparse.Namespace, bundle, result, train_c
     rows = [f"| {name} | {100 * c['precision']:.1f} | {100 * c['recall']:.1f} | {100 * c['f1']:.1f} | "
             f"{c['support']} |" for name, c in metrics["per_label"].items()]
     micro = metrics["micro"]
+    encoder = result.model.config.encoder
     size = sum(entry["bytes"] for entry in bundle.manifest["files"].values())
     command = " ".join(["python models/build_default_models.py", *args.argv])
     return "\n".join([
@@ -146,9 +147,11 @@ def model_card(corpus: Corpus, args: argparse.Namespace, bundle, result, train_c
         "An embedded default model of nerdesk: predictions on a fresh project, and the encoder that training "
         "starts from by default for texts in this script.", "",
         f"- **Data**: {corpus.description}. Trained on {train_count} sentences; scores below are on the dev "
-        "split, which also chose the best epoch (early stopping), so they are slightly optimistic.",
+        + ("split, at the last evaluation (--keep-last)." if args.keep_last else
+           "split, which also chose the best epoch (early stopping), so they are slightly optimistic."),
         f"- **Model**: character tokenizer ({bundle.manifest['trained_on'].get('vocabulary')} entries), 2-layer "
-        f"BiLSTM ({args.hidden} units per direction, {args.embedding}-dim embeddings), GlobalPointer head "
+        f"BiLSTM ({encoder['hidden_size']} units per direction, {encoder['embedding_dim']}-dim embeddings), "
+        "GlobalPointer head "
         f"(d=64); {parameters / 1e6:.2f}M parameters, "
         + (f"continued from the checkpoint of {args.init}" if args.init else "trained from scratch")
         + (f"; the embeddings of the characters of {args.char_vectors} start from its vectors "
@@ -158,7 +161,7 @@ def model_card(corpus: Corpus, args: argparse.Namespace, bundle, result, train_c
         + ("" if args.char_vectors or args.lexicon or args.init else " (no pretrained weights)."),
         f"- **Command**: `{command}` (from the repository root; the corpora in `../shared/datasets`).",
         f"- **Training**: {result.epochs_run} epochs in {result.seconds / 60:.1f} minutes on a shared 2-core CPU "
-        f"(best epoch {result.best_epoch}, stopped: {result.stop_reason}).",
+        f"(best evaluation {result.best_epoch}, stopped: {result.stop_reason}).",
         f"- **Bundle size**: {size / 1e6:.1f} MB (fp32 ONNX, int8 ONNX, safetensors checkpoint, tokenizer); "
         f"default variant: {bundle.default_variant} ({bundle.manifest.get('default_variant_reason', '')}).",
         f"- **Date**: {datetime.now(timezone.utc).date().isoformat()}.", "",

@@ -63,7 +63,7 @@ def test_a_model_given_a_lexicon_predicts_as_before_until_trained():
     model, tokenizer = lexicon_model()
     plain = first_batch(model, tokenizer)
     before = torch_logits(model, as_exported=False)(plain.input_ids, plain.attention_mask, plain.token_mask)
-    model.add_lexicon(LexiconTable(WORDS, max_word_length=4))
+    model.add_lexicon(LexiconTable.of(WORDS, max_word_length=4))
     flagged = first_batch(model, tokenizer)
     assert flagged.feature_ids is not None and flagged.feature_ids.any()
     after = torch_logits(model, as_exported=False)(flagged.input_ids, flagged.attention_mask, flagged.token_mask,
@@ -73,7 +73,7 @@ def test_a_model_given_a_lexicon_predicts_as_before_until_trained():
 
 def test_exported_graph_reads_lexicon_ids_and_matches_the_trained_model(tmp_path):
     model, tokenizer = lexicon_model()
-    model.add_lexicon(LexiconTable(WORDS, max_word_length=4))
+    model.add_lexicon(LexiconTable.of(WORDS, max_word_length=4))
     with torch.no_grad():
         assert model.encoder.lexicon is not None
         model.encoder.lexicon.weight[1:].normal_()  # as if trained: the flags move the scores
@@ -97,7 +97,7 @@ def lexicon_bundle(tmp_path_factory):
     """The tiny lexicon-aware model trained through ``Trainer`` and exported as a bundle."""
     torch.set_num_threads(1)
     model, tokenizer = lexicon_model()
-    model.add_lexicon(LexiconTable(WORDS, max_word_length=4))
+    model.add_lexicon(LexiconTable.of(WORDS, max_word_length=4))
     train = documents() * 4
     config = TrainConfig(epochs=1, min_steps=150, batch_size=5, learning_rate=1e-2, evaluations=1, seed=1)
     Trainer(model.train(), tokenizer, config).fit(train, documents())

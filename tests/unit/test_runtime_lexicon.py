@@ -12,7 +12,7 @@ from nerdesk.runtime.lexicon import LexiconTable, lexicon_width, lexicon_words
 from nerdesk.runtime.token_features import feature_table
 
 WORDS = ("糖尿病", "尿病", "高血压", "患者", "👩‍⚕️医生")
-TABLE = LexiconTable(WORDS, max_word_length=4)  # lengths 2, 3, 4: slots B2 B3 B4 E2 E3 E4 M2 M3 M4
+TABLE = LexiconTable.of(WORDS, max_word_length=4)  # lengths 2, 3, 4: slots B2 B3 B4 E2 E3 E4 M2 M3 M4
 
 
 def set_flags(row: np.ndarray) -> set[str]:
@@ -69,9 +69,20 @@ def test_settings_round_trip_and_bad_settings_are_a_clear_error():
         feature_table({"kind": "bilstm", "lexicon": {"words": ["患者"]}})
     assert caught.value.code == "E337"
     with pytest.raises(ModelBundleError):
-        LexiconTable(("患者",), max_word_length=1)
+        LexiconTable.of(("患者",), max_word_length=1)
 
 
 def test_lexicon_words_reads_dictionary_lines_keeps_lengths_and_sorts():
     lines = ["糖尿病 571 n", "病 30 n", "患者 99 n", "", "很长很长很长的词 1 n", "患者 3 v"]
     assert lexicon_words(lines, max_word_length=4) == ("患者", "糖尿病")
+
+
+def test_a_word_list_stored_as_a_json_list_is_refused_with_a_code():
+    with pytest.raises(ModelBundleError) as caught:
+        feature_table({"kind": "bilstm", "lexicon": {"words": ["患者", "糖尿病"], "max_word_length": 4}})
+    assert caught.value.code == "E337" and "one string" in str(caught.value)
+
+
+def test_the_stored_word_list_is_sorted_and_leaves_out_what_no_token_can_match():
+    table = LexiconTable.of(["糖尿病", "病", "患 者", "很长很长的词语", "患者", "患者"], max_word_length=4)
+    assert table.words == "患者 糖尿病" and table.to_config() == {"words": "患者 糖尿病", "max_word_length": 4}
