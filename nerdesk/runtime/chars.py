@@ -90,6 +90,10 @@ class CharTable:
         found = points[np.clip(positions, 0, len(points) - 1)].astype(np.int64)  # (T, C)
         return np.where(used, self._lookup(found), CHAR_PAD).astype(np.int32)  # (T, C)
 
+    def ids_many(self, texts: Sequence[str], offsets: Sequence[NDArray[Any]]) -> list[NDArray[Any]]:
+        """``ids`` of each text."""
+        return [self.ids(text, token_offsets) for text, token_offsets in zip(texts, offsets, strict=True)]
+
     def _lookup(self, points: NDArray[Any]) -> NDArray[Any]:
         if not len(self._points):
             return np.full(points.shape, CHAR_UNK, dtype=np.int32)

@@ -124,14 +124,24 @@ class LexiconTable:
     def ids(self, text: str, offsets: NDArray[Any]) -> NDArray[Any]:
         """Flag ids (T, K) int32 of the tokens at ``offsets`` (T, 2) in ``text``: a token takes the flags
         of its first character (a character tokenizer gives one character per token)."""
-        flags = self.character_flags(text)  # (N, K)
-        result = np.zeros((len(offsets), self.width), dtype=np.int32)  # (T, K)
-        if not len(offsets) or not len(flags):
-            return result
-        starts = offsets[:, 0].astype(np.int64)  # (T,)
-        real = (offsets[:, 1] > offsets[:, 0]) & (starts < len(flags))  # (T,)
-        result[real] = flags[starts[real]]
-        return result
+        return self.ids_many([text], [offsets])[0]
+
+    def ids_many(self, texts: Sequence[str], offsets: Sequence[NDArray[Any]]) -> list[NDArray[Any]]:
+        """``ids`` of each text, looked up in one pass: the texts are joined by a NUL, which no word holds,
+        so no match crosses from one text into the next. Short sentences one at a time spent more time
+        in the lookup's fixed costs than in the model (CLUENER dev: 73k -> 51k characters a second)."""
+        flags = self.character_flags("\0".join(texts))  # (N, K)
+        results = []
+        begin = 0
+        for text, token_offsets in zip(texts, offsets, strict=True):
+            result = np.zeros((len(token_offsets), self.width), dtype=np.int32)  # (T, K)
+            if len(token_offsets):
+                starts = token_offsets[:, 0].astype(np.int64)  # (T,)
+                real = (token_offsets[:, 1] > token_offsets[:, 0]) & (starts < len(text))  # (T,)
+                result[real] = flags[begin + starts[real]]
+            results.append(result)
+            begin += len(text) + 1
+        return results
 
 
 def _hashes(pieces: Collection[str]) -> NDArray[np.int64]:

@@ -9,6 +9,7 @@ knowing which kind they are.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,6 +30,8 @@ class FeatureTable(Protocol):
     def width(self) -> int: ...
 
     def ids(self, text: str, offsets: NDArray[Any]) -> NDArray[Any]: ...
+
+    def ids_many(self, texts: Sequence[str], offsets: Sequence[NDArray[Any]]) -> list[NDArray[Any]]: ...
 
 
 def feature_table(encoder: dict[str, Any]) -> FeatureTable | None:

@@ -149,8 +149,8 @@ class WindowMaker:
         joined = [_joined(len(text), pieces) for text, pieces in zip(texts, parts, strict=True)]
         if self.features is None:
             return joined
-        return [TextTokens(t.length, t.ids, t.offsets, self.features.ids(text, t.offsets))
-                for text, t in zip(texts, joined, strict=True)]
+        features = self.features.ids_many(texts, [t.offsets for t in joined])
+        return [TextTokens(t.length, t.ids, t.offsets, ids) for t, ids in zip(joined, features, strict=True)]
 
     def window_count(self, total: int) -> int:
         """How many windows a text with ``total`` tokens has (none when it has no token)."""

@@ -86,3 +86,14 @@ def test_a_word_list_stored_as_a_json_list_is_refused_with_a_code():
 def test_the_stored_word_list_is_sorted_and_leaves_out_what_no_token_can_match():
     table = LexiconTable.of(["糖尿病", "病", "患 者", "很长很长的词语", "患者", "患者"], max_word_length=4)
     assert table.words == "患者 糖尿病" and table.to_config() == {"words": "患者 糖尿病", "max_word_length": 4}
+
+
+@given(st.lists(st.text(alphabet="糖尿病高血压患者有\r\n 👩‍⚕️", max_size=12), max_size=5))
+def test_texts_looked_up_together_get_the_flags_they_get_alone_and_no_word_crosses_texts(texts):
+    offsets = [np.array([[i, i + 1] for i in range(len(text))], dtype=np.int64).reshape(-1, 2) for text in texts]
+    together = TABLE.ids_many(texts, offsets)
+    assert len(together) == len(texts)
+    for text, token_offsets, ids in zip(texts, offsets, together, strict=True):
+        assert np.array_equal(ids, TABLE.ids(text, token_offsets))
+    assert not TABLE.ids_many(["患者有糖", "尿病"], [np.array([[0, 1], [1, 2], [2, 3], [3, 4]]),
+                                                   np.array([[0, 1], [1, 2]])])[0][3].any()
