@@ -131,7 +131,7 @@ class LexiconTable:
         so no match crosses from one text into the next. Short sentences one at a time spent more time
         in the lookup's fixed costs than in the model (CLUENER dev: 73k -> 51k characters a second)."""
         flags = self.character_flags("\0".join(texts))  # (N, K)
-        results = []
+        results: list[NDArray[Any]] = []
         begin = 0
         for text, token_offsets in zip(texts, offsets, strict=True):
             result = np.zeros((len(token_offsets), self.width), dtype=np.int32)  # (T, K)
