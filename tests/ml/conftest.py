@@ -33,3 +33,25 @@ def nested_documents() -> list[Document]:
         Document(first, [Span(0, 4, "ORG"), Span(0, 2, "LOC"), Span(5, 7, "LOC")]),
         Document(second, [Span(0, 2, "PER"), Span(3, 5, "LOC")]),
     ]
+
+
+def found_batched_and_alone(predictor, texts: list[str]) -> set[tuple[str, str]]:
+    """(mention, label) of every span ``predictor`` finds in ``texts``, after checking that a batch of
+    them and each text alone give the same spans."""
+    together = predictor.predict(texts, batch_size=8)
+    alone = [predictor.predict([text], batch_size=1)[0] for text in texts]
+    assert [[(s.start, s.end, s.label) for s in spans] for spans in together] == \
+           [[(s.start, s.end, s.label) for s in spans] for spans in alone]
+    return {(text[s.start:s.end], s.label) for text, spans in zip(texts, together, strict=True) for s in spans}
+
+
+def trained_bundle(model, tokenizer, train: list[Document], dev: list[Document], directory, *, min_steps: int,
+                   batch_size: int):
+    """``model`` trained briefly through ``Trainer`` at a high rate, then exported as a bundle in ``directory``."""
+    from nerdesk.training.export import export_bundle
+    from nerdesk.training.trainer import TrainConfig, Trainer
+
+    config = TrainConfig(epochs=1, min_steps=min_steps, batch_size=batch_size, learning_rate=1e-2, evaluations=1,
+                         seed=1)
+    Trainer(model.train(), tokenizer, config).fit(train, dev)
+    return export_bundle(model, tokenizer, directory, labels=list(model.config.labels), dev_documents=dev)

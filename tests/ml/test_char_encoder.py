@@ -22,6 +22,7 @@ from nerdesk.training.logits import torch_logits
 from nerdesk.training.model import GlobalPointerModel, ModelConfig
 from nerdesk.training.tokenizer import UNK, build_word_tokenizer, padding_id
 from nerdesk.training.trainer import TrainConfig, Trainer
+from tests.ml.conftest import found_batched_and_alone, trained_bundle
 
 LABELS = ["LOC", "ORG", "PER"]
 # (text, [(mention, label), ...]), each mention once in its text; written for these tests.
@@ -104,10 +105,8 @@ def char_bundle(tmp_path_factory):
     torch.set_num_threads(1)
     train = documents() * 4
     model, tokenizer = char_model([doc.text for doc in train])
-    config = TrainConfig(epochs=1, min_steps=120, batch_size=6, learning_rate=1e-2, evaluations=1, seed=1)
-    Trainer(model.train(), tokenizer, config).fit(train, documents())
-    return export_bundle(model, tokenizer, tmp_path_factory.mktemp("bundles") / "chars", labels=LABELS,
-                         dev_documents=documents())
+    return trained_bundle(model, tokenizer, train, documents(), tmp_path_factory.mktemp("bundles") / "chars",
+                          min_steps=120, batch_size=6)
 
 
 def test_bundle_stores_its_character_vocabulary_as_json_and_predicts_the_same_batched_or_alone(char_bundle):
@@ -116,11 +115,7 @@ def test_bundle_stores_its_character_vocabulary_as_json_and_predicts_the_same_ba
     predictor = OnnxPredictor(Bundle.load(char_bundle), threads=1)
     assert predictor.window_maker.features is not None
     texts = [text for text, _ in SENTENCES] + ["Oslo and Madrid are far apart , said Maria Lopez ."]
-    together = predictor.predict(texts, batch_size=8)
-    alone = [predictor.predict([text], batch_size=1)[0] for text in texts]
-    assert [[(s.start, s.end, s.label) for s in spans] for spans in together] == \
-           [[(s.start, s.end, s.label) for s in spans] for spans in alone]
-    found = {(text[s.start:s.end], s.label) for text, spans in zip(texts, together, strict=True) for s in spans}
+    found = found_batched_and_alone(predictor, texts)
     assert ("Madrid", "LOC") in found and ("Siemens", "ORG") in found
 
 

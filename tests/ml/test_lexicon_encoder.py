@@ -18,12 +18,11 @@ from nerdesk.runtime.predictor import OnnxPredictor
 from nerdesk.runtime.session import OrtLogits, open_session
 from nerdesk.runtime.token_features import feature_table
 from nerdesk.runtime.windows import WindowMaker, batches
-from nerdesk.training.export import export_bundle, export_onnx
+from nerdesk.training.export import export_onnx
 from nerdesk.training.logits import torch_logits
 from nerdesk.training.model import GlobalPointerModel, ModelConfig, load_checkpoint
 from nerdesk.training.tokenizer import build_char_tokenizer
-from nerdesk.training.trainer import TrainConfig, Trainer
-from tests.ml.conftest import tiny_bilstm_settings
+from tests.ml.conftest import found_batched_and_alone, tiny_bilstm_settings, trained_bundle
 
 LABELS = ["DIS", "SYM"]
 WORDS = ("糖尿病", "高血压", "咳嗽", "发热", "患者", "头痛")
@@ -98,11 +97,8 @@ def lexicon_bundle(tmp_path_factory):
     torch.set_num_threads(1)
     model, tokenizer = lexicon_model()
     model.add_lexicon(LexiconTable.of(WORDS, max_word_length=4))
-    train = documents() * 4
-    config = TrainConfig(epochs=1, min_steps=150, batch_size=5, learning_rate=1e-2, evaluations=1, seed=1)
-    Trainer(model.train(), tokenizer, config).fit(train, documents())
-    return export_bundle(model, tokenizer, tmp_path_factory.mktemp("bundles") / "lexicon", labels=LABELS,
-                         dev_documents=documents())
+    return trained_bundle(model, tokenizer, documents() * 4, documents(), tmp_path_factory.mktemp("bundles") / "lexicon",
+                          min_steps=150, batch_size=5)
 
 
 def test_bundle_stores_its_words_as_json_and_the_runtime_builds_the_flags(lexicon_bundle):
@@ -112,11 +108,7 @@ def test_bundle_stores_its_words_as_json_and_the_runtime_builds_the_flags(lexico
     assert isinstance(predictor.window_maker.features, LexiconTable)
     assert LEXICON_INPUT in predictor.logits_function.input_names
     texts = [text for text, _ in SENTENCES]
-    together = predictor.predict(texts, batch_size=8)
-    alone = [predictor.predict([text], batch_size=1)[0] for text in texts]
-    assert [[(s.start, s.end, s.label) for s in spans] for spans in together] == \
-           [[(s.start, s.end, s.label) for s in spans] for spans in alone]
-    found = {(text[s.start:s.end], s.label) for text, spans in zip(texts, together, strict=True) for s in spans}
+    found = found_batched_and_alone(predictor, texts)
     assert ("糖尿病", "DIS") in found and ("高血压", "DIS") in found
 
 
