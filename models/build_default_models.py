@@ -31,7 +31,7 @@ from pathlib import Path
 MODELS_DIR = Path(__file__).resolve().parent
 DATASETS = MODELS_DIR.parent / ".." / "shared" / "datasets"
 MAX_BUNDLE_BYTES = 25 * 1024 * 1024
-# A lexicon-aware bundle also carries its word list in config.json (jieba's 336,927 words: 4.3 MB).
+# A lexicon-aware bundle also carries its word list in config.json (jieba's 336,927 words: 3.3 MB).
 MAX_LEXICON_BUNDLE_BYTES = 30 * 1024 * 1024
 # With --char-vectors, every character of the table counts this many more times in the training texts, so
 # all of them join the vocabulary (the tokenizer keeps characters seen at least twice).

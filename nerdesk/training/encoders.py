@@ -71,7 +71,7 @@ class Encoder(nn.Module):
 class BiLstmEncoder(Encoder):
     """Token embedding (+ lexicon flags) + stacked padding-invariant BiLSTM layers.
 
-    ``lexicon`` is the ``{"words": [...], "max_word_length": n}`` of a lexicon-aware model; each flag
+    ``lexicon`` is the ``{"words": "...", "max_word_length": n}`` of a lexicon-aware model; each flag
     set on a token (``LexiconTable.ids``) adds its learnt vector to the token's embedding.
     """
 

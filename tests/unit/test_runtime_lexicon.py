@@ -42,17 +42,32 @@ def test_emoji_and_zwj_sequences_count_as_code_points_and_match_nothing_by_accid
     assert not flags[:7].any()  # "👩‍⚕️医生" has 6 code points: longer than the table's 4
 
 
-@given(st.text(alphabet="糖尿病高血压患者有\r\n 👩‍⚕️", max_size=40))
-def test_flags_are_exactly_the_dictionary_matches(text):
-    flags = TABLE.character_flags(text)
-    expected = np.zeros_like(flags)
+def dictionary_matches(text: str) -> np.ndarray:
+    """The flags of ``text``, found the slow and obvious way."""
+    expected = np.zeros((len(text), 9), dtype=np.uint8)
     for length_slot, length in enumerate((2, 3, 4)):
         for start in range(len(text) - length + 1):
             if text[start:start + length] in WORDS:
                 expected[start, length_slot] = length_slot + 1
                 expected[start + length - 1, 3 + length_slot] = 4 + length_slot
                 expected[start + 1:start + length - 1, 6 + length_slot] = 7 + length_slot
-    assert np.array_equal(flags, expected)
+    return expected
+
+
+@given(st.text(alphabet="糖尿病高血压患者有\r\n 👩‍⚕️", max_size=40))
+def test_flags_are_exactly_the_dictionary_matches(text):
+    assert np.array_equal(TABLE.character_flags(text), dictionary_matches(text))
+
+
+def test_a_long_text_is_looked_up_in_stretches_and_words_across_their_edges_still_match(monkeypatch):
+    import random
+
+    from nerdesk.runtime import lexicon
+
+    monkeypatch.setattr(lexicon, "LOOKUP_CHARS", 7)
+    text = "".join(random.Random(3).choice(["糖尿病", "高血压", "患者", "有", "\r\n", "👩‍⚕️"]) for _ in range(200))
+    assert len(text) > 50 * 7
+    assert np.array_equal(TABLE.character_flags(text), dictionary_matches(text))
 
 
 def test_empty_text_and_no_tokens():
@@ -68,8 +83,10 @@ def test_settings_round_trip_and_bad_settings_are_a_clear_error():
     with pytest.raises(ModelBundleError) as caught:
         feature_table({"kind": "bilstm", "lexicon": {"words": ["患者"]}})
     assert caught.value.code == "E337"
-    with pytest.raises(ModelBundleError):
-        LexiconTable.of(("患者",), max_word_length=1)
+    for length in (1, 65):
+        with pytest.raises(ModelBundleError) as caught:
+            LexiconTable.of(("患者",), max_word_length=length)
+        assert caught.value.code == "E336"
 
 
 def test_lexicon_words_reads_dictionary_lines_keeps_lengths_and_sorts():
