@@ -95,23 +95,29 @@ class LexiconTable:
         return {"words": self.words, "max_word_length": self.max_word_length}
 
     def character_flags(self, text: str) -> NDArray[np.uint8]:
-        """Flag ids (N, K) uint8 for each code point of ``text``.
+        """Flag ids (N, K) uint8 for each code point of ``text``."""
+        return np.concatenate([self._stretch_flags(text, begin, min(begin + LOOKUP_CHARS, len(text)))
+                               for begin in range(0, len(text), LOOKUP_CHARS)] or
+                              [np.zeros((0, self.width), dtype=np.uint8)])  # (N, K)
 
-        Looked up ``LOOKUP_CHARS`` characters at a time (each stretch reads on far enough to finish its
-        last words), so a long document costs K bytes a character and a bounded working set, not the
-        Python strings of every piece of it at once.
+    def _stretch_flags(self, text: str, begin: int, end: int) -> NDArray[np.uint8]:
+        """Flag ids (end - begin, K) uint8 of the characters ``text[begin:end]``, complete: the lookup reads
+        up to ``max_word_length - 1`` characters on each side, where the words covering them may begin or end.
+
+        Long documents are looked up ``LOOKUP_CHARS`` characters at a time, so their working set stays
+        bounded instead of holding a Python string for every piece of the text at once.
         """
+        reach = self.max_word_length - 1
+        first = max(0, begin - reach)
+        stretch = text[first:end + reach]
         lengths = len(self.lengths)
-        flags = np.zeros((len(text), self.width), dtype=np.uint8)  # (N, K)
-        for begin in range(0, len(text), LOOKUP_CHARS):
-            stretch = text[begin:begin + LOOKUP_CHARS + self.max_word_length - 1]
-            for slot, (length, starts) in enumerate(zip(self.lengths, self.word_starts(stretch), strict=True)):
-                starts = begin + starts[starts < LOOKUP_CHARS]  # (w,) the words that start in this stretch
-                flags[starts, slot] = slot + 1
-                flags[starts + length - 1, lengths + slot] = lengths + slot + 1
-                for inside in range(1, length - 1):
-                    flags[starts + inside, 2 * lengths + slot] = 2 * lengths + slot + 1
-        return flags
+        flags = np.zeros((len(stretch), self.width), dtype=np.uint8)  # (S, K), S with both margins
+        for slot, (length, starts) in enumerate(zip(self.lengths, self.word_starts(stretch), strict=True)):
+            flags[starts, slot] = slot + 1
+            flags[starts + length - 1, lengths + slot] = lengths + slot + 1
+            for inside in range(1, length - 1):
+                flags[starts + inside, 2 * lengths + slot] = 2 * lengths + slot + 1
+        return flags[begin - first:end - first]
 
     def word_starts(self, text: str) -> list[NDArray[np.int64]]:
         """For each word length, the positions (w,) where a dictionary word of that length starts.
@@ -138,20 +144,26 @@ class LexiconTable:
     def ids_many(self, texts: Sequence[str], offsets: Sequence[NDArray[Any]]) -> list[NDArray[Any]]:
         """``ids`` of each text, looked up in one pass: the texts are joined by a NUL, which no word holds,
         so no match crosses from one text into the next. Short sentences one at a time spent more time
-        in the lookup's fixed costs than in the model (CLUENER dev: 73k -> 51k characters a second)."""
-        flags = self.character_flags("\0".join(texts))  # (N, K)
-        results: list[NDArray[Any]] = []
-        begin = 0
-        for text, token_offsets in zip(texts, offsets, strict=True):
-            result = np.zeros((len(token_offsets), self.width), dtype=np.uint8)  # (T, K)
-            if len(token_offsets):
-                starts = token_offsets[:, 0].astype(np.int64)  # (T,)
-                real = (token_offsets[:, 1] > token_offsets[:, 0]) & (starts < len(text))  # (T,)
-                result[real] = flags[begin + starts[real]]
-            results.append(result)
-            begin += len(text) + 1
-        return results
-
+        in the lookup's fixed costs than in the model (CLUENER dev: 73k -> 51k characters a second).
+        Each stretch's flags go straight to the tokens that start in it: a long document costs K bytes
+        a token, once."""
+        if not texts:
+            return []
+        joined = "\0".join(texts)
+        text_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]], dtype=np.int64)  # (n,)
+        counts = [len(token_offsets) for token_offsets in offsets]
+        every = np.concatenate([np.asarray(o, dtype=np.int64).reshape(-1, 2) for o in offsets] or
+                               [np.zeros((0, 2), dtype=np.int64)])  # (T, 2) of all texts
+        lengths = np.repeat([len(text) for text in texts], counts)  # (T,) length of each token's text
+        real = (every[:, 1] > every[:, 0]) & (every[:, 0] < lengths)  # (T,)
+        positions = np.repeat(text_starts, counts) + every[:, 0]  # (T,) start in the joined text
+        result = np.zeros((len(every), self.width), dtype=np.uint8)  # (T, K)
+        for begin in range(0, len(joined), LOOKUP_CHARS):
+            end = min(begin + LOOKUP_CHARS, len(joined))
+            inside = real & (positions >= begin) & (positions < end)  # (T,)
+            if inside.any():
+                result[inside] = self._stretch_flags(joined, begin, end)[positions[inside] - begin]
+        return np.split(result, np.cumsum(counts)[:-1])
 
 def _hashes(pieces: Collection[str]) -> NDArray[np.int64]:
     return np.fromiter(map(hash, pieces), dtype=np.int64, count=len(pieces))  # (n,)

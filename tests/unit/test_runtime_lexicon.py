@@ -114,3 +114,17 @@ def test_texts_looked_up_together_get_the_flags_they_get_alone_and_no_word_cross
         assert np.array_equal(ids, TABLE.ids(text, token_offsets))
     assert not TABLE.ids_many(["患者有糖", "尿病"], [np.array([[0, 1], [1, 2], [2, 3], [3, 4]]),
                                                    np.array([[0, 1], [1, 2]])])[0][3].any()
+
+
+def test_texts_looked_up_in_stretches_shorter_than_they_are_get_every_flag(monkeypatch):
+    import random
+
+    from nerdesk.runtime import lexicon
+
+    monkeypatch.setattr(lexicon, "LOOKUP_CHARS", 5)
+    chooser = random.Random(5)
+    texts = ["".join(chooser.choice(["糖尿病", "高血压", "患者", "有", "\r\n"]) for _ in range(size))
+             for size in (0, 1, 9, 30)]
+    offsets = [np.array([[i, i + 1] for i in range(len(text))], dtype=np.int64).reshape(-1, 2) for text in texts]
+    for text, ids in zip(texts, TABLE.ids_many(texts, offsets), strict=True):
+        assert np.array_equal(ids, dictionary_matches(text))
