@@ -16,7 +16,7 @@ from pathlib import Path
 
 from prepare_char_vectors import PACKAGE, ROOT, SDIST_SHA256, VERSION, dictionary_words, download_sdist
 
-from nerdesk.runtime.lexicon import lexicon_words
+from nerdesk.runtime.lexicon import LexiconTable
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -31,7 +31,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     args.downloads.mkdir(parents=True, exist_ok=True)
     entries = dictionary_words(download_sdist(args.downloads))
-    words = lexicon_words([word for word, _ in entries], args.max_word_length)
+    words = LexiconTable.of((word for word, _ in entries), args.max_word_length).words.split(" ")
     source = {"words": f"jieba's dictionary (dict.txt, {len(entries)} entries), words of 2 to "
                        f"{args.max_word_length} characters", "licence": "MIT", "package": PACKAGE,
               "version": VERSION, "sdist_sha256": SDIST_SHA256}

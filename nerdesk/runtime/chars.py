@@ -11,10 +11,8 @@ carries them as JSON; a model declares that it reads characters by having a ``ch
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,7 +22,6 @@ from nerdesk.core.errors import ModelBundleError
 
 CHAR_INPUT = "char_ids"
 CHAR_PAD, CHAR_UNK = 0, 1
-CONFIG_FILE = "config.json"
 
 
 @dataclass(frozen=True)
@@ -58,21 +55,6 @@ class CharTable:
         if "char_vocabulary" not in encoder:
             return None
         return cls(tuple(encoder["char_vocabulary"]), int(encoder["chars_per_token"]))
-
-    @classmethod
-    def from_model_directory(cls, directory: Path) -> CharTable:
-        """The table in a bundle's or checkpoint's ``config.json``."""
-        path = Path(directory) / CONFIG_FILE
-        try:
-            encoder = json.loads(path.read_text("utf-8"))["encoder"]
-            table = cls.from_encoder_config(encoder)
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise ModelBundleError(f"{path}: the model reads characters but its character vocabulary cannot be "
-                                   f"read ({error}); export the bundle again", code="E335") from error
-        if table is None:
-            raise ModelBundleError(f"{path}: the model reads characters but {CONFIG_FILE} has no "
-                                   "char_vocabulary; export the bundle again", code="E335")
-        return table
 
     def ids(self, text: str, offsets: NDArray[Any]) -> NDArray[Any]:
         """Character ids (T, C) int32 of the tokens at ``offsets`` (T, 2) in ``text``."""

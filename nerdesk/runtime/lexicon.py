@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -86,7 +87,7 @@ class LexiconTable:
             words, max_word_length = settings["words"], int(settings["max_word_length"])
             if not isinstance(words, str):
                 raise TypeError(f"words must be one string of words separated by spaces, not {type(words).__name__}")
-            return cls(words, max_word_length)
+            return _table(words, max_word_length)
         except (KeyError, TypeError, ValueError) as error:
             raise ModelBundleError(f"the model's lexicon settings cannot be read ({error}); export the bundle again",
                                    code="E337") from error
@@ -165,6 +166,14 @@ class LexiconTable:
                 result[inside] = self._stretch_flags(joined, begin, end)[positions[inside] - begin]
         return np.split(result, np.cumsum(counts)[:-1])
 
+@lru_cache(maxsize=4)
+def _table(words: str, max_word_length: int) -> LexiconTable:
+    """One table per word list: a model's settings are read for every dev evaluation, calibration and export
+    check of a training run, and hashing 336,927 words takes a quarter of a second. (A string keeps its own
+    hash, so looking the list up here costs nothing after the first time.)"""
+    return LexiconTable(words, max_word_length)
+
+
 def _hashes(pieces: Collection[str]) -> NDArray[np.int64]:
     return np.fromiter(map(hash, pieces), dtype=np.int64, count=len(pieces))  # (n,)
 
@@ -185,10 +194,3 @@ def _has_space(word: str) -> bool:
 def lexicon_width(max_word_length: int) -> int:
     """K, the flag slots per token of a lexicon of words of 2 to ``max_word_length`` characters."""
     return POSITIONS * (max_word_length - 1)
-
-
-def lexicon_words(lines: Sequence[str], max_word_length: int) -> tuple[str, ...]:
-    """The distinct words of 2 to ``max_word_length`` characters in ``lines`` (the first field of each
-    line, as in jieba's dictionary), sorted."""
-    words = {line.split(maxsplit=1)[0] for line in lines if line.strip()}
-    return tuple(sorted(word for word in words if 2 <= len(word) <= max_word_length))

@@ -22,7 +22,7 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.decode import SpanCollector, cells_above
 from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.session import OrtLogits, open_session, output_label_count
-from nerdesk.runtime.token_features import FEATURE_INPUTS, FeatureTable, feature_table_of_directory
+from nerdesk.runtime.token_features import FeatureTable, feature_table_of_directory
 from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_batches
 
 # (input_ids, attention_mask, token_mask), each (B, L) int64 [, feature ids (B, L, K) int64 for a model that
@@ -135,11 +135,12 @@ class OnnxPredictor(SpanPredictor):
             raise ModelBundleError(f"{bundle.path}: the {self.variant} model scores {types} entity types but the "
                                    f"bundle lists {len(bundle.labels)} labels; export the bundle again",
                                    code="E320")
-        feature_inputs = [i.name for i in session.get_inputs() if i.name in FEATURE_INPUTS]
+        logits = OrtLogits(session)
+        feature_input = logits.feature_input
         settings = bundle.decode_settings
-        super().__init__(OrtLogits(session), load_tokenizer(bundle.tokenizer_path), bundle.labels.names,
+        super().__init__(logits, load_tokenizer(bundle.tokenizer_path), bundle.labels.names,
                          max_length=settings.max_length, stride=settings.stride, threshold=settings.threshold,
                          flat=settings.flat, max_span_tokens=settings.max_span_tokens,
                          model_version=bundle.model_version,
-                         features=feature_table_of_directory(bundle.path, feature_inputs[0]) if feature_inputs
+                         features=feature_table_of_directory(bundle.path, feature_input) if feature_input
                          else None)

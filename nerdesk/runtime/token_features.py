@@ -43,14 +43,13 @@ def feature_table(encoder: dict[str, Any]) -> FeatureTable | None:
 
 def feature_table_of_directory(directory: Path, input_name: str) -> FeatureTable:
     """The table in a bundle's or checkpoint's ``config.json`` of a model with the input ``input_name``."""
-    if input_name == CHAR_INPUT:
-        return CharTable.from_model_directory(directory)
     path = Path(directory) / CONFIG_FILE
     try:
-        table = feature_table(json.loads(path.read_text("utf-8"))["encoder"])
+        encoder = json.loads(path.read_text("utf-8"))["encoder"]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelBundleError(f"{path}: the model reads {input_name} but its settings cannot be read ({error}); "
                                "export the bundle again", code="E335") from error
+    table = feature_table(encoder) if isinstance(encoder, dict) else None
     if table is None or table.input_name != input_name:
         raise ModelBundleError(f"{path}: the model reads {input_name} but {CONFIG_FILE} does not describe them; "
                                "export the bundle again", code="E335")

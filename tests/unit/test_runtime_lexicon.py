@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nerdesk.core.errors import ModelBundleError
-from nerdesk.runtime.lexicon import LexiconTable, lexicon_width, lexicon_words
+from nerdesk.runtime.lexicon import LexiconTable, lexicon_width
 from nerdesk.runtime.token_features import feature_table
 
 WORDS = ("糖尿病", "尿病", "高血压", "患者", "👩‍⚕️医生")
@@ -89,9 +89,14 @@ def test_settings_round_trip_and_bad_settings_are_a_clear_error():
         assert caught.value.code == "E336"
 
 
-def test_lexicon_words_reads_dictionary_lines_keeps_lengths_and_sorts():
-    lines = ["糖尿病 571 n", "病 30 n", "患者 99 n", "", "很长很长很长的词 1 n", "患者 3 v"]
-    assert lexicon_words(lines, max_word_length=4) == ("患者", "糖尿病")
+def test_dictionary_words_keep_their_lengths_once_each_and_sorted():
+    words = ["糖尿病", "病", "患者", "很长很长很长的词", "患者"]
+    assert tuple(LexiconTable.of(words, max_word_length=4).words.split(" ")) == ("患者", "糖尿病")
+
+
+def test_one_table_serves_every_read_of_the_same_settings():
+    encoder = {"kind": "bilstm", "lexicon": TABLE.to_config()}
+    assert feature_table(encoder) is feature_table(dict(encoder))
 
 
 def test_a_word_list_stored_as_a_json_list_is_refused_with_a_code():
