@@ -48,6 +48,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, help="windows per step of every run instead of the recipe's")
     parser.add_argument("--budget-seconds", type=float, help="training time budget of every run instead of the "
                         "recipe's (to see whether a size is held back by time)")
+    parser.add_argument("--no-augment", action="store_true", help="train without mention-swapped copies "
+                        "(nerdesk train --no-augment)")
     parser.add_argument("--json", type=Path, default=Path("runs/learning_curve.jsonl"))
     parser.add_argument("--table", action="store_true", help="print the results in --json as a Markdown table")
     return parser.parse_args(argv)
@@ -106,8 +108,10 @@ def train_and_score(reviewed: list[Document], test: list[Document], init: str, o
     train = [doc for doc in reviewed if id(doc) not in chosen]
     began = time.monotonic()
     settings = dict(overrides)
-    batch = settings.pop("batch_size", None)  # a request field, not a recipe override
-    request = TrainRequest(train, evaluation, "benchmark", out, init, batch_size=batch, overrides=settings)
+    batch = settings.pop("batch_size", None)  # request fields, not recipe overrides
+    augment = settings.pop("augment", True)
+    request = TrainRequest(train, evaluation, "benchmark", out, init, batch_size=batch, overrides=settings,
+                           augment=augment)
     done = run_training(request, lambda event, **fields: None)
     seconds = time.monotonic() - began
     report = score_bundle(out, test)
@@ -135,6 +139,8 @@ def run_pair(pair: str, args: argparse.Namespace, workdir: Path) -> None:
     overrides = {"time_budget_seconds": args.budget_seconds} if args.budget_seconds else {}
     if args.batch_size:
         overrides["batch_size"] = args.batch_size
+    if args.no_augment:
+        overrides["augment"] = False
     for size in args.sizes:
         result = train_and_score(pool[:size], test, init, run_directory(workdir, pair, size), overrides)
         record(args, {"pair": pair, "size": size, **result, **overrides})

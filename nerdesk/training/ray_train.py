@@ -352,6 +352,9 @@ class _DistributedRun(TrainingRun):
         stop = self._from_rank0(1.0 if super()._stop_requested() else 0.0)
         return "time budget" if stop else None
 
+    def _evaluation_due(self) -> bool:
+        return bool(self._from_rank0(1.0 if super()._evaluation_due() else 0.0))
+
     def _end_of_stretch(self, complete: bool) -> None:
         super()._end_of_stretch(complete)
         if self._from_rank0(1.0 if self.stop_reason == "early stopping" else 0.0):

@@ -92,9 +92,9 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
         kept_threshold, start_cap = start_decoding(request.init)
         span_cap = None if start_cap is None or span_cap is None else max(span_cap, start_cap)
     documents = training_documents(request, kind)
-    config = train_config(kind, len(documents), batch_size=request.batch_size, seed=request.seed,
-                          max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
     copies = len(documents) - len(request.train_documents)
+    config = train_config(kind, len(request.train_documents), copies, batch_size=request.batch_size,
+                          seed=request.seed, max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
     emit("start", message=start_message(request, labels, kind, config, copies), labels=labels, start=kind,
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
@@ -111,7 +111,7 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
 
 
 def training_documents(request: TrainRequest, kind: str) -> list[Document]:
-    """The reviewed documents, plus copies with other mentions when a new head learns from few of them
+    """The reviewed documents, plus copies with other mentions when a new or extended head learns from them
     (``nerdesk.training.augment``); a continuation trains on the documents as they are."""
     documents = request.train_documents
     if not request.augment or kind == CONTINUE or len(documents) >= AUGMENT_BELOW:

@@ -148,7 +148,8 @@ class TrainingRun:
     """The state of one ``Trainer.fit`` call.
 
     ``training/ray_train.py`` subclasses it for data-parallel ranks, overriding ``_train_step``, ``progress``,
-    ``_stop_requested`` and ``_end_of_stretch``: every rank must call them at the same points of the loop.
+    ``_stop_requested``, ``_evaluation_due`` and ``_end_of_stretch``: every rank must call them at the same
+    points of the loop.
     """
 
     def __init__(self, trainer: Trainer, train_windows: list[Window], dev_documents: list[Document]) -> None:
@@ -172,7 +173,7 @@ class TrainingRun:
         self.best_state: dict[str, torch.Tensor] | None = None
         self.history: list[dict[str, Any]] = []
         self.stop_reason = "steps"
-        self.started = time.monotonic()
+        self.started = self.last_stretch_end = time.monotonic()
 
     def _optimizer(self) -> torch.optim.Optimizer:
         head_rate = self.config.head_learning_rate or self.config.learning_rate
@@ -195,7 +196,7 @@ class TrainingRun:
             if reason == "cancelled":
                 self.stop_reason = reason
                 break
-            if self.step % self.eval_every == 0 or reason or self.step == self.total_steps:
+            if self._evaluation_due() or reason or self.step == self.total_steps:
                 self._end_of_stretch(complete=reason is None)
             if reason or self.stop_reason != "steps":
                 self.stop_reason = reason or self.stop_reason
@@ -212,6 +213,17 @@ class TrainingRun:
                 if self.step >= self.total_steps:
                     return
                 yield windows
+
+    def _evaluation_due(self) -> bool:
+        """Every ``eval_every`` steps and, under a time budget, every ``1 / evaluations`` of it: a run that
+        its budget ends long before its last step (many documents, or their mention-swapped copies) is
+        still scored about ``evaluations`` times, not only at the few step marks it reaches."""
+        if self.step % self.eval_every == 0:
+            return True
+        budget = self.config.time_budget_seconds
+        if not budget:
+            return False
+        return time.monotonic() - self.last_stretch_end >= budget / self.config.evaluations
 
     def _train_step(self, windows: list[Window]) -> float:
         batch = collate(windows, len(self.trainer.labels), self.trainer.pad_id)
@@ -257,6 +269,7 @@ class TrainingRun:
         if self.dev_documents:
             record.update(self._evaluate())
         self.history.append(record)
+        self.last_stretch_end = time.monotonic()
 
     def _evaluate(self) -> dict[str, Any]:
         self.evaluations += 1
