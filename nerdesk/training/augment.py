@@ -17,6 +17,7 @@ span moves with the text around it.
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from nerdesk.core.document import Document
@@ -48,9 +49,13 @@ def mentions_by_label(documents: Sequence[Document]) -> dict[str, list[str]]:
 def standalone_spans(spans: Sequence[Span]) -> list[Span]:
     """The spans that overlap no other span, in text order."""
     ordered = sorted(spans, key=lambda span: (span.start, span.end))
-    return [span for span in ordered
-            if not any(other is not span and other.start < span.end and span.start < other.end
-                       for other in ordered)]
+    standalone, reach = [], -1  # reach: the furthest end of the spans before the current one
+    for index, span in enumerate(ordered):
+        next_start = ordered[index + 1].start if index + 1 < len(ordered) else span.end
+        if reach <= span.start and next_start >= span.end:
+            standalone.append(span)
+        reach = max(reach, span.end)
+    return standalone
 
 
 def swap_mentions(document: Document, movable: list[Span], pool: dict[str, list[str]],
@@ -67,8 +72,11 @@ def swap_mentions(document: Document, movable: list[Span], pool: dict[str, list[
         cursor = span.end
     pieces.append(document.text[cursor:])
 
+    ends = [end for end, _ in shifts]  # increasing: the replaced mentions do not overlap
+
     def moved(offset: int) -> int:  # no other span starts or ends inside a replaced mention
-        return offset + next((total for end, total in reversed(shifts) if end <= offset), 0)
+        passed = bisect_right(ends, offset)  # replaced mentions that end at or before ``offset``
+        return offset + (shifts[passed - 1][1] if passed else 0)
 
     replaced = {id(span) for span in movable}
     others = [Span(moved(span.start), moved(span.end), span.label) for span in document.gold

@@ -30,6 +30,19 @@ def test_standalone_spans_leave_out_nested_and_overlapping_ones():
     assert [(s.start, s.end) for s in standalone_spans(spans)] == [(13, 14)]
 
 
+span_bounds = st.tuples(st.integers(0, 30), st.integers(1, 6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(span_bounds, max_size=12))
+def test_standalone_spans_are_exactly_those_that_overlap_no_other(bounds):
+    spans = [Span(start, start + length, "x") for start, length in bounds]
+    expected = sorted((span.start, span.end) for span in spans
+                       if not any(other is not span and other.start < span.end and span.start < other.end
+                                  for other in spans))
+    assert [(span.start, span.end) for span in standalone_spans(spans)] == expected
+
+
 def test_copies_swap_standalone_mentions_and_keep_nested_spans_with_their_text():
     copies = mention_swapped_copies(DOCUMENTS, 3, random.Random(1))
     assert len(copies) == 9
