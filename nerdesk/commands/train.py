@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from nerdesk.commands.step_line import StepLine
 from nerdesk.core.errors import NerdeskError, TrainingError
-from nerdesk.training.augment import AUGMENT_BELOW
+from nerdesk.training.augment import AUGMENT_BELOW, AUGMENT_BELOW_CHARACTERS
 
 if TYPE_CHECKING:
     from nerdesk.core.document import Document
@@ -66,7 +66,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="write only the checkpoint (for further training), not the ONNX bundle")
     parser.add_argument("--no-augment", action="store_true",
                         help="train on the documents only: without it, a head that is new or learns at the full rate "
-                             f"from fewer than {AUGMENT_BELOW:,} training documents also learns from three copies "
+                             f"from fewer than {AUGMENT_BELOW:,} training documents (and {AUGMENT_BELOW_CHARACTERS:,} "
+                             "characters) also learns from three copies "
                              "of them with other mentions of the same labels")
     parser.add_argument("--keep-failed", action="store_true",
                         help="write the model even when it finds none of the dev entities")

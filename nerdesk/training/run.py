@@ -21,7 +21,7 @@ from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.learnt_from import LEARNT_FROM
 from nerdesk.runtime.bundle import MANIFEST, Bundle, documents_learnt_from_bundle
-from nerdesk.training.augment import AUGMENT_BELOW, SWAPPED_COPIES, mention_swapped_copies
+from nerdesk.training.augment import SWAPPED_COPIES, mention_swapped_copies, worth_copying
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
 from nerdesk.training.logits import calibrate_threshold
 from nerdesk.training.model import GlobalPointerModel
@@ -114,7 +114,7 @@ def training_documents(request: TrainRequest, kind: str) -> list[Document]:
     """The reviewed documents, plus copies with other mentions when a new or extended head learns from them
     (``nerdesk.training.augment``); a continuation trains on the documents as they are."""
     documents = request.train_documents
-    if not request.augment or kind == CONTINUE or len(documents) >= AUGMENT_BELOW:
+    if not request.augment or kind == CONTINUE or not worth_copying(documents):
         return documents
     return documents + mention_swapped_copies(documents, SWAPPED_COPIES, random.Random(request.seed))
 

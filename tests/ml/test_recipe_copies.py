@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from fixtures_bundle import LABELS, sentence_documents, training_documents
 
+import nerdesk.training.augment as augment
 import nerdesk.training.run as run
 from nerdesk.training.augment import SWAPPED_COPIES
 from nerdesk.training.recipe import CONTINUE, EXTEND, TRANSFER, batch_size, time_budget_seconds, train_config
@@ -36,7 +37,10 @@ def test_a_head_learning_at_the_full_rate_gets_copies_at_any_size_below_the_limi
     assert len(copies) == SWAPPED_COPIES * replaceable
     assert any(copy.text not in {doc.text for doc in documents} for copy in copies)
     assert run.training_documents(request_for(documents, augment=False), kind) == documents
-    monkeypatch.setattr(run, "AUGMENT_BELOW", len(documents))
+    monkeypatch.setattr(augment, "AUGMENT_BELOW", len(documents))
+    assert run.training_documents(request_for(documents), kind) == documents
+    monkeypatch.setattr(augment, "AUGMENT_BELOW", len(documents) + 1)
+    monkeypatch.setattr(augment, "AUGMENT_BELOW_CHARACTERS", sum(len(doc.text) for doc in documents))
     assert run.training_documents(request_for(documents), kind) == documents
 
 
