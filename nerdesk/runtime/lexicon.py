@@ -166,6 +166,7 @@ class LexiconTable:
                 result[inside] = self._stretch_flags(joined, begin, end)[positions[inside] - begin]
         return np.split(result, np.cumsum(counts)[:-1])
 
+
 @lru_cache(maxsize=4)
 def _table(words: str, max_word_length: int) -> LexiconTable:
     """One table per word list: a model's settings are read for every dev evaluation, calibration and export

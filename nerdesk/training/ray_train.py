@@ -37,7 +37,6 @@ from nerdesk.training import run as local
 from nerdesk.training.data import AlignmentSummary, Window, collate
 from nerdesk.training.device import autocast
 from nerdesk.training.model import GlobalPointerModel
-from nerdesk.training.recipe import calibrates, train_config
 from nerdesk.training.trainer import (
     TrainConfig,
     Trainer,
@@ -98,7 +97,7 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     if options.max_retries < 0:
         raise TrainingError("--max-retries must be 0 or more", code="E544")
     labels, kind, model, tokenizer, new_tokens = local.prepare_start(request)
-    config, kept_threshold = _config(request, kind, tokenizer)
+    config, kept_threshold = local.run_settings(request, kind, tokenizer)  # no mention-swapped copies
     emit("start", message=local.start_message(request, labels, kind, config) + f" on {options.workers} Ray "
          "workers", labels=labels, start=kind, train_documents=len(request.train_documents),
          dev_documents=len(request.dev_documents), init=request.init, head=model.config.head,
@@ -115,18 +114,6 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     local.refuse_useless_run(result, request)
     done = local.write_bundle(result, tokenizer, request, kind, config, threshold)
     return {**done, "engine": "ray", "workers": options.workers, "shards": shards}
-
-
-def _config(request: local.TrainRequest, kind: str, tokenizer: Tokenizer) -> tuple[TrainConfig, float | None]:
-    """The TrainConfig of local training for this request, and the kept threshold of a continuation."""
-    span_cap = local.longest_span_tokens(tokenizer, request.train_documents + request.dev_documents)
-    kept_threshold = None
-    if not calibrates(kind):
-        kept_threshold, start_cap = local.start_decoding(request.init)
-        span_cap = None if start_cap is None or span_cap is None else max(span_cap, start_cap)
-    config = train_config(kind, len(request.train_documents), batch_size=request.batch_size, seed=request.seed,
-                          max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
-    return config, kept_threshold
 
 
 def _encode(trainer: Trainer, request: local.TrainRequest) -> tuple[list[Window], Summaries]:

@@ -86,15 +86,9 @@ def prepare_start(request: TrainRequest) -> PreparedStart:
 def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     """Train, check the result, write the checkpoint and bundle; returns the fields of the ``done`` event."""
     labels, kind, model, tokenizer, new_tokens = prepare_start(request)
-    span_cap = longest_span_tokens(tokenizer, request.train_documents + request.dev_documents)
-    kept_threshold = None
-    if not calibrates(kind):  # a continuation keeps what its bundle decodes with
-        kept_threshold, start_cap = start_decoding(request.init)
-        span_cap = None if start_cap is None or span_cap is None else max(span_cap, start_cap)
     documents = training_documents(request, kind)
     copies = len(documents) - len(request.train_documents)
-    config = train_config(kind, len(request.train_documents), copies, batch_size=request.batch_size,
-                          seed=request.seed, max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
+    config, kept_threshold = run_settings(request, kind, tokenizer, copies)
     emit("start", message=start_message(request, labels, kind, config, copies), labels=labels, start=kind,
          train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
@@ -108,6 +102,20 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
         threshold = calibrate_threshold_on_dev(result, tokenizer, request, config, emit)
     refuse_useless_run(result, request)
     return write_bundle(result, tokenizer, request, kind, config, threshold)
+
+
+def run_settings(request: TrainRequest, kind: str, tokenizer: Tokenizer,
+                 copies: int = 0) -> tuple[TrainConfig, float | None]:
+    """The TrainConfig of a run on the request's documents and ``copies`` of them, and the threshold a
+    continuation keeps (None: a new one is calibrated on the dev documents)."""
+    span_cap = longest_span_tokens(tokenizer, request.train_documents + request.dev_documents)
+    kept_threshold = None
+    if not calibrates(kind):  # a continuation keeps what its bundle decodes with
+        kept_threshold, start_cap = start_decoding(request.init)
+        span_cap = None if start_cap is None or span_cap is None else max(span_cap, start_cap)
+    config = train_config(kind, len(request.train_documents), copies, batch_size=request.batch_size,
+                          seed=request.seed, max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
+    return config, kept_threshold
 
 
 def training_documents(request: TrainRequest, kind: str) -> list[Document]:
