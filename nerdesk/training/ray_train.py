@@ -97,15 +97,17 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     if options.max_retries < 0:
         raise TrainingError("--max-retries must be 0 or more", code="E544")
     labels, kind, model, tokenizer, new_tokens = local.prepare_start(request)
-    config, kept_threshold = local.run_settings(request, kind, tokenizer)  # no mention-swapped copies
-    emit("start", message=local.start_message(request, labels, kind, config) + f" on {options.workers} Ray "
-         "workers", labels=labels, start=kind, train_documents=len(request.train_documents),
+    documents = local.training_documents(request, kind)
+    copies = len(documents) - len(request.train_documents)
+    config, kept_threshold = local.run_settings(request, kind, tokenizer, copies)
+    emit("start", message=local.start_message(request, labels, kind, config, copies) + f" on {options.workers} Ray "
+         "workers", labels=labels, start=kind, train_documents=len(request.train_documents), copies=copies,
          dev_documents=len(request.dev_documents), init=request.init, head=model.config.head,
          engine="ray", workers=options.workers)
     if new_tokens:
         emit("data", message=local.vocabulary_message(new_tokens))
     trainer = Trainer(model, tokenizer, config, local.progress_callbacks(emit))
-    windows, summaries = _encode(trainer, request)
+    windows, summaries = _encode(trainer, documents, request.dev_documents)
     result, shards = _fit_on_ray(ray, trainer, windows, summaries, request, options, emit)
     if kept_threshold is not None:
         threshold = config.threshold
@@ -116,14 +118,15 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     return {**done, "engine": "ray", "workers": options.workers, "shards": shards}
 
 
-def _encode(trainer: Trainer, request: local.TrainRequest) -> tuple[list[Window], Summaries]:
+def _encode(trainer: Trainer, train_documents: list[Document],
+            dev_documents: list[Document]) -> tuple[list[Window], Summaries]:
     """Training windows and the alignment summaries, checked and reported as ``Trainer.fit`` does."""
-    windows, train_summary = trainer.encode(request.train_documents)
+    windows, train_summary = trainer.encode(train_documents)
     if not any(window.cells for window in windows):
-        raise TrainingError(f"no usable gold spans in {len(request.train_documents)} training documents "
+        raise TrainingError(f"no usable gold spans in {len(train_documents)} training documents "
                             f"({train_summary.describe()}); annotate and mark documents reviewed first",
                             code="E401")
-    dev_summary = trainer.encode(request.dev_documents)[1] if request.dev_documents else None
+    dev_summary = trainer.encode(dev_documents)[1] if dev_documents else None
     if trainer.callbacks.on_data:
         trainer.callbacks.on_data(train_summary, dev_summary)
     return windows, (train_summary, dev_summary)

@@ -90,7 +90,7 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     copies = len(documents) - len(request.train_documents)
     config, kept_threshold = run_settings(request, kind, tokenizer, copies)
     emit("start", message=start_message(request, labels, kind, config, copies), labels=labels, start=kind,
-         train_documents=len(request.train_documents), dev_documents=len(request.dev_documents),
+         train_documents=len(request.train_documents), copies=copies, dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head)
     if new_tokens:
         emit("data", message=vocabulary_message(new_tokens))

@@ -63,22 +63,24 @@ def test_two_ray_workers_train_on_disjoint_shards_and_write_a_bundle_that_predic
     kinds = [event["event"] for event in events]
     assert kinds[0] == "start" and kinds[1] == "data" and kinds[-1] == "done"
     done = events[-1]
-    # 40 one-window documents: each rank trains on its own half (both ranks on all 40 would count 80).
+    # A new head from scratch trains on the 40 documents and their mention-swapped copies, as a local run does.
+    trained = 40 + events[0]["copies"]
+    assert events[0]["copies"] > 0 and events[1]["train"]["windows"] == trained
+    # One-window documents: each rank trains on its own half (both ranks on all of them would count twice).
     shards = done["shards"]
     assert [shard["rank"] for shard in shards] == [0, 1] and all(shard["world"] == 2 for shard in shards)
-    assert [shard["windows"] for shard in shards] == [20, 20]
-    assert [shard["documents"] for shard in shards] == [20, 20]
-    assert events[1]["train"]["windows"] == 40
-    # One process would take ceil(40 / 8) = 5 steps per pass; each rank takes batches of 4 for as many steps.
+    assert [shard["windows"] for shard in shards] == [trained // 2, trained - trained // 2]
+    assert [shard["documents"] for shard in shards] == [trained // 2, trained - trained // 2]
+    # One process would take ceil(trained / 8) steps per pass; each rank takes batches of 4 for as many steps.
     steps = [event for event in events if event["event"] == "step"]
-    assert steps[-1]["step"] == steps[-1]["total"] == 30
+    assert steps[-1]["step"] == steps[-1]["total"] == 6 * -(-trained // 8)
     evaluations = [event for event in events if event["event"] == "eval"]
     assert evaluations and all(0.0 <= event["f1"] <= 1.0 for event in evaluations)
 
     bundle = Bundle.load(out)
     manifest = json.loads((out / "bundle.json").read_text("utf-8"))
     assert manifest["metrics"] == done["metrics"] and "micro" in done["metrics"]
-    assert manifest["trained_on"]["steps"] == 30 and (out / "checkpoint.safetensors").is_file()
+    assert manifest["trained_on"]["steps"] == steps[-1]["total"] and (out / "checkpoint.safetensors").is_file()
     # The dev F1 reported is what the bundle's own predictions score on the dev documents.
     predicted = OnnxPredictor(bundle, threads=1, variant="fp32").predict([r["text"] for r in records[40:]])
     runtime_f1 = evaluate([gold_spans(r) for r in records[40:]], predicted).micro.f1
