@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from nerdesk.core.tags import parse_tag
 from nerdesk.formats.encoding import decode_bytes
 
 _PEEK_BYTES = 256 * 1024
+_RECORDS_PEEKED = 1_000  # JSON records of the peek looked at for one that shows the file's format
 CONLL_SUFFIXES = (".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".conll")
 # ValueError covers JSONDecodeError and integers longer than Python converts (4,300 digits).
 _JSON_ERRORS = (ValueError, RecursionError)
@@ -116,27 +118,82 @@ def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | No
         body = stripped[1:].lstrip()
         if body.startswith("]"):
             return None
-        try:
-            first, _ = json.JSONDecoder().raw_decode(body)
-        except _JSON_ERRORS:
+        records = list(_array_records(body))
+        if not records:
             if path.stat().st_size <= _PEEK_BYTES:
                 return None
             try:  # the first record is longer than the peek: read the file whole
                 data = _whole_json(path, encoding)
             except (*_JSON_ERRORS, NerdeskError):
                 return None
-            first = data[0] if isinstance(data, list) and data else None
-        return classify_record(first, in_array=True)
+            records = data[:_RECORDS_PEEKED] if isinstance(data, list) else []
+        return _classify_records(records, in_array=True)
     if stripped.startswith("{"):
-        try:
-            return classify_record(json.loads(stripped.split("\n", 1)[0]), in_array=False)
-        except _JSON_ERRORS:
-            pass
+        records = list(_json_lines(stripped))
+        if records:
+            return _classify_records(records, in_array=False)
         try:  # a pretty-printed object: read it whole
             return classify_record(_whole_json(path, encoding), in_array=False)
         except (*_JSON_ERRORS, NerdeskError):
             return None
     return None
+
+
+def _classify_records(records: list[Any], *, in_array: bool) -> str | None:
+    """The format of the first record that shows one; a file whose first records are bare texts
+    (``{"text": ...}``) is judged by the first record with spans, not guessed from the bare ones."""
+    if not records or classify_record(records[0], in_array=in_array) is None:
+        return None
+    guess = None
+    for record in records:
+        found = classify_record(record, in_array=in_array)
+        if found is not None and not _only_text(record):
+            return found
+        guess = guess or found
+    return guess
+
+
+def _only_text(record: Any) -> bool:
+    """A record with a text and no field that tells its format (no spans, labels or entities)."""
+    if not isinstance(record, dict) or "text" not in record or isinstance(record.get("data"), dict):
+        return False
+    if {"spans", "label", "labels", "cats", "doc_id", "sent_id", "tokens"} & record.keys():
+        return False
+    entities = record.get("entities")
+    return not (isinstance(entities, list) and any(isinstance(e, dict | list) for e in entities))
+
+
+def _json_lines(text: str) -> Iterator[Any]:
+    """The records of the peek's complete JSON lines, up to the first line that does not parse."""
+    for line in text.split("\n")[:_RECORDS_PEEKED]:
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except _JSON_ERRORS:
+            return
+
+
+def _array_records(body: str) -> Iterator[Any]:
+    """The records of a JSON array's body (after its ``[``) that lie whole in the peek."""
+    decoder = json.JSONDecoder()
+    position = 0
+    for _ in range(_RECORDS_PEEKED):
+        try:
+            record, position = decoder.raw_decode(body, position)
+        except _JSON_ERRORS:
+            return
+        yield record
+        position = _skip_space(body, position)
+        if not body.startswith(",", position):
+            return
+        position = _skip_space(body, position + 1)
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
 
 
 def _detect_dir(path: Path) -> str:

@@ -46,6 +46,37 @@ def test_detect_what_was_written(tmp_path: Path, fmt: str) -> None:
     assert len(result.documents) == 2
 
 
+BARE = {"text": "Nothing here."}
+SHOWING_THEIR_FORMAT = {
+    "spacy": {"text": "Anna lives in Paris", "spans": [{"start": 0, "end": 4, "label": "PER"}]},
+    "doccano": {"text": "Anna lives in Paris", "label": [[0, 4, "PER"]]},
+    "cluener": {"text": "Anna lives in Paris", "label": {"PER": {"Anna": [[0, 3]]}}},
+    "genia": {"text": "Anna lives in Paris", "entities": [{"start": 0, "end": 4, "type": "PER"}]},
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(SHOWING_THEIR_FORMAT))
+def test_a_file_that_starts_with_bare_texts_is_judged_by_its_first_annotated_record(tmp_path: Path, fmt: str) -> None:
+    # A first record without spans fits every format; guessing from it alone read the file as CLUENER and
+    # dropped the spans of the records after it without a word.
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in [BARE, BARE, SHOWING_THEIR_FORMAT[fmt]]), "utf-8")
+    assert detect_format(path) == fmt
+    assert [len(doc.spans) for doc in read_file(path).documents] == [0, 0, 1]
+    array = tmp_path / "mixed.json"
+    array.write_text(json.dumps([BARE, {"text": "头痛", "entities": [
+        {"start_idx": 0, "end_idx": 1, "type": "sym", "entity": "头痛"}]}], ensure_ascii=False), "utf-8")
+    assert detect_format(array) == "cmeee"
+    assert [len(doc.spans) for doc in read_file(array).documents] == [0, 1]
+
+
+def test_a_file_of_bare_texts_only_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "bare.jsonl"
+    path.write_text(json.dumps(BARE) + "\n" + json.dumps({"text": "More."}) + "\n", "utf-8")
+    assert detect_format(path) == "cluener"
+    assert [doc.text for doc in read_file(path).documents] == ["Nothing here.", "More."]
+
+
 def test_detect_failures(tmp_path: Path) -> None:
     odd = tmp_path / "notes.xyz"
     odd.write_text("just some words\nand more", encoding="utf-8")
