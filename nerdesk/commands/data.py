@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.document import STATUSES, Document
+from nerdesk.core.wording import counted
 
 SOURCES = ("gold", "pred", "all")
 PROGRESS_MIN_DOCUMENTS = 2000
@@ -97,7 +98,8 @@ def run_import(args: argparse.Namespace) -> int:
         report = store_into_file(args.project, result,
                                  progress=progress and (lambda done, _total: progress(done)))
     in_splits = f"; splits: {', '.join(f'{name} {n}' for name, n in counts.items())}" if counts else ""
-    print(f"imported {len(report.ids)} documents ({report.gold} gold spans, {report.pred} predictions) as "
+    print(f"imported {counted(len(report.ids), 'document')} ({counted(report.gold, 'gold span')}, "
+          f"{counted(report.pred, 'prediction')}) as "
           f"{report.format} ({report.encoding}) into {args.project}{in_splits}")
     return 0
 
@@ -120,7 +122,8 @@ def run_export(args: argparse.Namespace) -> int:
         report = export_documents(project, args.out, args.format, status=args.status, only=args.source,
                                   **export_options(args))
     print_warnings(report.warnings)
-    print(f"exported {report.documents} documents ({report.spans} spans) as {args.format} to {args.out}")
+    print(f"exported {counted(report.documents, 'document')} ({counted(report.spans, 'span')}) as {args.format} "
+          f"to {args.out}")
     return 0
 
 
@@ -195,7 +198,7 @@ def print_stats(path: Path, stats: dict[str, Any]) -> None:
 
     console = Console(soft_wrap=True, highlight=False)
     statuses = ", ".join(f"{count} {status}" for status, count in stats["by_status"].items())
-    console.print(f"[bold]{escape(str(path))}[/bold]: {stats['documents']} documents ({statuses})")
+    console.print(f"[bold]{escape(str(path))}[/bold]: {counted(stats['documents'], 'document')} ({statuses})")
     splits = {split or "(none)": count for split, count in stats["by_split"].items()}
     if set(splits) != {"(none)"}:
         console.print("splits: " + ", ".join(f"{split} {count}" for split, count in splits.items()))
@@ -205,6 +208,7 @@ def print_stats(path: Path, stats: dict[str, Any]) -> None:
     table.add_row("[bold]total[/bold]", str(stats["spans"]["gold"]), str(stats["spans"]["pred"]))
     console.print(table)
     console.print(
-        f"nesting depth {stats['nesting_depth']}; {stats['overlapping_spans']} gold spans overlap another "
-        f"in {stats['documents_with_overlaps']} documents"
+        f"nesting depth {stats['nesting_depth']}; {counted(stats['overlapping_spans'], 'gold span')} "
+        f"{'overlaps' if stats['overlapping_spans'] == 1 else 'overlap'} another "
+        f"in {counted(stats['documents_with_overlaps'], 'document')}"
     )

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nerdesk.core.wording import counted
+
 if TYPE_CHECKING:
     from nerdesk.core.document import Document
     from nerdesk.runtime.bundle import Bundle
@@ -227,7 +229,7 @@ def _summary(documents: Sequence[Document], elapsed: float, bundle: Bundle, args
     chars = sum(len(d.text) for d in documents)
     variant = bundle.default_variant if args.variant == "default" else args.variant
     rate = chars / elapsed if elapsed > 0 else float("inf")
-    print(f"{len(documents)} documents, {spans} predicted spans with {bundle.model_version} ({variant}) "
+    print(f"{counted(len(documents), 'document')}, {counted(spans, 'predicted span')} with {bundle.model_version} ({variant}) "
           f"in {elapsed:.1f} s ({rate:,.0f} chars/s) -> {args.out}", file=sys.stderr)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -20,6 +20,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.learnt_from import LEARNT_FROM
+from nerdesk.core.wording import counted
 from nerdesk.runtime.bundle import MANIFEST, Bundle, documents_learnt_from_bundle
 from nerdesk.training.augment import SWAPPED_COPIES, mention_swapped_copies, worth_copying
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
@@ -162,7 +163,7 @@ def longest_span_tokens(tokenizer: Tokenizer, documents: list[Document]) -> int 
 def start_message(request: TrainRequest, labels: list[str], kind: str, config: TrainConfig, copies: int = 0) -> str:
     added = f" and {copies} copies of them with other mentions" if copies else ""
     held_out = f"{len(request.dev_documents)} held out to evaluate"
-    return (f"training on {len(request.train_documents)} documents{added} ({held_out}) from {request.source}; "
+    return (f"training on {counted(len(request.train_documents), 'document')}{added} ({held_out}) from {request.source}; "
             f"labels: {', '.join(labels)}; starting from {start_words(request.init, kind)}; at least "
             f"{config.min_steps} steps, at most {config.time_budget_seconds:.0f} s")
 

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.spans import Span
+from nerdesk.core.wording import counted
 from nerdesk.workflows.ray_failures import (
     account_for_every_document,
     actor_failure_args,
@@ -199,7 +200,7 @@ def _configure(ray: ModuleType, quiet: bool) -> None:
 def summary(result: RayPredictResult, elapsed: float, options: RayPredictOptions) -> list[str]:
     """The lines the command prints when it is done."""
     rate = result.documents / elapsed if elapsed > 0 else float("inf")
-    lines = [f"{result.documents} documents, {result.spans} predicted spans in {elapsed:.1f} s "
+    lines = [f"{counted(result.documents, 'document')}, {counted(result.spans, 'predicted span')} in {elapsed:.1f} s "
              f"({rate:,.0f} documents/s, {options.workers} Ray workers) -> {len(result.shards)} "
              f"{options.out_format} shards in {options.out}"]
     lines += [f"failed: document {identifier}: {error}" for identifier, error in result.failed]

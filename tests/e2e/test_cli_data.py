@@ -139,9 +139,9 @@ def test_stats_table_for_people(tmp_path, capsys):
     capsys.readouterr()
     assert main(["stats", str(project_path)]) == 0
     out = capsys.readouterr().out
-    assert "1 documents (1 new" in out
+    assert "1 document (1 new" in out
     assert "bod" in out and "dis" in out
-    assert "nesting depth 2; 2 gold spans overlap another in 1 documents" in out
+    assert "nesting depth 2; 2 gold spans overlap another in 1 document" in out
 
 
 def test_missing_project_is_reported(tmp_path, capsys):

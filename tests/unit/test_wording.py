@@ -1,0 +1,8 @@
+"""Counts in messages take the singular for one and the plural otherwise."""
+
+from nerdesk.core.wording import counted
+
+
+def test_one_takes_the_singular_and_other_counts_the_plural():
+    assert [counted(n, "document") for n in (0, 1, 2)] == ["0 documents", "1 document", "2 documents"]
+    assert counted(1, "entity", "entities") == "1 entity" and counted(3, "entity", "entities") == "3 entities"
