@@ -63,6 +63,9 @@ class DocumentListModel(QAbstractTableModel):
         self._rows: list = []
         self._exhausted = True
         self.total = 0
+        # (document id, row) of the open document when a refresh dropped it from the list (reviewed under a
+        # "predicted" filter): its neighbours are still found by that former position.
+        self._former_position: tuple[int, int] | None = None
 
     def _summaries(self, project, offset: int, limit: int) -> list:
         return project.document_summaries(offset=offset, limit=limit, min_score=self.min_score,
@@ -79,6 +82,7 @@ class DocumentListModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        self._former_position = None
         self.beginResetModel()
         self._rows = []
         project = self.session.project
@@ -100,7 +104,9 @@ class DocumentListModel(QAbstractTableModel):
             return
         fresh = self._summaries(project, 0, len(self._rows))
         if [row.id for row in fresh] != [row.id for row in self._rows]:
+            former = self._position_of_open_document()
             self.reload()
+            self._former_position = former
             return
         self._rows = fresh
         self.total = project.count_documents(**self.filter.as_kwargs())
@@ -161,14 +167,33 @@ class DocumentListModel(QAbstractTableModel):
     def row_of(self, doc_id: int) -> int | None:
         return next((number for number, row in enumerate(self._rows) if row.id == doc_id), None)
 
+    def _position_of_open_document(self) -> tuple[int, int] | None:
+        doc_id = self.session.doc_id
+        row = self.row_of(doc_id) if doc_id is not None else None
+        return None if doc_id is None or row is None else (doc_id, row)
+
+    def _former_row(self, doc_id: int) -> int | None:
+        """Where ``doc_id`` was before a refresh dropped it from the list, if it was."""
+        former = self._former_position
+        return former[1] if former is not None and former[0] == doc_id else None
+
     def next_doc_id(self, doc_id: int | None) -> int | None:
-        """The document after ``doc_id`` in the list (fetching the next page if needed)."""
+        """The document after ``doc_id`` in the list (fetching the next page if needed); after one that has
+        left the list, the one now in its former place; the first one when ``doc_id`` was never listed."""
         row = self.row_of(doc_id) if doc_id is not None else -1
         if row is None:
-            return self.doc_id(0)
+            former = self._former_row(doc_id) if doc_id is not None else None
+            row = -1 if former is None else former - 1
         if row + 1 >= len(self._rows) and self.canFetchMore():
             self.fetchMore()
         return self.doc_id(row + 1)
+
+    def previous_doc_id(self, doc_id: int | None) -> int | None:
+        """The document before ``doc_id`` in the list; before the former place of one that has left it."""
+        row = self.row_of(doc_id) if doc_id is not None else None
+        if row is None and doc_id is not None:
+            row = self._former_row(doc_id)
+        return None if row is None else self.doc_id(row - 1)
 
 
 class DocumentListPanel(QWidget):

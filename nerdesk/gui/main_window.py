@@ -172,8 +172,8 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
 
     def step_document(self, step: int) -> None:
         model = self.documents.model
-        row = model.row_of(self.session.doc_id) if self.session.doc_id is not None else -1
-        target = model.next_doc_id(self.session.doc_id) if step > 0 else model.doc_id((row or 0) - 1)
+        doc_id = self.session.doc_id
+        target = model.next_doc_id(doc_id) if step > 0 else model.previous_doc_id(doc_id)
         if target is not None:
             self.open_document(target)
 

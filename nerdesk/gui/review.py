@@ -155,8 +155,8 @@ class ReviewFlow(QObject):
                 window.statusBar().showMessage(f"Document {document.id} not marked reviewed", 4000)
                 return
             settle = settle_pending(document.id, document.spans, min_score, choice) if pending.count else None
+            following = window.documents.model.next_doc_id(document.id)  # before it leaves a filtered list
             session.mark_reviewed(settle)
-            following = window.documents.model.next_doc_id(document.id)
             if following is not None:
                 session.open_document(following)
             settled = settled_message(pending, choice)
