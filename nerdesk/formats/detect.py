@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.errors import FormatError, NerdeskError
+from nerdesk.core.spans import GOLD, PRED
 from nerdesk.core.tags import parse_tag
 from nerdesk.formats.encoding import decode_bytes
 
 _PEEK_BYTES = 256 * 1024
 _RECORDS_PEEKED = 1_000  # JSON records of the peek looked at for one that shows the file's format
 CONLL_SUFFIXES = (".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".conll")
+PRODIGY_KEYS = {"answer", "_input_hash", "_task_hash"}
+NERDESK_SOURCES = (GOLD, PRED)
 # ValueError covers JSONDecodeError and integers longer than Python converts (4,300 digits).
 _JSON_ERRORS = (ValueError, RecursionError)
 
@@ -53,6 +56,8 @@ def _classify_entities(record: dict[str, Any], entities: list[Any], *, in_array:
     first = next((e for e in entities if isinstance(e, dict | list)), None)
     if isinstance(first, list) or "cats" in record:
         return "doccano"  # [[start, end, "LABEL"], ...]: doccano's intent-detection shape
+    if first is None and "relations" in record:
+        return "doccano"  # a relation project's record with no entities yet
     if first is not None:
         if "start_idx" in first:
             return "cmeee"
@@ -63,6 +68,21 @@ def _classify_entities(record: dict[str, Any], entities: list[Any], *, in_array:
     if {"doc_id", "sent_id", "tokens"} & record.keys():
         return "genia"
     return "cmeee" if in_array else "genia"
+
+
+def _classify_spans_record(record: dict[str, Any], *, in_array: bool) -> str:
+    """nerdesk's own records (``status``, spans from ``gold``/``pred``) or Prodigy/spaCy ones.
+
+    Prodigy's ner.correct and ner.teach name the model a span came from in its ``source``
+    (``"en_core_web_sm"``), so a ``source`` alone does not make a record nerdesk's.
+    """
+    if "status" in record:
+        return "nerdesk-json" if in_array else "jsonl"
+    if PRODIGY_KEYS & record.keys() or isinstance(record.get("tokens"), list):
+        return "spacy"
+    if any(isinstance(s, dict) and s.get("source") in NERDESK_SOURCES for s in record["spans"]):
+        return "nerdesk-json" if in_array else "jsonl"
+    return "spacy"
 
 
 def classify_record(record: Any, *, in_array: bool) -> str | None:
@@ -79,10 +99,7 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
             return "doccano"  # doccano 1.4-1.5 name the text "data"
         return None
     if isinstance(record.get("spans"), list):
-        spans = [s for s in record["spans"] if isinstance(s, dict)]
-        if "status" in record or any("source" in s for s in spans):
-            return "nerdesk-json" if in_array else "jsonl"
-        return "spacy"
+        return _classify_spans_record(record, in_array=in_array)
     label = record.get("label", record.get("labels"))
     if isinstance(label, dict):
         return "cluener"
@@ -157,7 +174,7 @@ def _only_text(record: Any) -> bool:
     """A record with a text and no field that tells its format (no spans, labels or entities)."""
     if not isinstance(record, dict) or "text" not in record or isinstance(record.get("data"), dict):
         return False
-    if {"spans", "label", "labels", "cats", "doc_id", "sent_id", "tokens"} & record.keys():
+    if {"spans", "label", "labels", "cats", "relations", "doc_id", "sent_id", "tokens"} & record.keys():
         return False
     entities = record.get("entities")
     return not (isinstance(entities, list) and any(isinstance(e, dict | list) for e in entities))

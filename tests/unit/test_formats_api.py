@@ -12,7 +12,16 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.spans import PRED, Span
-from nerdesk.formats import FORMATS, ImportResult, detect_format, read_file, read_files, registry, write_file
+from nerdesk.formats import (
+    FORMATS,
+    ImportResult,
+    detect,
+    detect_format,
+    read_file,
+    read_files,
+    registry,
+    write_file,
+)
 
 DOCS = [
     Document("北京医院😀是一家医院", [Span(0, 4, "ORG"), Span(0, 2, "LOC"), Span(2, 4, "ORG", PRED, 0.75, "v1")],
@@ -247,3 +256,48 @@ def test_detect_a_json_array_with_a_long_first_record(tmp_path: Path) -> None:
     path.write_text(json.dumps([{"text": text, "entities": [
         {"start_idx": 0, "end_idx": 1, "type": "sym", "entity": "头痛"}]}], ensure_ascii=False), encoding="utf-8")
     assert detect_format(path) == "cmeee"
+
+
+PRODIGY_CORRECT = {  # what Prodigy's ner.correct writes: the model's spans name it in "source"
+    "text": "Apple is in Cupertino", "_input_hash": 11, "_task_hash": 22,
+    "tokens": [{"text": "Apple", "start": 0, "end": 5, "id": 0, "ws": True},
+               {"text": "is", "start": 6, "end": 8, "id": 1, "ws": True},
+               {"text": "in", "start": 9, "end": 11, "id": 2, "ws": True},
+               {"text": "Cupertino", "start": 12, "end": 21, "id": 3, "ws": False}],
+    "spans": [{"token_start": 0, "token_end": 0, "start": 0, "end": 5, "text": "Apple", "label": "ORG",
+               "source": "en_core_web_sm", "input_hash": 11},
+              {"token_start": 3, "token_end": 3, "start": 12, "end": 21, "text": "Cupertino", "label": "GPE"}],
+    "_view_id": "ner_manual", "answer": "accept"}
+
+
+@pytest.mark.parametrize("marker", ["answer", "_input_hash", "_task_hash", "tokens"])
+def test_prodigy_records_whose_spans_name_a_model_are_prodigy(tmp_path: Path, marker: str) -> None:
+    # Read as nerdesk JSONL they were refused: a model name is not a nerdesk span source.
+    record = {"text": PRODIGY_CORRECT["text"], "spans": PRODIGY_CORRECT["spans"], marker: PRODIGY_CORRECT[marker]}
+    path = tmp_path / "correct.jsonl"
+    path.write_text(json.dumps(record) + "\n" + json.dumps(PRODIGY_CORRECT) + "\n", "utf-8")
+    assert detect_format(path) == "spacy"
+    result = read_file(path)
+    assert [s.key for s in result.documents[1].spans] == [(0, 5, "ORG"), (12, 21, "GPE")]
+
+
+def test_nerdesk_records_are_told_by_status_or_a_gold_or_pred_source(tmp_path: Path) -> None:
+    spans = [{"start": 0, "end": 4, "label": "PER"}]
+    assert detect.classify_record({"text": "Anna", "spans": spans, "status": "new"}, in_array=False) == "jsonl"
+    assert detect.classify_record({"text": "Anna", "spans": [{**spans[0], "source": "pred"}]},
+                                  in_array=True) == "nerdesk-json"
+    assert detect.classify_record({"text": "Anna", "spans": [{**spans[0], "source": "my_model"}]},
+                                  in_array=False) == "spacy"
+
+
+def test_a_doccano_relation_export_starting_with_a_record_without_entities(tmp_path: Path) -> None:
+    empty = {"id": 1, "text": "Nothing here.", "entities": [], "relations": [], "Comments": []}
+    assert detect.classify_record(empty, in_array=False) == "doccano"
+    path = tmp_path / "relations.jsonl"
+    path.write_text(json.dumps(empty) + "\n", "utf-8")
+    assert detect_format(path) == "doccano"
+    path.write_text(json.dumps(empty) + "\n" + json.dumps({
+        "id": 2, "text": "Bob visited Rome.", "relations": [], "entities": [
+            {"id": 20, "label": "PER", "start_offset": 0, "end_offset": 3}]}) + "\n", "utf-8")
+    assert detect_format(path) == "doccano"
+    assert [[s.key for s in doc.spans] for doc in read_file(path).documents] == [[], [(0, 3, "PER")]]
