@@ -292,8 +292,11 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
         self.versions_panel.refresh()
 
     def retrain(self) -> None:
-        """Train a new model on the reviewed documents (the Retrain panel shows progress)."""
-        self.retrain_panel.parentWidget().show()
+        """Train a new model on the reviewed documents (the Retrain panel, brought to the front of its tabbed
+        dock, shows progress)."""
+        dock = self.retrain_panel.parentWidget()
+        dock.show()
+        dock.raise_()
         self.retrain_panel.retrain()
 
     def open_next_useful(self) -> None:
