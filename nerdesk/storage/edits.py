@@ -86,6 +86,20 @@ class EditsMixin:
                 [change.doc_id],
             )
 
+    def document_statuses(self, doc_ids: Iterable[int] | None = None) -> dict[int, str]:
+        """The review status of each of ``doc_ids`` (of every document when None).
+
+        ``apply_edit`` moves a document to in-progress whichever way its gold spans change, undoing too;
+        a front end that must undo a change exactly reads the statuses before it and writes them back.
+        """
+        if doc_ids is None:
+            rows = self.db.execute("SELECT id, status FROM documents").fetchall()
+        else:
+            wanted = sorted(set(doc_ids))
+            marks = ", ".join("?" for _ in wanted)
+            rows = self.db.execute(f"SELECT id, status FROM documents WHERE id IN ({marks})", wanted).fetchall()
+        return {int(doc_id): str(status) for doc_id, status in rows}
+
     def _document_text(self, doc_id: int) -> str:
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
