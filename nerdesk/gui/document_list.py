@@ -276,6 +276,7 @@ class DocumentListPanel(QWidget):
         ))
         self._update_count()
         self._follow_open_document()
+        self.table.scrollToTop()  # a new search starts at its first match, not where the old list was scrolled
 
     def _refresh(self) -> None:
         self.model.refresh()
