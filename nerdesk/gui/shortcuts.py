@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nerdesk.core.errors import NerdeskError
-from nerdesk.core.labels import LabelSet
+from nerdesk.core.labels import Label, LabelSet
 
 ACCEPT_KEYS = ("A", "Return", "Enter")
 REJECT_KEYS = ("R", "X")
@@ -14,6 +14,12 @@ NEXT_SPAN_KEYS = ("Tab", "Backtab")  # Tab selects the next span in reading orde
 # The editing keys a label key could collide with (label keys are single characters), and what they do.
 CHARACTER_KEY_PURPOSES = {"A": "accepts the selected prediction", "R": "rejects the selected prediction",
                           "X": "rejects the selected prediction"}
+
+
+def label_for_key(labels: LabelSet, key: str) -> Label | None:
+    """The label whose shortcut is ``key``, whatever its case: Shift+G or Caps Lock still selects "g"."""
+    wanted = key.casefold()
+    return next((label for label in labels if label.key and label.key.casefold() == wanted), None)
 
 
 def check_label_key(key: str | None, labels: LabelSet, *, label_name: str | None,
@@ -30,7 +36,7 @@ def check_label_key(key: str | None, labels: LabelSet, *, label_name: str | None
     if key.upper() in app_shortcuts:
         raise NerdeskError(f"shortcut {key!r} is taken by a command of the window; choose another character",
                            code="E601")
-    owner = labels.by_key(key)
+    owner = label_for_key(labels, key)
     if owner is not None and owner.name != label_name:
-        raise NerdeskError(f"shortcut {key!r} is already used by label {owner.name!r}; choose another",
-                           code="E012")
+        raise NerdeskError(f"shortcut {key!r} is already used by label {owner.name!r} (keys ignore case); "
+                           "choose another", code="E012")

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeyEvent
 
 from nerdesk.core.offsets import graphemes_boundaries
 from nerdesk.core.spans import PRED, Span
+from nerdesk.gui.shortcuts import label_for_key
 
 NEXT_PREDICTION_KEY = Qt.Key.Key_F8  # Shift+F8: the previous one
 
@@ -65,7 +66,7 @@ class EditingKeys:
             if selected is not None and selected.source == PRED:
                 return self._request(self.rejectRequested, selected, self._next_prediction(selected, 1, wrap=True))
             return True
-        label = self._labels.by_key(text) if text else None
+        label = label_for_key(self._labels, text) if text else None
         if label is not None:
             self.apply_label(label.name)
             return True
