@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from nerdesk.core.labels import Label
 from nerdesk.core.spans import GOLD
 from nerdesk.gui.session import ProjectSession
+from nerdesk.gui.span_layout import shown_spans
+from nerdesk.runtime.decode import DECISION_SCORE
 
 
 @lru_cache(maxsize=256)
@@ -57,6 +59,7 @@ class LabelPalette(QWidget):
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.min_score = DECISION_SCORE  # predictions below it are hidden in the view and not counted here
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.verticalHeader().hide()
@@ -92,9 +95,15 @@ class LabelPalette(QWidget):
         if item is not None:
             signal.emit(item.data(Qt.ItemDataRole.UserRole))
 
+    def set_min_score(self, value: float) -> None:
+        """Count the predictions the view shows at the Model panel's minimum score."""
+        self.min_score = value
+        self.refresh()
+
     def refresh(self) -> None:
-        """Counts are for the open document."""
-        spans = [] if self.session.document is None else self.session.document.spans
+        """Counts are for the open document, of the spans the view shows."""
+        document = self.session.document
+        spans = [] if document is None else shown_spans(document.spans, self.min_score)
         gold = Counter(s.label for s in spans if s.source == GOLD)
         predicted = Counter(s.label for s in spans if s.source != GOLD)
         current = self.current_label()

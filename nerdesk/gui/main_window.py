@@ -115,6 +115,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
         self.palette.deleteRequested.connect(self.delete_label)
         self.model_panel.thresholdChanged.connect(view.set_min_score)
         self.model_panel.thresholdChanged.connect(self.documents.model.set_min_score)
+        self.model_panel.thresholdChanged.connect(self.palette.set_min_score)
         self.model_panel.thresholdChanged.connect(lambda _score: self._show_current_spans())
         self.model_panel.loadRequested.connect(self.load_model)
         self.model_panel.predictDocumentRequested.connect(self.predict_document)

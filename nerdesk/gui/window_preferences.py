@@ -35,6 +35,7 @@ class PreferenceCommands:
         self._set_view_font_size(preferences.font_size)
         self.model_panel.set_min_score(preferences.min_score)
         self.view.set_min_score(preferences.min_score)
+        self.palette.set_min_score(preferences.min_score)
         self.view.snap_tokens = preferences.snap_to_tokens
         self.view.set_show_scores(preferences.show_scores)
         self.show_scores_action.setChecked(preferences.show_scores)
