@@ -16,6 +16,7 @@ from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.core.tags import parse_tag
 from nerdesk.formats.encoding import decode_bytes
+from nerdesk.formats.label_studio import is_json_min_record
 
 _PEEK_BYTES = 256 * 1024
 _RECORDS_PEEKED = 1_000  # JSON records of the peek looked at for one that shows the file's format
@@ -94,6 +95,8 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
     if isinstance(record.get("data"), dict) and (
             {"annotations", "predictions", "completions"} & record.keys() or "text" in record["data"]):
         return "label-studio"
+    if is_json_min_record(record):
+        return "label-studio"  # Label Studio's JSON-MIN export
     if "text" not in record:
         if isinstance(record.get("data"), str) and isinstance(record.get("label", record.get("labels")), list):
             return "doccano"  # doccano 1.4-1.5 name the text "data"
@@ -173,6 +176,8 @@ def _classify_records(records: list[Any], *, in_array: bool) -> str | None:
 def _only_text(record: Any) -> bool:
     """A record with a text and no field that tells its format (no spans, labels or entities)."""
     if not isinstance(record, dict) or "text" not in record or isinstance(record.get("data"), dict):
+        return False
+    if is_json_min_record(record):
         return False
     if {"spans", "label", "labels", "cats", "relations", "doc_id", "sent_id", "tokens"} & record.keys():
         return False

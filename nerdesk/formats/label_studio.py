@@ -3,7 +3,8 @@
 A task is ``{"id", "data": {FIELD: text, ...}, "annotations": [{"result": [...]}], "predictions":
 [{"model_version", "score", "result": [...]}], "meta": {...}}``. A text-span result is ``{"from_name",
 "to_name", "type": "labels", "value": {"start", "end", "text", "labels"}}``. Annotations are gold,
-predictions are predictions with their score.
+predictions are predictions with their score. A task with a submitted annotation is imported as
+reviewed. The JSON-MIN export (one flat record per annotation) is read as the tasks it flattens.
 
 Offsets: ``start``/``end`` are code points, end exclusive, and they are trusted. ``value.text`` is only
 what Label Studio *displayed* (double spaces collapsed, a line break sometimes a literal ``\\n``): when it
@@ -11,7 +12,7 @@ differs from the text at the offsets only in that way the span is kept and the i
 exports and some tools count UTF-16 units: those are accepted when only they match ``value.text``.
 
 The text is the ``data`` field that the results' ``to_name`` names (else ``text``, else the only string
-field); the other fields are kept in ``meta["data"]`` and written back. The ``from_name``/``to_name``
+field, else the field the results' text fits); the other fields are kept in ``meta["data"]`` and written back. The ``from_name``/``to_name``
 read are kept in ``meta["label_studio"]`` and written back, so results match the user's labeling
 config. Task keys Label Studio defines (``id``, ``created_at``...) stay at the top level; every other
 metadata entry is written under the task's ``meta``, which Label Studio keeps.
@@ -108,13 +109,20 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def pick_text_field(task: dict[str, Any]) -> tuple[str | None, str | None, str]:
-    """``(text, field, why_not)``: the data field that the results' ``to_name`` names, else a default."""
+def pick_text_field(task: dict[str, Any], fallback: str | None = None) -> tuple[str | None, str | None, str]:
+    """``(text, field, why_not)``: the data field holding the text the results point at.
+
+    In order: the field the results' ``to_name`` names, ``text``, the only string field, the only field
+    on which every result's ``value.text`` is the text at its offsets (``to_name`` names the ``<Text>``
+    tag, which need not be called like its field), then ``fallback`` (the field the file's other
+    tasks use: a project has one labeling config).
+    """
     data = task.get("data")
     if not isinstance(data, dict):
         return None, None, "the task has no 'data' object"
     strings = [key for key, value in data.items() if isinstance(value, str)]
-    targets = {item.get("to_name") for results in _result_lists(task) for item in _label_results(results)}
+    results = [item for group in _result_lists(task) for item in _label_results(group)]
+    targets = {item.get("to_name") for item in results}
     targets.discard(None)
     if len(targets) > 1:
         return None, None, f"its results point at several fields ({', '.join(sorted(map(str, targets)))}); " \
@@ -128,8 +136,30 @@ def pick_text_field(task: dict[str, Any]) -> tuple[str | None, str | None, str]:
         return data[strings[0]], strings[0], ""
     if not strings:
         return None, None, "the task has no text: expected 'data': {'text': ...}"
-    return None, None, (f"the task has several text fields ({', '.join(strings)}) and no result's to_name "
-                        "names one of them")
+    fitting = [key for key in strings if results and _results_fit(data[key], results)]
+    if len(fitting) == 1:
+        return data[fitting[0]], fitting[0], ""
+    if fallback in strings and (not results or fallback in fitting):
+        return data[fallback], fallback, ""
+    return None, None, _undecided_field(strings, target, fitting, bool(results))
+
+
+def _results_fit(text: str, results: list[dict[str, Any]]) -> bool:
+    """Whether every result's ``value.text`` is the text at its offsets in ``text``."""
+    value: dict[str, Any]
+    for value in (item["value"] for item in results):
+        if resolve_offsets(text, value.get("start"), value.get("end"), value.get("text"))[2] == "none":
+            return False
+    return True
+
+
+def _undecided_field(strings: list[str], target: Any, fitting: list[str], has_results: bool) -> str:
+    named = f"the results' to_name {target!r} names none of them" if target else "no result names one of them"
+    fits = ("" if not has_results else f"; the spans' text fits {' and '.join(fitting)} alike" if fitting
+            else "; the spans' text fits none of them")
+    return (f"the task has several text fields ({', '.join(strings)}) and {named}{fits}. To choose, rename "
+            "the field that holds the text to 'text' in the tasks' data, or give the <Text> tag of the "
+            "labeling config the field's name (its to_name)")
 
 
 def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, source: Source,
@@ -171,12 +201,13 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
 
 
 def _task_spans(task: dict[str, Any], text: str, ctx: ReadContext, state: _LsState, where: Where,
-                names: dict[str, Any]) -> list[Any] | None:
+                names: dict[str, Any]) -> tuple[list[Any] | None, bool]:
+    """The task's spans (``None`` after a problem) and whether someone submitted an annotation of it."""
     annotations = task.get("annotations", task.get("completions", []))
     predictions = task.get("predictions", [])
     if not isinstance(annotations, list) or not isinstance(predictions, list):
         ctx.problem("'annotations' and 'predictions' must be lists", **where)
-        return None
+        return None, False
     spans, ok, kept = [], True, 0
     for group, source in [*((a, GOLD) for a in annotations), *((p, PRED) for p in predictions)]:
         if not isinstance(group, dict):
@@ -196,7 +227,7 @@ def _task_spans(task: dict[str, Any], text: str, ctx: ReadContext, state: _LsSta
         else:
             spans.extend(got)
     state.merged += kept > 1
-    return spans if ok else None
+    return (spans if ok else None), kept > 0
 
 
 def _task_meta(task: dict[str, Any], text_key: str, names: dict[str, Any]) -> dict[str, Any]:
@@ -220,28 +251,99 @@ def _task_meta(task: dict[str, Any], text_key: str, names: dict[str, Any]) -> di
 
 
 def read_label_studio(ctx: ReadContext) -> list[Document]:
+    """Tasks of a full JSON export, or records of a JSON-MIN export (turned into the tasks they flatten).
+
+    A task with a submitted (not cancelled) annotation is finished work: it is imported as reviewed,
+    even when the annotation has no result (checked, nothing to label).
+    """
     data = loads_document(ctx.read_text(), ctx)
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
         raise FormatError(f"expected a JSON array of Label Studio tasks, got {type(data).__name__}",
                           path=str(ctx.path), code="E112")
+    tasks = tasks_of_records(data)
+    fallback = _file_text_field([task for _, task in tasks])
     state, docs = _LsState(), []
-    for record_no, task in enumerate(data, start=1):
+    for record_no, task in tasks:
         where: Where = {"record": record_no}
         if not isinstance(task, dict):
             ctx.problem(f"a task must be a JSON object, got {type(task).__name__}", **where)
             continue
-        text, text_key, why_not = pick_text_field(task)
+        text, text_key, why_not = pick_text_field(task, fallback)
         if text is None or text_key is None:
             ctx.problem(why_not, **where)
             continue
         names: dict[str, Any] = {}
-        spans = _task_spans(task, text, ctx, state, where, names)
+        spans, annotated = _task_spans(task, text, ctx, state, where, names)
         if spans is not None:
-            docs.append(Document(text=text, spans=dedupe(spans), meta=_task_meta(task, text_key, names)))
+            docs.append(Document(text=text, spans=dedupe(spans), meta=_task_meta(task, text_key, names),
+                                 status="reviewed" if annotated else "new"))
     _read_warnings(ctx, state)
     return docs
+
+
+def _file_text_field(tasks: list[Any]) -> str | None:
+    """The one text field the file's tasks with results agree on, for its tasks without results."""
+    fields = {pick_text_field(task)[1] for task in tasks if isinstance(task, dict) and any(_result_lists(task))}
+    fields.discard(None)
+    return fields.pop() if len(fields) == 1 else None
+
+
+# -- JSON-MIN ----------------------------------------------------------------------------------------
+# Label Studio's JSON-MIN export (label-studio-sdk's Converter, format JSON_MIN) writes one flat record
+# per annotation: the task's data fields, "id", one list per labeling tag named after it (its
+# "from_name") of {"start", "end", "text", "labels"}, and these keys of the annotation.
+JSON_MIN_KEYS = frozenset({"annotator", "annotation_id", "lead_time"})
+_JSON_MIN_ANNOTATION_KEYS = {"annotator": "completed_by", "annotation_id": "id", "created_at": "created_at",
+                             "updated_at": "updated_at", "lead_time": "lead_time", "agreement": "agreement"}
+
+
+def is_json_min_record(record: Any) -> bool:
+    return isinstance(record, dict) and not isinstance(record.get("data"), dict) and record.keys() >= JSON_MIN_KEYS
+
+
+def _is_span_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(item, dict) and "labels" in item and "start" in item for item in value)
+
+
+def task_of_json_min(record: dict[str, Any]) -> dict[str, Any]:
+    """The task a JSON-MIN record flattens; its other outputs (choices, text areas) stay data fields."""
+    outputs = {key: value for key, value in record.items() if _is_span_list(value)}
+    data = {key: value for key, value in record.items()
+            if key not in outputs and key not in _JSON_MIN_ANNOTATION_KEYS and key != "id"}
+    task: dict[str, Any] = {"id": record["id"]} if "id" in record else {}
+    task["data"] = data
+    task["annotations"] = []
+    if outputs or record.get("annotation_id") is not None:
+        annotation = {ours: record.get(theirs) for theirs, ours in _JSON_MIN_ANNOTATION_KEYS.items()}
+        annotation["result"] = [{"from_name": name, "type": "labels", "value": item}
+                                for name, items in outputs.items() for item in items]
+        task["annotations"].append(annotation)
+    return task
+
+
+def tasks_of_records(records: list[Any]) -> list[tuple[int, Any]]:
+    """``(record number, task)``: JSON-MIN records as tasks, the records of one task's several
+    annotations (same id, same data, one after the other) merged into one task."""
+    tasks: list[tuple[int, Any]] = []
+    for record_no, record in enumerate(records, start=1):
+        if not is_json_min_record(record):
+            tasks.append((record_no, record))
+            continue
+        task = task_of_json_min(record)
+        previous = tasks[-1][1] if tasks else None
+        if isinstance(previous, dict) and _same_task(previous, task):
+            previous["annotations"].extend(task["annotations"])
+        else:
+            tasks.append((record_no, task))
+    return tasks
+
+
+def _same_task(previous: dict[str, Any], task: dict[str, Any]) -> bool:
+    return (task.get("id") is not None and previous.get("id") == task["id"]
+            and previous.get("data") == task["data"] and isinstance(previous.get("annotations"), list))
 
 
 def _read_warnings(ctx: ReadContext, state: _LsState) -> None:

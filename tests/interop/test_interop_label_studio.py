@@ -102,3 +102,22 @@ def test_export_validates_and_converts_with_the_sdk(tmp_path):
     back = read_file(path).documents
     assert back[0].meta["doc_id"] == "d1" and back[0].meta["tokens"][0] == "Ann"
     assert [(s.key, s.source) for s in back[0].spans] == [((0, 3, "PER"), GOLD), ((15, 19, "LOC"), GOLD)]
+
+
+def test_the_sdks_json_min_export_reads_back(tmp_path):
+    docs = [Document(text="Zoë 😀 met Ann in São Paulo", spans=[Span(0, 3, "PER"), Span(10, 13, "PER"),
+                                                               Span(17, 26, "LOC")],
+                     meta={"text_key": "content", "data": {"title": "t1"}, "label_studio": {"from_name": "ner"}},
+                     status="reviewed"),
+            Document(text="Nothing here", meta={"text_key": "content", "data": {"title": "t2"},
+                                                "label_studio": {"from_name": "ner"}}, status="reviewed")]
+    write_file(docs, tmp_path / "tasks.json", "label-studio")
+    conv = converter.Converter(config=CONFIG, project_dir=str(tmp_path))
+    conv.convert(str(tmp_path / "tasks.json"), str(tmp_path / "min"), "JSON_MIN", is_dir=False)
+    back = read_file(tmp_path / "min" / "result.json")
+    assert back.format == "label-studio"
+    # JSON-MIN tells a checked task without spans from an unchecked one only by its annotation_id, which
+    # Label Studio gives every annotation and nerdesk's files (imported into Label Studio) do not carry.
+    assert [(d.text, d.status, d.meta["data"]) for d in back.documents] == [
+        (docs[0].text, "reviewed", {"title": "t1"}), (docs[1].text, "new", {"title": "t2"})]
+    assert [s.key for s in back.documents[0].spans] == [s.key for s in docs[0].spans]

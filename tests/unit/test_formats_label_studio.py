@@ -1,0 +1,136 @@
+"""Label Studio: the JSON-MIN export, choosing the text field, and finished tasks as reviewed documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import ImportProblems
+from nerdesk.formats import detect_format, read_file, write_file
+
+
+def put(path: Path, value: object) -> Path:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def region(start: int, end: int, mention: str, label: str) -> dict:
+    return {"start": start, "end": end, "text": mention, "labels": [label]}
+
+
+def json_min(task_id: int, text: str, regions: list[dict], *, key: str = "label", annotation_id: int | None = None,
+             field: str = "text") -> dict:
+    """A record as label-studio-sdk's Converter writes JSON_MIN (taken from a file it wrote)."""
+    record: dict = {field: text, "id": task_id}
+    if regions:
+        record[key] = regions
+    return {**record, "annotator": None, "annotation_id": annotation_id, "created_at": None, "updated_at": None,
+            "lead_time": None}
+
+
+JSON_MIN = [  # from a JSON_MIN file written by label-studio-sdk: offsets in code points, a ZWJ family of 5
+    json_min(1, "家庭 👩‍👩‍👧 住在北京市，张三在上海工作。", [
+        region(3, 8, "👩‍👩‍👧", "FAM"), region(11, 14, "北京市", "LOC"), region(15, 17, "张三", "PER")]),
+    json_min(3, "Line one Paris\r\nLine two 😀 Berlin\r\nAnd 𠀀𠀁 Tokyo", [
+        region(9, 14, "Paris", "LOC"), region(27, 33, "Berlin", "LOC"), region(39, 41, "𠀀𠀁", "X")]),
+    json_min(5, "中国人民银行在北京", [region(0, 6, "中国人民银行", "ORG"), region(0, 2, "中国", "LOC")]),
+    json_min(6, "Double  space  New  York here", [region(15, 24, "New  York", "LOC")]),
+]
+
+
+def mentions(doc: Document) -> list[tuple[str, str]]:
+    return [(span.mention(doc.text), span.label) for span in doc.spans]
+
+
+# -- JSON-MIN ----------------------------------------------------------------------------------------
+
+def test_json_min_export_is_detected_and_read(tmp_path: Path) -> None:
+    # It was taken for doccano and refused with an error for each line of the file.
+    path = put(tmp_path / "result.json", JSON_MIN)
+    assert detect_format(path) == "label-studio"
+    result = read_file(path)
+    assert result.format == "label-studio" and result.warnings == []
+    assert [doc.text for doc in result.documents] == [record["text"] for record in JSON_MIN]
+    assert [sorted(mentions(doc)) for doc in result.documents] == [
+        sorted((r["text"], r["labels"][0]) for r in record["label"]) for record in JSON_MIN]
+    assert [doc.meta for doc in result.documents] == [{"id": 1}, {"id": 3}, {"id": 5}, {"id": 6}]
+    assert {doc.status for doc in result.documents} == {"reviewed"}
+
+
+def test_json_min_with_a_named_tag_other_fields_and_several_annotations(tmp_path: Path) -> None:
+    text = "😀😀 Ann in Oslo"
+    records = [
+        {**json_min(4, text, [region(3, 6, "Ann", "PER")], key="ner", annotation_id=40, field="content"),
+         "title": "A title"},
+        {**json_min(4, text, [region(10, 14, "Oslo", "LOC")], key="ner", annotation_id=41, field="content"),
+         "title": "A title"},
+        json_min(5, "Nobody here", [], key="ner", annotation_id=50, field="content") | {"title": "Another"},
+        json_min(6, "Not annotated yet", [], field="content") | {"title": "Third"},
+    ]
+    result = read_file(put(tmp_path / "min.json", records))
+    first, empty, new = result.documents
+    assert mentions(first) == [("Ann", "PER"), ("Oslo", "LOC")]
+    assert first.meta == {"id": 4, "data": {"title": "A title"}, "text_key": "content",
+                          "label_studio": {"from_name": "ner"}}
+    assert any("several annotations" in warning for warning in result.warnings)
+    assert (empty.text, empty.status, new.text, new.status) == ("Nobody here", "reviewed", "Not annotated yet", "new")
+    write_file(result.documents, tmp_path / "tasks.json", "label-studio")
+    task = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))[0]
+    assert task["data"] == {"title": "A title", "content": text}
+    assert {(r["from_name"], r["to_name"], r["value"]["text"]) for r in task["annotations"][0]["result"]} == {
+        ("ner", "content", "Ann"), ("ner", "content", "Oslo")}
+
+
+def test_json_min_with_utf16_offsets_is_read_like_the_full_export(tmp_path: Path) -> None:
+    result = read_file(put(tmp_path / "min.json", [json_min(1, "😀😀 Berlin", [region(5, 11, "Berlin", "LOC")])]))
+    assert [span.key for span in result.documents[0].spans] == [(3, 9, "LOC")]
+    assert any("UTF-16" in warning for warning in result.warnings)
+
+
+# -- the text field ----------------------------------------------------------------------------------
+
+def ls_task(data: dict, results: list[dict]) -> dict:
+    return {"id": 1, "data": data, "annotations": [{"result": [
+        {"from_name": "label", "to_name": "text", "type": "labels", "value": value} for value in results]}]}
+
+
+def test_to_name_of_the_text_tag_picks_the_field_the_spans_fit(tmp_path: Path) -> None:
+    # <Text name="text" value="$sentence"/>: to_name is "text", the text is in "sentence".
+    tasks = [ls_task({"sentence": "Alice lives in Berlin.", "source": "wiki"}, [region(0, 5, "Alice", "PER")]),
+             {"id": 2, "data": {"sentence": "Not yet.", "source": "news"}, "annotations": []}]
+    result = read_file(put(tmp_path / "ls.json", tasks))
+    first, second = result.documents
+    assert (first.text, mentions(first), first.meta["data"]) == ("Alice lives in Berlin.", [("Alice", "PER")],
+                                                                 {"source": "wiki"})
+    assert second.text == "Not yet."  # no result to decide by: the field the file's other tasks use
+    write_file(result.documents, tmp_path / "out.json", "label-studio")
+    task = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))[0]
+    assert task["data"] == {"sentence": "Alice lives in Berlin.", "source": "wiki"}
+    assert task["annotations"][0]["result"][0]["to_name"] == "text"
+
+
+def test_a_text_field_that_cannot_be_decided_says_how_to_choose(tmp_path: Path) -> None:
+    tasks = [ls_task({"a": "Alice here", "b": "Alice there"}, [region(0, 5, "Alice", "PER")])]
+    with pytest.raises(ImportProblems) as caught:
+        read_file(put(tmp_path / "ls.json", tasks))
+    message = str(caught.value)
+    assert "several text fields (a, b)" in message and "fits a and b alike" in message
+    assert "rename the field that holds the text to 'text'" in message
+
+
+# -- finished tasks ----------------------------------------------------------------------------------
+
+def test_submitted_annotations_are_reviewed_even_without_spans(tmp_path: Path) -> None:
+    tasks = [{"id": 7, "data": {"text": "Nothing to label here."},
+              "annotations": [{"id": 70, "completed_by": 1, "result": [], "was_cancelled": False}]},
+             {"id": 8, "data": {"text": "Not yet annotated."}, "annotations": [], "predictions": []},
+             {"id": 9, "data": {"text": "Skipped."}, "annotations": [{"result": [], "was_cancelled": True}]}]
+    docs = read_file(put(tmp_path / "ls.json", tasks)).documents
+    assert [doc.status for doc in docs] == ["reviewed", "new", "new"]
+    write_file(docs, tmp_path / "out.json", "label-studio")
+    written = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [task["annotations"] for task in written] == [[{"result": []}], [], []]
+    assert [doc.status for doc in read_file(tmp_path / "out.json").documents] == ["reviewed", "new", "new"]
