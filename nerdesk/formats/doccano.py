@@ -10,6 +10,8 @@ Offsets are UTF-16 code units, end exclusive (doccano counts in the browser). Re
 ``meta["relations"]`` with their ends as code-point spans ``{"id", "type", "from": [s, e, "L"], "to": [...]}``,
 so they survive edits of other spans; on export they are written back with ``from_id``/``to_id`` that
 point at entity ids written in the same record. Other keys (``id``, ``cats``, ``Comments``) are kept.
+An export writes every record in the shape doccano's importer for the project reads: ``entities`` +
+``relations`` if any document has relations (even none yet), ``entities`` if any has ``cats``, else ``label``.
 """
 
 from __future__ import annotations
@@ -143,17 +145,33 @@ def _with_relations(record: dict[str, Any], spans: list[Any], relations: list[An
     return dropped
 
 
+def _spans_key(documents: list[Document]) -> str:
+    """Where the export's records put their spans: the key doccano's importer for the project reads.
+
+    doccano imports a relation project with RelationExtractionDataset, which reads only ``entities`` and
+    ``relations``, and an intent-and-slot project (``cats``) with CategoryAndSpanDataset, which reads only
+    ``cats`` and ``entities``: a record of theirs with ``label`` would lose its spans. One document of the
+    export from such a project decides for all, so a document added since keeps the shape too.
+    """
+    if any(isinstance(doc.meta.get("relations"), list) for doc in documents):
+        return "relations"
+    if any("cats" in doc.meta for doc in documents):
+        return "entities"
+    return "label"
+
+
 def write_doccano(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     lines, dropped = [], 0
+    spans_key = _spans_key(documents)
     for doc, spans in zip(documents, ctx.spans_to_write(documents, "doccano"), strict=True):
         utf16 = Utf16Map(doc.text)
         record: dict[str, Any] = meta_for_record(doc, DOCCANO_KEYS)
         record["text"] = doc.text
-        relations = doc.meta.get("relations")
-        if isinstance(relations, list) and relations:
-            dropped += _with_relations(record, spans, relations, utf16)
+        if spans_key == "relations":
+            relations = doc.meta.get("relations")
+            dropped += _with_relations(record, spans, relations if isinstance(relations, list) else [], utf16)
         else:
-            record["label"] = [[utf16.to_utf16(s.start), utf16.to_utf16(s.end), s.label] for s in spans]
+            record[spans_key] = [[utf16.to_utf16(s.start), utf16.to_utf16(s.end), s.label] for s in spans]
         lines.append(dumps(record))
     if dropped:
         ctx.warn(f"{dropped} relation(s) point at spans that are no longer there and were not written")

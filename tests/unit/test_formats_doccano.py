@@ -27,7 +27,10 @@ def test_intent_and_slot_shape_is_doccano_not_genia(tmp_path):
     assert [(s.mention(doc.text), s.label) for s in doc.spans] == [("Oslo", "CITY")]
     write_file([doc], tmp_path / "out.jsonl", "doccano")
     record = lines(tmp_path / "out.jsonl")[0]
-    assert record["cats"] == ["book_flight"] and record["label"] == [[10, 14, "CITY"]]
+    # doccano imports intent-and-slot projects with CategoryAndSpanDataset, which reads "cats" and
+    # "entities" only: the "label" this test expected before lost the slots on import into doccano.
+    assert record["cats"] == ["book_flight"] and record["entities"] == [[10, 14, "CITY"]]
+    assert "label" not in record
 
 
 def test_data_keyed_records_are_detected_and_written_once(tmp_path):
@@ -64,3 +67,26 @@ def test_relation_to_a_deleted_span_is_dropped_with_a_warning(tmp_path):
     warnings = write_file([doc], tmp_path / "out.jsonl", "doccano")
     assert lines(tmp_path / "out.jsonl")[0]["relations"] == []
     assert any("1 relation(s)" in w for w in warnings)
+
+
+def test_every_record_of_a_relation_project_export_keeps_entities_and_relations(tmp_path):
+    # doccano's RelationExtractionDataset reads only "entities" and "relations": records written with
+    # "label" (those without relations, or documents added since) came back into doccano without spans.
+    path = put(tmp_path / "rel.jsonl",
+               {"id": 1, "text": "Nothing here.", "entities": [], "relations": [], "Comments": []},
+               {"id": 4, "text": "Bob 😀 visited Rome.", "relations": [], "Comments": [], "entities": [
+                   {"id": 20, "label": "PER", "start_offset": 0, "end_offset": 3},
+                   {"id": 21, "label": "LOC", "start_offset": 15, "end_offset": 19}]})
+    docs = [*read_file(path, "doccano").documents, Document(text="Ann in Oslo", spans=[Span(7, 11, "LOC")])]
+    write_file(docs, tmp_path / "out.jsonl", "doccano")
+    records = lines(tmp_path / "out.jsonl")
+    assert all("label" not in r and r["relations"] == [] for r in records)
+    assert [[(e["start_offset"], e["end_offset"], e["label"]) for e in r["entities"]] for r in records] == [
+        [], [(0, 3, "PER"), (15, 19, "LOC")], [(7, 11, "LOC")]]
+    assert [[s.key for s in d.spans] for d in read_file(tmp_path / "out.jsonl").documents] == [
+        [s.key for s in d.spans] for d in docs]
+
+
+def test_a_sequence_labelling_export_keeps_label(tmp_path):
+    write_file([Document(text="Ann in Oslo", spans=[Span(7, 11, "LOC")])], tmp_path / "out.jsonl", "doccano")
+    assert lines(tmp_path / "out.jsonl") == [{"text": "Ann in Oslo", "label": [[7, 11, "LOC"]]}]
