@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QFont,
     QMouseEvent,
     QPainter,
+    QPalette,
     QTextCursor,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
@@ -73,6 +74,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self.token_snapper_source: Callable[[], TokenSnapper] = lambda: WORD_SNAPPER
         self._exact_selection = False  # this selection was made with Alt: keep it as it is
         self.show_scores = False  # prediction chips show their score (a preference)
+        self._hint = ""  # what the empty view tells the user to do (open a project, pick a document)
         self._init_wrapping()
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
@@ -117,6 +119,23 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self._level_cache.clear()
         self._show_text(self._wrapped(text), reserve=False)
         self.set_spans(spans)
+
+    def set_hint(self, hint: str) -> None:
+        """What to do next, shown while there is no text."""
+        self._hint = hint
+        self.viewport().update()
+
+    @property
+    def hint(self) -> str:
+        return self._hint
+
+    def _paint_hint(self) -> None:
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                                   | Qt.TextFlag.TextWordWrap), self._hint)
+        painter.end()
 
     def _show_text(self, display: DisplayText, *, reserve: bool = True) -> None:
         """Give Qt the shown text (one paragraph per visual line) and reserve room under each line."""
@@ -318,6 +337,8 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
             if piece.starts_here:
                 self._hit_boxes.append((self._painter.chip_rect(piece), piece.span))
         painter.end()
+        if self._hint and not self.text:
+            self._paint_hint()
 
     def _color(self, span: Span) -> QColor:
         return QColor(self._colors.get(span.label, FALLBACK_COLOR))

@@ -214,7 +214,7 @@ class DocumentListPanel(QWidget):
         self.status.currentIndexChanged.connect(self.apply_filter)
         self.label.currentIndexChanged.connect(self.apply_filter)
         self._lay_out()
-        session.projectChanged.connect(self.model.reload)
+        session.projectChanged.connect(self._reload)
         session.documentsChanged.connect(self._refresh)
         session.labelsChanged.connect(self._fill_labels)
         session.documentChanged.connect(self._follow_open_document)
@@ -285,8 +285,16 @@ class DocumentListPanel(QWidget):
         self._update_count()
         self._follow_open_document()
 
+    def _reload(self) -> None:
+        self.model.reload()
+        self._update_count()
+
     def _update_count(self) -> None:
-        self.count.setText(f"{self.model.total:,} documents")
+        if self.session.project is None:
+            self.count.setText("")
+            return
+        noun = "document" if self.model.total == 1 else "documents"
+        self.count.setText(f"{self.model.total:,} {noun}")
 
     def _fill_labels(self) -> None:
         current = self.label.currentText()

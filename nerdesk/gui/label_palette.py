@@ -9,7 +9,7 @@ from collections import Counter
 from functools import lru_cache
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -71,11 +71,15 @@ class LabelPalette(QWidget):
         for column in (1, 2, 3):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.cellDoubleClicked.connect(lambda row, _column: self._emit_for_row(self.applyRequested, row))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # reached with F6: Enter applies the chosen label
+            QShortcut(QKeySequence(key), self.table, context=Qt.ShortcutContext.WidgetShortcut,
+                      activated=lambda: self._emit_for_row(self.applyRequested, self.table.currentRow()))
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
+        self.buttons: dict[str, QPushButton] = {}
         for text, signal in (("Apply", self.applyRequested), ("Add…", None), ("Edit…", self.editRequested),
                              ("Merge…", self.mergeRequested), ("Delete", self.deleteRequested)):
-            button = QPushButton(text)
+            button = self.buttons[text] = QPushButton(text)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             if signal is None:
                 button.clicked.connect(self.addRequested)
@@ -87,6 +91,7 @@ class LabelPalette(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         session.labelsChanged.connect(self.refresh)
+        session.projectChanged.connect(self.refresh)
         session.documentChanged.connect(self.refresh)
         session.spansChanged.connect(lambda _doc_id: self.refresh())
 
@@ -118,6 +123,13 @@ class LabelPalette(QWidget):
                 self.table.setItem(row, column, item)
             if label.name == current:
                 self.table.selectRow(row)
+        self._enable_buttons()
+
+    def _enable_buttons(self) -> None:
+        """Add needs a project; the others need a label."""
+        has_labels = len(self.session.labels) > 0
+        for text, button in self.buttons.items():
+            button.setEnabled(self.session.project is not None if text == "Add…" else has_labels)
 
     def current_label(self) -> str | None:
         item = self.table.item(self.table.currentRow(), 0) if self.table.currentRow() >= 0 else None

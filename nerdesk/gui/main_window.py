@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from nerdesk.core.errors import NerdeskError
@@ -21,6 +21,7 @@ from nerdesk.gui.label_commands import LabelCommands
 from nerdesk.gui.label_palette import LabelPalette
 from nerdesk.gui.model_panel import ModelPanel
 from nerdesk.gui.model_versions import ModelVersionsPanel
+from nerdesk.gui.panes import PaneKeys
 from nerdesk.gui.prediction_commands import PredictionCommands
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.preferences import Preferences, RecentProjects
@@ -38,7 +39,11 @@ from nerdesk.workflows.token_snap import TokenSnapper, snapper_for_bundle
 PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
 
 
-class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWindow):
+def _keys(action: QAction) -> str:
+    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+
+class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys, QMainWindow):
     def __init__(self, settings: QSettings | None = None, preferences_path: str | Path | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +104,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
         session.labelsChanged.connect(lambda: view.set_labels(session.labels))
         session.labelsChanged.connect(self._show_current_spans)
         session.projectChanged.connect(self._update_title)
+        session.documentsChanged.connect(lambda: self.view.set_hint(self._hint()))
         session.undo_stack.indexChanged.connect(lambda _i: self._update_title())
         self.documents.documentActivated.connect(self.open_document)
         for signal, slot in ((view.labelRequested, session.add_span), (view.relabelRequested, session.relabel),
@@ -230,11 +236,26 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
         if self.session.document is not None:
             parts.append(self.session.document.title(40))
         self.setWindowTitle(" — ".join(parts))
-        has_project = project is not None
-        for action in (self.actions.import_files, self.actions.export_files, self.actions.close_project,
-                       self.actions.accept_all, self.actions.mark_reviewed_next, self.actions.add_label,
-                       self.actions.load_model):
+        self._enable_project_commands(project is not None)
+        self.view.set_hint(self._hint())
+
+    def _enable_project_commands(self, has_project: bool) -> None:
+        """Commands that need an open project are greyed out without one."""
+        a = self.actions
+        for action in (a.import_files, a.export_files, a.close_project, a.accept_all, a.mark_reviewed_next,
+                       a.add_label, a.load_model, a.predict_document, a.predict_all, a.retrain, a.next_useful,
+                       a.next_document, a.previous_document):
             action.setEnabled(has_project)
+        self.model_panel.retrain.setEnabled(has_project)
+
+    def _hint(self) -> str:
+        """What the empty text area tells the user to do next."""
+        if self.session.project is None:
+            return (f"Open or create a project: File > Open project… ({_keys(self.actions.open_project)}) "
+                    f"or File > New project… ({_keys(self.actions.new_project)})")
+        if self.documents.model.total == 0:
+            return f"Add documents: File > Import… ({_keys(self.actions.import_files)})"
+        return "Pick a document in the Documents list (F6 moves between the panes)"
 
     # ------------------------------------------------------- import and export
     def import_files(self, paths: list[str] | None = None, format_name: str | None = None,
@@ -271,12 +292,13 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, QMainWin
             "Ctrl+Enter: mark reviewed and open the next document"
             f" ({POLICY_DESCRIPTIONS[self.review.policy].removeprefix('Ctrl+Enter ')})",
             "Ctrl+Up / Ctrl+Down: previous / next document;  Ctrl+U: the next most useful one",
+            "Ctrl+F: search the documents;  F6 / Shift+F6: next / previous pane (documents, text, labels, spans);"
+            "  in the labels, Enter labels the selection",
             "Ctrl+= / Ctrl+- / Ctrl+0: larger / smaller / default text;  Ctrl+,: preferences",
         ]))
 
     # -------------------------------------------- retraining and active learning
     def _connect_retraining(self) -> None:
-        self.model_panel.retrain.setEnabled(True)
         self.model_panel.retrain.setToolTip("Train a new model version on the reviewed documents")
         self.model_panel.retrain.clicked.connect(self.retrain)
         self.retrain_panel.modelActivated.connect(lambda _version: self._models_changed())

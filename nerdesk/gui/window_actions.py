@@ -32,6 +32,9 @@ class WindowActions:
     load_model: QAction
     retrain: QAction
     next_useful: QAction
+    find_document: QAction
+    next_pane: QAction
+    previous_pane: QAction
     add_label: QAction
     about_keys: QAction
     zoom_in: QAction
@@ -115,6 +118,11 @@ def build_actions(window) -> WindowActions:
                         tip=RETRAIN_TIP),
         next_useful=_action(window, "Next most &useful document", window.open_next_useful, "Ctrl+U",
                             tip="Open the unreviewed document the model is least sure about"),
+        find_document=_action(window, "&Find document…", window.focus_search, QKeySequence.StandardKey.Find,
+                              tip="Search the documents' text (the search box of the document list)"),
+        next_pane=_action(window, "Next &pane", lambda: window.step_pane(1), "F6",
+                          tip="Move the keyboard to the next pane: documents, text, labels, spans"),
+        previous_pane=_action(window, "Pre&vious pane", lambda: window.step_pane(-1), "Shift+F6"),
         add_label=_action(window, "Add &label…", window.add_label, "Ctrl+L"),
         about_keys=_action(window, "&Keyboard shortcuts", window.show_keys, "F1"),
         zoom_in=_action(window, "Zoom &in", lambda: window.zoom(1), "Ctrl+=", "Ctrl++"),
@@ -142,6 +150,8 @@ def _build_menus(window: QMainWindow, a: WindowActions) -> None:
     model_menu = bar.addMenu("&Model")
     model_menu.addActions([a.load_model, a.predict_document, a.predict_all, a.retrain])
     go_menu.addAction(a.next_useful)
+    go_menu.addSeparator()
+    go_menu.addActions([a.find_document, a.next_pane, a.previous_pane])
     window.view_menu = bar.addMenu("&View")
     window.view_menu.addActions([a.zoom_in, a.zoom_out, a.zoom_reset])
     window.view_menu.addSeparator()
