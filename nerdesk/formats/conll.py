@@ -2,8 +2,9 @@
 
 Reading: one sentence per block (blank line between), ``-DOCSTART-`` lines skipped. When every column
 after the first is a tag (``O``, ``B-X``, ``I-X``, ``M-X``, ``E-X``, ``S-X``, ``L-X``, ``U-X``), each
-column is one nesting level (as nerdesk writes nested data); otherwise only the last column is read
-(so ``token POS chunk NER`` files work). The scheme (BIO/IOB2, IOB1, BIOES, BMES, BILOU) needs no
+column is one nesting level (as nerdesk writes nested data), except a column of syntactic chunks
+(B-NP, I-VP...: ``token chunk NER`` files); otherwise only the last column is read (so ``token POS chunk
+NER`` files work). The scheme (BIO/IOB2, IOB1, BIOES, BMES, BILOU) needs no
 option: one lenient decoder reads them all. The level is detected (character level when nearly every
 token is one character: the text is the characters joined; token level: tokens joined by spaces) or
 chosen with ``level=``.
@@ -65,32 +66,50 @@ def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
     return sentences
 
 
-def _tag_columns(ctx: ReadContext, rows: list[Row]) -> tuple[bool, int]:
-    """Whether every column after the token is a tag (nested levels), and how many tag columns to read."""
+# Syntactic chunk types (CoNLL-2000 chunking, the chunk column of CoNLL-2003): B-NP, I-VP... are not entities.
+CHUNK_TYPES = frozenset({"NP", "VP", "PP", "ADVP", "ADJP", "SBAR", "PRT", "CONJP", "INTJ", "LST", "UCP"})
+
+
+def _tag_columns(ctx: ReadContext, rows: list[Row]) -> list[int]:
+    """The positions of the fields to read as tag columns: when every column after the token is a tag,
+    each is a nesting level, except chunk columns; otherwise the last column (``token POS chunk NER``)."""
     all_tags = bool(rows) and all(parse_tag(f) is not None for _, fields in rows for f in fields[1:])
+    if not all_tags:
+        return [-1]
     widths = {len(fields) for _, fields in rows}
-    if all_tags and len(widths) > 1:
+    if len(widths) > 1:
         expected = max(widths, key=lambda w: sum(len(f) == w for _, f in rows))
         for number, fields in rows:
             if len(fields) != expected:
                 ctx.problem(f"{len(fields) - 1} tag column(s) where the file has {expected - 1}", line=number)
-    return all_tags, (max(widths) - 1) if all_tags else 1
+    width = max(widths)
+    chunks = [column for column in range(1, width) if _is_chunk_column(rows, column)]
+    if chunks and len(chunks) < width - 1:
+        ctx.warn(f"tag column(s) {', '.join(map(str, chunks))} hold syntactic chunks (NP, VP, PP...), not "
+                 "entities: they were not read")
+        return [column for column in range(1, width) if column not in chunks]
+    return list(range(1, width))
 
 
-def _parsed_columns(ctx: ReadContext, sentence: list[Row], all_tags: bool,
-                    columns: int) -> list[list[ParsedTag]] | None:
+def _is_chunk_column(rows: list[Row], column: int) -> bool:
+    labels = {parsed[1] for _, fields in rows if column < len(fields) and (parsed := parse_tag(fields[column]))}
+    labels.discard(None)
+    return bool(labels) and labels <= CHUNK_TYPES
+
+
+def _parsed_columns(ctx: ReadContext, sentence: list[Row], columns: list[int]) -> list[list[ParsedTag]] | None:
     """The sentence's tag columns, parsed; ``None`` after reporting a field that is not a tag."""
-    parsed_columns: list[list[ParsedTag]] = [[] for _ in range(columns)]
+    parsed_columns: list[list[ParsedTag]] = [[] for _ in columns]
     ok = True
     for number, fields in sentence:
-        tags = fields[1:] if all_tags else fields[-1:]
-        tags = tags + ["O"] * (columns - len(tags))
-        for column in range(columns):
-            parsed = parse_tag(tags[column])
+        tags = [fields[column] for column in columns if column < len(fields)]
+        tags = tags + ["O"] * (len(columns) - len(tags))
+        for index, tag in enumerate(tags):
+            parsed = parse_tag(tag)
             if parsed is None:
-                ctx.problem(f"{tags[column]!r} is not a tag (expected O, B-X, I-X, M-X, E-X, S-X)", line=number)
+                ctx.problem(f"{tag!r} is not a tag (expected O, B-X, I-X, M-X, E-X, S-X)", line=number)
                 ok, parsed = False, ("O", None)
-            parsed_columns[column].append(parsed)
+            parsed_columns[index].append(parsed)
     return parsed_columns if ok else None
 
 
@@ -98,7 +117,7 @@ def read_conll(ctx: ReadContext) -> list[Document]:
     level_option = ctx.option("level", "auto", ("auto", "char", "token"))
     sentences = _sentences(ctx, ctx.read_text())
     rows = [row for sentence in sentences for row in sentence]
-    all_tags, columns = _tag_columns(ctx, rows)
+    columns = _tag_columns(ctx, rows)
     single = sum(len(fields[0]) == 1 for _, fields in rows)
     if level_option == "auto":
         level = "char" if rows and single / len(rows) >= 0.9 else "token"
@@ -107,7 +126,7 @@ def read_conll(ctx: ReadContext) -> list[Document]:
     docs: list[Document] = []
     irregular_total = 0
     for sentence in sentences:
-        parsed_columns = _parsed_columns(ctx, sentence, all_tags, columns)
+        parsed_columns = _parsed_columns(ctx, sentence, columns)
         if parsed_columns is None:
             continue
         text, token_char_offsets = tokens_to_text([fields[0] for _, fields in sentence],

@@ -78,3 +78,39 @@ def test_export_cli_flat_and_nested_layout(tmp_path, capsys):
     assert main(["export", str(project), "--format", "bioes", "--flat", "--out", str(tmp_path / "f.bioes")]) == 0
     assert "1 nested or overlapping span(s) were dropped" in capsys.readouterr().err
     assert (tmp_path / "f.bioes").read_text("utf-8").split("\n")[5] == "院\tE-ORG"
+
+
+CHUNK_NER = """EU B-NP B-ORG
+rejects B-VP O
+German B-NP B-MISC
+call I-NP O
+to B-VP O
+boycott I-VP O
+British B-NP B-MISC
+lamb I-NP O
+. O O
+
+The B-NP O
+European I-NP B-ORG
+Commission I-NP I-ORG
+said B-VP O
+on B-PP O
+Thursday B-NP O
+until B-SBAR O
+"""
+
+
+def test_a_chunk_column_is_not_read_as_entities(tmp_path):
+    # token chunk NER: every column parses as a tag, and B-NP, I-VP... were read as a nested entity level.
+    path = tmp_path / "chunk_ner.conll"
+    path.write_text(CHUNK_NER, encoding="utf-8")
+    result = read_file(path)
+    assert [[(s.mention(d.text), s.label) for s in d.spans] for d in result.documents] == [
+        [("EU", "ORG"), ("German", "MISC"), ("British", "MISC")], [("European Commission", "ORG")]]
+    assert any("syntactic chunks" in warning for warning in result.warnings)
+
+
+def test_nested_entity_columns_are_all_read(tmp_path):
+    path = tmp_path / "nested.conll"
+    path.write_text("北 B-LOC B-ORG\n京 I-LOC I-ORG\n大 O I-ORG\n学 O I-ORG\n", encoding="utf-8")
+    assert sorted(s.key for s in read_file(path).documents[0].spans) == [(0, 2, "LOC"), (0, 4, "ORG")]
