@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from nerdesk.core.labels import Label
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.label_dialogs import LabelDialog, MergeDialog
+from nerdesk.gui.wording import counted
 
 
 class LabelCommands:
@@ -47,7 +48,7 @@ class LabelCommands:
             target = dialog.target.currentText()
         with reporting_errors(self):
             moved = self.session.merge_labels(source, target)
-            self.statusBar().showMessage(f"Merged {source} into {target}: {moved} spans relabelled", 6000)
+            self.statusBar().showMessage(f"Merged {source} into {target}: {counted(moved, 'span')} relabelled", 6000)
 
     def delete_label(self, name: str) -> None:
         question = (f"Delete the label {name} and every span (gold and predicted) that has it?\n"
@@ -56,7 +57,7 @@ class LabelCommands:
             return
         with reporting_errors(self):
             removed = self.session.delete_label(name)
-            self.statusBar().showMessage(f"Deleted label {name} and {removed} spans", 6000)
+            self.statusBar().showMessage(f"Deleted label {name} and {counted(removed, 'span')}", 6000)
 
     def confirm(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(self, title, question)

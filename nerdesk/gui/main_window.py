@@ -33,6 +33,7 @@ from nerdesk.gui.span_tree import SpanTree
 from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
 from nerdesk.gui.window_preferences import PreferenceCommands
+from nerdesk.gui.wording import counted
 from nerdesk.workflows.review_policy import POLICY_DESCRIPTIONS
 from nerdesk.workflows.token_snap import TokenSnapper, snapper_for_bundle
 
@@ -273,7 +274,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
             options = dialog.options()
         with reporting_errors(self):
             count = self.session.accept_all(**options)
-            self.statusBar().showMessage(f"Accepted {count} predictions", 6000)
+            self.statusBar().showMessage(f"Accepted {counted(count, 'prediction')}", 6000)
 
     # ------------------------------------------------------------------- misc
     def show_keys(self) -> None:
@@ -307,7 +308,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.retrain_panel.versionKept.connect(lambda _version: self.versions_panel.refresh())
         self.versions_panel.versionsChanged.connect(self.model_panel.refresh)
         self.retrain_panel.repredicted.connect(
-            lambda count: self.statusBar().showMessage(f"New model active; {count} documents predicted again", 8000))
+            lambda count: self.statusBar().showMessage(f"New model active; {counted(count, 'document')} predicted again", 8000))
         self.retrain_panel.failed.connect(lambda message: show_error(self, NerdeskError(message), "Retraining failed"))
 
     def _models_changed(self) -> None:

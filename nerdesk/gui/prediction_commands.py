@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.errors import reporting_errors, show_error
 from nerdesk.gui.prediction_worker import PredictionWorker
+from nerdesk.gui.wording import counted
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.workflows.models import in_model_script, register_bundle
 
@@ -61,7 +62,7 @@ class PredictionCommands:
             worker.failed.connect(lambda message: show_error(self, NerdeskError(message), "Prediction failed"))
             worker.cancelled.connect(lambda: self.statusBar().showMessage("Prediction cancelled", 6000))
             worker.succeeded.connect(lambda n: self.statusBar().showMessage(
-                f"Predicted {n} documents" + (f"; {left_alone}" if left_alone else ""), 12000))
+                f"Predicted {counted(n, 'document')}" + (f"; {left_alone}" if left_alone else ""), 12000))
             worker.finished.connect(self._prediction_finished)
             self.worker = worker
             self.model_panel.set_busy(True)

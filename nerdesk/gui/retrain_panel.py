@@ -33,6 +33,7 @@ from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.retrain_process import RetrainProcess
 from nerdesk.gui.session import ProjectSession
+from nerdesk.gui.wording import without_repeated_cause
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.workflows.models import unreviewed_for
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
@@ -350,6 +351,7 @@ class RetrainPanel(QWidget):
         self.refresh()
 
     def _on_failed(self, message: str) -> None:
+        message = without_repeated_cause(message, "Retraining failed")
         self.status.setText(f"Retraining failed: {message}")
         self.progress.setVisible(False)
         self.refresh()

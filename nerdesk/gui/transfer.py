@@ -15,6 +15,7 @@ from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.transfer_dialogs import ExportDialog, ImportDialog, WarningsDialog
+from nerdesk.gui.wording import counted
 from nerdesk.workflows import transfer
 from nerdesk.workflows.transfer import ImportCancelled
 
@@ -57,7 +58,7 @@ class ImportExport:
                     self._show_problems(problems)
                     return
                 report = self._store_with_progress(result)
-                self._report("Import", f"Imported {len(report.ids)} documents from {len(paths)} file(s) "
+                self._report("Import", f"Imported {counted(len(report.ids), 'document')} from {counted(len(paths), 'file')} "
                                        f"({report.format}, {report.encoding}).", report.warnings)
                 if session.document is None and report.ids:
                     self.window.open_document(report.ids[0])
@@ -111,7 +112,7 @@ class ImportExport:
                 raise NerdeskError("choose a file to export to", code="E604")
             project = self.window.session.require_project()
             report = transfer.export_documents(project, path, format_name, status=status, source=source)
-            self._report("Export", f"Exported {report.documents} documents to {path} ({format_name}).",
+            self._report("Export", f"Exported {counted(report.documents, 'document')} to {path} ({format_name}).",
                          report.warnings)
 
     def _report(self, title: str, summary: str, warnings: list[str]) -> None:
