@@ -11,8 +11,9 @@ chosen with ``level=``.
 
 Writing: ``token<TAB>TAG`` rows (doccano's CoNLL parser splits on tabs; every other reader splits on
 whitespace; ``separator="space"`` writes ``token TAG``); options ``scheme`` (bio | iob2 | bioes | bmes), ``level`` (char | token | auto: the level
-that drops fewer spans), ``flat``. Token level uses the document's stored tokens (``meta["tokens"]``,
-as GENIA keeps them) when they match its text, else whitespace tokens. Nested spans become one tag
+that drops or changes fewer spans), ``flat``. Token level uses the document's stored tokens (``meta["tokens"]``,
+as GENIA keeps them) when they match its text, else whitespace tokens, cut where a span starts or ends
+inside one ("York." -> "York", ".") unless that is inside another span. Nested spans become one tag
 column per level with the OUTERMOST level in the LAST column (``spacy convert`` and CoNLL-2003 readers
 take the last column), or with ``flat=True`` one column and a warning saying how many spans were
 dropped. Whitespace cannot be written at character level and token level rebuilds the text from
@@ -21,6 +22,7 @@ tokens: the writer warns where the text changes.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any
@@ -143,40 +145,98 @@ def read_conll(ctx: ReadContext) -> list[Document]:
     return docs
 
 
-def _units(doc: Document, level: str) -> tuple[list[tuple[int, int]], bool]:
-    """Character or token ``(start, end)`` units of a document, and whether they are its stored tokens."""
+def _units(doc: Document, level: str, spans: list[Span]) -> tuple[list[tuple[int, int]], bool, int]:
+    """Character or token ``(start, end)`` units of a document, whether they are its stored tokens, and
+    how many more tokens cutting words at span boundaries made.
+
+    A word a span starts or ends inside is cut there ("York." of a span "New York" becomes "York" and "."),
+    so that token level keeps the span instead of forcing character rows on a text with spaces; a word is
+    not cut inside another span (that span's mention would change), and the span is dropped as before.
+    """
     if level == "char":
-        return [(i, i + 1) for i, ch in enumerate(doc.text) if not ch.isspace()], False
+        return [(i, i + 1) for i, ch in enumerate(doc.text) if not ch.isspace()], False, 0
     tokens = doc.meta.get("tokens")
     stored = find_token_char_offsets(doc.text, tokens) if isinstance(tokens, list) and not any(
         not isinstance(t, str) or re.search(r"\s", t) for t in tokens) else None
-    if stored:
-        return stored, True
-    return [(m.start(), m.end()) for m in re.finditer(r"\S+", doc.text)], False
+    units = stored or [(m.start(), m.end()) for m in re.finditer(r"\S+", doc.text)]
+    pieces = cut_at(units, _word_cuts(spans))
+    return pieces, bool(stored), len(pieces) - len(units)
+
+
+def cut_at(units: list[tuple[int, int]], cuts: set[int]) -> list[tuple[int, int]]:
+    """``units`` with each one that a cut falls inside split in two there."""
+    ordered = sorted(cuts)
+    pieces: list[tuple[int, int]] = []
+    for start, end in units:
+        inner = ordered[bisect.bisect_right(ordered, start):bisect.bisect_left(ordered, end)]
+        bounds = [start, *inner, end]
+        pieces.extend(zip(bounds, bounds[1:], strict=False))
+    return pieces
+
+
+def _word_cuts(spans: list[Span]) -> set[int]:
+    """The span boundaries a word may be cut at: those strictly inside no span."""
+    interiors = _union_of_interiors(spans)
+    starts = [start for start, _ in interiors]
+    cuts = set()
+    for offset in {offset for span in spans for offset in (span.start, span.end)}:
+        before = bisect.bisect_left(starts, offset) - 1  # the last interior that starts before the offset
+        if before < 0 or interiors[before][1] <= offset:
+            cuts.add(offset)
+    return cuts
+
+
+def _union_of_interiors(spans: list[Span]) -> list[tuple[int, int]]:
+    """The open intervals ``(start, end)`` of the spans, overlapping ones merged (touching ones kept apart)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((span.start, span.end) for span in spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def choose_level(documents: list[Document], chosen: list[list[Span]]) -> str:
-    """``auto``: the level that drops fewer spans; on a tie, tokens when most documents have spaces."""
-    lost = {level: sum(len(split_by_token_boundaries(_units(doc, level)[0], spans)[1])
-                       for doc, spans in zip(documents, chosen, strict=True))
-            for level in ("char", "token")}
-    if lost["char"] != lost["token"]:
-        return min(lost, key=lambda unit: lost[unit])
+    """``auto``: the level that spoils fewer spans; on a tie, tokens when most documents have spaces.
+
+    A span is spoilt when it is dropped (not on unit boundaries) or when its mention reads back
+    differently: character level drops the spaces inside "New York".
+    """
+    spoilt = {level: sum(_spoilt_spans(doc, level, spans) for doc, spans in zip(documents, chosen, strict=True))
+              for level in ("char", "token")}
+    if spoilt["char"] != spoilt["token"]:
+        return min(spoilt, key=lambda unit: spoilt[unit])
     spaced = sum(" " in doc.text.strip() for doc in documents)
     return "token" if documents and spaced * 2 > len(documents) else "char"
+
+
+def _spoilt_spans(doc: Document, level: str, spans: list[Span]) -> int:
+    """How many of ``spans`` the level drops or writes with another mention (whitespace runs aside)."""
+    units = _units(doc, level, spans)[0]
+    aligned, unaligned = split_by_token_boundaries(units, spans)
+    joiner = "" if level == "char" else " "
+    starts = [start for start, _ in units]
+    changed = 0
+    for span in aligned:
+        first, last = bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
+        written = joiner.join(doc.text[s:e] for s, e in units[first:last])
+        changed += written != " ".join(span.mention(doc.text).split())
+    return len(unaligned) + changed
 
 
 class _Tally:
     def __init__(self) -> None:
         self.unaligned = self.dropped_flat = self.changed_text = self.empty_docs = self.renamed = 0
-        self.stored_tokens = 0
+        self.stored_tokens = self.cut_words = 0
         self.not_written = 0  # spans unaligned, flattened away or in a document with no units
 
 
 def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool,
            tally: _Tally) -> list[tuple[str, list[str]]] | None:
     """One sentence block: ``(unit, tags)`` rows, the outermost level in the LAST tag column."""
-    units, stored = _units(doc, level)
+    units, stored, cut = _units(doc, level, spans)
+    tally.cut_words += cut
     if not units:
         tally.empty_docs += 1
         tally.not_written += len(spans)
@@ -229,6 +289,9 @@ def _write_warnings(ctx: WriteContext, tally: _Tally, level: str) -> None:
     if tally.changed_text:
         what = "whitespace was dropped" if level == "char" else "whitespace was replaced by single spaces"
         ctx.warn(f"{tally.changed_text} document(s) change text in {level}-level CoNLL: {what}")
+    if tally.cut_words:
+        ctx.warn(f"{tally.cut_words} word(s) were cut where a span starts or ends inside them (\"York.\" as "
+                 "\"York\" and \".\"): the text read back has a space there")
     if tally.empty_docs:
         ctx.warn(f"{tally.empty_docs} document(s) with no {level}s (empty or only whitespace) were not written")
     if tally.renamed:

@@ -114,3 +114,35 @@ def test_nested_entity_columns_are_all_read(tmp_path):
     path = tmp_path / "nested.conll"
     path.write_text("北 B-LOC B-ORG\n京 I-LOC I-ORG\n大 O I-ORG\n学 O I-ORG\n", encoding="utf-8")
     assert sorted(s.key for s in read_file(path).documents[0].spans) == [(0, 2, "LOC"), (0, 4, "ORG")]
+
+
+def test_auto_level_cuts_a_word_a_span_ends_in_instead_of_writing_characters(tmp_path):
+    # One span ending inside "York." made the whole English export one character per row.
+    docs = [Document("I moved to New York.", [Span(11, 19, "LOC")]), Document("Paris is nice", [Span(0, 5, "LOC")])]
+    warnings = write_file(docs, tmp_path / "en.bio", "conll")
+    rows = (tmp_path / "en.bio").read_text("utf-8").split("\n")
+    assert rows[:6] == ["I\tO", "moved\tO", "to\tO", "New\tB-LOC", "York\tI-LOC", ".\tO"]
+    assert any("1 word(s) were cut" in w for w in warnings)
+    back = read_file(tmp_path / "en.bio").documents
+    assert [d.text for d in back] == ["I moved to New York .", "Paris is nice"]
+    assert [[(s.mention(d.text), s.label) for s in d.spans] for d in back] == [[("New York", "LOC")], [("Paris", "LOC")]]
+
+
+def test_auto_level_keeps_characters_for_text_without_spaces(tmp_path):
+    docs = [Document("北京大学在海淀", [Span(0, 4, "ORG"), Span(0, 2, "LOC")])]
+    assert write_file(docs, tmp_path / "zh.bio", "conll") == []
+    assert (tmp_path / "zh.bio").read_text("utf-8").split("\n")[:2] == ["北\tB-LOC\tB-ORG", "京\tI-LOC\tI-ORG"]
+    assert read_file(tmp_path / "zh.bio").documents[0].text == "北京大学在海淀"
+
+
+def test_auto_level_weighs_mentions_that_would_lose_their_spaces(tmp_path):
+    # Character level keeps the nested 中国 but writes "São Paulo" as "SãoPaulo" and "New York" as "NewYork";
+    # token level drops only 中国 (inside the word 中国人民银行, which is not cut inside a span).
+    docs = [Document("Zoë met Ana in São Paulo.", [Span(0, 3, "PER"), Span(15, 24, "LOC")]),
+            Document("中国人民银行在北京", [Span(0, 6, "ORG"), Span(0, 2, "LOC"), Span(7, 9, "LOC")]),
+            Document("Back in New York.", [Span(8, 16, "LOC")])]
+    warnings = write_file(docs, tmp_path / "mixed.bio", "conll")
+    assert any("1 span(s) do not start and end on token boundaries" in w for w in warnings)
+    back = read_file(tmp_path / "mixed.bio").documents
+    assert [sorted((s.mention(d.text), s.label) for s in d.spans) for d in back] == [
+        [("São Paulo", "LOC"), ("Zoë", "PER")], [("中国人民银行", "ORG"), ("北京", "LOC")], [("New York", "LOC")]]

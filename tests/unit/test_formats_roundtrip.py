@@ -164,8 +164,15 @@ def test_conll_token_level(docs):
     written = [d for d in docs if d.text.split()]
     if len(written) < len(docs):
         assert any("were not written" in w for w in warnings)
+    # A word a span starts or ends inside is cut there to keep the span (was: the span was dropped): the
+    # text read back then has a space there, and the writer says so.
+    cut = any("were cut where a span starts or ends inside them" in w for w in warnings)
     for before, after in zip(written, result.documents, strict=True):
-        assert after.text == " ".join(before.text.split())
+        if cut:
+            assert after.text == " ".join(after.text.split())
+            assert "".join(after.text.split()) == "".join(before.text.split())
+        else:
+            assert after.text == " ".join(before.text.split())
     normal = all(d.text == " ".join(d.text.split()) for d in docs)
     if normal and not warnings:
         assert [gold_keys(d) for d in result.documents] == [gold_keys(d) for d in docs]
