@@ -4,7 +4,8 @@ extra (``pip install nerdesk[spacy]``); nothing else in nerdesk imports spaCy.
 Writing: tokens are spaCy's multi-language tokenizer's (``xx``), CJK characters one token each, cut
 at every span boundary, so every span lands on token boundaries (``spacy train`` aligns them to its
 own tokenizer). All spans go in ``doc.spans["sc"]`` (what spancat reads); the outermost non-overlapping
-level is also ``doc.ents`` (what ner reads). Name, status and metadata are kept in ``doc.user_data``.
+level is also ``doc.ents`` (what ner reads), whose other tokens are O in reviewed documents and missing
+in the others. Name, status and metadata are kept in ``doc.user_data``.
 Reading takes ``doc.spans`` (every group) and ``doc.ents``. Offsets: spaCy's ``start_char``/``end_char``,
 code points, end exclusive (spaCy 3.8).
 """
@@ -87,10 +88,18 @@ def _to_doc(document: Document, spans: list[Span], nlp: Any, doc_class: Any) -> 
     doc.spans[SPAN_KEY] = [piece for _, piece in made]
     outer = flat_levels([span for span, _ in made])
     pieces = {(s.start, s.end, s.label): p for s, p in made}
-    doc.ents = [pieces[(s.start, s.end, s.label)] for s in (outer[0] if outer else [])]
+    doc.set_ents([pieces[(s.start, s.end, s.label)] for s in (outer[0] if outer else [])],
+                 default=_unannotated_tokens(document))
     doc.user_data[USER_KEY] = {"name": document.name, "status": document.status, "meta": document.meta,
                                "split": document.split}
     return doc, unaligned
+
+
+def _unannotated_tokens(document: Document) -> str:
+    """What ``doc.ents`` says of the tokens outside every span: "outside" (O, no entity) only when the
+    document was reviewed; else "missing" (unknown), so that ``spacy train`` does not learn O from
+    entities nobody has marked yet."""
+    return "outside" if document.status == "reviewed" else "missing"
 
 
 def write_docbin(documents: list[Document], path: Path, ctx: WriteContext) -> None:

@@ -93,3 +93,20 @@ def test_prodigy_rejects_and_ignores_are_skipped_with_a_count(tmp_path):
     assert len(result.documents) == 1
     assert any("2 reject" in w and "1 ignore" in w for w in result.warnings)
     assert len(read_file(path, answers="all").documents) == 4
+
+
+def test_docbin_marks_unannotated_tokens_missing_unless_reviewed(tmp_path):
+    # Every token outside a span was written as O: spacy train learnt "no entity" from documents nobody
+    # had finished annotating.
+    docs = [Document("Ann met Bob in Oslo", [Span(0, 3, "PER")], status="reviewed"),
+            Document("Ann met Bob in Oslo", [Span(0, 3, "PER")]),
+            Document("Eve is in Rome", [], status="in-progress")]
+    path = tmp_path / "train.spacy"
+    write_file(docs, path, "spacy")
+    from spacy.tokens import DocBin
+
+    loaded = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
+    assert [[t.ent_iob_ for t in doc] for doc in loaded] == [["B", "O", "O", "O", "O"], ["B", "", "", "", ""],
+                                                           ["", "", "", ""]]
+    assert [[(e.text, e.label_) for e in doc.ents] for doc in loaded] == [[("Ann", "PER")], [("Ann", "PER")], []]
+    assert [d.status for d in read_file(path).documents] == ["reviewed", "new", "in-progress"]
