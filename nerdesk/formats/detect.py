@@ -16,7 +16,7 @@ from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.core.tags import parse_tag
 from nerdesk.formats.encoding import decode_bytes
-from nerdesk.formats.label_studio import is_json_min_record
+from nerdesk.formats.label_studio_min import is_json_min_record
 
 _PEEK_BYTES = 256 * 1024
 _RECORDS_PEEKED = 1_000  # JSON records of the peek looked at for one that shows the file's format

@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QFont,
     QMouseEvent,
     QPainter,
-    QPalette,
     QTextCursor,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
@@ -28,13 +27,14 @@ from nerdesk.gui.display_text import DisplayText
 from nerdesk.gui.span_layout import LevelCache, SpanIndex, shown_spans
 from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece, fill_order, overlapped_pieces
 from nerdesk.gui.theme import is_dark
+from nerdesk.gui.view_hint import EmptyViewHint
 from nerdesk.gui.view_keys import EditingKeys
 from nerdesk.gui.view_menus import SpanMenus
 from nerdesk.gui.view_wrap import SelfWrapping
 from nerdesk.workflows.token_snap import WORD_SNAPPER, TokenSnapper
 
 
-class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
+class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextEdit):
     """Shows one document; select text and press a label key to annotate it."""
 
     labelRequested = Signal(int, int, str)  # start, end (code points), label name
@@ -74,7 +74,6 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self.token_snapper_source: Callable[[], TokenSnapper] = lambda: WORD_SNAPPER
         self._exact_selection = False  # this selection was made with Alt: keep it as it is
         self.show_scores = False  # prediction chips show their score (a preference)
-        self._hint = ""  # what the empty view tells the user to do (open a project, pick a document)
         self._init_wrapping()
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0) + 1)
@@ -119,23 +118,6 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, QTextEdit):
         self._level_cache.clear()
         self._show_text(self._wrapped(text), reserve=False)
         self.set_spans(spans)
-
-    def set_hint(self, hint: str) -> None:
-        """What to do next, shown while there is no text."""
-        self._hint = hint
-        self.viewport().update()
-
-    @property
-    def hint(self) -> str:
-        return self._hint
-
-    def _paint_hint(self) -> None:
-        painter = QPainter(self.viewport())
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        area = self.viewport().rect().adjusted(24, 24, -24, -24)
-        painter.drawText(area, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                                   | Qt.TextFlag.TextWordWrap), self._hint)
-        painter.end()
 
     def _show_text(self, display: DisplayText, *, reserve: bool = True) -> None:
         """Give Qt the shown text (one paragraph per visual line) and reserve room under each line."""
