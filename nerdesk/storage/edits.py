@@ -90,7 +90,7 @@ class EditsMixin:
         """The review status of each of ``doc_ids`` (of every document when None).
 
         ``apply_edit`` moves a document to in-progress whichever way its gold spans change, undoing too;
-        a front end that must undo a change exactly reads the statuses before it and writes them back.
+        the editing session reads them before and after an edit so that undo and redo write them back.
         """
         if doc_ids is None:
             rows = self.db.execute("SELECT id, status FROM documents").fetchall()

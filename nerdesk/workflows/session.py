@@ -180,7 +180,8 @@ class EditingSession:
         self.history.push(Step(text, redo=lambda: write(after), undo=lambda: write(before)))
 
     def _write_statuses(self, statuses: Mapping[int, str | None]) -> None:
-        self._write_document_field("status", statuses, self.require_project().set_status)
+        if statuses:
+            self._write_document_field("status", statuses, self.require_project().set_status)
 
     def _write_splits(self, splits: Mapping[int, str | None]) -> None:
         self._write_document_field("split", splits, self.require_project().set_split)
@@ -201,9 +202,30 @@ class EditingSession:
         touched, so the user sees what changed."""
         if edit.is_empty:
             return
-        self._write_edit(edit, reveal=False)
-        self.history.push(Step(edit.description, redo=lambda: self._write_edit(edit, reveal=True),
-                               undo=lambda: self._write_edit(edit.inverse(), reveal=True)))
+        before, after = self._status_changes(edit, lambda: self._write_edit(edit, reveal=False))
+
+        def redo() -> None:
+            self._write_edit(edit, reveal=True)
+            self._write_statuses(after)
+
+        def undo() -> None:
+            self._write_edit(edit.inverse(), reveal=True)
+            self._write_statuses(before)
+
+        self.history.push(Step(edit.description, redo=redo, undo=undo))
+
+    def _status_changes(self, edit: Edit, write: Callable[[], None]) -> tuple[dict[int, str], dict[int, str]]:
+        """Run ``write`` (which applies ``edit``) and return the review statuses it changed, before and after.
+
+        The store moves a document to in-progress on any change of its gold spans, undoing one too; so
+        undo and redo write these statuses back and a document never touched comes back as it was.
+        """
+        project = self.require_project()
+        before = project.document_statuses(edit.documents)
+        write()
+        after = project.document_statuses(edit.documents)
+        changed = [doc_id for doc_id, status in before.items() if after.get(doc_id, status) != status]
+        return {doc_id: before[doc_id] for doc_id in changed}, {doc_id: after[doc_id] for doc_id in changed}
 
     def _write_edit(self, edit: Edit, *, reveal: bool) -> None:
         """Write an edit; with ``reveal``, open the document it touched."""
@@ -309,13 +331,18 @@ class EditingSession:
         """Apply ``span_edit`` (removing or relabelling every span of ``label``) and remove the label.
         Undo puts the label back in its place in the set, with its colour and key, then its spans."""
         position = self.labels.names.index(label.name)
-        self._write_label_removal(label, span_edit)
+        before, after = self._status_changes(span_edit, lambda: self._write_label_removal(label, span_edit))
+
+        def redo() -> None:
+            self._write_label_removal(label, span_edit)
+            self._write_statuses(after)
 
         def undo() -> None:
             self._write_new_label(label, position)
             self._write_edit(span_edit.inverse(), reveal=False)
+            self._write_statuses(before)
 
-        self.history.push(Step(text, redo=lambda: self._write_label_removal(label, span_edit), undo=undo))
+        self.history.push(Step(text, redo=redo, undo=undo))
         return sum(len(change.removed) for change in span_edit.changes)
 
     def _write_label(self, before: Label, after: Label) -> None:

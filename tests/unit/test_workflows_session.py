@@ -188,6 +188,33 @@ def test_reviewing_settles_the_pending_predictions_in_one_step(session, path):
     assert status != "reviewed" and session.document.status == status
 
 
+def statuses_in_file(path) -> list[str]:
+    with Project.open(path) as project:
+        return [project.document(doc_id).status for doc_id in project.document_ids()]
+
+
+def test_undo_and_redo_put_back_the_review_status_each_document_had(session, path):
+    """Any change of gold spans makes a document in-progress, its undo too: the step restores the status."""
+    assert statuses_in_file(path) == ["new", "predicted"]
+    session.accept_all(all_documents=True)
+    assert statuses_in_file(path) == ["new", "in-progress"]
+    session.undo()
+    assert statuses_in_file(path) == ["new", "predicted"], "document 2 was only predicted before"
+    session.redo()
+    assert statuses_in_file(path) == ["new", "in-progress"]
+    session.undo()
+    session.open_document(2)
+    session.mark_reviewed(settle_pending(2, session.current_document().spans, 0.5, ACCEPT))
+    session.undo()
+    assert statuses_in_file(path) == ["new", "predicted"] and session.document.status == "predicted"
+    session.delete_label("LOC")
+    assert statuses_in_file(path) == ["in-progress", "predicted"], "a gold span of document 1 went"
+    session.undo()
+    assert statuses_in_file(path) == ["new", "predicted"]
+    session.redo()
+    assert statuses_in_file(path) == ["in-progress", "predicted"]
+
+
 def test_reviewing_with_nothing_pending_is_a_status_step(session, path):
     session.mark_reviewed(settle_pending(1, session.current_document().spans, 0.5, REJECT))
     assert session.history.undo_text == "mark document reviewed"
