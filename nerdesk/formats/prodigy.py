@@ -1,9 +1,12 @@
 """Prodigy / spaCy JSON lines: ``{"text", "spans": [{"start", "end", "label"}], "answer"}``, code points;
 a file named ``*.spacy`` is spaCy's binary DocBin instead (``nerdesk.formats.docbin``).
 
-Prodigy marks each example with ``answer``: ``accept`` (or none) is gold; ``reject`` and ``ignore``
-are not annotations a model should learn from. They are skipped by default with a count; the
-``answers`` option (``accept`` | ``all``) keeps them, and their ``answer`` stays in ``meta``.
+Prodigy marks each annotated example with ``answer`` (``db-out`` writes it): ``accept`` is a finished
+annotation, imported as a reviewed document; an example without ``answer`` (a source file, not yet
+annotated) is new. ``reject`` and ``ignore`` are not annotations a model should learn from: they are
+skipped by default with a count; the ``answers`` option (``accept`` | ``all``) keeps them as documents
+not reviewed, their ``answer`` in ``meta``. Export writes ``"answer": "accept"`` for reviewed documents,
+the kept ``reject``/``ignore`` for the others that have one, and no ``answer`` otherwise.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from nerdesk.formats.docbin import read_docbin, write_docbin
 DOCBIN_SUFFIX = ".spacy"
 SPACY_KEYS = {"text", "spans", "tokens"}
 ANSWERS = ("accept", "all")
+ACCEPT = "accept"
 SKIPPED_ANSWERS = ("reject", "ignore")
 
 
@@ -54,6 +58,10 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
 
     docs = read_entity_list_records(accepted(json_line_records(ctx)), ctx, list_key="spans",
                                     known_keys=SPACY_KEYS, span_of=span_of)
+    for doc in docs:
+        if doc.meta.get("answer") == ACCEPT:
+            del doc.meta["answer"]  # the status says it, and export writes it from the status
+            doc.status = "reviewed"
     if skipped:
         counts = ", ".join(f"{count} {answer}" for answer, count in sorted(skipped.items()))
         ctx.warn(f"skipped Prodigy examples answered reject or ignore ({counts}): they are not annotations; "
@@ -67,11 +75,22 @@ def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         return
     lines = []
     for doc, spans in zip(documents, ctx.spans_to_write(documents, "spacy"), strict=True):
-        record: dict[str, Any] = meta_for_record(doc, SPACY_KEYS)
+        record: dict[str, Any] = meta_for_record(doc, SPACY_KEYS | {"answer"})
         record["text"] = doc.text
         record["spans"] = [{"start": s.start, "end": s.end, "label": s.label} for s in spans]
+        answer = _answer(doc)
+        if answer is not None:
+            record["answer"] = answer
         lines.append(dumps(record))
     atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def _answer(doc: Document) -> str | None:
+    """Prodigy's ``answer`` for a document: accept when reviewed, else the reject or ignore it came with."""
+    if doc.status == "reviewed":
+        return ACCEPT
+    kept = doc.meta.get("answer")
+    return kept if kept in SKIPPED_ANSWERS else None
 
 
 SPECS = (
@@ -79,8 +98,9 @@ SPECS = (
         name="spacy", reader=read_spacy, writer=write_spacy, extensions=(".jsonl", ".json", ".spacy"), lossy=True,
         description='Prodigy / spaCy JSON lines {"text", "spans": [{"start", "end", "label"}]}; '
                     '*.spacy: spaCy DocBin (spacy extra)',
-        keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...); DocBin: name, status, meta",
-        loses="predictions (unless source='pred'), scores, tokens; Prodigy reject/ignore answers (skipped "
-              "unless answers='all')",
+        keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...), reviewed as answer 'accept' "
+              "(reject/ignore in meta with answers='all'); DocBin: name, status, split, meta",
+        loses="predictions (unless source='pred'), scores, tokens; JSON lines: name, statuses other than "
+              "reviewed, examples answered reject or ignore (skipped unless answers='all')",
         offsets=CODE_POINTS, aliases=("prodigy",)),
 )

@@ -220,4 +220,4 @@ def test_spacy_prodigy_records(tmp_path: Path) -> None:
     assert result.format == "spacy"
     doc = result.documents[0]
     assert [(s.mention(doc.text), s.label) for s in doc.spans] == [("Apple", "ORG"), ("U.K.", "GPE")]
-    assert doc.meta == {"_input_hash": 1, "answer": "accept"}
+    assert doc.meta == {"_input_hash": 1} and doc.status == "reviewed"  # answer accept: reviewed

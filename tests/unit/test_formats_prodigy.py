@@ -1,0 +1,67 @@
+"""Prodigy JSON lines: its ``answer`` and nerdesk's review status, both ways."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nerdesk.core.document import Document
+from nerdesk.core.spans import Span
+from nerdesk.formats import read_file, write_file
+
+
+def examples(*answers: str | None) -> list[dict]:
+    """One db-out record per answer (None: a source record, not annotated yet)."""
+    records = []
+    for number, answer in enumerate(answers, start=1):
+        record: dict = {"text": f"Anna {number} lives in Oslo", "_input_hash": number, "_task_hash": 10 + number,
+                        "spans": [{"start": 0, "end": 4, "label": "PER"}]}
+        if answer is not None:
+            record["answer"] = answer
+        records.append(record)
+    return records
+
+
+def put(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_accepted_examples_are_reviewed_and_others_are_not(tmp_path: Path) -> None:
+    result = read_file(put(tmp_path / "db.jsonl", examples("accept", None, "reject", "ignore")))
+    assert [(d.status, d.meta) for d in result.documents] == [
+        ("reviewed", {"_input_hash": 1, "_task_hash": 11}), ("new", {"_input_hash": 2, "_task_hash": 12})]
+    assert any("1 ignore, 1 reject" in w for w in result.warnings)
+
+
+def test_reject_and_ignore_kept_with_answers_all_are_not_reviewed(tmp_path: Path) -> None:
+    docs = read_file(put(tmp_path / "db.jsonl", examples("reject", "ignore")), answers="all").documents
+    assert [(d.status, d.meta["answer"], [s.key for s in d.spans]) for d in docs] == [
+        ("new", "reject", [(0, 4, "PER")]), ("new", "ignore", [(0, 4, "PER")])]
+
+
+def test_a_prodigy_file_round_trips_with_its_answers(tmp_path: Path) -> None:
+    records = examples("accept", None, "reject", "ignore")
+    docs = read_file(put(tmp_path / "db.jsonl", records), answers="all").documents
+    write_file(docs, tmp_path / "out.jsonl", "spacy")
+    assert lines(tmp_path / "out.jsonl") == records
+    assert [d.status for d in read_file(tmp_path / "out.jsonl", answers="all").documents] == [
+        "reviewed", "new", "new", "new"]
+
+
+def test_export_writes_accept_for_reviewed_documents_only(tmp_path: Path) -> None:
+    spans = [Span(0, 3, "PER")]
+    docs = [Document(text="Ann", spans=spans, status="reviewed"),
+            Document(text="Ann", spans=spans, status="in-progress"),
+            Document(text="Ann", spans=spans, status="predicted", meta={"answer": "accept"}),  # no longer reviewed
+            Document(text="Ann", spans=spans, status="reviewed", meta={"answer": "reject"}),  # reviewed since
+            Document(text="Ann", spans=spans, status="new", meta={"answer": "ignore"})]
+    write_file(docs, tmp_path / "out.jsonl", "prodigy")
+    assert [record.get("answer") for record in lines(tmp_path / "out.jsonl")] == [
+        "accept", None, None, "accept", "ignore"]
+    back = read_file(tmp_path / "out.jsonl").documents  # the ignored one is skipped by default
+    assert [(d.status, d.meta) for d in back] == [("reviewed", {}), ("new", {}), ("new", {}), ("reviewed", {})]
