@@ -8,9 +8,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from nerdesk.core.labels import Label
+from nerdesk.core.wording import counted
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.label_dialogs import LabelDialog, MergeDialog
-from nerdesk.gui.wording import counted
 
 
 class LabelCommands:

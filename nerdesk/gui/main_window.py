@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from nerdesk.core.errors import NerdeskError
+from nerdesk.core.wording import counted
 from nerdesk.gui.accept_dialog import AcceptAllDialog
 from nerdesk.gui.annotation_view import AnnotationView
 from nerdesk.gui.document_list import DocumentListPanel
@@ -33,7 +34,6 @@ from nerdesk.gui.span_tree import SpanTree
 from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
 from nerdesk.gui.window_preferences import PreferenceCommands
-from nerdesk.gui.wording import counted
 from nerdesk.workflows.review_policy import POLICY_DESCRIPTIONS
 from nerdesk.workflows.token_snap import TokenSnapper, snapper_for_bundle
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from nerdesk.core.errors import NerdeskError
+from nerdesk.core.wording import counted
 from nerdesk.gui.errors import reporting_errors, show_error
 from nerdesk.gui.prediction_worker import PredictionWorker
-from nerdesk.gui.wording import counted
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.workflows.models import in_model_script, register_bundle
 

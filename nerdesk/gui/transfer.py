@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog, QStatusBar
 
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
+from nerdesk.core.wording import counted
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.transfer_dialogs import ExportDialog, ImportDialog, WarningsDialog
-from nerdesk.gui.wording import counted
 from nerdesk.workflows import transfer
 from nerdesk.workflows.transfer import ImportCancelled
 

@@ -1,11 +1,6 @@
-"""Counted nouns for the window's messages: "1 document", "2 documents", never "1 documents"."""
+"""Wording of the window's message boxes (counted nouns are ``nerdesk.core.wording.counted``)."""
 
 from __future__ import annotations
-
-
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``count`` and ``noun`` in the singular or the plural (``noun + "s"`` unless ``plural`` is given)."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def without_repeated_cause(message: str, title: str) -> str:
