@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
+
+from nerdesk.core.errors import NerdeskError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,9 +30,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_eval(args: argparse.Namespace) -> int:
     from nerdesk.commands.train import read_documents
     from nerdesk.workflows.default_models import resolve_model
-    from nerdesk.workflows.evaluation import score_bundle
+    from nerdesk.workflows.evaluation import evaluate_bundle
 
+    if args.threads is not None and args.threads < 1:
+        raise NerdeskError(f"--threads must be at least 1, not {args.threads}; leave it out to let ONNX Runtime "
+                           "choose", code="E544")
     documents = read_documents(args.data, args.format)
-    report = score_bundle(resolve_model(args.model), documents, threads=args.threads)
-    print(json.dumps(report.as_dict(), indent=2) if args.json else report.table())
+    result = evaluate_bundle(resolve_model(args.model), documents, threads=args.threads)
+    for warning in result.warnings:
+        print(f"nerdesk: warning: {warning}", file=sys.stderr)
+    print(json.dumps(result.report.as_dict(), indent=2) if args.json else result.report.table())
     return 0

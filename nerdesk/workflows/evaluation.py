@@ -8,21 +8,28 @@ version is scored again only when the set or its gold spans changed.
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nerdesk.core.document import Document
+from nerdesk.core.errors import NerdeskError
 from nerdesk.core.metrics import Report, evaluate
 from nerdesk.core.spans import Span
-from nerdesk.runtime.bundle import Bundle
+from nerdesk.core.text_checks import shown
+from nerdesk.core.wording import counted
+from nerdesk.runtime.bundle import MANIFEST, Bundle
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation_set import EvaluationSet
 from nerdesk.workflows.model_script import SCRIPT_NAMES, bundle_script, fits_script
+from nerdesk.workflows.models import load_bundle
 
 CACHE_KEY = "evaluation.scores"
+LISTED = 12  # labels named in one message
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +67,7 @@ class EvaluationScore:
 def predict_documents(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
                       progress: Callable[[int, int], None] | None = None) -> list[list[Span]]:
     """The spans ``nerdesk predict`` finds in the documents' texts with the bundle's default variant."""
-    from nerdesk.runtime.predictor import OnnxPredictor
-
-    predictor = OnnxPredictor(Bundle.load(bundle_path, check_models=False), threads=threads)
-    return predictor.predict([doc.text for doc in documents], progress=progress)
+    return _predict(load_bundle(bundle_path), documents, threads, progress)
 
 
 def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
@@ -71,6 +75,65 @@ def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, thre
     """Precision, recall and F1 of a bundle on the gold spans of ``documents``."""
     predictions = predict_documents(bundle_path, documents, threads=threads, progress=progress)
     return evaluate([doc.gold for doc in documents], predictions)
+
+
+@dataclass(frozen=True, slots=True)
+class BundleEvaluation:
+    """``nerdesk eval``'s result: the report, and what makes its scores less than they seem."""
+
+    report: Report
+    warnings: list[str]
+
+
+def evaluate_bundle(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> BundleEvaluation:
+    """``score_bundle`` that first compares the model's labels with the gold spans' labels: none in
+    common raises an error (every score would be 0), gold labels the model cannot predict and documents
+    without gold spans give warnings."""
+    bundle = load_bundle(bundle_path)
+    warnings = label_warnings(bundle.labels.names, documents)
+    predictions = _predict(bundle, documents, threads, progress)
+    return BundleEvaluation(evaluate([doc.gold for doc in documents], predictions), warnings)
+
+
+def label_warnings(model_labels: Sequence[str], documents: Sequence[Document]) -> list[str]:
+    """What the gold spans of ``documents`` say about scoring a model with ``model_labels`` on them.
+
+    Raises ``NerdeskError`` when the model predicts none of the gold labels."""
+    gold = Counter(span.label for doc in documents for span in doc.gold)
+    if not gold:
+        return [f"{_no_gold(len(documents))}; the scores mean nothing"]
+    missing = [label for label in gold if label not in model_labels]
+    predicts = _listed(model_labels)
+    if len(missing) == len(gold):
+        raise NerdeskError(f"none of the gold spans' labels ({_labels_counted(gold, missing)}) is one the model "
+                           f"predicts ({predicts}); every score would be 0: evaluate a model trained for these "
+                           "labels, or give the gold spans the model's label names", code="E010")
+    if not missing:
+        return []
+    spans = sum(gold[label] for label in missing)
+    return [f"the model cannot predict the gold label{'s' if len(missing) > 1 else ''} "
+            f"{_labels_counted(gold, missing)}: {'its' if spans == 1 else 'their'} {counted(spans, 'span')} "
+            f"count{'s' if spans == 1 else ''} as missed (the model predicts {predicts})"]
+
+
+def _no_gold(documents: int) -> str:
+    if documents == 0:
+        return "there are no documents to score"
+    return "the document has no gold spans" if documents == 1 else f"none of the {documents} documents has gold spans"
+
+
+def _labels_counted(gold: Counter[str], labels: Sequence[str], limit: int = LISTED) -> str:
+    listed = ", ".join(f"{shown(label)} ({counted(gold[label], 'span')})" for label in labels[:limit])
+    return listed + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+
+
+def _predict(bundle: Bundle, documents: Sequence[Document], threads: int | None,
+             progress: Callable[[int, int], None] | None) -> list[list[Span]]:
+    from nerdesk.runtime.predictor import OnnxPredictor
+
+    predictor = OnnxPredictor(bundle, threads=threads)
+    return predictor.predict([doc.text for doc in documents], progress=progress)
 
 
 def score_version(project: Project, version: ModelVersion, evaluation: EvaluationSet, *, threads: int | None = None,
@@ -103,13 +166,38 @@ def remember_score(project: Project, version_id: int, score: EvaluationScore) ->
 
 def other_script_reason(version: ModelVersion, evaluation: EvaluationSet) -> str | None:
     """Why a version is not scored on ``evaluation``: none of its documents is in the script the model was
-    trained on (an English model in a Chinese project would score 0 and say nothing). None otherwise."""
+    trained on (an English model in a Chinese project would score 0 and say nothing), or the model predicts
+    none of the labels of the set's gold spans. None otherwise."""
     documents = evaluation.documents
     model_script = bundle_script(version.bundle_path, version.trained_on)
     if not documents or any(fits_script(doc.text, model_script) for doc in documents):
-        return None
+        return _other_labels_reason(version, evaluation)
     return (f"not scored: trained on {SCRIPT_NAMES[model_script]} text, and none of the {len(documents)} "
             "evaluation documents is")
+
+
+def _other_labels_reason(version: ModelVersion, evaluation: EvaluationSet) -> str | None:
+    gold = sorted({span.label for doc in evaluation.documents for span in doc.gold})
+    model_labels = bundle_label_names(version.bundle_path)
+    if not gold or model_labels is None or set(gold) & set(model_labels):
+        return None
+    return (f"not scored: the model predicts {_listed(model_labels)}, none of the labels of the evaluation "
+            f"set's gold spans ({_listed(gold)})")
+
+
+def bundle_label_names(bundle_path: str | Path) -> list[str] | None:
+    """The label names ``bundle.json`` lists (read alone: no hashing, no ONNX); None when it cannot be read."""
+    try:
+        labels = json.loads((Path(bundle_path) / MANIFEST).read_text(encoding="utf-8"))["labels"]
+        return [str(label["name"]) for label in labels]
+    except (OSError, ValueError, LookupError, TypeError):
+        return None
+
+
+def _listed(labels: Sequence[str], limit: int = LISTED) -> str:
+    """Labels quoted for a message, at most ``limit`` of them."""
+    shown_labels = ", ".join(shown(label) for label in labels[:limit])
+    return shown_labels + (f" and {len(labels) - limit} more" if len(labels) > limit else "") if labels else "none"
 
 
 def _cache(project: Project) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, ProjectError
-from nerdesk.runtime.bundle import Bundle
+from nerdesk.runtime.bundle import Bundle, check_model_labels
 from nerdesk.storage.project import Project
 from nerdesk.workflows.model_script import CJK, LATIN, SCRIPT_NAMES, bundle_script, fits_script
 
@@ -48,6 +48,15 @@ class Targets(NamedTuple):
         noun = "document keeps its" if self.other_script == 1 else "documents keep their"
         return (f"{self.other_script} {SCRIPT_NAMES[other]} {noun} predictions (the model was trained on "
                 f"{SCRIPT_NAMES[self.model_script]} text)")
+
+
+def load_bundle(path: str | Path) -> Bundle:
+    """``Bundle.load`` that opens only the model that predicts (the default variant) to check that its
+    outputs are bound to the labels ``bundle.json`` lists, in name and order (``E320``, ``E321``): a bundle
+    whose label list was edited would otherwise predict every span under another label's name."""
+    bundle = Bundle.load(path, check_models=False)
+    check_model_labels(bundle.variant_path(), bundle.labels.names)
+    return bundle
 
 
 def unreviewed_for(project: Project, bundle: Bundle) -> Targets:
@@ -90,7 +99,7 @@ def repredict_unreviewed(project: Project, bundle_path: str | Path, *, threads: 
     from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least
     from nerdesk.runtime.predictor import OnnxPredictor
 
-    bundle = Bundle.load(bundle_path, check_models=False)
+    bundle = load_bundle(bundle_path)
     targets = unreviewed_for(project, bundle)
     items = targets.items
     predictor = OnnxPredictor(bundle, threads=threads)
@@ -132,6 +141,6 @@ def activate(project: Project, model_id: int, *, threads: int | None = None,
     if version is None:
         raise ProjectError(f"the project has no model version {model_id}; refresh the model list",
                            code="E241")
-    Bundle.load(version.bundle_path, check_models=False)
+    load_bundle(version.bundle_path)
     project.set_active_model(model_id)
     return repredict_unreviewed(project, version.bundle_path, threads=threads, progress=progress)
