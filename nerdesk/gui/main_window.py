@@ -247,7 +247,6 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
                        a.add_label, a.load_model, a.predict_document, a.predict_all, a.retrain, a.next_useful,
                        a.next_document, a.previous_document):
             action.setEnabled(has_project)
-        self.model_panel.retrain.setEnabled(has_project)
 
     def _hint(self) -> str:
         """What the empty text area tells the user to do next."""
@@ -302,6 +301,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
     def _connect_retraining(self) -> None:
         self.model_panel.retrain.setToolTip("Train a new model version on the reviewed documents")
         self.model_panel.retrain.clicked.connect(self.retrain)
+        self.retrain_panel.runningChanged.connect(self.model_panel.set_retraining)
         self.retrain_panel.modelActivated.connect(lambda _version: self._models_changed())
         self.versions_panel.versionActivated.connect(lambda _version: self._models_changed())
         self.versions_panel.versionActivated.connect(self.retrain_panel.predict_unreviewed)

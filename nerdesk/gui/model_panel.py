@@ -52,6 +52,8 @@ class ModelPanel(QWidget):
         self.use_suggested = QPushButton(visible=False)
         self.use_suggested.clicked.connect(self._use_suggested)
         self.mismatch: ScriptMismatch | None = None
+        self.busy = False  # a prediction runs: its buttons wait for it to end
+        self.retraining = False  # a retraining runs: Retrain waits for it to end
         self.threshold.valueChanged.connect(self._on_threshold)
         self._lay_out()
         session.projectChanged.connect(self.refresh)
@@ -104,10 +106,11 @@ class ModelPanel(QWidget):
             summary, reason = self._describe(model.bundle_path)
             self.model_name.setText(f"Active model: {model.name}\n{summary}")
             self.model_name.setToolTip(f"{model.bundle_path}\n{reason}".strip())
-        has_model = model is not None
-        self.predict_document.setEnabled(has_model)
-        self.predict_all.setEnabled(has_model)
-        self.load_button.setEnabled(project is not None)
+        idle = not self.busy
+        self.predict_document.setEnabled(model is not None and idle)
+        self.predict_all.setEnabled(model is not None and idle)
+        self.load_button.setEnabled(project is not None and idle)
+        self.retrain.setEnabled(project is not None and idle and not self.retraining)
         self.check_script()
 
     def check_script(self) -> None:
@@ -150,13 +153,18 @@ class ModelPanel(QWidget):
             return "the bundle cannot be read", str(error)
 
     def set_busy(self, busy: bool) -> None:
+        """Show a prediction's progress and Cancel while it runs; the other buttons are enabled only when
+        nothing runs and what they need is there (Retrain and Load a project, Predict an active model)."""
+        self.busy = busy
         self.progress.setVisible(busy)
         self.cancel.setVisible(busy)
         self.cancel.setEnabled(busy)
-        for button in (self.predict_document, self.predict_all, self.load_button):
-            button.setEnabled(not busy)
-        if not busy:
-            self.refresh()
+        self.refresh()
+
+    def set_retraining(self, running: bool) -> None:
+        """Retrain waits while a retraining (or the re-prediction after it) runs."""
+        self.retraining = running
+        self.refresh()
 
     def show_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))

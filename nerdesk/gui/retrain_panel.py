@@ -82,6 +82,7 @@ class RetrainPanel(QWidget):
     versionKept = Signal(object)  # the new ModelVersion, registered but not active (it did worse)
     repredicted = Signal(int)  # documents predicted again with the new model
     failed = Signal(str)
+    runningChanged = Signal(bool)  # a retraining (or the re-prediction after it) started or ended
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +109,7 @@ class RetrainPanel(QWidget):
         self.notes = RunNotes()
         self.curve = LearningCurve()
         self._hugging_face_path: str | None = None
+        self._was_busy = False
         self._lay_out()
         self._connect()
         self.refresh()
@@ -158,6 +160,9 @@ class RetrainPanel(QWidget):
                                       "Stop the training or the prediction")
         if project is not None and not self.busy:
             self._show_start_point(load_start_point(project))
+        if self.busy != self._was_busy:
+            self._was_busy = self.busy
+            self.runningChanged.emit(self.busy)
 
     def _show_start_point(self, start: StartPoint) -> None:
         self._hugging_face_path = start.path
