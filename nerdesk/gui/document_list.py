@@ -24,11 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from nerdesk.core.document import STATUSES
+from nerdesk.gui.elided import ElidedComboBox
 from nerdesk.gui.session import ProjectSession
 from nerdesk.runtime.decode import DECISION_SCORE
 from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT
 
 ANY = "any"
+# The label filter is this many characters wide whatever the labels: a long label name would otherwise widen the
+# dock, for good once the window saves its layout. Longer names are cut short with "…"; their tooltip is whole.
+LABEL_FILTER_CHARACTERS = 10
 STATUS_MARKS = {"new": "○", "predicted": "◐", "in-progress": "✎", "reviewed": "✔"}
 
 
@@ -206,7 +210,7 @@ class DocumentListPanel(QWidget):
         self.search = QLineEdit(placeholderText="Search text…", clearButtonEnabled=True)
         self.status = QComboBox()
         self.status.addItems([ANY, *STATUSES])
-        self.label = QComboBox()
+        self.label = ElidedComboBox(LABEL_FILTER_CHARACTERS)
         self.count = QLabel()
         self.table = self._build_table()
         self._search_timer = QTimer(self, singleShot=True, interval=250, timeout=self.apply_filter)
@@ -298,11 +302,7 @@ class DocumentListPanel(QWidget):
 
     def _fill_labels(self) -> None:
         current = self.label.currentText()
-        self.label.blockSignals(True)
-        self.label.clear()
-        self.label.addItems([ANY, *self.session.labels.names])
-        self.label.setCurrentText(current if current in self.session.labels else ANY)
-        self.label.blockSignals(False)
+        self.label.set_items([ANY, *self.session.labels.names], current if current in self.session.labels else ANY)
 
     def _activate(self, index: QModelIndex) -> None:
         doc_id = self.model.doc_id(index.row())
