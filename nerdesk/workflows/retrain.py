@@ -36,7 +36,7 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, remember_score, score_version
-from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set
+from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set, is_evaluation
 from nerdesk.workflows.models import Targets, repredict_unreviewed
 from nerdesk.workflows.progress import (
     TrainingDone,
@@ -104,6 +104,7 @@ class RetrainRun:
     started: float = field(default_factory=time.monotonic)
     train_documents: int = 0
     dev_documents: int = 0
+    picked: dict[int, str | None] = field(default_factory=dict)  # documents it put in the evaluation set: old split
 
 
 def versions_dir(project_path: str | Path) -> Path:
@@ -137,8 +138,16 @@ def prepare_run(project: Project, start: StartPoint | None = None,
     if options.activate not in POLICIES:
         raise TrainingError(f"unknown activation policy {options.activate!r}; use one of {', '.join(POLICIES)}",
                             code="E550")
+    if options.threads is not None and options.threads < 1:
+        raise TrainingError(f"threads must be at least 1, not {options.threads}", code="E544")
+    before = {doc.id: doc.split for doc in project.all_documents(status="reviewed") if not is_evaluation(doc)}
     evaluation = ensure_evaluation_set(project)
-    resolved = resolve_start(project, start)
+    picked = {doc.id: before[doc.id] for doc in evaluation.documents if doc.id in before and doc.id is not None}
+    try:
+        resolved = resolve_start(project, start)
+    except BaseException:
+        unpick(project, picked)
+        raise
     project_path = Path(project.path).resolve()
     root = versions_dir(project_path)
     clear_incomplete(root)
@@ -150,7 +159,13 @@ def prepare_run(project: Project, start: StartPoint | None = None,
     run_id = project.record_training_run(version=version, start=start.to_json(), init=resolved.init,
                                          start_description=resolved.description, options=asdict(options))
     return RetrainRun(project_path, version, staging, root / version, start, resolved, options, command, run_id,
-                      evaluation)
+                      evaluation, picked=picked)
+
+
+def unpick(project: Project, picked: dict[int, str | None]) -> None:
+    """Give the documents a run put in the evaluation set (``RetrainRun.picked``) their splits back."""
+    for split in set(picked.values()):
+        project.set_split([doc_id for doc_id, old in picked.items() if old == split], split)
 
 
 def clear_incomplete(root: Path) -> None:
@@ -206,21 +221,19 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
     if not done.bundle:
         raise TrainingError(f"training finished without an ONNX bundle in {run.staging_dir} ({done.message}); "
                             "the model cannot be used for prediction", code="E551")
-    Bundle.load(run.staging_dir)
+    bundle = Bundle.load(run.staging_dir)
     run.final_dir.parent.mkdir(parents=True, exist_ok=True)
     os.replace(run.staging_dir, run.final_dir)
-    bundle = Bundle.load(run.final_dir, check_models=False)
     active = project.active_model()
     active_score = _active_score(project, active, run, progress)
-    model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
-                                      metrics=done.metrics, settings=_settings(run),
-                                      trained_on=_trained_on(project, run))
-    version = _version(project, model_id)
-    predictions = predict_documents(version.bundle_path, run.evaluation.documents, threads=run.options.threads,
+    predictions = predict_documents(run.final_dir, run.evaluation.documents, threads=run.options.threads,
                                     progress=_scoring(progress, run.version))
     score = EvaluationScore.from_report(evaluate([doc.gold for doc in run.evaluation.documents], predictions),
                                         run.evaluation)
-    remember_score(project, version.id, score)
+    model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
+                                      metrics=done.metrics, settings=_settings(run),
+                                      trained_on=_trained_on(project, run))
+    remember_score(project, model_id, score)
     changed = _changed_on_tie(predictions, active, score, active_score, run, progress)
     decision = decide(run.version, score, display_name(active.name) if active else None, active_score,
                       run.options.activate, changed)
@@ -272,9 +285,12 @@ def _version(project: Project, model_id: int) -> ModelVersion:
 
 
 def abandon_run(project: Project, run: RetrainRun, status: str, message: str = "") -> None:
-    """Record a failed or cancelled run and remove its partial bundle; the active model is untouched."""
+    """Record a failed or cancelled run and undo it (its bundle, its evaluation set picks); the active model stays."""
     shutil.rmtree(run.staging_dir, ignore_errors=True)
     shutil.rmtree(run.staging_dir.parent / f".{run.staging_dir.name}.partial", ignore_errors=True)
+    if all(version.bundle_path != run.final_dir for version in project.model_versions()):
+        shutil.rmtree(run.final_dir, ignore_errors=True)
+    unpick(project, run.picked)
     project.finish_training_run(run.run_id, status=status, message=message[-STDERR_TAIL:],
                                 seconds=round(time.monotonic() - run.started, 1))
 
