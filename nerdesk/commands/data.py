@@ -46,6 +46,9 @@ def register_import(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--level", choices=("auto", "char", "token"), help="CoNLL input: character or token rows")
     parser.add_argument("--answers", choices=("accept", "all"),
                         help="Prodigy input: import only accepted examples (default) or also reject/ignore")
+    parser.add_argument("--text-field", metavar="NAME",
+                        help="Label Studio input: the data field that holds the text (default: the one the "
+                             "spans point at or fit, else 'text')")
     parser.set_defaults(handler=run_import)
 
 
@@ -82,7 +85,8 @@ def run_import(args: argparse.Namespace) -> int:
     from nerdesk.workflows.transfer import store_into_file
 
     shares = parse_split(args.split) if args.split else None
-    options = {key: value for key, value in (("level", args.level), ("answers", args.answers)) if value}
+    options = {key: value for key, value in (("level", args.level), ("answers", args.answers),
+                                             ("text_field", args.text_field)) if value}
     result = read_files(args.files, args.format, encoding=args.encoding, newline=args.newline, **options)
     if args.status:
         for document in result.documents:

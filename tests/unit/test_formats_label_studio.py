@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nerdesk.core.document import Document
-from nerdesk.core.errors import ImportProblems
+from nerdesk.core.errors import FormatError, ImportProblems
 from nerdesk.formats import detect_format, read_file, write_file
 
 
@@ -118,7 +118,29 @@ def test_a_text_field_that_cannot_be_decided_says_how_to_choose(tmp_path: Path) 
         read_file(put(tmp_path / "ls.json", tasks))
     message = str(caught.value)
     assert "several text fields (a, b)" in message and "fits a and b alike" in message
-    assert "rename the field that holds the text to 'text'" in message
+    assert "--text-field NAME" in message and "rename it to 'text'" in message
+
+
+def test_the_text_field_option_chooses_the_field(tmp_path: Path) -> None:
+    tasks = [ls_task({"a": "Alice here", "b": "Alice there"}, [region(0, 5, "Alice", "PER")]),
+             {"id": 2, "data": {"a": "Nobody", "b": "Bob"}, "annotations": []}]
+    path = put(tmp_path / "ls.json", tasks)
+    docs = read_file(path, text_field="b").documents
+    assert [(d.text, d.meta["data"], d.meta["text_key"]) for d in docs] == [
+        ("Alice there", {"a": "Alice here"}, "b"), ("Bob", {"a": "Nobody"}, "b")]
+    assert [s.key for s in docs[0].spans] == [(0, 5, "PER")]
+    write_file(docs, tmp_path / "out.json", "label-studio")
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))[0]["data"] == tasks[0]["data"]
+
+
+def test_a_text_field_option_naming_no_field_is_refused(tmp_path: Path) -> None:
+    path = put(tmp_path / "ls.json", [ls_task({"a": "Alice here", "b": "x"}, [region(0, 5, "Alice", "PER")])])
+    with pytest.raises(ImportProblems) as caught:
+        read_file(path, text_field="body")
+    assert "no text field 'body' (the text_field option, --text-field); its text fields: a, b" in str(caught.value)
+    with pytest.raises(FormatError) as refused:
+        read_file(path, text_field=3)
+    assert refused.value.code == "E108"
 
 
 # -- finished tasks ----------------------------------------------------------------------------------
@@ -134,3 +156,4 @@ def test_submitted_annotations_are_reviewed_even_without_spans(tmp_path: Path) -
     written = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert [task["annotations"] for task in written] == [[{"result": []}], [], []]
     assert [doc.status for doc in read_file(tmp_path / "out.json").documents] == ["reviewed", "new", "new"]
+
