@@ -1,11 +1,17 @@
-"""Label sets: names, colours, shortcut keys, and whether spans may nest."""
+"""Label sets: names, colours, shortcut keys, and whether spans may nest.
+
+A label name is one line of visible text: not empty, no spaces at its ends, no control characters (NUL, tab,
+line breaks), at most ``NAME_LIMIT`` characters. Exports, the window and the models' label lists all show it.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from nerdesk.core.errors import NerdeskError
+from nerdesk.core.text_checks import shown
 
 # Assigned in order to new labels: the Okabe-Ito colours (told apart with every common colour-vision
 # deficiency), then Paul Tol's muted ones; no magenta beside a red.
@@ -14,6 +20,34 @@ PALETTE = (
     "#332288", "#999933", "#882255", "#44aa99", "#ddcc77", "#117733", "#888888",
 )
 SHORTCUT_KEYS = tuple("1234567890")
+NAME_LIMIT = 100  # characters (code points) in a label name
+# Categories no label name may hold: control characters (C0 and C1: NUL, tab, \n, \r, NEL) and the line and
+# paragraph separators, which break a name over lines.
+BREAKING_CATEGORIES = ("Cc", "Zl", "Zp")
+
+
+def label_name_problem(name: object) -> str | None:
+    """Why ``name`` cannot be a label name (completing "label name 'x' ..."), or None if it can."""
+    if not isinstance(name, str):
+        return f"is {type(name).__name__}, not text"
+    if not name.strip():
+        return "is empty"
+    if name != name.strip():
+        return "has spaces at its start or end"
+    if len(name) > NAME_LIMIT:
+        return f"has {len(name)} characters; keep it to {NAME_LIMIT}"
+    for index, char in enumerate(name):
+        if unicodedata.category(char) in BREAKING_CATEGORIES:
+            return f"holds the control character U+{ord(char):04X} at character {index}"
+    return None
+
+
+def check_label_name(name: object) -> None:
+    """Raise ``NerdeskError`` (E011) naming the label and what is wrong unless ``name`` can be a label name."""
+    problem = label_name_problem(name)
+    if problem:
+        raise NerdeskError(f"label name {shown(name) if isinstance(name, str) else repr(name)} {problem}; "
+                           "choose another name", code="E011")
 
 
 def covers(model_labels: Iterable[str], labels: Iterable[str]) -> bool:
@@ -77,10 +111,9 @@ class LabelSet:
         return owner.name if owner is not None else None
 
     def add(self, name: str, color: str | None = None, key: str | None = None) -> Label:
-        if not name or name != name.strip():
-            raise NerdeskError(f"label name {name!r} must be non-empty without surrounding spaces", code="E011")
         if name in self:
             return self.get(name)
+        check_label_name(name)
         used_keys = {label.key for label in self.labels}
         if key is None:
             key = next((k for k in SHORTCUT_KEYS if k not in used_keys), None)
@@ -105,6 +138,8 @@ class LabelSet:
             raise NerdeskError(f"shortcut {new.key!r} is already used by label {self._owner_name(new.key)!r}", code="E012")
         if new.name != old.name and new.name in self:
             raise NerdeskError(f"a label named {new.name!r} already exists", code="E014")
+        if new.name != old.name:
+            check_label_name(new.name)
         self.labels[self.labels.index(old)] = new
         return new
 

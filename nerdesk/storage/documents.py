@@ -12,6 +12,7 @@ import numbers
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,9 +21,9 @@ from sqlite_utils import Database
 
 from nerdesk.core.document import STATUSES, Document
 from nerdesk.core.errors import ProjectError, SpanError
-from nerdesk.core.labels import Label
+from nerdesk.core.labels import Label, label_name_problem
 from nerdesk.core.spans import GOLD, PRED, Span, sort_spans, validate_span
-from nerdesk.core.text_checks import escape_surrogates, first_problem
+from nerdesk.core.text_checks import escape_surrogates, first_problem, shown
 from nerdesk.storage.connection import refuse_if_read_only, write_transaction
 from nerdesk.storage.guard import translating
 from nerdesk.storage.imports import (
@@ -73,6 +74,7 @@ class DocumentsMixin:
         halved = (lambda staged: progress(staged // 2)) if progress else None
         stage = stage_documents(self.db, documents, check_document, halved)
         try:
+            check_declared_labels(labels)  # after the documents, whose errors name their record
             if stage.count <= MOVE_CHUNK or self.db.conn.in_transaction:
                 return self._move_at_once(stage, labels, progress)
             return self._move_in_chunks(stage, labels, progress)
@@ -244,6 +246,22 @@ def check_document(document: Document, number: int) -> None:
             check_span(span, document.text)
         except SpanError as error:
             raise SpanError(f"{where}: {error}; nothing was stored", code=error.code) from error
+        problem = _label_name_problem(span.label) if isinstance(span.label, str) else label_name_problem(span.label)
+        if problem:
+            raise SpanError(f"{where}: span {span.start}..{span.end}: label name {shown(span.label)} {problem}; "
+                            "fix the source file, nothing was stored", code="E011")
+
+
+_label_name_problem = lru_cache(maxsize=4096)(label_name_problem)  # an import repeats a few labels many times
+
+
+def check_declared_labels(labels: Iterable[str]) -> None:
+    """Refuse an import whose file declares a label that cannot be a label name (``label_name_problem``)."""
+    for name in labels:
+        problem = label_name_problem(name)
+        if problem:
+            raise ProjectError(f"the file declares the label {shown(name) if isinstance(name, str) else repr(name)}, "
+                               f"whose name {problem}; fix the file, nothing was stored", code="E011")
 
 
 def check_span(span: Span, text: str) -> None:
