@@ -1,6 +1,7 @@
 """Plain text: one document per line (``split="line"``), per paragraph (``"paragraph"``, blank lines
-between) or the whole file (``"document"``). Keeps no spans. Line terminators between documents are
-separators, not text; inside a paragraph they are kept as they are.
+between) or the whole file (``"document"``). Keeps no spans. A line ends at ``\r\n``, ``\n`` or a lone
+``\r`` (old Mac files). Line terminators between documents are separators, not text; inside a paragraph
+they are kept as they are, so a document's text is a slice of the file's.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ SPLITS = ("line", "paragraph", "document")
 
 
 def _lines(content: str) -> list[tuple[str, str]]:
-    """``(line, terminator)`` pairs, splitting on ``\\n`` only (``\\r\\n`` is one terminator)."""
+    """``(line, terminator)`` pairs, splitting on ``\\r\\n`` (one terminator), ``\\n`` and a lone ``\\r``."""
     pieces = []
-    for match in re.finditer(r"([^\n]*?)(\r?\n|$)", content):
+    for match in re.finditer(r"([^\r\n]*)(\r\n|\r|\n|$)", content):
         if match.start() == len(content) and not match.group(0):
             break
         pieces.append((match.group(1), match.group(2)))
