@@ -6,6 +6,8 @@ carry its score and version. The two are never mixed: accepting a prediction cre
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -139,10 +141,62 @@ def flat_levels(spans: Sequence[Span]) -> list[list[Span]]:
 
 
 def best_non_overlapping(spans: Sequence[Span]) -> list[Span]:
-    """Greedy flat decoding: keep the highest-scoring spans that do not overlap a kept one."""
-    kept: list[Span] = []
+    """Greedy flat decoding: keep the highest-scoring spans that do not overlap a kept one.
+
+    Spans are taken by score (none counts as 1.0), then start, then longer first, ties in input order;
+    each is kept unless it overlaps a span kept before it (``Span.overlaps``). O(n log n): the kept
+    spans are disjoint, so only the kept span starting last before a span's end can overlap it. Empty
+    spans (never valid, but the rule applies to them too) overlap only spans strictly around them, and
+    are looked up in a second tree.
+    """
     ranked = sorted(spans, key=lambda s: (-(s.score if s.score is not None else 1.0), s.start, -len(s)))
+    starts = _PrefixMax(s.start for s in ranked)
+    end_at: dict[float, int] = {}
+    empty = _PrefixMax(s.start for s in ranked if s.start == s.end)
+    kept: list[Span] = []
     for span in ranked:
-        if not any(span.overlaps(k) for k in kept):
-            kept.append(span)
+        before = starts.below(span.end)  # the kept span starting last before this one ends
+        if before != _NONE and end_at[before] > span.start:
+            continue
+        if empty and empty.below(span.end) > span.start:  # a kept empty span strictly inside this one
+            continue
+        kept.append(span)
+        if span.start != span.end:
+            starts.put(span.start, span.start)
+            end_at[span.start] = span.end
+        else:
+            empty.put(span.start, span.start)
     return sort_spans(kept)
+
+
+_NONE = -math.inf
+
+
+class _PrefixMax:
+    """Values put at integer keys known in advance; ``below(bound)`` is the largest value put at a key
+    below ``bound`` (``_NONE`` if none). A Fenwick tree of prefix maxima: both take O(log n)."""
+
+    def __init__(self, keys: Iterable[int]) -> None:
+        self._keys = sorted(set(keys))
+        self._tree: list[float] = [_NONE] * (len(self._keys) + 1)
+
+    def __bool__(self) -> bool:
+        return bool(self._keys)
+
+    def put(self, key: int, value: float) -> None:
+        tree = self._tree
+        index = bisect_left(self._keys, key) + 1
+        while index < len(tree):
+            if tree[index] < value:
+                tree[index] = value
+            index += index & -index
+
+    def below(self, bound: int) -> float:
+        tree = self._tree
+        index = bisect_left(self._keys, bound)
+        best = _NONE
+        while index:
+            if tree[index] > best:
+                best = tree[index]
+            index -= index & -index
+        return best
