@@ -6,8 +6,13 @@ A task is ``{"id", "data": {FIELD: text, ...}, "annotations": [{"result": [...]}
 flat record per annotation) is read as the tasks it flattens. Which data field is the text and how the
 offsets are read: ``nerdesk.formats.label_studio_text``.
 
-Annotations are gold, predictions are predictions with their score. A task with a submitted annotation
-is imported as reviewed.
+Review status: a submitted (not cancelled) annotation is finished work, so its task is imported as a
+reviewed document with the annotation's spans as gold, and only reviewed documents are exported with an
+annotation. The gold spans of a document not reviewed are work in progress, which Label Studio shows as
+pre-annotations: they are written as a prediction whose ``model_version`` is ``nerdesk-unreviewed`` and
+read back as gold spans, unless the task has a submitted annotation by then (which replaces them). A
+status other than reviewed and new is kept in the task's ``meta`` (``nerdesk_status``); Label Studio
+keeps a task's ``meta`` through its import and export.
 
 The other data fields are kept in ``meta["data"]`` and written back; so are the ``from_name``/``to_name``
 read (in ``meta["label_studio"]``), so results match the user's labeling config. Task keys Label Studio
@@ -20,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nerdesk.core.document import Document
+from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, sort_spans
 from nerdesk.formats._base import (
@@ -45,6 +50,9 @@ LS_TOP_LEVEL = {"id", "inner_id", "created_at", "updated_at", "project", "file_u
                 "annotators", "is_labeled", "overlap"}
 NAMES_KEY = "label_studio"
 DEFAULT_FROM, DEFAULT_TO = "label", "text"
+# The prediction holding the gold spans of a document not reviewed, and the task meta key of its status.
+UNREVIEWED_VERSION = "nerdesk-unreviewed"
+STATUS_KEY = "nerdesk_status"
 
 
 class _LsState:
@@ -82,7 +90,8 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
         mention = None if how == "display" else value.get("text")
         for label in labels:
             span = ctx.make_span(text, start, end, label, mention=mention, source=source,
-                                 score=item.get("score", score), model_version=model_version, **where)
+                                 score=item.get("score", score) if source == PRED else None,
+                                 model_version=model_version, **where)
             if span is None:
                 ok = False
                 continue
@@ -96,7 +105,10 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
 
 def _task_spans(task: dict[str, Any], text: str, ctx: ReadContext, state: _LsState, where: Where,
                 names: dict[str, Any]) -> tuple[list[Any] | None, bool]:
-    """The task's spans (``None`` after a problem) and whether someone submitted an annotation of it."""
+    """The task's spans (``None`` after a problem) and whether someone submitted an annotation of it.
+
+    Annotations come first, so that a submitted one replaces nerdesk's unreviewed gold prediction.
+    """
     annotations = task.get("annotations", task.get("completions", []))
     predictions = task.get("predictions", [])
     if not isinstance(annotations, list) or not isinstance(predictions, list):
@@ -112,6 +124,10 @@ def _task_spans(task: dict[str, Any], text: str, ctx: ReadContext, state: _LsSta
             state.cancelled += 1
             continue
         kept += source == GOLD
+        if source == PRED and group.get("model_version") == UNREVIEWED_VERSION:
+            if kept:
+                continue
+            source = GOLD  # the gold spans of a document not reviewed yet
         got = _ls_results(group.get("result", []), text, ctx, state, source=source,
                           score=group.get("score") if source == PRED else None,
                           model_version=group.get("model_version") if source == PRED else None,
@@ -128,6 +144,7 @@ def _task_meta(task: dict[str, Any], text_key: str, names: dict[str, Any]) -> di
     meta = {k: v for k, v in task.items() if k not in LS_TASK_KEYS}
     if isinstance(task.get("meta"), dict):
         meta = {**task["meta"], **meta}
+        meta.pop(STATUS_KEY, None)
     other_data = {k: v for k, v in task["data"].items() if k != text_key}
     if other_data or text_key != "text":
         meta["data"] = other_data
@@ -175,10 +192,16 @@ def read_label_studio(ctx: ReadContext) -> list[Document]:
         spans, annotated = _task_spans(task, text, ctx, state, where, names)
         if spans is not None:
             docs.append(Document(text=text, spans=dedupe(spans), meta=_task_meta(task, text_key, names),
-                                 status="reviewed" if annotated else "new"))
+                                 status="reviewed" if annotated else _kept_status(task)))
     _read_warnings(ctx, state)
     return docs
 
+
+def _kept_status(task: dict[str, Any]) -> Status:
+    """The status other than reviewed that nerdesk kept in the task's meta, else new."""
+    meta = task.get("meta")
+    status = meta.get(STATUS_KEY) if isinstance(meta, dict) else None
+    return next((s for s in STATUSES if s == status and s != "reviewed"), "new")
 
 
 def _read_warnings(ctx: ReadContext, state: _LsState) -> None:
@@ -253,11 +276,14 @@ def _task(doc: Document, task_id: int) -> dict[str, Any]:
     task: dict[str, Any] = {k: v for k, v in meta.items() if k in LS_TOP_LEVEL}
     task["id"] = task_id
     task["data"] = {**data, text_key: doc.text}
-    gold = doc.gold
-    task["annotations"] = ([{"result": [_ls_result(s, doc.text, i, "g", names) for i, s in enumerate(gold)]}]
-                           if gold or doc.status == "reviewed" else [])
-    task["predictions"] = _predictions(doc, names)
+    gold = [_ls_result(s, doc.text, i, "g", names) for i, s in enumerate(doc.gold)]
+    reviewed = doc.status == "reviewed"
+    task["annotations"] = [{"result": gold}] if reviewed else []
+    unreviewed = [{"model_version": UNREVIEWED_VERSION, "result": gold}] if gold and not reviewed else []
+    task["predictions"] = [*unreviewed, *_predictions(doc, names)]
     rest = {k: v for k, v in meta.items() if k not in LS_TOP_LEVEL and isinstance(k, str)}
+    if doc.status not in ("reviewed", "new"):
+        rest[STATUS_KEY] = doc.status
     if rest:
         task["meta"] = rest
     return task
@@ -271,10 +297,13 @@ def write_label_studio(documents: list[Document], path: Path, ctx: WriteContext)
 SPECS = (
     FormatSpec(
         name="label-studio", reader=read_label_studio, writer=write_label_studio, extensions=(".json",),
-        lossy=True, description="Label Studio JSON tasks: annotations are gold, predictions are predictions",
-        keeps="text, gold spans, predictions with score and model version, task id, other data fields, "
-              "from_name/to_name, meta",
-        loses="status, name; results that are not text spans (on import)",
+        lossy=True, description="Label Studio JSON tasks: submitted annotations are reviewed gold, predictions "
+                                "are predictions; unreviewed gold is a prediction of model version "
+                                "nerdesk-unreviewed",
+        keeps="text, gold spans, status (reviewed: a submitted annotation; else the gold spans as a prediction "
+              "of model version nerdesk-unreviewed, the status in the task's meta), predictions with score and "
+              "model version, task id, other data fields, from_name/to_name, meta",
+        loses="name; results that are not text spans, cancelled or skipped annotations (on import)",
         offsets=CODE_POINTS + " (UTF-16 offsets are accepted when only they match the mention; value.text that "
                               "differs only as displayed is warned about)",
         write_options=frozenset({"indent"}), aliases=("labelstudio", "label_studio")),

@@ -77,9 +77,10 @@ def test_several_data_fields_pick_to_name_and_keep_names(tmp_path):
 def test_export_validates_and_converts_with_the_sdk(tmp_path):
     gold = Document(text="Ann met Bob in Oslo", spans=[Span(0, 3, "PER"), Span(15, 19, "LOC")],
                     meta={"doc_id": "d1", "sent_id": "d1.s1", "tokens": ["Ann", "met", "Bob", "in", "Oslo"],
-                          "data": {}, "text_key": "content", "label_studio": {"from_name": "ner"}})
-    pred = Document(text="Eve in Rome", spans=[Span(7, 11, "LOC", PRED, 0.9, "m1")], meta={"text_key": "content",
-                    "label_studio": {"from_name": "ner"}})
+                          "data": {}, "text_key": "content", "label_studio": {"from_name": "ner"}},
+                    status="reviewed")
+    pred = Document(text="Eve in Rome", spans=[Span(0, 3, "PER"), Span(7, 11, "LOC", PRED, 0.9, "m1")],
+                    meta={"text_key": "content", "label_studio": {"from_name": "ner"}}, status="in-progress")
     path = tmp_path / "tasks.json"
     write_file([gold, pred], path, "label-studio")
     tasks = json.loads(path.read_text(encoding="utf-8"))
@@ -88,7 +89,9 @@ def test_export_validates_and_converts_with_the_sdk(tmp_path):
     assert "doc_id" not in tasks[0] and "tokens" not in tasks[0]
     interface = label_interface.LabelInterface(CONFIG)
     assert interface.validate_annotation(tasks[0]["annotations"][0]) is True
-    assert interface.validate_prediction(tasks[1]["predictions"][0], return_errors=True) == []
+    # the unreviewed gold span (a pre-annotation) and the model's prediction
+    assert tasks[1]["annotations"] == [] and len(tasks[1]["predictions"]) == 2
+    assert all(interface.validate_prediction(p, return_errors=True) == [] for p in tasks[1]["predictions"])
 
     conv = converter.Converter(config=CONFIG, project_dir=str(tmp_path))
     conv.convert(str(path), str(tmp_path / "min"), "JSON_MIN", is_dir=False)
@@ -102,6 +105,8 @@ def test_export_validates_and_converts_with_the_sdk(tmp_path):
     back = read_file(path).documents
     assert back[0].meta["doc_id"] == "d1" and back[0].meta["tokens"][0] == "Ann"
     assert [(s.key, s.source) for s in back[0].spans] == [((0, 3, "PER"), GOLD), ((15, 19, "LOC"), GOLD)]
+    assert [(d.status, sorted((s.key, s.source) for s in d.spans)) for d in back[1:]] == [
+        ("in-progress", [((0, 3, "PER"), GOLD), ((7, 11, "LOC"), PRED)])]
 
 
 def test_the_sdks_json_min_export_reads_back(tmp_path):

@@ -1,4 +1,5 @@
-"""Label Studio: the JSON-MIN export, choosing the text field, and finished tasks as reviewed documents."""
+"""Label Studio: the JSON-MIN export, choosing the text field, finished tasks as reviewed documents, and the
+review status through an export and import."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nerdesk.core.document import Document
+from nerdesk.core.document import Document, Status
 from nerdesk.core.errors import FormatError, ImportProblems
+from nerdesk.core.spans import GOLD, PRED, Span, sort_spans
 from nerdesk.formats import detect_format, read_file, write_file
 
 
@@ -157,3 +159,43 @@ def test_submitted_annotations_are_reviewed_even_without_spans(tmp_path: Path) -
     assert [task["annotations"] for task in written] == [[{"result": []}], [], []]
     assert [doc.status for doc in read_file(tmp_path / "out.json").documents] == ["reviewed", "new", "new"]
 
+
+# -- status round trip -------------------------------------------------------------------------------
+
+def status_docs() -> list[Document]:
+    def doc(status: Status, *spans: Span) -> Document:
+        return Document(text="Ann met Bob in Oslo", spans=list(spans), status=status)
+
+    ann, oslo = Span(0, 3, "PER"), Span(15, 19, "LOC")
+    bob = Span(8, 11, "PER", PRED, 0.75, "m1")
+    return [doc("reviewed", ann, oslo, bob), doc("in-progress", ann, bob), doc("predicted", bob),
+            doc("new", ann, oslo), doc("new"), doc("reviewed")]
+
+
+def test_unreviewed_gold_is_written_as_a_prediction_and_every_status_comes_back(tmp_path: Path) -> None:
+    docs = status_docs()
+    write_file(docs, tmp_path / "tasks.json", "label-studio")
+    tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    assert [len(t["annotations"]) for t in tasks] == [1, 0, 0, 0, 0, 1]  # only reviewed work is submitted
+    assert [[p["model_version"] for p in t["predictions"]] for t in tasks] == [
+        ["m1"], ["nerdesk-unreviewed", "m1"], ["m1"], ["nerdesk-unreviewed"], [], []]
+    assert [t.get("meta") for t in tasks] == [None, {"nerdesk_status": "in-progress"},
+                                               {"nerdesk_status": "predicted"}, None, None, None]
+    back = read_file(tmp_path / "tasks.json")
+    assert back.warnings == []
+    assert [d.status for d in back.documents] == [d.status for d in docs]
+    assert [sort_spans(d.spans) for d in back.documents] == [sort_spans(d.spans) for d in docs]
+    assert all(d.meta == {"id": i} for i, d in enumerate(back.documents, start=1))
+
+
+def test_an_annotation_submitted_in_label_studio_replaces_the_unreviewed_gold(tmp_path: Path) -> None:
+    write_file(status_docs()[1:2], tmp_path / "tasks.json", "label-studio")
+    task = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))[0]
+    # The annotator accepted the pre-annotation, deleted Ann and marked Oslo; Label Studio exports the task so.
+    task["annotations"] = [{"id": 9, "completed_by": 1, "was_cancelled": False, "result": [
+        {"from_name": "label", "to_name": "text", "type": "labels", "value": region(15, 19, "Oslo", "LOC")}]}]
+    task["predictions"] = [{**p, "id": n, "task": 1, "created_ago": "1 minute"} for n, p in
+                           enumerate(task["predictions"], start=1)]
+    doc = read_file(put(tmp_path / "export.json", [task])).documents[0]
+    assert doc.status == "reviewed"
+    assert sorted((s.key, s.source) for s in doc.spans) == [((8, 11, "PER"), PRED), ((15, 19, "LOC"), GOLD)]
