@@ -72,6 +72,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_predict(args: argparse.Namespace) -> int:
     from nerdesk.core.errors import NerdeskError
+    from nerdesk.core.output_paths import check_output_file
     from nerdesk.formats import read_files, resolve_format, write_file
     from nerdesk.runtime.bundle import Bundle
     from nerdesk.runtime.decode import score_margin
@@ -79,6 +80,7 @@ def run_predict(args: argparse.Namespace) -> int:
 
     if args.threshold is not None:
         score_margin(args.threshold)  # a clear error before any work
+    check_output_file(args.out, folder_ok=True)  # a project or a device as --out: refused before any work too
     if args.engine == "ray":
         from nerdesk.workflows.ray_predict import run_command
 

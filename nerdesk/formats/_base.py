@@ -21,6 +21,7 @@ from typing import Any, TypedDict, TypeGuard, cast
 from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.labels import LabelSet
+from nerdesk.core.output_paths import check_output_file
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, validate_span
 from nerdesk.formats.encoding import decode_bytes
 
@@ -280,9 +281,14 @@ def atomic_write_bytes(path: Path, content: bytes) -> None:
     """Write ``content`` through a temporary file and ``os.replace``, with the mode a plain ``open`` gives.
 
     ``mkstemp`` creates files readable by the owner only; the file gets the mode the umask allows
-    (``0666 & ~umask``), or keeps the mode of the file it replaces.
+    (``0666 & ~umask``), or keeps the mode of the file it replaces. Only a new path or a regular file is
+    replaced (``nerdesk.core.output_paths``): an SQLite database (a project) or its journal files, a
+    device (``/dev/full``, ``/dev/stdout`` on a terminal or pipe), a FIFO or a folder is refused with
+    ``E126`` and left as it was. A symbolic link is followed: the file it points to is replaced, the link
+    stays.
     """
-    path = Path(path)
+    check_output_file(path)
+    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)

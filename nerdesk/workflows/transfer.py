@@ -25,6 +25,7 @@ from typing import Any
 
 from nerdesk.core.document import Document, Status
 from nerdesk.core.errors import NerdeskError
+from nerdesk.core.output_paths import check_output_file
 from nerdesk.formats import ImportResult, read_files, write_documents
 from nerdesk.storage.project import Project, remove_project_file
 
@@ -108,8 +109,10 @@ def export_documents(project: Project, path: str | Path, format_name: str, *,
 
     ``options`` go to the writer (``source``: which spans a one-kind format writes, ``scheme``...);
     ``only`` (``gold`` or ``pred``) drops the other kind from every document first, for formats that
-    keep both.
+    keep both. ``path`` may not be the project itself, one of its journal files, another project (any
+    SQLite database) or a device: ``E126`` before anything is read (``nerdesk.core.output_paths``).
     """
+    check_output_file(path, project=project.path, folder_ok=True)
     with project.read_snapshot():
         labels = project.label_set()
         documents = [only_source(d, only) for d in project.all_documents(status=status)]
