@@ -17,13 +17,15 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTreeView, QWidget
 
 from nerdesk.core.spans import PRED, Span, sort_spans
 from nerdesk.gui.label_palette import color_icon
 
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
+MENTION_TIP = 500  # characters of a mention its tooltip shows
 
 
 def nesting_parents(spans: Sequence[Span]) -> list[tuple[Span, Span | None]]:
@@ -93,6 +95,8 @@ class SpanTreeModel(QAbstractTableModel):
             if column == 0:
                 return self.INDENT * self._depths[index.row()] + self.titles.get(span.label, span.label)
             return self._cell(span, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(span, column)
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return color_icon(self._colors.get(span.label, "#888888"))
         if role == SPAN_ROLE:
@@ -107,12 +111,29 @@ class SpanTreeModel(QAbstractTableModel):
             return f"{span.start}–{span.end}"
         return f"pred {span.score:.2f}" if span.source == PRED and span.score is not None else span.source
 
+    def _tooltip(self, span: Span, column: int) -> str:
+        """The whole value of a cell the view may cut short."""
+        if column == 0:
+            title = self.titles.get(span.label, span.label)
+            return title if title == span.label else f"{title} ({span.label})"
+        if column == 1:
+            mention = span.mention(self._text)
+            return mention if len(mention) <= MENTION_TIP else mention[:MENTION_TIP - 1] + "…"
+        if column == 2:
+            return f"characters {span.start} to {span.end} ({span.end - span.start} long)"
+        if span.source == PRED:
+            score = "" if span.score is None else f", score {span.score:.2f}"
+            model = f", by {span.model_version}" if span.model_version else ""
+            return f"prediction{score}{model}"
+        return "gold: yours, or a prediction you accepted"
+
 
 class SpanTree(QTreeView):
     spanSelected = Signal(object)  # Span
 
     COLUMNS = SpanTreeModel.COLUMNS
     SETTLE_MS = 150
+    LABEL_SHARE = 0.4  # the most of the width the label column takes: the text keeps room beside a long label
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,6 +144,8 @@ class SpanTree(QTreeView):
         self.setUniformRowHeights(True)
         self.setRootIsDecorated(False)
         self.setItemsExpandable(False)
+        self._widths: dict[int, int] = {}  # column -> the width its values need
+        self._fit_columns_to_width()
         self._text: str | None = None
         self._updating = False
         self._pending: tuple[str, list[Span], dict[str, str]] | None = None
@@ -150,12 +173,44 @@ class SpanTree(QTreeView):
         self.item_model.set_spans(text, spans, colors)
         if text != self._text:
             self._text = text
-            for column in range(len(self.COLUMNS)):
-                self.resizeColumnToContents(column)
+            self._measure(text)
+            self._fit_columns()
         else:
             self.verticalScrollBar().setValue(scrolled)
         self._updating = False
         self.select(self._selection)
+
+    def _fit_columns_to_width(self) -> None:
+        """Text takes what Label, Range and Source leave (``_fit_columns``): the panel never scrolls sideways,
+        and what does not fit ends in "…", whole in the tooltip."""
+        header = self.header()
+        header.setStretchLastSection(False)
+        for column in range(len(self.COLUMNS)):
+            mode = QHeaderView.ResizeMode.Stretch if column == 1 else QHeaderView.ResizeMode.Interactive
+            header.setSectionResizeMode(column, mode)
+
+    def _measure(self, text: str) -> None:
+        """The widths Range and Source need in ``text`` (from the widest values any span can have, not row by
+        row: a rebuild stays quick with thousands of spans) and the width of the labels in the rows Qt samples."""
+        last = len(text)
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1)
+        metrics = self.fontMetrics()
+        self._widths = {0: self.sizeHintForColumn(0), 2: metrics.horizontalAdvance(f"{last}–{last}") + margin,
+                        3: metrics.horizontalAdvance("pred 0.00") + margin}
+
+    def _fit_columns(self) -> None:
+        """Range and Source as wide as their values and headers; Label as wide as its labels, but no wider than
+        ``LABEL_SHARE`` of the panel."""
+        header = self.header()
+        for column in (2, 3):
+            header.resizeSection(column, max(header.sectionSizeHint(column), self._widths.get(column, 0)))
+        least = header.sectionSizeHint(0)
+        room = max(least, int(self.viewport().width() * self.LABEL_SHARE))
+        header.resizeSection(0, min(max(least, self._widths.get(0, 0)), room))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_columns()
 
     @property
     def settled(self) -> bool:
