@@ -38,6 +38,7 @@ from nerdesk.workflows.review_policy import POLICY_DESCRIPTIONS
 from nerdesk.workflows.token_snap import TokenSnapper, snapper_for_bundle
 
 PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
+DOCUMENTS_WIDTH, PANELS_WIDTH = 330, 380  # pixels, of the left and right docks at the default window size
 
 
 def _keys(action: QAction) -> str:
@@ -75,7 +76,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self._update_title()
         self._fill_recent_menu()
         self.restoreGeometry(self.settings.value("window/geometry", QByteArray()))
-        self.restoreState(self.settings.value("window/state", QByteArray()))
+        self._dock_widths_to_set = not self.restoreState(self.settings.value("window/state", QByteArray()))
 
     # ------------------------------------------------------------------ layout
     def _add_docks(self) -> None:
@@ -97,6 +98,15 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.tabifyDockWidget(docks["Model"], docks["Model versions"])
         docks["Model"].raise_()
         self.resize(1280, 800)
+        self._side_docks = (docks["Documents"], docks["Labels"])
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Without a saved layout, the side docks take their default widths: room for the scores and names of
+        the right-hand panels (set once the window is laid out; before, the main window shares out more)."""
+        super().showEvent(event)
+        if self._dock_widths_to_set:
+            self._dock_widths_to_set = False
+            self.resizeDocks(list(self._side_docks), [DOCUMENTS_WIDTH, PANELS_WIDTH], Qt.Orientation.Horizontal)
 
     def _connect(self) -> None:
         session, view = self.session, self.view

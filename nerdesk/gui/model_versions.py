@@ -19,6 +19,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -36,7 +37,11 @@ from nerdesk.workflows.evaluation_set import evaluation_set
 from nerdesk.workflows.retrain import display_name
 from nerdesk.workflows.versions import activate_version, delete_version, export_version
 
-COLUMNS = ("Version / label", "F1", "P", "R", "Gold", "Trained on")
+# Short headers keep the versions' names room in a narrow dock; the header tooltips say them in full.
+COLUMNS = ("Version", "F1", "P", "R", "Gold", "Docs")
+HEADER_TIPS = ("The version's name (created, bundle and start in its tooltip); the scores of each label below it",
+               "F1 on today's evaluation set", "Precision on the evaluation set", "Recall on the evaluation set",
+               "Gold spans in the evaluation set", "Documents the version was trained on")
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole
 SCORING = "scoring…"  # the F1 cell of a version whose score is being measured
 
@@ -50,6 +55,7 @@ class ModelVersionsPanel(QWidget):
         self.session = session
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(list(COLUMNS))
+        self._fit_columns()
         self.tree.setRootIsDecorated(True)
         self.tree.setAlternatingRowColors(True)
         self.activate_button = QPushButton("Activate", clicked=lambda: self.activate())
@@ -97,7 +103,6 @@ class ModelVersionsPanel(QWidget):
             self.tree.addTopLevelItem(item)
             if version.id == select or (select is None and version.active):
                 self.tree.setCurrentItem(item)
-        self._resize_columns()
         self._update_buttons()
         missing = [(version.id, version.bundle_path) for version in versions if version.id not in scores]
         if self._evaluation is not None and missing:
@@ -142,7 +147,6 @@ class ModelVersionsPanel(QWidget):
                 self.tree.insertTopLevelItem(row, item)
                 if was_current:
                     self.tree.setCurrentItem(item)
-        self._resize_columns()
 
     def _on_scoring_progress(self, job: int, done: int, total: int) -> None:
         if job == self._job:
@@ -154,9 +158,16 @@ class ModelVersionsPanel(QWidget):
             self._job = 0
             self.progress.setVisible(False)
 
-    def _resize_columns(self) -> None:
-        for column in range(len(COLUMNS)):
-            self.tree.resizeColumnToContents(column)
+    def _fit_columns(self) -> None:
+        """The numbers as wide as they and their headers are, the names the rest (cut short with "…", whole in
+        the tooltip): the table never hides a column to the right."""
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, tip in enumerate(HEADER_TIPS):
+            self.tree.headerItem().setToolTip(column, tip)
 
     def _version_item(self, version, score: EvaluationScore | str | None) -> QTreeWidgetItem:
         documents = version.trained_on.get("train_documents") or version.trained_on.get("documents", "")
@@ -179,8 +190,10 @@ class ModelVersionsPanel(QWidget):
         labels = self.session.labels
         for label, row in sorted((scored.per_label if scored else {}).items()):
             title = labels.get(label).title if label in labels else label
-            item.addChild(QTreeWidgetItem([title, *_row(row.get("f1"), row.get("precision"), row.get("recall"),
-                                                        row.get("support")), ""]))
+            child = QTreeWidgetItem([title, *_row(row.get("f1"), row.get("precision"), row.get("recall"),
+                                                  row.get("support")), ""])
+            child.setToolTip(0, title if title == label else f"{title} ({label})")
+            item.addChild(child)
         return item
 
     def selected_id(self) -> int | None:
