@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from nerdesk.core.errors import NerdeskError
+from nerdesk.core.wording import counted
 from nerdesk.gui.errors import show_error
 from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
@@ -340,7 +341,7 @@ class RetrainPanel(QWidget):
         self.progress.setFormat(f"predicting {done} / {total}")
 
     def _on_repredicted(self, count: int) -> None:
-        done = f"{count} unreviewed documents predicted again"
+        done = f"{counted(count, 'unreviewed document')} predicted again"
         left_alone = f" {self._left_alone}." if self._left_alone else ""
         self.status.setText(f"{self._activation_message} {done}.{left_alone}" if self._activation_message else
                             f"{done} with the active model.{left_alone}")

@@ -27,3 +27,11 @@ def test_a_failed_retraining_says_failed_once(qtbot, make_window, tmp_path):
     box = next(box for box in window.findChildren(QMessageBox) if box.objectName() == "errorBox")
     assert box.windowTitle() == "Retraining failed"
     assert box.text() == "CUDA out of memory"
+
+
+def test_predicting_one_document_again_after_a_retraining_says_one_document(make_window, tmp_path):
+    Project.create(tmp_path / "messages.nerdesk").close()
+    window = make_window()
+    window.open_project(tmp_path / "messages.nerdesk")
+    window.retrain_panel._on_repredicted(1)
+    assert window.retrain_panel.status.text() == "1 unreviewed document predicted again with the active model."
