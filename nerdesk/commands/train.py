@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from nerdesk.commands.step_line import StepLine
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.training.augment import AUGMENT_BELOW, AUGMENT_BELOW_CHARACTERS
+from nerdesk.training.model_folder import check_model_folder
 
 if TYPE_CHECKING:
     from nerdesk.core.document import Document
@@ -38,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--dev", nargs="+", type=Path, metavar="FILE",
                         help="dev file(s) to keep the best weights on (default with --train: none)")
     parser.add_argument("--format", help="format of --train/--dev files (default: guessed from the file)")
-    parser.add_argument("--out", type=Path, required=True, help="output model directory")
+    parser.add_argument("--out", type=Path, required=True, help="output model directory: new, empty or a model's")
     parser.add_argument("--init", default="default",
                         help="where training starts: 'default' (the encoder of the embedded default model for the "
                              "texts' script, or scratch when there is none), 'scratch', a nerdesk model directory "
@@ -138,6 +139,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace, progress: Progress) -> int:
+    check_model_folder(args.out, outcome="nothing was trained")  # a bad --out is told before any training
     if args.workers is not None and args.engine != "ray":
         raise TrainingError("--workers needs --engine ray (local training runs in this one process; set its "
                             "threads with --threads)", code="E406")

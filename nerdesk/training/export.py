@@ -12,7 +12,8 @@ weights, ships the int8 model only (embedding tables int8 too) and keeps just th
 and head as its checkpoint: the base weights stay in the package they came from.
 
 The bundle is assembled in a hidden sibling directory and moved into place only once it loads
-and validates, so a failed export never leaves a half-written bundle at ``out_dir``.
+and validates, so a failed export never leaves a half-written bundle at ``out_dir``. Only a folder
+that holds nothing but a model is replaced (``nerdesk.training.model_folder``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from nerdesk.training.inference_graph import inference_module
 from nerdesk.training.logits import decode_settings, torch_logits
 from nerdesk.training.lora import has_lora, merge_lora, save_lora_checkpoint
 from nerdesk.training.model import CHECKPOINT_FILE, CONFIG_FILE, GlobalPointerModel, save_checkpoint
+from nerdesk.training.model_folder import fresh_staging, move_into_place
 from nerdesk.training.quantize_plans import (  # noqa: F401 (encoder_layer_scopes: part of this module's API)
     HEAD_SCOPE,
     encoder_layer_scopes,
@@ -96,6 +98,8 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
                   max_span_tokens: int | Literal["auto"] | None = "auto", keep_fp32: bool | None = None) -> Path:
     """Write a validated bundle for ``model`` to ``out_dir`` (replacing one already there); return its path.
 
+    ``out_dir`` holding files other than a model's is refused (``E420``, ``nerdesk.training.model_folder``).
+
     ``max_span_tokens`` caps the length of decoded spans: ``"auto"`` sets it to ``SPAN_LENGTH_MARGIN``
     times the longest gold span of ``dev_documents`` (no cap without them), ``None`` sets no cap.
     ``keep_fp32=False`` ships the int8 model only (see ``quantize_and_decide``), to keep a bundle small;
@@ -110,7 +114,7 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
     settings = decode_settings(model, max_span_tokens=span_cap, threshold=threshold, stride=stride,
                                flat=label_set.flat)
     features = feature_table(model.config.encoder)
-    staging = _fresh_directory(out_dir.parent / f".{out_dir.name}.partial")
+    staging = fresh_staging(out_dir)
     adapters = has_lora(model)
     int8_only = adapters if keep_fp32 is None else not keep_fp32
     try:
@@ -134,7 +138,7 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return _move_into_place(staging, out_dir)
+    return move_into_place(staging, out_dir)
 
 
 def bind_labels(staging: Path, label_names: Sequence[str]) -> None:
@@ -178,20 +182,6 @@ def longest_gold_span_tokens(tokenizer: Tokenizer, documents: Sequence[Document]
             inside = (offsets[:, 0] >= span.start) & (offsets[:, 1] <= span.end) & (offsets[:, 0] < offsets[:, 1])
             longest = max(longest, int(inside.sum()))
     return longest
-
-
-def _fresh_directory(path: Path) -> Path:
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
-    return path
-
-
-def _move_into_place(staging: Path, out_dir: Path) -> Path:
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    staging.rename(out_dir)
-    return out_dir
 
 
 def export_onnx(model: GlobalPointerModel, path: Path) -> None:
