@@ -3,14 +3,26 @@
 Order: a byte-order mark decides (UTF-8, UTF-16, UTF-32); otherwise strict UTF-8, then UTF-16 when the
 bytes look like it (many NULs), then strict GB18030 (a superset of GBK and GB2312), and only then
 charset-normalizer's best guess. Nothing is decoded with replacement characters: text is never
-silently changed.
+silently changed. A file that is UTF-8 but for a few bytes (damaged, or two encodings mixed) is refused,
+naming the first bad byte, instead of being read in a guessed encoding: pass its encoding to read it anyway.
+
+``check_input_file`` refuses what cannot be read whole as a text file: a device such as ``/dev/zero``,
+which never ends, or a file over ``MAX_INPUT_BYTES``.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
+from pathlib import Path
 
 from nerdesk.core.errors import FormatError
+
+MAX_INPUT_BYTES = 1 << 30  # one input file is read whole: past 1 GiB, split it
+_UNDECODED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as "surrogateescape" keeps it
+_ASCII = bytes(range(128))
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -28,6 +40,22 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
+def check_input_file(path: str | Path) -> None:
+    """Refuse a device or socket (``/dev/zero`` would be read forever) and a regular file over
+    ``MAX_INPUT_BYTES``. A pipe is read to its end; a missing or unreadable file is left to the reader."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    mode = info.st_mode
+    if stat.S_ISREG(mode) and info.st_size > MAX_INPUT_BYTES:
+        raise FormatError(f"the file has {info.st_size:,} bytes; nerdesk reads at most {MAX_INPUT_BYTES:,} bytes "
+                          "from one file: split it into smaller files", path=str(path), code="E105")
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISFIFO(mode)):
+        raise FormatError("is not a file but a device or a socket, which nerdesk cannot read as text; "
+                          "give a regular file", path=str(path), code="E105")
+
+
 def decode_bytes(data: bytes, encoding: str | None = None, *, path: str | None = None) -> tuple[str, str]:
     """Decode ``data`` and return ``(text, encoding_used)``; ``FormatError`` if nothing fits."""
     if encoding is not None:
@@ -40,7 +68,7 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, path: str | None =
                                   f"(encodings tried: {name})", path=path, code="E106")
             return text, name
     tried: list[str] = []
-    decoded = _guess(data, tried)
+    decoded = _guess(data, tried, path)
     if decoded is not None:
         return decoded
     raise FormatError(
@@ -66,8 +94,9 @@ def _decode_as(data: bytes, encoding: str, path: str | None) -> tuple[str, str]:
     return text, encoding
 
 
-def _guess(data: bytes, tried: list[str]) -> tuple[str, str] | None:
-    """Without a byte-order mark: UTF-8, UTF-16 when NULs say so, GB18030, charset-normalizer's guess."""
+def _guess(data: bytes, tried: list[str], path: str | None = None) -> tuple[str, str] | None:
+    """Without a byte-order mark: UTF-8, UTF-16 when NULs say so, GB18030, charset-normalizer's guess;
+    a file that is UTF-8 but for a few bytes is refused (``_refuse_damaged_utf8``)."""
     tried.append("utf-8")
     text = _strict(data, "utf-8")
     if text is not None and "\x00" not in text:
@@ -82,15 +111,37 @@ def _guess(data: bytes, tried: list[str]) -> tuple[str, str] | None:
             return decoded, guess
     if text is not None:
         return text, "utf-8"  # valid UTF-8 with NULs: keep it, the format reader will judge
+    gb18030 = _strict(data, "gb18030") if b"\x00" not in data else None
+    _refuse_damaged_utf8(data, decodes_otherwise=gb18030 is not None, path=path)
     if b"\x00" not in data:
         tried.append("gb18030")
-        decoded = _strict(data, "gb18030")
-        if decoded is not None:
-            return decoded, "gb18030"
+        if gb18030 is not None:
+            return gb18030, "gb18030"
     guessed = _charset_normalizer_guess(data)
     tried.append(f"charset-normalizer's guess ({guessed or 'none'})")
     decoded = _strict(data, guessed) if guessed is not None else None
     return (decoded, guessed) if decoded is not None and guessed is not None else None
+
+
+def _refuse_damaged_utf8(data: bytes, *, decodes_otherwise: bool, path: str | None) -> None:
+    """Raise ``FormatError`` when ``data``, which is not UTF-8, is UTF-8 but for a few bytes: at most two bytes
+    that are not UTF-8 per non-ASCII character that is, or one per ten when the data is valid in GB18030 too.
+
+    Legacy encodings hold valid UTF-8 sequences only by chance: cp1252 and cp1251 texts almost never, GBK and
+    Big5 ones about one per four bad bytes, and no CLUENER sentence in GBK or Big5 comes near one per ten."""
+    text = data.decode("utf-8", "surrogateescape")
+    bad = _UNDECODED.subn("", text)[1]
+    good = len(text) - (len(data) - len(data.translate(None, _ASCII))) - bad  # non-ASCII characters decoded
+    if good == 0 or bad > good * (0.1 if decodes_otherwise else 2):
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        first = error.start
+    line = data.count(b"\n", 0, first) + 1
+    raise FormatError(f"the file is UTF-8 but for {bad} byte(s), the first (0x{data[first]:02X}) at byte {first} "
+                      f"(line {line}): it may be damaged or mix two encodings; fix those bytes, or give its encoding "
+                      "(--encoding) if the whole file is in another one", path=path, code="E106")
 
 
 def _charset_normalizer_guess(data: bytes) -> str | None:
