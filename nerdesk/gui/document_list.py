@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nerdesk.core.document import STATUSES, Document
-from nerdesk.core.errors import NerdeskError
+from nerdesk.core.document import STATUSES
 from nerdesk.gui.elided import ElidedComboBox
 from nerdesk.gui.session import ProjectSession
 from nerdesk.runtime.decode import DECISION_SCORE
@@ -59,8 +58,6 @@ class DocumentListModel(QAbstractTableModel):
                    "Gold spans: yours, or predictions you accepted",
                    "Predictions shown and not yet accepted or rejected (those at or above the minimum score)")
     PAGE = 200
-    OPENING = 120  # characters of a document's beginning the list keeps (the view cuts it to the column)
-    KEPT_OPENINGS = 20_000
 
     def __init__(self, session: ProjectSession) -> None:
         super().__init__()
@@ -73,10 +70,6 @@ class DocumentListModel(QAbstractTableModel):
         # (document id, row) of the open document when a refresh dropped it from the list (reviewed under a
         # "predicted" filter): its neighbours are still found by that former position.
         self._former_position: tuple[int, int] | None = None
-        # document id -> (beginning of its text, name): the summaries give a named document's name instead of
-        # its beginning, and names often share a long prefix ("notes-2024-batch-07-record-00012").
-        self._openings: dict[int, tuple[str, str | None]] = {}
-        self._openings_project: object = None
 
     def _summaries(self, project, offset: int, limit: int) -> list:
         return project.document_summaries(offset=offset, limit=limit, min_score=self.min_score,
@@ -161,30 +154,16 @@ class DocumentListModel(QAbstractTableModel):
             status = STATUS_MARKS.get(row.status, row.status)
             if row.split == EVALUATION_SPLIT:
                 status += " eval"
-            return (self._opening(row)[0], status, row.gold_count, row.pred_count)[index.column()]
+            # The text's beginning, not the name: names often share a long prefix ("notes-2024-batch-07-...").
+            return (row.opening or row.title, status, row.gold_count, row.pred_count)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            opening, name = self._opening(row)
             evaluation = "; evaluation only: scores models, never trained on" if row.split == EVALUATION_SPLIT else ""
-            named = f" ({name})" if name else ""
-            return f"{opening}\ndocument {row.id}{named}, {row.length:,} characters, {row.status}{evaluation}"
+            named = f" ({row.name})" if row.name else ""
+            return (f"{row.opening or row.title}\ndocument {row.id}{named}, {row.length:,} characters, "
+                    f"{row.status}{evaluation}")
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None
-
-    def _opening(self, row) -> tuple[str, str | None]:
-        """The beginning of the document's text and its name, read once per document (for the rows drawn)."""
-        project = self.session.project
-        if project is not self._openings_project or len(self._openings) > self.KEPT_OPENINGS:
-            self._openings, self._openings_project = {}, project
-        known = self._openings.get(row.id)
-        if known is None and project is not None:
-            try:
-                document = project.document(row.id)
-            except NerdeskError:  # deleted meanwhile: the list is refreshed soon
-                return row.title, None
-            opening = Document(document.text[:4 * self.OPENING]).title(self.OPENING)  # a long text is not split whole
-            known = self._openings[row.id] = (opening, document.name)
-        return known or (row.title, None)
 
     def doc_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None

@@ -23,6 +23,7 @@ from nerdesk.storage.imports import running_imports
 from nerdesk.storage.records import DocumentSummary
 
 TITLE_WIDTH = 60
+OPENING_WIDTH = 120  # characters of a text's beginning in a summary (the list's column cuts it)
 
 
 def visible_documents(hidden: Sequence[int]) -> str:
@@ -128,6 +129,7 @@ class QueriesMixin:
                 [min_score, *where.params, limit, offset],
             ).fetchall()
         return [
-            DocumentSummary(doc_id, Document(head, name=name).title(TITLE_WIDTH), status, gold, pred, length, split)
+            DocumentSummary(doc_id, Document(head, name=name).title(TITLE_WIDTH), status, gold, pred, length, split,
+                            opening=Document(head).title(OPENING_WIDTH), name=name)
             for doc_id, name, head, status, length, gold, pred, split in rows
         ]

@@ -18,6 +18,10 @@ class DocumentSummary:
     pred_count: int
     length: int
     split: str | None = None
+    # The beginning of the text (spaces collapsed) and the name, which ``title`` prefers: a list of named
+    # documents can show their texts' beginnings, as names often share a long prefix.
+    opening: str = field(default="", compare=False)
+    name: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

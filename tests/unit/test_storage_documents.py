@@ -149,6 +149,7 @@ def test_summaries_page_through_the_list(project):
     # The prediction of document 4 is a twin of its gold span: not pending, so not counted.
     assert project.document_summaries(label="LOC")[-1] == DocumentSummary(4, "Paris again", "new", 1, 0, 11)
     assert project.document_summaries()[0].title == "first"
+    assert project.document_summaries()[0].opening == "Alice met Bob in Paris.", "the list can show a named text's beginning"
 
 
 def test_summaries_count_the_pending_predictions_the_view_shows(project):
