@@ -320,10 +320,11 @@ SPECS = (
         name="conll", reader=read_conll, writer=write_conll,
         extensions=(".conll", ".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".tsv"), lossy=True,
         description="CoNLL-style columns: `char<TAB>TAG` or `token<TAB>...<TAB>TAG`; BIO/IOB2, BIOES, BMES",
-        keeps="text (without whitespace at char level; tokens joined by spaces at token level), gold spans; "
-              "nested spans as one tag column per level, the outermost in the last column",
+        keeps="text (without whitespace at char level; tokens joined by spaces at token level, a word cut where a "
+              "span starts or ends inside it), gold spans; nested spans as one tag column per level, the outermost "
+              "in the last column",
         loses="whitespace, spans not on character/token boundaries, nesting with flat=True, predictions, scores, "
-              "metadata",
+              "metadata; columns of syntactic chunks (on import)",
         offsets="token positions", write_options=frozenset({"scheme", "level", "flat", "separator"}),
         aliases=("bio", "iob2", "bioes", "bmes", "tsv"), adapt_write_options=scheme_from_name),
 )
