@@ -53,7 +53,7 @@ def test_cluener_import_stats_export_round_trip(tmp_path, capsys):
     project_path = tmp_path / "cluener.nerdesk"
 
     assert main(["import", str(project_path), str(source)]) == 0
-    assert f"imported {len(records)} documents" in capsys.readouterr().out
+    assert f"imported {len(records):,} documents" in capsys.readouterr().out
 
     stats = stats_json(project_path, capsys)
     expected = [cluener_spans(r) for r in records]

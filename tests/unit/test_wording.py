@@ -6,3 +6,7 @@ from nerdesk.core.wording import counted
 def test_one_takes_the_singular_and_other_counts_the_plural():
     assert [counted(n, "document") for n in (0, 1, 2)] == ["0 documents", "1 document", "2 documents"]
     assert counted(1, "entity", "entities") == "1 entity" and counted(3, "entity", "entities") == "3 entities"
+
+
+def test_large_counts_group_their_thousands():
+    assert counted(12345, "document") == "12,345 documents" and counted(1000, "span") == "1,000 spans"
