@@ -19,6 +19,15 @@ from torch import Tensor, nn
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.runtime.lexicon import CONFIG_KEY as LEXICON_KEY
 from nerdesk.runtime.lexicon import LexiconTable
+from nerdesk.training import checkpoint_files
+from nerdesk.training.checkpoint_files import (
+    config_problem,
+    one_line,
+    read_tokenizer,
+    weight_shapes,
+    weights_problem,
+    write_files,
+)
 from nerdesk.training.encoder_kinds import build_encoder
 from nerdesk.training.encoders import BiLstmEncoder, Encoder, HuggingFaceEncoder, lexicon_embedding
 from nerdesk.training.heads import SpanHead, build_head, valid_cells
@@ -56,13 +65,22 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        """The config ``data`` (parsed JSON) describes, after checking its fields and values."""
+        if not isinstance(data, dict):
+            raise ModelBundleError(f"a model config must be a JSON object, not {type(data).__name__}", code="E363")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ModelBundleError(f"model config has unknown fields {unknown}; is it from a newer nerdesk?",
                                    code="E360")
+        if isinstance(data.get("schema"), int) and data["schema"] > CONFIG_SCHEMA:
+            raise ModelBundleError(f"model config has schema {data['schema']}, newer than this nerdesk's "
+                                   f"{CONFIG_SCHEMA}; upgrade nerdesk", code="E360")
         if "labels" not in data or "encoder" not in data:
             raise ModelBundleError("model config needs at least 'labels' and 'encoder'", code="E361")
+        problem = config_problem(data)
+        if problem:
+            raise ModelBundleError(f"model config cannot be used: {problem}", code="E363")
         return cls(**data)
 
     def with_labels(self, labels: list[str]) -> ModelConfig:
@@ -126,22 +144,34 @@ class GlobalPointerModel(nn.Module):
 
 
 def save_checkpoint(model: GlobalPointerModel, tokenizer: Tokenizer, directory: str | Path) -> None:
-    """Write weights (safetensors), config and tokenizer into ``directory`` (created if needed)."""
+    """Write weights (safetensors), config and tokenizer into ``directory`` (created if needed).
+
+    The files replace those in ``directory`` only once all three are written (``checkpoint_files.write_files``):
+    a full disk is a ``TrainingError`` that leaves a model already there as it was.
+    """
     from safetensors.torch import save_model
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     config = model.config
     if config.encoder.get("kind") == "hf":
         assert isinstance(model.encoder, HuggingFaceEncoder)  # build_encoder makes one for kind "hf"
         config = replace(config, encoder={"kind": "hf", "config": model.encoder.config_dict})
-    save_model(model, str(directory / CHECKPOINT_FILE))
-    (directory / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2, ensure_ascii=False), "utf-8")
-    tokenizer.save(str(directory / TOKENIZER_FILE))
+    config_json = json.dumps(config.to_dict(), indent=2, ensure_ascii=False).encode("utf-8")
+    tokenizer_json = tokenizer.to_str(pretty=True).encode("utf-8")  # what ``Tokenizer.save`` writes
+    write_files(Path(directory), {
+        CHECKPOINT_FILE: lambda path: save_model(model, str(path)),
+        CONFIG_FILE: lambda path: checkpoint_files.write_bytes(path, config_json),
+        TOKENIZER_FILE: lambda path: checkpoint_files.write_bytes(path, tokenizer_json),
+    })
 
 
 def load_checkpoint(directory: str | Path) -> tuple[GlobalPointerModel, Tokenizer]:
-    """Rebuild the model and tokenizer saved by ``save_checkpoint``; the model is in eval mode."""
+    """Rebuild the model and tokenizer saved by ``save_checkpoint``; the model is in eval mode.
+
+    A checkpoint may come from anyone: whatever is wrong with its files (unreadable, truncated, a config
+    with absurd sizes, weights of other shapes) is a ``ModelBundleError`` naming the file, raised before
+    the model takes memory it cannot have.
+    """
+    from safetensors import SafetensorError
     from safetensors.torch import load_model
 
     directory = Path(directory)
@@ -152,18 +182,59 @@ def load_checkpoint(directory: str | Path) -> tuple[GlobalPointerModel, Tokenize
             "point to a directory written by 'nerdesk train'",
             code="E362",
         )
+    config = read_model_config(directory / CONFIG_FILE)
+    weights = directory / CHECKPOINT_FILE
+    model = build_for_weights(config, weights)
     try:
-        config = ModelConfig.from_dict(json.loads((directory / CONFIG_FILE).read_text("utf-8")))
-    except (json.JSONDecodeError, TypeError) as error:
-        raise ModelBundleError(f"{directory / CONFIG_FILE}: unreadable model config ({error})",
-                               code="E363") from error
-    model = GlobalPointerModel(config)
-    try:
-        load_model(model, str(directory / CHECKPOINT_FILE), strict=True)
-    except (RuntimeError, OSError) as error:
-        raise ModelBundleError(
-            f"{directory / CHECKPOINT_FILE}: weights do not match {CONFIG_FILE} ({error}); re-train or re-export",
-            code="E364",
-        ) from error
-    tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
+        load_model(model, str(weights), strict=True)
+    except (RuntimeError, OSError, SafetensorError) as error:
+        raise ModelBundleError(f"{weights}: weights do not match {CONFIG_FILE} ({one_line(error)}); "
+                               "re-train or re-export", code="E364") from error
+    tokenizer = read_tokenizer(directory / TOKENIZER_FILE)
+    check_vocabulary(model, tokenizer, directory / TOKENIZER_FILE)
     return model.eval(), tokenizer
+
+
+def read_model_config(path: Path) -> ModelConfig:
+    """The ``ModelConfig`` in the JSON file ``path``; anything wrong with it is a ``ModelBundleError`` naming it."""
+    try:
+        return ModelConfig.from_dict(json.loads(path.read_bytes().decode("utf-8")))
+    except ModelBundleError as error:
+        raise ModelBundleError(f"{path}: {error}", code=error.code) from error
+    except (OSError, ValueError, RecursionError) as error:  # ValueError: not UTF-8 or not JSON
+        raise ModelBundleError(f"{path}: unreadable model config ({one_line(error)}); re-train, or restore "
+                               "the directory", code="E363") from error
+
+
+def build_for_weights(config: ModelConfig, weights: Path) -> GlobalPointerModel:
+    """The model ``config`` describes, built once a build on the meta device (which allocates nothing) shows
+    that the weights file ``weights`` holds tensors of its shapes."""
+    shapes = weight_shapes(weights)
+    with torch.device("meta"):
+        outline = built_model(config, weights.with_name(CONFIG_FILE))
+    problem = weights_problem(outline, shapes)
+    if problem:
+        raise ModelBundleError(f"{weights}: weights do not match {CONFIG_FILE} ({problem}); re-train or re-export",
+                               code="E364")
+    return built_model(config, weights.with_name(CONFIG_FILE))
+
+
+def built_model(config: ModelConfig, source: Path) -> GlobalPointerModel:
+    """``GlobalPointerModel(config)``; a config no model can be built from is a ``ModelBundleError`` naming ``source``."""
+    try:
+        return GlobalPointerModel(config)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RuntimeError, MemoryError) as error:
+        raise ModelBundleError(f"{source}: describes no model nerdesk can build ({one_line(error)}); re-train, "
+                               "or restore the directory", code="E363") from error
+
+
+def check_vocabulary(model: GlobalPointerModel, tokenizer: Tokenizer, path: Path) -> None:
+    """A tokenizer must not give ids beyond the model's token embedding (training would fail on them)."""
+    encoder = model.encoder
+    embedding = (encoder.model.get_input_embeddings() if isinstance(encoder, HuggingFaceEncoder)
+                 else getattr(encoder, "embedding", None))
+    rows = getattr(embedding, "num_embeddings", None)
+    if isinstance(rows, int) and tokenizer.get_vocab_size(with_added_tokens=True) > rows:
+        raise ModelBundleError(f"{path}: the tokenizer has {tokenizer.get_vocab_size(with_added_tokens=True):,} "
+                               f"tokens but the model's embedding only {rows:,}; it belongs to another model, "
+                               "copy the model again", code="E364")
