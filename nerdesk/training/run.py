@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from tokenizers import Tokenizer
 
 from nerdesk.core.document import Document
-from nerdesk.core.errors import NerdeskError, TrainingError
+from nerdesk.core.errors import TrainingError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.learnt_from import LEARNT_FROM
 from nerdesk.core.wording import counted
@@ -144,13 +144,11 @@ def calibrate_threshold_on_dev(result: TrainingResult, tokenizer: Tokenizer, req
 
 
 def start_decoding(init: str) -> tuple[float, int | None]:
-    """(threshold, span cap) of the bundle training started from; (0, None) for anything else."""
-    try:
-        if (Path(init) / MANIFEST).is_file():
-            bundle = Bundle.load(init, check_models=False)
-            return bundle.threshold, bundle.max_span_tokens
-    except NerdeskError:
-        pass
+    """(threshold, span cap) of the bundle training started from; (0, None) for a start without ``bundle.json``.
+    The bundle is checked as any bundle nerdesk loads: a corrupt one is its ``ModelBundleError``."""
+    if (Path(init) / MANIFEST).is_file():
+        bundle = Bundle.load(init, check_models=False)
+        return bundle.threshold, bundle.max_span_tokens
     return 0.0, None
 
 
@@ -211,7 +209,10 @@ def write_bundle(result: TrainingResult, tokenizer: Tokenizer, request: TrainReq
     from nerdesk.training.model import save_checkpoint
 
     metrics = result.best_report.as_dict() if result.best_report else {}
-    save_checkpoint(result.model, tokenizer, request.out)
+    if not request.export or is_empty_folder(request.out):
+        # Before export, only into a new folder: the weights survive a failed export, and an earlier model in
+        # the folder stays whole (its bundle.json hashes its checkpoint) until export replaces it.
+        save_checkpoint(result.model, tokenizer, request.out)
     trained_on = {"source": request.source, "documents": len(request.train_documents),
                   "dev_documents": len(request.dev_documents), "init": request.init, "start": kind,
                   "head": result.model.config.head, "epochs": result.epochs_run, "steps": result.steps,
@@ -229,6 +230,11 @@ def write_bundle(result: TrainingResult, tokenizer: Tokenizer, request: TrainReq
     return {"out": str(request.out), "metrics": metrics, "bundle": note is None, "stop_reason": result.stop_reason,
             "message": f"\nstopped by {result.stop_reason} after {result.steps} steps ({why}); model written to "
                        f"{request.out}" + (f" ({note})" if note else "")}
+
+
+def is_empty_folder(path: Path) -> bool:
+    """True when ``path`` does not exist yet or is an empty folder."""
+    return not path.exists() or (path.is_dir() and next(path.iterdir(), None) is None)
 
 
 def learnt_from_documents(request: TrainRequest, kind: str, best_step: int) -> int | None:

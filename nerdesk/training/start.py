@@ -16,17 +16,17 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
-from nerdesk.core.errors import TrainingError
+from nerdesk.core.errors import ModelBundleError, TrainingError
 from nerdesk.core.labels import covers
 from nerdesk.core.learnt_from import learns_afresh
-from nerdesk.runtime.bundle import documents_learnt_from_bundle
+from nerdesk.runtime.bundle import MANIFEST, Bundle, documents_learnt_from_bundle
+from nerdesk.training.checkpoint_files import one_line, read_tokenizer, size_problem
 from nerdesk.training.encoders import HuggingFaceEncoder
 from nerdesk.training.lora import (
     LoraSettings,
     attach_lora,
     base_record_for,
     load_lora_checkpoint,
-    lora_settings,
 )
 from nerdesk.training.model import (
     CHECKPOINT_FILE,
@@ -35,6 +35,7 @@ from nerdesk.training.model import (
     GlobalPointerModel,
     ModelConfig,
     load_checkpoint,
+    read_model_config,
 )
 from nerdesk.training.tokenizer import build_scratch_tokenizer, load_hf_tokenizer, padding_id
 
@@ -94,6 +95,7 @@ def _from_scratch(labels: list[str], texts: Sequence[str], head: str, head_size:
 
 
 def _from_checkpoint(directory: Path, labels: list[str], head: str | None, max_length: int) -> Start:
+    verify_start_bundle(directory)
     model, tokenizer = load_start_checkpoint(directory)
     if not covers(model.config.labels, labels) or (head is not None and model.config.head != head):
         model.config = replace(model.config, head=head or model.config.head)
@@ -102,31 +104,86 @@ def _from_checkpoint(directory: Path, labels: list[str], head: str | None, max_l
     return model.train(), tokenizer
 
 
+def verify_start_bundle(directory: Path) -> None:
+    """A start directory with ``bundle.json`` is checked as any bundle nerdesk loads (``Bundle.load``): every
+    file it lists, the checkpoint among them, must be there and unchanged. A failed check is the bundle's
+    ``ModelBundleError``; training does not start from files nobody can vouch for."""
+    if (directory / MANIFEST).is_file() or (directory / MANIFEST).is_symlink():
+        Bundle.load(directory, check_models=False)
+
+
 def load_start_checkpoint(directory: Path) -> Start:
     """``load_checkpoint``, or for a checkpoint of adapters, the base package's weights plus the adapters."""
     try:
         encoder = json.loads((directory / CONFIG_FILE).read_text("utf-8")).get("encoder", {})
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         encoder = {}
-    if not isinstance(encoder, dict) or lora_settings(encoder) is None:
+    if not isinstance(encoder, dict) or "lora" not in encoder:
         return load_checkpoint(directory)
-    config = ModelConfig.from_dict(json.loads((directory / CONFIG_FILE).read_text("utf-8")))
-    return load_lora_checkpoint(directory, config, Tokenizer.from_file(str(directory / TOKENIZER_FILE)))
+    config = read_model_config(directory / CONFIG_FILE)
+    tokenizer = read_tokenizer(directory / TOKENIZER_FILE)
+    from safetensors import SafetensorError
+
+    try:
+        return load_lora_checkpoint(directory, config, tokenizer)
+    except (SafetensorError, OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError,
+            MemoryError) as error:
+        raise ModelBundleError(f"{directory}: cannot load the model's adapters ({one_line(error)}); copy the model "
+                               "again, or re-train", code="E364") from error
 
 
 def _from_hugging_face(directory: Path, labels: list[str], head: str, head_size: int, max_length: int,
                        window_stride: int) -> Start:
-    try:
-        encoder = HuggingFaceEncoder.from_pretrained(str(directory))
-        tokenizer = load_hf_tokenizer(str(directory))
-    except (OSError, ValueError) as error:
-        raise TrainingError(f"--init {directory}: cannot load a Hugging Face encoder and fast tokenizer "
-                            f"from it ({error})", code="E415") from error
+    encoder, tokenizer = load_hugging_face(directory)
     max_positions = getattr(encoder.model.config, "max_position_embeddings", max_length)
     config = ModelConfig(labels=labels, encoder={"kind": "hf", "config": encoder.config_dict}, head=head,
                          head_size=head_size, max_length=min(max_length, max_positions),
                          window_stride=window_stride)
     return GlobalPointerModel(config, encoder=encoder), tokenizer
+
+
+def load_hugging_face(directory: Path) -> tuple[HuggingFaceEncoder, Tokenizer]:
+    """The encoder and fast tokenizer of a local Hugging Face model directory. Weights are read from
+    safetensors only (a pickled ``pytorch_model.bin`` can run code), no custom code is run, and whatever is
+    wrong with the directory is a ``TrainingError`` (E415) saying so."""
+    from safetensors import SafetensorError
+    from transformers import AutoModel
+
+    try:
+        check_hugging_face_configs(directory)
+        model = AutoModel.from_pretrained(str(directory), use_safetensors=True, trust_remote_code=False)
+        encoder = HuggingFaceEncoder(model.config.to_dict(), model=model)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, ImportError, RuntimeError, MemoryError,
+            SafetensorError) as error:  # OSError: missing files; ValueError: bad JSON, unknown model type
+        raise _unloadable(directory, "a Hugging Face encoder (safetensors weights)", error) from error
+    try:
+        tokenizer = load_hf_tokenizer(str(directory))
+    except Exception as error:  # transformers and tokenizers raise anything from OSError to plain Exception
+        raise _unloadable(directory, "a fast tokenizer", error) from error
+    return encoder, tokenizer
+
+
+def check_hugging_face_configs(directory: Path) -> None:
+    """Refuse a Hugging Face directory whose configs ask for custom code or absurd sizes (raises ValueError)."""
+    for name in ("config.json", "tokenizer_config.json"):
+        path = directory / name
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (ValueError, RecursionError) as error:  # ValueError: not UTF-8 or not JSON
+            raise ValueError(f"{name} is not readable JSON: {one_line(error)}") from error
+        if isinstance(data, dict) and "auto_map" in data:
+            raise ValueError(f"{name} asks for custom code ('auto_map'), which nerdesk never runs")
+        problem = size_problem(data) if name == "config.json" else None  # tokenizers say 10**30 for "no limit"
+        if problem:
+            raise ValueError(f"{name}: {problem}")
+
+
+def _unloadable(directory: Path, what: str, error: BaseException) -> TrainingError:
+    reason = "it has no weights as safetensors (model.safetensors); nerdesk does not load pickled " \
+             "pytorch_model.bin files" if "safetensors" in str(error) and isinstance(error, OSError) else one_line(error)
+    return TrainingError(f"--init {directory}: cannot load {what} from it ({reason})", code="E415")
 
 
 def start_kind(init: str, labels: Sequence[str], documents: int) -> str:
