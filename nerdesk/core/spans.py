@@ -7,6 +7,7 @@ carry its score and version. The two are never mixed: accepting a prediction cre
 from __future__ import annotations
 
 import math
+import numbers
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -76,6 +77,9 @@ def validate_span(span: Span, text: str, *, mention: str | None = None) -> None:
         raise SpanError(f"span {span.start}..{span.end} ({span.label}) is outside the text of length {len(text)}", code="E003")
     if span.start >= span.end:
         raise SpanError(f"span {span.start}..{span.end} ({span.label}) is empty or reversed", code="E004")
+    if isinstance(span.score, numbers.Real) and not isinstance(span.score, bool) and not 0.0 <= span.score <= 1.0:
+        raise SpanError(f"span {span.start}..{span.end} ({span.label}) has score {span.score!r}; a score is a "
+                        "probability between 0 and 1", code="E234")
     if mention is not None and text[span.start:span.end] != mention:
         raise SpanError(
             f"span {span.start}..{span.end} ({span.label}) covers {text[span.start:span.end]!r} "
