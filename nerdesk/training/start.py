@@ -10,6 +10,7 @@ full rate otherwise (``start_kind``).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,13 +21,15 @@ from nerdesk.core.errors import ModelBundleError, TrainingError
 from nerdesk.core.labels import covers
 from nerdesk.core.learnt_from import learns_afresh
 from nerdesk.runtime.bundle import MANIFEST, Bundle, documents_learnt_from_bundle
-from nerdesk.training.checkpoint_files import one_line, read_tokenizer, size_problem
+from nerdesk.training.checkpoint_files import one_line, read_tokenizer, size_problem, weight_shapes
 from nerdesk.training.encoders import HuggingFaceEncoder
 from nerdesk.training.lora import (
     LoraSettings,
     attach_lora,
     base_record_for,
     load_lora_checkpoint,
+    lora_settings,
+    verified_base_weights,
 )
 from nerdesk.training.model import (
     CHECKPOINT_FILE,
@@ -34,6 +37,7 @@ from nerdesk.training.model import (
     TOKENIZER_FILE,
     GlobalPointerModel,
     ModelConfig,
+    built_model,
     load_checkpoint,
     read_model_config,
 )
@@ -125,11 +129,29 @@ def load_start_checkpoint(directory: Path) -> Start:
     from safetensors import SafetensorError
 
     try:
+        check_adapter_model_size(directory, config)
         return load_lora_checkpoint(directory, config, tokenizer)
     except (SafetensorError, OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError,
             MemoryError) as error:
         raise ModelBundleError(f"{directory}: cannot load the model's adapters ({one_line(error)}); copy the model "
                                "again, or re-train", code="E364") from error
+
+
+def check_adapter_model_size(directory: Path, config: ModelConfig) -> None:
+    """Refuse, before allocating it, a model of adapters whose config describes more weights than its base
+    package's weight file and its own checkpoint hold together (``nerdesk.training.checkpoint_files``)."""
+    import torch
+
+    recorded = lora_settings(config.encoder)
+    assert recorded is not None  # called for a config with adapters only
+    with torch.device("meta"):
+        outline = built_model(config, directory / CONFIG_FILE)
+    needed = sum(parameter.numel() for parameter in outline.parameters())
+    stored = sum(math.prod(shape) for path in (verified_base_weights(recorded[1]), directory / CHECKPOINT_FILE)
+                 for shape in weight_shapes(path).values())
+    if needed > stored:
+        raise ModelBundleError(f"{directory / CONFIG_FILE}: describes {needed:,} weights but the base package and "
+                               f"the checkpoint hold {stored:,}; copy the model again, or re-train", code="E364")
 
 
 def _from_hugging_face(directory: Path, labels: list[str], head: str, head_size: int, max_length: int,
