@@ -137,7 +137,7 @@ class Bundle:
         """Read and validate the bundle at ``path``.
 
         ``check_models=False`` skips opening the ONNX files (hashes are still checked); the
-        predictor checks the output shape itself when it opens its session.
+        predictor checks the labels (``check_session_labels``) on the session it opens.
         """
         directory = Path(path)
         manifest = _read_manifest(directory)
@@ -307,11 +307,17 @@ def _check_tokenizer(tokenizer_path: Path) -> None:
 
 
 def check_model_labels(model_path: Path, labels: Sequence[str | None]) -> None:
-    """Open ``model_path`` cheaply; its score matrices must match ``labels`` in number and, where the
-    model records its label names (``labels_metadata``), in name and order."""
-    from nerdesk.runtime.session import open_session, output_label_count
+    """Open ``model_path`` cheaply; its score matrices must match ``labels`` (see ``check_session_labels``)."""
+    from nerdesk.runtime.session import open_session
 
-    session = open_session(model_path, threads=1, optimize=False)
+    check_session_labels(open_session(model_path, threads=1, optimize=False), model_path, labels)
+
+
+def check_session_labels(session: Any, model_path: Path, labels: Sequence[str | None]) -> None:
+    """The model of ``session`` must score as many entity types as ``labels`` and, where it records its
+    label names (``labels_metadata``), the same names in the same order."""
+    from nerdesk.runtime.session import output_label_count
+
     types = output_label_count(session)
     if types != len(labels):
         raise ModelBundleError(

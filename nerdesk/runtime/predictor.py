@@ -18,10 +18,10 @@ from tokenizers import Tokenizer
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.core.spans import Span
 from nerdesk.core.text_checks import check_predict_texts
-from nerdesk.runtime.bundle import Bundle
+from nerdesk.runtime.bundle import Bundle, check_session_labels
 from nerdesk.runtime.decode import SpanCollector, cells_above
 from nerdesk.runtime.decode_settings import DecodeSettings
-from nerdesk.runtime.session import OrtLogits, open_session, output_label_count
+from nerdesk.runtime.session import OrtLogits, open_session
 from nerdesk.runtime.token_features import FeatureTable, feature_table_of_directory
 from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_batches
 
@@ -129,12 +129,9 @@ class OnnxPredictor(SpanPredictor):
     def __init__(self, bundle: Bundle, threads: int | None = None, variant: str = "default") -> None:
         self.bundle = bundle
         self.variant = bundle.default_variant if variant == "default" else variant
-        session = open_session(bundle.variant_path(self.variant), threads=threads)
-        types = output_label_count(session)
-        if types != len(bundle.labels):
-            raise ModelBundleError(f"{bundle.path}: the {self.variant} model scores {types} entity types but the "
-                                   f"bundle lists {len(bundle.labels)} labels; export the bundle again",
-                                   code="E320")
+        model_path = bundle.variant_path(self.variant)
+        session = open_session(model_path, threads=threads)
+        check_session_labels(session, model_path, bundle.labels.names)  # bundle.json's labels, in the model's order
         logits = OrtLogits(session)
         feature_input = logits.feature_input
         settings = bundle.decode_settings

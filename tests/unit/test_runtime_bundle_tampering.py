@@ -153,6 +153,17 @@ def test_swapping_two_label_names_is_refused_when_the_model_records_its_labels(b
     assert caught.value.code == "E321"
 
 
+def test_a_predictor_on_a_bundle_loaded_without_its_model_check_still_refuses_swapped_labels(bundle):
+    """Paths that load a bundle quickly (check_models=False) predict through OnnxPredictor, which checks its session."""
+    from nerdesk.runtime.predictor import OnnxPredictor
+
+    bind_labels(bundle, LABELS)
+    edit(bundle, swap_first_two_labels)
+    with pytest.raises(ModelBundleError) as caught:
+        OnnxPredictor(Bundle.load(bundle, check_models=False))
+    assert caught.value.code == "E321"
+
+
 def test_the_content_hash_covers_the_manifest_but_not_its_formatting(bundle, tiny_bundle):
     original = Bundle.load(tiny_bundle).content_hash
     assert len(original) == 64 and Bundle.load(bundle).content_hash == original
