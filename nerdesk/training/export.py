@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
 from nerdesk.core.document import Document
-from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.errors import ModelBundleError, TrainingError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.metrics import evaluate
 from nerdesk.core.spans import Span
@@ -135,6 +135,11 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
                              quantization, metrics or {}, trained_on or {})
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         Bundle.load(staging)
+    except OSError as error:  # a full disk, or the folder taken away while exporting
+        shutil.rmtree(staging, ignore_errors=True)
+        raise TrainingError(f"cannot write the model bundle {out_dir}: {error.strerror or error}; a model already "
+                            "there is as it was: free disk space (or check the folder) and train again",
+                            code="E109") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -21,7 +21,7 @@ FILES = ["checkpoint.safetensors", "config.json", "tokenizer.json"]
 
 def tiny_model(tiny_bilstm, labels):
     tokenizer = build_char_tokenizer(TEXTS, min_frequency=1)
-    config = ModelConfig(labels=labels, encoder=tiny_bilstm(tokenizer.get_vocab_size()), head_size=8, max_length=32)
+    config = ModelConfig(labels=labels, encoder=tiny_bilstm(tokenizer.get_vocab_size()), head_size=8, max_length=64)
     return GlobalPointerModel(config), tokenizer
 
 
@@ -98,3 +98,21 @@ def test_nerdesk_train_on_a_full_disk_prints_one_line_and_keeps_the_earlier_mode
     assert code == 1 and "Traceback" not in error
     assert error.strip().splitlines()[-1].startswith(f"nerdesk: error E109: {out}: cannot write checkpoint.safetensors")
     assert contents(out) == before
+
+
+def test_a_full_disk_while_exporting_the_onnx_model_is_one_error_and_keeps_the_earlier_bundle(tmp_path, tiny_bilstm,
+                                                                                              monkeypatch):
+    from nerdesk.training import export
+
+    out = tmp_path / "bundle"
+    export.export_bundle(*tiny_model(tiny_bilstm, ["LOC", "ORG"]), out, labels=["LOC", "ORG"])
+    before = contents(out)
+
+    def export_onnx_on_a_full_disk(_model, path):
+        write_half_then_fail(path, b"onnx bytes")
+
+    monkeypatch.setattr(export, "export_onnx", export_onnx_on_a_full_disk)
+    with pytest.raises(TrainingError) as caught:
+        export.export_bundle(*tiny_model(tiny_bilstm, ["LOC", "ORG"]), out, labels=["LOC", "ORG"])
+    assert caught.value.code == "E109" and "No space left on device" in str(caught.value)
+    assert contents(out) == before and sorted(path.name for path in tmp_path.iterdir()) == ["bundle"]
