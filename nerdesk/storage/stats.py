@@ -6,7 +6,11 @@ Documents of an import still running, their spans and the labels it added are no
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
@@ -16,24 +20,33 @@ from nerdesk.core.labels import LabelSet
 from nerdesk.storage.imports import running_imports
 from nerdesk.storage.queries import visible_documents, visible_spans
 
-OVERLAPPING_GOLD_PER_DOCUMENT = """
-SELECT a.doc_id, count(*) FROM spans a
-WHERE a.source = 'gold' AND {visible} AND EXISTS (
-    SELECT 1 FROM spans b
-    WHERE b.doc_id = a.doc_id AND b.source = 'gold' AND b."start" < a."end" AND a."start" < b."end"
-      AND (b."start", b."end", b.label) IS NOT (a."start", a."end", a.label)
-)
-GROUP BY a.doc_id
+# In the primary key's order, so SQLite reads the spans of one document after another without sorting.
+GOLD_RANGES = """
+SELECT doc_id, "start", "end" FROM spans WHERE source = 'gold' AND {visible} ORDER BY doc_id, "start", "end"
 """
 
 
-# Nesting depth is highest at the start of some span: count the spans covering each span start.
-DEEPEST_GOLD_NESTING = """
-SELECT max((
-    SELECT count(*) FROM spans b
-    WHERE b.doc_id = a.doc_id AND b.source = 'gold' AND b."start" <= a."start" AND a."start" < b."end"
-)) FROM spans a WHERE a.source = 'gold' AND {visible}
-"""
+def gold_nesting(ranges: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """``(depth, overlapping)`` of one document's gold spans given as ``(start, end)`` in sorted order.
+
+    ``depth``: the most spans covering one code point (it is reached at some span's start);
+    ``overlapping``: how many spans overlap another one (the same range with another label counts).
+    One sweep, O(n log n); it relies on the table's guarantees: ``start < end``, and no two gold spans
+    of a document with the same start, end and label.
+    """
+    depth = overlapping = 0
+    open_ends: list[int] = []  # heap: ends of the spans covering the current start
+    reach = -1  # the furthest end of the spans before this one
+    for index, (start, end) in enumerate(ranges):
+        while open_ends and open_ends[0] <= start:
+            heapq.heappop(open_ends)
+        heapq.heappush(open_ends, end)
+        depth = max(depth, len(open_ends))
+        # the next span starts at or after this start: it overlaps exactly when it starts before this end
+        if reach > start or (index + 1 < len(ranges) and ranges[index + 1][0] < end):
+            overlapping += 1
+        reach = max(reach, end)
+    return depth, overlapping
 
 
 class StatsMixin:
@@ -56,7 +69,7 @@ class StatsMixin:
                 "by_split": self._documents_by("coalesce(split, '')", documents, {}),
                 "spans": self._spans_by_source(visible_spans(hidden)),
                 "labels": self._spans_per_label(visible_spans(hidden), self._labels_of(hidden)),
-                **self._nesting(visible_spans(hidden, "a.doc_id")),
+                **self._nesting(visible_spans(hidden)),
             }
 
     def _documents_by(self, column: str, visible: str, counts: dict[str, int]) -> dict[str, int]:
@@ -89,11 +102,14 @@ class StatsMixin:
     def _nesting(self, visible: str) -> dict[str, int]:
         """Deepest gold nesting, gold spans that overlap another gold span, documents with overlaps.
 
-        Both are self-joins inside each document's spans, run by SQLite without loading any span.
+        The gold spans are read document by document, sorted, and swept once (``gold_nesting``): near
+        linear in the number of spans, where the former self-joins took minutes on one document of 100k.
         """
-        overlaps = dict(self.db.execute(OVERLAPPING_GOLD_PER_DOCUMENT.format(visible=visible)).fetchall())
-        return {
-            "nesting_depth": self.db.execute(DEEPEST_GOLD_NESTING.format(visible=visible)).fetchone()[0] or 0,
-            "overlapping_spans": sum(overlaps.values()),
-            "documents_with_overlaps": len(overlaps),
-        }
+        depth = overlapping = documents = 0
+        rows = self.db.execute(GOLD_RANGES.format(visible=visible))
+        for _, spans in groupby(rows, key=itemgetter(0)):
+            document_depth, document_overlapping = gold_nesting([(start, end) for _, start, end in spans])
+            depth = max(depth, document_depth)
+            overlapping += document_overlapping
+            documents += document_overlapping > 0
+        return {"nesting_depth": depth, "overlapping_spans": overlapping, "documents_with_overlaps": documents}
