@@ -23,7 +23,8 @@ import math
 import shutil
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -117,7 +118,7 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
     staging = fresh_staging(out_dir)
     adapters = has_lora(model)
     int8_only = adapters if keep_fp32 is None else not keep_fp32
-    try:
+    with _removed_on_failure(staging, out_dir):
         model = model.eval()
         # With adapters, the base weights stay in their package: the bundle ships int8 ONNX and the adapters.
         (save_lora_checkpoint if adapters else save_checkpoint)(model, tokenizer, staging)
@@ -135,6 +136,14 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
                              quantization, metrics or {}, trained_on or {})
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         Bundle.load(staging)
+    return move_into_place(staging, out_dir)
+
+
+@contextmanager
+def _removed_on_failure(staging: Path, out_dir: Path) -> Iterator[None]:
+    """Remove the staging folder when writing the bundle fails; a full disk is one error (E109) naming it."""
+    try:
+        yield
     except OSError as error:  # a full disk, or the folder taken away while exporting
         shutil.rmtree(staging, ignore_errors=True)
         raise TrainingError(f"cannot write the model bundle {out_dir}: {error.strerror or error}; a model already "
@@ -143,7 +152,6 @@ def export_bundle(model: GlobalPointerModel, tokenizer: Tokenizer, out_dir: str 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return move_into_place(staging, out_dir)
 
 
 def bind_labels(staging: Path, label_names: Sequence[str]) -> None:
