@@ -94,7 +94,7 @@ def run_import(args: argparse.Namespace) -> int:
     if args.duplicates == "skip":
         result.documents, skipped = skip_duplicates(result.documents, existing_documents(args.project))
         if skipped:
-            result.warnings.append(f"skipped {skipped} document(s) whose text and metadata equal one already in "
+            result.warnings.append(f"skipped {counted(skipped, 'document')} whose text and metadata equal one already in "
                                    "the project or earlier in the input (--duplicates keep imports them)")
     counts = assign_splits(result.documents, shares)
     print_warnings(result.warnings)

@@ -11,6 +11,8 @@ be reworded, the code stays, so tests and users can refer to it. ``str(error)`` 
 
 from __future__ import annotations
 
+from nerdesk.core.wording import counted
+
 
 class NerdeskError(Exception):
     """Base class: an expected failure with a message meant for the user, and its code if it has one."""
@@ -55,7 +57,7 @@ class ImportProblems(NerdeskError):
         self.problems = problems
         shown = "\n".join(f"  {p.code} {p}" if p.code else f"  {p}" for p in problems[:limit])  # codes as in docs/errors.md
         more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
-        super().__init__(f"{len(problems)} bad record(s); nothing was imported:\n{shown}{more}", code="E100")
+        super().__init__(f"{counted(len(problems), 'bad record')}; nothing was imported:\n{shown}{more}", code="E100")
 
 
 class SpanError(NerdeskError):

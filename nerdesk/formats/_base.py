@@ -23,6 +23,7 @@ from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.output_paths import check_output_file
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, validate_span
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats.encoding import decode_bytes
 
 # Options every writer accepts: which spans to write where the format keeps only one kind.
@@ -189,9 +190,9 @@ class WriteContext:
         self.spans_written = sum(len(spans) for spans in chosen)
         if left_out:
             other = "predicted" if source == "gold" else "gold" if source == "pred" else "duplicate"
-            self.warn(f"{left_out} {other} span(s) were not written: {format_name} keeps one kind of span "
-                      f"(source={source!r}; choose source 'pred' or 'all', --source on the command line, to "
-                      f"write the others)")
+            self.warn(f"{counted(left_out, other + ' span')} {by_count(left_out, 'was', 'were')} not written: "
+                      f"{format_name} keeps one kind of span (source={source!r}; choose source 'pred' or 'all', "
+                      f"--source on the command line, to write the others)")
         if source != "gold" and any(s.score is not None for spans in chosen for s in spans):
             self.warn(f"prediction scores and model versions are not kept in {format_name}")
         return chosen

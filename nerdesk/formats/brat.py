@@ -14,6 +14,7 @@ from pathlib import Path
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
 from nerdesk.core.spans import Span
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext, atomic_write_text
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -45,7 +46,8 @@ def _find_pairs(path: Path) -> list[tuple[Path, Path | None]]:
         anns = sorted(p for p in path.rglob("*.ann") if p.is_file())
         orphans = [a for a in anns if not a.with_suffix(".txt").is_file()]
         if orphans:
-            raise FormatError(f"{len(orphans)} .ann file(s) have no .txt beside them, e.g. {orphans[0].name}",
+            one, many = f"has no .txt beside it: {orphans[0].name}", f"have no .txt beside them, e.g. {orphans[0].name}"
+            raise FormatError(f"{counted(len(orphans), '.ann file')} {by_count(len(orphans), one, many)}",
                               path=str(path), code="E124")
         if not texts:
             raise FormatError("no .txt files in this directory: not a brat collection", path=str(path), code="E124")
@@ -134,12 +136,14 @@ def read_brat(ctx: ReadContext) -> list[Document]:
         if spans is not None:
             docs.append(Document(text=text, spans=spans, name=name))
     if skipped.discontinuous:
-        ctx.warn(f"{skipped.discontinuous} discontinuous span(s) (START END;START END) were skipped: nerdesk spans "
-                 "are continuous")
+        ctx.warn(f"{counted(skipped.discontinuous, 'discontinuous span')} (START END;START END) "
+                 f"{by_count(skipped.discontinuous, 'was', 'were')} skipped: nerdesk spans are continuous")
     if skipped.other:
-        ctx.warn(f"{skipped.other} relation, event, attribute or note line(s) were skipped: only T lines are read")
+        ctx.warn(f"{counted(skipped.other, 'relation, event, attribute or note line')} "
+                 f"{by_count(skipped.other, 'was', 'were')} skipped: only T lines are read")
     if skipped.missing_ann:
-        ctx.warn(f"{skipped.missing_ann} .txt file(s) have no .ann beside them: imported without spans")
+        ctx.warn(f"{counted(skipped.missing_ann, '.txt file')} {by_count(skipped.missing_ann, 'has', 'have')} no "
+                 f".ann beside {by_count(skipped.missing_ann, 'it', 'them')}: imported without spans")
     return docs
 
 
@@ -177,11 +181,14 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
         atomic_write_text(path / f"{name}.txt", doc.text)
         atomic_write_text(path / f"{name}.ann", "".join(line + "\n" for line in lines))
     if renamed:
-        ctx.warn(f"{renamed} span(s) have labels with spaces: written with '_' instead")
+        ctx.warn(f"{counted(renamed, 'span')} {by_count(renamed, 'has a label', 'have labels')} with spaces: "
+                 "written with '_' instead")
     stale = sorted(before - written)
     if stale:
-        ctx.warn(f"{len(stale)} .txt/.ann file(s) in {path} are not from this export (e.g. {stale[0]}): importing "
-                 "the folder would read them too; export into an empty folder or remove them")
+        n = len(stale)
+        ctx.warn(f"{counted(n, '.txt or .ann file', '.txt and .ann files')} in {path} {by_count(n, 'is', 'are')} not "
+                 f"from this export ({by_count(n, '', 'e.g. ')}{stale[0]}): importing the folder would read "
+                 f"{by_count(n, 'it', 'them')} too; export into an empty folder or remove {by_count(n, 'it', 'them')}")
     conf = "[entities]\n" + "".join(re.sub(r"\s", "_", name) + "\n" for name in labels)
     conf += "\n[relations]\n\n[events]\n\n[attributes]\n"
     atomic_write_text(path / "annotation.conf", conf)

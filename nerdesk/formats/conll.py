@@ -40,6 +40,7 @@ from nerdesk.core.tags import (
     split_by_token_boundaries,
     tags_to_char_spans,
 )
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext, atomic_write_text
 
 SEPARATORS = {"tab": "\t", "space": " "}
@@ -83,12 +84,14 @@ def _tag_columns(ctx: ReadContext, rows: list[Row]) -> list[int]:
         expected = max(widths, key=lambda w: sum(len(f) == w for _, f in rows))
         for number, fields in rows:
             if len(fields) != expected:
-                ctx.problem(f"{len(fields) - 1} tag column(s) where the file has {expected - 1}", line=number)
+                ctx.problem(f"{counted(len(fields) - 1, 'tag column')} where the file has {expected - 1}", line=number)
     width = max(widths)
     chunks = [column for column in range(1, width) if _is_chunk_column(rows, column)]
     if chunks and len(chunks) < width - 1:
-        ctx.warn(f"tag column(s) {', '.join(map(str, chunks))} hold syntactic chunks (NP, VP, PP...), not "
-                 "entities: they were not read")
+        n = len(chunks)
+        ctx.warn(f"{by_count(n, 'tag column', 'tag columns')} {', '.join(map(str, chunks))} "
+                 f"{by_count(n, 'holds', 'hold')} syntactic chunks (NP, VP, PP...), not entities: "
+                 f"{by_count(n, 'it was', 'they were')} not read")
         return [column for column in range(1, width) if column not in chunks]
     return list(range(1, width))
 
@@ -140,8 +143,8 @@ def read_conll(ctx: ReadContext) -> list[Document]:
             irregular_total += irregular
         docs.append(Document(text=text, spans=dedupe(spans)))
     if irregular_total:
-        ctx.warn(f"{irregular_total} span(s) did not start with B- (IOB1-style or inconsistent tags) and were "
-                 "read leniently")
+        ctx.warn(f"{counted(irregular_total, 'span')} did not start with B- (IOB1-style or inconsistent tags) and "
+                 f"{by_count(irregular_total, 'was', 'were')} read leniently")
     return docs
 
 
@@ -281,21 +284,30 @@ def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> Non
 
 
 def _write_warnings(ctx: WriteContext, tally: _Tally, level: str) -> None:
+    def were(count: int) -> str:
+        return by_count(count, "was", "were")
     if tally.dropped_flat:
-        ctx.warn(f"flat=True: {tally.dropped_flat} nested or overlapping span(s) were dropped to fit one tag column")
+        ctx.warn(f"flat=True: {counted(tally.dropped_flat, 'nested or overlapping span')} {were(tally.dropped_flat)} "
+                 "dropped to fit one tag column")
     if tally.unaligned:
-        ctx.warn(f"{tally.unaligned} span(s) do not start and end on {level} boundaries (or cover only whitespace) "
-                 f"and were dropped{'; try level=char' if level == 'token' else ''}")
+        n = tally.unaligned
+        ctx.warn(f"{counted(n, 'span')} {by_count(n, 'does', 'do')} not start and end on {level} boundaries "
+                 f"(or {by_count(n, 'covers', 'cover')} only whitespace) and {were(n)} dropped"
+                 f"{'; try level=char' if level == 'token' else ''}")
     if tally.changed_text:
         what = "whitespace was dropped" if level == "char" else "whitespace was replaced by single spaces"
-        ctx.warn(f"{tally.changed_text} document(s) change text in {level}-level CoNLL: {what}")
+        ctx.warn(f"{counted(tally.changed_text, 'document')} {by_count(tally.changed_text, 'changes', 'change')} "
+                 f"text in {level}-level CoNLL: {what}")
     if tally.cut_words:
-        ctx.warn(f"{tally.cut_words} word(s) were cut where a span starts or ends inside them (\"York.\" as "
-                 "\"York\" and \".\"): the text read back has a space there")
+        ctx.warn(f"{counted(tally.cut_words, 'word')} {were(tally.cut_words)} cut where a span starts or ends inside "
+                 f"{by_count(tally.cut_words, 'it', 'them')} (\"York.\" as \"York\" and \".\"): the text read back "
+                 "has a space there")
     if tally.empty_docs:
-        ctx.warn(f"{tally.empty_docs} document(s) with no {level}s (empty or only whitespace) were not written")
+        ctx.warn(f"{counted(tally.empty_docs, 'document')} with no {level}s (empty or only whitespace) "
+                 f"{were(tally.empty_docs)} not written")
     if tally.renamed:
-        ctx.warn(f"{tally.renamed} span(s) have labels with spaces: written with '_' instead")
+        ctx.warn(f"{counted(tally.renamed, 'span')} {by_count(tally.renamed, 'has a label', 'have labels')} with "
+                 "spaces: written with '_' instead")
 
 
 # Format names and file suffixes that name a tag scheme.

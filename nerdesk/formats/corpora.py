@@ -20,6 +20,7 @@ from nerdesk.core.errors import FormatError
 from nerdesk.core.offsets import exclusive_to_inclusive, inclusive_to_exclusive
 from nerdesk.core.spans import Span
 from nerdesk.core.tags import char_spans_to_token_spans, find_token_char_offsets, split_by_token_boundaries
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
@@ -171,8 +172,9 @@ def write_genia(documents: list[Document], path: Path, ctx: WriteContext) -> Non
                                      for first, end, label in char_spans_to_token_spans(offsets, aligned)]
         lines.append(dumps(record))
     if unaligned:
-        ctx.warn(f"{unaligned} span(s) do not start and end on token boundaries: they are in 'entities' "
-                 "but not in the token-level 'entity_mentions'")
+        ctx.warn(f"{counted(unaligned, 'span')} {by_count(unaligned, 'does', 'do')} not start and end on token "
+                 f"boundaries: {by_count(unaligned, 'it is', 'they are')} in 'entities' but not in the token-level "
+                 "'entity_mentions'")
     atomic_write_text(path, "".join(line + "\n" for line in lines))
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
 from nerdesk.core.spans import Span, dedupe, flat_levels
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_bytes
 
 SPAN_KEY = "sc"
@@ -113,7 +114,8 @@ def write_docbin(documents: list[Document], path: Path, ctx: WriteContext) -> No
         bin_.add(doc)
     ctx.not_written(unaligned)
     if unaligned:
-        ctx.warn(f"{unaligned} span(s) start or end on whitespace: spaCy spans cannot, so they were not written")
+        ctx.warn(f"{counted(unaligned, 'span')} {by_count(unaligned, 'starts or ends', 'start or end')} on "
+                 f"whitespace: spaCy spans cannot, so {by_count(unaligned, 'it was', 'they were')} not written")
     try:
         data = bin_.to_bytes()
     except (TypeError, ValueError) as error:

@@ -22,6 +22,7 @@ from typing import Any
 from nerdesk.core.document import Document
 from nerdesk.core.errors import SpanError
 from nerdesk.core.offsets import Utf16Map
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
     FormatSpec,
     ReadContext,
@@ -174,7 +175,8 @@ def write_doccano(documents: list[Document], path: Path, ctx: WriteContext) -> N
             record[spans_key] = [[utf16.to_utf16(s.start), utf16.to_utf16(s.end), s.label] for s in spans]
         lines.append(dumps(record))
     if dropped:
-        ctx.warn(f"{dropped} relation(s) point at spans that are no longer there and were not written")
+        ctx.warn(f"{counted(dropped, 'relation')} {by_count(dropped, 'points', 'point')} at spans that are no "
+                 f"longer there and {by_count(dropped, 'was', 'were')} not written")
     atomic_write_text(path, "".join(line + "\n" for line in lines))
 
 

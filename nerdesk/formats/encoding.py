@@ -19,6 +19,7 @@ import stat
 from pathlib import Path
 
 from nerdesk.core.errors import FormatError
+from nerdesk.core.wording import by_count, counted
 
 MAX_INPUT_BYTES = 1 << 30  # one input file is read whole: past 1 GiB, split it
 _UNDECODED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as "surrogateescape" keeps it
@@ -139,7 +140,8 @@ def _refuse_damaged_utf8(data: bytes, *, decodes_otherwise: bool, path: str | No
     except UnicodeDecodeError as error:
         first = error.start
     line = data.count(b"\n", 0, first) + 1
-    raise FormatError(f"the file is UTF-8 but for {bad} byte(s), the first (0x{data[first]:02X}) at byte {first} "
+    raise FormatError(f"the file is UTF-8 but for {counted(bad, 'byte')}{by_count(bad, '', ', the first')} "
+                      f"(0x{data[first]:02X}) at byte {first} "
                       f"(line {line}): it may be damaged or mix two encodings; fix those bytes, or give its encoding "
                       "(--encoding) if the whole file is in another one", path=path, code="E106")
 

@@ -28,6 +28,7 @@ from typing import Any
 from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, sort_spans
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
@@ -206,18 +207,23 @@ def _kept_status(task: dict[str, Any]) -> Status:
 
 def _read_warnings(ctx: ReadContext, state: _LsState) -> None:
     if state.utf16_fixed:
-        ctx.warn(f"{state.utf16_fixed} span(s) had UTF-16 offsets (they matched their text only as UTF-16); "
-                 "converted to code points")
+        ctx.warn(f"{counted(state.utf16_fixed, 'span')} had UTF-16 offsets "
+                 f"({by_count(state.utf16_fixed, 'it', 'they')} matched {by_count(state.utf16_fixed, 'its', 'their')} "
+                 "text only as UTF-16); converted to code points")
     if state.display_only:
-        ctx.warn(f"{state.display_only} span(s) have a value.text that differs from the text at their offsets "
+        ctx.warn(f"{counted(state.display_only, 'span')} {by_count(state.display_only, 'has', 'have')} a "
+                 f"value.text that differs from the text at {by_count(state.display_only, 'its', 'their')} offsets "
                  "only as Label Studio displays it (collapsed spaces, line breaks): the offsets were trusted")
     if state.skipped_results:
-        ctx.warn(f"{state.skipped_results} result(s) that are not text spans (choices, relations, ...) "
-                 "were skipped")
+        skipped = state.skipped_results
+        ctx.warn(f"{counted(skipped, 'result')} that {by_count(skipped, 'is not a text span', 'are not text spans')} "
+                 f"(choices, relations, ...) {by_count(skipped, 'was', 'were')} skipped")
     if state.cancelled:
-        ctx.warn(f"{state.cancelled} cancelled or skipped annotation(s) were skipped")
+        ctx.warn(f"{counted(state.cancelled, 'cancelled or skipped annotation')} "
+                 f"{by_count(state.cancelled, 'was', 'were')} skipped")
     if state.merged:
-        ctx.warn(f"{state.merged} task(s) had several annotations: their spans were merged into one gold set")
+        ctx.warn(f"{counted(state.merged, 'task')} had several annotations: {by_count(state.merged, 'its', 'their')} "
+                 "spans were merged into one gold set")
 
 
 # -- writing -----------------------------------------------------------------------------------------

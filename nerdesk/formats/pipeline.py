@@ -14,6 +14,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError, SpanError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.spans import Span, dedupe
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import COMMON_WRITE_OPTIONS, ImportResult, ReadContext, WriteContext
 from nerdesk.formats.registry import FORMATS, detect_format, resolve_format
 
@@ -72,7 +73,8 @@ def _drop_duplicate_spans(documents: list[Document]) -> list[str]:
         kept = dedupe(doc.spans)
         duplicates += len(doc.spans) - len(kept)
         doc.spans = kept
-    return [f"{duplicates} duplicate span(s) (same position, label and source) were kept once"] if duplicates else []
+    return [f"{counted(duplicates, 'duplicate span')} (same position, label and source) "
+            f"{by_count(duplicates, 'was', 'were')} kept once"] if duplicates else []
 
 
 def _normalize_all(documents: list[Document]) -> list[str]:
@@ -83,9 +85,11 @@ def _normalize_all(documents: list[Document]) -> list[str]:
         dropped += doc_dropped
     warnings = []
     if breaks:
-        warnings.append(f"normalised {breaks} line break(s) from \\r\\n to \\n; span offsets were shifted to match")
+        warnings.append(f"normalised {counted(breaks, 'line break')} from \\r\\n to \\n; span offsets were shifted "
+                        "to match")
     if dropped:
-        warnings.append(f"{dropped} span(s) covered only a removed \\r and were dropped")
+        warnings.append(f"{counted(dropped, 'span')} covered only a removed \\r and {by_count(dropped, 'was', 'were')} "
+                        "dropped")
     return warnings
 
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from nerdesk.core.document import Document
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext, atomic_write_text
 from nerdesk.formats.encoding import check_input_file
 
@@ -54,28 +55,32 @@ def write_text(documents: list[Document], path: Path, ctx: WriteContext) -> None
     split = ctx.option("split", "line", SPLITS)
     spans = sum(len(doc.spans) for doc in documents)
     if spans:
-        ctx.warn(f"plain text keeps no spans: {spans} span(s) were not written")
+        ctx.warn(f"plain text keeps no spans: {counted(spans, 'span')} {by_count(spans, 'was', 'were')} not written")
     blank = sum(not doc.text.strip() for doc in documents)
     if blank:
-        ctx.warn(f"{blank} empty or blank document(s) cannot be told apart in plain text and were not written")
+        ctx.warn(f"{counted(blank, 'empty or blank document')} cannot be told apart in plain text and "
+                 f"{by_count(blank, 'was', 'were')} not written")
     kept = [doc for doc in documents if doc.text.strip()]
     if split == "line":
         broken = sum(bool(re.search(r"[\r\n]", doc.text)) for doc in kept)
         if broken:
-            ctx.warn(f"{broken} document(s) contain line breaks: read back line by line they become several")
+            ctx.warn(f"{counted(broken, 'document')} {by_count(broken, 'contains', 'contain')} line breaks: read "
+                     f"back line by line {by_count(broken, 'it becomes', 'they become')} several")
         changed = sum(doc.text != doc.text.rstrip("\r") for doc in kept)
         content = "".join(doc.text + "\n" for doc in kept)
     else:
         broken = sum(bool(re.search(r"\n[ \t\r]*\n|^\s|\s$", doc.text)) for doc in kept)
         if broken and split == "paragraph":
-            ctx.warn(f"{broken} document(s) contain blank lines or start or end with whitespace: read back by "
-                     "paragraph they change")
+            ctx.warn(f"{counted(broken, 'document')} "
+                     f"{by_count(broken, 'contains blank lines or starts or ends', 'contain blank lines or start or end')}"
+                     f" with whitespace: read back by paragraph {by_count(broken, 'it changes', 'they change')}")
         if split == "document" and len(kept) > 1:
             ctx.warn(f"{len(kept)} documents were written into one text: read back whole they are one document")
         changed = 0
         content = "".join(doc.text + "\n\n" for doc in kept)[:-1] if kept else ""
     if changed:
-        ctx.warn(f"{changed} document(s) end with a carriage return, which reads back as part of the line break")
+        ctx.warn(f"{counted(changed, 'document')} {by_count(changed, 'ends', 'end')} with a carriage return, which "
+                 "reads back as part of the line break")
     atomic_write_text(path, content)
 
 

@@ -119,7 +119,7 @@ class ImportExport:
         self.last_warnings = list(warnings)
         self.window.statusBar().showMessage(summary, 8000)
         if warnings:
-            dialog = WarningsDialog(f"{title}: {len(warnings)} warning(s)", summary, warnings, self.window)
+            dialog = WarningsDialog(f"{title}: {counted(len(warnings), 'warning')}", summary, warnings, self.window)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
 

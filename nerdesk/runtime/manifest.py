@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, TypeGuard
 
 from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.wording import by_count
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -60,7 +61,8 @@ def validate_manifest(manifest: dict[str, Any], where: Path) -> None:
     """Raise ``ModelBundleError`` naming the first field of ``manifest`` that breaks the schema."""
     missing = [key for key, (required, _, _) in FIELDS.items() if required and key not in manifest]
     if missing:
-        raise ModelBundleError(f"{where}: missing field(s) {', '.join(missing)}; export the bundle again",
+        raise ModelBundleError(f"{where}: missing {by_count(len(missing), 'field', 'fields')} {', '.join(missing)}; "
+                               "export the bundle again",
                                code="E305")
     for key, (_, check, expected) in FIELDS.items():
         if key in manifest and not check(manifest[key]):

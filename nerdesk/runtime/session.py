@@ -11,6 +11,7 @@ import onnxruntime as ort
 from numpy.typing import NDArray
 
 from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.wording import by_count
 from nerdesk.runtime.token_features import FEATURE_INPUTS
 
 # The names export gives the graph inputs; a model may use a subset (token_mask is optional).
@@ -46,7 +47,8 @@ def open_session(model_path: Path, *, threads: int | None = None, optimize: bool
     known = MODEL_INPUTS + OPTIONAL_INPUTS
     unknown = [i.name for i in session.get_inputs() if i.name not in known]
     if unknown:
-        raise ModelBundleError(f"{model_path}: unexpected model input(s) {', '.join(unknown)}; "
+        raise ModelBundleError(f"{model_path}: unexpected model {by_count(len(unknown), 'input', 'inputs')} "
+                               f"{', '.join(unknown)}; "
                                f"expected some of {', '.join(known)}", code="E323")
     return session
 

@@ -117,6 +117,8 @@ def test_import_and_export_through_the_dialogs_showing_warnings(qtbot, make_wind
     warnings = window.findChild(WarningsDialog, "warningsDialog")
     assert warnings is not None and warnings.isVisible()
     assert any("keeps no spans" in warning for warning in window.transfer.last_warnings)
+    count = len(window.transfer.last_warnings)
+    assert warnings.windowTitle() == f"Export: {count} warning{'' if count == 1 else 's'}"
 
 
 def _cancel_the_progress_dialog(window):

@@ -41,7 +41,7 @@ def test_display_text_differs_offsets_are_trusted(tmp_path):
     imported = read_file(put(tmp_path / "ls.json", tasks))
     doc = imported.documents[0]
     assert sorted(s.key for s in doc.spans) == [(5, 15, "LOC"), (7, 15, "LOC"), (20, 25, "LOC")]
-    assert any("2 span(s) have a value.text that differs" in w for w in imported.warnings)
+    assert any("2 spans have a value.text that differs" in w for w in imported.warnings)
 
 
 def test_real_mismatch_is_still_refused(tmp_path):

@@ -29,7 +29,7 @@ NESTED = [
 def test_docbin_written_read_by_spacy_and_back(tmp_path):
     path = tmp_path / "train.spacy"
     warnings = write_file(NESTED, path, "spacy")
-    assert warnings == ["1 predicted span(s) were not written: spaCy DocBin keeps one kind of span (source='gold'; "
+    assert warnings == ["1 predicted span was not written: spaCy DocBin keeps one kind of span (source='gold'; "
                         "choose source 'pred' or 'all', --source on the command line, to write the others)"]
     from spacy.tokens import DocBin
 

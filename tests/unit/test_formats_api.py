@@ -155,7 +155,7 @@ def test_the_command_line_lists_each_bad_record_with_its_code(tmp_path: Path, ca
     bad.write_text('{"text": "ab", "label": {"X": {"ab": [[0, 5]]}}}\nnot json\n', encoding="utf-8")
     assert main(["import", str(tmp_path / "p.nerdesk"), str(bad), str(tmp_path / "missing.json")]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == "nerdesk: error E100: 3 bad record(s); nothing was imported:"
+    assert lines[0] == "nerdesk: error E100: 3 bad records; nothing was imported:"
     assert [line.split()[0] for line in lines[1:]] == ["E003", "E111", "E104"]
 
 

@@ -76,7 +76,7 @@ def test_export_cli_flat_and_nested_layout(tmp_path, capsys):
     assert (tmp_path / "n.bio").read_text("utf-8").split("\n")[0] == "北\tB-LOC\tB-ORG"
     capsys.readouterr()
     assert main(["export", str(project), "--format", "bioes", "--flat", "--out", str(tmp_path / "f.bioes")]) == 0
-    assert "1 nested or overlapping span(s) were dropped" in capsys.readouterr().err
+    assert "1 nested or overlapping span was dropped" in capsys.readouterr().err
     assert (tmp_path / "f.bioes").read_text("utf-8").split("\n")[5] == "院\tE-ORG"
 
 
@@ -122,7 +122,7 @@ def test_auto_level_cuts_a_word_a_span_ends_in_instead_of_writing_characters(tmp
     warnings = write_file(docs, tmp_path / "en.bio", "conll")
     rows = (tmp_path / "en.bio").read_text("utf-8").split("\n")
     assert rows[:6] == ["I\tO", "moved\tO", "to\tO", "New\tB-LOC", "York\tI-LOC", ".\tO"]
-    assert any("1 word(s) were cut" in w for w in warnings)
+    assert any("1 word was cut where a span starts or ends inside it" in w for w in warnings)
     back = read_file(tmp_path / "en.bio").documents
     assert [d.text for d in back] == ["I moved to New York .", "Paris is nice"]
     assert [[(s.mention(d.text), s.label) for s in d.spans] for d in back] == [[("New York", "LOC")], [("Paris", "LOC")]]
@@ -142,7 +142,7 @@ def test_auto_level_weighs_mentions_that_would_lose_their_spaces(tmp_path):
             Document("中国人民银行在北京", [Span(0, 6, "ORG"), Span(0, 2, "LOC"), Span(7, 9, "LOC")]),
             Document("Back in New York.", [Span(8, 16, "LOC")])]
     warnings = write_file(docs, tmp_path / "mixed.bio", "conll")
-    assert any("1 span(s) do not start and end on token boundaries" in w for w in warnings)
+    assert any("1 span does not start and end on token boundaries" in w for w in warnings)
     back = read_file(tmp_path / "mixed.bio").documents
     assert [sorted((s.mention(d.text), s.label) for s in d.spans) for d in back] == [
         [("São Paulo", "LOC"), ("Zoë", "PER")], [("中国人民银行", "ORG"), ("北京", "LOC")], [("New York", "LOC")]]

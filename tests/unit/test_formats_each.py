@@ -35,7 +35,7 @@ def test_conll_nested_columns(tmp_path: Path) -> None:
 def test_conll_flat_warns(tmp_path: Path) -> None:
     doc = Document("北京大学医院", [Span(0, 6, "ORG"), Span(0, 4, "ORG"), Span(0, 2, "LOC")])
     warnings = write_file([doc], tmp_path / "f.bio", "conll", level="char", flat=True)
-    assert warnings == ["flat=True: 2 nested or overlapping span(s) were dropped to fit one tag column"]
+    assert warnings == ["flat=True: 2 nested or overlapping spans were dropped to fit one tag column"]
     assert [s.key for s in read_file(tmp_path / "f.bio").documents[0].spans] == [(0, 6, "ORG")]
 
 
@@ -67,8 +67,8 @@ def test_conll_token_level_writing(tmp_path: Path) -> None:
     doc = Document("IL-2  gene expression\r\nin T cells", [Span(0, 10, "DNA"), Span(0, 4, "protein"),
                                                           Span(26, 33, "cell_type"), Span(1, 3, "X")])
     warnings = write_file([doc], tmp_path / "t.conll", "conll", level="token")
-    assert any(w.startswith("1 span(s) do not start and end on token boundaries (or cover only whitespace) and "
-                            "were dropped") for w in warnings)
+    assert any(w.startswith("1 span does not start and end on token boundaries (or covers only whitespace) and "
+                            "was dropped") for w in warnings)
     assert any("whitespace was replaced by single spaces" in w for w in warnings)
     back = read_file(tmp_path / "t.conll").documents[0]
     assert back.text == "IL-2 gene expression in T cells"
@@ -102,9 +102,9 @@ def test_brat_directory(tmp_path: Path) -> None:
     assert sorted((s.mention(docs["a"].text), s.label) for s in docs["a"].spans) == [
         ("Beijing", "LOC"), ("g\nSecond", "SPAN"), ("北京", "LOC"), ("北京大学", "ORG")]
     assert docs["b"].spans == []
-    assert any("1 discontinuous span(s)" in w for w in result.warnings)
-    assert any("2 relation, event, attribute or note line(s)" in w for w in result.warnings)
-    assert any("1 .txt file(s) have no .ann" in w for w in result.warnings)
+    assert any("1 discontinuous span (START END;START END) was skipped" in w for w in result.warnings)
+    assert any("2 relation, event, attribute or note lines were skipped" in w for w in result.warnings)
+    assert any("1 .txt file has no .ann beside it" in w for w in result.warnings)
 
 
 def test_brat_writing(tmp_path: Path) -> None:
@@ -112,8 +112,8 @@ def test_brat_writing(tmp_path: Path) -> None:
                                       Span(5, 7, "LOC", PRED, 0.5)], name="doc/one")]
     out = tmp_path / "brat"
     warnings = write_file(docs, out, "brat")
-    assert any("1 predicted span(s) were not written" in w for w in warnings)
-    assert any("labels with spaces" in w for w in warnings)
+    assert any("1 predicted span was not written" in w for w in warnings)
+    assert any("1 span has a label with spaces" in w for w in warnings)
     assert (out / "doc_one.txt").read_bytes() == "北京\r\nis big".encode()
     assert (out / "doc_one.ann").read_text(encoding="utf-8") == "T1\tLOC 0 4\t北京  \nT2\tCity_Name 0 2\t北京\n"
     assert "City_Name" in (out / "annotation.conf").read_text(encoding="utf-8")
@@ -172,7 +172,7 @@ def test_label_studio_annotations_and_predictions(tmp_path: Path) -> None:
     assert doc.meta == {"id": 3, "data": {"lang": "zh"}}
     assert any("UTF-16" in w for w in result.warnings)
     assert any("cancelled" in w for w in result.warnings)
-    assert any("not text spans" in w for w in result.warnings)
+    assert "1 result that is not a text span (choices, relations, ...) was skipped" in result.warnings
     write_file(result.documents, tmp_path / "again.json", "label-studio")
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))[0]
     assert again["id"] == 3 and again["data"] == {"lang": "zh", "text": "😀北京欢迎你"}

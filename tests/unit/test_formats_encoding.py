@@ -103,7 +103,7 @@ def test_crlf_normalize_shifts_offsets(tmp_path: Path) -> None:
     assert sorted(s.key for s in doc.spans) == [(0, 10, "ALL"), (4, 6, "LOC"), (8, 10, "LOC")]
     assert sorted((s.label, s.mention(doc.text)) for s in doc.spans) == [
         ("ALL", "第一行\n北京\n\n上海"), ("LOC", "上海"), ("LOC", "北京")]
-    assert any("normalised 3 line break(s)" in w for w in result.warnings)
+    assert any("normalised 3 line breaks" in w for w in result.warnings)
 
 
 def test_crlf_in_a_brat_text_file(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def refused(path: Path) -> FormatError:
 def test_a_latin_utf8_file_with_one_bad_byte_names_the_byte_and_its_line(tmp_path):
     path = write(tmp_path, "Zürich\ncafé au lait\n".encode() + b"cr\xe8me\n" + CITIES.encode())
     assert str(refused(path)) == (
-        f"{path}: the file is UTF-8 but for 1 byte(s), the first (0xE8) at byte 24 (line 3): it may be damaged or "
+        f"{path}: the file is UTF-8 but for 1 byte (0xE8) at byte 24 (line 3): it may be damaged or "
         "mix two encodings; fix those bytes, or give its encoding (--encoding) if the whole file is in another one")
     with pytest.raises(FormatError):  # asked for UTF-8, strictly
         read_file(path, "text", encoding="utf-8")
@@ -45,7 +45,7 @@ def test_a_latin_utf8_file_with_one_bad_byte_names_the_byte_and_its_line(tmp_pat
 
 def test_a_short_file_with_a_byte_no_encoding_tried_reads_is_refused_too(tmp_path):
     path = write(tmp_path, "Zürich café".encode() + b"\xff\n")
-    assert "UTF-8 but for 1 byte(s), the first (0xFF) at byte 13 (line 1)" in str(refused(path))
+    assert "UTF-8 but for 1 byte (0xFF) at byte 13 (line 1)" in str(refused(path))
 
 
 def test_a_chinese_utf8_file_with_one_bad_byte_is_not_read_as_gb18030(tmp_path):
@@ -53,7 +53,7 @@ def test_a_chinese_utf8_file_with_one_bad_byte_is_not_read_as_gb18030(tmp_path):
     data = "\n".join(lines).encode()
     at = data.index("上海".encode())
     path = write(tmp_path, data[:at] + b"\xff" + data[at:])
-    assert "for 1 byte(s), the first (0xFF) at byte " + str(at) + " (line 2)" in str(refused(path))
+    assert "for 1 byte (0xFF) at byte " + str(at) + " (line 2)" in str(refused(path))
 
 
 def test_a_file_cut_inside_its_last_character_is_refused(tmp_path):

@@ -32,7 +32,7 @@ def test_brat_export_warns_about_stale_files(tmp_path):
     folder = tmp_path / "out"
     write_file([Document("a", name="old1"), Document("b", name="old2")], folder, "brat")
     warnings = write_file([Document("c", name="old1")], folder, "brat")
-    assert any("2 .txt/.ann file(s)" in w and "old2" in w for w in warnings)
+    assert any("2 .txt and .ann files in" in w and "old2" in w for w in warnings)
 
 
 def test_brat_refuses_links_out_of_the_folder(tmp_path):
@@ -114,7 +114,7 @@ def test_import_skips_duplicates_and_assigns_splits(tmp_path, capsys):
     assert "splits: train 16, dev 2, test 2" in capsys.readouterr().out
     assert main(["import", str(project), str(source)]) == 0
     captured = capsys.readouterr()
-    assert "skipped 20 document(s)" in captured.err and "imported 0 documents" in captured.out
+    assert "skipped 20 documents whose text" in captured.err and "imported 0 documents" in captured.out
     assert main(["import", str(project), str(source), "--duplicates", "keep", "--split", "extra"]) == 0
     with Project.open(project) as opened:
         splits = [d.split for d in opened.all_documents()]

@@ -70,7 +70,7 @@ TAMPERINGS = {
     "threshold NaN": (put("threshold", float("nan")), "threshold must be a finite number, got nan"),
     "threshold true": (put("threshold", True), "threshold must be a finite number, got True"),
     "schema version text": (put("schema_version", "1"), "schema_version must be a positive integer"),
-    "name missing": (lambda m: m.pop("name"), "missing field(s) name"),
+    "name missing": (lambda m: m.pop("name"), "missing field name"),
     "metrics a list": (put("metrics", []), "metrics must be an object"),
     "label twice": (lambda m: m["labels"].append(dict(m["labels"][0])), "label 'PER' is listed twice"),
     "label colour a number": (lambda m: m["labels"][0].__setitem__("color", 3), "labels[0].color must be"),

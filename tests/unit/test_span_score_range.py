@@ -48,7 +48,7 @@ def test_importing_a_file_with_a_score_of_7_lists_the_record_and_imports_nothing
     project = tmp_path / "p.nerdesk"
     assert main(["import", str(project), str(source), "--format", "jsonl"]) == 1
     assert capsys.readouterr().err == (
-        "nerdesk: error E100: 1 bad record(s); nothing was imported:\n"
+        "nerdesk: error E100: 1 bad record; nothing was imported:\n"
         f"  E234 {source}, line 2, record 2: span 0..5 (PER) has score 7.0; a score is a probability between 0 and 1\n")
     records[1]["spans"][0]["score"] = 1
     source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")

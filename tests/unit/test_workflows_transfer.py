@@ -127,7 +127,7 @@ def test_a_gold_only_export_of_predictions_counts_the_spans_written_not_those_le
         as_predictions = transfer.export_documents(project, tmp_path / "pred.json", "cmeee", source="pred")
     assert (gold_only.documents, gold_only.spans) == (3, 0)
     assert sum(len(d.spans) for d in read_files([tmp_path / "out.json"], "cmeee").documents) == 0
-    assert any(w.startswith("4 predicted span(s) were not written: cmeee keeps one kind of span") and "--source" in w
+    assert any(w.startswith("4 predicted spans were not written: cmeee keeps one kind of span") and "--source" in w
                for w in gold_only.warnings)
     assert (everything.documents, everything.spans) == (3, 4)
     assert as_predictions.spans == 4
@@ -135,7 +135,7 @@ def test_a_gold_only_export_of_predictions_counts_the_spans_written_not_those_le
     assert main(["export", str(path), "--format", "cmeee", "--out", str(tmp_path / "cli.json")]) == 0
     captured = capsys.readouterr()
     assert "exported 3 documents (0 spans) as cmeee" in captured.out
-    assert "4 predicted span(s) were not written" in captured.err
+    assert "4 predicted spans were not written" in captured.err
 
 
 def test_a_conll_export_does_not_count_the_nested_spans_it_flattened_away(tmp_path):
