@@ -13,7 +13,8 @@ apart, and ``pipeline`` is what every import and export goes through.
 
 from __future__ import annotations
 
-from nerdesk.formats._base import FormatSpec, ImportResult, atomic_write_text
+from nerdesk.formats._base import FormatSpec, ImportResult
+from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.encoding import decode_bytes
 from nerdesk.formats.pipeline import (
     WriteResult,

@@ -8,11 +8,7 @@ import reports every bad record at once.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +17,6 @@ from typing import Any, TypedDict, TypeGuard, cast
 from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.labels import LabelSet
-from nerdesk.core.output_paths import check_output_file
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, validate_span
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats.encoding import decode_bytes
@@ -83,6 +78,7 @@ class ReadContext:
         self.problems: list[FormatError] = []
         self.encodings: list[str] = []
         self.declared_labels: list[str] = []  # labels a file lists besides those its spans use
+        self.unscored: list[str] = []  # where a score outside 0..1 was left out (its span kept)
 
     # -- input ---------------------------------------------------------------------------------
     def read_text(self, path: Path | None = None) -> str:
@@ -113,6 +109,14 @@ class ReadContext:
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 
+    def closing_warnings(self) -> list[str]:
+        """What the reading as a whole left out, said once at its end."""
+        if not self.unscored:
+            return []
+        count = len(self.unscored)
+        return [f"{counted(count, 'span')} had a score outside 0..1 (the first: {self.unscored[0]}), so "
+                f"{by_count(count, 'it was', 'they were')} imported without {by_count(count, 'its score', 'scores')}"]
+
     # -- validation helpers --------------------------------------------------------------------
     def make_span(self, text: str, start: Any, end: Any, label: Any, *, mention: Any = None,
                   line: int | None = None, record: int | None = None, source: Source = GOLD,
@@ -135,6 +139,9 @@ class ReadContext:
                                   or score != score):
             self.problem(f"span {start}..{end} ({label}): score must be a number, got {score!r}", **where)
             return None
+        if score is not None and not 0.0 <= score <= 1.0:
+            self.unscored.append(f"{score!r}" + (f" on line {line}" if line else f" in record {record}" if record else ""))
+            score = None
         if model_version is not None and not isinstance(model_version, str):
             model_version = str(model_version)
         span = Span(start, end, label, source,
@@ -264,78 +271,6 @@ def extra_meta(record: dict[str, Any], known: set[str]) -> dict[str, Any]:
 def meta_for_record(doc: Document, reserved: set[str]) -> dict[str, Any]:
     """The document's meta entries that may be written as extra keys of a record."""
     return {k: v for k, v in doc.meta.items() if isinstance(k, str) and k not in reserved}
-
-
-# -- writing -----------------------------------------------------------------------------------------
-
-def atomic_write_text(path: Path, content: str) -> None:
-    """Write UTF-8 text to ``path`` through a temporary file in the same directory and ``os.replace``."""
-    try:
-        data = content.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise FormatError(f"cannot write a lone surrogate (U+{ord(error.object[error.start]):04X}) as UTF-8 at "
-                          f"character {error.start}; fix the text first", path=str(path), code="E122") from error
-    atomic_write_bytes(path, data)
-
-
-def atomic_write_bytes(path: Path, content: bytes) -> None:
-    """Write ``content`` through a temporary file and ``os.replace``, with the mode a plain ``open`` gives.
-
-    ``mkstemp`` creates files readable by the owner only; the file gets the mode the umask allows
-    (``0666 & ~umask``), or keeps the mode of the file it replaces. Only a new path or a regular file is
-    replaced (``nerdesk.core.output_paths``): an SQLite database (a project) or its journal files, a
-    device (``/dev/full``, ``/dev/stdout`` on a terminal or pipe), a FIFO or a folder is refused with
-    ``E126`` and left as it was. A symbolic link is followed: the file it points to is replaced, the link
-    stays.
-    """
-    check_output_file(path)
-    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        mode = _mode_for(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise FormatError(f"cannot write here: {error.strerror or error}", path=str(path), code="E109") from error
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as error:
-        _remove_quietly(tmp)
-        raise FormatError(f"cannot write the file: {error.strerror or error}", path=str(path), code="E109") from error
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The mode of the file being replaced, else what the umask leaves of ``0666``."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        return 0o666 & ~current_umask()
-
-
-def current_umask() -> int:
-    """The process umask, read without changing it where the system tells it (Linux)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _remove_quietly(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
 
 
 def json_line_records(ctx: ReadContext) -> Iterator[tuple[Where, Any]]:

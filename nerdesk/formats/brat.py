@@ -15,7 +15,8 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
 from nerdesk.core.spans import Span
 from nerdesk.core.wording import by_count, counted
-from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext, atomic_write_text
+from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext
+from nerdesk.formats.atomic_write import atomic_write_text
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _T_LINE = re.compile(r"^(\S+) ([0-9]+) ([0-9]+)$")  # ASCII digits only: int() would take "١٢"

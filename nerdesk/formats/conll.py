@@ -41,7 +41,8 @@ from nerdesk.core.tags import (
     tags_to_char_spans,
 )
 from nerdesk.core.wording import by_count, counted
-from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext, atomic_write_text
+from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext
+from nerdesk.formats.atomic_write import atomic_write_text
 
 SEPARATORS = {"tab": "\t", "space": " "}
 

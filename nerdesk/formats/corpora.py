@@ -27,7 +27,6 @@ from nerdesk.formats._base import (
     ReadContext,
     Where,
     WriteContext,
-    atomic_write_text,
     dumps,
     extra_meta,
     is_int,
@@ -37,6 +36,7 @@ from nerdesk.formats._base import (
     read_entity_list_records,
     record_text,
 )
+from nerdesk.formats.atomic_write import atomic_write_text
 
 # -- CLUENER -----------------------------------------------------------------------------------------
 

@@ -20,7 +20,8 @@ from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
 from nerdesk.core.spans import Span, dedupe, flat_levels
 from nerdesk.core.wording import by_count, counted
-from nerdesk.formats._base import ReadContext, WriteContext, atomic_write_bytes
+from nerdesk.formats._base import ReadContext, WriteContext
+from nerdesk.formats.atomic_write import atomic_write_bytes
 
 SPAN_KEY = "sc"
 USER_KEY = "nerdesk"

@@ -28,7 +28,6 @@ from nerdesk.formats._base import (
     ReadContext,
     Where,
     WriteContext,
-    atomic_write_text,
     check_text,
     dumps,
     extra_meta,
@@ -36,6 +35,7 @@ from nerdesk.formats._base import (
     iter_json_lines,
     meta_for_record,
 )
+from nerdesk.formats.atomic_write import atomic_write_text
 
 DOCCANO_KEYS = {"text", "data", "label", "labels", "entities", "relations"}
 

@@ -35,11 +35,11 @@ from nerdesk.formats._base import (
     ReadContext,
     Where,
     WriteContext,
-    atomic_write_text,
     dumps,
     is_int,
     loads_document,
 )
+from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.label_studio_min import tasks_of_records
 from nerdesk.formats.label_studio_text import file_text_field, pick_text_field, resolve_offsets
 

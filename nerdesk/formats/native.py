@@ -18,7 +18,6 @@ from nerdesk.formats._base import (
     ReadContext,
     Where,
     WriteContext,
-    atomic_write_text,
     check_status,
     check_text,
     dumps,
@@ -26,6 +25,7 @@ from nerdesk.formats._base import (
     iter_json_lines,
     loads_document,
 )
+from nerdesk.formats.atomic_write import atomic_write_text
 
 FORMAT_TAG = "nerdesk"
 VERSION = 1

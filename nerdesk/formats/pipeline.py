@@ -106,7 +106,7 @@ def read_file(path: str | Path, format: str | None = None, *, encoding: str | No
     name = resolve_format(format) if format is not None else detect_format(path, encoding=encoding)
     ctx = ReadContext(path, encoding=encoding, options=options)
     documents = _run_reader(name, ctx)
-    warnings = [*ctx.warnings, *_drop_duplicate_spans(documents)]
+    warnings = [*ctx.warnings, *ctx.closing_warnings(), *_drop_duplicate_spans(documents)]
     if newline == "normalize":
         warnings.extend(_normalize_all(documents))
     if not documents:

@@ -23,12 +23,12 @@ from nerdesk.formats._base import (
     ReadContext,
     Where,
     WriteContext,
-    atomic_write_text,
     dumps,
     json_line_records,
     meta_for_record,
     read_entity_list_records,
 )
+from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.docbin import read_docbin, write_docbin
 
 DOCBIN_SUFFIX = ".spacy"

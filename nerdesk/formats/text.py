@@ -11,7 +11,8 @@ from pathlib import Path
 
 from nerdesk.core.document import Document
 from nerdesk.core.wording import by_count, counted
-from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext, atomic_write_text
+from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext
+from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.encoding import check_input_file
 
 SPLITS = ("line", "paragraph", "document")

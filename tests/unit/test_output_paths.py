@@ -14,7 +14,7 @@ from nerdesk.core.errors import FormatError
 from nerdesk.core.output_paths import check_output_file, is_sqlite_database
 from nerdesk.core.spans import Span
 from nerdesk.formats import write_file
-from nerdesk.formats._base import atomic_write_bytes
+from nerdesk.formats.atomic_write import atomic_write_bytes
 from nerdesk.storage import Project
 from nerdesk.workflows.transfer import export_documents
 

@@ -1,5 +1,5 @@
-"""A span's score is a probability: a score outside [0, 1] (7, -0.5, infinity, NaN) is refused on import with the
-file, line and record, and when stored, instead of being kept and shown as 700%."""
+"""A span's score is a probability: a score outside [0, 1] (7, -0.5, infinity, NaN) is refused when stored, instead of
+being kept and shown as 700%; a file that holds one imports the span without its score, and says so."""
 
 from __future__ import annotations
 
@@ -39,19 +39,29 @@ def test_storing_a_span_scored_7_names_the_document_and_stores_nothing(tmp_path)
         assert list(project.all_documents()) == []
 
 
-def test_importing_a_file_with_a_score_of_7_lists_the_record_and_imports_nothing(tmp_path, capsys):
+def test_importing_a_file_with_a_score_of_7_keeps_the_span_without_its_score_and_says_so(tmp_path, capsys):
+    """Other tools' scores are not always probabilities (a Label Studio backend may write 95): the span is kept."""
     source = tmp_path / "predicted.jsonl"
     records = [{"text": TEXT, "spans": [{"start": 0, "end": 5, "label": "PER", "source": "pred", "score": 0.9}]},
                {"text": "Carol left.", "spans": [{"start": 0, "end": 5, "label": "PER", "source": "pred",
                                                   "score": 7}]}]
     source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     project = tmp_path / "p.nerdesk"
-    assert main(["import", str(project), str(source), "--format", "jsonl"]) == 1
-    assert capsys.readouterr().err == (
-        "nerdesk: error E100: 1 bad record; nothing was imported:\n"
-        f"  E234 {source}, line 2, record 2: span 0..5 (PER) has score 7.0; a score is a probability between 0 and 1\n")
-    records[1]["spans"][0]["score"] = 1
-    source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     assert main(["import", str(project), str(source), "--format", "jsonl"]) == 0
+    assert ("nerdesk: warning: 1 span had a score outside 0..1 (the first: 7 on line 2), so it was imported "
+            "without its score") in capsys.readouterr().err
     with Project.open(project) as opened:
-        assert [span.score for doc in opened.all_documents() for span in doc.predictions] == [0.9, 1.0]
+        assert [span.score for doc in opened.all_documents() for span in doc.predictions] == [0.9, None]
+
+
+def test_a_label_studio_prediction_scored_95_keeps_its_spans(tmp_path):
+    from nerdesk.formats import read_file
+
+    task = {"data": {"text": TEXT}, "predictions": [{"model_version": "m", "score": 95, "result": [
+        {"from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 5, "text": "Alice", "labels": ["PER"]}}]}]}
+    source = tmp_path / "tasks.json"
+    source.write_text(json.dumps([task]), encoding="utf-8")
+    result = read_file(source)
+    assert [(span.label, span.score) for span in result.documents[0].predictions] == [("PER", None)]
+    assert any("score outside 0..1" in warning for warning in result.warnings)
