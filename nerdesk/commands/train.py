@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nerdesk.commands.arguments import positive_number, whole_number
 from nerdesk.commands.step_line import StepLine
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.wording import counted
@@ -48,20 +49,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                              "yours), or a local Hugging Face model directory")
     parser.add_argument("--head", choices=("gp", "egp"), help="head type (default: the start model's, else gp)")
     _add_schedule_options(parser)
-    parser.add_argument("--max-length", type=int, default=256, help="tokens per window")
-    parser.add_argument("--batch-size", type=int, help="windows per step (default: 8 below 200 documents, else 16)")
+    parser.add_argument("--max-length", type=whole_number(8), default=256, help="tokens per window")
+    parser.add_argument("--batch-size", type=whole_number(1), help="windows per step (default: 8 below 200 documents, else 16)")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--threads", type=whole_number(1), help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                         help="where training steps run: a CUDA GPU when torch sees one (auto, the default, with "
                              "bfloat16 mixed precision where supported), or cpu; export stays on the CPU")
     parser.add_argument("--progress", choices=("bar", "json"), default="bar")
     parser.add_argument("--engine", choices=("local", "ray"), default="local",
                         help="this process (default) or Ray Train, data-parallel (pip install 'nerdesk[ray]')")
-    parser.add_argument("--workers", type=int, help="--engine ray: training workers (default 2)")
+    parser.add_argument("--workers", type=whole_number(1), help="--engine ray: training workers (default 2)")
     parser.add_argument("--ray-address", metavar="ADDR",
                         help="--engine ray: join this Ray cluster (default: start a local Ray for the command)")
-    parser.add_argument("--max-retries", type=int, metavar="N",
+    parser.add_argument("--max-retries", type=whole_number(0), metavar="N",
                         help="--engine ray: when a worker fails or is lost, start the run again at most N times "
                              "(default 2)")
     parser.add_argument("--no-bundle", action="store_true",
@@ -76,21 +77,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     scratch = parser.add_argument_group("model trained from scratch (--init scratch)")
     scratch.add_argument("--tokenizer", choices=("auto", "char", "word"), default="auto",
                          help="char: one token per character (CJK); word: words and punctuation; auto: by script")
-    scratch.add_argument("--embedding-dim", type=int, default=200)
-    scratch.add_argument("--hidden-size", type=int, default=256, help="LSTM units per direction")
-    scratch.add_argument("--layers", type=int, default=2)
+    scratch.add_argument("--embedding-dim", type=whole_number(1), default=200)
+    scratch.add_argument("--hidden-size", type=whole_number(1), default=256, help="LSTM units per direction")
+    scratch.add_argument("--layers", type=whole_number(1), default=2)
     parser.set_defaults(handler=run_train)
 
 
 def _add_schedule_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("schedule (defaults depend on the start; see docs/benchmarks.md)")
-    group.add_argument("--epochs", type=int, help="passes over the training data")
-    group.add_argument("--min-steps", type=int, help="train at least this many optimizer steps")
+    group.add_argument("--epochs", type=whole_number(1), help="passes over the training data")
+    group.add_argument("--min-steps", type=whole_number(0), help="train at least this many optimizer steps")
     group.add_argument("--time-budget", type=duration, help="stop after this long: seconds, or e.g. 90s, 15m, 1h")
-    group.add_argument("--lr", type=float, help="learning rate of the encoder")
-    group.add_argument("--head-lr", type=float, help="learning rate of the head")
-    group.add_argument("--head-warmup-steps", type=int, help="first steps in which only the head learns")
-    group.add_argument("--patience", type=int, help="dev evaluations without improvement before stopping")
+    group.add_argument("--lr", type=positive_number, help="learning rate of the encoder")
+    group.add_argument("--head-lr", type=positive_number, help="learning rate of the head")
+    group.add_argument("--head-warmup-steps", type=whole_number(0), help="first steps in which only the head learns")
+    group.add_argument("--patience", type=whole_number(1), help="dev evaluations without improvement before stopping")
 
 
 def duration(text: str) -> float:
@@ -157,7 +158,7 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
     from nerdesk.training.run import TrainRequest, run_training
     from nerdesk.training.start import ScratchSettings
 
-    if args.threads:
+    if args.threads is not None:
         torch.set_num_threads(args.threads)
     scratch = ScratchSettings(tokenizer=args.tokenizer, embedding_dim=args.embedding_dim,
                               hidden_size=args.hidden_size, num_layers=args.layers)

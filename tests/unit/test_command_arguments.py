@@ -1,0 +1,32 @@
+"""Numbers no training can use are refused when the command line is read, before any data or model is touched."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerdesk.cli import main
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [
+    ("--threads", "0", "must be a whole number of at least 1, not 0"),
+    ("--threads", "-1", "must be a whole number of at least 1, not -1"),
+    ("--epochs", "0", "must be a whole number of at least 1, not 0"),
+    ("--batch-size", "x", "must be a whole number, not 'x'"),
+    ("--lr", "-1", "must be a number above 0, not -1"),
+    ("--head-lr", "nan", "must be a number above 0, not nan"),
+    ("--lr", "inf", "must be a number above 0, not inf"),
+])
+def test_train_refuses_a_number_no_run_can_use(tmp_path, capsys, option, value, said):
+    out = tmp_path / "model"
+    with pytest.raises(SystemExit) as exited:
+        main(["train", "--train", str(tmp_path / "missing.jsonl"), "--out", str(out), option, value])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"nerdesk train: error: argument {option}: {said}"
+    assert not out.exists()
+
+
+def test_train_still_takes_the_smallest_usable_values(tmp_path, capsys):
+    """--threads 1 and --min-steps 0 pass the command line: the run stops later, at the missing file."""
+    assert main(["train", "--train", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "model"),
+                 "--threads", "1", "--min-steps", "0", "--lr", "1e-5"]) == 1
+    assert "missing.jsonl" in capsys.readouterr().err
