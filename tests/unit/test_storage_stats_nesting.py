@@ -7,26 +7,10 @@ from typing import Any
 
 import pytest
 
+from benchmarks.large_documents import OLD_DEPTH, OLD_OVERLAPPING  # the self-joins it replaced
 from nerdesk.core import Document, Span
 from nerdesk.storage import Project
 from nerdesk.storage.stats import gold_nesting
-
-# The former queries: for each gold span, a scan of the other gold spans of its document.
-OLD_OVERLAPPING = """
-SELECT a.doc_id, count(*) FROM spans a
-WHERE a.source = 'gold' AND EXISTS (
-    SELECT 1 FROM spans b
-    WHERE b.doc_id = a.doc_id AND b.source = 'gold' AND b."start" < a."end" AND a."start" < b."end"
-      AND (b."start", b."end", b.label) IS NOT (a."start", a."end", a.label)
-)
-GROUP BY a.doc_id
-"""
-OLD_DEPTH = """
-SELECT max((
-    SELECT count(*) FROM spans b
-    WHERE b.doc_id = a.doc_id AND b.source = 'gold' AND b."start" <= a."start" AND a."start" < b."end"
-)) FROM spans a WHERE a.source = 'gold'
-"""
 
 
 def old_nesting(project: Project) -> dict[str, int]:
