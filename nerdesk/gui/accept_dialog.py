@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -12,7 +11,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nerdesk.gui.elided import ElidedComboBox
+
 ANY_LABEL = "any label"
+LABEL_CHARACTERS = 24  # the label list's width: a longer name is elided, whole in its tooltip and in the list
 
 
 class AcceptAllDialog(QDialog):
@@ -20,8 +22,8 @@ class AcceptAllDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Accept all predictions")
         self.min_score = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.05, decimals=2, value=min_score)
-        self.label = QComboBox()
-        self.label.addItems([ANY_LABEL, *label_names])
+        self.label = ElidedComboBox(LABEL_CHARACTERS)
+        self.label.set_items([ANY_LABEL, *label_names], ANY_LABEL)
         self.all_documents = QCheckBox("in every document, not only the open one")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

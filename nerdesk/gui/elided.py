@@ -3,6 +3,8 @@ in the tooltip, so a 60-character label cannot widen a dock (or, through the sav
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
@@ -30,6 +32,11 @@ class ElidedComboBox(QComboBox):
         self.blockSignals(blocked)
         self.setToolTip(self.currentText())
 
+    def add_item(self, text: str, data: Any = None) -> None:
+        """Append one item carrying ``data``, its whole text as its tooltip in the list."""
+        self.addItem(text, data)
+        self.setItemData(self.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         painter = QStylePainter(self)
         option = QStyleOptionComboBox()
@@ -41,3 +48,9 @@ class ElidedComboBox(QComboBox):
         option.currentText = self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight,
                                                            max(field.width() - icon_room - 2, 0))
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
+def shortened(text: str, characters: int) -> str:
+    """``text`` cut to ``characters`` (the last one "…") where it is longer, for a window title or a form's
+    row label that would otherwise grow with a name; show the whole text in a tooltip beside it."""
+    return text if len(text) <= characters else text[:characters - 1] + "…"

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.labels import PALETTE, Label, LabelSet
+from nerdesk.gui.elided import ElidedComboBox, shortened
 from nerdesk.gui.shortcuts import check_label_key
 from nerdesk.storage.labels import DISPLAY_NAME_LIMIT, label_text_problem
 
@@ -108,15 +108,23 @@ class LabelDialog(QDialog):
         return Label(name, self.color, key, display_name, description)
 
 
+LABEL_CHARACTERS = 24  # how much of a label name the merge dialog shows; the whole name is in a tooltip
+
+
 class MergeDialog(QDialog):
+    """Which label every span of ``source`` gets; a long name is elided, so the dialog keeps its width."""
+
     def __init__(self, labels: LabelSet, source: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Merge {source} into…")
-        self.target = QComboBox()
-        self.target.addItems([name for name in labels.names if name != source])
+        self.setWindowTitle(f"Merge {shortened(source, LABEL_CHARACTERS)} into…")
+        self.target = ElidedComboBox(LABEL_CHARACTERS)
+        targets = [name for name in labels.names if name != source]
+        self.target.set_items(targets, targets[0] if targets else "")
+        question = QLabel(f"Relabel every {shortened(source, LABEL_CHARACTERS)} span as")
+        question.setToolTip(source)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow(f"Relabel every {source} span as", self.target)
+        form.addRow(question, self.target)
         form.addRow(buttons)
