@@ -7,6 +7,7 @@ together and runs the user's commands (dialogs, long work with progress, errors 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -269,8 +270,8 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
 
     # ------------------------------------------------------- import and export
     def import_files(self, paths: list[str] | None = None, format_name: str | None = None,
-                     encoding: str | None = None) -> None:
-        self.transfer.import_files(paths, format_name, encoding)
+                     encoding: str | None = None, **options: Any) -> None:
+        self.transfer.import_files(paths, format_name, encoding, **options)
 
     def export_files(self) -> None:
         self.transfer.export_files()

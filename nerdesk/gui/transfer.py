@@ -1,19 +1,24 @@
 """Running imports and exports for the main window: dialogs, progress with cancel, warnings shown.
 
-The work itself is ``nerdesk.workflows.transfer``, the same path as ``nerdesk import`` and ``export``.
+The work itself is ``nerdesk.workflows.transfer``, the same path as ``nerdesk import`` and ``export``; files
+are read by ``nerdesk.formats.read_files`` with the reader options ``nerdesk import`` passes (``answers``,
+``text_field``). A Label Studio file whose text field cannot be decided is read again with the field the
+user picks from the tasks' fields.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog, QStatusBar
 
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.core.wording import counted
+from nerdesk.formats import ImportResult, read_files
 from nerdesk.gui.errors import reporting_errors
+from nerdesk.gui.import_choices import TextFieldDialog, task_text_fields, undecided_field_files
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.transfer_dialogs import ExportDialog, ImportDialog, WarningsDialog
 from nerdesk.workflows import transfer
@@ -41,31 +46,60 @@ class ImportExport:
         self.last_warnings: list[str] = []
 
     def import_files(self, paths: list[str] | None = None, format_name: str | None = None,
-                     encoding: str | None = None) -> None:
-        """Import ``paths`` (asking with a dialog when not given) into the open project."""
+                     encoding: str | None = None, **options: Any) -> None:
+        """Import ``paths`` (asking with a dialog when not given) into the open project; ``options`` go to the
+        reader as ``nerdesk import``'s do (``answers="all"``, ``text_field="body"``)."""
         if paths is None:
             dialog = ImportDialog(self.window)
             if dialog.exec() != ImportDialog.DialogCode.Accepted or not dialog.paths():
                 return
             paths, format_name, encoding = dialog.paths(), dialog.chosen_format(), dialog.chosen_encoding()
+            options = {**dialog.chosen_options(), **options}
         session = self.window.session
         try:
             with reporting_errors(self.window, "Import failed"):
                 _check_files_exist(paths)
-                try:
-                    result = transfer.read_import(paths, format_name, encoding=encoding)
-                except ImportProblems as problems:
-                    self._show_problems(problems)
+                read = self._read(paths, format_name, encoding, options)
+                if read is None:
                     return
+                result, options = read
                 report = self._store_with_progress(result)
+                field = f"; text from the field {options['text_field']}" if "text_field" in options else ""
                 self._report("Import", f"Imported {counted(len(report.ids), 'document')} from {counted(len(paths), 'file')} "
-                                       f"({report.format}, {report.encoding}).", report.warnings)
+                                       f"({report.format}, {report.encoding}{field}).", report.warnings)
                 if session.document is None and report.ids:
                     self.window.open_document(report.ids[0])
         finally:
             if session.project is not None:
                 session.refresh_labels()
                 session.documentsChanged.emit()
+
+    def _read(self, paths: list[str], format_name: str | None, encoding: str | None,
+              options: dict[str, Any]) -> tuple[ImportResult, dict[str, Any]] | None:
+        """Every file read, with the options that read them; ``None`` when nothing is to be imported (the bad
+        records are shown, or the user cancelled the choice of a text field)."""
+        while True:
+            try:
+                return read_files(paths, format_name, encoding=encoding, **options), options
+            except ImportProblems as problems:
+                files = [] if "text_field" in options else undecided_field_files(problems)
+                fields = task_text_fields(files, encoding) if files else {}
+                if not fields:
+                    self._show_problems(problems)
+                    return None
+                field = self.choose_text_field(fields, files)
+                if field is None:
+                    self.window.statusBar().showMessage("Import cancelled: nothing was imported.", 8000)
+                    return None
+                options = {**options, "text_field": field}
+
+    def choose_text_field(self, fields: dict[str, str], files: list[str]) -> str | None:
+        """The one of ``fields`` (name: first text) the user picks as the text of the Label Studio tasks in
+        ``files``; ``None`` when they cancel."""
+        dialog = TextFieldDialog(fields, files, self.window)
+        if dialog.exec() != TextFieldDialog.DialogCode.Accepted:
+            return None
+        return dialog.chosen_field()
 
     def _show_problems(self, problems: ImportProblems) -> None:
         """Every bad record in a list the user can scroll and copy (nothing was imported)."""
@@ -82,7 +116,7 @@ class ImportExport:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    def _store_with_progress(self, result) -> transfer.ImportReport:
+    def _store_with_progress(self, result: ImportResult) -> transfer.ImportReport:
         """Store in the workflow's one transaction; Cancel (checked before the commit) adds nothing."""
         progress = QProgressDialog("Storing documents…", "Cancel", 0, len(result.documents), self.window)
         progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -23,9 +23,14 @@ from PySide6.QtWidgets import (
 
 from nerdesk import formats
 from nerdesk.core.document import STATUSES
+from nerdesk.gui.elided import ElidedComboBox
 
 AUTO = "detect automatically"
 ENCODINGS = (AUTO, "utf-8", "utf-8-sig", "utf-16", "gb18030", "big5", "shift_jis", "latin-1")
+FORMAT_CHARACTERS = 44  # the format list's width; each format's whole description is in the list and tooltip
+PRODIGY = "spacy"  # the format that reads Prodigy's answers
+ANSWERS = (("accepted examples only (reject and ignore are skipped)", "accept"),
+           ("all examples: reject and ignore too, as not reviewed", "all"))
 
 
 def format_names() -> list[str]:
@@ -60,12 +65,15 @@ class ImportDialog(QDialog):
         self.files = _PathRow(self._browse)
         self.files.edit.setPlaceholderText("one or more files; separate with ;")
         self.files.edit.setText(";".join(paths or []))
-        self.format = QComboBox()
-        self.format.addItem(AUTO, None)
-        for name in format_names():
-            self.format.addItem(f"{name} — {format_description(name)}", name)
+        self.format = _format_box(with_auto=True)
         self.encoding = QComboBox()
         self.encoding.addItems(ENCODINGS)
+        self.answers = QComboBox()
+        for text, value in ANSWERS:
+            self.answers.addItem(text, value)
+        self.answers.setToolTip("Prodigy files: which answered examples become documents (nerdesk import "
+                                "--answers); examples without an answer are always imported")
+        self.format.currentIndexChanged.connect(self._show_options)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -73,9 +81,15 @@ class ImportDialog(QDialog):
         form.addRow("Files", self.files)
         form.addRow("Format", self.format)
         form.addRow("Encoding", self.encoding)
+        form.addRow("Prodigy examples", self.answers)
         form.addRow(QLabel("Text is imported exactly as it is in the file (line breaks included)."))
         form.addRow(buttons)
         self.resize(640, self.sizeHint().height())
+        self._show_options()
+
+    def _show_options(self) -> None:
+        """Offer a format's options only where the chosen format (or detection) can use them."""
+        self.answers.setEnabled(self.chosen_format() in (None, PRODIGY))
 
     def _browse(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Files to import")
@@ -92,6 +106,12 @@ class ImportDialog(QDialog):
         encoding = self.encoding.currentText()
         return None if encoding == AUTO else encoding
 
+    def chosen_options(self) -> dict[str, str]:
+        """The reader options chosen (``nerdesk import``'s ``--answers``), only those that differ from the
+        default."""
+        answers = self.answers.currentData()
+        return {"answers": answers} if self.answers.isEnabled() and answers != "accept" else {}
+
 
 class ExportDialog(QDialog):
     ALL = "all documents"
@@ -99,9 +119,7 @@ class ExportDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export documents")
-        self.format = QComboBox()
-        for name in format_names():
-            self.format.addItem(f"{name} — {format_description(name)}", name)
+        self.format = _format_box(with_auto=False)
         self.path = _PathRow(self._browse)
         self.status = QComboBox()
         self.status.addItems([self.ALL, *STATUSES])
@@ -135,6 +153,16 @@ class ExportDialog(QDialog):
     def chosen_status(self) -> str | None:
         status = self.status.currentText()
         return None if status == self.ALL else status
+
+
+def _format_box(*, with_auto: bool) -> ElidedComboBox:
+    """Every format with its description, as wide as ``FORMAT_CHARACTERS`` whatever the descriptions."""
+    box = ElidedComboBox(FORMAT_CHARACTERS)
+    if with_auto:
+        box.add_item(AUTO, None)
+    for name in format_names():
+        box.add_item(f"{name} — {format_description(name)}", name)
+    return box
 
 
 class WarningsDialog(QDialog):
