@@ -65,7 +65,8 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
     if skipped:
         counts = ", ".join(f"{count} {answer}" for answer, count in sorted(skipped.items()))
         ctx.warn(f"skipped Prodigy examples answered reject or ignore ({counts}): they are not annotations; "
-                 "pass answers='all' (--answers all) to import them")
+                 "import all examples to keep them (Prodigy examples: all in the import window, --answers all on "
+                 "the command line)")
     return docs
 
 
