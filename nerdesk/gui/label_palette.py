@@ -28,6 +28,9 @@ from nerdesk.gui.span_layout import shown_spans
 from nerdesk.runtime.decode import DECISION_SCORE
 
 
+BUTTON_PADDING = 14  # pixels around a button's text at its narrowest
+
+
 @lru_cache(maxsize=256)
 def color_icon(color: str, size: int = 14) -> QIcon:
     """A square of ``color`` (cached: a label's icon is drawn once, not once per span)."""
@@ -81,6 +84,8 @@ class LabelPalette(QWidget):
                              ("Merge…", self.mergeRequested), ("Delete", self.deleteRequested)):
             button = self.buttons[text] = QPushButton(text)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            # Styles ask 80 px of every button: five of them would make the dock clip the table and themselves.
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(text) + BUTTON_PADDING)
             if signal is None:
                 button.clicked.connect(self.addRequested)
             else:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from nerdesk.core.document import Document
 from nerdesk.core.spans import Span
+from nerdesk.gui.main_window import PANELS_WIDTH
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import embedded_model
 
@@ -92,3 +93,11 @@ def test_the_document_list_shows_each_documents_beginning_not_its_shared_name(wi
     assert len(shown) == len(titles)  # distinct documents look distinct
     tip = model.index(2, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert titles[2] in tip and NAME.format(2) in tip and f"document {model.doc_id(2)}" in tip
+
+
+def test_the_label_palette_shows_every_column_and_keeps_the_docks_width(window):
+    palette = window.palette
+    assert_headers_whole(palette.table)
+    assert palette.parentWidget().width() == PANELS_WIDTH, "its buttons must not widen the right docks"
+    for text, button in palette.buttons.items():
+        assert button.width() >= button.fontMetrics().horizontalAdvance(text), text
