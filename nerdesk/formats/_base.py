@@ -19,7 +19,7 @@ from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, validate_span
 from nerdesk.core.wording import by_count, counted
-from nerdesk.formats.encoding import decode_bytes
+from nerdesk.formats.encoding import check_input_file, decode_bytes
 
 # Options every writer accepts: which spans to write where the format keeps only one kind.
 COMMON_WRITE_OPTIONS = frozenset({"source"})
@@ -83,6 +83,7 @@ class ReadContext:
     # -- input ---------------------------------------------------------------------------------
     def read_text(self, path: Path | None = None) -> str:
         path = self.path if path is None else path
+        check_input_file(path)  # a device such as /dev/zero would be read forever
         try:
             data = Path(path).read_bytes()
         except IsADirectoryError as error:

@@ -10,12 +10,12 @@ import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.core.tags import parse_tag
-from nerdesk.formats.encoding import decode_bytes
+from nerdesk.formats.encoding import check_input_file, decode_bytes
 from nerdesk.formats.label_studio_min import is_json_min_record
 
 _PEEK_BYTES = 256 * 1024
@@ -238,11 +238,20 @@ def detect_format(path: str | Path, known: tuple[str, ...], *, encoding: str | N
                           f"{', '.join(known)}", path=str(path), code="E102") from error
 
 
+def _not_a_regular_file(path: Path) -> NoReturn:
+    """Raise ``FormatError`` saying what ``path`` is: missing (E104), a device or socket (E105), a pipe (E102)."""
+    if not path.exists():
+        raise FormatError("no such file or directory", path=str(path), code="E104")
+    check_input_file(path)  # a device or a socket
+    raise FormatError("is a pipe, not a regular file: its format cannot be told without using up what it holds; "
+                      "pass the format (--format)", path=str(path), code="E102")
+
+
 def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     if path.is_dir():
         return _detect_dir(path)
     if not path.is_file():
-        raise FormatError("no such file", path=str(path), code="E104")
+        _not_a_regular_file(path)
     suffix = path.suffix.lower()
     if suffix == ".ann":
         return "brat"
