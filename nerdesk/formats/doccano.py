@@ -17,7 +17,7 @@ An export writes every record in the shape doccano's importer for the project re
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import SpanError
@@ -63,7 +63,25 @@ def _entity_triples(record: dict[str, Any], ctx: ReadContext, where: Where) -> l
     return raw
 
 
-def _relations(record: dict[str, Any], ends: dict[Any, list[Any]], ctx: ReadContext, where: Where) -> list[Any] | None:
+def _is_entity_id(value: Any) -> TypeGuard[int | str]:
+    return is_int(value) or isinstance(value, str)
+
+
+def _entity_id_fits(entity_id: Any, ends: dict[int | str, list[Any]], ctx: ReadContext, where: Where) -> bool:
+    """Whether an entity's ``id`` (if any) is an integer or a string that no other entity of the record has."""
+    if entity_id is None:
+        return True
+    if not _is_entity_id(entity_id):
+        ctx.problem(f"an entity's 'id' must be an integer or a string, got {entity_id!r:.60}", **where)
+        return False
+    if entity_id in ends:
+        ctx.problem(f"two entities have the id {entity_id!r:.60}: relations could not tell them apart", **where)
+        return False
+    return True
+
+
+def _relations(record: dict[str, Any], ends: dict[int | str, list[Any]], ctx: ReadContext,
+               where: Where) -> list[Any] | None:
     """Relations with their ends as code-point ``[start, end, label]``; ``None`` after a problem."""
     relations = record.get("relations")
     if relations is None:
@@ -73,11 +91,12 @@ def _relations(record: dict[str, Any], ends: dict[Any, list[Any]], ctx: ReadCont
         return None
     kept = []
     for relation in relations:
-        if not isinstance(relation, dict) or relation.get("from_id") not in ends or relation.get("to_id") not in ends:
+        ids = [relation.get("from_id"), relation.get("to_id")] if isinstance(relation, dict) else []
+        pair = [ends.get(entity_id) for entity_id in ids if _is_entity_id(entity_id)]
+        if not isinstance(relation, dict) or len(pair) != 2 or None in pair:
             ctx.problem(f"relation {relation!r:.80} does not point at two entities of this record", **where)
             return None
-        kept.append({"id": relation.get("id"), "type": relation.get("type"),
-                     "from": ends[relation["from_id"]], "to": ends[relation["to_id"]]})
+        kept.append({"id": relation.get("id"), "type": relation.get("type"), "from": pair[0], "to": pair[1]})
     return kept
 
 
@@ -92,7 +111,8 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
     raw = _entity_triples(record, ctx, where)
     if raw is None:
         return None
-    utf16, spans, ends, ok = Utf16Map(text), [], {}, True
+    utf16, spans, ok = Utf16Map(text), [], True
+    ends: dict[int | str, list[Any]] = {}  # entity id -> [start, end, label] in code points
     for start, end, label, entity_id in raw:
         if not is_int(start) or not is_int(end):
             ctx.problem(f"span offsets must be integers, got {start!r}..{end!r}", **where)
@@ -101,18 +121,19 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
         try:
             cp_start, cp_end = utf16.from_utf16(start), utf16.from_utf16(end)
         except SpanError as error:
-            ctx.problem(f"span {start}..{end} ({label}): {error} (doccano offsets are UTF-16 units)",
+            ctx.problem(f"span {start}..{end} ({label!r:.60}): {error} (doccano offsets are UTF-16 units)",
                         code=error.code or "E110", **where)
             ok = False
             continue
         span = ctx.make_span(text, cp_start, cp_end, label, **where)
-        ok = ok and span is not None
-        if span is not None:
-            spans.append(span)
-            if entity_id is not None:
-                ends[entity_id] = [span.start, span.end, span.label]
+        if span is None or not _entity_id_fits(entity_id, ends, ctx, where):
+            ok = False
+            continue
+        spans.append(span)
+        if entity_id is not None:
+            ends[entity_id] = [span.start, span.end, span.label]
     meta = extra_meta(record, DOCCANO_KEYS if "text" not in record else DOCCANO_KEYS - {"data"})
-    if record.get("relations") is not None:
+    if ok and record.get("relations") is not None:  # a refused entity would make its relations a 2nd problem
         relations = _relations(record, ends, ctx, where)
         ok = ok and relations is not None
         meta["relations"] = relations
