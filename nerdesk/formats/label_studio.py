@@ -41,7 +41,7 @@ from nerdesk.formats._base import (
 )
 from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.label_studio_min import tasks_of_records
-from nerdesk.formats.label_studio_text import file_text_field, pick_text_field, resolve_offsets
+from nerdesk.formats.label_studio_text import file_text_field, forget_texts, pick_text_field, resolve_offsets
 
 LS_TASK_KEYS = {"data", "annotations", "predictions", "completions", "meta"}
 # Top-level task keys of Label Studio's own export, written back where they were.
@@ -194,6 +194,7 @@ def read_label_studio(ctx: ReadContext) -> list[Document]:
         if spans is not None:
             docs.append(Document(text=text, spans=dedupe(spans), meta=_task_meta(task, text_key, names),
                                  status="reviewed" if annotated else _kept_status(task)))
+    forget_texts()
     _read_warnings(ctx, state)
     return docs
 
