@@ -20,6 +20,7 @@ from nerdesk.formats.atomic_write import atomic_write_text
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _T_LINE = re.compile(r"^(\S+) ([0-9]+) ([0-9]+)$")  # ASCII digits only: int() would take "١٢"
+_MAX_DIGITS = 18  # an offset with more digits is past any text (and int() refuses 4,300 digits)
 
 
 def _one_line(text: str) -> str:
@@ -89,7 +90,13 @@ def _t_line_span(ctx: ReadContext, text: str, line: str, number: int, ann: Path)
     if match is None:
         ctx.problem(f"expected 'Label START END', got {fields[1]!r:.60}", line=number, path=ann)
         return None
-    label, start, end = match.group(1), int(match.group(2)), int(match.group(3))
+    big = next((digits for digits in match.group(2, 3) if len(digits.lstrip("0")) > _MAX_DIGITS), None)
+    if big is not None:
+        ctx.problem(f"offset {big[:12]}... ({len(big):,} digits) is outside the text of length {len(text)}",
+                    line=number, path=ann, code="E003")
+        return None
+    label = match.group(1)
+    start, end = (int(digits.lstrip("0") or "0") for digits in match.group(2, 3))  # int() counts leading zeros
     mention = "\t".join(fields[2:]) if len(fields) > 2 else None
     if mention is not None and 0 <= start < end <= len(text) and _one_line(text[start:end]) == mention:
         mention = text[start:end]  # brat writes line breaks inside a mention as spaces
