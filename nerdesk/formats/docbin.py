@@ -20,8 +20,9 @@ from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
 from nerdesk.core.spans import Span, dedupe, flat_levels
 from nerdesk.core.wording import by_count, counted
-from nerdesk.formats._base import ReadContext, WriteContext
+from nerdesk.formats._base import ReadContext, WriteContext, dumps
 from nerdesk.formats.atomic_write import atomic_write_bytes
+from nerdesk.formats.encoding import check_input_file
 
 SPAN_KEY = "sc"
 USER_KEY = "nerdesk"
@@ -125,19 +126,37 @@ def write_docbin(documents: list[Document], path: Path, ctx: WriteContext) -> No
     atomic_write_bytes(path, data)
 
 
-def _from_doc(doc: Any) -> Document:
-    spans = [Span(s.start_char, s.end_char, s.label_) for group in doc.spans.values() for s in group if s.label_]
-    spans += [Span(s.start_char, s.end_char, s.label_) for s in doc.ents]
-    kept = doc.user_data.get(USER_KEY) if isinstance(doc.user_data.get(USER_KEY), dict) else {}
+def _from_doc(doc: Any, ctx: ReadContext, number: int) -> Document | None:
+    """Document ``number`` of a DocBin, or ``None`` after recording what is wrong with it."""
+    try:  # spaCy builds span groups and entities when they are first read: damage shows here
+        found = [(s.start_char, s.end_char, s.label_) for group in doc.spans.values() for s in group if s.label_]
+        found += [(s.start_char, s.end_char, s.label_) for s in doc.ents]
+        text, kept = doc.text, doc.user_data.get(USER_KEY)
+    except Exception as error:  # noqa: BLE001 - any damage in a binary file must end in a problem
+        first_line = str(error).strip().split("\n")[0]
+        ctx.problem(f"the DocBin's document is damaged ({type(error).__name__}: {first_line[:120]})",
+                    record=number, code="E117")
+        return None
+    spans = [ctx.make_span(text, start, end, label, record=number) for start, end, label in found]
+    kept = kept if isinstance(kept, dict) else {}
     meta: dict[str, Any] = kept["meta"] if isinstance(kept.get("meta"), dict) else {}
+    try:
+        dumps(meta)
+    except FormatError:
+        ctx.problem("the document's nerdesk metadata (user_data) is not plain JSON", record=number)
+        return None
+    if None in spans:
+        return None
     name = kept.get("name") if isinstance(kept.get("name"), str) else None
     split = kept.get("split") if isinstance(kept.get("split"), str) else None
     status: Status = kept["status"] if kept.get("status") in STATUSES else "new"
-    return Document(text=doc.text, spans=dedupe(spans), name=name, meta=dict(meta), split=split, status=status)
+    return Document(text=text, spans=dedupe([s for s in spans if s is not None]), name=name, meta=dict(meta),
+                    split=split, status=status)
 
 
 def read_docbin(ctx: ReadContext) -> list[Document]:
     spacy, _, doc_bin_class = _spacy()
+    check_input_file(ctx.path)
     try:
         data = ctx.path.read_bytes()
     except OSError as error:
@@ -147,4 +166,5 @@ def read_docbin(ctx: ReadContext) -> list[Document]:
     except Exception as error:  # noqa: BLE001 - any damage in a binary file must end in a FormatError
         raise FormatError(f"not a spaCy DocBin file ({type(error).__name__}); write one with spaCy 3 or "
                           "nerdesk export --format spacy --out NAME.spacy", path=str(ctx.path), code="E117") from error
-    return [_from_doc(doc) for doc in docs]
+    documents = [_from_doc(doc, ctx, number) for number, doc in enumerate(docs, start=1)]
+    return [document for document in documents if document is not None]
