@@ -9,6 +9,7 @@ import reports every bad record at once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ class ImportResult:
 
 
 CODE_POINTS = "code points, end exclusive"
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # where str.splitlines() breaks
 
 
 class Where(TypedDict, total=False):
@@ -104,7 +106,11 @@ class ReadContext:
     # -- reporting -----------------------------------------------------------------------------
     def problem(self, reason: str, *, line: int | None = None, record: int | None = None,
                 path: Path | str | None = None, code: str = "E110") -> None:
-        """Record a bad record (``E110`` unless a more precise code is given) and go on reading."""
+        """Record a bad record (``E110`` unless a more precise code is given) and go on reading.
+
+        A line break that the reason quotes from the file (a label or a field name) is written as an escape,
+        so that each problem prints on one line."""
+        reason = _LINE_BREAKS.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), reason)
         self.problems.append(FormatError(reason, path=str(path or self.path), line=line, record=record, code=code))
 
     def warn(self, message: str) -> None:
