@@ -93,8 +93,9 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
     if record.get("format") == "nerdesk" and "documents" in record:
         return "nerdesk-json"
     if isinstance(record.get("data"), dict) and (
-            {"annotations", "predictions", "completions"} & record.keys() or "text" in record["data"]):
-        return "label-studio"
+            {"annotations", "predictions", "completions"} & record.keys()
+            or any(isinstance(value, str) for value in record["data"].values())):
+        return "label-studio"  # a task; one still to annotate may name its text field anything ("body")
     if is_json_min_record(record):
         return "label-studio"  # Label Studio's JSON-MIN export
     if "text" not in record:

@@ -301,3 +301,15 @@ def test_a_doccano_relation_export_starting_with_a_record_without_entities(tmp_p
             {"id": 20, "label": "PER", "start_offset": 0, "end_offset": 3}]}) + "\n", "utf-8")
     assert detect_format(path) == "doccano"
     assert [[s.key for s in doc.spans] for doc in read_file(path).documents] == [[], [(0, 3, "PER")]]
+
+
+def test_label_studio_tasks_still_to_annotate_are_recognised_whatever_their_text_field(tmp_path):
+    """Tasks as a user imports them into Label Studio: only "data", the text under any field name."""
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps([{"data": {"body": "Alice met Bob."}}]), encoding="utf-8")
+    assert detect_format(one) == "label-studio"
+    assert [doc.text for doc in read_file(one).documents] == ["Alice met Bob."]
+    two = tmp_path / "two.json"
+    two.write_text(json.dumps([{"data": {"title": "A", "body": "Alice met Bob."}}]), encoding="utf-8")
+    assert detect_format(two) == "label-studio"
+    assert [doc.text for doc in read_file(two, text_field="body").documents] == ["Alice met Bob."]
