@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from nerdesk.gui.main_window import MainWindow
+from nerdesk.storage.project import Project
 
 
 @pytest.fixture
@@ -54,3 +55,15 @@ def select_with_keyboard(qtbot, view, start: int, graphemes: int) -> None:
 
 def click_character(qtbot, view, index: int) -> None:
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.point_of(index))
+
+
+def window_with_labels_gpe_per(make_window, tmp_path: Path, documents) -> MainWindow:
+    """A window on a new project holding ``documents`` and the labels GPE (key g) and PER (key p)."""
+    path = tmp_path / "keys.nerdesk"
+    with Project.create(path) as project:
+        project.add_label("GPE", "#0072b2", "g")
+        project.add_label("PER", "#e69f00", "p")
+        project.add_documents(documents)
+    window = make_window()
+    window.open_project(path)
+    return window

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from conftest import press, select_with_keyboard
+from conftest import press, select_with_keyboard, window_with_labels_gpe_per
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from nerdesk.core.document import Document
 from nerdesk.core.labels import LabelSet
 from nerdesk.gui.label_dialogs import LabelDialog
-from nerdesk.storage.project import Project
 
 TEXT = "Greta flew from Paris to Rome."
 
 
-def open_window(make_window, tmp_path, documents):
-    path = tmp_path / "keys.nerdesk"
-    with Project.create(path) as project:
-        project.add_label("GPE", "#0072b2", "g")
-        project.add_label("PER", "#e69f00", "p")
-        project.add_documents(documents)
-    window = make_window()
-    window.open_project(path)
-    return window
-
-
 def test_shift_or_caps_lock_with_a_label_key_applies_the_label(qtbot, make_window, tmp_path):
-    window = open_window(make_window, tmp_path, [Document(TEXT)])
+    window = window_with_labels_gpe_per(make_window, tmp_path, [Document(TEXT)])
     select_with_keyboard(qtbot, window.view, 16, 5)  # Paris
     press(window.view, Qt.Key.Key_G, "G", Qt.KeyboardModifier.ShiftModifier)
     select_with_keyboard(qtbot, window.view, 0, 5)  # Greta
