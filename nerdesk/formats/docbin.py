@@ -13,6 +13,7 @@ code points, end exclusive (spaCy 3.8).
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from nerdesk.core.spans import Span, dedupe, flat_levels
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import ReadContext, WriteContext, dumps
 from nerdesk.formats.atomic_write import atomic_write_bytes
-from nerdesk.formats.encoding import check_input_file
+from nerdesk.formats.encoding import MAX_INPUT_BYTES, check_input_file
 
 SPAN_KEY = "sc"
 USER_KEY = "nerdesk"
@@ -161,6 +162,7 @@ def read_docbin(ctx: ReadContext) -> list[Document]:
         data = ctx.path.read_bytes()
     except OSError as error:
         raise FormatError(f"cannot read the file: {error.strerror or error}", path=str(ctx.path), code="E105") from error
+    _check_inflated_size(data, ctx.path)
     try:
         docs = list(doc_bin_class().from_bytes(data).get_docs(spacy.blank("xx").vocab))
     except Exception as error:  # noqa: BLE001 - any damage in a binary file must end in a FormatError
@@ -168,3 +170,22 @@ def read_docbin(ctx: ReadContext) -> list[Document]:
                           "nerdesk export --format spacy --out NAME.spacy", path=str(ctx.path), code="E117") from error
     documents = [_from_doc(doc, ctx, number) for number, doc in enumerate(docs, start=1)]
     return [document for document in documents if document is not None]
+
+
+def _check_inflated_size(data: bytes, path: Path, limit: int = MAX_INPUT_BYTES) -> None:
+    """Refuse a DocBin whose zlib stream inflates past ``limit`` (spaCy inflates it whole in memory: a
+    1 MB file can hold gigabytes of zeros). Inflated piece by piece here, so the check itself stays small."""
+    inflater = zlib.decompressobj()
+    inflated, pending = 0, data
+    try:
+        while not inflater.eof:
+            piece = inflater.decompress(pending, 1 << 20)
+            pending = inflater.unconsumed_tail
+            if not piece and not pending:
+                return  # a truncated stream: spaCy's own reading says it is damaged
+            inflated += len(piece)
+            if inflated > limit:
+                raise FormatError(f"the file inflates to more than {limit:,} bytes; nerdesk reads at most that much: "
+                                  "split it into several .spacy files", path=str(path), code="E105")
+    except zlib.error:
+        return  # not zlib at all: spaCy's own reading says it is not a DocBin

@@ -228,3 +228,21 @@ def test_a_docbin_whose_metadata_is_not_json_is_refused(tmp_path):
     with pytest.raises(ImportProblems) as caught:
         read_file(_docbin(tmp_path, binary_meta))
     assert "metadata (user_data) is not plain JSON" in str(caught.value.problems[0])
+
+
+def test_a_docbin_that_inflates_past_the_limit_is_refused_before_spacy_inflates_it(tmp_path, monkeypatch):
+    """A small .spacy file can hold gigabytes of zeros; it is refused (E105) instead of filling the memory."""
+    from nerdesk.formats import docbin
+
+    bomb = tmp_path / "bomb.spacy"
+    bomb.write_bytes(zlib.compress(b"\0" * 5_000_000, 9))
+    assert bomb.stat().st_size < 10_000
+    monkeypatch.setattr(docbin._check_inflated_size, "__defaults__", (1_000_000,))
+    with pytest.raises(FormatError) as caught:
+        read_file(bomb)
+    assert caught.value.code == "E105" and "inflates to more than 1,000,000 bytes" in str(caught.value)
+    small = tmp_path / "small.spacy"
+    small.write_bytes(zlib.compress(b"\0" * 1000))
+    with pytest.raises(FormatError) as caught:
+        read_file(small)
+    assert caught.value.code == "E117", "under the limit, spaCy's own reading judges the file"
