@@ -200,6 +200,15 @@ def documents_learnt_from_manifest(manifest: dict[str, Any], *, hops: int = 8) -
     return count
 
 
+def manifest_label_names(path: str | Path) -> list[str] | None:
+    """The label names the bundle at ``path`` lists; reads ``bundle.json`` only (no hashing, no ONNX). None when
+    it cannot be read."""
+    try:
+        return [str(label["name"]) for label in _read_manifest(Path(path))["labels"]]
+    except ModelBundleError:
+        return None
+
+
 def describe_bundle(path: str | Path) -> tuple[str, str]:
     """A one-line summary of the bundle at ``path`` (variant that runs, dev or test F1) and a longer note on
     why that variant, for display; reads ``bundle.json`` only (no hashing, no ONNX)."""

@@ -8,7 +8,6 @@ version is scored again only when the set or its gold spans changed.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -21,12 +20,11 @@ from nerdesk.core.metrics import Report, evaluate
 from nerdesk.core.spans import Span
 from nerdesk.core.text_checks import shown
 from nerdesk.core.wording import counted
-from nerdesk.runtime.bundle import MANIFEST, Bundle
+from nerdesk.runtime.bundle import Bundle, manifest_label_names
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation_set import EvaluationSet
 from nerdesk.workflows.model_script import SCRIPT_NAMES, bundle_script, fits_script
-from nerdesk.workflows.models import load_bundle
 
 CACHE_KEY = "evaluation.scores"
 LISTED = 12  # labels named in one message
@@ -67,7 +65,7 @@ class EvaluationScore:
 def predict_documents(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
                       progress: Callable[[int, int], None] | None = None) -> list[list[Span]]:
     """The spans ``nerdesk predict`` finds in the documents' texts with the bundle's default variant."""
-    return _predict(load_bundle(bundle_path), documents, threads, progress)
+    return _predict(Bundle.load(bundle_path, check_models=False), documents, threads, progress)
 
 
 def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
@@ -90,7 +88,7 @@ def evaluate_bundle(bundle_path: str | Path, documents: Sequence[Document], *, t
     """``score_bundle`` that first compares the model's labels with the gold spans' labels: none in
     common raises an error (every score would be 0), gold labels the model cannot predict and documents
     without gold spans give warnings."""
-    bundle = load_bundle(bundle_path)
+    bundle = Bundle.load(bundle_path, check_models=False)  # the predictor checks the labels on its session
     warnings = label_warnings(bundle.labels.names, documents)
     predictions = _predict(bundle, documents, threads, progress)
     return BundleEvaluation(evaluate([doc.gold for doc in documents], predictions), warnings)
@@ -178,20 +176,11 @@ def other_script_reason(version: ModelVersion, evaluation: EvaluationSet) -> str
 
 def _other_labels_reason(version: ModelVersion, evaluation: EvaluationSet) -> str | None:
     gold = sorted({span.label for doc in evaluation.documents for span in doc.gold})
-    model_labels = bundle_label_names(version.bundle_path)
+    model_labels = manifest_label_names(version.bundle_path)
     if not gold or model_labels is None or set(gold) & set(model_labels):
         return None
     return (f"not scored: the model predicts {_listed(model_labels)}, none of the labels of the evaluation "
             f"set's gold spans ({_listed(gold)})")
-
-
-def bundle_label_names(bundle_path: str | Path) -> list[str] | None:
-    """The label names ``bundle.json`` lists (read alone: no hashing, no ONNX); None when it cannot be read."""
-    try:
-        labels = json.loads((Path(bundle_path) / MANIFEST).read_text(encoding="utf-8"))["labels"]
-        return [str(label["name"]) for label in labels]
-    except (OSError, ValueError, LookupError, TypeError):
-        return None
 
 
 def _listed(labels: Sequence[str], limit: int = LISTED) -> str:

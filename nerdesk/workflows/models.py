@@ -52,8 +52,8 @@ class Targets(NamedTuple):
 
 def load_bundle(path: str | Path) -> Bundle:
     """``Bundle.load`` that opens only the model that predicts (the default variant) to check that its
-    outputs are bound to the labels ``bundle.json`` lists, in name and order (``E320``, ``E321``): a bundle
-    whose label list was edited would otherwise predict every span under another label's name."""
+    outputs are bound to the labels ``bundle.json`` lists, in name and order (``E320``, ``E321``), for a
+    bundle about to become active. Predicting needs no such call: ``OnnxPredictor`` checks its own session."""
     bundle = Bundle.load(path, check_models=False)
     check_model_labels(bundle.variant_path(), bundle.labels.names)
     return bundle
@@ -99,7 +99,7 @@ def repredict_unreviewed(project: Project, bundle_path: str | Path, *, threads: 
     from nerdesk.runtime.decode import SCORE_FLOOR, predict_at_least
     from nerdesk.runtime.predictor import OnnxPredictor
 
-    bundle = load_bundle(bundle_path)
+    bundle = Bundle.load(bundle_path, check_models=False)  # the predictor checks the labels on its session
     targets = unreviewed_for(project, bundle)
     items = targets.items
     predictor = OnnxPredictor(bundle, threads=threads)
