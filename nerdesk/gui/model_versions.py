@@ -192,7 +192,7 @@ class ModelVersionsPanel(QWidget):
             title = labels.get(label).title if label in labels else label
             child = QTreeWidgetItem([title, *_row(row.get("f1"), row.get("precision"), row.get("recall"),
                                                   row.get("support")), ""])
-            child.setToolTip(0, title if title == label else f"{title} ({label})")
+            child.setToolTip(0, title)  # whole, where the column cuts it short
             item.addChild(child)
         return item
 

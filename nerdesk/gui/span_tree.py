@@ -114,8 +114,7 @@ class SpanTreeModel(QAbstractTableModel):
     def _tooltip(self, span: Span, column: int) -> str:
         """The whole value of a cell the view may cut short."""
         if column == 0:
-            title = self.titles.get(span.label, span.label)
-            return title if title == span.label else f"{title} ({span.label})"
+            return self.titles.get(span.label, span.label)  # a title names the label too ("sym — symptom")
         if column == 1:
             mention = span.mention(self._text)
             return mention if len(mention) <= MENTION_TIP else mention[:MENTION_TIP - 1] + "…"
