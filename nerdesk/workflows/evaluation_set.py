@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nerdesk.core.document import Document
@@ -48,6 +48,8 @@ class EvaluationSet:
     documents: list[Document]
     picked: int  # documents added to the set by this call
     reviewed: int
+    # document id -> its split before this call added it to the set: what a run that fails gives back
+    splits_before: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def fingerprint(self) -> str:
@@ -87,11 +89,12 @@ def ensure_evaluation_set(project: Project) -> EvaluationSet:
     current = [doc for doc in reviewed if is_evaluation(doc)]
     missing = target_size(len(reviewed)) - len(current)
     picked = pick(reviewed, missing) if missing > 0 else []
+    splits_before = {doc.id: doc.split for doc in picked if doc.id is not None}
     if picked:
-        project.set_split([doc.id for doc in picked if doc.id is not None], EVALUATION_SPLIT)
+        project.set_split(list(splits_before), EVALUATION_SPLIT)
         for doc in picked:
             doc.split = EVALUATION_SPLIT
-    return EvaluationSet(current + picked, len(picked), len(reviewed))
+    return EvaluationSet(current + picked, len(picked), len(reviewed), splits_before)
 
 
 def pick(reviewed: Sequence[Document], count: int) -> list[Document]:

@@ -36,7 +36,7 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, remember_score, score_version
-from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set, is_evaluation
+from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set
 from nerdesk.workflows.models import Targets, repredict_unreviewed
 from nerdesk.workflows.progress import (
     TrainingDone,
@@ -140,9 +140,8 @@ def prepare_run(project: Project, start: StartPoint | None = None,
                             code="E550")
     if options.threads is not None and options.threads < 1:
         raise TrainingError(f"threads must be at least 1, not {options.threads}", code="E544")
-    before = {doc.id: doc.split for doc in project.all_documents(status="reviewed") if not is_evaluation(doc)}
     evaluation = ensure_evaluation_set(project)
-    picked = {doc.id: before[doc.id] for doc in evaluation.documents if doc.id in before and doc.id is not None}
+    picked = evaluation.splits_before
     try:
         resolved = resolve_start(project, start)
     except BaseException:
