@@ -12,6 +12,22 @@ from nerdesk.core.spans import Span  # noqa: E402
 torch.set_num_threads(1)
 
 
+def save_tiny_bert(directory, words: list[str], *, hidden_size: int = 32, layers: int = 1,
+                   positions: int = 64):
+    """Write a tiny random BERT and its fast tokenizer (vocabulary: the special tokens and ``words``) to
+    ``directory``, as a Hugging Face folder; returns ``directory``."""
+    import transformers
+
+    vocab = {token: index for index, token in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words])}
+    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=hidden_size, num_hidden_layers=layers,
+                                     num_attention_heads=2, intermediate_size=2 * hidden_size,
+                                     max_position_embeddings=positions)
+    torch.manual_seed(0)
+    transformers.BertModel(config).save_pretrained(directory)
+    transformers.BertTokenizerFast(vocab=vocab, do_lower_case=True).save_pretrained(directory)
+    return directory
+
+
 def tiny_bilstm_settings(vocab_size: int, **changes) -> dict:
     settings = {"kind": "bilstm", "vocab_size": vocab_size, "embedding_dim": 32, "hidden_size": 32,
                 "num_layers": 1, "dropout": 0.0, "padding_id": 0}

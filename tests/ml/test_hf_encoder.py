@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
 from nerdesk.core.document import Document
 from nerdesk.core.spans import Span
 from nerdesk.training.model import load_checkpoint, save_checkpoint
 from nerdesk.training.start import start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks
+from tests.ml.conftest import save_tiny_bert
 
 transformers = pytest.importorskip("transformers")
 
@@ -18,15 +18,7 @@ WORDS = ["aspirin", "eases", "headache", "and", "fever", "ibuprofen", "treats", 
 
 @pytest.fixture(scope="module")
 def tiny_bert_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("tiny-bert")
-    vocab = {token: index for index, token in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS])}
-    tokenizer = transformers.BertTokenizerFast(vocab=vocab, do_lower_case=True)
-    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1,
-                                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
-    torch.manual_seed(0)
-    transformers.BertModel(config).save_pretrained(directory)
-    tokenizer.save_pretrained(directory)
-    return directory
+    return save_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), WORDS)
 
 
 def documents() -> list[Document]:

@@ -22,6 +22,7 @@ from nerdesk.training.export import export_bundle
 from nerdesk.training.lora import LoraLinear, LoraSettings, has_lora, merge_lora
 from nerdesk.training.start import start_model
 from nerdesk.training.trainer import TrainConfig, Trainer
+from tests.ml.conftest import save_tiny_bert
 
 transformers = pytest.importorskip("transformers")
 
@@ -45,13 +46,7 @@ def install_tiny_package(site, version: str = "0.3"):
     dist_info.mkdir()
     (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {DISTRIBUTION}\nVersion: {version}\n", "utf-8")
     (dist_info / "top_level.txt").write_text(f"{PACKAGE}\n", "utf-8")
-    vocab = {token: index for index, token in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS])}
-    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
-                                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
-    torch.manual_seed(0)
-    transformers.BertModel(config).save_pretrained(model_dir)
-    transformers.BertTokenizerFast(vocab=vocab, do_lower_case=True).save_pretrained(model_dir)
-    return model_dir
+    return save_tiny_bert(model_dir, WORDS, layers=2)
 
 
 @pytest.fixture

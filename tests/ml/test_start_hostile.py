@@ -17,6 +17,7 @@ from nerdesk.training.model import GlobalPointerModel, ModelConfig, save_checkpo
 from nerdesk.training.run import start_decoding
 from nerdesk.training.start import start_model
 from nerdesk.training.tokenizer import build_char_tokenizer
+from tests.ml.conftest import save_tiny_bert
 
 transformers = pytest.importorskip("transformers")
 
@@ -109,14 +110,7 @@ def test_a_failed_export_leaves_the_earlier_model_in_out_whole(tmp_path, monkeyp
 
 @pytest.fixture(scope="module")
 def tiny_bert_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("tiny-bert")
-    vocab = {token: index for index, token in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS])}
-    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1,
-                                     num_attention_heads=2, intermediate_size=32, max_position_embeddings=32)
-    torch.manual_seed(0)
-    transformers.BertModel(config).save_pretrained(directory)
-    transformers.BertTokenizerFast(vocab=vocab, do_lower_case=True).save_pretrained(directory)
-    return directory
+    return save_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), WORDS, hidden_size=16, positions=32)
 
 
 @pytest.fixture
