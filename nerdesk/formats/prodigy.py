@@ -6,7 +6,9 @@ annotation, imported as a reviewed document; an example without ``answer`` (a so
 annotated) is new. ``reject`` and ``ignore`` are not annotations a model should learn from: they are
 skipped by default with a count; the ``answers`` option (``accept`` | ``all``) keeps them as documents
 not reviewed, their ``answer`` in ``meta``. Export writes ``"answer": "accept"`` for reviewed documents,
-the kept ``reject``/``ignore`` for the others that have one, and no ``answer`` otherwise.
+the kept ``reject``/``ignore`` for the others that have one, and no ``answer`` otherwise. Prodigy's
+``_task_hash`` (a hash of the spans as they were) is not written back, since the spans may have been
+corrected: Prodigy's ``db-in`` computes it again for a record without one.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ DOCBIN_SUFFIX = ".spacy"
 SPACY_KEYS = {"text", "spans", "tokens"}
 ANSWERS = ("accept", "all")
 ACCEPT = "accept"
+STALE_KEYS = {"_task_hash"}  # describes the spans as imported, not as exported
 SKIPPED_ANSWERS = ("reject", "ignore")
 
 
@@ -76,7 +79,7 @@ def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         return
     lines = []
     for doc, spans in zip(documents, ctx.spans_to_write(documents, "spacy"), strict=True):
-        record: dict[str, Any] = meta_for_record(doc, SPACY_KEYS | {"answer"})
+        record: dict[str, Any] = meta_for_record(doc, SPACY_KEYS | STALE_KEYS | {"answer"})
         record["text"] = doc.text
         record["spans"] = [{"start": s.start, "end": s.end, "label": s.label} for s in spans]
         answer = _answer(doc)
@@ -99,7 +102,7 @@ SPECS = (
         name="spacy", reader=read_spacy, writer=write_spacy, extensions=(".jsonl", ".json", ".spacy"), lossy=True,
         description='Prodigy / spaCy JSON lines {"text", "spans": [{"start", "end", "label"}]}; '
                     '*.spacy: spaCy DocBin (spacy extra)',
-        keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...), reviewed as answer 'accept' "
+        keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...; not _task_hash), reviewed as answer 'accept' "
               "(reject/ignore in meta with answers='all'); DocBin: name, status, split, meta",
         loses="predictions (unless source='pred'), scores, tokens; JSON lines: name, statuses other than "
               "reviewed, examples answered reject or ignore (skipped unless answers='all')",
