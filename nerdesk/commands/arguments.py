@@ -35,3 +35,16 @@ def positive_number(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a number above 0, not {text}")
     return value
+
+
+def duration(text: str) -> float:
+    """An argparse ``type``: a time budget in seconds, written 600, 90s, 15m or 1h; finite and above 0."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "s")
+    try:
+        seconds = float(number) * units[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration; write e.g. 600, 90s, 15m or 1h") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"the time budget must be a positive number of seconds, not {text}")
+    return seconds

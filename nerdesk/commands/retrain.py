@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nerdesk.commands.arguments import duration, whole_number
 from nerdesk.commands.step_line import StepLine
-from nerdesk.commands.train import duration
 from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingEvent, TrainingFailed
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                              "different spans (default); "
                              "always: activate anyway")
     parser.add_argument("--time-budget", type=duration, help="training time limit: seconds, or e.g. 90s, 15m")
-    parser.add_argument("--threads", type=int, default=1, help="threads for training and prediction (default 1)")
+    parser.add_argument("--threads", type=whole_number(1), default=1, help="threads for training and prediction (default 1)")
     parser.add_argument("--progress", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run_retrain_command)
 

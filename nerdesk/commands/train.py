@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nerdesk.commands.arguments import positive_number, whole_number
+from nerdesk.commands.arguments import duration, positive_number, whole_number
 from nerdesk.commands.step_line import StepLine
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.wording import counted
@@ -92,18 +92,6 @@ def _add_schedule_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--head-lr", type=positive_number, help="learning rate of the head")
     group.add_argument("--head-warmup-steps", type=whole_number(0), help="first steps in which only the head learns")
     group.add_argument("--patience", type=whole_number(1), help="dev evaluations without improvement before stopping")
-
-
-def duration(text: str) -> float:
-    units = {"s": 1, "m": 60, "h": 3600}
-    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "s")
-    try:
-        seconds = float(number) * units[unit]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration; write e.g. 600, 90s, 15m or 1h") from None
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError("the time budget must be positive")
-    return seconds
 
 
 class Progress:

@@ -212,6 +212,10 @@ def _directory(project: Project, directory: Path) -> ResolvedStart:
                                                  "head, as chosen")
         return ResolvedStart(str(directory), f"continuing the nerdesk model in {directory} with its head, as chosen: "
                                              f"its labels cover all the labels you reviewed{clause}", True)
+    if not directory.is_dir():
+        raise ProjectError(f"{directory}: no such folder; choose a nerdesk model folder (with bundle.json), a "
+                           "Hugging Face model folder (with config.json) or an embedded model's name (nerdesk "
+                           "models)", code="E413")
     if not (directory / "config.json").is_file():
         raise ProjectError(f"{directory}: not a Hugging Face model directory (no config.json); "
                            f"choose the folder that holds config.json and the tokenizer files", code="E414")

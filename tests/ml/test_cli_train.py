@@ -107,14 +107,6 @@ def test_train_reports_errors_as_json(tmp_path, capsys):
     assert "no gold spans" in captured.err
 
 
-def test_time_budget_accepts_units():
-    from nerdesk.commands.train import duration
-
-    assert duration("90") == 90 and duration("15m") == 900 and duration("1h") == 3600
-    with pytest.raises(Exception, match="not a duration"):
-        duration("soon")
-
-
 def test_training_starts_from_the_embedded_model_of_the_texts_script(cluener_file, tmp_path, capsys):
     from nerdesk.training.model import load_checkpoint
     from nerdesk.workflows.default_models import default_model_for
