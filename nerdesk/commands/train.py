@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from nerdesk.commands.arguments import duration, positive_number, whole_number
 from nerdesk.commands.step_line import StepLine
 from nerdesk.core.errors import NerdeskError, TrainingError
-from nerdesk.core.wording import counted
 from nerdesk.training.augment import AUGMENT_BELOW, AUGMENT_BELOW_CHARACTERS
 from nerdesk.training.model_folder import check_model_folder
 
@@ -211,8 +210,5 @@ def _project_documents(path: Path) -> TrainingDocuments:
         evaluation = ensure_evaluation_set(project)
         train = training_documents(list(project.all_documents(status="reviewed")))
         label_set = project.label_set()
-    if evaluation.reviewed < 2 or not train:
-        raise TrainingError(f"{path}: {counted(evaluation.reviewed, 'reviewed document')}, {len(train):,} outside the "
-                            "evaluation set; review at least 2 before training (Ctrl+Enter in the window; "
-                            "files annotated elsewhere: nerdesk import --status reviewed)", code="E405")
+    evaluation.require_training_documents(path)
     return train, evaluation.documents, str(path), label_set

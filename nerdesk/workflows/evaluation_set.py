@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from nerdesk.core.document import Document
+from nerdesk.core.errors import TrainingError
+from nerdesk.core.wording import counted
 
 if TYPE_CHECKING:
     from nerdesk.storage.project import Project
@@ -50,6 +52,14 @@ class EvaluationSet:
     reviewed: int
     # document id -> its split before this call added it to the set: what a run that fails gives back
     splits_before: dict[int, str | None] = field(default_factory=dict)
+    trainable: int = 0  # reviewed documents a model may learn from (``training_documents``)
+
+    def require_training_documents(self, project_name: object) -> None:
+        """Refuse a training with fewer than 2 reviewed documents, or none outside the evaluation set."""
+        if self.reviewed < 2 or not self.trainable:
+            raise TrainingError(f"{project_name}: {counted(self.reviewed, 'reviewed document')}, {self.trainable:,} "
+                                "outside the evaluation set; review at least 2 before training (Ctrl+Enter in the "
+                                "window; files annotated elsewhere: nerdesk import --status reviewed)", code="E405")
 
     @property
     def fingerprint(self) -> str:
@@ -94,7 +104,8 @@ def ensure_evaluation_set(project: Project) -> EvaluationSet:
         project.set_split(list(splits_before), EVALUATION_SPLIT)
         for doc in picked:
             doc.split = EVALUATION_SPLIT
-    return EvaluationSet(current + picked, len(picked), len(reviewed), splits_before)
+    return EvaluationSet(current + picked, len(picked), len(reviewed), splits_before,
+                         trainable=len(training_documents(reviewed)))
 
 
 def pick(reviewed: Sequence[Document], count: int) -> list[Document]:

@@ -143,6 +143,7 @@ def prepare_run(project: Project, start: StartPoint | None = None,
     evaluation = ensure_evaluation_set(project)
     picked = evaluation.splits_before
     try:
+        evaluation.require_training_documents(project.path)
         resolved = resolve_start(project, start)
     except BaseException:
         unpick(project, picked)

@@ -98,29 +98,50 @@ def test_retrain_registers_activates_and_predicts(improvable_bundle, tmp_path):
         assert all(span.source == GOLD for doc in project.all_documents(status="reviewed") for span in doc.spans)
 
 
+def broken_copy(bundle_path, folder):
+    """A copy of ``bundle_path`` whose weights are cut short: resolved as a start, refused by training."""
+    import shutil
+
+    copy = shutil.copytree(bundle_path, folder)
+    weights = copy / "checkpoint.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    return copy
+
+
 def test_a_run_left_by_a_killed_window_is_recorded_as_interrupted(sorted_tiny_bundle, tmp_path):
-    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle, reviewed=False) as project:
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
         orphan = project.record_training_run(version="v9")
         leftover = versions_dir(project.path) / INCOMPLETE / "v9"
         leftover.mkdir(parents=True)
+        broken = broken_copy(sorted_tiny_bundle, tmp_path / "broken")
         with pytest.raises(TrainingError):
-            run_retrain(project, start=StartPoint("active"), options=QUICK)
+            run_retrain(project, start=StartPoint.from_argument(str(broken)), options=QUICK)
         assert project.training_run(orphan).status == "interrupted"
         assert not leftover.exists()
 
 
 def test_failed_training_changes_nothing(sorted_tiny_bundle, tmp_path):
-    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle, reviewed=False) as project:
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
         before = gold_snapshot(project)
+        broken = broken_copy(sorted_tiny_bundle, tmp_path / "broken")
         with pytest.raises(TrainingError) as caught:
-            run_retrain(project, start=StartPoint("active"), options=QUICK)
-        assert caught.value.code == "E405"
+            run_retrain(project, start=StartPoint.from_argument(str(broken)), options=QUICK)
+        assert "checkpoint" in str(caught.value)
         assert project.active_model().name == "tiny@start"
         assert [version.name for version in project.model_versions()] == ["tiny@start"]
         assert project.training_runs()[-1].status == "failed"
         assert gold_snapshot(project) == before
         assert not (versions_dir(project.path) / INCOMPLETE).exists() or \
             not any((versions_dir(project.path) / INCOMPLETE).iterdir())
+
+
+def test_too_few_reviewed_documents_are_refused_before_a_run_is_recorded(sorted_tiny_bundle, tmp_path):
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle, reviewed=False) as project:
+        with pytest.raises(TrainingError) as caught:
+            run_retrain(project, start=StartPoint("active"), options=QUICK)
+        assert caught.value.code == "E405" and "review at least 2 before training" in str(caught.value)
+        assert project.training_runs() == [] and not versions_dir(project.path).exists()
+        assert [version.name for version in project.model_versions()] == ["tiny@start"]
 
 
 def test_automatic_start_continues_the_active_model_when_its_labels_cover_the_reviewed_ones(
