@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from nerdesk.commands.arguments import duration, whole_number
 from nerdesk.commands.step_line import StepLine
+from nerdesk.core.errors import NerdeskError
 from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingEvent, TrainingFailed
 
 if TYPE_CHECKING:
@@ -49,12 +50,16 @@ def run_retrain_command(args: argparse.Namespace) -> int:
     from nerdesk.workflows.start_points import StartPoint, load_start_point
 
     report = _Reporter(args.progress)
-    with Project.open(args.project) as project:
-        start = StartPoint.from_argument(args.start) if args.start else load_start_point(project)
-        options = replace(RetrainOptions.from_json(project.get_setting(OPTIONS_KEY)), activate=args.activate,
-                          threads=args.threads, time_budget_seconds=args.time_budget)
-        result = run_retrain(project, start=start, options=options, on_event=report.event,
-                             on_predicted=report.predicted)
+    try:
+        with Project.open(args.project) as project:
+            start = StartPoint.from_argument(args.start) if args.start else load_start_point(project)
+            options = replace(RetrainOptions.from_json(project.get_setting(OPTIONS_KEY)), activate=args.activate,
+                              threads=args.threads, time_budget_seconds=args.time_budget)
+            result = run_retrain(project, start=start, options=options, on_event=report.event,
+                                 on_predicted=report.predicted)
+    except NerdeskError as error:
+        report.failed(error)
+        raise
     report.outcome(result)
     return 0
 
@@ -66,10 +71,17 @@ class _Reporter:
         self.mode = mode
         self.line = StepLine()
         self.best_f1: float | None = None
+        self.failure_said = False  # a TrainingFailed event came from the training process
+
+    def failed(self, error: NerdeskError) -> None:
+        """With JSON progress, a failure before or after training is a ``TrainingFailed`` line too (once)."""
+        if self.mode == "json" and not self.failure_said:
+            self.event(TrainingFailed(str(error), error.code))
 
     def event(self, event: TrainingEvent) -> None:
         from dataclasses import asdict
 
+        self.failure_said = self.failure_said or isinstance(event, TrainingFailed)
         if self.mode == "json":
             print(json.dumps({"event": type(event).__name__, **asdict(event)}, ensure_ascii=False), flush=True)
             return

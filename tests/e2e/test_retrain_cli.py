@@ -7,7 +7,7 @@ import json
 
 import pytest
 from fixtures_bundle import long_document, sentence_documents, shared_tiny_bundle
-from test_retrain_workflow import build_project, improvable_bundle  # noqa: F401 (fixture)
+from test_retrain_workflow import build_project, improvable_bundle, sorted_tiny_bundle  # noqa: F401 (fixtures)
 
 from nerdesk.cli import main
 from nerdesk.core.metrics import evaluate
@@ -71,3 +71,22 @@ def test_retrain_with_too_few_reviewed_documents_says_why_once(tmp_path, capsys)
     assert "review at least 2 before training" in err and err.count("review at least 2") == 1
     with Project.open(path) as project:
         assert project.active_model() is None and project.document(1).status == "reviewed"
+
+
+def test_retrain_json_progress_reports_a_failure_as_one_training_failed_line(sorted_tiny_bundle, tmp_path,  # noqa: F811
+                                                                             capsys):
+    """Refused before training (too few reviewed documents) or failed in the training process (a start whose
+    weights are cut short): either way one ``TrainingFailed`` line on stdout, the error on stderr, exit 1."""
+    from test_retrain_workflow import broken_copy
+
+    few = tmp_path / "few.nerdesk"
+    build_project(few, sorted_tiny_bundle, reviewed=False).close()
+    broken_start = tmp_path / "broken.nerdesk"
+    build_project(broken_start, sorted_tiny_bundle).close()
+    broken = broken_copy(sorted_tiny_bundle, tmp_path / "broken")
+    for path, start, code in [(few, "active", "E405"), (broken_start, str(broken), None)]:
+        assert main(["retrain", str(path), "--start", start, "--progress", "json"]) == 1
+        captured = capsys.readouterr()
+        failures = [json.loads(line) for line in captured.out.splitlines() if "TrainingFailed" in line]
+        assert len(failures) == 1 and failures[0]["message"] in captured.err
+        assert code is None or failures[0]["code"] == code
