@@ -61,6 +61,7 @@ class _LsState:
         self.utf16_fixed = 0
         self.display_only = 0
         self.skipped_results = 0
+        self.unlabelled = 0  # regions whose labels were all taken off
         self.cancelled = 0
         self.merged = 0
 
@@ -81,8 +82,11 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
             state.skipped_results += 1  # choices, relations, text areas...: not spans
             continue
         labels = value.get("labels")
-        if not isinstance(labels, list) or not labels:
-            ctx.problem(f"'value.labels' must be a non-empty list, got {labels!r:.60}", **where)
+        if labels == []:
+            state.unlabelled += 1
+            continue
+        if not isinstance(labels, list):
+            ctx.problem(f"'value.labels' must be a list of labels, got {labels!r:.60}", **where)
             ok = False
             continue
         start, end, how = resolve_offsets(text, value.get("start"), value.get("end"), value.get("text"))
@@ -219,6 +223,9 @@ def _read_warnings(ctx: ReadContext, state: _LsState) -> None:
         skipped = state.skipped_results
         ctx.warn(f"{counted(skipped, 'result')} that {by_count(skipped, 'is not a text span', 'are not text spans')} "
                  f"(choices, relations, ...) {by_count(skipped, 'was', 'were')} skipped")
+    if state.unlabelled:
+        ctx.warn(f"{counted(state.unlabelled, 'region')} without a label (its labels taken off in Label Studio) "
+                 f"{by_count(state.unlabelled, 'was', 'were')} skipped")
     if state.cancelled:
         ctx.warn(f"{counted(state.cancelled, 'cancelled or skipped annotation')} "
                  f"{by_count(state.cancelled, 'was', 'were')} skipped")

@@ -199,3 +199,19 @@ def test_an_annotation_submitted_in_label_studio_replaces_the_unreviewed_gold(tm
     doc = read_file(put(tmp_path / "export.json", [task])).documents[0]
     assert doc.status == "reviewed"
     assert sorted((s.key, s.source) for s in doc.spans) == [((8, 11, "PER"), PRED), ((15, 19, "LOC"), GOLD)]
+
+
+def test_a_region_whose_labels_were_taken_off_is_skipped_with_a_count(tmp_path: Path) -> None:
+    # Label Studio keeps a region whose labels the annotator deselected, with "labels": [].
+    results = [{"id": "a1", "from_name": "label", "to_name": "text", "type": "labels",
+                "value": {"start": 0, "end": 4, "text": "Anna", "labels": ["PER", "ORG"]}},
+               {"id": "a2", "from_name": "label", "to_name": "text", "type": "labels",
+                "value": {"start": 14, "end": 18, "text": "Oslo", "labels": []}}]
+    tasks = [{"id": 1, "data": {"text": "Anna lives in Oslo"},
+              "annotations": [{"id": 5, "result": results, "was_cancelled": False}], "predictions": []}]
+    result = read_file(put(tmp_path / "export.json", tasks), "label-studio")
+    assert sorted(span.key for span in result.documents[0].spans) == [(0, 4, "ORG"), (0, 4, "PER")]
+    assert "1 region without a label (its labels taken off in Label Studio) was skipped" in result.warnings
+    tasks[0]["annotations"][0]["result"][1]["value"]["labels"] = "LOC"
+    with pytest.raises(ImportProblems, match="must be a list of labels"):
+        read_file(put(tmp_path / "export.json", tasks), "label-studio")
