@@ -17,6 +17,7 @@ from nerdesk.core.spans import GOLD, PRED
 from nerdesk.core.tags import parse_tag
 from nerdesk.formats.encoding import check_input_file, decode_bytes
 from nerdesk.formats.label_studio_min import is_json_min_record
+from nerdesk.formats.prodigy import is_doc_json
 
 _PEEK_BYTES = 256 * 1024
 _RECORDS_PEEKED = 1_000  # JSON records of the peek looked at for one that shows the file's format
@@ -104,6 +105,8 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
         return None
     if isinstance(record.get("spans"), list):
         return _classify_spans_record(record, in_array=in_array)
+    if is_doc_json(record):
+        return "spacy"  # spaCy's Doc.to_json()
     label = record.get("label", record.get("labels"))
     if isinstance(label, dict):
         return "cluener"

@@ -1,5 +1,6 @@
 """Prodigy / spaCy JSON lines: ``{"text", "spans": [{"start", "end", "label"}], "answer"}``, code points;
-a file named ``*.spacy`` is spaCy's binary DocBin instead (``nerdesk.formats.docbin``).
+a file named ``*.spacy`` is spaCy's binary DocBin instead (``nerdesk.formats.docbin``). spaCy's own
+``Doc.to_json()`` records (``"ents"``, and span groups as ``"spans": {"sc": [...]}``) are read too.
 
 Prodigy marks each annotated example with ``answer`` (``db-out`` writes it): ``accept`` is a finished
 annotation, imported as a reviewed document; an example without ``answer`` (a source file, not yet
@@ -13,6 +14,7 @@ corrected: Prodigy's ``db-in`` computes it again for a record without one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.docbin import read_docbin, write_docbin
 
 DOCBIN_SUFFIX = ".spacy"
-SPACY_KEYS = {"text", "spans", "tokens"}
+SPACY_KEYS = {"text", "spans", "tokens", "ents", "sents"}
 ANSWERS = ("accept", "all")
 ACCEPT = "accept"
 STALE_KEYS = {"_task_hash"}  # describes the spans as imported, not as exported
@@ -53,7 +55,7 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
             if answers == "accept" and answer in SKIPPED_ANSWERS:
                 skipped[answer] = skipped.get(answer, 0) + 1
                 continue
-            yield where, record
+            yield where, with_span_list(record)
 
     def span_of(item: dict[str, Any], text: str, where: Where) -> Span | None:
         return ctx.make_span(text, item.get("start"), item.get("end"), item.get("label"), mention=item.get("text"),
@@ -71,6 +73,31 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
                  "import all examples to keep them (Prodigy examples: all in the import window, --answers all on "
                  "the command line)")
     return docs
+
+
+def is_doc_json(record: Any) -> bool:
+    """Whether ``record`` is spaCy's ``Doc.to_json()``: entities in ``ents``, span groups in a ``spans`` dict."""
+    return isinstance(record, dict) and (isinstance(record.get("ents"), list) or isinstance(record.get("spans"), dict))
+
+
+def with_span_list(record: Any) -> Any:
+    """A ``Doc.to_json()`` record with its entities and every span group in one ``spans`` list (the shape
+    Prodigy writes); any other record as it is. A span in both ``ents`` and a group is read once."""
+    if not is_doc_json(record):
+        return record
+    groups = record.get("spans")
+    spans = list(record.get("ents") or [])
+    for group in groups.values() if isinstance(groups, dict) else ():
+        spans += group if isinstance(group, list) else [group]  # not a list: the reader names it
+    unique: dict[str, Any] = {}
+    for span in spans:
+        unique.setdefault(_span_key(span), span)
+    return {**record, "spans": list(unique.values())}
+
+
+def _span_key(span: Any) -> str:
+    fields = {key: span.get(key) for key in ("start", "end", "label")} if isinstance(span, dict) else span
+    return json.dumps(fields, sort_keys=True, default=repr)
 
 
 def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from nerdesk.core.document import Document
+from nerdesk.core.errors import ImportProblems
 from nerdesk.core.spans import Span
 from nerdesk.formats import read_file, write_file
 
@@ -79,3 +82,40 @@ def test_export_writes_accept_for_reviewed_documents_only(tmp_path: Path) -> Non
         "accept", None, None, "accept", "ignore"]
     back = read_file(tmp_path / "out.jsonl").documents  # the ignored one is skipped by default
     assert [(d.status, d.meta) for d in back] == [("reviewed", {}), ("new", {}), ("new", {}), ("reviewed", {})]
+
+
+# What spaCy 3.8's Doc.to_json() gives for a blank "zh" pipeline: entities in "ents", span groups in a
+# "spans" dict (here "sc", holding the entity again and two nested spans), offsets in code points.
+DOC_JSON = {"text": "张伟👩‍👩‍👧在北京大学\r\n读书",
+            "ents": [{"start": 0, "end": 2, "label": "PER"}],
+            "spans": {"sc": [{"start": 0, "end": 2, "label": "PER", "kb_id": ""},
+                             {"start": 8, "end": 12, "label": "ORG", "kb_id": ""},
+                             {"start": 8, "end": 10, "label": "LOC", "kb_id": ""}]},
+            "sents": [{"start": 0, "end": 16}],
+            "tokens": [{"id": 0, "start": 0, "end": 1}, {"id": 1, "start": 1, "end": 2}]}
+
+
+def test_spacy_doc_to_json_records_are_detected_and_keep_their_entities_and_span_groups(tmp_path: Path) -> None:
+    # They were read as GENIA (a "tokens" key), and their entities were lost without a word.
+    ents_only = {"text": "Anna lives in Oslo", "ents": [{"start": 0, "end": 4, "label": "PER"},
+                                                         {"start": 14, "end": 18, "label": "LOC"}]}
+    result = read_file(put(tmp_path / "docs.jsonl", [ents_only, DOC_JSON]))
+    assert result.format == "spacy" and result.warnings == []
+    assert [sorted((span.mention(doc.text), span.label) for span in doc.spans) for doc in result.documents] == [
+        [("Anna", "PER"), ("Oslo", "LOC")], [("北京", "LOC"), ("北京大学", "ORG"), ("张伟", "PER")]]
+    assert all(doc.meta == {} for doc in result.documents)
+
+
+def test_a_span_group_that_is_not_a_list_is_named(tmp_path: Path) -> None:
+    broken = {**DOC_JSON, "spans": {"sc": "北京"}}
+    with pytest.raises(ImportProblems, match="an item of 'spans' must be an object"):
+        read_file(put(tmp_path / "docs.jsonl", [broken]))
+
+
+def test_a_real_spacy_doc_to_json_reads_back_with_its_spans(tmp_path: Path) -> None:
+    spacy = pytest.importorskip("spacy")
+    doc = spacy.blank("en")("Anna moved to New York City in 2020.")
+    doc.ents = [doc.char_span(0, 4, "PER"), doc.char_span(14, 27, "GPE")]
+    doc.spans["sc"] = [doc.char_span(14, 22, "CITY")]
+    back = read_file(put(tmp_path / "doc.jsonl", [doc.to_json()])).documents[0]
+    assert sorted(span.key for span in back.spans) == [(0, 4, "PER"), (14, 22, "CITY"), (14, 27, "GPE")]
