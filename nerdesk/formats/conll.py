@@ -49,6 +49,7 @@ from nerdesk.formats.atomic_write import atomic_write_text
 SEPARATORS = {"tab": "\t", "space": " "}
 
 Row = tuple[int, list[str]]  # (line number, whitespace-separated fields)
+Block = list[tuple[str, list[str]]]  # one sentence to write: (unit, tags) rows, the outermost level last
 
 
 def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
@@ -269,8 +270,7 @@ class _Tally:
         self.not_written = 0  # spans unaligned, flattened away or in a document with no units
 
 
-def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool,
-           tally: _Tally) -> list[tuple[str, list[str]]] | None:
+def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool, tally: _Tally) -> Block | None:
     """One sentence block: ``(unit, tags)`` rows, the outermost level in the LAST tag column."""
     units, stored, cut = _units(doc, level, spans)
     tally.cut_words += cut
@@ -295,25 +295,32 @@ def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool
     return [(doc.text[s:e], [col[i] for col in columns]) for i, (s, e) in enumerate(units)]
 
 
-def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> None:
-    scheme = ctx.option("scheme", "bio", SCHEMES)
+def tag_blocks(documents: list[Document], ctx: WriteContext, format_name: str, *, scheme: str,
+               flat: bool) -> list[Block | None]:
+    """One block per document (``None`` for one with no units) at the ``level`` option's level, with the
+    warnings and the count of spans not written given to ``ctx``."""
     level = ctx.option("level", "auto", ("auto", "char", "token"))
-    flat = bool(ctx.option("flat", False))
-    separator = SEPARATORS[ctx.option("separator", "tab", tuple(SEPARATORS))]
-    chosen = ctx.spans_to_write(documents, "CoNLL")
+    chosen = ctx.spans_to_write(documents, format_name)
     if level == "auto":
         level = choose_level(documents, chosen)
     tally = _Tally()
-    blocks = [block for doc, spans in zip(documents, chosen, strict=True)
-              if (block := _block(doc, spans, level, scheme, flat, tally)) is not None]
+    blocks = [_block(doc, spans, level, scheme, flat, tally) for doc, spans in zip(documents, chosen, strict=True)]
+    _write_warnings(ctx, tally, level)
+    ctx.not_written(tally.not_written)
+    return blocks
+
+
+def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    scheme = ctx.option("scheme", "bio", SCHEMES)
+    flat = bool(ctx.option("flat", False))
+    separator = SEPARATORS[ctx.option("separator", "tab", tuple(SEPARATORS))]
+    blocks = [block for block in tag_blocks(documents, ctx, "CoNLL", scheme=scheme, flat=flat) if block is not None]
     width = max((len(tags) for block in blocks for _, tags in block), default=1)
     out: list[str] = []
     for block in blocks:
         # inner levels first, padded on the left: the last column is always the outermost level
         out.extend(separator.join([unit, *["O"] * (width - len(tags)), *tags]) for unit, tags in block)
         out.append("")
-    _write_warnings(ctx, tally, level)
-    ctx.not_written(tally.not_written)
     atomic_write_text(path, "\n".join(out) + ("\n" if out else ""))
 
 
