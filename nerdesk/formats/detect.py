@@ -18,6 +18,7 @@ from nerdesk.core.tags import parse_tag
 from nerdesk.formats.encoding import check_input_file, decode_bytes
 from nerdesk.formats.label_studio_min import is_json_min_record
 from nerdesk.formats.prodigy import is_doc_json
+from nerdesk.formats.pubtator import looks_like_pubtator
 
 _PEEK_BYTES = 256 * 1024
 _RECORDS_PEEKED = 1_000  # JSON records of the peek looked at for one that shows the file's format
@@ -264,6 +265,8 @@ def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     head = _peek_text(path, encoding)
     if suffix == ".txt" and path.with_suffix(".ann").is_file():
         return "brat"
+    if suffix == ".pubtator" or looks_like_pubtator(head):
+        return "pubtator"  # PMID|t|... then PMID|a|... or an annotation of the same PMID: never plain text
     found = _classify_json_head(head, path, encoding)
     if found is not None:
         return found

@@ -10,10 +10,21 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from nerdesk.core.errors import FormatError
-from nerdesk.formats import brat, conll, corpora, detect, doccano, label_studio, native, prodigy, text
+from nerdesk.formats import (
+    brat,
+    conll,
+    corpora,
+    detect,
+    doccano,
+    label_studio,
+    native,
+    prodigy,
+    pubtator,
+    text,
+)
 from nerdesk.formats._base import FormatSpec
 
-MODULES = (native, text, corpora, conll, brat, doccano, label_studio, prodigy)
+MODULES = (native, text, corpora, conll, brat, doccano, label_studio, prodigy, pubtator)
 
 
 def collect(specs: Iterable[FormatSpec]) -> tuple[dict[str, FormatSpec], dict[str, str]]:
