@@ -126,7 +126,7 @@ def read_pubtator(ctx: ReadContext) -> list[Document]:
             state.close()
             continue
         section = _SECTION.fullmatch(line)
-        if section is not None and "\t" not in section.group(1):
+        if section is not None:  # its id has no tab, so an annotation line never is one
             _read_section(state, *section.group(1, 2, 3), number)
         elif state.block is None:
             state.problem(f"a line outside any document (no PMID|t|TITLE line before it): {line!r:.60}", number)
