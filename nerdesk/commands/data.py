@@ -49,6 +49,9 @@ def register_import(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--text-field", metavar="NAME",
                         help="Label Studio input: the data field that holds the text (default: the one the "
                              "spans point at or fit, else 'text')")
+    parser.add_argument("--tag-names", metavar="NAMES",
+                        help="Hugging Face records with numeric tags: the tag of each number, in order, e.g. "
+                             "O,B-PER,I-PER,B-ORG,I-ORG (the dataset's features['ner_tags'].feature.names)")
     parser.set_defaults(handler=run_import)
 
 
@@ -86,7 +89,8 @@ def run_import(args: argparse.Namespace) -> int:
 
     shares = parse_split(args.split) if args.split else None
     options = {key: value for key, value in (("level", args.level), ("answers", args.answers),
-                                             ("text_field", args.text_field)) if value}
+                                             ("text_field", args.text_field), ("tag_names", args.tag_names))
+               if value}
     result = read_files(args.files, args.format, encoding=args.encoding, newline=args.newline, **options)
     if args.status:
         for document in result.documents:

@@ -19,6 +19,7 @@ from nerdesk.formats.encoding import check_input_file, decode_bytes
 from nerdesk.formats.label_studio_min import is_json_min_record
 from nerdesk.formats.prodigy import is_doc_json
 from nerdesk.formats.pubtator import looks_like_pubtator
+from nerdesk.formats.token_tags import is_token_tags_record
 
 _PEEK_BYTES = 256 * 1024
 _RECORDS_PEEKED = 1_000  # JSON records of the peek looked at for one that shows the file's format
@@ -100,6 +101,8 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
         return "label-studio"  # a task; one still to annotate may name its text field anything ("body")
     if is_json_min_record(record):
         return "label-studio"  # Label Studio's JSON-MIN export
+    if "text" not in record and is_token_tags_record(record):
+        return "hf-tokens"  # Hugging Face datasets: {"tokens": [...], "ner_tags": [...]}
     if "text" not in record:
         if isinstance(record.get("data"), str) and isinstance(record.get("label", record.get("labels")), list):
             return "doccano"  # doccano 1.4-1.5 name the text "data"

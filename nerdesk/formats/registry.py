@@ -21,10 +21,11 @@ from nerdesk.formats import (
     prodigy,
     pubtator,
     text,
+    token_tags,
 )
 from nerdesk.formats._base import FormatSpec
 
-MODULES = (native, text, corpora, conll, brat, doccano, label_studio, prodigy, pubtator)
+MODULES = (native, text, corpora, conll, brat, doccano, label_studio, prodigy, pubtator, token_tags)
 
 
 def collect(specs: Iterable[FormatSpec]) -> tuple[dict[str, FormatSpec], dict[str, str]]:

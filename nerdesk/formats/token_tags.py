@@ -1,0 +1,167 @@
+"""Hugging Face token classification records: ``{"tokens": [...], "ner_tags": [...]}``, one tag per token.
+
+What ``datasets`` writes (``Dataset.to_json``: JSON lines; a JSON array is read too) and what the
+token-classification examples of ``transformers`` (``run_ner.py``) train on. Tags are strings (``B-PER``,
+any scheme the CoNLL reader knows) or, as ``datasets`` stores a ``ClassLabel``, numbers: their names
+in order are then needed (``tag_names``, e.g. ``O,B-PER,I-PER,...``: the dataset's
+``features["ner_tags"].feature.names``), since a file of numbers cannot say which is which.
+
+The text is the tokens joined by spaces (characters joined without one when nearly every token is a
+character, as in the CoNLL reader), and the tokens are kept in ``meta["tokens"]`` so that export writes
+the same tokens back. Export writes string tags in BIO (IOB2) of the outermost spans: a token can hold
+one tag, so nested spans are dropped with a count.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nerdesk.core.document import Document
+from nerdesk.core.errors import FormatError
+from nerdesk.core.offsets import tokens_to_text
+from nerdesk.core.spans import dedupe
+from nerdesk.core.tags import ParsedTag, parse_tag, tags_to_char_spans
+from nerdesk.core.wording import by_count, counted
+from nerdesk.formats._base import (
+    FormatSpec,
+    ReadContext,
+    Where,
+    WriteContext,
+    dumps,
+    extra_meta,
+    iter_json_lines,
+    loads_document,
+)
+from nerdesk.formats.atomic_write import atomic_write_text
+from nerdesk.formats.conll import tag_blocks
+
+TAG_KEYS = ("ner_tags", "tags", "labels", "ner")  # the first of these a record has holds its tags
+KNOWN_KEYS = {"id", "tokens", *TAG_KEYS}
+CHARACTER_SHARE = 0.9  # of one-character tokens, from which the text is the tokens joined without spaces
+
+
+def is_token_tags_record(record: dict[str, Any]) -> bool:
+    """Whether a JSON record is one token classification example: a list of tokens and as many tags."""
+    tokens = record.get("tokens")
+    tags = next((record[key] for key in TAG_KEYS if key in record), None)
+    return isinstance(tokens, list) and isinstance(tags, list) and len(tags) == len(tokens) > 0
+
+
+def read_token_tags(ctx: ReadContext) -> list[Document]:
+    names = tag_names(ctx)
+    records = _records(ctx)
+    tokens = [token for _, record in records if isinstance(record, dict)
+              for token in _list(record.get("tokens")) if isinstance(token, str)]
+    joiner = "" if tokens and sum(len(t) == 1 for t in tokens) >= CHARACTER_SHARE * len(tokens) else " "
+    documents, irregular = [], 0
+    for where, record in records:
+        read = _document(record, names, joiner, ctx, where)
+        if read is not None:
+            documents.append(read[0])
+            irregular += read[1]
+    if irregular:
+        ctx.warn(f"{counted(irregular, 'span')} did not start with B- (IOB1-style or inconsistent tags) "
+                 f"and {by_count(irregular, 'was', 'were')} read leniently")
+    return documents
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def tag_names(ctx: ReadContext) -> list[str] | None:
+    """The ``tag_names`` option as a list: a list, or a string of names separated by commas or spaces."""
+    names = ctx.option("tag_names")
+    if names is None:
+        return None
+    listed = names.replace(",", " ").split() if isinstance(names, str) else names
+    if not isinstance(listed, list) or not listed or any(parse_tag(str(name)) is None for name in listed):
+        raise FormatError(f"tag_names must name tags such as O,B-PER,I-PER in the order of their numbers, "
+                          f"not {names!r:.80}", code="E108")
+    return [str(name) for name in listed]
+
+
+def _records(ctx: ReadContext) -> list[tuple[Where, Any]]:
+    text = ctx.read_text()
+    if text.lstrip().startswith("["):
+        data = loads_document(text, ctx)
+        return [({"record": number}, record) for number, record in enumerate(data, start=1)]
+    return [({"line": line, "record": number}, record)
+            for number, (line, record) in enumerate(iter_json_lines(text, ctx), start=1)]
+
+
+def _document(record: Any, names: list[str] | None, joiner: str, ctx: ReadContext,
+              where: Where) -> tuple[Document, int] | None:
+    """The record's document and how many of its spans were read leniently; ``None`` after a problem."""
+    if not isinstance(record, dict):
+        ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
+        return None
+    tokens = record.get("tokens")
+    if not isinstance(tokens, list) or not all(isinstance(token, str) and token for token in tokens):
+        ctx.problem("'tokens' must be a list of non-empty strings", **where)
+        return None
+    key = next((key for key in TAG_KEYS if key in record), None)
+    tags = record.get(key) if key else None
+    if not isinstance(tags, list) or len(tags) != len(tokens):
+        ctx.problem(f"{key or 'ner_tags'!r} must be a list of one tag per token ({len(tokens):,} tokens), got "
+                    f"{tags!r:.60}", **where)
+        return None
+    parsed = _parsed_tags(tags, names, ctx, where)
+    if parsed is None:
+        return None
+    text, offsets = tokens_to_text(tokens, joiner)
+    spans, irregular = tags_to_char_spans(offsets, parsed)
+    meta = extra_meta(record, KNOWN_KEYS) | ({"tokens": tokens} if joiner else {})
+    name = record.get("id")
+    return Document(text=text, spans=dedupe(spans), meta=meta,
+                    name=str(name) if isinstance(name, (str, int)) and not isinstance(name, bool) else None), irregular
+
+
+def _parsed_tags(tags: list[Any], names: list[str] | None, ctx: ReadContext, where: Where) -> list[ParsedTag] | None:
+    """Each tag parsed; a number is looked up in ``names``. ``None`` after reporting the first bad tag."""
+    parsed = []
+    for tag in tags:
+        if isinstance(tag, int) and not isinstance(tag, bool):
+            if names is None:
+                ctx.problem(f"the tags are numbers ({tag}); give their names in order (nerdesk import --tag-names "
+                            "O,B-PER,I-PER,...: the dataset's features['ner_tags'].feature.names)", **where)
+                return None
+            if not 0 <= tag < len(names):
+                ctx.problem(f"tag number {tag} has no name: {counted(len(names), 'tag name')} given", **where)
+                return None
+            tag = names[tag]
+        result = parse_tag(tag) if isinstance(tag, str) else None
+        if result is None:
+            ctx.problem(f"{tag!r} is not a tag (expected O, B-X, I-X, E-X, S-X, or a number with --tag-names)",
+                        **where)
+            return None
+        parsed.append(result)
+    return parsed
+
+
+def write_token_tags(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    lines = []
+    blocks = tag_blocks(documents, ctx, "hf-tokens", scheme="bio", flat=True)
+    for index, (doc, block) in enumerate(zip(documents, blocks, strict=True)):
+        if block is None:
+            continue
+        record = {"id": doc.name or str(index), "tokens": [unit for unit, _ in block],
+                  "ner_tags": [tags[-1] for _, tags in block]}
+        lines.append(dumps(record))
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+SPECS = (
+    FormatSpec(
+        name="hf-tokens", reader=read_token_tags, writer=write_token_tags, extensions=(".jsonl", ".json"),
+        lossy=True,
+        description='Hugging Face token classification {"tokens": [...], "ner_tags": [...]} (datasets to_json, '
+                    "transformers run_ner.py); numeric tags need tag_names",
+        keeps="tokens (in meta, written back), id as the name, gold spans of one level; on import other keys "
+              "(pos_tags, ...) in meta",
+        loses="nested spans (the outermost kept), spans not on token boundaries, whitespace, predictions (unless "
+              "source='pred'), scores, status, metadata",
+        offsets="token positions (one tag per token)", write_options=frozenset({"level"}),
+        aliases=("huggingface", "hf")),
+)
