@@ -127,7 +127,8 @@ def read_pubtator(ctx: ReadContext) -> list[Document]:
             continue
         section = _SECTION.fullmatch(line)
         if section is not None:  # its id has no tab, so an annotation line never is one
-            _read_section(state, *section.group(1, 2, 3), number)
+            pmid, kind, content = section.group(1, 2, 3)
+            _read_section(state, pmid, kind, content, number)
         elif state.block is None:
             state.problem(f"a line outside any document (no PMID|t|TITLE line before it): {line!r:.60}", number)
         else:
