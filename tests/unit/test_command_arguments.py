@@ -57,7 +57,11 @@ def test_retrain_refuses_a_number_no_run_can_use_before_opening_the_project(tmp_
 
 
 def test_retrain_names_a_start_folder_that_does_not_exist(tmp_path, capsys):
+    from nerdesk.core import Document, Span
+
     project = tmp_path / "p.nerdesk"
-    Project.create(project).close()
+    with Project.create(project) as created:
+        created.add_documents([Document(f"Anna {n} lives in Oslo.", [Span(0, 4, "PER")], status="reviewed")
+                               for n in range(3)])
     assert main(["retrain", str(project), "--start", str(tmp_path / "nowhere")]) == 1
     assert "nowhere: no such folder" in capsys.readouterr().err
