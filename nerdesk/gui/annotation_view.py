@@ -158,8 +158,12 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         return self._selected
 
     def select_span(self, span: Span | None) -> None:
+        """Select ``span`` (None: no span). A text selection left over is dropped, so that a label key
+        relabels the span the status bar names instead of labelling that text."""
         if span is not None and span not in self._levels:
             span = None
+        if span is not None and self.textCursor().hasSelection():
+            self.clear_text_selection()
         self._selected = span
         self._announce_selection()
         if span is not None:
