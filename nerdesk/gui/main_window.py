@@ -126,6 +126,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         view.spanSelected.connect(self.span_tree.select)
         view.spanSelected.connect(self._describe_selection)
         self.span_tree.spanSelected.connect(view.select_span)
+        self.span_tree.editing_keys = view.handle_editing_key
         self.palette.applyRequested.connect(self._apply_label_from_palette)
         self.palette.addRequested.connect(self.add_label)
         self.palette.editRequested.connect(self.edit_label)

@@ -13,7 +13,7 @@ PANE_HELP = {
     "documents": "Documents: ↑/↓ choose, Enter opens",
     "text": "Text: Shift+arrows select, a label key labels; F1 lists the keys",
     "labels": "Labels: ↑/↓ choose, Enter labels the selection",
-    "spans": "Spans: ↑/↓ select a span in the text",
+    "spans": "Spans: ↑/↓ select a span in the text; A, R, Del and the label keys act on it",
 }
 
 

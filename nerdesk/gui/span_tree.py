@@ -6,7 +6,7 @@ rebuilding it after an edit in a document with thousands of spans costs a few mi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTreeView, QWidget
 
 from nerdesk.core.spans import PRED, Span, sort_spans
@@ -26,6 +26,9 @@ from nerdesk.gui.label_palette import color_icon
 SPAN_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 MENTION_TIP = 500  # characters of a mention its tooltip shows
+# Keys the list keeps for itself: moving between rows, and Tab to leave the panel.
+LIST_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home,
+                       Qt.Key.Key_End, Qt.Key.Key_Tab, Qt.Key.Key_Backtab})
 
 
 def nesting_parents(spans: Sequence[Span]) -> list[tuple[Span, Span | None]]:
@@ -151,6 +154,15 @@ class SpanTree(QTreeView):
         self._selection: Span | None = None
         self._settle = QTimer(self, singleShot=True, interval=self.SETTLE_MS, timeout=self._rebuild)
         self.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        # The text's editing keys (A, R, Del, label keys, Alt+arrows) for the span chosen here; set by the window.
+        self.editing_keys: Callable[[QKeyEvent], bool] | None = None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """A span chosen in the list is edited with the keys that edit it in the text."""
+        if event.key() not in LIST_KEYS and self.editing_keys is not None and self.editing_keys(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def set_spans(self, text: str, spans: Sequence[Span], colors: dict[str, str]) -> None:
         """Show ``spans``. A new text is shown at once (columns fitted to it); after an edit of the same

@@ -26,12 +26,13 @@ class EditingKeys:
     """Keys that edit or select spans; everything else goes to the text (caret, Shift+arrows)."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
-        if self._handle_editing_key(event):
+        if self.handle_editing_key(event):
             event.accept()
             return
         super().keyPressEvent(event)
 
-    def _handle_editing_key(self, event: QKeyEvent) -> bool:
+    def handle_editing_key(self, event: QKeyEvent) -> bool:
+        """Act on an editing key (also when the Spans panel has the keyboard); True when ``event`` was one."""
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         key = event.key()
         if modifiers & Qt.KeyboardModifier.AltModifier and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):

@@ -29,3 +29,30 @@ def test_tab_to_a_span_drops_the_text_selection_so_a_label_key_relabels_that_spa
     assert not view.textCursor().hasSelection()
     press(view, Qt.Key.Key_G, "g")
     assert _gold(window) == {(london, london + 6, "GPE")}
+
+
+def _click_span_row(qtbot, window, row: int) -> None:
+    tree = window.span_tree
+    qtbot.waitUntil(lambda: tree.settled)
+    rect = tree.visualRect(tree.model().index(row, 1))
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_keys_act_on_a_span_chosen_in_the_spans_panel(qtbot, make_window, tmp_path):
+    london, paris = TEXT.index("London"), TEXT.index("Paris")
+    ada = Span(0, 12, "PER", source="pred", score=0.9)
+    window = _window(make_window, tmp_path, [ada, Span(london, london + 6, "GPE", source="pred", score=0.8),
+                                             Span(paris, paris + 5, "PER")])
+    tree = window.span_tree
+    _click_span_row(qtbot, window, 0)  # the user clicks "Ada Lovelace" in the Spans panel: the keyboard is there
+    assert window.view.selected_span() == ada and tree.hasFocus()
+    press(tree, Qt.Key.Key_A, "a")  # accept it
+    assert (0, 12, "PER") in _gold(window)
+    assert window.view.selected_span().start == london  # on to the next prediction, as in the text
+    press(tree, Qt.Key.Key_R, "r")  # reject that one
+    assert all(s.source == "gold" for s in window.view.spans)
+    _click_span_row(qtbot, window, 1)  # Paris, gold PER
+    press(tree, Qt.Key.Key_G, "g")
+    assert (paris, paris + 5, "GPE") in _gold(window)
+    press(tree, Qt.Key.Key_Delete)
+    assert _gold(window) == {(0, 12, "PER")}
