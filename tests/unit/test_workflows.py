@@ -201,6 +201,7 @@ def test_versions_activate_delete_and_export(project, tmp_path):
 def test_an_invalid_bundle_is_never_registered(project):
     from nerdesk.core import ModelBundleError, TrainingError
 
+    project.add_documents([Document("陈静在广州。", [Span(0, 2, "PER")], status="reviewed")])  # 2 to train on
     run = retrain.prepare_run(project, StartPoint("scratch"), retrain.RetrainOptions(epochs=1))
     assert run.command[run.command.index("--out") + 1] == str(run.staging_dir)
     assert project.training_runs()[-1].status == "running"
