@@ -38,6 +38,7 @@ from nerdesk.formats.conll import tag_blocks
 
 TAG_KEYS = ("ner_tags", "tags", "labels", "ner")  # the first of these a record has holds its tags
 KNOWN_KEYS = {"id", "tokens", *TAG_KEYS}
+NUMERIC_TAGS = "the tags are numbers"  # how the problem of numeric tags without names starts (the window asks)
 CHARACTER_SHARE = 0.9  # of one-character tokens, from which the text is the tokens joined without spaces
 
 
@@ -124,7 +125,7 @@ def _parsed_tags(tags: list[Any], names: list[str] | None, ctx: ReadContext, whe
     for tag in tags:
         if isinstance(tag, int) and not isinstance(tag, bool):
             if names is None:
-                ctx.problem(f"the tags are numbers ({tag}); give their names in order (nerdesk import --tag-names "
+                ctx.problem(f"{NUMERIC_TAGS} ({tag}); give their names in order (nerdesk import --tag-names "
                             "O,B-PER,I-PER,...: the dataset's features['ner_tags'].feature.names)", **where)
                 return None
             if not 0 <= tag < len(names):

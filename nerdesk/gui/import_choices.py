@@ -1,5 +1,6 @@
 """Choices an import asks for when a file leaves them open: which data field of Label Studio tasks holds
-the text (the ``text_field`` reader option, ``nerdesk import --text-field``)."""
+the text (the ``text_field`` reader option, ``nerdesk import --text-field``), and the names of numeric tags
+in Hugging Face token records (``tag_names``, ``nerdesk import --tag-names``)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from nerdesk.core.errors import ImportProblems
 from nerdesk.formats import decode_bytes
 from nerdesk.formats.label_studio_min import tasks_of_records
+from nerdesk.formats.token_tags import NUMERIC_TAGS
 
 UNDECIDED_FIELD = "the task has several text fields"  # how the Label Studio reader starts that problem
 SAMPLE_CHARACTERS = 60  # of a field's first text, shown beside its name
@@ -29,6 +31,11 @@ SAMPLE_CHARACTERS = 60  # of a field's first text, shown beside its name
 def undecided_field_files(problems: ImportProblems) -> list[str]:
     """The files whose tasks have several text fields the reader could not choose between."""
     return list(dict.fromkeys(str(p.path) for p in problems.problems if p.reason.startswith(UNDECIDED_FIELD)))
+
+
+def need_tag_names(problems: ImportProblems) -> bool:
+    """Whether the records have numeric tags and no names were given for them."""
+    return any(p.reason.startswith(NUMERIC_TAGS) for p in problems.problems)
 
 
 def task_text_fields(paths: list[str], encoding: str | None = None) -> dict[str, str]:

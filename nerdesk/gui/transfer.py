@@ -12,13 +12,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog, QStatusBar
+from PySide6.QtWidgets import QApplication, QInputDialog, QProgressDialog, QStatusBar
 
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.core.wording import counted
 from nerdesk.formats import ImportResult, read_files
 from nerdesk.gui.errors import reporting_errors
-from nerdesk.gui.import_choices import TextFieldDialog, task_text_fields, undecided_field_files
+from nerdesk.gui.import_choices import (
+    TextFieldDialog,
+    need_tag_names,
+    task_text_fields,
+    undecided_field_files,
+)
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.transfer_dialogs import ExportDialog, ImportDialog, WarningsDialog
 from nerdesk.workflows import transfer
@@ -82,6 +87,13 @@ class ImportExport:
             try:
                 return read_files(paths, format_name, encoding=encoding, **options), options
             except ImportProblems as problems:
+                if "tag_names" not in options and need_tag_names(problems):
+                    names = self.ask_tag_names()
+                    if names is None:
+                        self.window.statusBar().showMessage("Import cancelled: nothing was imported.", 8000)
+                        return None
+                    options = {**options, "tag_names": names}
+                    continue
                 files = [] if "text_field" in options else undecided_field_files(problems)
                 fields = task_text_fields(files, encoding) if files else {}
                 if not fields:
@@ -100,6 +112,14 @@ class ImportExport:
         if dialog.exec() != TextFieldDialog.DialogCode.Accepted:
             return None
         return dialog.chosen_field()
+
+    def ask_tag_names(self) -> str | None:
+        """The names of numeric tags, in order, as the user types them; ``None`` when they cancel."""
+        names, ok = QInputDialog.getText(
+            self.window, "Names of the numeric tags",
+            "The records' tags are numbers. Type the tag of each number in order, separated by commas\n"
+            "(the dataset's features['ner_tags'].feature.names), e.g. O,B-PER,I-PER,B-ORG,I-ORG,B-LOC,I-LOC:")
+        return names.strip() if ok and names.strip() else None
 
     def _show_problems(self, problems: ImportProblems) -> None:
         """Every bad record in a list the user can scroll and copy (nothing was imported)."""
