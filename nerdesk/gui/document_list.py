@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -205,6 +206,7 @@ class DocumentListModel(QAbstractTableModel):
 
 class DocumentListPanel(QWidget):
     documentActivated = Signal(int)
+    searchAccepted = Signal(int)  # Enter in the search box: the first match (the window opens it for editing)
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,6 +220,9 @@ class DocumentListPanel(QWidget):
         self.table = self._build_table()
         self._search_timer = QTimer(self, singleShot=True, interval=250, timeout=self.apply_filter)
         self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._accept_search)
+        QShortcut(QKeySequence(Qt.Key.Key_Down), self.search, context=Qt.ShortcutContext.WidgetShortcut,
+                  activated=self._enter_list)  # (given as activated=: PySide ignores context beside a slot)
         self.status.currentIndexChanged.connect(self.apply_filter)
         self.label.currentIndexChanged.connect(self.apply_filter)
         self._lay_out()
@@ -284,6 +289,25 @@ class DocumentListPanel(QWidget):
         self._update_count()
         self._follow_open_document()
         self.table.scrollToTop()  # a new search starts at its first match, not where the old list was scrolled
+
+    def _accept_search(self) -> None:
+        """Enter: the search at once (not after the typing pause), then its first match."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.apply_filter()
+        first = self.model.doc_id(0)
+        if first is not None:
+            self.searchAccepted.emit(first)
+
+    def _enter_list(self) -> None:
+        """Down from the search box: the keyboard goes to the list, on the open document or else the first."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.apply_filter()
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        selected = self.table.selectionModel().selectedRows()
+        if selected or self.model.rowCount():
+            self.table.setCurrentIndex(selected[0] if selected else self.model.index(0, 0))
 
     def _refresh(self) -> None:
         self.model.refresh()

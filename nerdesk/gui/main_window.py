@@ -119,6 +119,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         session.documentsChanged.connect(lambda: self.view.set_hint(self._hint()))
         session.undo_stack.indexChanged.connect(lambda _i: self._update_title())
         self.documents.documentActivated.connect(self.open_document)
+        self.documents.searchAccepted.connect(self._open_for_editing)
         for signal, slot in ((view.labelRequested, session.add_span), (view.relabelRequested, session.relabel),
                              (view.deleteRequested, session.delete_spans), (view.acceptRequested, session.accept),
                              (view.rejectRequested, session.reject), (view.resizeRequested, session.resize)):
@@ -189,6 +190,12 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
 
     def open_document(self, doc_id: int) -> None:
         self._run(self.session.open_document, doc_id)
+
+    def _open_for_editing(self, doc_id: int) -> None:
+        """Open ``doc_id`` (unless it is open) and give the keyboard to the text."""
+        if doc_id != self.session.doc_id:
+            self.open_document(doc_id)
+        self.view.setFocus()
 
     def step_document(self, step: int) -> None:
         model = self.documents.model
@@ -304,7 +311,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
             "Ctrl+Enter: mark reviewed and open the next document"
             f" ({POLICY_DESCRIPTIONS[self.review.policy].removeprefix('Ctrl+Enter ')})",
             "Ctrl+Up / Ctrl+Down: previous / next document;  Ctrl+U: the next most useful one",
-            "Ctrl+F: search the documents;  F6 / Shift+F6: next / previous pane (documents, text, labels, spans);"
+            "Ctrl+F: search the documents (Enter opens the first match);  F6 / Shift+F6: next / previous pane (documents, text, labels, spans);"
             "  in the labels, Enter labels the selection",
             "Ctrl+= / Ctrl+- / Ctrl+0: larger / smaller / default text;  Ctrl+,: preferences",
         ]))

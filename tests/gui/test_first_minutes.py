@@ -56,3 +56,37 @@ def test_keys_act_on_a_span_chosen_in_the_spans_panel(qtbot, make_window, tmp_pa
     assert (paris, paris + 5, "GPE") in _gold(window)
     press(tree, Qt.Key.Key_Delete)
     assert _gold(window) == {(0, 12, "PER")}
+
+
+def _search_window(make_window, tmp_path):
+    documents = [Document("Greta flew to Rome."), Document("A day in Paris."), Document("Back in Oslo.")]
+    return window_with_labels_gpe_per(make_window, tmp_path, documents)
+
+
+def test_enter_in_the_search_box_opens_the_first_match_and_gives_the_keyboard_to_the_text(qtbot, make_window,
+                                                                                          tmp_path):
+    window = _search_window(make_window, tmp_path)
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.documents.search
+    assert search.hasFocus()
+    qtbot.keyClicks(search, "Paris")
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # at once: no waiting for the search to settle
+    assert window.session.document.text == "A day in Paris."
+    assert window.view.hasFocus()
+    window.view.select_range(9, 14)
+    qtbot.keyClick(window.view, Qt.Key.Key_G)  # the label keys work straight away
+    assert _gold(window) == {(9, 14, "GPE")}
+
+
+def test_down_in_the_search_box_moves_to_the_list_where_enter_opens(qtbot, make_window, tmp_path):
+    window = _search_window(make_window, tmp_path)
+    search, table = window.documents.search, window.documents.table
+    search.setFocus()
+    qtbot.keyClicks(search, "in")
+    qtbot.waitUntil(lambda: window.documents.model.rowCount() == 2)
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    assert table.hasFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.session.document.text == "Back in Oslo."
+    assert window.view.hasFocus()
