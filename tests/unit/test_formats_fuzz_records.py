@@ -62,8 +62,13 @@ SEEDS: dict[str, tuple[str, str, Any]] = {  # case -> (format, suffix, records o
         "annotator": 1, "annotation_id": 2, "lead_time": 1.5}]),
     "spacy": ("spacy", ".jsonl", [{"text": TEXT, "spans": [{"start": 0, "end": 2, "label": "LOC", "text": "北京"}],
                                    "answer": "accept", "_input_hash": 1}]),
+    "spacy-doc-json": ("spacy", ".jsonl", [{"text": TEXT, "ents": [{"start": 0, "end": 2, "label": "LOC"}],
+                                            "spans": {"sc": [{"start": 4, "end": 6, "label": "X", "kb_id": ""}]},
+                                            "tokens": [{"id": 0, "start": 0, "end": 2}]}]),
+    "hf-tokens": ("hf-tokens", ".jsonl", [{"id": "0", "tokens": ["北京", "😀", "ab\u200dc"],
+                                          "ner_tags": ["B-LOC", "O", "S-X"], "pos_tags": [1, 2, 3]}]),
 }
-LINE_CASES = {"jsonl", "genia", "doccano", "doccano-relations", "spacy", "cluener"}
+LINE_CASES = {"jsonl", "genia", "doccano", "doccano-relations", "spacy", "spacy-doc-json", "cluener", "hf-tokens"}
 
 DEEP = "\x00deep\x00"  # replaced by 10,000 levels of [ when the record is serialised
 HOSTILE = [None, True, False, 0, -1, 1.5, -0.0, 10**30, -(2**63), 2**64, 1e308, float("nan"), float("inf"),
