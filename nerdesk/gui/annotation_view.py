@@ -44,6 +44,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
     rejectRequested = Signal(list)  # predicted spans
     resizeRequested = Signal(object, int, int)  # span, new start, new end
     spanSelected = Signal(object)  # Span or None
+    noticeRequested = Signal(str)  # why a key did nothing, for the status bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

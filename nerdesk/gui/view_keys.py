@@ -16,6 +16,14 @@ from nerdesk.core.spans import PRED, Span
 from nerdesk.gui.shortcuts import label_for_key
 
 NEXT_PREDICTION_KEY = Qt.Key.Key_F8  # Shift+F8: the previous one
+# What the status bar says when a key finds nothing to act on.
+NOTHING_TO_DELETE = "Nothing to delete: select a span first (click it, or Tab)"
+NO_PREDICTION = "No prediction selected: F8 selects the next one (A accepts it, R rejects it)"
+ALREADY_GOLD = "This span is gold already: A and R act on predictions (Del deletes it)"
+NOTHING_TO_LABEL = "Select text first (mouse or Shift+arrows), then press {key} to label it {label}"
+NOTHING_TO_NUDGE = "Select a span first: Alt+arrows move its start, Alt+Shift+arrows its end"
+AT_TEXT_EDGE = "The span is at the edge of the text"
+ONE_CHARACTER = "A span keeps at least one character: Del deletes it"
 
 
 def _reading_key(span: Span) -> tuple:
@@ -50,7 +58,7 @@ class EditingKeys:
     def _handle_plain_key(self, key: int, text: str) -> bool:
         selected = self._selected
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            return self._request(self.deleteRequested, selected, None) if selected else False
+            return self._request(self.deleteRequested, selected, None) if selected else self._tell(NOTHING_TO_DELETE)
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             self.select_neighbour(-1 if key == Qt.Key.Key_Backtab else 1)
             return True
@@ -58,20 +66,28 @@ class EditingKeys:
             self.clear_text_selection()
             self.select_span(None)
             return True
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or text.upper() == "A":
+        accept = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or text.upper() == "A"
+        if accept or text.upper() in ("R", "X"):
             if selected is not None and selected.source == PRED:
-                after = self._next_prediction(selected, 1, wrap=True) or selected.as_gold()
-                return self._request(self.acceptRequested, selected, after)
-            return text.upper() == "A"
-        if text.upper() in ("R", "X"):
-            if selected is not None and selected.source == PRED:
-                return self._request(self.rejectRequested, selected, self._next_prediction(selected, 1, wrap=True))
-            return True
+                after = self._next_prediction(selected, 1, wrap=True)
+                if accept:
+                    return self._request(self.acceptRequested, selected, after or selected.as_gold())
+                return self._request(self.rejectRequested, selected, after)
+            if text.upper() in ("A", "R", "X"):  # Enter with nothing to accept is left to the widget
+                return self._tell(NO_PREDICTION if selected is None else ALREADY_GOLD)
+            return False
         label = label_for_key(self._labels, text) if text else None
         if label is not None:
+            if selected is None and self.selected_range() is None:
+                return self._tell(NOTHING_TO_LABEL.format(key=label.key, label=label.name))
             self.apply_label(label.name)
             return True
         return False
+
+    def _tell(self, message: str) -> bool:
+        """Say in the status bar why a key did nothing; the key is used up."""
+        self.noticeRequested.emit(message)
+        return True
 
     def select_next_prediction(self, step: int = 1) -> None:
         """Select the next (or, with ``step=-1``, previous) shown prediction in reading order, wrapping."""
@@ -118,6 +134,7 @@ class EditingKeys:
     def _nudge(self, *, step: int, move_end: bool) -> None:
         span = self._selected
         if span is None:
+            self._tell(NOTHING_TO_NUDGE)
             return
         if self._boundaries is None:
             self._boundaries = graphemes_boundaries(self.text)
@@ -126,7 +143,11 @@ class EditingKeys:
             end = _neighbour_boundary(self._boundaries, end, step)
         else:
             start = _neighbour_boundary(self._boundaries, start, step)
-        if 0 <= start < end <= len(self.text) and (start, end) != (span.start, span.end):
+        if (start, end) == (span.start, span.end):
+            self._tell(AT_TEXT_EDGE)
+        elif start >= end:
+            self._tell(ONE_CHARACTER)
+        else:
             self._selected = span.moved(start, end).as_gold()
             self.resizeRequested.emit(span, start, end)
 

@@ -90,3 +90,24 @@ def test_down_in_the_search_box_moves_to_the_list_where_enter_opens(qtbot, make_
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert window.session.document.text == "Back in Oslo."
     assert window.view.hasFocus()
+
+
+def test_a_key_that_can_do_nothing_says_why_in_the_status_bar(qtbot, make_window, tmp_path):
+    paris = TEXT.index("Paris")
+    window = _window(make_window, tmp_path, [Span(paris, paris + 1, "GPE")])
+    view, status = window.view, window.statusBar()
+    press(view, Qt.Key.Key_Escape)  # nothing selected
+    for key, text, words in ((Qt.Key.Key_G, "g", "select text"), (Qt.Key.Key_Delete, "", "select a span"),
+                             (Qt.Key.Key_A, "a", "f8"), (Qt.Key.Key_R, "r", "f8")):
+        status.clearMessage()
+        press(view, key, text)
+        assert words in status.currentMessage().lower(), (text, status.currentMessage())
+    view.select_span(Span(paris, paris + 1, "GPE"))  # a gold span of one character
+    for key, text in ((Qt.Key.Key_A, "a"), (Qt.Key.Key_R, "r")):
+        status.clearMessage()
+        press(view, key, text)
+        assert "gold" in status.currentMessage(), status.currentMessage()
+    status.clearMessage()
+    press(view, Qt.Key.Key_Right, modifiers=Qt.KeyboardModifier.AltModifier)  # its start cannot pass its end
+    assert "one character" in status.currentMessage(), status.currentMessage()
+    assert _gold(window) == {(paris, paris + 1, "GPE")}
