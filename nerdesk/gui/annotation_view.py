@@ -58,6 +58,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         self._labels = LabelSet()
         self._colors: dict[str, str] = {}
         self._all_spans: list[Span] = []
+        self._last_change: tuple[set[Span], set[Span]] = (set(), set())  # spans the last set_spans added, removed
         self._min_score = 0.0
         self._spans: list[Span] = []
         self._index = SpanIndex([])
@@ -119,6 +120,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         self._level_cache.clear()
         self._show_text(self._wrapped(text), reserve=False)
         self.set_spans(spans)
+        self._last_change = (set(), set())  # a new text: nothing was added to or removed from it
 
     def _show_text(self, display: DisplayText, *, reserve: bool = True) -> None:
         """Give Qt the shown text (one paragraph per visual line) and reserve room under each line."""
@@ -131,7 +133,8 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Replace the spans of the current text, keeping the selected span if it still exists."""
-        self._all_spans = list(spans)
+        previous, self._all_spans = set(self._all_spans), list(spans)
+        self._last_change = (set(self._all_spans) - previous, previous - set(self._all_spans))  # added, removed
         self._refresh_shown_spans()
 
     def set_show_scores(self, show: bool) -> None:

@@ -146,6 +146,16 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         view.token_snapper_source = self._active_model_snapper
         self.model_panel.useModelRequested.connect(self.load_model)
         self._connect_retraining()
+        session.historyStepping.connect(view.forget_last_change)  # what the step changes is then shown alone
+        self.actions.undo.triggered.connect(lambda: self._show_history_step("Undone", session.undo_stack.redoText()))
+        self.actions.redo.triggered.connect(lambda: self._show_history_step("Redone", session.undo_stack.undoText()))
+
+    def _show_history_step(self, done: str, text: str) -> None:
+        """After Ctrl+Z or Ctrl+Shift+Z (run before this slot): show the spans it changed and say what it was, so
+        that a change out of sight is not undone twice."""
+        if text:
+            self.view.show_last_change()
+            self.statusBar().showMessage(f"{done}: {text}", 6000)
 
     def _run(self, function, *args):
         """Run a user command; a NerdeskError becomes a message box."""

@@ -38,6 +38,7 @@ class ProjectSession(QObject):
     spansChanged = Signal(int)  # the spans of this document changed
     labelsChanged = Signal()
     documentsChanged = Signal()  # statuses, counts or the set of documents changed
+    historyStepping = Signal()  # an undo or redo is about to run
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,7 +108,8 @@ class _SignalRelay(SessionListener):
         self.session.documentsChanged.emit()
 
     def step_added(self, step: Step) -> None:
-        self.session.undo_stack.push(HistoryStepCommand(self.session.editing.history, step.text))
+        self.session.undo_stack.push(HistoryStepCommand(self.session.editing.history, step.text,
+                                                        self.session.historyStepping.emit))
 
     def history_cleared(self) -> None:
         self.session.undo_stack.clear()

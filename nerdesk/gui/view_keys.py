@@ -131,6 +131,20 @@ class EditingKeys:
         self.viewport().update()
         return True
 
+    def forget_last_change(self) -> None:
+        """From now on ``show_last_change`` shows only what later changes of spans do."""
+        self._last_change = (set(), set())
+
+    def show_last_change(self) -> None:
+        """Show what the last change of spans did (after an undo or redo): select the first span it brought
+        back, or scroll to where the first one it removed was."""
+        added, removed = self._last_change
+        shown = sorted((span for span in added if span in self._levels), key=_reading_key)
+        if shown:
+            self.select_span(shown[0])
+        elif removed:
+            self.ensure_visible(min(span.start for span in removed))
+
     def _nudge(self, *, step: int, move_end: bool) -> None:
         span = self._selected
         if span is None:
