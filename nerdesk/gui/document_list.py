@@ -13,8 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ ANY = "any"
 # The label filter is this many characters wide whatever the labels: a long label name would otherwise widen the
 # dock, for good once the window saves its layout. Longer names are cut short with "…"; their tooltip is whole.
 LABEL_FILTER_CHARACTERS = 10
+STATUS_FILTER_CHARACTERS = 10
 STATUS_MARKS = {"new": "○", "predicted": "◐", "in-progress": "✎", "reviewed": "✔"}
 
 
@@ -213,7 +213,7 @@ class DocumentListPanel(QWidget):
         self.session = session
         self.model = DocumentListModel(session)
         self.search = QLineEdit(placeholderText="Search text…", clearButtonEnabled=True)
-        self.status = QComboBox()
+        self.status = ElidedComboBox(STATUS_FILTER_CHARACTERS)
         self.status.addItems([ANY, *STATUSES])
         self.label = ElidedComboBox(LABEL_FILTER_CHARACTERS)
         self.count = QLabel()
@@ -266,11 +266,12 @@ class DocumentListPanel(QWidget):
         return menu
 
     def _lay_out(self) -> None:
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("Status"))
-        filters.addWidget(self.status)
-        filters.addWidget(QLabel("Label"))
-        filters.addWidget(self.label)
+        filters = QGridLayout()  # one filter a row: the dock can be narrow in a small window
+        filters.addWidget(QLabel("Status"), 0, 0)
+        filters.addWidget(self.status, 0, 1)
+        filters.addWidget(QLabel("Label"), 1, 0)
+        filters.addWidget(self.label, 1, 1)
+        filters.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)

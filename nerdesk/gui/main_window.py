@@ -17,6 +17,7 @@ from nerdesk.core.errors import NerdeskError
 from nerdesk.core.wording import counted
 from nerdesk.gui.accept_dialog import AcceptAllDialog
 from nerdesk.gui.annotation_view import AnnotationView
+from nerdesk.gui.dock_widths import TextRoomKeeper
 from nerdesk.gui.document_list import DocumentListPanel
 from nerdesk.gui.errors import reporting_errors, show_error
 from nerdesk.gui.label_commands import LabelCommands
@@ -100,6 +101,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         docks["Model"].raise_()
         self.resize(1280, 800)
         self._side_docks = (docks["Documents"], docks["Labels"])
+        self.text_room = TextRoomKeeper(self, self._side_docks)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Without a saved layout, the side docks take their default widths: room for the scores and names of
@@ -108,6 +110,11 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         if self._dock_widths_to_set:
             self._dock_widths_to_set = False
             self.resizeDocks(list(self._side_docks), [DOCUMENTS_WIDTH, PANELS_WIDTH], Qt.Orientation.Horizontal)
+        self.text_room.resized()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.text_room.resized()
 
     def _connect(self) -> None:
         session, view = self.session, self.view

@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.wording import counted
+from nerdesk.gui.elided import ElidedComboBox
 from nerdesk.gui.errors import show_error
 from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
@@ -44,6 +44,7 @@ from nerdesk.workflows.versions import activate_version
 RETRAIN_TIP = ("Train a new model version on the reviewed documents; it becomes active (and predicts the others "
                "again) only if it scores better on the evaluation set, or the same with different spans")
 
+START_CHOICE_CHARACTERS = 22  # of the chosen start shown; the list and the tooltip show it whole
 START_CHOICES = (
     ("auto", "Automatic (recommended)"),
     ("default", "Embedded default model's encoder"),
@@ -90,10 +91,9 @@ class RetrainPanel(QWidget):
         self.session = session
         self.process = RetrainProcess(self)
         self.worker: PredictionWorker | None = None
-        self.start_choice = QComboBox()
+        self.start_choice = ElidedComboBox(START_CHOICE_CHARACTERS)  # narrow: a small window keeps room for the text
         for kind, text in START_CHOICES:
-            self.start_choice.addItem(text, kind)
-        self.start_choice.setToolTip("Where training starts; kept in the project")
+            self.start_choice.add_item(text, kind)
         self.retrain_button = QPushButton("Retrain", clicked=self.retrain)
         self.retrain_button.setToolTip(RETRAIN_TIP)
         self.cancel_button = QPushButton("Cancel", clicked=self.cancel, enabled=False)
@@ -117,7 +117,7 @@ class RetrainPanel(QWidget):
 
     def _lay_out(self) -> None:
         start_row = QHBoxLayout()
-        start_row.addWidget(QLabel("Start from"))
+        start_row.addWidget(QLabel("Start from", toolTip="Where training starts; kept in the project"))
         start_row.addWidget(self.start_choice, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.retrain_button, 1)
