@@ -38,6 +38,10 @@ class EditingKeys:
             event.accept()
             return
         super().keyPressEvent(event)
+        if self.textCursor().hasSelection():
+            # Shift+arrows pick characters one by one: a label key takes exactly what is shown. (A mouse
+            # selection widens to whole tokens on release, where the user sees it.)
+            self._exact_selection = True
 
     def handle_editing_key(self, event: QKeyEvent) -> bool:
         """Act on an editing key (also when the Spans panel has the keyboard); True when ``event`` was one."""
