@@ -3,6 +3,8 @@ annotation view does (Qt took every pixel of a shrinking window from the text: 8
 
 from __future__ import annotations
 
+import pytest
+
 from nerdesk.gui.dock_widths import TEXT_SHARE
 
 
@@ -33,3 +35,22 @@ def test_a_hidden_dock_is_left_alone_and_a_wider_window_gives_the_room_to_the_te
     text = window.centralWidget().width()
     settle(qtbot, window, 1400, 800)
     assert window.centralWidget().width() > text
+
+
+def test_growing_the_window_again_gives_the_docks_their_widths_back(make_window, qtbot):
+    window = make_window()
+    settle(qtbot, window, 1280, 800)
+    widths = [dock.width() for dock in window._side_docks]
+    settle(qtbot, window, 800, 600)
+    assert all(dock.width() < width for dock, width in zip(window._side_docks, widths, strict=True))
+    settle(qtbot, window, 1280, 800)
+    assert [dock.width() for dock in window._side_docks] == pytest.approx(widths, abs=3)
+
+
+def test_the_label_buttons_keep_their_whole_text_in_the_narrowest_dock(make_window, qtbot):
+    # Fusion draws a button's text inside 2 x (6 margin + 2 frame) pixels; with 16 pixels to spare "Apply"
+    # lost its first letter in a dock at its narrowest (a screenshot at 301 pixels). 20 show it whole.
+    window = make_window()
+    settle(qtbot, window, 800, 600)
+    for text, button in window.palette.buttons.items():
+        assert button.width() - button.fontMetrics().horizontalAdvance(text) >= 20, text
