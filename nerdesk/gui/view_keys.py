@@ -38,10 +38,13 @@ class EditingKeys:
             event.accept()
             return
         super().keyPressEvent(event)
-        if self.textCursor().hasSelection():
-            # Shift+arrows pick characters one by one: a label key takes exactly what is shown. (A mouse
-            # selection widens to whole tokens on release, where the user sees it.)
-            self._exact_selection = True
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Letting go of Shift after Shift+arrows shows the selection widened to whole tokens, as letting go of
+        the mouse does: a label key then takes what is shown."""
+        super().keyReleaseEvent(event)
+        if event.key() == Qt.Key.Key_Shift and self.textCursor().hasSelection():
+            self._show_snapped_selection()
 
     def handle_editing_key(self, event: QKeyEvent) -> bool:
         """Act on an editing key (also when the Spans panel has the keyboard); True when ``event`` was one."""
