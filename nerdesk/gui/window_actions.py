@@ -166,7 +166,23 @@ def _build_menus(window: QMainWindow, a: WindowActions) -> None:
     toolbar.addActions([a.toolbar_undo, a.toolbar_redo])
     toolbar.addSeparator()
     toolbar.addActions([a.predict_document, a.accept_all, a.mark_reviewed_next])
+    _shorten_for_toolbar(a)
     window.addToolBar(toolbar)
+
+
+# Toolbar words: the menus' names did not fit a 1024-pixel window ("Mark reviewed and next" went into the
+# toolbar's overflow menu). The tooltip keeps the whole name and the shortcut.
+TOOLBAR_WORDS = {"open_project": "Open", "predict_document": "Predict", "accept_all": "Accept all",
+                 "mark_reviewed_next": "Reviewed, next"}
+
+
+def _shorten_for_toolbar(actions: WindowActions) -> None:
+    for name, words in TOOLBAR_WORDS.items():
+        action: QAction = getattr(actions, name)
+        whole = action.text().replace("&", "").removesuffix("…")
+        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{whole} ({shortcut})" if shortcut else whole)
+        action.setIconText(words)
 
 
 def _add(menu: QMenu, item) -> None:

@@ -47,10 +47,15 @@ def press_shortcut(qtbot, widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardMo
 
 
 def select_with_keyboard(qtbot, view, start: int, graphemes: int) -> None:
-    """Click before the character at ``start`` (code points) and extend with Shift+Right, as a user does."""
+    """Click before the character at ``start`` (code points) and extend with Shift+Right, as a user does:
+    Shift held down through every Right (``qtbot.keyClick`` with a modifier lets go of Shift after each),
+    then let go."""
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.caret_point(start))
+    shift = Qt.KeyboardModifier.ShiftModifier
+    QApplication.sendEvent(view, QKeyEvent(QKeyEvent.Type.KeyPress, Qt.Key.Key_Shift, shift))
     for _ in range(graphemes):
-        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+        press(view, Qt.Key.Key_Right, "", shift)
+    QApplication.sendEvent(view, QKeyEvent(QKeyEvent.Type.KeyRelease, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier))
 
 
 def click_character(qtbot, view, index: int) -> None:

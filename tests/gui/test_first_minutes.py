@@ -155,8 +155,7 @@ def test_a_keyboard_selection_shows_its_whole_words_when_shift_is_let_go(qtbot, 
     window = _window(make_window, tmp_path)
     view = window.view
     london = TEXT.index("London")
-    select_with_keyboard(qtbot, view, london, 2)
-    qtbot.keyRelease(view, Qt.Key.Key_Shift)
+    select_with_keyboard(qtbot, view, london, 2)  # ends by letting go of Shift
     assert view.textCursor().selectedText() == "London"  # shown before the key is pressed
     press(view, Qt.Key.Key_G, "g")
     assert _gold(window) == {(london, london + len("London"), "GPE")}
