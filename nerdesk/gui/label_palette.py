@@ -27,6 +27,7 @@ from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.span_layout import shown_spans
 from nerdesk.runtime.decode import DECISION_SCORE
 
+ROW_PADDING = 6  # pixels around a row's text
 BUTTON_PADDING = 22  # pixels around a button's text at its narrowest (14 clipped it in the Fusion style)
 
 
@@ -65,6 +66,8 @@ class LabelPalette(QWidget):
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.verticalHeader().hide()
+        # Rows one line of text high (Qt's default is 30 pixels): a small window shows more labels.
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + ROW_PADDING)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

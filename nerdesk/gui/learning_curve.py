@@ -16,13 +16,15 @@ F1_COLOR = QColor("#d55e00")
 MARGIN = 44  # room for a scale's numbers and its title beside the plot
 
 
+MINIMUM_HEIGHT = 90  # pixels: a 640-pixel-high window keeps room for four labels in the Labels panel
+
 class LearningCurve(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.losses: list[tuple[int, float]] = []  # (step, loss)
         self.scores: list[tuple[int, float]] = []  # (step, dev F1)
         self.total_steps = 1
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(MINIMUM_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setToolTip("Blue: training loss (left scale). Orange: F1 on the evaluation set after each epoch "
                         "(right scale, 0–100 %).")

@@ -54,3 +54,11 @@ def test_the_label_buttons_keep_their_whole_text_in_the_narrowest_dock(make_wind
     settle(qtbot, window, 800, 600)
     for text, button in window.palette.buttons.items():
         assert button.width() - button.fontMetrics().horizontalAdvance(text) >= 20, text
+
+
+def test_a_small_window_still_shows_four_labels(make_window, qtbot):
+    # At 1024 x 640 the Labels panel showed two labels: rows 30 pixels high and a 140-pixel Retrain chart.
+    window = make_window()
+    settle(qtbot, window, 1024, 640)
+    table = window.palette.table
+    assert table.viewport().height() >= 4 * table.verticalHeader().defaultSectionSize()
