@@ -6,7 +6,7 @@ A mixin of ``AnnotationView``; ``describe`` also gives the status bar its text f
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtGui import QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolTip
 
 from nerdesk.core.spans import PRED, Span
@@ -40,11 +40,15 @@ class SpanMenus:
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = QMenu(self)
+        if self.textCursor().hasSelection():
+            copy_keys = QKeySequence(QKeySequence.StandardKey.Copy).toString(QKeySequence.SequenceFormat.NativeText)
+            menu.addAction(f"Copy\t{copy_keys}", self.copy)  # after a tab: the key, shown but not bound
         selection = self.selected_range()
         if selection is not None and len(self._labels):
             label_menu = menu.addMenu("Label selection as")
             for label in self._labels:
-                label_menu.addAction(label.name, lambda name=label.name: self.apply_label(name))
+                # with its key: the menu teaches the key that does the same without it
+                label_menu.addAction(f"{label.title}\t{label.key or ''}", lambda name=label.name: self.apply_label(name))
         for span in self.spans_at_point(event.pos()):
             self._add_span_menu(menu, span)
         if menu.isEmpty():

@@ -159,3 +159,31 @@ def test_a_keyboard_selection_shows_its_whole_words_when_shift_is_let_go(qtbot, 
     assert view.textCursor().selectedText() == "London"  # shown before the key is pressed
     press(view, Qt.Key.Key_G, "g")
     assert _gold(window) == {(london, london + len("London"), "GPE")}
+
+
+def test_the_context_menu_copies_the_selection_and_names_each_labels_key(qtbot, make_window, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    window = _window(make_window, tmp_path)
+    view = window.view
+    start = TEXT.index("London")
+    view.select_range(start - 3, start + len("London 👩‍🔬"))
+    seen: dict[str, list[str]] = {}
+
+    def read_then_copy():
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        actions = {action.text(): action for action in menu.actions()}
+        seen["menu"] = list(actions)
+        seen["labels"] = [a.text() for a in actions["Label selection as"].menu().actions()]
+        next(a for name, a in actions.items() if name.startswith("Copy\t")).trigger()
+        menu.close()
+
+    QTimer.singleShot(100, read_then_copy)
+    point = view.point_of(start)
+    view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)))
+    assert seen["menu"][0].startswith("Copy\t") and seen["menu"][1] == "Label selection as"
+    assert seen["labels"] == ["GPE\tg", "PER\tp"]
+    assert QApplication.clipboard().text() == "in London 👩‍🔬"
