@@ -22,7 +22,12 @@ from nerdesk.core.labels import LabelSet
 from nerdesk.core.learnt_from import LEARNT_FROM
 from nerdesk.core.wording import counted
 from nerdesk.runtime.bundle import MANIFEST, Bundle, documents_learnt_from_bundle
-from nerdesk.training.augment import SWAPPED_COPIES, mention_swapped_copies, worth_copying
+from nerdesk.training.augment import (
+    budgeted_copies,
+    copies_per_document,
+    mention_swapped_copies,
+    worth_copying,
+)
 from nerdesk.training.export import SPAN_LENGTH_MARGIN, longest_gold_span_tokens
 from nerdesk.training.logits import calibrate_threshold
 from nerdesk.training.model import GlobalPointerModel
@@ -114,7 +119,8 @@ def run_settings(request: TrainRequest, kind: str, tokenizer: Tokenizer,
     if not calibrates(kind):  # a continuation keeps what its bundle decodes with
         kept_threshold, start_cap = start_decoding(request.init)
         span_cap = None if start_cap is None or span_cap is None else max(span_cap, start_cap)
-    config = train_config(kind, len(request.train_documents), copies, batch_size=request.batch_size,
+    counted_copies = budgeted_copies(copies, len(request.train_documents))
+    config = train_config(kind, len(request.train_documents), counted_copies, batch_size=request.batch_size,
                           seed=request.seed, max_span_tokens=span_cap, threshold=kept_threshold, **request.overrides)
     return config, kept_threshold
 
@@ -125,7 +131,8 @@ def training_documents(request: TrainRequest, kind: str) -> list[Document]:
     documents = request.train_documents
     if not request.augment or kind == CONTINUE or not worth_copying(documents):
         return documents
-    return documents + mention_swapped_copies(documents, SWAPPED_COPIES, random.Random(request.seed))
+    copies = copies_per_document(len(documents))
+    return documents + mention_swapped_copies(documents, copies, random.Random(request.seed))
 
 
 def calibrate_threshold_on_dev(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, config: TrainConfig,

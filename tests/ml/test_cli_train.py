@@ -88,7 +88,8 @@ def test_train_from_project_uses_reviewed_documents_and_their_dev_split(tmp_path
     events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert (events[0]["train_documents"], events[0]["dev_documents"]) == (2, 1)
     assert events[0]["labels"] == ["LOC", "ORG", "PER"]
-    assert [e["epoch"] for e in events if e["event"] == "eval"] == [1, 2]
+    # 2 epochs of 2 batches of 8 (the 2 documents and 10 copies of the second), scored after every step
+    assert [e["epoch"] for e in events if e["event"] == "eval"] == [1, 2, 3, 4]
     assert events[-1]["event"] == "done" and events[-1]["bundle"] is False
     with Project.open(path) as project:  # the dev-split document became the evaluation set
         assert [doc.text for doc in project.all_documents(split="eval")] == ["小红在北京大学。"]

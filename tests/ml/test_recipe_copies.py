@@ -1,5 +1,6 @@
-"""Mention-swapped copies at every size a head learns at the full rate, a budget they lengthen by at most a
-minute, and a run its budget cuts short still scored about ``evaluations`` times."""
+"""Mention-swapped copies at every size a head learns at the full rate (ten of each document of a small set,
+counted as three), a budget they lengthen by at most a minute, and a run its budget cuts short still scored
+about ``evaluations`` times."""
 
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ def test_a_head_learning_at_the_full_rate_gets_copies_at_any_size_below_the_limi
     monkeypatch.setattr(augment, "AUGMENT_BELOW", len(documents) + 1)
     monkeypatch.setattr(augment, "AUGMENT_BELOW_CHARACTERS", sum(len(doc.text) for doc in documents))
     assert run.training_documents(request_for(documents), kind) == documents
+
+
+def test_a_small_set_gets_more_copies_that_share_the_budget_of_three():
+    documents = sentence_documents() * 10  # 80 documents: fewer than SMALL_SET
+    copies = run.training_documents(request_for(documents), TRANSFER)[len(documents):]
+    replaceable = sum(1 for doc in documents if doc.gold)
+    assert len(copies) == augment.SMALL_SET_COPIES * replaceable
+    assert augment.budgeted_copies(len(copies), len(documents)) == SWAPPED_COPIES * replaceable
 
 
 def test_a_continuation_learns_from_the_documents_as_they_are():
