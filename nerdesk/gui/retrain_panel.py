@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -54,15 +54,34 @@ START_CHOICES = (
 )
 
 
-class RunNotes(QLabel):
+class WholeTextLabel(QLabel):
+    """A word-wrapped label never shorter than its text: a dock's layout does not ask a label how high it is
+    at its width, and squeezed the Retrain panel's lines under its chart in a small window."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self._keep_whole()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._keep_whole()
+
+    def _keep_whole(self) -> None:
+        self.setMinimumHeight(self.heightForWidth(self.width()) if self.text() else 0)
+
+
+class RunNotes(WholeTextLabel):
     """What the training process said about its data, one line each, under the status line: the documents
     encoded and any spans skipped, characters added to the vocabulary, the decision threshold chosen, and
     once the run is over, where it started and why. It stays after the run so the user can read it; the
     next Retrain clears it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
+        super().__init__("", parent)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.setVisible(False)
@@ -105,8 +124,7 @@ class RetrainPanel(QWidget):
         self._activation_message = ""  # what the last activation said, kept for the end of its re-prediction
         self._left_alone = ""  # the unreviewed documents the re-prediction leaves alone (another script), in words
         self.progress = QProgressBar(visible=False)
-        self.status = QLabel("Review documents, then press Retrain.")
-        self.status.setWordWrap(True)
+        self.status = WholeTextLabel("Review documents, then press Retrain.")
         self.notes = RunNotes()
         self.curve = LearningCurve()
         self._hugging_face_path: str | None = None

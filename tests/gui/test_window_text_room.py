@@ -62,3 +62,19 @@ def test_a_small_window_still_shows_four_labels(make_window, qtbot):
     settle(qtbot, window, 1024, 640)
     table = window.palette.table
     assert table.viewport().height() >= 4 * table.verticalHeader().defaultSectionSize()
+
+
+def test_the_retrain_panels_lines_are_never_squeezed_under_its_chart(make_window, qtbot):
+    window = make_window()
+    panel = window.retrain_panel
+    panel.status.setText("v4: F1 69.4 on your 40 evaluation documents; the active model has 69.0; v4 is now "
+                         "active. 10 unreviewed documents predicted again.")
+    for line in ("Start: continuing the active model with its head: its labels cover all 8 labels you reviewed",
+                 "5 characters of the training documents were unknown to the start model and join its vocabulary",
+                 "60 documents -> 73 windows; 381/381 gold spans usable"):
+        panel.notes.add(line)
+    panel.parentWidget().raise_()
+    settle(qtbot, window, 1024, 640)
+    for label in (panel.status, panel.notes):
+        assert label.height() >= label.heightForWidth(label.width())
+    assert panel.curve.geometry().top() >= panel.notes.geometry().bottom()
