@@ -113,16 +113,22 @@ def test_a_key_that_can_do_nothing_says_why_in_the_status_bar(qtbot, make_window
     assert _gold(window) == {(paris, paris + 1, "GPE")}
 
 
+def _long_note_with_rome_deleted(make_window, tmp_path):
+    """A window on a 200-line note whose first word, a GPE span, the user has just deleted."""
+    text = "Rome is far.\n" + "".join(f"Line {number} of a long note.\n" for number in range(200))
+    window = window_with_labels_gpe_per(make_window, tmp_path, [Document(text, spans=[Span(0, 4, "GPE")])])
+    window.view.select_span(Span(0, 4, "GPE"))
+    press(window.view, Qt.Key.Key_Delete)
+    return window
+
+
 def _is_on_screen(view, index: int) -> bool:
     return view.viewport().rect().contains(view.point_of(index))
 
 
 def test_undo_shows_and_selects_what_it_brought_back_and_says_what_it_undid(qtbot, make_window, tmp_path):
-    text = "Rome is far.\n" + "".join(f"Line {number} of a long note.\n" for number in range(200))
-    window = window_with_labels_gpe_per(make_window, tmp_path, [Document(text, spans=[Span(0, 4, "GPE")])])
+    window = _long_note_with_rome_deleted(make_window, tmp_path)
     view = window.view
-    view.select_span(Span(0, 4, "GPE"))
-    press(view, Qt.Key.Key_Delete)
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())  # the user reads on, far below
     assert not _is_on_screen(view, 0)
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -135,13 +141,9 @@ def test_undo_shows_and_selects_what_it_brought_back_and_says_what_it_undid(qtbo
     assert window.statusBar().currentMessage().startswith("Redone: ")
 
 
-
 def test_undoing_a_step_without_spans_does_not_jump_to_the_span_of_an_earlier_edit(qtbot, make_window, tmp_path):
-    text = "Rome is far.\n" + "".join(f"Line {number} of a long note.\n" for number in range(200))
-    window = window_with_labels_gpe_per(make_window, tmp_path, [Document(text, spans=[Span(0, 4, "GPE")])])
+    window = _long_note_with_rome_deleted(make_window, tmp_path)
     view = window.view
-    view.select_span(Span(0, 4, "GPE"))
-    press(view, Qt.Key.Key_Delete)
     window.session.set_evaluation_only([window.session.doc_id], True)  # from the document list's menu
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undoes that only
