@@ -305,7 +305,7 @@ def tag_blocks(documents: list[Document], ctx: WriteContext, format_name: str, *
         level = choose_level(documents, chosen)
     tally = _Tally()
     blocks = [_block(doc, spans, level, scheme, flat, tally) for doc, spans in zip(documents, chosen, strict=True)]
-    _write_warnings(ctx, tally, level)
+    _write_warnings(ctx, tally, level, format_name)
     ctx.not_written(tally.not_written)
     return blocks
 
@@ -324,12 +324,12 @@ def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> Non
     atomic_write_text(path, "\n".join(out) + ("\n" if out else ""))
 
 
-def _write_warnings(ctx: WriteContext, tally: _Tally, level: str) -> None:
+def _write_warnings(ctx: WriteContext, tally: _Tally, level: str, format_name: str) -> None:
     def were(count: int) -> str:
         return by_count(count, "was", "were")
     if tally.dropped_flat:
-        ctx.warn(f"flat=True: {counted(tally.dropped_flat, 'nested or overlapping span')} {were(tally.dropped_flat)} "
-                 "dropped to fit one tag column")
+        ctx.warn(f"{counted(tally.dropped_flat, 'nested or overlapping span')} {were(tally.dropped_flat)} "
+                 "dropped to fit one tag column (the outermost spans were kept)")
     if tally.unaligned:
         n = tally.unaligned
         ctx.warn(f"{counted(n, 'span')} {by_count(n, 'does', 'do')} not start and end on {level} boundaries "
@@ -338,7 +338,7 @@ def _write_warnings(ctx: WriteContext, tally: _Tally, level: str) -> None:
     if tally.changed_text:
         what = "whitespace was dropped" if level == "char" else "whitespace was replaced by single spaces"
         ctx.warn(f"{counted(tally.changed_text, 'document')} {by_count(tally.changed_text, 'changes', 'change')} "
-                 f"text in {level}-level CoNLL: {what}")
+                 f"text in {level}-level {format_name}: {what}")
     if tally.cut_words:
         ctx.warn(f"{counted(tally.cut_words, 'word')} {were(tally.cut_words)} cut where a span starts or ends inside "
                  f"{by_count(tally.cut_words, 'it', 'them')} (\"York.\" as \"York\" and \".\"): the text read back "

@@ -35,7 +35,7 @@ def test_conll_nested_columns(tmp_path: Path) -> None:
 def test_conll_flat_warns(tmp_path: Path) -> None:
     doc = Document("北京大学医院", [Span(0, 6, "ORG"), Span(0, 4, "ORG"), Span(0, 2, "LOC")])
     warnings = write_file([doc], tmp_path / "f.bio", "conll", level="char", flat=True)
-    assert warnings == ["flat=True: 2 nested or overlapping spans were dropped to fit one tag column"]
+    assert warnings == ["2 nested or overlapping spans were dropped to fit one tag column (the outermost spans were kept)"]
     assert [s.key for s in read_file(tmp_path / "f.bio").documents[0].spans] == [(0, 6, "ORG")]
 
 
