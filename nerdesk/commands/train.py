@@ -204,11 +204,10 @@ def read_documents(paths: list[Path], format_name: str | None) -> list[Document]
 
 def _project_documents(path: Path) -> TrainingDocuments:
     from nerdesk.storage import Project
-    from nerdesk.workflows.evaluation_set import ensure_evaluation_set, training_documents
+    from nerdesk.workflows.evaluation_set import evaluation_and_training
 
     with Project.open(path) as project:
-        evaluation = ensure_evaluation_set(project)
-        train = training_documents(list(project.all_documents(status="reviewed")))
+        evaluation, train = evaluation_and_training(project)
         label_set = project.label_set()
     evaluation.require_training_documents(path)
     return train, evaluation.documents, str(path), label_set

@@ -95,6 +95,11 @@ def evaluation_set(project: Project) -> EvaluationSet:
 
 def ensure_evaluation_set(project: Project) -> EvaluationSet:
     """Top the set up to ``target_size`` (see the module docstring) and return it."""
+    return evaluation_and_training(project)[0]
+
+
+def evaluation_and_training(project: Project) -> tuple[EvaluationSet, list[Document]]:
+    """``ensure_evaluation_set``, and the reviewed documents a model may learn from, read in the same pass."""
     reviewed = list(project.all_documents(status="reviewed"))
     current = [doc for doc in reviewed if is_evaluation(doc)]
     missing = target_size(len(reviewed)) - len(current)
@@ -104,8 +109,9 @@ def ensure_evaluation_set(project: Project) -> EvaluationSet:
         project.set_split(list(splits_before), EVALUATION_SPLIT)
         for doc in picked:
             doc.split = EVALUATION_SPLIT
-    return EvaluationSet(current + picked, len(picked), len(reviewed), splits_before,
-                         trainable=len(training_documents(reviewed)))
+    training = training_documents(reviewed)
+    evaluation = EvaluationSet(current + picked, len(picked), len(reviewed), splits_before, trainable=len(training))
+    return evaluation, training
 
 
 def pick(reviewed: Sequence[Document], count: int) -> list[Document]:
