@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from nerdesk.core.document import STATUSES
 from nerdesk.gui.elided import ElidedComboBox
 from nerdesk.gui.session import ProjectSession
+from nerdesk.gui.theme import one_line_rows
 from nerdesk.runtime.decode import DECISION_SCORE
 from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT
 
@@ -33,7 +34,6 @@ ANY = "any"
 # The label filter is this many characters wide whatever the labels: a long label name would otherwise widen the
 # dock, for good once the window saves its layout. Longer names are cut short with "…"; their tooltip is whole.
 LABEL_FILTER_CHARACTERS = 10
-ROW_PADDING = 6  # pixels around a document row's text
 STATUS_FILTER_CHARACTERS = 10
 STATUS_MARKS = {"new": "○", "predicted": "◐", "in-progress": "✎", "reviewed": "✔"}
 
@@ -238,7 +238,7 @@ class DocumentListPanel(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + ROW_PADDING)  # Qt's: 30 px
+        one_line_rows(table)
         table.setShowGrid(False)
         table.setWordWrap(False)
         header = table.horizontalHeader()

@@ -25,9 +25,9 @@ from nerdesk.core.labels import Label
 from nerdesk.core.spans import GOLD
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.span_layout import shown_spans
+from nerdesk.gui.theme import one_line_rows
 from nerdesk.runtime.decode import DECISION_SCORE
 
-ROW_PADDING = 6  # pixels around a row's text
 BUTTON_PADDING = 22  # pixels around a button's text at its narrowest (14 clipped it in the Fusion style)
 
 
@@ -66,8 +66,7 @@ class LabelPalette(QWidget):
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.verticalHeader().hide()
-        # Rows one line of text high (Qt's default is 30 pixels): a small window shows more labels.
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + ROW_PADDING)
+        one_line_rows(self.table)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
