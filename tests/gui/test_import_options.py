@@ -41,6 +41,18 @@ def documents(path):
         return sorted(project.all_documents(), key=lambda doc: doc.text)
 
 
+def window_on_new_project(make_window, project):
+    """A window on a new, empty project at ``project``, ready to import into."""
+    window = make_window()
+    window.new_project(project)
+    return window
+
+
+def json_lines_file(path, records):
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
 def ambiguous_file(tmp_path):
     source = tmp_path / "tasks.json"
     source.write_text(json.dumps(TASKS), encoding="utf-8")
@@ -49,8 +61,7 @@ def ambiguous_file(tmp_path):
 
 def test_an_undecided_text_field_is_asked_for_and_the_chosen_field_imported(make_window, tmp_path):
     source, project = ambiguous_file(tmp_path), tmp_path / "ls.nerdesk"
-    window = make_window()
-    window.new_project(project)
+    window = window_on_new_project(make_window, project)
     offered = []
 
     def choose_title(dialog):
@@ -71,8 +82,7 @@ def test_an_undecided_text_field_is_asked_for_and_the_chosen_field_imported(make
 
 def test_the_field_can_be_chosen_from_the_import_dialog_path_too(make_window, tmp_path):
     source, project = ambiguous_file(tmp_path), tmp_path / "ls.nerdesk"
-    window = make_window()
-    window.new_project(project)
+    window = window_on_new_project(make_window, project)
 
     def fill_in(dialog):
         dialog.files.edit.setText(str(source))
@@ -88,8 +98,7 @@ def test_the_field_can_be_chosen_from_the_import_dialog_path_too(make_window, tm
 
 def test_cancelling_the_choice_imports_nothing_and_shows_no_error(make_window, tmp_path):
     source, project = ambiguous_file(tmp_path), tmp_path / "ls.nerdesk"
-    window = make_window()
-    window.new_project(project)
+    window = window_on_new_project(make_window, project)
     when_shown(TextFieldDialog, lambda dialog: dialog.reject())
     window.import_files([str(source)], "label-studio")
     assert documents(project) == []
@@ -99,22 +108,18 @@ def test_cancelling_the_choice_imports_nothing_and_shows_no_error(make_window, t
 
 def test_a_text_field_given_as_an_option_asks_nothing(make_window, tmp_path):
     source, project = ambiguous_file(tmp_path), tmp_path / "ls.nerdesk"
-    window = make_window()
-    window.new_project(project)
+    window = window_on_new_project(make_window, project)
     window.import_files([str(source)], "label-studio", text_field="body")
     assert [doc.text for doc in documents(project)] == ["Greta flew to Paris on Monday.", "Marco stayed in Rome."]
 
 
 def prodigy_file(tmp_path):
-    source = tmp_path / "prodigy.jsonl"
-    source.write_text("\n".join(json.dumps(record) for record in PRODIGY) + "\n", encoding="utf-8")
-    return source
+    return json_lines_file(tmp_path / "prodigy.jsonl", PRODIGY)
 
 
 def test_prodigy_all_answers_from_the_import_dialog_keeps_rejected_ones_not_reviewed(make_window, tmp_path):
     source, project = prodigy_file(tmp_path), tmp_path / "prodigy.nerdesk"
-    window = make_window()
-    window.new_project(project)
+    window = window_on_new_project(make_window, project)
 
     def fill_in(dialog):
         dialog.files.edit.setText(str(source))

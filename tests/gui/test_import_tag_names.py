@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtWidgets import QInputDialog
-from test_import_options import documents, visible, when_shown
+from test_import_options import documents, json_lines_file, visible, when_shown, window_on_new_project
 
 from nerdesk.gui.transfer_dialogs import WarningsDialog
 
@@ -15,15 +13,12 @@ RECORDS = [{"id": "0", "tokens": ["Greta", "flew", "to", "Paris", "."], "ner_tag
 
 
 def numeric_file(tmp_path):
-    source = tmp_path / "train.jsonl"
-    source.write_text("".join(json.dumps(record) + "\n" for record in RECORDS), encoding="utf-8")
-    return source
+    return json_lines_file(tmp_path / "train.jsonl", RECORDS)
 
 
 def test_numeric_tags_ask_for_their_names_and_import_the_spans(make_window, tmp_path):
     source, project = numeric_file(tmp_path), tmp_path / "hf.nerdesk"
-    window = make_window()
-    window.new_project(project)
+    window = window_on_new_project(make_window, project)
 
     def name_them(dialog):
         dialog.setTextValue("O, B-PER, I-PER, B-LOC, I-LOC")
@@ -39,8 +34,7 @@ def test_numeric_tags_ask_for_their_names_and_import_the_spans(make_window, tmp_
 
 def test_cancelling_the_names_imports_nothing(make_window, tmp_path):
     source, project = numeric_file(tmp_path), tmp_path / "hf.nerdesk"
-    window = make_window()
-    window.new_project(project)
+    window = window_on_new_project(make_window, project)
     when_shown(QInputDialog, lambda dialog: dialog.reject())
     window.import_files([str(source)])
     assert documents(project) == []
