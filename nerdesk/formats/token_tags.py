@@ -52,9 +52,7 @@ def is_token_tags_record(record: dict[str, Any]) -> bool:
 def read_token_tags(ctx: ReadContext) -> list[Document]:
     names = tag_names(ctx)
     records = _records(ctx)
-    tokens = [token for _, record in records if isinstance(record, dict)
-              for token in _list(record.get("tokens")) if isinstance(token, str)]
-    joiner = "" if tokens and sum(len(t) == 1 for t in tokens) >= CHARACTER_SHARE * len(tokens) else " "
+    joiner = "" if _mostly_characters(records) else " "
     documents, irregular = [], 0
     for where, record in records:
         read = _document(record, names, joiner, ctx, where)
@@ -67,8 +65,11 @@ def read_token_tags(ctx: ReadContext) -> list[Document]:
     return documents
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+def _mostly_characters(records: list[tuple[Where, Any]]) -> bool:
+    """Whether at least ``CHARACTER_SHARE`` of the tokens are one character (Chinese text, one per token)."""
+    lengths = [len(token) for _, record in records if isinstance(record, dict)
+               and isinstance(tokens := record.get("tokens"), list) for token in tokens if isinstance(token, str)]
+    return bool(lengths) and lengths.count(1) >= CHARACTER_SHARE * len(lengths)
 
 
 def tag_names(ctx: ReadContext) -> list[str] | None:
