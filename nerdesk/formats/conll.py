@@ -67,10 +67,22 @@ def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
         if len(fields) < 2:
             ctx.problem(f"expected a token and a tag separated by whitespace, got {line!r:.60}", line=number)
             continue
+        if current and _is_pair(current[-1][1][0], fields[0]):  # an emoji written as its two UTF-16 halves
+            current[-1][1][0] = _joined(current[-1][1][0] + fields[0])
+            continue
         current.append((number, fields))
     if current:
         sentences.append(current)
     return sentences
+
+
+def _is_pair(first: str, second: str) -> bool:
+    return len(first) == len(second) == 1 and "\ud800" <= first <= "\udbff" and "\udc00" <= second <= "\udfff"
+
+
+def _joined(halves: str) -> str:
+    """The character a high and a low UTF-16 half stand for (Python keeps them as two code points)."""
+    return halves.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
 
 
 # Syntactic chunk types (CoNLL-2000 chunking, the chunk column of CoNLL-2003): B-NP, I-VP... are not entities.

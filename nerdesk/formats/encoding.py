@@ -5,6 +5,8 @@ bytes look like it (many NULs), then strict GB18030 (a superset of GBK and GB231
 charset-normalizer's best guess. Nothing is decoded with replacement characters: text is never
 silently changed. A file that is UTF-8 but for a few bytes (damaged, or two encodings mixed) is refused,
 naming the first bad byte, instead of being read in a guessed encoding: pass its encoding to read it anyway.
+UTF-8 that writes a character beyond U+FFFF as its two UTF-16 halves (CESU-8, as Java and some corpora
+write emoji) is read, each pair of halves as the one character it stands for (``_utf8_with_halves``).
 
 ``check_input_file`` refuses what cannot be read whole as a text file: a device such as ``/dev/zero``,
 which never ends, or a file over ``MAX_INPUT_BYTES``.
@@ -112,6 +114,9 @@ def _guess(data: bytes, tried: list[str], path: str | None = None) -> tuple[str,
             return decoded, guess
     if text is not None:
         return text, "utf-8"  # valid UTF-8 with NULs: keep it, the format reader will judge
+    halves = _utf8_with_halves(data)
+    if halves is not None:
+        return halves, "utf-8"
     gb18030 = _strict(data, "gb18030") if b"\x00" not in data else None
     _refuse_damaged_utf8(data, decodes_otherwise=gb18030 is not None, path=path)
     if b"\x00" not in data:
@@ -122,6 +127,18 @@ def _guess(data: bytes, tried: list[str], path: str | None = None) -> tuple[str,
     tried.append(f"charset-normalizer's guess ({guessed or 'none'})")
     decoded = _strict(data, guessed) if guessed is not None else None
     return (decoded, guessed) if decoded is not None and guessed is not None else None
+
+
+def _utf8_with_halves(data: bytes) -> str | None:
+    """``data`` as UTF-8 in which characters beyond U+FFFF may be written as two encoded UTF-16 halves
+    (``ED A0 BD ED B8 8D`` for U+1F60D), each adjacent pair joined into its character; None if the data is
+    not UTF-8 even so. Halves that are not next to each other (a CoNLL file writes each on its own row)
+    stay lone surrogates, for the format reader to join or refuse."""
+    try:
+        text = data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 def _refuse_damaged_utf8(data: bytes, *, decodes_otherwise: bool, path: str | None) -> None:

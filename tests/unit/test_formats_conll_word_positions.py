@@ -49,3 +49,18 @@ def test_a_few_positioned_looking_tokens_among_words_are_kept(tmp_path):
     path = tmp_path / "english.conll"
     path.write_text("Room\tO\nB1\tB-LOC\nis\tO\nopen\tO\n", encoding="utf-8")
     assert read_file(path).documents[0].text == "Room B1 is open"
+
+
+def test_emoji_written_as_utf16_halves_on_two_rows_are_joined(tmp_path):
+    # The first Weibo NER release (weiboNER.conll.*) writes an emoji as its two UTF-16 halves, each encoded
+    # as if it were a character (CESU-8), each on its own row.
+    def row(char: str, tag: str) -> bytes:
+        return char.encode("utf-8", "surrogatepass") + b"\t" + tag.encode() + b"\n"
+
+    halves = "😍".encode("utf-16-le")
+    high, low = halves[:2].decode("utf-16-le", "surrogatepass"), halves[2:].decode("utf-16-le", "surrogatepass")
+    path = tmp_path / "weiboNER.conll.train"
+    path.write_bytes(row("好", "O") + row(high, "O") + row(low, "O") + row("李", "B-PER.NAM") + row("四", "I-PER.NAM"))
+    [doc] = read_file(path).documents
+    assert doc.text == "好😍李四"
+    assert [(span.start, span.end, span.label) for span in doc.spans] == [(2, 4, "PER.NAM")]

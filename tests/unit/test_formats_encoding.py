@@ -9,6 +9,7 @@ import pytest
 
 from nerdesk.core.errors import FormatError
 from nerdesk.formats import read_file, write_file
+from nerdesk.formats.encoding import decode_bytes
 
 RECORD = {"text": "彭小军在北京😀工作", "label": {"name": {"彭小军": [[0, 2]]}, "address": {"北京": [[4, 5]]}}}
 
@@ -131,3 +132,19 @@ def test_files_longer_than_the_peek_are_detected_in_their_encoding(tmp_path: Pat
     assert result.format == "cluener"
     assert result.documents[0].text == record["text"]
     assert result.encoding == codec  # "utf-16" has a byte-order mark; the others are told from the bytes
+
+
+
+def test_utf8_with_an_emoji_written_as_two_utf16_halves_is_read_as_the_emoji():
+    data = "看".encode() + "\ud83d".encode("utf-8", "surrogatepass") + "\ude0d".encode("utf-8", "surrogatepass")
+    assert decode_bytes(data + "吧\r\n".encode()) == ("看😍吧\r\n", "utf-8")
+
+
+def test_a_lone_utf16_half_in_a_text_file_is_refused_and_nothing_is_stored(tmp_path, capsys):
+    from nerdesk.cli import main
+
+    path = tmp_path / "notes.txt"
+    path.write_bytes("第一行\n坏".encode() + "\ud83d".encode("utf-8", "surrogatepass") + b"\n")
+    assert main(["import", str(tmp_path / "p.nerdesk"), str(path)]) == 1
+    assert "lone surrogate \\ud83d" in capsys.readouterr().err
+    assert not (tmp_path / "p.nerdesk").exists()
