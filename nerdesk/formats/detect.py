@@ -20,6 +20,7 @@ from nerdesk.formats.label_studio_min import is_json_min_record
 from nerdesk.formats.prodigy import is_doc_json
 from nerdesk.formats.pubtator import looks_like_pubtator
 from nerdesk.formats.token_tags import is_token_tags_record
+from nerdesk.formats.webanno_tsv import is_webanno_tsv_file, looks_like_webanno_tsv
 
 _PEEK_BYTES = 256 * 1024
 _RECORDS_PEEKED = 1_000  # JSON records of the peek looked at for one that shows the file's format
@@ -227,9 +228,16 @@ def _skip_space(text: str, position: int) -> int:
 
 
 def _detect_dir(path: Path) -> str:
-    if any(path.rglob("*.ann")) or any(path.rglob("*.txt")):
+    """brat when the folder holds .ann files; WebAnno TSV when it holds such .tsv files (an INCEpTION export
+    may have the source .txt files beside them); else brat when it holds .txt files."""
+    if any(path.rglob("*.ann")):
         return "brat"
-    raise FormatError("a directory without .txt or .ann files: not a brat collection", path=str(path), code="E124")
+    if any(file.is_file() and is_webanno_tsv_file(file) for file in path.rglob("*.tsv")):
+        return "webanno-tsv"
+    if any(path.rglob("*.txt")):
+        return "brat"
+    raise FormatError("a directory without .txt, .ann or WebAnno TSV files: neither a brat collection nor a "
+                      "WebAnno TSV export", path=str(path), code="E124")
 
 
 def detect_format(path: str | Path, known: tuple[str, ...], *, encoding: str | None = None) -> str:
@@ -268,6 +276,8 @@ def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     head = _peek_text(path, encoding)
     if suffix == ".txt" and path.with_suffix(".ann").is_file():
         return "brat"
+    if looks_like_webanno_tsv(head):
+        return "webanno-tsv"  # #FORMAT=WebAnno TSV 3.3: never CoNLL columns, whatever the suffix
     if suffix == ".pubtator" or looks_like_pubtator(head):
         return "pubtator"  # PMID|t|... then PMID|a|... or an annotation of the same PMID: never plain text
     found = _classify_json_head(head, path, encoding)

@@ -80,7 +80,7 @@ def _valid_file(fmt: str, directory: Path) -> Path:
         Document("second text here", [Span(0, 6, "X")]),
     ]
     path = directory / f"valid{FORMATS[fmt].extensions[0]}"
-    write_file(docs, path, fmt)
+    write_file(docs[:1] if fmt == "webanno-tsv" else docs, path, fmt)  # WebAnno TSV: one document per file
     return path
 
 

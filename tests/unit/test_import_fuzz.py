@@ -34,6 +34,9 @@ NASTY_TOKENS = [b"\\ud800", b"\\udfff", b"NaN", b"Infinity", b"-Infinity", b"1e9
                 b"\t", b"\xf0\x9f\x98\x80", b"\xff\xfe", b"true", b"[]", b"{}"]
 
 
+FOLDER_FORMATS = ("brat", "webanno-tsv")  # several documents are written as a folder of files
+
+
 def seed_documents() -> list[Document]:
     text = "北京大学在北京。\r\nMary visits 上海 😀 today."
     return [
@@ -46,10 +49,10 @@ def seed_documents() -> list[Document]:
 
 
 def build_corpus(folder: Path) -> dict[str, Path]:
-    """One valid export per writable format (a file, or brat's folder)."""
+    """One valid export per writable format (a file, or a folder of files)."""
     corpus = {}
     for name, spec in FORMATS.items():
-        target = folder / (name if name == "brat" else f"seed-{name}{spec.extensions[0]}")
+        target = folder / (name if name in FOLDER_FORMATS else f"seed-{name}{spec.extensions[0]}")
         write_file(seed_documents(), target, name)
         corpus[name] = target
     return corpus
@@ -152,7 +155,7 @@ def assert_still_exports(project: Project, folder: Path, format_name: str) -> No
     assert report.documents == len(list(project.all_documents()))
     json.loads(out.read_text(encoding="utf-8"))
     again = folder / f"again-{format_name}"
-    again = again if format_name == "brat" else again.with_suffix(FORMATS[format_name].extensions[0])
+    again = again if format_name in FOLDER_FORMATS else again.with_suffix(FORMATS[format_name].extensions[0])
     transfer.export_documents(project, again, format_name)
 
 
