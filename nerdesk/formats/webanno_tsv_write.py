@@ -224,16 +224,16 @@ def write_webanno_tsv(documents: list[Document], path: Path, ctx: WriteContext) 
 
 def _write_folder(path: Path, documents: list[Document], contents: list[str], ctx: WriteContext) -> None:
     """One ``NAME.tsv`` per document with words (a file without sentences is one INCEpTION does not import)."""
-    before = {file.name for file in path.glob("*" + SUFFIX)} if path.is_dir() else set()
+    before = {file.relative_to(path).as_posix() for file in path.rglob("*" + SUFFIX)} if path.is_dir() else set()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise FormatError(f"cannot create the folder: {error.strerror or error}", path=str(path), code="E109") from error
-    names = _file_names(documents)
-    for name, doc, content in zip(names, documents, contents, strict=True):
-        if doc.text.strip():
-            atomic_write_text(path / name, content)
-    stale = sorted(before - set(names))
+    files = {name: content for name, doc, content in zip(_file_names(documents), documents, contents, strict=True)
+             if doc.text.strip()}
+    for name, content in files.items():
+        atomic_write_text(path / name, content)
+    stale = sorted(before - set(files))
     if stale:
         n = len(stale)
         ctx.warn(f"{counted(n, '.tsv file')} in {path} {by_count(n, 'is', 'are')} not from this export "
