@@ -274,6 +274,47 @@ def test_hostile_plain_text_is_refused_clearly_or_read_exactly(text, how, at, sp
         assert all(doc.text and doc.text in content for doc in result.documents)
 
 
+# -- WebAnno TSV: sentences and token lines built from hostile pieces ------------------------------------
+
+TSV_SEED = (  # what nerdesk writes for TEXT + "\r\nx y" with nested spans (its emoji counts two UTF-16 units)
+    "#FORMAT=WebAnno TSV 3.3\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|value\n\n\n"
+    "#Text=北京😀 ab\u200dc\\r\n1-1\t0-1\t北\tLOC[1]|X[2]\t\n1-2\t1-2\t京\tLOC[1]|X[2]\t\n"
+    "1-3\t2-4\t😀\tX[2]\t\n1-4\t5-6\ta\tY\t\n1-5\t6-7\tb\t_\t\n1-6\t7-9\t\u200dc\t_\t\n\n"
+    "#Text=x y\n2-1\t11-12\tx\tZ[3]\t\n2-2\t13-14\ty\tZ[3]\t\n")
+TSV_PIECES = ["_", "*", "LOC", "LOC[1]", "X[2]|LOC[1]", "*[1]", "X]", "a\\|b", "[", "x[99999999999]", "|", "", " ",
+              "LOC\x00", "\ud800", "a->1-1", "1-1", "1-1.1", "x", "١-١", "0-2", "3-5", "2-0", "0-99", "9" * 30 + "-1",
+              "0-" + "9" * 5000, "北京", "😀", "#Text=北京😀 ab", "#Text=a\\tb\\r\\u00e9\\", "#Sentence.id=s",
+              "#T_SP=webanno.custom.Span|", "#T_SP=webanno.custom.S|ROLE_a:b_c|webanno.custom.T", "#T_RL=x.R|v|BT_x",
+              "#T_SP=", "#FORMAT=WebAnno TSV 3.1", "#FORMAT=WebAnno TSV 2.0", "#FORMAT=WebAnno TSV 3." + "9" * 5000]
+
+
+@st.composite
+def webanno_tsv_files(draw: st.DrawFn) -> bytes:
+    """The seed file with a few lines or tab-separated fields replaced, inserted, repeated or removed."""
+    lines = TSV_SEED.split("\n")
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(lines) - 1))
+        piece, action = draw(st.sampled_from(TSV_PIECES)), draw(st.sampled_from(["field", "field", "line", "cut",
+                                                                                  "repeat"]))
+        if action == "field":
+            fields = lines[at].split("\t")
+            fields[draw(st.integers(0, len(fields) - 1))] = piece
+            lines[at] = "\t".join(fields)
+        elif action == "line":
+            lines.insert(at, piece)
+        elif action == "cut":
+            del lines[at]
+        else:
+            lines.insert(at, lines[at])
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
+@SETTINGS
+@given(content=webanno_tsv_files(), how=DAMAGE, at=st.floats(0, 1), suffix=st.sampled_from([".tsv", ".txt"]))
+def test_hostile_webanno_tsv_files_are_refused_clearly_or_read_right(content, how, at, suffix):
+    check_file(damaged(content, how, at), "webanno-tsv", suffix)
+
+
 # -- spaCy DocBin: the msgpack inside the zlib stream damaged -------------------------------------------
 
 @pytest.fixture(scope="module")
