@@ -297,8 +297,8 @@ class _Body:
                 self.problem(f"token {ident} at {found[0]}-{found[1]} is {text[found[0]:found[1]]!r:.40} in the text "
                              f"of the #Text= lines, but the line says {token!r:.40}", number, "E005")
         spans = []
-        for pending in self.spans:
-            found = self.code_points(units, pending.line, pending.begin, pending.end)
+        for pending in self.spans:  # its offsets are those of its units: told above when they do not fit
+            found = self.code_points(units, pending.line, pending.begin, pending.end, tell=False)
             if found is not None and found[0] == found[1]:
                 self.tally.zero_width += 1
             elif found is not None:
@@ -307,11 +307,14 @@ class _Body:
                 self.ok = self.ok and span is not None
         return Document(text=text, spans=[s for s in spans if s is not None], name=name) if self.ok else None
 
-    def code_points(self, units: Utf16Map, line: int, begin: int, end: int) -> tuple[int, int] | None:
+    def code_points(self, units: Utf16Map, line: int, begin: int, end: int, *,
+                    tell: bool = True) -> tuple[int, int] | None:
         try:
             return units.from_utf16(begin), units.from_utf16(end)
         except SpanError as error:
-            self.problem(f"{error} (offsets count UTF-16 units)", line, error.code or "E003")
+            if tell:
+                self.problem(f"{error} (offsets count UTF-16 units)", line, error.code or "E003")
+            self.ok = False
             return None
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
 from nerdesk.core.offsets import Utf16Map, graphemes_boundaries
-from nerdesk.core.spans import Span
+from nerdesk.core.spans import Span, dedupe
 from nerdesk.core.wording import by_count, counted
 from nerdesk.core.writing_systems import is_cjk
 from nerdesk.formats._base import WriteContext
@@ -119,7 +119,7 @@ def sentences(text: str, words: list[tuple[int, int]]) -> list[Sentence]:
 @dataclass
 class _Written:
     trimmed: int = 0  # spans that started or ended on whitespace
-    blank: int = 0  # spans of whitespace only, not written
+    dropped: int = 0  # spans not written: of whitespace only, or equal to another once trimmed
     leading: int = 0  # documents whose text before the first word is not only spaces
     wordless: int = 0  # documents without a word
 
@@ -135,11 +135,13 @@ def _trim(text: str, spans: list[Span], written: _Written) -> list[Span]:
         while end > start and text[end - 1].isspace():
             end -= 1
         if start == end:
-            written.blank += 1
+            written.dropped += 1
         else:
             written.trimmed += (start, end) != (span.start, span.end)
             kept.append(span.moved(start, end))
-    return kept
+    once = dedupe(kept)
+    written.dropped += len(kept) - len(once)
+    return once
 
 
 def _cells(words: list[tuple[int, int]], spans: list[Span]) -> list[str]:
@@ -214,7 +216,7 @@ def write_webanno_tsv(documents: list[Document], path: Path, ctx: WriteContext) 
     chosen = ctx.spans_to_write(documents, "webanno-tsv")
     written = _Written()
     contents = [document_tsv(doc, spans, written) for doc, spans in zip(documents, chosen, strict=True)]
-    ctx.not_written(written.blank)
+    ctx.not_written(written.dropped)
     if one_file:
         atomic_write_text(path, contents[0] if contents else FORMAT_LINE + "\n\n")
     else:
@@ -246,9 +248,10 @@ def _warn(ctx: WriteContext, written: _Written, one_file: bool) -> None:
         n = written.trimmed
         ctx.warn(f"{counted(n, 'span')} started or ended on whitespace, which WebAnno TSV cannot hold (its tokens "
                  f"leave whitespace out): written without it, as INCEpTION does")
-    if written.blank:
-        n = written.blank
-        ctx.warn(f"{counted(n, 'span')} of whitespace only {by_count(n, 'was', 'were')} not written")
+    if written.dropped:
+        n = written.dropped
+        ctx.warn(f"{counted(n, 'span')} {by_count(n, 'was', 'were')} not written: of whitespace only, or the same as "
+                 "another span without the whitespace at its edges")
     if written.leading:
         n = written.leading
         ctx.warn(f"{counted(n, 'document')} {by_count(n, 'starts', 'start')} with line breaks or tabs before "

@@ -15,7 +15,14 @@ from nerdesk.cli import main
 from nerdesk.core import Document, Span
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.core.spans import PRED
-from nerdesk.formats import detect_format, format_for_suffix, read_file, resolve_format, write_file
+from nerdesk.formats import (
+    detect_format,
+    format_for_suffix,
+    read_file,
+    resolve_format,
+    write_documents,
+    write_file,
+)
 from nerdesk.formats.webanno_tsv import unescape_text, unescape_value
 from nerdesk.formats.webanno_tsv_write import escape_text, escape_value
 from nerdesk.storage import Project
@@ -212,6 +219,16 @@ def test_generated_documents_round_trip_but_for_what_the_writer_warns_about(tmp_
     expected = {trimmed(doc.text, span) for span in doc.spans} - {None}
     assert spans_of(again) == sorted(span.key for span in expected if span is not None)
     assert (expected != set(doc.spans)) == any("whitespace" in w for w in warnings)
+
+
+def test_whitespace_at_span_edges_is_left_out_and_the_spans_written_are_counted(tmp_path):
+    doc = Document("Ann  met\n", [Span(0, 3, "P"), Span(0, 4, "P"), Span(3, 5, "P"), Span(5, 9, "Q")])
+    result = write_documents([doc], tmp_path / "one.tsv", "webanno-tsv")
+    assert (result.spans, result.warnings) == (2, [
+        "2 spans started or ended on whitespace, which WebAnno TSV cannot hold (its tokens leave whitespace out): "
+        "written without it, as INCEpTION does",
+        "2 spans were not written: of whitespace only, or the same as another span without the whitespace at its edges"])
+    assert spans_of(read_file(tmp_path / "one.tsv").documents[0]) == [(0, 3, "P"), (5, 8, "Q")]
 
 
 def test_several_documents_go_to_a_folder_one_file_each(tmp_path):
