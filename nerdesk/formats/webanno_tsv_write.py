@@ -1,7 +1,8 @@
 """Writing WebAnno TSV 3.3 (INCEpTION's and WebAnno's TSV export) so that INCEpTION imports it back.
 
-Checked against INCEpTION's own reader and writer (``Tsv3XDeserializer``, ``Tsv3XSerializer`` and
-``Escaping`` in ``inception-io-webanno-tsv``). INCEpTION imports each file as one document, so a single
+Written the way INCEpTION's own writer writes (``Tsv3XSerializer`` and ``Escaping`` in
+``inception-io-webanno-tsv``), for its reader (``Tsv3XDeserializer``); a file of its test suite comes out
+byte for byte. INCEpTION imports each file as one document, so a single
 document goes to ``NAME.tsv`` and several to a folder of ``.tsv`` files, one per document.
 
 The spans go into INCEpTION's built-in named-entity layer, its ``value`` feature holding the label.
