@@ -31,7 +31,7 @@ def register_import(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
                     "PROJECT in one transaction: a bad record imports nothing.",
     )
     parser.add_argument("project", type=Path, metavar="PROJECT", help="project file (.nerdesk)")
-    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="files or brat directories")
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE", help="files, or folders (brat, WebAnno TSV)")
     parser.add_argument("--format", help="input format (nerdesk-json, jsonl, cluener, cmeee, conll, ...)")
     parser.add_argument("--encoding", help="text encoding (default: detected)")
     parser.add_argument("--newline", choices=("keep", "normalize"), default="keep",
@@ -59,7 +59,7 @@ def register_export(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser = subparsers.add_parser("export", help="write a project's documents to a file")
     parser.add_argument("project", type=Path, metavar="PROJECT", help="project file (.nerdesk)")
     parser.add_argument("--format", required=True, help="output format (nerdesk-json, cluener, cmeee, conll, ...)")
-    parser.add_argument("--out", type=Path, required=True, help="output file (or directory for brat)")
+    parser.add_argument("--out", type=Path, required=True, help="output file (a folder for brat, and for WebAnno TSV with several documents)")
     parser.add_argument("--source", choices=SOURCES,
                         help="spans to write: gold, pred or all (default: what the format keeps, gold for "
                              "formats with one kind of span)")

@@ -384,6 +384,7 @@ SPECS = (
     FormatSpec(
         name="conll", reader=read_conll, writer=write_conll,
         extensions=(".conll", ".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".tsv"), lossy=True,
+        default_for_suffixes=(".tsv",),  # WebAnno TSV shares the suffix; it is written when asked for by name
         description="CoNLL-style columns: `char<TAB>TAG` or `token<TAB>...<TAB>TAG`; BIO/IOB2, BIOES, BMES",
         keeps="text (without whitespace at char level; tokens joined by spaces at token level, a word cut where a "
               "span starts or ends inside it), gold spans; nested spans as one tag column per level, the outermost "

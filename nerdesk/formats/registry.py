@@ -45,9 +45,6 @@ def collect(specs: Iterable[FormatSpec]) -> tuple[dict[str, FormatSpec], dict[st
 FORMATS, ALIASES = collect(spec for module in MODULES for spec in module.SPECS)
 # A file suffix several formats share: the one nerdesk writes for it.
 PREFERRED_BY_SUFFIX = {suffix: spec.name for spec in FORMATS.values() for suffix in spec.default_for_suffixes}
-# An output named x.tsv was CoNLL columns before WebAnno TSV (one document per file) came; it stays CoNLL,
-# and WebAnno TSV is written when asked for by name.
-PREFERRED_BY_SUFFIX.setdefault(".tsv", "conll")
 
 
 def resolve_format(name: object) -> str:
