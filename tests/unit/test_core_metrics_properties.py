@@ -7,7 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nerdesk.core.metrics import evaluate
+from nerdesk.core.metrics import _nested_keys, evaluate
 from nerdesk.core.spans import Span
 
 
@@ -59,3 +59,15 @@ def test_swapping_gold_and_prediction_swaps_precision_and_recall(pair):
         assert (counts.fp, counts.fn) == (backward.per_label[label].fn, backward.per_label[label].fp)
     assert 0.0 <= forward.micro.f1 <= 1.0
     assert forward.micro.support == sum(len(spans) for spans in gold)
+
+
+def nested_by_pairs(spans: list[Span]) -> set[tuple[int, int, str]]:
+    """The definition: a span is nested when it holds, or lies inside, a span with another key."""
+    return {key for a in spans for b in spans if a.key != b.key and (a.covers_range(b) or b.covers_range(a))
+            for key in (a.key, b.key)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(span_lists(), max_size=5).map(lambda lists: [span for spans in lists for span in spans]))
+def test_nested_spans_are_the_ones_that_hold_or_lie_inside_another(spans):
+    assert _nested_keys(spans) == nested_by_pairs(spans)
