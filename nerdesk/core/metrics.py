@@ -7,7 +7,6 @@ scored separately (``nested``), so a model that only finds outer spans cannot hi
 from __future__ import annotations
 
 import math
-
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
