@@ -8,11 +8,12 @@ document goes to ``NAME.tsv`` and several to a folder of ``.tsv`` files, one per
 The spans go into INCEpTION's built-in named-entity layer, its ``value`` feature holding the label.
 Tokens are the text's words, each CJK character, emoji or punctuation mark on its own, cut where a
 span starts or ends inside one, so every span is a run of whole tokens; a span over several tokens
-carries a disambiguation id (``PER[3]``) on each. INCEpTION rebuilds the text from the ``#Text=``
-lines, putting each sentence where its first token starts and filling the gap after the line break
-that ends the sentence before with spaces. A sentence is therefore cut only where a line break is
-followed by spaces and a word: the text between two sentences is then exactly what INCEpTION puts
-back, and every other character (blank lines, ``\\r``, tabs) is written inside a sentence, escaped.
+carries a disambiguation id (``PER[3]``) on each, and so does a span stacked on a token with another.
+INCEpTION rebuilds the text from the ``#Text=`` lines, putting each sentence where its first token
+starts and filling the gap after the line break that ends the sentence before with spaces. A sentence
+is therefore cut only where a line break is followed by spaces and a word: the text between two
+sentences is then exactly what INCEpTION puts back, and every other character (blank lines, ``\\r``,
+tabs) is written inside a sentence, escaped.
 """
 
 from __future__ import annotations
@@ -145,20 +146,36 @@ def _trim(text: str, spans: list[Span], written: _Written) -> list[Span]:
     return once
 
 
+def _ids(ranges: list[tuple[int, int]], values: list[str], tokens: int) -> dict[int, int]:
+    """Disambiguation ids by span, given as INCEpTION's writer gives them (``Tsv3XCasDocumentBuilder``): to every
+    span on a token with another (stacked), to every span over several tokens, in the order they are met."""
+    ids: dict[int, int] = {}
+    first_on: list[int] = [-1] * tokens  # the first span on each token (the others have ids once they come)
+    for index, (first, last) in enumerate(ranges):
+        for token in range(first, last + 1):
+            if first_on[token] < 0:
+                first_on[token] = index
+            else:
+                ids.setdefault(first_on[token], len(ids) + 1)
+                ids.setdefault(index, len(ids) + 1)
+        # A value ending in a backslash before '|' would not be split by INCEpTION: an id ends it with ']'.
+        if last > first or values[index].endswith("\\"):
+            ids.setdefault(index, len(ids) + 1)
+    return ids
+
+
 def _cells(words: list[tuple[int, int]], spans: list[Span]) -> list[str]:
     """The named-entity column of each token: its spans' labels, stacked with '|', ``_`` for none."""
     starts, ends = [start for start, _ in words], [end for _, end in words]
-    values: list[list[str]] = [[] for _ in words]
-    next_id = 1
-    for span in spans:
-        first, last = bisect_left(starts, span.start), bisect_left(ends, span.end)
-        value = escape_value(span.label)
-        # A value ending in a backslash before '|' would not be split by INCEpTION: an id ends it with ']'.
-        if last > first or value.endswith("\\"):
-            value, next_id = f"{value}[{next_id}]", next_id + 1
-        for index in range(first, last + 1):
-            values[index].append(value)
-    return ["|".join(stack) if stack else "_" for stack in values]
+    ranges = [(bisect_left(starts, span.start), bisect_left(ends, span.end)) for span in spans]
+    values = [escape_value(span.label) for span in spans]
+    ids = _ids(ranges, values, len(words))
+    cells: list[list[str]] = [[] for _ in words]
+    for index, (first, last) in enumerate(ranges):
+        value = f"{values[index]}[{ids[index]}]" if index in ids else values[index]
+        for token in range(first, last + 1):
+            cells[token].append(value)
+    return ["|".join(stack) if stack else "_" for stack in cells]
 
 
 def document_tsv(doc: Document, spans: list[Span], written: _Written) -> str:

@@ -128,14 +128,14 @@ def test_nested_and_stacked_spans_are_written_as_inception_writes_them(tmp_path)
     assert write_file([Document(text, spans)], path, "webanno-tsv") == []
     assert path.read_text(encoding="utf-8") == HEADER + (
         "#Text=Anna Smith's 北京😀 trip\\r\n"
-        "1-1\t0-4\tAnna\tPER[1]|PER\t\n"
-        "1-2\t5-10\tSmith\tPER[1]|X[2]\t\n"
-        "1-3\t10-11\t'\tX[2]\t\n"
-        "1-4\t11-12\ts\tX[2]\t\n"
-        "1-5\t13-14\t北\ta\\|b[3]|LOC[4]\t\n"
-        "1-6\t14-15\t京\ta\\|b[3]|LOC[4]\t\n"
-        "1-7\t15-17\t😀\ta\\|b[3]|EMO\t\n"  # the emoji counts two UTF-16 units
-        "1-8\t18-22\ttrip\ta\\|b[3]\t\n"
+        "1-1\t0-4\tAnna\tPER[1]|PER[2]\t\n"
+        "1-2\t5-10\tSmith\tPER[1]|X[3]\t\n"
+        "1-3\t10-11\t'\tX[3]\t\n"
+        "1-4\t11-12\ts\tX[3]\t\n"
+        "1-5\t13-14\t北\ta\\|b[4]|LOC[5]\t\n"
+        "1-6\t14-15\t京\ta\\|b[4]|LOC[5]\t\n"
+        "1-7\t15-17\t😀\ta\\|b[4]|EMO[6]\t\n"  # the emoji counts two UTF-16 units
+        "1-8\t18-22\ttrip\ta\\|b[4]\t\n"
         "\n"
         "#Text=was fun.\n"
         "2-1\t24-27\twas\t_\t\n"
@@ -143,6 +143,18 @@ def test_nested_and_stacked_spans_are_written_as_inception_writes_them(tmp_path)
         "2-3\t31-32\t.\t_\t\n")
     [doc] = read_file(path).documents
     assert (doc.text, spans_of(doc)) == (text, sorted(s.key for s in spans))
+
+
+def test_stacked_spans_of_one_token_get_disambiguation_ids_as_inception_gives_them(tmp_path):
+    # The format's documentation gives stacked annotations ids, and INCEpTION's writer does (tsv3-suite:
+    # testSingleStackedNonTokenRelationWithoutFeatureValue writes "*[1]|*[2]"); its reader takes both forms.
+    path = tmp_path / "one.tsv"
+    spans = [Span(0, 5, "LOC"), Span(0, 5, "GPE"), Span(10, 15, "LOC"), Span(17, 21, "X"), Span(17, 27, "Y")]
+    write_file([Document("Paris and Paris, Anna Smith", spans)], path, "webanno-tsv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[3] for line in lines[5:]] == ["GPE[1]|LOC[2]", "_", "LOC", "_", "Y[3]|X[4]", "Y[3]"]
+    [doc] = read_file(path).documents
+    assert spans_of(doc) == sorted(span.key for span in spans)
 
 
 def test_sub_token_spans_are_read(tmp_path):
