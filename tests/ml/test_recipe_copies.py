@@ -12,13 +12,27 @@ from fixtures_bundle import LABELS, sentence_documents, training_documents
 import nerdesk.training.augment as augment
 import nerdesk.training.run as run
 from nerdesk.training.augment import SWAPPED_COPIES
-from nerdesk.training.recipe import CONTINUE, EXTEND, TRANSFER, batch_size, time_budget_seconds, train_config
+from nerdesk.training.recipe import (
+    BUDGET_FLOOR_SECONDS,
+    CONTINUE,
+    EXTEND,
+    TRANSFER,
+    batch_size,
+    time_budget_seconds,
+    train_config,
+)
 
 
 def test_copies_lengthen_the_budget_as_documents_do_but_by_at_most_a_minute():
-    # 75 documents and their copies: the 135 s the small-set figures of docs/benchmarks.md were measured with
-    assert time_budget_seconds(75, 225) == time_budget_seconds(300) == 135.0
     assert time_budget_seconds(900, 2700) == time_budget_seconds(900) + 60.0 == 345.0
+    assert time_budget_seconds(1000, 0, CONTINUE) == 310.0
+
+
+def test_a_run_at_the_full_rate_gets_at_least_the_floor_and_a_continuation_does_not():
+    assert time_budget_seconds(75, 750) == time_budget_seconds(75, 750, EXTEND) == BUDGET_FLOOR_SECONDS
+    assert time_budget_seconds(75, 0, CONTINUE) == 60.0 + 0.25 * 75 < BUDGET_FLOOR_SECONDS
+    assert train_config(TRANSFER, 75, 750).time_budget_seconds == BUDGET_FLOOR_SECONDS
+    assert train_config(CONTINUE, 75).time_budget_seconds < BUDGET_FLOOR_SECONDS
     config = train_config(TRANSFER, 900, 2700)
     assert config.time_budget_seconds == 345.0 and config.batch_size == batch_size(3600)
     assert train_config(TRANSFER, 900, 2700, time_budget_seconds=20.0).time_budget_seconds == 20.0
