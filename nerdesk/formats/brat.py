@@ -17,6 +17,7 @@ from nerdesk.core.spans import Span
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
+from nerdesk.formats.folder_export import unique_stems, warn_stale_files
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _T_LINE = re.compile(r"^(\S+) ([0-9]+) ([0-9]+)$")  # ASCII digits only: int() would take "١٢"
@@ -155,11 +156,6 @@ def read_brat(ctx: ReadContext) -> list[Document]:
     return docs
 
 
-def _safe_name(name: str) -> str:
-    cleaned = re.sub(r"[^\w.\-]+", "_", name).strip("._")
-    return cleaned[:100] or "doc"
-
-
 def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     if path.suffix in (".txt", ".ann"):
         raise FormatError("brat writes a directory of .txt and .ann files: give a directory path", path=str(path), code="E125")
@@ -167,17 +163,10 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
         raise FormatError("exists and is not a directory", path=str(path), code="E125")
     chosen = ctx.spans_to_write(documents, "brat")
     before = {p.name for p in path.glob("*") if p.suffix in (".txt", ".ann")} if path.is_dir() else set()
-    used: set[str] = set()
     written: set[str] = set()
     labels: list[str] = list(ctx.labels.names) if ctx.labels is not None else []
     renamed = 0
-    for index, (doc, spans) in enumerate(zip(documents, chosen, strict=True), start=1):
-        base = _safe_name(doc.name) if doc.name else f"doc{index:05d}"
-        name, n = base, 1
-        while name.lower() in used:
-            n += 1
-            name = f"{base}_{n}"
-        used.add(name.lower())
+    for name, doc, spans in zip(unique_stems(documents), documents, chosen, strict=True):
         written.update((f"{name}.txt", f"{name}.ann"))
         lines = []
         for number, span in enumerate(spans, start=1):
@@ -191,12 +180,7 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
     if renamed:
         ctx.warn(f"{counted(renamed, 'span')} {by_count(renamed, 'has a label', 'have labels')} with spaces: "
                  "written with '_' instead")
-    stale = sorted(before - written)
-    if stale:
-        n = len(stale)
-        ctx.warn(f"{counted(n, '.txt or .ann file', '.txt and .ann files')} in {path} {by_count(n, 'is', 'are')} not "
-                 f"from this export ({by_count(n, '', 'e.g. ')}{stale[0]}): importing the folder would read "
-                 f"{by_count(n, 'it', 'them')} too; export into an empty folder or remove {by_count(n, 'it', 'them')}")
+    warn_stale_files(ctx, path, sorted(before - written), ".txt or .ann file", ".txt and .ann files")
     conf = "[entities]\n" + "".join(re.sub(r"\s", "_", name) + "\n" for name in labels)
     conf += "\n[relations]\n\n[events]\n\n[attributes]\n"
     atomic_write_text(path / "annotation.conf", conf)

@@ -32,6 +32,7 @@ from nerdesk.core.wording import by_count, counted
 from nerdesk.core.writing_systems import is_cjk
 from nerdesk.formats._base import WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
+from nerdesk.formats.folder_export import unique_stems, warn_stale_files
 
 FORMAT_LINE = "#FORMAT=WebAnno TSV 3.3"
 NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
@@ -201,21 +202,6 @@ def document_tsv(doc: Document, spans: list[Span], written: _Written) -> str:
 
 # -- files --------------------------------------------------------------------------------------------
 
-def _file_names(documents: list[Document]) -> list[str]:
-    """A safe file name per document (its name, else doc00001...), unique whatever the letter case."""
-    names, used = [], set()
-    for index, doc in enumerate(documents, start=1):
-        base = re.sub(r"[^\w.\-]+", "_", doc.name).strip("._")[:100] if doc.name else ""
-        base = base or f"doc{index:05d}"
-        name, number = base, 1
-        while name.lower() in used:
-            number += 1
-            name = f"{base}_{number}"
-        used.add(name.lower())
-        names.append(name + SUFFIX)
-    return names
-
-
 def _check_target(path: Path, documents: int) -> bool:
     """Whether ``path`` is one file (a ``.tsv`` path) rather than a folder; refuse what does not fit."""
     one_file = path.suffix.lower() == SUFFIX and not path.is_dir()
@@ -249,16 +235,11 @@ def _write_folder(path: Path, documents: list[Document], contents: list[str], ct
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise FormatError(f"cannot create the folder: {error.strerror or error}", path=str(path), code="E109") from error
-    files = {name: content for name, doc, content in zip(_file_names(documents), documents, contents, strict=True)
+    files = {name + SUFFIX: content for name, doc, content in zip(unique_stems(documents), documents, contents, strict=True)
              if doc.text.strip()}
     for name, content in files.items():
         atomic_write_text(path / name, content)
-    stale = sorted(before - set(files))
-    if stale:
-        n = len(stale)
-        ctx.warn(f"{counted(n, '.tsv file')} in {path} {by_count(n, 'is', 'are')} not from this export "
-                 f"({by_count(n, '', 'e.g. ')}{stale[0]}): importing the folder would read {by_count(n, 'it', 'them')} "
-                 f"too; export into an empty folder or remove {by_count(n, 'it', 'them')}")
+    warn_stale_files(ctx, path, sorted(before - set(files)), ".tsv file", ".tsv files")
 
 
 def _warn(ctx: WriteContext, written: _Written, one_file: bool) -> None:
