@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 pytest.importorskip("torch")  # building the bundle needs torch; predicting does not
+pytestmark = pytest.mark.xdist_group("ray")  # one local Ray cluster at a time (pyproject addopts)
 
 from fixtures_bundle import SENTENCES, shared_tiny_bundle  # noqa: E402
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("torch")  # building the bundle needs torch; predicting does not
+pytestmark = pytest.mark.xdist_group("ray")  # one local Ray cluster at a time (pyproject addopts)
 
 from fixtures_bundle import SENTENCES, cluener_dev_texts, shared_tiny_bundle  # noqa: E402
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 pytest.importorskip("torch")
+pytestmark = pytest.mark.xdist_group("ray")  # one local Ray cluster at a time (pyproject addopts)
 
 from nerdesk.cli import main  # noqa: E402
 from nerdesk.core.errors import TrainingError  # noqa: E402
