@@ -50,6 +50,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "recipe's (to see whether a size is held back by time)")
     parser.add_argument("--no-augment", action="store_true", help="train without mention-swapped copies "
                         "(nerdesk train --no-augment)")
+    parser.add_argument("--average-decay", type=float, help="score a moving average of the weights with this "
+                        "decay instead of the recipe's choice (0: the last step's weights)")
     parser.add_argument("--json", type=Path, default=Path("runs/learning_curve.jsonl"))
     parser.add_argument("--table", action="store_true", help="print the results in --json as a Markdown table")
     return parser.parse_args(argv)
@@ -141,6 +143,8 @@ def run_pair(pair: str, args: argparse.Namespace, workdir: Path) -> None:
         overrides["batch_size"] = args.batch_size
     if args.no_augment:
         overrides["augment"] = False
+    if args.average_decay is not None:
+        overrides["average_decay"] = args.average_decay
     for size in args.sizes:
         result = train_and_score(pool[:size], test, init, run_directory(workdir, pair, size), overrides)
         record(args, {"pair": pair, "size": size, **result, **overrides})

@@ -42,6 +42,7 @@ class Recipe:
     evaluate_start: bool = False
     min_delta: float = 0.0  # how much better (F1, 0-1) a checkpoint must be than the best so far
     calibrate: bool = True  # choose the decision threshold on the dev documents
+    average_decay: float | None = None  # score a moving average of the weights (nerdesk.training.averaging)
 
 
 RECIPES = {
@@ -108,6 +109,7 @@ def train_config(kind: str, documents: int, copies: int = 0, **overrides: Any) -
         "learning_rate": recipe.learning_rate, "head_learning_rate": recipe.head_learning_rate,
         "head_warmup_steps": recipe.head_warmup_steps, "min_steps": recipe.min_steps, "epochs": recipe.epochs,
         "patience": recipe.patience, "evaluate_start": recipe.evaluate_start, "min_delta": recipe.min_delta,
+        "average_decay": recipe.average_decay,
         "time_budget_seconds": time_budget_seconds(documents, copies, kind),
         "batch_size": batch_size(documents + copies),
     }

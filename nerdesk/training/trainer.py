@@ -15,6 +15,7 @@ worse on the dev set than it began.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import time
@@ -29,6 +30,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
 from nerdesk.core.metrics import Report
 from nerdesk.runtime.token_features import feature_table
+from nerdesk.training.averaging import WeightAverage
 from nerdesk.training.data import AlignmentSummary, Window, collate, encode_documents, length_grouped_batches
 from nerdesk.training.device import autocast, autocast_dtype, resolve_device
 from nerdesk.training.logits import evaluate_model
@@ -48,6 +50,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.05
     max_grad_norm: float = 5.0
+    average_decay: float | None = None  # score and keep a moving average of the weights (training/averaging.py)
     eval_every_steps: int | None = None  # None: often enough for ``evaluations`` per run
     evaluations: int = 20
     patience: int = 4  # dev evaluations without a better F1 before stopping
@@ -166,6 +169,7 @@ class TrainingRun:
         self.precision = autocast_dtype(self.device)
         self.model.to(self.device)  # before the optimizer, which holds the parameters
         self.optimizer = self._optimizer()
+        self.average = WeightAverage(self.model, self.config.average_decay) if self.config.average_decay else None
         self.base_rates = [group["lr"] for group in self.optimizer.param_groups]
         self.step = self.epoch = self.evaluations = self.best_evaluation = self.best_step = self.stale = 0
         self.best_f1 = -1.0
@@ -190,6 +194,8 @@ class TrainingRun:
         for windows in self._batches():
             loss = self._train_step(windows)
             self.step += 1
+            if self.average:
+                self.average.update(self.model)
             if self.trainer.callbacks.on_step:
                 self.trainer.callbacks.on_step(self.step, self.total_steps, loss)
             reason = self._stop_requested()
@@ -273,8 +279,9 @@ class TrainingRun:
 
     def _evaluate(self) -> dict[str, Any]:
         self.evaluations += 1
-        report = self.trainer.evaluate(self.dev_documents)
-        self._keep_if_best(report)
+        with self.average.swapped_in(self.model) if self.average else contextlib.nullcontext():
+            report = self.trainer.evaluate(self.dev_documents)
+            self._keep_if_best(report)
         if self.trainer.callbacks.on_eval:
             self.trainer.callbacks.on_eval(self.evaluations, report)
         return {"f1": report.micro.f1, "precision": report.micro.precision, "recall": report.micro.recall}
