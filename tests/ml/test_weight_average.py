@@ -53,3 +53,11 @@ def test_a_run_with_an_average_scores_and_keeps_the_averaged_weights(nested_docu
     assert result.best_report is not None and result.best_report.micro.f1 == max(evaluations) > 0
     # The weights the run ends with are the best evaluation's averaged weights, and they score as recorded.
     assert trainer.evaluate(nested_documents).micro.f1 == max(evaluations)
+
+
+def test_a_head_at_the_full_rate_averages_its_weights_and_a_continuation_keeps_the_last_steps():
+    from nerdesk.training.recipe import CONTINUE, EXTEND, TRANSFER, train_config
+
+    assert train_config(TRANSFER, 75).average_decay == train_config(EXTEND, 900).average_decay == 0.99
+    assert train_config(CONTINUE, 75).average_decay is None
+    assert not train_config(TRANSFER, 75, average_decay=0.0).average_decay  # the benchmark's "off"
