@@ -55,7 +55,7 @@ RECIPES = {
                      patience=3, evaluate_start=True, min_delta=0.01, calibrate=False),
     # The moving average of the weights (decay 0.99), against the last step's, same seed side by side: 100 CMeEE
     # documents +0.7 test F1 (four seeds, every one higher), 1,000 +0.7; English -> 1,000 GENIA +7.4; 100 People's
-    # Daily three seeds of four higher (one -8.9), 100 Resume +1.6 (docs/benchmarks.md).
+    # Daily three seeds of four higher (one -8.9), 100 Resume +1.1 (docs/benchmarks.md).
     TRANSFER: Recipe(learning_rate=1e-3, head_learning_rate=3e-3, head_warmup_steps=30, min_steps=200, epochs=30,
                      patience=5, average_decay=0.99),
     # A version that learnt from 38 People's Daily documents, given 360: continued gently it stayed at 52.8 test
