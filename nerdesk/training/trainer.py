@@ -10,7 +10,8 @@ zero), so the random head's first gradients do not wash out what the encoder kno
 measured through the prediction pipeline (``nerdesk.training.logits.evaluate_model``); the best
 weights on the dev set are kept in memory and restored at the end. With ``evaluate_start`` the
 starting weights are scored first and count as a candidate, so continuing a trained model never ends
-worse on the dev set than it began.
+worse on the dev set than it began. With ``average_decay`` the weights scored and kept are a moving average
+of the steps' weights (``nerdesk.training.averaging``).
 """
 
 from __future__ import annotations
