@@ -4,6 +4,7 @@ document, and a warning about files already in the folder that importing it woul
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from nerdesk.core.document import Document
 from nerdesk.core.wording import by_count, counted
@@ -25,7 +26,7 @@ def unique_stems(documents: list[Document]) -> list[str]:
     return stems
 
 
-def warn_stale_files(ctx: WriteContext, folder: object, stale: list[str], files: str, several: str) -> None:
+def warn_stale_files(ctx: WriteContext, folder: Path, stale: list[str], files: str, several: str) -> None:
     """Warn about ``stale`` files (sorted) in ``folder`` that this export did not write."""
     if not stale:
         return
