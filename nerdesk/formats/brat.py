@@ -1,8 +1,13 @@
 """brat standoff: ``NAME.txt`` with the text and ``NAME.ann`` with ``T`` lines
 (``T1<TAB>Label START END<TAB>mention``), offsets in code points, end exclusive, counted in the text as
-it is in the file (``\\r\\n`` counts two). A directory holds one document per ``.txt``. Discontinuous
-spans (``START END;START END``), relations, events, attributes and notes are not imported: the
-import warns how many were skipped.
+it is in the file (``\\r\\n`` counts two). A directory holds one document per ``.txt``.
+
+A span across a line break is written as brat's own editor writes it (``server/src/annotator.py``): in
+pieces split at the break (``T1<TAB>Label 0 5;7 12<TAB>piece piece``), since brat refuses a mention that
+is not the text at its offsets, pieces joined by a space (``annotation.py``, ``DISCONT_SEP``). Reading,
+pieces separated only by white space are one span again; other discontinuous spans, relations, events
+(their trigger ``T`` lines too), attributes and notes are not imported: the import warns how many were
+skipped.
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.folder_export import unique_stems, warn_stale_files
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_T_LINE = re.compile(r"^(\S+) ([0-9]+) ([0-9]+)$")  # ASCII digits only: int() would take "١٢"
+_UNBROKEN = re.compile(r"[^\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_T_FIELD = re.compile(r"^(\S+) ([0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)$")  # ASCII digits only: int() would take "١٢"
 _MAX_DIGITS = 18  # an offset with more digits is past any text (and int() refuses 4,300 digits)
+_PIECE_SEPARATOR = " "  # brat's DISCONT_SEP: the mention of a span in pieces joins their texts with it
 
 
 def _one_line(text: str) -> str:
@@ -78,55 +85,84 @@ class _Skipped:
     """Counts of what brat files hold that nerdesk does not read."""
 
     def __init__(self) -> None:
-        self.discontinuous = self.other = self.missing_ann = 0
+        self.discontinuous = self.triggers = self.other = self.missing_ann = 0
 
 
-def _t_line_span(ctx: ReadContext, text: str, line: str, number: int, ann: Path) -> Span | None:
-    """The span of one continuous ``T`` line, or ``None`` after recording a problem."""
-    fields = line.split("\t")
-    if len(fields) < 2:
-        ctx.problem(f"a T line needs ID<TAB>Label START END<TAB>text, got {line!r:.60}", line=number, path=ann)
-        return None
-    match = _T_LINE.match(fields[1])
-    if match is None:
-        ctx.problem(f"expected 'Label START END', got {fields[1]!r:.60}", line=number, path=ann)
-        return None
-    big = next((digits for digits in match.group(2, 3) if len(digits.lstrip("0")) > _MAX_DIGITS), None)
+def _pieces(ctx: ReadContext, text: str, offsets: str, number: int, ann: Path) -> list[tuple[int, int]] | None:
+    """The (start, end) pieces of ``START END;START END...``, or ``None`` after recording a problem."""
+    big = next((digits for digits in re.split("[ ;]", offsets) if len(digits.lstrip("0")) > _MAX_DIGITS), None)
     if big is not None:
         ctx.problem(f"offset {big[:12]}... ({len(big):,} digits) is outside the text of length {len(text)}",
                     line=number, path=ann, code="E003")
         return None
-    label = match.group(1)
-    start, end = (int(digits.lstrip("0") or "0") for digits in match.group(2, 3))  # int() counts leading zeros
+    pairs = [piece.split(" ") for piece in offsets.split(";")]
+    return [(int(start.lstrip("0") or "0"), int(end.lstrip("0") or "0"))  # int() counts leading zeros
+            for start, end in pairs]
+
+
+def _joined_by_white_space(text: str, pieces: list[tuple[int, int]]) -> bool:
+    """Pieces in order with only white space between them: one span that brat split at line breaks."""
+    return all(end <= next_start <= len(text) and not text[end:next_start].strip()
+               for (_, end), (next_start, _) in zip(pieces, pieces[1:], strict=False))
+
+
+_DISCONTINUOUS = "discontinuous"  # what _t_line_span returns for a span in pieces with text between them
+
+
+def _t_line_span(ctx: ReadContext, text: str, line: str, number: int, ann: Path) -> Span | str | None:
+    """The span of one ``T`` line, ``_DISCONTINUOUS``, or ``None`` after recording a problem."""
+    fields = line.split("\t")
+    if len(fields) < 2:
+        ctx.problem(f"a T line needs ID<TAB>Label START END<TAB>text, got {line!r:.60}", line=number, path=ann)
+        return None
+    match = _T_FIELD.match(fields[1])
+    if match is None:
+        ctx.problem(f"expected 'Label START END', got {fields[1]!r:.60}", line=number, path=ann)
+        return None
+    pieces = _pieces(ctx, text, match.group(2), number, ann)
+    if pieces is None:
+        return None
+    if not _joined_by_white_space(text, pieces):
+        return _DISCONTINUOUS
+    label, start, end = match.group(1), pieces[0][0], pieces[-1][1]
     mention = "\t".join(fields[2:]) if len(fields) > 2 else None
-    if mention is not None and 0 <= start < end <= len(text) and _one_line(text[start:end]) == mention:
-        mention = text[start:end]  # brat writes line breaks inside a mention as spaces
+    if mention is not None and 0 <= start < end <= len(text) and mention in (
+            _one_line(text[start:end]), _PIECE_SEPARATOR.join(text[a:b] for a, b in pieces)):
+        mention = text[start:end]  # brat writes pieces of a span across lines; older files wrote breaks as spaces
     return ctx.make_span(text, start, end, label, mention=mention, line=number, path=ann)
 
 
-def _is_discontinuous(line: str) -> bool:
-    """``T1<TAB>Label START END;START END<TAB>...``: a span in pieces, which nerdesk does not have."""
-    fields = line.split("\t")
-    return len(fields) >= 2 and ";" in fields[1]
+def _event_triggers(lines: list[str]) -> set[str]:
+    """The ids of the ``T`` lines that ``E`` lines name as their trigger (``E1<TAB>Type:T6 Role:T1``)."""
+    triggers = set()
+    for line in lines:
+        fields = line.split("\t")
+        if line.startswith("E") and len(fields) >= 2 and ":" in fields[1].split(" ")[0]:
+            triggers.add(fields[1].split(" ")[0].split(":", 1)[1])
+    return triggers
 
 
 def _ann_spans(ctx: ReadContext, text: str, ann: Path, skipped: _Skipped) -> list[Span] | None:
     """The spans of one ``.ann`` file, or ``None`` after recording its problems."""
+    lines = [raw[:-1] if raw.endswith("\r") else raw for raw in ctx.read_text(ann).split("\n")]
+    triggers = _event_triggers(lines)
     spans, ok = [], True
-    for number, raw in enumerate(ctx.read_text(ann).split("\n"), start=1):
-        line = raw[:-1] if raw.endswith("\r") else raw
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         if not line.startswith("T"):
             skipped.other += 1
             continue
-        if _is_discontinuous(line):
-            skipped.discontinuous += 1
+        if line.split("\t")[0] in triggers:
+            skipped.triggers += 1
             continue
         span = _t_line_span(ctx, text, line, number, ann)
-        if span is not None:
+        if span == _DISCONTINUOUS:
+            skipped.discontinuous += 1
+        elif isinstance(span, Span):
             spans.append(span)
-        ok = ok and span is not None
+        else:
+            ok = False
     return spans if ok else None
 
 
@@ -147,6 +183,9 @@ def read_brat(ctx: ReadContext) -> list[Document]:
     if skipped.discontinuous:
         ctx.warn(f"{counted(skipped.discontinuous, 'discontinuous span')} (START END;START END) "
                  f"{by_count(skipped.discontinuous, 'was', 'were')} skipped: nerdesk spans are continuous")
+    if skipped.triggers:
+        ctx.warn(f"{counted(skipped.triggers, 'event trigger')} (a T line an E line names) "
+                 f"{by_count(skipped.triggers, 'was', 'were')} skipped: it marks an event, not an entity")
     if skipped.other:
         ctx.warn(f"{counted(skipped.other, 'relation, event, attribute or note line')} "
                  f"{by_count(skipped.other, 'was', 'were')} skipped: only T lines are read")
@@ -154,6 +193,16 @@ def read_brat(ctx: ReadContext) -> list[Document]:
         ctx.warn(f"{counted(skipped.missing_ann, '.txt file')} {by_count(skipped.missing_ann, 'has', 'have')} no "
                  f".ann beside {by_count(skipped.missing_ann, 'it', 'them')}: imported without spans")
     return docs
+
+
+def _t_line(number: int, label: str, span: Span, text: str) -> str | None:
+    """``T<number>`` for ``span``, in pieces between line breaks and tabs as brat's editor writes a span across
+    lines; ``None`` for a span of nothing but breaks, which brat cannot hold."""
+    pieces = [(match.start(), match.end()) for match in _UNBROKEN.finditer(text, span.start, span.end)]
+    if not pieces:
+        return None
+    offsets = ";".join(f"{start} {end}" for start, end in pieces)
+    return f"T{number}\t{label} {offsets}\t{_PIECE_SEPARATOR.join(text[start:end] for start, end in pieces)}"
 
 
 def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None:
@@ -165,21 +214,33 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
     before = {p.name for p in path.glob("*") if p.suffix in (".txt", ".ann")} if path.is_dir() else set()
     written: set[str] = set()
     labels: list[str] = list(ctx.labels.names) if ctx.labels is not None else []
-    renamed = 0
+    renamed = trimmed = unwritable = 0
     for name, doc, spans in zip(unique_stems(documents), documents, chosen, strict=True):
         written.update((f"{name}.txt", f"{name}.ann"))
         lines = []
-        for number, span in enumerate(spans, start=1):
+        for span in spans:
             label = re.sub(r"\s", "_", span.label)
             renamed += label != span.label
             if label not in labels:
                 labels.append(label)
-            lines.append(f"T{number}\t{label} {span.start} {span.end}\t{_one_line(span.mention(doc.text))}")
+            line = _t_line(len(lines) + 1, label, span, doc.text)
+            if line is None:
+                unwritable += 1
+                continue
+            mention = span.mention(doc.text)
+            trimmed += _BREAKS.match(mention[0]) is not None or _BREAKS.match(mention[-1]) is not None
+            lines.append(line)
         atomic_write_text(path / f"{name}.txt", doc.text)
         atomic_write_text(path / f"{name}.ann", "".join(line + "\n" for line in lines))
     if renamed:
         ctx.warn(f"{counted(renamed, 'span')} {by_count(renamed, 'has a label', 'have labels')} with spaces: "
                  "written with '_' instead")
+    if trimmed:
+        ctx.warn(f"{counted(trimmed, 'span')} {by_count(trimmed, 'begins or ends', 'begin or end')} with a line "
+                 "break or tab: written without it, as brat's editor does")
+    if unwritable:
+        ctx.warn(f"{counted(unwritable, 'span')} of line breaks or tabs only {by_count(unwritable, 'was', 'were')} "
+                 "not written: brat cannot hold them")
     warn_stale_files(ctx, path, sorted(before - written), ".txt or .ann file", ".txt and .ann files")
     conf = "[entities]\n" + "".join(re.sub(r"\s", "_", name) + "\n" for name in labels)
     conf += "\n[relations]\n\n[events]\n\n[attributes]\n"
@@ -192,6 +253,6 @@ SPECS = (
         description="brat standoff: a directory of NAME.txt + NAME.ann (T lines)",
         keeps="text exactly (a leading U+FEFF too), gold spans (nested too), document names",
         loses="discontinuous spans, relations, events, attributes (on import); predictions, status, metadata; "
-              "spaces in labels become '_'",
+              "spaces in labels become '_'; line breaks and tabs at a span's edges",
         offsets=CODE_POINTS + " (\\r\\n counts 2)", aliases=("standoff",)),
 )

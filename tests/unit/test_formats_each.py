@@ -114,11 +114,44 @@ def test_brat_writing(tmp_path: Path) -> None:
     warnings = write_file(docs, out, "brat")
     assert any("1 predicted span was not written" in w for w in warnings)
     assert any("1 span has a label with spaces" in w for w in warnings)
+    assert any("1 span begins or ends with a line break or tab: written without it" in w for w in warnings)
     assert (out / "doc_one.txt").read_bytes() == "北京\r\nis big".encode()
-    assert (out / "doc_one.ann").read_text(encoding="utf-8") == "T1\tLOC 0 4\t北京  \nT2\tCity_Name 0 2\t北京\n"
+    assert (out / "doc_one.ann").read_text(encoding="utf-8") == "T1\tLOC 0 2\t北京\nT2\tCity_Name 0 2\t北京\n"
     assert "City_Name" in (out / "annotation.conf").read_text(encoding="utf-8")
     back = read_file(out)
-    assert sorted(s.key for s in back.documents[0].spans) == [(0, 2, "City_Name"), (0, 4, "LOC")]
+    assert sorted(s.key for s in back.documents[0].spans) == [(0, 2, "City_Name"), (0, 2, "LOC")]
+
+
+def brat_accepts(text: str, ann: str) -> bool:
+    """brat's own rule (server/src/annotation.py, _parse_textbound_annotation): one line per annotation, and a
+    T line's mention is the text of its pieces joined by a space."""
+    for line in ann.splitlines():
+        _, kind_offsets, mention = line.split("\t", 2)
+        pieces = [piece.split(" ") for piece in kind_offsets.split(" ", 1)[1].split(";")]
+        if mention != " ".join(text[int(start):int(end)] for start, end in pieces):
+            return False
+    return len(ann.split("\n")) == len(ann.splitlines()) + 1  # no \r or other break inside a line
+
+
+def test_brat_writes_a_span_across_lines_in_pieces_as_brat_does_and_reads_it_back(tmp_path: Path) -> None:
+    text = "Name:\tJohn Smith\r\nNew\u2028York 👩‍👩‍👧 City.\nNext"
+    spans = [Span(0, 16, "FIELD"), Span(11, 27, "CROSS"), Span(18, 41, "PLACE"), Span(22, 38, "CITY")]
+    warnings = write_file([Document(text, spans, name="a")], tmp_path / "out", "brat")
+    ann = (tmp_path / "out" / "a.ann").read_text(encoding="utf-8")
+    assert brat_accepts(text, ann), ann
+    assert "T2\tCROSS 11 16;18 21;22 27\tSmith New York" in ann
+    assert warnings == []
+    back = read_file(tmp_path / "out").documents[0]
+    assert back.text == text and sorted(s.key for s in back.spans) == sorted(s.key for s in spans)
+
+
+def test_brat_reads_event_triggers_as_events_not_entities(tmp_path: Path) -> None:
+    put(tmp_path / "d.txt", "Alice visited Paris.")
+    put(tmp_path / "d.ann", "T1\tPER 0 5\tAlice\nT2\tLOC 14 19\tParis\nT6\tTravel 6 13\tvisited\n"
+                            "E1\tTravel:T6 Agent:T1 Destination:T2\n")
+    result = read_file(tmp_path)
+    assert sorted(s.label for s in result.documents[0].spans) == ["LOC", "PER"]
+    assert "1 event trigger (a T line an E line names) was skipped: it marks an event, not an entity" in result.warnings
 
 
 # -- doccano -----------------------------------------------------------------------------------------

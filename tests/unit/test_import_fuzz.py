@@ -90,7 +90,7 @@ def _nth(pattern: bytes, data: bytes, at: int) -> re.Match | None:
 def mutate_syntax(data: bytes, kind: str, at: int, token: bytes) -> bytes:
     """Replace the ``at``-th number, put ``token`` inside the ``at``-th string, or swap two labels."""
     if kind == "label":
-        return data.replace(b"LOC", b"ORG\ud800" if at % 2 else b"PER").replace(b"PER", b"LOC", 1)
+        return data.replace(b"LOC", b"ORG\\ud800" if at % 2 else b"PER").replace(b"PER", b"LOC", 1)
     match = _nth(rb"-?\d+(\.\d+)?" if kind == "number" else rb'"[^"\\]*"', data, at)
     if match is None:
         return data
