@@ -161,8 +161,9 @@ def _with_relations(record: dict[str, Any], spans: list[Any], relations: list[An
         if not all(end in ids for end in ends):
             dropped += 1
             continue
-        written.append({"id": relation.get("id", number), "from_id": ids[ends[0]], "to_id": ids[ends[1]],
-                        "type": relation.get("type")})
+        kept_id = relation.get("id")  # None where the file it came from gave none
+        written.append({"id": kept_id if is_int(kept_id) else number, "from_id": ids[ends[0]],
+                        "to_id": ids[ends[1]], "type": relation.get("type")})
     record["relations"] = written
     return dropped
 

@@ -90,3 +90,19 @@ def test_every_record_of_a_relation_project_export_keeps_entities_and_relations(
 def test_a_sequence_labelling_export_keeps_label(tmp_path):
     write_file([Document(text="Ann in Oslo", spans=[Span(7, 11, "LOC")])], tmp_path / "out.jsonl", "doccano")
     assert lines(tmp_path / "out.jsonl") == [{"text": "Ann in Oslo", "label": [[7, 11, "LOC"]]}]
+
+
+def test_relations_without_ids_are_written_with_numbers_doccano_accepts(tmp_path):
+    # doccano's own example (data_import/pipeline/examples/relation_extraction/example.jsonl) gives relations no
+    # id; its RelationLabel declares "id: int = -1", so an "id": null fails validation and doccano drops the
+    # relation without a word (LabelMaker.make catches the ValueError).
+    path = put(tmp_path / "rel.jsonl", {
+        "text": "Google was founded on September 4, 1998, by Larry Page and Sergey Brin.",
+        "entities": [{"id": 0, "start_offset": 0, "end_offset": 6, "label": "ORG"},
+                     {"id": 1, "start_offset": 22, "end_offset": 39, "label": "DATE"},
+                     {"id": 2, "start_offset": 44, "end_offset": 54, "label": "PERSON"}],
+        "relations": [{"from_id": 0, "to_id": 1, "type": "foundedAt"}, {"from_id": 0, "to_id": 2, "type": "foundedBy"}]})
+    write_file(read_file(path, "doccano").documents, tmp_path / "out.jsonl", "doccano")
+    relations = lines(tmp_path / "out.jsonl")[0]["relations"]
+    assert [type(relation["id"]) for relation in relations] == [int, int]
+    assert len({relation["id"] for relation in relations}) == 2
