@@ -41,7 +41,7 @@ def task_of_json_min(record: dict[str, Any]) -> dict[str, Any]:
 
 def tasks_of_records(records: list[Any]) -> list[tuple[int, Any]]:
     """``(record number, task)``: JSON-MIN records as tasks, the records of one task's several
-    annotations (same id, same data, one after the other) merged into one task."""
+    annotations (same id, same text, one after the other) merged into one task."""
     tasks: list[tuple[int, Any]] = []
     for record_no, record in enumerate(records, start=1):
         if not is_json_min_record(record):
@@ -50,7 +50,7 @@ def tasks_of_records(records: list[Any]) -> list[tuple[int, Any]]:
         task = task_of_json_min(record)
         previous = tasks[-1][1] if tasks else None
         if isinstance(previous, dict) and _same_task(previous, task):
-            previous["annotations"].extend(task["annotations"])
+            _merge(previous, task)
         else:
             tasks.append((record_no, task))
     return tasks
@@ -58,4 +58,32 @@ def tasks_of_records(records: list[Any]) -> list[tuple[int, Any]]:
 
 def _same_task(previous: dict[str, Any], task: dict[str, Any]) -> bool:
     return (task.get("id") is not None and previous.get("id") == task["id"]
-            and previous.get("data") == task["data"] and isinstance(previous.get("annotations"), list))
+            and isinstance(previous.get("annotations"), list) and isinstance(previous.get("data"), dict)
+            and _longest_text(previous["data"]) == _longest_text(task["data"]))
+
+
+def _longest_text(data: dict[str, Any]) -> str | None:
+    return max((value for value in data.values() if isinstance(value, str)), key=len, default=None)
+
+
+def _merge(previous: dict[str, Any], task: dict[str, Any]) -> None:
+    """Add ``task``'s annotation to ``previous``. A field the two records do not share with one value is an
+    annotator's answer (a Choices or TextArea tag, flattened by JSON-MIN), not task data: it moves into the
+    result of the annotation it came from, where it is skipped as a result that is not a text span."""
+    data, answers = previous["data"], task["data"]
+    differing = {key for key in data.keys() | answers.keys() if data.get(key, _ABSENT) != answers.get(key, _ABSENT)}
+    for key in differing & data.keys():
+        value = data.pop(key)
+        for annotation in previous["annotations"]:
+            annotation["result"].append(_answer(key, value))
+    for key in differing & answers.keys():
+        for annotation in task["annotations"]:
+            annotation["result"].append(_answer(key, answers[key]))
+    previous["annotations"].extend(task["annotations"])
+
+
+_ABSENT = object()
+
+
+def _answer(name: str, value: Any) -> dict[str, Any]:
+    return {"from_name": name, "type": "json-min-answer", "value": value}

@@ -126,3 +126,25 @@ def test_the_sdks_json_min_export_reads_back(tmp_path):
     assert [(d.text, d.status, d.meta["data"]) for d in back.documents] == [
         (docs[0].text, "reviewed", {"title": "t1"}), (docs[1].text, "new", {"title": "t2"})]
     assert [s.key for s in back.documents[0].spans] == [s.key for s in docs[0].spans]
+
+
+def test_json_min_answers_of_choices_and_text_areas_do_not_split_a_task(tmp_path):
+    # JSON-MIN flattens each control tag's answer into the record under its name (Choices -> "Positive"), so
+    # the records of one task's two annotations differ in those fields: they are answers, not task data.
+    text = "Apple 🍎 opened in 北京 and Paris.\nTim Cook spoke."
+    spans = [result(text.index(m), text.index(m) + len(m), m, label) for m, label in
+             [("Apple", "ORG"), ("北京", "LOC"), ("Tim Cook", "PER")]]
+    answers = [{"from_name": "sentiment", "to_name": "content", "type": "choices", "value": {"choices": ["Positive"]}},
+               {"from_name": "notes", "to_name": "content", "type": "textarea", "value": {"text": ["check 北京"]}}]
+    tasks = [{"id": 7, "data": {"content": text, "lang": "en"}, "annotations": [
+        {"id": 70, "completed_by": 1, "lead_time": 5.0, "result": spans + answers},
+        {"id": 71, "completed_by": 2, "lead_time": 4.0, "result": spans[:1]}]}]
+    config = CONFIG.replace("</View>", '<Choices name="sentiment" toName="content"><Choice value="Positive"/>'
+                                       '</Choices><TextArea name="notes" toName="content"/></View>')
+    conv = converter.Converter(config=config, project_dir=str(tmp_path))
+    conv.convert(str(put(tmp_path / "tasks.json", tasks)), str(tmp_path / "min"), "JSON_MIN", is_dir=False)
+    back = read_file(tmp_path / "min" / "result.json")
+    (doc,) = back.documents
+    assert doc.text == text and doc.status == "reviewed" and doc.meta["data"] == {"lang": "en"}
+    assert sorted(s.mention(text) for s in doc.spans) == ["Apple", "Tim Cook", "北京"]
+    assert "2 results that are not text spans (choices, relations, ...) were skipped" in back.warnings
