@@ -217,7 +217,7 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
     renamed = trimmed = unwritable = 0
     for name, doc, spans in zip(unique_stems(documents), documents, chosen, strict=True):
         written.update((f"{name}.txt", f"{name}.ann"))
-        lines = []
+        lines: list[str] = []
         for span in spans:
             label = re.sub(r"\s", "_", span.label)
             renamed += label != span.label
