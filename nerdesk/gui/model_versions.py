@@ -6,7 +6,7 @@ changes), with one child row per label. Versions not scored on today's set yet a
 thread (``nerdesk.gui.scoring_worker``): the table shows at once, with a progress bar, and each row
 fills in as its score arrives. Activate (also to roll back to an older version, or to use a
 version that a retraining kept inactive) makes the window predict the unreviewed documents again;
-delete (not the active one; the bundle folder is removed only when it belongs to the project) and
+delete (not the active one; asks first; the bundle folder is removed only when it belongs to the project) and
 export (copy the bundle to a folder). The logic lives in ``nerdesk.workflows``; this widget lists and asks.
 """
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -35,7 +36,7 @@ from nerdesk.gui.session import ProjectSession
 from nerdesk.workflows.evaluation import EvaluationScore, cached_score, other_script_reason, remember_score
 from nerdesk.workflows.evaluation_set import evaluation_set
 from nerdesk.workflows.retrain import display_name
-from nerdesk.workflows.versions import activate_version, delete_version, export_version
+from nerdesk.workflows.versions import activate_version, delete_version, export_version, owned_by_project
 
 # Short headers keep the versions' names room in a narrow dock; the header tooltips say them in full.
 COLUMNS = ("Version", "F1", "P", "R", "Gold", "Docs")
@@ -60,7 +61,7 @@ class ModelVersionsPanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.activate_button = QPushButton("Activate", clicked=lambda: self.activate())
         self.activate_button.setToolTip("Use this version for predictions (roll back to an older one)")
-        self.delete_button = QPushButton("Delete", clicked=lambda: self.delete())
+        self.delete_button = QPushButton("Delete…", clicked=lambda: self.delete())
         self.export_button = QPushButton("Export…", clicked=lambda: self.export())
         self.export_button.setToolTip("Copy the model bundle to a folder, to share or deploy it")
         self.progress = QProgressBar(visible=False)
@@ -209,9 +210,15 @@ class ModelVersionsPanel(QWidget):
                 self.tree.setCurrentItem(item)
 
     def _update_buttons(self) -> None:
-        has_selection = self.selected_id() is not None
-        for button in (self.activate_button, self.delete_button, self.export_button):
-            button.setEnabled(has_selection)
+        model_id = self.selected_id()
+        version = self._versions.get(model_id) if model_id is not None else None
+        inactive = version is not None and not version.active
+        self.activate_button.setEnabled(inactive)
+        self.delete_button.setEnabled(inactive)
+        self.export_button.setEnabled(version is not None)
+        self.delete_button.setToolTip(
+            "Delete this version (asks first)" if inactive or version is None
+            else "The active model cannot be deleted: activate another version first")
 
     # ------------------------------------------------------------- actions
     def activate(self, model_id: int | None = None) -> None:
@@ -230,7 +237,7 @@ class ModelVersionsPanel(QWidget):
 
     def delete(self, model_id: int | None = None) -> None:
         model_id = model_id if model_id is not None else self.selected_id()
-        if model_id is None:
+        if model_id is None or not self.confirm_delete(model_id):
             return
         try:
             delete_version(self.session.require_project(), model_id)
@@ -239,6 +246,23 @@ class ModelVersionsPanel(QWidget):
             return
         self.refresh()
         self.versionsChanged.emit()
+
+    def confirm_delete(self, model_id: int) -> bool:
+        """Ask before deleting: a version's bundle in the project's folder is gone for good, and no undo brings it
+        back (a retraining can take many minutes)."""
+        version, project = self._versions.get(model_id), self.session.project
+        if version is None or project is None:
+            return False
+        name = display_name(version.name)
+        if owned_by_project(project, version.bundle_path):
+            question = f"Delete {name} and its model files?\n\n{version.bundle_path}\n\nThis cannot be undone."
+        else:
+            question = (f"Remove {name} from this project's versions?\n\nIts files stay where they are:\n"
+                        f"{version.bundle_path}")
+        answer = QMessageBox.question(self, "Delete model version", question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def export(self, model_id: int | None = None, folder: str | Path | None = None) -> Path | None:
         model_id = model_id if model_id is not None else self.selected_id()

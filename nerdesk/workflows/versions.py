@@ -35,11 +35,12 @@ def delete_version(project: Project, model_id: int) -> None:
         raise ProjectError(f"{version.name} is the active model; activate another version before deleting it",
                            code="E510")
     project.delete_model(model_id)
-    if _owned_by_project(project, version.bundle_path):
+    if owned_by_project(project, version.bundle_path):
         shutil.rmtree(version.bundle_path, ignore_errors=True)
 
 
-def _owned_by_project(project: Project, bundle_path: str | Path) -> bool:
+def owned_by_project(project: Project, bundle_path: str | Path) -> bool:
+    """Whether the bundle is in the project's own versions folder, so that deleting the version deletes it."""
     root = versions_dir(Path(project.path).resolve())
     return Path(bundle_path).resolve().parent == root
 

@@ -8,6 +8,7 @@ import shutil
 import pytest
 from fixtures_bundle import sentence_documents, shared_tiny_bundle
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from nerdesk.core import Document
 from nerdesk.gui.model_versions import MODEL_ID_ROLE, SCORING, ModelVersionsPanel
@@ -15,6 +16,7 @@ from nerdesk.gui.session import ProjectSession
 from nerdesk.storage import Project
 from nerdesk.workflows.evaluation import cached_score, score_bundle
 from nerdesk.workflows.evaluation_set import evaluation_set
+from nerdesk.workflows.retrain import versions_dir
 
 
 @pytest.fixture
@@ -109,3 +111,38 @@ def test_a_version_of_another_script_is_not_scored_and_says_why(qtbot, project_p
     qtbot.waitUntil(lambda: not panel.scoring, timeout=60_000)
     assert cached_score(session.project, english, evaluation_set(session.project)) is None
     assert all(float(text) > 0 for text in rows(panel) if text != "–")
+
+
+def test_deleting_a_version_asks_first_and_the_active_one_cannot_be_deleted(qtbot, project_path, monkeypatch,
+                                                                            tmp_path_factory):
+    owned = shutil.copytree(shared_tiny_bundle(tmp_path_factory), versions_dir(project_path) / "v3-owned")
+    with Project.open(project_path) as project:
+        project.register_model(name="v3-owned", bundle_path=owned, metrics={}, settings={}, trained_on={})
+    session = ProjectSession()
+    session.open_project(project_path)
+    panel = ModelVersionsPanel(session)
+    qtbot.addWidget(panel)
+    active = session.project.active_model()
+    panel.select(active.id)
+    assert not panel.delete_button.isEnabled() and not panel.activate_button.isEnabled()
+    assert "activate another version first" in panel.delete_button.toolTip()
+
+    owned_id = next(v.id for v in session.project.model_versions() if v.name == "v3-owned")
+    panel.select(owned_id)
+    assert panel.delete_button.isEnabled()
+    questions = []
+
+    def answer(reply):
+        def ask(parent, title, question, *args):
+            questions.append(question)
+            return reply
+        return ask
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    panel.delete_button.click()
+    assert owned.is_dir() and owned_id in {v.id for v in session.project.model_versions()}
+    assert "and its model files" in questions[0] and "cannot be undone" in questions[0]
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    panel.delete_button.click()
+    assert not owned.exists() and owned_id not in {v.id for v in session.project.model_versions()}
+    session.close_project()
+
