@@ -36,6 +36,7 @@ from nerdesk.gui.span_tree import SpanTree
 from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
 from nerdesk.gui.window_preferences import PreferenceCommands
+from nerdesk.workflows.retrain import display_name
 from nerdesk.workflows.review_policy import POLICY_DESCRIPTIONS
 from nerdesk.workflows.token_snap import TokenSnapper, snapper_for_bundle
 
@@ -344,9 +345,15 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.versions_panel.versionActivated.connect(self.retrain_panel.predict_unreviewed)
         self.retrain_panel.versionKept.connect(lambda _version: self.versions_panel.refresh())
         self.versions_panel.versionsChanged.connect(self.model_panel.refresh)
-        self.retrain_panel.repredicted.connect(
-            lambda count: self.statusBar().showMessage(f"New model active; {counted(count, 'document')} predicted again", 8000))
+        self.retrain_panel.predictionProgressed.connect(self.versions_panel.show_prediction_progress)
+        self.versions_panel.cancelPrediction.connect(self.retrain_panel.cancel)
+        self.retrain_panel.repredicted.connect(self._say_repredicted)
         self.retrain_panel.failed.connect(lambda message: show_error(self, NerdeskError(message), "Retraining failed"))
+
+    def _say_repredicted(self, count: int) -> None:
+        active = self.session.project.active_model() if self.session.project else None
+        name = display_name(active.name) if active else "The active model"
+        self.statusBar().showMessage(f"{name} active; {counted(count, 'document')} predicted again", 8000)
 
     def _models_changed(self) -> None:
         self.model_panel.refresh()

@@ -50,6 +50,7 @@ SCORING = "scoring…"  # the F1 cell of a version whose score is being measured
 class ModelVersionsPanel(QWidget):
     versionActivated = Signal(object)  # the ModelVersion now active
     versionsChanged = Signal()
+    cancelPrediction = Signal()  # the user stops the prediction that follows an activation
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,9 @@ class ModelVersionsPanel(QWidget):
         self.export_button = QPushButton("Export…", clicked=lambda: self.export())
         self.export_button.setToolTip("Copy the model bundle to a folder, to share or deploy it")
         self.progress = QProgressBar(visible=False)
+        self.cancel_button = QPushButton("Cancel", clicked=self.cancelPrediction.emit, visible=False)
+        self.cancel_button.setToolTip("Stop predicting: documents not reached keep their earlier predictions")
+        self._predicting = False
         self.scorer = Scorer(self)
         self.scorer.signals.scored.connect(self._on_scored)
         self.scorer.signals.progressed.connect(self._on_scoring_progress)
@@ -73,7 +77,7 @@ class ModelVersionsPanel(QWidget):
         self._versions: dict[int, object] = {}
         self._evaluation = None
         buttons = QHBoxLayout()
-        for button in (self.activate_button, self.delete_button, self.export_button):
+        for button in (self.activate_button, self.delete_button, self.export_button, self.cancel_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -109,7 +113,7 @@ class ModelVersionsPanel(QWidget):
         if self._evaluation is not None and missing:
             self._start_scoring(missing)
         else:
-            self.progress.setVisible(False)
+            self.progress.setVisible(self._predicting)
 
     def _cached_scores(self, project) -> dict[int, EvaluationScore | str]:
         """The scores known without predicting: cached ones, and why a model of another script is not scored."""
@@ -157,7 +161,20 @@ class ModelVersionsPanel(QWidget):
     def _on_scoring_done(self, job: int) -> None:
         if job == self._job:
             self._job = 0
-            self.progress.setVisible(False)
+            self.progress.setVisible(self._predicting)
+
+    def show_prediction_progress(self, done: int, total: int) -> None:
+        """The prediction of the unreviewed documents after an activation, with its Cancel; (-1, -1) when it
+        ended. Scores being measured for the table show first: they are the shorter job."""
+        self._predicting = total >= 0
+        self.cancel_button.setVisible(self._predicting)
+        if self.scoring:
+            return
+        self.progress.setVisible(self._predicting)
+        if self._predicting:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done)
+            self.progress.setFormat(f"predicting the unreviewed documents: {done} / {total}")
 
     def _fit_columns(self) -> None:
         """The numbers as wide as they and their headers are, the names the rest (cut short with "…", whole in

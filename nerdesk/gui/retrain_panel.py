@@ -102,6 +102,7 @@ class RetrainPanel(QWidget):
     modelActivated = Signal(object)  # the new ModelVersion, registered and active
     versionKept = Signal(object)  # the new ModelVersion, registered but not active (it did worse)
     repredicted = Signal(int)  # documents predicted again with the new model
+    predictionProgressed = Signal(int, int)  # documents predicted again so far, in all (-1, -1: it ended)
     failed = Signal(str)
     runningChanged = Signal(bool)  # a retraining (or the re-prediction after it) started or ended
 
@@ -334,7 +335,7 @@ class RetrainPanel(QWidget):
             return
         self._left_alone = targets.left_alone()
         self.progress.setVisible(True)
-        self.progress.setRange(0, 0)
+        self._on_predict_progress(0, len(targets.items))  # not the last run's "predicting 30 / 30"
         worker = PredictionWorker(version.bundle_path, targets.items, self)
         worker.progressed.connect(self._on_predict_progress)
         worker.chunkPredicted.connect(self._store)
@@ -357,6 +358,7 @@ class RetrainPanel(QWidget):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"predicting {done} / {total}")
+        self.predictionProgressed.emit(done, total)
 
     def _on_repredicted(self, count: int) -> None:
         done = f"{counted(count, 'unreviewed document')} predicted again"
@@ -372,6 +374,7 @@ class RetrainPanel(QWidget):
         worker.deleteLater()
         self.worker = None
         self.progress.setVisible(False)
+        self.predictionProgressed.emit(-1, -1)
         self.refresh()
 
     def _on_failed(self, message: str) -> None:

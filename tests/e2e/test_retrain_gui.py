@@ -27,7 +27,7 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage import Project
 from nerdesk.workflows.active_learning import rank_unreviewed
 from nerdesk.workflows.evaluation_set import evaluation_set
-from nerdesk.workflows.retrain import INCOMPLETE, OPTIONS_KEY, RetrainOptions, versions_dir
+from nerdesk.workflows.retrain import INCOMPLETE, OPTIONS_KEY, RetrainOptions, display_name, versions_dir
 from nerdesk.workflows.start_points import StartPoint
 
 TRAINING_TIMEOUT_MS = 240_000
@@ -189,10 +189,17 @@ def test_a_kept_version_can_be_activated_anyway_and_rolling_back_restores_predic
     assert project.active_model().id == outcome.version.id and panel.activate_anyway_button.isHidden()
     assert unreviewed_versions(project) == {outcome.version.name}
 
+    versions = window.versions_panel
+    shown = []  # what the Model versions tab, where the user clicked Activate, shows while predicting
+    panel.predictionProgressed.connect(
+        lambda done, total: shown.append((done, total, versions.cancel_button.isVisibleTo(versions))))
     with qtbot.waitSignal(panel.repredicted, timeout=60_000):
-        window.versions_panel.activate(original.id)  # roll back
+        versions.activate(original.id)  # roll back
     qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
     assert project.active_model().id == original.id
+    assert shown[0][0] == 0 and shown[0][1] > 0 and shown[0][2]  # progress and Cancel from the start
+    assert shown[-1] == (-1, -1, False) and versions.cancel_button.isHidden()
+    assert window.statusBar().currentMessage().startswith(f"{display_name(original.name)} active; ")
     assert unreviewed_versions(project) == {Bundle.load(original.bundle_path).model_version}
     qtbot.waitUntil(lambda: not window.versions_panel.scoring, timeout=60_000)
     scores = [window.versions_panel.tree.topLevelItem(row).text(1) for row in range(2)]
