@@ -228,11 +228,12 @@ class EditingSession:
         return {doc_id: before[doc_id] for doc_id in changed}, {doc_id: after[doc_id] for doc_id in changed}
 
     def _write_edit(self, edit: Edit, *, reveal: bool) -> None:
-        """Write an edit; with ``reveal``, open the document it touched."""
-        self.require_project().apply_edit(edit)
+        """Write an edit; with ``reveal``, open the document it touched first, so that the window sees the
+        edit as a change of the open document's spans (and selects what an undo brought back)."""
         touched = sorted(edit.documents)
         if reveal and len(touched) == 1 and touched[0] != self.doc_id:
             self.open_document(touched[0])
+        self.require_project().apply_edit(edit)
         for doc_id in touched:
             self._follow_edit(doc_id, edit)
         if any(span.label not in self.labels for change in edit.changes for span in change.added):

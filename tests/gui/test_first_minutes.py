@@ -141,6 +141,20 @@ def test_undo_shows_and_selects_what_it_brought_back_and_says_what_it_undid(qtbo
     assert window.statusBar().currentMessage().startswith("Redone: ")
 
 
+def test_an_undo_in_another_document_opens_it_and_selects_what_it_brought_back(qtbot, make_window, tmp_path):
+    documents = [Document("Rome is far.", spans=[Span(0, 4, "GPE")]), Document("Paris is near.")]
+    window = window_with_labels_gpe_per(make_window, tmp_path, documents)
+    first = window.session.doc_id
+    window.view.select_span(Span(0, 4, "GPE"))
+    press(window.view, Qt.Key.Key_Delete)
+    qtbot.keyClick(window.view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)  # on to the next document
+    assert window.session.doc_id != first
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.doc_id == first
+    assert window.view.selected_span() == Span(0, 4, "GPE")
+    assert window.statusBar().currentMessage().startswith("Undone: ")
+
+
 def test_undoing_a_step_without_spans_does_not_jump_to_the_span_of_an_earlier_edit(qtbot, make_window, tmp_path):
     window = _long_note_with_rome_deleted(make_window, tmp_path)
     view = window.view
