@@ -151,6 +151,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.model_panel.predictAllRequested.connect(self.predict_all)
         self.model_panel.cancelRequested.connect(self.cancel_prediction)
         self.model_panel.scriptMismatchChanged.connect(self._show_script_warning)
+        self.model_panel.canPredictChanged.connect(self._enable_prediction)
         view.token_snapper_source = self._active_model_snapper
         self.model_panel.useModelRequested.connect(self.load_model)
         self._connect_retraining()
@@ -282,9 +283,15 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         """Commands that need an open project are greyed out without one."""
         a = self.actions
         for action in (a.import_files, a.export_files, a.close_project, a.accept_all, a.mark_reviewed_next,
-                       a.add_label, a.load_model, a.predict_document, a.predict_all, a.retrain, a.next_useful,
-                       a.next_document, a.previous_document):
+                       a.add_label, a.load_model, a.retrain, a.next_useful, a.next_document, a.previous_document):
             action.setEnabled(has_project)
+        self._enable_prediction(self.model_panel.predict_document.isEnabled())
+
+    def _enable_prediction(self, can_predict: bool) -> None:
+        """Predict in the menu and the toolbar (Ctrl+P) as in the Model panel: greyed out without an active
+        model or while a prediction runs."""
+        for action in (self.actions.predict_document, self.actions.predict_all):
+            action.setEnabled(can_predict)
 
     def _hint(self) -> str:
         """What the empty text area tells the user to do next."""

@@ -31,6 +31,7 @@ class ModelPanel(QWidget):
     thresholdChanged = Signal(float)
     scriptMismatchChanged = Signal(str)  # the warning, or "" when the model fits the document
     useModelRequested = Signal(str)  # bundle directory of the suggested embedded model
+    canPredictChanged = Signal(bool)  # whether Predict can run now (an active model, nothing predicting)
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +110,7 @@ class ModelPanel(QWidget):
         idle = not self.busy
         self.predict_document.setEnabled(model is not None and idle)
         self.predict_all.setEnabled(model is not None and idle)
+        self.canPredictChanged.emit(model is not None and idle)
         self.load_button.setEnabled(project is not None and idle)
         self.retrain.setEnabled(project is not None and idle and not self.retraining)
         self.check_script()

@@ -33,15 +33,18 @@ def test_predict_all_documents_in_the_background(qtbot, make_window, tmp_path, t
         project.add_documents(unannotated(sentence_documents()))
     window = make_window()
     window.open_project(path)
+    predict = (window.actions.predict_document, window.actions.predict_all)
+    assert not any(action.isEnabled() for action in predict)  # Ctrl+P, the menu and the toolbar, without a model
     window.load_model(tiny_bundle)
-    assert window.model_panel.predict_all.isEnabled()
+    assert window.model_panel.predict_all.isEnabled() and all(action.isEnabled() for action in predict)
     manifest = json.loads((tiny_bundle / "bundle.json").read_text("utf-8"))
     shown = window.model_panel.model_name.text()
     assert f"{manifest['default_variant']} model" in shown and "dev F1" not in shown  # exported without metrics
     assert manifest["default_variant_reason"] in window.model_panel.model_name.toolTip()
     window.model_panel.predict_all.click()
-    assert window.model_panel.progress.isVisible()
+    assert window.model_panel.progress.isVisible() and not any(action.isEnabled() for action in predict)
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    assert all(action.isEnabled() for action in predict)
     with Project.open(path) as project:
         predicted = {(s.mention(project.document(1).text), s.label) for s in project.spans(1, source="pred")}
         statuses = {project.document(i).status for i in project.document_ids()}
