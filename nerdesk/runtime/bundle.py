@@ -164,7 +164,7 @@ def identity_sha256(manifest: dict[str, Any]) -> str:
 def manifest_hash(manifest: dict[str, Any]) -> str:
     """sha256 of the manifest in canonical JSON (sorted keys, no spaces): formatting does not count."""
     canonical = json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()  # "\\ud800" escapes too
 
 
 def labels_metadata(labels: Sequence[str]) -> dict[str, str]:

@@ -22,6 +22,7 @@ from nerdesk.core.errors import ModelBundleError
 
 CHAR_INPUT = "char_ids"
 CHAR_PAD, CHAR_UNK = 0, 1
+MIN_CHARS_PER_TOKEN, MAX_CHARS_PER_TOKEN = 2, 256  # the shipped models read 16; a larger value is a damaged file
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,9 @@ class CharTable:
         return self.chars_per_token
 
     def __post_init__(self) -> None:
-        if self.chars_per_token < 2:
-            raise ModelBundleError(f"chars_per_token must be at least 2, got {self.chars_per_token}",
-                                   code="E334")
+        if not MIN_CHARS_PER_TOKEN <= self.chars_per_token <= MAX_CHARS_PER_TOKEN:
+            raise ModelBundleError(f"the model's chars_per_token must be between {MIN_CHARS_PER_TOKEN} and {MAX_CHARS_PER_TOKEN}, "
+                                   f"got {self.chars_per_token}", code="E334")
         points = np.asarray([ord(ch) for ch in self.vocabulary], dtype=np.int64)  # (V,)
         order = np.argsort(points)
         object.__setattr__(self, "_points", points[order])  # sorted code points (V,)
@@ -54,7 +55,14 @@ class CharTable:
         """The table of a character-aware encoder's settings; None for an encoder that reads no characters."""
         if "char_vocabulary" not in encoder:
             return None
-        return cls(tuple(encoder["char_vocabulary"]), int(encoder["chars_per_token"]))
+        vocabulary, width = encoder["char_vocabulary"], encoder.get("chars_per_token")
+        if not isinstance(vocabulary, list) or not all(isinstance(ch, str) and len(ch) == 1 for ch in vocabulary):
+            raise ModelBundleError("the model's char_vocabulary must be a list of single characters; export the "
+                                   "bundle again", code="E335")
+        if not isinstance(width, int) or isinstance(width, bool):
+            raise ModelBundleError(f"the model's chars_per_token must be a whole number, got {width!r:.40}; export "
+                                   "the bundle again", code="E334")
+        return cls(tuple(vocabulary), width)
 
     def ids(self, text: str, offsets: NDArray[Any]) -> NDArray[Any]:
         """Character ids (T, C) int32 of the tokens at ``offsets`` (T, 2) in ``text``."""

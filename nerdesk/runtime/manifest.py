@@ -112,7 +112,11 @@ def check_file_name(name: str, where: Path, field: str) -> None:
 def confined(directory: Path, name: str) -> Path:
     """``directory / name``, refused if it resolves (through symbolic links) outside ``directory``."""
     root = directory.resolve()
-    target = (directory / name).resolve()
+    try:
+        target = (directory / name).resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links (Python 3.11, 3.12)
+        raise ModelBundleError(f"{directory / name}: cannot be followed ({error}); copy the file into the bundle "
+                               "folder", code="E309") from error
     if not target.is_relative_to(root):
         raise ModelBundleError(f"{directory / name}: leads outside the bundle folder (to {target}); "
                                f"a bundle may only use its own files, copy them into it", code="E309")

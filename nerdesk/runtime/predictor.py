@@ -21,7 +21,7 @@ from nerdesk.core.text_checks import check_predict_texts
 from nerdesk.runtime.bundle import Bundle, check_session_labels
 from nerdesk.runtime.decode import SpanCollector, cells_above
 from nerdesk.runtime.decode_settings import DecodeSettings
-from nerdesk.runtime.session import OrtLogits, open_session
+from nerdesk.runtime.session import OrtLogits, check_feature_width, open_session
 from nerdesk.runtime.token_features import FeatureTable, feature_table_of_directory
 from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_batches
 
@@ -133,11 +133,11 @@ class OnnxPredictor(SpanPredictor):
         session = open_session(model_path, threads=threads)
         check_session_labels(session, model_path, bundle.labels.names)  # bundle.json's labels, in the model's order
         logits = OrtLogits(session)
-        feature_input = logits.feature_input
+        features = feature_table_of_directory(bundle.path, logits.feature_input) if logits.feature_input else None
+        if features is not None:
+            check_feature_width(session, features.width, model_path)
         settings = bundle.decode_settings
         super().__init__(logits, load_tokenizer(bundle.tokenizer_path), bundle.labels.names,
                          max_length=settings.max_length, stride=settings.stride, threshold=settings.threshold,
                          flat=settings.flat, max_span_tokens=settings.max_span_tokens,
-                         model_version=bundle.model_version,
-                         features=feature_table_of_directory(bundle.path, feature_input) if feature_input
-                         else None)
+                         model_version=bundle.model_version, features=features)

@@ -53,6 +53,16 @@ def open_session(model_path: Path, *, threads: int | None = None, optimize: bool
     return session
 
 
+def check_feature_width(session: ort.InferenceSession, width: int, model_path: Path) -> None:
+    """Refuse settings whose rows (``chars_per_token``, lexicon flags) are not as wide as the model's feature
+    input, where the graph fixes that width: ONNX Runtime would refuse every batch."""
+    features = [i for i in session.get_inputs() if i.name in FEATURE_INPUTS]
+    expected = features[0].shape[2] if features else None
+    if isinstance(expected, int) and expected != width:
+        raise ModelBundleError(f"{model_path}: the model reads {expected} {features[0].name} per token but its "
+                               f"settings in config.json give {width}; export the bundle again", code="E338")
+
+
 def output_label_count(session: ort.InferenceSession) -> int:
     """Number of entity types ``m`` in the logits (B, m, L, L).
 

@@ -144,3 +144,41 @@ def test_training_can_start_from_a_character_aware_bundle_with_new_labels(char_b
                            dev_documents=train)
     spans = OnnxPredictor(Bundle.load(bundle), threads=1).predict(["Maria Lopez flew to Oslo ."])
     assert all(span.label in {"CITY", "PERSON"} for span in spans[0])
+
+
+def edited_char_settings(bundle, folder, change):
+    """A copy of ``bundle`` whose config.json ``change`` edited, its hash in bundle.json made to match again
+    (as whoever hands the bundle on can do)."""
+    import shutil
+
+    from nerdesk.runtime.bundle import MANIFEST, file_entry
+    copy = shutil.copytree(bundle, folder)
+    config = json.loads((copy / "config.json").read_text("utf-8"))
+    change(config["encoder"])
+    (copy / "config.json").write_text(json.dumps(config), "utf-8")
+    manifest = json.loads((copy / MANIFEST).read_text("utf-8"))
+    manifest["files"]["config.json"] = file_entry(copy / "config.json")
+    (copy / MANIFEST).write_text(json.dumps(manifest), "utf-8")
+    return copy
+
+
+CHAR_SETTING_EDITS = {
+    "width missing": (lambda e: e.pop("chars_per_token"), "E334"),
+    "width text": (lambda e: e.__setitem__("chars_per_token", "abc"), "E334"),
+    "width huge": (lambda e: e.__setitem__("chars_per_token", 10**9), "E334"),  # it allocated 21 GB
+    "width other than the model's": (lambda e: e.__setitem__("chars_per_token", 7), "E338"),
+    "vocabulary null": (lambda e: e.__setitem__("char_vocabulary", None), "E335"),
+    "vocabulary of numbers": (lambda e: e.__setitem__("char_vocabulary", [1, 2, 3]), "E335"),
+    "vocabulary entry of two characters": (lambda e: e["char_vocabulary"].__setitem__(0, "ab"), "E335"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHAR_SETTING_EDITS))
+def test_edited_character_settings_are_refused_with_a_code_before_any_prediction(char_bundle, tmp_path, case):
+    from nerdesk.core.errors import ModelBundleError
+
+    change, code = CHAR_SETTING_EDITS[case]
+    copy = edited_char_settings(char_bundle, tmp_path / "edited", change)
+    with pytest.raises(ModelBundleError) as caught:
+        OnnxPredictor(Bundle.load(copy), threads=1)
+    assert caught.value.code == code, caught.value

@@ -121,6 +121,22 @@ def test_a_manifest_linked_from_outside_is_refused(bundle, tmp_path):
     assert caught.value.code == "E309"
 
 
+def test_a_loop_of_symbolic_links_is_refused(bundle):
+    (bundle / TOKENIZER_FILE).unlink()
+    (bundle / TOKENIZER_FILE).symlink_to(TOKENIZER_FILE)  # itself
+    with pytest.raises(ModelBundleError, match="tokenizer.json: cannot be followed") as caught:
+        Bundle.load(bundle)
+    assert caught.value.code == "E309"
+
+
+def test_an_escaped_lone_surrogate_in_a_display_name_loads(bundle):
+    path = bundle / MANIFEST
+    manifest = json.loads(path.read_text("utf-8"))
+    manifest["labels"][0]["display_name"] = "Lo\ud800c"
+    path.write_text(json.dumps(manifest, ensure_ascii=True), "utf-8")  # written as the escape "\\ud800"
+    assert Bundle.load(bundle).labels.names == LABELS
+
+
 def test_a_symbolic_link_inside_the_folder_is_allowed(bundle):
     (bundle / "models").mkdir()
     shutil.move(bundle / INT8_FILE, bundle / "models" / INT8_FILE)
