@@ -34,8 +34,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
 from nerdesk.core.metrics import Report
 from nerdesk.training import run as local
-from nerdesk.training.data import AlignmentSummary, Window, collate
-from nerdesk.training.device import autocast
+from nerdesk.training.data import AlignmentSummary, Window
 from nerdesk.training.model import GlobalPointerModel
 from nerdesk.training.trainer import (
     TrainConfig,
@@ -322,17 +321,8 @@ class _DistributedRun(TrainingRun):
         self.ddp = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=device_ids,
                                                              find_unused_parameters=unused)
 
-    def _train_step(self, windows: list[Window]) -> float:
-        batch = collate(windows, len(self.trainer.labels), self.trainer.pad_id)
-        self._set_learning_rate()
-        tensors = (batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
-        with autocast(self.device, self.precision):
-            _, loss = self.ddp(*(tensor.to(self.device, non_blocking=True) for tensor in tensors))
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()  # DDP averages the gradients of all ranks here
-        torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
-        self.optimizer.step()
-        return float(loss.item())
+    def _step_module(self) -> torch.nn.Module:
+        return self.ddp
 
     def progress(self) -> float:
         """Rank 0's progress, so that every rank sets the same learning rate."""

@@ -151,7 +151,7 @@ def total_steps(config: TrainConfig, steps_per_epoch: int) -> int:
 class TrainingRun:
     """The state of one ``Trainer.fit`` call.
 
-    ``training/ray_train.py`` subclasses it for data-parallel ranks, overriding ``_train_step``, ``progress``,
+    ``training/ray_train.py`` subclasses it for data-parallel ranks, overriding ``_step_module``, ``progress``,
     ``_stop_requested``, ``_evaluation_due`` and ``_end_of_stretch``: every rank must call them at the same
     points of the loop.
     """
@@ -232,16 +232,21 @@ class TrainingRun:
             return False
         return time.monotonic() - self.last_stretch_end >= budget / self.config.evaluations
 
+    def _step_module(self) -> torch.nn.Module:
+        """What a training step runs: the model (a data-parallel rank wraps it to average the gradients)."""
+        return self.model
+
     def _train_step(self, windows: list[Window]) -> float:
         batch = collate(windows, len(self.trainer.labels), self.trainer.pad_id)
         self._set_learning_rate()
         tensors = (batch.input_ids, batch.attention_mask, batch.token_mask, batch.labels)
-        features = ({} if batch.feature_ids is None
+        features = ({} if batch.feature_ids is None  # (B, L, K): a character- or lexicon-aware encoder's
                     else {"feature_ids": batch.feature_ids.to(self.device, non_blocking=True)})
         with autocast(self.device, self.precision):
-            _, loss = self.model(*(tensor.to(self.device, non_blocking=True) for tensor in tensors), **features)
+            _, loss = self._step_module()(*(tensor.to(self.device, non_blocking=True) for tensor in tensors),
+                                          **features)
         self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        loss.backward()  # a data-parallel rank averages the gradients of all ranks here
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
         self.optimizer.step()
         return float(loss.item())

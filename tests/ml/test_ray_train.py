@@ -158,3 +158,30 @@ def test_max_retries_reaches_ray_train_and_needs_the_ray_engine(monkeypatch, tmp
     capsys.readouterr()
     assert main([*command, "--max-retries", "1"]) != 0
     assert "--max-retries needs --engine ray" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # starts a local Ray and a training worker
+def test_a_ray_worker_trains_a_character_aware_model_from_its_bundle(tmp_path, capsys):
+    # The step of a Ray rank gave the model no char_ids (B, L, C): "a character-aware encoder needs char_ids".
+    pytest.importorskip("ray.train.torch")
+    import torch
+
+    from nerdesk.formats import write_file
+    from nerdesk.runtime.bundle import Bundle
+    from nerdesk.runtime.predictor import OnnxPredictor
+    from tests.ml.conftest import trained_bundle
+    from tests.ml.test_char_encoder import char_model, documents
+
+    torch.set_num_threads(1)
+    train = documents() * 4
+    model, tokenizer = char_model([doc.text for doc in train])
+    start = trained_bundle(model, tokenizer, train, documents(), tmp_path / "start", min_steps=20, batch_size=6)
+    write_file(train, tmp_path / "train.jsonl", "jsonl")
+    out = tmp_path / "model"
+    code = main(["train", "--train", str(tmp_path / "train.jsonl"), "--out", str(out), "--init", str(start),
+                 "--engine", "ray", "--workers", "1", "--threads", "1", "--device", "cpu", "--epochs", "2",
+                 "--min-steps", "1", "--batch-size", "6", "--keep-failed", "--progress", "json"])
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0, events[-1]
+    assert any(event["event"] == "step" for event in events) and events[-1]["event"] == "done"
+    assert OnnxPredictor(Bundle.load(out), threads=1).window_maker.features is not None
