@@ -82,6 +82,9 @@ def write_transaction(db: Database) -> Iterator[Database]:
             raise
         db.commit()
     except sqlite3.Error as error:
+        if isinstance(error, sqlite3.OperationalError) and any(word in str(error) for word in ("locked", "busy")):
+            raise ProjectError(f"the project is busy: another program is writing to it ({error}); nothing was "
+                               "changed, try again in a moment", code="E223") from error
         raise ProjectError(f"the project could not be saved ({error}); nothing was changed",
                            code="E221") from error
     except UnicodeEncodeError as error:

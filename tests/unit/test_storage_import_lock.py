@@ -118,3 +118,25 @@ def test_ids_stay_unique_when_another_connection_adds_documents_during_staging(t
         assert not set(ids) & set(other_ids) and len(other_ids) == 6
         assert [project.document(doc_id).text for doc_id in ids] == [f"文档 {i} with Acme" for i in range(4500)]
         assert len(list(project.all_documents())) == 4506
+
+
+def test_a_project_another_program_holds_locked_says_busy_and_changes_nothing(tmp_path, monkeypatch):
+    import sqlite3
+
+    from nerdesk.storage import connection
+
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
+    path = tmp_path / "held.nerdesk"
+    with Project.open(path, create=True) as project:
+        project.add_documents([Document("already there")])
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program in the middle of a write
+    try:
+        with Project.open(path) as project, pytest.raises(NerdeskError) as caught:
+            project.add_documents([Document("new")])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert caught.value.code == "E223" and "busy" in str(caught.value)
+    with Project.open(path) as project:
+        assert [d.text for d in project.all_documents()] == ["already there"]
