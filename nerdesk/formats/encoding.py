@@ -39,7 +39,7 @@ _BOMS = (
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding, errors="strict")
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: codecs such as punycode and idna fail without the subclass
         return None
 
 
@@ -85,9 +85,12 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, path: str | None =
 def _decode_as(data: bytes, encoding: str, path: str | None) -> tuple[str, str]:
     """Strictly the encoding asked for (a UTF-8 byte-order mark is not part of the text)."""
     try:
-        codecs.lookup(encoding)
+        info = codecs.lookup(encoding)
     except LookupError as error:
         raise FormatError(f"unknown encoding {encoding!r}", path=path, code="E107") from error
+    if not getattr(info, "_is_text_encoding", True):  # rot13, base64, zlib: codecs, but not of text
+        raise FormatError(f"{encoding!r} is not a text encoding; pass one such as utf-8, gb18030 or utf-16",
+                          path=path, code="E107")
     name = encoding.lower().replace("_", "-")
     if name in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"

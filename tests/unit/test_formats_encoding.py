@@ -62,6 +62,15 @@ def test_encoding_can_be_chosen(tmp_path: Path) -> None:
     assert caught.value.code == "E107"
 
 
+@pytest.mark.parametrize(("encoding", "code"), [("rot13", "E107"), ("base64", "E107"), ("zlib", "E107"),
+                                                ("punycode", "E106"), ("idna", "E106")])
+def test_codecs_that_are_not_of_text_or_that_fail_their_own_way_get_their_codes(tmp_path: Path, encoding, code):
+    path = write(tmp_path / "data.txt", "北京\n上海\n", "gbk")
+    with pytest.raises(FormatError) as caught:
+        read_file(path, "text", encoding=encoding)
+    assert caught.value.code == code, caught.value
+
+
 def test_undecodable_input_says_which_encodings_were_tried(tmp_path: Path) -> None:
     path = tmp_path / "data.txt"
     path.write_bytes(bytes(range(256)) * 8)
