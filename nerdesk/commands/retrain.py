@@ -108,7 +108,8 @@ class _Reporter:
         self.line.end()
         outcome = result.outcome
         start = outcome.version.settings.get("start_description", "")
-        record = {"event": "outcome", "version": outcome.version.name, "promoted": outcome.promoted, "start": start,
+        record = {"event": "outcome", "version": outcome.version.name, "bundle": str(outcome.version.bundle_path),
+                  "promoted": outcome.promoted, "start": start,
                   "message": outcome.decision.message, "f1": outcome.score.f1,
                   "active_f1": outcome.active_score.f1 if outcome.active_score else None,
                   "previous_active": outcome.previous_active.name if outcome.previous_active else None,
@@ -123,6 +124,7 @@ class _Reporter:
         if start:
             print(f"Start: {start}")
         print(outcome.decision.message)
+        print(f"Bundle: {outcome.version.bundle_path}")
         if outcome.promoted:
             print(f"{result.predicted_documents} unreviewed documents predicted again "
                   f"({result.total_seconds:.1f} s in all)")

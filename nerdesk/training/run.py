@@ -35,6 +35,7 @@ from nerdesk.training.recipe import CONTINUE, EXTEND, TRANSFER, calibrates, trai
 from nerdesk.training.start import ScratchSettings, start_kind, start_model
 from nerdesk.training.trainer import TrainConfig, Trainer, TrainingCallbacks, TrainingResult
 from nerdesk.training.vocabulary import extend_vocabulary
+from nerdesk.workflows.progress import NO_MODEL_ADVICE_TRAIN
 
 Emit = Callable[..., None]  # emit(event, **fields)
 
@@ -207,8 +208,7 @@ def refuse_useless_run(result: TrainingResult, request: TrainRequest) -> None:
         return
     raise TrainingError(f"the model found none of the dev entities after {result.steps} steps "
                         f"({result.seconds:.0f} s, stopped by {result.stop_reason}); no model was written. "
-                        "Review more documents, start from a trained model (--init), or give training more time "
-                        "(--time-budget); --keep-failed writes it anyway", code="E402")
+                        f"{NO_MODEL_ADVICE_TRAIN}", code="E402")
 
 
 def write_bundle(result: TrainingResult, tokenizer: Tokenizer, request: TrainRequest, kind: str, config: TrainConfig,

@@ -58,6 +58,17 @@ class TrainingFailed:
 
 TrainingEvent = TrainingStarted | DataEncoded | StepProgress | EpochEvaluated | TrainingDone | TrainingFailed
 
+# What to do when a run found none of the dev entities (E402), in the words of the command that ran it.
+NO_MODEL_ADVICE_TRAIN = ("Review more documents, start from a trained model (--init), or give training more time "
+                         "(--time-budget); --keep-failed writes it anyway")
+NO_MODEL_ADVICE_RETRAIN = ("Review more documents, start from a trained model (the Retrain panel's Start, or "
+                           "--start), or give training more time (--time-budget)")
+
+
+def in_retrain_words(message: str) -> str:
+    """A training process's message as the Retrain button and ``nerdesk retrain`` should say it."""
+    return message.replace(NO_MODEL_ADVICE_TRAIN, NO_MODEL_ADVICE_RETRAIN)
+
 
 def parse_progress_line(line: str) -> TrainingEvent | None:
     """The event on one stdout line, or ``None`` for anything that is not a progress event."""

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from nerdesk.workflows.progress import (
     TrainingEvent,
     TrainingFailed,
     TrainingStarted,
+    in_retrain_words,
     parse_progress_line,
 )
 from nerdesk.workflows.promotion import (
@@ -345,7 +346,7 @@ def run_retrain(project: Project, *, start: StartPoint | None = None, options: R
         events.append(event)
         note_event(run, event)
         if on_event is not None:
-            on_event(event)
+            on_event(_as_retrain_says(event, run))
 
     try:
         returncode, stderr = _run_process(run.command, handle)
@@ -362,6 +363,18 @@ def run_retrain(project: Project, *, start: StartPoint | None = None, options: R
         repredicted = repredict_unreviewed(project, outcome.version.bundle_path, threads=run.options.threads,
                                            progress=on_predicted)
     return RetrainResult(outcome, trained - began, time.monotonic() - began, events, repredicted)
+
+
+def _as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:
+    """The training process's event as the caller should see it: a ``TrainingDone`` names the folder the
+    version will have (the process writes into a staging folder that is renamed into place next), and a
+    ``TrainingFailed`` gives the Retrain options rather than ``nerdesk train``'s."""
+    if isinstance(event, TrainingFailed):
+        return replace(event, message=in_retrain_words(event.message))
+    if not isinstance(event, TrainingDone):
+        return event
+    staging, final = str(run.staging_dir), str(run.final_dir)
+    return replace(event, out=event.out.replace(staging, final), message=event.message.replace(staging, final))
 
 
 def _run_process(command: list[str], handle: Callable[[TrainingEvent], Any]) -> tuple[int, str]:
@@ -392,7 +405,7 @@ def failure_message(events: list[TrainingEvent], stderr: str, returncode: int | 
     """
     reported = [event.message for event in events if isinstance(event, TrainingFailed)]
     if reported:
-        return f"training failed: {reported[-1]}"
+        return f"training failed: {in_retrain_words(reported[-1])}"
     tail = stderr.strip()[-STDERR_TAIL:]
     detail = f":\n{tail}" if tail else " without a message"
     if returncode is None or returncode < 0:

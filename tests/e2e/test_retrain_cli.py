@@ -4,6 +4,7 @@ scored by hand, long documents included."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from fixtures_bundle import long_document, sentence_documents, shared_tiny_bundle
@@ -34,6 +35,8 @@ def test_retrain_command_compares_promotes_and_predicts(improvable_bundle, tmp_p
         assert outcome["evaluation_documents"] == len(evaluation_set(project).documents) == 3
         active = project.active_model()
         assert (active.name == outcome["version"]) is outcome["promoted"]
+        (new,) = [version for version in project.model_versions() if version.name == outcome["version"]]
+        assert outcome["bundle"] == str(new.bundle_path) and Path(outcome["bundle"]).is_dir()
         run = project.training_runs()[-1]
         assert run.status == "finished" and run.fields["message"] == outcome["message"]
         unreviewed = list(project.all_documents(status=UNREVIEWED))

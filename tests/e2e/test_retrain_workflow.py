@@ -12,7 +12,13 @@ from nerdesk.core.spans import GOLD, PRED
 from nerdesk.storage import Project
 from nerdesk.workflows import models, retrain
 from nerdesk.workflows.evaluation_set import evaluation_set
-from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingDone, TrainingStarted
+from nerdesk.workflows.progress import (
+    EpochEvaluated,
+    StepProgress,
+    TrainingDone,
+    TrainingFailed,
+    TrainingStarted,
+)
 from nerdesk.workflows.retrain import INCOMPLETE, RetrainOptions, run_retrain, versions_dir
 from nerdesk.workflows.start_points import StartPoint, resolve_start
 
@@ -79,6 +85,8 @@ def test_retrain_registers_activates_and_predicts(improvable_bundle, tmp_path):
         assert active is not None and active.id == result.model.id and active.name != "tiny@start"
         assert active.bundle_path.parent == versions_dir(project.path)
         assert not any((versions_dir(project.path) / INCOMPLETE).iterdir())
+        (done,) = [event for event in events if isinstance(event, TrainingDone)]
+        assert done.out == str(active.bundle_path) and str(active.bundle_path) in done.message  # not the staging one
         assert set(active.metrics["per_label"]) == set(LABELS)
         assert active.trained_on["documents"] == len(training_documents())
         assert active.trained_on["spans"] == sum(len(doc.gold) for doc in training_documents())
@@ -285,9 +293,13 @@ def test_a_run_that_finds_nothing_never_becomes_active(sorted_tiny_bundle, tmp_p
         # The evaluation set holds only a label no training document has: nothing of it can be found.
         project.add_documents([Document(f"第{n}号文件在此。", [Span(0, 4, "MISC")], status="reviewed", split="eval")
                                for n in range(5)])
+        failures = []
         with pytest.raises(TrainingError) as caught:
-            run_retrain(project, start=StartPoint("active"), options=always)
+            run_retrain(project, start=StartPoint("active"), options=always,
+                        on_event=lambda event: failures.extend([event] if isinstance(event, TrainingFailed) else []))
         assert caught.value.code == "E402"
+        for said in (str(caught.value), failures[-1].message):  # retrain's own options, not nerdesk train's
+            assert "--start" in said and "--init" not in said and "--keep-failed" not in said
         assert project.active_model().name == "tiny@start"
         assert [version.name for version in project.model_versions()] == ["tiny@start"]
 
