@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "nerdesk.commands.train",     # train
     "nerdesk.commands.evaluate",  # eval
     "nerdesk.commands.retrain",   # retrain
+    "nerdesk.commands.activate",  # activate
     "nerdesk.commands.gui",       # gui
     "nerdesk.commands.models",    # models
 )

@@ -49,7 +49,7 @@ def run_retrain_command(args: argparse.Namespace) -> int:
     from nerdesk.workflows.retrain import OPTIONS_KEY, RetrainOptions, run_retrain
     from nerdesk.workflows.start_points import StartPoint, load_start_point
 
-    report = _Reporter(args.progress)
+    report = _Reporter(args.progress, args.project)
     try:
         with Project.open(args.project) as project:
             start = StartPoint.from_argument(args.start) if args.start else load_start_point(project)
@@ -67,8 +67,9 @@ def run_retrain_command(args: argparse.Namespace) -> int:
 class _Reporter:
     """Training events as JSON lines or short text lines, then the outcome."""
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: str, project: Path) -> None:
         self.mode = mode
+        self.project = project
         self.line = StepLine()
         self.best_f1: float | None = None
         self.failure_said = False  # a TrainingFailed event came from the training process
@@ -105,6 +106,8 @@ class _Reporter:
             self.line.show(f"predicting the unreviewed documents: {done}/{total}", done, total)
 
     def outcome(self, result: RetrainResult) -> None:
+        from nerdesk.workflows.retrain import display_name
+
         self.line.end()
         outcome = result.outcome
         start = outcome.version.settings.get("start_description", "")
@@ -125,6 +128,8 @@ class _Reporter:
             print(f"Start: {start}")
         print(outcome.decision.message)
         print(f"Bundle: {outcome.version.bundle_path}")
+        if not outcome.promoted:
+            print(f"To use it anyway: nerdesk activate {self.project} {display_name(outcome.version.name)}")
         if outcome.promoted:
             print(f"{result.predicted_documents} unreviewed documents predicted again "
                   f"({result.total_seconds:.1f} s in all)")

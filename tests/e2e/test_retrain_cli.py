@@ -8,11 +8,19 @@ from pathlib import Path
 
 import pytest
 from fixtures_bundle import long_document, sentence_documents, shared_tiny_bundle
-from test_retrain_workflow import build_project, improvable_bundle, sorted_tiny_bundle  # noqa: F401 (fixtures)
+from test_retrain_workflow import (  # noqa: F401 (fixtures)
+    QUICK,
+    build_project,
+    finish_with,
+    improvable_bundle,
+    sorted_tiny_bundle,
+    worse_bundle,
+)
 
 from nerdesk.cli import main
 from nerdesk.core.metrics import evaluate
 from nerdesk.formats import read_file, write_file
+from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage import Project
 from nerdesk.workflows.evaluation_set import evaluation_set
 from nerdesk.workflows.models import UNREVIEWED
@@ -93,3 +101,34 @@ def test_retrain_json_progress_reports_a_failure_as_one_training_failed_line(sor
         failures = [json.loads(line) for line in captured.out.splitlines() if "TrainingFailed" in line]
         assert len(failures) == 1 and failures[0]["message"] in captured.err
         assert code is None or failures[0]["code"] == code
+
+
+def test_activate_lists_versions_activates_anyway_and_rolls_back_with_new_predictions(
+        sorted_tiny_bundle, tmp_path, capsys):  # noqa: F811
+    path = tmp_path / "notes.nerdesk"
+    with build_project(path, sorted_tiny_bundle) as project:
+        kept = finish_with(project, worse_bundle, QUICK).version  # not promoted: "Activate anyway to use it"
+        original = project.active_model()
+    assert main(["activate", str(path)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("* tiny") and listed[1].startswith(f"  {kept.name.split('@')[0]}")
+
+    assert main(["activate", str(path), kept.name.split("-")[0], "--json"]) == 0  # "v2": the start of its name
+    said = json.loads(capsys.readouterr().out)
+    assert said["name"] == kept.name and said["previous_active"] == original.name and said["predicted_documents"] > 0
+    with Project.open(path) as project:
+        assert project.active_model().id == kept.id
+        unreviewed = list(project.all_documents(status=UNREVIEWED))
+        assert {span.model_version for doc in unreviewed for span in doc.predictions} == {kept.name}
+
+    assert main(["activate", str(path), original.name]) == 0  # roll back: its predictions come back
+    assert "is the active model" in capsys.readouterr().out
+    with Project.open(path) as project:
+        assert project.active_model().id == original.id
+        unreviewed = list(project.all_documents(status=UNREVIEWED))
+        assert {span.model_version for doc in unreviewed for span in doc.predictions} <= {
+            Bundle.load(original.bundle_path).model_version}
+
+    assert main(["activate", str(path), "v9"]) == 1
+    error = capsys.readouterr().err
+    assert "E241" in error and kept.name in error
