@@ -87,6 +87,8 @@ def run_predict(args: argparse.Namespace) -> int:
         return run_command(args)
     if args.workers < 1 or args.batch_size < 1 or (args.threads is not None and args.threads < 1):
         raise NerdeskError("--workers, --batch-size and --threads must be at least 1", code="E544")
+    if args.max_retries < 0:
+        raise NerdeskError("--max-retries must be 0 or more", code="E544")
     out_format = _output_format(args.out, args.format, resolve_format)
     args.model = resolve_model(args.model)  # the worker processes open the same directory
     bundle = Bundle.load(args.model)

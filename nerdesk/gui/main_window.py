@@ -337,6 +337,8 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
             "Ctrl+Enter: mark reviewed and open the next document"
             f" ({POLICY_DESCRIPTIONS[self.review.policy].removeprefix('Ctrl+Enter ')})",
             "Ctrl+Up / Ctrl+Down: previous / next document;  Ctrl+U: the next most useful one",
+            "Ctrl+P: predict this document;  Ctrl+Shift+A: accept all predictions;  Ctrl+Shift+R: retrain;"
+            "  Ctrl+L: add a label",
             "Ctrl+F: search the documents (Enter opens the first match);  F6 / Shift+F6: next / previous pane (documents, text, labels, spans);"
             "  in the labels, Enter labels the selection",
             "Ctrl+= / Ctrl+- / Ctrl+0: larger / smaller / default text;  Ctrl+,: preferences",
