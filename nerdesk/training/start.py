@@ -76,8 +76,9 @@ def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *,
                              scratch or ScratchSettings())
     directory = Path(init)
     if not directory.is_dir():
-        raise TrainingError(f"--init {init}: no such directory; use 'scratch', a model directory "
-                            "written by nerdesk, or a local Hugging Face model directory", code="E413")
+        raise TrainingError(f"--init {init}: no such directory; use 'default', 'scratch', an embedded model's "
+                            "name (nerdesk models), a model directory written by nerdesk, or a local Hugging Face "
+                            "model directory", code="E413")
     if (directory / CHECKPOINT_FILE).is_file():
         return _from_checkpoint(directory, labels, head, max_length)
     if (directory / "config.json").is_file():

@@ -45,7 +45,7 @@ SAMPLE_DOCUMENTS = 200
 @dataclass(frozen=True, slots=True)
 class StartPoint:
     kind: str = AUTO
-    path: str | None = None  # the Hugging Face directory for kind "huggingface"
+    path: str | None = None  # for kind "huggingface": a model directory (a Hugging Face or a nerdesk one)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -68,7 +68,9 @@ class StartPoint:
     def from_argument(cls, value: str) -> StartPoint:
         """``auto``, ``active``, ``default``, ``scratch``, a directory (a nerdesk or Hugging Face model) or an
         embedded model's name."""
-        return cls(value) if value in KINDS else cls("huggingface", str(directory_or_embedded(value)))
+        if value in KINDS:
+            return cls(value)
+        return cls("huggingface", str(Path(directory_or_embedded(value)).resolve()))  # kept: the next run's cwd differs
 
 
 @dataclass(frozen=True, slots=True)
