@@ -24,6 +24,8 @@ class LearningCurve(QWidget):
         self.losses: list[tuple[int, float]] = []  # (step, loss)
         self.scores: list[tuple[int, float]] = []  # (step, dev F1)
         self.total_steps = 1
+        self.ended = False  # the loop ended: the x axis ends at its last step
+        self.final_f1: float | None = None  # the new version's F1 on the evaluation set, once it is scored
         self.setMinimumHeight(MINIMUM_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setToolTip("Blue: training loss (left scale). Orange: F1 on the evaluation set after each epoch "
@@ -34,11 +36,26 @@ class LearningCurve(QWidget):
 
     def clear(self) -> None:
         self.losses, self.scores, self.total_steps = [], [], 1
+        self.ended, self.final_f1 = False, None
         self.update()
 
     def add_loss(self, step: int, total: int, loss: float) -> None:
-        self.total_steps = max(total, step, 1)
+        self.total_steps = max(total, step, 1) if not self.ended else max(step, 1)
         self.losses.append((step, loss))
+        self.update()
+
+    def finish(self) -> None:
+        """Training stopped, often long before its planned steps (early stopping, a time budget): the x axis
+        now ends at the last step done, so the curve fills the chart."""
+        self.ended = True
+        if self.losses:
+            self.total_steps = max(self.losses[-1][0], 1)
+        self.update()
+
+    def set_final_f1(self, f1: float) -> None:
+        """The F1 the new version scored on the evaluation set with the decision threshold chosen after
+        training, which the outcome reports; the dots are the scores while training."""
+        self.final_f1 = f1
         self.update()
 
     def add_score(self, f1: float) -> None:
@@ -96,7 +113,9 @@ class LearningCurve(QWidget):
         painter.drawText(QRectF(plot.right() + 4, plot.bottom() - 10, MARGIN, 14), Qt.AlignmentFlag.AlignLeft, "0")
         self._vertical_title(painter, "F1 %", QPointF(self.width() - 12, plot.center().y()), 90)
         painter.setPen(self.palette().text().color())
-        steps = f"training step ({self.losses[-1][0]} of {self.total_steps})" if self.losses else "training step"
+        steps = "training step"
+        if self.losses:
+            steps += f" ({self.losses[-1][0]}, stopped)" if self.ended else f" ({self.losses[-1][0]} of {self.total_steps})"
         painter.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), 16), Qt.AlignmentFlag.AlignCenter, steps)
         painter.drawText(QRectF(plot.left(), plot.bottom() + 16, plot.width(), 16),
                          Qt.AlignmentFlag.AlignCenter, self.caption())
@@ -111,6 +130,9 @@ class LearningCurve(QWidget):
 
     def caption(self) -> str:
         """What the chart writes under its x axis (for tests and accessibility)."""
+        if self.final_f1 is not None:
+            during = f" (while training {100 * self.best_f1:.1f})" if self.best_f1 is not None else ""
+            return f"F1 on the evaluation set {100 * self.final_f1:.1f}{during}"
         if self.best_f1 is not None:
             return f"best F1 on the evaluation set {100 * self.best_f1:.1f}"
         return "no training yet" if not self.losses else ""

@@ -160,6 +160,7 @@ class RetrainPanel(QWidget):
         self.process.scoring.connect(self._on_scoring)
         self.process.finished.connect(self._on_trained)
         self.process.progressed.connect(self._on_step)
+        self.process.finishing.connect(self._on_finishing)
         self.process.evaluated.connect(self._on_eval)
         self.process.failed.connect(self._on_failed)
         self.process.cancelled.connect(self._on_cancelled)
@@ -253,6 +254,13 @@ class RetrainPanel(QWidget):
         self.progress.setFormat(f"step {step} / {total}")
         self.curve.add_loss(step, total, loss)
 
+    def _on_finishing(self, message: str) -> None:
+        """The loop ended (early stopping or the time budget, often long before the planned steps): the chart
+        ends at the last step, and the status says what the next half-minute is for."""
+        self.curve.finish()
+        self.progress.setRange(0, 0)  # busy: writing and checking the model has no steps to count
+        self.status.setText(message[:1].upper() + message[1:])
+
     def _on_eval(self, number: int, f1: float, precision: float, recall: float) -> None:
         self.curve.add_score(f1)
         self.status.setText(f"Evaluation {number}: F1 {100 * f1:.1f} on the evaluation set "
@@ -271,6 +279,7 @@ class RetrainPanel(QWidget):
 
     def _on_trained(self, outcome) -> None:
         """Say how the new version compares; put it to work only if it became active."""
+        self.curve.set_final_f1(outcome.score.f1)  # with the decision threshold chosen after training
         started = outcome.version.settings.get("start_description", "")
         self.status.setToolTip(f"Training started {started}" if started else "")
         if started:  # the status line now gives the outcome: the start stays readable in the notes

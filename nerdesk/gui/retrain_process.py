@@ -23,7 +23,9 @@ from nerdesk.workflows.progress import (
     StepProgress,
     TrainingDone,
     TrainingEvent,
+    TrainingFinishing,
     TrainingStarted,
+    in_retrain_words,
     parse_progress_line,
 )
 from nerdesk.workflows.retrain import (
@@ -45,6 +47,7 @@ class RetrainProcess(QObject):
     noted = Signal(str)  # what the training process says about its data: the encoded documents, skipped spans,
     # characters added to the vocabulary, the decision threshold chosen
     progressed = Signal(int, int, float)  # step, total steps, loss
+    finishing = Signal(str)  # the training loop ended; the model is being written and checked
     evaluated = Signal(int, float, float, float)  # epoch, dev F1, precision, recall
     completing = Signal(int)  # training ended well; the new version and the active one are scored on this many
     scoring = Signal(str, int, int)  # the version being scored, evaluation documents done, in all
@@ -132,8 +135,10 @@ class RetrainProcess(QObject):
         elif isinstance(event, TrainingStarted):
             self.started.emit(f"{self.run.resolved.description}: {event.train_documents} training and "
                               f"{event.dev_documents} evaluation documents")
+        elif isinstance(event, TrainingFinishing):
+            self.finishing.emit(in_retrain_words(event.message))
         elif isinstance(event, DataEncoded) and event.message:
-            self.noted.emit(event.message)
+            self.noted.emit(in_retrain_words(event.message))
 
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:

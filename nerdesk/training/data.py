@@ -24,6 +24,7 @@ from torch import Tensor
 from nerdesk.core.document import Document
 from nerdesk.core.offsets import char_to_token_span
 from nerdesk.core.spans import Span
+from nerdesk.core.wording import counted
 from nerdesk.runtime.token_features import FeatureTable
 from nerdesk.runtime.windows import Window as RuntimeWindow
 from nerdesk.runtime.windows import WindowMaker
@@ -65,8 +66,8 @@ class AlignmentSummary:
         return self.spans - self.encoded
 
     def describe(self) -> str:
-        text = (f"{self.documents} documents -> {self.windows} windows; {self.encoded}/{self.spans} gold spans "
-                f"usable")
+        text = (f"{counted(self.documents, 'document')} read as {counted(self.windows, 'window')} of text; "
+                f"{self.encoded} of {counted(self.spans, 'gold span')} usable")
         problems = []
         if self.misaligned:
             problems.append(f"{self.misaligned} not on token boundaries")

@@ -20,7 +20,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.learnt_from import LEARNT_FROM
-from nerdesk.core.wording import counted
+from nerdesk.core.wording import by_count, counted
 from nerdesk.runtime.bundle import MANIFEST, Bundle, documents_learnt_from_bundle
 from nerdesk.training.augment import (
     budgeted_copies,
@@ -103,6 +103,8 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
         emit("data", message=vocabulary_message(new_tokens))
     trainer = Trainer(model, tokenizer, config, progress_callbacks(emit))
     result = trainer.fit(documents, request.dev_documents)
+    emit("finishing", message=f"training stopped by {result.stop_reason} after {result.steps} steps; choosing the "
+                              "decision threshold, writing the model and checking it…")
     if kept_threshold is not None:
         threshold = config.threshold
     else:
@@ -187,8 +189,10 @@ def vocabulary_message(new_tokens: list[str]) -> str:
     """What ``extend_vocabulary`` added, in words: how many, and the most frequent of them."""
     single = all(len(token) == 1 for token in new_tokens)
     shown = ("" if single else ", ").join(new_tokens[:8]) + (" ..." if len(new_tokens) > 8 else "")
-    return (f"{len(new_tokens)} {'characters' if single else 'words'} of the training documents were unknown to "
-            f"the start model and join its vocabulary ({shown})")
+    count = len(new_tokens)
+    return (f"{counted(count, 'character' if single else 'word')} of the training documents "
+            f"{by_count(count, 'was', 'were')} unknown to the start model and {by_count(count, 'joins', 'join')} "
+            f"its vocabulary ({shown})")
 
 
 def progress_callbacks(emit: Emit) -> TrainingCallbacks:

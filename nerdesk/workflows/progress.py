@@ -43,6 +43,13 @@ class EpochEvaluated:
 
 
 @dataclass(frozen=True, slots=True)
+class TrainingFinishing:
+    """The training loop ended; the threshold is chosen and the model exported and checked (tens of seconds)."""
+
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class TrainingDone:
     out: str
     metrics: dict[str, Any] = field(default_factory=dict)
@@ -56,7 +63,8 @@ class TrainingFailed:
     code: str | None = None  # the error code (docs/errors.md), when the error has one
 
 
-TrainingEvent = TrainingStarted | DataEncoded | StepProgress | EpochEvaluated | TrainingDone | TrainingFailed
+TrainingEvent = (TrainingStarted | DataEncoded | StepProgress | EpochEvaluated | TrainingFinishing | TrainingDone
+                 | TrainingFailed)
 
 # What to do when a run found none of the dev entities (E402), in the words of the command that ran it.
 NO_MODEL_ADVICE_TRAIN = ("Review more documents, start from a trained model (--init), or give training more time "
@@ -65,9 +73,16 @@ NO_MODEL_ADVICE_RETRAIN = ("Review more documents, start from a trained model (t
                            "--start), or give training more time (--time-budget)")
 
 
+# A retraining's dev documents are the project's evaluation set: its messages say so.
+_RETRAIN_WORDS = ((NO_MODEL_ADVICE_TRAIN, NO_MODEL_ADVICE_RETRAIN), ("the dev documents", "the evaluation documents"),
+                  ("the dev entities", "the evaluation set's entities"), ("dev F1", "F1 on the evaluation set"))
+
+
 def in_retrain_words(message: str) -> str:
     """A training process's message as the Retrain button and ``nerdesk retrain`` should say it."""
-    return message.replace(NO_MODEL_ADVICE_TRAIN, NO_MODEL_ADVICE_RETRAIN)
+    for train_words, retrain_words in _RETRAIN_WORDS:
+        message = message.replace(train_words, retrain_words)
+    return message
 
 
 def parse_progress_line(line: str) -> TrainingEvent | None:
@@ -108,6 +123,10 @@ def _done(record: dict[str, Any]) -> TrainingDone:
                         bundle=bool(record.get("bundle", True)), message=str(record.get("message", "")).strip())
 
 
+def _finishing(record: dict[str, Any]) -> TrainingFinishing:
+    return TrainingFinishing(message=str(record.get("message", "")))
+
+
 def _data(record: dict[str, Any]) -> DataEncoded:
     return DataEncoded(message=str(record.get("message", "")))
 
@@ -122,6 +141,7 @@ _BUILDERS: dict[str, Callable[[dict[str, Any]], TrainingEvent]] = {
     "data": _data,
     "step": _step,
     "eval": _evaluated,
+    "finishing": _finishing,
     "done": _done,
     "error": _failed,
 }

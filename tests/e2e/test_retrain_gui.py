@@ -80,7 +80,7 @@ def test_retrain_button_makes_a_new_active_model_that_predicts(qtbot, opened):
     assert not panel.curve.grab().isNull()  # paints the loss and F1 series
     assert "is now active" in panel.status.text() and "on your 3 evaluation documents" in panel.status.text()
     # What the training process said about its data stays readable under the status line.
-    assert any("windows" in line and "gold spans usable" in line for line in panel.notes.lines)
+    assert any("windows of text" in line and "gold spans usable" in line for line in panel.notes.lines)
     assert panel.notes.text().startswith("• ") and not panel.notes.isHidden()
     # Where training started, and why, stays readable once the status line gives the outcome.
     assert panel.notes.lines[0] == f"Start: {active.settings['start_description']}"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from conftest import press_shortcut
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QToolBar
 
 from nerdesk.core.document import Document
@@ -89,3 +89,20 @@ def test_the_learning_curve_titles_its_axes_and_gives_f1_in_percent(qtbot):
     curve.show()
     qtbot.waitExposed(curve)
     curve.grab().save("/tmp/shots/learning-curve.png")
+
+
+def test_a_run_that_stops_early_fills_the_chart_and_the_caption_gives_the_f1_the_outcome_reports(qtbot):
+    curve = LearningCurve()
+    qtbot.addWidget(curve)
+    curve.resize(320, 180)
+    for step in range(1, 59):  # a time budget ends the run at step 58 of the 1,520 planned
+        curve.add_loss(step, 1520, 3.0 / step)
+    curve.add_score(0.023)
+    plot_width = curve.width() - 2 * 44
+    assert curve._point(QRectF(44, 8, plot_width, 100), 58, 0.0, 1.0).x() < 44 + plot_width * 0.05  # squeezed
+    curve.finish()
+    assert curve._point(QRectF(44, 8, plot_width, 100), 58, 0.0, 1.0).x() == 44 + plot_width  # the whole width
+    curve.set_final_f1(0.076)  # with the decision threshold chosen after training
+    assert curve.caption() == "F1 on the evaluation set 7.6 (while training 2.3)"
+    curve.clear()
+    assert curve.caption() == "no training yet" and not curve.ended

@@ -71,7 +71,7 @@ def test_the_retrain_panels_lines_are_never_squeezed_under_its_chart(make_window
                          "active. 10 unreviewed documents predicted again.")
     for line in ("Start: continuing the active model with its head: its labels cover all 8 labels you reviewed",
                  "5 characters of the training documents were unknown to the start model and join its vocabulary",
-                 "60 documents -> 73 windows; 381/381 gold spans usable"):
+                 "60 documents read as 73 windows of text; 381 of 381 gold spans usable"):
         panel.notes.add(line)
     panel.parentWidget().raise_()
     settle(qtbot, window, 1024, 640)

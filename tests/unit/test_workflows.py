@@ -17,6 +17,7 @@ from nerdesk.workflows.progress import (
     StepProgress,
     TrainingDone,
     TrainingFailed,
+    TrainingFinishing,
     TrainingStarted,
     parse_progress_line,
 )
@@ -52,6 +53,7 @@ def test_progress_lines_become_typed_events():
         {"event": "start", "labels": ["LOC", "PER"], "train_documents": 9, "dev_documents": 1, "init": "scratch"},
         {"event": "step", "step": 3, "total": 10, "loss": 1.25},
         {"event": "eval", "epoch": 1, "f1": 0.5, "precision": 0.6, "recall": 0.4},
+        {"event": "finishing", "message": "training stopped by early stopping after 3 steps; writing"},
         {"event": "done", "out": "/m/v1", "metrics": {"micro": {"f1": 0.5}}, "bundle": True, "message": "\nok"},
         {"event": "error", "message": "no gold spans"},
     ]
@@ -60,9 +62,19 @@ def test_progress_lines_become_typed_events():
         TrainingStarted(["LOC", "PER"], 9, 1, "scratch"),
         StepProgress(3, 10, 1.25),
         EpochEvaluated(1, 0.5, 0.6, 0.4),
+        TrainingFinishing("training stopped by early stopping after 3 steps; writing"),
         TrainingDone("/m/v1", {"micro": {"f1": 0.5}}, True, "ok"),
         TrainingFailed("no gold spans"),
     ]
+
+
+def test_a_retraining_says_evaluation_set_where_training_says_dev_and_gives_its_own_options():
+    from nerdesk.workflows.progress import NO_MODEL_ADVICE_TRAIN, in_retrain_words
+
+    said = in_retrain_words("the model found none of the dev entities; no model was written. " + NO_MODEL_ADVICE_TRAIN)
+    assert "evaluation set's entities" in said and "--start" in said and "--init" not in said
+    assert in_retrain_words("threshold -2, as many spans as the dev documents hold: dev F1 2.3 -> 7.6") == (
+        "threshold -2, as many spans as the evaluation documents hold: F1 on the evaluation set 2.3 -> 7.6")
 
 
 @pytest.mark.parametrize("line", ["", "Warning: something", "[1, 2]", '{"event": "unknown"}',
