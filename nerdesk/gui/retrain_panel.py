@@ -98,6 +98,18 @@ class RunNotes(WholeTextLabel):
         self.setVisible(False)
 
 
+TOO_FEW_REVIEWED = "E405"
+
+
+def review_first(reviewed: int) -> str:
+    """E405 in the window's words: how many documents are reviewed, and the key that reviews one."""
+    if reviewed >= 2:
+        return (f"Nothing to train on: all {reviewed} reviewed documents are kept for evaluation only. Give some "
+                "back to training (Documents list, right-click), or review more.")
+    return (f"Nothing to train on yet: {counted(reviewed, 'reviewed document')}. Review at least 2 (Ctrl+Enter "
+            "marks the open document reviewed and opens the next), then press Retrain.")
+
+
 class RetrainPanel(QWidget):
     modelActivated = Signal(object)  # the new ModelVersion, registered and active
     versionKept = Signal(object)  # the new ModelVersion, registered but not active (it did worse)
@@ -224,6 +236,9 @@ class RetrainPanel(QWidget):
             self._training_path = Path(project.path).resolve()
             self.process.start(project, self.start_point())
         except NerdeskError as error:
+            if error.code == TOO_FEW_REVIEWED:  # not a failure: what to do next, where the user looks
+                self.status.setText(review_first(self.session.require_project().count_documents(status="reviewed")))
+                return
             self._on_failed(str(error))
             return
         self.session.documentsChanged.emit()  # the evaluation set may have grown: the list marks its documents
