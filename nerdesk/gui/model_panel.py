@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -41,7 +42,9 @@ class ModelPanel(QWidget):
         self.threshold = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=50)
         self.threshold.setToolTip("Hide predictions scoring below this value")
         self.threshold_value = QLabel()
-        self.load_button = self._button("Load model bundle…", self.loadRequested)
+        self.load_button = QPushButton("Choose a model")
+        self.load_button.setToolTip("An embedded model, or a model bundle folder")
+        self.load_button.setMenu(QMenu(self.load_button, aboutToShow=self._fill_model_menu))
         self.predict_document = self._button("Predict this document", self.predictDocumentRequested)
         self.predict_all = self._button("Predict all documents", self.predictAllRequested)
         self.retrain = QPushButton("Retrain…", enabled=False)
@@ -61,6 +64,19 @@ class ModelPanel(QWidget):
         session.documentChanged.connect(self.check_script)
         self._on_threshold(self.threshold.value())
         self.refresh()
+
+    def _fill_model_menu(self) -> None:
+        """The embedded models (``nerdesk models``), then any folder: a new project has no model, and the
+        embedded ones should not need a folder dialog to find."""
+        from nerdesk.workflows.default_models import embedded_model, embedded_model_names
+
+        menu = self.load_button.menu()
+        menu.clear()
+        for name in embedded_model_names():
+            menu.addAction(f"{name} (embedded)", lambda name=name: self.useModelRequested.emit(
+                str(embedded_model(name))))
+        menu.addSeparator()
+        menu.addAction("Model bundle folder…", self.loadRequested.emit)
 
     @staticmethod
     def _button(text: str, signal) -> QPushButton:
@@ -101,7 +117,7 @@ class ModelPanel(QWidget):
         project = self.session.project
         model = project.active_model() if project is not None else None
         if model is None:
-            self.model_name.setText("No model: load a bundle to predict")
+            self.model_name.setText("No model: choose one to predict")
             self.model_name.setToolTip("")
         else:
             summary, reason = self._describe(model.bundle_path)

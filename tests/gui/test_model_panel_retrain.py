@@ -57,3 +57,25 @@ def test_closing_the_project_during_nothing_keeps_retrain_disabled(make_window, 
     window.close_project()
     window.model_panel.set_busy(False)
     assert not window.model_panel.retrain.isEnabled()
+
+
+def test_a_project_without_a_model_offers_the_embedded_models_in_the_panel(make_window, project_path, tmp_path,
+                                                                           tmp_path_factory, monkeypatch):
+    import shutil
+
+    from fixtures_bundle import shared_tiny_bundle
+
+    from nerdesk.workflows.default_models import MODELS_ENV
+    shutil.copytree(shared_tiny_bundle(tmp_path_factory), tmp_path / "models" / "zh-tiny")
+    monkeypatch.setenv(MODELS_ENV, str(tmp_path / "models"))
+    window = make_window()
+    window.open_project(project_path)
+    panel = window.model_panel
+    assert panel.model_name.text() == "No model: choose one to predict"
+    menu = panel.load_button.menu()
+    menu.aboutToShow.emit()
+    entries = [action.text() for action in menu.actions() if not action.isSeparator()]
+    assert entries == ["zh-tiny (embedded)", "Model bundle folder…"]
+    menu.actions()[0].trigger()
+    assert window.session.project.active_model() is not None
+    assert panel.model_name.text().startswith("Active model: ")
