@@ -160,8 +160,9 @@ class ReviewFlow(QObject):
             if following is not None:
                 session.open_document(following)
             settled = settled_message(pending, choice)
+            last = "" if following is not None else "; it is the last document in the list"
             window.statusBar().showMessage(
-                f"Document {document.id} marked reviewed" + (f"; {settled}" if settled else ""), 6000)
+                f"Document {document.id} marked reviewed" + (f"; {settled}" if settled else "") + last, 6000)
 
     def _choose(self, pending: PendingPredictions) -> str | None:
         """What to do with the pending predictions; None when the user cancels."""

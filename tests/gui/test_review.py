@@ -127,3 +127,4 @@ def test_a_document_without_shown_predictions_is_reviewed_without_asking(qtbot, 
     ctrl_enter(qtbot, window)
     assert asked == []
     assert stored(path) == ({(3, 7, "ORG", "gold")}, "reviewed")  # the hidden one and the twin are gone
+    assert window.statusBar().currentMessage().endswith("it is the last document in the list")
