@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -60,7 +61,19 @@ def run_app(argv: list[str]) -> int:
         window.open_project(window.recent.paths()[0])
     else:
         open_demo_project(window)
+    close_on_interrupt(window)
     return app.exec()
+
+
+def close_on_interrupt(window) -> QTimer:
+    """Ctrl+C in the terminal that started the app closes the window as File > Quit does (a retraining or
+    prediction is stopped first). Python runs its signal handlers only between bytecodes, which Qt's event
+    loop never reaches on its own: a timer lets it in five times a second."""
+    signal.signal(signal.SIGINT, lambda _number, _frame: window.close())
+    timer = QTimer(window, interval=200)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    return timer
 
 
 def demo_data_dir() -> Path:
