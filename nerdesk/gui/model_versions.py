@@ -301,4 +301,6 @@ def _percent(value: float | None) -> str:
 
 
 def _row(f1: float | None, precision: float | None, recall: float | None, support: int | None) -> list[str]:
+    if support == 0:  # no gold span of the label in the evaluation set: recall and F1 say nothing
+        return ["–", _percent(precision), "–", "0"]
     return [_percent(f1), _percent(precision), _percent(recall), "" if support is None else str(support)]

@@ -146,3 +146,10 @@ def test_deleting_a_version_asks_first_and_the_active_one_cannot_be_deleted(qtbo
     assert not owned.exists() and owned_id not in {v.id for v in session.project.model_versions()}
     session.close_project()
 
+
+
+def test_a_label_without_gold_spans_in_the_evaluation_set_shows_no_recall_or_f1():
+    from nerdesk.gui.model_versions import _row
+
+    assert _row(0.0, 0.0, 0.0, 0) == ["–", "0.0", "–", "0"]  # it was "0.0 0.0 0.0": a recall of nothing
+    assert _row(0.5, 0.6, 0.4, 12) == ["50.0", "60.0", "40.0", "12"]
