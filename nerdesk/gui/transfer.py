@@ -131,7 +131,8 @@ class ImportExport:
         noun = "record" if count == 1 else "records"
         where = f" in {one_file}" if one_file else ""
         dialog = WarningsDialog(f"Import failed: {count} bad {noun}",
-                                f"Nothing was imported: {count} bad {noun}{where}. Fix them and import again.",
+                                f"Nothing was imported: {count} bad {noun}{where}. Fix "
+                                f"{'it' if count == 1 else 'them'} and import again.",
                                 self.last_warnings, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
