@@ -118,6 +118,11 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
             ctx.problem(f"span offsets must be integers, got {start!r}..{end!r}", **where)
             ok = False
             continue
+        if start >= end:  # said in the file's own offsets, before they become code points
+            ctx.problem(f"span {start}..{end} ({label!r:.60}) is empty or reversed (doccano offsets are UTF-16 units)",
+                        code="E004", **where)
+            ok = False
+            continue
         try:
             cp_start, cp_end = utf16.from_utf16(start), utf16.from_utf16(end)
         except SpanError as error:

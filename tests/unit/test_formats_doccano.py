@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from nerdesk.core.document import Document
 from nerdesk.core.spans import Span
 from nerdesk.formats import detect_format, read_file, write_file
@@ -106,3 +108,13 @@ def test_relations_without_ids_are_written_with_numbers_doccano_accepts(tmp_path
     relations = lines(tmp_path / "out.jsonl")[0]["relations"]
     assert [type(relation["id"]) for relation in relations] == [int, int]
     assert len({relation["id"] for relation in relations}) == 2
+
+
+def test_a_reversed_span_is_reported_in_the_files_own_utf16_offsets(tmp_path):
+    from nerdesk.core.errors import ImportProblems
+
+    path = put(tmp_path / "r.jsonl", {"text": "😀ab", "label": [[3, 2, "X"]]})
+    with pytest.raises(ImportProblems) as caught:
+        read_file(path, "doccano")
+    (problem,) = caught.value.problems
+    assert problem.code == "E004" and "span 3..2" in problem.reason  # not the code points 2..1
