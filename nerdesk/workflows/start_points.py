@@ -126,10 +126,12 @@ def _bundle_facts(bundle_path: str | Path) -> tuple[list[str], int | None]:
 
 
 def _rate_clause(learnt_from: int | None, reviewed: Reviewed) -> str:
-    """Why a kept head learns at the full rate (``nerdesk.core.learnt_from``), or nothing when it is continued
-    gently."""
+    """Whether a kept head learns at the full rate (``nerdesk.core.learnt_from``) or is continued gently, and why."""
     if not learns_afresh(learnt_from, reviewed.training):
-        return ""
+        if not learnt_from:
+            return "; it is continued gently"
+        return (f"; it learnt from {learnt_from:,} documents, no fewer than the {reviewed.training:,} it has now, so "
+                "it is continued gently")
     return (f"; it learnt from {learnt_from} documents and now has {reviewed.training} to learn from, so it learns "
             f"them at the full rate")
 

@@ -230,7 +230,7 @@ def test_a_chosen_nerdesk_model_says_whether_training_keeps_its_head(sorted_tiny
         resolved = resolve_start(project, StartPoint.from_argument(str(sorted_tiny_bundle)))
         assert resolved.keeps_head
         assert resolved.description == (f"continuing the nerdesk model in {sorted_tiny_bundle} with its head, as "
-                                        "chosen: its labels cover all the labels you reviewed")
+                                        "chosen: its labels cover all the labels you reviewed; it is continued gently")
 
 
 def worse_bundle(directory):
