@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from nerdesk.gui.errors import show_error
 from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.retrain_process import RetrainProcess
+from nerdesk.gui.run_notes import RunNotes, WholeTextLabel
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.wording import without_repeated_cause
 from nerdesk.runtime.bundle import Bundle
@@ -52,50 +52,6 @@ START_CHOICES = (
     ("scratch", "From scratch"),
     ("huggingface", "Local Hugging Face model…"),
 )
-
-
-class WholeTextLabel(QLabel):
-    """A word-wrapped label never shorter than its text: a dock's layout does not ask a label how high it is
-    at its width, and squeezed the Retrain panel's lines under its chart in a small window."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.setWordWrap(True)
-
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        super().setText(text)
-        self._keep_whole()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._keep_whole()
-
-    def _keep_whole(self) -> None:
-        self.setMinimumHeight(self.heightForWidth(self.width()) if self.text() else 0)
-
-
-class RunNotes(WholeTextLabel):
-    """What the training process said about its data, one line each, under the status line: the documents
-    encoded and any spans skipped, characters added to the vocabulary, the decision threshold chosen, and
-    once the run is over, where it started and why. It stays after the run so the user can read it; the
-    next Retrain clears it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("", parent)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.setVisible(False)
-        self.lines: list[str] = []
-
-    def add(self, message: str, *, first: bool = False) -> None:
-        self.lines.insert(0 if first else len(self.lines), message.strip())
-        self.setText("\n".join(f"• {line}" for line in self.lines))
-        self.setVisible(True)
-
-    def clear(self) -> None:
-        self.lines = []
-        super().clear()
-        self.setVisible(False)
 
 
 TOO_FEW_REVIEWED = "E405"

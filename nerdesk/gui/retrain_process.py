@@ -32,11 +32,11 @@ from nerdesk.workflows.retrain import (
     RetrainOptions,
     RetrainRun,
     abandon_run,
-    failure_message,
     note_event,
     prepare_run,
 )
 from nerdesk.workflows.start_points import StartPoint
+from nerdesk.workflows.training_failures import failure_message
 
 KILL_AFTER_MS = 3000
 STDERR_LIMIT = 20_000

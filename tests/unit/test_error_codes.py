@@ -24,10 +24,10 @@ from nerdesk.storage.labels import check_label_fields
 from nerdesk.workflows.default_models import resolve_model
 from nerdesk.workflows.label_edits import apply_label_merge
 from nerdesk.workflows.progress import TrainingFailed, parse_progress_line
-from nerdesk.workflows.retrain import failed_training
 from nerdesk.workflows.review_policy import check_policy
 from nerdesk.workflows.session import EditingSession
 from nerdesk.workflows.start_points import StartPoint
+from nerdesk.workflows.training_failures import failed_training
 from nerdesk.workflows.versions import find_version
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 
 from nerdesk.core import Document, ProjectError, Span
 from nerdesk.storage import Project
-from nerdesk.workflows import default_models, retrain
+from nerdesk.workflows import default_models, retrain, training_failures
 from nerdesk.workflows.active_learning import document_uncertainty, next_most_useful, rank_unreviewed
 from nerdesk.workflows.progress import (
     EpochEvaluated,
@@ -108,11 +108,11 @@ def test_options_ignore_unknown_keys():
 
 
 def test_failure_message_prefers_the_reported_error():
-    assert retrain.failure_message([TrainingFailed("no gold spans")], "Traceback...", 1) == \
+    assert training_failures.failure_message([TrainingFailed("no gold spans")], "Traceback...", 1) == \
         "training failed: no gold spans"
-    assert "killed or crashed without a message" in retrain.failure_message([], "", -9)
-    assert "exit code 2" in retrain.failure_message([], "", 2)
-    assert retrain.failure_message([], "x" * 5000 + "MemoryError", 1).endswith("MemoryError")
+    assert "killed or crashed without a message" in training_failures.failure_message([], "", -9)
+    assert "exit code 2" in training_failures.failure_message([], "", 2)
+    assert training_failures.failure_message([], "x" * 5000 + "MemoryError", 1).endswith("MemoryError")
 
 
 # ------------------------------------------------------------- start points
