@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QWidget
 
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.wording import counted
@@ -20,6 +20,7 @@ from nerdesk.gui.annotation_view import AnnotationView
 from nerdesk.gui.dock_widths import TextRoomKeeper
 from nerdesk.gui.document_list import DocumentListPanel
 from nerdesk.gui.errors import reporting_errors, show_error
+from nerdesk.gui.keys_dialog import KeysDialog, shortcut_lines
 from nerdesk.gui.label_commands import LabelCommands
 from nerdesk.gui.label_palette import LabelPalette
 from nerdesk.gui.model_panel import ModelPanel
@@ -31,7 +32,6 @@ from nerdesk.gui.preferences import Preferences, RecentProjects
 from nerdesk.gui.retrain_panel import RetrainPanel
 from nerdesk.gui.review import ReviewFlow
 from nerdesk.gui.session import ProjectSession
-from nerdesk.gui.shortcuts import NUDGE_DESCRIPTION
 from nerdesk.gui.span_tree import SpanTree
 from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
@@ -322,27 +322,8 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
 
     # ------------------------------------------------------------------- misc
     def show_keys(self) -> None:
-        keys = [label.key + "  " + label.name for label in self.session.labels if label.key]
-        QMessageBox.information(self, "Keyboard shortcuts", "\n".join([
-            "Select text (mouse or Shift+arrows), then press a label key:", *keys,
-            "(selections widen to whole tokens of the active model, whole words without one; hold Alt while "
-            "selecting to keep one exact)", "",
-            "Click a span to select it; click again to select the span around it.",
-            "Tab / Shift+Tab: select the next / previous span",
-            "Del / Backspace: delete the selected span",
-            "F8 / Shift+F8: select the next / previous pending prediction",
-            "A or Enter: accept the selected prediction;  R or X: reject it (then on to the next)",
-            f"Boundaries: {NUDGE_DESCRIPTION}",
-            "Ctrl+Z / Ctrl+Shift+Z: undo / redo (every action, in any document)",
-            "Ctrl+Enter: mark reviewed and open the next document"
-            f" ({POLICY_DESCRIPTIONS[self.review.policy].removeprefix('Ctrl+Enter ')})",
-            "Ctrl+Up / Ctrl+Down: previous / next document;  Ctrl+U: the next most useful one",
-            "Ctrl+P: predict this document;  Ctrl+Shift+A: accept all predictions;  Ctrl+Shift+R: retrain;"
-            "  Ctrl+L: add a label",
-            "Ctrl+F: search the documents (Enter opens the first match);  F6 / Shift+F6: next / previous pane (documents, text, labels, spans);"
-            "  in the labels, Enter labels the selection",
-            "Ctrl+= / Ctrl+- / Ctrl+0: larger / smaller / default text;  Ctrl+,: preferences",
-        ]))
+        policy = POLICY_DESCRIPTIONS[self.review.policy].removeprefix("Ctrl+Enter ")
+        KeysDialog(shortcut_lines(list(self.session.labels), policy), self).exec()
 
     # -------------------------------------------- retraining and active learning
     def _connect_retraining(self) -> None:

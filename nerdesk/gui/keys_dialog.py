@@ -1,0 +1,66 @@
+"""Help > Keyboard shortcuts (F1): every key of the window, one line each, in a dialog as wide as its lines.
+
+A message box wrapped these lines at about 400 pixels; here they keep their width (scrolling on a small
+screen), and labels without a key are named so that the user knows why a number does nothing for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from nerdesk.core.labels import Label
+from nerdesk.gui.shortcuts import NUDGE_DESCRIPTION
+
+
+def shortcut_lines(labels: Sequence[Label], review_policy: str) -> list[str]:
+    """The lines of the dialog; ``review_policy`` says what Ctrl+Enter does with pending predictions."""
+    keyed = [f"    {label.key}   {label.name}" for label in labels if label.key]
+    unkeyed = [label.name for label in labels if not label.key]
+    without = [f"    (no key: {', '.join(unkeyed)}; give one with Edit… in the Labels panel)"] if unkeyed else []
+    return [
+        "Select text (mouse or Shift+arrows), then press a label key:", *keyed, *without,
+        "(selections widen to whole tokens of the active model, whole words without one;",
+        " hold Alt while selecting to keep one exact)", "",
+        "Click a span to select it; click again to select the span around it.",
+        "Tab / Shift+Tab: select the next / previous span",
+        "Del / Backspace: delete the selected span",
+        "F8 / Shift+F8: select the next / previous pending prediction",
+        "A or Enter: accept the selected prediction;  R or X: reject it (then on to the next)",
+        f"Boundaries: {NUDGE_DESCRIPTION}",
+        "Ctrl+Z / Ctrl+Shift+Z: undo / redo (every action, in any document)",
+        f"Ctrl+Enter: mark reviewed and open the next document ({review_policy})",
+        "Ctrl+Up / Ctrl+Down: previous / next document;  Ctrl+U: the next most useful one",
+        "Ctrl+P: predict this document;  Ctrl+Shift+A: accept all predictions;  Ctrl+Shift+R: retrain;"
+        "  Ctrl+L: add a label",
+        "Ctrl+F: search the documents (Enter opens the first match)",
+        "F6 / Shift+F6: next / previous pane (documents, text, labels, spans); in the labels, Enter labels the "
+        "selection",
+        "Ctrl+= / Ctrl+- / Ctrl+0: larger / smaller / default text;  Ctrl+,: preferences",
+    ]
+
+
+class KeysDialog(QDialog):
+    def __init__(self, lines: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("keysDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.text = QLabel("\n".join(lines))
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setMargin(8)
+        scroll = QScrollArea()
+        scroll.setWidget(self.text)
+        scroll.setWidgetResizable(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(buttons)
+        hint = self.text.sizeHint()
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = hint.width() + 64, hint.height() + 72  # frames, scroll bar
+        if screen is not None:
+            width, height = min(width, screen.width() - 40), min(height, screen.height() - 80)
+        self.resize(width, height)
