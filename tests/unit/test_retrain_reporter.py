@@ -3,6 +3,8 @@ run is still getting better."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nerdesk.commands.retrain import _Reporter
 from nerdesk.workflows.progress import EpochEvaluated
 
@@ -12,7 +14,7 @@ def evaluated(f1: float, number: int) -> EpochEvaluated:
 
 
 def test_each_evaluation_line_gives_the_best_f1_so_far(capsys):
-    reporter = _Reporter("text")
+    reporter = _Reporter("text", Path("notes.nerdesk"))
     for number, f1 in enumerate((0.897, 0.893, 0.902, 0.899), start=1):
         reporter.event(evaluated(f1, number))
     lines = [line.strip() for line in capsys.readouterr().err.splitlines() if line.strip()]
@@ -22,6 +24,6 @@ def test_each_evaluation_line_gives_the_best_f1_so_far(capsys):
 
 
 def test_json_lines_are_unchanged(capsys):
-    _Reporter("json").event(evaluated(0.5, 1))
+    _Reporter("json", Path("notes.nerdesk")).event(evaluated(0.5, 1))
     assert capsys.readouterr().out.strip() == ('{"event": "EpochEvaluated", "epoch": 1, "f1": 0.5, '
                                                '"precision": 0.5, "recall": 0.5}')
