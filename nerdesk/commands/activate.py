@@ -70,6 +70,7 @@ def _activate(project: Project, wanted: str, threads: int, as_json: bool) -> int
     version = find_by_name(project, wanted)
     previous = project.active_model()
     activate_version(project, version.id)
+    version = project.active_model() or version  # read again: it is the active one now
     line = StepLine()  # on stderr: JSON stays alone on stdout
     targets = repredict_unreviewed(project, version.bundle_path, threads=threads, progress=lambda done, total:
                                    line.show(f"predicting the unreviewed documents: {done}/{total}", done, total))

@@ -116,6 +116,7 @@ def test_activate_lists_versions_activates_anyway_and_rolls_back_with_new_predic
     assert main(["activate", str(path), kept.name.split("-")[0], "--json"]) == 0  # "v2": the start of its name
     said = json.loads(capsys.readouterr().out)
     assert said["name"] == kept.name and said["previous_active"] == original.name and said["predicted_documents"] > 0
+    assert said["active"] is True
     with Project.open(path) as project:
         assert project.active_model().id == kept.id
         unreviewed = list(project.all_documents(status=UNREVIEWED))
