@@ -67,7 +67,7 @@ class AlignmentSummary:
 
     def describe(self) -> str:
         text = (f"{counted(self.documents, 'document')} read as {counted(self.windows, 'window')} of text; "
-                f"{self.encoded} of {counted(self.spans, 'gold span')} usable")
+                f"{self.encoded:,} of {counted(self.spans, 'gold span')} usable")
         problems = []
         if self.misaligned:
             problems.append(f"{self.misaligned} not on token boundaries")

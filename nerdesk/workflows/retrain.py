@@ -39,9 +39,11 @@ from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, rem
 from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set
 from nerdesk.workflows.models import Targets, repredict_unreviewed
 from nerdesk.workflows.progress import (
+    DataEncoded,
     TrainingDone,
     TrainingEvent,
     TrainingFailed,
+    TrainingFinishing,
     TrainingStarted,
     in_retrain_words,
     parse_progress_line,
@@ -366,15 +368,16 @@ def run_retrain(project: Project, *, start: StartPoint | None = None, options: R
 
 
 def _as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:
-    """The training process's event as the caller should see it: a ``TrainingDone`` names the folder the
-    version will have (the process writes into a staging folder that is renamed into place next), and a
-    ``TrainingFailed`` gives the Retrain options rather than ``nerdesk train``'s."""
-    if isinstance(event, TrainingFailed):
+    """The training process's event as the caller should see it: in retrain's words (the evaluation set, not
+    dev documents; retrain's options), and a ``TrainingDone`` naming the folder the version will have (the
+    process writes into a staging folder that is renamed into place next)."""
+    if isinstance(event, TrainingDone):
+        staging, final = str(run.staging_dir), str(run.final_dir)
+        return replace(event, out=event.out.replace(staging, final),
+                       message=in_retrain_words(event.message.replace(staging, final)))
+    if isinstance(event, DataEncoded | TrainingFinishing | TrainingFailed):
         return replace(event, message=in_retrain_words(event.message))
-    if not isinstance(event, TrainingDone):
-        return event
-    staging, final = str(run.staging_dir), str(run.final_dir)
-    return replace(event, out=event.out.replace(staging, final), message=event.message.replace(staging, final))
+    return event
 
 
 def _run_process(command: list[str], handle: Callable[[TrainingEvent], Any]) -> tuple[int, str]:
