@@ -45,7 +45,7 @@ def run_activate(args: argparse.Namespace) -> int:
 
 
 def _list_versions(project: Project, as_json: bool) -> None:
-    from nerdesk.workflows.retrain import display_name
+    from nerdesk.workflows.version_names import display_name
 
     versions = project.model_versions()
     if as_json:
@@ -64,7 +64,7 @@ def _row(version: ModelVersion) -> dict[str, Any]:
 
 def _activate(project: Project, wanted: str, threads: int, as_json: bool) -> int:
     from nerdesk.workflows.models import repredict_unreviewed
-    from nerdesk.workflows.retrain import display_name
+    from nerdesk.workflows.version_names import display_name
     from nerdesk.workflows.versions import activate_version
 
     version = find_by_name(project, wanted)

@@ -106,7 +106,7 @@ class _Reporter:
             self.line.show(f"predicting the unreviewed documents: {done}/{total}", done, total)
 
     def outcome(self, result: RetrainResult) -> None:
-        from nerdesk.workflows.retrain import display_name
+        from nerdesk.workflows.version_names import display_name
 
         self.line.end()
         outcome = result.outcome

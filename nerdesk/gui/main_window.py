@@ -36,9 +36,9 @@ from nerdesk.gui.span_tree import SpanTree
 from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
 from nerdesk.gui.window_preferences import PreferenceCommands
-from nerdesk.workflows.retrain import display_name
 from nerdesk.workflows.review_policy import POLICY_DESCRIPTIONS
 from nerdesk.workflows.token_snap import TokenSnapper, snapper_for_bundle
+from nerdesk.workflows.version_names import display_name
 
 PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
 DOCUMENTS_WIDTH, PANELS_WIDTH = 330, 380  # pixels, of the left and right docks at the default window size

@@ -35,7 +35,7 @@ from nerdesk.gui.scoring_worker import Scorer
 from nerdesk.gui.session import ProjectSession
 from nerdesk.workflows.evaluation import EvaluationScore, cached_score, other_script_reason, remember_score
 from nerdesk.workflows.evaluation_set import evaluation_set
-from nerdesk.workflows.retrain import display_name
+from nerdesk.workflows.version_names import display_name
 from nerdesk.workflows.versions import activate_version, delete_version, export_version, owned_by_project
 
 # Short headers keep the versions' names room in a narrow dock; the header tooltips say them in full.

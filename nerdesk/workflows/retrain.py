@@ -58,6 +58,7 @@ from nerdesk.workflows.promotion import (
 )
 from nerdesk.workflows.start_points import ResolvedStart, StartPoint, load_start_point, resolve_start
 from nerdesk.workflows.training_failures import STDERR_TAIL, failed_training
+from nerdesk.workflows.version_names import display_name, new_version_name, next_version_number
 
 OPTIONS_KEY = "retrain.options"
 INCOMPLETE = ".incomplete"
@@ -155,7 +156,7 @@ def prepare_run(project: Project, start: StartPoint | None = None,
     root = versions_dir(project_path)
     clear_incomplete(root)
     close_interrupted_runs(project)
-    version = _new_version_name(root, len(project.model_versions()) + 1)
+    version = new_version_name(root, next_version_number(project))
     staging = root / INCOMPLETE / version
     staging.parent.mkdir(parents=True, exist_ok=True)
     command = training_command(project_path, staging, resolved.init, options)
@@ -182,15 +183,6 @@ def close_interrupted_runs(project: Project) -> None:
         if run.status == "running":
             project.finish_training_run(run.id, status="interrupted",
                                         message="the app stopped before the training ended")
-
-
-def _new_version_name(root: Path, number: int) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    name, suffix = f"v{number}-{stamp}", 1
-    while (root / name).exists():
-        suffix += 1
-        name = f"v{number}-{stamp}-{suffix}"
-    return name
 
 
 def note_event(run: RetrainRun, event: TrainingEvent) -> None:
@@ -245,11 +237,6 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
     project.finish_training_run(run.run_id, status="finished", model_id=model_id, promoted=decision.promote,
                                 message=decision.message, seconds=round(time.monotonic() - run.started, 1))
     return RetrainOutcome(_version(project, model_id), decision, score, active_score, active)
-
-
-def display_name(name: str) -> str:
-    """A version's name without the content hash that ``bundle.model_version`` appends (``v2-…@3fa2``)."""
-    return name.split("@")[0]
 
 
 def _active_score(project: Project, active: ModelVersion | None, run: RetrainRun,

@@ -27,8 +27,9 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage import Project
 from nerdesk.workflows.active_learning import rank_unreviewed
 from nerdesk.workflows.evaluation_set import evaluation_set
-from nerdesk.workflows.retrain import INCOMPLETE, OPTIONS_KEY, RetrainOptions, display_name, versions_dir
+from nerdesk.workflows.retrain import INCOMPLETE, OPTIONS_KEY, RetrainOptions, versions_dir
 from nerdesk.workflows.start_points import StartPoint
+from nerdesk.workflows.version_names import display_name
 
 TRAINING_TIMEOUT_MS = 240_000
 
@@ -157,8 +158,8 @@ def test_main_window_retrain_action_and_next_useful_document(qtbot, improvable_b
         marked_at_start = marked_for_evaluation()  # the set picked for this retraining shows at once
     project = window.session.project
     assert marked_at_start and marked_at_start == {doc.id for doc in evaluation_set(project).documents}
-    assert project.active_model().name.startswith("v2-")
-    assert "Active model: v2-" in window.model_panel.model_name.text()
+    assert project.active_model().name.startswith("v1-")
+    assert "Active model: v1-" in window.model_panel.model_name.text()
     assert window.versions_panel.tree.topLevelItemCount() == 2
 
     expected = rank_unreviewed(project)[0].doc_id

@@ -143,7 +143,7 @@ def test_retrain_scores_in_the_background_keeps_an_edit_and_activates(qtbot, tmp
     qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
 
     active = project.active_model()
-    assert active.name.startswith("v2-") and any(what.startswith("v2-") for what in hold.scoring)
+    assert active.name.startswith("v1-") and any(what.startswith("v1-") for what in hold.scoring)
     assert "is now active" in panel.status.text() and "on your 3 evaluation documents" in panel.status.text()
     assert window.versions_panel.tree.topLevelItemCount() == 2
     assert (span.start, span.end, span.label) in gold_in_file(project.path, doc_id)
@@ -213,7 +213,7 @@ def test_an_outcome_for_a_project_closed_meanwhile_leaves_the_open_one_alone(qtb
     assert panel.worker is None and not panel.busy  # nothing is predicted in the project now open
     assert [v.name for v in window.session.project.model_versions()] == ["tiny@start"]
     with Project.open(first) as finished:
-        assert finished.active_model().name.startswith("v2-")
+        assert finished.active_model().name.startswith("v1-")
     window.close()
 
 

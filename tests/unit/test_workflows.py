@@ -230,3 +230,15 @@ def test_an_invalid_bundle_is_never_registered(project):
     retrain.abandon_run(project, run, "failed", "bad bundle")
     assert not run.staging_dir.exists()
     assert project.training_runs()[-1].status == "failed"
+
+
+def test_a_projects_first_version_is_v1_whatever_models_it_was_given_and_numbers_never_come_back(tmp_path):
+    from nerdesk.workflows.version_names import next_version_number
+
+    with Project.create(tmp_path / "numbers.nerdesk") as project:
+        for name in ("zh-medical-cmeee@dcde5f4fd20a", "en-general-conll@818d09dc299c"):  # the demo's models
+            project.register_model(name=name, bundle_path=tmp_path / name, metrics={}, settings={}, trained_on={})
+        assert next_version_number(project) == 1
+        for name in ("v1-20261204-230208@aa", "v3-20261204-231000@bb"):  # v2 was deleted
+            project.register_model(name=name, bundle_path=tmp_path / name, metrics={}, settings={}, trained_on={})
+        assert next_version_number(project) == 4

@@ -1,0 +1,34 @@
+"""How a project's own model versions are named: ``v<N>-<UTC time>``, then ``@<hash>`` once registered."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+from nerdesk.storage import Project
+
+
+def display_name(name: str) -> str:
+    """A version's name without the content hash that ``bundle.model_version`` appends (``v2-…@3fa2``)."""
+    return name.split("@")[0]
+
+
+def next_version_number(project: Project) -> int:
+    """One more than the highest ``vN`` of the project's own versions: the models it was given (the demo's
+    embedded ones, a bundle loaded from a folder) are not counted, nor does a deleted version's number return."""
+    numbers = [int(match.group(1)) for version in project.model_versions()
+               if (match := _VERSION_NUMBER.match(version.name))]
+    return max(numbers, default=0) + 1
+
+
+_VERSION_NUMBER = re.compile(r"v([0-9]+)-")
+
+
+def new_version_name(root: Path, number: int) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    name, suffix = f"v{number}-{stamp}", 1
+    while (root / name).exists():
+        suffix += 1
+        name = f"v{number}-{stamp}-{suffix}"
+    return name
