@@ -6,8 +6,11 @@ Prodigy marks each annotated example with ``answer`` (``db-out`` writes it): ``a
 annotation, imported as a reviewed document; an example without ``answer`` (a source file, not yet
 annotated) is new. ``reject`` and ``ignore`` are not annotations a model should learn from: they are
 skipped by default with a count; the ``answers`` option (``accept`` | ``all``) keeps them as documents
-not reviewed, their ``answer`` in ``meta``. Export writes ``"answer": "accept"`` for reviewed documents,
-the kept ``reject``/``ignore`` for the others that have one, and no ``answer`` otherwise. Prodigy's
+not reviewed, their ``answer`` in ``meta`` and their spans as predictions (model version
+``prodigy:reject`` or ``prodigy:ignore``), never gold: a rejected span is one an annotator said is wrong,
+and reviewing the document later must not teach it. Export writes ``"answer": "accept"`` for reviewed
+documents, the kept ``reject``/``ignore`` (with the spans it came with) for the others that have one, and no
+``answer`` otherwise. Prodigy's
 ``_task_hash`` (a hash of the spans as they were) is not written back, since the spans may have been
 corrected: Prodigy's ``db-in`` computes it again for a record without one.
 """
@@ -16,11 +19,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from nerdesk.core.document import Document
-from nerdesk.core.spans import Span
+from nerdesk.core.spans import PRED, Span
 from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
@@ -41,6 +45,7 @@ ANSWERS = ("accept", "all")
 ACCEPT = "accept"
 STALE_KEYS = {"_task_hash"}  # describes the spans as imported, not as exported
 SKIPPED_ANSWERS = ("reject", "ignore")
+EXAMPLE_ORIGIN = "prodigy:"  # model version of the spans of a kept reject/ignore example: "prodigy:reject"
 
 
 def read_spacy(ctx: ReadContext) -> list[Document]:
@@ -67,6 +72,9 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
         if doc.meta.get("answer") == ACCEPT:
             del doc.meta["answer"]  # the status says it, and export writes it from the status
             doc.status = "reviewed"
+        elif doc.meta.get("answer") in SKIPPED_ANSWERS:
+            origin = f"{EXAMPLE_ORIGIN}{doc.meta['answer']}"
+            doc.spans = [Span(s.start, s.end, s.label, PRED, None, origin) for s in doc.spans]
     if skipped:
         counts = ", ".join(f"{count} {answer}" for answer, count in sorted(skipped.items()))
         ctx.warn(f"skipped Prodigy examples answered reject or ignore ({counts}): they are not annotations; "
@@ -104,16 +112,26 @@ def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> Non
     if path.suffix.lower() == DOCBIN_SUFFIX:
         write_docbin(documents, path, ctx)
         return
+    carried = [_example_spans(doc) for doc in documents]
+    others = [replace(doc, spans=[s for s in doc.spans if s not in own]) for doc, own in zip(documents, carried, strict=True)]
     lines = []
-    for doc, spans in zip(documents, ctx.spans_to_write(documents, "spacy"), strict=True):
+    for doc, own, spans in zip(documents, carried, ctx.spans_to_write(others, "spacy"), strict=True):
         record: dict[str, Any] = meta_for_record(doc, SPACY_KEYS | STALE_KEYS | {"answer"})
         record["text"] = doc.text
-        record["spans"] = [{"start": s.start, "end": s.end, "label": s.label} for s in spans]
+        record["spans"] = [{"start": s.start, "end": s.end, "label": s.label}
+                           for s in sorted([*spans, *own], key=lambda s: (s.start, -s.end, s.label))]
         answer = _answer(doc)
         if answer is not None:
             record["answer"] = answer
         lines.append(dumps(record))
     atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def _example_spans(doc: Document) -> list[Span]:
+    """The spans a rejected or ignored example came with (kept as predictions), written back with its answer."""
+    if _answer(doc) not in SKIPPED_ANSWERS:
+        return []
+    return [s for s in doc.spans if s.source == PRED and (s.model_version or "").startswith(EXAMPLE_ORIGIN)]
 
 
 def _answer(doc: Document) -> str | None:
@@ -130,7 +148,7 @@ SPECS = (
         description='Prodigy / spaCy JSON lines {"text", "spans": [{"start", "end", "label"}]}; '
                     '*.spacy: spaCy DocBin (spacy extra)',
         keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...; not _task_hash), reviewed as answer 'accept' "
-              "(reject/ignore in meta with answers='all'); DocBin: name, status, split, meta",
+              "(reject/ignore in meta with answers='all', their spans as predictions); DocBin: name, status, split, meta",
         loses="predictions (unless source='pred'), scores, tokens; JSON lines: name, statuses other than "
               "reviewed, examples answered reject or ignore (skipped unless answers='all')",
         offsets=CODE_POINTS, aliases=("prodigy",)),

@@ -45,6 +45,9 @@ def test_reject_and_ignore_kept_with_answers_all_are_not_reviewed(tmp_path: Path
     docs = read_file(put(tmp_path / "db.jsonl", examples("reject", "ignore")), answers="all").documents
     assert [(d.status, d.meta["answer"], [s.key for s in d.spans]) for d in docs] == [
         ("new", "reject", [(0, 4, "PER")]), ("new", "ignore", [(0, 4, "PER")])]
+    # A rejected span is one an annotator said is wrong: a prediction to look at, never gold to learn from.
+    assert [(s.source, s.model_version) for d in docs for s in d.spans] == [
+        ("pred", "prodigy:reject"), ("pred", "prodigy:ignore")]
 
 
 def test_a_prodigy_file_round_trips_with_its_answers(tmp_path: Path) -> None:
