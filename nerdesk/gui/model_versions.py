@@ -35,7 +35,7 @@ from nerdesk.gui.scoring_worker import Scorer
 from nerdesk.gui.session import ProjectSession
 from nerdesk.workflows.evaluation import EvaluationScore, cached_score, other_script_reason, remember_score
 from nerdesk.workflows.evaluation_set import evaluation_set
-from nerdesk.workflows.version_names import display_name
+from nerdesk.workflows.version_names import display_name, short_name
 from nerdesk.workflows.versions import activate_version, delete_version, export_version, owned_by_project
 
 # Short headers keep the versions' names room in a narrow dock; the header tooltips say them in full.
@@ -189,7 +189,7 @@ class ModelVersionsPanel(QWidget):
 
     def _version_item(self, version, score: EvaluationScore | str | None) -> QTreeWidgetItem:
         documents = version.trained_on.get("train_documents") or version.trained_on.get("documents", "")
-        name = ("● " if version.active else "") + display_name(version.name)  # the hash is in the tooltip
+        name = ("● " if version.active else "") + short_name(version.name)  # the whole name is in the tooltip
         scored = score if isinstance(score, EvaluationScore) else None
         pending = score == SCORING
         numbers = _row(scored.f1, scored.precision, scored.recall, scored.gold_spans) if scored else \

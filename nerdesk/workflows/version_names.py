@@ -14,6 +14,19 @@ def display_name(name: str) -> str:
     return name.split("@")[0]
 
 
+def short_name(name: str) -> str:
+    """``v3 · 12-04 23:02`` for a project's own ``v3-20261204-230208@hash``: what fits a narrow table (the full
+    name is in its tooltip); any other name without its hash."""
+    match = _VERSION_NAME.match(name)
+    if match is None:
+        return display_name(name)
+    number, month, day, hour, minute = match.groups()
+    return f"v{number} · {month}-{day} {hour}:{minute}"
+
+
+_VERSION_NAME = re.compile(r"v([0-9]+)-[0-9]{4}([0-9]{2})([0-9]{2})-([0-9]{2})([0-9]{2})[0-9]{2}")
+
+
 def next_version_number(project: Project) -> int:
     """One more than the highest ``vN`` of the project's own versions: the models it was given (the demo's
     embedded ones, a bundle loaded from a folder) are not counted, nor does a deleted version's number return."""

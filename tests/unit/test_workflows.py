@@ -242,3 +242,11 @@ def test_a_projects_first_version_is_v1_whatever_models_it_was_given_and_numbers
         for name in ("v1-20261204-230208@aa", "v3-20261204-231000@bb"):  # v2 was deleted
             project.register_model(name=name, bundle_path=tmp_path / name, metrics={}, settings={}, trained_on={})
         assert next_version_number(project) == 4
+
+
+def test_a_versions_short_name_fits_a_narrow_table():
+    from nerdesk.workflows.version_names import short_name
+
+    assert short_name("v4-20261204-230208@dcde5f4fd20a") == "v4 · 12-04 23:02"
+    assert short_name("v12-20261204-230208-2@ab") == "v12 · 12-04 23:02"  # a second run in the same second
+    assert short_name("zh-medical-cmeee@dcde5f4fd20a") == "zh-medical-cmeee"
