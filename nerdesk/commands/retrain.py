@@ -72,6 +72,7 @@ class _Reporter:
         self.project = project
         self.line = StepLine()
         self.best_f1: float | None = None
+        self.last_step = 0  # of the training, for the evaluation lines (a log shows a tenth of the step lines)
         self.failure_said = False  # a TrainingFailed event came from the training process
 
     def failed(self, error: NerdeskError) -> None:
@@ -87,13 +88,14 @@ class _Reporter:
             print(json.dumps({"event": type(event).__name__, **asdict(event)}, ensure_ascii=False), flush=True)
             return
         if isinstance(event, StepProgress):
+            self.last_step = event.step
             self.line.show(f"training: step {event.step}/{event.total} loss {event.loss:.4f}", event.step,
                            event.total)
         elif isinstance(event, EpochEvaluated):
             previous = self.best_f1
             self.best_f1 = event.f1 if previous is None else max(previous, event.f1)
             best = "" if previous is None else f" (best so far {100 * self.best_f1:.1f})"
-            self.line.message(f"  F1 on the evaluation set {100 * event.f1:.1f}{best}")
+            self.line.message(f"  step {self.last_step}: F1 on the evaluation set {100 * event.f1:.1f}{best}")
         elif isinstance(event, TrainingFailed):
             self.line.end()  # the command's error says it, once
         elif getattr(event, "message", ""):

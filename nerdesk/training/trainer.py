@@ -302,5 +302,6 @@ class TrainingRun:
             return
         self.stale += 1
         # A new head predicts nothing for its first steps: patience only counts once min_steps are done.
-        if self.stale >= self.config.patience and self.step >= self.config.min_steps:
+        # At the last planned step the run ends anyway: it stops by its steps, not by early stopping.
+        if self.stale >= self.config.patience and self.config.min_steps <= self.step < self.total_steps:
             self.stop_reason = "early stopping"

@@ -25,7 +25,8 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
-from nerdesk.workflows.default_models import embedded_model_names, models_dir
+from nerdesk.workflows.default_models import embedded_model_names, models_dir, text_script
+from nerdesk.workflows.model_script import MIXED, bundle_script
 
 PROBE_DOCUMENTS = 40
 PROBE_CHARACTERS = 40_000  # beyond this the probe would take more than a few seconds
@@ -140,9 +141,12 @@ def best_candidate(project: Project, labels: set[str]) -> Candidate | None:
     probing = bool(sample) and sum(len(doc.text) for doc in sample) <= PROBE_CHARACTERS
     candidates = []
     began = time.monotonic()
+    script = text_script(doc.text for doc in sample) if sample else None
     for name, path in candidate_models(project):
         try:
             bundle = Bundle.load(path, check_models=False)
+            if script is not None and bundle_script(path, bundle.manifest.get("trained_on")) not in (script, MIXED):
+                continue  # a Chinese model on English text (or the reverse) finds nothing worth the seconds
             score = boundary_f1(bundle, sample) if probing else None
         except NerdeskError:
             continue

@@ -333,3 +333,22 @@ def test_automatic_start_says_it_keeps_the_head_of_a_probed_model_that_knows_eve
         assert resolved.keeps_head
         assert resolved.description.startswith("continuing your version tiny@start with its head: ")
         assert "new head" not in resolved.description
+
+
+def test_the_probe_skips_models_of_another_script(sorted_tiny_bundle, tmp_path, monkeypatch):
+    from nerdesk.workflows import probe
+    from nerdesk.workflows.model_script import bundle_script
+
+    probed = []
+    real = probe.boundary_f1
+    monkeypatch.setattr(probe, "boundary_f1", lambda bundle, sample: probed.append(bundle.path) or real(bundle, sample))
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
+        probe.best_candidate(project, {"PER"})
+        assert sorted_tiny_bundle in probed  # Chinese documents: the Chinese models are probed
+        probed.clear()
+        for doc in project.all_documents(status="reviewed"):
+            project.set_status([doc.id], "new")
+        project.add_documents([Document(f"Anna Berg met John Smith in Oslo on day {n}.", [Span(0, 9, "PER")],
+                                        status="reviewed") for n in range(12)])
+        probe.best_candidate(project, {"PER"})
+        assert not [path for path in probed if bundle_script(path) == "cjk"]  # no Chinese model on English text
