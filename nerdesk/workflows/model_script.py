@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.writing_systems import is_cjk
+from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.default_models import default_model_for, embedded_model_names, models_dir, text_script
 
 CJK, LATIN, MIXED = "cjk", "latin", "mixed"
@@ -34,9 +35,13 @@ class ScriptMismatch:
     model_script: str
     suggestion: Path | None  # the embedded model for the document's script, when one is installed
     alternatives: tuple[str, ...] = ()  # the other embedded models of that script (a domain model, say)
+    predicted_by: str | None = None  # a model of the document's script made the predictions it shows
 
     @property
     def message(self) -> str:
+        if self.predicted_by is not None:
+            return (f"{SCRIPT_NAMES[self.document_script]} document: its predictions come from {self.predicted_by}, "
+                    f"which fits it; the active model was trained on {SCRIPT_NAMES[self.model_script]} text.")
         text = (f"{SCRIPT_NAMES[self.document_script]} document, but the active model was trained on "
                 f"{SCRIPT_NAMES[self.model_script]} text: expect wrong predictions.")
         if self.suggestion is not None:
@@ -129,6 +134,15 @@ def script_mismatch(text: str, bundle_path: str | Path,
     document_script = text_script([text[:SAMPLE_LETTERS]])
     suggestion = default_model_for([text])
     return ScriptMismatch(document_script, model_script, suggestion, other_models_for(document_script, suggestion))
+
+
+def fitting_predictor(text: str, used: Iterable[str | None], versions: Iterable[ModelVersion]) -> ModelVersion | None:
+    """The registered version, among those whose names are in ``used`` (the model versions of a document's
+    predictions), that was trained on the text's script: the demo's English documents were predicted by the
+    English models while the Chinese one is active."""
+    names = set(used)
+    return next((version for version in versions if version.name in names
+                 and fits_script(text, bundle_script(version.bundle_path, version.trained_on))), None)
 
 
 def texts_mismatch(texts: Iterable[str], bundle_path: str | Path,

@@ -122,3 +122,23 @@ def test_english_text_under_the_chinese_model_names_the_embedded_english_model(
     button.click()
     assert window.session.project.active_model().bundle_path.resolve() == english_model.resolve()
     assert not notice.isVisible() and not window.script_warning.isVisible()
+
+
+def test_a_document_predicted_by_a_model_of_its_script_says_whose_predictions_it_shows(
+        make_window, project_path, tmp_path):
+    # The demo: its English documents are predicted by the English models while the Chinese one is active.
+    from nerdesk.core.spans import PRED, Span
+
+    bundle = english_bundle(tmp_path / "english-model")
+    with Project.open(project_path) as project:
+        project.register_model(name="en-words@1", bundle_path=bundle, metrics={}, settings={},
+                               trained_on={"script": LATIN})
+        english_id = project.document_ids()[1]
+        project.replace_predictions(english_id, [Span(0, 4, "PER", PRED, 0.9, "en-words@1")], "en-words@1")
+    window = make_window()
+    window.open_project(project_path)
+    window.open_document(english_id)
+    notice, button = window.model_panel.script_notice, window.model_panel.use_suggested
+    assert notice.isVisible() and "its predictions come from en-words, which fits it" in notice.text()
+    assert "expect wrong predictions" not in notice.text()
+    assert button.isVisible() and button.text() == "Use english-model"
