@@ -35,6 +35,9 @@ def file_failure(path: Path, error: BaseException, read_only: str | None = None,
         return ProjectError(f"{path} is open read-only ({read_only or reason}); nothing was changed", code="E220")
     if isinstance(error, json.JSONDecodeError):
         reason = f"a stored JSON value is unreadable: {reason}"
+    if "not a database" in reason and Path(path).suffix.lower() != ".nerdesk":  # a data file opened as a project
+        return ProjectError(f"{path} is not a nerdesk project ({reason}); to add its documents to a project, "
+                            f"import it: File > Import, or nerdesk import PROJECT {Path(path).name}", code="E205")
     return ProjectError(f"{path} {damaged} ({reason}); restore it from a backup", code="E205")
 
 

@@ -65,6 +65,15 @@ def test_text_file_is_not_a_project(project_path):
     assert project_path.read_text() == "text\tlabel\n" * 50
 
 
+def test_a_data_file_opened_as_a_project_points_to_import(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("text\tlabel\n" * 50)
+    with pytest.raises(ProjectError) as caught:
+        Project.open(notes)
+    assert caught.value.code == "E205" and "restore it from a backup" not in str(caught.value)
+    assert "nerdesk import PROJECT notes.txt" in str(caught.value)
+
+
 def test_empty_file_is_not_a_project(project_path):
     project_path.write_bytes(b"")
     with pytest.raises(ProjectError) as caught:
