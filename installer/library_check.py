@@ -114,7 +114,7 @@ def unresolved_dependencies(folder: Path, files: Iterable[Path] | None = None) -
             elif not Path(match.group(2)).resolve().is_relative_to(folder):
                 missing.append(f"{match.group(1)} (from {match.group(2)})")
         if missing:
-            problems[str(path.relative_to(folder))] = missing
+            problems[str(path.relative_to(folder))] = list(dict.fromkeys(missing))  # ldd may list one twice
     return problems
 
 

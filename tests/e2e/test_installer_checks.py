@@ -199,3 +199,14 @@ def test_onnx_runtime_leaves_no_device_id_or_event_database(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")] == []
+
+
+def test_a_missing_library_ldd_lists_twice_is_named_once(tmp_path, monkeypatch):
+    library_check = load("library_check")
+    plugin = tmp_path / "_internal" / "libqxcb.so"
+    plugin.parent.mkdir()
+    plugin.write_bytes(b"\x7fELF")
+    monkeypatch.setattr(library_check, "needed_sonames", lambda path: ["libxcb-icccm.so.4"])
+    monkeypatch.setattr(library_check, "ldd", lambda path, folder: "\tlibxcb-icccm.so.4 => not found\n" * 2)
+    assert library_check.unresolved_dependencies(tmp_path, [plugin]) == {
+        "_internal/libqxcb.so": ["libxcb-icccm.so.4 (not found)"]}
