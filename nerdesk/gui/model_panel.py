@@ -6,9 +6,6 @@ text predicts nonsense) and, when it does not, shows a notice with the embedded 
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,8 +21,7 @@ from PySide6.QtWidgets import (
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.gui.session import ProjectSession
 from nerdesk.runtime.bundle import describe_bundle
-from nerdesk.workflows.model_script import ScriptMismatch, fitting_predictor, script_mismatch
-from nerdesk.workflows.version_names import display_name
+from nerdesk.workflows.model_script import ScriptMismatch, document_mismatch
 
 
 class ModelPanel(QWidget):
@@ -141,12 +137,7 @@ class ModelPanel(QWidget):
         model = project.active_model() if project is not None else None
         mismatch = None
         if model is not None and document is not None:
-            mismatch = script_mismatch(document.text, model.bundle_path, model.trained_on)
-            fitting = fitting_predictor(document.text, {span.model_version for span in document.predictions},
-                                        project.model_versions()) if mismatch else None
-            if mismatch is not None and fitting is not None:  # its shown predictions are right: say whose
-                mismatch = replace(mismatch, suggestion=Path(fitting.bundle_path), alternatives=(),
-                                   predicted_by=display_name(fitting.name))
+            mismatch = document_mismatch(project, document, model)
         if mismatch == self.mismatch:
             return
         self.mismatch = mismatch

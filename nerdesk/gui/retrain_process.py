@@ -25,13 +25,13 @@ from nerdesk.workflows.progress import (
     TrainingEvent,
     TrainingFinishing,
     TrainingStarted,
-    in_retrain_words,
     parse_progress_line,
 )
 from nerdesk.workflows.retrain import (
     RetrainOptions,
     RetrainRun,
     abandon_run,
+    as_retrain_says,
     note_event,
     prepare_run,
 )
@@ -128,6 +128,7 @@ class RetrainProcess(QObject):
     def _handle(self, event: TrainingEvent) -> None:
         self.events.append(event)
         note_event(self.run, event)
+        event = as_retrain_says(event, self.run)
         if isinstance(event, StepProgress):
             self.progressed.emit(event.step, event.total, event.loss)
         elif isinstance(event, EpochEvaluated):
@@ -136,9 +137,9 @@ class RetrainProcess(QObject):
             self.started.emit(f"{self.run.resolved.description}: {event.train_documents} training and "
                               f"{event.dev_documents} evaluation documents")
         elif isinstance(event, TrainingFinishing):
-            self.finishing.emit(in_retrain_words(event.message))
+            self.finishing.emit(event.message)
         elif isinstance(event, DataEncoded) and event.message:
-            self.noted.emit(in_retrain_words(event.message))
+            self.noted.emit(event.message)
 
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:

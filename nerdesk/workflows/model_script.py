@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from nerdesk.core.document import Document
 from nerdesk.core.writing_systems import is_cjk
+from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.default_models import default_model_for, embedded_model_names, models_dir, text_script
+from nerdesk.workflows.version_names import display_name
 
 CJK, LATIN, MIXED = "cjk", "latin", "mixed"
 SCRIPT_NAMES = {CJK: "Chinese (CJK)", LATIN: "Latin-script"}  # as in "a ... document"
@@ -136,13 +139,20 @@ def script_mismatch(text: str, bundle_path: str | Path,
     return ScriptMismatch(document_script, model_script, suggestion, other_models_for(document_script, suggestion))
 
 
-def fitting_predictor(text: str, used: Iterable[str | None], versions: Iterable[ModelVersion]) -> ModelVersion | None:
-    """The registered version, among those whose names are in ``used`` (the model versions of a document's
-    predictions), that was trained on the text's script: the demo's English documents were predicted by the
-    English models while the Chinese one is active."""
-    names = set(used)
-    return next((version for version in versions if version.name in names
-                 and fits_script(text, bundle_script(version.bundle_path, version.trained_on))), None)
+def document_mismatch(project: Project, document: Document, model: ModelVersion) -> ScriptMismatch | None:
+    """``script_mismatch`` of an open document under the active ``model``. When a registered model of the
+    document's script made the predictions it shows (the demo's English documents, predicted by the English
+    models while the Chinese one is active), the notice says whose they are and offers that model."""
+    mismatch = script_mismatch(document.text, model.bundle_path, model.trained_on)
+    if mismatch is None:
+        return None
+    used = {span.model_version for span in document.predictions}
+    fitting = next((version for version in project.model_versions() if version.name in used
+                    and fits_script(document.text, bundle_script(version.bundle_path, version.trained_on))), None)
+    if fitting is None:
+        return mismatch
+    return replace(mismatch, suggestion=Path(fitting.bundle_path), alternatives=(),
+                   predicted_by=display_name(fitting.name))
 
 
 def texts_mismatch(texts: Iterable[str], bundle_path: str | Path,

@@ -335,7 +335,7 @@ def run_retrain(project: Project, *, start: StartPoint | None = None, options: R
         events.append(event)
         note_event(run, event)
         if on_event is not None:
-            on_event(_as_retrain_says(event, run))
+            on_event(as_retrain_says(event, run))
 
     try:
         returncode, stderr = _run_process(run.command, handle)
@@ -354,7 +354,7 @@ def run_retrain(project: Project, *, start: StartPoint | None = None, options: R
     return RetrainResult(outcome, trained - began, time.monotonic() - began, events, repredicted)
 
 
-def _as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:
+def as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:
     """The training process's event as the caller should see it: in retrain's words (the evaluation set, not
     dev documents; retrain's options), and a ``TrainingDone`` naming the folder the version will have (the
     process writes into a staging folder that is renamed into place next)."""
