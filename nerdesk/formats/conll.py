@@ -291,8 +291,7 @@ def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool
         tally.not_written += len(spans)
         return None
     tally.stored_tokens += stored
-    joined = "".join if level == "char" else " ".join
-    tally.changed_text += joined(doc.text[s:e] for s, e in units) != doc.text
+    tally.changed_text += _whitespace_changed(doc.text, level)
     renamed = [Span(s.start, s.end, re.sub(r"\s", "_", s.label)) for s in spans]
     tally.renamed += sum(a.label != b.label for a, b in zip(spans, renamed, strict=True))
     aligned, unaligned = split_by_token_boundaries(units, renamed)
@@ -305,6 +304,12 @@ def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool
         levels = levels[:1]
     columns = [char_spans_to_tags(units, level_spans, scheme) for level_spans in reversed(levels)]
     return [(doc.text[s:e], [col[i] for col in columns]) for i, (s, e) in enumerate(units)]
+
+
+def _whitespace_changed(text: str, level: str) -> bool:
+    """Whether writing ``text`` at ``level`` changes its whitespace (words cut at spans are counted apart)."""
+    words = text.split()
+    return ("".join(words) if level == "char" else " ".join(words)) != text
 
 
 def tag_blocks(documents: list[Document], ctx: WriteContext, format_name: str, *, scheme: str,
