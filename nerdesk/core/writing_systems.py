@@ -12,13 +12,27 @@ def is_cjk(char: str) -> bool:
 
 
 def is_mostly_cjk(texts: Iterable[str], sample: int = 200_000) -> bool:
-    """True when most letters among the first ``sample`` letters of ``texts`` are CJK."""
-    cjk = letters = 0
+    """True when, among the first ``sample`` letters of ``texts``, CJK characters outnumber the words of
+    other letters.
+
+    A CJK character weighs as much as a whole word of Latin letters, not as each letter: a Chinese
+    sentence naming "GameInformer" and "GameStop" holds more Latin letters than Chinese characters
+    and is still Chinese; an English sentence naming 北京 is still English.
+    """
+    cjk = words = letters = 0
     for text in texts:
+        in_word = False
         for char in text:
-            if char.isalpha():
-                letters += 1
-                cjk += is_cjk(char)
+            if not char.isalpha():
+                in_word = False
+                continue
+            letters += 1
+            if is_cjk(char):
+                cjk += 1
+                in_word = False
+            elif not in_word:
+                words += 1
+                in_word = True
         if letters >= sample:
             break
-    return letters > 0 and cjk * 2 > letters
+    return cjk > words

@@ -28,6 +28,7 @@ CJK_SHARE_ABOVE = 0.5  # a vocabulary with more CJK words than this is a CJK mod
 LATIN_SHARE_BELOW = 0.15  # ... with fewer, a Latin-script one; in between it reads both
 MIN_LETTERS = 6  # a document with fewer letters says too little about its script
 SAMPLE_LETTERS = 5000  # the script of a text is judged on its first characters
+SAMPLE_TEXTS = 50  # ... and the script of the texts a model does not fit on so many of them
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class ScriptMismatch:
     suggestion: Path | None  # the embedded model for the document's script, when one is installed
     alternatives: tuple[str, ...] = ()  # the other embedded models of that script (a domain model, say)
     predicted_by: str | None = None  # a model of the document's script made the predictions it shows
+    mismatched: int = 1  # of ``documents`` texts (``nerdesk predict``), how many are in the other script
+    documents: int = 1
 
     @property
     def message(self) -> str:
@@ -59,8 +62,12 @@ class ScriptMismatch:
 
     def message_for_command(self, model_name: str) -> str:
         """The same for ``nerdesk predict``: the texts, the model given with ``--model``, the option to use."""
-        text = (f"the texts are {SCRIPT_NAMES[self.document_script]}, but the model {model_name} was trained on "
-                f"{SCRIPT_NAMES[self.model_script]} text: expect wrong predictions.")
+        trained = f"the model {model_name} was trained on {SCRIPT_NAMES[self.model_script]} text"
+        if self.mismatched < self.documents:
+            text = (f"{self.mismatched} of {self.documents} texts are {SCRIPT_NAMES[self.document_script]}, but "
+                    f"{trained}: expect wrong predictions on them.")
+        else:
+            text = f"the texts are {SCRIPT_NAMES[self.document_script]}, but {trained}: expect wrong predictions."
         if self.suggestion is not None:
             return text + (f" The embedded model {self.suggestion.name} fits them: --model {self.suggestion.name}"
                            f"{self._others()}")
@@ -157,14 +164,18 @@ def document_mismatch(project: Project, document: Document, model: ModelVersion)
 
 def texts_mismatch(texts: Iterable[str], bundle_path: str | Path,
                    trained_on: dict[str, Any] | None = None) -> ScriptMismatch | None:
-    """``script_mismatch`` for a collection of texts, judged on a sample of their beginning."""
-    sample, characters = [], 0
-    for text in texts:
-        sample.append(text[:SAMPLE_LETTERS])
-        characters += len(sample[-1])
-        if characters >= SAMPLE_LETTERS:
-            break
-    return script_mismatch("\n".join(sample), bundle_path, trained_on)
+    """``script_mismatch`` for a collection of texts, judged text by text: a file of Chinese documents
+    with English ones among them is warned about its English ones, wherever they are in the file."""
+    model_script = bundle_script(bundle_path, trained_on)
+    texts = list(texts)
+    others = [text for text in texts if not fits_script(text, model_script)]
+    if not others:
+        return None
+    sample = [text[:SAMPLE_LETTERS] for text in others[:SAMPLE_TEXTS]]
+    document_script = text_script(sample)
+    suggestion = default_model_for(sample)
+    return ScriptMismatch(document_script, model_script, suggestion, other_models_for(document_script, suggestion),
+                          mismatched=len(others), documents=len(texts))
 
 
 def other_models_for(script: str, suggestion: Path | None) -> tuple[str, ...]:

@@ -79,6 +79,20 @@ def test_predict_warns_when_the_model_is_for_another_script(models, tmp_path, tm
     assert {(s["start"], s["end"], s["label"]) for s in predicted["spans"]} >= {(0, 11, "PER"), (39, 45, "LOC")}
 
 
+def test_predict_counts_the_texts_of_the_other_script_wherever_they_are(models, tmp_path, tmp_path_factory,
+                                                                         capsys):
+    # The script was judged on the first 5,000 characters: English lines after Chinese ones went unwarned.
+    chinese = shared_tiny_bundle(tmp_path_factory)
+    source = tmp_path / "mixed.txt"
+    source.write_text("\n".join([*cluener_dev_texts(3), ENGLISH_NOTE, SENTENCES[0][0]]) + "\n", "utf-8")
+    assert main(["predict", "--model", str(chinese), str(source), "--out", str(tmp_path / "o.jsonl"), "--quiet"]) == 0
+    warning = capsys.readouterr().err
+    assert "warning: 2 of 5 texts are Latin-script" in warning and "expect wrong predictions on them" in warning
+    source.write_text("\n".join(cluener_dev_texts(3)) + "\n", "utf-8")
+    assert main(["predict", "--model", str(chinese), str(source), "--out", str(tmp_path / "o.jsonl"), "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_the_warning_names_the_other_embedded_models_for_the_texts_script(models, tmp_path, tmp_path_factory,
                                                                             capsys):
     chinese = shared_tiny_bundle(tmp_path_factory)

@@ -24,6 +24,9 @@ def test_char_tokenizer_gives_one_token_per_character_with_code_point_offsets():
 def test_script_detection_picks_char_for_chinese():
     assert is_mostly_cjk(["北京大学在北京。Peking"])
     assert not is_mostly_cjk(["IL-2 gene expression in T cells"])
+    # a CJK character weighs as a word: CLUENER's sentences naming games and magazines are Chinese
+    assert is_mostly_cjk(["《GameInformer》是游戏网络商店GameStop旗下的一本杂志，"])
+    assert not is_mostly_cjk(["Zhang Wei (张伟) visited Beijing."])
 
 
 def test_gold_spans_become_cells_and_nested_ones_are_kept(nested_documents):
