@@ -32,7 +32,7 @@ from nerdesk.gui.errors import show_error
 from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.retrain_process import RetrainProcess
-from nerdesk.gui.run_notes import RunNotes, WholeTextLabel
+from nerdesk.gui.run_notes import RunNotes, WholeTextLabel, scrolled_column
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.wording import without_repeated_cause
 from nerdesk.runtime.bundle import Bundle
@@ -115,9 +115,7 @@ class RetrainPanel(QWidget):
         layout.addLayout(start_row)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addWidget(self.notes)
-        layout.addWidget(self.curve, 1)
+        layout.addWidget(scrolled_column(self.status, self.notes, self.curve), 1)  # the outcome at its top
 
     def _connect(self) -> None:
         self.session.projectChanged.connect(self.refresh)

@@ -1,10 +1,11 @@
-"""Lines of the Retrain panel that a dock never squeezes: the status line, and the notes under it."""
+"""Lines of the Retrain panel that a dock never squeezes: the status line, and the notes under it, in a
+scrolled column with the chart, so that their length never takes the height of the docks above."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QResizeEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 
 class WholeTextLabel(QLabel):
@@ -49,3 +50,21 @@ class RunNotes(WholeTextLabel):
         self.lines = []
         super().clear()
         self.setVisible(False)
+
+
+def scrolled_column(*widgets: QWidget) -> QScrollArea:
+    """``widgets`` one under the other, the last one stretched, in a frameless vertical scroll area.
+
+    A run's status and notes can be ten lines in a narrow dock: laid out directly in the panel, their
+    height became the dock's minimum and squeezed the Labels and Spans docks above it to two rows at
+    1366x768. Scrolled, the panel keeps the height the docks give it.
+    """
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for index, widget in enumerate(widgets):
+        layout.addWidget(widget, 1 if index == len(widgets) - 1 else 0)
+    scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(column)
+    return scroll

@@ -78,3 +78,25 @@ def test_the_retrain_panels_lines_are_never_squeezed_under_its_chart(make_window
     for label in (panel.status, panel.notes):
         assert label.height() >= label.heightForWidth(label.width())
     assert panel.curve.geometry().top() >= panel.notes.geometry().bottom()
+
+
+def test_a_finished_runs_notes_scroll_instead_of_squeezing_the_labels(make_window, qtbot):
+    # At 1366 x 768 a run's status and four notes made the Retrain dock 367 pixels at least: Labels showed two rows.
+    window = make_window()
+    panel = window.retrain_panel
+    panel.parentWidget().raise_()
+    panel.status.setText("v1: F1 69.5 on your 40 evaluation documents; the active zh-medical-cmeee has 69.3; v1 is "
+                         "now active. 10 unreviewed documents predicted again. 14 Latin-script documents keep their "
+                         "predictions (the model was trained on Chinese (CJK) text).")
+    for line in ("Start: continuing the active model zh-medical-cmeee@dcde5f4fd20a with its head: its labels cover "
+                 "all 8 labels you reviewed; it learnt from 4,000 documents, no fewer than the 60 it has now",
+                 "5 characters of the training documents were unknown to the start model and join its vocabulary",
+                 "60 documents read as 73 windows of text; 381 of 381 gold spans usable",
+                 "Decision threshold 0.45 chosen on the evaluation set"):
+        panel.notes.add(line)
+    table = window.palette.table
+    for width, height in ((1366, 768), (1024, 640)):
+        settle(qtbot, window, width, height)
+        assert table.viewport().height() >= 4 * table.verticalHeader().defaultSectionSize(), (width, height)
+        assert panel.status.height() >= panel.status.heightForWidth(panel.status.width())  # whole, and
+        assert panel.status.visibleRegion().boundingRect().height() >= 3 * panel.status.fontMetrics().height()
