@@ -58,7 +58,7 @@ from nerdesk.workflows.promotion import (
 )
 from nerdesk.workflows.start_points import ResolvedStart, StartPoint, load_start_point, resolve_start
 from nerdesk.workflows.training_failures import STDERR_TAIL, failed_training
-from nerdesk.workflows.version_names import display_name, new_version_name, next_version_number
+from nerdesk.workflows.version_names import new_version_name, next_version_number, spoken_name
 
 OPTIONS_KEY = "retrain.options"
 INCOMPLETE = ".incomplete"
@@ -222,7 +222,7 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
     active = project.active_model()
     active_score = _active_score(project, active, run, progress)
     predictions = predict_documents(run.final_dir, run.evaluation.documents, threads=run.options.threads,
-                                    progress=_scoring(progress, run.version))
+                                    progress=_scoring(progress, spoken_name(run.version)))
     score = EvaluationScore.from_report(evaluate([doc.gold for doc in run.evaluation.documents], predictions),
                                         run.evaluation)
     model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
@@ -230,7 +230,7 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
                                       trained_on=_trained_on(project, run))
     remember_score(project, model_id, score)
     changed = _changed_on_tie(predictions, active, score, active_score, run, progress)
-    decision = decide(run.version, score, display_name(active.name) if active else None, active_score,
+    decision = decide(spoken_name(run.version), score, spoken_name(active.name) if active else None, active_score,
                       run.options.activate, changed)
     if decision.promote:
         project.set_active_model(model_id)
@@ -246,7 +246,7 @@ def _active_score(project: Project, active: ModelVersion | None, run: RetrainRun
         return None
     try:
         return score_version(project, active, run.evaluation, threads=run.options.threads,
-                             progress=_scoring(progress, f"the active {display_name(active.name)}"))
+                             progress=_scoring(progress, f"the active {spoken_name(active.name)}"))
     except NerdeskError:
         return None
 
@@ -261,7 +261,7 @@ def _changed_on_tie(predictions: list[list[Span]], active: ModelVersion | None, 
     try:
         return changed_documents(predictions, predict_documents(
             active.bundle_path, run.evaluation.documents, threads=run.options.threads,
-            progress=_scoring(progress, f"the active {display_name(active.name)}")))
+            progress=_scoring(progress, f"the active {spoken_name(active.name)}")))
     except NerdeskError:
         return None
 

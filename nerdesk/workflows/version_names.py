@@ -14,6 +14,13 @@ def display_name(name: str) -> str:
     return name.split("@")[0]
 
 
+def spoken_name(name: str) -> str:
+    """``v3`` for a project's own ``v3-20261204-230208@hash``, as sentences name it (its number never returns,
+    and ``nerdesk activate PROJECT v3`` takes it); any other name without its hash."""
+    match = _VERSION_NAME.match(name)
+    return f"v{match.group(1)}" if match else display_name(name)
+
+
 def short_name(name: str) -> str:
     """``v3 · 12-04 23:02`` for a project's own ``v3-20261204-230208@hash``: what fits a narrow table (the full
     name is in its tooltip); any other name without its hash."""

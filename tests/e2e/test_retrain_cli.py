@@ -36,7 +36,7 @@ def test_retrain_command_compares_promotes_and_predicts(improvable_bundle, tmp_p
     outcome = events[-1]
     assert outcome["event"] == "outcome" and outcome["previous_active"] == "tiny@start"
     assert outcome["promoted"] is (outcome["f1"] > outcome["active_f1"])
-    assert outcome["message"].startswith(outcome["version"].split("@")[0] + ": F1 ")
+    assert outcome["message"].startswith(outcome["version"].split("-")[0] + ": F1 ")  # "v1: F1 …"
     assert outcome["start"].startswith("continuing the active model tiny@start, its head kept")
     assert any(event["event"] == "TrainingStarted" for event in events)
     with Project.open(path) as project:

@@ -265,6 +265,9 @@ def test_activate_anyway(sorted_tiny_bundle, tmp_path):
         outcome = finish_with(project, worse_bundle, RetrainOptions(activate="always", threads=1))
         assert outcome.promoted and project.active_model().id == outcome.version.id
         assert "activated anyway" in outcome.decision.message
+        assert outcome.decision.message.startswith("v1: F1 ")  # named as `nerdesk activate` takes it
+        again = finish_with(project, worse_bundle, QUICK)
+        assert again.decision.message.startswith("v2 scores the same as v1 (F1 ")
 
 
 def test_activating_an_older_version_restores_its_predictions(sorted_tiny_bundle, tmp_path):
