@@ -108,7 +108,9 @@ class _Reporter:
             self.line.show(f"predicting the unreviewed documents: {done}/{total}", done, total)
 
     def outcome(self, result: RetrainResult) -> None:
-        from nerdesk.workflows.version_names import display_name
+        import shlex
+
+        from nerdesk.workflows.version_names import spoken_name
 
         self.line.end()
         outcome = result.outcome
@@ -131,7 +133,8 @@ class _Reporter:
         print(outcome.decision.message)
         print(f"Bundle: {outcome.version.bundle_path}")
         if not outcome.promoted:
-            print(f"To use it anyway: nerdesk activate {self.project} {display_name(outcome.version.name)}")
+            print(f"To use it anyway: nerdesk activate {shlex.quote(str(self.project))} "
+                  f"{spoken_name(outcome.version.name)}")
         if outcome.promoted:
             print(f"{result.predicted_documents} unreviewed documents predicted again "
                   f"({result.total_seconds:.1f} s in all)")
