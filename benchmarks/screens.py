@@ -106,12 +106,13 @@ def _open_nested_document(app, window) -> None:
     app.processEvents()
 
 
-def _size_docks(window) -> None:
+def _size_docks(window, right_heights: tuple[int, int, int] = (300, 260, 300)) -> None:
+    """The side docks' widths, and the heights of Labels, Spans and the tabbed Model dock under them."""
     from PySide6.QtCore import Qt
 
     docks = [_dock(widget) for widget in (window.documents, window.palette, window.span_tree, window.model_panel)]
     window.resizeDocks(docks[:2], [LEFT_DOCK, RIGHT_DOCK], Qt.Orientation.Horizontal)
-    window.resizeDocks(docks[1:], [300, 260, 300], Qt.Orientation.Vertical)
+    window.resizeDocks(docks[1:], list(right_heights), Qt.Orientation.Vertical)
 
 
 def _parts(app, window):
@@ -124,6 +125,8 @@ def _parts(app, window):
     yield "labels", _dock(window.palette)
     for name, panel in (("retrain", window.retrain_panel), ("model-versions", window.versions_panel)):
         _dock(panel).raise_()
+        # the Retrain panel scrolls its outcome, notes and chart: shown whole, with the dock taller
+        _size_docks(window, (160, 120, 580) if panel is window.retrain_panel else (300, 260, 300))
         app.processEvents()
         while getattr(panel, "scoring", False):  # the versions panel scores in a worker thread
             app.processEvents()
