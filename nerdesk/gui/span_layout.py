@@ -95,7 +95,8 @@ class LevelCache:
     def _place(self, members: set[Span], replaced: Iterable[int], reach: Callable[[Span], int]) -> None:
         """Place ``members`` afresh, in place of the groups numbered ``replaced``."""
         replaced = set(replaced)
-        for number in replaced:
+        for number in replaced:  # forgotten first: a group placed again unchanged is the same tuple, the same key
+            self._depths.pop(self._groups[number][2], None)
             for span in self._groups[number][2]:
                 self._levels.pop(span, None)
         kept = [group for number, group in enumerate(self._groups) if number not in replaced]
@@ -105,8 +106,6 @@ class LevelCache:
             self._levels.update(placed)
             self._depths[group] = max(placed.values()) + 1
             fresh.append((group[0].start, max(max(s.end, reach(s)) for s in group), group))
-        for number in replaced:
-            self._depths.pop(self._groups[number][2], None)
         self._groups = sorted(kept + fresh, key=lambda group: group[0])
 
     def stacks(self) -> list[tuple[int, int, int, tuple[Span, ...]]]:

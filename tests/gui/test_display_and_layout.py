@@ -86,6 +86,20 @@ def test_levels_reused_across_edits_equal_levels_placed_afresh(raw, edits):
             assert depth == 1 + max(level for span, level in levels.items() if start <= span.start < end)
 
 
+def test_placing_everything_again_keeps_the_depth_of_a_group_that_did_not_change():
+    # Accept all on a long document changed more than FULL_PLACEMENT_ABOVE spans: the untouched gold span's group,
+    # placed again as the same tuple, lost its depth and every later edit raised KeyError in stacks().
+    def reach(span: Span) -> int:
+        return span.end
+    kept = Span(0, 4, "PER")
+    predictions = {Span(10 * n, 10 * n + 4, "ORG", "pred") for n in range(1, LevelCache.FULL_PLACEMENT_ABOVE + 2)}
+    cache = LevelCache()
+    cache.levels({kept} | predictions, reach)
+    accepted = {Span(s.start, s.end, s.label) for s in predictions}
+    cache.levels({kept} | accepted, reach)
+    assert [depth for _start, _end, depth, _members in cache.stacks()] == [1] * (len(accepted) + 1)
+
+
 def test_nested_spans_stack_outward():
     outer, middle, inner = Span(0, 10, "A"), Span(0, 6, "B"), Span(2, 4, "C")
     assert assign_levels([outer, middle, inner]) == {inner: 0, middle: 1, outer: 2}
