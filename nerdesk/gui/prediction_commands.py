@@ -14,7 +14,7 @@ from nerdesk.core.wording import counted
 from nerdesk.gui.errors import reporting_errors, show_error
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.runtime.bundle import Bundle
-from nerdesk.workflows.models import in_model_script, register_bundle
+from nerdesk.workflows.models import register_bundle, unreviewed_for
 
 
 class PredictionCommands:
@@ -36,13 +36,19 @@ class PredictionCommands:
         self._start_prediction([(document.id, document.text)])
 
     def predict_all(self) -> None:
-        """Predict every document but those in another script that a model of their own script predicted (a
-        Chinese model would find nothing in English text and wipe what an English model found there)."""
+        """Predict the unreviewed documents in the model's script. A reviewed document keeps its spans (its
+        predictions were accepted or rejected: new ones would stand there pending), and a document in
+        another script is left alone (a Chinese model finds nothing in English text, and would wipe what
+        an English model found there)."""
         with reporting_errors(self, "Cannot predict"):
             project = self.session.require_project()
             bundle = Bundle.load(self._active_bundle_path(), check_models=False)
-            targets = in_model_script(project, project.all_documents(), bundle)
-            self._start_prediction(targets.items, targets.left_alone())
+            targets = unreviewed_for(project, bundle)
+            left = [targets.left_alone()] if targets.other_script else []
+            reviewed = sum(status == "reviewed" for status in project.document_statuses().values())
+            if reviewed:
+                left.append(f"{counted(reviewed, 'reviewed document')} left as reviewed")
+            self._start_prediction(targets.items, "; ".join(left))
 
     def _active_bundle_path(self) -> Path:
         model = self.session.require_project().active_model()

@@ -3,8 +3,9 @@
 The GUI (in a worker thread, with progress and Cancel), ``nerdesk retrain`` and the demo all use
 these functions, so activating a version (after a retraining, or rolling back to an older one)
 leaves the unreviewed documents predicted by the active model. Documents in another script than the
-model's keep their predictions: in a project of Chinese and English documents, a Chinese model
-retrained on the Chinese ones would otherwise wipe what the English model found in the English ones.
+model's are left as they are: in a project of Chinese and English documents, a Chinese model retrained
+on the Chinese ones would otherwise wipe what the English model found in the English ones, and an
+English model finds nonsense in Chinese text ("故肾积水的新生儿宜做VCUG" as an organisation).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, NamedTuple
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, ProjectError
+from nerdesk.core.wording import by_count, counted
 from nerdesk.runtime.bundle import Bundle, check_model_labels
 from nerdesk.storage.project import Project
 from nerdesk.workflows.model_script import CJK, LATIN, SCRIPT_NAMES, bundle_script, fits_script
@@ -37,7 +39,7 @@ class Targets(NamedTuple):
     """The documents a model predicts again, and those it leaves alone."""
 
     items: list[tuple[int, str]]  # (document id, text) of the documents in the model's script
-    other_script: int  # documents in another script, which keep their predictions
+    other_script: int  # documents in another script, left as they are
     model_script: str  # cjk, latin or mixed (``nerdesk.workflows.model_script``)
 
     def left_alone(self) -> str:
@@ -45,8 +47,8 @@ class Targets(NamedTuple):
         if not self.other_script:
             return ""
         other = LATIN if self.model_script == CJK else CJK
-        noun = "document keeps its" if self.other_script == 1 else "documents keep their"
-        return (f"{self.other_script} {SCRIPT_NAMES[other]} {noun} predictions (the model was trained on "
+        return (f"{counted(self.other_script, SCRIPT_NAMES[other] + ' document')} left as "
+                f"{by_count(self.other_script, 'it is', 'they are')} (the model was trained on "
                 f"{SCRIPT_NAMES[self.model_script]} text)")
 
 
@@ -61,31 +63,20 @@ def load_bundle(path: str | Path) -> Bundle:
 
 def unreviewed_for(project: Project, bundle: Bundle) -> Targets:
     """The unreviewed documents that ``bundle`` predicts again (see ``in_model_script``)."""
-    return in_model_script(project, project.all_documents(status=UNREVIEWED), bundle)
+    return in_model_script(project.all_documents(status=UNREVIEWED), bundle)
 
 
-def in_model_script(project: Project, documents: Iterable[Document], bundle: Bundle) -> Targets:
-    """``documents`` split into those ``bundle`` predicts and those it leaves alone: a document in another
-    script than the model's whose predictions come from a model of its own script keeps them. A document
-    in another script that no such model predicted (a Chinese post of English words, say) is predicted."""
+def in_model_script(documents: Iterable[Document], bundle: Bundle) -> Targets:
+    """``documents`` split into those in the script ``bundle`` was trained on, which it predicts, and the
+    others, which it leaves alone."""
     model_script = bundle_script(bundle.path, bundle.manifest.get("trained_on"))
-    version_scripts = {version.name: bundle_script(version.bundle_path, version.trained_on)
-                       for version in project.model_versions()}
     items, other_script = [], 0
     for document in documents:
-        if fits_script(document.text, model_script) or not predicted_in_its_script(document, version_scripts):
+        if fits_script(document.text, model_script):
             items.append(id_and_text(document))
         else:
             other_script += 1
     return Targets(items, other_script, model_script)
-
-
-def predicted_in_its_script(document: Document, version_scripts: dict[str, str]) -> bool:
-    """Whether a model trained on the document's script (by ``version_scripts``: name -> script) made any of
-    its predictions."""
-    versions = {span.model_version for span in document.predictions}
-    return any(version in version_scripts and fits_script(document.text, version_scripts[version])
-               for version in versions)
 
 
 def repredict_unreviewed(project: Project, bundle_path: str | Path, *, threads: int | None = None,

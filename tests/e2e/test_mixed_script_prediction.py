@@ -38,15 +38,15 @@ def test_a_chinese_model_leaves_the_english_predictions_alone(mixed_project, tmp
     english_found = predictions_by_text(mixed_project)
     assert any(english_found[text] for text in ENGLISH)
 
-    # An English document no model of its script has predicted: the Chinese model is all there is for it.
+    # An English document no model of its script has predicted: a Chinese model would find nonsense there too.
     mixed_project.add_documents([Document(UNPREDICTED_ENGLISH)])
     chinese = models.register_bundle(mixed_project, shared_tiny_bundle(tmp_path_factory))
     targets = models.activate(mixed_project, chinese)
 
-    assert sorted(text for _, text in targets.items) == sorted([*CHINESE, *TOO_SHORT, UNPREDICTED_ENGLISH])
-    assert targets.other_script == len(ENGLISH) and targets.model_script == "cjk"
-    assert targets.left_alone() == ("4 Latin-script documents keep their predictions (the model was trained on "
-                                    "Chinese (CJK) text)")
+    assert sorted(text for _, text in targets.items) == sorted([*CHINESE, *TOO_SHORT])
+    assert targets.other_script == len(ENGLISH) + 1 and targets.model_script == "cjk"
+    assert targets.left_alone() == "5 Latin-script documents left as they are (the model was trained on Chinese (CJK) text)"
+    assert not predictions_by_text(mixed_project)[UNPREDICTED_ENGLISH]
     after = predictions_by_text(mixed_project)
     assert all(after[text] == english_found[text] for text in ENGLISH)  # spans, scores and model version
     chinese_version = Bundle.load(shared_tiny_bundle(tmp_path_factory), check_models=False).model_version
@@ -63,8 +63,7 @@ def test_an_english_model_leaves_the_chinese_predictions_alone(mixed_project, tm
 
     targets = models.activate(mixed_project, english)  # rolling back to the English model
 
-    assert targets.other_script == len(kept)
     after = predictions_by_text(mixed_project)
     assert all(after[text] == chinese_found[text] for text in kept)
-    noun = "document keeps its" if len(kept) == 1 else "documents keep their"
-    assert targets.left_alone().startswith(f"{len(kept)} Chinese (CJK) {noun} predictions")
+    assert targets.other_script == len(CHINESE)  # those the Chinese model found nothing in too
+    assert targets.left_alone().startswith(f"{len(CHINESE)} Chinese (CJK) documents left as they are")

@@ -96,5 +96,24 @@ def test_predict_all_leaves_documents_of_another_script_alone(qtbot, make_window
     assert {text: after[text] for text in english} == found_in_english
     assert {span.model_version for doc in sentence_documents() for span in after[doc.text]} == {chinese_model}
     message = window.statusBar().currentMessage()
-    assert message.startswith(f"Predicted {len(sentence_documents())} documents; 3 Latin-script documents keep "
-                              "their predictions")
+    assert message.startswith(f"Predicted {len(sentence_documents())} documents; 3 Latin-script documents left as "
+                              "they are")
+
+
+def test_predict_all_leaves_reviewed_documents_as_they_were_reviewed(qtbot, make_window, tmp_path, tiny_bundle):
+    # Predict all put pending predictions back into documents whose predictions were rejected with Ctrl+Enter.
+    path = tmp_path / "reviewed.nerdesk"
+    documents = unannotated(sentence_documents())
+    documents[0].status = "reviewed"
+    with Project.create(path) as project:
+        project.add_documents(documents)
+    window = make_window()
+    window.open_project(path)
+    window.load_model(tiny_bundle)
+    window.model_panel.predict_all.click()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    with Project.open(path) as project:
+        assert project.spans(1, source="pred") == [] and project.document(1).status == "reviewed"
+        assert project.count_documents(status="predicted") == len(documents) - 1
+    assert window.statusBar().currentMessage() == (f"Predicted {len(documents) - 1} documents; 1 reviewed document "
+                                                   "left as reviewed")
