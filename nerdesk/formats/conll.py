@@ -308,8 +308,7 @@ def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool
 
 def _whitespace_changed(text: str, level: str) -> bool:
     """Whether writing ``text`` at ``level`` changes its whitespace (words cut at spans are counted apart)."""
-    words = text.split()
-    return ("".join(words) if level == "char" else " ".join(words)) != text
+    return ("" if level == "char" else " ").join(text.split()) != text
 
 
 def tag_blocks(documents: list[Document], ctx: WriteContext, format_name: str, *, scheme: str,

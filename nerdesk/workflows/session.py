@@ -21,7 +21,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.edits import Edit
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import Label, LabelSet
-from nerdesk.core.spans import PRED, Span
+from nerdesk.core.spans import GOLD, PRED, Span
 from nerdesk.storage.project import Project
 from nerdesk.workflows import span_edits
 from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT, TRAINING_SPLIT
@@ -246,8 +246,10 @@ class EditingSession:
         self.push(span_edits.add_gold(doc_id, Span(start, end, label), document.spans))
 
     def delete_spans(self, spans: Sequence[Span]) -> None:
+        """Delete spans; a gold span's hidden prediction twin goes with it (``span_edits.delete_with_twins``)."""
         if spans:
-            self.push(edits.delete_spans(self._open()[0], list(spans)))
+            doc_id, document = self._open()
+            self.push(span_edits.delete_with_twins(doc_id, list(spans), document.spans))
 
     def relabel(self, span: Span, label: str) -> None:
         """Relabel a span; a relabelled prediction becomes gold."""
@@ -276,7 +278,8 @@ class EditingSession:
         per_document = []
         for doc_id in doc_ids:
             spans = project.spans(doc_id)
-            chosen = [s for s in spans if s.source == PRED and (label is None or s.label == label)
+            gold = {s.key for s in spans if s.source == GOLD}  # a prediction's gold twin: hidden, nothing to accept
+            chosen = [s for s in spans if s.source == PRED and s.key not in gold and (label is None or s.label == label)
                       and (s.score is None or s.score >= min_score)]
             if chosen:
                 per_document.append(edits.accept_predictions(doc_id, chosen, spans))

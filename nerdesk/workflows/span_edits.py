@@ -35,11 +35,30 @@ def resize_to_gold(doc_id: int, span: Span, start: int, end: int, text_length: i
     return _gold_in_place_of(f"resize {span.label}", doc_id, span, span.moved(start, end).as_gold(), existing)
 
 
+def delete_with_twins(doc_id: int, spans: Sequence[Span], existing: Sequence[Span]) -> Edit:
+    """Delete ``spans``; a deleted gold span takes its prediction twin with it.
+
+    The window hides a prediction that stands where a gold span of its label is; deleting the gold span
+    would show it again, pending, and accepting the pending ones would bring the deleted span back.
+    """
+    noun = spans[0].label if len(spans) == 1 else f"{len(spans)} spans"
+    removed = [*spans, *_twins_of([s for s in spans if s.source == GOLD], existing, spans)]
+    return Edit(f"delete {noun}", (Change(doc_id, tuple(removed), ()),))
+
+
+def _twins_of(golds: Sequence[Span], existing: Sequence[Span], exclude: Sequence[Span] = ()) -> list[Span]:
+    keys = {gold.key for gold in golds}
+    return [s for s in existing if s.source == PRED and s.key in keys and s not in exclude]
+
+
 def _gold_in_place_of(description: str, doc_id: int, old: Span | None, gold: Span,
                       existing: Sequence[Span]) -> Edit:
-    """Remove ``old`` and any prediction twin of ``gold``, and add ``gold`` unless it is there already."""
+    """Remove ``old`` (with its prediction twin, when it is gold) and any prediction twin of ``gold``, and
+    add ``gold`` unless it is there already."""
     others = [s for s in existing if s != old and s.key == gold.key]
     twins = [s for s in others if s.source == PRED]
+    if old is not None and old.source == GOLD and old.key != gold.key:
+        twins += _twins_of([old], existing)  # relabelled or resized: the old place is no longer an entity
     already_gold = any(s.source == GOLD for s in others)
     removed = ([old] if old is not None and old != gold else []) + twins
     added = [] if already_gold or old == gold else [gold]

@@ -119,6 +119,25 @@ def test_relabelling_or_resizing_a_prediction_makes_it_gold(session, path):
     assert in_file(path, 2) == {(0, 2, "PER", "pred"), (3, 5, "LOC", "pred")}
 
 
+def test_a_gold_span_deleted_or_relabelled_takes_its_hidden_prediction_twin_with_it(session, path):
+    # The model predicted what is gold already (the window hides such a twin). Deleting the gold span showed the
+    # twin as pending, and accepting the pending ones brought the deleted span back.
+    with Project.open(path) as project:
+        project.replace_predictions(1, [pred(3, 7, "ORG"), pred(3, 5, "LOC"), pred(0, 2, "PER")], "m1")
+    session.open_document(1)
+    assert session.accept_all(min_score=0.5) == 1, "the twins are gold already: one prediction to accept"
+    session.undo()
+    session.delete_spans([Span(3, 7, "ORG")])
+    assert in_file(path) == {(3, 5, "LOC", "gold"), (3, 5, "LOC", "pred"), (0, 2, "PER", "pred")}
+    assert session.history.undo_text == "delete ORG"
+    session.relabel(Span(3, 5, "LOC"), "PER")
+    assert in_file(path) == {(3, 5, "PER", "gold"), (0, 2, "PER", "pred")}
+    session.undo()
+    session.undo()
+    assert in_file(path) == {(3, 7, "ORG", "gold"), (3, 5, "LOC", "gold"), (3, 7, "ORG", "pred"),
+                             (3, 5, "LOC", "pred"), (0, 2, "PER", "pred")}
+
+
 def test_a_failing_edit_changes_nothing_and_leaves_no_step(session, path):
     before = in_file(path)
     with pytest.raises(SpanError):
