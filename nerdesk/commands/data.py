@@ -84,7 +84,7 @@ def register_stats(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
 
 def run_import(args: argparse.Namespace) -> int:
     from nerdesk.formats import read_files
-    from nerdesk.formats.batch import assign_splits, parse_split, skip_duplicates
+    from nerdesk.formats.batch import assign_splits, duplicates_warning, parse_split, skip_duplicates
     from nerdesk.workflows.transfer import store_into_file
 
     shares = parse_split(args.split) if args.split else None
@@ -98,8 +98,7 @@ def run_import(args: argparse.Namespace) -> int:
     if args.duplicates == "skip":
         result.documents, skipped = skip_duplicates(result.documents, existing_documents(args.project))
         if skipped:
-            result.warnings.append(f"skipped {counted(skipped, 'document')} whose text and metadata equal one already in "
-                                   "the project or earlier in the input (--duplicates keep imports them)")
+            result.warnings.append(duplicates_warning(skipped, "--duplicates keep"))
     counts = assign_splits(result.documents, shares)
     print_warnings(result.warnings)
     with import_progress(len(result.documents)) as progress:

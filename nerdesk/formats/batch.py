@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError
+from nerdesk.core.wording import counted
 
 SPLIT_SEED = 13
 
@@ -30,6 +31,12 @@ def skip_duplicates(documents: list[Document], existing: Iterable[Document]) -> 
             seen.add(key)
             kept.append(doc)
     return kept, len(documents) - len(kept)
+
+
+def duplicates_warning(skipped: int, how_to_keep: str) -> str:
+    """What ``nerdesk import`` and File > Import say of the documents ``skip_duplicates`` left out."""
+    return (f"skipped {counted(skipped, 'document')} whose text and metadata equal one already in the project or "
+            f"earlier in the input ({how_to_keep} imports them)")
 
 
 def parse_split(value: str) -> dict[str, float]:

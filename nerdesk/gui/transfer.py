@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QProgressDialog, QStat
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.core.wording import counted
 from nerdesk.formats import ImportResult, read_files
+from nerdesk.formats.batch import duplicates_warning, skip_duplicates
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.import_choices import (
     TextFieldDialog,
@@ -68,6 +69,9 @@ class ImportExport:
                 if read is None:
                     return
                 result, options = read
+                result.documents, skipped = skip_duplicates(result.documents, session.require_project().all_documents())
+                if skipped:
+                    result.warnings.append(duplicates_warning(skipped, "nerdesk import --duplicates keep"))
                 report = self._store_with_progress(result)
                 field = f"; text from the field {options['text_field']}" if "text_field" in options else ""
                 self._report("Import", f"Imported {counted(len(report.ids), 'document')} from {counted(len(paths), 'file')} "
@@ -163,7 +167,7 @@ class ImportExport:
             format_name, path = dialog.chosen_format(), dialog.chosen_path()
             status, source = dialog.chosen_status(), dialog.source.currentText()
         with reporting_errors(self.window, "Export failed"):
-            if not str(path):
+            if path is None or not str(path).strip():
                 raise NerdeskError("choose a file to export to", code="E604")
             project = self.window.session.require_project()
             report = transfer.export_documents(project, path, format_name, status=status, source=source)

@@ -147,8 +147,10 @@ class ExportDialog(QDialog):
     def chosen_format(self) -> str:
         return self.format.currentData()
 
-    def chosen_path(self) -> Path:
-        return Path(self.path.edit.text().strip())
+    def chosen_path(self) -> Path | None:
+        """The file typed or chosen; None when the field is empty (``Path("")`` is the current folder)."""
+        text = self.path.edit.text().strip()
+        return Path(text) if text else None
 
     def chosen_status(self) -> str | None:
         status = self.status.currentText()

@@ -119,6 +119,40 @@ def test_import_and_export_through_the_dialogs_showing_warnings(qtbot, make_wind
     assert any("keeps no spans" in warning for warning in window.transfer.last_warnings)
     count = len(window.transfer.last_warnings)
     assert warnings.windowTitle() == f"Export: {count} warning{'' if count == 1 else 's'}"
+    warnings.close()
+
+    # The same file again: skipped as nerdesk import skips it (File > Import added every document twice).
+    with Project.open(tmp_path / "dialog.nerdesk") as project:
+        before = project.count_documents()
+    QTimer.singleShot(100, fill_in_import)
+    window.actions.import_files.trigger()
+    with Project.open(tmp_path / "dialog.nerdesk") as project:
+        assert project.count_documents() == before
+    assert any(w.startswith(f"skipped {before} documents whose text and metadata equal one already in the project")
+               for w in window.transfer.last_warnings)
+
+
+def test_export_with_no_file_chosen_writes_nothing(qtbot, make_window, tmp_path, monkeypatch):
+    # Path("") is the current folder: an empty File field wrote a brat folder's files into it.
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from nerdesk.gui.transfer_dialogs import ExportDialog
+
+    monkeypatch.chdir(tmp_path)
+    window = make_window()
+    window.new_project(tmp_path / "empty-path.nerdesk")
+    window.session.add_documents([Document("上海")])
+    def leave_the_file_empty():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ExportDialog) and w.isVisible())
+        dialog.format.setCurrentIndex(dialog.format.findData("brat"))
+        dialog.accept()
+
+    QTimer.singleShot(100, leave_the_file_empty)
+    window.actions.export_files.trigger()
+    assert not [p.name for p in tmp_path.iterdir() if p.suffix in (".txt", ".ann", ".conf")]
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None and box.text() == "choose a file to export to" and box.informativeText() == "Error E604"
 
 
 def _cancel_the_progress_dialog(window):
