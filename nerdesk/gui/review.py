@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QCheckBox, QLabel, QMenu, QMessageBox, QStatusBar, QWidget
 
 from nerdesk.core.spans import PRED
+from nerdesk.core.wording import by_count, counted
 from nerdesk.gui.document_list import DocumentListPanel
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.model_panel import ModelPanel
@@ -47,7 +48,8 @@ class PendingDialog(QMessageBox):
         details = ("A reviewed document teaches the next model: accepted predictions become gold spans, "
                    "rejected ones are removed and count as wrong.")
         if pending.hidden:
-            details += f" The {len(pending.hidden)} predictions below the minimum score are rejected either way."
+            details += (f" The {counted(len(pending.hidden), 'prediction')} below the minimum score "
+                        f"{by_count(len(pending.hidden), 'is', 'are')} rejected either way.")
         self.setInformativeText(details)
         self.accept_button = self.addButton("Accept them", QMessageBox.ButtonRole.AcceptRole)
         self.reject_button = self.addButton("Reject them", QMessageBox.ButtonRole.DestructiveRole)

@@ -16,6 +16,7 @@ from nerdesk.core import edits
 from nerdesk.core.edits import Edit
 from nerdesk.core.errors import NerdeskError
 from nerdesk.core.spans import GOLD, PRED, Span
+from nerdesk.core.wording import counted
 
 ASK = "ask"
 ACCEPT = "accept"
@@ -79,7 +80,7 @@ def settle_pending(doc_id: int, spans: Sequence[Span], min_score: float, choice:
     if rejected:
         parts.append(edits.reject_predictions(doc_id, rejected))
     verb = "accept" if choice == ACCEPT else "reject"
-    return edits.combine(f"{verb} {len(pending.shown)} pending predictions", parts)
+    return edits.combine(f"{verb} {counted(len(pending.shown), 'pending prediction')}", parts)
 
 
 def settled_message(pending: PendingPredictions, choice: str) -> str:
@@ -87,7 +88,8 @@ def settled_message(pending: PendingPredictions, choice: str) -> str:
     if not pending.shown and not pending.hidden:
         return ""
     verb = "accepted" if choice == ACCEPT else "rejected"
-    message = f"{verb} {len(pending.shown)} pending predictions"
-    if pending.hidden:
-        message += f", rejected {len(pending.hidden)} below the minimum score"
-    return message
+    below = f"{counted(len(pending.hidden), 'prediction')} below the minimum score"
+    if not pending.shown:
+        return f"rejected {below}"
+    message = f"{verb} {counted(len(pending.shown), 'pending prediction')}"
+    return message + (f", rejected {below}" if pending.hidden else "")

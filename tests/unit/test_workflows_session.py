@@ -312,3 +312,13 @@ def test_the_session_runs_without_qt(path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_the_status_bar_says_what_reviewing_settled_in_sentences():
+    from nerdesk.workflows.review_policy import PendingPredictions, settled_message
+
+    one, low = pred(0, 2, "PER"), pred(3, 5, "LOC", 0.2)
+    assert settled_message(PendingPredictions((one,), ()), ACCEPT) == "accepted 1 pending prediction"
+    assert settled_message(PendingPredictions((), (low, low)), ACCEPT) == "rejected 2 predictions below the minimum score"
+    assert settled_message(PendingPredictions((one, one), (low,)), REJECT) == (
+        "rejected 2 pending predictions, rejected 1 prediction below the minimum score")
