@@ -208,6 +208,7 @@ class DocumentListModel(QAbstractTableModel):
 class DocumentListPanel(QWidget):
     documentActivated = Signal(int)
     searchAccepted = Signal(int)  # Enter in the search box: the first match (the window opens it for editing)
+    noticeRequested = Signal(str)  # why Enter in the search box opened nothing
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -293,6 +294,9 @@ class DocumentListPanel(QWidget):
         self._follow_open_document()
         self.table.scrollToTop()  # a new search starts at its first match, not where the old list was scrolled
 
+    def _other_filters(self) -> bool:
+        return self.status.currentText() != ANY or self.label.currentText() not in (ANY, "")
+
     def _accept_search(self) -> None:
         """Enter: the search at once (not after the typing pause), then its first match."""
         if self._search_timer.isActive():
@@ -301,6 +305,9 @@ class DocumentListPanel(QWidget):
         first = self.model.doc_id(0)
         if first is not None:
             self.searchAccepted.emit(first)
+        elif self.search.text().strip():
+            self.noticeRequested.emit(f"No document matches \u201c{self.search.text().strip()}\u201d"
+                                      + (" with the Status and Label filters" if self._other_filters() else ""))
 
     def _enter_list(self) -> None:
         """Down from the search box: the keyboard goes to the list, on the open document or else the first."""

@@ -135,6 +135,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         view.spanSelected.connect(self.span_tree.select)
         view.spanSelected.connect(self._describe_selection)
         view.noticeRequested.connect(lambda message: self.statusBar().showMessage(message, 6000))
+        self.documents.noticeRequested.connect(lambda message: self.statusBar().showMessage(message, 6000))
         self.span_tree.spanSelected.connect(view.select_span)
         self.span_tree.editing_keys = view.handle_editing_key
         self.palette.applyRequested.connect(self._apply_label_from_palette)

@@ -19,6 +19,7 @@ NEXT_PREDICTION_KEY = Qt.Key.Key_F8  # Shift+F8: the previous one
 # What the status bar says when a key finds nothing to act on.
 NOTHING_TO_DELETE = "Nothing to delete: select a span first (click it, or Tab)"
 NO_PREDICTION = "No prediction selected: F8 selects the next one (A accepts it, R rejects it)"
+NO_PREDICTION_LEFT = "No pending prediction shown in this document (lower Min score to see the less sure ones)"
 ALREADY_GOLD = "This span is gold already: A and R act on predictions (Del deletes it)"
 NOTHING_TO_LABEL = "Select text first (mouse or Shift+arrows), then press {key} to label it {label}"
 NOTHING_TO_NUDGE = "Select a span first: Alt+arrows move its start, Alt+Shift+arrows its end"
@@ -58,7 +59,8 @@ class EditingKeys:
                         | Qt.KeyboardModifier.MetaModifier):
             return False
         if key == NEXT_PREDICTION_KEY:
-            self.select_next_prediction(-1 if modifiers & Qt.KeyboardModifier.ShiftModifier else 1)
+            if not self.select_next_prediction(-1 if modifiers & Qt.KeyboardModifier.ShiftModifier else 1):
+                return self._tell(NO_PREDICTION_LEFT)
             return True
         return self._handle_plain_key(key, event.text())
 
@@ -96,11 +98,13 @@ class EditingKeys:
         self.noticeRequested.emit(message)
         return True
 
-    def select_next_prediction(self, step: int = 1) -> None:
-        """Select the next (or, with ``step=-1``, previous) shown prediction in reading order, wrapping."""
+    def select_next_prediction(self, step: int = 1) -> bool:
+        """Select the next (or, with ``step=-1``, previous) shown prediction in reading order, wrapping;
+        False when the document shows none."""
         found = self._next_prediction(self._selected, step, wrap=True)
         if found is not None:
             self.select_span(found)
+        return found is not None
 
     def _next_prediction(self, anchor: Span | None, step: int, *, wrap: bool) -> Span | None:
         predictions = sorted((s for s in self._spans if s.source == PRED and s != anchor), key=_reading_key)

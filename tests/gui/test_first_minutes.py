@@ -78,6 +78,18 @@ def test_enter_in_the_search_box_opens_the_first_match_and_gives_the_keyboard_to
     assert _gold(window) == {(9, 14, "GPE")}
 
 
+def test_keys_that_find_nothing_say_so(qtbot, make_window, tmp_path):
+    # Enter on a search with no match, and F8 in a document with no prediction, left the last message standing.
+    window = _search_window(make_window, tmp_path)
+    window.statusBar().showMessage("an older message")
+    press(window.view, Qt.Key.Key_F8)
+    assert window.statusBar().currentMessage().startswith("No pending prediction shown in this document")
+    search = window.documents.search
+    qtbot.keyClicks(search, "Lisbon")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert window.statusBar().currentMessage() == "No document matches \u201cLisbon\u201d"
+
+
 def test_down_in_the_search_box_moves_to_the_list_where_enter_opens(qtbot, make_window, tmp_path):
     window = _search_window(make_window, tmp_path)
     search, table = window.documents.search, window.documents.table
