@@ -60,6 +60,7 @@ class _LsState:
     def __init__(self) -> None:
         self.utf16_fixed = 0
         self.display_only = 0
+        self.inside = 0  # value.text part of the text at the offsets (word granularity)
         self.skipped_results = 0
         self.unlabelled = 0  # regions whose labels were all taken off
         self.cancelled = 0
@@ -92,7 +93,8 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
         start, end, how = resolve_offsets(text, value.get("start"), value.get("end"), value.get("text"))
         state.utf16_fixed += how == "utf16"
         state.display_only += how == "display"
-        mention = None if how == "display" else value.get("text")
+        state.inside += how == "inside"
+        mention = None if how in ("display", "inside") else value.get("text")
         for label in labels:
             span = ctx.make_span(text, start, end, label, mention=mention, source=source,
                                  score=item.get("score", score) if source == PRED else None,
@@ -219,6 +221,10 @@ def _read_warnings(ctx: ReadContext, state: _LsState) -> None:
         ctx.warn(f"{counted(state.display_only, 'span')} {by_count(state.display_only, 'has', 'have')} a "
                  f"value.text that differs from the text at {by_count(state.display_only, 'its', 'their')} offsets "
                  "only as Label Studio displays it (collapsed spaces, line breaks): the offsets were trusted")
+    if state.inside:
+        ctx.warn(f"{counted(state.inside, 'span')} {by_count(state.inside, 'has', 'have')} a value.text that is "
+                 f"only part of the text at {by_count(state.inside, 'its', 'their')} offsets (a selection Label Studio "
+                 "widened to whole words): the offsets were trusted")
     if state.skipped_results:
         skipped = state.skipped_results
         ctx.warn(f"{counted(skipped, 'result')} that {by_count(skipped, 'is not a text span', 'are not text spans')} "
@@ -319,6 +325,6 @@ SPECS = (
               "model version, task id, other data fields, from_name/to_name, meta",
         loses="name; results that are not text spans, cancelled or skipped annotations (on import)",
         offsets=CODE_POINTS + " (UTF-16 offsets are accepted when only they match the mention; value.text that "
-                              "differs only as displayed is warned about)",
+                              "differs only as displayed, or is part of the text at the offsets, is warned about)",
         write_options=frozenset({"indent"}), aliases=("labelstudio", "label_studio")),
 )

@@ -51,7 +51,11 @@ def _offset_candidates(text: str, start: int, end: int) -> list[tuple[int, int, 
 
 
 def resolve_offsets(text: str, start: Any, end: Any, mention: Any) -> tuple[Any, Any, str]:
-    """The code-point offsets of a result and how they matched: exact, utf16, display or none."""
+    """The code-point offsets of a result and how they matched: exact, utf16, display, inside or none.
+
+    ``inside``: ``value.text`` lies inside the text at the offsets, as Label Studio writes it for a
+    labeling config with ``granularity="word"`` (the raw selection "ple tex" of the span "simple text").
+    """
     if not (is_int(start) and is_int(end) and isinstance(mention, str)):
         return start, end, "none"
     candidates = _offset_candidates(text, start, end)
@@ -62,6 +66,9 @@ def resolve_offsets(text: str, start: Any, end: Any, mention: Any) -> tuple[Any,
     for cp_start, cp_end, _ in candidates:
         if display_form(text[cp_start:cp_end]) == wanted:
             return cp_start, cp_end, "display"
+    for cp_start, cp_end, _ in candidates:
+        if mention.strip() and mention in text[cp_start:cp_end]:
+            return cp_start, cp_end, "inside"
     return start, end, "none"
 
 

@@ -215,3 +215,17 @@ def test_a_region_whose_labels_were_taken_off_is_skipped_with_a_count(tmp_path: 
     tasks[0]["annotations"][0]["result"][1]["value"]["labels"] = "LOC"
     with pytest.raises(ImportProblems, match="must be a list of labels"):
         read_file(put(tmp_path / "export.json", tasks), "label-studio")
+
+
+def test_a_selection_widened_to_whole_words_keeps_its_offsets(tmp_path: Path) -> None:
+    # Label Studio 1.4 with granularity="word" (HumanSignal/label-studio#1931) writes the raw selection as value.text:
+    # the file was refused whole (E005). A value.text that is not inside the text at its offsets still is.
+    widened = {"start": 5, "end": 16, "text": "ple tex", "labels": ["ORG"]}
+    path = put(tmp_path / "word.json", [ls_task({"text": "Some simple text with explanations"}, [widened])])
+    result = read_file(path)
+    assert mentions(result.documents[0]) == [("simple text", "ORG")]
+    assert any("only part of the text at its offsets" in w and "trusted" in w for w in result.warnings)
+    widened["text"] = "other"
+    put(path, [ls_task({"text": "Some simple text with explanations"}, [widened])])
+    with pytest.raises(ImportProblems):
+        read_file(path)
