@@ -98,6 +98,9 @@ class _Block:
         return Document(text=self.text, spans=self.spans, name=self.pmid, meta=meta)
 
 
+NO_ABSTRACT = "NO ABSTRACT"
+
+
 @dataclass
 class _Reading:
     ctx: ReadContext
@@ -105,6 +108,7 @@ class _Reading:
     block: _Block | None = None
     edges: list[int] = field(default_factory=list)  # lines whose mention differs only in edge whitespace
     utf16: list[int] = field(default_factory=list)  # lines whose offsets matched only as UTF-16
+    placeholders: list[int] = field(default_factory=list)  # PubTator Central's "NO ABSTRACT" marks
     relations: int = 0
 
     def close(self) -> None:
@@ -185,6 +189,9 @@ def _read_annotation(state: _Reading, block: _Block, fields: list[str], number: 
         return
     start, end = int(fields[1]), int(fields[2])
     mention, label = fields[3], fields[4]
+    if mention == NO_ABSTRACT and start >= len(text):
+        state.placeholders.append(number)  # an article without abstract, marked past its title
+        return
     found = _match(text, start, end, mention)
     if found is None:
         checked: str | None = mention  # make_span names the mismatch (E005) or what else is wrong
@@ -235,6 +242,11 @@ def _closing_warnings(state: _Reading) -> None:
         ctx.warn(f"{counted(n, 'span')} had UTF-16 offsets ({by_count(n, 'it', 'they')} matched "
                  f"{by_count(n, 'its', 'their')} mention only as UTF-16; the first on line {state.utf16[0]}): "
                  "converted to code points")
+    if state.placeholders:
+        n = len(state.placeholders)
+        ctx.warn(f"{counted(n, 'annotation')} \"{NO_ABSTRACT}\" past the end of {by_count(n, 'its', 'their')} text "
+                 f"(PubTator Central's mark of an article without abstract; the first on line {state.placeholders[0]}) "
+                 f"{by_count(n, 'was', 'were')} skipped")
     if state.relations:
         n = state.relations
         ctx.warn(f"{counted(n, 'relation line')} {by_count(n, 'was', 'were')} kept in the documents' metadata "

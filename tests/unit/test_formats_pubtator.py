@@ -118,6 +118,17 @@ def test_a_mention_that_is_not_the_text_at_its_offsets_is_refused_with_its_line(
     assert "line 15: span 31..38 (Chemical) covers 'ithium.' but the file says 'lithium'" in str(found[0])
 
 
+def test_pubtator_centrals_no_abstract_mark_is_skipped_with_a_warning(tmp_path):
+    # spyysalo/pubtator's bioconcepts2pubtator sample: one such line refused all 651 documents (E003).
+    content = ("27103693|t|Canine babesiosis: autochthonous today, endemic tomorrow?\n27103693|a|\n"
+               "27103693\t59\t70\tNO ABSTRACT\tChemical\t\n27103693\t0\t17\tCanine babesiosis\tDisease\tMESH:D001404\n")
+    result = read_file(write(tmp_path, content))
+    assert [(s.start, s.end, s.label) for s in result.documents[0].spans] == [(0, 17, "Disease")]
+    assert any('1 annotation "NO ABSTRACT" past the end of its text' in w and "line 3" in w for w in result.warnings)
+    inside = content.replace("59\t70\tNO ABSTRACT", "0\t6\tNO ABSTRACT")  # inside the text it is checked as any
+    assert [p.code for p in problems_of(write(tmp_path, inside))] == ["E005"]
+
+
 @pytest.mark.parametrize(("content", "line", "words"), [
     ("1|t|Title\n1\t0\t5\tTitle\n", 2, "needs PMID<TAB>START"),
     ("1|t|Title\n2\t0\t5\tTitle\tX\n", 2, "for '2' but it is inside the document of '1'"),
