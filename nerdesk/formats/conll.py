@@ -1,8 +1,8 @@
 """CoNLL-style tag columns: ``char TAG`` (character level) or ``token ... TAG`` (token level).
 
-Reading: one sentence per block (blank line between), ``-DOCSTART-`` lines skipped. Tokens that are
-characters marked with their position in their word (``科0 技1``, as the Weibo NER files write them) are
-read as the characters alone. When every column
+Reading: one sentence per block (blank line between), ``-DOCSTART-`` and comment lines skipped, a column
+numbering the tokens left out, and characters marked with their position in their word (``科0 技1``, as the
+Weibo NER files write them) read as the characters alone (``nerdesk.formats.conll_rows``). When every column
 after the first is a tag (``O``, ``B-X``, ``I-X``, ``M-X``, ``E-X``, ``S-X``, ``L-X``, ``U-X``), each
 column is one nesting level (as nerdesk writes nested data), except a column of syntactic chunks
 (B-NP, I-VP...: ``token chunk NER`` files); otherwise only the last column is read (so ``token POS chunk
@@ -45,44 +45,11 @@ from nerdesk.core.tags import (
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
+from nerdesk.formats.conll_rows import Row, read_rows
 
 SEPARATORS = {"tab": "\t", "space": " "}
 
-Row = tuple[int, list[str]]  # (line number, whitespace-separated fields)
 Block = list[tuple[str, list[str]]]  # one sentence to write: (unit, tags) rows, the outermost level last
-
-
-def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
-    """Rows grouped into sentences (blank lines and ``-DOCSTART-`` separate them)."""
-    sentences: list[list[Row]] = []
-    current: list[Row] = []
-    for number, raw in enumerate(content.split("\n"), start=1):
-        line = raw[:-1] if raw.endswith("\r") else raw
-        fields = line.split()
-        if not fields or fields[0] == "-DOCSTART-":
-            if current:
-                sentences.append(current)
-                current = []
-            continue
-        if len(fields) < 2:
-            ctx.problem(f"expected a token and a tag separated by whitespace, got {line!r:.60}", line=number)
-            continue
-        if current and _is_pair(current[-1][1][0], fields[0]):  # an emoji written as its two UTF-16 halves
-            current[-1][1][0] = _joined(current[-1][1][0] + fields[0])
-            continue
-        current.append((number, fields))
-    if current:
-        sentences.append(current)
-    return sentences
-
-
-def _is_pair(first: str, second: str) -> bool:
-    return len(first) == len(second) == 1 and "\ud800" <= first <= "\udbff" and "\udc00" <= second <= "\udfff"
-
-
-def _joined(halves: str) -> str:
-    """The character a high and a low UTF-16 half stand for (Python keeps them as two code points)."""
-    return halves.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
 
 
 # Syntactic chunk types (CoNLL-2000 chunking, the chunk column of CoNLL-2003): B-NP, I-VP... are not entities.
@@ -134,40 +101,9 @@ def _parsed_columns(ctx: ReadContext, sentence: list[Row], columns: list[int]) -
     return parsed_columns if ok else None
 
 
-# A token that is a character (a digit too, or an emoji written as two) and its position in its word: "科0",
-# "技1", "80".
-_POSITIONED = re.compile(r"(\D{1,2}|\d)(\d{1,2})")
-POSITIONED_SHARE = 0.99  # of the tokens, and of them in word order: a few stray rows do not hide the pattern
-
-
-def _without_word_positions(ctx: ReadContext, sentences: list[list[Row]]) -> list[list[Row]]:
-    """The sentences with each token's word position dropped, when nearly every token carries one and
-    they count 0, 1, 2... through each word (Weibo NER, Peng & Dredze 2015: "科0 技1 全0 方1 位2");
-    otherwise the sentences as they are."""
-    rows = [fields[0] for sentence in sentences for _, fields in sentence]
-    matches = [_POSITIONED.fullmatch(token) for token in rows]
-    if len(rows) < 2 or sum(m is not None for m in matches) < POSITIONED_SHARE * len(rows):
-        return sentences
-    positions = [int(m.group(2)) if m else -1 for m in matches]
-    in_order, index = 0, 0
-    for sentence in sentences:
-        previous = -1
-        for position in positions[index:index + len(sentence)]:
-            in_order += position == 0 or position == previous + 1 > 0
-            previous = position
-        index += len(sentence)
-    if in_order < POSITIONED_SHARE * len(rows) or max(positions) == 0:
-        return sentences
-    ctx.warn("each token is a character with its position in its word (科0 技1, as the Weibo NER files write "
-             "them): the positions were left out of the text")
-    found = iter(matches)
-    return [[(line, [m.group(1) if (m := next(found)) else fields[0], *fields[1:]]) for line, fields in sentence]
-            for sentence in sentences]
-
-
 def read_conll(ctx: ReadContext) -> list[Document]:
     level_option = ctx.option("level", "auto", ("auto", "char", "token"))
-    sentences = _without_word_positions(ctx, _sentences(ctx, ctx.read_text()))
+    sentences = read_rows(ctx)
     rows = [row for sentence in sentences for row in sentence]
     columns = _tag_columns(ctx, rows)
     single = sum(len(fields[0]) == 1 for _, fields in rows)

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.core.tags import parse_tag
+from nerdesk.formats.conll_rows import is_comment
 from nerdesk.formats.encoding import check_input_file, decode_bytes
 from nerdesk.formats.label_studio_min import is_json_min_record
 from nerdesk.formats.prodigy import is_doc_json
@@ -126,7 +127,7 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
 
 def looks_like_conll(head: str) -> bool:
     lines = [line.strip() for line in head.split("\n")[:200]]
-    lines = [line for line in lines if line and not line.startswith("-DOCSTART-")]
+    lines = [line for line in lines if line and not line.startswith("-DOCSTART-") and not is_comment(line.split())]
     if len(lines) > 1 and not head.endswith("\n"):
         lines = lines[:-1]  # possibly cut by the peek
     if not lines:

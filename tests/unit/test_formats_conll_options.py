@@ -147,3 +147,18 @@ def test_auto_level_weighs_mentions_that_would_lose_their_spaces(tmp_path):
     back = read_file(tmp_path / "mixed.bio").documents
     assert [sorted((s.mention(d.text), s.label) for s in d.spans) for d in back] == [
         [("São Paulo", "LOC"), ("Zoë", "PER")], [("中国人民银行", "ORG"), ("北京", "LOC")], [("New York", "LOC")]]
+
+
+def test_germeval_comment_lines_and_token_numbers_are_not_read_as_text(tmp_path):
+    # GermEval 2014 (davidsbatista/NER-datasets): "#<TAB>url<TAB>[date]" then "index token outer inner". The
+    # comments made the file unknown (E102) or bad tags (E110); without them the numbers became the text.
+    path = tmp_path / "NER-de-dev.tsv"
+    path.write_text("#\thttp://www.heise.de/tp/r4/artikel/32/32883/1.html\t[2010-07-04]\n"
+                    "1\tGleich\tO\tO\n2\tdarauf\tO\tO\n3\tEcce\tB-OTH\tO\n4\thomo\tI-OTH\tO\n5\tJesu\tB-PER\tO\n"
+                    "6\t#\tO\tO\n7\t.\tO\tO\n\n# text = a second sentence\n1\tBerlin\tB-LOC\tO\n", encoding="utf-8")
+    result = read_file(path)
+    assert [d.text for d in result.documents] == ["Gleich darauf Ecce homo Jesu # .", "Berlin"]
+    assert sorted((s.mention(d.text), s.label) for d in result.documents for s in d.spans) == [
+        ("Berlin", "LOC"), ("Ecce homo", "OTH"), ("Jesu", "PER")]
+    assert any(w.startswith("2 comment lines (# first, no tag last) were skipped") for w in result.warnings)
+    assert any("numbers the tokens" in w for w in result.warnings)

@@ -1,0 +1,114 @@
+"""The rows of a CoNLL-style file, grouped into sentences: what is a token, what is a tag, what is neither.
+
+Besides blank lines and ``-DOCSTART-``: comment lines (``#`` first, no tag last: GermEval 2014's
+``#<TAB>url<TAB>[date]``, CoNLL-U's ``# text = ...``) are skipped; a first column that numbers the tokens
+of each sentence (1, 2, 3..., GermEval and CoNLL-U) is left out; and characters written with their
+position in their word (Weibo NER's ``科0 技1``) are read as the characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nerdesk.core.tags import parse_tag
+from nerdesk.core.wording import by_count, counted
+from nerdesk.formats._base import ReadContext
+
+Row = tuple[int, list[str]]  # (line number, whitespace-separated fields)
+
+
+def read_rows(ctx: ReadContext) -> list[list[Row]]:
+    """The file's sentences, each a list of rows whose first field is the token and the others its tags."""
+    return _without_word_positions(ctx, _without_token_numbers(ctx, _sentences(ctx, ctx.read_text())))
+
+
+def is_comment(fields: list[str]) -> bool:
+    """A line starting with ``#`` whose last field is no tag (``# O`` is the token ``#``, tagged O)."""
+    return len(fields) > 0 and fields[0].startswith("#") and (len(fields) == 1 or parse_tag(fields[-1]) is None)
+
+
+def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
+    """Rows grouped into sentences (blank lines and ``-DOCSTART-`` separate them), comment lines left out."""
+    sentences: list[list[Row]] = []
+    current: list[Row] = []
+    comments = 0
+    for number, raw in enumerate(content.split("\n"), start=1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        fields = line.split()
+        if is_comment(fields):
+            comments += 1
+            continue
+        if not fields or fields[0] == "-DOCSTART-":
+            if current:
+                sentences.append(current)
+                current = []
+            continue
+        if len(fields) < 2:
+            ctx.problem(f"expected a token and a tag separated by whitespace, got {line!r:.60}", line=number)
+            continue
+        if current and _is_pair(current[-1][1][0], fields[0]):  # an emoji written as its two UTF-16 halves
+            current[-1][1][0] = _joined(current[-1][1][0] + fields[0])
+            continue
+        current.append((number, fields))
+    if current:
+        sentences.append(current)
+    if comments:
+        ctx.warn(f"{counted(comments, 'comment line')} (# first, no tag last) {by_count(comments, 'was', 'were')} "
+                 "skipped")
+    return sentences
+
+
+def _is_pair(first: str, second: str) -> bool:
+    return len(first) == len(second) == 1 and "\ud800" <= first <= "\udbff" and "\udc00" <= second <= "\udfff"
+
+
+def _joined(halves: str) -> str:
+    """The character a high and a low UTF-16 half stand for (Python keeps them as two code points)."""
+    return halves.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
+def _without_token_numbers(ctx: ReadContext, sentences: list[list[Row]]) -> list[list[Row]]:
+    """The sentences without their first column when it numbers each sentence's tokens from 0 or 1 upwards
+    and a token and a tag follow it (``1 Gleich O O``); otherwise the sentences as they are."""
+    rows = [fields for sentence in sentences for _, fields in sentence]
+    if not rows or any(len(fields) < 3 or not fields[0].isdecimal() for fields in rows):
+        return sentences
+    for sentence in sentences:
+        numbers = [int(fields[0]) for _, fields in sentence]
+        if numbers[0] > 1 or any(later <= earlier for earlier, later in zip(numbers, numbers[1:], strict=False)):
+            return sentences
+    ctx.warn("the first column numbers the tokens of each sentence (1, 2, 3...): it was not read")
+    return [[(line, fields[1:]) for line, fields in sentence] for sentence in sentences]
+
+
+# A token that is a character (a digit too, or an emoji written as two) and its position in its word: "科0",
+# "技1", "80".
+_POSITIONED = re.compile(r"(\D{1,2}|\d)(\d{1,2})")
+POSITIONED_SHARE = 0.99  # of the tokens, and of them in word order: a few stray rows do not hide the pattern
+
+
+def _without_word_positions(ctx: ReadContext, sentences: list[list[Row]]) -> list[list[Row]]:
+    """The sentences with each token's word position dropped, when nearly every token carries one and
+    they count 0, 1, 2... through each word (Weibo NER, Peng & Dredze 2015: "科0 技1 全0 方1 位2");
+    otherwise the sentences as they are."""
+    rows = [fields[0] for sentence in sentences for _, fields in sentence]
+    matches = [_POSITIONED.fullmatch(token) for token in rows]
+    if len(rows) < 2 or sum(m is not None for m in matches) < POSITIONED_SHARE * len(rows):
+        return sentences
+    positions = [int(m.group(2)) if m else -1 for m in matches]
+    in_order, index = 0, 0
+    for sentence in sentences:
+        previous = -1
+        for position in positions[index:index + len(sentence)]:
+            in_order += position == 0 or position == previous + 1 > 0
+            previous = position
+        index += len(sentence)
+    if in_order < POSITIONED_SHARE * len(rows) or max(positions) == 0:
+        return sentences
+    ctx.warn("each token is a character with its position in its word (科0 技1, as the Weibo NER files write "
+             "them): the positions were left out of the text")
+    found = iter(matches)
+    return [[(line, [m.group(1) if (m := next(found)) else fields[0], *fields[1:]]) for line, fields in sentence]
+            for sentence in sentences]
+
+
