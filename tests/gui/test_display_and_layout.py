@@ -114,3 +114,17 @@ def test_void_qt_calls_keep_none_reference_count():
     for _ in range(10_000):
         probe.setObjectName("probe")
     assert sys.getrefcount(None) >= before - 100 or sys.version_info >= (3, 12)
+
+
+def test_every_palette_colour_reads_as_prediction_chip_text_on_either_page(qapp):
+    # The 7th colour's chip text was #b9af33 on white (2.3:1), the 12th 2.7:1: unreadable dashed chips.
+    from PySide6.QtGui import QColor, QFont
+
+    from nerdesk.core.labels import PALETTE
+    from nerdesk.gui.span_painter import TEXT_CONTRAST, SpanPainter, contrast_ratio
+
+    painter = SpanPainter(QFont())
+    for dark, page in ((False, "#ffffff"), (True, "#1a1d21")):
+        painter.dark = dark
+        for colour in PALETTE:
+            assert contrast_ratio(painter._readable(QColor(colour)), QColor(page)) >= TEXT_CONTRAST, (colour, dark)
