@@ -102,6 +102,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         docks["Model"].raise_()
         self.resize(1280, 800)
         self._side_docks = (docks["Documents"], docks["Labels"])
+        self._right_stack = (docks["Labels"], docks["Spans"], docks["Model"])
         self.text_room = TextRoomKeeper(self, self._side_docks)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -111,7 +112,18 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         if self._dock_widths_to_set:
             self._dock_widths_to_set = False
             self.resizeDocks(list(self._side_docks), [DOCUMENTS_WIDTH, PANELS_WIDTH], Qt.Orientation.Horizontal)
+            self._give_the_model_panel_its_height()
         self.text_room.resized()
+
+    def _give_the_model_panel_its_height(self) -> None:
+        """The Model panel as high as its buttons need and the rest to Labels and Spans: Qt's even share left
+        the panel blank at the bottom and Labels showing six of CMeEE's nine labels at 1366x768."""
+        labels, spans, model = self._right_stack
+        total = sum(dock.height() for dock in self._right_stack)
+        wanted = max(model.sizeHint().height(), model.minimumSizeHint().height())
+        rest = max(total - wanted, 0)
+        self.resizeDocks(list(self._right_stack), [rest * 11 // 20, rest - rest * 11 // 20, wanted],
+                         Qt.Orientation.Vertical)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)

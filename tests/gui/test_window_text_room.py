@@ -100,3 +100,21 @@ def test_a_finished_runs_notes_scroll_instead_of_squeezing_the_labels(make_windo
         assert table.viewport().height() >= 4 * table.verticalHeader().defaultSectionSize(), (width, height)
         assert panel.status.height() >= panel.status.heightForWidth(panel.status.width())  # whole, and
         assert panel.status.visibleRegion().boundingRect().height() >= 3 * panel.status.fontMetrics().height()
+
+
+def test_at_first_start_the_model_panel_is_as_high_as_its_buttons_and_labels_get_the_rest(qtbot, tmp_path):
+    # Qt's even share left the Model panel blank at its bottom while Labels showed six rows at 1366x768.
+    from PySide6.QtCore import QSettings
+
+    from nerdesk.gui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), tmp_path / "p.json")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    labels, spans, model = window._right_stack
+    qtbot.waitUntil(lambda: model.height() <= model.sizeHint().height() + 8, timeout=2000)
+    assert labels.height() > spans.height() > model.height() - 100
+    table = window.palette.table
+    assert table.viewport().height() >= 7 * table.verticalHeader().defaultSectionSize()
