@@ -188,6 +188,9 @@ class SpanTree(QTreeView):
             self._fit_columns()
         else:
             self.verticalScrollBar().setValue(scrolled)
+            # a label added by an edit (or renamed) may be wider than those the text was opened with
+            self._widths[0] = max(self._widths.get(0, 0), self.sizeHintForColumn(0))
+            self._fit_columns()
         self._updating = False
         self.select(self._selection)
 

@@ -101,3 +101,19 @@ def test_the_label_palette_shows_every_column_and_keeps_the_docks_width(window):
     assert palette.parentWidget().width() == PANELS_WIDTH, "its buttons must not widen the right docks"
     for text, button in palette.buttons.items():
         assert button.width() >= button.fontMetrics().horizontalAdvance(text), text
+
+
+def test_a_label_added_to_the_open_document_widens_the_label_column(qtbot, make_window, tmp_path):
+    # The Label column was measured only when a document opened: the first span of an unannotated document
+    # showed "MI…", a nested one only "…".
+    path = tmp_path / "grow.nerdesk"
+    with Project.create(path) as project:
+        project.add_label("Disease_or_syndrome", "#e69f00", "1")
+        project.add_documents([Document(TEXT)])
+    window = make_window()
+    window.open_project(path)
+    tree = window.span_tree
+    window.session.add_span(0, 15, "Disease_or_syndrome")
+    qtbot.waitUntil(lambda: tree.item_model.rowCount() == 1 and tree.settled)
+    label = tree.item_model.index(0, 0).data()
+    assert tree.header().sectionSize(0) >= tree.fontMetrics().horizontalAdvance(label)
