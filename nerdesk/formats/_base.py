@@ -9,6 +9,7 @@ import reports every bad record at once.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -214,6 +215,11 @@ class WriteContext:
 
 def is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> TypeGuard[int | float]:
+    """An int or a finite float, not a bool (JSON's numbers as Python reads them)."""
+    return is_int(value) or (isinstance(value, float) and math.isfinite(value))
 
 
 # -- JSON helpers ------------------------------------------------------------------------------------

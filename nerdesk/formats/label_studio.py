@@ -37,6 +37,7 @@ from nerdesk.formats._base import (
     WriteContext,
     dumps,
     is_int,
+    is_number,
     loads_document,
 )
 from nerdesk.formats.atomic_write import atomic_write_text
@@ -143,8 +144,19 @@ def _task_spans(task: dict[str, Any], text: str, ctx: ReadContext, state: _LsSta
             ok = False
         else:
             spans.extend(got)
+            if source == PRED:
+                _keep_prediction_score(group, got, names)
     state.merged += kept > 1
     return (spans if ok else None), kept > 0
+
+
+def _keep_prediction_score(prediction: dict[str, Any], spans: list[Any], names: dict[str, Any]) -> None:
+    """Remember a prediction's own score where the writer would not give it back (it writes the least score
+    of the prediction's spans): 0.42 over results of 0.95 and 0.3."""
+    score, version = prediction.get("score"), prediction.get("model_version")
+    scores = [span.score for span in spans if span.score is not None]
+    if is_number(score) and isinstance(version, str) and (not scores or min(scores) != score):
+        names.setdefault("prediction_scores", {})[version] = score
 
 
 def _task_meta(task: dict[str, Any], text_key: str, names: dict[str, Any]) -> dict[str, Any]:
@@ -163,6 +175,8 @@ def _task_meta(task: dict[str, Any], text_key: str, names: dict[str, Any]) -> di
         kept_names["from_name"] = from_names.pop() if len(from_names) == 1 else names["from_name"]
     if names.get("to_name") not in (None, text_key):
         kept_names["to_name"] = names["to_name"]
+    if names.get("prediction_scores"):  # written back as they were, not as the least score of their spans
+        kept_names["prediction_scores"] = names["prediction_scores"]
     if kept_names:
         meta[NAMES_KEY] = kept_names
     return meta
@@ -268,7 +282,10 @@ def _predictions(doc: Document, names: dict[str, Any]) -> list[dict[str, Any]]:
             "model_version": version,
             "result": [_ls_result(s, doc.text, i, "p", names) for i, s in enumerate(sort_spans(spans))]}
         scores = [s.score for s in spans if s.score is not None]
-        if scores:
+        kept = names.get("prediction_scores", {}).get(version)
+        if is_number(kept):
+            prediction["score"] = kept
+        elif scores:
             prediction["score"] = min(scores)
         predictions.append(prediction)
     return predictions
@@ -292,7 +309,9 @@ def _task(doc: Document, task_id: int) -> dict[str, Any]:
     text_key = text_key if isinstance(text_key, str) else "text"
     kept_names = kept_names if isinstance(kept_names, dict) else {}
     names = {"from_name": kept_names.get("from_name", DEFAULT_FROM),
-             "to_name": kept_names["to_name"] if isinstance(kept_names.get("to_name"), str) else text_key}
+             "to_name": kept_names["to_name"] if isinstance(kept_names.get("to_name"), str) else text_key,
+             "prediction_scores": kept_names.get("prediction_scores") if isinstance(
+                 kept_names.get("prediction_scores"), dict) else {}}
     task: dict[str, Any] = {k: v for k, v in meta.items() if k in LS_TOP_LEVEL}
     task["id"] = task_id
     task["data"] = {**data, text_key: doc.text}

@@ -229,3 +229,18 @@ def test_a_selection_widened_to_whole_words_keeps_its_offsets(tmp_path: Path) ->
     put(path, [ls_task({"text": "Some simple text with explanations"}, [widened])])
     with pytest.raises(ImportProblems):
         read_file(path)
+
+
+def test_a_predictions_own_score_is_written_back_as_it_was(tmp_path: Path) -> None:
+    # It came back as the least score of its results (0.42 -> 0.3).
+    task = {"id": 1, "data": {"text": "Apple hired Tim Cook."}, "predictions": [
+        {"model_version": "ner-v3", "score": 0.42, "result": [
+            {"from_name": "label", "to_name": "text", "type": "labels", "score": 0.95,
+             "value": {"start": 0, "end": 5, "text": "Apple", "labels": ["ORG"]}},
+            {"from_name": "label", "to_name": "text", "type": "labels", "score": 0.3,
+             "value": {"start": 12, "end": 20, "text": "Tim Cook", "labels": ["PER"]}}]}]}
+    documents = read_file(put(tmp_path / "in.json", [task])).documents
+    write_file(documents, tmp_path / "out.json", "label-studio")
+    (prediction,) = json.loads((tmp_path / "out.json").read_text("utf-8"))[0]["predictions"]
+    assert prediction["score"] == 0.42 and [r["score"] for r in prediction["result"]] == [0.95, 0.3]
+    assert read_file(tmp_path / "out.json").documents[0].meta == documents[0].meta
