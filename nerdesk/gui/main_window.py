@@ -331,7 +331,8 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
             options = dialog.options()
         with reporting_errors(self):
             count = self.session.accept_all(**options)
-            self.statusBar().showMessage(f"Accepted {counted(count, 'prediction')}", 6000)
+            self.statusBar().showMessage(f"Accepted {counted(count, 'prediction')}" if count else
+                                         "No prediction to accept at that minimum score", 6000)
 
     # ------------------------------------------------------------------- misc
     def show_keys(self) -> None:

@@ -59,9 +59,12 @@ def test_accept_all_predictions_above_a_score_is_one_undo_step(make_window, tmp_
     with Project.open(path) as project:
         assert {(s.key, s.source) for s in project.spans(doc_id)} == {((0, 2, "PER"), "gold"),
                                                                        ((3, 7, "ORG"), "pred")}
+    assert window.statusBar().currentMessage() == "Accepted 1 prediction"
     window.session.undo_stack.undo()
     with Project.open(path) as project:
         assert {s.source for s in project.spans(doc_id)} == {"pred"}
+    window.accept_all_predictions(min_score=0.95, label=None, all_documents=True)
+    assert window.statusBar().currentMessage() == "No prediction to accept at that minimum score"
 
 
 def test_preferences_and_recent_projects_survive_a_restart(make_window, tmp_path):
