@@ -200,7 +200,8 @@ class WriteContext:
             else:
                 wanted = GOLD if source == "gold" else PRED
                 keep = [s for s in doc.spans if s.source == wanted]
-                left_out += len(doc.spans) - len(keep)
+                written = {s.key for s in keep}  # a span whose twin of the other kind is written is not lost
+                left_out += sum(s.source != wanted and s.key not in written for s in doc.spans)
             chosen.append(sorted(keep, key=lambda s: (s.start, -s.end, s.label)))
         self.spans_written = sum(len(spans) for spans in chosen)
         if left_out:
