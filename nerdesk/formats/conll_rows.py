@@ -73,6 +73,8 @@ def _without_token_numbers(ctx: ReadContext, sentences: list[list[Row]]) -> list
     rows = [fields for sentence in sentences for _, fields in sentence]
     if not rows or any(len(fields) < 3 or not fields[0].isdecimal() for fields in rows):
         return sentences
+    if all(parse_tag(field) is not None for fields in rows for field in fields[1:]):
+        return sentences  # digits tagged in nested columns ("1 B-PER B-LOC"): the digits are the text
     for sentence in sentences:
         numbers = [int(fields[0]) for _, fields in sentence]
         if numbers[0] > 1 or any(later <= earlier for earlier, later in zip(numbers, numbers[1:], strict=False)):

@@ -194,7 +194,7 @@ def test_cjk_and_emoji_offsets_are_code_points_and_utf16_ones_are_converted(tmp_
 def test_writing_documents_that_never_were_pubtator(tmp_path):
     documents = [
         Document("Aspirin\tcauses\r\nulcers.", [Span(0, 7, "Chemical"), Span(16, 22, "Disease"),
-                                                 Span(0, 7, "Chemical", PRED, 0.9, "m1")], name="notes-1"),
+                                                 Span(0, 7, "Disease", PRED, 0.9, "m1")], name="notes-1"),
         Document("Heparin and bleeding.", [Span(0, 7, "Chemical")], name="12345"),
         Document("One more.", name=None),
     ]

@@ -84,7 +84,7 @@ def brat_gold_keys(doc) -> list[tuple[int, int, str]]:
         if mention.strip(BRAT_BREAKS):
             lead, trail = len(mention) - len(mention.lstrip(BRAT_BREAKS)), len(mention) - len(mention.rstrip(BRAT_BREAKS))
             keys.append((start + lead, end - trail, label))
-    return sorted(keys)
+    return sorted(set(keys))  # 'a' and 'a\r' of one label are the same span once the break is left out
 
 
 def all_spans(doc) -> list[Span]:
@@ -122,7 +122,8 @@ def test_span_formats_keep_text_and_gold_spans(docs, fmt):
 @SETTINGS
 @given(corpora(predictions=True), st.sampled_from(["cluener", "cmeee", "spacy", "doccano", "brat", "conll"]))
 def test_gold_only_formats_warn_about_predictions(docs, fmt):
-    preds = sum(s.source == PRED for d in docs for s in d.spans)
+    gold = [{s.key for s in d.spans if s.source == GOLD} for d in docs]  # a twin of a written span is not lost
+    preds = sum(s.source == PRED and s.key not in keys for d, keys in zip(docs, gold, strict=True) for s in d.spans)
     warnings, _ = write_read(docs, fmt)
     said = f"{counted(preds, 'predicted span')} {by_count(preds, 'was', 'were')} not written"
     assert (preds > 0) == any(w.startswith(said) for w in warnings)
