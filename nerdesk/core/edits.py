@@ -55,9 +55,10 @@ def add_span(doc_id: int, span: Span, existing: Sequence[Span] = ()) -> Edit:
     return _single(f"add {span.label}", doc_id, added=[span])
 
 
-def delete_spans(doc_id: int, spans: Sequence[Span]) -> Edit:
+def delete_spans(doc_id: int, spans: Sequence[Span], along: Sequence[Span] = ()) -> Edit:
+    """Delete ``spans``, and ``along`` in the same step without naming them (a gold span's hidden twin)."""
     noun = spans[0].label if len(spans) == 1 else f"{len(spans)} spans"
-    return _single(f"delete {noun}", doc_id, removed=spans)
+    return _single(f"delete {noun}", doc_id, removed=[*spans, *along])
 
 
 def relabel(doc_id: int, span: Span, label: str, existing: Sequence[Span] = ()) -> Edit:

@@ -9,15 +9,15 @@ import reports every bad record at once.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict, TypeGuard, cast
+from typing import Any, TypedDict, cast
 
 from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError, SpanError
+from nerdesk.core.json_values import is_int
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, validate_span
 from nerdesk.core.wording import by_count, counted
@@ -212,15 +212,6 @@ class WriteContext:
         if source != "gold" and any(s.score is not None for spans in chosen for s in spans):
             self.warn(f"prediction scores and model versions are not kept in {format_name}")
         return chosen
-
-
-def is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def is_number(value: Any) -> TypeGuard[int | float]:
-    """An int or a finite float, not a bool (JSON's numbers as Python reads them)."""
-    return is_int(value) or (isinstance(value, float) and math.isfinite(value))
 
 
 # -- JSON helpers ------------------------------------------------------------------------------------

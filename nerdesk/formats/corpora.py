@@ -17,6 +17,7 @@ from typing import Any
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
+from nerdesk.core.json_values import is_int
 from nerdesk.core.offsets import exclusive_to_inclusive, inclusive_to_exclusive
 from nerdesk.core.spans import Span
 from nerdesk.core.tags import char_spans_to_token_spans, find_token_char_offsets, split_by_token_boundaries
@@ -29,7 +30,6 @@ from nerdesk.formats._base import (
     WriteContext,
     dumps,
     extra_meta,
-    is_int,
     json_line_records,
     loads_document,
     meta_for_record,

@@ -12,7 +12,6 @@ code points, end exclusive (spaCy 3.8).
 
 from __future__ import annotations
 
-import bisect
 import re
 import zlib
 from pathlib import Path
@@ -24,6 +23,7 @@ from nerdesk.core.spans import Span, dedupe, flat_levels
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import ReadContext, WriteContext, dumps
 from nerdesk.formats.atomic_write import atomic_write_bytes
+from nerdesk.formats.conll import cut_at
 from nerdesk.formats.encoding import MAX_INPUT_BYTES, check_input_file
 
 SPAN_KEY = "sc"
@@ -55,19 +55,11 @@ def words_and_spaces(text: str, cuts: set[int]) -> tuple[list[str], list[bool]]:
     words: list[str] = []
     spaces: list[bool] = []
     position = 0
-    ordered = sorted(cuts)
-    for match in re.finditer(r"\S+", text):
-        _gap(text[position:match.start()], words, spaces)
-        start = match.start()
-        # the cuts inside this run, found by bisection: a scan of every cut for every run took minutes on a
-        # document of 800,000 characters
-        for cut in ordered[bisect.bisect_right(ordered, match.start()):bisect.bisect_left(ordered, match.end())]:
-            words.append(text[start:cut])
-            spaces.append(False)
-            start = cut
-        words.append(text[start:match.end()])
+    for start, end in cut_at([(m.start(), m.end()) for m in re.finditer(r"\S+", text)], cuts):
+        _gap(text[position:start], words, spaces)  # nothing between two pieces of one run
+        words.append(text[start:end])
         spaces.append(False)
-        position = match.end()
+        position = end
     _gap(text[position:], words, spaces)
     return words, spaces
 

@@ -21,6 +21,7 @@ from typing import Any, TypeGuard
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import SpanError
+from nerdesk.core.json_values import is_int
 from nerdesk.core.offsets import Utf16Map
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
@@ -31,7 +32,6 @@ from nerdesk.formats._base import (
     check_text,
     dumps,
     extra_meta,
-    is_int,
     iter_json_lines,
     meta_for_record,
 )

@@ -27,6 +27,7 @@ from typing import Any
 
 from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
+from nerdesk.core.json_values import is_int, is_number
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, sort_spans
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
@@ -36,8 +37,6 @@ from nerdesk.formats._base import (
     Where,
     WriteContext,
     dumps,
-    is_int,
-    is_number,
     loads_document,
 )
 from nerdesk.formats.atomic_write import atomic_write_text

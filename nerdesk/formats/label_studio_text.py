@@ -16,8 +16,8 @@ import re
 from typing import Any
 
 from nerdesk.core.errors import SpanError
+from nerdesk.core.json_values import is_int
 from nerdesk.core.offsets import Utf16Map
-from nerdesk.formats._base import is_int
 
 
 def display_form(text: str) -> str:

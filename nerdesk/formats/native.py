@@ -11,6 +11,7 @@ from typing import Any
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
+from nerdesk.core.json_values import is_int
 from nerdesk.core.spans import GOLD, PRED, Span, sort_spans
 from nerdesk.formats._base import (
     CODE_POINTS,
@@ -21,7 +22,6 @@ from nerdesk.formats._base import (
     check_status,
     check_text,
     dumps,
-    is_int,
     iter_json_lines,
     loads_document,
 )

@@ -35,10 +35,11 @@ from typing import Any
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import SpanError
+from nerdesk.core.json_values import is_int
 from nerdesk.core.offsets import Utf16Map
 from nerdesk.core.spans import Span
 from nerdesk.core.wording import by_count, counted
-from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext, is_int
+from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
 
 TITLE_LENGTH = "pubtator_title_length"

@@ -146,8 +146,8 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
             signal.connect(lambda *args, slot=slot: self._run(slot, *args))
         view.spanSelected.connect(self.span_tree.select)
         view.spanSelected.connect(self._describe_selection)
-        view.noticeRequested.connect(lambda message: self.statusBar().showMessage(message, 6000))
-        self.documents.noticeRequested.connect(lambda message: self.statusBar().showMessage(message, 6000))
+        for notices in (view.noticeRequested, self.documents.noticeRequested):  # why a key did nothing
+            notices.connect(lambda message: self.statusBar().showMessage(message, 6000))
         self.span_tree.spanSelected.connect(view.select_span)
         self.span_tree.editing_keys = view.handle_editing_key
         self.palette.applyRequested.connect(self._apply_label_from_palette)

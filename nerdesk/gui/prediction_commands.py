@@ -45,7 +45,7 @@ class PredictionCommands:
             bundle = Bundle.load(self._active_bundle_path(), check_models=False)
             targets = unreviewed_for(project, bundle)
             left = [targets.left_alone()] if targets.other_script else []
-            reviewed = sum(status == "reviewed" for status in project.document_statuses().values())
+            reviewed = project.count_documents(status="reviewed")
             if reviewed:
                 left.append(f"{counted(reviewed, 'reviewed document')} left as reviewed")
             self._start_prediction(targets.items, "; ".join(left))

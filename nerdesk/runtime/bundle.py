@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.json_values import is_int, is_number
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.learnt_from import GENTLE, documents_learnt_from
 from nerdesk.runtime.decode_settings import DecodeSettings
-from nerdesk.runtime.manifest import confined, is_int, is_number, short, validate_manifest
+from nerdesk.runtime.manifest import confined, short, validate_manifest
 
 SCHEMA_VERSION = 1
 MANIFEST = "bundle.json"

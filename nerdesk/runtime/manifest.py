@@ -10,24 +10,16 @@ few, and the messages can say what to do.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, TypeGuard
 
 from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.json_values import is_int, is_number
 from nerdesk.core.wording import by_count
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-def is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def is_number(value: Any) -> TypeGuard[int | float]:
-    return (is_int(value) or isinstance(value, float)) and math.isfinite(value)
 
 
 def is_text(value: Any) -> TypeGuard[str]:

@@ -21,12 +21,13 @@ from nerdesk.core.document import Document
 from nerdesk.core.edits import Edit
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import Label, LabelSet
-from nerdesk.core.spans import GOLD, PRED, Span
+from nerdesk.core.spans import Span
 from nerdesk.storage.project import Project
 from nerdesk.workflows import span_edits
 from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT, TRAINING_SPLIT
 from nerdesk.workflows.history import History, Step
 from nerdesk.workflows.label_edits import delete_label_edit, merge_label_edit
+from nerdesk.workflows.review_policy import pending_predictions
 
 NO_EDIT = Edit("", ())
 
@@ -278,9 +279,8 @@ class EditingSession:
         per_document = []
         for doc_id in doc_ids:
             spans = project.spans(doc_id)
-            gold = {s.key for s in spans if s.source == GOLD}  # a prediction's gold twin: hidden, nothing to accept
-            chosen = [s for s in spans if s.source == PRED and s.key not in gold and (label is None or s.label == label)
-                      and (s.score is None or s.score >= min_score)]
+            shown = pending_predictions(spans, min_score).shown  # a gold span's twin is hidden: nothing to accept
+            chosen = [s for s in shown if label is None or s.label == label]
             if chosen:
                 per_document.append(edits.accept_predictions(doc_id, chosen, spans))
         count = sum(len(e.changes[0].removed) for e in per_document)

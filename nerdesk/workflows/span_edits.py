@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from nerdesk.core import edits
 from nerdesk.core.edits import Change, Edit
 from nerdesk.core.errors import SpanError
 from nerdesk.core.spans import GOLD, PRED, Span
@@ -41,9 +42,7 @@ def delete_with_twins(doc_id: int, spans: Sequence[Span], existing: Sequence[Spa
     The window hides a prediction that stands where a gold span of its label is; deleting the gold span
     would show it again, pending, and accepting the pending ones would bring the deleted span back.
     """
-    noun = spans[0].label if len(spans) == 1 else f"{len(spans)} spans"
-    removed = [*spans, *_twins_of([s for s in spans if s.source == GOLD], existing, spans)]
-    return Edit(f"delete {noun}", (Change(doc_id, tuple(removed), ()),))
+    return edits.delete_spans(doc_id, spans, along=_twins_of([s for s in spans if s.source == GOLD], existing, spans))
 
 
 def _twins_of(golds: Sequence[Span], existing: Sequence[Span], exclude: Sequence[Span] = ()) -> list[Span]:
