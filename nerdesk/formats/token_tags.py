@@ -144,14 +144,32 @@ def _parsed_tags(tags: list[Any], names: list[str] | None, ctx: ReadContext, whe
 
 def write_token_tags(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     lines = []
+    columns_dropped = 0
     blocks = tag_blocks(documents, ctx, "hf-tokens", scheme="bio", flat=True)
     for index, (doc, block) in enumerate(zip(documents, blocks, strict=True)):
         if block is None:
             continue
-        record = {"id": doc.name or str(index), "tokens": [unit for unit, _ in block],
+        tokens = [unit for unit, _ in block]
+        columns = token_columns(doc)
+        if columns and doc.meta.get("tokens") != tokens:
+            columns, columns_dropped = {}, columns_dropped + 1
+        record = {"id": doc.name or str(index), "tokens": tokens, **columns,
                   "ner_tags": [tags[-1] for _, tags in block]}
         lines.append(dumps(record))
+    if columns_dropped:
+        ctx.warn(f"the per-token columns (pos_tags, ...) of {counted(columns_dropped, 'document')} were not "
+                 f"written: {by_count(columns_dropped, 'its', 'their')} tokens were cut at span edges")
     atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def token_columns(doc: Document) -> dict[str, list[Any]]:
+    """The imported per-token columns other than the tags (``pos_tags``, ``chunk_tags``, ...): the lists in
+    ``meta`` as long as its stored tokens, which export writes back beside the same tokens."""
+    tokens = doc.meta.get("tokens")
+    if not isinstance(tokens, list):
+        return {}
+    return {key: value for key, value in doc.meta.items()
+            if key not in KNOWN_KEYS and isinstance(value, list) and len(value) == len(tokens)}
 
 
 SPECS = (
@@ -160,8 +178,8 @@ SPECS = (
         lossy=True,
         description='Hugging Face token classification {"tokens": [...], "ner_tags": [...]} (datasets to_json, '
                     "transformers run_ner.py); numeric tags need tag_names",
-        keeps="tokens (in meta, written back), id as the name, gold spans of one level; on import other keys "
-              "(pos_tags, ...) in meta",
+        keeps="tokens (in meta, written back), id as the name, gold spans of one level, per-token columns "
+              "(pos_tags, chunk_tags, ...: in meta, written back beside the same tokens)",
         loses="nested spans (the outermost kept), spans not on token boundaries, whitespace, predictions (unless "
               "source='pred'), scores, status, metadata",
         offsets="token positions (one tag per token)", write_options=frozenset({"level"}),

@@ -97,6 +97,20 @@ def test_imported_tokens_are_written_back_as_they_were(tmp_path: Path) -> None:
     assert [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()] == records
 
 
+
+def test_per_token_columns_go_back_beside_the_same_tokens(tmp_path: Path) -> None:
+    docs = read_file(put_lines(tmp_path / "in.jsonl", NUMERIC), tag_names=CONLL2003_NAMES).documents
+    assert write_file(docs, tmp_path / "out.jsonl", "hf-tokens") == []
+    written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert [record["pos_tags"] for record in written] == [[22, 22, 38, 22, 7], [12, 22, 22, 38, 7]]
+    assert [list(record) for record in written] == [["id", "tokens", "pos_tags", "ner_tags"]] * 2
+    # a span ending inside "Lovelace" cuts it in two: the columns no longer fit the tokens and are left out
+    docs[0].spans[:] = [Span(4, 8, "PER")]
+    warnings = write_file(docs, tmp_path / "cut.jsonl", "hf-tokens", level="token")
+    first, second = [json.loads(line) for line in (tmp_path / "cut.jsonl").read_text("utf-8").splitlines()]
+    assert "pos_tags" not in first and second["pos_tags"] == [12, 22, 22, 38, 7]
+    assert any("the per-token columns (pos_tags, ...) of 1 document were not written" in w for w in warnings)
+
 def test_chinese_characters_go_out_one_per_token(tmp_path: Path) -> None:
     docs = [Document("中国人民银行在北京", [Span(0, 6, "ORG"), Span(0, 2, "LOC"), Span(7, 9, "LOC")])]
     write_file(docs, tmp_path / "zh.jsonl", "hf-tokens")
