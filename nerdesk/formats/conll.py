@@ -45,7 +45,8 @@ from nerdesk.core.tags import (
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
-from nerdesk.formats.conll_rows import Row, read_rows
+from nerdesk.formats.conll_dialects import Row
+from nerdesk.formats.conll_rows import read_rows
 
 SEPARATORS = {"tab": "\t", "space": " "}
 

@@ -3,7 +3,8 @@
 Besides blank lines and ``-DOCSTART-``: comment lines (``#`` first, no tag last: GermEval 2014's
 ``#<TAB>url<TAB>[date]``, CoNLL-U's ``# text = ...``) are skipped; a first column that numbers the tokens
 of each sentence (1, 2, 3..., GermEval and CoNLL-U) is left out; and characters written with their
-position in their word (Weibo NER's ``科0 技1``) are read as the characters.
+position in their word (Weibo NER's ``科0 技1``) are read as the characters. Other tools' layouts (spaCy's
+``.iob``, CoNLL-U with NER in MISC, placeholder columns) become the same rows (``conll_dialects``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ import re
 from nerdesk.core.tags import parse_tag
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import ReadContext
-
-Row = tuple[int, list[str]]  # (line number, whitespace-separated fields)
+from nerdesk.formats.conll_dialects import Row, from_conllu_misc, iob_sentences, without_placeholder_columns
 
 
 def read_rows(ctx: ReadContext) -> list[list[Row]]:
     """The file's sentences, each a list of rows whose first field is the token and the others its tags."""
-    return _without_word_positions(ctx, _without_token_numbers(ctx, _sentences(ctx, ctx.read_text())))
+    content = ctx.read_text()
+    sentences = iob_sentences(ctx, content)
+    if sentences is None:
+        sentences = _sentences(ctx, content)
+        sentences = without_placeholder_columns(ctx, from_conllu_misc(ctx, sentences))
+    return _without_word_positions(ctx, _without_token_numbers(ctx, sentences))
 
 
 def is_comment(fields: list[str]) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
-from nerdesk.core.tags import parse_tag
+from nerdesk.formats.conll_dialects import is_conllu_row, looks_tagged, misc_tag
 from nerdesk.formats.conll_rows import is_comment
 from nerdesk.formats.encoding import check_input_file, decode_bytes
 from nerdesk.formats.label_studio_min import is_json_min_record
@@ -132,8 +132,9 @@ def looks_like_conll(head: str) -> bool:
         lines = lines[:-1]  # possibly cut by the peek
     if not lines:
         return False
-    good = sum(len(fields) >= 2 and parse_tag(fields[-1]) is not None
-               for fields in (line.split() for line in lines))
+    rows = [line.split() for line in lines]
+    conllu_ner = any(is_conllu_row(fields) and misc_tag(fields[-1]) for fields in rows)
+    good = sum(looks_tagged(fields) or (conllu_ner and is_conllu_row(fields)) for fields in rows)
     return good / len(lines) >= 0.95
 
 
