@@ -179,10 +179,10 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
             self.view.show_last_change()
             self.statusBar().showMessage(f"{done}: {text}", 6000)
 
-    def _run(self, function, *args):
+    def _run(self, function, *args, **kwargs):
         """Run a user command; a NerdeskError becomes a message box."""
         with reporting_errors(self):
-            return function(*args)
+            return function(*args, **kwargs)
 
     # ---------------------------------------------------------------- projects
     def new_project(self, path: str | Path | None = None) -> None:

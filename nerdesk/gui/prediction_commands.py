@@ -33,7 +33,7 @@ class PredictionCommands:
         if document is None or document.id is None:
             show_error(self, NerdeskError("open a document first"))
             return
-        self._start_prediction([(document.id, document.text)])
+        self._start_prediction([(document.id, document.text)], unreviewed_only=False)
 
     def predict_all(self) -> None:
         """Predict the unreviewed documents in the model's script. A reviewed document keeps its spans (its
@@ -48,7 +48,7 @@ class PredictionCommands:
             reviewed = project.count_documents(status="reviewed")
             if reviewed:
                 left.append(f"{counted(reviewed, 'reviewed document')} left as reviewed")
-            self._start_prediction(targets.items, "; ".join(left))
+            self._start_prediction(targets.items, "; ".join(left), unreviewed_only=True)
 
     def _active_bundle_path(self) -> Path:
         model = self.session.require_project().active_model()
@@ -56,19 +56,32 @@ class PredictionCommands:
             raise NerdeskError("no active model: load a model bundle in the Model panel first", code="E602")
         return Path(model.bundle_path)
 
-    def _start_prediction(self, items: list[tuple[int, str]], left_alone: str = "") -> None:
+    def _start_prediction(self, items: list[tuple[int, str]], left_alone: str = "", *,
+                          unreviewed_only: bool) -> None:
+        """Predict ``items`` in the background; with ``unreviewed_only`` a document reviewed while the run
+        goes on keeps its spans."""
         with reporting_errors(self, "Cannot predict"):
             bundle_path = self._active_bundle_path()
             if self.worker is not None:
                 raise NerdeskError("a prediction is already running; wait for it or cancel it", code="E603")
             worker = PredictionWorker(bundle_path, items, self)
+            reviewed_meanwhile = [0]
+
+            def store(results: list, version: str) -> None:
+                reviewed_meanwhile[0] += self._run(self.session.store_predictions, results, version,
+                                                   unreviewed_only=unreviewed_only) or 0
+
+            def done(count: int) -> None:
+                meanwhile = reviewed_meanwhile[0]
+                parts = [f"Predicted {counted(count - meanwhile, 'document')}", left_alone,
+                         f"{counted(meanwhile, 'document')} reviewed meanwhile left as reviewed" if meanwhile else ""]
+                self.statusBar().showMessage("; ".join(part for part in parts if part), 12000)
+
             worker.progressed.connect(self.model_panel.show_progress)
-            worker.chunkPredicted.connect(lambda results, version: self._run(
-                self.session.store_predictions, results, version))
+            worker.chunkPredicted.connect(store)
             worker.failed.connect(lambda message: show_error(self, NerdeskError(message), "Prediction failed"))
             worker.cancelled.connect(lambda: self.statusBar().showMessage("Prediction cancelled", 6000))
-            worker.succeeded.connect(lambda n: self.statusBar().showMessage(
-                f"Predicted {counted(n, 'document')}" + (f"; {left_alone}" if left_alone else ""), 12000))
+            worker.succeeded.connect(done)
             worker.finished.connect(self._prediction_finished)
             self.worker = worker
             self.model_panel.set_busy(True)

@@ -92,6 +92,7 @@ class RetrainPanel(QWidget):
         self._training_path: Path | None = None  # the project the retraining in hand belongs to
         self._activation_message = ""  # what the last activation said, kept for the end of its re-prediction
         self._left_alone = ""  # the unreviewed documents the re-prediction leaves alone (another script), in words
+        self._reviewed_meanwhile = 0  # documents of the re-prediction reviewed before their predictions came
         self.progress = QProgressBar(visible=False)
         self.status = WholeTextLabel("Review documents, then press Retrain.")
         self.notes = RunNotes()
@@ -312,6 +313,7 @@ class RetrainPanel(QWidget):
             self._on_failed(str(error))
             return
         self._left_alone = targets.left_alone()
+        self._reviewed_meanwhile = 0
         self.progress.setVisible(True)
         self._on_predict_progress(0, len(targets.items))  # not the last run's "predicting 30 / 30"
         worker = PredictionWorker(version.bundle_path, targets.items, self)
@@ -328,7 +330,7 @@ class RetrainPanel(QWidget):
 
     def _store(self, results: list, model_version: str) -> None:
         try:
-            self.session.store_predictions(results, model_version)
+            self._reviewed_meanwhile += self.session.store_predictions(results, model_version, unreviewed_only=True)
         except NerdeskError as error:
             self._on_failed(str(error))
 
@@ -339,7 +341,9 @@ class RetrainPanel(QWidget):
         self.predictionProgressed.emit(done, total)
 
     def _on_repredicted(self, count: int) -> None:
-        done = f"{counted(count, 'unreviewed document')} predicted again"
+        done = f"{counted(count - self._reviewed_meanwhile, 'unreviewed document')} predicted again"
+        if self._reviewed_meanwhile:
+            done += f" ({counted(self._reviewed_meanwhile, 'document')} reviewed meanwhile left as reviewed)"
         left_alone = f" {self._left_alone}." if self._left_alone else ""
         self.status.setText(f"{self._activation_message} {done}.{left_alone}" if self._activation_message else
                             f"{done} with the active model.{left_alone}")

@@ -52,14 +52,21 @@ class EditsMixin:
             self._replace_predictions(doc_id, spans, model_version)
 
     def replace_predictions_many(self, predictions: Iterable[tuple[int, Iterable[Span]]],
-                                 model_version: str) -> None:
-        """``replace_predictions`` for many documents in one transaction (all or nothing).
+                                 model_version: str, *, unreviewed_only: bool = False) -> int:
+        """``replace_predictions`` for many documents in one transaction (all or nothing); returns how
+        many documents were left as they are.
 
-        Re-predicting a whole project this way avoids one commit per document.
+        Re-predicting a whole project this way avoids one commit per document. With ``unreviewed_only``
+        a document reviewed since its text was sent to the model (in this window, another one, or by
+        another program) keeps its spans: new predictions would stand pending in it.
         """
+        chunk = list(predictions)
         with write_transaction(self.db):
-            for doc_id, spans in predictions:
+            statuses = self.document_statuses(doc_id for doc_id, _ in chunk) if unreviewed_only else {}
+            kept = [(doc_id, spans) for doc_id, spans in chunk if statuses.get(doc_id) != "reviewed"]
+            for doc_id, spans in kept:
                 self._replace_predictions(doc_id, spans, model_version)
+        return len(chunk) - len(kept)
 
     def _replace_predictions(self, doc_id: int, spans: Iterable[Span], model_version: str) -> None:
         predictions = [replace(span, source=PRED, model_version=model_version) for span in spans]

@@ -100,7 +100,7 @@ def repredict_unreviewed(project: Project, bundle_path: str | Path, *, threads: 
         part = items[first:first + CHUNK]
         spans = predict_at_least(predictor, [text for _, text in part], SCORE_FLOOR)  # the slider hides the rest
         project.replace_predictions_many([(doc_id, found) for (doc_id, _), found in zip(part, spans, strict=True)],
-                                         predictor.model_version or "")
+                                         predictor.model_version or "", unreviewed_only=True)
         if progress is not None:
             progress(first + len(part), len(items))
     return targets

@@ -145,14 +145,18 @@ class EditingSession:
         self.listener.documents_changed()
         return ids
 
-    def store_predictions(self, results: Sequence[tuple[int, list[Span]]], model_version: str) -> None:
-        """Replace the predictions of each document (not undoable: it is a model run, not an edit)."""
-        self.require_project().replace_predictions_many(results, model_version)
+    def store_predictions(self, results: Sequence[tuple[int, list[Span]]], model_version: str, *,
+                          unreviewed_only: bool = False) -> int:
+        """Replace the predictions of each document (not undoable: it is a model run, not an edit); with
+        ``unreviewed_only``, of each not reviewed by now. Returns how many documents were left as they are."""
+        left = self.require_project().replace_predictions_many(results, model_version,
+                                                               unreviewed_only=unreviewed_only)
         open_id = self.doc_id
         if open_id is not None and any(doc_id == open_id for doc_id, _ in results):
             self._reload_spans(open_id)
         self.refresh_labels()
         self.listener.documents_changed()
+        return left
 
     # -------------------------------------------------------- document fields
     def set_status(self, doc_ids: Sequence[int], status: str) -> None:

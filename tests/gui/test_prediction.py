@@ -117,3 +117,22 @@ def test_predict_all_leaves_reviewed_documents_as_they_were_reviewed(qtbot, make
         assert project.count_documents(status="predicted") == len(documents) - 1
     assert window.statusBar().currentMessage() == (f"Predicted {len(documents) - 1} documents; 1 reviewed document "
                                                    "left as reviewed")
+
+
+def test_a_document_reviewed_while_predict_all_runs_keeps_its_spans(qtbot, make_window, tmp_path, tiny_bundle):
+    # Ctrl+Enter on a document while Predict all ran: its predictions arrived after and stood pending in it.
+    path = tmp_path / "meanwhile.nerdesk"
+    documents = unannotated(sentence_documents())
+    with Project.create(path) as project:
+        project.add_documents(documents)
+    window = make_window()
+    window.open_project(path)
+    window.load_model(tiny_bundle)
+    window.model_panel.predict_all.click()  # the texts are taken now; each chunk is stored in this thread later
+    window.session.set_status([1], "reviewed")
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    with Project.open(path) as project:
+        assert project.spans(1, source="pred") == [] and project.document(1).status == "reviewed"
+        assert project.count_documents(status="predicted") == len(documents) - 1
+    assert window.statusBar().currentMessage() == (f"Predicted {len(documents) - 1} documents; 1 document reviewed "
+                                                   "meanwhile left as reviewed")
