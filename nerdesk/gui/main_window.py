@@ -159,6 +159,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.model_panel.thresholdChanged.connect(self.documents.model.set_min_score)
         self.model_panel.thresholdChanged.connect(self.palette.set_min_score)
         self.model_panel.thresholdChanged.connect(lambda _score: self._show_current_spans())
+        self.model_panel.thresholdChanged.connect(self._remember_min_score)
         self.model_panel.loadRequested.connect(self.load_model)
         self.model_panel.predictDocumentRequested.connect(self.predict_document)
         self.model_panel.predictAllRequested.connect(self.predict_all)
@@ -387,7 +388,6 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.cancel_prediction(wait=True)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        self.preferences.min_score = self.model_panel.min_score
         self.preferences.font_size = self.view.font().pointSizeF()
         self.save_preferences()
         self.session.close_project()

@@ -48,13 +48,17 @@ class PreferenceCommands:
     def open_preferences(self, chosen: Preferences | None = None) -> None:
         """Edit > Preferences; ``chosen`` applies those preferences without the dialog."""
         if chosen is None:
-            self.preferences.min_score = self.model_panel.min_score
             dialog = PreferencesDialog(self.preferences, self)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             chosen = dialog.preferences()
         self._use(chosen)
         self.review.set_policy(chosen.pending_policy)  # shows the policy and saves
+
+    def _remember_min_score(self, score: float) -> None:
+        """Keep the slider's minimum score in the preferences (written with the next change, and on close),
+        so that another change of preferences does not put back an older one."""
+        self.preferences.min_score = score
 
     def set_theme(self, theme: str) -> None:
         """Switch between the light and dark look; kept in the preferences at once."""

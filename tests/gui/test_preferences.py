@@ -69,6 +69,16 @@ def test_the_preferences_dialog_shows_and_applies_every_preference(qtbot, window
         apply_theme("light")
 
 
+
+def test_a_theme_or_scores_change_keeps_the_minimum_score_the_slider_has(qtbot, window, tmp_path):
+    # View > Show scores on chips and View > Theme put the slider back to the score of the last save.
+    window.model_panel.threshold.setValue(30)
+    window.show_scores_action.trigger()
+    assert window.model_panel.min_score == 0.3 and stored(tmp_path)["min_score"] == 0.3
+    window.set_theme("dark")
+    window.set_theme("light")
+    assert window.model_panel.min_score == 0.3 and window.view._min_score == 0.3
+
 def test_the_toolbar_has_an_icon_on_every_button(window):
     toolbar = window.findChild(QToolBar, "mainToolbar")
     buttons = [action for action in toolbar.actions() if not action.isSeparator()]
