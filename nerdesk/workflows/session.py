@@ -179,7 +179,12 @@ class EditingSession:
 
     def _record_values(self, text: str, before: Mapping[int, str | None], value: str,
                        write: Callable[[Mapping[int, str | None]], None]) -> None:
-        """Set one field of documents to ``value``; undo writes back each document's previous value."""
+        """Set one field of documents to ``value``; undo writes back each document's previous value. Documents
+        that already have it are left out, and no step is recorded when none is left (Ctrl+Enter on a reviewed
+        document is no edit to undo)."""
+        before = {doc_id: old for doc_id, old in before.items() if old != value}
+        if not before:
+            return
         after: dict[int, str | None] = {doc_id: value for doc_id in before}
         write(after)
         self.history.push(Step(text, redo=lambda: write(after), undo=lambda: write(before)))

@@ -245,6 +245,20 @@ def test_reviewing_with_nothing_pending_is_a_status_step(session, path):
         assert project.document(1).status == "new" and project.document(2).split is None
 
 
+
+def test_marking_a_reviewed_document_reviewed_again_is_no_step(session, path):
+    # Ctrl+Enter three times on the last document: the first two undos said "mark document reviewed" and did nothing.
+    for _ in range(3):
+        session.mark_reviewed()
+    assert len(session.history) == 1
+    session.set_evaluation_only([1, 2], True)
+    session.set_evaluation_only([2], True)
+    assert len(session.history) == 2
+    session.undo()
+    session.undo()
+    with Project.open(path) as project:
+        assert project.document(1).status == "new" and project.document(2).split is None
+
 def test_merge_and_delete_of_a_label_undo_to_the_same_order_keys_and_colours(session, path):
     original = labels_in_file(path)
     spans = in_file(path)
