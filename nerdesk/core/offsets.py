@@ -8,9 +8,10 @@ inclusive ends, CoNLL-style files and tokenizers count tokens.
 from __future__ import annotations
 
 import bisect
-import unicodedata
 from collections.abc import Sequence
 from itertools import accumulate
+
+import regex
 
 from nerdesk.core.errors import SpanError
 
@@ -106,48 +107,15 @@ def tokens_to_text(tokens: Sequence[str], separator: str = " ") -> tuple[str, li
     return separator.join(tokens), offsets
 
 
+GRAPHEME = regex.compile(r"\X")
+
+
 def graphemes_boundaries(text: str) -> list[int]:
-    """Code-point offsets where a user-perceived character may start or end.
-
-    Approximates Unicode grapheme clusters: combining marks, variation selectors, skin-tone
-    modifiers, ZWJ sequences, regional-indicator pairs and ``\\r\\n`` stay in one piece.
-    """
-    boundaries = [0]
-    index = 0
-    length = len(text)
-    while index < length:
-        index = _next_grapheme_end(text, index, length)
-        boundaries.append(index)
-    return boundaries
-
-
-def _is_extender(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        unicodedata.category(ch) in ("Mn", "Me", "Mc")
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors
-        or 0x1F3FB <= code <= 0x1F3FF  # skin tone modifiers
-        or 0xE0020 <= code <= 0xE007F  # tag characters
-        or code == 0x200D
-    )
-
-
-def _next_grapheme_end(text: str, index: int, length: int) -> int:
-    first = text[index]
-    index += 1
-    if first == "\r" and index < length and text[index] == "\n":
-        return index + 1
-    if 0x1F1E6 <= ord(first) <= 0x1F1FF and index < length and 0x1F1E6 <= ord(text[index]) <= 0x1F1FF:
-        index += 1
-    while index < length:
-        ch = text[index]
-        if ord(ch) == 0x200D and index + 1 < length:  # ZWJ glues the next character on
-            index += 2
-        elif _is_extender(ch):
-            index += 1
-        else:
-            break
-    return index
+    """Code-point offsets where a user-perceived character starts or ends: the extended grapheme clusters
+    of Unicode's UAX #29, as the ``regex`` module finds them (``\\X``). Combining marks, ZWJ sequences,
+    flags, ``\\r\\n``, Hangul syllables written as jamo and Indic conjuncts each stay in one piece, where
+    Qt's cursor keeps them too."""
+    return [0, *(match.end() for match in GRAPHEME.finditer(text))]
 
 
 def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:

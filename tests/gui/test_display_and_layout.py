@@ -46,6 +46,25 @@ def test_crlf_and_emoji_map_to_the_right_qt_positions():
     assert display.from_qt(2) == 3 and display.from_qt(6) == 7
 
 
+
+# Jamo of a Hangul syllable (NFD), a Devanagari conjunct, Thai with SARA AM, a ZWJ family, flags, a combining
+# accent, a skin tone, a keycap: one cluster each, where a span edge or a nudge must never fall.
+CLUSTERS = ["\u1112\u1161\u11ab\u1100\u116e\u11a8", "नमस्ते", "กำ", "क्ष", "👨\u200d👩\u200d👧", "🇫🇷🇩🇪",
+            "e\u0301", "a\r\nb", "👍🏽", "1\ufe0f\u20e3"]
+
+
+def test_grapheme_boundaries_are_where_qt_puts_them():
+    from PySide6.QtCore import QTextBoundaryFinder
+
+    for text in CLUSTERS:
+        display = DisplayText(text)
+        finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, display.shown)
+        qt_boundaries, position = [], 0
+        while position != -1:
+            qt_boundaries.append(position)
+            position = finder.toNextBoundary()
+        assert [display.to_qt(index) for index in graphemes_boundaries(text)] == qt_boundaries, text
+
 SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15), st.sampled_from("ABC")), max_size=40)
 
 
