@@ -27,6 +27,7 @@ from nerdesk.gui.display_text import DisplayText
 from nerdesk.gui.span_layout import LevelCache, SpanIndex, shown_spans
 from nerdesk.gui.span_painter import FALLBACK_COLOR, SpanPainter, SpanPiece, fill_order, overlapped_pieces
 from nerdesk.gui.theme import is_dark
+from nerdesk.gui.view_bidi import has_right_to_left, keep_paragraph_directions, piece_ranges, position_under
 from nerdesk.gui.view_hint import EmptyViewHint
 from nerdesk.gui.view_keys import EditingKeys
 from nerdesk.gui.view_menus import SpanMenus
@@ -55,6 +56,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setMouseTracking(True)
         self._display = DisplayText("")
+        self._right_to_left = False  # whether the text has Hebrew, Arabic...: spans are placed by their glyphs
         self._labels = LabelSet()
         self._colors: dict[str, str] = {}
         self._all_spans: list[Span] = []
@@ -126,6 +128,9 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         """Give Qt the shown text (one paragraph per visual line) and reserve room under each line."""
         self._display = display
         self.setPlainText(display.shown)
+        self._right_to_left = has_right_to_left(display.text)
+        if self._right_to_left:
+            keep_paragraph_directions(self.document(), display.text, display)
         self._reserved: list[int] = []  # levels reserved under each line of the shown text
         self._block_starts = self._paragraph_starts()
         if reserve:
@@ -245,7 +250,10 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         """Code point under viewport ``point`` (the character, not the gap nearest to it)."""
         cursor = self.cursorForPosition(point)
         position = cursor.position()
-        if position > 0 and self.cursorRect(cursor).x() > point.x():
+        under = position_under(self, point, cursor) if self._right_to_left else None
+        if under is not None:
+            position = under
+        elif position > 0 and self.cursorRect(cursor).x() > point.x():
             position -= 1
         index = self._display.from_qt(position)
         return index if index < len(self.text) else None
@@ -296,12 +304,12 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         for start, end, top, bottom, (line, block_position), x_offset in self._visible_lines():
             for span in self._index.overlapping(start, max(end, start + 1)):
                 piece_start, piece_end = max(span.start, start), min(span.end, max(end, start + 1))
-                left = _x_of(line, self._display.to_qt(piece_start) - block_position) + x_offset
-                line_end = line.textStart() + line.textLength()  # a soft break's position lies past it
-                right = _x_of(line, min(self._display.to_qt(piece_end) - block_position, line_end)) + x_offset
-                if right <= left:
-                    right = left + 4
-                yield SpanPiece(span, left, right, top, bottom, self._levels[span], span.start >= start)
+                ranges = piece_ranges(line, self._display.to_qt(piece_start) - block_position,
+                                      self._display.to_qt(piece_end) - block_position,
+                                      right_to_left=self._right_to_left)
+                for number, (left, right) in enumerate(ranges):
+                    yield SpanPiece(span, left + x_offset, right + x_offset, top, bottom, self._levels[span],
+                                    span.start >= start and number == 0)
 
     # ---------------------------------------------------------------- painting
     def paintEvent(self, event) -> None:
@@ -389,7 +397,3 @@ def _span_end(span: Span) -> int:
     """The room a span takes on its level: its own text (its chip never reaches past it)."""
     return span.end
 
-
-def _x_of(line, position: int) -> float:
-    result = line.cursorToX(position)
-    return float(result[0] if isinstance(result, tuple) else result)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 from conftest import click_character, press, select_with_keyboard
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.spans import Span
@@ -193,3 +193,30 @@ def test_a_wider_view_wraps_again_and_keeps_the_selection(qtbot, view):
     assert view.document().blockCount() < lines_before
     assert view.selected_range() == (200, 204)
     assert view.level_of(Span(250, 260, "LOC")) == 0 and view.spans_at_point(view.point_of(255))
+
+
+def test_right_to_left_words_are_drawn_and_clicked_where_their_glyphs_are(view):
+    # The tint of a Hebrew or Arabic word lay on its neighbour: x of its start to x of its end is not where it is.
+    text = "Hello שלום עולם world مرحبا بالعالم end."
+    words = ("שלום", "بالعالم", "world")
+    view.set_document(text, [Span(text.index(w), text.index(w) + len(w), "LOC") for w in words])
+    pieces = {text[piece.span.start:piece.span.end]: piece for piece in view._pieces()}
+    assert sorted(pieces) == sorted(words)
+    for word, piece in pieces.items():
+        middle = int((piece.text_top + piece.text_bottom) / 2)
+        for share in (0.15, 0.5, 0.85):
+            index = view.index_at(QPoint(int(piece.left + share * (piece.right - piece.left)), middle))
+            assert text.index(word) <= index < text.index(word) + len(word), (word, share)
+
+
+def test_a_wrapped_line_that_starts_in_hebrew_keeps_its_paragraphs_direction(view):
+    from nerdesk.gui.view_wrap import visual_line_starts
+
+    hebrew = "שלום עולם גדול מאוד"
+    text = next(t for n in range(1, 120) if (t := "word " * n + hebrew + " end of it and more words here.").index(
+        hebrew) in visual_line_starts(t, view.font(), view.wrap_width()))
+    start = text.index(hebrew)
+    view.set_document(text, [Span(start, start + 4, "LOC"), Span(text.index("end"), text.index("end") + 3, "ORG")])
+    hebrew_piece, english_piece = sorted(view._pieces(), key=lambda piece: piece.span.start)
+    assert hebrew_piece.text_top == english_piece.text_top, "both on the wrapped line"
+    assert hebrew_piece.right < english_piece.left, "read left to right, as the paragraph it was cut from"
