@@ -9,7 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from nerdesk.core.errors import ProjectError
+from nerdesk.core.errors import NerdeskError, ProjectError
+from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.retrain import versions_dir
@@ -23,8 +24,17 @@ def find_version(project: Project, model_id: int) -> ModelVersion:
 
 
 def activate_version(project: Project, model_id: int) -> None:
-    """Make ``model_id`` the active model (rolling back is activating an older version)."""
-    find_version(project, model_id)
+    """Make ``model_id`` the active model (rolling back is activating an older version), once its bundle has
+    been read and checked: a version whose bundle is gone or damaged is refused, and the active model stays."""
+    version = find_version(project, model_id)
+    if not Path(version.bundle_path).is_dir():
+        raise ProjectError(f"the bundle of {version.name} is missing ({version.bundle_path}), so the active model "
+                           "stays; put the folder back, or delete the version", code="E513")
+    try:
+        Bundle.load(version.bundle_path)
+    except NerdeskError as error:
+        raise ProjectError(f"{version.name} cannot be activated, so the active model stays: {error}",
+                           code=error.code) from error
     project.set_active_model(model_id)
 
 

@@ -4,6 +4,7 @@ model-version management. (Retraining with a real model is in tests/e2e/test_ret
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 
 import pytest
@@ -12,6 +13,7 @@ from nerdesk.core import Document, ProjectError, Span
 from nerdesk.storage import Project
 from nerdesk.workflows import default_models, retrain, training_failures
 from nerdesk.workflows.active_learning import document_uncertainty, next_most_useful, rank_unreviewed
+from nerdesk.workflows.default_models import embedded_model
 from nerdesk.workflows.progress import (
     EpochEvaluated,
     StepProgress,
@@ -183,10 +185,9 @@ def test_unreviewed_documents_ranked_by_uncertainty(project):
 # -------------------------------------------------------------- versions
 def test_versions_activate_delete_and_export(project, tmp_path):
     owned = retrain.versions_dir(project.path) / "v1"
-    owned.mkdir(parents=True)
-    (owned / "bundle.json").write_text("{}")
+    shutil.copytree(embedded_model("zh-medical-cmeee"), owned)
     elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+    shutil.copytree(embedded_model("zh-medical-cmeee"), elsewhere)
     first = project.register_model(name="v1", bundle_path=owned, metrics={}, settings={}, trained_on={})
     second = project.register_model(name="ext", bundle_path=elsewhere, metrics={}, settings={}, trained_on={})
     activate_version(project, first)
@@ -203,10 +204,32 @@ def test_versions_activate_delete_and_export(project, tmp_path):
     delete_version(project, first)
     assert not owned.exists()
     activate_version(project, first := project.register_model(
-        name="again", bundle_path=tmp_path / "x", metrics={}, settings={}, trained_on={}))
+        name="again", bundle_path=embedded_model("en-bio-genia"), metrics={}, settings={}, trained_on={}))
     delete_version(project, second)
     assert elsewhere.is_dir(), "bundles outside the project's models folder are never deleted"
     assert [v.name for v in project.model_versions()] == ["again"]
+
+
+def test_a_version_whose_bundle_is_damaged_or_gone_is_not_activated(project, tmp_path):
+    # The active model changed although its bundle could not load: the project pointed at a model that fails.
+    good = project.register_model(name="good", bundle_path=embedded_model("en-bio-genia"), metrics={},
+                                  settings={}, trained_on={})
+    damaged_folder = tmp_path / "damaged"
+    shutil.copytree(embedded_model("zh-medical-cmeee"), damaged_folder)
+    model_file = next(damaged_folder.glob("*.onnx"))
+    model_file.write_bytes(model_file.read_bytes()[:1000])
+    damaged = project.register_model(name="damaged", bundle_path=damaged_folder, metrics={}, settings={},
+                                     trained_on={})
+    gone = project.register_model(name="gone", bundle_path=tmp_path / "moved", metrics={}, settings={},
+                                  trained_on={})
+    activate_version(project, good)
+    with pytest.raises(ProjectError, match="damaged cannot be activated, so the active model stays") as caught:
+        activate_version(project, damaged)
+    assert caught.value.code == "E312"
+    with pytest.raises(ProjectError, match="the bundle of gone is missing") as caught:
+        activate_version(project, gone)
+    assert caught.value.code == "E513"
+    assert project.active_model().name == "good"
 
 
 # ------------------------------------------------------- registering a run
