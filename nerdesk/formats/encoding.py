@@ -1,8 +1,8 @@
 """Decoding input files: BOMs first, then strict attempts in a fixed order, then charset-normalizer.
 
 Order: a byte-order mark decides (UTF-8, UTF-16, UTF-32); otherwise strict UTF-8, then UTF-16 when the
-bytes look like it (many NULs), then strict GB18030 (a superset of GBK and GB2312), and only then
-charset-normalizer's best guess. Nothing is decoded with replacement characters: text is never
+bytes look like it (many NULs), then strict GB18030 (a superset of GBK and GB2312) when the result reads as
+Chinese, then Chinese in UTF-16, and only then charset-normalizer's least chaotic guess (cp1252 among equals). Nothing is decoded with replacement characters: text is never
 silently changed. A file that is UTF-8 but for a few bytes (damaged, or two encodings mixed) is refused,
 naming the first bad byte, instead of being read in a guessed encoding: pass its encoding to read it anyway.
 UTF-8 that writes a character beyond U+FFFF as its two UTF-16 halves (CESU-8, as Java and some corpora
@@ -26,6 +26,13 @@ from nerdesk.core.wording import by_count, counted
 MAX_INPUT_BYTES = 1 << 30  # one input file is read whole: past 1 GiB, split it
 _UNDECODED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as "surrogateescape" keeps it
 _ASCII = bytes(range(128))
+WESTERN = "cp1252"  # Windows-1252, a superset of Latin-1's printable characters
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BEYOND_ASCII = re.compile("[^\x00-\x7f]")
+# Of a text's characters beyond ASCII, the share in GB2312 that makes it read as Chinese: in GB18030, and the
+# stricter share in UTF-16 without a byte-order mark, a last attempt before charset-normalizer.
+GB18030_SHARE = 0.5
+UTF16_SHARE = 0.9
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -124,12 +131,51 @@ def _guess(data: bytes, tried: list[str], path: str | None = None) -> tuple[str,
     _refuse_damaged_utf8(data, decodes_otherwise=gb18030 is not None, path=path)
     if b"\x00" not in data:
         tried.append("gb18030")
-        if gb18030 is not None:
+        if gb18030 is not None and _reads_as_chinese(gb18030, GB18030_SHARE):
             return gb18030, "gb18030"
+    utf16 = _utf16_chinese(data, tried)
+    if utf16 is not None:
+        return utf16
     guessed = _charset_normalizer_guess(data)
     tried.append(f"charset-normalizer's guess ({guessed or 'none'})")
     decoded = _strict(data, guessed) if guessed is not None else None
     return (decoded, guessed) if decoded is not None and guessed is not None else None
+
+
+def _reads_as_chinese(text: str, share: float) -> bool:
+    """Whether ``text`` (decoded in a guessed encoding) reads as Chinese: no control characters but line
+    breaks and tabs, and at least ``share`` of its characters beyond ASCII in GB2312.
+
+    Latin-1 and cp1252 text decodes as GB18030 wherever an accented letter comes before an ASCII one
+    ("Straße" -> "Stra遝"), giving characters outside GB2312 (whose bytes are both above 0xA0); Chinese
+    text in UTF-16 decodes as GB18030 with control characters."""
+    if _CONTROLS.search(text):
+        return False
+    beyond_ascii = _BEYOND_ASCII.findall(text)
+    return bool(beyond_ascii) and sum(map(_in_gb2312, beyond_ascii)) >= share * len(beyond_ascii)
+
+
+def _in_gb2312(character: str) -> bool:
+    """One of GB2312's 7,445 characters: the 6,763 common hanzi, punctuation and symbols."""
+    try:
+        character.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _utf16_chinese(data: bytes, tried: list[str]) -> tuple[str, str] | None:
+    """Simplified Chinese text in UTF-16 without a byte-order mark (few NULs: ``_guess`` finds mostly-ASCII
+    UTF-16 by them), when one byte order reads as Chinese. Two ASCII letters read as one UTF-16 unit are
+    often an ideograph, but a rare one: a third of them are in GB2312, nine in ten of a Chinese text's."""
+    if len(data) % 2:
+        return None
+    for order in ("utf-16-le", "utf-16-be"):
+        tried.append(order)
+        text = _strict(data, order)
+        if text is not None and _reads_as_chinese(text, UTF16_SHARE):
+            return text, order
+    return None
 
 
 def _utf8_with_halves(data: bytes) -> str | None:
@@ -167,14 +213,21 @@ def _refuse_damaged_utf8(data: bytes, *, decodes_otherwise: bool, path: str | No
 
 
 def _charset_normalizer_guess(data: bytes) -> str | None:
+    """charset-normalizer's least chaotic reading, cp1252 among equals: on a short Western European text
+    many single-byte code pages read without chaos, and its first was cp1250 ("crčme brűlée ŕ Genčve"
+    for "crème brûlée à Genève") or the Baltic cp775 (Spanish); Polish and Czech in cp1250 read with
+    chaos in cp1252 and stay cp1250."""
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - a dependency, but decoding must not need it
         return None
     try:
-        best = from_bytes(data[:200_000]).best()
+        matches = list(from_bytes(data[:200_000]))
     except Exception:  # noqa: BLE001 - a guesser must never break an import
         return None
-    if best is None or best.encoding in ("utf_8", "gb18030", "ascii"):
+    if not matches:
         return None
-    return best.encoding
+    least_chaos = min(match.chaos for match in matches)
+    calmest = [match.encoding for match in matches if match.chaos == least_chaos]
+    best = WESTERN if WESTERN in calmest else calmest[0]
+    return None if best in ("utf_8", "gb18030", "ascii") else best
