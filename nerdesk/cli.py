@@ -7,12 +7,17 @@ dependencies (torch, onnxruntime, Qt) only when it runs, so ``nerdesk --help`` s
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
 
 from nerdesk import __version__
 from nerdesk.core.errors import NerdeskError
+
+# What the file system says of a path that cannot be one, wherever a command first touches it (``Path.exists``
+# raises these): one coded line instead of a traceback.
+PATH_ERRORS = (errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR)
 
 COMMAND_MODULES = (
     "nerdesk.commands.data",      # import, export, stats
@@ -54,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nerdesk: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:
+        if error.errno not in PATH_ERRORS:
+            raise
+        print(f"nerdesk: error E128: {error.filename}: {error.strerror}; nothing was changed: shorten or correct "
+              "the path", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # the reader of our output left (``nerdesk models --json | head``): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit flush cannot fail again
         return 141  # 128 + SIGPIPE, as a shell reports it

@@ -44,7 +44,8 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
         if path.exists():
             raise ProjectError(f"{path} already exists; open it, or choose another file name", code="E215")
         if not path.parent.is_dir():
-            raise ProjectError(f"cannot create {path}: the folder {path.parent} does not exist", code="E216")
+            what = "is a file, not a folder" if path.parent.exists() else "does not exist"
+            raise ProjectError(f"cannot create {path}: {path.parent} {what}", code="E216")
         db = connect(path)
         try:
             use_wal(db)
