@@ -54,20 +54,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args) or 0
     except NerdeskError as error:
-        print(f"nerdesk: error{f' {error.code}' if error.code else ''}: {error}", file=sys.stderr)
-        return 1
+        return _report(error)
     except KeyboardInterrupt:
         print("nerdesk: interrupted", file=sys.stderr)
         return 130
     except OSError as error:
         if error.errno not in PATH_ERRORS:
             raise
-        print(f"nerdesk: error E128: {error.filename}: {error.strerror}; nothing was changed: shorten or correct "
-              "the path", file=sys.stderr)
-        return 1
+        return _report(NerdeskError(f"{error.filename}: {error.strerror}; nothing was changed: shorten or correct "
+                                    "the path", code="E128"))
     except BrokenPipeError:  # the reader of our output left (``nerdesk models --json | head``): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit flush cannot fail again
         return 141  # 128 + SIGPIPE, as a shell reports it
+
+
+def _report(error: NerdeskError) -> int:
+    print(f"nerdesk: error{f' {error.code}' if error.code else ''}: {error}", file=sys.stderr)
+    return 1
 
 
 def gui_main(argv: list[str] | None = None) -> int:
