@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nerdesk.core.errors import ModelBundleError
+from nerdesk.core.errors import ModelBundleError, NerdeskError
 from nerdesk.core.json_values import is_int, is_number
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.learnt_from import GENTLE, documents_learnt_from
@@ -151,6 +151,16 @@ class Bundle:
                 check_model_labels(variant_file, labels.names)
         version = manifest.get("model_version") or f"{manifest['name']}@{identity_sha256(manifest)[:12]}"
         return cls(directory, manifest, labels, version, variant_files, manifest_hash(manifest))
+
+
+def bundle_problem(path: str | Path) -> str | None:
+    """Why the bundle at ``path`` cannot be loaded (its manifest and the hashes of its files; the ONNX
+    sessions are not opened), or None when it can."""
+    try:
+        Bundle.load(path, check_models=False)
+    except NerdeskError as error:
+        return f"{error} ({error.code})" if error.code else str(error)
+    return None
 
 
 def identity_sha256(manifest: dict[str, Any]) -> str:

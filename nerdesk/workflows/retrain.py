@@ -32,7 +32,7 @@ from typing import Any
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.metrics import evaluate
 from nerdesk.core.spans import Span
-from nerdesk.runtime.bundle import Bundle
+from nerdesk.runtime.bundle import Bundle, bundle_problem
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, remember_score, score_version
@@ -220,7 +220,8 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
     run.final_dir.parent.mkdir(parents=True, exist_ok=True)
     os.replace(run.staging_dir, run.final_dir)
     active = project.active_model()
-    active_score = _active_score(project, active, run, progress)
+    damaged = bundle_problem(active.bundle_path) if active is not None else None
+    active_score = None if damaged else _active_score(project, active, run, progress)
     predictions = predict_documents(run.final_dir, run.evaluation.documents, threads=run.options.threads,
                                     progress=_scoring(progress, spoken_name(run.version)))
     score = EvaluationScore.from_report(evaluate([doc.gold for doc in run.evaluation.documents], predictions),
@@ -232,6 +233,9 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
     changed = _changed_on_tie(predictions, active, score, active_score, run, progress)
     decision = decide(spoken_name(run.version), score, spoken_name(active.name) if active else None, active_score,
                       run.options.activate, changed)
+    if active is not None and damaged:  # not compared: a model that cannot load predicts nothing
+        decision = PromotionDecision(decision.promote, f"{decision.message} (the active {spoken_name(active.name)} "
+                                                       f"cannot be loaded: {damaged})")
     if decision.promote:
         project.set_active_model(model_id)
     project.finish_training_run(run.run_id, status="finished", model_id=model_id, promoted=decision.promote,

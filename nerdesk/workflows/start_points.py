@@ -24,7 +24,7 @@ from typing import Any
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import covers
 from nerdesk.core.learnt_from import learns_afresh
-from nerdesk.runtime.bundle import Bundle, documents_learnt_from_manifest
+from nerdesk.runtime.bundle import Bundle, bundle_problem, documents_learnt_from_manifest
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import (
     SCRIPT_WORDS,
@@ -165,13 +165,15 @@ def _automatic(project: Project, reviewed: Reviewed) -> ResolvedStart:
     labels = reviewed.labels
     active = project.active_model()
     skipped = ""
-    clause = None if active is None else _kept_head(active.bundle_path, reviewed)
-    if active is not None and clause is not None:
-        missing = missing_base_package(active.bundle_path)
-        if missing is None:
+    if active is not None:
+        damaged = bundle_problem(active.bundle_path)
+        clause = None if damaged else _kept_head(active.bundle_path, reviewed)
+        problem = damaged or (missing_base_package(active.bundle_path) if clause is not None else None)
+        if clause is not None and problem is None:
             return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name} with its "
                                  f"head: its labels cover all {len(labels)} labels you reviewed{clause}", True)
-        skipped = f" (the active model {active.name} cannot be continued here: {missing})"
+        if problem is not None:
+            skipped = f" (the active model {active.name} cannot be continued here: {problem})"
     candidate = best_candidate(project, labels)
     if candidate is None:
         fallback = _default(project, reviewed)
