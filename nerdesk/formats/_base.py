@@ -18,8 +18,9 @@ from typing import Any, TypedDict, cast
 from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.json_values import is_int
-from nerdesk.core.labels import LabelSet
+from nerdesk.core.labels import LabelSet, label_name_problem
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, validate_span
+from nerdesk.core.text_checks import shown
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats.encoding import check_input_file, decode_bytes
 
@@ -137,8 +138,8 @@ class ReadContext:
         if not isinstance(label, str) or not label.strip():
             self.problem(f"span {start}..{end} has no label (got {label!r})", code="E002", **where)
             return None
-        if label != label.strip():
-            self.problem(f"label {label!r} has surrounding spaces", code="E011", **where)
+        if problem := label_name_problem(label):
+            self.problem(f"label name {shown(label)} {problem}", code="E011", **where)
             return None
         if mention is not None and not isinstance(mention, str):
             self.problem(f"span {start}..{end} ({label}): mention must be a string, got {mention!r}", **where)

@@ -14,6 +14,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError, SpanError
 from nerdesk.core.labels import LabelSet
 from nerdesk.core.spans import Span, dedupe
+from nerdesk.core.text_checks import first_problem
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import COMMON_WRITE_OPTIONS, ImportResult, ReadContext, WriteContext
 from nerdesk.formats.registry import FORMATS, detect_format, resolve_format
@@ -106,6 +107,7 @@ def read_file(path: str | Path, format: str | None = None, *, encoding: str | No
     name = resolve_format(format) if format is not None else detect_format(path, encoding=encoding)
     ctx = ReadContext(path, encoding=encoding, options=options)
     documents = _run_reader(name, ctx)
+    _refuse_unstorable(documents, path)
     warnings = [*ctx.warnings, *ctx.closing_warnings(), *_drop_duplicate_spans(documents)]
     if newline == "normalize":
         warnings.extend(_normalize_all(documents))
@@ -116,6 +118,16 @@ def read_file(path: str | Path, format: str | None = None, *, encoding: str | No
     labels = list(dict.fromkeys([*ctx.declared_labels, *(s.label for doc in documents for s in doc.spans)]))
     return ImportResult(documents=documents, labels=labels, warnings=warnings, format=name,
                         encoding=", ".join(ctx.encodings) or (encoding or "utf-8"))
+
+
+def _refuse_unstorable(documents: list[Document], path: Path) -> None:
+    """Raise ``ImportProblems`` naming each document whose text, name or metadata cannot be stored (a lone
+    surrogate, which UTF-8 cannot write), with the file and the document's number in it."""
+    problems = [FormatError(problem, path=str(path), record=number, code="E233")
+                for number, doc in enumerate(documents, start=1)
+                if (problem := first_problem((("text", doc.text), ("name", doc.name), ("meta", doc.meta))))]
+    if problems:
+        raise ImportProblems(problems)
 
 
 def _forced_format_warning(path: Path, name: str, documents: list[Document], encoding: str | None) -> list[str]:

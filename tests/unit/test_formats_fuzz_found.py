@@ -107,7 +107,8 @@ def test_a_label_with_a_line_break_in_a_problem_is_printed_on_its_line(tmp_path,
     path.write_bytes(_line({"text": "ab", "spans": [{"start": 0, "end": 9, "label": "A\nB\u2028C"}]}))
     assert main(["import", str(tmp_path / "p.nerdesk"), str(path), "--format", "jsonl"]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert lines[1] == f"  E003 {path}, line 1, record 1: span 0..9 (A\\nB\\u2028C) is outside the text of length 2"
+    assert lines[1] == (f"  E011 {path}, line 1, record 1: label name 'A\\nB\\u2028C' holds the control character "
+                        "U+000A at character 1")
 
 
 def test_a_relation_between_entities_with_string_ids_is_kept(tmp_path):

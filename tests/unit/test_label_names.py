@@ -103,9 +103,26 @@ def test_importing_a_file_with_a_bad_label_says_which_and_changes_nothing(tmp_pa
     bad.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     capsys.readouterr()
     assert main(["import", str(project), str(bad)]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("nerdesk: error E011: document 2: span 9..12: ") and expected in err
-    assert err.count("\n") == 1 and "nothing was stored" in err
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "nerdesk: error E100: 1 bad record; nothing was imported:"  # each bad record listed, as others
+    assert err[1].startswith(f"  E011 {bad}, line 2, record 2: ") and expected in err[1] and len(err) == 2
     with Project.open(project) as opened:
         assert [doc.text for doc in opened.all_documents()] == ["Alice met Bob."]
         assert opened.label_set().names == ["PER"]
+
+
+def test_every_bad_label_and_lone_surrogate_of_several_files_is_listed_with_its_place(tmp_path, capsys):
+    # Only the first was reported, as "document 502" counted across files, without its file or line.
+    good = tmp_path / "a.jsonl"
+    good.write_text(json.dumps({"text": "a b", "spans": []}) + "\n", encoding="utf-8")
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps({"text": f"doc {n}", "spans": [{"start": 0, "end": 3, "label": label}]}) + "\n"
+                              for n, label in enumerate(["X", "L" * 101, "X\tY", "X"])), encoding="utf-8")
+    lone = tmp_path / "lone.jsonl"
+    lone.write_text(json.dumps({"text": "ab\udc00c", "spans": []}) + "\n", encoding="utf-8")
+    assert main(["import", str(tmp_path / "p.nerdesk"), str(good), str(labels), str(lone)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "nerdesk: error E100: 3 bad records; nothing was imported:"
+    assert [line.split(":")[0] for line in err[1:]] == [f"  E011 {labels}, line 2, record 2",
+                                                        f"  E011 {labels}, line 3, record 3", f"  E233 {lone}, record 1"]
+    assert not (tmp_path / "p.nerdesk").exists()

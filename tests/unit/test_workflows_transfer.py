@@ -10,6 +10,7 @@ import pytest
 
 from nerdesk.cli import main
 from nerdesk.core import Document, NerdeskError, Span
+from nerdesk.core.errors import ImportProblems
 from nerdesk.formats import read_files
 from nerdesk.storage import Project
 from nerdesk.workflows import transfer
@@ -57,9 +58,9 @@ def test_cancel_at_the_last_report_adds_no_document_and_no_label(tmp_path, cluen
 
 def test_a_failed_import_into_a_new_project_leaves_no_file(tmp_path, surrogate_file, capsys):
     path = tmp_path / "new.nerdesk"
-    with pytest.raises(NerdeskError, match="document 2: text has a lone surrogate") as caught:
+    with pytest.raises(ImportProblems, match="record 2: text has a lone surrogate") as caught:
         transfer.store_into_file(path, read_files([surrogate_file], "jsonl"))
-    assert caught.value.code == "E233"
+    assert [problem.code for problem in caught.value.problems] == ["E233"]
     assert list(tmp_path.glob("new.nerdesk*")) == []
     assert main(["import", str(path), str(surrogate_file), "--format", "jsonl"]) != 0
     assert "lone surrogate" in capsys.readouterr().err
