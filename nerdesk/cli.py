@@ -58,14 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nerdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output left (``nerdesk models --json | head``): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit flush cannot fail again
+        return 141  # 128 + SIGPIPE, as a shell reports it
     except OSError as error:
         if error.errno not in PATH_ERRORS:
             raise
         return _report(NerdeskError(f"{error.filename}: {error.strerror}; nothing was changed: shorten or correct "
                                     "the path", code="E128"))
-    except BrokenPipeError:  # the reader of our output left (``nerdesk models --json | head``): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the exit flush cannot fail again
-        return 141  # 128 + SIGPIPE, as a shell reports it
 
 
 def _report(error: NerdeskError) -> int:

@@ -25,6 +25,7 @@ from nerdesk.gui.label_commands import LabelCommands
 from nerdesk.gui.label_palette import LabelPalette
 from nerdesk.gui.model_panel import ModelPanel
 from nerdesk.gui.model_versions import ModelVersionsPanel
+from nerdesk.gui.outside_watch import OutsideChangesWatch
 from nerdesk.gui.panes import PaneKeys
 from nerdesk.gui.prediction_commands import PredictionCommands
 from nerdesk.gui.prediction_worker import PredictionWorker
@@ -104,6 +105,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self._side_docks = (docks["Documents"], docks["Labels"])
         self._right_stack = (docks["Labels"], docks["Spans"], docks["Model"])
         self.text_room = TextRoomKeeper(self, self._side_docks)
+        self.outside = OutsideChangesWatch(self)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Without a saved layout, the side docks take their default widths: room for the scores and names of

@@ -182,6 +182,8 @@ class RetrainProcess(QObject):
     def _forget_completion(self, worker: CompletionWorker) -> None:
         worker.wait()  # its last signal is out: the thread is ending
         worker.deleteLater()
+        if self.project is not None:
+            self.project.changed_elsewhere()  # what the worker's connection wrote is this window's own doing
         self.completion, self.run = None, None
 
     def _end(self, status: str, message: str) -> None:

@@ -36,6 +36,8 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
         """Use ``Project.create`` or ``Project.open``."""
         self.path = path
         self.db = db
+        self.closed = False
+        self._data_version = self._read_data_version()
 
     @classmethod
     def create(cls, path: str | Path) -> Project:
@@ -99,8 +101,20 @@ class Project(LabelsMixin, DocumentsMixin, QueriesMixin, EditsMixin, ModelsMixin
     def schema_version(self) -> int:
         return int(read_meta(self.db)["schema_version"])
 
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection (another window, ``nerdesk import``, a retraining) committed to the file
+        since the last call, or since it was opened. This connection's own commits do not count."""
+        if self.closed:
+            return False
+        seen, self._data_version = self._data_version, self._read_data_version()
+        return self._data_version != seen
+
+    def _read_data_version(self) -> int:
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         self.db.close()
+        self.closed = True
 
     def __enter__(self) -> Project:
         return self

@@ -183,8 +183,8 @@ def test_cancel_at_the_end_of_an_import_adds_no_document_and_no_label(make_windo
     assert window.documents.model.total == 0 and window.session.labels.names == []
 
 
-def test_an_import_refused_by_the_store_shows_one_message_and_adds_no_label(make_window, tmp_path):
-    from PySide6.QtWidgets import QMessageBox
+def test_a_text_the_store_cannot_hold_is_a_bad_record_and_adds_no_label(make_window, tmp_path):
+    from nerdesk.gui.transfer_dialogs import WarningsDialog
 
     source = tmp_path / "hostile.jsonl"
     source.write_text('{"text": "ok", "label": [[0, 1, "NEW"]]}\n{"text": "bad \\ud800"}\n', encoding="utf-8")
@@ -192,8 +192,9 @@ def test_an_import_refused_by_the_store_shows_one_message_and_adds_no_label(make
     window = make_window()
     window.new_project(path)
     window.import_files([str(source)], "jsonl")
-    box = window.findChild(QMessageBox, "errorBox")
-    assert box is not None and "document 2: text has a lone surrogate" in box.text()
+    dialog = window.findChild(WarningsDialog, "warningsDialog")
+    assert dialog is not None and dialog.windowTitle() == "Import failed: 1 bad record"
+    assert any("record 2: text has a lone surrogate" in line for line in window.transfer.last_warnings)
     with Project.open(path) as project:
         assert project.count_documents() == 0 and project.label_set().names == []
     assert window.session.labels.names == []

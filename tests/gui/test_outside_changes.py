@@ -1,0 +1,60 @@
+"""Two windows on one project, and a project changed by the command line while a window has it open: the
+window shows what is stored, and never builds an edit on a copy it showed before."""
+
+from __future__ import annotations
+
+from nerdesk.core import Document, Span
+from nerdesk.core.spans import PRED
+from nerdesk.storage import Project
+from nerdesk.workflows.outside_changes import take_outside_changes
+
+TEXT = "Anna Smith flew to Boston."
+
+
+def make_project(path):
+    with Project.create(path) as project:
+        project.add_documents([Document(TEXT, [Span(0, 10, "PER", PRED, 0.9, "m"), Span(19, 25, "LOC", PRED, 0.9, "m")]),
+                               Document("Second document.")])
+    return path
+
+
+def stored_spans(path):
+    with Project.open(path) as project:
+        return sorted((span.start, span.end, span.label, span.source) for span in project.spans(1))
+
+
+def test_the_second_window_shows_what_the_first_stored_and_clears_its_stale_undo(qtbot, make_window, tmp_path):
+    path = make_project(tmp_path / "shared.nerdesk")
+    first, second = make_window(), make_window()
+    for window in (first, second):
+        window.open_project(path)
+        window.open_document(1)
+    second.session.relabel(Span(19, 25, "LOC", PRED, 0.9, "m"), "PER")  # a step the first window knows nothing of
+    assert second.session.undo_stack.count() == 1
+    assert first.outside.look()  # the relabel came from outside the first window
+    first.session.accept([Span(0, 10, "PER", PRED, 0.9, "m")])
+    assert second.outside.look()
+    assert sorted((s.start, s.end, s.label, s.source) for s in second.session.document.spans) == stored_spans(path)
+    assert (0, 10, "PER", "gold") in stored_spans(path)
+    assert second.session.undo_stack.count() == 0, "its steps were built on spans it no longer shows"
+    assert "changed in another window or program" in second.statusBar().currentMessage()
+    assert not second.outside.look(), "nothing new since"
+
+
+def test_a_batch_imported_from_the_command_line_appears_in_the_open_window(qtbot, make_window, tmp_path):
+    path = make_project(tmp_path / "batch.nerdesk")
+    window = make_window()
+    window.open_project(path)
+    with Project.open(path) as other:
+        other.add_documents([Document("Third document, imported elsewhere.")])
+    qtbot.waitUntil(lambda: window.documents.model.rowCount() == 3, timeout=5000)  # the watch polls by itself
+
+
+def test_the_sessions_own_writes_are_not_outside_changes(tmp_path):
+    from nerdesk.workflows.session import EditingSession
+
+    session = EditingSession()
+    session.open_project(make_project(tmp_path / "own.nerdesk"))
+    session.open_document(1)
+    session.accept([Span(0, 10, "PER", PRED, 0.9, "m")])
+    assert not take_outside_changes(session) and len(session.history) == 1
