@@ -129,14 +129,14 @@ class ImportExport:
         """Every bad record in a list the user can scroll and copy (nothing was imported)."""
         files = {problem.path for problem in problems.problems}
         one_file = files.pop() if len(files) == 1 else None
-        self.last_warnings = [str(FormatError(p.reason, line=p.line, record=p.record) if one_file else p)
-                              for p in problems.problems]
+        self.last_warnings = [_coded(p.code, str(FormatError(p.reason, line=p.line, record=p.record) if one_file else p))
+                              for p in problems.problems]  # each with its own code, as the CLI lists them
         count = len(problems.problems)
         noun = "record" if count == 1 else "records"
         where = f" in {one_file}" if one_file else ""
         dialog = WarningsDialog(f"Import failed: {count} bad {noun}",
                                 f"Nothing was imported: {count} bad {noun}{where}. Fix "
-                                f"{'it' if count == 1 else 'them'} and import again.",
+                                f"{'it' if count == 1 else 'them'} and import again.\n\nError {problems.code}",
                                 self.last_warnings, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -182,6 +182,11 @@ class ImportExport:
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
 
+
+
+def _coded(code: str | None, line: str) -> str:
+    """``line`` after its error code, as ``nerdesk import`` lists a bad record (``E003 line 1: ...``)."""
+    return f"{code} {line}" if code else line
 
 
 def _check_files_exist(paths: list[str]) -> None:

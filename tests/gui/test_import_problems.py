@@ -19,8 +19,10 @@ def test_three_hundred_bad_records_are_all_listed_and_copied(qtbot, make_window,
     dialog = window.findChild(WarningsDialog, "warningsDialog")
     assert dialog is not None and dialog.windowTitle() == "Import failed: 300 bad records"
     listed = dialog.text.toPlainText().splitlines()
-    assert len(listed) == 300 and listed[299].startswith("line 300, record 300: ")
-    assert str(bad) in dialog.findChild(QLabel).text()  # the file is named once, above the list
+    assert len(listed) == 300 and listed[299].startswith("E005 line 300, record 300: ")  # each with its code, as the CLI
+    summary = dialog.findChild(QLabel).text()
+    assert str(bad) in summary  # the file is named once, above the list
+    assert "E100" in summary
     assert "more" not in dialog.text.toPlainText()
     assert dialog.text.verticalScrollBar().maximum() > 0  # it scrolls
     copy = next(b for b in dialog.findChildren(QDialogButtonBox)[0].buttons() if b.text() == "Copy all")
