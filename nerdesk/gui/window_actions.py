@@ -74,13 +74,14 @@ def _action(window: QMainWindow, text: str, slot, *shortcuts, tip: str = "") -> 
 def _steady_twin(window: QMainWindow, text: str, action: QAction) -> QAction:
     """A toolbar copy of the undo stack's ``action`` whose text never changes (the stack's own action
     is renamed after every edit, "Undo accept prediction", which would shift every button after it);
-    what it would undo is its tooltip. It has no shortcut: the menu action keeps those."""
+    what it would undo is its tooltip, with the shortcut. It has no shortcut: the menu action keeps those."""
     twin = QAction(text, window)
     twin.triggered.connect(lambda _checked=False: action.trigger())
 
     def follow() -> None:
         twin.setEnabled(action.isEnabled())
-        twin.setToolTip(action.text().replace("&", "") if action.isEnabled() else f"Nothing to {text.lower()}")
+        whole = action.text().replace("&", "") if action.isEnabled() else f"Nothing to {text.lower()}"
+        twin.setToolTip(_with_shortcut(whole, action))
 
     action.changed.connect(follow)
     follow()
@@ -166,23 +167,29 @@ def _build_menus(window: QMainWindow, a: WindowActions) -> None:
     toolbar.addActions([a.toolbar_undo, a.toolbar_redo])
     toolbar.addSeparator()
     toolbar.addActions([a.predict_document, a.accept_all, a.mark_reviewed_next])
-    _shorten_for_toolbar(a)
+    _shorten_for_toolbar(a, toolbar.actions())
     window.addToolBar(toolbar)
 
 
 # Toolbar words: the menus' names did not fit a 1024-pixel window ("Mark reviewed and next" went into the
-# toolbar's overflow menu). The tooltip keeps the whole name and the shortcut.
+# toolbar's overflow menu). The tooltip of every button keeps the whole name and the shortcut.
 TOOLBAR_WORDS = {"open_project": "Open", "predict_document": "Predict", "accept_all": "Accept all",
                  "mark_reviewed_next": "Reviewed, next"}
 
 
-def _shorten_for_toolbar(actions: WindowActions) -> None:
+def _shorten_for_toolbar(actions: WindowActions, buttons: list[QAction]) -> None:
     for name, words in TOOLBAR_WORDS.items():
-        action: QAction = getattr(actions, name)
-        whole = action.text().replace("&", "").removesuffix("…")
-        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{whole} ({shortcut})" if shortcut else whole)
-        action.setIconText(words)
+        getattr(actions, name).setIconText(words)
+    twins = (actions.toolbar_undo, actions.toolbar_redo)  # their tooltips follow the undo stack
+    for action in buttons:
+        if action.text() and action not in twins:
+            action.setToolTip(_with_shortcut(action.text().replace("&", "").removesuffix("…"), action))
+
+
+def _with_shortcut(whole: str, action: QAction) -> str:
+    """``whole`` and the first shortcut of ``action`` in brackets, as a toolbar button's tooltip shows them."""
+    shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{whole} ({shortcut})" if shortcut else whole
 
 
 def _add(menu: QMenu, item) -> None:

@@ -89,3 +89,12 @@ def test_status_bar_shows_session_progress(qtbot, window):
     window.model_panel.set_min_score(0.05)
     window.open_document(1)
     assert label.text() == "1 of 2 reviewed · 0 pending here"  # rejected, the hidden one too
+
+
+def test_every_toolbar_button_names_its_shortcut_in_its_tooltip(window):
+    toolbar = window.findChild(QToolBar, "mainToolbar")
+    tips = {action.text(): action.toolTip() for action in toolbar.actions() if action.text()}
+    assert tips["&Import…"] == "Import (Ctrl+I)" and tips["&Export…"] == "Export (Ctrl+E)"
+    assert tips["Undo"] == "Nothing to undo (Ctrl+Z)" and tips["Redo"] == "Nothing to redo (Ctrl+Shift+Z)"
+    assert tips["Mark reviewed and &next"] == "Mark reviewed and next (Ctrl+Return)"
+    assert all(tip.endswith(")") for tip in tips.values()), tips
