@@ -15,30 +15,25 @@ from nerdesk.core.labels import Label
 from nerdesk.gui.shortcuts import NUDGE_DESCRIPTION
 
 
-def shortcut_lines(labels: Sequence[Label], review_policy: str) -> list[str]:
-    """The lines of the dialog; ``review_policy`` says what Ctrl+Enter does with pending predictions."""
+def shortcut_lines(labels: Sequence[Label], commands: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The lines of the dialog: the keys of the text, then ``commands``, the keys and names of the window's
+    actions (``WindowActions.command_keys``, so that no menu shortcut is left out)."""
     keyed = [f"    {label.key}   {label.name}" for label in labels if label.key]
     unkeyed = [label.name for label in labels if not label.key]
     without = [f"    (no key: {', '.join(unkeyed)}; give one with Edit… in the Labels panel)"] if unkeyed else []
+    listed = [f"{keys}: {name}" for keys, name in commands]
     return [
         "Select text (mouse or Shift+arrows), then press a label key:", *keyed, *without,
         "(selections widen to whole tokens of the active model, whole words without one;",
         " hold Alt while selecting to keep one exact)", "",
         "Click a span to select it; click again to select the span around it.",
         "Tab / Shift+Tab: select the next / previous span",
+        "Esc: clear the selection (of text and of a span)",
         "Del / Backspace: delete the selected span",
         "F8 / Shift+F8: select the next / previous pending prediction",
         "A or Enter: accept the selected prediction;  R or X: reject it (then on to the next)",
         f"Boundaries: {NUDGE_DESCRIPTION}",
-        "Ctrl+Z / Ctrl+Shift+Z: undo / redo (every action, in any document)",
-        f"Ctrl+Enter: mark reviewed and open the next document ({review_policy})",
-        "Ctrl+Up / Ctrl+Down: previous / next document;  Ctrl+U: the next most useful one",
-        "Ctrl+P: predict this document;  Ctrl+Shift+A: accept all predictions;  Ctrl+Shift+R: retrain;"
-        "  Ctrl+L: add a label",
-        "Ctrl+F: search the documents (Enter opens the first match)",
-        "F6 / Shift+F6: next / previous pane (documents, text, labels, spans); in the labels, Enter labels the "
-        "selection",
-        "Ctrl+= / Ctrl+- / Ctrl+0: larger / smaller / default text;  Ctrl+,: preferences",
+        *([""] + listed if listed else []),
     ]
 
 

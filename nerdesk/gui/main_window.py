@@ -340,7 +340,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
     # ------------------------------------------------------------------- misc
     def show_keys(self) -> None:
         policy = POLICY_DESCRIPTIONS[self.review.policy].removeprefix("Ctrl+Enter ")
-        KeysDialog(shortcut_lines(list(self.session.labels), policy), self).exec()
+        KeysDialog(shortcut_lines(list(self.session.labels), self.actions.command_keys(policy)), self).exec()
 
     # -------------------------------------------- retraining and active learning
     def _connect_retraining(self) -> None:

@@ -49,6 +49,20 @@ class WindowActions:
                 self.toolbar_undo: "undo", self.toolbar_redo: "redo", self.predict_document: "predict",
                 self.accept_all: "accept-all", self.mark_reviewed_next: "review-next"}
 
+    def command_keys(self, review_policy: str) -> list[tuple[str, str]]:
+        """Every action with a shortcut, as the F1 list shows it: its keys ("Ctrl+Shift+Z or Ctrl+Y") and its
+        name with a note; ``review_policy`` says what Ctrl+Enter does with pending predictions."""
+        notes = {**COMMAND_NOTES, "mark_reviewed_next": review_policy}
+        rows = []
+        for name, action in vars(self).items():
+            keys = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()] \
+                if isinstance(action, QAction) else []
+            if any(keys):
+                words = COMMAND_NAMES.get(name) or action.text().replace("&", "").removesuffix("…")
+                note = notes.get(name)
+                rows.append((" or ".join(key for key in keys if key), f"{words} ({note})" if note else words))
+        return rows
+
     def single_key_shortcuts(self) -> frozenset[str]:
         """Shortcuts without a modifier: label keys must not reuse them."""
         keys = set()
@@ -59,6 +73,13 @@ class WindowActions:
                     if text and "+" not in text:
                         keys.add(text.upper())
         return frozenset(keys)
+
+
+# The F1 list: the undo stack renames its actions after every edit ("Undo delete PER"), and a few need a word more.
+COMMAND_NAMES = {"undo": "Undo", "redo": "Redo"}
+COMMAND_NOTES = {"undo": "every action, in any document",
+                 "find_document": "Enter in the search box opens the first match",
+                 "next_pane": "documents, text, labels, spans; in the labels, Enter labels the selection"}
 
 
 def _action(window: QMainWindow, text: str, slot, *shortcuts, tip: str = "") -> QAction:

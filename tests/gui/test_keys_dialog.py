@@ -3,17 +3,42 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
 
 from nerdesk.core.labels import Label
 from nerdesk.gui.keys_dialog import KeysDialog, shortcut_lines
 
 
-def test_the_shortcut_lines_name_labels_with_and_without_keys_and_the_review_policy():
-    lines = shortcut_lines([Label("PER", "#0072b2", "p"), Label("bod", "#e69f00"), Label("dis", "#009e73")], "asks about pending predictions")
+def test_the_shortcut_lines_name_labels_with_and_without_keys_and_the_commands():
+    lines = shortcut_lines([Label("PER", "#0072b2", "p"), Label("bod", "#e69f00"), Label("dis", "#009e73")],
+                           [("Ctrl+P", "Predict this document")])
     assert "    p   PER" in lines
     assert any(line.startswith("    (no key: bod, dis;") for line in lines)
-    assert any("Ctrl+Enter" in line and "asks about pending predictions" in line for line in lines)
-    assert any(line.startswith("Ctrl+P: predict this document") for line in lines)
+    assert "Ctrl+P: Predict this document" in lines
+    assert any(line.startswith("Esc: clear the selection") for line in lines)
+
+
+def test_f1_lists_every_shortcut_of_the_window_and_the_review_policy(qtbot, make_window):
+    # Ctrl+N, Ctrl+O, Ctrl+I, Ctrl+E and Ctrl+Y were missing from a list written by hand.
+    window = make_window()
+    shown = []
+
+    def look() -> None:
+        dialog = window.findChild(KeysDialog, "keysDialog")
+        shown.append(dialog.text.text().splitlines())
+        dialog.reject()
+    QTimer.singleShot(0, look)
+    window.actions.about_keys.trigger()
+    lines = shown[0]
+    keyed = [action for action in window.findChildren(QAction) if any(s.toString() for s in action.shortcuts())]
+    assert len(keyed) >= 20
+    for action in keyed:
+        for sequence in action.shortcuts():
+            key = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+            assert not key or any(line.startswith(key) or f" {key}" in line for line in lines), (action.text(), key)
+    assert "Ctrl+Z: Undo (every action, in any document)" in lines
+    assert "Ctrl+Shift+Z or Ctrl+Y: Redo" in lines
+    assert any(line.startswith("Ctrl+Return or Ctrl+Enter: Mark reviewed and next (") for line in lines)
 
 
 def test_f1_opens_a_dialog_whose_lines_are_not_wrapped(qtbot, make_window):
