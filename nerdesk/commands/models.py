@@ -14,8 +14,8 @@ from typing import Any
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "models", help="list the embedded models",
-        description="List the model bundles shipped with nerdesk: their names (for --model), labels, dev "
-                    "and test F1 (those their bundle records) and folder.")
+        description="List the model bundles shipped with nerdesk: their names (for --model), labels, the "
+                    "variant that runs (int8 or fp32), its dev and test F1 (those their bundle records) and folder.")
     parser.add_argument("--json", action="store_true", help="print the list as JSON")
     parser.set_defaults(handler=run_models)
 
@@ -32,7 +32,8 @@ def run_models(args: argparse.Namespace) -> int:
         return 0
     width = max(len(row["name"]) for row in rows)
     for row in rows:
-        print(f"{row['name']:<{width}}  {len(row['labels'])} labels, {scores_text(row)}: {', '.join(row['labels'])}")
+        print(f"{row['name']:<{width}}  {len(row['labels'])} labels, {row['variant']} model, {scores_text(row)}: "
+              f"{', '.join(row['labels'])}")
     print(f"in {models_dir()}; use one with: nerdesk predict FILE --model {rows[0]['name']} --out OUT.jsonl")
     return 0
 
@@ -44,15 +45,16 @@ def scores_text(row: dict[str, Any]) -> str:
 
 
 def embedded_models() -> list[dict[str, Any]]:
-    """Name, labels, dev and test micro F1 and folder of every embedded bundle (hashes checked, ONNX not
+    """Name, labels, variant that runs, its dev and test micro F1 and folder of every embedded bundle (hashes checked, ONNX not
     opened)."""
-    from nerdesk.runtime.bundle import Bundle, recorded_f1
+    from nerdesk.runtime.bundle import Bundle, running_f1
     from nerdesk.workflows.default_models import embedded_model, embedded_model_names
 
     rows = []
     for name in embedded_model_names():
         bundle = Bundle.load(embedded_model(name), check_models=False)
-        scores = recorded_f1(bundle.manifest.get("metrics", {}))
-        rows.append({"name": name, "labels": list(bundle.labels.names), "dev_f1": scores["dev"],
-                     "test_f1": scores["test"], "model_version": bundle.model_version, "path": str(bundle.path)})
+        scores = running_f1(bundle.manifest)  # of the variant that runs, as the Model panel shows it
+        rows.append({"name": name, "labels": list(bundle.labels.names), "variant": bundle.manifest["default_variant"],
+                     "dev_f1": scores["dev"], "test_f1": scores["test"], "model_version": bundle.model_version,
+                     "path": str(bundle.path)})
     return rows

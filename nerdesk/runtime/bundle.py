@@ -225,11 +225,27 @@ def describe_bundle(path: str | Path) -> tuple[str, str]:
     why that variant, for display; reads ``bundle.json`` only (no hashing, no ONNX)."""
     manifest = _read_manifest(Path(path))
     variant = manifest["default_variant"]
-    metrics = manifest.get("metrics", {})
-    split = headline_split(metrics)
-    f1 = recorded_f1(metrics)[split]
+    split = headline_split(manifest.get("metrics", {}))
+    f1 = running_f1(manifest)[split]
     summary = f"{variant} model" + (f", {split} F1 {100 * f1:.1f}" if f1 is not None else "")
     return summary, str(manifest.get("default_variant_reason", ""))
+
+
+def running_f1(manifest: dict[str, Any]) -> dict[str, float | None]:
+    """``recorded_f1`` of the variant that runs: a bundle scored with its fp32 model that runs int8 gives the int8
+    model's F1 from its quantization record, measured on the same documents (its fp32 F1 there is the recorded
+    one). A bundle without an fp32 model was scored with the model it runs."""
+    metrics = manifest.get("metrics", {})
+    scores = recorded_f1(metrics)
+    split, variant = headline_split(metrics), manifest.get("default_variant")
+    quantized, files = manifest.get("quantization"), manifest.get("files")
+    if variant == "fp32" or not isinstance(quantized, dict) or not isinstance(files, dict) or FP32_FILE not in files:
+        return scores
+    fp32, running = quantized.get("f1_fp32"), quantized.get(f"f1_{variant}")
+    headline = scores[split]
+    if headline is not None and is_number(fp32) and is_number(running) and abs(100 * headline - fp32) < 0.05:
+        scores[split] = running / 100
+    return scores
 
 
 def headline_split(metrics: dict[str, Any]) -> str:
