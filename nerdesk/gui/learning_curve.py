@@ -28,7 +28,7 @@ class LearningCurve(QWidget):
         self.final_f1: float | None = None  # the new version's F1 on the evaluation set, once it is scored
         self.setMinimumHeight(MINIMUM_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setToolTip("Blue: training loss (left scale). Orange: F1 on the evaluation set after each epoch "
+        self.setToolTip("Blue: training loss (left scale). Orange: F1 on the evaluation set after each evaluation "
                         "(right scale, 0–100 %).")
 
     def sizeHint(self) -> QSize:

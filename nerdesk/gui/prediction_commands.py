@@ -53,7 +53,8 @@ class PredictionCommands:
     def _active_bundle_path(self) -> Path:
         model = self.session.require_project().active_model()
         if model is None:
-            raise NerdeskError("no active model: load a model bundle in the Model panel first", code="E602")
+            raise NerdeskError('no active model: pick one with "Choose a model" in the Model panel '
+                               "(or Model > Load model bundle…) first", code="E602")
         return Path(model.bundle_path)
 
     def _start_prediction(self, items: list[tuple[int, str]], left_alone: str = "", *,
