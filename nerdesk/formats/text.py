@@ -53,6 +53,7 @@ def read_text(ctx: ReadContext) -> list[Document]:
 def write_text(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     split = ctx.option("split", "line", SPLITS)
     spans = sum(len(doc.spans) for doc in documents)
+    ctx.spans_written = 0  # the count reported ("exported 2 documents (0 spans)") is of what the file holds
     if spans:
         ctx.warn(f"plain text keeps no spans: {counted(spans, 'span')} {by_count(spans, 'was', 'were')} not written")
     blank = sum(not doc.text.strip() for doc in documents)

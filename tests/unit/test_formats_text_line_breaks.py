@@ -51,3 +51,19 @@ def test_import_reads_one_document_per_line_whatever_the_ending(tmp_path, capsys
     with Project.open(tmp_path / "p.nerdesk") as project:
         assert [doc.text for doc in project.all_documents()] == ["Alice met Bob.", "Carol stayed in Paris.",
                                                                  "Dave left."]
+
+
+def test_a_text_export_counts_no_spans_written(tmp_path, capsys):
+    # It said "exported 2 documents (8 spans)" right after warning that the 8 spans were not written.
+    from nerdesk.core.document import Document
+    from nerdesk.core.spans import Span
+    from nerdesk.formats import write_documents
+
+    docs = [Document("Anna Smith", spans=[Span(0, 4, "PER")]), Document("Boston", spans=[Span(0, 6, "LOC")])]
+    result = write_documents(docs, tmp_path / "out.txt", "text")
+    assert result.spans == 0 and any("2 spans were not written" in w for w in result.warnings)
+    project = tmp_path / "p.nerdesk"
+    with Project.create(project) as opened:
+        opened.add_documents(docs)
+    assert main(["export", str(project), "--format", "text", "--out", str(tmp_path / "p.txt")]) == 0
+    assert "exported 2 documents (0 spans) as text" in capsys.readouterr().out
