@@ -14,6 +14,7 @@ from nerdesk.core.document import STATUSES, Document
 from nerdesk.core.wording import counted
 
 SOURCES = ("gold", "pred", "all")
+TEXT_UNITS = ("line", "paragraph", "document")  # the text format's option split: what one document is
 PROGRESS_MIN_DOCUMENTS = 2000
 
 
@@ -38,11 +39,14 @@ def register_import(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
                         help="keep \\r\\n as it is (default) or turn it into \\n")
     parser.add_argument("--status", choices=STATUSES, help="status of every imported document")
     parser.add_argument("--split", metavar="SPLIT",
-                        help="put every document in SPLIT (train, dev, test, any name), or share them out "
-                             "deterministically, e.g. train=0.8,dev=0.1,test=0.1")
+                        help="the data split: put every document in SPLIT (train, dev, test, any name), or share "
+                             "them out deterministically, e.g. train=0.8,dev=0.1,test=0.1 (how a text file is cut "
+                             "into documents is --text-unit)")
     parser.add_argument("--duplicates", choices=("skip", "keep"), default="skip",
                         help="documents whose text and metadata equal one already in the project or earlier in "
                              "the files: skip them with a count (default) or keep them")
+    parser.add_argument("--text-unit", choices=TEXT_UNITS,
+                        help="plain-text input: one document per line (default), per paragraph or per file")
     parser.add_argument("--level", choices=("auto", "char", "token"), help="CoNLL input: character or token rows")
     parser.add_argument("--answers", choices=("accept", "all"),
                         help="Prodigy input: import only accepted examples (default) or also reject/ignore")
@@ -64,6 +68,9 @@ def register_export(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
                         help="spans to write: gold, pred or all (default: what the format keeps, gold for "
                              "formats with one kind of span)")
     parser.add_argument("--status", choices=STATUSES, nargs="+", help="only documents with these statuses")
+    parser.add_argument("--text-unit", choices=TEXT_UNITS,
+                        help="plain-text output (--format text): one document per line (default), per paragraph "
+                             "(a blank line between documents) or all in one text")
     conll = parser.add_argument_group("CoNLL output (--format conll, bio, iob2, bioes, bmes)")
     conll.add_argument("--scheme", choices=("bio", "iob2", "bioes", "bmes"),
                        help="tag scheme (default: the one --format or the --out suffix names, else bio)")
@@ -88,8 +95,9 @@ def run_import(args: argparse.Namespace) -> int:
     from nerdesk.workflows.transfer import store_into_file
 
     shares = parse_split(args.split) if args.split else None
-    options = {key: value for key, value in (("level", args.level), ("answers", args.answers),
-                                             ("text_field", args.text_field), ("tag_names", args.tag_names))
+    options = {key: value for key, value in (("split", args.text_unit), ("level", args.level),
+                                             ("answers", args.answers), ("text_field", args.text_field),
+                                             ("tag_names", args.tag_names))
                if value}
     result = read_files(args.files, args.format, encoding=args.encoding, newline=args.newline, **options)
     if args.status:
@@ -140,6 +148,13 @@ def export_options(args: argparse.Namespace) -> dict[str, Any]:
                if getattr(args, name)}
     if args.flat:
         options["flat"] = True
+    if args.text_unit:
+        from nerdesk.core.errors import FormatError
+        from nerdesk.formats import resolve_format
+
+        if resolve_format(args.format) != "text":
+            raise FormatError(f"--text-unit is an option of --format text, not {args.format}", code="E108")
+        options["split"] = args.text_unit
     return options
 
 

@@ -43,8 +43,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                          "nerdesk-json, .bio/.bmes/.conll -> conll, .spacy -> spaCy DocBin, ...); "
                                          "lossy formats get the predicted spans")
     parser.add_argument("--input-format", help="input format (default: detected per file)")
-    parser.add_argument("--split", choices=("line", "paragraph", "document"),
-                        help="plain-text inputs: one document per line (default), paragraph or file")
+    parser.add_argument("--split", "--text-unit", dest="split", choices=("line", "paragraph", "document"),
+                        help="plain-text inputs: one document per line (default), paragraph or file (import and "
+                             "export call it --text-unit)")
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="keep spans scoring at least P, a probability between 0 and 1 (default 0.5, the "
                              "bundle's own decision threshold; lower finds more, less sure spans)")
