@@ -113,6 +113,8 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
         return _classify_spans_record(record, in_array=in_array)
     if is_doc_json(record):
         return "spacy"  # spaCy's Doc.to_json()
+    if record.get("spans") is not None:  # not a list, nor span groups: the jsonl reader refuses it (E110)
+        return "nerdesk-json" if in_array else "jsonl"
     label = record.get("label", record.get("labels"))
     if isinstance(label, dict):
         return "cluener"
