@@ -72,7 +72,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_predict(args: argparse.Namespace) -> int:
-    from nerdesk.core.errors import NerdeskError
+    from nerdesk.core.errors import ImportProblems, NerdeskError
     from nerdesk.core.output_paths import check_output_file
     from nerdesk.formats import read_files, resolve_format, write_file
     from nerdesk.runtime.bundle import Bundle
@@ -94,7 +94,10 @@ def run_predict(args: argparse.Namespace) -> int:
     args.model = resolve_model(args.model)  # the worker processes open the same directory
     bundle = Bundle.load(args.model)
     options = {"split": args.split} if args.split else {}
-    imported = read_files(args.inputs, args.input_format, **options)
+    try:
+        imported = read_files(args.inputs, args.input_format, **options)
+    except ImportProblems as problems:  # the reader's words are for an import
+        raise ImportProblems(problems.problems, outcome="nothing was predicted") from None
     documents = imported.documents
     _warn_on_script_mismatch([d.text for d in documents], bundle)
     threads = args.threads or max(1, (os.cpu_count() or 1) // args.workers)

@@ -51,13 +51,13 @@ class FormatError(NerdeskError):
 
 
 class ImportProblems(NerdeskError):
-    """Several bad records in one file; nothing was imported."""
+    """Several bad records in one file; nothing was imported (``outcome``: or predicted, for ``nerdesk predict``)."""
 
-    def __init__(self, problems: list[FormatError], *, limit: int = 20) -> None:
+    def __init__(self, problems: list[FormatError], *, limit: int = 20, outcome: str = "nothing was imported") -> None:
         self.problems = problems
         shown = "\n".join(f"  {p.code} {p}" if p.code else f"  {p}" for p in problems[:limit])  # codes as in docs/errors.md
         more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
-        super().__init__(f"{counted(len(problems), 'bad record')}; nothing was imported:\n{shown}{more}", code="E100")
+        super().__init__(f"{counted(len(problems), 'bad record')}; {outcome}:\n{shown}{more}", code="E100")
 
 
 class SpanError(NerdeskError):

@@ -40,7 +40,9 @@ def atomic_write_bytes(path: Path, content: bytes) -> None:
         mode = _mode_for(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
-        raise FormatError(f"cannot write here: {error.strerror or error}", path=str(path), code="E109") from error
+        blocking = _file_for_a_folder(directory)
+        why = f"{blocking} is a file, not a folder" if blocking else error.strerror or str(error)
+        raise FormatError(f"cannot write here: {why}", path=str(path), code="E109") from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
@@ -54,6 +56,15 @@ def atomic_write_bytes(path: Path, content: bytes) -> None:
     except BaseException:
         _remove_quietly(tmp)
         raise
+
+
+def _file_for_a_folder(directory: Path) -> Path | None:
+    """The nearest of ``directory`` and its parents that exists, when it is not a folder ("File exists" is what
+    the system says when ``out.txt/x.jsonl`` is asked for and ``out.txt`` is a file)."""
+    for folder in (directory, *directory.parents):
+        if os.path.lexists(folder):
+            return None if folder.is_dir() else folder
+    return None
 
 
 def _mode_for(path: Path) -> int:
