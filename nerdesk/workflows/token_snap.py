@@ -6,8 +6,8 @@ single character: so "nterleukin 2" snaps to "interleukin 2", while a CJK text, 
 its own word, keeps a selection exactly as made. With a model, the selection then widens to whole tokens
 of the model's own tokenizer (its ``tokenizer.json`` through ``tokenizers``, exactly as prediction
 tokenizes: no special tokens, no truncation), so that it starts and ends where the model's tokens do:
-"IL-" becomes "IL-2" under a tokenizer that reads "IL-2" as one token, and an emoji sequence the model
-reads as one unknown token is taken whole. Word pieces never cut a word ("leu" gives "interleukin", not
+"Boston" in "在Boston大学工作" becomes the whole run under a tokenizer that reads it as one token (the English
+bundles' do), and an emoji sequence the model reads as one unknown token is taken whole. Word pieces never cut a word ("leu" gives "interleukin", not
 the piece "##leu"). A selection only ever widens, and never splits a grapheme. Offsets are code points,
 ends exclusive.
 """

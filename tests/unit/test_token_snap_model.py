@@ -82,3 +82,15 @@ def test_the_snapper_of_a_bundle_folder(tmp_path):
     assert snapper_for_bundle(broken) is WORD_SNAPPER
     assert snapper_for_bundle(tmp_path / "missing") is WORD_SNAPPER
     assert snapper_for_bundle(None) is WORD_SNAPPER
+
+
+@pytest.mark.parametrize("name, whole", [("en-general-conll", "在Boston大学工作"), ("zh-general-cluener", "Boston")])
+def test_the_user_guides_example_holds_with_the_shipped_tokenizers(name, whole):
+    from nerdesk.workflows.default_models import embedded_model, embedded_model_names
+
+    if name not in embedded_model_names():
+        pytest.skip(f"{name} is not built")
+    text = "在Boston大学工作"  # as docs/user-guide.md gives it
+    start = text.index("Boston")
+    first, last = snap_to_tokens(text, start, start + len("Boston"), snapper_for_bundle(embedded_model(name)))
+    assert text[first:last] == whole
