@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nerdesk.core.errors import NerdeskError
-from nerdesk.core.labels import PALETTE, Label, LabelSet
+from nerdesk.core.labels import Label, LabelSet
 from nerdesk.gui.elided import ElidedComboBox, shortened
 from nerdesk.gui.shortcuts import check_label_key
 from nerdesk.storage.labels import DISPLAY_NAME_LIMIT, label_text_problem
@@ -50,7 +50,7 @@ class LabelDialog(QDialog):
         self.description.setPlaceholderText("optional: what this label covers, shown in tooltips")
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(self.description.fontMetrics().lineSpacing() * 4 + 12)
-        self.color = label.color if label else PALETTE[len(labels) % len(PALETTE)]
+        self.color = label.color if label else labels.next_color()
         self.color_button = QPushButton()
         self.color_button.clicked.connect(self._pick_color)
         self.key = QLineEdit(label.key or "" if label else "")

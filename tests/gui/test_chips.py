@@ -93,6 +93,17 @@ def test_new_labels_get_colour_blind_safe_colours(tmp_path):
     assert [c.lower() for c in colors] == [c.lower() for c in PALETTE[:3]]
 
 
+
+def test_forty_labels_get_forty_colours_and_a_deleted_labels_colour_is_free_again(tmp_path):
+    # Label colours repeated after the palette's 14: 35 labels shared 14 colours.
+    with Project.create(tmp_path / "many.nerdesk") as project:
+        project.ensure_labels([f"L{n}" for n in range(40)])
+        colors = [label.color.lower() for label in project.label_set()]
+        assert len(set(colors)) == 40 and colors[:len(PALETTE)] == [c.lower() for c in PALETTE]
+        project.delete_label("L3")
+        assert project.add_label("NEW").color.lower() == PALETTE[3].lower()
+
+
 def test_show_scores_is_a_view_menu_preference(make_window, tmp_path):
     window = make_window()
     assert not window.show_scores_action.isChecked() and not window.view.show_scores
