@@ -103,6 +103,9 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
                 ok = False
                 continue
             spans.append(span)
+            if source == PRED and "score" not in item and span.score is not None:  # the prediction's score
+                names.setdefault("unscored_results", []).append([span.start, span.end, span.label,
+                                                                 span.model_version])
             if isinstance(item.get("from_name"), str):
                 names.setdefault("from_name", {})[span.label] = item["from_name"]
             if isinstance(item.get("to_name"), str):
@@ -176,6 +179,8 @@ def _task_meta(task: dict[str, Any], text_key: str, names: dict[str, Any]) -> di
         kept_names["to_name"] = names["to_name"]
     if names.get("prediction_scores"):  # written back as they were, not as the least score of their spans
         kept_names["prediction_scores"] = names["prediction_scores"]
+    if names.get("unscored_results"):  # written back without a score of their own, as they were
+        kept_names["unscored_results"] = names["unscored_results"]
     if kept_names:
         meta[NAMES_KEY] = kept_names
     return meta
@@ -266,7 +271,8 @@ def _ls_result(span: Any, text: str, number: int, prefix: str, names: dict[str, 
         "type": "labels",
         "value": {"start": span.start, "end": span.end, "text": span.mention(text), "labels": [span.label]},
     }
-    if span.score is not None:
+    if span.score is not None and [span.start, span.end, span.label, span.model_version] not in names.get(
+            "unscored_results", []):  # a result read without a score of its own took its prediction's
         result["score"] = span.score
     return result
 
@@ -310,7 +316,9 @@ def _task(doc: Document, task_id: int) -> dict[str, Any]:
     names = {"from_name": kept_names.get("from_name", DEFAULT_FROM),
              "to_name": kept_names["to_name"] if isinstance(kept_names.get("to_name"), str) else text_key,
              "prediction_scores": kept_names.get("prediction_scores") if isinstance(
-                 kept_names.get("prediction_scores"), dict) else {}}
+                 kept_names.get("prediction_scores"), dict) else {},
+             "unscored_results": kept_names.get("unscored_results") if isinstance(
+                 kept_names.get("unscored_results"), list) else []}
     task: dict[str, Any] = {k: v for k, v in meta.items() if k in LS_TOP_LEVEL}
     task["id"] = task_id
     task["data"] = {**data, text_key: doc.text}

@@ -244,3 +244,20 @@ def test_a_predictions_own_score_is_written_back_as_it_was(tmp_path: Path) -> No
     (prediction,) = json.loads((tmp_path / "out.json").read_text("utf-8"))[0]["predictions"]
     assert prediction["score"] == 0.42 and [r["score"] for r in prediction["result"]] == [0.95, 0.3]
     assert read_file(tmp_path / "out.json").documents[0].meta == documents[0].meta
+
+
+def test_a_result_without_a_score_of_its_own_goes_back_without_one(tmp_path: Path) -> None:
+    # It takes its prediction's score in the project (0.8, shown on its chip) and came back with "score": 0.8.
+    task = {"id": 1, "data": {"text": "Apple hired Tim Cook."}, "predictions": [
+        {"model_version": "ner-v3", "score": 0.8, "result": [
+            {"from_name": "label", "to_name": "text", "type": "labels", "score": 0.95,
+             "value": {"start": 0, "end": 5, "text": "Apple", "labels": ["ORG"]}},
+            {"from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 12, "end": 20, "text": "Tim Cook", "labels": ["PER"]}}]}]}
+    documents = read_file(put(tmp_path / "in.json", [task])).documents
+    assert sorted(span.score for span in documents[0].predictions) == [0.8, 0.95]
+    write_file(documents, tmp_path / "out.json", "label-studio")
+    (prediction,) = json.loads((tmp_path / "out.json").read_text("utf-8"))[0]["predictions"]
+    assert prediction["score"] == 0.8
+    assert [result.get("score") for result in prediction["result"]] == [0.95, None]
+    assert read_file(tmp_path / "out.json").documents[0].meta == documents[0].meta
