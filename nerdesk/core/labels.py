@@ -7,6 +7,9 @@ line breaks), at most ``NAME_LIMIT`` characters. Exports, the window and the mod
 from __future__ import annotations
 
 import colorsys
+import functools
+import itertools
+import math
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -22,6 +25,7 @@ PALETTE = (
 )
 GOLDEN_ANGLE = 137.508  # degrees of hue between generated colours: each new one far from all before it
 GENERATED_LIGHTNESS = (0.42, 0.58, 0.34)  # a round of hues at each, so that the 40th label differs from the 20th
+MIN_COLOR_DISTANCE = 15.0  # CIE76 between a generated colour and every earlier one (about 2.3 is just noticeable)
 SHORTCUT_KEYS = tuple("1234567890")
 NAME_LIMIT = 100  # characters (code points) in a label name
 # Categories no label name may hold: control characters (C0 and C1: NUL, tab, \n, \r, NEL) and the line and
@@ -47,14 +51,46 @@ def label_name_problem(name: object) -> str | None:
 
 def label_color(index: int) -> str:
     """The ``index``-th colour given to new labels: the palette, then hues a golden angle apart at a few
-    lightnesses (30 labels shared the palette's 14 colours). Chips darken a colour where their text needs it."""
-    if index < len(PALETTE):
-        return PALETTE[index]
-    extra = index - len(PALETTE)
-    hue = (extra * GOLDEN_ANGLE) % 360 / 360
-    lightness = GENERATED_LIGHTNESS[extra // 12 % len(GENERATED_LIGHTNESS)]
-    red, green, blue = colorsys.hls_to_rgb(hue, lightness, 0.6)
-    return "#" + "".join(f"{round(channel * 255):02x}" for channel in (red, green, blue))
+    lightnesses, each kept only if it stands ``MIN_COLOR_DISTANCE`` from every colour before it (30 labels
+    shared the palette's 14; the first generated ones came within 5 of palette colours). Chips darken a
+    colour where their text needs it."""
+    while len(_COLORS) <= index:
+        _COLORS.append(_next_generated_color())
+    return _COLORS[index]
+
+
+_COLORS = list(PALETTE)  # label_color's sequence so far
+_CANDIDATES = itertools.count()  # golden-angle steps tried so far
+
+
+def _next_generated_color() -> str:
+    """The next golden-angle colour far enough from all before it; every 36 tries without one, "far enough"
+    shrinks by a fifth (there is room for about 40 colours 15 apart at these lightnesses)."""
+    for tries, candidate in enumerate(_CANDIDATES):
+        hue = (candidate * GOLDEN_ANGLE) % 360 / 360
+        lightness = GENERATED_LIGHTNESS[candidate // 12 % len(GENERATED_LIGHTNESS)]
+        color = "#" + "".join(f"{round(c * 255):02x}" for c in colorsys.hls_to_rgb(hue, lightness, 0.6))
+        needed = MIN_COLOR_DISTANCE * 0.8 ** (tries // 36)
+        if all(color_distance(color, other) >= needed for other in _COLORS):
+            return color
+    raise AssertionError("unreachable: the candidates never end")
+
+
+def color_distance(first: str, second: str) -> float:
+    """How far apart two colours look: CIE76, the straight distance in CIELAB."""
+    return math.dist(_lab(first), _lab(second))
+
+
+@functools.cache
+def _lab(color: str) -> tuple[float, float, float]:
+    """``#rrggbb`` (sRGB) in CIELAB under D65."""
+    linear = [((c / 255 + 0.055) / 1.055) ** 2.4 if c / 255 > 0.04045 else c / 255 / 12.92
+              for c in (int(color[i:i + 2], 16) for i in (1, 3, 5))]
+    xyz = [sum(w * c for w, c in zip(row, linear, strict=True)) / white for row, white in zip(
+        ((0.4124, 0.3576, 0.1805), (0.2126, 0.7152, 0.0722), (0.0193, 0.1192, 0.9505)), (0.95047, 1.0, 1.08883),
+        strict=True)]
+    f = [v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in xyz]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
 
 
 def check_label_name(name: object) -> None:

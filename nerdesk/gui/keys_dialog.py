@@ -14,13 +14,17 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QV
 from nerdesk.core.labels import Label
 from nerdesk.gui.shortcuts import NUDGE_DESCRIPTION
 
+NAMES_PER_LINE = 6  # labels without a key, listed a few to a line (30 of them made one line 2,300 pixels wide)
+
 
 def shortcut_lines(labels: Sequence[Label], commands: Sequence[tuple[str, str]] = ()) -> list[str]:
     """The lines of the dialog: the keys of the text, then ``commands``, the keys and names of the window's
     actions (``WindowActions.command_keys``, so that no menu shortcut is left out)."""
     keyed = [f"    {label.key}   {label.name}" for label in labels if label.key]
     unkeyed = [label.name for label in labels if not label.key]
-    without = [f"    (no key: {', '.join(unkeyed)}; give one with Edit… in the Labels panel)"] if unkeyed else []
+    without = ["    No key (give one with Edit… in the Labels panel):",
+               *(f"      {', '.join(unkeyed[first:first + NAMES_PER_LINE])}"
+                 for first in range(0, len(unkeyed), NAMES_PER_LINE))] if unkeyed else []
     listed = [f"{keys}: {name}" for keys, name in commands]
     return [
         "Select text (mouse or Shift+arrows), then press a label key:", *keyed, *without,

@@ -20,8 +20,14 @@ def take_outside_changes(session: EditingSession) -> bool:
     document = session.document
     if document is not None and document.id is not None:
         try:
-            session.open_document(document.id)
+            fresh = project.document(document.id)
         except NerdeskError:  # deleted elsewhere
             session.open_document(None)
+        else:
+            if fresh.text == document.text:  # the same text: its spans again, the view keeps its place
+                session.document = fresh
+                session.listener.spans_changed(document.id)
+            else:
+                session.open_document(document.id)
     session.listener.documents_changed()
     return True

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
 from PySide6.QtGui import QColor
 
-from nerdesk.core.labels import PALETTE, LabelSet
+from nerdesk.core.labels import PALETTE, LabelSet, color_distance
 from nerdesk.core.spans import Span
 from nerdesk.gui.annotation_view import AnnotationView
 from nerdesk.storage.project import Project
@@ -100,6 +101,7 @@ def test_forty_labels_get_forty_colours_and_a_deleted_labels_colour_is_free_agai
         project.ensure_labels([f"L{n}" for n in range(40)])
         colors = [label.color.lower() for label in project.label_set()]
         assert len(set(colors)) == 40 and colors[:len(PALETTE)] == [c.lower() for c in PALETTE]
+        assert min(color_distance(a, b) for a, b in itertools.combinations(colors, 2)) >= 15  # CIE76: told apart
         project.delete_label("L3")
         assert project.add_label("NEW").color.lower() == PALETTE[3].lower()
 

@@ -13,7 +13,7 @@ def test_the_shortcut_lines_name_labels_with_and_without_keys_and_the_commands()
     lines = shortcut_lines([Label("PER", "#0072b2", "p"), Label("bod", "#e69f00"), Label("dis", "#009e73")],
                            [("Ctrl+P", "Predict this document")])
     assert "    p   PER" in lines
-    assert any(line.startswith("    (no key: bod, dis;") for line in lines)
+    assert "    No key (give one with Edit… in the Labels panel):" in lines and "      bod, dis" in lines
     assert "Ctrl+P: Predict this document" in lines
     assert any(line.startswith("Esc: clear the selection") for line in lines)
 
@@ -52,3 +52,11 @@ def test_f1_opens_a_dialog_whose_lines_are_not_wrapped(qtbot, make_window):
     QTimer.singleShot(0, look)
     window.actions.about_keys.trigger()
     assert shown and shown[0][1] is False and shown[0][0] > 600  # a message box wrapped them at about 400
+
+
+def test_thirty_labels_without_a_key_are_listed_a_few_to_a_line():
+    # They were one line 2,300 pixels wide, the hint about Edit… out of sight.
+    lines = shortcut_lines([Label(f"LABEL_{n:02}", "#0072b2") for n in range(30)])
+    listed = [line for line in lines if line.startswith("      LABEL_")]
+    assert len(listed) == 5 and max(map(len, listed)) < 80
+    assert ", ".join(listed).replace("      ", "") == ", ".join(f"LABEL_{n:02}" for n in range(30))

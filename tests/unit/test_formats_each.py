@@ -202,7 +202,8 @@ def test_label_studio_annotations_and_predictions(tmp_path: Path) -> None:
     # the second prediction used UTF-16 offsets (2..4 in UTF-16 is 北京), accepted because only they match
     assert [(s.key, s.score, s.model_version) for s in doc.predictions] == [
         ((1, 3, "GPE"), 0.9, "m7"), ((3, 5, "X"), 0.5, "m7")]
-    assert doc.meta == {"id": 3, "data": {"lang": "zh"}}
+    assert doc.meta == {"id": 3, "data": {"lang": "zh"},  # the X result took its prediction's score
+                        "label_studio": {"unscored_results": [[3, 5, "X", "m7"]]}}
     assert any("UTF-16" in w for w in result.warnings)
     assert any("cancelled" in w for w in result.warnings)
     assert "1 result that is not a text span (choices, relations, ...) was skipped" in result.warnings
@@ -210,6 +211,7 @@ def test_label_studio_annotations_and_predictions(tmp_path: Path) -> None:
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))[0]
     assert again["id"] == 3 and again["data"] == {"lang": "zh", "text": "😀北京欢迎你"}
     assert again["predictions"][0]["model_version"] == "m7"
+    assert [result.get("score") for result in again["predictions"][0]["result"]] == [0.9, None]
 
 
 # -- text --------------------------------------------------------------------------------------------
