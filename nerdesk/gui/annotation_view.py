@@ -131,6 +131,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         self._right_to_left = has_right_to_left(display.text)
         if self._right_to_left:
             keep_paragraph_directions(self.document(), display.text, display)
+            self.document().setTextWidth(self.wrap_width())  # a line width for right-to-left lines to align to
         self._reserved: list[int] = []  # levels reserved under each line of the shown text
         self._block_starts = self._paragraph_starts()
         if reserve:

@@ -220,3 +220,17 @@ def test_a_wrapped_line_that_starts_in_hebrew_keeps_its_paragraphs_direction(vie
     hebrew_piece, english_piece = sorted(view._pieces(), key=lambda piece: piece.span.start)
     assert hebrew_piece.text_top == english_piece.text_top, "both on the wrapped line"
     assert hebrew_piece.right < english_piece.left, "read left to right, as the paragraph it was cut from"
+
+
+def test_an_arabic_paragraph_is_flush_right_on_every_wrapped_line(view):
+    # Each line was drawn right to left but from the left edge, ragged at the right.
+    view.set_document("زار محمد مدينة الرياض في المملكة العربية السعودية يوم الأحد. " * 6, [])
+    rights, lefts = [], []
+    block = view.document().begin()
+    while block.isValid():
+        line = block.layout().lineAt(0)
+        rights.append(round(line.naturalTextRect().right()))
+        lefts.append(round(line.naturalTextRect().left()))
+        block = block.next()
+    assert len(rights) > 3
+    assert lefts[-1] > 0 and abs(rights[-1] - rights[-2]) <= 2, (lefts, rights)  # the short last line: at the right
