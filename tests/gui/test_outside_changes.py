@@ -3,6 +3,9 @@ window shows what is stored, and never builds an edit on a copy it showed before
 
 from __future__ import annotations
 
+from conftest import press
+from PySide6.QtCore import Qt
+
 from nerdesk.core import Document, Span
 from nerdesk.core.spans import PRED
 from nerdesk.storage import Project
@@ -62,9 +65,6 @@ def test_the_sessions_own_writes_are_not_outside_changes(tmp_path):
 
 def test_a_key_pressed_right_after_another_windows_edit_acts_on_nothing_stale(qtbot, make_window, tmp_path):
     # Within the second before the poll, a relabel in one window was written on the copy it showed before.
-    from conftest import press
-    from PySide6.QtCore import Qt
-
     path = make_project(tmp_path / "race.nerdesk")
     first, second = make_window(), make_window()
     for window in (first, second):
