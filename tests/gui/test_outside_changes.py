@@ -26,12 +26,18 @@ def stored_spans(path):
         return sorted((span.start, span.end, span.label, span.source) for span in project.spans(1))
 
 
-def test_the_second_window_shows_what_the_first_stored_and_clears_its_stale_undo(qtbot, make_window, tmp_path):
-    path = make_project(tmp_path / "shared.nerdesk")
-    first, second = make_window(), make_window()
-    for window in (first, second):
+def two_windows_on(path, make_window):
+    """Two windows with the project's first document open in each."""
+    windows = make_window(), make_window()
+    for window in windows:
         window.open_project(path)
         window.open_document(1)
+    return windows
+
+
+def test_the_second_window_shows_what_the_first_stored_and_clears_its_stale_undo(qtbot, make_window, tmp_path):
+    path = make_project(tmp_path / "shared.nerdesk")
+    first, second = two_windows_on(path, make_window)
     second.session.relabel(Span(19, 25, "LOC", PRED, 0.9, "m"), "PER")  # a step the first window knows nothing of
     assert second.session.undo_stack.count() == 1
     assert first.outside.look()  # the relabel came from outside the first window
@@ -66,10 +72,7 @@ def test_the_sessions_own_writes_are_not_outside_changes(tmp_path):
 def test_a_key_pressed_right_after_another_windows_edit_acts_on_nothing_stale(qtbot, make_window, tmp_path):
     # Within the second before the poll, a relabel in one window was written on the copy it showed before.
     path = make_project(tmp_path / "race.nerdesk")
-    first, second = make_window(), make_window()
-    for window in (first, second):
-        window.open_project(path)
-        window.open_document(1)
+    first, second = two_windows_on(path, make_window)
     first.outside.timer.stop()
     prediction = Span(0, 10, "PER", PRED, 0.9, "m")
     first.view.select_span(prediction)
