@@ -23,6 +23,7 @@ from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, validate_span
 from nerdesk.core.text_checks import shown
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats.encoding import check_input_file, decode_bytes
+from nerdesk.formats.json_records import array_items, value_stream
 
 # Options every writer accepts: which spans to write where the format keeps only one kind.
 COMMON_WRITE_OPTIONS = frozenset({"source"})
@@ -231,18 +232,47 @@ def loads_document(text: str, ctx: ReadContext) -> Any:
 
 
 def iter_json_lines(text: str, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
-    """``(line_number, value)`` for each non-blank line; bad lines become problems."""
+    """``(line_number, value)`` for each record; bad lines become problems.
+
+    Records are JSON lines, or the items of one JSON array, or objects printed over several lines
+    each: detection accepts all three (``json_records``).
+    """
+    opening = text.lstrip()[:1]
+    items = array_items(text) if opening == "[" else None
+    if items is not None:
+        yield from items
+        return
+    parsed = _parsed_lines(text)
+    bad_line = any(isinstance(entry, str) for entry in parsed.values())
+    if opening == "[" and bad_line:
+        loads_document(text, ctx)  # raises, naming the line and column where the array breaks
+    if opening == "{" and bad_line:
+        stream = value_stream(text)
+        if stream is not None:
+            yield from stream
+            return
+    for number, entry in parsed.items():
+        if isinstance(entry, str):
+            ctx.problem(entry, line=number, code="E111")
+        else:
+            yield number, entry[0]
+
+
+def _parsed_lines(text: str) -> dict[int, tuple[Any] | str]:
+    """Each non-blank line's number and its value (in a 1-tuple), or why it is not JSON."""
+    parsed: dict[int, tuple[Any] | str] = {}
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            parsed[number] = (json.loads(line),)
         except json.JSONDecodeError as error:
-            ctx.problem(f"not valid JSON: {error.msg} (column {error.colno})", line=number, code="E111")
+            parsed[number] = f"not valid JSON: {error.msg} (column {error.colno})"
         except RecursionError:
-            ctx.problem("JSON is nested too deeply to read", line=number, code="E111")
+            parsed[number] = "JSON is nested too deeply to read"
         except ValueError as error:  # an integer longer than Python converts
-            ctx.problem(f"cannot read this JSON: {error}", line=number, code="E111")
+            parsed[number] = f"cannot read this JSON: {error}"
+    return parsed
 
 
 def dumps(value: Any, *, indent: int | None = None) -> str:

@@ -17,6 +17,7 @@ from nerdesk.core.spans import GOLD, PRED
 from nerdesk.formats.conll_dialects import is_conllu_row, looks_tagged, misc_tag
 from nerdesk.formats.conll_rows import is_comment
 from nerdesk.formats.encoding import check_input_file, decode_bytes
+from nerdesk.formats.json_records import value_stream
 from nerdesk.formats.label_studio_min import is_json_min_record
 from nerdesk.formats.prodigy import is_doc_json
 from nerdesk.formats.pubtator import looks_like_pubtator
@@ -165,10 +166,12 @@ def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | No
         records = list(_json_lines(stripped))
         if records:
             return _classify_records(records, in_array=False)
-        try:  # a pretty-printed object: read it whole
-            return classify_record(_whole_json(path, encoding), in_array=False)
-        except (*_JSON_ERRORS, NerdeskError):
+        try:  # objects printed over several lines each: read the file whole
+            content, _ = decode_bytes(path.read_bytes(), encoding, path=str(path))
+        except NerdeskError:
             return None
+        values = value_stream(content) or []
+        return _classify_records([value for _, value in values[:_RECORDS_PEEKED]], in_array=False)
     return None
 
 
