@@ -19,7 +19,7 @@ from nerdesk.formats.conll_rows import is_comment
 from nerdesk.formats.encoding import check_input_file, decode_bytes
 from nerdesk.formats.json_records import value_stream
 from nerdesk.formats.label_studio_min import is_json_min_record
-from nerdesk.formats.prodigy import is_doc_json
+from nerdesk.formats.prodigy import is_classification_example, is_doc_json
 from nerdesk.formats.pubtator import looks_like_pubtator
 from nerdesk.formats.token_tags import is_token_tags_record
 from nerdesk.formats.webanno_tsv import is_webanno_tsv_file, looks_like_webanno_tsv
@@ -116,6 +116,8 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
         return "spacy"  # spaCy's Doc.to_json()
     if record.get("spans") is not None:  # not a list, nor span groups: the jsonl reader refuses it (E110)
         return "nerdesk-json" if in_array else "jsonl"
+    if PRODIGY_KEYS & record.keys() and is_classification_example(record):
+        return "spacy"  # Prodigy's text classification: {"text", "label": "INSULT", "answer": "accept"}
     label = record.get("label", record.get("labels"))
     if isinstance(label, dict):
         return "cluener"

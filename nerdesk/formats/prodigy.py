@@ -25,6 +25,7 @@ from typing import Any
 
 from nerdesk.core.document import Document
 from nerdesk.core.spans import PRED, Span
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
@@ -46,6 +47,7 @@ ACCEPT = "accept"
 STALE_KEYS = {"_task_hash"}  # describes the spans as imported, not as exported
 SKIPPED_ANSWERS = ("reject", "ignore")
 EXAMPLE_ORIGIN = "prodigy:"  # model version of the spans of a kept reject/ignore example: "prodigy:reject"
+_CATEGORY_ANSWER = "\x00answer about a category"  # where an accepted classification example's answer waits
 
 
 def read_spacy(ctx: ReadContext) -> list[Document]:
@@ -60,6 +62,8 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
             if answers == "accept" and answer in SKIPPED_ANSWERS:
                 skipped[answer] = skipped.get(answer, 0) + 1
                 continue
+            if answer == ACCEPT and is_classification_example(record):
+                record = {**{k: v for k, v in record.items() if k != "answer"}, _CATEGORY_ANSWER: answer}
             yield where, with_span_list(record)
 
     def span_of(item: dict[str, Any], text: str, where: Where) -> Span | None:
@@ -68,8 +72,12 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
 
     docs = read_entity_list_records(accepted(json_line_records(ctx)), ctx, list_key="spans",
                                     known_keys=SPACY_KEYS, span_of=span_of)
+    classified = 0
     for doc in docs:
-        if doc.meta.get("answer") == ACCEPT:
+        if _CATEGORY_ANSWER in doc.meta:
+            doc.meta["answer"] = doc.meta.pop(_CATEGORY_ANSWER)
+            classified += 1
+        elif doc.meta.get("answer") == ACCEPT:
             del doc.meta["answer"]  # the status says it, and export writes it from the status
             doc.status = "reviewed"
         elif doc.meta.get("answer") in SKIPPED_ANSWERS:
@@ -80,7 +88,19 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
         ctx.warn(f"skipped Prodigy examples answered reject or ignore ({counts}): they are not annotations; "
                  "import all examples to keep them (Prodigy examples: all in the import window, --answers all on "
                  "the command line)")
+    if classified:
+        ctx.warn(f"{counted(classified, 'Prodigy text-classification example')} (a 'label' and no span) "
+                 f"{by_count(classified, 'was', 'were')} imported as not reviewed: the answer 'accept' is about the "
+                 "label, not about entities (label and answer are kept in the metadata)")
     return docs
+
+
+def is_classification_example(record: Any) -> bool:
+    """A Prodigy text-classification example (textcat.manual, textcat.teach): a ``label`` of the whole text
+    (or the ``options`` a choice view offers) and no span (``spans`` missing or empty); its answer does not
+    say that the text has no entities."""
+    return (isinstance(record, dict) and record.get("spans") in (None, []) and not is_doc_json(record)
+            and (isinstance(record.get("label"), str) or isinstance(record.get("options"), list)))
 
 
 def is_doc_json(record: Any) -> bool:

@@ -122,3 +122,34 @@ def test_a_real_spacy_doc_to_json_reads_back_with_its_spans(tmp_path: Path) -> N
     doc.spans["sc"] = [doc.char_span(14, 22, "CITY")]
     back = read_file(put(tmp_path / "doc.jsonl", [doc.to_json()])).documents[0]
     assert sorted(span.key for span in back.spans) == [(0, 4, "PER"), (14, 22, "CITY"), (14, 27, "GPE")]
+
+
+# Records as Prodigy's textcat.teach and textcat.manual write them (explosion/prodigy-recipes example-datasets):
+# the answer says whether the label fits the text, not that the text has no entities.
+TEXTCAT = [
+    {"text": "Improve docs", "meta": {"source": "GitHub"}, "label": "DOCUMENTATION", "_input_hash": 1,
+     "_task_hash": 2, "answer": "accept"},
+    {"text": "Crash on start", "label": "DOCUMENTATION", "_input_hash": 3, "_task_hash": 4, "answer": "reject"},
+    {"text": "You are a fool", "label": "INSULT", "score": 0.7, "spans": [], "_input_hash": 5, "_task_hash": 6,
+     "answer": "accept"},
+    {"text": "We share our dataset", "label": "new-dataset", "_view_id": "classification", "_input_hash": 7,
+     "_task_hash": 8, "answer": "accept", "_annotator_id": "a1"},
+]
+
+
+def test_text_classification_examples_are_prodigy_and_not_reviewed(tmp_path):
+    path = put(tmp_path / "textcat.jsonl", TEXTCAT)
+    result = read_file(path)
+    assert result.format == "spacy"  # was read as CLUENER, refusing every record: 'label' must be an object
+    docs = result.documents
+    assert [d.text for d in docs] == ["Improve docs", "You are a fool", "We share our dataset"]
+    assert {d.status for d in docs} == {"new"}  # reviewed with no span would teach "no entity here"
+    assert [(d.meta["label"], d.meta["answer"]) for d in docs] == [
+        ("DOCUMENTATION", "accept"), ("INSULT", "accept"), ("new-dataset", "accept")]
+    assert any("3 Prodigy text-classification examples" in w for w in result.warnings)
+
+
+def test_ner_examples_without_entities_stay_reviewed(tmp_path):
+    path = put(tmp_path / "ner.jsonl", [{"text": "Nothing here", "spans": [], "_input_hash": 1, "answer": "accept"}])
+    [doc] = read_file(path).documents
+    assert doc.status == "reviewed"
