@@ -27,6 +27,7 @@ from nerdesk.formats.json_records import array_items, value_stream
 
 # Options every writer accepts: which spans to write where the format keeps only one kind.
 COMMON_WRITE_OPTIONS = frozenset({"source"})
+BYTE_ORDER_MARK = "\ufeff"  # U+FEFF: a file saved with one starts with it, so in files joined, a line does
 SOURCES = ("gold", "pred", "all")
 
 
@@ -259,13 +260,15 @@ def iter_json_lines(text: str, ctx: ReadContext) -> Iterator[tuple[int, Any]]:
 
 
 def _parsed_lines(text: str) -> dict[int, tuple[Any] | str]:
-    """Each non-blank line's number and its value (in a 1-tuple), or why it is not JSON."""
+    """Each non-blank line's number and its value (in a 1-tuple), or why it is not JSON. A byte-order mark
+    before a line's JSON is left out: files saved with one and joined (``cat a.jsonl b.jsonl``) have it
+    at the start of each file's first line, where it cannot be part of a value."""
     parsed: dict[int, tuple[Any] | str] = {}
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            parsed[number] = (json.loads(line),)
+            parsed[number] = (json.loads(line.removeprefix(BYTE_ORDER_MARK)),)
         except json.JSONDecodeError as error:
             parsed[number] = f"not valid JSON: {error.msg} (column {error.colno})"
         except RecursionError:

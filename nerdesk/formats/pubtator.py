@@ -39,7 +39,7 @@ from nerdesk.core.json_values import is_int
 from nerdesk.core.offsets import Utf16Map
 from nerdesk.core.spans import Span
 from nerdesk.core.wording import by_count, counted
-from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext
+from nerdesk.formats._base import BYTE_ORDER_MARK, CODE_POINTS, FormatSpec, ReadContext, WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
 
 TITLE_LENGTH = "pubtator_title_length"
@@ -125,8 +125,8 @@ class _Reading:
 
 def read_pubtator(ctx: ReadContext) -> list[Document]:
     state = _Reading(ctx)
-    for number, raw in enumerate(ctx.read_text().removeprefix("\ufeff").split("\n"), start=1):
-        line = raw[:-1] if raw.endswith("\r") else raw
+    for number, raw in enumerate(ctx.read_text().split("\n"), start=1):
+        line = raw.removeprefix(BYTE_ORDER_MARK).removesuffix("\r")
         if not line.strip():
             state.close()
             continue

@@ -114,3 +114,12 @@ def test_json_lines_with_a_bad_line_still_name_that_line(tmp_path):
     with pytest.raises(ImportProblems) as caught:
         read_file(path, format="doccano")
     assert [(p.code, p.line) for p in caught.value.problems] == [("E111", 2)]
+
+
+def test_files_saved_with_a_byte_order_mark_and_joined(tmp_path):
+    """``cat a.jsonl b.jsonl`` of files a Windows editor saved: the second file's mark starts a line."""
+    one = '\ufeff{"text": "Ann", "spans": [{"start": 0, "end": 3, "label": "PER"}], "answer": "accept"}\n'
+    two = '\ufeff{"text": "Bob", "spans": [{"start": 0, "end": 3, "label": "PER"}], "answer": "accept"}\n'
+    path = tmp_path / "joined.jsonl"
+    path.write_text(one + two, encoding="utf-8")
+    assert [d.text for d in read_file(path).documents] == ["Ann", "Bob"]  # was E111 "Unexpected UTF-8 BOM"

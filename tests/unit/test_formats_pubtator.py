@@ -282,3 +282,14 @@ def test_hostile_lines_are_refused_clearly_or_read_right(pieces, detect):
             return
     for doc in result.documents:
         doc.validate()
+
+
+def test_files_saved_with_a_byte_order_mark_and_joined(tmp_path):
+    """``cat a.pubtator b.pubtator`` of files saved with a mark: the second PMID was read as '\\ufeff456'."""
+    one = "\ufeff123|t|Aspirin helps.\n123|a|It does.\n123\t0\t7\tAspirin\tChemical\tD001241\n\n"
+    two = "\ufeff456|t|Ibuprofen too.\n456|a|Yes.\n456\t0\t9\tIbuprofen\tChemical\tD007052\n\n"
+    path = tmp_path / "joined.pubtator"
+    path.write_text(one + two, encoding="utf-8")
+    docs = read_file(path).documents
+    assert [(d.name, d.text, [s.mention(d.text) for s in d.spans]) for d in docs] == [
+        ("123", "Aspirin helps. It does.", ["Aspirin"]), ("456", "Ibuprofen too. Yes.", ["Ibuprofen"])]
