@@ -65,10 +65,12 @@ class _LsState:
         self.unlabelled = 0  # regions whose labels were all taken off
         self.cancelled = 0
         self.merged = 0
+        self.other_field = 0  # results on another data field than the text's (several <Text> tags)
 
 
 def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, source: Source,
-                score: Any, model_version: Any, where: Where, names: dict[str, Any]) -> list[Any] | None:
+                score: Any, model_version: Any, where: Where, names: dict[str, Any],
+                other_fields: set[str]) -> list[Any] | None:
     if not isinstance(results, list):
         ctx.problem("'result' must be a list", **where)
         return None
@@ -81,6 +83,9 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
         value = item.get("value")
         if item.get("type") not in (None, "labels") or not isinstance(value, dict) or "labels" not in value:
             state.skipped_results += 1  # choices, relations, text areas...: not spans
+            continue
+        if item.get("to_name") in other_fields:
+            state.other_field += 1  # its offsets are in another field's text
             continue
         labels = value.get("labels")
         if labels == []:
@@ -113,12 +118,14 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
     return spans if ok else None
 
 
-def _task_spans(task: dict[str, Any], text: str, ctx: ReadContext, state: _LsState, where: Where,
+def _task_spans(task: dict[str, Any], text_key: str, ctx: ReadContext, state: _LsState, where: Where,
                 names: dict[str, Any]) -> tuple[list[Any] | None, bool]:
     """The task's spans (``None`` after a problem) and whether someone submitted an annotation of it.
 
     Annotations come first, so that a submitted one replaces nerdesk's unreviewed gold prediction.
     """
+    text = task["data"][text_key]
+    other_fields = {key for key, value in task["data"].items() if isinstance(value, str) and key != text_key}
     annotations = task.get("annotations", task.get("completions", []))
     predictions = task.get("predictions", [])
     if not isinstance(annotations, list) or not isinstance(predictions, list):
@@ -141,7 +148,7 @@ def _task_spans(task: dict[str, Any], text: str, ctx: ReadContext, state: _LsSta
         got = _ls_results(group.get("result", []), text, ctx, state, source=source,
                           score=group.get("score") if source == PRED else None,
                           model_version=group.get("model_version") if source == PRED else None,
-                          where=where, names=names)
+                          where=where, names=names, other_fields=other_fields)
         if got is None:
             ok = False
         else:
@@ -214,7 +221,7 @@ def read_label_studio(ctx: ReadContext) -> list[Document]:
             ctx.problem(why_not, **where)
             continue
         names: dict[str, Any] = {}
-        spans, annotated = _task_spans(task, text, ctx, state, where, names)
+        spans, annotated = _task_spans(task, text_key, ctx, state, where, names)
         if spans is not None:
             docs.append(Document(text=text, spans=dedupe(spans), meta=_task_meta(task, text_key, names),
                                  status="reviewed" if annotated else _kept_status(task)))
@@ -253,6 +260,9 @@ def _read_warnings(ctx: ReadContext, state: _LsState) -> None:
     if state.cancelled:
         ctx.warn(f"{counted(state.cancelled, 'cancelled or skipped annotation')} "
                  f"{by_count(state.cancelled, 'was', 'were')} skipped")
+    if state.other_field:
+        ctx.warn(f"{counted(state.other_field, 'result')} on other data fields than the text's "
+                 f"{by_count(state.other_field, 'was', 'were')} skipped: nerdesk keeps one text per document")
     if state.merged:
         ctx.warn(f"{counted(state.merged, 'task')} had several annotations: {by_count(state.merged, 'its', 'their')} "
                  "spans were merged into one gold set")

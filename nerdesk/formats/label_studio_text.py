@@ -115,7 +115,8 @@ def pick_text_field(task: dict[str, Any], fallback: str | None = None,
     targets.discard(None)
     if len(targets) > 1:
         return None, None, f"its results point at several fields ({', '.join(sorted(map(str, targets)))}); " \
-                           "nerdesk keeps one text per document"
+                           "nerdesk keeps one text per document: choose one with --text-field NAME (the " \
+                           "text_field option), and the results on the others are skipped"
     target = next(iter(targets), None)
     if target in strings:
         return data[target], target, ""

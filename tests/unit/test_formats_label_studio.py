@@ -261,3 +261,27 @@ def test_a_result_without_a_score_of_its_own_goes_back_without_one(tmp_path: Pat
     assert prediction["score"] == 0.8
     assert [result.get("score") for result in prediction["result"]] == [0.95, None]
     assert read_file(tmp_path / "out.json").documents[0].meta == documents[0].meta
+
+
+def two_field_task(with_text: bool) -> dict:
+    """A labeling config with a <Text> per field and <Labels> on each: results on 'title' and on 'body'."""
+    def result(to_name: str, start: int, end: int, mention: str, label: str) -> dict:
+        value = {"start": start, "end": end, "labels": [label], **({"text": mention} if with_text else {})}
+        return {"from_name": f"label_{to_name}", "to_name": to_name, "type": "labels", "value": value}
+    return {"id": 7, "data": {"title": "Acme buys Beta", "body": "Paris is nice, Beta says."},
+            "annotations": [{"result": [result("title", 0, 4, "Acme", "ORG"), result("body", 0, 5, "Paris", "LOC")]}],
+            "predictions": [{"model_version": "m1", "result": [result("body", 15, 19, "Beta", "ORG")]}]}
+
+
+@pytest.mark.parametrize("with_text", [True, False])
+def test_results_on_another_field_than_the_chosen_text_are_skipped(tmp_path, with_text):
+    path = put(tmp_path / "two_fields.json", [two_field_task(with_text)])
+    with pytest.raises(ImportProblems, match="--text-field"):
+        read_file(path)
+    result = read_file(path, text_field="title")
+    [doc] = result.documents
+    # the body's offsets were applied to the title: refused when value.text differed, else silently
+    # wrong spans ('Acme ' as LOC, 'Beta' as a prediction read at 15..19 of a 14-character title)
+    assert [(s.mention(doc.text), s.label, s.source) for s in sort_spans(doc.spans)] == [("Acme", "ORG", GOLD)]
+    assert any("2 results on other data fields" in w for w in result.warnings)
+    assert doc.meta["data"] == {"body": "Paris is nice, Beta says."}
