@@ -16,6 +16,7 @@ from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.formats.conll_dialects import is_conllu_row, looks_tagged, misc_tag
 from nerdesk.formats.conll_rows import is_comment
+from nerdesk.formats.doccano import is_annotation_list
 from nerdesk.formats.encoding import check_input_file, decode_bytes
 from nerdesk.formats.json_records import value_stream
 from nerdesk.formats.label_studio_min import is_json_min_record
@@ -125,6 +126,8 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
         return "doccano"
     if isinstance(record.get("entities"), list):
         return _classify_entities(record, record["entities"], in_array=in_array)
+    if is_annotation_list(record.get("annotations")):
+        return "doccano"  # doccano 1.0-1.2: {"annotations": [{"label": 12, "start_offset", "end_offset", "user"}]}
     if {"doc_id", "sent_id", "tokens"} & record.keys():
         return "genia"
     return "cmeee" if in_array else "cluener"
@@ -198,6 +201,8 @@ def _only_text(record: Any) -> bool:
     if is_json_min_record(record):
         return False
     if {"spans", "label", "labels", "cats", "relations", "doc_id", "sent_id", "tokens"} & record.keys():
+        return False
+    if is_annotation_list(record.get("annotations")):
         return False
     entities = record.get("entities")
     return not (isinstance(entities, list) and any(isinstance(e, dict | list) for e in entities))

@@ -1,10 +1,12 @@
-"""doccano sequence-labelling JSON lines, the shapes doccano 1.4 to 1.8 export.
+"""doccano sequence-labelling JSON lines, the shapes doccano 1.0 to 1.8 export.
 
 - ``{"text", "label": [[start, end, "LABEL"], ...]}`` (sequence labelling, 1.6+)
 - ``{"data", "label": [...]}`` (1.4 and 1.5 name the text ``data``; written back as ``text``)
 - ``{"text", "entities": [[start, end, "LABEL"], ...], "cats": [...]}`` (intent detection and slot filling)
 - ``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id", "from_id",
   "to_id", "type"}]}`` (relation projects)
+- ``{"text", "annotations": [{"label": 12, "start_offset", "end_offset", "user"}]}`` (1.0 to 1.2: labels
+  by id, each user's annotations; read, with the ids as label names, as doccano-transformer names them)
 
 Offsets are UTF-16 code units, end exclusive (doccano counts in the browser). Relations are kept in
 ``meta["relations"]`` with their ends as code-point spans ``{"id", "type", "from": [s, e, "L"], "to": [...]}``,
@@ -16,6 +18,7 @@ An export writes every record in the shape doccano's importer for the project re
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -41,26 +44,46 @@ DOCCANO_KEYS = {"text", "data", "label", "labels", "entities", "relations"}
 
 
 def _entity_triples(record: dict[str, Any], ctx: ReadContext, where: Where) -> list[tuple[Any, Any, Any, Any]] | None:
-    """``(start, end, label, entity_id)`` from ``entities`` and ``label``; ``None`` after a problem."""
+    """``(start, end, label, entity_id)`` from ``entities``, ``label`` and doccano 1.0-1.2's ``annotations``
+    (``{"label": 12, "start_offset", "end_offset", "user"}``: the label's id, as doccano-transformer names it);
+    ``None`` after a problem."""
     raw: list[tuple[Any, Any, Any, Any]] = []
     entities = record.get("entities", [])
     labels = record.get("label", record.get("labels", []))
-    for key, items in (("entities", entities), ("label", labels)):
+    annotations = record.get("annotations") if is_annotation_list(record.get("annotations")) else None
+    for key, items in (("entities", entities), ("label", labels), ("annotations", annotations)):
         if items is None:
             continue
         if not isinstance(items, list):
             ctx.problem(f"{key!r} must be a list of [start, end, LABEL]", **where)
             return None
         for item in items:
-            if isinstance(item, dict) and key == "entities":
+            if isinstance(item, dict) and key == "annotations" and "start_offset" in item:
+                label = str(item["label"]) if is_int(item.get("label")) else item.get("label")
+                raw.append((item.get("start_offset"), item.get("end_offset"), label, None))
+            elif isinstance(item, dict) and key == "entities":
                 raw.append((item.get("start_offset"), item.get("end_offset"), item.get("label"), item.get("id")))
             elif isinstance(item, list) and len(item) == 3:
                 raw.append((*item, None))
             else:
-                ctx.problem(f"a {key} item must be [start, end, LABEL], got {item!r:.60} (text-classification "
+                shape = "{label, start_offset, end_offset, user}" if key == "annotations" else "[start, end, LABEL]"
+                ctx.problem(f"an item of {key!r} must be {shape}, got {item!r:.60} (text-classification "
                             "labels are not spans)", **where)
                 return None
     return raw
+
+
+def is_annotation_list(value: Any) -> bool:
+    """doccano 1.0-1.2's ``annotations``: a list of objects with offsets (or with a label only: classification)."""
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(item, dict) and "label" in item and "user" in item for item in value))
+
+
+def annotators(record: Any) -> int:
+    """How many users' annotations a doccano 1.0-1.2 record holds."""
+    if not isinstance(record, dict) or not is_annotation_list(record.get("annotations")):
+        return 0
+    return len({json.dumps(item.get("user")) for item in record["annotations"]})
 
 
 def _is_entity_id(value: Any) -> TypeGuard[int | str]:
@@ -138,6 +161,8 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
         if entity_id is not None:
             ends[entity_id] = [span.start, span.end, span.label]
     meta = extra_meta(record, DOCCANO_KEYS if "text" not in record else DOCCANO_KEYS - {"data"})
+    if is_annotation_list(meta.get("annotations")):
+        del meta["annotations"]  # read as the spans
     if ok and record.get("relations") is not None:  # a refused entity would make its relations a 2nd problem
         relations = _relations(record, ends, ctx, where)
         ok = ok and relations is not None
@@ -146,11 +171,15 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
 
 
 def read_doccano(ctx: ReadContext) -> list[Document]:
-    docs = []
+    docs, merged = [], 0
     for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
         doc = _record_document(record, ctx, {"line": line, "record": record_no})
         if doc is not None:
             docs.append(doc)
+            merged += annotators(record) > 1
+    if merged:
+        ctx.warn(f"{counted(merged, 'record')} had annotations of several users (a doccano 1.0-1.2 export): "
+                 f"{by_count(merged, 'its', 'their')} spans were merged into one gold set")
     return docs
 
 

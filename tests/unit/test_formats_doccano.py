@@ -118,3 +118,37 @@ def test_a_reversed_span_is_reported_in_the_files_own_utf16_offsets(tmp_path):
         read_file(path, "doccano")
     (problem,) = caught.value.problems
     assert problem.code == "E004" and "span 3..2" in problem.reason  # not the code points 2..1
+
+
+# doccano 1.0-1.2's export, as in doccano-transformer's tests/data/labeling/labeling.jsonl: labels by id, each
+# user's annotations. It was detected as CLUENER and imported without a span and without a warning.
+OLD_EXPORT = {
+    "id": 2578, "text": "SOCCER - JAPAN GET LUCKY WIN , CHINA IN SURPRISE DEFEAT .\nNadim Ladki\nAL-AIN , United Arab Emirates",
+    "annotations": [{"label": 12, "start_offset": 9, "end_offset": 14, "user": 1},
+                    {"label": 13, "start_offset": 58, "end_offset": 69, "user": 1},
+                    {"label": 12, "start_offset": 9, "end_offset": 14, "user": 2},
+                    {"label": 12, "start_offset": 79, "end_offset": 99, "user": 2}],
+    "meta": {}, "annotation_approver": None}
+
+
+def test_doccano_1_0_annotations_are_read_with_label_ids_as_names(tmp_path):
+    path = put(tmp_path / "labeling.jsonl", {"id": 2577, "text": "Not annotated yet", "annotations": [], "meta": {}},
+               OLD_EXPORT)
+    assert detect_format(path) == "doccano"
+    result = read_file(path)
+    empty, doc = result.documents
+    assert empty.spans == []
+    assert [(s.mention(doc.text), s.label) for s in doc.spans] == [
+        ("JAPAN", "12"), ("Nadim Ladki", "13"), ("United Arab Emirates", "12")]
+    assert any("1 record had annotations of several users" in w for w in result.warnings)
+    assert "annotations" not in doc.meta and doc.meta["annotation_approver"] is None
+    write_file([doc], tmp_path / "out.jsonl", "doccano")
+    assert lines(tmp_path / "out.jsonl")[0]["label"] == [[9, 14, "12"], [58, 69, "13"], [79, 99, "12"]]
+
+
+def test_doccano_1_0_classification_is_refused_as_not_spans(tmp_path):
+    path = put(tmp_path / "classification.jsonl",
+               {"id": 2591, "text": "Terrible customer service.", "annotations": [{"label": 15, "user": 1}]})
+    from nerdesk.core.errors import ImportProblems
+    with pytest.raises(ImportProblems, match="text-classification labels are not spans"):
+        read_file(path)
