@@ -274,7 +274,10 @@ def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         # inner levels first, padded on the left: the last column is always the outermost level
         out.extend(separator.join([unit, *["O"] * (width - len(tags)), *tags]) for unit, tags in block)
         out.append("")
-    atomic_write_text(path, "\n".join(out) + ("\n" if out else ""))
+    content = "\n".join(out) + ("\n" if out else "")
+    # A first token U+FEFF (CMeEE texts start with it) would be taken for a byte-order mark: a blank line
+    # first keeps it a token, in nerdesk and in spaCy's, seqeval's and datasets' CoNLL readers alike.
+    atomic_write_text(path, "\n" + content if content.startswith("\ufeff") else content)
 
 
 def _write_warnings(ctx: WriteContext, tally: _Tally, level: str, format_name: str) -> None:

@@ -66,6 +66,13 @@ def check_input_file(path: str | Path) -> None:
                           "give a regular file", path=str(path), code="E105")
 
 
+def with_mark_kept(content: str) -> str:
+    """Plain text to write so that it reads back as it is: a file that starts with U+FEFF is read as one with a
+    UTF-8 byte-order mark, which is not part of the text, so content that starts with that character (21 of the
+    5,000 CMeEE-V2 texts do) is written after a byte-order mark of its own."""
+    return "\ufeff" + content if content.startswith("\ufeff") else content
+
+
 def decode_bytes(data: bytes, encoding: str | None = None, *, path: str | None = None) -> tuple[str, str]:
     """Decode ``data`` and return ``(text, encoding_used)``; ``FormatError`` if nothing fits."""
     if encoding is not None:

@@ -13,6 +13,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
+from nerdesk.formats.encoding import with_mark_kept
 
 SPLITS = ("line", "paragraph", "document")
 
@@ -81,7 +82,7 @@ def write_text(documents: list[Document], path: Path, ctx: WriteContext) -> None
     if changed:
         ctx.warn(f"{counted(changed, 'document')} {by_count(changed, 'ends', 'end')} with a carriage return, which "
                  "reads back as part of the line break")
-    atomic_write_text(path, content)
+    atomic_write_text(path, with_mark_kept(content))
 
 
 SPECS = (
