@@ -29,6 +29,8 @@ _ASCII = bytes(range(128))
 WESTERN = "cp1252"  # Windows-1252, a superset of Latin-1's printable characters
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BEYOND_ASCII = re.compile("[^\x00-\x7f]")
+_FEW = 3
+_AFTER_LETTER = re.compile("(?<=[A-Za-z])[^\x00-\x7f]")  # "Z眉rich": the ü of UTF-8 "Zürich" read as GB18030
 # Of a text's characters beyond ASCII, the share in GB2312 that makes it read as Chinese: in GB18030, and the
 # stricter share in UTF-16 without a byte-order mark, a last attempt before charset-normalizer.
 GB18030_SHARE = 0.5
@@ -135,10 +137,11 @@ def _guess(data: bytes, tried: list[str], path: str | None = None) -> tuple[str,
     if halves is not None:
         return halves, "utf-8"
     gb18030 = _strict(data, "gb18030") if b"\x00" not in data else None
-    _refuse_damaged_utf8(data, decodes_otherwise=gb18030 is not None, path=path)
+    chinese = gb18030 is not None and _reads_as_chinese(gb18030, GB18030_SHARE)
+    _refuse_damaged_utf8(data, decodes_otherwise=chinese, path=path)
     if b"\x00" not in data:
         tried.append("gb18030")
-        if gb18030 is not None and _reads_as_chinese(gb18030, GB18030_SHARE):
+        if gb18030 is not None and chinese:
             return gb18030, "gb18030"
     utf16 = _utf16_chinese(data, tried)
     if utf16 is not None:
@@ -155,10 +158,15 @@ def _reads_as_chinese(text: str, share: float) -> bool:
 
     Latin-1 and cp1252 text decodes as GB18030 wherever an accented letter comes before an ASCII one
     ("Straße" -> "Stra遝"), giving characters outside GB2312 (whose bytes are both above 0xA0); Chinese
-    text in UTF-16 decodes as GB18030 with control characters."""
+    text in UTF-16 decodes as GB18030 with control characters. UTF-8 Latin text decodes as GB18030 with
+    common hanzi ("Zürich" -> "Z眉rich", "Málaga" -> "M谩laga"), nearly all of them right after a Latin
+    letter, where about one in a hundred of a Chinese text's characters beyond ASCII are (CLUENER, CMeEE)."""
     if _CONTROLS.search(text):
         return False
     beyond_ascii = _BEYOND_ASCII.findall(text)
+    after_letter = len(_AFTER_LETTER.findall(text))
+    if after_letter >= _FEW and after_letter > len(beyond_ascii) / 2:  # a few say little: "A股" is Chinese
+        return False
     return bool(beyond_ascii) and sum(map(_in_gb2312, beyond_ascii)) >= share * len(beyond_ascii)
 
 
@@ -199,7 +207,8 @@ def _utf8_with_halves(data: bytes) -> str | None:
 
 def _refuse_damaged_utf8(data: bytes, *, decodes_otherwise: bool, path: str | None) -> None:
     """Raise ``FormatError`` when ``data``, which is not UTF-8, is UTF-8 but for a few bytes: at most two bytes
-    that are not UTF-8 per non-ASCII character that is, or one per ten when the data is valid in GB18030 too.
+    that are not UTF-8 per non-ASCII character that is, or one per ten when the data reads as Chinese in
+    GB18030 too.
 
     Legacy encodings hold valid UTF-8 sequences only by chance: cp1252 and cp1251 texts almost never, GBK and
     Big5 ones about one per four bad bytes, and no CLUENER sentence in GBK or Big5 comes near one per ten."""

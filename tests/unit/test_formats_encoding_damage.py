@@ -106,3 +106,28 @@ def test_a_pipe_is_read_to_its_end(tmp_path):
         assert [d.text for d in read_file(fifo, "text").documents] == ["北京", "上海"]
     finally:
         writer.join(timeout=10)
+
+
+def mostly_english_conll(latin1_words: list[str]) -> bytes:
+    """CoNLL rows, mostly ASCII, five place names in UTF-8, then words some other tool wrote in Latin-1."""
+    rows = [b"The O\nmeeting O\nin O\nParis B-LOC\n\n" * 300]
+    rows += [word.encode("utf-8") + b" B-LOC\n\n" for word in ["Zürich", "Café", "Köln", "José", "Málaga"]]
+    rows += [word.encode("latin-1") + b" B-PER\n\n" for word in latin1_words]
+    return b"".join(rows)
+
+
+@pytest.mark.parametrize("latin1_words", [["Müller"], ["Müller", "Gödel"]])
+def test_a_few_utf8_words_and_a_latin1_one_are_refused_not_read_as_gb18030(tmp_path, latin1_words):
+    # The UTF-8 letters make valid GB18030 pairs: the file was read as GB18030 without a word ("Z眉rich",
+    # "M谩laga", "M黮ler"), since a tenth of its non-ASCII characters were bytes that are not UTF-8.
+    path = write(tmp_path, mostly_english_conll(latin1_words), "mixed.conll")
+    with pytest.raises(FormatError, match=r"UTF-8 but for \d+ bytes?.*line 1511") as caught:
+        read_file(path)
+    assert caught.value.code == "E106"
+
+
+def test_chinese_with_latin_words_still_reads_as_gb18030(tmp_path):
+    text = "iPhone手机在NBA球星中流行，A股上涨。Zürich是城市。\n" * 20
+    path = write(tmp_path, text.encode("gbk"))
+    result = read_file(path, "text")
+    assert result.encoding == "gb18030" and result.documents[0].text == text.splitlines()[0]
