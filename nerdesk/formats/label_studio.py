@@ -41,7 +41,13 @@ from nerdesk.formats._base import (
 )
 from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.label_studio_min import tasks_of_records
-from nerdesk.formats.label_studio_text import file_text_field, forget_texts, pick_text_field, resolve_offsets
+from nerdesk.formats.label_studio_text import (
+    file_link_problem,
+    file_text_field,
+    forget_texts,
+    pick_text_field,
+    resolve_offsets,
+)
 
 LS_TASK_KEYS = {"data", "annotations", "predictions", "completions", "meta"}
 # Top-level task keys of Label Studio's own export, written back where they were.
@@ -219,6 +225,10 @@ def read_label_studio(ctx: ReadContext) -> list[Document]:
         text, text_key, why_not = pick_text_field(task, fallback, chosen)
         if text is None or text_key is None:
             ctx.problem(why_not, **where)
+            continue
+        link = file_link_problem(task, text_key)
+        if link is not None:
+            ctx.problem(link, **where)
             continue
         names: dict[str, Any] = {}
         spans, annotated = _task_spans(task, text_key, ctx, state, where, names)

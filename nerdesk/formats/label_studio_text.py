@@ -157,3 +157,22 @@ def file_text_field(tasks: list[Any]) -> str | None:
     fields = {pick_text_field(task)[1] for task in tasks if isinstance(task, dict) and any(_result_lists(task))}
     fields.discard(None)
     return fields.pop() if len(fields) == 1 else None
+
+
+# Label Studio keeps a link instead of the text for tasks of files it was given to read (<Text valueType="url">:
+# uploads, local files, cloud storage); its export holds the link only.
+_STORAGE_LINK = re.compile(r"(?:/data/(?:upload|local-files)/|s3://|gs://|azure-blob://)\S*")
+_WEB_LINK = re.compile(r"https?://\S*")
+
+
+def file_link_problem(task: dict[str, Any], field: str) -> str | None:
+    """Why the task's text cannot be read when its field holds a link to a file instead of the text: always
+    for Label Studio's storage links, for a web link when the results' offsets go past it."""
+    text = task["data"][field]
+    past_end = any(is_int(item["value"].get("end")) and item["value"]["end"] > len(text)
+                   for group in _result_lists(task) for item in _label_results(group))
+    if _STORAGE_LINK.fullmatch(text) or (past_end and _WEB_LINK.fullmatch(text)):
+        return (f"its text field {field!r} holds a link to a file ({text!r:.80}), not the text: Label Studio "
+                "exports only the link of a task made from a file (<Text valueType=\"url\">); import the files' "
+                "texts with the spans in a format that holds them, or give the tasks their text in 'data'")
+    return None

@@ -285,3 +285,24 @@ def test_results_on_another_field_than_the_chosen_text_are_skipped(tmp_path, wit
     assert [(s.mention(doc.text), s.label, s.source) for s in sort_spans(doc.spans)] == [("Acme", "ORG", GOLD)]
     assert any("2 results on other data fields" in w for w in result.warnings)
     assert doc.meta["data"] == {"body": "Paris is nice, Beta says."}
+
+
+@pytest.mark.parametrize("link", ["/data/upload/3/8a2f01c4-report.txt", "/data/local-files/?d=docs/report.txt",
+                                  "s3://bucket/docs/report.txt", "https://example.com/docs/report.txt"])
+def test_a_task_whose_text_is_a_link_to_a_file_is_refused_saying_so(tmp_path, link):
+    # <Text valueType="url">: the export holds the link, the offsets are in the file's text. It said
+    # "span 120..131 (ORG) is outside the text of length 34"; without results, the link became the text.
+    task = {"id": 12, "data": {"text": link}, "annotations": [{"result": [
+        {"from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 120, "end": 131, "text": "Acme Corp.", "labels": ["ORG"]}}]}]}
+    path = put(tmp_path / "links.json", [task])
+    with pytest.raises(ImportProblems, match="holds a link to a file"):
+        read_file(path)
+
+
+def test_a_storage_link_without_results_is_refused_and_a_web_address_as_text_is_kept(tmp_path):
+    with pytest.raises(ImportProblems, match="holds a link to a file"):
+        read_file(put(tmp_path / "upload.json", [{"id": 1, "data": {"text": "/data/upload/3/9b-notes.txt"}}]))
+    tweet = {"id": 2, "data": {"text": "https://t.co/k8ocrhV7Qj"}, "annotations": [{"result": []}]}
+    [doc] = read_file(put(tmp_path / "tweet.json", [tweet])).documents
+    assert doc.text == "https://t.co/k8ocrhV7Qj" and doc.status == "reviewed"
