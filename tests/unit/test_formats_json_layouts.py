@@ -10,8 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from nerdesk.core.errors import FormatError, ImportProblems
+from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.formats import detect_format, read_file
 
 CLUENER_DEV = Path("/work/shared/datasets/cluener/dev.json")
@@ -123,3 +125,40 @@ def test_files_saved_with_a_byte_order_mark_and_joined(tmp_path):
     path = tmp_path / "joined.jsonl"
     path.write_text(one + two, encoding="utf-8")
     assert [d.text for d in read_file(path).documents] == ["Ann", "Bob"]  # was E111 "Unexpected UTF-8 BOM"
+
+
+RECORD_TEXTS = st.text(alphabet=st.sampled_from(["a", "北", "😀", " ", "\n", '"', "\\", "[", "]", "{", "}", ",",
+                                                 "\u2028", "\ufeff"]), min_size=1, max_size=12)
+
+
+@st.composite
+def doccano_files(draw):
+    records = []
+    for text in draw(st.lists(RECORD_TEXTS, min_size=1, max_size=4)):
+        units = len(text.encode("utf-16-le")) // 2
+        spans = [[0, units, "X"]] if text.strip() and draw(st.booleans()) else []
+        records.append({"text": text, "label": spans})
+    layout = draw(st.sampled_from(["array", "one-line array", "pretty objects", "lines"]))
+    content = {"array": json.dumps(records, ensure_ascii=False, indent=2),
+               "one-line array": json.dumps(records, ensure_ascii=False),
+               "pretty objects": "\n".join(json.dumps(r, ensure_ascii=False, indent=4) for r in records),
+               "lines": "\n".join(json.dumps(r, ensure_ascii=False) for r in records)}[layout]
+    return records, content
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(doccano_files(), st.floats(0.0, 1.0), st.sampled_from(["", "x", "]", "}", ",", "\n{", "\ufeff"]))
+def test_layouts_read_whole_or_fail_clearly(tmp_path, case, cut, garbage):
+    records, content = case
+    path = tmp_path / "records.json"
+    path.write_text(content, encoding="utf-8")
+    docs = read_file(path, "doccano").documents
+    assert [(d.text, [s.key for s in d.spans]) for d in docs] == [
+        (r["text"], [(0, len(r["text"]), "X")] if r["label"] else []) for r in records]
+    damaged = content[:int(len(content) * cut)] + garbage
+    path.write_text(damaged, encoding="utf-8")
+    try:
+        read_file(path, "doccano")
+    except NerdeskError as error:
+        assert error.code not in (None, "E118")
