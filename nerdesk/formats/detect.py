@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
+from nerdesk.core.wording import counted
 from nerdesk.formats.conll_dialects import is_conllu_row, looks_tagged, misc_tag
 from nerdesk.formats.conll_rows import is_comment
 from nerdesk.formats.doccano import is_annotation_list
@@ -26,6 +27,7 @@ from nerdesk.formats.token_tags import is_token_tags_record
 from nerdesk.formats.webanno_tsv import is_webanno_tsv_file, looks_like_webanno_tsv
 
 _PEEK_BYTES = 256 * 1024
+_TEXTS_PEEKED = 20  # .txt files of a folder without .ann looked at for one in a format of its own
 _RECORDS_PEEKED = 1_000  # JSON records of the peek looked at for one that shows the file's format
 CONLL_SUFFIXES = (".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".conll")
 PRODIGY_KEYS = {"answer", "_input_hash", "_task_hash"}
@@ -241,17 +243,34 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-def _detect_dir(path: Path) -> str:
+def _detect_dir(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     """brat when the folder holds .ann files; WebAnno TSV when it holds such .tsv files (an INCEpTION export
-    may have the source .txt files beside them); else brat when it holds .txt files."""
+    may have the source .txt files beside them); else brat when it holds .txt files of plain text."""
     if any(path.rglob("*.ann")):
         return "brat"
     if any(file.is_file() and is_webanno_tsv_file(file) for file in path.rglob("*.tsv")):
         return "webanno-tsv"
-    if any(path.rglob("*.txt")):
+    texts = sorted(path.rglob("*.txt"))
+    if texts:
+        _refuse_files_of_a_format(path, texts, known, encoding)
         return "brat"
     raise FormatError("a directory without .txt, .ann or WebAnno TSV files: neither a brat collection nor a "
                       "WebAnno TSV export", path=str(path), code="E124")
+
+
+def _refuse_files_of_a_format(folder: Path, texts: list[Path], known: tuple[str, ...], encoding: str | None) -> None:
+    """A folder of .txt files and no .ann holds brat's texts still to annotate, unless the files are in a format
+    of their own: a CoNLL corpus's train.txt, valid.txt and test.txt became three documents of "TOKEN TAG" lines."""
+    for file in texts[:_TEXTS_PEEKED]:
+        found = "text"
+        with contextlib.suppress(NerdeskError):  # an empty or unreadable file is the brat reader's to name
+            found = _detect(file, known, encoding)
+        if found != "text":
+            names = ", ".join(text.name for text in texts[:3]) + (", ..." if len(texts) > 3 else "")
+            raise FormatError(f"a folder without .ann files, so not a brat collection, whose .txt files are "
+                              f"{found} ({file.name}; {counted(len(texts), '.txt file')}: {names}): import the "
+                              f"files themselves (nerdesk import PROJECT {folder}/*.txt)", path=str(folder),
+                              code="E124")
 
 
 def detect_format(path: str | Path, known: tuple[str, ...], *, encoding: str | None = None) -> str:
@@ -279,7 +298,7 @@ def _not_a_regular_file(path: Path) -> NoReturn:
 
 def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     if path.is_dir():
-        return _detect_dir(path)
+        return _detect_dir(path, known, encoding)
     if not path.is_file():
         _not_a_regular_file(path)
     suffix = path.suffix.lower()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from nerdesk.core.document import Document
-from nerdesk.core.errors import ImportProblems
+from nerdesk.core.errors import FormatError, ImportProblems
 from nerdesk.core.spans import GOLD, PRED, Span
-from nerdesk.formats import read_file, write_file
+from nerdesk.formats import read_file, read_files, write_file
 
 
 def put(path: Path, content: str) -> Path:
@@ -256,3 +256,18 @@ def test_spacy_prodigy_records(tmp_path: Path) -> None:
     doc = result.documents[0]
     assert [(s.mention(doc.text), s.label) for s in doc.spans] == [("Apple", "ORG"), ("U.K.", "GPE")]
     assert doc.meta == {"_input_hash": 1} and doc.status == "reviewed"  # answer accept: reviewed
+
+
+def test_a_folder_of_conll_txt_files_is_not_taken_for_brat_texts(tmp_path: Path) -> None:
+    # A CoNLL corpus as many repositories keep it: the folder was imported as three brat documents whose text
+    # was the "TOKEN TAG" lines, with only a warning that the .txt files had no .ann.
+    conll = "EU B-ORG\nrejects O\nGerman B-MISC\ncall O\n\nPeter B-PER\nBlackburn I-PER\n\n"
+    for name in ("train.txt", "valid.txt", "test.txt"):
+        put(tmp_path / name, conll)
+    with pytest.raises(FormatError, match=r"\.txt files are conll .*nerdesk import PROJECT .*\*\.txt") as caught:
+        read_file(tmp_path)
+    assert caught.value.code == "E124"
+    assert sum(len(d.spans) for d in read_files(sorted(tmp_path.glob("*.txt"))).documents) == 9
+    (tmp_path / "plain").mkdir()
+    put(tmp_path / "plain" / "a.txt", "Ann met Bob in Paris.\n")  # plain texts still make a collection to annotate
+    assert [d.text for d in read_file(tmp_path / "plain").documents] == ["Ann met Bob in Paris.\n"]
