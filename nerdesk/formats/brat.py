@@ -195,6 +195,9 @@ def read_brat(ctx: ReadContext) -> list[Document]:
     return docs
 
 
+_NOT_IN_BRAT_TYPE = re.compile(r"\s|[\x00-\x2c./:-@\[-^`{-\x7f]")  # ASCII but letters, digits, _ and -
+
+
 def _t_line(number: int, label: str, span: Span, text: str) -> str | None:
     """``T<number>`` for ``span``, in pieces between line breaks and tabs as brat's editor writes a span across
     lines; ``None`` for a span of nothing but breaks, which brat cannot hold."""
@@ -203,6 +206,14 @@ def _t_line(number: int, label: str, span: Span, text: str) -> str | None:
         return None
     offsets = ";".join(f"{start} {end}" for start, end in pieces)
     return f"T{number}\t{label} {offsets}\t{_PIECE_SEPARATOR.join(text[start:end] for start, end in pieces)}"
+
+
+def brat_type(label: str) -> str:
+    """``label`` as brat can name a type: brat's annotation.conf keeps only letters a-z and A-Z, digits, ``_``
+    and ``-`` of a type's name, reading "ORG.Commercial" as "ORG_Commercial", which then no longer names the
+    type of the spans. Other ASCII characters and spaces become ``_``; letters beyond ASCII are left as they
+    are (brat reads "人名" as "__", as it reads "地名": renaming them would merge labels)."""
+    return _NOT_IN_BRAT_TYPE.sub("_", label)
 
 
 def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None:
@@ -219,7 +230,7 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
         written.update((f"{name}.txt", f"{name}.ann"))
         lines: list[str] = []
         for span in spans:
-            label = re.sub(r"\s", "_", span.label)
+            label = brat_type(span.label)
             renamed += label != span.label
             if label not in labels:
                 labels.append(label)
@@ -233,8 +244,14 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
         atomic_write_text(path / f"{name}.txt", doc.text)
         atomic_write_text(path / f"{name}.ann", "".join(line + "\n" for line in lines))
     if renamed:
-        ctx.warn(f"{counted(renamed, 'span')} {by_count(renamed, 'has a label', 'have labels')} with spaces: "
-                 "written with '_' instead")
+        ctx.warn(f"{counted(renamed, 'span')} {by_count(renamed, 'has a label', 'have labels')} with spaces or "
+                 "other characters brat's type names cannot hold (only letters, digits, '_' and '-'): written with "
+                 "'_' instead")
+    beyond_ascii = [label for label in labels if not label.isascii()]
+    if beyond_ascii:
+        ctx.warn(f"{counted(len(beyond_ascii), 'label')} ({', '.join(beyond_ascii[:3])}) "
+                 f"{by_count(len(beyond_ascii), 'has', 'have')} letters beyond ASCII, which brat's annotation.conf "
+                 "does not take in a type's name: brat will not know the type of their spans")
     if trimmed:
         ctx.warn(f"{counted(trimmed, 'span')} {by_count(trimmed, 'begins or ends', 'begin or end')} with a line "
                  "break or tab: written without it, as brat's editor does")
@@ -242,7 +259,7 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
         ctx.warn(f"{counted(unwritable, 'span')} of line breaks or tabs only {by_count(unwritable, 'was', 'were')} "
                  "not written: brat cannot hold them")
     warn_stale_files(ctx, path, sorted(before - written), ".txt or .ann file", ".txt and .ann files")
-    conf = "[entities]\n" + "".join(re.sub(r"\s", "_", name) + "\n" for name in labels)
+    conf = "[entities]\n" + "".join(brat_type(name) + "\n" for name in labels)
     conf += "\n[relations]\n\n[events]\n\n[attributes]\n"
     atomic_write_text(path / "annotation.conf", conf)
 
@@ -253,6 +270,6 @@ SPECS = (
         description="brat standoff: a directory of NAME.txt + NAME.ann (T lines)",
         keeps="text exactly (a leading U+FEFF too), gold spans (nested too), document names",
         loses="discontinuous spans, relations, events, attributes (on import); predictions, status, metadata; "
-              "spaces in labels become '_'; line breaks and tabs at a span's edges",
+              "spaces and ASCII signs but '-' and '_' in labels become '_' (brat's type names); line breaks and tabs at a span's edges",
         offsets=CODE_POINTS + " (\\r\\n counts 2)", aliases=("standoff",)),
 )

@@ -271,3 +271,19 @@ def test_a_folder_of_conll_txt_files_is_not_taken_for_brat_texts(tmp_path: Path)
     (tmp_path / "plain").mkdir()
     put(tmp_path / "plain" / "a.txt", "Ann met Bob in Paris.\n")  # plain texts still make a collection to annotate
     assert [d.text for d in read_file(tmp_path / "plain").documents] == ["Ann met Bob in Paris.\n"]
+
+
+def test_brat_types_are_named_as_brat_reads_annotation_conf(tmp_path: Path) -> None:
+    # brat keeps only a-z, A-Z, 0-9, _ and - of a type's name in annotation.conf ("ORG.Commercial" becomes
+    # "ORG_Commercial"), so a .ann naming "ORG.Commercial" pointed at a type brat did not have.
+    text = "Acme hired Ann in Oslo"
+    doc = Document(text=text, spans=[Span(0, 4, "ORG.Commercial"), Span(11, 14, "PER/Individual"),
+                                     Span(18, 22, "地名")])
+    warnings = write_file([doc], tmp_path / "out", "brat")
+    conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
+    assert conf.startswith("[entities]\nORG_Commercial\nPER_Individual\n地名\n")
+    ann = (tmp_path / "out" / "doc00001.ann").read_text(encoding="utf-8")
+    assert [line.split("\t")[1].split(" ")[0] for line in ann.splitlines()] == [
+        "ORG_Commercial", "PER_Individual", "地名"]
+    assert any("2 spans have labels with spaces or other characters" in w for w in warnings)
+    assert any("1 label (地名) has letters beyond ASCII" in w for w in warnings)
