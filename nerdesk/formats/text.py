@@ -79,6 +79,8 @@ def write_text(documents: list[Document], path: Path, ctx: WriteContext) -> None
             ctx.warn(f"{len(kept)} documents were written into one text: read back whole they are one document")
         changed = 0
         content = "".join(doc.text + "\n\n" for doc in kept)[:-1] if kept else ""
+        if split == "document":  # read back whole: a line break after the text would become part of it
+            content = "\n\n".join(doc.text for doc in kept)
     if changed:
         ctx.warn(f"{counted(changed, 'document')} {by_count(changed, 'ends', 'end')} with a carriage return, which "
                  "reads back as part of the line break")

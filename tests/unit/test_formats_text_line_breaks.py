@@ -67,3 +67,14 @@ def test_a_text_export_counts_no_spans_written(tmp_path, capsys):
         opened.add_documents(docs)
     assert main(["export", str(project), "--format", "text", "--out", str(tmp_path / "p.txt")]) == 0
     assert "exported 2 documents (0 spans) as text" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["Once upon a time.\n", "Once upon a time.", "\ufeffBOM first\r\n\r\nthen more\n"])
+def test_a_document_written_whole_reads_back_the_same(tmp_path, text):
+    # The writer added a line break after the text, and reading the file whole kept it: each export and
+    # import of a story.txt grew it by one line break (and it no longer matched as a duplicate).
+    from nerdesk.core.document import Document
+    from nerdesk.formats import write_file
+    path = tmp_path / "story.txt"
+    write_file([Document(text=text)], path, "text", split="document")
+    assert [d.text for d in read_file(path, "text", split="document").documents] == [text]
