@@ -28,6 +28,7 @@ from nerdesk.core.errors import FormatError, SpanError
 from nerdesk.core.offsets import Utf16Map, utf16_len
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import FormatSpec, ReadContext
+from nerdesk.formats.inception_export import without_curated_copies
 from nerdesk.formats.webanno_tsv_write import CUSTOM_LAYERS, NAMED_ENTITY, SUFFIX, write_webanno_tsv
 
 _FORMAT = re.compile(r"#FORMAT=(.*) ([0-9]{1,9})\.([0-9]{1,9})")
@@ -340,6 +341,11 @@ def read_webanno_tsv(ctx: ReadContext) -> list[Document]:
     files = sorted(file for file in ctx.path.rglob("*" + SUFFIX) if file.is_file())
     if not files:
         raise FormatError("no .tsv files in this folder", path=str(ctx.path), code="E120")
+    files, copies = without_curated_copies(ctx.path, files)
+    if copies:
+        ctx.warn(f"{counted(copies, 'annotator copy', 'annotator copies')} of curated documents "
+                 f"(annotation/DOC/USER.tsv) {by_count(copies, 'was', 'were')} left out: the curated version "
+                 "(curation/DOC/...) is the document; import the annotation folder alone to read them")
     documents = []
     for file in files:
         try:
