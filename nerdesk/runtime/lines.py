@@ -3,8 +3,9 @@
 Tokenizers drop line breaks as they drop spaces, so a model given a whole document reads its lines as one run
 of words: in CoNLL-2003 articles put one line per sentence, the English model joined a line's last name to the
 next line's first ("Viorel Ion .\\r\\nREUTER", "Group A\\r\\nCSKA Moscow"), and the names of datelines, bylines
-and table rows lost the context they were trained in. So a text is predicted line by line: no span crosses the
-end of a line, and no line's predictions depend on its neighbours.
+and table rows lost the context they were trained in. So a text is predicted line by line (and each line sentence
+by sentence, ``nerdesk.runtime.sentences``): no span crosses the end of a line, and no line's predictions depend
+on its neighbours.
 
 A line break that only wraps a paragraph (hard-wrapped text, e-mail or abstracts at 80 columns) ends no line:
 in such a text most lines are full (the next line's first word would not have fitted on the line, as wide as
@@ -37,10 +38,3 @@ def line_ends(text: str) -> list[int]:
             for line_width, word in zip(widths, next_words, strict=True)]
     wrapped = 2 * sum(full) >= sum(word > 0 for word in next_words)
     return [position for (position, _), wraps in zip(breaks, full, strict=True) if not (wrapped and wraps)]
-
-
-def line_ranges(text: str) -> list[tuple[int, int]]:
-    """``(begin, end)`` of each line of ``text`` (see ``line_ends``), covering it in order; one for a text of one
-    line. A line keeps the break that ends the line before it: whitespace, which no token holds."""
-    cuts = [0, *line_ends(text), len(text)]
-    return list(zip(cuts[:-1], cuts[1:], strict=True))

@@ -21,7 +21,7 @@ from nerdesk.core.text_checks import check_predict_texts
 from nerdesk.runtime.bundle import Bundle, check_session_labels
 from nerdesk.runtime.decode import SpanCollector, cells_above
 from nerdesk.runtime.decode_settings import DecodeSettings
-from nerdesk.runtime.lines import line_ranges
+from nerdesk.runtime.sentences import reading_ranges
 from nerdesk.runtime.session import OrtLogits, check_feature_width, open_session
 from nerdesk.runtime.token_features import FeatureTable, feature_table_of_directory
 from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_batches
@@ -85,22 +85,22 @@ class SpanPredictor:
         """Spans for each text (``source="pred"``, ``score`` = sigmoid of the logit's margin over the
         threshold, so every span scores above 0.5), in reading order.
 
-        Each line of a text is predicted on its own (``nerdesk.runtime.lines``): no span crosses the end of
-        a line. ``threshold`` overrides the bundle's logit threshold; ``progress(windows_done,
-        windows_total)`` is called after each batch.
+        Each line of a text, and each sentence of a line, is predicted on its own (``nerdesk.runtime.lines``,
+        ``nerdesk.runtime.sentences``): no span crosses the end of either. ``threshold`` overrides the
+        bundle's logit threshold; ``progress(windows_done, windows_total)`` is called after each batch.
         """
         texts = list(texts)
         check_predict_texts(texts)
-        lines = [(index, begin, end) for index, text in enumerate(texts) for begin, end in line_ranges(text)]
-        spans_of_lines = self._predict_lines([texts[index][begin:end] for index, begin, end in lines],
-                                             batch_size, threshold, progress)
+        pieces = [(index, begin, end) for index, text in enumerate(texts) for begin, end in reading_ranges(text)]
+        spans_of_pieces = self._predict_pieces([texts[index][begin:end] for index, begin, end in pieces],
+                                               batch_size, threshold, progress)
         spans: list[list[Span]] = [[] for _ in texts]
-        for (index, begin, _), found in zip(lines, spans_of_lines, strict=True):
+        for (index, begin, _), found in zip(pieces, spans_of_pieces, strict=True):
             spans[index].extend(span.moved(span.start + begin, span.end + begin) if begin else span for span in found)
         return spans
 
-    def _predict_lines(self, texts: list[str], batch_size: int, threshold: float | None,
-                       progress: Progress | None) -> list[list[Span]]:
+    def _predict_pieces(self, texts: list[str], batch_size: int, threshold: float | None,
+                        progress: Progress | None) -> list[list[Span]]:
         cutoff = self.threshold if threshold is None else threshold
         tokens = self.window_maker.tokens(texts)
         total = sum(self.window_maker.window_count(len(t.ids)) for t in tokens)

@@ -1,5 +1,6 @@
-"""A document is predicted line by line, as its lines would be alone: no span crosses the end of a line (the
-English model joined a byline's name to the dateline under it). A hard-wrapped paragraph is still read whole."""
+"""A document is predicted line by line and sentence by sentence, as its lines and sentences would be alone: no
+span crosses the end of a line (the English model joined a byline's name to the dateline under it). A
+hard-wrapped paragraph is still read whole."""
 
 from __future__ import annotations
 
@@ -54,3 +55,23 @@ def test_the_english_model_keeps_a_byline_and_a_dateline_apart():
     text = "Written by Sarah Miller\nBOSTON, Dec 5\r\nGroup B\r\nLeeds United 3 2 1 0 7"
     found = [(text[span.start:span.end], span.label) for span in predictor.predict([text])[0]]
     assert found == [("Sarah Miller", "PER"), ("BOSTON", "LOC"), ("Leeds United", "ORG")]
+
+
+@pytest.mark.parametrize("threshold", [None, EVERY_CELL])
+def test_each_sentence_of_a_paragraph_gets_the_spans_it_gets_alone(predictor, threshold):
+    sentences = ["Maria Lopez joined Acme Corporation in Madrid.", "John Smith flew from London to Paris!",
+                 "The Danish team beat Norway in Oslo."]
+    [spans] = predictor.predict([" ".join(sentences)], threshold=threshold)
+    alone, begin = [], 0
+    for sentence, found in zip(sentences, predictor.predict(sentences, threshold=threshold), strict=True):
+        alone += shifted(found, begin)
+        begin += len(sentence) + 1
+    assert spans and shifted(spans, 0) == alone
+
+
+@pytest.mark.skipif(not (SHIPPED / "bundle.json").is_file(), reason="models/en-general-conll not built")
+def test_the_english_model_reads_a_paragraph_as_its_sentences():
+    predictor = OnnxPredictor(Bundle.load(SHIPPED), threads=1)
+    text = "The striker scored twice for Arsenal on Saturday. Wenger said the club would appeal. Chelsea lost at home."
+    found = [(text[span.start:span.end], span.label) for span in predictor.predict([text])[0]]
+    assert found == [("Arsenal", "ORG"), ("Wenger", "PER"), ("Chelsea", "ORG")]  # Chelsea was PER read whole

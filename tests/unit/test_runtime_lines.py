@@ -3,7 +3,7 @@ paragraph, every blank line."""
 
 from __future__ import annotations
 
-from nerdesk.runtime.lines import line_ends, line_ranges
+from nerdesk.runtime.lines import line_ends
 
 WRAPPED = ("Activation of human T cells by interleukin 2 requires\n"  # textwrap.fill at 55 columns
            "the binding of several nuclear factors to its promoter,\n"
@@ -17,7 +17,6 @@ WRAPPED = ("Activation of human T cells by interleukin 2 requires\n"  # textwrap
 def test_every_line_of_line_structured_text_ends():
     text = "Written by Sarah Miller\r\nBOSTON, Dec 5\r\nThe Boston Red Sox signed a pitcher from Japan on Friday .\n"
     assert [text[position:position + 1] for position in line_ends(text)] == ["\r", "\r", "\n"]
-    assert line_ranges(text) == [(0, 23), (23, 38), (38, len(text) - 1), (len(text) - 1, len(text))]
 
 
 def test_a_hard_wrapped_paragraph_is_one_line_and_a_blank_line_ends_it():
@@ -34,5 +33,4 @@ def test_a_narrow_text_is_a_list_not_wrapped_prose():
 def test_unicode_line_separators_and_a_text_of_one_line():
     text = "Tom Baker\u2028LONDON\x85Paris\u2029Rome"
     assert line_ends(text) == [9, 16, 22]
-    assert line_ranges("no line break here") == [(0, 18)]
-    assert line_ranges("") == [(0, 0)]
+    assert line_ends("no line break here") == line_ends("") == []
