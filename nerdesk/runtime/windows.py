@@ -26,6 +26,7 @@ from tokenizers import Tokenizer
 
 from nerdesk.core.errors import ModelBundleError
 from nerdesk.runtime.pieces import PieceCutter
+from nerdesk.runtime.stand_ins import StandIns
 from nerdesk.runtime.token_features import FeatureTable
 
 PIECE_CHARS = 32_768  # characters per piece when a long text is tokenized in pieces
@@ -127,6 +128,7 @@ class WindowMaker:
                                    f"{self.capacity} (max_length minus special tokens)", code="E333")
         self.stride = stride
         self.cutter = PieceCutter.for_tokenizer(self.tokenizer, PIECE_CHARS)
+        self.stand_ins = StandIns(self.tokenizer, features)
 
     def windows(self, texts: Sequence[str]) -> list[Window]:
         """Every window of ``texts``, text by text."""
@@ -135,7 +137,9 @@ class WindowMaker:
 
     def tokens(self, texts: Sequence[str]) -> list[TextTokens]:
         """The tokens of each text. Texts go to the tokenizer in calls of about ``ENCODE_CHARS``
-        characters; a longer text is tokenized in pieces where that is provably the same."""
+        characters; a longer text is tokenized in pieces where that is provably the same. Typographic
+        punctuation the model does not know is read as the ASCII twin it knows (``nerdesk.runtime.stand_ins``)."""
+        texts = [self.stand_ins.apply(text) for text in texts]
         ranges = [(index, begin, end) for index, text in enumerate(texts) for begin, end in self.cutter.pieces(text)]
         parts: list[list[tuple[NDArray[Any], NDArray[Any]]]] = [[] for _ in texts]
         for group in _groups(ranges, lambda r: r[2] - r[1], ENCODE_CHARS):

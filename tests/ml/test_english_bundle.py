@@ -76,3 +76,11 @@ def test_summary_names_the_split_its_score_is_on():
     summary, _ = describe_bundle(BUNDLE)
     assert manifest["metrics"]["split"] == "test"  # trained on train + dev: dev scores would measure nothing
     assert summary == f"int8 model, test F1 {100 * manifest['metrics']['micro']['f1']:.1f}"
+
+
+def test_curly_apostrophes_and_quotes_read_as_straight_ones(predictor):
+    straight = "Apple's chief Tim Cook told \"Reuters\" - in Berlin - about Germany's plans."
+    curly = "Apple’s chief Tim Cook told “Reuters” – in Berlin – about Germany’s plans."
+    spans = predictor.predict([straight, curly])
+    assert [(s.start, s.end, s.label, s.score) for s in spans[0]] == [(s.start, s.end, s.label, s.score) for s in spans[1]]
+    assert ("Apple", "ORG") in [(curly[s.start:s.end], s.label) for s in spans[1]]
