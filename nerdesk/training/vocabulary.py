@@ -23,6 +23,7 @@ from tokenizers import Tokenizer
 from tokenizers.models import WordLevel
 from torch import nn
 
+from nerdesk.runtime.stand_ins import StandIns
 from nerdesk.training.model import GlobalPointerModel
 
 
@@ -34,6 +35,9 @@ def unknown_tokens(tokenizer: Tokenizer, texts: Sequence[str], min_frequency: in
         return []
     vocabulary = tokenizer.get_vocab()
     counts: Counter[str] = Counter()
+    # The model reads ’ as ' where it knows only ' (``nerdesk.runtime.stand_ins``): such marks are not unknown.
+    stand_ins = StandIns(tokenizer)
+    texts = [stand_ins.apply(text) for text in texts]
     for text, encoding in zip(texts, tokenizer.encode_batch(list(texts), add_special_tokens=False), strict=True):
         for token_id, (start, end) in zip(encoding.ids, encoding.offsets, strict=True):
             if token_id == unk_id and end > start:

@@ -80,3 +80,9 @@ def test_training_from_a_bundle_extends_its_vocabulary_and_the_bundle_predicts_w
     assert tokenizer.token_to_id("肾") is not None and tokenizer.token_to_id("炎") is not None
     predictor = OnnxPredictor(Bundle.load(out), threads=1)
     assert predictor.predict(["肾炎患者张伟在北京。"])  # the runtime reads the larger embedding table
+
+
+def test_typographic_marks_the_model_reads_as_ascii_are_not_unknown_words():
+    tokenizer = build_word_tokenizer(["Apple's chief said \"no\" - twice ."], min_frequency=1, lowercase=True)
+    texts = ["Apple’s chief said “no” – twice, Zorbex’s too.", "Zorbex’s chief said “yes” – twice."]
+    assert unknown_tokens(tokenizer, texts) == ["zorbex"]  # not ’ “ ” –, which it reads as ' " -
