@@ -9,6 +9,7 @@ in an ``AlignmentSummary`` rather than dropped silently.
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from nerdesk.core.document import Document
 from nerdesk.core.offsets import char_to_token_span
 from nerdesk.core.spans import Span
 from nerdesk.core.wording import counted
+from nerdesk.runtime.sentences import reading_ranges
 from nerdesk.runtime.token_features import FeatureTable
 from nerdesk.runtime.windows import Window as RuntimeWindow
 from nerdesk.runtime.windows import WindowMaker
@@ -58,6 +60,7 @@ class AlignmentSummary:
     encoded: int = 0
     misaligned: int = 0
     cut_by_windows: int = 0
+    across_pieces: int = 0  # across the end of a line or a sentence, which prediction never gives
     unknown_labels: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
 
@@ -71,6 +74,8 @@ class AlignmentSummary:
         problems = []
         if self.misaligned:
             problems.append(f"{self.misaligned} not on token boundaries")
+        if self.across_pieces:
+            problems.append(f"{self.across_pieces} across the end of a line or sentence")
         if self.cut_by_windows:
             problems.append(f"{self.cut_by_windows} longer than a window")
         if self.unknown_labels:
@@ -83,6 +88,7 @@ class AlignmentSummary:
     def as_dict(self) -> dict[str, Any]:
         return {"documents": self.documents, "windows": self.windows, "spans": self.spans,
                 "encoded": self.encoded, "misaligned": self.misaligned, "cut_by_windows": self.cut_by_windows,
+                "across_pieces": self.across_pieces,
                 "unknown_labels": dict(self.unknown_labels)}
 
     def add_example(self, example: str) -> None:
@@ -94,32 +100,41 @@ def encode_documents(documents: Sequence[Document], tokenizer: Tokenizer, labels
                      stride: int, features: FeatureTable | None = None) -> tuple[list[Window], AlignmentSummary]:
     """Windows (with gold cells from the documents' gold spans) and what happened to each span.
 
-    The windows are the ones prediction uses (``nerdesk.runtime.windows.WindowMaker``), so a model
-    learns on exactly the inputs it is later asked about; ``features`` (for an encoder that reads
+    The windows are the ones prediction uses (``nerdesk.runtime.windows.WindowMaker`` over the pieces
+    ``nerdesk.runtime.sentences.reading_ranges`` cuts a text into: its lines and sentences), so a model
+    learns on exactly the inputs it is later asked about, and a gold span across two pieces, which
+    prediction never gives, is left out and counted (``across_pieces``); ``features`` (for an encoder that reads
     characters or lexicon flags) adds each token's feature ids.
     """
     label_index = {name: index for index, name in enumerate(labels)}
     maker = WindowMaker(tokenizer, max_length, stride, features=features)
+    pieces = [(index, begin, end) for index, doc in enumerate(documents) for begin, end in reading_ranges(doc.text)]
     per_document: list[list[Window]] = [[] for _ in documents]
-    for window in maker.windows([doc.text for doc in documents]):
-        per_document[window.text_index].append(_training_window(window))
+    piece_starts: list[list[int]] = [[] for _ in documents]  # where each document's second, third... piece starts
+    for index, begin, _ in pieces:
+        if begin:
+            piece_starts[index].append(begin)
+    for window in maker.windows([documents[index].text[begin:end] for index, begin, end in pieces]):
+        index, begin, _ = pieces[window.text_index]
+        per_document[index].append(_training_window(window, index, begin))
     summary = AlignmentSummary(documents=len(documents))
     windows: list[Window] = []
-    for document, doc_windows in zip(documents, per_document, strict=True):
-        cells = _gold_cells(document, doc_windows, label_index, summary)
+    for index, (document, doc_windows) in enumerate(zip(documents, per_document, strict=True)):
+        cells = _gold_cells(document, doc_windows, label_index, summary, piece_starts[index])
         windows.extend(replace(window, cells=tuple(cells[i])) for i, window in enumerate(doc_windows))
     summary.windows = len(windows)
     return windows, summary
 
 
-def _training_window(window: RuntimeWindow) -> Window:
-    offsets = tuple((int(start), int(end)) for start, end in window.offsets.tolist())
-    return Window(window.text_index, tuple(window.ids.tolist()), tuple(int(x) for x in window.content), offsets,
+def _training_window(window: RuntimeWindow, document: int, begin: int) -> Window:
+    """A window of the piece of ``document`` that starts at code point ``begin``, with offsets in the document."""
+    offsets = tuple((int(start) + begin, int(end) + begin) for start, end in window.offsets.tolist())
+    return Window(document, tuple(window.ids.tolist()), tuple(int(x) for x in window.content), offsets,
                   feature_ids=window.feature_ids)
 
 
 def _gold_cells(document: Document, windows: list[Window], label_index: dict[str, int],
-                summary: AlignmentSummary) -> list[list[tuple[int, int, int]]]:
+                summary: AlignmentSummary, piece_starts: list[int]) -> list[list[tuple[int, int, int]]]:
     cells: list[list[tuple[int, int, int]]] = [[] for _ in windows]
     reaches = [_character_reach(window) for window in windows]
     for span in document.gold:
@@ -137,8 +152,14 @@ def _gold_cells(document: Document, windows: list[Window], label_index: dict[str
             if tokens is not None and window.token_mask[tokens[0]] and window.token_mask[tokens[1]]:
                 cells[index].append((label_index[span.label], tokens[0], tokens[1]))
                 placed = True
-        _count(summary, document, span, placed, covered)
+        _count(summary, document, span, placed, covered, _crosses(span, piece_starts))
     return cells
+
+
+def _crosses(span: Span, piece_starts: list[int]) -> bool:
+    """Whether one of the ascending ``piece_starts`` lies inside ``span``."""
+    index = bisect.bisect_right(piece_starts, span.start)
+    return index < len(piece_starts) and piece_starts[index] < span.end
 
 
 def _character_reach(window: Window) -> tuple[int, int]:
@@ -147,13 +168,18 @@ def _character_reach(window: Window) -> tuple[int, int]:
     return (real[0][0], real[-1][1]) if real else (0, -1)
 
 
-def _count(summary: AlignmentSummary, document: Document, span: Span, placed: bool, covered: bool) -> None:
+def _count(summary: AlignmentSummary, document: Document, span: Span, placed: bool, covered: bool,
+           across_pieces: bool) -> None:
     if placed:
         summary.encoded += 1
     elif covered:
         summary.misaligned += 1
         summary.add_example(f"{document.title(30)!r}: {span.label} {span.start}..{span.end} "
                             f"{span.mention(document.text)!r} does not start and end on token boundaries")
+    elif across_pieces:
+        summary.across_pieces += 1
+        summary.add_example(f"{document.title(30)!r}: {span.label} {span.start}..{span.end} "
+                            "crosses the end of a line or sentence")
     else:
         summary.cut_by_windows += 1
         summary.add_example(f"{document.title(30)!r}: {span.label} {span.start}..{span.end} "
