@@ -46,7 +46,8 @@ class ScoringJob(QRunnable):
 
     def _score(self, bundle_path: Path) -> EvaluationScore | str:
         try:
-            report = score_bundle(bundle_path, self.evaluation.documents, threads=self.threads)
+            report = score_bundle(bundle_path, self.evaluation.documents, threads=self.threads,
+                                  renamed=self.evaluation.renamed)
         except NerdeskError as error:
             return str(error)
         except (OSError, RuntimeError, ValueError) as error:

@@ -4,6 +4,9 @@ Spans refer to labels by name (with ``ON UPDATE CASCADE``), so renaming a label 
 label's display name and description ("sym": "symptom") are what people read; the name is what
 spans, exports and models use. Display names that models bring (``remember_label_names``) are kept
 in the project and given to their labels whenever those labels join the set.
+
+A rename is remembered (``renamed_labels``): model versions trained before it still predict the old
+name, and their predictions and scores count under the name the label has now.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from nerdesk.storage.rows import from_json, to_json
 
 FLAT_SETTING = "labels.flat"
 KNOWN_NAMES_SETTING = "labels.known_names"  # {name: [display name, description]} brought by models
+RENAMED_SETTING = "labels.renamed"  # {old name: name now} of every label renamed since models learnt it
 DISPLAY_NAME_LIMIT = 60  # characters
 DESCRIPTION_LIMIT = 500
 UNCHANGED: Any = object()
@@ -95,7 +99,27 @@ class LabelsMixin:
                 "UPDATE labels SET name = ?, color = ?, key = ?, display_name = ?, description = ? WHERE name = ?",
                 [updated.name, updated.color, updated.key, updated.display_name, updated.description, name],
             )
+            if updated.name != name:
+                self._remember_rename(name, updated.name)
             return updated
+
+    def renamed_labels(self) -> dict[str, str]:
+        """Old label names with the names they have now, for what models trained before a rename predict.
+        A name that is a label of the set again (renamed back, or added anew) stands for itself."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [RENAMED_SETTING]).fetchone()
+        value = from_json(row[0]) if row else {}
+        names = set(self.label_set().names)
+        return {str(old): str(new) for old, new in value.items() if old not in names} \
+            if isinstance(value, dict) else {}
+
+    def _remember_rename(self, old: str, new: str) -> None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [RENAMED_SETTING]).fetchone()
+        value = from_json(row[0]) if row else {}
+        renamed = {key: new if name == old else name for key, name in value.items()} \
+            if isinstance(value, dict) else {}
+        renamed[old] = new
+        renamed = {key: name for key, name in renamed.items() if key != name}
+        self.db.table("settings").upsert({"key": RENAMED_SETTING, "value": to_json(renamed)}, pk="key")
 
     def known_label_names(self) -> dict[str, tuple[str, str]]:
         """Display names and descriptions that models brought, by label name."""

@@ -2,15 +2,16 @@
 
 Every score is measured with ``nerdesk.runtime.predictor.OnnxPredictor`` (the bundle's default variant,
 its windows, decoder and span cap), so it is exactly what ``nerdesk predict`` followed by scoring by
-hand gives. Scores are cached in the project per model version and evaluation-set fingerprint: a
+hand gives, with the labels renamed since a version learnt them counted under their names now
+(``EvaluationSet.renamed``). Scores are cached in the project per model version and evaluation-set fingerprint: a
 version is scored again only when the set or its gold spans changed.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +64,21 @@ class EvaluationScore:
 
 
 def predict_documents(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> list[list[Span]]:
-    """The spans ``nerdesk predict`` finds in the documents' texts with the bundle's default variant."""
-    return _predict(Bundle.load(bundle_path, check_models=False), documents, threads, progress)
+                      progress: Callable[[int, int], None] | None = None,
+                      renamed: Mapping[str, str] | None = None) -> list[list[Span]]:
+    """The spans ``nerdesk predict`` finds in the documents' texts with the bundle's default variant, with
+    the labels in ``renamed`` (old name: name now) under their names now."""
+    predictions = _predict(Bundle.load(bundle_path, check_models=False), documents, threads, progress)
+    if not renamed:
+        return predictions
+    return [[replace(span, label=renamed.get(span.label, span.label)) for span in spans] for spans in predictions]
 
 
 def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> Report:
+                 progress: Callable[[int, int], None] | None = None,
+                 renamed: Mapping[str, str] | None = None) -> Report:
     """Precision, recall and F1 of a bundle on the gold spans of ``documents``."""
-    predictions = predict_documents(bundle_path, documents, threads=threads, progress=progress)
+    predictions = predict_documents(bundle_path, documents, threads=threads, progress=progress, renamed=renamed)
     return evaluate([doc.gold for doc in documents], predictions)
 
 
@@ -140,7 +147,8 @@ def score_version(project: Project, version: ModelVersion, evaluation: Evaluatio
     cached = cached_score(project, version.id, evaluation)
     if cached is not None:
         return cached
-    report = score_bundle(version.bundle_path, evaluation.documents, threads=threads, progress=progress)
+    report = score_bundle(version.bundle_path, evaluation.documents, threads=threads, progress=progress,
+                          renamed=evaluation.renamed)
     score = EvaluationScore.from_report(report, evaluation)
     remember_score(project, version.id, score)
     return score
@@ -177,6 +185,8 @@ def other_script_reason(version: ModelVersion, evaluation: EvaluationSet) -> str
 def _other_labels_reason(version: ModelVersion, evaluation: EvaluationSet) -> str | None:
     gold = sorted({span.label for doc in evaluation.documents for span in doc.gold})
     model_labels = manifest_label_names(version.bundle_path)
+    if model_labels is not None:
+        model_labels = [evaluation.renamed.get(label, label) for label in model_labels]
     if not gold or model_labels is None or set(gold) & set(model_labels):
         return None
     return (f"not scored: the model predicts {_listed(model_labels)}, none of the labels of the evaluation "

@@ -53,6 +53,8 @@ class EvaluationSet:
     # document id -> its split before this call added it to the set: what a run that fails gives back
     splits_before: dict[int, str | None] = field(default_factory=dict)
     trainable: int = 0  # reviewed documents a model may learn from (``training_documents``)
+    # old label name -> its name now: what versions trained before a rename predict counts under the new name
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def require_training_documents(self, project_name: object) -> None:
         """Refuse a training with fewer than 2 reviewed documents, or none outside the evaluation set."""
@@ -68,6 +70,8 @@ class EvaluationSet:
         for key in sorted((text_fingerprint(doc.text), tuple(span.key for span in doc.gold))
                           for doc in self.documents):
             digest.update(repr(key).encode("utf-8", "surrogatepass"))
+        if self.renamed:  # scores measured before a rename counted the old name's predictions as wrong
+            digest.update(repr(sorted(self.renamed.items())).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()[:16]
 
     @property
@@ -90,7 +94,8 @@ def training_documents(reviewed: Sequence[Document]) -> list[Document]:
 def evaluation_set(project: Project) -> EvaluationSet:
     """The current set, without picking anything."""
     reviewed = list(project.all_documents(status="reviewed"))
-    return EvaluationSet([doc for doc in reviewed if is_evaluation(doc)], 0, len(reviewed))
+    return EvaluationSet([doc for doc in reviewed if is_evaluation(doc)], 0, len(reviewed),
+                         renamed=project.renamed_labels())
 
 
 def ensure_evaluation_set(project: Project) -> EvaluationSet:
@@ -110,7 +115,8 @@ def evaluation_and_training(project: Project) -> tuple[EvaluationSet, list[Docum
         for doc in picked:
             doc.split = EVALUATION_SPLIT
     training = training_documents(reviewed)
-    evaluation = EvaluationSet(current + picked, len(picked), len(reviewed), splits_before, trainable=len(training))
+    evaluation = EvaluationSet(current + picked, len(picked), len(reviewed), splits_before, trainable=len(training),
+                               renamed=project.renamed_labels())
     return evaluation, training
 
 

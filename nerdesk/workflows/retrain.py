@@ -223,7 +223,8 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
     damaged = bundle_problem(active.bundle_path) if active is not None else None
     active_score = None if damaged else _active_score(project, active, run, progress)
     predictions = predict_documents(run.final_dir, run.evaluation.documents, threads=run.options.threads,
-                                    progress=_scoring(progress, spoken_name(run.version)))
+                                    progress=_scoring(progress, spoken_name(run.version)),
+                                    renamed=run.evaluation.renamed)
     score = EvaluationScore.from_report(evaluate([doc.gold for doc in run.evaluation.documents], predictions),
                                         run.evaluation)
     model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
@@ -265,7 +266,7 @@ def _changed_on_tie(predictions: list[list[Span]], active: ModelVersion | None, 
     try:
         return changed_documents(predictions, predict_documents(
             active.bundle_path, run.evaluation.documents, threads=run.options.threads,
-            progress=_scoring(progress, f"the active {spoken_name(active.name)}")))
+            progress=_scoring(progress, f"the active {spoken_name(active.name)}"), renamed=run.evaluation.renamed))
     except NerdeskError:
         return None
 
