@@ -103,8 +103,8 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
         emit("data", message=vocabulary_message(new_tokens))
     trainer = Trainer(model, tokenizer, config, progress_callbacks(emit))
     result = trainer.fit(documents, request.dev_documents)
-    emit("finishing", message=f"training stopped by {result.stop_reason} after {result.steps} steps; choosing the "
-                              "decision threshold, writing the model and checking it…")
+    emit("finishing", message=f"{how_training_ended(result.stop_reason, result.steps)}; choosing the decision "
+                              "threshold, writing the model and checking it…")
     if kept_threshold is not None:
         threshold = config.threshold
     else:
@@ -239,8 +239,17 @@ def write_bundle(result: TrainingResult, tokenizer: Tokenizer, request: TrainReq
     why = (f"best dev F1 {100 * result.best_report.micro.f1:.1f} at step {result.best_step}"
            if result.best_report else "no dev documents")
     return {"out": str(request.out), "metrics": metrics, "bundle": note is None, "stop_reason": result.stop_reason,
-            "message": f"\nstopped by {result.stop_reason} after {result.steps} steps ({why}); model written to "
+            "message": f"\n{how_training_ended(result.stop_reason, result.steps)} ({why}); model written to "
                        f"{request.out}" + (f" ({note})" if note else "")}
+
+
+def how_training_ended(stop_reason: str, steps: int) -> str:
+    """Why the loop ended, in words (the stop reasons are the trainer's names for them)."""
+    return {"steps": f"training ran all {steps} planned steps",
+            "early stopping": f"training stopped early after {steps} steps: the dev F1 had stopped improving",
+            "time budget": f"training reached its time limit after {steps} steps",
+            "cancelled": f"training was cancelled after {steps} steps"}.get(
+        stop_reason, f"training stopped by {stop_reason} after {steps} steps")
 
 
 def is_empty_folder(path: Path) -> bool:

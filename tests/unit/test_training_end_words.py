@@ -1,0 +1,21 @@
+"""How training ended, as the Retrain panel's status and the train and retrain commands say it: in words,
+not the trainer's names for its stop reasons ("stopped by steps")."""
+
+from __future__ import annotations
+
+import pytest
+
+from nerdesk.training.run import how_training_ended
+from nerdesk.workflows.progress import in_retrain_words
+
+
+@pytest.mark.parametrize(("reason", "words"), [
+    ("steps", "training ran all 60 planned steps"),
+    ("early stopping", "training stopped early after 60 steps: the F1 on the evaluation set had stopped improving"),
+    ("time budget", "training reached its time limit after 60 steps"),
+    ("cancelled", "training was cancelled after 60 steps"),
+])
+def test_each_way_training_ends_is_said_in_words(reason, words):
+    said = in_retrain_words(how_training_ended(reason, 60))
+    assert said == words
+    assert "stopped by" not in said
