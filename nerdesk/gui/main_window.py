@@ -39,7 +39,7 @@ from nerdesk.gui.window_actions import build_actions
 from nerdesk.gui.window_preferences import PreferenceCommands
 from nerdesk.workflows.review_policy import POLICY_DESCRIPTIONS
 from nerdesk.workflows.token_snap import TokenSnapper, snapper_for_bundle
-from nerdesk.workflows.version_names import display_name
+from nerdesk.workflows.version_names import spoken_name
 
 PROJECT_FILTER = "nerdesk projects (*.nerdesk);;All files (*)"
 DOCUMENTS_WIDTH, PANELS_WIDTH = 330, 380  # pixels, of the left and right docks at the default window size
@@ -359,8 +359,9 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
 
     def _say_repredicted(self, count: int) -> None:
         active = self.session.project.active_model() if self.session.project else None
-        name = display_name(active.name) if active else "The active model"
-        self.statusBar().showMessage(f"{name} active; {counted(count, 'document')} predicted again", 8000)
+        name = spoken_name(active.name) if active else "The active model"
+        self.statusBar().showMessage(f"{name} active; {counted(count, 'unreviewed document')} predicted again",
+                                     8000)
 
     def _models_changed(self) -> None:
         self.model_panel.refresh()

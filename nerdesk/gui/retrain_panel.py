@@ -38,6 +38,7 @@ from nerdesk.gui.wording import without_repeated_cause
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.workflows.models import unreviewed_for
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
+from nerdesk.workflows.version_names import spoken_name
 from nerdesk.workflows.versions import activate_version
 
 # What one retraining does; a new version replaces the active one only when the promotion gate says so.
@@ -69,7 +70,7 @@ def review_first(reviewed: int) -> str:
 class RetrainPanel(QWidget):
     modelActivated = Signal(object)  # the new ModelVersion, registered and active
     versionKept = Signal(object)  # the new ModelVersion, registered but not active (it did worse)
-    repredicted = Signal(int)  # documents predicted again with the new model
+    repredicted = Signal(int)  # documents predicted again with the new model (not those reviewed meanwhile)
     predictionProgressed = Signal(int, int)  # documents predicted again so far, in all (-1, -1: it ended)
     failed = Signal(str)
     runningChanged = Signal(bool)  # a retraining (or the re-prediction after it) started or ended
@@ -268,10 +269,8 @@ class RetrainPanel(QWidget):
             self.refresh()
             self.versionKept.emit(outcome.version)
             return
-        self._activation_message = f"{outcome.decision.message}."
-        self.status.setText(f"{self._activation_message} Predicting the unreviewed documents…")
         self.modelActivated.emit(outcome.version)
-        self.predict_unreviewed(outcome.version)
+        self.predict_unreviewed(outcome.version, f"{outcome.decision.message}.")
 
     def _in_open_project(self) -> bool:
         """Whether the retraining that ended belongs to the project open now (another may have been opened)."""
@@ -291,17 +290,16 @@ class RetrainPanel(QWidget):
             self._on_failed(str(error))
             return
         self._forget_kept_version()
-        self._activation_message = f"{version.name} was activated anyway."
-        self.status.setText(f"{self._activation_message} Predicting the unreviewed documents…")
         self.modelActivated.emit(project.active_model())
-        self.predict_unreviewed(version)
+        self.predict_unreviewed(version, f"{spoken_name(version.name)} was activated anyway.")
 
     def _forget_kept_version(self) -> None:
         self.kept_version = None
         self.activate_anyway_button.setVisible(False)
 
-    def predict_unreviewed(self, version) -> None:
-        """Predict every unreviewed document again with ``version`` (after a retraining or a roll-back)."""
+    def predict_unreviewed(self, version, message: str | None = None) -> None:
+        """Predict every unreviewed document again with ``version`` (after a retraining or a roll-back);
+        ``message`` says how it became active (a roll-back in Model versions: that it is active now)."""
         if self.worker is not None:  # a newer activation wins over a prediction still running
             self.worker.requestInterruption()
             self.worker.wait()
@@ -314,6 +312,8 @@ class RetrainPanel(QWidget):
             return
         self._left_alone = targets.left_alone()
         self._reviewed_meanwhile = 0
+        self._activation_message = message or f"{spoken_name(version.name)} is now the active model."
+        self.status.setText(f"{self._activation_message} Predicting the unreviewed documents…")
         self.progress.setVisible(True)
         self._on_predict_progress(0, len(targets.items))  # not the last run's "predicting 30 / 30"
         worker = PredictionWorker(version.bundle_path, targets.items, self)
@@ -341,14 +341,15 @@ class RetrainPanel(QWidget):
         self.predictionProgressed.emit(done, total)
 
     def _on_repredicted(self, count: int) -> None:
-        done = f"{counted(count - self._reviewed_meanwhile, 'unreviewed document')} predicted again"
+        predicted = count - self._reviewed_meanwhile
+        done = f"{counted(predicted, 'unreviewed document')} predicted again"
         if self._reviewed_meanwhile:
             done += f" ({counted(self._reviewed_meanwhile, 'document')} reviewed meanwhile left as reviewed)"
         left_alone = f" {self._left_alone}." if self._left_alone else ""
         self.status.setText(f"{self._activation_message} {done}.{left_alone}" if self._activation_message else
                             f"{done} with the active model.{left_alone}")
         self._activation_message = ""
-        self.repredicted.emit(count)
+        self.repredicted.emit(predicted)
 
     def _prediction_finished(self, worker: PredictionWorker) -> None:
         if self.worker is not worker:

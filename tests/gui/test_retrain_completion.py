@@ -170,6 +170,10 @@ def test_a_worse_version_is_kept_after_background_scoring_and_an_edit_is_kept(qt
     assert window.versions_panel.tree.topLevelItemCount() == 2
     assert (span.start, span.end, span.label) in gold_in_file(project.path, doc_id)
     assert project.training_runs()[-1].status == "finished"
+    with qtbot.waitSignal(panel.repredicted, timeout=60_000):
+        panel.activate_anyway_button.click()
+        assert panel.status.text() == "v1 was activated anyway. Predicting the unreviewed documents…"  # its short name
+    assert panel.status.text().startswith("v1 was activated anyway. ")
     window.close()
 
 
