@@ -63,6 +63,7 @@ def _row(version: ModelVersion) -> dict[str, Any]:
 
 
 def _activate(project: Project, wanted: str, threads: int, as_json: bool) -> int:
+    from nerdesk.core.wording import counted
     from nerdesk.workflows.models import repredict_unreviewed
     from nerdesk.workflows.version_names import display_name
     from nerdesk.workflows.versions import activate_version
@@ -79,8 +80,8 @@ def _activate(project: Project, wanted: str, threads: int, as_json: bool) -> int
         print(json.dumps({"event": "activated", **_row(version), "previous_active": previous.name if previous else None,
                           "predicted_documents": len(targets.items)}, ensure_ascii=False))
         return 0
-    print(f"{display_name(version.name)} is the active model; {len(targets.items)} unreviewed documents predicted "
-          "again" + (f". {targets.left_alone()}." if targets.other_script else ""))
+    print(f"{display_name(version.name)} is the active model; {counted(len(targets.items), 'unreviewed document')} "
+          "predicted again" + (f". {targets.left_alone()}." if targets.other_script else ""))
     return 0
 
 

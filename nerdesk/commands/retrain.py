@@ -110,6 +110,7 @@ class _Reporter:
     def outcome(self, result: RetrainResult) -> None:
         import shlex
 
+        from nerdesk.core.wording import counted
         from nerdesk.workflows.version_names import spoken_name
 
         self.line.end()
@@ -136,7 +137,7 @@ class _Reporter:
             print(f"To use it anyway: nerdesk activate {shlex.quote(str(self.project))} "
                   f"{spoken_name(outcome.version.name)}")
         if outcome.promoted:
-            print(f"{result.predicted_documents} unreviewed documents predicted again "
+            print(f"{counted(result.predicted_documents, 'unreviewed document')} predicted again "
                   f"({result.total_seconds:.1f} s in all)")
             if result.repredicted is not None and result.repredicted.other_script:
                 print(f"{result.repredicted.left_alone()}.")

@@ -238,15 +238,15 @@ class RetrainPanel(QWidget):
                             f"(precision {100 * precision:.1f}, recall {100 * recall:.1f})")
 
     def _on_completing(self, documents: int) -> None:
-        self.status.setText(f"Training done. Comparing the new version with the active one on {documents} "
-                            "evaluation documents; you can keep working.")
+        self.status.setText(f"Training done. Comparing the new version with the active one on "
+                            f"{counted(documents, 'evaluation document')}; you can keep working.")
         self.progress.setRange(0, 0)
         self.refresh()
 
     def _on_scoring(self, what: str, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"scoring {what} on {total} evaluation documents… {done}/{total}")
+        self.progress.setFormat(f"scoring {what} on {counted(total, 'evaluation document')}… {done}/{total}")
 
     def _on_trained(self, outcome) -> None:
         """Say how the new version compares; put it to work only if it became active."""

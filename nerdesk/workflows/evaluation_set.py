@@ -79,7 +79,7 @@ class EvaluationSet:
         return sum(len(doc.gold) for doc in self.documents)
 
     def describe(self) -> str:
-        return f"{len(self.documents)} evaluation documents ({self.gold_spans} gold spans)"
+        return f"{counted(len(self.documents), 'evaluation document')} ({counted(self.gold_spans, 'gold span')})"
 
 
 def is_evaluation(document: Document) -> bool:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from nerdesk.core.spans import Span
+from nerdesk.core.wording import counted
 from nerdesk.workflows.evaluation import EvaluationScore
 
 IF_BETTER = "if-better"
@@ -57,7 +58,7 @@ def decide(new_name: str, new: EvaluationScore, active_name: str | None, active:
     ``changed`` is the number of evaluation documents on which the two predict different spans; it is
     only looked at when both score the same F1, and unknown (None) counts as a change.
     """
-    where = f"on your {new.documents} evaluation documents"
+    where = f"on your {counted(new.documents, 'evaluation document')}"
     found = f"{new_name}: F1 {new.percent()} {where}"
     if new.gold_spans == 0:
         promote = active is None or policy == ALWAYS
@@ -84,10 +85,11 @@ def decide(new_name: str, new: EvaluationScore, active_name: str | None, active:
 
 def _decide_tie(new_name: str, new: EvaluationScore, active_name: str | None, policy: str,
                 changed: int | None) -> PromotionDecision:
-    same = f"{new_name} scores the same as {active_name} (F1 {new.percent()} on your {new.documents} " \
-           f"evaluation documents)"
+    same = f"{new_name} scores the same as {active_name} (F1 {new.percent()} on your " \
+           f"{counted(new.documents, 'evaluation document')})"
     if changed is None or changed > 0:
-        differ = f" but predicts different spans on {changed} of them" if changed else ""
+        differ = f" but predicts different spans on {changed} of them" if changed and new.documents > 1 else \
+            " but predicts different spans" if changed else ""
         return PromotionDecision(True, f"{same}{differ}; it has learnt from your latest corrections, so "
                                        f"{new_name} is now active")
     same = f"{same} and predicts the same spans"

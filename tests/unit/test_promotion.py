@@ -38,3 +38,11 @@ def test_a_tie_is_equal_f1_up_to_rounding_never_zero():
     assert is_tie(score(2 / 3), score(1 - 1 / 3))
     assert not is_tie(score(0.612), score(0.6121))
     assert not is_tie(score(0.0), score(0.0)) and not is_tie(score(0.5), None)
+
+
+def test_one_evaluation_document_is_one_document():
+    better = decide("v2", score(0.5, documents=1), "v1", score(0.25, documents=1))
+    assert better.message.startswith("v2: F1 50.0 on your 1 evaluation document; ")
+    tie = decide("v2", score(0.5, documents=1), "v1", score(0.5, documents=1), changed=1)
+    assert tie.message.startswith("v2 scores the same as v1 (F1 50.0 on your 1 evaluation document) but predicts "
+                                  "different spans; ")
