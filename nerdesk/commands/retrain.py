@@ -50,6 +50,7 @@ def run_retrain_command(args: argparse.Namespace) -> int:
     from nerdesk.workflows.start_points import StartPoint, load_start_point
 
     report = _Reporter(args.progress, args.project)
+    stop_on_terminate()
     try:
         with Project.open(args.project) as project:
             start = StartPoint.from_argument(args.start) if args.start else load_start_point(project)
@@ -62,6 +63,19 @@ def run_retrain_command(args: argparse.Namespace) -> int:
         raise
     report.outcome(result)
     return 0
+
+
+def stop_on_terminate() -> None:
+    """A stop signal (a pipeline's timeout, ``kill``) ends a retraining as Ctrl+C does: the training process
+    is stopped with it and the run is recorded as cancelled, not left running in the project."""
+    import signal
+    import threading
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 class _Reporter:

@@ -61,6 +61,7 @@ from nerdesk.workflows.training_failures import STDERR_TAIL, failed_training
 from nerdesk.workflows.version_names import new_version_name, next_version_number, spoken_name
 
 OPTIONS_KEY = "retrain.options"
+INTERRUPTED = "interrupted (Ctrl+C or a stop signal)"
 INCOMPLETE = ".incomplete"
 # progress(what, done, total) while a version predicts the evaluation set: which one ("v3-…", "the active v2")
 # and how many of its prediction windows are done
@@ -349,6 +350,9 @@ def run_retrain(project: Project, *, start: StartPoint | None = None, options: R
             raise failed_training(events, stderr, returncode)
         trained = time.monotonic()
         outcome = complete_run(project, run, done)
+    except KeyboardInterrupt:
+        abandon_run(project, run, "cancelled", INTERRUPTED)
+        raise
     except BaseException as error:
         abandon_run(project, run, "failed", str(error))
         raise
@@ -376,10 +380,14 @@ def _run_process(command: list[str], handle: Callable[[TrainingEvent], Any]) -> 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr, subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=stderr, text=True, encoding="utf-8") as process:
         assert process.stdout is not None  # stdout=PIPE
-        for line in process.stdout:
-            event = parse_progress_line(line)
-            if event is not None:
-                handle(event)
+        try:
+            for line in process.stdout:
+                event = parse_progress_line(line)
+                if event is not None:
+                    handle(event)
+        except BaseException:
+            process.kill()  # Ctrl+C, a stop signal or a failing handler: the training stops with its caller
+            raise
         returncode = process.wait()
         stderr.seek(0)
         return returncode, stderr.read()
