@@ -24,6 +24,7 @@ class LearningCurve(QWidget):
         self.losses: list[tuple[int, float]] = []  # (step, loss)
         self.scores: list[tuple[int, float]] = []  # (step, dev F1)
         self.total_steps = 1
+        self.planned_steps = 1  # what the training process planned; total_steps is the axis's end
         self.ended = False  # the loop ended: the x axis ends at its last step
         self.final_f1: float | None = None  # the new version's F1 on the evaluation set, once it is scored
         self.setMinimumHeight(MINIMUM_HEIGHT)
@@ -35,12 +36,13 @@ class LearningCurve(QWidget):
         return QSize(280, 170)
 
     def clear(self) -> None:
-        self.losses, self.scores, self.total_steps = [], [], 1
+        self.losses, self.scores, self.total_steps, self.planned_steps = [], [], 1, 1
         self.ended, self.final_f1 = False, None
         self.update()
 
     def add_loss(self, step: int, total: int, loss: float) -> None:
         self.total_steps = max(total, step, 1) if not self.ended else max(step, 1)
+        self.planned_steps = max(total, 1)
         self.losses.append((step, loss))
         self.update()
 
@@ -113,10 +115,8 @@ class LearningCurve(QWidget):
         painter.drawText(QRectF(plot.right() + 4, plot.bottom() - 10, MARGIN, 14), Qt.AlignmentFlag.AlignLeft, "0")
         self._vertical_title(painter, "F1 %", QPointF(self.width() - 12, plot.center().y()), 90)
         painter.setPen(self.palette().text().color())
-        steps = "training step"
-        if self.losses:
-            steps += f" ({self.losses[-1][0]}, stopped)" if self.ended else f" ({self.losses[-1][0]} of {self.total_steps})"
-        painter.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), 16), Qt.AlignmentFlag.AlignCenter, steps)
+        painter.drawText(QRectF(plot.left(), plot.bottom() + 1, plot.width(), 16), Qt.AlignmentFlag.AlignCenter,
+                         self.steps_title())
         painter.drawText(QRectF(plot.left(), plot.bottom() + 16, plot.width(), 16),
                          Qt.AlignmentFlag.AlignCenter, self.caption())
 
@@ -127,6 +127,18 @@ class LearningCurve(QWidget):
         painter.rotate(angle)
         painter.drawText(QRectF(-50, -8, 100, 16), Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
+
+    def steps_title(self) -> str:
+        """The x axis's title: the step reached of those planned, and once training ended, whether it ran them
+        all or stopped before (early stopping, its time limit)."""
+        if not self.losses:
+            return "training step"
+        last = self.losses[-1][0]
+        if not self.ended:
+            return f"training step ({last} of {self.total_steps})"
+        if last >= self.planned_steps:
+            return f"training step (all {last} done)"
+        return f"training step (stopped at {last} of {self.planned_steps})"
 
     def caption(self) -> str:
         """What the chart writes under its x axis (for tests and accessibility)."""
