@@ -27,6 +27,7 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import embedded_model_names, models_dir, text_script
 from nerdesk.workflows.model_script import MIXED, bundle_script
+from nerdesk.workflows.version_names import spoken_name
 
 PROBE_DOCUMENTS = 40
 PROBE_CHARACTERS = 40_000  # beyond this the probe would take more than a few seconds
@@ -49,7 +50,7 @@ def candidate_models(project: Project) -> list[tuple[str, Path]]:
     for name in embedded_model_names():
         found.setdefault((models_dir() / name).resolve(), f"the embedded model {name}")
     for version in project.model_versions():
-        found.setdefault(Path(version.bundle_path).resolve(), f"your version {version.name}")
+        found.setdefault(Path(version.bundle_path).resolve(), f"your version {spoken_name(version.name)}")
     return [(name, path) for path, name in found.items()
             if (path / "checkpoint.safetensors").is_file() and missing_base_package(path) is None]
 

@@ -34,6 +34,7 @@ from nerdesk.workflows.default_models import (
 )
 from nerdesk.workflows.evaluation_set import training_documents
 from nerdesk.workflows.probe import best_candidate, missing_base_package
+from nerdesk.workflows.version_names import spoken_name
 
 SETTING_KEY = "retrain.start"
 AUTO = "auto"
@@ -150,14 +151,14 @@ def _active(project: Project, reviewed: Reviewed) -> ResolvedStart:
                            "choose the automatic start, the default model or scratch", code="E555")
     missing = missing_base_package(active.bundle_path)
     if missing is not None:
-        raise ProjectError(f"training should continue from the active model {active.name}, but {missing}; "
+        raise ProjectError(f"training should continue from the active model {spoken_name(active.name)}, but {missing}; "
                            f"install it, or choose the automatic start, the default model or scratch",
                            code="E409")
     clause = _kept_head(active.bundle_path, reviewed)
     if clause is None:
-        return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, a new head "
+        return ResolvedStart(str(active.bundle_path), f"continuing the active model {spoken_name(active.name)}, a new head "
                                                       f"(it lacks some of your labels)")
-    return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name}, its head "
+    return ResolvedStart(str(active.bundle_path), f"continuing the active model {spoken_name(active.name)}, its head "
                                                   f"kept{clause}", True)
 
 
@@ -170,10 +171,10 @@ def _automatic(project: Project, reviewed: Reviewed) -> ResolvedStart:
         clause = None if damaged else _kept_head(active.bundle_path, reviewed)
         problem = damaged or (missing_base_package(active.bundle_path) if clause is not None else None)
         if clause is not None and problem is None:
-            return ResolvedStart(str(active.bundle_path), f"continuing the active model {active.name} with its "
+            return ResolvedStart(str(active.bundle_path), f"continuing the active model {spoken_name(active.name)} with its "
                                  f"head: its labels cover all {len(labels)} labels you reviewed{clause}", True)
         if problem is not None:
-            skipped = f" (the active model {active.name} cannot be continued here: {problem})"
+            skipped = f" (the active model {spoken_name(active.name)} cannot be continued here: {problem})"
     candidate = best_candidate(project, labels)
     if candidate is None:
         fallback = _default(project, reviewed)

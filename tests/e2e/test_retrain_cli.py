@@ -37,7 +37,7 @@ def test_retrain_command_compares_promotes_and_predicts(improvable_bundle, tmp_p
     assert outcome["event"] == "outcome" and outcome["previous_active"] == "tiny@start"
     assert outcome["promoted"] is (outcome["f1"] > outcome["active_f1"])
     assert outcome["message"].startswith(outcome["version"].split("-")[0] + ": F1 ")  # "v1: F1 …"
-    assert outcome["start"].startswith("continuing the active model tiny@start, its head kept")
+    assert outcome["start"].startswith("continuing the active model tiny, its head kept")
     assert any(event["event"] == "TrainingStarted" for event in events)
     with Project.open(path) as project:
         assert outcome["evaluation_documents"] == len(evaluation_set(project).documents) == 3

@@ -85,7 +85,7 @@ def test_retrain_button_makes_a_new_active_model_that_predicts(qtbot, opened):
     assert panel.notes.text().startswith("• ") and not panel.notes.isHidden()
     # Where training started, and why, stays readable once the status line gives the outcome.
     assert panel.notes.lines[0] == f"Start: {active.settings['start_description']}"
-    assert panel.notes.lines[0].startswith("Start: continuing the active model tiny@start")
+    assert panel.notes.lines[0].startswith("Start: continuing the active model tiny")
     assert not panel.activate_anyway_button.isVisible()
     assert panel.retrain_button.isEnabled()
     assert versions.tree.topLevelItemCount() == 2

@@ -157,7 +157,7 @@ def test_automatic_start_continues_the_active_model_when_its_labels_cover_the_re
     with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
         resolved = resolve_start(project, StartPoint("auto"))
         assert resolved.init == str(sorted_tiny_bundle) and resolved.keeps_head
-        assert "continuing the active model tiny@start with its head" in resolved.description
+        assert "continuing the active model tiny with its head" in resolved.description
 
 
 def test_a_version_that_learnt_from_fewer_documents_learns_the_new_ones_at_the_full_rate(sorted_tiny_bundle,
@@ -314,7 +314,7 @@ def test_automatic_start_probes_the_models_when_the_active_one_lacks_labels(sort
         project.add_documents([Document("新标签文本。", [Span(0, 3, "NEW")], status="reviewed")])
         resolved = resolve_start(project, StartPoint("auto"))
         assert not resolved.keeps_head and resolved.init == str(sorted_tiny_bundle.resolve())
-        assert "your version tiny@start with a new head" in resolved.description
+        assert "your version tiny with a new head" in resolved.description
         assert "of the entity boundaries" in resolved.description and "3 of your 4 labels" in resolved.description
         assert weaker != project.active_model().id
 
@@ -334,7 +334,7 @@ def test_automatic_start_says_it_keeps_the_head_of_a_probed_model_that_knows_eve
         resolved = resolve_start(project, StartPoint("auto"))
         assert resolved.init == str(sorted_tiny_bundle.resolve())
         assert resolved.keeps_head
-        assert resolved.description.startswith("continuing your version tiny@start with its head: ")
+        assert resolved.description.startswith("continuing your version tiny with its head: ")
         assert "new head" not in resolved.description
 
 
