@@ -55,7 +55,9 @@ START_CHOICES = (
 )
 
 
+IDLE = "Review documents, then press Retrain."
 TOO_FEW_REVIEWED = "E405"
+ALREADY_RUNNING = "E603"
 
 
 def review_first(reviewed: int) -> str:
@@ -95,7 +97,7 @@ class RetrainPanel(QWidget):
         self._left_alone = ""  # the unreviewed documents the re-prediction leaves alone (another script), in words
         self._reviewed_meanwhile = 0  # documents of the re-prediction reviewed before their predictions came
         self.progress = QProgressBar(visible=False)
-        self.status = WholeTextLabel("Review documents, then press Retrain.")
+        self.status = WholeTextLabel(IDLE)
         self.notes = RunNotes()
         self.curve = LearningCurve()
         self._hugging_face_path: str | None = None
@@ -194,6 +196,9 @@ class RetrainPanel(QWidget):
         except NerdeskError as error:
             if error.code == TOO_FEW_REVIEWED:  # not a failure: what to do next, where the user looks
                 self.status.setText(review_first(self.session.require_project().count_documents(status="reviewed")))
+                return
+            if error.code == ALREADY_RUNNING:  # in another window or a terminal: nothing failed, nothing started
+                self.status.setText(f"{str(error)[:1].upper()}{str(error)[1:]}.")
                 return
             self._on_failed(str(error))
             return

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.metrics import evaluate
@@ -56,13 +56,18 @@ from nerdesk.workflows.promotion import (
     decide,
     is_tie,
 )
+from nerdesk.workflows.retrain_lock import (
+    INCOMPLETE,
+    clear_incomplete,
+    close_interrupted_runs,
+    hold_retrain_lock,
+)
 from nerdesk.workflows.start_points import ResolvedStart, StartPoint, load_start_point, resolve_start
 from nerdesk.workflows.training_failures import STDERR_TAIL, failed_training
 from nerdesk.workflows.version_names import new_version_name, next_version_number, spoken_name
 
 OPTIONS_KEY = "retrain.options"
 INTERRUPTED = "interrupted (Ctrl+C or a stop signal)"
-INCOMPLETE = ".incomplete"
 # progress(what, done, total) while a version predicts the evaluation set: which one ("v3-…", "the active v2")
 # and how many of its prediction windows are done
 ScoringProgress = Callable[[str, int, int], None]
@@ -110,6 +115,7 @@ class RetrainRun:
     train_documents: int = 0
     dev_documents: int = 0
     picked: dict[int, str | None] = field(default_factory=dict)  # documents it put in the evaluation set: old split
+    lock: IO[bytes] | None = None  # held until the run ends: one retraining of a project at a time
 
 
 def versions_dir(project_path: str | Path) -> Path:
@@ -155,7 +161,12 @@ def prepare_run(project: Project, start: StartPoint | None = None,
         raise
     project_path = Path(project.path).resolve()
     root = versions_dir(project_path)
-    clear_incomplete(root)
+    try:
+        lock = hold_retrain_lock(root)
+    except BaseException:
+        unpick(project, picked)
+        raise
+    clear_incomplete(root)  # safe now: no other retraining of the project is running
     close_interrupted_runs(project)
     version = new_version_name(root, next_version_number(project))
     staging = root / INCOMPLETE / version
@@ -164,26 +175,20 @@ def prepare_run(project: Project, start: StartPoint | None = None,
     run_id = project.record_training_run(version=version, start=start.to_json(), init=resolved.init,
                                          start_description=resolved.description, options=asdict(options))
     return RetrainRun(project_path, version, staging, root / version, start, resolved, options, command, run_id,
-                      evaluation, picked=picked)
+                      evaluation, picked=picked, lock=lock)
+
+
+def release_run(run: RetrainRun) -> None:
+    """Let the next retraining of the project start (closing the file drops its lock)."""
+    if run.lock is not None:
+        run.lock.close()
+        run.lock = None
 
 
 def unpick(project: Project, picked: dict[int, str | None]) -> None:
     """Give the documents a run put in the evaluation set (``RetrainRun.picked``) their splits back."""
     for split in set(picked.values()):
         project.set_split([doc_id for doc_id, old in picked.items() if old == split], split)
-
-
-def clear_incomplete(root: Path) -> None:
-    """Remove what interrupted trainings left behind (one project trains one model at a time)."""
-    shutil.rmtree(root / INCOMPLETE, ignore_errors=True)
-
-
-def close_interrupted_runs(project: Project) -> None:
-    """Runs still marked ``running`` belong to a window that was killed mid-training: record them as such."""
-    for run in project.training_runs():
-        if run.status == "running":
-            project.finish_training_run(run.id, status="interrupted",
-                                        message="the app stopped before the training ended")
 
 
 def note_event(run: RetrainRun, event: TrainingEvent) -> None:
@@ -242,6 +247,7 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
         project.set_active_model(model_id)
     project.finish_training_run(run.run_id, status="finished", model_id=model_id, promoted=decision.promote,
                                 message=decision.message, seconds=round(time.monotonic() - run.started, 1))
+    release_run(run)
     return RetrainOutcome(_version(project, model_id), decision, score, active_score, active)
 
 
@@ -289,6 +295,7 @@ def abandon_run(project: Project, run: RetrainRun, status: str, message: str = "
     unpick(project, run.picked)
     project.finish_training_run(run.run_id, status=status, message=message[-STDERR_TAIL:],
                                 seconds=round(time.monotonic() - run.started, 1))
+    release_run(run)
 
 
 def _settings(run: RetrainRun) -> dict[str, Any]:

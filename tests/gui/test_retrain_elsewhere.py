@@ -1,0 +1,33 @@
+"""Retrain in a window while the project retrains elsewhere (another window, nerdesk retrain): the panel says
+so where the user looks, with no error box, and nothing starts."""
+
+from __future__ import annotations
+
+from fixtures_bundle import sentence_documents
+from PySide6.QtWidgets import QMessageBox
+
+from nerdesk.storage import Project
+from nerdesk.workflows.retrain import abandon_run, prepare_run
+from nerdesk.workflows.start_points import StartPoint
+
+
+def test_retrain_while_another_program_retrains_the_project(make_window, tmp_path):
+    path = tmp_path / "notes.nerdesk"
+    with Project.create(path) as project:
+        documents = sentence_documents()
+        for document in documents:
+            document.status = "reviewed"
+        project.add_documents(documents)
+    with Project.open(path) as elsewhere:
+        running = prepare_run(elsewhere, StartPoint("scratch"))
+        window = make_window()
+        window.open_project(path)
+        window.actions.retrain.trigger()
+
+        panel = window.retrain_panel
+        assert panel.status.text() == ("Another retraining of this project is running (in another window or a "
+                                       "nerdesk retrain); wait for it to end or cancel it, then retrain.")
+        assert not panel.busy and panel.retrain_button.isEnabled()
+        assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+        assert [run.status for run in window.session.project.training_runs()] == ["running"]
+        abandon_run(elsewhere, running, "cancelled")
