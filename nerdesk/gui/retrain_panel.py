@@ -98,6 +98,7 @@ class RetrainPanel(QWidget):
         self._reviewed_meanwhile = 0  # documents of the re-prediction reviewed before their predictions came
         self.progress = QProgressBar(visible=False)
         self.status = WholeTextLabel(IDLE)
+        self._shown_path: Path | None = None  # the project whose retraining the panel shows
         self.notes = RunNotes()
         self.curve = LearningCurve()
         self._hugging_face_path: str | None = None
@@ -122,6 +123,7 @@ class RetrainPanel(QWidget):
         layout.addWidget(scrolled_column(self.status, self.notes, self.curve), 1)  # the outcome at its top
 
     def _connect(self) -> None:
+        self.session.projectChanged.connect(self._on_project_changed)
         self.session.projectChanged.connect(self.refresh)
         self.start_choice.activated.connect(self._on_start_chosen)
         self.process.started.connect(lambda text: self.status.setText(f"Training {text}…"))
@@ -154,6 +156,21 @@ class RetrainPanel(QWidget):
         if self.busy != self._was_busy:
             self._was_busy = self.busy
             self.runningChanged.emit(self.busy)
+
+    def _on_project_changed(self) -> None:
+        """Another project is open: the last retraining's verdict, chart and Activate anyway belong to the one it
+        trained (Activate anyway would activate a version of this one by the other's number). A run still going
+        keeps showing; its end says which project it was for."""
+        project = self.session.project
+        path = Path(project.path).resolve() if project is not None else None
+        if path == self._shown_path or self.busy:
+            return
+        self._shown_path = path
+        self._forget_kept_version()
+        self.notes.clear()
+        self.curve.clear()
+        self.status.setText(IDLE)
+        self.status.setToolTip("")
 
     def _show_start_point(self, start: StartPoint) -> None:
         self._hugging_face_path = start.path

@@ -221,6 +221,26 @@ def test_an_outcome_for_a_project_closed_meanwhile_leaves_the_open_one_alone(qtb
     window.close()
 
 
+def test_a_kept_version_is_not_offered_in_the_next_project_opened(qtbot, tmp_path, bundles):
+    good, weak = bundles
+    window = open_window(qtbot, tmp_path, good)
+    panel = window.retrain_panel
+    with qtbot.waitSignal(panel.versionKept, timeout=60_000):
+        finish_training(window, worse_bundle)
+    assert not panel.activate_anyway_button.isHidden()
+    other = tmp_path / "other.nerdesk"
+    with build_project(other, weak) as project:  # its versions have the same numbers as the first's
+        project.register_model(name="other@2", bundle_path=good, metrics={}, settings={}, trained_on={})
+    window.open_project(other)
+
+    assert panel.activate_anyway_button.isHidden() and panel.kept_version is None
+    assert panel.status.text() == "Review documents, then press Retrain."
+    assert panel.curve.caption() == "no training yet" and not panel.notes.lines
+    panel.activate_anyway()
+    assert window.session.project.active_model().name == "tiny@start"
+    window.close()
+
+
 def test_closing_the_window_waits_for_the_completion(qtbot, tmp_path, bundles):
     good, _ = bundles
     window = open_window(qtbot, tmp_path, good)
