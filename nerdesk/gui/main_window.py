@@ -353,7 +353,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.retrain_panel.versionKept.connect(lambda _version: self.versions_panel.refresh())
         self.versions_panel.versionsChanged.connect(self.model_panel.refresh)
         self.retrain_panel.predictionProgressed.connect(self.versions_panel.show_prediction_progress)
-        self.versions_panel.cancelPrediction.connect(self.retrain_panel.cancel)
+        self.versions_panel.cancelPrediction.connect(self.retrain_panel.cancel_prediction)
         self.retrain_panel.repredicted.connect(self._say_repredicted)
         self.retrain_panel.failed.connect(lambda message: show_error(self, NerdeskError(message), "Retraining failed"))
 

@@ -66,7 +66,7 @@ class ModelVersionsPanel(QWidget):
         self.export_button = QPushButton("Export…", clicked=lambda: self.export())
         self.export_button.setToolTip("Copy the model bundle to a folder, to share or deploy it")
         self.progress = QProgressBar(visible=False)
-        self.cancel_button = QPushButton("Cancel", clicked=self.cancelPrediction.emit, visible=False)
+        self.cancel_button = QPushButton("Cancel", clicked=lambda: self.cancelPrediction.emit(), visible=False)
         self.cancel_button.setToolTip("Stop predicting: documents not reached keep their earlier predictions")
         self._predicting = False
         self.scorer = Scorer(self)

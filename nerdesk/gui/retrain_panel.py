@@ -231,6 +231,11 @@ class RetrainPanel(QWidget):
         elif self.worker is not None:
             self.worker.requestInterruption()
 
+    def cancel_prediction(self) -> None:
+        """Stop the re-prediction only (Model versions' Cancel): a retraining running meanwhile goes on."""
+        if self.worker is not None:
+            self.worker.requestInterruption()
+
     def shutdown(self) -> None:
         """Stop training and prediction before the window closes."""
         if self.process.is_running:

@@ -279,3 +279,23 @@ def test_a_write_the_window_holds_makes_the_completion_wait_not_fail(qtbot, tmp_
     assert (0, 2, "PER") in gold_in_file(session.project.path, doc_id)
     assert session.project.training_runs()[-1].status == "finished"
     window.close()
+
+
+def test_cancel_in_model_versions_stops_the_roll_back_not_the_retraining(qtbot, tmp_path, bundles):
+    good, weak = bundles
+    window = open_window(qtbot, tmp_path, good)
+    panel, versions = window.retrain_panel, window.versions_panel
+    older = window.session.project.register_model(name="weak@1", bundle_path=weak, metrics={}, settings={},
+                                                  trained_on={})
+    window.actions.retrain.trigger()
+    assert panel.process.process is not None  # the training process runs
+    versions.activate(older)  # a roll-back meanwhile: its prediction shows in Model versions with Cancel
+    assert panel.worker is not None and versions.cancel_button.isVisibleTo(versions)
+
+    versions.cancel_button.click()
+
+    assert panel.worker is None or panel.worker.isInterruptionRequested()
+    assert panel.process.process is not None and panel.status.text() != "Cancelling…"  # training goes on
+    with qtbot.waitSignal(panel.process.cancelled, timeout=30_000):
+        panel.cancel()
+    window.close()
