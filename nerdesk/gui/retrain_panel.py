@@ -289,7 +289,7 @@ class RetrainPanel(QWidget):
             self.refresh()
             return
         if not outcome.promoted:
-            self.status.setText(outcome.decision.message)
+            self.status.setText(f"{outcome.decision.message}. Activate anyway puts it to work.")
             self.kept_version = outcome.version
             self.activate_anyway_button.setVisible(True)
             self.progress.setVisible(False)

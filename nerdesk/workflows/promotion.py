@@ -10,7 +10,9 @@ The rule, the same for the Retrain button and ``nerdesk retrain``:
 - a lower F1 keeps the active version;
 - a version that finds none of the evaluation set's entities (F1 0) never becomes active.
 
-With the ``always`` policy (*Activate anyway*) the comparison is still made and reported, but the new
+The messages say what happened, not which button or command changes it: the Retrain panel offers
+*Activate anyway*, ``nerdesk retrain`` prints its ``nerdesk activate`` line. With the ``always`` policy the
+comparison is still made and reported, but the new
 version is activated whatever it says, except when it found nothing at all.
 """
 
@@ -80,7 +82,7 @@ def decide(new_name: str, new: EvaluationScore, active_name: str | None, active:
     if policy == ALWAYS:
         return PromotionDecision(True, f"{compared}; {new_name} was activated anyway")
     return PromotionDecision(False, f"{compared}; {active_name} stays active ({new_name} is kept as an inactive "
-                                    f"version: Activate anyway to use it)")
+                                    f"version)")
 
 
 def _decide_tie(new_name: str, new: EvaluationScore, active_name: str | None, policy: str,
@@ -96,4 +98,4 @@ def _decide_tie(new_name: str, new: EvaluationScore, active_name: str | None, po
     if policy == ALWAYS:
         return PromotionDecision(True, f"{same}; {new_name} was activated anyway")
     return PromotionDecision(False, f"{same}; {active_name} stays active ({new_name} is kept as an inactive "
-                                    f"version: Activate anyway to use it)")
+                                    f"version)")

@@ -167,6 +167,7 @@ def test_a_worse_version_is_kept_after_background_scoring_and_an_edit_is_kept(qt
     assert not panel.busy and panel.retrain_button.isEnabled()
     assert project.active_model().id == original.id
     assert "tiny stays active" in panel.status.text() and not panel.activate_anyway_button.isHidden()
+    assert panel.status.text().endswith("(v1 is kept as an inactive version). Activate anyway puts it to work.")
     assert window.versions_panel.tree.topLevelItemCount() == 2
     assert (span.start, span.end, span.label) in gold_in_file(project.path, doc_id)
     assert project.training_runs()[-1].status == "finished"
