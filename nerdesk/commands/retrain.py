@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING
 
 from nerdesk.commands.arguments import duration, whole_number
 from nerdesk.commands.step_line import StepLine
-from nerdesk.core.errors import NerdeskError
+from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingEvent, TrainingFailed
 
 if TYPE_CHECKING:
+    from nerdesk.storage import Project
     from nerdesk.workflows.retrain import RetrainResult
+    from nerdesk.workflows.start_points import StartPoint
+
+NO_SUCH_VERSION = "E241"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("project", type=Path, help="the .nerdesk project")
     parser.add_argument("--start", default=None,
                         help="auto (default: the project's choice, else automatic), active, default, scratch, a "
-                             "model directory (nerdesk or Hugging Face), or an embedded model's name (nerdesk models)")
+                             "version of the project (v1, as nerdesk activate lists them), a model directory "
+                             "(nerdesk or Hugging Face), or an embedded model's name (nerdesk models)")
     parser.add_argument("--activate", choices=("if-better", "always"), default="if-better",
                         help="if-better: only when it scores better than the active model, or the same with "
                              "different spans (default); "
@@ -47,13 +52,13 @@ def run_retrain_command(args: argparse.Namespace) -> int:
 
     from nerdesk.storage import Project
     from nerdesk.workflows.retrain import OPTIONS_KEY, RetrainOptions, run_retrain
-    from nerdesk.workflows.start_points import StartPoint, load_start_point
+    from nerdesk.workflows.start_points import load_start_point
 
     report = _Reporter(args.progress, args.project)
     stop_on_terminate()
     try:
         with Project.open(args.project) as project:
-            start = StartPoint.from_argument(args.start) if args.start else load_start_point(project)
+            start = start_argument(project, args.start) if args.start else load_start_point(project)
             options = replace(RetrainOptions.from_json(project.get_setting(OPTIONS_KEY)), activate=args.activate,
                               threads=args.threads, time_budget_seconds=args.time_budget)
             result = run_retrain(project, start=start, options=options, on_event=report.event,
@@ -63,6 +68,21 @@ def run_retrain_command(args: argparse.Namespace) -> int:
         raise
     report.outcome(result)
     return 0
+
+
+def start_argument(project: Project, value: str) -> StartPoint:
+    """``--start``: a start kind, a folder, an embedded model's name, or a version of the project by the name
+    ``nerdesk activate`` lists and takes (v1, or more of its name)."""
+    from nerdesk.commands.activate import find_by_name
+    from nerdesk.workflows.start_points import KINDS, StartPoint
+
+    if value not in KINDS and not Path(value).exists():
+        try:
+            return StartPoint("huggingface", str(Path(find_by_name(project, value).bundle_path).resolve()))
+        except ProjectError as error:
+            if error.code != NO_SUCH_VERSION:
+                raise
+    return StartPoint.from_argument(value)
 
 
 def stop_on_terminate() -> None:
