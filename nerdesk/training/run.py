@@ -147,10 +147,16 @@ def calibrate_threshold_on_dev(result: TrainingResult, tokenizer: Tokenizer, req
                                             max_span_tokens=config.max_span_tokens)
     if threshold != 0.0:
         before = result.best_report.micro.f1 if result.best_report else 0.0
-        emit("data", message=f"decision threshold {threshold:g} (logit), where the model finds about as many spans as "
-                             f"the dev documents hold: dev F1 {100 * before:.1f} -> {100 * report.micro.f1:.1f}")
+        emit("data", message=threshold_message(before, report.micro.f1))
         result.best_report = report
     return threshold
+
+
+def threshold_message(f1_before: float, f1_after: float) -> str:
+    """The calibrated threshold in the words of the scores people see, where a span scores 0.50 (the logit is
+    bundle.json's ``threshold``)."""
+    return (f"decision threshold set where the model finds about as many spans as the dev documents hold (there "
+            f"a span scores 0.50): dev F1 {100 * f1_before:.1f} -> {100 * f1_after:.1f}")
 
 
 def start_decoding(init: str) -> tuple[float, int | None]:

@@ -19,3 +19,12 @@ def test_each_way_training_ends_is_said_in_words(reason, words):
     said = in_retrain_words(how_training_ended(reason, 60))
     assert said == words
     assert "stopped by" not in said
+
+
+def test_the_chosen_threshold_is_said_on_the_scale_of_the_scores_people_see():
+    from nerdesk.training.run import threshold_message
+
+    said = in_retrain_words(threshold_message(0.569, 0.595))
+    assert said == ("decision threshold set where the model finds about as many spans as the evaluation documents "
+                    "hold (there a span scores 0.50): F1 on the evaluation set 56.9 -> 59.5")
+    assert "logit" not in said
