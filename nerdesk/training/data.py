@@ -68,8 +68,11 @@ class AlignmentSummary:
     def lost(self) -> int:
         return self.spans - self.encoded
 
-    def describe(self) -> str:
-        text = (f"{counted(self.documents, 'document')} read as {counted(self.windows, 'window')} of text; "
+    def describe(self, copies: int = 0) -> str:
+        """In words; ``copies``: how many of the documents are mention-swapped copies of the others."""
+        read = counted(self.documents, "document") if not copies else \
+            f"{counted(self.documents - copies, 'document')} and {copies:,} copies of them with other mentions"
+        text = (f"{read} read as {counted(self.windows, 'window')} of text; "
                 f"{self.encoded:,} of {counted(self.spans, 'gold span')} usable")
         problems = []
         if self.misaligned:

@@ -101,7 +101,7 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
          init=request.init, head=model.config.head)
     if new_tokens:
         emit("data", message=vocabulary_message(new_tokens))
-    trainer = Trainer(model, tokenizer, config, progress_callbacks(emit))
+    trainer = Trainer(model, tokenizer, config, progress_callbacks(emit, copies))
     result = trainer.fit(documents, request.dev_documents)
     emit("finishing", message=f"{how_training_ended(result.stop_reason, result.steps)}; choosing the decision "
                               "threshold, writing the model and checking it…")
@@ -201,9 +201,10 @@ def vocabulary_message(new_tokens: list[str]) -> str:
             f"its vocabulary ({shown})")
 
 
-def progress_callbacks(emit: Emit) -> TrainingCallbacks:
+def progress_callbacks(emit: Emit, copies: int = 0) -> TrainingCallbacks:
+    """The training's events as progress lines; ``copies``: the mention-swapped copies among the documents."""
     return TrainingCallbacks(
-        on_data=lambda train, dev: emit("data", message=train.describe(), train=train.as_dict(),
+        on_data=lambda train, dev: emit("data", message=train.describe(copies), train=train.as_dict(),
                                         dev=dev.as_dict() if dev else None),
         on_step=lambda step, total, loss: emit("step", step=step, total=total, loss=round(loss, 5)),
         on_eval=lambda number, report: emit("eval", epoch=number, f1=report.micro.f1,

@@ -28,3 +28,12 @@ def test_the_chosen_threshold_is_said_on_the_scale_of_the_scores_people_see():
     assert said == ("decision threshold set where the model finds about as many spans as the evaluation documents "
                     "hold (there a span scores 0.50): F1 on the evaluation set 56.9 -> 59.5")
     assert "logit" not in said
+
+
+def test_the_documents_read_count_the_copies_apart():
+    from nerdesk.training.data import AlignmentSummary
+
+    summary = AlignmentSummary(documents=300, windows=300, spans=2077, encoded=2077)
+    assert summary.describe(copies=270) == ("30 documents and 270 copies of them with other mentions read as 300 "
+                                            "windows of text; 2,077 of 2,077 gold spans usable")
+    assert summary.describe().startswith("300 documents read as 300 windows")
