@@ -151,12 +151,15 @@ class LabelsMixin:
         display_name, description = known.get(label.name, ("", ""))
         return replace(label, display_name=display_name, description=description)
 
-    def delete_label(self, name: str) -> int:
-        """Remove a label and every span (gold and predicted) that has it; returns the spans deleted."""
+    def delete_label(self, name: str, *, merged_into: str | None = None) -> int:
+        """Remove a label and every span (gold and predicted) that has it; returns the spans deleted. A label
+        ``merged_into`` another (its spans relabelled first) is remembered as renamed to it."""
         with write_transaction(self.db):
             self._require(self.label_set(), name)
             deleted = self.db.execute("DELETE FROM spans WHERE label = ?", [name]).rowcount
             self.db.execute("DELETE FROM labels WHERE name = ?", [name])
+            if merged_into is not None:
+                self._remember_rename(name, merged_into)
             return deleted
 
     def _insert_label(self, label: Label, *, position: int) -> None:

@@ -51,5 +51,5 @@ def apply_label_merge(project: Project, source: str, target: str) -> int:
     span_edit = merge_label_edit(project, source, target)
     if not span_edit.is_empty:
         project.apply_edit(span_edit)
-    project.delete_label(source)
+    project.delete_label(source, merged_into=target)
     return sum(len(change.added) for change in span_edit.changes)

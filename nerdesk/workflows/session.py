@@ -338,16 +338,17 @@ class EditingSession:
         label = self.labels.get(source)
         self.labels.get(target)
         span_edit = merge_label_edit(self.require_project(), source, target)
-        return self._remove_label(label, span_edit, f"merge {source} into {target}")
+        return self._remove_label(label, span_edit, f"merge {source} into {target}", merged_into=target)
 
-    def _remove_label(self, label: Label, span_edit: Edit, text: str) -> int:
+    def _remove_label(self, label: Label, span_edit: Edit, text: str, merged_into: str | None = None) -> int:
         """Apply ``span_edit`` (removing or relabelling every span of ``label``) and remove the label.
         Undo puts the label back in its place in the set, with its colour and key, then its spans."""
         position = self.labels.names.index(label.name)
-        before, after = self._status_changes(span_edit, lambda: self._write_label_removal(label, span_edit))
+        before, after = self._status_changes(span_edit, lambda: self._write_label_removal(label, span_edit,
+                                                                                          merged_into))
 
         def redo() -> None:
-            self._write_label_removal(label, span_edit)
+            self._write_label_removal(label, span_edit, merged_into)
             self._write_statuses(after)
 
         def undo() -> None:
@@ -369,11 +370,11 @@ class EditingSession:
                                          display_name=label.display_name, description=label.description)
         self.refresh_labels()
 
-    def _write_label_removal(self, label: Label, span_edit: Edit) -> None:
+    def _write_label_removal(self, label: Label, span_edit: Edit, merged_into: str | None = None) -> None:
         project = self.require_project()
         if not span_edit.is_empty:
             project.apply_edit(span_edit)
-        project.delete_label(label.name)
+        project.delete_label(label.name, merged_into=merged_into)
         self._after_label_change()
 
     def _after_label_change(self) -> None:

@@ -74,3 +74,16 @@ def test_a_label_given_the_old_name_again_stands_for_itself(project):
     repredict_unreviewed(project, project.active_model().bundle_path)
     document = next(doc for doc in project.all_documents() if doc.status != "reviewed")
     assert "PER" in {span.label for span in document.predictions}
+
+
+def test_a_merged_label_counts_as_the_label_it_was_merged_into(project):
+    from nerdesk.workflows.label_edits import apply_label_merge
+
+    apply_label_merge(project, "PER", "ORG")
+    assert project.renamed_labels() == {"PER": "ORG"}
+    repredict_unreviewed(project, project.active_model().bundle_path)
+    document = next(doc for doc in project.all_documents() if doc.status != "reviewed")
+    assert {span.label for span in document.predictions} == {"ORG", "LOC"}
+    assert "PER" not in project.label_set()
+    score = score_version(project, project.active_model(), evaluation_set(project))
+    assert "PER" not in score.per_label and score.per_label["ORG"]["f1"] > 0
