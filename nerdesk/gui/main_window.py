@@ -352,6 +352,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.versions_panel.versionActivated.connect(self.retrain_panel.predict_unreviewed)
         self.retrain_panel.versionKept.connect(lambda _version: self.versions_panel.refresh())
         self.versions_panel.versionsChanged.connect(self.model_panel.refresh)
+        self.versions_panel.versionsChanged.connect(self.retrain_panel.check_kept_version)
         self.retrain_panel.predictionProgressed.connect(self.versions_panel.show_prediction_progress)
         self.versions_panel.cancelPrediction.connect(self.retrain_panel.cancel_prediction)
         self.retrain_panel.repredicted.connect(self._say_repredicted)

@@ -32,6 +32,15 @@ from nerdesk.gui.errors import show_error
 from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.retrain_process import RetrainProcess
+from nerdesk.gui.retrain_words import (
+    ALREADY_RUNNING,
+    IDLE,
+    RETRAIN_TIP,
+    START_CHOICE_CHARACTERS,
+    START_CHOICES,
+    TOO_FEW_REVIEWED,
+    review_first,
+)
 from nerdesk.gui.run_notes import RunNotes, WholeTextLabel, scrolled_column
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.wording import without_repeated_cause
@@ -40,33 +49,6 @@ from nerdesk.workflows.models import unreviewed_for
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
 from nerdesk.workflows.version_names import spoken_name
 from nerdesk.workflows.versions import activate_version
-
-# What one retraining does; a new version replaces the active one only when the promotion gate says so.
-RETRAIN_TIP = ("Train a new model version on the reviewed documents; it becomes active (and predicts the others "
-               "again) only if it scores better on the evaluation set, or the same with different spans")
-
-START_CHOICE_CHARACTERS = 22  # of the chosen start shown; the list and the tooltip show it whole
-START_CHOICES = (
-    ("auto", "Automatic (recommended)"),
-    ("default", "Embedded default model's encoder"),
-    ("active", "Continue from the active model"),
-    ("scratch", "From scratch"),
-    ("huggingface", "Local Hugging Face model…"),
-)
-
-
-IDLE = "Review documents, then press Retrain."
-TOO_FEW_REVIEWED = "E405"
-ALREADY_RUNNING = "E603"
-
-
-def review_first(reviewed: int) -> str:
-    """E405 in the window's words: how many documents are reviewed, and the key that reviews one."""
-    if reviewed >= 2:
-        return (f"Nothing to train on: all {reviewed} reviewed documents are kept for evaluation only. Give some "
-                "back to training (Documents list, right-click), or review more.")
-    return (f"Nothing to train on yet: {counted(reviewed, 'reviewed document')}. Review at least 2 (Ctrl+Enter "
-            "marks the open document reviewed and opens the next), then press Retrain.")
 
 
 class RetrainPanel(QWidget):
@@ -319,6 +301,14 @@ class RetrainPanel(QWidget):
         self._forget_kept_version()
         self.modelActivated.emit(project.active_model())
         self.predict_unreviewed(version, f"{spoken_name(version.name)} was activated anyway.")
+
+    def check_kept_version(self) -> None:
+        """Offer Activate anyway only while the kept version is an inactive version of the open project: not once
+        Model versions has deleted it (there would be nothing to activate) or activated it."""
+        project, kept = self.session.project, self.kept_version
+        if kept is not None and not any(version.id == kept.id and not version.active
+                                        for version in (project.model_versions() if project else [])):
+            self._forget_kept_version()
 
     def _forget_kept_version(self) -> None:
         self.kept_version = None

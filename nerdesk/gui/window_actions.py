@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
-from nerdesk.gui.retrain_panel import RETRAIN_TIP
+from nerdesk.gui.retrain_words import RETRAIN_TIP
 
 
 @dataclass

@@ -300,3 +300,22 @@ def test_cancel_in_model_versions_stops_the_roll_back_not_the_retraining(qtbot, 
     with qtbot.waitSignal(panel.process.cancelled, timeout=30_000):
         panel.cancel()
     window.close()
+
+
+def test_a_kept_version_deleted_in_model_versions_is_no_longer_offered(qtbot, tmp_path, bundles, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    good, _ = bundles
+    window = open_window(qtbot, tmp_path, good)
+    panel, versions = window.retrain_panel, window.versions_panel
+    with qtbot.waitSignal(panel.versionKept, timeout=60_000):
+        finish_training(window, worse_bundle)
+    assert not panel.activate_anyway_button.isHidden()
+    monkeypatch.setattr(versions, "confirm_delete", lambda _model_id: True)
+
+    versions.delete(panel.kept_version.id)
+
+    assert panel.activate_anyway_button.isHidden() and panel.kept_version is None
+    assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    window.close()
+

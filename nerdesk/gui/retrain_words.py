@@ -1,0 +1,33 @@
+"""What the Retrain panel says when nothing runs: its button's tip, the start choices, and why a press started
+nothing (too few reviewed documents, a retraining of the project running elsewhere)."""
+
+from __future__ import annotations
+
+from nerdesk.core.wording import counted
+
+# What one retraining does; a new version replaces the active one only when the promotion gate says so.
+RETRAIN_TIP = ("Train a new model version on the reviewed documents; it becomes active (and predicts the others "
+               "again) only if it scores better on the evaluation set, or the same with different spans")
+
+START_CHOICE_CHARACTERS = 22  # of the chosen start shown; the list and the tooltip show it whole
+START_CHOICES = (
+    ("auto", "Automatic (recommended)"),
+    ("default", "Embedded default model's encoder"),
+    ("active", "Continue from the active model"),
+    ("scratch", "From scratch"),
+    ("huggingface", "Local Hugging Face model…"),
+)
+
+
+IDLE = "Review documents, then press Retrain."
+TOO_FEW_REVIEWED = "E405"
+ALREADY_RUNNING = "E603"
+
+
+def review_first(reviewed: int) -> str:
+    """E405 in the window's words: how many documents are reviewed, and the key that reviews one."""
+    if reviewed >= 2:
+        return (f"Nothing to train on: all {reviewed} reviewed documents are kept for evaluation only. Give some "
+                "back to training (Documents list, right-click), or review more.")
+    return (f"Nothing to train on yet: {counted(reviewed, 'reviewed document')}. Review at least 2 (Ctrl+Enter "
+            "marks the open document reviewed and opens the next), then press Retrain.")
