@@ -45,6 +45,7 @@ from nerdesk.gui.run_notes import RunNotes, WholeTextLabel, scrolled_column
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.wording import without_repeated_cause
 from nerdesk.runtime.bundle import Bundle
+from nerdesk.workflows.evaluation_set import evaluation_set
 from nerdesk.workflows.models import unreviewed_for
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
 from nerdesk.workflows.version_names import spoken_name
@@ -194,7 +195,8 @@ class RetrainPanel(QWidget):
             self.process.start(project, self.start_point())
         except NerdeskError as error:
             if error.code == TOO_FEW_REVIEWED:  # not a failure: what to do next, where the user looks
-                self.status.setText(review_first(self.session.require_project().count_documents(status="reviewed")))
+                reviewed = evaluation_set(self.session.require_project())
+                self.status.setText(review_first(reviewed.reviewed, reviewed.kept_out()))
                 return
             if error.code == ALREADY_RUNNING:  # in another window or a terminal: nothing failed, nothing started
                 self.status.setText(f"{str(error)[:1].upper()}{str(error)[1:]}.")

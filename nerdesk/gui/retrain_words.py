@@ -24,10 +24,11 @@ TOO_FEW_REVIEWED = "E405"
 ALREADY_RUNNING = "E603"
 
 
-def review_first(reviewed: int) -> str:
-    """E405 in the window's words: how many documents are reviewed, and the key that reviews one."""
+def review_first(reviewed: int, kept_out: str = "") -> str:
+    """E405 in the window's words: how many documents are reviewed, where those not trained on are (``kept_out``,
+    ``EvaluationSet.kept_out``), and the key that reviews one."""
     if reviewed >= 2:
-        return (f"Nothing to train on: all {reviewed} reviewed documents are kept for evaluation only. Give some "
-                "back to training (Documents list, right-click), or review more.")
+        return (f"Nothing to train on: all {reviewed} reviewed documents are kept out of training{kept_out}. Give "
+                "some back to training (Documents list, right-click), or review more.")
     return (f"Nothing to train on yet: {counted(reviewed, 'reviewed document')}. Review at least 2 (Ctrl+Enter "
             "marks the open document reviewed and opens the next), then press Retrain.")

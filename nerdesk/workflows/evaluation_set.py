@@ -60,8 +60,20 @@ class EvaluationSet:
         """Refuse a training with fewer than 2 reviewed documents, or none outside the evaluation set."""
         if self.reviewed < 2 or not self.trainable:
             raise TrainingError(f"{project_name}: {counted(self.reviewed, 'reviewed document')}, {self.trainable:,} "
-                                "outside the evaluation set; review at least 2 before training (Ctrl+Enter in the "
+                                f"to train on{self.kept_out()}; review at least 2 before training (Ctrl+Enter in the "
                                 "window; files annotated elsewhere: nerdesk import --status reviewed)", code="E405")
+
+    @property
+    def test_documents(self) -> int:
+        """Reviewed documents of the test split: neither trained on nor in the evaluation set."""
+        return self.reviewed - self.trainable - len(self.documents)
+
+    def kept_out(self) -> str:
+        """Where the reviewed documents not trained on are, in words: " (3 in the evaluation set, 40 in the test
+        split)"; empty when there are none."""
+        places = [f"{len(self.documents):,} in the evaluation set"] if self.documents else []
+        places += [f"{self.test_documents:,} in the test split"] if self.test_documents else []
+        return f" ({', '.join(places)})" if places else ""
 
     @property
     def fingerprint(self) -> str:

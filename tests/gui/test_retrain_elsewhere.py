@@ -31,3 +31,18 @@ def test_retrain_while_another_program_retrains_the_project(make_window, tmp_pat
         assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
         assert [run.status for run in window.session.project.training_runs()] == ["running"]
         abandon_run(elsewhere, running, "cancelled")
+
+
+def test_retrain_with_every_reviewed_document_in_the_test_split_says_where_they_are(make_window, tmp_path):
+    path = tmp_path / "test-split.nerdesk"
+    with Project.create(path) as project:
+        documents = sentence_documents()
+        for document in documents:
+            document.status, document.split = "reviewed", "test"
+        project.add_documents(documents)
+    window = make_window()
+    window.open_project(path)
+    window.actions.retrain.trigger()
+    assert window.retrain_panel.status.text().startswith(
+        f"Nothing to train on: all {len(documents)} reviewed documents are kept out of training "
+        f"({len(documents)} in the test split). ")

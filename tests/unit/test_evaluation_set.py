@@ -97,3 +97,19 @@ def test_a_version_that_finds_nothing_is_never_promoted(policy):
     for active in (None, score(0.5)):
         decision = decide("v2", score(0.0), "v1" if active else None, active, policy)
         assert not decision.promote and "found none of the 120 evaluation entities" in decision.message
+
+
+def test_reviewed_documents_of_the_test_split_are_named_when_nothing_is_left_to_train_on(tmp_path):
+    from nerdesk.core.errors import NerdeskError
+
+    with Project.create(tmp_path / "test-split.nerdesk") as project:
+        documents = reviewed(40)
+        for document in documents:
+            document.split = "test"
+        project.add_documents(documents)
+        evaluation = ensure_evaluation_set(project)
+        with pytest.raises(NerdeskError) as refused:
+            evaluation.require_training_documents("notes")
+    assert refused.value.code == "E405"
+    assert str(refused.value).startswith("notes: 40 reviewed documents, 0 to train on (40 in the test split); ")
+    assert "evaluation set" not in str(refused.value)  # none of them is in it
