@@ -344,7 +344,6 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
 
     # -------------------------------------------- retraining and active learning
     def _connect_retraining(self) -> None:
-        self.model_panel.retrain.setToolTip("Train a new model version on the reviewed documents")
         self.model_panel.retrain.clicked.connect(self.retrain)
         self.retrain_panel.runningChanged.connect(self.model_panel.set_retraining)
         self.retrain_panel.modelActivated.connect(lambda _version: self._models_changed())

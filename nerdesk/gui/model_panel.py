@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from nerdesk.core.errors import ModelBundleError
+from nerdesk.gui.retrain_words import RETRAIN_TIP
 from nerdesk.gui.session import ProjectSession
 from nerdesk.runtime.bundle import describe_bundle
 from nerdesk.workflows.model_script import ScriptMismatch, document_mismatch
@@ -47,8 +48,8 @@ class ModelPanel(QWidget):
         self.load_button.setMenu(QMenu(self.load_button, aboutToShow=self._fill_model_menu))
         self.predict_document = self._button("Predict this document", self.predictDocumentRequested)
         self.predict_all = self._button("Predict all documents", self.predictAllRequested)
-        self.retrain = QPushButton("Retrain…", enabled=False)
-        self.retrain.setToolTip("Train a new model version on the reviewed documents")
+        self.retrain = QPushButton("Retrain", enabled=False)  # starts at once, as Model > Retrain does: no "…"
+        self.retrain.setToolTip(RETRAIN_TIP)
         self.progress = QProgressBar(visible=False)
         self.cancel = self._button("Cancel", self.cancelRequested)
         self.cancel.hide()

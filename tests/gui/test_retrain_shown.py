@@ -41,3 +41,11 @@ def test_the_model_panels_retrain_button_shows_the_retrain_panel(qtbot, make_win
     assert front_tab(window) == "Model"
     qtbot.mouseClick(window.model_panel.retrain, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: front_tab(window) == "Retrain", timeout=2000)
+
+
+def test_the_model_panels_retrain_button_reads_as_the_menu_command_it_is(make_window, project_path):
+    window = make_window()
+    window.open_project(project_path)
+    button, action = window.model_panel.retrain, window.actions.retrain
+    assert button.text() == action.text().replace("&", "") == "Retrain"  # it starts at once: no "…"
+    assert button.toolTip() == window.retrain_panel.retrain_button.toolTip()  # the same tip as the panel's button
