@@ -26,6 +26,7 @@ from nerdesk.core.errors import NerdeskError
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import embedded_model_names, models_dir, text_script
+from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT, TEST_SPLIT
 from nerdesk.workflows.model_script import MIXED, bundle_script
 from nerdesk.workflows.version_names import spoken_name
 
@@ -113,9 +114,11 @@ def _sha256(path: str, _size: int, _mtime: int) -> str:
 
 
 def probe_sample(project: Project) -> list[Document]:
+    """Up to ``PROBE_DOCUMENTS`` reviewed documents with gold spans that a model may learn from: the
+    evaluation set is left out, since the versions are compared on it after the start was chosen."""
     sample: list[Document] = []
     for document in project.all_documents(status="reviewed"):
-        if document.gold:
+        if document.gold and document.split not in (EVALUATION_SPLIT, TEST_SPLIT):
             sample.append(document)
         if len(sample) >= PROBE_DOCUMENTS:
             break

@@ -355,3 +355,18 @@ def test_the_probe_skips_models_of_another_script(sorted_tiny_bundle, tmp_path, 
                                         status="reviewed") for n in range(12)])
         probe.best_candidate(project, {"PER"})
         assert not [path for path in probed if bundle_script(path) == "cjk"]  # no Chinese model on English text
+
+
+def test_the_probe_never_reads_the_evaluation_or_test_documents(tmp_path):
+    from nerdesk.workflows.evaluation_set import ensure_evaluation_set
+    from nerdesk.workflows.probe import PROBE_DOCUMENTS, probe_sample
+
+    with Project.create(tmp_path / "notes.nerdesk") as project:
+        project.add_documents([Document(f"第{n}号病人张三发热。", [Span(4, 6, "PER")], status="reviewed",
+                                        split="test" if n < 5 else None) for n in range(80)])
+        evaluation = ensure_evaluation_set(project)
+        sample = probe_sample(project)
+        kept_out = {doc.id for doc in evaluation.documents} | {
+            doc.id for doc in project.all_documents(status="reviewed") if doc.split == "test"}
+        assert len(evaluation.documents) == 20 and len(sample) == PROBE_DOCUMENTS
+        assert not {doc.id for doc in sample} & kept_out
