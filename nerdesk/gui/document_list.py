@@ -67,6 +67,7 @@ class DocumentListModel(QAbstractTableModel):
         self.filter = DocumentFilter()
         self.min_score = DECISION_SCORE  # predictions below it are hidden in the view and not counted here
         self._rows: list = []
+        self._stale_pages: set[int] = set()  # pages of rows to read again before they are shown (``refresh``)
         self._exhausted = True
         self.total = 0
         # (document id, row) of the open document when a refresh dropped it from the list (reviewed under a
@@ -91,6 +92,7 @@ class DocumentListModel(QAbstractTableModel):
         self._former_position = None
         self.beginResetModel()
         self._rows = []
+        self._stale_pages = set()
         project = self.session.project
         self._exhausted = project is None
         self.total = 0 if project is None else project.count_documents(**self.filter.as_kwargs())
@@ -100,26 +102,39 @@ class DocumentListModel(QAbstractTableModel):
         self.endResetModel()
 
     def refresh(self) -> None:
-        """Re-read the rows already loaded (span counts, statuses); reload if the filter now selects others.
+        """Bring the loaded rows up to date (span counts, statuses); reload if the filter now selects others.
 
+        Runs after every edit, so it reads no summaries: it compares the ids only, and a page of rows is read
+        again when the view next shows one of its rows (reading 52,000 loaded rows again took 2 s an edit).
         Documents added after the loaded rows (an import) become fetchable, and fill the first page at once.
         """
         project = self.session.project
         if project is None or not self._rows:
             self.reload()
             return
-        fresh = self._summaries(project, 0, len(self._rows))
-        if [row.id for row in fresh] != [row.id for row in self._rows]:
+        if project.document_ids(limit=len(self._rows), **self.filter.as_kwargs()) != [row.id for row in self._rows]:
             former = self._position_of_open_document()
             self.reload()
             self._former_position = former
             return
-        self._rows = fresh
+        self._stale_pages = set(range(-(-len(self._rows) // self.PAGE)))
         self.total = project.count_documents(**self.filter.as_kwargs())
         self._exhausted = len(self._rows) >= self.total
         self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
         if len(self._rows) < self.PAGE:
             self.fetchMore()
+
+    def _row(self, number: int):
+        """The summary of row ``number``, read again first if an edit may have changed its page."""
+        page = number // self.PAGE
+        project = self.session.project
+        if page in self._stale_pages and project is not None:
+            self._stale_pages.discard(page)
+            first = page * self.PAGE
+            for number_in_page, summary in enumerate(self._summaries(project, first, self.PAGE)):
+                if first + number_in_page < len(self._rows) and self._rows[first + number_in_page].id == summary.id:
+                    self._rows[first + number_in_page] = summary
+        return self._rows[number]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -151,7 +166,7 @@ class DocumentListModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        row = self._row(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             status = STATUS_MARKS.get(row.status, row.status)
             if row.split == EVALUATION_SPLIT:
@@ -171,7 +186,7 @@ class DocumentListModel(QAbstractTableModel):
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
     def is_evaluation(self, row: int) -> bool:
-        return 0 <= row < len(self._rows) and self._rows[row].split == EVALUATION_SPLIT
+        return 0 <= row < len(self._rows) and self._row(row).split == EVALUATION_SPLIT
 
     def row_of(self, doc_id: int) -> int | None:
         return next((number for number, row in enumerate(self._rows) if row.id == doc_id), None)
@@ -246,6 +261,11 @@ class DocumentListPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Column widths fit the rows in sight, not a thousand more: each edit refits them, and rows out of sight
+        # would be read again for it (``DocumentListModel.refresh``). Scrolling refits them to the new rows.
+        for either in (header, table.verticalHeader()):
+            either.setResizeContentsPrecision(0)
+        table.verticalScrollBar().valueChanged.connect(lambda _value: self._fit_columns())
         table.clicked.connect(self._activate)
         table.activated.connect(self._activate)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -321,10 +341,15 @@ class DocumentListPanel(QWidget):
 
     def _refresh(self) -> None:
         self.model.refresh()
-        for column in (1, 2, 3):  # a changed row ("eval", a count of ten) may need more room
-            self.table.resizeColumnToContents(column)
+        self._fit_columns()
         self._update_count()
         self._follow_open_document()
+
+    def _fit_columns(self) -> None:
+        """A changed row ("eval", a count of ten) may need more room. Hidden, the table would measure every row."""
+        if self.table.isVisible():
+            for column in (1, 2, 3):
+                self.table.resizeColumnToContents(column)
 
     def _reload(self) -> None:
         self.model.reload()
@@ -350,5 +375,5 @@ class DocumentListPanel(QWidget):
         row = self.model.row_of(self.session.doc_id) if self.session.doc_id is not None else None
         if row is None:
             self.table.clearSelection()
-        else:
+        elif [index.row() for index in self.table.selectionModel().selectedRows()] != [row]:
             self.table.selectRow(row)

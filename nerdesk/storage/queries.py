@@ -100,10 +100,12 @@ class QueriesMixin:
         return DocumentFilter.build(hidden=running_imports(self.db), **filters)
 
     def document_ids(self, *, status: str | Sequence[str] | None = None, label: str | None = None,
-                     search: str | None = None, split: str | None = None) -> list[int]:
+                     search: str | None = None, split: str | None = None, limit: int = -1) -> list[int]:
+        """The ids in list order; the first ``limit`` only when it is not negative."""
         with self.read_snapshot():
             where = self._where(status=status, label=label, search=search, split=split)
-            rows = self.db.execute(f"SELECT d.id FROM documents d WHERE {where.sql} ORDER BY d.id", where.params)
+            rows = self.db.execute(f"SELECT d.id FROM documents d WHERE {where.sql} ORDER BY d.id LIMIT ?",
+                                   [*where.params, limit])
             return [row[0] for row in rows]
 
     def count_documents(self, *, status: str | Sequence[str] | None = None, label: str | None = None,
