@@ -98,8 +98,8 @@ class LabelPalette(QWidget):
         layout.addLayout(buttons)
         session.labelsChanged.connect(self.refresh)
         session.projectChanged.connect(self.refresh)
-        session.documentChanged.connect(self.refresh)
-        session.spansChanged.connect(lambda _doc_id: self.refresh())
+        session.documentChanged.connect(self.refresh_counts)
+        session.spansChanged.connect(lambda _doc_id: self.refresh_counts())
 
     def _emit_for_row(self, signal, row: int) -> None:
         item = self.table.item(row, 0) if row >= 0 else None
@@ -111,12 +111,29 @@ class LabelPalette(QWidget):
         self.min_score = value
         self.refresh()
 
-    def refresh(self) -> None:
-        """Counts are for the open document, of the spans the view shows."""
+    def _counts(self) -> tuple[Counter, Counter]:
+        """Gold and predicted spans per label in the open document, of the spans the view shows."""
         document = self.session.document
         spans = [] if document is None else shown_spans(document.spans, self.min_score)
-        gold = Counter(s.label for s in spans if s.source == GOLD)
-        predicted = Counter(s.label for s in spans if s.source != GOLD)
+        return Counter(s.label for s in spans if s.source == GOLD), Counter(s.label for s in spans if s.source != GOLD)
+
+    def refresh_counts(self) -> None:
+        """After an edit only the counts change: set their texts (building every row again took a tenth of a
+        second an edit with 28 labels)."""
+        names = [self.table.item(row, 0) for row in range(self.table.rowCount())]
+        if [item.data(Qt.ItemDataRole.UserRole) if item else None for item in names] != self.session.labels.names:
+            self.refresh()
+            return
+        gold, predicted = self._counts()
+        for row, name in enumerate(self.session.labels.names):
+            for column, count in ((2, gold[name]), (3, predicted[name])):
+                item = self.table.item(row, column)
+                if item is not None and item.text() != str(count):
+                    item.setText(str(count))
+
+    def refresh(self) -> None:
+        """Counts are for the open document, of the spans the view shows."""
+        gold, predicted = self._counts()
         current = self.current_label()
         self.table.setRowCount(len(self.session.labels))
         for row, label in enumerate(self.session.labels):
