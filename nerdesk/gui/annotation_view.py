@@ -72,7 +72,6 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         self._announced: Span | None = None  # the selection last sent with spanSelected
         self._hit_boxes: list[tuple[QRectF, Span]] = []
         self._press_position: QPoint | None = None
-        self._boundaries: list[int] | None = None
         self.snap_tokens = True  # selections widen to whole tokens of the active model (a preference)
         # Which tokens selections snap to, asked at each selection: the window answers with the active model's.
         self.token_snapper_source: Callable[[], TokenSnapper] = lambda: WORD_SNAPPER
@@ -117,7 +116,6 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
 
     def set_document(self, text: str, spans: Sequence[Span]) -> None:
         """Show a new text (scrolling to the top) and its spans."""
-        self._boundaries = None
         self._selected = None
         self._level_cache.clear()
         self._show_text(self._wrapped(text), reserve=False)

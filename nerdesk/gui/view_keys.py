@@ -11,7 +11,7 @@ import bisect
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 
-from nerdesk.core.offsets import graphemes_boundaries
+from nerdesk.core.offsets import snap_to_graphemes
 from nerdesk.core.spans import PRED, Span
 from nerdesk.gui.shortcuts import label_for_key
 
@@ -161,13 +161,11 @@ class EditingKeys:
         if span is None:
             self._tell(NOTHING_TO_NUDGE)
             return
-        if self._boundaries is None:
-            self._boundaries = graphemes_boundaries(self.text)
         start, end = span.start, span.end
         if move_end:
-            end = _neighbour_boundary(self._boundaries, end, step)
+            end = _neighbour_boundary(self.text, end, step)
         else:
-            start = _neighbour_boundary(self._boundaries, start, step)
+            start = _neighbour_boundary(self.text, start, step)
         if (start, end) == (span.start, span.end):
             self._tell(AT_TEXT_EDGE)
         elif start >= end:
@@ -177,9 +175,8 @@ class EditingKeys:
             self.resizeRequested.emit(span, start, end)
 
 
-def _neighbour_boundary(boundaries: list[int], position: int, step: int) -> int:
+def _neighbour_boundary(text: str, position: int, step: int) -> int:
+    """The grapheme boundary after (``step`` > 0) or before ``position``, itself at the text's edge."""
     if step > 0:
-        index = bisect.bisect_right(boundaries, position)
-        return boundaries[index] if index < len(boundaries) else position
-    index = bisect.bisect_left(boundaries, position) - 1
-    return boundaries[index] if index >= 0 else position
+        return snap_to_graphemes(text, position, position + 1)[1] if position < len(text) else position
+    return snap_to_graphemes(text, position - 1, position)[0] if position > 0 else position
