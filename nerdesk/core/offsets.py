@@ -21,14 +21,16 @@ class Utf16Map:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # utf16_starts[i] = UTF-16 offset of code point i; one extra entry for len(text).
-        widths = (2 if ord(ch) > 0xFFFF else 1 for ch in text)
+        self._utf16_length = utf16_len(text)
+        self.ascii_like = self._utf16_length == len(text)  # no character outside the BMP: the offsets agree
+        # utf16_starts[i] = UTF-16 offset of code point i; one extra entry for len(text). Not built when the
+        # offsets agree (a Python loop over every character: seconds for a text of megabytes).
+        widths = () if self.ascii_like else (2 if ord(ch) > 0xFFFF else 1 for ch in text)
         self._utf16_starts = [0, *accumulate(widths)]
-        self.ascii_like = self._utf16_starts[-1] == len(text)
 
     @property
     def utf16_length(self) -> int:
-        return self._utf16_starts[-1]
+        return self._utf16_length
 
     def to_utf16(self, index: int) -> int:
         if not 0 <= index <= len(self.text):
