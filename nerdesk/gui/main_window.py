@@ -30,6 +30,7 @@ from nerdesk.gui.panes import PaneKeys
 from nerdesk.gui.prediction_commands import PredictionCommands
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.preferences import Preferences, RecentProjects
+from nerdesk.gui.read_only_mark import ReadOnlyMark
 from nerdesk.gui.retrain_panel import RetrainPanel
 from nerdesk.gui.review import ReviewFlow
 from nerdesk.gui.session import ProjectSession
@@ -74,6 +75,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.script_warning = QLabel("⚠ Model and document scripts differ", objectName="scriptWarning",
                                      visible=False)
         self.statusBar().insertPermanentWidget(0, self.script_warning)
+        self.read_only_mark = ReadOnlyMark(self, self.session)
         self._add_docks()
         self._connect()
         self._apply_preferences()
@@ -288,7 +290,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         project = self.session.project
         parts = ["nerdesk"]
         if project is not None:
-            parts.append(Path(project.path).name)
+            parts.append(Path(project.path).name + (" (read-only)" if project.read_only else ""))
         if self.session.document is not None:
             parts.append(self.session.document.title(40))
         self.setWindowTitle(" — ".join(parts))
