@@ -67,7 +67,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         self._levels: dict[Span, int] = {}
         self._level_cache = LevelCache()
         self._block_starts: list[int] = [0]
-        self._reserved: list[int] = []
+        self._reserved: dict[int, int] | None = None  # levels under the lines given more than the least room
         self._selected: Span | None = None
         self._announced: Span | None = None  # the selection last sent with spanSelected
         self._hit_boxes: list[tuple[QRectF, Span]] = []
@@ -98,7 +98,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         chip_font = QFont(font)
         chip_font.setPointSizeF(font.pointSizeF() * 0.68)
         self._painter = SpanPainter(chip_font)
-        self._reserved = []  # a new font makes every level a new height
+        self._reserved = None  # a new font makes every level a new height
         self._painter.show_scores = self.show_scores
         self._level_cache.clear()
         self._refresh_shown_spans()
@@ -130,7 +130,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         if self._right_to_left:
             keep_paragraph_directions(self.document(), display.text, display)
             self.document().setTextWidth(self.wrap_width())  # a line width for right-to-left lines to align to
-        self._reserved: list[int] = []  # levels reserved under each line of the shown text
+        self._reserved = None  # a new text: no line has its room yet
         self._block_starts = self._paragraph_starts()
         if reserve:
             self._reserve_room_below_lines()
@@ -138,7 +138,8 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Replace the spans of the current text, keeping the selected span if it still exists."""
         previous, self._all_spans = set(self._all_spans), list(spans)
-        self._last_change = (set(self._all_spans) - previous, previous - set(self._all_spans))  # added, removed
+        now = set(self._all_spans)  # once: hashing 10,000 spans is 20 ms
+        self._last_change = (now - previous, previous - now)  # added, removed
         self._refresh_shown_spans()
 
     def set_show_scores(self, show: bool) -> None:

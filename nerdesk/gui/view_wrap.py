@@ -99,21 +99,29 @@ class SelfWrapping:
         return starts
 
     def _reserve_room_below_lines(self) -> None:
-        """Give each visual line (a paragraph of the shown text) room for the deepest stack of bars under it."""
+        """Give each visual line (a paragraph of the shown text) room for the deepest stack of bars under it.
+
+        Only the lines that need more than the least room are worked out and compared with the last time:
+        going over every line after each edit took a tenth of a second in a text of 143,000 lines."""
         document = self.document()
         starts = self._block_starts
-        levels_per_block = [MIN_RESERVED_LEVELS] * document.blockCount()
+        deeper: dict[int, int] = {}  # line number -> levels, for the lines that need more than the least
         for start, end, depth, members in self._level_cache.stacks():
+            if depth <= MIN_RESERVED_LEVELS:
+                continue
             first = bisect.bisect_right(starts, start) - 1
             if bisect.bisect_right(starts, end - 1) - 1 == first:  # the whole group lies on one line
-                levels_per_block[first] = max(levels_per_block[first], depth)
+                deeper[first] = max(deeper.get(first, MIN_RESERVED_LEVELS), depth)
                 continue
             for span in members:  # a group over several lines: each line gets the levels crossing it
                 for number in range(bisect.bisect_right(starts, span.start) - 1,
                                     bisect.bisect_right(starts, span.end - 1)):
-                    levels_per_block[number] = max(levels_per_block[number], self._levels[span] + 1)
-        changed = [number for number, levels in enumerate(levels_per_block)
-                   if number >= len(self._reserved) or self._reserved[number] != levels]
+                    deeper[number] = max(deeper.get(number, MIN_RESERVED_LEVELS), self._levels[span] + 1)
+        reserved = self._reserved
+        changed = range(document.blockCount()) if reserved is None else sorted(
+            number for number in deeper.keys() | reserved.keys()
+            if deeper.get(number, MIN_RESERVED_LEVELS) != reserved.get(number, MIN_RESERVED_LEVELS))
+        self._reserved = deeper
         if not changed:
             return
         cursor = QTextCursor(document)
@@ -121,12 +129,11 @@ class SelfWrapping:
         for number in changed:  # only the lines whose stack changed: an edit touches one or two
             block = document.findBlockByNumber(number)
             block_format = QTextBlockFormat(block.blockFormat())
-            block_format.setLineHeight(self._painter.room_below_line(levels_per_block[number]),
+            block_format.setLineHeight(self._painter.room_below_line(deeper.get(number, MIN_RESERVED_LEVELS)),
                                        QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
             cursor.setPosition(block.position())
             cursor.setBlockFormat(block_format)
         cursor.endEditBlock()
-        self._reserved = levels_per_block
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
         """Copy the document's own characters: no soft breaks, ``\\r\\n`` kept."""
