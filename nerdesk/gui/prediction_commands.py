@@ -42,13 +42,11 @@ class PredictionCommands:
         an English model found there)."""
         with reporting_errors(self, "Cannot predict"):
             project = self.session.require_project()
-            bundle = Bundle.load(self._active_bundle_path(), check_models=False)
-            targets = unreviewed_for(project, bundle)
-            left = [targets.left_alone()] if targets.other_script else []
+            Bundle.load(self._active_bundle_path(), check_models=False)  # a broken bundle is refused at once
             reviewed = project.count_documents(status="reviewed")
-            if reviewed:
-                left.append(f"{counted(reviewed, 'reviewed document')} left as reviewed")
-            self._start_prediction(targets.items, "; ".join(left), unreviewed_only=True)
+            left = f"{counted(reviewed, 'reviewed document')} left as reviewed" if reviewed else ""
+            # The worker reads the documents (in the window, reading and judging the script of 52,000 took 5 s)
+            self._start_prediction([], left, unreviewed_only=True, choose=(project.path, unreviewed_for))
 
     def _active_bundle_path(self) -> Path:
         model = self.session.require_project().active_model()
@@ -58,15 +56,19 @@ class PredictionCommands:
         return Path(model.bundle_path)
 
     def _start_prediction(self, items: list[tuple[int, str]], left_alone: str = "", *,
-                          unreviewed_only: bool) -> None:
-        """Predict ``items`` in the background; with ``unreviewed_only`` a document reviewed while the run
-        goes on keeps its spans."""
+                          unreviewed_only: bool, choose=None) -> None:
+        """Predict ``items`` (or those ``choose`` picks, see ``PredictionWorker``) in the background; with
+        ``unreviewed_only`` a document reviewed while the run goes on keeps its spans."""
         with reporting_errors(self, "Cannot predict"):
             bundle_path = self._active_bundle_path()
             if self.worker is not None:
                 raise NerdeskError("a prediction is already running; wait for it or cancel it", code="E603")
-            worker = PredictionWorker(bundle_path, items, self)
+            worker = PredictionWorker(bundle_path, items, self, choose=choose)
             reviewed_meanwhile = [0]
+            left = [left_alone]
+
+            def chosen(other_script: str) -> None:
+                left.insert(0, other_script)
 
             def store(results: list, version: str) -> None:
                 reviewed_meanwhile[0] += self._run(self.session.store_predictions, results, version,
@@ -74,10 +76,11 @@ class PredictionCommands:
 
             def done(count: int) -> None:
                 meanwhile = reviewed_meanwhile[0]
-                parts = [f"Predicted {counted(count - meanwhile, 'document')}", left_alone,
+                parts = [f"Predicted {counted(count - meanwhile, 'document')}", *left,
                          f"{counted(meanwhile, 'document')} reviewed meanwhile left as reviewed" if meanwhile else ""]
                 self.statusBar().showMessage("; ".join(part for part in parts if part), 12000)
 
+            worker.chosen.connect(chosen)
             worker.progressed.connect(self.model_panel.show_progress)
             worker.chunkPredicted.connect(store)
             worker.failed.connect(lambda message: show_error(self, NerdeskError(message), "Prediction failed"))
@@ -86,6 +89,8 @@ class PredictionCommands:
             worker.finished.connect(self._prediction_finished)
             self.worker = worker
             self.model_panel.set_busy(True)
+            if choose is not None:  # a busy bar while the worker reads the documents: their number is not known yet
+                self.model_panel.progress.setRange(0, 0)
             worker.start()
 
     def cancel_prediction(self, wait: bool = False) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fixtures_bundle import export_tiny_bundle, sentence_documents, train_tiny_model  # noqa: E402
 
 from nerdesk.core.document import Document  # noqa: E402
+from nerdesk.gui import prediction_commands  # noqa: E402
 from nerdesk.storage.project import Project  # noqa: E402
 
 
@@ -119,7 +121,8 @@ def test_predict_all_leaves_reviewed_documents_as_they_were_reviewed(qtbot, make
                                                    "left as reviewed")
 
 
-def test_a_document_reviewed_while_predict_all_runs_keeps_its_spans(qtbot, make_window, tmp_path, tiny_bundle):
+def test_a_document_reviewed_while_predict_all_runs_keeps_its_spans(qtbot, make_window, tmp_path, tiny_bundle,
+                                                                    monkeypatch):
     # Ctrl+Enter on a document while Predict all ran: its predictions arrived after and stood pending in it.
     path = tmp_path / "meanwhile.nerdesk"
     documents = unannotated(sentence_documents())
@@ -128,11 +131,48 @@ def test_a_document_reviewed_while_predict_all_runs_keeps_its_spans(qtbot, make_
     window = make_window()
     window.open_project(path)
     window.load_model(tiny_bundle)
-    window.model_panel.predict_all.click()  # the texts are taken now; each chunk is stored in this thread later
+    taken, go_on = texts_taken_then_held(monkeypatch)
+    window.model_panel.predict_all.click()
+    qtbot.waitUntil(taken.is_set)  # the worker has read the texts; each chunk is stored in this thread later
     window.session.set_status([1], "reviewed")
+    go_on.set()
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     with Project.open(path) as project:
         assert project.spans(1, source="pred") == [] and project.document(1).status == "reviewed"
         assert project.count_documents(status="predicted") == len(documents) - 1
     assert window.statusBar().currentMessage() == (f"Predicted {len(documents) - 1} documents; 1 document reviewed "
                                                    "meanwhile left as reviewed")
+
+
+def texts_taken_then_held(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Predict all's choice of documents, made to say when it has read them and to wait for a go."""
+    taken, go_on = threading.Event(), threading.Event()
+    choose = prediction_commands.unreviewed_for
+
+    def choosing(project, bundle):
+        targets = choose(project, bundle)
+        taken.set()
+        go_on.wait(30)
+        return targets
+
+    monkeypatch.setattr(prediction_commands, "unreviewed_for", choosing)
+    return taken, go_on
+
+
+def test_predict_all_reads_the_documents_outside_the_window_thread(qtbot, make_window, tmp_path, tiny_bundle,
+                                                                   monkeypatch):
+    """Reading and judging the script of 52,000 documents froze the window for 5 s before the run began."""
+    path = tmp_path / "many.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents(unannotated(sentence_documents()))
+    window = make_window()
+    window.open_project(path)
+    window.load_model(tiny_bundle)
+    threads = []
+    choose = prediction_commands.unreviewed_for
+    monkeypatch.setattr(prediction_commands, "unreviewed_for",
+                        lambda project, bundle: threads.append(threading.current_thread()) or choose(project, bundle))
+    window.model_panel.predict_all.click()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    assert threads and threads[0] is not threading.main_thread()
+    assert window.statusBar().currentMessage() == f"Predicted {len(sentence_documents())} documents"
