@@ -35,6 +35,7 @@ ANY = "any"
 # dock, for good once the window saves its layout. Longer names are cut short with "…"; their tooltip is whole.
 LABEL_FILTER_CHARACTERS = 10
 STATUS_FILTER_CHARACTERS = 10
+NARROW_BELOW = 260  # pixels of the panel's width under which the count columns have one-letter headers
 STATUS_MARKS = {"new": "○", "predicted": "◐", "in-progress": "✎", "reviewed": "✔"}
 
 
@@ -54,6 +55,9 @@ class DocumentListModel(QAbstractTableModel):
     # The status column shows a mark only, so the document's beginning keeps the room in a narrow dock; the
     # header's and each row's tooltips say it in words.
     COLUMNS = ("Document", "", "Gold", "Pred")
+    # In a narrow dock (an 800-pixel window) the count headers take one letter each, so the documents' beginnings
+    # keep 80 pixels instead of 36 (one character and "…"); the header tooltips say them in words.
+    NARROW_COLUMNS = ("Document", "", "G", "P")
     HEADER_TIPS = ("The document's beginning (its number and name in the tooltip)",
                    "Status: " + ", ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
                    + "; eval: in the evaluation set (scores models, never trained on)",
@@ -65,6 +69,7 @@ class DocumentListModel(QAbstractTableModel):
         super().__init__()
         self.session = session
         self.filter = DocumentFilter()
+        self.narrow = False  # the dock is narrow: one-letter headers (``NARROW_COLUMNS``)
         self.min_score = DECISION_SCORE  # predictions below it are hidden in the view and not counted here
         self._rows: list = []
         self._stale_pages: set[int] = set()  # pages of rows to read again before they are shown (``refresh``)
@@ -158,7 +163,7 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+            return (self.NARROW_COLUMNS if self.narrow else self.COLUMNS)[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             return self.HEADER_TIPS[section]
         return None
@@ -344,6 +349,14 @@ class DocumentListPanel(QWidget):
         self._fit_columns()
         self._update_count()
         self._follow_open_document()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW_BELOW
+        if narrow != self.model.narrow:
+            self.model.narrow = narrow
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 2, 3)
+            self._fit_columns()
 
     def _fit_columns(self) -> None:
         """A changed row ("eval", a count of ten) may need more room. Hidden, the table would measure every row."""

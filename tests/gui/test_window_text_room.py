@@ -4,6 +4,7 @@ annotation view does (Qt took every pixel of a shrinking window from the text: 8
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from nerdesk.gui.dock_widths import TEXT_SHARE
 
@@ -118,3 +119,23 @@ def test_at_first_start_the_model_panel_is_as_high_as_its_buttons_and_labels_get
     assert labels.height() > spans.height() > model.height() - 100
     table = window.palette.table
     assert table.viewport().height() >= 7 * table.verticalHeader().defaultSectionSize()
+
+
+def test_a_narrow_document_list_keeps_room_for_the_documents_beginnings(make_window, qtbot, tmp_path):
+    # At 800 x 600 the Gold and Pred headers took 97 of the list's 159 pixels: each document showed one character.
+    from nerdesk.core.document import Document
+    from nerdesk.storage.project import Project
+
+    path = tmp_path / "narrow.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents([Document(f"文档{n}：上海市第{n}人民医院。") for n in range(5)])
+    window = make_window()
+    window.open_project(path)
+    table, model = window.documents.table, window.documents.model
+    settle(qtbot, window, 800, 600)
+    header = table.horizontalHeader()
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (2, 3)] == ["G", "P"]
+    assert header.sectionSize(0) >= 70
+    assert model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole).startswith("Gold spans")
+    settle(qtbot, window, 1280, 800)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (2, 3)] == ["Gold", "Pred"]
