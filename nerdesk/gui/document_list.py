@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from nerdesk.core.document import STATUSES
+from nerdesk.core.wording import counted
 from nerdesk.gui.elided import ElidedComboBox
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.theme import one_line_rows
@@ -55,9 +56,7 @@ class DocumentListModel(QAbstractTableModel):
     # The status column shows a mark only, so the document's beginning keeps the room in a narrow dock; the
     # header's and each row's tooltips say it in words.
     COLUMNS = ("Document", "", "Gold", "Pred")
-    # In a narrow dock (an 800-pixel window) the count headers take one letter each, so the documents' beginnings
-    # keep 80 pixels instead of 36 (one character and "…"); the header tooltips say them in words.
-    NARROW_COLUMNS = ("Document", "", "G", "P")
+    NARROW_COLUMNS = ("Document", "", "G", "P")  # a narrow dock: room for the beginnings; the tooltips say them
     HEADER_TIPS = ("The document's beginning (its number and name in the tooltip)",
                    "Status: " + ", ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
                    + "; eval: in the evaluation set (scores models, never trained on)",
@@ -229,6 +228,7 @@ class DocumentListPanel(QWidget):
     documentActivated = Signal(int)
     searchAccepted = Signal(int)  # Enter in the search box: the first match (the window opens it for editing)
     noticeRequested = Signal(str)  # why Enter in the search box opened nothing
+    searchLeft = Signal()  # Esc in an empty search box: the keyboard goes back to the text
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,6 +245,8 @@ class DocumentListPanel(QWidget):
         self.search.returnPressed.connect(self._accept_search)
         QShortcut(QKeySequence(Qt.Key.Key_Down), self.search, context=Qt.ShortcutContext.WidgetShortcut,
                   activated=self._enter_list)  # (given as activated=: PySide ignores context beside a slot)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, context=Qt.ShortcutContext.WidgetShortcut,
+                  activated=self._leave_search)
         self.status.currentIndexChanged.connect(self.apply_filter)
         self.label.currentIndexChanged.connect(self.apply_filter)
         self._lay_out()
@@ -334,6 +336,15 @@ class DocumentListPanel(QWidget):
             self.noticeRequested.emit(f"No document matches \u201c{self.search.text().strip()}\u201d"
                                       + (" with the Status and Label filters" if self._other_filters() else ""))
 
+    def _leave_search(self) -> None:
+        """Esc: the search is cleared (every document listed again); in an empty box, back to the text."""
+        if self.search.text():
+            self.search.clear()
+            self._search_timer.stop()
+            self.apply_filter()
+        else:
+            self.searchLeft.emit()
+
     def _enter_list(self) -> None:
         """Down from the search box: the keyboard goes to the list, on the open document or else the first."""
         if self._search_timer.isActive():
@@ -369,11 +380,7 @@ class DocumentListPanel(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        if self.session.project is None:
-            self.count.setText("")
-            return
-        noun = "document" if self.model.total == 1 else "documents"
-        self.count.setText(f"{self.model.total:,} {noun}")
+        self.count.setText("" if self.session.project is None else counted(self.model.total, "document"))
 
     def _fill_labels(self) -> None:
         current = self.label.currentText()

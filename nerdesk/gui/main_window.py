@@ -144,6 +144,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         session.undo_stack.indexChanged.connect(lambda _i: self._update_title())
         self.documents.documentActivated.connect(self.open_document)
         self.documents.searchAccepted.connect(self._open_for_editing)
+        self.documents.searchLeft.connect(self.view.setFocus)
         for signal, slot in ((view.labelRequested, session.add_span), (view.relabelRequested, session.relabel),
                              (view.deleteRequested, session.delete_spans), (view.acceptRequested, session.accept),
                              (view.rejectRequested, session.reject), (view.resizeRequested, session.resize)):

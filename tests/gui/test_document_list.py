@@ -166,3 +166,22 @@ def test_an_edit_reads_again_only_the_rows_in_sight_however_far_the_list_was_scr
     assert model.data(model.index(model.rowCount() - 1, 2)) == 1  # its gold count is up to date
     window.session.set_status([model.doc_id(0)], "reviewed")  # a row out of sight: read again when asked
     assert model.data(model.index(0, 1)) == "✔"
+
+
+def test_esc_in_the_search_box_clears_the_search_then_gives_the_keyboard_back_to_the_text(qtbot, make_window,
+                                                                                            tmp_path):
+    """Esc did nothing there: the list stayed filtered and the keyboard stayed in the box."""
+    path = tmp_path / "esc.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents([Document("李娜去了上海。"), Document("Greta flew to Paris.")])
+    window = make_window()
+    window.open_project(path)
+    panel = window.documents
+    press_shortcut(qtbot, window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert panel.search.hasFocus()
+    panel.search.setText("Paris")
+    qtbot.waitUntil(lambda: panel.model.total == 1)
+    press_shortcut(qtbot, panel.search, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+    assert panel.search.text() == "" and panel.model.total == 2 and panel.search.hasFocus()
+    press_shortcut(qtbot, panel.search, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
+    assert window.view.hasFocus()
