@@ -29,7 +29,7 @@ def test_a_damaged_active_model_is_named_and_a_new_version_replaces_it(sorted_ti
         assert not first.promoted and first.active_score.f1 > first.score.f1  # the active model's score is cached
         damage(active_copy)
         resolved = resolve_start(project, StartPoint("auto"))
-        assert "(the active model tiny@start cannot be continued here: " in resolved.description
+        assert "(the active model tiny cannot be continued here: " in resolved.description
         assert "(E312)" in resolved.description and resolved.init != str(active_copy)
         second = finish_with(project, worse_bundle, QUICK)
         assert second.promoted and second.active_score is None
