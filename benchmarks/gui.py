@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -113,8 +114,9 @@ def annotation_view_timings(app, runs: int = 5) -> dict[str, float]:
             "scroll_mean_ms": statistics.mean(scrolls) * 1000, "scroll_max_ms": max(scrolls) * 1000}
 
 
-def edit_latency(app, runs: int = 20) -> dict[str, float]:
-    """Milliseconds from the key press to the repainted window, for accepting and for deleting a span."""
+def edit_latency(app, runs: int = 20, characters: int = 20_000, spans_wanted: int = 3_500) -> dict[str, float]:
+    """Milliseconds from the key press to the repainted window, for accepting a prediction, deleting a span and
+    labelling a selection with a number key."""
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
@@ -124,9 +126,10 @@ def edit_latency(app, runs: int = 20) -> dict[str, float]:
     from nerdesk.gui.main_window import MainWindow
     from nerdesk.storage.project import Project
 
-    text, spans = nested_document(spans_wanted=3_500, dense=True)
+    text, spans = nested_document(characters, spans_wanted, dense=True)
     gold = [s for s in spans if s.source != PRED]
-    timings: dict[str, list[float]] = {"accept": [], "delete": []}
+    timings: dict[str, list[float]] = {"accept": [], "delete": [], "label": []}
+    rng = random.Random(5)  # the same selections in every run
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "edits.nerdesk"
         with Project.create(path) as project:
@@ -152,6 +155,9 @@ def edit_latency(app, runs: int = 20) -> dict[str, float]:
             press(Qt.Key.Key_A, "accept", "a")
             view.select_span(view.spans[len(view.spans) // 2])
             press(Qt.Key.Key_Delete, "delete")
+            start = text.index(SENTENCE, rng.randrange(len(text) - 2 * len(SENTENCE))) + 9  # inside no gold span
+            view.select_range(start, start + 2)
+            press(Qt.Key.Key_1, "label", "1")
         window.close()
     return {"characters": len(text), "spans": len(spans),
             **{f"{name}_ms": statistics.median(values) * 1000 for name, values in timings.items()},
@@ -280,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshots", type=Path, help="only save one screenshot per part of the window "
                                                          "into this folder")
     parser.add_argument("--edits", action="store_true", help="only time edits in a large document")
+    parser.add_argument("--edit-size", type=int, nargs=2, default=(20_000, 3_500), metavar=("CHARACTERS", "SPANS"),
+                        help="the document --edits times (default 20000 3500)")
     parser.add_argument("--project-cache", type=Path, default=Path(tempfile.gettempdir()) / "nerdesk-bench-100k.nerdesk",
                         help="where the 100,000-document project is built (reused when present)")
     args = parser.parse_args(argv)
@@ -298,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"saved {target}")
         return 0
     if args.edits:
-        _print_edit_latency(create_application([]))
+        _print_edit_latency(create_application([]), *args.edit_size)
         return 0
     whole, inside = cold_start()
     print(f"cold start to shown window: {whole:.2f} s (process), {inside:.2f} s after interpreter start")
@@ -316,11 +324,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _print_edit_latency(app) -> None:
-    edits = edit_latency(app)
+def _print_edit_latency(app, characters: int = 20_000, spans: int = 3_500) -> None:
+    edits = edit_latency(app, characters=characters, spans_wanted=spans)
     print(f"edit a {edits['characters']:,}-character document with {edits['spans']:,} spans: "
           f"accept {edits['accept_ms']:.0f} ms (max {edits['accept_max_ms']:.0f}), "
-          f"delete {edits['delete_ms']:.0f} ms (max {edits['delete_max_ms']:.0f}), median of 20")
+          f"delete {edits['delete_ms']:.0f} ms (max {edits['delete_max_ms']:.0f}), "
+          f"label a selection {edits['label_ms']:.0f} ms (max {edits['label_max_ms']:.0f}), median of 20")
 
 
 if __name__ == "__main__":
