@@ -85,8 +85,8 @@ class SpanPredictor:
         """Spans for each text (``source="pred"``, ``score`` = sigmoid of the logit's margin over the
         threshold, so every span scores above 0.5), in reading order.
 
-        Each line of a text, and each sentence of a line, is predicted on its own (``nerdesk.runtime.lines``,
-        ``nerdesk.runtime.sentences``): no span crosses the end of either. ``threshold`` overrides the
+        Each piece of a text (``nerdesk.runtime.sentences.reading_ranges``: its lines, and the sentences of a
+        paragraph) is predicted on its own: no span crosses the end of one. ``threshold`` overrides the
         bundle's logit threshold; ``progress(windows_done, windows_total)`` is called after each batch.
         """
         texts = list(texts)

@@ -101,13 +101,13 @@ def test_training_windows_are_the_windows_prediction_uses():
 
 
 def test_training_reads_a_document_line_by_line_and_sentence_by_sentence_as_prediction_does():
-    text = "Sarah Miller\r\nBOSTON 1996-08-22\r\nThe striker left Arsenal. Chelsea lost at home."
+    text = "Sarah Miller\r\nBOSTON 1996-08-22\r\nThe striker left Arsenal. Chelsea lost at home. Fans left."
     boston, chelsea = text.index("BOSTON"), text.index("Chelsea")
     gold = [Span(0, 12, "PER"), Span(boston, boston + 6, "LOC"), Span(chelsea, chelsea + 7, "ORG"),
             Span(6, boston + 6, "ORG")]  # across a line: prediction never gives it, so training does not ask it
     tokenizer = build_word_tokenizer([text], min_frequency=1)
     windows, summary = encode_documents([Document(text, gold)], tokenizer, ["LOC", "ORG", "PER"], 64, 8)
-    assert len(windows) == 4  # two lines, and two sentences on the third
+    assert len(windows) == 5  # two lines, and three sentences on the third
     assert {window.document for window in windows} == {0}
     found = {(label, window.offsets[first][0], window.offsets[last][1])
              for window in windows for label, first, last in window.cells}
