@@ -35,11 +35,11 @@ SENTENCES = [
 ]
 
 
-def sentence_documents() -> list[Document]:
+def sentence_documents(status: str = "new") -> list[Document]:
     documents = []
     for text, mentions in SENTENCES:
         spans = [Span(text.index(m), text.index(m) + len(m), label) for m, label in mentions]
-        documents.append(Document(text, spans))
+        documents.append(Document(text, spans, status=status))
     return documents
 
 

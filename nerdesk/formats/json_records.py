@@ -22,44 +22,54 @@ def array_items(text: str) -> list[tuple[int, object]] | None:
 
 def value_stream(text: str) -> list[tuple[int, object]] | None:
     """The values of ``text`` read one after the other, or ``None`` when something does not parse."""
-    values: list[tuple[int, object]] = []
-    position, line = _skip_space(text, 0), 1
-    counted_to = 0
+    reader = _ValueReader(text)
+    position = _skip_space(text, 0)
     while position < len(text):
-        line += text.count("\n", counted_to, position)
-        counted_to = position
-        try:
-            value, position = _DECODER.raw_decode(text, position)
-        except _PARSE_ERRORS:
+        position = reader.read(position)
+        if position < 0:
             return None
-        values.append((line, value))
         position = _skip_space(text, position)
-    return values
+    return reader.values
 
 
 def _array_items(text: str, opening: int) -> list[tuple[int, object]] | None:
     """The items of the one JSON array that makes up ``text``, each with the line it starts on;
     ``None`` when ``text`` is not exactly one array (JSON lines that are arrays, or bad JSON)."""
-    items: list[tuple[int, object]] = []
+    reader = _ValueReader(text)
     position = _skip_space(text, opening + 1)
-    line, counted_to = 1, 0
     if text.startswith("]", position):
-        return items if not text[position + 1:].strip() else None
+        return reader.values if not text[position + 1:].strip() else None
     while True:
-        line += text.count("\n", counted_to, position)
-        counted_to = position
-        try:
-            item, position = _DECODER.raw_decode(text, position)
-        except _PARSE_ERRORS:
+        position = reader.read(position)
+        if position < 0:
             return None
-        items.append((line, item))
         position = _skip_space(text, position)
         if text.startswith(",", position):
             position = _skip_space(text, position + 1)
             continue
         if text.startswith("]", position) and not text[position + 1:].strip():
-            return items
+            return reader.values
         return None
+
+
+class _ValueReader:
+    """Reads the JSON values of a text one at a time, each with the line it starts on."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.values: list[tuple[int, object]] = []
+        self.line, self.counted_to = 1, 0
+
+    def read(self, position: int) -> int:
+        """Read the value at ``position``; where it ends, or -1 when it does not parse."""
+        self.line += self.text.count("\n", self.counted_to, position)
+        self.counted_to = position
+        try:
+            value, end = _DECODER.raw_decode(self.text, position)
+        except _PARSE_ERRORS:
+            return -1
+        self.values.append((self.line, value))
+        return end
 
 
 def _skip_space(text: str, position: int) -> int:

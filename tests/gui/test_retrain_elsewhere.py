@@ -14,10 +14,7 @@ from nerdesk.workflows.start_points import StartPoint
 def test_retrain_while_another_program_retrains_the_project(make_window, tmp_path):
     path = tmp_path / "notes.nerdesk"
     with Project.create(path) as project:
-        documents = sentence_documents()
-        for document in documents:
-            document.status = "reviewed"
-        project.add_documents(documents)
+        project.add_documents(sentence_documents(status="reviewed"))
     with Project.open(path) as elsewhere:
         running = prepare_run(elsewhere, StartPoint("scratch"))
         window = make_window()

@@ -18,10 +18,7 @@ SCRATCH = StartPoint("scratch")
 def path(tmp_path):
     path = tmp_path / "notes.nerdesk"
     with Project.create(path) as project:
-        documents = sentence_documents()
-        for document in documents:
-            document.status = "reviewed"
-        project.add_documents(documents)
+        project.add_documents(sentence_documents(status="reviewed"))
     return path
 
 
