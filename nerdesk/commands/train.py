@@ -156,7 +156,7 @@ def _train(args: argparse.Namespace, progress: Progress) -> int:
     request = TrainRequest(train_docs, dev_docs, source, args.out, init, label_set=label_set, head=args.head,
                            max_length=args.max_length, batch_size=args.batch_size, seed=args.seed, scratch=scratch,
                            overrides=overrides, export=not args.no_bundle, keep_failed=args.keep_failed,
-                           augment=not args.no_augment)
+                           augment=not args.no_augment, renamed=_renamed_labels(args.project))
     if args.engine == "ray":
         from nerdesk.training.ray_train import RayTrainOptions, run_ray_training
 
@@ -200,6 +200,17 @@ def read_documents(paths: list[Path], format_name: str | None) -> list[Document]
     from nerdesk.formats import read_files
 
     return read_files([str(path) for path in paths], format_name).documents
+
+
+def _renamed_labels(project_path: Path | None) -> dict[str, str]:
+    """The project's renamed labels (old name -> name now): a start model that knows a label by its old name
+    keeps its head for it."""
+    if project_path is None:
+        return {}
+    from nerdesk.storage import Project
+
+    with Project.open(project_path) as project:
+        return project.renamed_labels()
 
 
 def _project_documents(path: Path) -> TrainingDocuments:

@@ -11,7 +11,7 @@ import functools
 import itertools
 import math
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from nerdesk.core.errors import NerdeskError
@@ -106,6 +106,14 @@ def covers(model_labels: Iterable[str], labels: Iterable[str]) -> bool:
     from it then keeps its head instead of giving it a new one."""
     wanted = set(labels)
     return bool(wanted) and wanted <= set(model_labels)
+
+
+def as_renamed(model_labels: Iterable[str], renamed: Mapping[str, str]) -> list[str]:
+    """A model's labels under the names the project gave them since (``renamed``: old name -> name now). A
+    label whose new name the model also knows keeps its own: two of its labels must not share one name."""
+    names = list(model_labels)
+    known = set(names)
+    return [renamed[name] if name in renamed and renamed[name] not in known else name for name in names]
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ class TrainRequest:
     export: bool = True
     keep_failed: bool = False
     augment: bool = True  # mention-swapped copies of a small training set (see ``training_documents``)
+    renamed: dict[str, str] = field(default_factory=dict)  # the project's renamed labels: old name -> name now
 
 
 def training_labels(documents: list[Document]) -> list[str]:
@@ -78,10 +79,10 @@ def prepare_start(request: TrainRequest) -> PreparedStart:
     if not labels:
         raise TrainingError(f"{request.source}: no gold spans in {len(request.train_documents)} documents; "
                             "nothing to learn", code="E400")
-    kind = start_kind(request.init, labels, len(request.train_documents))
+    kind = start_kind(request.init, labels, len(request.train_documents), request.renamed)
     texts = [doc.text for doc in request.train_documents]
     model, tokenizer = start_model(request.init, labels, texts, head=request.head, max_length=request.max_length,
-                                   scratch=request.scratch)
+                                   scratch=request.scratch, renamed=request.renamed)
     new_tokens: list[str] = []
     if kind in (CONTINUE, EXTEND, TRANSFER):
         tokenizer, new_tokens = extend_vocabulary(model, tokenizer, texts)

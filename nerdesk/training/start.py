@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tokenizers import Tokenizer
 
 from nerdesk.core.errors import ModelBundleError, TrainingError
-from nerdesk.core.labels import covers
+from nerdesk.core.labels import as_renamed, covers
 from nerdesk.core.learnt_from import learns_afresh
 from nerdesk.runtime.bundle import MANIFEST, Bundle, documents_learnt_from_bundle
 from nerdesk.training.checkpoint_files import one_line, read_tokenizer, size_problem, weight_shapes
@@ -62,12 +62,15 @@ class ScratchSettings:
 
 def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *, head: str | None = None,
                 head_size: int = 64, max_length: int = 256, window_stride: int = 32,
-                scratch: ScratchSettings | None = None, lora: LoraSettings | None = None) -> Start:
+                scratch: ScratchSettings | None = None, lora: LoraSettings | None = None,
+                renamed: Mapping[str, str] | None = None) -> Start:
     """(model, tokenizer) to train for ``labels`` starting from ``init`` ("scratch" or a directory).
 
     ``head`` (gp or egp) defaults to the start model's own, and to gp for a new model. ``lora`` trains
     low-rank adapters on a Hugging Face encoder from an installed package instead of all its weights
     (``nerdesk.training.lora``); a nerdesk checkpoint with adapters keeps them whatever ``lora`` says.
+    ``renamed`` (old label name -> name now, the project's renames) gives a checkpoint's labels their names
+    now, so that a head that knows a renamed label is kept and learns it under its new name.
     """
     labels = list(labels)
     window_stride = min(window_stride, max_length // 4)  # windows must advance by more than they overlap
@@ -80,7 +83,7 @@ def start_model(init: str, labels: Sequence[str], train_texts: Sequence[str], *,
                             "name (nerdesk models), a model directory written by nerdesk, or a local Hugging Face "
                             "model directory", code="E413")
     if (directory / CHECKPOINT_FILE).is_file():
-        return _from_checkpoint(directory, labels, head, max_length)
+        return _from_checkpoint(directory, labels, head, max_length, renamed)
     if (directory / "config.json").is_file():
         model, tokenizer = _from_hugging_face(directory, labels, head or "gp", head_size, max_length, window_stride)
         return (attach_lora(model, lora, base_record_for(directory)) if lora else model), tokenizer
@@ -99,9 +102,12 @@ def _from_scratch(labels: list[str], texts: Sequence[str], head: str, head_size:
     return GlobalPointerModel(config), tokenizer
 
 
-def _from_checkpoint(directory: Path, labels: list[str], head: str | None, max_length: int) -> Start:
+def _from_checkpoint(directory: Path, labels: list[str], head: str | None, max_length: int,
+                     renamed: Mapping[str, str] | None = None) -> Start:
     verify_start_bundle(directory)
     model, tokenizer = load_start_checkpoint(directory)
+    if renamed:
+        model.config = replace(model.config, labels=as_renamed(model.config.labels, renamed))
     if not covers(model.config.labels, labels) or (head is not None and model.config.head != head):
         model.config = replace(model.config, head=head or model.config.head)
         model = model.with_new_head(labels)
@@ -209,9 +215,9 @@ def _unloadable(directory: Path, what: str, error: BaseException) -> TrainingErr
     return TrainingError(f"--init {directory}: cannot load {what} from it ({reason})", code="E415")
 
 
-def start_kind(init: str, labels: Sequence[str], documents: int) -> str:
+def start_kind(init: str, labels: Sequence[str], documents: int, renamed: Mapping[str, str] | None = None) -> str:
     """Which recipe a start needs (see ``nerdesk.training.recipe``) to train on ``documents`` documents:
-    continue, extend, transfer, scratch or pretrained."""
+    continue, extend, transfer, scratch or pretrained (``renamed`` as for ``start_model``)."""
     if init == SCRATCH:
         return "scratch"
     directory = Path(init)
@@ -221,7 +227,7 @@ def start_kind(init: str, labels: Sequence[str], documents: int) -> str:
         model_labels = json.loads((directory / CONFIG_FILE).read_text("utf-8")).get("labels", [])
     except (OSError, ValueError, AttributeError):
         return "transfer"
-    if not covers(model_labels, labels):
+    if not covers(as_renamed(model_labels, renamed or {}), labels):
         return "transfer"
     return "extend" if learns_afresh(documents_learnt_from_bundle(directory), documents) else "continue"
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.errors import NerdeskError, ProjectError
-from nerdesk.core.labels import covers
+from nerdesk.core.labels import as_renamed, covers
 from nerdesk.core.learnt_from import learns_afresh
 from nerdesk.runtime.bundle import Bundle, bundle_problem, documents_learnt_from_manifest
 from nerdesk.storage.project import Project
@@ -95,11 +95,13 @@ class Reviewed:
 
     labels: set[str]
     training: int  # documents training learns from (outside the evaluation set)
+    renamed: dict[str, str]  # labels renamed since models learnt them: old name -> name now
 
     @classmethod
     def read(cls, project: Project) -> Reviewed:
         reviewed = list(project.all_documents(status="reviewed"))
-        return cls({span.label for doc in reviewed for span in doc.gold}, len(training_documents(reviewed)))
+        return cls({span.label for doc in reviewed for span in doc.gold}, len(training_documents(reviewed)),
+                   project.renamed_labels())
 
 
 def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
@@ -141,7 +143,8 @@ def _kept_head(bundle_path: str | Path, reviewed: Reviewed) -> str | None:
     """None when training gives this bundle a new head (its labels do not cover the reviewed ones, by the rule
     ``nerdesk.training.start.start_kind`` applies); else the rate clause for its kept head."""
     labels, learnt_from = _bundle_facts(bundle_path)
-    return _rate_clause(learnt_from, reviewed) if covers(labels, reviewed.labels) else None
+    covered = covers(as_renamed(labels, reviewed.renamed), reviewed.labels)  # as training renames them
+    return _rate_clause(learnt_from, reviewed) if covered else None
 
 
 def _active(project: Project, reviewed: Reviewed) -> ResolvedStart:

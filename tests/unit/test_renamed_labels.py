@@ -87,3 +87,21 @@ def test_a_merged_label_counts_as_the_label_it_was_merged_into(project):
     assert "PER" not in project.label_set()
     score = score_version(project, project.active_model(), evaluation_set(project))
     assert "PER" not in score.per_label and score.per_label["ORG"]["f1"] > 0
+
+
+def test_a_model_knows_its_renamed_labels_by_their_names_now_unless_a_name_would_repeat():
+    from nerdesk.core.labels import as_renamed
+
+    assert as_renamed(["PER", "LOC", "ORG"], {"PER": "person", "ORG": "LOC"}) == ["person", "LOC", "ORG"]
+    assert as_renamed(["PER"], {}) == ["PER"]
+
+
+def test_after_a_rename_the_automatic_start_keeps_the_active_model_s_head(project):
+    from nerdesk.workflows.start_points import StartPoint, resolve_start
+
+    for document in project.all_documents():
+        project.set_status([document.id], "reviewed")
+    project.update_label("PER", new_name="person")
+    resolved = resolve_start(project, StartPoint("auto"))
+    assert resolved.keeps_head, resolved.description
+    assert resolved.description.startswith("continuing the active model tiny with its head")
