@@ -9,6 +9,20 @@ from nerdesk.core.labels import Label
 from nerdesk.gui.keys_dialog import KeysDialog, shortcut_lines
 
 
+def read_keys_dialog(window, read):
+    """Press F1's action and give back ``read(dialog)`` of the dialog it opens (closing it)."""
+    shown = []
+
+    def look() -> None:
+        dialog = window.findChild(KeysDialog, "keysDialog")
+        shown.append(read(dialog))
+        dialog.reject()
+    QTimer.singleShot(0, look)
+    window.actions.about_keys.trigger()
+    assert shown, "F1 opened no dialog"
+    return shown[0]
+
+
 def test_the_shortcut_lines_name_labels_with_and_without_keys_and_the_commands():
     lines = shortcut_lines([Label("PER", "#0072b2", "p"), Label("bod", "#e69f00"), Label("dis", "#009e73")],
                            [("Ctrl+P", "Predict this document")])
@@ -21,15 +35,7 @@ def test_the_shortcut_lines_name_labels_with_and_without_keys_and_the_commands()
 def test_f1_lists_every_shortcut_of_the_window_and_the_review_policy(qtbot, make_window):
     # Ctrl+N, Ctrl+O, Ctrl+I, Ctrl+E and Ctrl+Y were missing from a list written by hand.
     window = make_window()
-    shown = []
-
-    def look() -> None:
-        dialog = window.findChild(KeysDialog, "keysDialog")
-        shown.append(dialog.text.text().splitlines())
-        dialog.reject()
-    QTimer.singleShot(0, look)
-    window.actions.about_keys.trigger()
-    lines = shown[0]
+    lines = read_keys_dialog(window, lambda dialog: dialog.text.text().splitlines())
     keyed = [action for action in window.findChildren(QAction) if any(s.toString() for s in action.shortcuts())]
     assert len(keyed) >= 20
     for action in keyed:
@@ -43,15 +49,8 @@ def test_f1_lists_every_shortcut_of_the_window_and_the_review_policy(qtbot, make
 
 def test_f1_opens_a_dialog_whose_lines_are_not_wrapped(qtbot, make_window):
     window = make_window()
-    shown = []
-
-    def look() -> None:
-        dialog = window.findChild(KeysDialog, "keysDialog")
-        shown.append((dialog.width(), dialog.text.wordWrap()))
-        dialog.reject()
-    QTimer.singleShot(0, look)
-    window.actions.about_keys.trigger()
-    assert shown and shown[0][1] is False and shown[0][0] > 600  # a message box wrapped them at about 400
+    width, wraps = read_keys_dialog(window, lambda dialog: (dialog.width(), dialog.text.wordWrap()))
+    assert wraps is False and width > 600  # a message box wrapped them at about 400
 
 
 def test_thirty_labels_without_a_key_are_listed_a_few_to_a_line():
