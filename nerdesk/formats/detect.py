@@ -19,7 +19,7 @@ from nerdesk.formats.conll_dialects import is_conllu_row, looks_tagged, misc_tag
 from nerdesk.formats.conll_rows import is_comment
 from nerdesk.formats.doccano import is_annotation_list
 from nerdesk.formats.encoding import check_input_file, decode_bytes
-from nerdesk.formats.json_records import value_stream
+from nerdesk.formats.json_records import leading_array_items, value_stream
 from nerdesk.formats.label_studio_min import is_json_min_record
 from nerdesk.formats.prodigy import is_classification_example, is_doc_json
 from nerdesk.formats.pubtator import looks_like_pubtator
@@ -148,9 +148,10 @@ def looks_like_conll(head: str) -> bool:
     return good / len(lines) >= 0.95
 
 
-def _whole_json(path: Path, encoding: str | None) -> Any:
+def _whole_text(path: Path, encoding: str | None) -> str:
+    """The whole file, decoded: for a first record longer than the peek."""
     content, _ = decode_bytes(path.read_bytes(), encoding, path=str(path))
-    return json.loads(content)
+    return content
 
 
 def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | None:
@@ -159,12 +160,12 @@ def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | No
         body = stripped[1:].lstrip()
         if body.startswith("]"):
             return None
-        records = list(_array_records(body))
+        records = leading_array_items(body, _RECORDS_PEEKED)
         if not records:
             if path.stat().st_size <= _PEEK_BYTES:
                 return None
             try:  # the first record is longer than the peek: read the file whole
-                data = _whole_json(path, encoding)
+                data = json.loads(_whole_text(path, encoding))
             except (*_JSON_ERRORS, NerdeskError):
                 return None
             records = data[:_RECORDS_PEEKED] if isinstance(data, list) else []
@@ -174,7 +175,7 @@ def _classify_json_head(head: str, path: Path, encoding: str | None) -> str | No
         if records:
             return _classify_records(records, in_array=False)
         try:  # objects printed over several lines each: read the file whole
-            content, _ = decode_bytes(path.read_bytes(), encoding, path=str(path))
+            content = _whole_text(path, encoding)
         except NerdeskError:
             return None
         values = value_stream(content) or []
@@ -219,28 +220,6 @@ def _json_lines(text: str) -> Iterator[Any]:
             yield json.loads(line)
         except _JSON_ERRORS:
             return
-
-
-def _array_records(body: str) -> Iterator[Any]:
-    """The records of a JSON array's body (after its ``[``) that lie whole in the peek."""
-    decoder = json.JSONDecoder()
-    position = 0
-    for _ in range(_RECORDS_PEEKED):
-        try:
-            record, position = decoder.raw_decode(body, position)
-        except _JSON_ERRORS:
-            return
-        yield record
-        position = _skip_space(body, position)
-        if not body.startswith(",", position):
-            return
-        position = _skip_space(body, position + 1)
-
-
-def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position].isspace():
-        position += 1
-    return position
 
 
 def _detect_dir(path: Path, known: tuple[str, ...], encoding: str | None) -> str:

@@ -20,6 +20,22 @@ def array_items(text: str) -> list[tuple[int, object]] | None:
     return _array_items(text, text.index("[")) if stripped.startswith("[") else None
 
 
+def leading_array_items(body: str, limit: int) -> list[object]:
+    """Up to ``limit`` items at the start of a JSON array's ``body`` (the text after its ``[``) that parse:
+    what a peek at the beginning of a long file holds whole."""
+    reader = _ValueReader(body)
+    position = 0
+    while len(reader.values) < limit:
+        position = reader.read(position)
+        if position < 0:
+            break
+        position = _skip_space(body, position)
+        if not body.startswith(",", position):
+            break
+        position = _skip_space(body, position + 1)
+    return [value for _, value in reader.values]
+
+
 def value_stream(text: str) -> list[tuple[int, object]] | None:
     """The values of ``text`` read one after the other, or ``None`` when something does not parse."""
     reader = _ValueReader(text)

@@ -23,6 +23,7 @@ from nerdesk.core.errors import NerdeskError
 from nerdesk.core.labels import Label, LabelSet
 from nerdesk.gui.elided import ElidedComboBox, shortened
 from nerdesk.gui.shortcuts import check_label_key
+from nerdesk.gui.wording import capitalized
 from nerdesk.storage.labels import DISPLAY_NAME_LIMIT, label_text_problem
 
 
@@ -74,7 +75,7 @@ class LabelDialog(QDialog):
         try:
             self.result_label()
         except NerdeskError as error:
-            self.error.setText(str(error)[:1].upper() + str(error)[1:] + ".")
+            self.error.setText(f"{capitalized(str(error))}.")
             self.error.show()
             self.adjustSize()
             return

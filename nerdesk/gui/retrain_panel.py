@@ -43,7 +43,7 @@ from nerdesk.gui.retrain_words import (
 )
 from nerdesk.gui.run_notes import RunNotes, WholeTextLabel, scrolled_column
 from nerdesk.gui.session import ProjectSession
-from nerdesk.gui.wording import without_repeated_cause
+from nerdesk.gui.wording import capitalized, without_repeated_cause
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.workflows.evaluation_set import evaluation_set
 from nerdesk.workflows.models import unreviewed_for
@@ -199,7 +199,7 @@ class RetrainPanel(QWidget):
                 self.status.setText(review_first(reviewed.reviewed, reviewed.kept_out()))
                 return
             if error.code == ALREADY_RUNNING:  # in another window or a terminal: nothing failed, nothing started
-                self.status.setText(f"{str(error)[:1].upper()}{str(error)[1:]}.")
+                self.status.setText(f"{capitalized(str(error))}.")
                 return
             self._on_failed(str(error))
             return
@@ -241,7 +241,7 @@ class RetrainPanel(QWidget):
         ends at the last step, and the status says what the next half-minute is for."""
         self.curve.finish()
         self.progress.setRange(0, 0)  # busy: writing and checking the model has no steps to count
-        self.status.setText(message[:1].upper() + message[1:])
+        self.status.setText(capitalized(message))
 
     def _on_eval(self, number: int, f1: float, precision: float, recall: float) -> None:
         self.curve.add_score(f1)

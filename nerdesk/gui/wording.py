@@ -8,3 +8,8 @@ def without_repeated_cause(message: str, title: str) -> str:
     reads "Retraining failed: out of memory", not "Retraining failed: training failed: out of memory"."""
     head, separator, rest = message.partition(": ")
     return rest if separator and head.lower().endswith("failed") and title.lower().endswith("failed") else message
+
+
+def capitalized(message: str) -> str:
+    """``message`` with a capital first letter, as a status line or a dialog shows a lower-case error text."""
+    return message[:1].upper() + message[1:]
