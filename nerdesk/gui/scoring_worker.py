@@ -47,7 +47,7 @@ class ScoringJob(QRunnable):
     def _score(self, bundle_path: Path) -> EvaluationScore | str:
         try:
             report = score_bundle(bundle_path, self.evaluation.documents, threads=self.threads,
-                                  renamed=self.evaluation.renamed)
+                                  changes=self.evaluation.label_changes)
         except NerdeskError as error:
             return str(error)
         except (OSError, RuntimeError, ValueError) as error:

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from nerdesk.core.edits import Change, Edit
 from nerdesk.core.errors import ProjectError, SpanError
+from nerdesk.core.label_changes import LabelChanges
 from nerdesk.core.labels import Label
 from nerdesk.core.spans import GOLD, PRED, Span
 from nerdesk.storage.connection import write_transaction
@@ -29,7 +30,7 @@ class EditsMixin:
     db: Database
     if TYPE_CHECKING:
         def ensure_labels(self, names: Iterable[str]) -> list[Label]: ...
-        def renamed_labels(self) -> dict[str, str]: ...
+        def label_changes(self) -> LabelChanges: ...
 
     def apply_edit(self, edit: Edit) -> None:
         """Apply every change of ``edit`` in one transaction, matching spans by value.
@@ -48,10 +49,10 @@ class EditsMixin:
 
         Gold spans are never touched, even where a prediction has the same position and label.
         A new document becomes ``predicted``. A label renamed since the model learnt it is stored under
-        the name it has now.
+        the name it has now; predictions of a label deleted since are dropped.
         """
         with write_transaction(self.db):
-            self._replace_predictions(doc_id, spans, model_version, self.renamed_labels())
+            self._replace_predictions(doc_id, spans, model_version, self.label_changes())
 
     def replace_predictions_many(self, predictions: Iterable[tuple[int, Iterable[Span]]],
                                  model_version: str, *, unreviewed_only: bool = False) -> int:
@@ -66,15 +67,14 @@ class EditsMixin:
         with write_transaction(self.db):
             statuses = self.document_statuses(doc_id for doc_id, _ in chunk) if unreviewed_only else {}
             kept = [(doc_id, spans) for doc_id, spans in chunk if statuses.get(doc_id) != "reviewed"]
-            renamed = self.renamed_labels()
+            labels_now = self.label_changes()
             for doc_id, spans in kept:
-                self._replace_predictions(doc_id, spans, model_version, renamed)
+                self._replace_predictions(doc_id, spans, model_version, labels_now)
         return len(chunk) - len(kept)
 
     def _replace_predictions(self, doc_id: int, spans: Iterable[Span], model_version: str,
-                             renamed: dict[str, str]) -> None:
-        predictions = [replace(span, label=renamed.get(span.label, span.label), source=PRED,
-                               model_version=model_version) for span in spans]
+                             labels_now: LabelChanges) -> None:
+        predictions = [replace(span, source=PRED, model_version=model_version) for span in labels_now.applied(spans)]
         text = self._document_text(doc_id)
         self._check_spans(doc_id, predictions, text)
         self.ensure_labels(span.label for span in predictions)

@@ -6,7 +6,9 @@ spans, exports and models use. Display names that models bring (``remember_label
 in the project and given to their labels whenever those labels join the set.
 
 A rename is remembered (``renamed_labels``): model versions trained before it still predict the old
-name, and their predictions and scores count under the name the label has now.
+name, and their predictions and scores count under the name the label has now. A deletion is remembered too
+(``deleted_labels``): a model that knows the label still predicts it, and those predictions are dropped rather
+than bringing the label back. Adding the label again, or a gold span of it, ends that.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from nerdesk.core.errors import ProjectError
+from nerdesk.core.label_changes import LabelChanges
 from nerdesk.core.labels import Label, LabelSet
 from nerdesk.core.text_checks import first_problem, shown
 from nerdesk.storage.connection import write_transaction
@@ -26,6 +29,7 @@ from nerdesk.storage.rows import from_json, to_json
 FLAT_SETTING = "labels.flat"
 KNOWN_NAMES_SETTING = "labels.known_names"  # {name: [display name, description]} brought by models
 RENAMED_SETTING = "labels.renamed"  # {old name: name now} of every label renamed since models learnt it
+DELETED_SETTING = "labels.deleted"  # [name] of every label deleted (not merged) and not added again since
 DISPLAY_NAME_LIMIT = 60  # characters
 DESCRIPTION_LIMIT = 500
 UNCHANGED: Any = object()
@@ -101,6 +105,7 @@ class LabelsMixin:
             )
             if updated.name != name:
                 self._remember_rename(name, updated.name)
+                self._forget_deletion(updated.name)
             return updated
 
     def renamed_labels(self) -> dict[str, str]:
@@ -120,6 +125,28 @@ class LabelsMixin:
         renamed[old] = new
         renamed = {key: name for key, name in renamed.items() if key != name}
         self.db.table("settings").upsert({"key": RENAMED_SETTING, "value": to_json(renamed)}, pk="key")
+
+    def label_changes(self) -> LabelChanges:
+        """The renames and deletions that a model's predictions go through before they are stored or scored."""
+        return LabelChanges(self.renamed_labels(), self.deleted_labels())
+
+    def deleted_labels(self) -> frozenset[str]:
+        """Labels the user deleted (not merged into another): predictions of them are dropped."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [DELETED_SETTING]).fetchone()
+        value = from_json(row[0]) if row else []
+        return frozenset(str(name) for name in value) - set(self.label_set().names) \
+            if isinstance(value, list) else frozenset()
+
+    def _remember_deletion(self, name: str) -> None:
+        self._write_deleted(self.deleted_labels() | {name})
+
+    def _forget_deletion(self, name: str) -> None:
+        deleted = self.deleted_labels()
+        if name in deleted:
+            self._write_deleted(deleted - {name})
+
+    def _write_deleted(self, names: frozenset[str]) -> None:
+        self.db.table("settings").upsert({"key": DELETED_SETTING, "value": to_json(sorted(names))}, pk="key")
 
     def known_label_names(self) -> dict[str, tuple[str, str]]:
         """Display names and descriptions that models brought, by label name."""
@@ -153,17 +180,21 @@ class LabelsMixin:
 
     def delete_label(self, name: str, *, merged_into: str | None = None) -> int:
         """Remove a label and every span (gold and predicted) that has it; returns the spans deleted. A label
-        ``merged_into`` another (its spans relabelled first) is remembered as renamed to it."""
+        ``merged_into`` another (its spans relabelled first) is remembered as renamed to it, any other as
+        deleted (``deleted_labels``)."""
         with write_transaction(self.db):
             self._require(self.label_set(), name)
             deleted = self.db.execute("DELETE FROM spans WHERE label = ?", [name]).rowcount
             self.db.execute("DELETE FROM labels WHERE name = ?", [name])
             if merged_into is not None:
                 self._remember_rename(name, merged_into)
+            else:
+                self._remember_deletion(name)
             return deleted
 
     def _insert_label(self, label: Label, *, position: int) -> None:
         check_label_fields(label)
+        self._forget_deletion(label.name)
         self.db.table("labels").insert(
             {"name": label.name, "color": label.color, "key": label.key, "position": position,
              "display_name": label.display_name, "description": label.description}

@@ -2,21 +2,22 @@
 
 Every score is measured with ``nerdesk.runtime.predictor.OnnxPredictor`` (the bundle's default variant,
 its windows, decoder and span cap), so it is exactly what ``nerdesk predict`` followed by scoring by
-hand gives, with the labels renamed since a version learnt them counted under their names now
-(``EvaluationSet.renamed``). Scores are cached in the project per model version and evaluation-set fingerprint: a
-version is scored again only when the set or its gold spans changed.
+hand gives, with the labels renamed since a version learnt them counted under their names now and those
+deleted since dropped (``EvaluationSet.label_changes``). Scores are cached in the project per model version
+and evaluation-set fingerprint: a version is scored again only when the set or its gold spans changed.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError
+from nerdesk.core.label_changes import LabelChanges
 from nerdesk.core.metrics import Report, evaluate
 from nerdesk.core.spans import Span
 from nerdesk.core.text_checks import shown
@@ -65,20 +66,20 @@ class EvaluationScore:
 
 def predict_documents(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
                       progress: Callable[[int, int], None] | None = None,
-                      renamed: Mapping[str, str] | None = None) -> list[list[Span]]:
-    """The spans ``nerdesk predict`` finds in the documents' texts with the bundle's default variant, with
-    the labels in ``renamed`` (old name: name now) under their names now."""
+                      changes: LabelChanges | None = None) -> list[list[Span]]:
+    """The spans ``nerdesk predict`` finds in the documents' texts with the bundle's default variant, through
+    the project's label ``changes`` (renamed labels under their names now, deleted ones dropped)."""
     predictions = _predict(Bundle.load(bundle_path, check_models=False), documents, threads, progress)
-    if not renamed:
+    if not changes:
         return predictions
-    return [[replace(span, label=renamed.get(span.label, span.label)) for span in spans] for spans in predictions]
+    return [changes.applied(spans) for spans in predictions]
 
 
 def score_bundle(bundle_path: str | Path, documents: Sequence[Document], *, threads: int | None = None,
                  progress: Callable[[int, int], None] | None = None,
-                 renamed: Mapping[str, str] | None = None) -> Report:
+                 changes: LabelChanges | None = None) -> Report:
     """Precision, recall and F1 of a bundle on the gold spans of ``documents``."""
-    predictions = predict_documents(bundle_path, documents, threads=threads, progress=progress, renamed=renamed)
+    predictions = predict_documents(bundle_path, documents, threads=threads, progress=progress, changes=changes)
     return evaluate([doc.gold for doc in documents], predictions)
 
 
@@ -148,7 +149,7 @@ def score_version(project: Project, version: ModelVersion, evaluation: Evaluatio
     if cached is not None:
         return cached
     report = score_bundle(version.bundle_path, evaluation.documents, threads=threads, progress=progress,
-                          renamed=evaluation.renamed)
+                          changes=evaluation.label_changes)
     score = EvaluationScore.from_report(report, evaluation)
     remember_score(project, version.id, score)
     return score

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import TrainingError
+from nerdesk.core.label_changes import LabelChanges
 from nerdesk.core.wording import counted
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class EvaluationSet:
     trainable: int = 0  # reviewed documents a model may learn from (``training_documents``)
     # old label name -> its name now: what versions trained before a rename predict counts under the new name
     renamed: dict[str, str] = field(default_factory=dict)
+    deleted: frozenset[str] = frozenset()  # labels deleted since: what versions predict of them is dropped
 
     def require_training_documents(self, project_name: object) -> None:
         """Refuse a training with fewer than 2 reviewed documents, or none outside the evaluation set."""
@@ -84,7 +86,14 @@ class EvaluationSet:
             digest.update(repr(key).encode("utf-8", "surrogatepass"))
         if self.renamed:  # scores measured before a rename counted the old name's predictions as wrong
             digest.update(repr(sorted(self.renamed.items())).encode("utf-8", "surrogatepass"))
+        if self.deleted:  # and before a deletion, the deleted label's predictions
+            digest.update(repr(("deleted", sorted(self.deleted))).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()[:16]
+
+    @property
+    def label_changes(self) -> LabelChanges:
+        """What versions' predictions go through before they are scored: the project's renames and deletions."""
+        return LabelChanges(self.renamed, self.deleted)
 
     @property
     def gold_spans(self) -> int:
@@ -107,7 +116,7 @@ def evaluation_set(project: Project) -> EvaluationSet:
     """The current set, without picking anything."""
     reviewed = list(project.all_documents(status="reviewed"))
     return EvaluationSet([doc for doc in reviewed if is_evaluation(doc)], 0, len(reviewed),
-                         renamed=project.renamed_labels())
+                         renamed=project.renamed_labels(), deleted=project.deleted_labels())
 
 
 def ensure_evaluation_set(project: Project) -> EvaluationSet:
@@ -128,7 +137,7 @@ def evaluation_and_training(project: Project) -> tuple[EvaluationSet, list[Docum
             doc.split = EVALUATION_SPLIT
     training = training_documents(reviewed)
     evaluation = EvaluationSet(current + picked, len(picked), len(reviewed), splits_before, trainable=len(training),
-                               renamed=project.renamed_labels())
+                               renamed=project.renamed_labels(), deleted=project.deleted_labels())
     return evaluation, training
 
 

@@ -230,7 +230,7 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
     active_score = None if damaged else _active_score(project, active, run, progress)
     predictions = predict_documents(run.final_dir, run.evaluation.documents, threads=run.options.threads,
                                     progress=_scoring(progress, spoken_name(run.version)),
-                                    renamed=run.evaluation.renamed)
+                                    changes=run.evaluation.label_changes)
     score = EvaluationScore.from_report(evaluate([doc.gold for doc in run.evaluation.documents], predictions),
                                         run.evaluation)
     model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
@@ -270,10 +270,10 @@ def _changed_on_tie(predictions: list[list[Span]], active: ModelVersion | None, 
     one predict differently; None when the scores differ or the active model cannot predict."""
     if active is None or not is_tie(score, active_score):
         return None
+    scoring = _scoring(progress, f"the active {spoken_name(active.name)}")
     try:
-        return changed_documents(predictions, predict_documents(
-            active.bundle_path, run.evaluation.documents, threads=run.options.threads,
-            progress=_scoring(progress, f"the active {spoken_name(active.name)}"), renamed=run.evaluation.renamed))
+        return changed_documents(predictions, predict_documents(active.bundle_path, run.evaluation.documents,
+                                 threads=run.options.threads, progress=scoring, changes=run.evaluation.label_changes))
     except NerdeskError:
         return None
 
