@@ -5,7 +5,7 @@
 
 For each size, a fresh project holds that many CLUENER train sentences marked reviewed (a seeded
 sample) and ``--unreviewed`` CLUENER test sentences (no labels) waiting for predictions. The
-retraining runs exactly as the Retrain button does (``nerdesk.workflows.retrain.run_retrain``: a
+retraining runs exactly as the Retrain button does (``nerdesk.workflows.retrain_subprocess.run_retrain``: a
 ``nerdesk train`` process, bundle validation, registration, activation, re-prediction of the
 unreviewed documents); the clock runs from the start of the workflow to the last stored prediction.
 The new model is then scored on the official CLUENER dev set (1,343 sentences) with ONNX Runtime.
@@ -38,7 +38,8 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.predictor import OnnxPredictor
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import GENERAL_ZH, MEDICAL_ZH, embedded_model
-from nerdesk.workflows.retrain import RetrainOptions, run_retrain
+from nerdesk.workflows.retrain import RetrainOptions
+from nerdesk.workflows.retrain_subprocess import run_retrain
 from nerdesk.workflows.start_points import StartPoint
 
 STARTS = ("default", "medical", "scratch")

@@ -20,7 +20,8 @@ from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingEve
 
 if TYPE_CHECKING:
     from nerdesk.storage import Project
-    from nerdesk.workflows.retrain import RetrainResult
+    from nerdesk.workflows.retrain import RetrainRun
+    from nerdesk.workflows.retrain_subprocess import RetrainResult
     from nerdesk.workflows.start_points import StartPoint
 
 NO_SUCH_VERSION = "E241"
@@ -51,7 +52,8 @@ def run_retrain_command(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from nerdesk.storage import Project
-    from nerdesk.workflows.retrain import OPTIONS_KEY, RetrainOptions, run_retrain
+    from nerdesk.workflows.retrain import OPTIONS_KEY, RetrainOptions
+    from nerdesk.workflows.retrain_subprocess import run_retrain
     from nerdesk.workflows.start_points import load_start_point
 
     report = _Reporter(args.progress, args.project)
@@ -62,7 +64,7 @@ def run_retrain_command(args: argparse.Namespace) -> int:
             options = replace(RetrainOptions.from_json(project.get_setting(OPTIONS_KEY)), activate=args.activate,
                               threads=args.threads, time_budget_seconds=args.time_budget)
             result = run_retrain(project, start=start, options=options, on_event=report.event,
-                                 on_predicted=report.predicted)
+                                 on_predicted=report.predicted, on_prepared=report.prepared)
     except NerdeskError as error:
         report.failed(error)
         raise
@@ -135,6 +137,19 @@ class _Reporter:
         elif getattr(event, "message", ""):
             self.line.message(event.message.strip())
 
+    def prepared(self, run: RetrainRun) -> None:
+        """Where training starts and what the new version will be scored on, before the training process
+        has loaded (seconds)."""
+        from nerdesk.workflows.version_names import spoken_name
+
+        if self.mode == "json":
+            print(json.dumps({"event": "prepared", "version": run.version, "start": run.resolved.description,
+                              "evaluation_documents": len(run.evaluation.documents)}, ensure_ascii=False), flush=True)
+            return
+        print(f"Start: {run.resolved.description}", flush=True)
+        self.line.message(f"{spoken_name(run.version)} will be scored on {run.evaluation.describe()}; "
+                          "starting the training process")
+
     def predicted(self, done: int, total: int) -> None:
         if self.mode == "json":
             print(json.dumps({"event": "predicted", "done": done, "total": total}), flush=True)
@@ -163,8 +178,6 @@ class _Reporter:
         if self.mode == "json":
             print(json.dumps(record, ensure_ascii=False), flush=True)
             return
-        if start:
-            print(f"Start: {start}")
         print(outcome.decision.message)
         print(f"Bundle: {outcome.version.bundle_path}")
         if not outcome.promoted:

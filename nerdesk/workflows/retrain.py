@@ -1,7 +1,7 @@
 """One-click retraining: the training command, where its bundle goes, and registering the result.
 
 A retraining runs ``nerdesk train --project P --progress json`` as a separate process (the GUI through
-QProcess, ``run_retrain`` through subprocess) and then, in the caller's process:
+QProcess, ``retrain_subprocess.run_retrain`` through subprocess) and then, in the caller's process:
 
 1. the bundle is validated with ``Bundle.load``;
 2. its directory is renamed from ``<project>.models/.incomplete/<version>`` to ``<project>.models/<version>``;
@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -37,7 +35,6 @@ from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, remember_score, score_version
 from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set
-from nerdesk.workflows.models import Targets, repredict_unreviewed
 from nerdesk.workflows.progress import (
     DataEncoded,
     TrainingDone,
@@ -46,7 +43,6 @@ from nerdesk.workflows.progress import (
     TrainingFinishing,
     TrainingStarted,
     in_retrain_words,
-    parse_progress_line,
 )
 from nerdesk.workflows.promotion import (
     IF_BETTER,
@@ -63,7 +59,7 @@ from nerdesk.workflows.retrain_lock import (
     hold_retrain_lock,
 )
 from nerdesk.workflows.start_points import ResolvedStart, StartPoint, load_start_point, resolve_start
-from nerdesk.workflows.training_failures import STDERR_TAIL, failed_training
+from nerdesk.workflows.training_failures import STDERR_TAIL
 from nerdesk.workflows.version_names import new_version_name, next_version_number, spoken_name
 
 OPTIONS_KEY = "retrain.options"
@@ -132,8 +128,7 @@ def training_command(project_path: str | Path, out_dir: str | Path, init: str,
     command = [*program, "--project", str(project_path), "--progress", "json", "--out", str(out_dir),
                "--init", init]
     for flag, value in (("--batch-size", options.batch_size), ("--epochs", options.epochs),
-                        ("--min-steps", options.min_steps),
-                        ("--patience", options.patience),
+                        ("--min-steps", options.min_steps), ("--patience", options.patience),
                         ("--time-budget", options.time_budget_seconds), ("--threads", options.threads),
                         ("--lr", options.learning_rate)):
         if value:
@@ -313,63 +308,6 @@ def _trained_on(project: Project, run: RetrainRun) -> dict[str, Any]:
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "version": run.version}
 
 
-@dataclass
-class RetrainResult:
-    outcome: RetrainOutcome
-    training_seconds: float
-    total_seconds: float
-    events: list[TrainingEvent]
-    repredicted: Targets | None  # None when the new version did not become active
-
-    @property
-    def predicted_documents(self) -> int:
-        return len(self.repredicted.items) if self.repredicted else 0
-
-    @property
-    def other_script_documents(self) -> int:
-        """Unreviewed documents in another script than the new model's, which kept their predictions."""
-        return self.repredicted.other_script if self.repredicted else 0
-
-    @property
-    def model(self) -> ModelVersion:
-        return self.outcome.version
-
-
-def run_retrain(project: Project, *, start: StartPoint | None = None, options: RetrainOptions | None = None,
-                on_event: Callable[[TrainingEvent], None] | None = None,
-                on_predicted: Callable[[int, int], None] | None = None) -> RetrainResult:
-    """The Retrain button without a window: train in a subprocess, compare, register, maybe activate and
-    predict the unreviewed documents again."""
-    began = time.monotonic()
-    run = prepare_run(project, start, options)
-    events: list[TrainingEvent] = []
-
-    def handle(event: TrainingEvent) -> None:
-        events.append(event)
-        note_event(run, event)
-        if on_event is not None:
-            on_event(as_retrain_says(event, run))
-
-    try:
-        returncode, stderr = _run_process(run.command, handle)
-        done = next((e for e in events if isinstance(e, TrainingDone)), None)
-        if returncode != 0 or done is None:
-            raise failed_training(events, stderr, returncode)
-        trained = time.monotonic()
-        outcome = complete_run(project, run, done)
-    except KeyboardInterrupt:
-        abandon_run(project, run, "cancelled", INTERRUPTED)
-        raise
-    except BaseException as error:
-        abandon_run(project, run, "failed", str(error))
-        raise
-    repredicted = None
-    if outcome.promoted:
-        repredicted = repredict_unreviewed(project, outcome.version.bundle_path, threads=run.options.threads,
-                                           progress=on_predicted)
-    return RetrainResult(outcome, trained - began, time.monotonic() - began, events, repredicted)
-
-
 def as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:
     """The training process's event as the caller should see it: in retrain's words (the evaluation set, not
     dev documents; retrain's options), and a ``TrainingDone`` naming the folder the version will have (the
@@ -381,20 +319,3 @@ def as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:
     if isinstance(event, DataEncoded | TrainingFinishing | TrainingFailed):
         return replace(event, message=in_retrain_words(event.message))
     return event
-
-
-def _run_process(command: list[str], handle: Callable[[TrainingEvent], Any]) -> tuple[int, str]:
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr, subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=stderr, text=True, encoding="utf-8") as process:
-        assert process.stdout is not None  # stdout=PIPE
-        try:
-            for line in process.stdout:
-                event = parse_progress_line(line)
-                if event is not None:
-                    handle(event)
-        except BaseException:
-            process.kill()  # Ctrl+C, a stop signal or a failing handler: the training stops with its caller
-            raise
-        returncode = process.wait()
-        stderr.seek(0)
-        return returncode, stderr.read()

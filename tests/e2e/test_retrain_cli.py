@@ -39,6 +39,10 @@ def test_retrain_command_compares_promotes_and_predicts(improvable_bundle, tmp_p
     assert outcome["message"].startswith(outcome["version"].split("-")[0] + ": F1 ")  # "v1: F1 …"
     assert outcome["start"].startswith("continuing the active model tiny, its head kept")
     assert any(event["event"] == "TrainingStarted" for event in events)
+    prepared = events[0]  # before the training process has loaded
+    assert prepared["event"] == "prepared" and prepared["start"] == outcome["start"]
+    assert outcome["version"].startswith(prepared["version"] + "@")  # registered with its model's fingerprint
+    assert prepared["evaluation_documents"] == 3
     with Project.open(path) as project:
         assert outcome["evaluation_documents"] == len(evaluation_set(project).documents) == 3
         active = project.active_model()

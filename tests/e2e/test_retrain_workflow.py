@@ -19,7 +19,8 @@ from nerdesk.workflows.progress import (
     TrainingFailed,
     TrainingStarted,
 )
-from nerdesk.workflows.retrain import INCOMPLETE, RetrainOptions, run_retrain, versions_dir
+from nerdesk.workflows.retrain import INCOMPLETE, RetrainOptions, versions_dir
+from nerdesk.workflows.retrain_subprocess import run_retrain
 from nerdesk.workflows.start_points import StartPoint, resolve_start
 
 # The labels in the order ``nerdesk train`` gives them (sorted), so continuing keeps the trained head.

@@ -3,9 +3,13 @@ run is still getting better."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from types import SimpleNamespace
 
 from nerdesk.commands.retrain import _Reporter
+from nerdesk.core import Document, Span
+from nerdesk.workflows.evaluation_set import EvaluationSet
 from nerdesk.workflows.progress import EpochEvaluated, StepProgress
 
 
@@ -28,3 +32,24 @@ def test_json_lines_are_unchanged(capsys):
     _Reporter("json", Path("notes.nerdesk")).event(evaluated(0.5, 1))
     assert capsys.readouterr().out.strip() == ('{"event": "EpochEvaluated", "epoch": 1, "f1": 0.5, '
                                                '"precision": 0.5, "recall": 0.5}')
+
+
+def _prepared_run() -> SimpleNamespace:
+    evaluation = EvaluationSet([Document("李娜去了上海。", spans=[Span(0, 2, "PER")])] * 3, 0, 12)
+    return SimpleNamespace(version="v4-20261205-094515", evaluation=evaluation,
+                           resolved=SimpleNamespace(description="continuing the active model v1 with its head"))
+
+
+def test_the_start_is_said_before_the_training_process_has_loaded(capsys):
+    _Reporter("text", Path("notes.nerdesk")).prepared(_prepared_run())
+    said = capsys.readouterr()
+    assert said.out == "Start: continuing the active model v1 with its head\n"
+    assert said.err.strip() == ("v4 will be scored on 3 evaluation documents (3 gold spans); "
+                                "starting the training process")
+
+
+def test_json_says_the_start_in_a_prepared_line(capsys):
+    _Reporter("json", Path("notes.nerdesk")).prepared(_prepared_run())
+    assert json.loads(capsys.readouterr().out) == {
+        "event": "prepared", "version": "v4-20261205-094515", "evaluation_documents": 3,
+        "start": "continuing the active model v1 with its head"}
