@@ -146,9 +146,16 @@ def _from_doc(doc: Any, ctx: ReadContext, number: int) -> Document | None:
         return None
     name = kept.get("name") if isinstance(kept.get("name"), str) else None
     split = kept.get("split") if isinstance(kept.get("split"), str) else None
-    status: Status = kept["status"] if kept.get("status") in STATUSES else "new"
+    status: Status = kept["status"] if kept.get("status") in STATUSES else _foreign_status(doc)
     return Document(text=text, spans=dedupe([s for s in spans if s is not None]), name=name, meta=dict(meta),
                     split=split, status=status)
+
+
+def _foreign_status(doc: Any) -> Status:
+    """The status of a document nerdesk did not write: reviewed when every token's entity tag is set (O or in
+    an entity), as in a corpus from ``spacy convert`` or a Doc whose ``ents`` were set: spaCy trains on it as
+    complete, and an export must not turn its O tokens into missing ones. New when any token is missing."""
+    return "reviewed" if len(doc) and all(token.ent_iob != 0 for token in doc) else "new"
 
 
 def read_docbin(ctx: ReadContext) -> list[Document]:
