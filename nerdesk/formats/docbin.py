@@ -19,6 +19,7 @@ from typing import Any
 
 from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
+from nerdesk.core.json_values import is_number
 from nerdesk.core.spans import Span, dedupe, flat_levels
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import ReadContext, WriteContext, dumps
@@ -27,6 +28,7 @@ from nerdesk.formats.conll import cut_at
 from nerdesk.formats.encoding import MAX_INPUT_BYTES, check_input_file
 
 SPAN_KEY = "sc"
+CATS_KEY = "cats"  # doc.cats (text categories) in the document's meta
 USER_KEY = "nerdesk"
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]")
 
@@ -92,6 +94,9 @@ def _to_doc(document: Document, spans: list[Span], nlp: Any, doc_class: Any) -> 
                  default=_unannotated_tokens(document))
     doc.user_data[USER_KEY] = {"name": document.name, "status": document.status, "meta": document.meta,
                                "split": document.split}
+    cats = document.meta.get(CATS_KEY)
+    if isinstance(cats, dict) and all(isinstance(k, str) and is_number(v) for k, v in cats.items()):
+        doc.cats = dict(cats)  # what textcat trains on, as it came
     return doc, unaligned
 
 
@@ -123,12 +128,48 @@ def write_docbin(documents: list[Document], path: Path, ctx: WriteContext) -> No
     atomic_write_bytes(path, data)
 
 
-def _from_doc(doc: Any, ctx: ReadContext, number: int) -> Document | None:
+class _NotKept:
+    """What spaCy Docs hold that nerdesk documents do not, counted for one warning each."""
+
+    def __init__(self) -> None:
+        self.kb_ids = 0
+        self.groups: set[str] = set()
+        self.token_layers: set[str] = set()
+        self.user_data = 0
+
+    def look_at(self, doc: Any) -> None:
+        spans = [*doc.ents, *(span for group in doc.spans.values() for span in group)]
+        self.kb_ids += len({(s.start_char, s.end_char, s.kb_id_) for s in spans if s.kb_id_})
+        self.groups.update(name for name in doc.spans if name != SPAN_KEY and len(doc.spans[name]))
+        self.token_layers.update(name for attr, name in _TOKEN_LAYERS if doc.has_annotation(attr))
+        self.user_data += any(key != USER_KEY for key in doc.user_data)
+
+    def warn(self, ctx: ReadContext) -> None:
+        if self.kb_ids:
+            ctx.warn(f"{counted(self.kb_ids, 'span')} had a knowledge-base id (kb_id), which nerdesk does not keep")
+        if self.groups:
+            ctx.warn(f"the spans of the span {by_count(len(self.groups), 'group', 'groups')} "
+                     f"{', '.join(sorted(self.groups)[:5])} were read with the others and are written back in "
+                     f"'{SPAN_KEY}': a spancat trained on another spans_key needs it set to '{SPAN_KEY}'")
+        if self.token_layers:
+            ctx.warn(f"the documents' {', '.join(sorted(self.token_layers))} are not kept (nerdesk keeps the text, "
+                     "its spans and the categories)")
+        if self.user_data:
+            ctx.warn(f"{counted(self.user_data, 'document')} had user_data (custom attributes) of another program, "
+                     "which nerdesk does not keep")
+
+
+_TOKEN_LAYERS = (("TAG", "tags"), ("POS", "part-of-speech tags"), ("DEP", "dependencies"), ("LEMMA", "lemmas"),
+                 ("MORPH", "morphology"))
+
+
+def _from_doc(doc: Any, ctx: ReadContext, number: int, not_kept: _NotKept) -> Document | None:
     """Document ``number`` of a DocBin, or ``None`` after recording what is wrong with it."""
     try:  # spaCy builds span groups and entities when they are first read: damage shows here
         found = [(s.start_char, s.end_char, s.label_) for group in doc.spans.values() for s in group if s.label_]
         found += [(s.start_char, s.end_char, s.label_) for s in doc.ents]
-        text, kept = doc.text, doc.user_data.get(USER_KEY)
+        text, kept, cats = doc.text, doc.user_data.get(USER_KEY), dict(doc.cats)
+        not_kept.look_at(doc)
     except Exception as error:  # noqa: BLE001 - any damage in a binary file must end in a problem
         first_line = str(error).strip().split("\n")[0]
         ctx.problem(f"the DocBin's document is damaged ({type(error).__name__}: {first_line[:120]})",
@@ -136,7 +177,9 @@ def _from_doc(doc: Any, ctx: ReadContext, number: int) -> Document | None:
         return None
     spans = [ctx.make_span(text, start, end, label, record=number) for start, end, label in found]
     kept = kept if isinstance(kept, dict) else {}
-    meta: dict[str, Any] = kept["meta"] if isinstance(kept.get("meta"), dict) else {}
+    meta: dict[str, Any] = dict(kept["meta"]) if isinstance(kept.get("meta"), dict) else {}
+    if cats:
+        meta[CATS_KEY] = cats
     try:
         dumps(meta)
     except FormatError:
@@ -147,7 +190,7 @@ def _from_doc(doc: Any, ctx: ReadContext, number: int) -> Document | None:
     name = kept.get("name") if isinstance(kept.get("name"), str) else None
     split = kept.get("split") if isinstance(kept.get("split"), str) else None
     status: Status = kept["status"] if kept.get("status") in STATUSES else _foreign_status(doc)
-    return Document(text=text, spans=dedupe([s for s in spans if s is not None]), name=name, meta=dict(meta),
+    return Document(text=text, spans=dedupe([s for s in spans if s is not None]), name=name, meta=meta,
                     split=split, status=status)
 
 
@@ -171,7 +214,9 @@ def read_docbin(ctx: ReadContext) -> list[Document]:
     except Exception as error:  # noqa: BLE001 - any damage in a binary file must end in a FormatError
         raise FormatError(f"not a spaCy DocBin file ({type(error).__name__}); write one with spaCy 3 or "
                           "nerdesk export --format spacy --out NAME.spacy", path=str(ctx.path), code="E117") from error
-    documents = [_from_doc(doc, ctx, number) for number, doc in enumerate(docs, start=1)]
+    not_kept = _NotKept()
+    documents = [_from_doc(doc, ctx, number, not_kept) for number, doc in enumerate(docs, start=1)]
+    not_kept.warn(ctx)
     return [document for document in documents if document is not None]
 
 

@@ -168,8 +168,9 @@ SPECS = (
         description='Prodigy / spaCy JSON lines {"text", "spans": [{"start", "end", "label"}]}; '
                     '*.spacy: spaCy DocBin (spacy extra)',
         keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...; not _task_hash), reviewed as answer 'accept' "
-              "(reject/ignore in meta with answers='all', their spans as predictions); DocBin: name, status, split, meta",
+              "(reject/ignore in meta with answers='all', their spans as predictions); DocBin: name, status, split, meta, doc.cats",
         loses="predictions (unless source='pred'), scores, tokens; JSON lines: name, statuses other than "
-              "reviewed, examples answered reject or ignore (skipped unless answers='all')",
+              "reviewed, examples answered reject or ignore (skipped unless answers='all'); DocBin (with a "
+              "warning): kb_id, span group names but sc, token tags, lemmas and parses, other user_data",
         offsets=CODE_POINTS, aliases=("prodigy",)),
 )

@@ -39,3 +39,37 @@ def test_a_doc_with_missing_entity_tags_stays_unreviewed(tmp_path):
     doc.set_ents([doc.char_span(0, 3, "PER")], default="missing")
     DocBin(docs=[doc, nlp("no tags at all")]).to_disk(tmp_path / "partial.spacy")
     assert [d.status for d in read_file(tmp_path / "partial.spacy").documents] == ["new", "new"]
+
+
+def test_text_categories_come_back_and_what_is_not_kept_is_said(tmp_path):
+    # doc.cats, knowledge-base ids, a second span group and custom user_data were dropped without a word.
+    nlp = spacy.blank("en")
+    doc = nlp("Apple buys U.K. startup 😀 for $1 billion")
+    doc.ents = [doc.char_span(0, 5, "ORG", kb_id="Q312")]
+    doc.spans["sc"] = [doc.char_span(0, 5, "ORG")]
+    doc.spans["nested"] = [doc.char_span(11, 15, "GPE")]
+    doc.cats = {"BUSINESS": 1.0, "SPORTS": 0.0}
+    doc.user_data["source"] = "news"
+    DocBin(store_user_data=True, docs=[doc]).to_disk(tmp_path / "in.spacy")
+    imported = read_file(tmp_path / "in.spacy")
+    (document,) = imported.documents
+    assert sorted(s.key for s in document.spans) == [(0, 5, "ORG"), (11, 15, "GPE")]
+    assert document.meta == {"cats": {"BUSINESS": 1.0, "SPORTS": 0.0}}
+    assert len(imported.warnings) == 3
+    assert "1 span had a knowledge-base id" in imported.warnings[0]
+    assert "span group nested" in imported.warnings[1]
+    assert "user_data" in imported.warnings[2]
+    write_file(imported.documents, tmp_path / "out.spacy", "spacy")
+    (back,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(nlp.vocab)
+    assert back.cats == {"BUSINESS": 1.0, "SPORTS": 0.0}
+    assert [(e.text, e.label_) for e in back.ents] == [("Apple", "ORG"), ("U.K.", "GPE")]
+
+
+def test_token_layers_of_a_parsed_corpus_are_said_to_be_left_out(tmp_path):
+    nlp = spacy.blank("en")
+    doc = nlp("Ann runs")
+    doc[0].tag_, doc[1].tag_ = "NNP", "VBZ"
+    doc[0].lemma_, doc[1].lemma_ = "Ann", "run"
+    DocBin(docs=[doc]).to_disk(tmp_path / "tagged.spacy")
+    assert read_file(tmp_path / "tagged.spacy").warnings == [
+        "the documents' lemmas, tags are not kept (nerdesk keeps the text, its spans and the categories)"]
