@@ -53,6 +53,9 @@ def register_import(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--text-field", metavar="NAME",
                         help="Label Studio input: the data field that holds the text (default: the one the "
                              "spans point at or fit, else 'text')")
+    parser.add_argument("--offsets", choices=("utf16", "graphemes"),
+                        help="doccano input: offsets in UTF-16 units (default) or in grapheme clusters (a project "
+                             "set to 'Count grapheme clusters as one character')")
     parser.add_argument("--tag-names", metavar="NAMES",
                         help="Hugging Face records with numeric tags: the tag of each number, in order, e.g. "
                              "O,B-PER,I-PER,B-ORG,I-ORG (the dataset's features['ner_tags'].feature.names)")
@@ -79,6 +82,9 @@ def register_export(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     conll.add_argument("--flat", action="store_true",
                        help="one tag column: keep the outermost spans, drop nested ones (with a count)")
     conll.add_argument("--separator", choices=("tab", "space"), help="between token and tags (default tab)")
+    parser.add_argument("--offsets", choices=("utf16", "graphemes"),
+                        help="doccano output: offsets in UTF-16 units (default) or in grapheme clusters, for a "
+                             "project set to 'Count grapheme clusters as one character'")
     parser.set_defaults(handler=run_export)
 
 
@@ -97,7 +103,7 @@ def run_import(args: argparse.Namespace) -> int:
     shares = parse_split(args.split) if args.split else None
     options = {key: value for key, value in (("split", args.text_unit), ("level", args.level),
                                              ("answers", args.answers), ("text_field", args.text_field),
-                                             ("tag_names", args.tag_names))
+                                             ("tag_names", args.tag_names), ("offsets", args.offsets))
                if value}
     result = read_files(args.files, args.format, encoding=args.encoding, newline=args.newline, **options)
     if args.status:
@@ -144,7 +150,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def export_options(args: argparse.Namespace) -> dict[str, Any]:
     """The writer options the command line asked for (only those given, so other formats are not refused)."""
-    options = {name: getattr(args, name) for name in ("source", "scheme", "level", "separator")
+    options = {name: getattr(args, name) for name in ("source", "scheme", "level", "separator", "offsets")
                if getattr(args, name)}
     if args.flat:
         options["flat"] = True

@@ -8,7 +8,7 @@ inclusive ends, CoNLL-style files and tokenizers count tokens.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 
 import regex
@@ -47,6 +47,46 @@ class Utf16Map:
         if self._utf16_starts[index] != unit and strict:
             raise SpanError(f"UTF-16 offset {unit} falls inside a surrogate pair", code="E007")
         return index
+
+
+class GraphemeMap:
+    """Converts between code-point offsets and grapheme-cluster offsets (a user-perceived character counts
+    one: an emoji ZWJ sequence, a letter with its combining marks, ``\r\n``), as doccano counts in a project
+    set to "Count grapheme clusters as one character"."""
+
+    def __init__(self, text: str, boundaries: Callable[[str], list[int]] | None = None) -> None:
+        """``boundaries`` finds the clusters (default: ``graphemes_boundaries``, today's Unicode rules)."""
+        self.text = text
+        simple = text.isascii() and "\r\n" not in text  # every character is a cluster of its own
+        self._starts = list(range(len(text) + 1)) if simple else (boundaries or graphemes_boundaries)(text)
+
+    @property
+    def length(self) -> int:
+        return len(self._starts) - 1
+
+    def is_boundary(self, index: int) -> bool:
+        position = bisect.bisect_left(self._starts, index)
+        return position < len(self._starts) and self._starts[position] == index
+
+    def widen(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` widened to whole clusters."""
+        return (self._starts[bisect.bisect_right(self._starts, start) - 1],
+                self._starts[min(bisect.bisect_left(self._starts, end), self.length)])
+
+    def to_graphemes(self, index: int) -> int:
+        """The grapheme offset of code point ``index``, which must not be inside a cluster."""
+        if not 0 <= index <= len(self.text):
+            raise SpanError(f"code-point offset {index} is outside the text of length {len(self.text)}", code="E006")
+        position = bisect.bisect_left(self._starts, index)
+        if self._starts[position] != index:
+            raise SpanError(f"code-point offset {index} falls inside a grapheme cluster", code="E007")
+        return position
+
+    def from_graphemes(self, unit: int) -> int:
+        if not 0 <= unit <= self.length:
+            raise SpanError(f"grapheme offset {unit} is outside the text of {self.length} grapheme clusters",
+                            code="E006")
+        return self._starts[unit]
 
 
 def utf16_len(text: str) -> int:

@@ -8,7 +8,10 @@
 - ``{"text", "annotations": [{"label": 12, "start_offset", "end_offset", "user"}]}`` (1.0 to 1.2: labels
   by id, each user's annotations; read, with the ids as label names, as doccano-transformer names them)
 
-Offsets are UTF-16 code units, end exclusive (doccano counts in the browser). Relations are kept in
+Offsets are UTF-16 code units, end exclusive (doccano counts in the browser's JavaScript strings), unless the
+doccano project counts grapheme clusters as one character (its "Count grapheme clusters as one character"
+setting, doccano 1.5+): the ``offsets`` option (``utf16`` | ``graphemes``) says which, for reading and
+writing. Relations are kept in
 ``meta["relations"]`` with their ends as code-point spans ``{"id", "type", "from": [s, e, "L"], "to": [...]}``,
 so they survive edits of other spans; on export they are written back with ``from_id``/``to_id`` that
 point at entity ids written in the same record. Other keys (``id``, ``cats``, ``Comments``) are kept.
@@ -19,13 +22,18 @@ An export writes every record in the shape doccano's importer for the project re
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any, TypeGuard
+
+import regex
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import SpanError
 from nerdesk.core.json_values import is_int
-from nerdesk.core.offsets import Utf16Map
+from nerdesk.core.offsets import GraphemeMap, Utf16Map, graphemes_boundaries
+from nerdesk.core.spans import Span
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
     FormatSpec,
@@ -41,6 +49,73 @@ from nerdesk.formats._base import (
 from nerdesk.formats.atomic_write import atomic_write_text
 
 DOCCANO_KEYS = {"text", "data", "label", "labels", "entities", "relations"}
+OFFSET_UNITS = ("utf16", "graphemes")
+_UNIT_NAMES = {"utf16": "UTF-16 units", "graphemes": "grapheme clusters"}
+GRAPHEMES_HINT = ("if the doccano project counts grapheme clusters as one character (its setting 'Count grapheme "
+                  "clusters as one character'), import with --offsets graphemes")
+
+
+# grapheme-splitter 1.0.4 (what doccano's v-annotator counts clusters with) follows Unicode 10's rules, where
+# a ZWJ joins only these characters (Glue_After_Zwj, E_Base_GAZ) and an Indic virama does not join the next
+# consonant (today's rule GB9c does): "🧑‍🤝‍🧑" is three clusters there, "क्ष" two.
+_GLUE_AFTER_ZWJ = frozenset(chr(code) for code in (
+    0x2640, 0x2642, 0x2695, 0x2696, 0x2708, 0x2764, 0x1F308, 0x1F33E, 0x1F373, 0x1F393, 0x1F3A4, 0x1F3A8,
+    0x1F3EB, 0x1F3ED, 0x1F48B, 0x1F4BB, 0x1F4BC, 0x1F527, 0x1F52C, 0x1F5E8, 0x1F680, 0x1F692,
+    0x1F466, 0x1F467, 0x1F468, 0x1F469))
+_JOINERS = re.compile("[\u200d\u094d\u09cd\u0a4d\u0acd\u0b4d\u0c4d\u0d4d]")  # ZWJ, Indic viramas
+
+
+def doccano_grapheme_boundaries(text: str) -> list[int]:
+    """Where doccano's grapheme clusters start: today's clusters, cut where Unicode 10's rules cut."""
+    cuts = set(graphemes_boundaries(text))
+    for match in _JOINERS.finditer(text):
+        after = match.end()
+        if after < len(text) and (text[after] not in _GLUE_AFTER_ZWJ if match.group() == "\u200d"
+                                  else unicodedata.category(text[after]) == "Lo"):
+            cuts.add(after)
+    return sorted(cuts)
+
+
+class _Units:
+    """One text's offsets in the unit of the file (UTF-16 units or grapheme clusters) and in code points."""
+
+    def __init__(self, text: str, unit: str) -> None:
+        self.unit = unit
+        self._utf16 = Utf16Map(text) if unit == "utf16" else None
+        self._graphemes = GraphemeMap(text, doccano_grapheme_boundaries) if unit == "graphemes" else None
+
+    def to_code_points(self, offset: int) -> int:
+        return self._utf16.from_utf16(offset) if self._utf16 else self._graphemes_map().from_graphemes(offset)
+
+    def from_code_points(self, index: int) -> int:
+        return self._utf16.to_utf16(index) if self._utf16 else self._graphemes_map().to_graphemes(index)
+
+    def edges(self, span: Span) -> tuple[int, int, bool]:
+        """The span's offsets in the file's unit and whether they had to widen to whole grapheme clusters
+        (a span that starts or ends inside one cannot be said in clusters)."""
+        start, end = span.start, span.end
+        if self._graphemes is not None and not (self._graphemes.is_boundary(start)
+                                                and self._graphemes.is_boundary(end)):
+            start, end = self._graphemes.widen(start, end)
+        return self.from_code_points(start), self.from_code_points(end), (start, end) != (span.start, span.end)
+
+    def _graphemes_map(self) -> GraphemeMap:
+        assert self._graphemes is not None
+        return self._graphemes
+
+
+# What can make a grapheme cluster of several UTF-16 units: marks, format characters (ZWJ), \r (of \r\n),
+# Hangul jamo, characters beyond the BMP (surrogate pairs: emoji, regional indicators).
+_CLUSTERING = regex.compile(r"[\p{M}\p{Cf}\r\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\U00010000-\U0010ffff]")
+
+
+def _may_be_graphemes(text: str, offsets: list[int]) -> bool:
+    """Whether offsets read as UTF-16 units could be a grapheme-counting project's: the text has clusters
+    of several units and no offset passes its number of clusters."""
+    if _CLUSTERING.search(text) is None:  # every unit is a cluster: the two counts agree
+        return False
+    graphemes = GraphemeMap(text, doccano_grapheme_boundaries)
+    return graphemes.length < len(text.encode("utf-16-le")) // 2 and all(o <= graphemes.length for o in offsets)
 
 
 def _entity_triples(record: dict[str, Any], ctx: ReadContext, where: Where) -> list[tuple[Any, Any, Any, Any]] | None:
@@ -123,7 +198,10 @@ def _relations(record: dict[str, Any], ends: dict[int | str, list[Any]], ctx: Re
     return kept
 
 
-def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | None:
+def _record_document(record: Any, ctx: ReadContext, where: Where, unit: str,
+                     inside: list[int]) -> Document | None:
+    """The record's document, or ``None`` after a problem; ``inside`` counts spans read as UTF-16 units
+    whose edge falls inside a grapheme cluster (a sign that the file counts clusters)."""
     if not isinstance(record, dict):
         ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
         return None
@@ -134,7 +212,10 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
     raw = _entity_triples(record, ctx, where)
     if raw is None:
         return None
-    utf16, spans, ok = Utf16Map(text), [], True
+    units, spans, ok = _Units(text, unit), [], True
+    hint = f"; {GRAPHEMES_HINT}" if unit == "utf16" and _may_be_graphemes(
+        text, [o for item in raw for o in item[:2] if is_int(o)]) else ""
+    clusters = GraphemeMap(text, doccano_grapheme_boundaries) if unit == "utf16" and hint else None
     ends: dict[int | str, list[Any]] = {}  # entity id -> [start, end, label] in code points
     for start, end, label, entity_id in raw:
         if not is_int(start) or not is_int(end):
@@ -142,15 +223,15 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
             ok = False
             continue
         if start >= end:  # said in the file's own offsets, before they become code points
-            ctx.problem(f"span {start}..{end} ({label!r:.60}) is empty or reversed (doccano offsets are UTF-16 units)",
-                        code="E004", **where)
+            ctx.problem(f"span {start}..{end} ({label!r:.60}) is empty or reversed (doccano offsets are "
+                        f"{_UNIT_NAMES[unit]})", code="E004", **where)
             ok = False
             continue
         try:
-            cp_start, cp_end = utf16.from_utf16(start), utf16.from_utf16(end)
+            cp_start, cp_end = units.to_code_points(start), units.to_code_points(end)
         except SpanError as error:
-            ctx.problem(f"span {start}..{end} ({label!r:.60}): {error} (doccano offsets are UTF-16 units)",
-                        code=error.code or "E110", **where)
+            ctx.problem(f"span {start}..{end} ({label!r:.60}): {error} (doccano offsets are {_UNIT_NAMES[unit]}"
+                        f"{hint})", code=error.code or "E110", **where)
             ok = False
             continue
         span = ctx.make_span(text, cp_start, cp_end, label, **where)
@@ -158,6 +239,7 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
             ok = False
             continue
         spans.append(span)
+        inside[0] += clusters is not None and not (clusters.is_boundary(span.start) and clusters.is_boundary(span.end))
         if entity_id is not None:
             ends[entity_id] = [span.start, span.end, span.label]
     meta = extra_meta(record, DOCCANO_KEYS if "text" not in record else DOCCANO_KEYS - {"data"})
@@ -171,24 +253,30 @@ def _record_document(record: Any, ctx: ReadContext, where: Where) -> Document | 
 
 
 def read_doccano(ctx: ReadContext) -> list[Document]:
-    docs, merged = [], 0
+    docs, merged, inside = [], 0, [0]
+    unit = ctx.option("offsets", "utf16", OFFSET_UNITS)
     for record_no, (line, record) in enumerate(iter_json_lines(ctx.read_text(), ctx), start=1):
-        doc = _record_document(record, ctx, {"line": line, "record": record_no})
+        doc = _record_document(record, ctx, {"line": line, "record": record_no}, unit, inside)
         if doc is not None:
             docs.append(doc)
             merged += annotators(record) > 1
+    if inside[0]:
+        ctx.warn(f"{counted(inside[0], 'span')} {by_count(inside[0], 'starts or ends', 'start or end')} inside a "
+                 "character as doccano shows it (an emoji sequence, a letter and its accent, \\r\\n) when its "
+                 f"offsets are read as UTF-16 units: {GRAPHEMES_HINT}")
     if merged:
         ctx.warn(f"{counted(merged, 'record')} had annotations of several users (a doccano 1.0-1.2 export): "
                  f"{by_count(merged, 'its', 'their')} spans were merged into one gold set")
     return docs
 
 
-def _with_relations(record: dict[str, Any], spans: list[Any], relations: list[Any], utf16: Utf16Map) -> int:
+def _with_relations(record: dict[str, Any], spans: list[Span], relations: list[Any],
+                    edges: list[tuple[int, int, bool]]) -> int:
     """Write entities with ids and relations that point at them; returns how many relations were dropped."""
     ids = {(s.start, s.end, s.label): number for number, s in enumerate(spans, start=1)}
     record["entities"] = [{"id": ids[(s.start, s.end, s.label)], "label": s.label,
-                           "start_offset": utf16.to_utf16(s.start), "end_offset": utf16.to_utf16(s.end)}
-                          for s in spans]
+                           "start_offset": start, "end_offset": end}
+                          for s, (start, end, _) in zip(spans, edges, strict=True)]
     written, dropped = [], 0
     for number, relation in enumerate(relations, start=1):
         ends = [tuple(relation.get(k) or ()) if isinstance(relation, dict) else () for k in ("from", "to")]
@@ -218,18 +306,24 @@ def _spans_key(documents: list[Document]) -> str:
 
 
 def write_doccano(documents: list[Document], path: Path, ctx: WriteContext) -> None:
-    lines, dropped = [], 0
+    lines, dropped, widened = [], 0, 0
     spans_key = _spans_key(documents)
+    unit = ctx.option("offsets", "utf16", OFFSET_UNITS)
     for doc, spans in zip(documents, ctx.spans_to_write(documents, "doccano"), strict=True):
-        utf16 = Utf16Map(doc.text)
+        units = _Units(doc.text, unit)
+        edges = [units.edges(span) for span in spans]
+        widened += sum(moved for _, _, moved in edges)
         record: dict[str, Any] = meta_for_record(doc, DOCCANO_KEYS)
         record["text"] = doc.text
         if spans_key == "relations":
             relations = doc.meta.get("relations")
-            dropped += _with_relations(record, spans, relations if isinstance(relations, list) else [], utf16)
+            dropped += _with_relations(record, spans, relations if isinstance(relations, list) else [], edges)
         else:
-            record[spans_key] = [[utf16.to_utf16(s.start), utf16.to_utf16(s.end), s.label] for s in spans]
+            record[spans_key] = [[start, end, s.label] for s, (start, end, _) in zip(spans, edges, strict=True)]
         lines.append(dumps(record))
+    if widened:
+        ctx.warn(f"{counted(widened, 'span')} {by_count(widened, 'starts or ends', 'start or end')} inside a grapheme "
+                 f"cluster (a character as doccano shows it): written widened to whole clusters")
     if dropped:
         ctx.warn(f"{counted(dropped, 'relation')} {by_count(dropped, 'points', 'point')} at spans that are no "
                  f"longer there and {by_count(dropped, 'was', 'were')} not written")
@@ -243,5 +337,6 @@ SPECS = (
                     '[{"id", "start_offset", "end_offset", "label"}], "relations", "cats"}',
         keeps="text, gold spans (nested too), relations (by span), other keys such as id, cats",
         loses="predictions (unless source='pred'), scores, name, status",
-        offsets="UTF-16 code units, end exclusive"),
+        offsets="UTF-16 code units, end exclusive (offsets='graphemes': grapheme clusters, for a project that "
+                "counts them)", write_options=frozenset({"offsets"})),
 )
