@@ -110,6 +110,8 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
     if "text" not in record and is_token_tags_record(record):
         return "hf-tokens"  # Hugging Face datasets: {"tokens": [...], "ner_tags": [...]}
     if "text" not in record:
+        if isinstance(record.get("paragraphs"), list):
+            return "spacy-v2"  # spaCy v2's JSON training format: {"id", "paragraphs": [...]}
         if isinstance(record.get("data"), str) and isinstance(record.get("label", record.get("labels")), list):
             return "doccano"  # doccano 1.4-1.5 name the text "data"
         return None

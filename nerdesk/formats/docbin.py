@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,19 +108,43 @@ def _unannotated_tokens(document: Document) -> str:
     return "outside" if document.status == "reviewed" else "missing"
 
 
-def write_docbin(documents: list[Document], path: Path, ctx: WriteContext) -> None:
-    spacy, doc_class, doc_bin_class = _spacy()
+def _spacy_docs(documents: list[Document], ctx: WriteContext, format_name: str) -> Iterator[tuple[Document, Any]]:
+    """Each document with the spaCy Doc the exports write, then a warning about spans spaCy cannot hold."""
+    spacy, doc_class, _ = _spacy()
     nlp = spacy.blank("xx")
-    bin_ = doc_bin_class(store_user_data=True)
     unaligned = 0
-    for document, spans in zip(documents, ctx.spans_to_write(documents, "spaCy DocBin"), strict=True):
+    for document, spans in zip(documents, ctx.spans_to_write(documents, format_name), strict=True):
         doc, missed = _to_doc(document, spans, nlp, doc_class)
         unaligned += missed
-        bin_.add(doc)
+        yield document, doc
     ctx.not_written(unaligned)
     if unaligned:
         ctx.warn(f"{counted(unaligned, 'span')} {by_count(unaligned, 'starts or ends', 'start or end')} on "
                  f"whitespace: spaCy spans cannot, so {by_count(unaligned, 'it was', 'they were')} not written")
+
+
+def doc_records(documents: list[Document], ctx: WriteContext) -> Iterator[tuple[dict[str, Any], int]]:
+    """Each document as spaCy 3's ``docs_to_json`` writes it (spaCy v2's JSON format: one paragraph of one
+    sentence), and how many of its spans lie inside its outermost ones (one tag per token: not written).
+    Tokens outside the entities are ``O`` in reviewed documents, ``-`` (missing) in the others."""
+    from spacy.training import docs_to_json
+
+    for document, doc in _spacy_docs(documents, ctx, "spaCy v2 JSON"):
+        for token in doc:
+            token.is_sent_start = token.i == 0
+        record: dict[str, Any] = docs_to_json([doc])
+        if document.status != "reviewed":
+            for token in record["paragraphs"][0]["sentences"][0]["tokens"] if len(doc) else ():
+                if token.get("ner") == "O":
+                    token["ner"] = "-"
+        yield record, len(doc.spans[SPAN_KEY]) - len(doc.ents)
+
+
+def write_docbin(documents: list[Document], path: Path, ctx: WriteContext) -> None:
+    _, _, doc_bin_class = _spacy()
+    bin_ = doc_bin_class(store_user_data=True)
+    for _, doc in _spacy_docs(documents, ctx, "spaCy DocBin"):
+        bin_.add(doc)
     try:
         data = bin_.to_bytes()
     except (TypeError, ValueError) as error:

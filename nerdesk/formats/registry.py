@@ -20,13 +20,15 @@ from nerdesk.formats import (
     native,
     prodigy,
     pubtator,
+    spacy_v2,
     text,
     token_tags,
     webanno_tsv,
 )
 from nerdesk.formats._base import FormatSpec
 
-MODULES = (native, text, corpora, conll, brat, doccano, label_studio, prodigy, pubtator, token_tags, webanno_tsv)
+MODULES = (native, text, corpora, conll, brat, doccano, label_studio, prodigy, spacy_v2, pubtator, token_tags,
+           webanno_tsv)
 
 
 def collect(specs: Iterable[FormatSpec]) -> tuple[dict[str, FormatSpec], dict[str, str]]:
