@@ -71,6 +71,7 @@ class _LsState:
         self.unlabelled = 0  # regions whose labels were all taken off
         self.cancelled = 0
         self.merged = 0
+        self.beside_truth = 0  # submitted annotations of a task that has a ground-truth one
         self.other_field = 0  # results on another data field than the text's (several <Text> tags)
 
 
@@ -138,6 +139,7 @@ def _task_spans(task: dict[str, Any], text_key: str, ctx: ReadContext, state: _L
         ctx.problem("'annotations' and 'predictions' must be lists", **where)
         return None, False
     spans, ok, kept = [], True, 0
+    truth = _ground_truth(annotations)
     for group, source in [*((a, GOLD) for a in annotations), *((p, PRED) for p in predictions)]:
         if not isinstance(group, dict):
             ctx.problem(f"an annotation or prediction must be an object, got {group!r:.60}", **where)
@@ -145,6 +147,9 @@ def _task_spans(task: dict[str, Any], text_key: str, ctx: ReadContext, state: _L
             continue
         if source == GOLD and (group.get("was_cancelled") or group.get("skipped")):
             state.cancelled += 1
+            continue
+        if source == GOLD and truth and group.get("ground_truth") is not True:
+            state.beside_truth += 1
             continue
         kept += source == GOLD
         if source == PRED and group.get("model_version") == UNREVIEWED_VERSION:
@@ -163,6 +168,13 @@ def _task_spans(task: dict[str, Any], text_key: str, ctx: ReadContext, state: _L
                 _keep_prediction_score(group, got, names)
     state.merged += kept > 1
     return (spans if ok else None), kept > 0
+
+
+def _ground_truth(annotations: list[Any]) -> bool:
+    """Whether the task's submitted annotations include one marked as ground truth (Label Studio's star on
+    an annotation: the reference the others are compared with); then it alone is the gold."""
+    return any(isinstance(a, dict) and a.get("ground_truth") is True and not (a.get("was_cancelled") or a.get("skipped"))
+               for a in annotations)
 
 
 def _keep_prediction_score(prediction: dict[str, Any], spans: list[Any], names: dict[str, Any]) -> None:
@@ -273,6 +285,9 @@ def _read_warnings(ctx: ReadContext, state: _LsState) -> None:
     if state.other_field:
         ctx.warn(f"{counted(state.other_field, 'result')} on other data fields than the text's "
                  f"{by_count(state.other_field, 'was', 'were')} skipped: nerdesk keeps one text per document")
+    if state.beside_truth:
+        ctx.warn(f"{counted(state.beside_truth, 'annotation')} of tasks that have a ground-truth annotation "
+                 f"{by_count(state.beside_truth, 'was', 'were')} left out: the ground truth is the gold")
     if state.merged:
         ctx.warn(f"{counted(state.merged, 'task')} had several annotations: {by_count(state.merged, 'its', 'their')} "
                  "spans were merged into one gold set")
