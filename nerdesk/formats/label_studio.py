@@ -29,7 +29,6 @@ from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
 from nerdesk.core.json_values import is_int, is_number
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, sort_spans
-from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
@@ -48,6 +47,7 @@ from nerdesk.formats.label_studio_text import (
     pick_text_field,
     resolve_offsets,
 )
+from nerdesk.formats.label_studio_warnings import LsState, read_warnings
 
 LS_TASK_KEYS = {"data", "annotations", "predictions", "completions", "meta"}
 # Top-level task keys of Label Studio's own export, written back where they were.
@@ -62,20 +62,7 @@ UNREVIEWED_VERSION = "nerdesk-unreviewed"
 STATUS_KEY = "nerdesk_status"
 
 
-class _LsState:
-    def __init__(self) -> None:
-        self.utf16_fixed = 0
-        self.display_only = 0
-        self.inside = 0  # value.text part of the text at the offsets (word granularity)
-        self.skipped_results = 0
-        self.unlabelled = 0  # regions whose labels were all taken off
-        self.cancelled = 0
-        self.merged = 0
-        self.beside_truth = 0  # submitted annotations of a task that has a ground-truth one
-        self.other_field = 0  # results on another data field than the text's (several <Text> tags)
-
-
-def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, source: Source,
+def _ls_results(results: Any, text: str, ctx: ReadContext, state: LsState, *, source: Source,
                 score: Any, model_version: Any, where: Where, names: dict[str, Any],
                 other_fields: set[str]) -> list[Any] | None:
     if not isinstance(results, list):
@@ -125,7 +112,7 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: _LsState, *, s
     return spans if ok else None
 
 
-def _task_spans(task: dict[str, Any], text_key: str, ctx: ReadContext, state: _LsState, where: Where,
+def _task_spans(task: dict[str, Any], text_key: str, ctx: ReadContext, state: LsState, where: Where,
                 names: dict[str, Any]) -> tuple[list[Any] | None, bool]:
     """The task's spans (``None`` after a problem) and whether someone submitted an annotation of it.
 
@@ -228,7 +215,7 @@ def read_label_studio(ctx: ReadContext) -> list[Document]:
     if chosen is not None and not isinstance(chosen, str):
         raise FormatError(f"option text_field={chosen!r} must be the name of a data field", code="E108")
     fallback = file_text_field([task for _, task in tasks])
-    state, docs = _LsState(), []
+    state, docs = LsState(), []
     for record_no, task in tasks:
         where: Where = {"record": record_no}
         if not isinstance(task, dict):
@@ -248,7 +235,7 @@ def read_label_studio(ctx: ReadContext) -> list[Document]:
             docs.append(Document(text=text, spans=dedupe(spans), meta=_task_meta(task, text_key, names),
                                  status="reviewed" if annotated else _kept_status(task)))
     forget_texts()
-    _read_warnings(ctx, state)
+    read_warnings(ctx, state)
     return docs
 
 
@@ -257,40 +244,6 @@ def _kept_status(task: dict[str, Any]) -> Status:
     meta = task.get("meta")
     status = meta.get(STATUS_KEY) if isinstance(meta, dict) else None
     return next((s for s in STATUSES if s == status and s != "reviewed"), "new")
-
-
-def _read_warnings(ctx: ReadContext, state: _LsState) -> None:
-    if state.utf16_fixed:
-        ctx.warn(f"{counted(state.utf16_fixed, 'span')} had UTF-16 offsets "
-                 f"({by_count(state.utf16_fixed, 'it', 'they')} matched {by_count(state.utf16_fixed, 'its', 'their')} "
-                 "text only as UTF-16); converted to code points")
-    if state.display_only:
-        ctx.warn(f"{counted(state.display_only, 'span')} {by_count(state.display_only, 'has', 'have')} a "
-                 f"value.text that differs from the text at {by_count(state.display_only, 'its', 'their')} offsets "
-                 "only as Label Studio displays it (collapsed spaces, line breaks): the offsets were trusted")
-    if state.inside:
-        ctx.warn(f"{counted(state.inside, 'span')} {by_count(state.inside, 'has', 'have')} a value.text that is "
-                 f"only part of the text at {by_count(state.inside, 'its', 'their')} offsets (a selection Label Studio "
-                 "widened to whole words): the offsets were trusted")
-    if state.skipped_results:
-        skipped = state.skipped_results
-        ctx.warn(f"{counted(skipped, 'result')} that {by_count(skipped, 'is not a text span', 'are not text spans')} "
-                 f"(choices, relations, ...) {by_count(skipped, 'was', 'were')} skipped")
-    if state.unlabelled:
-        ctx.warn(f"{counted(state.unlabelled, 'region')} without a label (its labels taken off in Label Studio) "
-                 f"{by_count(state.unlabelled, 'was', 'were')} skipped")
-    if state.cancelled:
-        ctx.warn(f"{counted(state.cancelled, 'cancelled or skipped annotation')} "
-                 f"{by_count(state.cancelled, 'was', 'were')} skipped")
-    if state.other_field:
-        ctx.warn(f"{counted(state.other_field, 'result')} on other data fields than the text's "
-                 f"{by_count(state.other_field, 'was', 'were')} skipped: nerdesk keeps one text per document")
-    if state.beside_truth:
-        ctx.warn(f"{counted(state.beside_truth, 'annotation')} of tasks that have a ground-truth annotation "
-                 f"{by_count(state.beside_truth, 'was', 'were')} left out: the ground truth is the gold")
-    if state.merged:
-        ctx.warn(f"{counted(state.merged, 'task')} had several annotations: {by_count(state.merged, 'its', 'their')} "
-                 "spans were merged into one gold set")
 
 
 # -- writing -----------------------------------------------------------------------------------------
