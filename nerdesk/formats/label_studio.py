@@ -29,6 +29,7 @@ from nerdesk.core.document import STATUSES, Document, Status
 from nerdesk.core.errors import FormatError
 from nerdesk.core.json_values import is_int, is_number
 from nerdesk.core.spans import GOLD, PRED, Source, Span, dedupe, sort_spans
+from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
     CODE_POINTS,
     FormatSpec,
@@ -40,6 +41,13 @@ from nerdesk.formats._base import (
 )
 from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.label_studio_min import tasks_of_records
+from nerdesk.formats.label_studio_regions import (
+    ANCHORS_KEY,
+    REGIONS_KEY,
+    is_region_id,
+    keep_region_results,
+    region_results,
+)
 from nerdesk.formats.label_studio_text import (
     file_link_problem,
     file_text_field,
@@ -102,6 +110,8 @@ def _ls_results(results: Any, text: str, ctx: ReadContext, state: LsState, *, so
                 ok = False
                 continue
             spans.append(span)
+            if source == GOLD and label == labels[0] and is_region_id(item.get("id")):  # what the region has
+                names.setdefault(ANCHORS_KEY, {})[item["id"]] = [span.start, span.end, span.label]
             if source == PRED and "score" not in item and span.score is not None:  # the prediction's score
                 names.setdefault("unscored_results", []).append([span.start, span.end, span.label,
                                                                  span.model_version])
@@ -151,6 +161,8 @@ def _task_spans(task: dict[str, Any], text_key: str, ctx: ReadContext, state: Ls
             ok = False
         else:
             spans.extend(got)
+            if source == GOLD:  # its regions' meta, per-region results and relations
+                state.skipped_results -= keep_region_results(group.get("result"), names)
             if source == PRED:
                 _keep_prediction_score(group, got, names)
     state.merged += kept > 1
@@ -193,6 +205,8 @@ def _task_meta(task: dict[str, Any], text_key: str, names: dict[str, Any]) -> di
         kept_names["prediction_scores"] = names["prediction_scores"]
     if names.get("unscored_results"):  # written back without a score of their own, as they were
         kept_names["unscored_results"] = names["unscored_results"]
+    if names.get(REGIONS_KEY):
+        kept_names[REGIONS_KEY] = names[REGIONS_KEY]
     if kept_names:
         meta[NAMES_KEY] = kept_names
     return meta
@@ -293,7 +307,8 @@ def _task_ids(documents: list[Document]) -> list[int]:
     return list(range(1, len(documents) + 1))
 
 
-def _task(doc: Document, task_id: int) -> dict[str, Any]:
+def _task(doc: Document, task_id: int, gone: list[int]) -> dict[str, Any]:
+    """The task of ``doc``; ``gone`` counts kept region results whose spans are no longer there."""
     meta = dict(doc.meta)
     data = meta.pop("data", {})
     text_key = meta.pop("text_key", "text")
@@ -311,6 +326,9 @@ def _task(doc: Document, task_id: int) -> dict[str, Any]:
     task["id"] = task_id
     task["data"] = {**data, text_key: doc.text}
     gold = [_ls_result(s, doc.text, i, "g", names) for i, s in enumerate(doc.gold)]
+    extra, gone_here = region_results(kept_names.get(REGIONS_KEY), doc.gold, gold)
+    gold += extra
+    gone[0] += gone_here
     reviewed = doc.status == "reviewed"
     task["annotations"] = [{"result": gold}] if reviewed else []
     unreviewed = [{"model_version": UNREVIEWED_VERSION, "result": gold}] if gold and not reviewed else []
@@ -324,7 +342,12 @@ def _task(doc: Document, task_id: int) -> dict[str, Any]:
 
 
 def write_label_studio(documents: list[Document], path: Path, ctx: WriteContext) -> None:
-    tasks = [_task(doc, task_id) for doc, task_id in zip(documents, _task_ids(documents), strict=True)]
+    gone = [0]
+    tasks = [_task(doc, task_id, gone) for doc, task_id in zip(documents, _task_ids(documents), strict=True)]
+    if gone[0]:
+        ctx.warn(f"{counted(gone[0], 'region annotation')} (meta, per-region answers, relations) "
+                 f"{by_count(gone[0], 'belongs', 'belong')} to spans no longer there and "
+                 f"{by_count(gone[0], 'was', 'were')} not written")
     atomic_write_text(path, dumps(tasks, indent=ctx.option("indent", 1)) + "\n")
 
 
@@ -336,8 +359,10 @@ SPECS = (
                                 "nerdesk-unreviewed",
         keeps="text, gold spans, status (reviewed: a submitted annotation; else the gold spans as a prediction "
               "of model version nerdesk-unreviewed, the status in the task's meta), predictions with score and "
-              "model version, task id, other data fields, from_name/to_name, meta",
-        loses="name; results that are not text spans, cancelled or skipped annotations (on import)",
+              "model version, task id, other data fields, from_name/to_name, meta; the gold regions' meta, "
+              "per-region answers and relations (while their spans are there)",
+        loses="name; results that are not text spans (but the meta, per-region answers and relations of the gold "
+              "regions), cancelled or skipped annotations (on import)",
         offsets=CODE_POINTS + " (UTF-16 offsets are accepted when only they match the mention; value.text that "
                               "differs only as displayed, or is part of the text at the offsets, is warned about)",
         write_options=frozenset({"indent"}), aliases=("labelstudio", "label_studio")),
