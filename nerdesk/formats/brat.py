@@ -5,9 +5,10 @@ it is in the file (``\\r\\n`` counts two). A directory holds one document per ``
 A span across a line break is written as brat's own editor writes it (``server/src/annotator.py``): in
 pieces split at the break (``T1<TAB>Label 0 5;7 12<TAB>piece piece``), since brat refuses a mention that
 is not the text at its offsets, pieces joined by a space (``annotation.py``, ``DISCONT_SEP``). Reading,
-pieces separated only by white space are one span again; other discontinuous spans, relations, events
-(their trigger ``T`` lines too), attributes and notes are not imported: the import warns how many were
-skipped.
+pieces separated only by white space are one span again; other discontinuous spans and events (their trigger
+``T`` lines too) are not imported: the import warns how many were skipped. Relations, equivalences,
+attributes, normalisations and notes of the spans read are kept with them and written back
+(``nerdesk.formats.brat_links``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from typing import Any
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import FormatError
@@ -22,6 +24,8 @@ from nerdesk.core.spans import Span
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
+from nerdesk.formats.brat_links import META_KEY as LINKS_KEY
+from nerdesk.formats.brat_links import conf_sections, kept_line, written_lines
 from nerdesk.formats.folder_export import unique_stems, warn_stale_files
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -142,16 +146,19 @@ def _event_triggers(lines: list[str]) -> set[str]:
     return triggers
 
 
-def _ann_spans(ctx: ReadContext, text: str, ann: Path, skipped: _Skipped) -> list[Span] | None:
-    """The spans of one ``.ann`` file, or ``None`` after recording its problems."""
+def _ann_spans(ctx: ReadContext, text: str, ann: Path,
+               skipped: _Skipped) -> tuple[list[Span], list[dict[str, Any]]] | None:
+    """The spans of one ``.ann`` file and the lines kept with them (relations, attributes, normalisations,
+    notes: ``brat_links``), or ``None`` after recording its problems."""
     lines = [raw[:-1] if raw.endswith("\r") else raw for raw in ctx.read_text(ann).split("\n")]
     triggers = _event_triggers(lines)
-    spans, ok = [], True
+    spans, ok, others = [], True, []
+    spans_by_id: dict[str, list[Any]] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         if not line.startswith("T"):
-            skipped.other += 1
+            others.append(line)
             continue
         if line.split("\t")[0] in triggers:
             skipped.triggers += 1
@@ -161,9 +168,12 @@ def _ann_spans(ctx: ReadContext, text: str, ann: Path, skipped: _Skipped) -> lis
             skipped.discontinuous += 1
         elif isinstance(span, Span):
             spans.append(span)
+            spans_by_id[line.split("\t")[0]] = [span.start, span.end, span.label]
         else:
             ok = False
-    return spans if ok else None
+    kept = [entry for entry in (kept_line(line, spans_by_id) for line in others) if entry is not None]
+    skipped.other += len(others) - len(kept)
+    return (spans, kept) if ok else None
 
 
 def read_brat(ctx: ReadContext) -> list[Document]:
@@ -177,9 +187,9 @@ def read_brat(ctx: ReadContext) -> list[Document]:
             skipped.missing_ann += 1
             docs.append(Document(text=text, name=name))
             continue
-        spans = _ann_spans(ctx, text, ann, skipped)
-        if spans is not None:
-            docs.append(Document(text=text, spans=spans, name=name))
+        read = _ann_spans(ctx, text, ann, skipped)
+        if read is not None:
+            docs.append(Document(text=text, spans=read[0], name=name, meta={LINKS_KEY: read[1]} if read[1] else {}))
     if skipped.discontinuous:
         ctx.warn(f"{counted(skipped.discontinuous, 'discontinuous span')} (START END;START END) "
                  f"{by_count(skipped.discontinuous, 'was', 'were')} skipped: nerdesk spans are continuous")
@@ -187,8 +197,9 @@ def read_brat(ctx: ReadContext) -> list[Document]:
         ctx.warn(f"{counted(skipped.triggers, 'event trigger')} (a T line an E line names) "
                  f"{by_count(skipped.triggers, 'was', 'were')} skipped: it marks an event, not an entity")
     if skipped.other:
-        ctx.warn(f"{counted(skipped.other, 'relation, event, attribute or note line')} "
-                 f"{by_count(skipped.other, 'was', 'were')} skipped: only T lines are read")
+        ctx.warn(f"{counted(skipped.other, 'line')} (events, or what annotates annotations nerdesk does not read) "
+                 f"{by_count(skipped.other, 'was', 'were')} skipped: nerdesk keeps T lines and the relations, "
+                 "attributes, normalisations and notes of the T lines it reads")
     if skipped.missing_ann:
         ctx.warn(f"{counted(skipped.missing_ann, '.txt file')} {by_count(skipped.missing_ann, 'has', 'have')} no "
                  f".ann beside {by_count(skipped.missing_ann, 'it', 'them')}: imported without spans")
@@ -225,10 +236,11 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
     before = {p.name for p in path.glob("*") if p.suffix in (".txt", ".ann")} if path.is_dir() else set()
     written: set[str] = set()
     labels: list[str] = list(ctx.labels.names) if ctx.labels is not None else []
-    renamed = trimmed = unwritable = 0
+    renamed = trimmed = unwritable = gone = 0
     for name, doc, spans in zip(unique_stems(documents), documents, chosen, strict=True):
         written.update((f"{name}.txt", f"{name}.ann"))
         lines: list[str] = []
+        t_ids: dict[tuple[Any, ...], str] = {}
         for span in spans:
             label = brat_type(span.label)
             renamed += label != span.label
@@ -240,7 +252,11 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
                 continue
             mention = span.mention(doc.text)
             trimmed += _BREAKS.match(mention[0]) is not None or _BREAKS.match(mention[-1]) is not None
+            t_ids.setdefault(span.key, line.split("\t")[0])
             lines.append(line)
+        linked, missing = written_lines(doc.meta.get(LINKS_KEY), t_ids)
+        lines += linked
+        gone += missing
         atomic_write_text(path / f"{name}.txt", doc.text)
         atomic_write_text(path / f"{name}.ann", "".join(line + "\n" for line in lines))
     if renamed:
@@ -258,9 +274,14 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
     if unwritable:
         ctx.warn(f"{counted(unwritable, 'span')} of line breaks or tabs only {by_count(unwritable, 'was', 'were')} "
                  "not written: brat cannot hold them")
+    if gone:
+        ctx.warn(f"{counted(gone, 'relation, attribute, normalisation or note line')} {by_count(gone, 'names', 'name')} "
+                 f"spans no longer there and {by_count(gone, 'was', 'were')} not written")
     warn_stale_files(ctx, path, sorted(before - written), ".txt or .ann file", ".txt and .ann files")
+    relations, attributes = conf_sections([doc.meta.get(LINKS_KEY) for doc in documents])
     conf = "[entities]\n" + "".join(brat_type(name) + "\n" for name in labels)
-    conf += "\n[relations]\n\n[events]\n\n[attributes]\n"
+    conf += "\n[relations]\n" + "".join(line + "\n" for line in relations)
+    conf += "\n[events]\n\n[attributes]\n" + "".join(line + "\n" for line in attributes)
     atomic_write_text(path / "annotation.conf", conf)
 
 
@@ -268,8 +289,9 @@ SPECS = (
     FormatSpec(
         name="brat", reader=read_brat, writer=write_brat, extensions=(".ann",), lossy=True,
         description="brat standoff: a directory of NAME.txt + NAME.ann (T lines)",
-        keeps="text exactly (a leading U+FEFF too), gold spans (nested too), document names",
-        loses="discontinuous spans, relations, events, attributes (on import); predictions, status, metadata; "
+        keeps="text exactly (a leading U+FEFF too), gold spans (nested too), document names; relations, "
+              "equivalences, attributes, normalisations and notes of the spans read (written back with them)",
+        loses="discontinuous spans, events (on import); predictions, status, metadata; "
               "spaces and ASCII signs but '-' and '_' in labels become '_' (brat's type names); line breaks and tabs at a span's edges",
         offsets=CODE_POINTS + " (\\r\\n counts 2)", aliases=("standoff",)),
 )

@@ -45,11 +45,12 @@ def test_brat_import_says_how_many_discontinuous_spans_it_skipped(tmp_path: Path
 
 
 def test_brat_import_says_how_many_other_lines_it_skipped(tmp_path: Path) -> None:
-    one = brat_warnings(tmp_path / "one", "T1\tLOC 0 7\tBeijing\n#1\tAnnotatorNotes T1\tcapital\n")
-    two = brat_warnings(tmp_path / "two", "T1\tLOC 0 7\tBeijing\nT2\tLOC 12 20\tShanghai\nR1\tNear Arg1:T1 Arg2:T2\n"
-                                          "#1\tAnnotatorNotes T1\tcapital\n")
-    assert one == ["1 relation, event, attribute or note line was skipped: only T lines are read"]
-    assert two == ["2 relation, event, attribute or note lines were skipped: only T lines are read"]
+    one = brat_warnings(tmp_path / "one", "T1\tLOC 0 7\tBeijing\n#1\tAnnotatorNotes E1\tcapital\n")
+    two = brat_warnings(tmp_path / "two", "T1\tLOC 0 7\tBeijing\nT2\tLOC 12 20\tShanghai\nR1\tNear Arg1:T1 Arg2:T9\n"
+                                          "#1\tAnnotatorNotes R1\tcapital\n")
+    kept = "skipped: nerdesk keeps T lines and the relations, attributes, normalisations and notes of the T lines it reads"
+    assert one == [f"1 line (events, or what annotates annotations nerdesk does not read) was {kept}"]
+    assert two == [f"2 lines (events, or what annotates annotations nerdesk does not read) were {kept}"]
 
 
 def test_brat_export_says_how_many_files_in_the_folder_are_not_its_own(tmp_path: Path) -> None:
