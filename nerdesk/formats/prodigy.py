@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from nerdesk.core.document import Document
-from nerdesk.core.spans import PRED, Span
+from nerdesk.core.spans import PRED, Span, dedupe
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import (
     CODE_POINTS,
@@ -45,6 +45,7 @@ SPACY_KEYS = {"text", "spans", "tokens", "ents", "sents"}
 ANSWERS = ("accept", "all")
 ACCEPT = "accept"
 STALE_KEYS = {"_task_hash"}  # describes the spans as imported, not as exported
+ANNOTATOR_KEYS = ("_annotator_id", "_session_id", "_timestamp", "_task_hash")  # one annotator's, of a merged input
 SKIPPED_ANSWERS = ("reject", "ignore")
 EXAMPLE_ORIGIN = "prodigy:"  # model version of the spans of a kept reject/ignore example: "prodigy:reject"
 _CATEGORY_ANSWER = "\x00answer about a category"  # where an accepted classification example's answer waits
@@ -83,6 +84,11 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
         elif doc.meta.get("answer") in SKIPPED_ANSWERS:
             origin = f"{EXAMPLE_ORIGIN}{doc.meta['answer']}"
             doc.spans = [Span(s.start, s.end, s.label, PRED, None, origin) for s in doc.spans]
+    docs, merged, disagreed = _merge_annotators(docs)
+    if merged:
+        ctx.warn(f"{counted(merged, 'text')} accepted by several annotators (different _annotator_id) "
+                 f"{by_count(merged, 'was', 'were')} imported once, the annotators' spans merged; "
+                 f"{disagreed} where they differ {by_count(disagreed, 'is', 'are')} left in progress to be reviewed")
     if skipped:
         counts = ", ".join(f"{count} {answer}" for answer, count in sorted(skipped.items()))
         ctx.warn(f"skipped Prodigy examples answered reject or ignore ({counts}): they are not annotations; "
@@ -93,6 +99,38 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
                  f"{by_count(classified, 'was', 'were')} imported as not reviewed: the answer 'accept' is about the "
                  "label, not about entities (label and answer are kept in the metadata)")
     return docs
+
+
+def _merge_annotators(docs: list[Document]) -> tuple[list[Document], int, int]:
+    """One document per input that several annotators accepted: a multi-annotator Prodigy task's ``db-out`` holds
+    each annotator's example (same ``_input_hash`` and text, its own ``_annotator_id``). Their spans are merged;
+    where they differ the document is in progress, not reviewed, so their disagreement is settled before it
+    teaches a model. The annotator's own keys are left out of the merged metadata. Returns the documents, how
+    many inputs were merged and in how many the annotators differed."""
+    owners: dict[tuple[str, str], tuple[Document, set[str]]] = {}
+    kept: list[Document] = []
+    merged: dict[tuple[str, str], bool] = {}  # input -> whether its annotators differ
+    for doc in docs:
+        annotator = doc.meta.get("_annotator_id", doc.meta.get("_session_id"))
+        key = (doc.text, json.dumps(doc.meta.get("_input_hash")))
+        owner = owners.get(key)
+        if doc.status != "reviewed" or not isinstance(annotator, str) or (owner and annotator in owner[1]):
+            kept.append(doc)
+            continue
+        if owner is None:
+            owners[key] = (doc, {annotator})
+            kept.append(doc)
+            continue
+        first, seen = owner
+        merged[key] = merged.get(key, False) or {s.key for s in first.spans} != {s.key for s in doc.spans}
+        first.spans = dedupe([*first.spans, *doc.spans])
+        seen.add(annotator)
+    for key, differ in merged.items():
+        first = owners[key][0]
+        for own_key in ANNOTATOR_KEYS:
+            first.meta.pop(own_key, None)
+        first.status = "in-progress" if differ else "reviewed"
+    return kept, len(merged), sum(merged.values())
 
 
 def is_classification_example(record: Any) -> bool:
