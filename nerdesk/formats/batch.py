@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError
-from nerdesk.core.wording import counted
+from nerdesk.core.wording import by_count, counted
 
 SPLIT_SEED = 13
 
@@ -21,22 +21,45 @@ def document_key(doc: Document) -> str:
     return hashlib.sha256(f"{doc.text}\x00{meta}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def skip_duplicates(documents: list[Document], existing: Iterable[Document]) -> tuple[list[Document], int]:
+class Skipped(int):
+    """How many documents ``skip_duplicates`` left out, and how many of them had other gold spans than the
+    document they equal (another annotator's copy of it, such as the per-user files of a doccano export)."""
+
+    other_spans: int
+
+    def __new__(cls, count: int, other_spans: int) -> Skipped:
+        skipped = super().__new__(cls, count)
+        skipped.other_spans = other_spans
+        return skipped
+
+
+def _gold(doc: Document) -> set[tuple[int, int, str]]:
+    return {span.key for span in doc.gold}
+
+
+def skip_duplicates(documents: list[Document], existing: Iterable[Document]) -> tuple[list[Document], Skipped]:
     """``documents`` without those equal to an ``existing`` one or to an earlier one; and how many went."""
-    seen = {document_key(doc) for doc in existing}
-    kept = []
+    seen = {document_key(doc): _gold(doc) for doc in existing}
+    kept, other_spans = [], 0
     for doc in documents:
         key = document_key(doc)
         if key not in seen:
-            seen.add(key)
+            seen[key] = _gold(doc)
             kept.append(doc)
-    return kept, len(documents) - len(kept)
+        else:
+            other_spans += seen[key] != _gold(doc)
+    return kept, Skipped(len(documents) - len(kept), other_spans)
 
 
 def duplicates_warning(skipped: int, how_to_keep: str) -> str:
     """What ``nerdesk import`` and File > Import say of the documents ``skip_duplicates`` left out."""
+    other = getattr(skipped, "other_spans", 0)
+    differ = (f"; {other} of them {by_count(other, 'has', 'have')} other gold spans than the "
+              f"{by_count(other, 'document it equals', 'documents they equal')} (another annotator's copy, or "
+              f"annotations made since), and {by_count(other, 'its spans were', 'their spans were')} not imported"
+              if other else "")
     return (f"skipped {counted(skipped, 'document')} whose text and metadata equal one already in the project or "
-            f"earlier in the input ({how_to_keep} imports them)")
+            f"earlier in the input ({how_to_keep} imports them){differ}")
 
 
 def parse_split(value: str) -> dict[str, float]:
