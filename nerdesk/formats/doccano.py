@@ -290,6 +290,17 @@ def _with_relations(record: dict[str, Any], spans: list[Span], relations: list[A
     return dropped
 
 
+def _dropped_without_overlap(spans: list[Span]) -> int:
+    """How many spans doccano's import leaves out in a project that does not allow overlapping spans: it keeps
+    a span, in order of start, only when it starts at or after the end of the last one kept
+    (``data_import.pipeline.labels.Spans.clean``)."""
+    kept, last_end = 0, -1
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start >= last_end:
+            kept, last_end = kept + 1, span.end
+    return len(spans) - kept
+
+
 def _spans_key(documents: list[Document]) -> str:
     """Where the export's records put their spans: the key doccano's importer for the project reads.
 
@@ -309,7 +320,8 @@ def write_doccano(documents: list[Document], path: Path, ctx: WriteContext) -> N
     lines, dropped, widened = [], 0, 0
     spans_key = _spans_key(documents)
     unit = ctx.option("offsets", "utf16", OFFSET_UNITS)
-    for doc, spans in zip(documents, ctx.spans_to_write(documents, "doccano"), strict=True):
+    chosen = ctx.spans_to_write(documents, "doccano")
+    for doc, spans in zip(documents, chosen, strict=True):
         units = _Units(doc.text, unit)
         edges = [units.edges(span) for span in spans]
         widened += sum(moved for _, _, moved in edges)
@@ -321,6 +333,11 @@ def write_doccano(documents: list[Document], path: Path, ctx: WriteContext) -> N
         else:
             record[spans_key] = [[start, end, s.label] for s, (start, end, _) in zip(spans, edges, strict=True)]
         lines.append(dumps(record))
+    overlapping = sum(_dropped_without_overlap(spans) for spans in chosen)
+    if overlapping:
+        ctx.warn(f"{counted(overlapping, 'span')} {by_count(overlapping, 'overlaps', 'overlap')} an earlier one: "
+                 "doccano imports such spans only into a project with 'Allow overlapping spans' (without it, its "
+                 "import leaves them out)")
     if widened:
         ctx.warn(f"{counted(widened, 'span')} {by_count(widened, 'starts or ends', 'start or end')} inside a grapheme "
                  f"cluster (a character as doccano shows it): written widened to whole clusters")
