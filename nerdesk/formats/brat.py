@@ -176,8 +176,31 @@ def _ann_spans(ctx: ReadContext, text: str, ann: Path,
     return (spans, kept) if ok else None
 
 
+def _conf_entity_types(ctx: ReadContext, root: Path) -> list[str]:
+    """The entity types the collection's ``annotation.conf`` files declare (brat's ``[entities]`` section, one
+    type a line, indented under its parent; ``!`` marks a type that only groups others), so that the labels no
+    span uses yet come in too."""
+    names: list[str] = []
+    confs = [root / "annotation.conf"] if not ctx.path.is_dir() else sorted(root.rglob("annotation.conf"))
+    for conf in confs:
+        if not conf.is_file():
+            continue
+        _confined([conf], root)
+        section = None
+        for line in ctx.read_text(conf).splitlines():
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            if stripped.startswith("[") and stripped.endswith("]"):
+                section = stripped[1:-1].strip()
+            elif section == "entities" and not stripped.startswith(("!", "<")):
+                names.append(stripped.split()[0])
+    return names
+
+
 def read_brat(ctx: ReadContext) -> list[Document]:
     root = ctx.path if ctx.path.is_dir() else ctx.path.parent
+    ctx.declared_labels.extend(_conf_entity_types(ctx, root))
     docs = []
     skipped = _Skipped()
     for txt, ann in _pairs(ctx.path):

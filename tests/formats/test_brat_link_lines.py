@@ -31,3 +31,26 @@ def test_lines_about_spans_are_written_back_with_new_ids(tmp_path):
     conf = (tmp_path / "out" / "annotation.conf").read_text("utf-8")
     assert "[relations]\nMeets\tArg1:<ENTITY>, Arg2:<ENTITY>\n" in conf
     assert "[attributes]\nCertainty\tArg:<ENTITY>, Value:Low\n" in conf
+
+
+def test_labels_no_span_uses_come_back_from_annotation_conf(tmp_path):
+    # The export lists every label of the project in annotation.conf; the import read only the T lines, so a
+    # label without spans yet was gone after a round trip through brat.
+    from nerdesk.core.document import Document
+    from nerdesk.core.labels import LabelSet
+
+    labels = LabelSet.from_names(["PER", "LOC", "DRUG", "疾病"])
+    write_file([Document("Ann met Bob.", [Span(0, 3, "PER")], name="d")], tmp_path / "out", "brat", labels=labels)
+    assert read_file(tmp_path / "out").labels == ["PER", "LOC", "DRUG", "疾病"]
+
+
+def test_abstract_types_and_other_sections_of_a_hand_written_conf_are_not_labels(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "d.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "d.ann").write_text("T1\tPER 0 3\tAnn\n", encoding="utf-8")
+    (folder / "annotation.conf").write_text(
+        "# a comment\n[entities]\n!Entity\n\tPER\n\tLOC\n[relations]\nMeets\tArg1:PER, Arg2:PER\n<OVERLAP>\tArg1:PER, "
+        "Arg2:LOC, <OVL-TYPE>:contain\n[events]\nTravel\tAgent:PER\n[attributes]\nNegated\tArg:<ENTITY>\n",
+        encoding="utf-8")
+    assert read_file(folder).labels == ["PER", "LOC"]
