@@ -5,10 +5,10 @@ it is in the file (``\\r\\n`` counts two). A directory holds one document per ``
 A span across a line break is written as brat's own editor writes it (``server/src/annotator.py``): in
 pieces split at the break (``T1<TAB>Label 0 5;7 12<TAB>piece piece``), since brat refuses a mention that
 is not the text at its offsets, pieces joined by a space (``annotation.py``, ``DISCONT_SEP``). Reading,
-pieces separated only by white space are one span again; other discontinuous spans and events (their trigger
-``T`` lines too) are not imported: the import warns how many were skipped. Relations, equivalences,
-attributes, normalisations and notes of the spans read are kept with them and written back
-(``nerdesk.formats.brat_links``).
+pieces separated only by white space are one span again. Other discontinuous spans, which nerdesk spans cannot
+be, and the relations, equivalences, attributes, normalisations and notes of the spans read are kept in the
+document's metadata and written back (``nerdesk.formats.brat_links``); events (their trigger ``T`` lines too)
+are not imported: the import warns how many were skipped.
 """
 
 from __future__ import annotations
@@ -25,7 +25,13 @@ from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import CODE_POINTS, FormatSpec, ReadContext, WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.brat_links import META_KEY as LINKS_KEY
-from nerdesk.formats.brat_links import conf_sections, kept_line, written_lines
+from nerdesk.formats.brat_links import (
+    conf_sections,
+    discontinuous_entry,
+    discontinuous_types,
+    kept_line,
+    written_lines,
+)
 from nerdesk.formats.folder_export import unique_stems, warn_stale_files
 
 _BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -89,7 +95,7 @@ class _Skipped:
     """Counts of what brat files hold that nerdesk does not read."""
 
     def __init__(self) -> None:
-        self.discontinuous = self.triggers = self.other = self.missing_ann = 0
+        self.discontinuous = self.triggers = self.other = self.missing_ann = self.kept_discontinuous = 0
 
 
 def _pieces(ctx: ReadContext, text: str, offsets: str, number: int, ann: Path) -> list[tuple[int, int]] | None:
@@ -113,8 +119,10 @@ def _joined_by_white_space(text: str, pieces: list[tuple[int, int]]) -> bool:
 _DISCONTINUOUS = "discontinuous"  # what _t_line_span returns for a span in pieces with text between them
 
 
-def _t_line_span(ctx: ReadContext, text: str, line: str, number: int, ann: Path) -> Span | str | None:
-    """The span of one ``T`` line, ``_DISCONTINUOUS``, or ``None`` after recording a problem."""
+def _t_line_span(ctx: ReadContext, text: str, line: str, number: int,
+                 ann: Path) -> Span | dict[str, Any] | str | None:
+    """The span of one ``T`` line, a discontinuous span to keep (``brat_links``), ``_DISCONTINUOUS`` for one
+    brat would refuse, or ``None`` after recording a problem."""
     fields = line.split("\t")
     if len(fields) < 2:
         ctx.problem(f"a T line needs ID<TAB>Label START END<TAB>text, got {line!r:.60}", line=number, path=ann)
@@ -126,10 +134,10 @@ def _t_line_span(ctx: ReadContext, text: str, line: str, number: int, ann: Path)
     pieces = _pieces(ctx, text, match.group(2), number, ann)
     if pieces is None:
         return None
-    if not _joined_by_white_space(text, pieces):
-        return _DISCONTINUOUS
     label, start, end = match.group(1), pieces[0][0], pieces[-1][1]
     mention = "\t".join(fields[2:]) if len(fields) > 2 else None
+    if not _joined_by_white_space(text, pieces):
+        return discontinuous_entry(label, pieces, mention, text) or _DISCONTINUOUS
     if mention is not None and 0 <= start < end <= len(text) and mention in (
             _one_line(text[start:end]), _PIECE_SEPARATOR.join(text[a:b] for a, b in pieces)):
         mention = text[start:end]  # brat writes pieces of a span across lines; older files wrote breaks as spaces
@@ -152,7 +160,7 @@ def _ann_spans(ctx: ReadContext, text: str, ann: Path,
     notes: ``brat_links``), or ``None`` after recording its problems."""
     lines = [raw[:-1] if raw.endswith("\r") else raw for raw in ctx.read_text(ann).split("\n")]
     triggers = _event_triggers(lines)
-    spans, ok, others = [], True, []
+    spans, ok, others, others_kept = [], True, [], []
     spans_by_id: dict[str, list[Any]] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -166,6 +174,10 @@ def _ann_spans(ctx: ReadContext, text: str, ann: Path,
         span = _t_line_span(ctx, text, line, number, ann)
         if span == _DISCONTINUOUS:
             skipped.discontinuous += 1
+        elif isinstance(span, dict):  # kept and written back, not shown
+            skipped.kept_discontinuous += 1
+            others_kept.append(span)
+            spans_by_id[line.split("\t")[0]] = span["key"]
         elif isinstance(span, Span):
             spans.append(span)
             spans_by_id[line.split("\t")[0]] = [span.start, span.end, span.label]
@@ -173,7 +185,7 @@ def _ann_spans(ctx: ReadContext, text: str, ann: Path,
             ok = False
     kept = [entry for entry in (kept_line(line, spans_by_id) for line in others) if entry is not None]
     skipped.other += len(others) - len(kept)
-    return (spans, kept) if ok else None
+    return (spans, others_kept + kept) if ok else None
 
 
 def _conf_entity_types(ctx: ReadContext, root: Path) -> list[str]:
@@ -213,9 +225,14 @@ def read_brat(ctx: ReadContext) -> list[Document]:
         read = _ann_spans(ctx, text, ann, skipped)
         if read is not None:
             docs.append(Document(text=text, spans=read[0], name=name, meta={LINKS_KEY: read[1]} if read[1] else {}))
+    if skipped.kept_discontinuous:
+        kept = skipped.kept_discontinuous
+        ctx.warn(f"{counted(kept, 'discontinuous span')} (START END;START END) {by_count(kept, 'is', 'are')} not "
+                 "shown (nerdesk spans are continuous): kept in the documents' metadata and written back by a brat export")
     if skipped.discontinuous:
         ctx.warn(f"{counted(skipped.discontinuous, 'discontinuous span')} (START END;START END) "
-                 f"{by_count(skipped.discontinuous, 'was', 'were')} skipped: nerdesk spans are continuous")
+                 f"{by_count(skipped.discontinuous, 'was', 'were')} skipped: its pieces are outside the text or its "
+                 "mention is not their text")
     if skipped.triggers:
         ctx.warn(f"{counted(skipped.triggers, 'event trigger')} (a T line an E line names) "
                  f"{by_count(skipped.triggers, 'was', 'were')} skipped: it marks an event, not an entity")
@@ -277,7 +294,8 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
             trimmed += _BREAKS.match(mention[0]) is not None or _BREAKS.match(mention[-1]) is not None
             t_ids.setdefault(span.key, line.split("\t")[0])
             lines.append(line)
-        linked, missing = written_lines(doc.meta.get(LINKS_KEY), t_ids)
+        labels += [label for label in dict.fromkeys(discontinuous_types(doc.meta.get(LINKS_KEY))) if label not in labels]
+        linked, missing = written_lines(doc.meta.get(LINKS_KEY), t_ids, len(lines) + 1)
         lines += linked
         gone += missing
         atomic_write_text(path / f"{name}.txt", doc.text)
@@ -312,9 +330,9 @@ SPECS = (
     FormatSpec(
         name="brat", reader=read_brat, writer=write_brat, extensions=(".ann",), lossy=True,
         description="brat standoff: a directory of NAME.txt + NAME.ann (T lines)",
-        keeps="text exactly (a leading U+FEFF too), gold spans (nested too), document names; relations, "
-              "equivalences, attributes, normalisations and notes of the spans read (written back with them)",
-        loses="discontinuous spans, events (on import); predictions, status, metadata; "
+        keeps="text exactly (a leading U+FEFF too), gold spans (nested too), document names; discontinuous spans "
+              "(not shown), relations, equivalences, attributes, normalisations and notes (written back)",
+        loses="events (on import); discontinuous spans as spans nerdesk shows; predictions, status, metadata; "
               "spaces and ASCII signs but '-' and '_' in labels become '_' (brat's type names); line breaks and tabs at a span's edges",
         offsets=CODE_POINTS + " (\\r\\n counts 2)", aliases=("standoff",)),
 )

@@ -42,13 +42,43 @@ def kept_line(line: str, spans_by_id: dict[str, list[Any]]) -> dict[str, Any] | 
     return {"kind": prefix, "words": words, "spans": spans, "tail": fields[2] if len(fields) > 2 else None}
 
 
-def written_lines(entries: Any, t_ids: dict[tuple[Any, ...], str]) -> tuple[list[str], int]:
-    """The kept lines whose spans were written (``t_ids``: span key -> its ``T`` id), numbered anew per kind,
-    and how many were left out because a span they name is gone."""
-    lines, numbers, gone = [], dict.fromkeys(KEPT_PREFIXES, 0), 0
-    for entry in entries if isinstance(entries, list) else ():
-        if not isinstance(entry, dict) or entry.get("kind") not in KEPT_PREFIXES:
+def discontinuous_entry(label: str, pieces: list[tuple[int, int]], mention: str | None,
+                        text: str) -> dict[str, Any] | None:
+    """A discontinuous span (``T1<TAB>Type 0 5;10 15<TAB>mention``) kept to be written back as it is, or ``None``
+    when brat itself would refuse it (a piece outside the text, a mention that is not the pieces' text)."""
+    if not all(0 <= start <= end <= len(text) for start, end in pieces):
+        return None
+    if mention is not None and mention != " ".join(text[start:end] for start, end in pieces):
+        return None
+    offsets = ";".join(f"{start} {end}" for start, end in pieces)
+    return {"kind": "T", "key": ["T", offsets, label], "tail": " ".join(text[start:end] for start, end in pieces)}
+
+
+def _discontinuous_lines(entries: list[Any], t_ids: dict[tuple[Any, ...], str], first: int) -> list[str]:
+    """The kept discontinuous spans' ``T`` lines, numbered from ``first``; their ids go into ``t_ids``."""
+    lines: list[str] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("kind") != "T":
             continue
+        key = entry.get("key")
+        if not (isinstance(key, list) and _is_key(key) and len(key) == 3 and isinstance(entry.get("tail"), str)):
+            continue
+        t_id = f"T{first + len(lines)}"
+        t_ids[tuple(key)] = t_id
+        lines.append(f"{t_id}\t{key[2]} {key[1]}\t{entry['tail']}")
+    return lines
+
+
+def written_lines(entries: Any, t_ids: dict[tuple[Any, ...], str], next_t: int = 1) -> tuple[list[str], int]:
+    """The kept lines whose spans were written (``t_ids``: span key -> its ``T`` id), numbered anew per kind
+    (kept discontinuous spans first, as ``T`` lines from ``next_t``), and how many were left out because a span
+    they name is gone."""
+    entries = entries if isinstance(entries, list) else []
+    lines = _discontinuous_lines(entries, t_ids, next_t)
+    numbers, gone = dict.fromkeys(KEPT_PREFIXES, 0), 0
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("kind") not in KEPT_PREFIXES:
+            continue  # a discontinuous span's T line is written above
         spans, words = entry.get("spans"), entry.get("words")
         ids = [t_ids.get(tuple(span)) if _is_key(span) else None for span in (spans if isinstance(spans, list) else [])]
         if not ids or None in ids or not isinstance(words, list):
@@ -71,6 +101,13 @@ def _word(word: Any, ids: list[str | None]) -> str:
     if isinstance(word, list) and len(word) == 2 and isinstance(word[1], int) and 0 <= word[1] < len(ids):
         return f"{word[0]}{ids[word[1]]}"
     return str(word)
+
+
+def discontinuous_types(entries: Any) -> list[str]:
+    """The entity types of the kept discontinuous spans (for annotation.conf's ``[entities]``)."""
+    return [str(entry["key"][2]) for entry in (entries if isinstance(entries, list) else ())
+            if isinstance(entry, dict) and entry.get("kind") == "T" and _is_key(entry.get("key"))
+            and len(entry["key"]) == 3]
 
 
 def conf_sections(entries_of_documents: list[Any]) -> tuple[list[str], list[str]]:

@@ -54,3 +54,19 @@ def test_abstract_types_and_other_sections_of_a_hand_written_conf_are_not_labels
         "Arg2:LOC, <OVL-TYPE>:contain\n[events]\nTravel\tAgent:PER\n[attributes]\nNegated\tArg:<ENTITY>\n",
         encoding="utf-8")
     assert read_file(folder).labels == ["PER", "LOC"]
+
+
+def test_discontinuous_spans_are_written_back_as_they_were(tmp_path):
+    # They were skipped on import, so a collection that went through nerdesk lost them and what named them.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "d.txt").write_text("Ann and Bob Smith met.", encoding="utf-8")
+    (folder / "d.ann").write_text("T1\tPER 0 3;12 17\tAnn Smith\nT2\tPER 8 17\tBob Smith\nR1\tSibling Arg1:T1 Arg2:T2\n"
+                                  "T3\tPER 0 2;9 17\tAn wrong\n", encoding="utf-8")
+    imported = read_file(folder)
+    (doc,) = imported.documents
+    assert [s.key for s in doc.spans] == [(8, 17, "PER")]
+    assert imported.warnings[-1].startswith("1 discontinuous span (START END;START END) was skipped: its pieces")
+    write_file([doc], tmp_path / "out", "brat")
+    assert (tmp_path / "out" / "d.ann").read_text("utf-8") == (
+        "T1\tPER 8 17\tBob Smith\nT2\tPER 0 3;12 17\tAnn Smith\nR1\tSibling Arg1:T2 Arg2:T1\n")

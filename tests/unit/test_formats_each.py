@@ -102,9 +102,9 @@ def test_brat_directory(tmp_path: Path) -> None:
     assert sorted((s.mention(docs["a"].text), s.label) for s in docs["a"].spans) == [
         ("Beijing", "LOC"), ("g\nSecond", "SPAN"), ("北京", "LOC"), ("北京大学", "ORG")]
     assert docs["b"].spans == []
-    assert any("1 discontinuous span (START END;START END) was skipped" in w for w in result.warnings)
+    assert any("1 discontinuous span (START END;START END) is not shown" in w for w in result.warnings)
     assert not any("skipped: nerdesk keeps T lines" in w for w in result.warnings)
-    assert [entry["kind"] for entry in docs["a"].meta["brat"]] == ["R", "#"]  # kept with T1 and T3
+    assert [entry["kind"] for entry in docs["a"].meta["brat"]] == ["T", "R", "#"]  # T4 in pieces; about T1, T3
     assert any("1 .txt file has no .ann beside it" in w for w in result.warnings)
 
 
