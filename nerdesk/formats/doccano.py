@@ -136,7 +136,7 @@ def _entity_triples(record: dict[str, Any], ctx: ReadContext, where: Where) -> l
             if isinstance(item, dict) and key == "annotations" and "start_offset" in item:
                 label = str(item["label"]) if is_int(item.get("label")) else item.get("label")
                 raw.append((item.get("start_offset"), item.get("end_offset"), label, None))
-            elif isinstance(item, dict) and key == "entities":
+            elif isinstance(item, dict) and key in ("entities", "label"):  # SpanLabel.parse takes both shapes
                 raw.append((item.get("start_offset"), item.get("end_offset"), item.get("label"), item.get("id")))
             elif isinstance(item, list) and len(item) == 3:
                 raw.append((*item, None))

@@ -105,3 +105,11 @@ def test_overlapping_spans_are_said_to_need_the_projects_setting(tmp_path):
     assert warnings == ["3 spans overlap an earlier one: doccano imports such spans only into a project with "
                         "'Allow overlapping spans' (without it, its import leaves them out)"]
     assert write_file([Document(text, [Span(0, 2, "LOC"), Span(2, 4, "ORG")])], tmp_path / "flat.jsonl", "doccano") == []
+
+
+def test_label_items_as_objects_are_read_as_doccano_reads_them(tmp_path):
+    # doccano's SpanLabel.parse takes [start, end, label] lists and {"start_offset", "end_offset", "label"}
+    # objects in whichever column holds the spans; nerdesk refused the objects under "label".
+    record = {"text": "😀 Zoë in 東京", "label": [{"start_offset": 3, "end_offset": 6, "label": "PER"}, [10, 12, "LOC"]]}
+    (doc,) = read_file(put(tmp_path, [record]), format="doccano").documents
+    assert [s.mention(doc.text) for s in doc.spans] == ["Zoë", "東京"]
