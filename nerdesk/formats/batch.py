@@ -7,6 +7,7 @@ import hashlib
 import json
 import random
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError
@@ -21,16 +22,16 @@ def document_key(doc: Document) -> str:
     return hashlib.sha256(f"{doc.text}\x00{meta}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class Skipped(int):
+@dataclass(frozen=True, slots=True)
+class Skipped:
     """How many documents ``skip_duplicates`` left out, and how many of them had other gold spans than the
     document they equal (another annotator's copy of it, such as the per-user files of a doccano export)."""
 
-    other_spans: int
+    count: int
+    other_spans: int = 0
 
-    def __new__(cls, count: int, other_spans: int) -> Skipped:
-        skipped = super().__new__(cls, count)
-        skipped.other_spans = other_spans
-        return skipped
+    def __bool__(self) -> bool:
+        return self.count > 0
 
 
 def _gold(doc: Document) -> set[tuple[int, int, str]]:
@@ -51,15 +52,15 @@ def skip_duplicates(documents: list[Document], existing: Iterable[Document]) -> 
     return kept, Skipped(len(documents) - len(kept), other_spans)
 
 
-def duplicates_warning(skipped: int, how_to_keep: str) -> str:
+def duplicates_warning(skipped: Skipped, how_to_keep: str) -> str:
     """What ``nerdesk import`` and File > Import say of the documents ``skip_duplicates`` left out."""
-    other = getattr(skipped, "other_spans", 0)
+    other = skipped.other_spans
     differ = (f"; {other} of them {by_count(other, 'has', 'have')} other gold spans than the "
               f"{by_count(other, 'document it equals', 'documents they equal')} (another annotator's copy, or "
               f"annotations made since), and {by_count(other, 'its spans were', 'their spans were')} not imported"
               if other else "")
-    return (f"skipped {counted(skipped, 'document')} whose text and metadata equal one already in the project or "
-            f"earlier in the input ({how_to_keep} imports them){differ}")
+    return (f"skipped {counted(skipped.count, 'document')} whose text and metadata equal one already in the project "
+            f"or earlier in the input ({how_to_keep} imports them){differ}")
 
 
 def parse_split(value: str) -> dict[str, float]:
