@@ -8,7 +8,7 @@ are converted only through ``DisplayText``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -21,7 +21,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from nerdesk.core.labels import LabelSet
-from nerdesk.core.offsets import snap_to_graphemes
 from nerdesk.core.spans import Span, sort_spans, spans_at
 from nerdesk.gui.display_text import DisplayText
 from nerdesk.gui.span_layout import LevelCache, SpanIndex, shown_spans
@@ -31,11 +30,11 @@ from nerdesk.gui.view_bidi import has_right_to_left, keep_paragraph_directions, 
 from nerdesk.gui.view_hint import EmptyViewHint
 from nerdesk.gui.view_keys import EditingKeys
 from nerdesk.gui.view_menus import SpanMenus
+from nerdesk.gui.view_selection import TextSelection
 from nerdesk.gui.view_wrap import SelfWrapping
-from nerdesk.workflows.token_snap import WORD_SNAPPER, TokenSnapper
 
 
-class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextEdit):
+class AnnotationView(EditingKeys, TextSelection, SpanMenus, SelfWrapping, EmptyViewHint, QTextEdit):
     """Shows one document; select text and press a label key to annotate it."""
 
     labelRequested = Signal(int, int, str)  # start, end (code points), label name
@@ -72,10 +71,7 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
         self._announced: Span | None = None  # the selection last sent with spanSelected
         self._hit_boxes: list[tuple[QRectF, Span]] = []
         self._press_position: QPoint | None = None
-        self.snap_tokens = True  # selections widen to whole tokens of the active model (a preference)
-        # Which tokens selections snap to, asked at each selection: the window answers with the active model's.
-        self.token_snapper_source: Callable[[], TokenSnapper] = lambda: WORD_SNAPPER
-        self._exact_selection = False  # this selection was made with Alt: keep it as it is
+        self._init_selection()
         self.show_scores = False  # prediction chips show their score (a preference)
         self._init_wrapping()
         font = QFont(self.font())
@@ -209,42 +205,6 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
 
-    def selected_range(self) -> tuple[int, int] | None:
-        """The selected text as a code-point range widened to whole graphemes, without outer spaces, and to
-        whole tokens of the active model (whole words without one) unless token snapping is off or the
-        selection was made with Alt held."""
-        cursor = self.textCursor()
-        if not cursor.hasSelection():
-            return None
-        start = self._display.from_qt(cursor.selectionStart())
-        end = self._display.from_qt(cursor.selectionEnd())
-        start, end = snap_to_graphemes(self.text, start, end)
-        while start < end and self.text[start].isspace():
-            start += 1
-        while end > start and self.text[end - 1].isspace():
-            end -= 1
-        if start < end and self.snap_tokens and not self._exact_selection:
-            start, end = self.token_snapper.snap(self.text, start, end)
-        return (start, end) if start < end else None
-
-    @property
-    def token_snapper(self) -> TokenSnapper:
-        """The tokens selections widen to now: the active model's, or whole words without a model."""
-        return self.token_snapper_source()
-
-    def select_range(self, start: int, end: int) -> None:
-        """Select the text ``[start, end)`` (code points), as a user dragging over it would."""
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self._display.to_qt(start))
-        cursor.setPosition(self._display.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cursor)
-
-    def clear_text_selection(self) -> None:
-        self._exact_selection = False
-        cursor = self.textCursor()
-        cursor.clearSelection()
-        self.setTextCursor(cursor)
-
     # ---------------------------------------------------------------- geometry
     def index_at(self, point: QPoint) -> int | None:
         """Code point under viewport ``point`` (the character, not the gap nearest to it)."""
@@ -374,14 +334,6 @@ class AnnotationView(EditingKeys, SpanMenus, SelfWrapping, EmptyViewHint, QTextE
             self.select_span(None)
             return
         self._cycle_selection(self.spans_at_point(event.position().toPoint()))
-
-    def _show_snapped_selection(self) -> None:
-        """Let the user see the words a label key would take, before pressing it."""
-        snapped = self.selected_range()
-        cursor = self.textCursor()
-        shown = (self._display.from_qt(cursor.selectionStart()), self._display.from_qt(cursor.selectionEnd()))
-        if snapped is not None and snapped != shown:
-            self.select_range(*snapped)
 
     def _cycle_selection(self, candidates: list[Span]) -> None:
         """Select the innermost span under the click; clicking again selects the next one outward."""

@@ -42,10 +42,10 @@ class EditingKeys:
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         """Letting go of Shift after Shift+arrows shows the selection widened to whole tokens, as letting go of
-        the mouse does: a label key then takes what is shown."""
+        the mouse does: a label key then takes what is shown (less the spaces at its edges)."""
         super().keyReleaseEvent(event)
         if event.key() == Qt.Key.Key_Shift and self.textCursor().hasSelection():
-            self._show_snapped_selection()
+            self._show_snapped_selection(widen_only=True)
 
     def handle_editing_key(self, event: QKeyEvent) -> bool:
         """Act on an editing key (also when the Spans panel has the keyboard); True when ``event`` was one."""

@@ -1,0 +1,84 @@
+"""Selecting text with the keyboard alone: the caret moved with arrows, the selection made with Shift+arrows and
+Ctrl+Shift+arrows, Shift let go between taps, then a label key; in English, Chinese, emoji, ZWJ sequences and
+across ``\\r\\n``."""
+
+from __future__ import annotations
+
+from conftest import press, window_with_labels_gpe_per
+from PySide6.QtCore import Qt
+
+from nerdesk.core.document import Document
+
+SHIFT, CONTROL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+ENGLISH = "He met Phil Simmons today in Leicester"
+MIXED = "头痛😀3天\r\n患者👨\u200d👩\u200d👧家属 met José"
+
+
+def tap(qtbot, view, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
+    """Press ``key`` with ``modifiers`` ``times`` times, pressing and letting go of Shift and Ctrl each time."""
+    for _ in range(times):
+        qtbot.keyClick(view, key, modifiers)
+
+
+def gold(window) -> set[tuple[str, str]]:
+    text = window.session.document.text
+    return {(text[span.start:span.end], span.label) for span in window.session.document.spans}
+
+
+def open_keyboard_window(make_window, tmp_path, text: str):
+    window = window_with_labels_gpe_per(make_window, tmp_path, [Document(text)])
+    window.view.setFocus()
+    return window
+
+
+def test_ctrl_shift_right_tapped_goes_on_past_the_space_it_stepped_over(qtbot, make_window, tmp_path):
+    window = open_keyboard_window(make_window, tmp_path, ENGLISH)
+    view = window.view
+    tap(qtbot, view, Qt.Key.Key_Right, CONTROL, times=2)  # the caret before "Phil"
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT | CONTROL, times=2)  # "Phil ", then "Phil Simmons "
+    assert view.textCursor().selectedText() == "Phil Simmons "
+    press(view, Qt.Key.Key_P, "p")
+    assert gold(window) == {("Phil Simmons", "PER")}  # the space the caret stepped over is not labelled
+
+
+def test_a_selection_made_leftwards_keeps_growing_leftwards(qtbot, make_window, tmp_path):
+    window = open_keyboard_window(make_window, tmp_path, ENGLISH)
+    view = window.view
+    tap(qtbot, view, Qt.Key.Key_Right, CONTROL, times=4)  # the caret before "today"
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT | CONTROL)  # "Simmons ": widened, but the caret stays at its start
+    assert view.text_selection() == (ENGLISH.index("today"), ENGLISH.index("Simmons"))
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT | CONTROL)
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT)  # one character back: "hil Simmons " widens to the whole word
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT)
+    press(view, Qt.Key.Key_P, "p")
+    assert gold(window) == {("Phil Simmons", "PER")}
+
+
+def test_a_character_selected_leftwards_widens_to_its_word_with_the_caret_at_the_start(qtbot, make_window,
+                                                                                       tmp_path):
+    window = open_keyboard_window(make_window, tmp_path, ENGLISH)
+    view = window.view
+    tap(qtbot, view, Qt.Key.Key_End)
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT)  # "r"
+    assert view.text_selection() == (len(ENGLISH), ENGLISH.index("Leicester"))  # the whole word, caret at its start
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT, times=2)  # the space, then "in": a word further
+    assert view.textCursor().selectedText() == "in Leicester"
+    press(view, Qt.Key.Key_G, "g")
+    assert gold(window) == {("in Leicester", "GPE")}
+
+
+def test_characters_emoji_zwj_sequences_and_crlf_by_keyboard(qtbot, make_window, tmp_path):
+    window = open_keyboard_window(make_window, tmp_path, MIXED)
+    view = window.view
+    tap(qtbot, view, Qt.Key.Key_Right)  # after 头
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT, times=3)  # 痛, 😀, 3: one character each, Shift let go between
+    press(view, Qt.Key.Key_G, "g")
+    tap(qtbot, view, Qt.Key.Key_End)  # the end of the first line, before "\r\n"
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT, times=4)  # the line break, 患, 者, the family (five code points)
+    assert view.text_selection()[1] == MIXED.index("家")
+    press(view, Qt.Key.Key_P, "p")
+    tap(qtbot, view, Qt.Key.Key_End)
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT | CONTROL)  # "José" leftwards
+    press(view, Qt.Key.Key_P, "p")
+    assert gold(window) == {("痛😀3", "GPE"), ("患者👨\u200d👩\u200d👧", "PER"), ("José", "PER")}
+    assert all(len(view.text) >= span.end for span in window.session.document.spans)
