@@ -72,16 +72,14 @@ class SelfWrapping:
             self._rewrap_timer.start()
 
     def _rewrap(self) -> None:
-        """Wrap at the current width, keeping the first visible character at the top and the selection."""
+        """Wrap at the current width, keeping the first visible character at the top, the caret and the selection
+        (its direction too: Shift+arrows go on from the caret)."""
         if self.wrap_width() == self._wrapped_at or not self.text:
             return
         top = self.index_at(QPoint(4, 4))
-        cursor = self.textCursor()
-        selection = (self._display.from_qt(cursor.selectionStart()), self._display.from_qt(cursor.selectionEnd())) \
-            if cursor.hasSelection() else None
+        anchor, position = self.text_selection()
         self._show_text(self._wrapped(self.text))
-        if selection is not None:
-            self.select_range(*selection)
+        self.set_text_selection(anchor, position)
         if top is not None:
             anchor = QTextCursor(self.document())
             anchor.setPosition(self._display.to_qt(top))

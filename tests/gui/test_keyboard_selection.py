@@ -82,3 +82,23 @@ def test_characters_emoji_zwj_sequences_and_crlf_by_keyboard(qtbot, make_window,
     press(view, Qt.Key.Key_P, "p")
     assert gold(window) == {("痛😀3", "GPE"), ("患者👨\u200d👩\u200d👧", "PER"), ("José", "PER")}
     assert all(len(view.text) >= span.end for span in window.session.document.spans)
+
+
+def test_the_caret_stays_where_it_was_when_the_text_wraps_again(qtbot, make_window, tmp_path):
+    text = "甲乙丙丁戊己庚辛壬癸" * 300
+    window = open_keyboard_window(make_window, tmp_path, text)
+    view = window.view
+    tap(qtbot, view, Qt.Key.Key_Down, times=20)
+    caret = view.text_selection()
+    assert caret[0] > 500
+    window.resize(window.width() - 200, window.height())  # narrower: the text wraps again
+    qtbot.waitUntil(lambda: view.wrap_width() == view._wrapped_at, timeout=2000)
+    assert view.text_selection() == caret  # it went back to the start of the document
+    window.zoom(1)  # a larger font wraps again too
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT | CONTROL)  # a selection made leftwards keeps its caret at its start
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT)
+    selection = view.text_selection()
+    window.zoom(0)
+    assert view.text_selection() == selection
+    press(view, Qt.Key.Key_G, "g")
+    assert [(span.start, span.end) for span in window.session.document.spans] == [(min(selection), caret[0])]
