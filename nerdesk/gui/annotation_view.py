@@ -8,6 +8,7 @@ are converted only through ``DisplayText``.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
@@ -164,7 +165,8 @@ class AnnotationView(EditingKeys, TextSelection, SpanMenus, SelfWrapping, EmptyV
 
     def select_span(self, span: Span | None) -> None:
         """Select ``span`` (None: no span). A text selection left over is dropped, so that a label key
-        relabels the span the status bar names instead of labelling that text."""
+        relabels the span the status bar names instead of labelling that text, and the caret goes to the
+        span's start, so that arrows and Shift+arrows go on from the span the user sees selected."""
         if span is not None and span not in self._levels:
             span = None
         if span is not None and self.textCursor().hasSelection():
@@ -172,6 +174,7 @@ class AnnotationView(EditingKeys, TextSelection, SpanMenus, SelfWrapping, EmptyV
         self._selected = span
         self._announce_selection()
         if span is not None:
+            self.set_text_selection(span.start, span.start)
             self.ensure_visible(span.start)
         self.viewport().update()
 
@@ -183,15 +186,17 @@ class AnnotationView(EditingKeys, TextSelection, SpanMenus, SelfWrapping, EmptyV
             self.spanSelected.emit(self._selected)
 
     def select_neighbour(self, step: int) -> None:
-        """Select the next (``step=1``) or previous span in reading order, wrapping around."""
+        """Select the next (``step=1``) or previous span in reading order, wrapping around; without a selected
+        span, the first one starting at the caret or after it (the last one before it)."""
         ordered = sort_spans(self._spans)
         if not ordered:
             return
         if self._selected in ordered:
-            position = (ordered.index(self._selected) + step) % len(ordered)
+            position = ordered.index(self._selected) + step
         else:
-            position = 0 if step > 0 else len(ordered) - 1
-        self.select_span(ordered[position])
+            position = bisect.bisect_left([span.start for span in ordered], self.text_selection()[1])
+            position -= step < 0
+        self.select_span(ordered[position % len(ordered)])
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 (Qt's parameter name)
         """Tab and Shift+Tab move between spans instead of leaving the view."""

@@ -110,8 +110,9 @@ class EditingKeys:
         predictions = sorted((s for s in self._spans if s.source == PRED and s != anchor), key=_reading_key)
         if not predictions:
             return None
-        if anchor is None:
-            return predictions[0] if step > 0 else predictions[-1]
+        if anchor is None:  # the first one starting at the caret or after it (the last one before it)
+            index = bisect.bisect_left([span.start for span in predictions], self.text_selection()[1])
+            return predictions[(index - (step < 0)) % len(predictions)]
         keys = [_reading_key(s) for s in predictions]
         if step > 0:
             index = bisect.bisect_right(keys, _reading_key(anchor))

@@ -8,6 +8,7 @@ from conftest import press, window_with_labels_gpe_per
 from PySide6.QtCore import Qt
 
 from nerdesk.core.document import Document
+from nerdesk.core.spans import PRED, Span
 
 SHIFT, CONTROL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
 ENGLISH = "He met Phil Simmons today in Leicester"
@@ -102,3 +103,27 @@ def test_the_caret_stays_where_it_was_when_the_text_wraps_again(qtbot, make_wind
     assert view.text_selection() == selection
     press(view, Qt.Key.Key_G, "g")
     assert [(span.start, span.end) for span in window.session.document.spans] == [(min(selection), caret[0])]
+
+
+def test_tab_and_f8_start_from_the_caret_and_a_selected_span_takes_the_caret(qtbot, make_window, tmp_path):
+    window = open_keyboard_window(make_window, tmp_path, ENGLISH)
+    view, session = window.view, window.session
+    phil, leicester = ENGLISH.index("Phil"), ENGLISH.index("Leicester")
+    session.add_span(phil, phil + len("Phil Simmons"), "PER")
+    session.add_span(leicester, len(ENGLISH), "GPE")
+    session.store_predictions([(session.doc_id, [Span(0, 2, "PER", PRED, 0.9),
+                                                 Span(leicester, len(ENGLISH), "PER", PRED, 0.7)])], "m1")
+    view.setFocus()
+    tap(qtbot, view, Qt.Key.Key_Right, CONTROL, times=5)  # the caret before "in", past Phil Simmons
+    tap(qtbot, view, Qt.Key.Key_Tab)
+    assert view.selected_span().label == "GPE"  # the next span after the caret, not the document's first
+    tap(qtbot, view, Qt.Key.Key_Escape)
+    tap(qtbot, view, Qt.Key.Key_Backtab, SHIFT)
+    assert view.selected_span().label == "PER"  # the one before
+    assert view.text_selection() == (phil, phil)  # the caret went with the selection
+    tap(qtbot, view, Qt.Key.Key_Right, CONTROL)  # ... so arrows go on from the span
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT | CONTROL)
+    press(view, Qt.Key.Key_G, "g")
+    assert ("Simmons", "GPE") in gold(window)
+    tap(qtbot, view, Qt.Key.Key_F8)
+    assert view.selected_span().start == leicester  # the next prediction after the caret
