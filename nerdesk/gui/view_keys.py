@@ -137,9 +137,12 @@ class EditingKeys:
         self.relabelRequested.emit(span, name)
 
     def _request(self, signal, span: Span, expected_selection: Span | None) -> bool:
-        """Ask for an edit of ``span``; ``expected_selection`` is selected once the edit is shown."""
+        """Ask for an edit of ``span``; ``expected_selection`` is selected once the edit is shown, and scrolled
+        into view with the caret at it: A, A, R… walks a long document past the bottom of the window."""
         self._selected = expected_selection
         signal.emit([span])
+        if self._selected is not None and self._selected == expected_selection and self._selected in self._levels:
+            self.select_span(self._selected)
         self.viewport().update()
         return True
 

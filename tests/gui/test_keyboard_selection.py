@@ -127,3 +127,19 @@ def test_tab_and_f8_start_from_the_caret_and_a_selected_span_takes_the_caret(qtb
     assert ("Simmons", "GPE") in gold(window)
     tap(qtbot, view, Qt.Key.Key_F8)
     assert view.selected_span().start == leicester  # the next prediction after the caret
+
+
+def test_accepting_and_rejecting_walk_down_a_long_document_with_the_selection_in_view(qtbot, make_window, tmp_path):
+    line = "患者自述头痛三天，伴恶心。\n"
+    text = line * 120
+    window = open_keyboard_window(make_window, tmp_path, text)
+    view, session = window.view, window.session
+    session.store_predictions([(session.doc_id, [Span(at + 4, at + 6, "PER", PRED, 0.9)
+                                                 for at in range(0, len(text), len(line))])], "m1")
+    view.setFocus()
+    tap(qtbot, view, Qt.Key.Key_F8)
+    for number in range(60):
+        tap(qtbot, view, Qt.Key.Key_A if number % 3 else Qt.Key.Key_R)
+        selected = view.selected_span()
+        assert selected.start == (number + 1) * len(line) + 4
+        assert view.viewport().rect().contains(view.point_of(selected.start)), f"not in view after {number + 1}"
