@@ -38,7 +38,11 @@ class EditingKeys:
         if self.handle_editing_key(event):
             event.accept()
             return
+        caret, qt_caret = self.text_selection()[1], self.textCursor().position()
         super().keyPressEvent(event)
+        if (event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and self.text_selection()[1] == caret
+                and self.textCursor().position() != qt_caret):
+            super().keyPressEvent(event)  # it stepped over a break the view wrapped at, no character: go on
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         """Letting go of Shift after Shift+arrows shows the selection widened to whole tokens, as letting go of

@@ -143,3 +143,18 @@ def test_accepting_and_rejecting_walk_down_a_long_document_with_the_selection_in
         selected = view.selected_span()
         assert selected.start == (number + 1) * len(line) + 4
         assert view.viewport().rect().contains(view.point_of(selected.start)), f"not in view after {number + 1}"
+
+
+def test_an_arrow_at_the_end_of_a_wrapped_line_moves_one_character_on(qtbot, make_window, tmp_path):
+    text = "甲乙丙丁戊己庚辛壬癸" * 40 + "\r\nEnd"
+    window = open_keyboard_window(make_window, tmp_path, text)
+    view = window.view
+    wrapped_at = view._display.soft_breaks[0]  # where the view wrapped the first line
+    tap(qtbot, view, Qt.Key.Key_Right, times=wrapped_at - 1)  # before the first line's last character
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT, times=2)  # its last character, then the next line's first
+    assert view.selected_range() == (wrapped_at - 1, wrapped_at + 1)
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT)
+    assert view.selected_range() == (wrapped_at - 1, wrapped_at)
+    tap(qtbot, view, Qt.Key.Key_Escape)
+    tap(qtbot, view, Qt.Key.Key_Right, times=2)  # the caret alone, too
+    assert view.text_selection() == (wrapped_at + 2, wrapped_at + 2)
