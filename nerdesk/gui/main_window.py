@@ -17,7 +17,7 @@ from nerdesk.core.errors import NerdeskError
 from nerdesk.core.wording import counted
 from nerdesk.gui.accept_dialog import AcceptAllDialog
 from nerdesk.gui.annotation_view import AnnotationView
-from nerdesk.gui.dock_widths import TextRoomKeeper
+from nerdesk.gui.dock_widths import RightColumnHeights, TextRoomKeeper
 from nerdesk.gui.document_list import DocumentListPanel
 from nerdesk.gui.errors import reporting_errors, show_error
 from nerdesk.gui.keys_dialog import KeysDialog, shortcut_lines
@@ -107,6 +107,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self._side_docks = (docks["Documents"], docks["Labels"])
         self._right_stack = (docks["Labels"], docks["Spans"], docks["Model"])
         self.text_room = TextRoomKeeper(self, self._side_docks)
+        self.right_column = RightColumnHeights(self, self._right_stack, self.palette.table, self.span_tree)
         self.outside = OutsideChangesWatch(self)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -116,18 +117,9 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         if self._dock_widths_to_set:
             self._dock_widths_to_set = False
             self.resizeDocks(list(self._side_docks), [DOCUMENTS_WIDTH, PANELS_WIDTH], Qt.Orientation.Horizontal)
-            self._give_the_model_panel_its_height()
+            self.right_column.share(len(self.session.labels))
+            self.session.projectChanged.connect(lambda: self.right_column.share(len(self.session.labels)))
         self.text_room.resized()
-
-    def _give_the_model_panel_its_height(self) -> None:
-        """The Model panel as high as its buttons need and the rest to Labels and Spans: Qt's even share left
-        the panel blank at the bottom and Labels showing six of CMeEE's nine labels at 1366x768."""
-        labels, spans, model = self._right_stack
-        total = sum(dock.height() for dock in self._right_stack)
-        wanted = max(model.sizeHint().height(), model.minimumSizeHint().height())
-        rest = max(total - wanted, 0)
-        self.resizeDocks(list(self._right_stack), [rest * 11 // 20, rest - rest * 11 // 20, wanted],
-                         Qt.Orientation.Vertical)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)

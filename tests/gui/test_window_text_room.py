@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from nerdesk.gui.dock_widths import TEXT_SHARE
+from nerdesk.gui.dock_widths import TEXT_SHARE, RightColumnHeights
 
 
 def settle(qtbot, window, width: int, height: int) -> None:
@@ -139,3 +139,22 @@ def test_a_narrow_document_list_keeps_room_for_the_documents_beginnings(make_win
     assert model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole).startswith("Gold spans")
     settle(qtbot, window, 1280, 800)
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (2, 3)] == ["Gold", "Pred"]
+
+
+def test_a_project_with_nine_labels_shows_every_label_and_its_key(make_window, qtbot, tmp_path):
+    # At 1366x768 the palette showed eight of CMeEE's nine labels; the ninth key was found only by scrolling it.
+    from nerdesk.core.document import Document
+    from nerdesk.storage.project import Project
+
+    path = tmp_path / "nine.nerdesk"
+    with Project.create(path) as project:
+        for name in ("sym", "pro", "bod", "dis", "mic", "dep", "ite", "dru", "equ"):
+            project.add_label(name)
+        project.add_documents([Document("眼底检查可见玻璃体下出血。")])
+    window = make_window()
+    window.resize(1366, 768)
+    window.open_project(path)
+    table, spans = window.palette.table, window.span_tree
+    row = table.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: table.viewport().height() >= 9 * row, timeout=2000)
+    assert spans.viewport().height() >= RightColumnHeights.LEAST_SPAN_ROWS * row  # Spans keeps room too
