@@ -35,6 +35,7 @@ from nerdesk.gui.retrain_panel import RetrainPanel
 from nerdesk.gui.review import ReviewFlow
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.span_tree import SpanTree
+from nerdesk.gui.status_bar import ElidingStatusBar
 from nerdesk.gui.transfer import ImportExport
 from nerdesk.gui.window_actions import build_actions
 from nerdesk.gui.window_preferences import PreferenceCommands
@@ -70,6 +71,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.transfer = ImportExport(self)
         self.worker: PredictionWorker | None = None
         self.setCentralWidget(self.view)
+        self.setStatusBar(ElidingStatusBar())
         self.actions = build_actions(self)
         self.review = ReviewFlow(self)
         self.script_warning = QLabel("⚠ Model and document scripts differ", objectName="scriptWarning",
