@@ -43,6 +43,8 @@ class EditingKeys:
         if (event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and self.text_selection()[1] == caret
                 and self.textCursor().position() != qt_caret):
             super().keyPressEvent(event)  # it stepped over a break the view wrapped at, no character: go on
+        if self._selected is not None and self.textCursor().hasSelection():
+            self.select_span(None)  # text selected with Shift+arrows: keys act on it, as after a mouse selection
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         """Letting go of Shift after Shift+arrows shows the selection widened to whole tokens, as letting go of

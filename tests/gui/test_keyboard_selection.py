@@ -158,3 +158,18 @@ def test_an_arrow_at_the_end_of_a_wrapped_line_moves_one_character_on(qtbot, mak
     tap(qtbot, view, Qt.Key.Key_Escape)
     tap(qtbot, view, Qt.Key.Key_Right, times=2)  # the caret alone, too
     assert view.text_selection() == (wrapped_at + 2, wrapped_at + 2)
+
+
+def test_selecting_text_with_the_keyboard_lets_go_of_the_selected_span(qtbot, make_window, tmp_path):
+    window = open_keyboard_window(make_window, tmp_path, ENGLISH)
+    view, session = window.view, window.session
+    phil = ENGLISH.index("Phil")
+    session.add_span(phil, phil + len("Phil Simmons"), "PER")
+    view.setFocus()
+    tap(qtbot, view, Qt.Key.Key_Tab)  # Phil Simmons, the caret at its start
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT | CONTROL)  # "met ": the text the keys now act on
+    assert view.selected_span() is None and window.statusBar().currentMessage() == ""
+    tap(qtbot, view, Qt.Key.Key_Delete)  # no span is selected: Del deletes nothing
+    assert gold(window) == {("Phil Simmons", "PER")}
+    press(view, Qt.Key.Key_G, "g")
+    assert gold(window) == {("Phil Simmons", "PER"), ("met", "GPE")}
