@@ -51,8 +51,9 @@ class PendingDialog(QMessageBox):
             details += (f" The {counted(len(pending.hidden), 'prediction')} below the minimum score "
                         f"{by_count(len(pending.hidden), 'is', 'are')} rejected either way.")
         self.setInformativeText(details)
-        self.accept_button = self.addButton("Accept them", QMessageBox.ButtonRole.AcceptRole)
-        self.reject_button = self.addButton("Reject them", QMessageBox.ButtonRole.DestructiveRole)
+        # A and R answer without Alt (a message box takes its buttons' mnemonics as plain keys), as in the text.
+        self.accept_button = self.addButton("&Accept them", QMessageBox.ButtonRole.AcceptRole)
+        self.reject_button = self.addButton("&Reject them", QMessageBox.ButtonRole.DestructiveRole)
         self.cancel_button = self.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.accept_button)
         self.setEscapeButton(self.cancel_button)

@@ -36,8 +36,9 @@ def stored(path, doc_id=1) -> tuple[set, str]:
         return spans, project.document(doc_id).status
 
 
-def answer_pending_dialog(answer: str, *, remember: bool = False) -> list[str]:
-    """Click ``answer`` in the pending-predictions dialog as soon as it is shown; returns its text."""
+def answer_pending_dialog(window, answer: str, *, remember: bool = False) -> list[str]:
+    """Click ``answer`` in the pending-predictions dialog as soon as it is shown; returns its text. The looking
+    stops with ``window``: a test that expects no dialog leaves none to answer the next test's."""
     seen: list[str] = []
     tries = iter(range(100))  # look for two seconds at most
 
@@ -45,14 +46,14 @@ def answer_pending_dialog(answer: str, *, remember: bool = False) -> list[str]:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, PendingDialog):
             if next(tries, None) is not None:
-                QTimer.singleShot(20, click)
+                QTimer.singleShot(20, window, click)
             return
         seen.append(dialog.text())
         dialog.remember_box.setChecked(remember)
         {"accept": dialog.accept_button, "reject": dialog.reject_button,
          "cancel": dialog.cancel_button}[answer].click()
 
-    QTimer.singleShot(0, click)
+    QTimer.singleShot(0, window, click)
     return seen
 
 
@@ -65,7 +66,7 @@ def ctrl_enter(qtbot, window) -> None:
 def test_accepting_makes_the_shown_predictions_gold_in_one_undo_step(qtbot, make_window, project_path):
     window = make_window()
     window.open_project(project_path)
-    seen = answer_pending_dialog("accept")
+    seen = answer_pending_dialog(window, "accept")
     ctrl_enter(qtbot, window)
     assert seen == ["This document still has 2 pending predictions."]
     spans, status = stored(project_path)
@@ -82,7 +83,7 @@ def test_accepting_makes_the_shown_predictions_gold_in_one_undo_step(qtbot, make
 def test_rejecting_leaves_no_prediction_and_no_gold(qtbot, make_window, project_path):
     window = make_window()
     window.open_project(project_path)
-    answer_pending_dialog("reject")
+    answer_pending_dialog(window, "reject")
     ctrl_enter(qtbot, window)
     assert stored(project_path) == (set(), "reviewed")
     assert window.session.doc_id == 2
@@ -92,7 +93,7 @@ def test_cancel_changes_nothing_and_stays_on_the_document(qtbot, make_window, pr
     window = make_window()
     window.open_project(project_path)
     before = stored(project_path)
-    answer_pending_dialog("cancel")
+    answer_pending_dialog(window, "cancel")
     ctrl_enter(qtbot, window)
     assert stored(project_path) == before and before[1] != "reviewed"
     assert window.session.doc_id == 1
@@ -103,7 +104,7 @@ def test_a_remembered_answer_is_a_preference_shown_in_the_status_bar(qtbot, make
     window = make_window()
     window.open_project(project_path)
     assert window.review.policy_label.text() == "Ctrl+Enter asks about pending predictions"
-    answer_pending_dialog("reject", remember=True)
+    answer_pending_dialog(window, "reject", remember=True)
     ctrl_enter(qtbot, window)
     assert window.review.policy_label.text() == "Ctrl+Enter rejects pending predictions"
     assert json.loads((tmp_path / "preferences.json").read_text())["pending_policy"] == "reject"
@@ -123,8 +124,34 @@ def test_a_document_without_shown_predictions_is_reviewed_without_asking(qtbot, 
         project.replace_predictions(doc_id, [HIDDEN, SHOWN], "m1")  # SHOWN is the gold span's twin
     window = make_window()
     window.open_project(path)
-    asked = answer_pending_dialog("cancel")
+    asked = answer_pending_dialog(window, "cancel")
     ctrl_enter(qtbot, window)
     assert asked == []
     assert stored(path) == ({(3, 7, "ORG", "gold")}, "reviewed")  # the hidden one and the twin are gone
     assert window.statusBar().currentMessage().endswith("it is the last document in the list")
+
+
+@pytest.mark.parametrize("key, expected", [(Qt.Key.Key_R, (set(), "reviewed")),
+                                           (Qt.Key.Key_A, ({(3, 7, "ORG", "gold"), (14, 16, "LOC", "gold")},
+                                                           "reviewed"))])
+def test_a_or_r_answers_the_dialog_as_they_answer_for_one_prediction(qtbot, make_window, project_path, key,
+                                                                     expected):
+    window = make_window()
+    window.open_project(project_path)
+    tries = iter(range(100))
+
+    def press_key() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, PendingDialog):
+            if next(tries, None) is not None:
+                QTimer.singleShot(20, window, press_key)
+            return
+        qtbot.keyClick(dialog, key)  # no Alt: the keys the text uses for one prediction
+        try:
+            qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=1000)
+        except AssertionError:
+            dialog.cancel_button.click()  # the key did nothing
+
+    QTimer.singleShot(0, window, press_key)
+    ctrl_enter(qtbot, window)
+    assert stored(project_path) == expected
