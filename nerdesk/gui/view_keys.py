@@ -39,10 +39,13 @@ class EditingKeys:
             event.accept()
             return
         caret, qt_caret = self.text_selection()[1], self.textCursor().position()
-        super().keyPressEvent(event)
-        if (event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and self.text_selection()[1] == caret
-                and self.textCursor().position() != qt_caret):
-            super().keyPressEvent(event)  # it stepped over a break the view wrapped at, no character: go on
+        if self.move_by_word(event):
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+            if (event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and self.text_selection()[1] == caret
+                    and self.textCursor().position() != qt_caret):
+                super().keyPressEvent(event)  # it stepped over a break the view wrapped at, no character: go on
         if self._selected is not None and self.textCursor().hasSelection():
             self.select_span(None)  # text selected with Shift+arrows: keys act on it, as after a mouse selection
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QTextCursor
 
 from nerdesk.core.offsets import snap_to_graphemes
-from nerdesk.workflows.token_snap import WORD_SNAPPER, TokenSnapper
+from nerdesk.workflows.token_snap import WORD_SNAPPER, TokenSnapper, is_word_character
 
 
 class TextSelection:
@@ -70,6 +71,22 @@ class TextSelection:
         cursor.clearSelection()
         self.setTextCursor(cursor)
 
+    def move_by_word(self, event: QKeyEvent) -> bool:
+        """Ctrl+Left/Right (with Shift: extending the selection) to the next word by the words selections snap
+        to, whatever the script: Qt's word moves need spaces, so in Chinese text Ctrl+Right went to the end of
+        the paragraph (of the document, in a long one without line breaks) and Ctrl+Shift+Right selected all of
+        it. Right-to-left text keeps Qt's moves, which follow the letters as they are shown."""
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if (event.key() not in (Qt.Key.Key_Left, Qt.Key.Key_Right) or self._right_to_left
+                or not modifiers & Qt.KeyboardModifier.ControlModifier
+                or modifiers & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier)):
+            return False
+        anchor, position = self.text_selection()
+        target = next_word_start(self.text, position) if event.key() == Qt.Key.Key_Right \
+            else previous_word_start(self.text, position)
+        self.set_text_selection(anchor if modifiers & Qt.KeyboardModifier.ShiftModifier else target, target)
+        return True
+
     def _show_snapped_selection(self, *, widen_only: bool = False) -> None:
         """Let the user see the words a label key would take, before pressing it. ``widen_only`` (a selection
         made with the keyboard) keeps what the user selected beyond them, such as a space after a word."""
@@ -86,3 +103,28 @@ class TextSelection:
             self.set_text_selection(snapped[1], snapped[0])
         else:
             self.set_text_selection(*snapped)
+
+
+def next_word_start(text: str, position: int) -> int:
+    """Past the word (a run of letters and digits of an alphabetic script, or one other character: a CJK
+    character, a punctuation mark, an emoji) at ``position``, then past the spaces after it."""
+    if position < len(text) and is_word_character(text[position]):
+        while position < len(text) and is_word_character(text[position]):
+            position += 1
+    elif position < len(text) and not text[position].isspace():
+        position = snap_to_graphemes(text, position, position + 1)[1]
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def previous_word_start(text: str, position: int) -> int:
+    """Back over the spaces before ``position``, then to the start of the word before them."""
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
+    if position > 0 and is_word_character(text[position - 1]):
+        while position > 0 and is_word_character(text[position - 1]):
+            position -= 1
+    elif position > 0:
+        position = snap_to_graphemes(text, position - 1, position)[0]
+    return position

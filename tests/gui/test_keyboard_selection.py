@@ -96,8 +96,8 @@ def test_the_caret_stays_where_it_was_when_the_text_wraps_again(qtbot, make_wind
     qtbot.waitUntil(lambda: view.wrap_width() == view._wrapped_at, timeout=2000)
     assert view.text_selection() == caret  # it went back to the start of the document
     window.zoom(1)  # a larger font wraps again too
-    tap(qtbot, view, Qt.Key.Key_Left, SHIFT | CONTROL)  # a selection made leftwards keeps its caret at its start
-    tap(qtbot, view, Qt.Key.Key_Right, SHIFT)
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT | CONTROL, times=3)  # a selection made leftwards keeps its caret at
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT)  # its start
     selection = view.text_selection()
     window.zoom(0)
     assert view.text_selection() == selection
@@ -173,3 +173,23 @@ def test_selecting_text_with_the_keyboard_lets_go_of_the_selected_span(qtbot, ma
     assert gold(window) == {("Phil Simmons", "PER")}
     press(view, Qt.Key.Key_G, "g")
     assert gold(window) == {("Phil Simmons", "PER"), ("met", "GPE")}
+
+
+def test_ctrl_arrows_go_word_by_word_in_chinese_and_mixed_text(qtbot, make_window, tmp_path):
+    text = "患者自述头痛三天，伴恶心。在Boston大学工作的José说：CT检查正常。"
+    window = open_keyboard_window(make_window, tmp_path, text)
+    view = window.view
+    tap(qtbot, view, Qt.Key.Key_Right, CONTROL, times=2)  # a Chinese character is a word: not the paragraph's end
+    assert view.text_selection() == (2, 2)
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT | CONTROL, times=4)
+    press(view, Qt.Key.Key_G, "g")
+    start = text.index("Boston") - 1
+    view.set_text_selection(start, start)
+    tap(qtbot, view, Qt.Key.Key_Right, SHIFT | CONTROL, times=2)  # 在, then Boston whole
+    press(view, Qt.Key.Key_P, "p")
+    tap(qtbot, view, Qt.Key.Key_End)
+    tap(qtbot, view, Qt.Key.Key_Left, SHIFT | CONTROL, times=6)  # 。常正查检, then CT whole
+    assert view.textCursor().selectedText() == "CT检查正常。"
+    tap(qtbot, view, Qt.Key.Key_Left, CONTROL)  # without Shift: the caret alone, one word on
+    assert view.text_selection() == (text.index("：CT"), text.index("：CT"))
+    assert gold(window) == {("自述头痛", "GPE"), ("在Boston", "PER")}
