@@ -30,6 +30,9 @@ def test_the_shortcut_lines_name_labels_with_and_without_keys_and_the_commands()
     assert "    No key (give one with Edit… in the Labels panel):" in lines and "      bod, dis" in lines
     assert "Ctrl+P: Predict this document" in lines
     assert any(line.startswith("Esc: clear the selection") for line in lines)
+    # A keyboard-only annotator learns here how to move the caret and select without the mouse.
+    assert any(line.startswith("Arrows: move the caret;  Ctrl+arrows: by word") for line in lines)
+    assert any(line.startswith("Shift+arrows, Ctrl+Shift+arrows: select from the caret") for line in lines)
 
 
 def test_f1_lists_every_shortcut_of_the_window_and_the_review_policy(qtbot, make_window):
