@@ -27,6 +27,7 @@ from nerdesk.workflows import span_edits
 from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT, TRAINING_SPLIT
 from nerdesk.workflows.history import History, Step
 from nerdesk.workflows.label_edits import delete_label_edit, merge_label_edit
+from nerdesk.workflows.prediction_runs import PredictionRuns
 from nerdesk.workflows.review_policy import pending_predictions
 
 NO_EDIT = Edit("", ())
@@ -69,6 +70,7 @@ class EditingSession:
         self.labels = LabelSet()
         self.history = History(pushed=lambda step: self.listener.step_added(step),
                                cleared=lambda: self.listener.history_cleared())
+        self.prediction_runs = PredictionRuns()
 
     # ---------------------------------------------------------------- project
     def open_project(self, path: str | Path, *, create: bool = False) -> None:
@@ -149,8 +151,8 @@ class EditingSession:
                           unreviewed_only: bool = False) -> int:
         """Replace the predictions of each document (not undoable: it is a model run, not an edit); with
         ``unreviewed_only``, of each not reviewed by now. Returns how many documents were left as they are."""
-        left = self.require_project().replace_predictions_many(results, model_version,
-                                                               unreviewed_only=unreviewed_only)
+        left = self.prediction_runs.store(self.require_project(), results, model_version,
+                                          unreviewed_only=unreviewed_only)
         open_id = self.doc_id
         if open_id is not None and any(doc_id == open_id for doc_id, _ in results):
             self._reload_spans(open_id)
@@ -213,13 +215,14 @@ class EditingSession:
         if edit.is_empty:
             return
         before, after = self._status_changes(edit, lambda: self._write_edit(edit, reveal=False))
+        made_at, runs = self.prediction_runs.count, self.prediction_runs
 
         def redo() -> None:
-            self._write_edit(edit, reveal=True)
+            self._write_edit(runs.current(edit, made_at), reveal=True)
             self._write_statuses(after)
 
         def undo() -> None:
-            self._write_edit(edit.inverse(), reveal=True)
+            self._write_edit(runs.current(edit.inverse(), made_at), reveal=True)
             self._write_statuses(before)
 
         self.history.push(Step(edit.description, redo=redo, undo=undo))
