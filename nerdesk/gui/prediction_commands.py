@@ -25,7 +25,8 @@ class PredictionCommands:
                 return
         with reporting_errors(self, "Cannot load the model"):
             project = self.session.require_project()
-            project.set_active_model(register_bundle(project, path))
+            register_bundle(project, path, activate=True)
+            self.session.refresh_labels()
             self.model_panel.refresh()
 
     def predict_document(self) -> None:

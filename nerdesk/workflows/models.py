@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, ProjectError
+from nerdesk.core.labels import Label
 from nerdesk.core.wording import by_count, counted
 from nerdesk.runtime.bundle import Bundle, check_model_labels
 from nerdesk.storage.project import Project
@@ -113,16 +114,29 @@ def bundle_label_names(bundle: Bundle) -> dict[str, tuple[str, str]]:
 
 
 def register_bundle(project: Project, bundle_path: str | Path, *,
-                    settings: dict[str, Any] | None = None) -> int:
+                    settings: dict[str, Any] | None = None, activate: bool = False) -> int:
     """Record a bundle made elsewhere (an embedded model, a folder the user chose) as a model version;
-    the display names it gives its labels go to the project's labels of the same names."""
+    the display names it gives its labels go to the project's labels of the same names. With ``activate``
+    it becomes the active model and the project gets its labels (``adopt_labels``)."""
     bundle = Bundle.load(bundle_path)
     names = bundle_label_names(bundle)
     if names:
         project.remember_label_names(names)
-    return project.register_model(name=bundle.model_version, bundle_path=Path(bundle_path).resolve(),
-                                  metrics=bundle.manifest.get("metrics", {}), settings=settings or {},
-                                  trained_on=bundle.manifest.get("trained_on", {}))
+    model_id = project.register_model(name=bundle.model_version, bundle_path=Path(bundle_path).resolve(),
+                                      metrics=bundle.manifest.get("metrics", {}), settings=settings or {},
+                                      trained_on=bundle.manifest.get("trained_on", {}))
+    if activate:
+        project.set_active_model(model_id)
+        adopt_labels(project, bundle)
+    return model_id
+
+
+def adopt_labels(project: Project, bundle: Bundle) -> list[Label]:
+    """Give the project the labels of the model it now uses, each with a row and a key in the palette before the
+    model predicts one: under their names now (``Project.label_changes``), but not those the user deleted."""
+    changes = project.label_changes()
+    names = [changes.renamed.get(name, name) for name in bundle.labels.names]
+    return project.ensure_labels(name for name in names if name not in changes.deleted)
 
 
 def activate(project: Project, model_id: int, *, threads: int | None = None,
@@ -132,6 +146,7 @@ def activate(project: Project, model_id: int, *, threads: int | None = None,
     if version is None:
         raise ProjectError(f"the project has no model version {model_id}; refresh the model list",
                            code="E241")
-    load_bundle(version.bundle_path)
+    bundle = load_bundle(version.bundle_path)
     project.set_active_model(model_id)
+    adopt_labels(project, bundle)
     return repredict_unreviewed(project, version.bundle_path, threads=threads, progress=progress)

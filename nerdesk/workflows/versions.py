@@ -13,6 +13,7 @@ from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
+from nerdesk.workflows.models import adopt_labels
 from nerdesk.workflows.retrain import versions_dir
 
 
@@ -31,11 +32,12 @@ def activate_version(project: Project, model_id: int) -> None:
         raise ProjectError(f"the bundle of {version.name} is missing ({version.bundle_path}), so the active model "
                            "stays; put the folder back, or delete the version", code="E513")
     try:
-        Bundle.load(version.bundle_path)
+        bundle = Bundle.load(version.bundle_path)
     except NerdeskError as error:
         raise ProjectError(f"{version.name} cannot be activated, so the active model stays: {error}",
                            code=error.code) from error
     project.set_active_model(model_id)
+    adopt_labels(project, bundle)
 
 
 def delete_version(project: Project, model_id: int) -> None:

@@ -176,3 +176,16 @@ def test_predict_all_reads_the_documents_outside_the_window_thread(qtbot, make_w
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     assert threads and threads[0] is not threading.main_thread()
     assert window.statusBar().currentMessage() == f"Predicted {len(sentence_documents())} documents"
+
+
+def test_loading_a_model_gives_every_one_of_its_labels_a_row_and_a_key(make_window, tmp_path, tiny_bundle):
+    path = tmp_path / "labels.nerdesk"
+    with Project.create(path) as project:
+        project.add_documents(unannotated(sentence_documents()))
+        project.add_label("PER")
+    window = make_window()
+    window.open_project(path)
+    window.load_model(tiny_bundle)  # PER, LOC, ORG: nothing predicted yet
+    assert window.session.labels.names == ["PER", "LOC", "ORG"]
+    assert all(label.key for label in window.session.labels)
+    assert window.palette.table.rowCount() == 3

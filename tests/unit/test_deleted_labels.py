@@ -91,3 +91,29 @@ def test_a_renamed_label_that_is_then_deleted_drops_the_old_name_s_predictions_t
     spans = [Span(0, 2, "PER"), Span(3, 5, "person"), Span(6, 8, "LOC")]
     assert changes.applied(spans) == [Span(6, 8, "LOC")]
     assert LabelChanges().applied(spans) == spans and not LabelChanges()
+
+
+def test_activating_a_version_gives_its_labels_under_their_names_now_but_not_a_deleted_one(project):
+    from nerdesk.workflows.versions import activate_version
+
+    project.update_label("PER", new_name="person")
+    project.delete_label("ORG")
+    project.delete_label("LOC")
+    project.add_label("extra")
+    activate_version(project, project.active_model().id)
+    assert set(project.label_set().names) == {"person", "extra"}  # no "PER" back, no deleted ORG or LOC
+    project.add_label("LOC")  # the user wants it back: it stays
+    activate_version(project, project.active_model().id)
+    assert set(project.label_set().names) == {"person", "extra", "LOC"}
+
+
+def test_activating_a_version_in_a_project_without_its_labels_adds_them(tmp_path_factory, tmp_path):
+    from nerdesk.workflows.versions import activate_version
+
+    with Project.create(tmp_path / "new.nerdesk") as project:
+        project.add_documents([Document("李娜去了上海。")])
+        model_id = project.register_model(name="tiny@1", bundle_path=shared_tiny_bundle(tmp_path_factory),
+                                          metrics={}, settings={}, trained_on={})
+        activate_version(project, model_id)
+        assert project.label_set().names == ["PER", "LOC", "ORG"]
+        assert all(label.key for label in project.label_set())
