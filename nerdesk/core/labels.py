@@ -26,7 +26,9 @@ PALETTE = (
 GOLDEN_ANGLE = 137.508  # degrees of hue between generated colours: each new one far from all before it
 GENERATED_LIGHTNESS = (0.42, 0.58, 0.34)  # a round of hues at each, so that the 40th label differs from the 20th
 MIN_COLOR_DISTANCE = 15.0  # CIE76 between a generated colour and every earlier one (about 2.3 is just noticeable)
-SHORTCUT_KEYS = tuple("1234567890")
+# Given to new labels in turn: the digits, then the letters in keyboard order without A, R and X (they accept and
+# reject predictions), so that a corpus of 20 or 30 types has a key for each.
+SHORTCUT_KEYS = tuple("1234567890qwetyuiopsdfghjklzcvbnm")
 NAME_LIMIT = 100  # characters (code points) in a label name
 # Categories no label name may hold: control characters (C0 and C1: NUL, tab, \n, \r, NEL) and the line and
 # paragraph separators, which break a name over lines.
@@ -175,7 +177,8 @@ class LabelSet:
         check_label_name(name)
         used_keys = {label.key for label in self.labels}
         if key is None:
-            key = next((k for k in SHORTCUT_KEYS if k not in used_keys), None)
+            taken = {used.casefold() for used in used_keys if used}  # label keys ignore case
+            key = next((k for k in SHORTCUT_KEYS if k not in taken), None)
         elif key in used_keys:
             raise NerdeskError(f"shortcut {key!r} is already used by label {self._owner_name(key)!r}", code="E012")
         label = Label(name, color or self.next_color(), key)

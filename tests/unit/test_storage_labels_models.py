@@ -151,3 +151,12 @@ def test_same_range_with_two_labels_counts_as_overlap(tmp_path):
     with Project.create(tmp_path / "o.nerdesk") as project:
         project.add_documents([Document("abcd", [Span(0, 2, "A"), Span(0, 2, "B")])])
         assert (project.stats()["overlapping_spans"], project.stats()["nesting_depth"]) == (2, 2)
+
+
+def test_labels_after_the_tenth_get_letter_keys_that_no_editing_key_or_other_label_uses(project):
+    project.add_label("custom", key="Q")  # keys ignore case: "q" is taken
+    added = project.ensure_labels(f"type{number}" for number in range(30))
+    keys = [label.key for label in added]
+    assert keys[:8] == ["3", "4", "5", "6", "7", "8", "9", "0"]
+    assert keys[8:12] == ["w", "e", "t", "y"]  # after the digits; q is taken, a, r and x accept and reject
+    assert not {"a", "r", "x", "q"} & set(keys) and len(set(filter(None, keys))) == 30
