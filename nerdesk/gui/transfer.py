@@ -159,18 +159,18 @@ class ImportExport:
             progress.close()
 
     def export_files(self, format_name: str | None = None, path: str | Path | None = None,
-                     status: str | None = None, source: str = "gold") -> None:
+                     status: str | None = None, source: str = "gold", **options: str) -> None:
         if format_name is None or path is None:
             dialog = ExportDialog(self.window)
             if dialog.exec() != ExportDialog.DialogCode.Accepted:
                 return
             format_name, path = dialog.chosen_format(), dialog.chosen_path()
-            status, source = dialog.chosen_status(), dialog.source.currentText()
+            status, source, options = dialog.chosen_status(), dialog.source.currentText(), dialog.chosen_options()
         with reporting_errors(self.window, "Export failed"):
             if path is None or not str(path).strip():
                 raise NerdeskError("choose a file to export to", code="E604")
             project = self.window.session.require_project()
-            report = transfer.export_documents(project, path, format_name, status=status, source=source)
+            report = transfer.export_documents(project, path, format_name, status=status, source=source, **options)
             self._report("Export", f"Exported {counted(report.documents, 'document')} to {path} ({format_name}).",
                          report.warnings)
 

@@ -31,6 +31,9 @@ FORMAT_CHARACTERS = 44  # the format list's width; each format's whole descripti
 PRODIGY = "spacy"  # the format that reads Prodigy's answers
 ANSWERS = (("accepted examples only (reject and ignore are skipped)", "accept"),
            ("all examples: reject and ignore too, as not reviewed", "all"))
+DOCCANO = "doccano"
+OFFSET_UNITS = (("UTF-16 units (doccano's default)", "utf16"),
+                ("grapheme clusters (a project that counts them as one character)", "graphemes"))
 
 
 def format_names() -> list[str]:
@@ -73,6 +76,7 @@ class ImportDialog(QDialog):
             self.answers.addItem(text, value)
         self.answers.setToolTip("Prodigy files: which answered examples become documents (nerdesk import "
                                 "--answers); examples without an answer are always imported")
+        self.offsets = _offsets_box("import")
         self.format.currentIndexChanged.connect(self._show_options)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -82,6 +86,7 @@ class ImportDialog(QDialog):
         form.addRow("Format", self.format)
         form.addRow("Encoding", self.encoding)
         form.addRow("Prodigy examples", self.answers)
+        form.addRow("doccano offsets", self.offsets)
         form.addRow(QLabel("Text is imported exactly as it is in the file (line breaks included)."))
         form.addRow(buttons)
         self.resize(640, self.sizeHint().height())
@@ -90,6 +95,7 @@ class ImportDialog(QDialog):
     def _show_options(self) -> None:
         """Offer a format's options only where the chosen format (or detection) can use them."""
         self.answers.setEnabled(self.chosen_format() in (None, PRODIGY))
+        self.offsets.setEnabled(self.chosen_format() in (None, DOCCANO))
 
     def _browse(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Files to import")
@@ -107,10 +113,11 @@ class ImportDialog(QDialog):
         return None if encoding == AUTO else encoding
 
     def chosen_options(self) -> dict[str, str]:
-        """The reader options chosen (``nerdesk import``'s ``--answers``), only those that differ from the
-        default."""
+        """The reader options chosen (``nerdesk import``'s ``--answers`` and ``--offsets``), only those that
+        differ from the default."""
         answers = self.answers.currentData()
-        return {"answers": answers} if self.answers.isEnabled() and answers != "accept" else {}
+        options = {"answers": answers} if self.answers.isEnabled() and answers != "accept" else {}
+        return options | _chosen_offsets(self.offsets)
 
 
 class ExportDialog(QDialog):
@@ -126,6 +133,9 @@ class ExportDialog(QDialog):
         self.source = QComboBox()
         self.source.addItems(["gold", "pred", "all"])
         self.source.setToolTip("Which spans to write where the format keeps only one kind")
+        self.offsets = _offsets_box("export")
+        self.format.currentIndexChanged.connect(lambda: self.offsets.setEnabled(self.chosen_format() == DOCCANO))
+        self.offsets.setEnabled(self.chosen_format() == DOCCANO)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -134,6 +144,7 @@ class ExportDialog(QDialog):
         form.addRow("File", self.path)
         form.addRow("Documents", self.status)
         form.addRow("Spans", self.source)
+        form.addRow("doccano offsets", self.offsets)
         form.addRow(buttons)
         self.resize(640, self.sizeHint().height())
 
@@ -155,6 +166,24 @@ class ExportDialog(QDialog):
     def chosen_status(self) -> str | None:
         status = self.status.currentText()
         return None if status == self.ALL else status
+
+    def chosen_options(self) -> dict[str, str]:
+        """The writer options chosen (``nerdesk export``'s ``--offsets``), only those that differ from the default."""
+        return _chosen_offsets(self.offsets)
+
+
+def _offsets_box(command: str) -> QComboBox:
+    box = QComboBox()
+    for text, value in OFFSET_UNITS:
+        box.addItem(text, value)
+    box.setToolTip(f"doccano files: what their offsets count (nerdesk {command} --offsets); a doccano 1.5+ project "
+                   "set to 'Count grapheme clusters as one character' counts clusters")
+    return box
+
+
+def _chosen_offsets(box: QComboBox) -> dict[str, str]:
+    unit = box.currentData()
+    return {"offsets": unit} if box.isEnabled() and unit != "utf16" else {}
 
 
 def _format_box(*, with_auto: bool) -> ElidedComboBox:

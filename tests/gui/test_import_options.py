@@ -147,3 +147,41 @@ def test_prodigy_answers_default_to_accepted_and_pass_as_an_option(make_window, 
     window.import_files([str(source)], "spacy", answers="all")
     docs = documents(tmp_path / "all.nerdesk")
     assert [doc.status for doc in docs] == ["reviewed", "new", "new"]
+
+
+FAMILY = "👨‍👩‍👧 met Zoë"  # doccano counting grapheme clusters: the family is one, so Zoë is 6..9 (UTF-16: 11..14)
+
+
+def test_doccano_grapheme_offsets_from_the_import_and_export_dialogs(make_window, tmp_path):
+    from nerdesk.gui.transfer_dialogs import ExportDialog
+
+    source, project = tmp_path / "doccano.jsonl", tmp_path / "doccano.nerdesk"
+    json_lines_file(source, [{"text": FAMILY, "label": [[6, 9, "PER"]]}])
+    window = window_on_new_project(make_window, project)
+
+    def fill_in(dialog):
+        dialog.files.edit.setText(str(source))
+        dialog.format.setCurrentIndex(dialog.format.findData("cluener"))
+        assert not dialog.offsets.isEnabled()
+        dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+        dialog.offsets.setCurrentIndex(dialog.offsets.findData("graphemes"))
+        assert dialog.chosen_options() == {"offsets": "graphemes"}
+        dialog.accept()
+
+    when_shown(ImportDialog, fill_in)
+    window.actions.import_files.trigger()
+    (document,) = documents(project)
+    assert [span.mention(document.text) for span in document.spans] == ["Zoë"]
+
+    target = tmp_path / "again.jsonl"
+
+    def export_in_graphemes(dialog):
+        dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+        dialog.path.edit.setText(str(target))
+        dialog.offsets.setCurrentIndex(dialog.offsets.findData("graphemes"))
+        dialog.accept()
+
+    when_shown(ExportDialog, export_in_graphemes)
+    window.actions.export_files.trigger()
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert [span[:2] for span in written["label"]] == [[6, 9]]
