@@ -37,8 +37,11 @@ class TokenSpan(NamedTuple):
 
 @functools.lru_cache(maxsize=4096)
 def parse_tag(tag: str) -> ParsedTag | None:
-    """``"B-LOC"`` -> ``("B", "LOC")``, ``"O"`` -> ``("O", None)``; ``None`` when ``tag`` is not a tag."""
-    if tag == "O":
+    """``"B-LOC"`` -> ``("B", "LOC")``, ``"O"`` -> ``("O", None)``; ``None`` when ``tag`` is not a tag.
+
+    A lower-case ``o`` is outside too: MSRA's character files as many copies have them (``当 o``, ``中 B_ns``).
+    """
+    if tag in ("O", "o"):
         return "O", None
     match = TAG_PATTERN.match(tag)
     if match is None:
