@@ -6,6 +6,9 @@
   ``name=``): the FORM column is the token, a row without the key is ``O``; multiword-token ranges
   (``1-2``) and empty nodes (``1.1``) are not words of the text.
 - Trailing placeholder columns (``1 Where O - -``, as the Universal NER ``.iob2`` files have them): left out.
+- IO tags: a label without a B-/I- prefix (``London art-music``, ``Jesus organization-showorganization``, as
+  Few-NERD writes them) beside ``O``; consecutive tokens with the same label are one entity, as the IO scheme
+  has it (two such entities side by side cannot be told apart in it).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ CONLLU_COLUMNS = 10
 CONLLU_ID = re.compile(r"\d+(?:[-.]\d+)?")
 MISC_TAG_KEYS = ("ner", "ne", "name")  # lower-cased keys of MISC that hold an entity tag
 PLACEHOLDERS = frozenset({"-", "_"})
+IO_OUTSIDE_SHARE = 0.5  # of the rows tagged O, at least, in a file of IO tags (labels without a prefix)
 
 
 def is_iob_line(fields: list[str]) -> bool:
@@ -99,3 +103,33 @@ def looks_tagged(fields: list[str]) -> bool:
     while len(fields) > 2 and fields[-1] in PLACEHOLDERS:
         fields = fields[:-1]
     return len(fields) >= 2 and parse_tag(fields[-1]) is not None
+
+
+def is_io_file(rows: list[list[str]]) -> bool:
+    """Whether the rows' last fields are IO tags: ``O`` on at least half of them, labels without a B-/I- prefix
+    on the others (at least one), and no prefixed tag."""
+    if not rows or any(len(fields) < 2 for fields in rows):
+        return False
+    last = [fields[-1] for fields in rows]
+    outside = sum(parse_tag(tag) == ("O", None) for tag in last)
+    unprefixed = sum(parse_tag(tag) is None for tag in last)
+    return unprefixed > 0 and outside + unprefixed == len(last) and outside >= IO_OUTSIDE_SHARE * len(last)
+
+
+def from_io_tags(ctx: ReadContext, sentences: list[list[Row]]) -> list[list[Row]]:
+    """The rows with IO labels turned into BIO tags (a run of one label is one entity) when the file is
+    tagged IO (``is_io_file``); otherwise the sentences as they are."""
+    if not is_io_file([fields for sentence in sentences for _, fields in sentence]):
+        return sentences
+    ctx.warn("the tags have no B- or I- prefix (IO tags, as Few-NERD writes them: person-actor): consecutive "
+             "tokens with the same label were read as one entity")
+    converted = []
+    for sentence in sentences:
+        rows, previous = [], "O"
+        for line, fields in sentence:
+            label = fields[-1]
+            tag = "O" if parse_tag(label) is not None else f"{'I' if label == previous else 'B'}-{label}"
+            rows.append((line, [*fields[:-1], tag]))
+            previous = label
+        converted.append(rows)
+    return converted

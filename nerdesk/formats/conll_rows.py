@@ -14,7 +14,13 @@ import re
 from nerdesk.core.tags import parse_tag
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import ReadContext
-from nerdesk.formats.conll_dialects import Row, from_conllu_misc, iob_sentences, without_placeholder_columns
+from nerdesk.formats.conll_dialects import (
+    Row,
+    from_conllu_misc,
+    from_io_tags,
+    iob_sentences,
+    without_placeholder_columns,
+)
 
 
 def read_rows(ctx: ReadContext) -> list[list[Row]]:
@@ -24,7 +30,7 @@ def read_rows(ctx: ReadContext) -> list[list[Row]]:
     if sentences is None:
         sentences = _sentences(ctx, content)
         sentences = without_placeholder_columns(ctx, from_conllu_misc(ctx, sentences))
-    return _without_word_positions(ctx, _without_token_numbers(ctx, sentences))
+    return from_io_tags(ctx, _without_word_positions(ctx, _without_token_numbers(ctx, sentences)))
 
 
 def is_comment(fields: list[str]) -> bool:
