@@ -3,7 +3,8 @@
 Besides blank lines and ``-DOCSTART-``: comment lines (``#`` first, no tag last: GermEval 2014's
 ``#<TAB>url<TAB>[date]``, CoNLL-U's ``# text = ...``) are skipped; a first column that numbers the tokens
 of each sentence (1, 2, 3..., GermEval and CoNLL-U) is left out; and characters written with their
-position in their word (Weibo NER's ``科0 技1``) are read as the characters. Other tools' layouts (spaCy's
+position in their word (Weibo NER's ``科0 技1``) are read as the characters, and a language code before
+every token (WikiANN as XTREME's PAN-X files have it: ``en:Paris``) is left out. Other tools' layouts (spaCy's
 ``.iob``, CoNLL-U with NER in MISC, placeholder columns) become the same rows (``conll_dialects``).
 """
 
@@ -30,7 +31,8 @@ def read_rows(ctx: ReadContext) -> list[list[Row]]:
     if sentences is None:
         sentences = _sentences(ctx, content)
         sentences = without_placeholder_columns(ctx, from_conllu_misc(ctx, sentences))
-    return from_io_tags(ctx, _without_word_positions(ctx, _without_token_numbers(ctx, sentences)))
+    sentences = _without_language_prefix(ctx, _without_token_numbers(ctx, sentences))
+    return from_io_tags(ctx, _without_word_positions(ctx, sentences))
 
 
 def is_comment(fields: list[str]) -> bool:
@@ -125,3 +127,20 @@ def _without_word_positions(ctx: ReadContext, sentences: list[list[Row]]) -> lis
             for sentence in sentences]
 
 
+
+
+# A Wikipedia language code and a colon before the token: "en:Paris", "zh-yue:香港", "simple:The" (PAN-X).
+_LANGUAGE_PREFIX = re.compile(r"([a-z]{2,8}(?:-[a-z]{2,8})*):(.+)")
+
+
+def _without_language_prefix(ctx: ReadContext, sentences: list[list[Row]]) -> list[list[Row]]:
+    """The sentences with the language code left out of each token when every token starts with the same one
+    (WikiANN as XTREME's PAN-X files write it: ``en:Lincoln B-LOC``); otherwise the sentences as they are."""
+    matches = [_LANGUAGE_PREFIX.fullmatch(fields[0]) for sentence in sentences for _, fields in sentence]
+    prefixes = {match.group(1) if match else None for match in matches}
+    if len(matches) < 2 or len(prefixes) != 1 or None in prefixes:
+        return sentences
+    ctx.warn(f"every token starts with the language code {prefixes.pop()}: (WikiANN as PAN-X writes it): the code "
+             "was left out of the text")
+    tokens = iter([match.group(2) for match in matches if match])
+    return [[(line, [next(tokens), *fields[1:]]) for line, fields in sentence] for sentence in sentences]
