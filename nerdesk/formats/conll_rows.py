@@ -5,7 +5,8 @@ Besides blank lines and ``-DOCSTART-``: comment lines (``#`` first, no tag last:
 of each sentence (1, 2, 3..., GermEval and CoNLL-U) is left out; and characters written with their
 position in their word (Weibo NER's ``科0 技1``) are read as the characters, and a language code before
 every token (WikiANN as XTREME's PAN-X files have it: ``en:Paris``) is left out. Other tools' layouts (spaCy's
-``.iob``, CoNLL-U with NER in MISC, placeholder columns) become the same rows (``conll_dialects``).
+``.iob``, CoNLL-U with NER in MISC, placeholder columns, IO tags) become the same rows (``conll_dialects``), and
+so do CoNLL-2012's (OntoNotes) bracketed named-entity columns (``conll_ontonotes``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from nerdesk.formats.conll_dialects import (
     iob_sentences,
     without_placeholder_columns,
 )
+from nerdesk.formats.conll_ontonotes import from_ontonotes
 
 
 def read_rows(ctx: ReadContext) -> list[list[Row]]:
@@ -30,7 +32,7 @@ def read_rows(ctx: ReadContext) -> list[list[Row]]:
     sentences = iob_sentences(ctx, content)
     if sentences is None:
         sentences = _sentences(ctx, content)
-        sentences = without_placeholder_columns(ctx, from_conllu_misc(ctx, sentences))
+        sentences = without_placeholder_columns(ctx, from_conllu_misc(ctx, from_ontonotes(ctx, sentences)))
     sentences = _without_language_prefix(ctx, _without_token_numbers(ctx, sentences))
     return from_io_tags(ctx, _without_word_positions(ctx, sentences))
 
