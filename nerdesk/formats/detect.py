@@ -16,6 +16,7 @@ from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.core.wording import counted
 from nerdesk.formats.conll_dialects import is_conllu_row, is_io_file, looks_tagged, misc_tag
+from nerdesk.formats.conll_msra import is_msra_line
 from nerdesk.formats.conll_ontonotes import is_ontonotes_row
 from nerdesk.formats.conll_rows import is_comment
 from nerdesk.formats.doccano import is_annotation_list
@@ -147,8 +148,8 @@ def looks_like_conll(head: str) -> bool:
         return False
     rows = [line.split() for line in lines]
     conllu_ner = any(is_conllu_row(fields) and misc_tag(fields[-1]) for fields in rows)
-    good = sum(looks_tagged(fields) or is_ontonotes_row(fields) or (conllu_ner and is_conllu_row(fields))
-               for fields in rows)
+    good = sum(looks_tagged(fields) or is_ontonotes_row(fields) or is_msra_line(fields)
+               or (conllu_ner and is_conllu_row(fields)) for fields in rows)
     return good / len(lines) >= 0.95 or is_io_file(rows)
 
 
