@@ -26,6 +26,7 @@ CONLLU_COLUMNS = 10
 CONLLU_ID = re.compile(r"\d+(?:[-.]\d+)?")
 MISC_TAG_KEYS = ("ner", "ne", "name")  # lower-cased keys of MISC that hold an entity tag
 PLACEHOLDERS = frozenset({"-", "_"})
+IO_LABEL = re.compile(r"[^\W\d_][\w./:-]*")  # a label without a prefix: person, art-music, event-attack/battle
 IO_OUTSIDE_SHARE = 0.5  # of the rows tagged O, at least, in a file of IO tags (labels without a prefix)
 
 
@@ -112,7 +113,7 @@ def is_io_file(rows: list[list[str]]) -> bool:
         return False
     last = [fields[-1] for fields in rows]
     outside = sum(parse_tag(tag) == ("O", None) for tag in last)
-    unprefixed = sum(parse_tag(tag) is None for tag in last)
+    unprefixed = sum(parse_tag(tag) is None and IO_LABEL.fullmatch(tag) is not None for tag in last)
     return unprefixed > 0 and outside + unprefixed == len(last) and outside >= IO_OUTSIDE_SHARE * len(last)
 
 

@@ -35,6 +35,7 @@ from nerdesk.formats._base import (
 )
 from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.conll import tag_blocks
+from nerdesk.formats.conll_dialects import IO_LABEL
 
 TAG_KEYS = ("ner_tags", "tags", "labels", "ner")  # the first of these a record has holds its tags
 KNOWN_KEYS = {"id", "tokens", *TAG_KEYS}
@@ -62,7 +63,21 @@ def read_token_tags(ctx: ReadContext) -> list[Document]:
     if irregular:
         ctx.warn(f"{counted(irregular, 'span')} did not start with B- (IOB1-style or inconsistent tags) "
                  f"and {by_count(irregular, 'was', 'were')} read leniently")
+    if _io_tagged(names, records):
+        ctx.warn("the tags have no B- or I- prefix (IO tags, as Few-NERD's: person, art-music): consecutive "
+                 "tokens with the same label were read as one entity")
     return documents
+
+
+def _io_tagged(names: list[str] | None, records: list[tuple[Where, Any]]) -> bool:
+    """Whether the tag names, or else a record's string tags, are IO tags (labels without a prefix)."""
+    if names is not None:
+        return _io_as_bio(names) != names
+    for _, record in records:
+        tags = next((record[key] for key in TAG_KEYS if key in record), None) if isinstance(record, dict) else None
+        if isinstance(tags, list) and (bio := _io_as_bio(tags)) is not None and bio != tags:
+            return True
+    return False
 
 
 def _mostly_characters(records: list[tuple[Where, Any]]) -> bool:
@@ -78,10 +93,12 @@ def tag_names(ctx: ReadContext) -> list[str] | None:
     if names is None:
         return None
     listed = names.replace(",", " ").split() if isinstance(names, str) else names
-    if not isinstance(listed, list) or not listed or any(parse_tag(str(name)) is None for name in listed):
-        raise FormatError(f"tag_names must name tags such as O,B-PER,I-PER in the order of their numbers, "
-                          f"not {names!r:.80}", code="E108")
-    return [str(name) for name in listed]
+    listed = [str(name) for name in listed] if isinstance(listed, list) else listed
+    bio = _io_as_bio(listed) if isinstance(listed, list) and listed else None
+    if bio is None or (bio != listed and "O" not in listed):  # IO names have their O
+        raise FormatError(f"tag_names must name tags such as O,B-PER,I-PER (or O,person,location... without "
+                          f"prefixes, IO tags) in the order of their numbers, not {names!r:.80}", code="E108")
+    return listed
 
 
 def _records(ctx: ReadContext) -> list[tuple[Where, Any]]:
@@ -122,7 +139,7 @@ def _document(record: Any, names: list[str] | None, joiner: str, ctx: ReadContex
 
 def _parsed_tags(tags: list[Any], names: list[str] | None, ctx: ReadContext, where: Where) -> list[ParsedTag] | None:
     """Each tag parsed; a number is looked up in ``names``. ``None`` after reporting the first bad tag."""
-    parsed = []
+    named = []
     for tag in tags:
         if isinstance(tag, int) and not isinstance(tag, bool):
             if names is None:
@@ -133,6 +150,9 @@ def _parsed_tags(tags: list[Any], names: list[str] | None, ctx: ReadContext, whe
                 ctx.problem(f"tag number {tag} has no name: {counted(len(names), 'tag name')} given", **where)
                 return None
             tag = names[tag]
+        named.append(tag)
+    parsed = []
+    for tag in _io_as_bio(named) or named:
         result = parse_tag(tag) if isinstance(tag, str) else None
         if result is None:
             ctx.problem(f"{tag!r} is not a tag (expected O, B-X, I-X, E-X, S-X, or a number with --tag-names)",
@@ -140,6 +160,25 @@ def _parsed_tags(tags: list[Any], names: list[str] | None, ctx: ReadContext, whe
             return None
         parsed.append(result)
     return parsed
+
+
+def _io_as_bio(tags: list[Any]) -> list[Any] | None:
+    """The tags in BIO when they are IO tags (labels without a B-/I- prefix beside O, as Few-NERD's person-actor:
+    a run of one label is one entity), as they are when they are tags already; ``None`` when they mix the two or
+    are not strings of one word."""
+    if not all(isinstance(tag, str) for tag in tags):
+        return None
+    parsed = [parse_tag(tag) for tag in tags]
+    if all(result is not None for result in parsed):
+        return tags
+    if any(result is not None and result[0] != "O" for result in parsed) or not all(
+            result is not None or IO_LABEL.fullmatch(tag) for tag, result in zip(tags, parsed, strict=True)):
+        return None
+    bio, previous = [], None
+    for tag, result in zip(tags, parsed, strict=True):
+        bio.append("O" if result is not None else f"{'I' if tag == previous else 'B'}-{tag}")
+        previous = tag
+    return bio
 
 
 def write_token_tags(documents: list[Document], path: Path, ctx: WriteContext) -> None:

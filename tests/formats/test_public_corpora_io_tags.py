@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nerdesk.core.errors import ImportProblems
+from nerdesk.core.errors import ImportProblems, NerdeskError
 from nerdesk.formats import detect_format, read_file
 
 FEW_NERD = """\
@@ -60,3 +60,35 @@ def test_a_two_column_file_without_o_is_not_io(tmp_path):
     path = tmp_path / "pos.txt"
     path.write_text("The\tDT\ndog\tNN\nbarks\tVBZ\n.\t.\n", encoding="utf-8")
     assert detect_format(path) == "text"
+
+
+# Few-NERD from the Hugging Face hub (DFKI-SLT/few-nerd, Dataset.to_json): numbers, whose names carry no prefix.
+FEW_NERD_HF = ('{"id": "1", "tokens": ["It", "starred", "Hicks", "\'s", "wife", ",", "Ellaline", "Terriss", "and", '
+               '"Edmund", "Payne", "."], "ner_tags": [0, 0, 7, 0, 0, 0, 7, 7, 0, 7, 7, 0]}\n')
+COARSE_NAMES = "O,art,building,event,location,organization,other,person,product"
+
+
+def test_hugging_face_few_nerd_takes_its_names_without_prefix(tmp_path):
+    path = tmp_path / "few-nerd-train.jsonl"
+    path.write_text(FEW_NERD_HF, encoding="utf-8")
+    result = read_file(path, tag_names=COARSE_NAMES)
+    [doc] = result.documents
+    assert [(span.mention(doc.text), span.label) for span in doc.spans] == [
+        ("Hicks", "person"), ("Ellaline Terriss", "person"), ("Edmund Payne", "person")]
+    assert any("IO tags" in warning for warning in result.warnings)
+
+
+def test_hugging_face_string_io_tags(tmp_path):
+    path = tmp_path / "few-nerd.jsonl"
+    path.write_text('{"tokens": ["London", "by", "Jesus", "Jones"], "ner_tags": ["art-music", "O", '
+                    '"organization-showorganization", "organization-showorganization"]}\n', encoding="utf-8")
+    [doc] = read_file(path).documents
+    assert [(span.mention(doc.text), span.label) for span in doc.spans] == [
+        ("London", "art-music"), ("Jesus Jones", "organization-showorganization")]
+
+
+def test_tag_names_mixing_prefixed_and_bare_labels_are_refused(tmp_path):
+    path = tmp_path / "few-nerd-train.jsonl"
+    path.write_text(FEW_NERD_HF, encoding="utf-8")
+    with pytest.raises(NerdeskError, match="without prefixes, IO tags"):
+        read_file(path, tag_names="O,B-PER,person")
