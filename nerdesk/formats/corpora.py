@@ -1,8 +1,8 @@
 """Formats of public corpora: CLUENER, CMeEE and GENIA (as published with the GlobalPointer papers).
 
 - ``cluener``: JSON lines ``{"text", "label": {TYPE: {MENTION: [[start, end], ...]}}}``, end INCLUSIVE.
-- ``cmeee``: one JSON array of ``{"text", "entities": [{"start_idx", "end_idx", "type", "entity"}]}``,
-  end INCLUSIVE.
+- ``cmeee``: one JSON array of ``{"text", "entities": [{"start_idx", "end_idx", "type", "entity"}]}``
+  (or the same records as JSON lines), end INCLUSIVE.
 - ``genia``: JSON lines ``{"doc_id", "sent_id", "text", "entities": [{"start", "end", "type", "text"}],
   "tokens", "entity_mentions"}``; ``entities`` are character offsets, end exclusive; ``entity_mentions``
   (token offsets) are derived and rewritten from ``tokens`` on export.
@@ -12,6 +12,7 @@ Keys a format does not interpret (``id``, ``doc_id``, ...) are kept in ``Documen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -103,11 +104,17 @@ CMEEE_KEYS = {"text", "entities"}
 
 
 def read_cmeee(ctx: ReadContext) -> list[Document]:
-    data = loads_document(ctx.read_text(), ctx)
-    if not isinstance(data, list):
-        raise FormatError(f"expected a JSON array of {{text, entities}} records, got {type(data).__name__}",
-                          path=str(ctx.path), code="E112")
-    records = ((Where(record=number), record) for number, record in enumerate(data, start=1))
+    """CBLUE's JSON array, or the same records as JSON lines (as many copies of CMeEE are converted)."""
+    content = ctx.read_text()
+    records: Iterable[tuple[Where, Any]]
+    if content.lstrip().startswith("["):
+        data = loads_document(content, ctx)
+        if not isinstance(data, list):
+            raise FormatError(f"expected a JSON array of {{text, entities}} records, got {type(data).__name__}",
+                              path=str(ctx.path), code="E112")
+        records = ((Where(record=number), record) for number, record in enumerate(data, start=1))
+    else:
+        records = json_line_records(ctx)
 
     def span_of(entity: dict[str, Any], text: str, where: Where) -> Span | None:
         start, end_incl = entity.get("start_idx"), entity.get("end_idx")
