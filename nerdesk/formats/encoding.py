@@ -22,6 +22,7 @@ from pathlib import Path
 
 from nerdesk.core.errors import FormatError
 from nerdesk.core.wording import by_count, counted
+from nerdesk.formats.containers import refuse_container
 
 MAX_INPUT_BYTES = 1 << 30  # one input file is read whole: past 1 GiB, split it
 _UNDECODED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as "surrogateescape" keeps it
@@ -77,6 +78,7 @@ def with_mark_kept(content: str) -> str:
 
 def decode_bytes(data: bytes, encoding: str | None = None, *, path: str | None = None) -> tuple[str, str]:
     """Decode ``data`` and return ``(text, encoding_used)``; ``FormatError`` if nothing fits."""
+    refuse_container(data, path)  # an archive or a table: say what it is rather than which encodings failed
     if encoding is not None:
         return _decode_as(data, encoding, path)
     for bom, name in _BOMS:
