@@ -132,7 +132,7 @@ def read_conll(ctx: ReadContext) -> list[Document]:
     return docs
 
 
-def _units(doc: Document, level: str, spans: list[Span]) -> tuple[list[tuple[int, int]], bool, int]:
+def word_units(doc: Document, level: str, spans: list[Span]) -> tuple[list[tuple[int, int]], bool, int]:
     """Character or token ``(start, end)`` units of a document, whether they are its stored tokens, and
     how many more tokens cutting words at span boundaries made.
 
@@ -200,7 +200,7 @@ def choose_level(documents: list[Document], chosen: list[list[Span]]) -> str:
 
 def _spoilt_spans(doc: Document, level: str, spans: list[Span]) -> int:
     """How many of ``spans`` the level drops or writes with another mention (whitespace runs aside)."""
-    units = _units(doc, level, spans)[0]
+    units = word_units(doc, level, spans)[0]
     aligned, unaligned = split_by_token_boundaries(units, spans)
     joiner = "" if level == "char" else " "
     starts = [start for start, _ in units]
@@ -221,7 +221,7 @@ class _Tally:
 
 def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool, tally: _Tally) -> Block | None:
     """One sentence block: ``(unit, tags)`` rows, the outermost level in the LAST tag column."""
-    units, stored, cut = _units(doc, level, spans)
+    units, stored, cut = word_units(doc, level, spans)
     tally.cut_words += cut
     if not units:
         tally.empty_docs += 1

@@ -6,6 +6,7 @@
 - ``genia``: JSON lines ``{"doc_id", "sent_id", "text", "entities": [{"start", "end", "type", "text"}],
   "tokens", "entity_mentions"}``; ``entities`` are character offsets, end exclusive; ``entity_mentions``
   (token offsets) are derived and rewritten from ``tokens`` on export.
+- ``w2ner``: W2NER's JSON arrays ``{"sentence": [tokens], "ner": [{"index", "type"}]}`` (``corpora_w2ner``).
 
 Keys a format does not interpret (``id``, ``doc_id``, ...) are kept in ``Document.meta`` and written back.
 """
@@ -38,6 +39,7 @@ from nerdesk.formats._base import (
     record_text,
 )
 from nerdesk.formats.atomic_write import atomic_write_text
+from nerdesk.formats.corpora_w2ner import SPECS as W2NER_SPECS
 
 # -- CLUENER -----------------------------------------------------------------------------------------
 
@@ -206,4 +208,5 @@ SPECS = (
         keeps="text, gold spans (nested too), doc_id, sent_id (as name), tokens",
         loses="predictions (unless source='pred'), scores, status; entity_mentions are rebuilt from tokens",
         offsets=CODE_POINTS + " (entity_mentions: tokens, end exclusive)"),
+    *W2NER_SPECS,
 )
