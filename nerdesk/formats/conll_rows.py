@@ -5,7 +5,7 @@ Besides blank lines and ``-DOCSTART-``: comment lines (``#`` first, no tag last:
 of each sentence (1, 2, 3..., GermEval and CoNLL-U) is left out; and characters written with their
 position in their word (Weibo NER's ``科0 技1``) are read as the characters, and a language code before
 every token (WikiANN as XTREME's PAN-X files have it: ``en:Paris``) is left out. Other tools' layouts (spaCy's
-``.iob``, CoNLL-U with NER in MISC, placeholder columns, IO tags, MSRA's word/tag lines) become the same rows (``conll_dialects``), and
+``.iob``, CoNLL-U with NER in MISC, placeholder columns, IO tags, MSRA's word/tag lines, CSV token tables) become the same rows (``conll_dialects``), and
 so do CoNLL-2012's (OntoNotes) bracketed named-entity columns (``conll_ontonotes``).
 """
 
@@ -16,6 +16,7 @@ import re
 from nerdesk.core.tags import parse_tag
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import ReadContext
+from nerdesk.formats.conll_csv import csv_sentences
 from nerdesk.formats.conll_dialects import (
     Row,
     from_conllu_misc,
@@ -30,7 +31,7 @@ from nerdesk.formats.conll_ontonotes import from_ontonotes
 def read_rows(ctx: ReadContext) -> list[list[Row]]:
     """The file's sentences, each a list of rows whose first field is the token and the others its tags."""
     content = ctx.read_text()
-    sentences = iob_sentences(ctx, content) or msra_sentences(ctx, content)
+    sentences = iob_sentences(ctx, content) or msra_sentences(ctx, content) or csv_sentences(ctx, content)
     if sentences is None:
         sentences = _sentences(ctx, content)
         sentences = without_placeholder_columns(ctx, from_conllu_misc(ctx, from_ontonotes(ctx, sentences)))

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.core.wording import counted
+from nerdesk.formats.conll_csv import is_token_table
 from nerdesk.formats.conll_dialects import is_conllu_row, is_io_file, looks_tagged, misc_tag
 from nerdesk.formats.conll_msra import is_msra_line
 from nerdesk.formats.conll_ontonotes import is_ontonotes_row
@@ -303,7 +304,7 @@ def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     found = _classify_json_head(head, path, encoding)
     if found is not None:
         return found
-    if looks_like_conll(head) or suffix in CONLL_SUFFIXES:
+    if looks_like_conll(head) or is_token_table(head) or suffix in CONLL_SUFFIXES:
         return "conll"
     if suffix == ".txt":
         return "text"
