@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from typing import Any
 
 from nerdesk.formats._base import ReadContext
 from nerdesk.formats.conll_dialects import Row
@@ -30,7 +32,10 @@ def _columns(header: list[str]) -> tuple[int, int, int] | None:
 def is_token_table(head: str) -> bool:
     """Whether a file starts with the header of a CSV token table (``Sentence #,Word,POS,Tag``)."""
     first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    return "," in first and _columns(next(csv.reader([first]))) is not None
+    try:
+        return "," in first and _columns(next(csv.reader([first]))) is not None
+    except csv.Error:  # a line break inside the line: not a table's header
+        return False
 
 
 def csv_sentences(ctx: ReadContext, content: str) -> list[list[Row]] | None:
@@ -44,7 +49,7 @@ def csv_sentences(ctx: ReadContext, content: str) -> list[list[Row]] | None:
     sentences: list[list[Row]] = []
     current: list[Row] = []
     key = None
-    for row in reader:
+    for row in _rows(ctx, reader):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) <= max(columns):
@@ -62,3 +67,11 @@ def csv_sentences(ctx: ReadContext, content: str) -> list[list[Row]] | None:
     ctx.warn("a CSV table of tokens (Sentence #,Word,POS,Tag, as the Kaggle GMB corpus has it): the words and the "
              "tags were read, a sentence starting where the sentence column takes a new value")
     return sentences
+
+
+def _rows(ctx: ReadContext, reader: Any) -> Iterator[list[str]]:
+    """The table's rows, up to a row the CSV reader cannot read (reported as a problem with its line)."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        ctx.problem(f"not a CSV row: {error}", line=reader.line_num)
