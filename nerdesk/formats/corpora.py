@@ -7,6 +7,7 @@
   "tokens", "entity_mentions"}``; ``entities`` are character offsets, end exclusive; ``entity_mentions``
   (token offsets) are derived and rewritten from ``tokens`` on export.
 - ``w2ner``: W2NER's JSON arrays ``{"sentence": [tokens], "ner": [{"index", "type"}]}`` (``corpora_w2ner``).
+- ``dygie``: DyGIE++'s JSON lines ``{"doc_key", "sentences", "ner"}`` (``corpora_dygie``).
 
 Keys a format does not interpret (``id``, ``doc_id``, ...) are kept in ``Document.meta`` and written back.
 """
@@ -39,6 +40,7 @@ from nerdesk.formats._base import (
     record_text,
 )
 from nerdesk.formats.atomic_write import atomic_write_text
+from nerdesk.formats.corpora_dygie import SPECS as DYGIE_SPECS
 from nerdesk.formats.corpora_w2ner import SPECS as W2NER_SPECS
 
 # -- CLUENER -----------------------------------------------------------------------------------------
@@ -209,4 +211,5 @@ SPECS = (
         loses="predictions (unless source='pred'), scores, status; entity_mentions are rebuilt from tokens",
         offsets=CODE_POINTS + " (entity_mentions: tokens, end exclusive)"),
     *W2NER_SPECS,
+    *DYGIE_SPECS,
 )

@@ -32,7 +32,7 @@ EXPECTED_NAMES = {
     "nerdesk-json": "out.json", "jsonl": "out.jsonl", "text": "out.txt", "cluener": "out.json",
     "cmeee": "out.json", "genia": "out.jsonl", "conll": "out.bio", "brat": "outdir", "doccano": "out.jsonl",
     "label-studio": "out.json", "spacy": "out.jsonl", "spacy-v2": "out.json", "pubtator": "out.pubtator",
-    "hf-tokens": "out.jsonl", "webanno-tsv": "outdir", "w2ner": "out.json",
+    "hf-tokens": "out.jsonl", "webanno-tsv": "outdir", "w2ner": "out.json", "dygie": "out.jsonl",
 }
 
 
