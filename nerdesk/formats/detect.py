@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
+from nerdesk.core.tags import parse_tag
 from nerdesk.core.wording import counted
 from nerdesk.formats.conll_csv import is_token_table
 from nerdesk.formats.conll_dialects import is_conllu_row, is_io_file, looks_tagged, misc_tag
@@ -234,6 +235,18 @@ def _json_lines(text: str) -> Iterator[Any]:
             return
 
 
+def _refuse_tags_alone(head: str, path: Path) -> None:
+    """A text whose every line is tags alone (``O O B-ORG I-ORG``) is the tags half of a corpus that keeps its
+    words in a file beside it (MSRA's tags.txt beside sentences.txt, as NER-BERT-pytorch ships it): as plain text
+    it would become documents of tags."""
+    lines = [line.split() for line in head.split("\n")[:200] if line.strip()]
+    tags = [tag for fields in lines for tag in fields]
+    if tags and all(parse_tag(tag) is not None for tag in tags) and any(tag != "O" for tag in tags):
+        raise FormatError("every line holds tags alone (O, B-ORG, I-ORG...): the tags of sentences kept in another "
+                          "file; put each word beside its tag, one 'word TAG' row a line and a blank line between "
+                          "sentences, and import that file", path=str(path), code="E102")
+
+
 def _detect_dir(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     """brat when the folder holds .ann files; WebAnno TSV when it holds such .tsv files (an INCEpTION export
     may have the source .txt files beside them); else brat when it holds .txt files of plain text."""
@@ -307,6 +320,7 @@ def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     found = _classify_json_head(head, path, encoding)
     if found is not None:
         return found
+    _refuse_tags_alone(head, path)
     if looks_like_conll(head) or is_token_table(head) or suffix in CONLL_SUFFIXES:
         return "conll"
     if suffix == ".txt":
