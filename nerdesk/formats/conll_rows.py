@@ -133,8 +133,9 @@ def _without_word_positions(ctx: ReadContext, sentences: list[list[Row]]) -> lis
 
 
 
-# A Wikipedia language code and a colon before the token: "en:Paris", "zh-yue:香港", "simple:The" (PAN-X).
-_LANGUAGE_PREFIX = re.compile(r"([a-z]{2,8}(?:-[a-z]{2,8})*):(.+)")
+# A Wikipedia language code and a colon before the token: "en:Paris", "zh-yue:香港", "simple:The",
+# "be-x-old:Мінск", "zh-classical:孔子" (PAN-X).
+_LANGUAGE_PREFIX = re.compile(r"([a-z]{2,12}(?:-[a-z]{1,12})*):(.+)")
 
 
 def _without_language_prefix(ctx: ReadContext, sentences: list[list[Row]]) -> list[list[Row]]:

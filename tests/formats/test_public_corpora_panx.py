@@ -28,3 +28,11 @@ def test_a_code_on_some_tokens_only_is_text(tmp_path):
     path.write_text("en:Lincoln\tB-LOC\nPark\tI-LOC\nfr:x\tO\n", encoding="utf-8")
     docs, _ = spans(path)
     assert docs == [("en:Lincoln Park fr:x", [("en:Lincoln Park", "LOC")])]
+
+
+def test_codes_of_wikipedias_with_a_one_letter_part_or_a_long_name(tmp_path):
+    for code in ("be-x-old", "zh-classical", "zh-min-nan"):
+        path = tmp_path / f"{code}.tsv"
+        path.write_text(f"{code}:Мінск\tB-LOC\n{code}:x\tO\n", encoding="utf-8")
+        docs, _ = spans(path)
+        assert docs == [("Мінск x", [("Мінск", "LOC")])], code
