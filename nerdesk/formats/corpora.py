@@ -8,6 +8,8 @@
   (token offsets) are derived and rewritten from ``tokens`` on export.
 - ``w2ner``: W2NER's JSON arrays ``{"sentence": [tokens], "ner": [{"index", "type"}]}`` (``corpora_w2ner``).
 - ``dygie``: DyGIE++'s JSON lines ``{"doc_key", "sentences", "ner"}`` (``corpora_dygie``).
+- ``spert``: SpERT's JSON arrays ``{"tokens", "entities": [{"type", "start", "end"}], "relations"}``
+  (``corpora_spert``).
 
 Keys a format does not interpret (``id``, ``doc_id``, ...) are kept in ``Document.meta`` and written back.
 """
@@ -41,6 +43,7 @@ from nerdesk.formats._base import (
 )
 from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.corpora_dygie import SPECS as DYGIE_SPECS
+from nerdesk.formats.corpora_spert import SPECS as SPERT_SPECS
 from nerdesk.formats.corpora_w2ner import SPECS as W2NER_SPECS
 
 # -- CLUENER -----------------------------------------------------------------------------------------
@@ -212,4 +215,5 @@ SPECS = (
         offsets=CODE_POINTS + " (entity_mentions: tokens, end exclusive)"),
     *W2NER_SPECS,
     *DYGIE_SPECS,
+    *SPERT_SPECS,
 )

@@ -22,6 +22,7 @@ from nerdesk.formats.conll_msra import is_msra_line
 from nerdesk.formats.conll_ontonotes import is_ontonotes_row
 from nerdesk.formats.conll_rows import is_comment
 from nerdesk.formats.corpora_dygie import is_dygie_record
+from nerdesk.formats.corpora_spert import is_spert_record
 from nerdesk.formats.corpora_w2ner import is_w2ner_record
 from nerdesk.formats.doccano import is_annotation_list
 from nerdesk.formats.encoding import check_input_file, decode_bytes
@@ -113,6 +114,8 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
         return "label-studio"  # a task; one still to annotate may name its text field anything ("body")
     if is_json_min_record(record):
         return "label-studio"  # Label Studio's JSON-MIN export
+    if is_spert_record(record):
+        return "spert"  # SpERT: {"tokens": [...], "entities": [{"type", "start", "end"}], "relations": [...]}
     if "text" not in record and is_dygie_record(record):
         return "dygie"  # DyGIE++ / PURE: {"doc_key", "sentences": [[tokens]], "ner": [[[first, last, label]]]}
     if "text" not in record and is_w2ner_record(record):
