@@ -8,7 +8,8 @@ column is one nesting level (as nerdesk writes nested data), except a column of 
 (B-NP, I-VP...: ``token chunk NER`` files); otherwise only the last column is read (so ``token POS chunk
 NER`` files work). The scheme (BIO/IOB2, IOB1, BIOES, BMES, BILOU) needs no
 option: one lenient decoder reads them all. The level is detected (character level when nearly every
-token is one character: the text is the characters joined; token level: tokens joined by spaces) or
+token is one character: the text is the characters joined; token level: tokens joined by spaces, none
+between two Chinese or Japanese characters) or
 chosen with ``level=``.
 
 Writing: ``token<TAB>TAG`` rows (doccano's CoNLL parser splits on tabs; every other reader splits on
@@ -113,23 +114,51 @@ def read_conll(ctx: ReadContext) -> list[Document]:
     else:
         level = level_option
     docs: list[Document] = []
-    irregular_total = 0
+    irregular_total = cjk_joined = 0
     for sentence in sentences:
         parsed_columns = _parsed_columns(ctx, sentence, columns)
         if parsed_columns is None:
             continue
-        text, token_char_offsets = tokens_to_text([fields[0] for _, fields in sentence],
-                                                  "" if level == "char" else " ")
+        tokens = [fields[0] for _, fields in sentence]
+        text, token_char_offsets = tokens_to_text(tokens, "") if level == "char" else words_to_text(tokens)
         spans: list[Span] = []
         for column in parsed_columns:
             column_spans, irregular = tags_to_char_spans(token_char_offsets, column)
             spans.extend(column_spans)
             irregular_total += irregular
-        docs.append(Document(text=text, spans=dedupe(spans)))
+        joined = level == "token" and len(text) < len(" ".join(tokens))  # a word kept its CJK neighbour
+        cjk_joined += joined
+        docs.append(Document(text=text, spans=dedupe(spans), meta={"tokens": tokens} if joined else {}))
+    if cjk_joined:
+        ctx.warn(CJK_JOINED.format(documents=counted(cjk_joined, "document")))
     if irregular_total:
         ctx.warn(f"{counted(irregular_total, 'span')} did not start with B- (IOB1-style or inconsistent tags) and "
                  f"{by_count(irregular_total, 'was', 'were')} read leniently")
     return docs
+
+
+# Han, kana, CJK punctuation and full-width forms: Chinese and Japanese put no space between words.
+_CJK = re.compile(r"[\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
+                  r"\uff00-\uffef\U00020000-\U0002ffff]")
+CJK_JOINED = ("the words of {documents} were joined without a space between Chinese or Japanese characters "
+              "(新华社华盛顿, not 新华社 华盛顿); the words are kept for export")
+
+
+def words_to_text(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """The text of a sentence's words and their offsets: words joined by a space, except where the characters
+    on both sides of the join are Chinese or Japanese (word-segmented corpora such as OntoNotes' Chinese part:
+    ``新华社 华盛顿 ４月`` is the text 新华社华盛顿４月; ``NBA 球星`` keeps its space)."""
+    parts: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    position = 0
+    for token in tokens:
+        if parts and not (_CJK.match(parts[-1][-1]) and _CJK.match(token[0])):
+            parts.append(" ")
+            position += 1
+        offsets.append((position, position + len(token)))
+        parts.append(token)
+        position += len(token)
+    return "".join(parts), offsets
 
 
 def word_units(doc: Document, level: str, spans: list[Span]) -> tuple[list[tuple[int, int]], bool, int]:
@@ -185,7 +214,8 @@ def _union_of_interiors(spans: list[Span]) -> list[tuple[int, int]]:
 
 
 def choose_level(documents: list[Document], chosen: list[list[Span]]) -> str:
-    """``auto``: the level that spoils fewer spans; on a tie, tokens when most documents have spaces.
+    """``auto``: the level that spoils fewer spans; on a tie, tokens when most documents have spaces or keep
+    their words (``meta["tokens"]``: GENIA's, or a word-segmented Chinese corpus's).
 
     A span is spoilt when it is dropped (not on unit boundaries) or when its mention reads back
     differently: character level drops the spaces inside "New York".
@@ -194,20 +224,20 @@ def choose_level(documents: list[Document], chosen: list[list[Span]]) -> str:
               for level in ("char", "token")}
     if spoilt["char"] != spoilt["token"]:
         return min(spoilt, key=lambda unit: spoilt[unit])
-    spaced = sum(" " in doc.text.strip() for doc in documents)
-    return "token" if documents and spaced * 2 > len(documents) else "char"
+    worded = sum(" " in doc.text.strip() or isinstance(doc.meta.get("tokens"), list) for doc in documents)
+    return "token" if documents and worded * 2 > len(documents) else "char"
 
 
 def _spoilt_spans(doc: Document, level: str, spans: list[Span]) -> int:
     """How many of ``spans`` the level drops or writes with another mention (whitespace runs aside)."""
     units = word_units(doc, level, spans)[0]
     aligned, unaligned = split_by_token_boundaries(units, spans)
-    joiner = "" if level == "char" else " "
     starts = [start for start, _ in units]
     changed = 0
     for span in aligned:
         first, last = bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
-        written = joiner.join(doc.text[s:e] for s, e in units[first:last])
+        pieces = [doc.text[s:e] for s, e in units[first:last]]
+        written = "".join(pieces) if level == "char" else words_to_text(pieces)[0]  # as the reader joins them
         changed += written != " ".join(span.mention(doc.text).split())
     return len(unaligned) + changed
 
@@ -244,8 +274,9 @@ def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool
 
 
 def _whitespace_changed(text: str, level: str) -> bool:
-    """Whether writing ``text`` at ``level`` changes its whitespace (words cut at spans are counted apart)."""
-    return ("" if level == "char" else " ").join(text.split()) != text
+    """Whether writing ``text`` at ``level`` changes its whitespace (words cut at spans are counted apart): the
+    reader joins characters without a space, and words with one except between Chinese characters."""
+    return ("".join(text.split()) if level == "char" else words_to_text(text.split())[0]) != text
 
 
 def tag_blocks(documents: list[Document], ctx: WriteContext, format_name: str, *, scheme: str,
@@ -330,7 +361,8 @@ SPECS = (
         extensions=(".conll", ".bio", ".bmes", ".bioes", ".iob", ".iob2", ".bilou", ".tsv"), lossy=True,
         default_for_suffixes=(".tsv",),  # WebAnno TSV shares the suffix; it is written when asked for by name
         description="CoNLL-style columns: `char<TAB>TAG` or `token<TAB>...<TAB>TAG`; BIO/IOB2, BIOES, BMES",
-        keeps="text (without whitespace at char level; tokens joined by spaces at token level, a word cut where a "
+        keeps="text (without whitespace at char level; tokens joined by spaces at token level, none between Chinese "
+              "characters, a word cut where a "
               "span starts or ends inside it), gold spans; nested spans as one tag column per level, the outermost "
               "in the last column",
         loses="whitespace, spans not on character/token boundaries, nesting with flat=True, predictions, scores, "

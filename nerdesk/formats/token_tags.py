@@ -6,9 +6,9 @@ any scheme the CoNLL reader knows) or, as ``datasets`` stores a ``ClassLabel``, 
 in order are then needed (``tag_names``, e.g. ``O,B-PER,I-PER,...``: the dataset's
 ``features["ner_tags"].feature.names``), since a file of numbers cannot say which is which.
 
-The text is the tokens joined by spaces (characters joined without one when nearly every token is a
-character, as in the CoNLL reader), and the tokens are kept in ``meta["tokens"]`` so that export writes
-the same tokens back. Export writes string tags in BIO (IOB2) of the outermost spans: a token can hold
+The text is the tokens joined by spaces, none between Chinese characters (characters joined without one
+when nearly every token is a character, as in the CoNLL reader), and the tokens are kept in
+``meta["tokens"]`` so that export writes the same tokens back. Export writes string tags in BIO (IOB2) of the outermost spans: a token can hold
 one tag, so nested spans are dropped with a count.
 """
 
@@ -34,7 +34,7 @@ from nerdesk.formats._base import (
     loads_document,
 )
 from nerdesk.formats.atomic_write import atomic_write_text
-from nerdesk.formats.conll import tag_blocks
+from nerdesk.formats.conll import tag_blocks, words_to_text
 from nerdesk.formats.conll_dialects import IO_LABEL
 
 TAG_KEYS = ("ner_tags", "tags", "labels", "ner")  # the first of these a record has holds its tags
@@ -129,7 +129,7 @@ def _document(record: Any, names: list[str] | None, joiner: str, ctx: ReadContex
     parsed = _parsed_tags(tags, names, ctx, where)
     if parsed is None:
         return None
-    text, offsets = tokens_to_text(tokens, joiner)
+    text, offsets = tokens_to_text(tokens, joiner) if not joiner else words_to_text(tokens)
     spans, irregular = tags_to_char_spans(offsets, parsed)
     meta = extra_meta(record, KNOWN_KEYS) | ({"tokens": tokens} if joiner else {})
     name = record.get("id")

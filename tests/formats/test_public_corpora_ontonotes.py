@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nerdesk.core.errors import ImportProblems
-from nerdesk.formats import detect_format, read_file
+from nerdesk.formats import detect_format, read_file, write_file
 
 ROWS = [
     ("Pierre", "NNP", "(TOP(S(NP*", "(PERSON*", "(ARG0*", "(0"),
@@ -49,3 +49,31 @@ def test_an_entity_left_open_is_refused_with_its_line(tmp_path):
     with pytest.raises(ImportProblems, match="opens an entity inside the open \\(DATE") as caught:
         read_file(path)
     assert [problem.line for problem in caught.value.problems] == [9]
+
+
+# OntoNotes 5.0's Chinese part as its BIO conversions circulate (word, POS, parse bit, tag): segmented words.
+CHINESE_WORDS = ("新华社\tNN\t(TOP(FRAG*\tB-ORG\n华盛顿\tNR\t*\tB-GPE\n４月\tNT\t*\tB-DATE\n２０日\tNT\t*\tI-DATE\n"
+                 "电\tNN\t*\tO\n（\tPU\t*\tO\n记者\tNN\t*\tO\n应谦\tNR\t*\tB-PERSON\n）\tPU\t*))\tO\n\n"
+                 "NBA\tNR\t*\tB-ORG\n球星\tNN\t*\tO\n")
+
+
+def test_chinese_words_are_joined_without_spaces_and_written_back_as_words(tmp_path):
+    path = tmp_path / "onto.test.ner"
+    path.write_text(CHINESE_WORDS, encoding="utf-8")
+    result = read_file(path)
+    assert [(doc.text, [(span.mention(doc.text), span.label) for span in doc.spans]) for doc in result.documents] == [
+        ("新华社华盛顿４月２０日电（记者应谦）",
+         [("新华社", "ORG"), ("华盛顿", "GPE"), ("４月２０日", "DATE"), ("应谦", "PERSON")]),
+        ("NBA 球星", [("NBA", "ORG")])]
+    assert any("joined without a space between Chinese" in warning for warning in result.warnings)
+    out = tmp_path / "out.bio"
+    write_file(result.documents, out, "conll")
+    rows = [line.split("\t")[0] for line in out.read_text(encoding="utf-8").splitlines() if line]
+    assert rows[:5] == ["新华社", "华盛顿", "４月", "２０日", "电"]
+
+
+def test_hugging_face_chinese_words_are_joined_the_same_way(tmp_path):
+    path = tmp_path / "chinese_v4.jsonl"
+    path.write_text('{"tokens": ["新华社", "华盛顿", "电"], "ner_tags": ["B-ORG", "B-GPE", "O"]}\n', encoding="utf-8")
+    [doc] = read_file(path).documents
+    assert (doc.text, [span.mention(doc.text) for span in doc.spans]) == ("新华社华盛顿电", ["新华社", "华盛顿"])
