@@ -1,9 +1,10 @@
-"""Token tables in CSV, one token a row, as the Kaggle "Annotated Corpus for Named Entity Recognition" (the GMB
+"""Token tables in CSV (or TSV), one token a row, as the Kaggle "Annotated Corpus for Named Entity Recognition" (the GMB
 corpus's ``ner_dataset.csv``) has them: a header naming a sentence column, a word column and a tag column
 (``Sentence #,Word,POS,Tag``), then ``Sentence: 1,Thousands,NNS,O`` and ``,of,IN,O``...
 
 A sentence starts on each row whose sentence column holds a new value (``Sentence: 2``; a column that repeats
-its sentence's id on every row works the same); other columns (POS) are not read.
+its sentence's id on every row works the same, as in simpletransformers' ``sentence_id,words,labels``); other
+columns (POS) are not read.
 """
 
 from __future__ import annotations
@@ -29,11 +30,17 @@ def _columns(header: list[str]) -> tuple[int, int, int] | None:
     return None if sentence is None or word is None or tag is None else (sentence, word, tag)
 
 
+def _delimiter(head: str) -> str:
+    """The table's delimiter: a tab when its first line has one (``sentence_id<TAB>words<TAB>labels``), else a comma."""
+    return "\t" if "\t" in head.lstrip("\ufeff").split("\n", 1)[0] else ","
+
+
 def is_token_table(head: str) -> bool:
-    """Whether a file starts with the header of a CSV token table (``Sentence #,Word,POS,Tag``)."""
+    """Whether a file starts with the header of a CSV or TSV token table (``Sentence #,Word,POS,Tag``)."""
     first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    delimiter = _delimiter(head)
     try:
-        return "," in first and _columns(next(csv.reader([first]))) is not None
+        return delimiter in first and _columns(next(csv.reader([first], delimiter=delimiter))) is not None
     except csv.Error:  # a line break inside the line: not a table's header
         return False
 
@@ -42,7 +49,7 @@ def csv_sentences(ctx: ReadContext, content: str) -> list[list[Row]] | None:
     """The sentences of a CSV token table as ``[word, TAG]`` rows, or ``None`` when the file is not one."""
     if not is_token_table(content):
         return None
-    reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
+    reader = csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=_delimiter(content))
     columns = _columns(next(reader))
     assert columns is not None  # is_token_table
     sentence, word, tag = columns

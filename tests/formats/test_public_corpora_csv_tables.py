@@ -44,3 +44,13 @@ def test_sentence_id_on_every_row(tmp_path):
     path.write_text(NER_CSV, encoding="utf-8")
     docs, _ = read(path)
     assert docs == [("Thousands London", [("London", "geo")]), ("Iraq", [("Iraq", "geo")])]
+
+
+def test_tab_separated_table_with_a_header(tmp_path):
+    # simpletransformers' NER layout (a pandas frame of sentence_id, words, labels) saved with sep="\t"
+    path = tmp_path / "train.tsv"
+    path.write_text("sentence_id\twords\tlabels\n0\tHarry\tB-PER\n0\tPotter\tI-PER\n1\tLondon\tB-LOC\n",
+                    encoding="utf-8")
+    assert detect_format(path) == "conll"
+    docs, _ = read(path)
+    assert docs == [("Harry Potter", [("Harry Potter", "PER")]), ("London", [("London", "LOC")])]
