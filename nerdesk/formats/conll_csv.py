@@ -30,6 +30,12 @@ def _columns(header: list[str]) -> tuple[int, int, int] | None:
     return None if sentence is None or word is None or tag is None else (sentence, word, tag)
 
 
+def is_header(fields: list[str]) -> bool:
+    """Whether whitespace-separated fields name a word column first and a tag column last (``token label``,
+    ``Word POS Tag``): the header line some CoNLL-style files start with."""
+    return len(fields) >= 2 and fields[0].lower() in WORD_COLUMNS and fields[-1].lower() in TAG_COLUMNS
+
+
 def _delimiter(head: str) -> str:
     """The table's delimiter: a tab when its first line has one (``sentence_id<TAB>words<TAB>labels``), else a comma."""
     return "\t" if "\t" in head.lstrip("\ufeff").split("\n", 1)[0] else ","

@@ -16,7 +16,7 @@ import re
 from nerdesk.core.tags import parse_tag
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import ReadContext
-from nerdesk.formats.conll_csv import csv_sentences
+from nerdesk.formats.conll_csv import csv_sentences, is_header
 from nerdesk.formats.conll_dialects import (
     Row,
     from_conllu_misc,
@@ -54,6 +54,9 @@ def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
         fields = line.split()
         if is_comment(fields):
             comments += 1
+            continue
+        if not sentences and not current and is_header(fields):
+            ctx.warn(f"the first line names the columns ({' '.join(fields)!r:.40}): it was not read as a token")
             continue
         if not fields or fields[0] == "-DOCSTART-":
             if current:

@@ -16,7 +16,7 @@ from nerdesk.core.errors import FormatError, NerdeskError
 from nerdesk.core.spans import GOLD, PRED
 from nerdesk.core.tags import parse_tag
 from nerdesk.core.wording import counted
-from nerdesk.formats.conll_csv import is_token_table
+from nerdesk.formats.conll_csv import is_header, is_token_table
 from nerdesk.formats.conll_dialects import is_conllu_row, is_io_file, looks_tagged, misc_tag
 from nerdesk.formats.conll_msra import is_msra_line
 from nerdesk.formats.conll_ontonotes import is_ontonotes_row
@@ -153,6 +153,8 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
 def looks_like_conll(head: str) -> bool:
     lines = [line.strip() for line in head.split("\n")[:200]]
     lines = [line for line in lines if line and not line.startswith("-DOCSTART-") and not is_comment(line.split())]
+    if lines and is_header(lines[0].split()):
+        lines = lines[1:]  # "token<TAB>label": the columns' names
     if len(lines) > 1 and not head.endswith("\n"):
         lines = lines[:-1]  # possibly cut by the peek
     if not lines:

@@ -54,3 +54,12 @@ def test_tab_separated_table_with_a_header(tmp_path):
     assert detect_format(path) == "conll"
     docs, _ = read(path)
     assert docs == [("Harry Potter", [("Harry Potter", "PER")]), ("London", [("London", "LOC")])]
+
+
+def test_conll_rows_under_a_header_line(tmp_path):
+    path = tmp_path / "train.txt"
+    path.write_text("token\tlabel\nHarry\tB-PER\nPotter\tI-PER\n\nLondon\tB-LOC\n", encoding="utf-8")
+    assert detect_format(path) == "conll"
+    docs, warnings = read(path)
+    assert docs == [("Harry Potter", [("Harry Potter", "PER")]), ("London", [("London", "LOC")])]
+    assert any("the first line names the columns" in warning for warning in warnings)
