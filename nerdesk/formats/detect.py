@@ -30,7 +30,7 @@ from nerdesk.formats.json_records import leading_array_items, value_stream
 from nerdesk.formats.label_studio_min import is_json_min_record
 from nerdesk.formats.prodigy import is_classification_example, is_doc_json
 from nerdesk.formats.pubtator import looks_like_pubtator
-from nerdesk.formats.token_tags import is_token_tags_record
+from nerdesk.formats.token_tags import is_document_of_sentences, is_token_tags_record
 from nerdesk.formats.webanno_tsv import is_webanno_tsv_file, looks_like_webanno_tsv
 
 _PEEK_BYTES = 256 * 1024
@@ -120,7 +120,7 @@ def classify_record(record: Any, *, in_array: bool) -> str | None:
         return "dygie"  # DyGIE++ / PURE: {"doc_key", "sentences": [[tokens]], "ner": [[[first, last, label]]]}
     if "text" not in record and is_w2ner_record(record):
         return "w2ner"  # W2NER: {"sentence": [tokens], "ner": [{"index": [...], "type": ...}]}
-    if "text" not in record and is_token_tags_record(record):
+    if "text" not in record and (is_token_tags_record(record) or is_document_of_sentences(record)):
         return "hf-tokens"  # Hugging Face datasets: {"tokens": [...], "ner_tags": [...]}
     if "text" not in record:
         if isinstance(record.get("paragraphs"), list):

@@ -50,9 +50,33 @@ def is_token_tags_record(record: dict[str, Any]) -> bool:
     return isinstance(tokens, list) and isinstance(tags, list) and len(tags) == len(tokens) > 0
 
 
+def is_document_of_sentences(record: dict[str, Any]) -> bool:
+    """Whether a JSON record is a document of token-classified sentences, as ``datasets``' CoNLL-2012 OntoNotes
+    (``conll2012_ontonotesv5``) has them: ``{"document_id", "sentences": [{"words", "named_entities", ...}]}``."""
+    sentences = record.get("sentences")
+    return isinstance(sentences, list) and bool(sentences) and all(
+        isinstance(s, dict) and isinstance(s.get("words"), list) and isinstance(s.get("named_entities"), list)
+        for s in sentences)
+
+
+def _sentence_records(records: list[tuple[Where, Any]]) -> list[tuple[Where, Any]]:
+    """The records, a document of sentences (``is_document_of_sentences``) replaced by one record a sentence:
+    its words as the tokens, its named entities as the tags, ``DOCUMENT_ID#N`` as the id."""
+    expanded: list[tuple[Where, Any]] = []
+    for where, record in records:
+        if not (isinstance(record, dict) and is_document_of_sentences(record)):
+            expanded.append((where, record))
+            continue
+        for number, sentence in enumerate(record["sentences"]):
+            rest = {key: value for key, value in sentence.items() if key not in ("words", "named_entities")}
+            expanded.append((where, {"id": f"{record.get('document_id', '')}#{number}", "tokens": sentence["words"],
+                                     "ner_tags": sentence["named_entities"], **rest}))
+    return expanded
+
+
 def read_token_tags(ctx: ReadContext) -> list[Document]:
     names = tag_names(ctx)
-    records = _records(ctx)
+    records = _sentence_records(_records(ctx))
     joiner = "" if _mostly_characters(records) else " "
     documents, irregular = [], 0
     for where, record in records:
