@@ -80,8 +80,7 @@ def read_cluener(ctx: ReadContext) -> list[Document]:
                         ctx.problem(f"{label!r} {mention!r}: position {pos!r:.40} is not [start, end]", **where)
                         ok = False
                         continue
-                    start, end = inclusive_to_exclusive(pos[0], pos[1])
-                    span = ctx.make_span(text, start, end, label, mention=mention, **where)
+                    span = inclusive_span(ctx, text, pos[0], pos[1], label, mention, where, "CLUENER")
                     if span is None:
                         ok = False
                     else:
@@ -89,6 +88,21 @@ def read_cluener(ctx: ReadContext) -> list[Document]:
         if ok:
             docs.append(Document(text=text, spans=spans, meta=extra_meta(record, CLUENER_KEYS)))
     return docs
+
+
+def inclusive_span(ctx: ReadContext, text: str, start: int, end_inclusive: int, label: Any, mention: Any,
+                   where: Where, format_name: str) -> Span | None:
+    """The span of an inclusive ``[start, end]``; a mismatch that an exclusive end explains (the text at the
+    offsets is the mention and one character more) is refused saying so."""
+    end = inclusive_to_exclusive(start, end_inclusive)[1]
+    if isinstance(mention, str) and mention and 0 <= start < end <= len(text) and text[start:end] != mention \
+            and text[start:end - 1] == mention:
+        ctx.problem(f"span {start}..{end_inclusive} ({label}) covers {text[start:end]!r}, one character more than "
+                    f"{mention!r}: its end looks exclusive, while {format_name}'s ends are inclusive (the mention is "
+                    f"text[start:end + 1]); take 1 from every end of the file and import it again", code="E005",
+                    **where)
+        return None
+    return ctx.make_span(text, start, end, label, mention=mention, **where)
 
 
 def write_cluener(documents: list[Document], path: Path, ctx: WriteContext) -> None:
@@ -128,8 +142,7 @@ def read_cmeee(ctx: ReadContext) -> list[Document]:
         if not is_int(start) or not is_int(end_incl):
             ctx.problem(f"start_idx/end_idx must be integers, got {start!r}/{end_incl!r}", **where)
             return None
-        return ctx.make_span(text, *inclusive_to_exclusive(start, end_incl), entity.get("type"),
-                             mention=entity.get("entity"), **where)
+        return inclusive_span(ctx, text, start, end_incl, entity.get("type"), entity.get("entity"), where, "CMeEE")
 
     return read_entity_list_records(records, ctx, list_key="entities", known_keys=CMEEE_KEYS, span_of=span_of)
 
