@@ -22,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="model bundle directory, or the name of an embedded model (see nerdesk models)")
     parser.add_argument("data", nargs="+", type=Path, help="annotated file(s)")
     parser.add_argument("--format", help="format of the data files (default: guessed from the file)")
+    parser.add_argument("--tag-names", metavar="NAMES",
+                        help="Hugging Face records with numeric tags: the tag of each number, in order, e.g. "
+                             "O,B-PER,I-PER,B-ORG,I-ORG (the dataset's features['ner_tags'].feature.names)")
     parser.add_argument("--threads", type=int, help="ONNX Runtime threads (default: its choice)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run_eval)
@@ -35,7 +38,7 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.threads is not None and args.threads < 1:
         raise NerdeskError(f"--threads must be at least 1, not {args.threads}; leave it out to let ONNX Runtime "
                            "choose", code="E544")
-    documents = read_documents(args.data, args.format)
+    documents = read_documents(args.data, args.format, args.tag_names)
     result = evaluate_bundle(resolve_model(args.model), documents, threads=args.threads)
     for warning in result.warnings:
         print(f"nerdesk: warning: {warning}", file=sys.stderr)

@@ -40,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--dev", nargs="+", type=Path, metavar="FILE",
                         help="dev file(s) to keep the best weights on (default with --train: none)")
     parser.add_argument("--format", help="format of --train/--dev files (default: guessed from the file)")
+    parser.add_argument("--tag-names", metavar="NAMES", help=TAG_NAMES_HELP)
     parser.add_argument("--out", type=Path, required=True, help="output model directory: new, empty or a model's")
     parser.add_argument("--init", default="default",
                         help="where training starts: 'default' (the encoder of the embedded default model for the "
@@ -191,15 +192,20 @@ def _training_documents(args: argparse.Namespace) -> TrainingDocuments:
     """(train documents, dev documents, description of the source, the project's labels or None)."""
     if args.project:
         return _project_documents(args.project)
-    train_docs = read_documents(args.train, args.format)
-    dev_docs = read_documents(args.dev, args.format) if args.dev else []
+    train_docs = read_documents(args.train, args.format, args.tag_names)
+    dev_docs = read_documents(args.dev, args.format, args.tag_names) if args.dev else []
     return train_docs, dev_docs, ", ".join(str(path) for path in args.train), None
 
 
-def read_documents(paths: list[Path], format_name: str | None) -> list[Document]:
+TAG_NAMES_HELP = ("Hugging Face records with numeric tags: the tag of each number, in order, e.g. "
+                  "O,B-PER,I-PER,B-ORG,I-ORG (the dataset's features['ner_tags'].feature.names)")
+
+
+def read_documents(paths: list[Path], format_name: str | None, tag_names: str | None = None) -> list[Document]:
     from nerdesk.formats import read_files
 
-    return read_files([str(path) for path in paths], format_name).documents
+    options = {"tag_names": tag_names} if tag_names else {}
+    return read_files([str(path) for path in paths], format_name, **options).documents
 
 
 def _renamed_labels(project_path: Path | None) -> dict[str, str]:

@@ -167,8 +167,9 @@ def _parsed_tags(tags: list[Any], names: list[str] | None, ctx: ReadContext, whe
     for tag in tags:
         if isinstance(tag, int) and not isinstance(tag, bool):
             if names is None:
-                ctx.problem(f"{NUMERIC_TAGS} ({tag}); give their names in order (nerdesk import --tag-names "
-                            "O,B-PER,I-PER,...: the dataset's features['ner_tags'].feature.names)", **where)
+                ctx.problem(f"{NUMERIC_TAGS} ({tag}); give their names in order (--tag-names O,B-PER,I-PER,... "
+                            "of nerdesk import, train or eval: the dataset's features['ner_tags'].feature.names)",
+                            **where)
                 return None
             if not 0 <= tag < len(names):
                 ctx.problem(f"tag number {tag} has no name: {counted(len(names), 'tag name')} given", **where)
