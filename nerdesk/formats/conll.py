@@ -224,8 +224,13 @@ def choose_level(documents: list[Document], chosen: list[list[Span]]) -> str:
               for level in ("char", "token")}
     if spoilt["char"] != spoilt["token"]:
         return min(spoilt, key=lambda unit: spoilt[unit])
-    worded = sum(" " in doc.text.strip() or isinstance(doc.meta.get("tokens"), list) for doc in documents)
+    worded = sum(" " in doc.text.strip() or _keeps_words(doc) for doc in documents)
     return "token" if documents and worded * 2 > len(documents) else "char"
+
+
+def _keeps_words(doc: Document) -> bool:
+    tokens = doc.meta.get("tokens")
+    return isinstance(tokens, list) and bool(tokens) and all(isinstance(token, str) for token in tokens)
 
 
 def _spoilt_spans(doc: Document, level: str, spans: list[Span]) -> int:
