@@ -10,6 +10,7 @@
 - ``dygie``: DyGIE++'s JSON lines ``{"doc_key", "sentences", "ner"}`` (``corpora_dygie``).
 - ``spert``: SpERT's JSON arrays ``{"tokens", "entities": [{"type", "start", "end"}], "relations"}``
   (``corpora_spert``).
+- ``boson``: BosonNLP's lines with ``{{type:mention}}`` marks (``corpora_boson``).
 
 Keys a format does not interpret (``id``, ``doc_id``, ...) are kept in ``Document.meta`` and written back.
 """
@@ -42,6 +43,7 @@ from nerdesk.formats._base import (
     record_text,
 )
 from nerdesk.formats.atomic_write import atomic_write_text
+from nerdesk.formats.corpora_boson import SPECS as BOSON_SPECS
 from nerdesk.formats.corpora_dygie import SPECS as DYGIE_SPECS
 from nerdesk.formats.corpora_spert import SPECS as SPERT_SPECS
 from nerdesk.formats.corpora_w2ner import SPECS as W2NER_SPECS
@@ -229,4 +231,5 @@ SPECS = (
     *W2NER_SPECS,
     *DYGIE_SPECS,
     *SPERT_SPECS,
+    *BOSON_SPECS,
 )

@@ -21,6 +21,7 @@ from nerdesk.formats.conll_dialects import is_conllu_row, is_io_file, looks_tagg
 from nerdesk.formats.conll_msra import is_msra_line
 from nerdesk.formats.conll_ontonotes import is_ontonotes_row
 from nerdesk.formats.conll_rows import is_comment
+from nerdesk.formats.corpora_boson import looks_like_boson
 from nerdesk.formats.corpora_dygie import is_dygie_record
 from nerdesk.formats.corpora_spert import is_spert_record
 from nerdesk.formats.corpora_w2ner import is_w2ner_record
@@ -328,6 +329,8 @@ def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     _refuse_tags_alone(head, path)
     if looks_like_conll(head) or is_token_table(head) or suffix in CONLL_SUFFIXES:
         return "conll"
+    if looks_like_boson(head):
+        return "boson"  # BosonNLP: {{person_name:张三}}在{{location:北京}}
     if suffix == ".txt":
         return "text"
     if not head.strip():

@@ -33,7 +33,7 @@ EXPECTED_NAMES = {
     "cmeee": "out.json", "genia": "out.jsonl", "conll": "out.bio", "brat": "outdir", "doccano": "out.jsonl",
     "label-studio": "out.json", "spacy": "out.jsonl", "spacy-v2": "out.json", "pubtator": "out.pubtator",
     "hf-tokens": "out.jsonl", "webanno-tsv": "outdir", "w2ner": "out.json", "dygie": "out.jsonl",
-    "spert": "out.json",
+    "spert": "out.json", "boson": "out.txt",
 }
 
 
