@@ -48,3 +48,12 @@ def duration(text: str) -> float:
     if not math.isfinite(seconds) or seconds <= 0:
         raise argparse.ArgumentTypeError(f"the time budget must be a positive number of seconds, not {text}")
     return seconds
+
+
+def add_data_format(parser: argparse.ArgumentParser, format_help: str) -> None:
+    """``--format`` of a command's data files and ``--tag-names``, the names of numeric tags in Hugging Face
+    records (train and eval read such files as import does)."""
+    parser.add_argument("--format", help=format_help)
+    parser.add_argument("--tag-names", metavar="NAMES",
+                        help="Hugging Face records with numeric tags: the tag of each number, in order, e.g. "
+                             "O,B-PER,I-PER,B-ORG,I-ORG (the dataset's features['ner_tags'].feature.names)")

@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from nerdesk.commands.arguments import add_data_format
 from nerdesk.core.errors import NerdeskError
 
 
@@ -21,10 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--model", required=True, metavar="BUNDLE",
                         help="model bundle directory, or the name of an embedded model (see nerdesk models)")
     parser.add_argument("data", nargs="+", type=Path, help="annotated file(s)")
-    parser.add_argument("--format", help="format of the data files (default: guessed from the file)")
-    parser.add_argument("--tag-names", metavar="NAMES",
-                        help="Hugging Face records with numeric tags: the tag of each number, in order, e.g. "
-                             "O,B-PER,I-PER,B-ORG,I-ORG (the dataset's features['ner_tags'].feature.names)")
+    add_data_format(parser, "format of the data files (default: guessed from the file)")
     parser.add_argument("--threads", type=int, help="ONNX Runtime threads (default: its choice)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run_eval)

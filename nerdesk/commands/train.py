@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nerdesk.commands.arguments import duration, positive_number, whole_number
+from nerdesk.commands.arguments import add_data_format, duration, positive_number, whole_number
 from nerdesk.commands.step_line import StepLine
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.training.augment import AUGMENT_BELOW, AUGMENT_BELOW_CHARACTERS
@@ -39,8 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--project", type=Path, help="a .nerdesk project: trains on its reviewed documents")
     parser.add_argument("--dev", nargs="+", type=Path, metavar="FILE",
                         help="dev file(s) to keep the best weights on (default with --train: none)")
-    parser.add_argument("--format", help="format of --train/--dev files (default: guessed from the file)")
-    parser.add_argument("--tag-names", metavar="NAMES", help=TAG_NAMES_HELP)
+    add_data_format(parser, "format of --train/--dev files (default: guessed from the file)")
     parser.add_argument("--out", type=Path, required=True, help="output model directory: new, empty or a model's")
     parser.add_argument("--init", default="default",
                         help="where training starts: 'default' (the encoder of the embedded default model for the "
@@ -195,10 +194,6 @@ def _training_documents(args: argparse.Namespace) -> TrainingDocuments:
     train_docs = read_documents(args.train, args.format, args.tag_names)
     dev_docs = read_documents(args.dev, args.format, args.tag_names) if args.dev else []
     return train_docs, dev_docs, ", ".join(str(path) for path in args.train), None
-
-
-TAG_NAMES_HELP = ("Hugging Face records with numeric tags: the tag of each number, in order, e.g. "
-                  "O,B-PER,I-PER,B-ORG,I-ORG (the dataset's features['ner_tags'].feature.names)")
 
 
 def read_documents(paths: list[Path], format_name: str | None, tag_names: str | None = None) -> list[Document]:
