@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +268,16 @@ def brat_type(label: str) -> str:
     return _NOT_IN_BRAT_TYPE.sub("_", label)
 
 
+@dataclass
+class _WriteTally:
+    """What ``write_brat`` had to change or leave out, for its warnings."""
+
+    renamed: int = 0  # spans whose label brat's type names cannot hold
+    trimmed: int = 0  # spans written without a line break or tab at an edge
+    unwritable: int = 0  # spans of line breaks or tabs only
+    gone: int = 0  # relation, attribute, normalisation or note lines naming spans no longer there
+
+
 def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None:
     if path.suffix in (".txt", ".ann"):
         raise FormatError("brat writes a directory of .txt and .ann files: give a directory path", path=str(path), code="E125")
@@ -276,30 +287,43 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
     before = {p.name for p in path.glob("*") if p.suffix in (".txt", ".ann")} if path.is_dir() else set()
     written: set[str] = set()
     labels: list[str] = list(ctx.labels.names) if ctx.labels is not None else []
-    renamed = trimmed = unwritable = gone = 0
+    tally = _WriteTally()
     for name, doc, spans in zip(unique_stems(documents), documents, chosen, strict=True):
         written.update((f"{name}.txt", f"{name}.ann"))
-        lines: list[str] = []
-        t_ids: dict[tuple[Any, ...], str] = {}
-        for span in spans:
-            label = brat_type(span.label)
-            renamed += label != span.label
-            if label not in labels:
-                labels.append(label)
-            line = _t_line(len(lines) + 1, label, span, doc.text)
-            if line is None:
-                unwritable += 1
-                continue
-            mention = span.mention(doc.text)
-            trimmed += _BREAKS.match(mention[0]) is not None or _BREAKS.match(mention[-1]) is not None
-            t_ids.setdefault(span.key, line.split("\t")[0])
-            lines.append(line)
-        labels += [label for label in dict.fromkeys(discontinuous_types(doc.meta.get(LINKS_KEY))) if label not in labels]
-        linked, missing = written_lines(doc.meta.get(LINKS_KEY), t_ids, len(lines) + 1)
-        lines += linked
-        gone += missing
+        lines = _ann_lines(doc, spans, labels, tally)
         atomic_write_text(path / f"{name}.txt", doc.text)
         atomic_write_text(path / f"{name}.ann", "".join(line + "\n" for line in lines))
+    _warn_written(ctx, tally, labels)
+    warn_stale_files(ctx, path, sorted(before - written), ".txt or .ann file", ".txt and .ann files")
+    _write_conf(path, labels, documents)
+
+
+def _ann_lines(doc: Document, spans: list[Span], labels: list[str], tally: _WriteTally) -> list[str]:
+    """The .ann lines of one document: a T line per span, then the lines that link them (``LINKS_KEY``);
+    ``labels`` gains the types it meets."""
+    lines: list[str] = []
+    t_ids: dict[tuple[Any, ...], str] = {}
+    for span in spans:
+        label = brat_type(span.label)
+        tally.renamed += label != span.label
+        if label not in labels:
+            labels.append(label)
+        line = _t_line(len(lines) + 1, label, span, doc.text)
+        if line is None:
+            tally.unwritable += 1
+            continue
+        mention = span.mention(doc.text)
+        tally.trimmed += _BREAKS.match(mention[0]) is not None or _BREAKS.match(mention[-1]) is not None
+        t_ids.setdefault(span.key, line.split("\t")[0])
+        lines.append(line)
+    labels += [label for label in dict.fromkeys(discontinuous_types(doc.meta.get(LINKS_KEY))) if label not in labels]
+    linked, missing = written_lines(doc.meta.get(LINKS_KEY), t_ids, len(lines) + 1)
+    tally.gone += missing
+    return lines + linked
+
+
+def _warn_written(ctx: WriteContext, tally: _WriteTally, labels: list[str]) -> None:
+    renamed, trimmed, unwritable, gone = tally.renamed, tally.trimmed, tally.unwritable, tally.gone
     if renamed:
         ctx.warn(f"{counted(renamed, 'span')} {by_count(renamed, 'has a label', 'have labels')} with spaces or "
                  "other characters brat's type names cannot hold (only letters, digits, '_' and '-'): written with "
@@ -318,7 +342,9 @@ def write_brat(documents: list[Document], path: Path, ctx: WriteContext) -> None
     if gone:
         ctx.warn(f"{counted(gone, 'relation, attribute, normalisation or note line')} {by_count(gone, 'names', 'name')} "
                  f"spans no longer there and {by_count(gone, 'was', 'were')} not written")
-    warn_stale_files(ctx, path, sorted(before - written), ".txt or .ann file", ".txt and .ann files")
+
+
+def _write_conf(path: Path, labels: list[str], documents: list[Document]) -> None:
     relations, attributes = conf_sections([doc.meta.get(LINKS_KEY) for doc in documents])
     conf = "[entities]\n" + "".join(brat_type(name) + "\n" for name in labels)
     conf += "\n[relations]\n" + "".join(line + "\n" for line in relations)

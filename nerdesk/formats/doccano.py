@@ -80,7 +80,7 @@ class _Units:
     """One text's offsets in the unit of the file (UTF-16 units or grapheme clusters) and in code points."""
 
     def __init__(self, text: str, unit: str) -> None:
-        self.unit = unit
+        self.text, self.unit = text, unit
         self._utf16 = Utf16Map(text) if unit == "utf16" else None
         self._graphemes = GraphemeMap(text, doccano_grapheme_boundaries) if unit == "graphemes" else None
 
@@ -218,23 +218,7 @@ def _record_document(record: Any, ctx: ReadContext, where: Where, unit: str,
     clusters = GraphemeMap(text, doccano_grapheme_boundaries) if unit == "utf16" and hint else None
     ends: dict[int | str, list[Any]] = {}  # entity id -> [start, end, label] in code points
     for start, end, label, entity_id in raw:
-        if not is_int(start) or not is_int(end):
-            ctx.problem(f"span offsets must be integers, got {start!r}..{end!r}", **where)
-            ok = False
-            continue
-        if start >= end:  # said in the file's own offsets, before they become code points
-            ctx.problem(f"span {start}..{end} ({label!r:.60}) is empty or reversed (doccano offsets are "
-                        f"{_UNIT_NAMES[unit]})", code="E004", **where)
-            ok = False
-            continue
-        try:
-            cp_start, cp_end = units.to_code_points(start), units.to_code_points(end)
-        except SpanError as error:
-            ctx.problem(f"span {start}..{end} ({label!r:.60}): {error} (doccano offsets are {_UNIT_NAMES[unit]}"
-                        f"{hint})", code=error.code or "E110", **where)
-            ok = False
-            continue
-        span = ctx.make_span(text, cp_start, cp_end, label, **where)
+        span = _code_point_span(units, (start, end, label), ctx, where, hint)
         if span is None or not _entity_id_fits(entity_id, ends, ctx, where):
             ok = False
             continue
@@ -250,6 +234,27 @@ def _record_document(record: Any, ctx: ReadContext, where: Where, unit: str,
         ok = ok and relations is not None
         meta["relations"] = relations
     return Document(text=text, spans=spans, meta=meta) if ok else None
+
+
+def _code_point_span(units: _Units, entity: tuple[Any, Any, Any], ctx: ReadContext, where: Where,
+                     hint: str) -> Span | None:
+    """One ``[start, end, label]`` of the file as a span in code points, or ``None`` after a problem."""
+    start, end, label = entity
+    if not is_int(start) or not is_int(end):
+        ctx.problem(f"span offsets must be integers, got {start!r}..{end!r}", **where)
+        return None
+    unit = _UNIT_NAMES[units.unit]
+    if start >= end:  # said in the file's own offsets, before they become code points
+        ctx.problem(f"span {start}..{end} ({label!r:.60}) is empty or reversed (doccano offsets are {unit})",
+                    code="E004", **where)
+        return None
+    try:
+        cp_start, cp_end = units.to_code_points(start), units.to_code_points(end)
+    except SpanError as error:
+        ctx.problem(f"span {start}..{end} ({label!r:.60}): {error} (doccano offsets are {unit}{hint})",
+                    code=error.code or "E110", **where)
+        return None
+    return ctx.make_span(units.text, cp_start, cp_end, label, **where)
 
 
 def read_doccano(ctx: ReadContext) -> list[Document]:
