@@ -6,13 +6,16 @@ text predicts nonsense) and, when it does not, shows a notice with the embedded 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -23,6 +26,69 @@ from nerdesk.gui.retrain_words import RETRAIN_TIP
 from nerdesk.gui.session import ProjectSession
 from nerdesk.runtime.bundle import describe_bundle
 from nerdesk.workflows.model_script import ScriptMismatch, document_mismatch
+
+
+class FoldedNotice(QLabel):
+    """A warning one line high, cut short with "…" and whole in its tooltip; a click unfolds it (wrapped, as
+    high as it needs) and another folds it again. Unfolded by default, a three-line notice took the room of
+    three rows of the Labels and Spans tables below it for as long as the document was open."""
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName=object_name, visible=False)
+        self.unfolded = False
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def show_message(self, message: str) -> None:
+        self.setText(f"\u26a0 {message}" if message else "")
+        self.setToolTip(f"{message}\n\nClick the notice to show it whole (or one line again)." if message else "")
+        self.setVisible(bool(message))
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.set_unfolded(not self.unfolded)
+        super().mouseReleaseEvent(event)
+
+    def set_unfolded(self, unfolded: bool) -> None:
+        self.unfolded = unfolded
+        self.setWordWrap(unfolded)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored,
+                           QSizePolicy.Policy.Minimum if unfolded else QSizePolicy.Policy.Fixed)
+        self.fit()
+        self.update()
+
+    def fit(self) -> None:
+        """A dock does not give a word-wrapped label the height its text needs; ask for it."""
+        width = self.width() or self.sizeHint().width()
+        self.setMinimumHeight(self.heightForWidth(width) if self.unfolded else self.sizeHint().height())
+        self.updateGeometry()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self.unfolded:
+            self.fit()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """One line high when folded, and never as wide as the text (the dock would widen to show it)."""
+        hint = super().sizeHint()
+        if self.unfolded:
+            return hint
+        margins = self.contentsMargins()
+        return QSize(self.fontMetrics().horizontalAdvance("\u26a0 …") + margins.left() + margins.right(),
+                     self.fontMetrics().height() + margins.top() + margins.bottom())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return self.sizeHint() if not self.unfolded else super().minimumSizeHint()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self.unfolded:
+            super().paintEvent(event)
+            return
+        QFrame.paintEvent(self, event)  # the frame and background of the stylesheet
+        painter = QPainter(self)
+        area = self.contentsRect()
+        line = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, area.width())
+        painter.drawText(area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), line)
 
 
 class ModelPanel(QWidget):
@@ -53,7 +119,7 @@ class ModelPanel(QWidget):
         self.progress = QProgressBar(visible=False)
         self.cancel = self._button("Cancel", self.cancelRequested)
         self.cancel.hide()
-        self.script_notice = QLabel(objectName="scriptNotice", wordWrap=True, visible=False)
+        self.script_notice = FoldedNotice("scriptNotice")
         self.use_suggested = QPushButton(visible=False)
         self.use_suggested.clicked.connect(self._use_suggested)
         self.mismatch: ScriptMismatch | None = None
@@ -93,10 +159,14 @@ class ModelPanel(QWidget):
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress)
         progress_row.addWidget(self.cancel)
+        notice_row = QHBoxLayout()  # the notice and its remedy on one line: the tables below keep their rows
+        notice_row.addWidget(self.script_notice, 1)
+        notice_row.addWidget(self.use_suggested, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        for widget in (self.model_name, self.script_notice, self.use_suggested, self.load_button):
-            layout.addWidget(widget)
+        layout.addWidget(self.model_name)
+        layout.addLayout(notice_row)
+        layout.addWidget(self.load_button)
         layout.addLayout(threshold_row)
         for widget in (self.predict_document, self.predict_all, self.retrain):
             layout.addWidget(widget)
@@ -142,23 +212,11 @@ class ModelPanel(QWidget):
         if mismatch == self.mismatch:
             return
         self.mismatch = mismatch
-        self.script_notice.setText(mismatch.message if mismatch else "")
-        self.script_notice.setVisible(mismatch is not None)
-        self._fit_notice()
+        self.script_notice.show_message(mismatch.message if mismatch else "")
         suggestion = mismatch.suggestion if mismatch else None
         self.use_suggested.setText(f"Use {suggestion.name}" if suggestion else "")
         self.use_suggested.setVisible(suggestion is not None)
         self.scriptMismatchChanged.emit(mismatch.message if mismatch else "")
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        """A dock does not give a word-wrapped label the height its text needs; ask for it."""
-        super().resizeEvent(event)
-        self._fit_notice()
-
-    def _fit_notice(self) -> None:
-        width = self.script_notice.width() or self.width() - 8
-        needed = self.script_notice.heightForWidth(width) if self.mismatch is not None else 0
-        self.script_notice.setMinimumHeight(max(needed, 0))
 
     def _use_suggested(self) -> None:
         if self.mismatch is not None and self.mismatch.suggestion is not None:
