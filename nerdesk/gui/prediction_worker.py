@@ -32,17 +32,20 @@ class PredictionWorker(QThread):
 
     def __init__(self, bundle_path: str | Path, items: Sequence[tuple[int, str]], parent=None, *,
                  choose: tuple[str | Path, Callable[[Any, Any], Any]] | None = None) -> None:
-        """``choose``: (project path, function of a read-only project and the bundle giving ``Targets``), to
-        read the documents to predict here rather than in the window (5 s for 52,000 documents)."""
+        """``choose``: (project path, function of a read-only project and the bundle giving ``Targets``, which
+        polls its ``should_stop`` keyword), to read the documents to predict here rather than in the window
+        (5 s for 52,000 documents), and to stop reading them on Cancel."""
         super().__init__(parent)
         self.bundle_path = Path(bundle_path)
         self.items = list(items)
         self.choose = choose
 
     def run(self) -> None:
+        from nerdesk.workflows.models import Cancelled
+
         try:
             self._predict_all()
-        except _Interrupted:
+        except (_Interrupted, Cancelled):
             self.cancelled.emit()
         except NerdeskError as error:
             self.failed.emit(str(error))
@@ -76,7 +79,7 @@ class PredictionWorker(QThread):
         assert self.choose is not None
         path, choose = self.choose
         with Project.open(path, read_only=True) as project:
-            targets = choose(project, bundle)
+            targets = choose(project, bundle, should_stop=self.isInterruptionRequested)  # Cancel while reading
         self.items = list(targets.items)
         self.chosen.emit(targets.left_alone())
 

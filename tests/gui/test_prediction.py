@@ -149,8 +149,8 @@ def texts_taken_then_held(monkeypatch) -> tuple[threading.Event, threading.Event
     taken, go_on = threading.Event(), threading.Event()
     choose = prediction_commands.unreviewed_for
 
-    def choosing(project, bundle):
-        targets = choose(project, bundle)
+    def choosing(project, bundle, **options):
+        targets = choose(project, bundle, **options)
         taken.set()
         go_on.wait(30)
         return targets
@@ -171,7 +171,8 @@ def test_predict_all_reads_the_documents_outside_the_window_thread(qtbot, make_w
     threads = []
     choose = prediction_commands.unreviewed_for
     monkeypatch.setattr(prediction_commands, "unreviewed_for",
-                        lambda project, bundle: threads.append(threading.current_thread()) or choose(project, bundle))
+                        lambda project, bundle, **options: threads.append(threading.current_thread())
+                        or choose(project, bundle, **options))
     window.model_panel.predict_all.click()
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     assert threads and threads[0] is not threading.main_thread()
