@@ -51,7 +51,7 @@ def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
     comments = 0
     for number, raw in enumerate(content.split("\n"), start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
-        fields = line.split()
+        fields = row_fields(line)
         if is_comment(fields):
             comments += 1
             continue
@@ -76,6 +76,22 @@ def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
         ctx.warn(f"{counted(comments, 'comment line')} (# first, no tag last) {by_count(comments, 'was', 'were')} "
                  "skipped")
     return sentences
+
+
+def row_fields(line: str) -> list[str]:
+    """The line's fields, split on whitespace; but a first field of whitespace alone before a tab is that token
+    (``"\u3000<TAB>O"``, a space or U+00A0 likewise): character-level corpora converted from texts with spaces
+    give each space a row, and only a tab can separate such a token from its tag."""
+    token, tab, rest = line.partition("\t")
+    tags = rest.split()
+    if tab and token and token.isspace() and tags:
+        return [token, *tags]
+    return line.split()
+
+
+def is_row_space(character: str) -> bool:
+    """Whether a whitespace character can be a row of its own in a tab-separated file: not a tab or a line break."""
+    return character.isspace() and character != "\t" and len(f"a{character}b".splitlines()) == 1
 
 
 def _is_pair(first: str, second: str) -> bool:
