@@ -48,6 +48,7 @@ def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
     """Rows grouped into sentences (blank lines and ``-DOCSTART-`` separate them), comment lines left out."""
     sentences: list[list[Row]] = []
     current: list[Row] = []
+    untagged: list[tuple[int, str]] = []  # rows of a token alone: (line number, line)
     comments = 0
     for number, raw in enumerate(content.split("\n"), start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
@@ -64,8 +65,7 @@ def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
                 current = []
             continue
         if len(fields) < 2:
-            ctx.problem(f"expected a token and a tag separated by whitespace, got {line!r:.60}", line=number)
-            continue
+            untagged.append((number, line))
         if current and _is_pair(current[-1][1][0], fields[0]):  # an emoji written as its two UTF-16 halves
             current[-1][1][0] = _joined(current[-1][1][0] + fields[0])
             continue
@@ -75,7 +75,27 @@ def _sentences(ctx: ReadContext, content: str) -> list[list[Row]]:
     if comments:
         ctx.warn(f"{counted(comments, 'comment line')} (# first, no tag last) {by_count(comments, 'was', 'were')} "
                  "skipped")
-    return sentences
+    return _untagged_as_o(ctx, sentences, untagged)
+
+
+def _untagged_as_o(ctx: ReadContext, sentences: list[list[Row]], untagged: list[tuple[int, str]]) -> list[list[Row]]:
+    """Rows of a token alone tagged O when no row of the file has a tag and its rows make sentences (a test file
+    whose labels were held back, as XTREME's PAN-X test files: Hugging Face's xtreme and wikiann loaders and
+    transformers' token classification examples read such rows as O). Among tagged rows, each is a problem: a
+    missing tag there is more likely damage than an unannotated token, and reading it as O would hide an entity;
+    so is each row of a single block of untagged lines, which is no more a CoNLL file than any text is."""
+    if not untagged:
+        return sentences
+    rows = sum(map(len, sentences))
+    if len(untagged) < rows or len(sentences) < 2:
+        why = ": the other rows have tags" if len(untagged) < rows else ""
+        for number, line in untagged:
+            ctx.problem(f"expected a token and a tag separated by whitespace, got {line!r:.60}{why}", line=number)
+        tagged = [[row for row in sentence if len(row[1]) > 1] for sentence in sentences]
+        return [sentence for sentence in tagged if sentence]
+    ctx.warn(f"no row has a tag (a test file without its labels, as XTREME's PAN-X test files are): the "
+             f"{counted(rows, 'token')} {by_count(rows, 'was', 'were')} read as O, without entities")
+    return [[(number, [fields[0], "O"]) for number, fields in sentence] for sentence in sentences]
 
 
 def row_fields(line: str) -> list[str]:
