@@ -4,7 +4,8 @@ What ``datasets`` writes (``Dataset.to_json``: JSON lines; a JSON array is read 
 token-classification examples of ``transformers`` (``run_ner.py``) train on. Tags are strings (``B-PER``,
 any scheme the CoNLL reader knows) or, as ``datasets`` stores a ``ClassLabel``, numbers: their names
 in order are then needed (``tag_names``, e.g. ``O,B-PER,I-PER,...``: the dataset's
-``features["ner_tags"].feature.names``), since a file of numbers cannot say which is which.
+``features["ner_tags"].feature.names``, or ``features["sentences"][0]["named_entities"].feature.names`` for
+``conll2012_ontonotesv5``), since a file of numbers cannot say which is which.
 
 The text is the tokens joined by spaces, none between Chinese characters (characters joined without one
 when nearly every token is a character, as in the CoNLL reader), and the tokens are kept in
@@ -59,28 +60,37 @@ def is_document_of_sentences(record: dict[str, Any]) -> bool:
         for s in sentences)
 
 
-def _sentence_records(records: list[tuple[Where, Any]]) -> list[tuple[Where, Any]]:
+def _sentence_records(records: list[tuple[Where, Any]]) -> tuple[list[tuple[Where, Any]], set[int]]:
     """The records, a document of sentences (``is_document_of_sentences``) replaced by one record a sentence:
-    its words as the tokens, its named entities as the tags, ``DOCUMENT_ID#N`` as the id."""
+    its words as the tokens, its named entities as the tags, ``DOCUMENT_ID#N`` as the id; and the positions of
+    the records that are such sentences."""
     expanded: list[tuple[Where, Any]] = []
+    sentences: set[int] = set()
     for where, record in records:
         if not (isinstance(record, dict) and is_document_of_sentences(record)):
             expanded.append((where, record))
             continue
+        sentences.update(range(len(expanded), len(expanded) + len(record["sentences"])))
         for number, sentence in enumerate(record["sentences"]):
             rest = {key: value for key, value in sentence.items() if key not in ("words", "named_entities")}
             expanded.append((where, {"id": f"{record.get('document_id', '')}#{number}", "tokens": sentence["words"],
                                      "ner_tags": sentence["named_entities"], **rest}))
-    return expanded
+    return expanded, sentences
+
+
+def _names_feature(key: str, in_sentences: bool) -> str:
+    """Where the dataset keeps the names of a record's numeric tags: the ``ClassLabel`` of its tag field."""
+    return ("features['sentences'][0]['named_entities'].feature.names" if in_sentences
+            else f"features[{key!r}].feature.names")
 
 
 def read_token_tags(ctx: ReadContext) -> list[Document]:
     names = tag_names(ctx)
-    records = _sentence_records(_records(ctx))
+    records, sentences = _sentence_records(_records(ctx))
     joiner = "" if _mostly_characters(records) else " "
     documents, irregular = [], 0
-    for where, record in records:
-        read = _document(record, names, joiner, ctx, where)
+    for index, (where, record) in enumerate(records):
+        read = _document(record, names, joiner, ctx, where, index in sentences)
         if read is not None:
             documents.append(read[0])
             irregular += read[1]
@@ -135,8 +145,9 @@ def _records(ctx: ReadContext) -> list[tuple[Where, Any]]:
 
 
 def _document(record: Any, names: list[str] | None, joiner: str, ctx: ReadContext,
-              where: Where) -> tuple[Document, int] | None:
-    """The record's document and how many of its spans were read leniently; ``None`` after a problem."""
+              where: Where, in_sentences: bool = False) -> tuple[Document, int] | None:
+    """The record's document and how many of its spans were read leniently; ``None`` after a problem.
+    ``in_sentences``: the record is a sentence of a document (``conll2012_ontonotesv5``)."""
     if not isinstance(record, dict):
         ctx.problem(f"a record must be a JSON object, got {type(record).__name__}", **where)
         return None
@@ -150,7 +161,7 @@ def _document(record: Any, names: list[str] | None, joiner: str, ctx: ReadContex
         ctx.problem(f"{key or 'ner_tags'!r} must be a list of one tag per token ({len(tokens):,} tokens), got "
                     f"{tags!r:.60}", **where)
         return None
-    parsed = _parsed_tags(tags, names, ctx, where)
+    parsed = _parsed_tags(tags, names, ctx, where, _names_feature(str(key), in_sentences))
     if parsed is None:
         return None
     text, offsets = tokens_to_text(tokens, joiner) if not joiner else words_to_text(tokens)
@@ -161,14 +172,16 @@ def _document(record: Any, names: list[str] | None, joiner: str, ctx: ReadContex
                     name=str(name) if isinstance(name, (str, int)) and not isinstance(name, bool) else None), irregular
 
 
-def _parsed_tags(tags: list[Any], names: list[str] | None, ctx: ReadContext, where: Where) -> list[ParsedTag] | None:
-    """Each tag parsed; a number is looked up in ``names``. ``None`` after reporting the first bad tag."""
+def _parsed_tags(tags: list[Any], names: list[str] | None, ctx: ReadContext, where: Where,
+                 names_feature: str) -> list[ParsedTag] | None:
+    """Each tag parsed; a number is looked up in ``names`` (the dataset's ``names_feature``, which a problem
+    points at). ``None`` after reporting the first bad tag."""
     named = []
     for tag in tags:
         if isinstance(tag, int) and not isinstance(tag, bool):
             if names is None:
                 ctx.problem(f"{NUMERIC_TAGS} ({tag}); give their names in order (--tag-names O,B-PER,I-PER,... "
-                            "of nerdesk import, train or eval: the dataset's features['ner_tags'].feature.names)",
+                            f"of nerdesk import, train or eval: the dataset's {names_feature})",
                             **where)
                 return None
             if not 0 <= tag < len(names):
