@@ -2,8 +2,7 @@
 
 Reading: one sentence per block (blank line between), ``-DOCSTART-`` and comment lines skipped, a column
 numbering the tokens left out, and characters marked with their position in their word (``科0 技1``, as the
-Weibo NER files write them) read as the characters alone, a space before a tab read as a token
-(``nerdesk.formats.conll_rows``). When every column
+Weibo NER files write them) read as the characters alone (``nerdesk.formats.conll_rows``). When every column
 after the first is a tag (``O``, ``B-X``, ``I-X``, ``M-X``, ``E-X``, ``S-X``, ``L-X``, ``U-X``), each
 column is one nesting level (as nerdesk writes nested data), except a column of syntactic chunks
 (B-NP, I-VP...: ``token chunk NER`` files); otherwise only the last column is read (so ``token POS chunk
@@ -20,8 +19,8 @@ as GENIA keeps them) when they match its text, else whitespace tokens, cut where
 inside one ("York." -> "York", ".") unless that is inside another span. Nested spans become one tag
 column per level with the OUTERMOST level in the LAST column (``spacy convert`` and CoNLL-2003 readers
 take the last column), or with ``flat=True`` one column and a warning saying how many spans were
-dropped. At character level a space (U+3000, U+00A0...) is a row of its own when tab-separated, a tab or line
-break is not written; token level rebuilds the text from tokens: the writer warns where the text changes.
+dropped. Whitespace cannot be written at character level and token level rebuilds the text from
+tokens: the writer warns where the text changes.
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import FormatSpec, ReadContext, WriteContext
 from nerdesk.formats.atomic_write import atomic_write_text
 from nerdesk.formats.conll_dialects import Row
-from nerdesk.formats.conll_rows import is_row_space, read_rows
+from nerdesk.formats.conll_rows import read_rows
 
 SEPARATORS = {"tab": "\t", "space": " "}
 
@@ -162,19 +161,16 @@ def words_to_text(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), offsets
 
 
-def word_units(doc: Document, level: str, spans: list[Span],
-               keep_whitespace: bool = False) -> tuple[list[tuple[int, int]], bool, int]:
+def word_units(doc: Document, level: str, spans: list[Span]) -> tuple[list[tuple[int, int]], bool, int]:
     """Character or token ``(start, end)`` units of a document, whether they are its stored tokens, and
     how many more tokens cutting words at span boundaries made.
 
     A word a span starts or ends inside is cut there ("York." of a span "New York" becomes "York" and "."),
     so that token level keeps the span instead of forcing character rows on a text with spaces; a word is
     not cut inside another span (that span's mention would change), and the span is dropped as before.
-    ``keep_whitespace``: a whitespace character other than a tab or line break is a character unit too.
     """
     if level == "char":
-        return [(i, i + 1) for i, ch in enumerate(doc.text)
-                if not ch.isspace() or (keep_whitespace and is_row_space(ch))], False, 0
+        return [(i, i + 1) for i, ch in enumerate(doc.text) if not ch.isspace()], False, 0
     tokens = doc.meta.get("tokens")
     stored = find_token_char_offsets(doc.text, tokens) if isinstance(tokens, list) and not any(
         not isinstance(t, str) or re.search(r"\s", t) for t in tokens) else None
@@ -217,26 +213,19 @@ def _union_of_interiors(spans: list[Span]) -> list[tuple[int, int]]:
     return merged
 
 
-def choose_level(documents: list[Document], chosen: list[list[Span]], keep_whitespace: bool = False) -> str:
-    """``auto``: the level that spoils fewer spans; on a tie, tokens when most documents have spaces (with
-    ``keep_whitespace``, spaces not between two Chinese characters, which character level keeps) or keep
+def choose_level(documents: list[Document], chosen: list[list[Span]]) -> str:
+    """``auto``: the level that spoils fewer spans; on a tie, tokens when most documents have spaces or keep
     their words (``meta["tokens"]``: GENIA's, or a word-segmented Chinese corpus's).
 
     A span is spoilt when it is dropped (not on unit boundaries) or when its mention reads back
     differently: character level drops the spaces inside "New York".
     """
-    spoilt = {level: sum(_spoilt_spans(doc, level, spans, keep_whitespace)
-                         for doc, spans in zip(documents, chosen, strict=True)) for level in ("char", "token")}
+    spoilt = {level: sum(_spoilt_spans(doc, level, spans) for doc, spans in zip(documents, chosen, strict=True))
+              for level in ("char", "token")}
     if spoilt["char"] != spoilt["token"]:
         return min(spoilt, key=lambda unit: spoilt[unit])
-    spaced = _spaced_words if keep_whitespace else lambda text: " " in text.strip()
-    worded = sum(spaced(doc.text) or _keeps_words(doc) for doc in documents)
+    worded = sum(" " in doc.text.strip() or _keeps_words(doc) for doc in documents)
     return "token" if documents and worded * 2 > len(documents) else "char"
-
-
-def _spaced_words(text: str) -> bool:
-    """Whether whitespace separates two characters of which one at least is not Chinese or Japanese."""
-    return any(not (_CJK.match(m[1]) and _CJK.match(m[2])) for m in re.finditer(r"(\S)\s+(?=(\S))", text))
 
 
 def _keeps_words(doc: Document) -> bool:
@@ -244,11 +233,9 @@ def _keeps_words(doc: Document) -> bool:
     return isinstance(tokens, list) and bool(tokens) and all(isinstance(token, str) for token in tokens)
 
 
-def _spoilt_spans(doc: Document, level: str, spans: list[Span], keep_whitespace: bool) -> int:
-    """How many of ``spans`` the level drops or writes with another mention (whitespace runs aside, unless
-    character level keeps whitespace, where a mention of words separated by spaces counts as spoilt)."""
-    exact = keep_whitespace and level == "char"
-    units = word_units(doc, level, spans, exact)[0]
+def _spoilt_spans(doc: Document, level: str, spans: list[Span]) -> int:
+    """How many of ``spans`` the level drops or writes with another mention (whitespace runs aside)."""
+    units = word_units(doc, level, spans)[0]
     aligned, unaligned = split_by_token_boundaries(units, spans)
     starts = [start for start, _ in units]
     changed = 0
@@ -256,9 +243,7 @@ def _spoilt_spans(doc: Document, level: str, spans: list[Span], keep_whitespace:
         first, last = bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
         pieces = [doc.text[s:e] for s, e in units[first:last]]
         written = "".join(pieces) if level == "char" else words_to_text(pieces)[0]  # as the reader joins them
-        mention = span.mention(doc.text)
-        # kept spaces do not spoil a Chinese mention, but words such as "New York" belong on token rows
-        changed += written != mention or _spaced_words(mention) if exact else written != " ".join(mention.split())
+        changed += written != " ".join(span.mention(doc.text).split())
     return len(unaligned) + changed
 
 
@@ -269,17 +254,16 @@ class _Tally:
         self.not_written = 0  # spans unaligned, flattened away or in a document with no units
 
 
-def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool, tally: _Tally,
-           keep_whitespace: bool) -> Block | None:
+def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool, tally: _Tally) -> Block | None:
     """One sentence block: ``(unit, tags)`` rows, the outermost level in the LAST tag column."""
-    units, stored, cut = word_units(doc, level, spans, keep_whitespace)
+    units, stored, cut = word_units(doc, level, spans)
     tally.cut_words += cut
     if not units:
         tally.empty_docs += 1
         tally.not_written += len(spans)
         return None
     tally.stored_tokens += stored
-    tally.changed_text += _whitespace_changed(doc.text, level, keep_whitespace)
+    tally.changed_text += _whitespace_changed(doc.text, level)
     renamed = [Span(s.start, s.end, re.sub(r"\s", "_", s.label)) for s in spans]
     tally.renamed += sum(a.label != b.label for a, b in zip(spans, renamed, strict=True))
     aligned, unaligned = split_by_token_boundaries(units, renamed)
@@ -294,27 +278,22 @@ def _block(doc: Document, spans: list[Span], level: str, scheme: str, flat: bool
     return [(doc.text[s:e], [col[i] for col in columns]) for i, (s, e) in enumerate(units)]
 
 
-def _whitespace_changed(text: str, level: str, keep_whitespace: bool = False) -> bool:
+def _whitespace_changed(text: str, level: str) -> bool:
     """Whether writing ``text`` at ``level`` changes its whitespace (words cut at spans are counted apart): the
-    reader joins characters without a space (or with the whitespace rows kept), and words with one except between
-    Chinese characters."""
-    if level == "char":
-        return any(ch.isspace() and not (keep_whitespace and is_row_space(ch)) for ch in text)
-    return words_to_text(text.split())[0] != text
+    reader joins characters without a space, and words with one except between Chinese characters."""
+    return ("".join(text.split()) if level == "char" else words_to_text(text.split())[0]) != text
 
 
 def tag_blocks(documents: list[Document], ctx: WriteContext, format_name: str, *, scheme: str,
-               flat: bool, keep_whitespace: bool = False) -> list[Block | None]:
+               flat: bool) -> list[Block | None]:
     """One block per document (``None`` for one with no units) at the ``level`` option's level, with the
-    warnings and the count of spans not written given to ``ctx``; ``keep_whitespace``: at character level a
-    space (not a tab or line break) is a row of its own, as a tab-separated file can write it."""
+    warnings and the count of spans not written given to ``ctx``."""
     level = ctx.option("level", "auto", ("auto", "char", "token"))
     chosen = ctx.spans_to_write(documents, format_name)
     if level == "auto":
-        level = choose_level(documents, chosen, keep_whitespace)
+        level = choose_level(documents, chosen)
     tally = _Tally()
-    blocks = [_block(doc, spans, level, scheme, flat, tally, keep_whitespace)
-              for doc, spans in zip(documents, chosen, strict=True)]
+    blocks = [_block(doc, spans, level, scheme, flat, tally) for doc, spans in zip(documents, chosen, strict=True)]
     _write_warnings(ctx, tally, level, format_name)
     ctx.not_written(tally.not_written)
     return blocks
@@ -324,8 +303,7 @@ def write_conll(documents: list[Document], path: Path, ctx: WriteContext) -> Non
     scheme = ctx.option("scheme", "bio", SCHEMES)
     flat = bool(ctx.option("flat", False))
     separator = SEPARATORS[ctx.option("separator", "tab", tuple(SEPARATORS))]
-    blocks = [block for block in tag_blocks(documents, ctx, "CoNLL", scheme=scheme, flat=flat,
-                                            keep_whitespace=separator == "\t") if block is not None]
+    blocks = [block for block in tag_blocks(documents, ctx, "CoNLL", scheme=scheme, flat=flat) if block is not None]
     width = max((len(tags) for block in blocks for _, tags in block), default=1)
     out: list[str] = []
     for block in blocks:

@@ -109,11 +109,6 @@ def row_fields(line: str) -> list[str]:
     return line.split()
 
 
-def is_row_space(character: str) -> bool:
-    """Whether a whitespace character can be a row of its own in a tab-separated file: not a tab or a line break."""
-    return character.isspace() and character != "\t" and len(f"a{character}b".splitlines()) == 1
-
-
 def _is_pair(first: str, second: str) -> bool:
     return len(first) == len(second) == 1 and "\ud800" <= first <= "\udbff" and "\udc00" <= second <= "\udfff"
 
