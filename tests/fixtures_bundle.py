@@ -132,6 +132,20 @@ def shared_tiny_bundle(tmp_path_factory) -> Path:
     return _SHARED_BUNDLES["tiny"]
 
 
+def create_scored_project(path: Path, bundle: Path) -> None:
+    """A project at ``path`` with three evaluation documents (PER, LOC, ORG gold spans), one to predict, and
+    ``bundle`` registered as its active model ``tiny@1``."""
+    from nerdesk.storage import Project
+
+    with Project.create(path) as created:
+        documents = sentence_documents()
+        for document in documents[:3]:
+            document.status, document.split = "reviewed", "eval"
+        created.add_documents([*documents[:3], Document("李娜去了上海。")])
+        created.set_active_model(created.register_model(name="tiny@1", bundle_path=bundle, metrics={},
+                                                        settings={}, trained_on={}))
+
+
 def export_tiny_bundle(model, tokenizer, directory: Path) -> Path:
     from nerdesk.training.export import export_bundle
 

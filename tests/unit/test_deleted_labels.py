@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_bundle import sentence_documents, shared_tiny_bundle
+from fixtures_bundle import create_scored_project, shared_tiny_bundle
 
 from nerdesk.core import Document, Span
 from nerdesk.core.edits import Change, Edit
@@ -18,14 +18,7 @@ from nerdesk.workflows.models import repredict_unreviewed
 @pytest.fixture
 def project(tmp_path_factory, tmp_path):
     """Three evaluation documents, one to predict, and the tiny model (PER, LOC, ORG) active."""
-    bundle = shared_tiny_bundle(tmp_path_factory)
-    with Project.create(tmp_path / "notes.nerdesk") as created:
-        documents = sentence_documents()
-        for document in documents[:3]:
-            document.status, document.split = "reviewed", "eval"
-        created.add_documents([*documents[:3], Document("李娜去了上海。")])
-        created.set_active_model(created.register_model(name="tiny@1", bundle_path=bundle, metrics={},
-                                                        settings={}, trained_on={}))
+    create_scored_project(tmp_path / "notes.nerdesk", shared_tiny_bundle(tmp_path_factory))
     with Project.open(tmp_path / "notes.nerdesk") as opened:
         yield opened
 

@@ -4,9 +4,8 @@ the old name, and their predictions and scores count under the name the label ha
 from __future__ import annotations
 
 import pytest
-from fixtures_bundle import sentence_documents, shared_tiny_bundle
+from fixtures_bundle import create_scored_project, shared_tiny_bundle
 
-from nerdesk.core import Document
 from nerdesk.storage import Project
 from nerdesk.workflows.evaluation import other_script_reason, score_version
 from nerdesk.workflows.evaluation_set import evaluation_set
@@ -16,14 +15,7 @@ from nerdesk.workflows.models import repredict_unreviewed
 @pytest.fixture
 def project(tmp_path_factory, tmp_path):
     """Three evaluation documents, one to predict, and the tiny model (PER, LOC, ORG) active."""
-    bundle = shared_tiny_bundle(tmp_path_factory)
-    with Project.create(tmp_path / "notes.nerdesk") as created:
-        documents = sentence_documents()
-        for document in documents[:3]:
-            document.status, document.split = "reviewed", "eval"
-        created.add_documents([*documents[:3], Document("李娜去了上海。")])
-        created.set_active_model(created.register_model(name="tiny@1", bundle_path=bundle, metrics={},
-                                                        settings={}, trained_on={}))
+    create_scored_project(tmp_path / "notes.nerdesk", shared_tiny_bundle(tmp_path_factory))
     with Project.open(tmp_path / "notes.nerdesk") as opened:
         yield opened
 
