@@ -17,7 +17,7 @@ from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import GENERAL_ZH, embedded_model
 from nerdesk.workflows.models import register_bundle
 
-DOCUMENTS = 10_000  # read in a few seconds: long enough to press Cancel in the middle
+DOCUMENTS = 10_000  # the read looks at Cancel every 200 documents: it is pressed while the read waits at one
 
 
 @pytest.fixture
@@ -33,12 +33,16 @@ def big_project(tmp_path):
 
 
 def test_cancel_stops_the_reading_of_the_documents(qtbot, make_window, big_project, monkeypatch, capfd):
-    reading = threading.Event()
+    reading, clicked = threading.Event(), threading.Event()
     choose = prediction_commands.unreviewed_for
 
-    def choosing(project, bundle, **options):
-        reading.set()
-        return choose(project, bundle, **options)
+    def choosing(project, bundle, *, should_stop):
+        def looking() -> bool:  # the read waits here, in its middle, until Cancel has been clicked
+            reading.set()
+            clicked.wait(10)
+            return should_stop()
+
+        return choose(project, bundle, should_stop=looking)
 
     monkeypatch.setattr(prediction_commands, "unreviewed_for", choosing)
     window = make_window()
@@ -48,11 +52,11 @@ def test_cancel_stops_the_reading_of_the_documents(qtbot, make_window, big_proje
     window.worker.progressed.connect(lambda done, total: progressed.append(total))
     window.worker.chosen.connect(lambda left_alone: progressed.append("chosen"))
     qtbot.waitUntil(reading.is_set, timeout=10_000)
-    qtbot.wait(100)  # well into the read
     cancel = window.model_panel.cancel
     assert cancel.isVisible() and cancel.isEnabled()
     pressed = time.monotonic()
     cancel.click()
+    clicked.set()
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     assert time.monotonic() - pressed < 1.5
     assert progressed == []  # the read never finished: nothing was chosen, counted or predicted
