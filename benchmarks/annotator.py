@@ -23,14 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.learning_curve import TARGETS, load_target
+from benchmarks.learning_curve import TARGETS, add_target_files_argument, load_target, register_target_files
 from nerdesk.core.document import Document
 from nerdesk.formats import write_file
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", choices=sorted(TARGETS), default="peoples_daily")
+    parser.add_argument("--target", default="peoples_daily", help=f"one of {', '.join(sorted(TARGETS))} or a "
+                        "name given by --target-files")
     parser.add_argument("--rounds", type=int, nargs="+", default=[50, 100, 200, 400],
                         help="reviewed documents after each round (cumulative)")
     parser.add_argument("--unreviewed", type=int, default=300, help="documents imported unreviewed first")
@@ -40,7 +41,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, help="keep the project here (default: a temporary folder)")
     parser.add_argument("--json", type=Path, default=Path("runs/annotator.jsonl"))
     parser.add_argument("--table", action="store_true", help="print the rounds in --json as a Markdown table")
-    return parser.parse_args(argv)
+    add_target_files_argument(parser)
+    args = register_target_files(parser.parse_args(argv))
+    if args.target not in TARGETS:
+        parser.error(f"--target {args.target}: not one of {', '.join(sorted(TARGETS))}")
+    return args
 
 
 def markdown_table(path: Path) -> str:

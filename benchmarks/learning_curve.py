@@ -54,7 +54,22 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "decay instead of the recipe's choice (0: the last step's weights)")
     parser.add_argument("--json", type=Path, default=Path("runs/learning_curve.jsonl"))
     parser.add_argument("--table", action="store_true", help="print the results in --json as a Markdown table")
-    return parser.parse_args(argv)
+    add_target_files_argument(parser)
+    return register_target_files(parser.parse_args(argv))
+
+
+def add_target_files_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target-files", nargs=4, action="append", default=[],
+                        metavar=("NAME", "FORMAT", "POOL", "TEST"),
+                        help="a target outside the shared datasets folder: its name, nerdesk format, the file of "
+                             "documents to review and the file of test documents (repeatable)")
+
+
+def register_target_files(args: argparse.Namespace) -> argparse.Namespace:
+    """Add the ``--target-files`` corpora to TARGETS (absolute paths stay absolute under DATASETS)."""
+    for name, format_name, pool_file, test_file in args.target_files:
+        TARGETS[name] = (format_name, str(Path(pool_file).resolve()), str(Path(test_file).resolve()))
+    return args
 
 
 def markdown_table(path: Path) -> str:
