@@ -170,6 +170,23 @@ def _without_word_positions(ctx: ReadContext, sentences: list[list[Row]]) -> lis
 # A Wikipedia language code and a colon before the token: "en:Paris", "zh-yue:香港", "simple:The",
 # "be-x-old:Мінск", "zh-classical:孔子" (PAN-X).
 _LANGUAGE_PREFIX = re.compile(r"([a-z]{2,12}(?:-[a-z]{1,12})*):(.+)")
+# Stricter, for telling a file of untagged tokens from text: the codes PAN-X uses are two or three letters,
+# hyphenated ones ("bat-smg") or "simple"; "http://" and "mailto:" are not among them.
+_WIKIPEDIA_CODE = re.compile(r"(?:[a-z]{2,3}(?:-[a-z]{1,12})*|simple):(?!//).+")
+
+
+def is_untagged_language_file(head: str) -> bool:
+    """Whether a file's head is sentences of tokens alone, each with the same language code (an untagged PAN-X
+    file: ``en:Lincoln`` a line, a blank line between sentences), which the reader reads with every token O."""
+    lines = head.split("\n")
+    if not head.endswith("\n"):
+        lines = lines[:-1]  # possibly cut by the peek
+    blocks = "\n".join(line.strip() for line in lines).split("\n\n")
+    tokens = [line.strip() for line in lines if line.strip()]
+    if sum(bool(block.strip()) for block in blocks) < 2 or any(len(token.split()) != 1 for token in tokens):
+        return False
+    return (all(_WIKIPEDIA_CODE.fullmatch(token) for token in tokens)
+            and len({token.partition(":")[0] for token in tokens}) == 1)
 
 
 def _without_language_prefix(ctx: ReadContext, sentences: list[list[Row]]) -> list[list[Row]]:

@@ -20,7 +20,7 @@ from nerdesk.formats.conll_csv import is_header, is_token_table
 from nerdesk.formats.conll_dialects import is_conllu_row, is_io_file, looks_tagged, misc_tag
 from nerdesk.formats.conll_msra import is_msra_line
 from nerdesk.formats.conll_ontonotes import is_ontonotes_row
-from nerdesk.formats.conll_rows import is_comment
+from nerdesk.formats.conll_rows import is_comment, is_untagged_language_file
 from nerdesk.formats.corpora_boson import looks_like_boson
 from nerdesk.formats.corpora_dygie import is_dygie_record
 from nerdesk.formats.corpora_spert import is_spert_record
@@ -327,13 +327,24 @@ def _detect(path: Path, known: tuple[str, ...], encoding: str | None) -> str:
     if found is not None:
         return found
     _refuse_tags_alone(head, path)
-    if looks_like_conll(head) or is_token_table(head) or suffix in CONLL_SUFFIXES:
+    if looks_like_conll(head) or is_token_table(head) or suffix in CONLL_SUFFIXES or is_untagged_language_file(head):
         return "conll"
     if looks_like_boson(head):
         return "boson"  # BosonNLP: {{person_name:张三}}在{{location:北京}}
     if suffix == ".txt":
         return "text"
     if not head.strip():
-        raise FormatError("the file is empty: cannot tell its format; pass the format explicitly",
+        raise FormatError("the file is empty: cannot tell its format; pass the format explicitly (--format)",
                           path=str(path), code="E103")
-    raise FormatError(f"cannot tell the format of this file; pass one of: {', '.join(known)}", path=str(path), code="E102")
+    if _is_untagged_tokens(head):
+        raise FormatError("a token a line and no tags: a CoNLL file without its labels (pass --format conll) or "
+                          "a list of words (pass --format text)", path=str(path), code="E102")
+    raise FormatError(f"cannot tell the format of this file; pass --format with one of: {', '.join(known)}",
+                      path=str(path), code="E102")
+
+
+def _is_untagged_tokens(head: str) -> bool:
+    """Lines of one field each, in blocks with blank lines between them: a CoNLL file without tags reads so, and
+    so does a list of words in groups."""
+    lines = [line.split() for line in head.split("\n")]
+    return all(len(fields) <= 1 for fields in lines) and any(not fields for fields in lines[:-1])
