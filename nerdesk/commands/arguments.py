@@ -50,10 +50,15 @@ def duration(text: str) -> float:
     return seconds
 
 
+TAG_NAMES_HELP = ("Hugging Face records with numeric tags: the tag of each number, in order, e.g. O,B-PER,I-PER,"
+                  "B-ORG,I-ORG: the names of the dataset's tag feature, such as features['ner_tags'].feature.names "
+                  "(WikiANN, CoNLL-2003) or features['sentences'][0]['named_entities'].feature.names "
+                  "(conll2012_ontonotesv5); a file read without them names the one it needs")
+
+
 def add_data_format(parser: argparse.ArgumentParser, format_help: str) -> None:
     """``--format`` of a command's data files and ``--tag-names``, the names of numeric tags in Hugging Face
     records (train and eval read such files as import does)."""
     parser.add_argument("--format", help=format_help)
     parser.add_argument("--tag-names", metavar="NAMES",
-                        help="Hugging Face records with numeric tags: the tag of each number, in order, e.g. "
-                             "O,B-PER,I-PER,B-ORG,I-ORG (the dataset's features['ner_tags'].feature.names)")
+                        help=TAG_NAMES_HELP)

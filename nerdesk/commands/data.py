@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from nerdesk.commands.arguments import TAG_NAMES_HELP
 from nerdesk.core.document import STATUSES, Document
 from nerdesk.core.wording import counted
 
@@ -57,8 +58,7 @@ def register_import(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
                         help="doccano input: offsets in UTF-16 units (default) or in grapheme clusters (a project "
                              "set to 'Count grapheme clusters as one character')")
     parser.add_argument("--tag-names", metavar="NAMES",
-                        help="Hugging Face records with numeric tags: the tag of each number, in order, e.g. "
-                             "O,B-PER,I-PER,B-ORG,I-ORG (the dataset's features['ner_tags'].feature.names)")
+                        help=TAG_NAMES_HELP)
     parser.set_defaults(handler=run_import)
 
 

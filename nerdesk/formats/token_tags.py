@@ -15,6 +15,7 @@ one tag, so nested spans are dropped with a count.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from nerdesk.formats.conll_dialects import IO_LABEL
 TAG_KEYS = ("ner_tags", "tags", "labels", "ner")  # the first of these a record has holds its tags
 KNOWN_KEYS = {"id", "tokens", *TAG_KEYS}
 NUMERIC_TAGS = "the tags are numbers"  # how the problem of numeric tags without names starts (the window asks)
+NAMES_FEATURE = re.compile(r"features(?:\[[^\]]*\])+\.feature\.names")  # in that problem, where the names are
 CHARACTER_SHARE = 0.9  # of one-character tokens, from which the text is the tokens joined without spaces
 
 

@@ -18,6 +18,7 @@ from nerdesk.core.errors import FormatError, ImportProblems, NerdeskError
 from nerdesk.core.wording import counted
 from nerdesk.formats import ImportResult, read_files
 from nerdesk.formats.batch import duplicates_warning, skip_duplicates
+from nerdesk.formats.token_tags import NAMES_FEATURE
 from nerdesk.gui.errors import reporting_errors
 from nerdesk.gui.import_choices import (
     TextFieldDialog,
@@ -92,7 +93,7 @@ class ImportExport:
                 return read_files(paths, format_name, encoding=encoding, **options), options
             except ImportProblems as problems:
                 if "tag_names" not in options and need_tag_names(problems):
-                    names = self.ask_tag_names()
+                    names = self.ask_tag_names(problems)
                     if names is None:
                         self.window.statusBar().showMessage("Import cancelled: nothing was imported.", 8000)
                         return None
@@ -117,12 +118,16 @@ class ImportExport:
             return None
         return dialog.chosen_field()
 
-    def ask_tag_names(self) -> str | None:
-        """The names of numeric tags, in order, as the user types them; ``None`` when they cancel."""
+    def ask_tag_names(self, problems: ImportProblems) -> str | None:
+        """The names of numeric tags, in order, as the user types them; ``None`` when they cancel. The dialog
+        names the dataset feature that holds them for the field the records have, as the reader's problem does
+        (``features['ner_tags']`` for WikiANN, ``named_entities`` of the sentences for conll2012_ontonotesv5)."""
+        feature = next((found.group() for p in problems.problems
+                        if (found := NAMES_FEATURE.search(p.reason))), "tag feature's .feature.names")
         names, ok = QInputDialog.getText(
             self.window, "Names of the numeric tags",
             "The records' tags are numbers. Type the tag of each number in order, separated by commas\n"
-            "(the dataset's features['ner_tags'].feature.names), e.g. O,B-PER,I-PER,B-ORG,I-ORG,B-LOC,I-LOC:")
+            f"(the dataset's {feature}), e.g. O,B-PER,I-PER,B-ORG,I-ORG,B-LOC,I-LOC:")
         return names.strip() if ok and names.strip() else None
 
     def _show_problems(self, problems: ImportProblems) -> None:

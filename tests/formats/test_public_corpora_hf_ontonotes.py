@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from nerdesk.cli import main
 from nerdesk.formats import detect_format, read_file
 
 NAMES = ("O,B-PERSON,I-PERSON,B-NORP,I-NORP,B-FAC,I-FAC,B-ORG,I-ORG,B-GPE,I-GPE,B-LOC,I-LOC,B-PRODUCT,I-PRODUCT,"
@@ -28,3 +31,13 @@ def test_a_document_of_sentences_gives_a_document_a_sentence(tmp_path):
          [("the summer of 2005", "DATE"), ("Hong Kong", "GPE")]),
         ("bc/cctv/00/cctv_0001#1", "With charm .", [])]
     assert docs[0].meta["pos_tags"] == DOCUMENT["sentences"][0]["pos_tags"]
+
+
+@pytest.mark.parametrize("command", ["import", "train", "eval"])
+def test_the_tag_names_option_names_the_ontonotes_feature_too(command, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # no line breaks inside the feature names
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    said = capsys.readouterr().out
+    assert "features['ner_tags'].feature.names" in said
+    assert "features['sentences'][0]['named_entities'].feature.names (conll2012_ontonotesv5)" in said

@@ -39,3 +39,24 @@ def test_cancelling_the_names_imports_nothing(make_window, tmp_path):
     window.import_files([str(source)])
     assert documents(project) == []
     assert "cancelled" in window.statusBar().currentMessage()
+
+
+ONTONOTES = [{"document_id": "bc/cctv/00/cctv_0001", "sentences": [
+    {"part_id": 0, "words": ["In", "Hong", "Kong", "."], "named_entities": [0, 9, 10, 0]},
+    {"part_id": 0, "words": ["With", "charm", "."], "named_entities": [0, 0, 0]}]}]
+
+
+def test_the_names_are_asked_for_with_the_feature_of_the_field_the_records_have(make_window, tmp_path):
+    source = json_lines_file(tmp_path / "english_v4-train.jsonl", ONTONOTES)
+    window = window_on_new_project(make_window, tmp_path / "onto.nerdesk")
+    asked = []
+
+    def read_and_cancel(dialog):
+        asked.append(dialog.labelText())
+        dialog.reject()
+
+    when_shown(QInputDialog, read_and_cancel)
+    window.import_files([str(source)])
+    assert len(asked) == 1
+    assert "features['sentences'][0]['named_entities'].feature.names" in asked[0]
+    assert "ner_tags" not in asked[0]
