@@ -30,7 +30,7 @@ from nerdesk.formats._base import (
     meta_for_record,
 )
 from nerdesk.formats.atomic_write import atomic_write_text
-from nerdesk.formats.conll import choose_level, word_units
+from nerdesk.formats.conll_units import choose_level, word_units
 
 DYGIE_KEYS = {"sentences", "ner"}
 CHARACTER_SHARE = 0.9  # of one-character tokens, from which a sentence's tokens are joined without spaces

@@ -30,7 +30,7 @@ from nerdesk.formats._base import (
     meta_for_record,
 )
 from nerdesk.formats.atomic_write import atomic_write_text
-from nerdesk.formats.conll import word_units
+from nerdesk.formats.conll_units import word_units
 
 SPERT_KEYS = {"tokens", "entities"}
 READ_ENTITIES = "spert_entities"  # the entities as read: relations point into this list

@@ -29,7 +29,7 @@ from nerdesk.formats._base import (
     meta_for_record,
 )
 from nerdesk.formats.atomic_write import atomic_write_text
-from nerdesk.formats.conll import choose_level, word_units
+from nerdesk.formats.conll_units import choose_level, word_units
 
 W2NER_KEYS = {"sentence", "ner"}
 CHARACTER_SHARE = 0.9  # of one-character tokens, from which the text is the tokens joined without spaces

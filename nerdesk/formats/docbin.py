@@ -25,7 +25,7 @@ from nerdesk.core.spans import Span, dedupe, flat_levels
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import ReadContext, WriteContext, dumps
 from nerdesk.formats.atomic_write import atomic_write_bytes
-from nerdesk.formats.conll import cut_at
+from nerdesk.formats.conll_units import cut_at
 from nerdesk.formats.encoding import MAX_INPUT_BYTES, check_input_file
 
 SPAN_KEY = "sc"

@@ -36,8 +36,9 @@ from nerdesk.formats._base import (
     loads_document,
 )
 from nerdesk.formats.atomic_write import atomic_write_text
-from nerdesk.formats.conll import tag_blocks, words_to_text
 from nerdesk.formats.conll_dialects import IO_LABEL
+from nerdesk.formats.conll_read import words_to_text
+from nerdesk.formats.conll_write import tag_blocks
 
 TAG_KEYS = ("ner_tags", "tags", "labels", "ner")  # the first of these a record has holds its tags
 KNOWN_KEYS = {"id", "tokens", *TAG_KEYS}

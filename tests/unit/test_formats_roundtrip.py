@@ -14,7 +14,7 @@ from nerdesk.core.document import STATUSES, Document
 from nerdesk.core.spans import GOLD, PRED, Span, nesting_depth, sort_spans
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats import FORMATS, read_file, write_file
-from nerdesk.formats.conll import words_to_text
+from nerdesk.formats.conll_read import words_to_text
 
 PIECES = ["a", "B", "z", "1", " ", "  ", "\r\n", "\n", "北", "京", "医", "院", "病", "。", "，", "😀", "👍🏽",
           "👩\u200d👩\u200d👧", "é", "e\u0301", "\u200b", "-", "'", '"', "\\", "\t"]
