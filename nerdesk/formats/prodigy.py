@@ -13,6 +13,11 @@ documents, the kept ``reject``/``ignore`` (with the spans it came with) for the 
 ``answer`` otherwise. Prodigy's
 ``_task_hash`` (a hash of the spans as they were) is not written back, since the spans may have been
 corrected: Prodigy's ``db-in`` computes it again for a record without one.
+
+Prodigy's own ``tokens`` (``{"text", "start", "end", "id", "ws"}``: what ``rel.manual`` and the other token-based
+recipes save) are kept in ``meta["tokens"]`` as they are and written back, since the ``head`` and ``child`` of
+``rel.manual``'s relations are token indices; each span is written with the ``token_start`` and ``token_end``
+(inclusive) of the tokens it covers. spaCy's ``Doc.to_json()`` tokens (no ``text``) are not kept.
 """
 
 from __future__ import annotations
@@ -72,9 +77,11 @@ def read_spacy(ctx: ReadContext) -> list[Document]:
                              **where)
 
     docs = read_entity_list_records(accepted(json_line_records(ctx)), ctx, list_key="spans",
-                                    known_keys=SPACY_KEYS, span_of=span_of)
+                                    known_keys=SPACY_KEYS - {"tokens"}, span_of=span_of)
     classified = 0
     for doc in docs:
+        if "tokens" in doc.meta and prodigy_tokens(doc) is None:
+            del doc.meta["tokens"]  # spaCy's Doc.to_json() tokens, or tokens that do not fit the text
         if _CATEGORY_ANSWER in doc.meta:
             doc.meta["answer"] = doc.meta.pop(_CATEGORY_ANSWER)
             classified += 1
@@ -176,13 +183,46 @@ def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> Non
     for doc, own, spans in zip(documents, carried, ctx.spans_to_write(others, "spacy"), strict=True):
         record: dict[str, Any] = meta_for_record(doc, SPACY_KEYS | STALE_KEYS | {"answer"})
         record["text"] = doc.text
-        record["spans"] = [{"start": s.start, "end": s.end, "label": s.label}
+        tokens = prodigy_tokens(doc)
+        if tokens is not None:
+            record["tokens"] = tokens
+        starts = {token["start"]: i for i, token in reversed(list(enumerate(tokens or [])))}  # the first one at each
+        ends = {token["end"]: i for i, token in enumerate(tokens or [])}
+        record["spans"] = [_span_record(s, starts, ends)
                            for s in sorted([*spans, *own], key=lambda s: (s.start, -s.end, s.label))]
         answer = _answer(doc)
         if answer is not None:
             record["answer"] = answer
         lines.append(dumps(record))
     atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def prodigy_tokens(doc: Document) -> list[dict[str, Any]] | None:
+    """The document's Prodigy tokens (``meta["tokens"]``), when each is ``{"text", "start", "end", ...}`` and
+    its text is the document's at its offsets; else ``None``."""
+    tokens = doc.meta.get("tokens")
+    if not isinstance(tokens, list) or not tokens:
+        return None
+    for token in tokens:
+        if not isinstance(token, dict):
+            return None
+        start, end, text = token.get("start"), token.get("end"), token.get("text")
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(text, str)) or bool in (
+                type(start), type(end)):
+            return None
+        if not 0 <= start <= end <= len(doc.text) or doc.text[start:end] != text:
+            return None
+    return tokens
+
+
+def _span_record(span: Span, starts: dict[int, int], ends: dict[int, int]) -> dict[str, Any]:
+    """A span as Prodigy writes it: with the first and last token it covers (token indices by start and by end
+    offset) when it starts and ends on tokens."""
+    record: dict[str, Any] = {"start": span.start, "end": span.end}
+    first, last = starts.get(span.start), ends.get(span.end)
+    if first is not None and last is not None and first <= last:
+        record |= {"token_start": first, "token_end": last}
+    return record | {"label": span.label}
 
 
 def _example_spans(doc: Document) -> list[Span]:
@@ -205,9 +245,9 @@ SPECS = (
         name="spacy", reader=read_spacy, writer=write_spacy, extensions=(".jsonl", ".json", ".spacy"), lossy=True,
         description='Prodigy / spaCy JSON lines {"text", "spans": [{"start", "end", "label"}]}; '
                     '*.spacy: spaCy DocBin (spacy extra)',
-        keeps="text, gold spans (nested too), other keys (meta, _input_hash, ...; not _task_hash), reviewed as answer 'accept' "
+        keeps="text, gold spans (nested too), Prodigy's tokens (rel.manual's relations index them), other keys (meta, _input_hash, ...; not _task_hash), reviewed as answer 'accept' "
               "(reject/ignore in meta with answers='all', their spans as predictions); DocBin: name, status, split, meta, doc.cats",
-        loses="predictions (unless source='pred'), scores, tokens; JSON lines: name, statuses other than "
+        loses="predictions (unless source='pred'), scores, spaCy's Doc.to_json() tokens (Prodigy's are kept); JSON lines: name, statuses other than "
               "reviewed, examples answered reject or ignore (skipped unless answers='all'); DocBin (with a "
               "warning): kb_id, span group names but sc, token tags, lemmas and parses, other user_data",
         offsets=CODE_POINTS, aliases=("prodigy",)),

@@ -256,7 +256,8 @@ def test_spacy_prodigy_records(tmp_path: Path) -> None:
     assert result.format == "spacy"
     doc = result.documents[0]
     assert [(s.mention(doc.text), s.label) for s in doc.spans] == [("Apple", "ORG"), ("U.K.", "GPE")]
-    assert doc.meta == {"_input_hash": 1} and doc.status == "reviewed"  # answer accept: reviewed
+    assert doc.status == "reviewed"  # answer accept: reviewed
+    assert doc.meta == {"_input_hash": 1, "tokens": [{"text": "Apple", "start": 0, "end": 5, "id": 0}]}  # Prodigy's
 
 
 def test_a_folder_of_conll_txt_files_is_not_taken_for_brat_texts(tmp_path: Path) -> None:
