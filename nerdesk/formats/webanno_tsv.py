@@ -1,4 +1,5 @@
-"""WebAnno TSV 3.x, the TSV export of INCEpTION and WebAnno: one document per file.
+"""WebAnno TSV 3.x, the TSV export of INCEpTION and WebAnno: one document per file (WebAnno 2's TSV 2 is
+read too: ``webanno_tsv2``).
 
 Read as INCEpTION reads it (``Tsv3XDeserializer`` in ``inception-io-webanno-tsv``): a ``#FORMAT=WebAnno
 TSV 3.3`` line, layer declarations (``#T_SP=`` span, ``#T_CH=`` chain, ``#T_RL=`` relation layers, one
@@ -19,7 +20,6 @@ from its first unit to its last. Relations, chains and other layers are skipped 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,8 @@ from nerdesk.core.offsets import Utf16Map, utf16_len
 from nerdesk.core.wording import by_count, counted
 from nerdesk.formats._base import FormatSpec, ReadContext
 from nerdesk.formats.inception_export import without_curated_copies
+from nerdesk.formats.webanno_tsv2 import looks_like_webanno_tsv2, read_tsv2_file, tsv2_start
+from nerdesk.formats.webanno_tsv_tally import Tally, closing_warnings
 from nerdesk.formats.webanno_tsv_write import CUSTOM_LAYERS, NAMED_ENTITY, SUFFIX, write_webanno_tsv
 
 _FORMAT = re.compile(r"#FORMAT=(.*) ([0-9]{1,9})\.([0-9]{1,9})")
@@ -47,12 +49,12 @@ NOT_SET = ("*", "")
 
 
 def looks_like_webanno_tsv(head: str) -> bool:
-    return head.lstrip("\ufeff").startswith("#FORMAT=WebAnno TSV")
+    return head.lstrip("\ufeff").startswith("#FORMAT=WebAnno TSV") or looks_like_webanno_tsv2(head)
 
 
 def is_webanno_tsv_file(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return looks_like_webanno_tsv(handle.read(64).decode("utf-8", "replace"))
+    with open(path, "rb") as handle:  # TSV 2's first line declares every layer: the peek is long enough for many
+        return looks_like_webanno_tsv(handle.read(16_384).decode("utf-8", "replace"))
 
 
 def unescape_value(value: str) -> str:
@@ -124,10 +126,12 @@ def read_header(lines: list[str], path: Path) -> tuple[list[Layer], int, int]:
     match = _FORMAT.fullmatch(lines[0].lstrip("\ufeff") if lines else "")
     if match is None:
         raise FormatError("not a WebAnno TSV file: its first line must be '#FORMAT=WebAnno TSV 3.3' (or another "
-                          "3.x version), as INCEpTION and WebAnno write it", path=str(path), line=1, code="E112")
+                          "3.x version), as INCEpTION and WebAnno 3 write it, or declare the layers of a WebAnno 2 "
+                          "file (# ...NamedEntity | value)", path=str(path), line=1, code="E112")
     if int(match.group(2)) != 3:
         raise FormatError(f"WebAnno TSV {match.group(2)}.{match.group(3)} is not read: nerdesk reads version 3 "
-                          "(3.0 to 3.3; INCEpTION exports 3.3)", path=str(path), line=1, code="E112")
+                          "(3.0 to 3.3; INCEpTION exports 3.3), and WebAnno 2's TSV 2 when a line declaring the "
+                          "layers (# ...NamedEntity | value) follows", path=str(path), line=1, code="E112")
     layers: list[Layer] = []
     columns, index = 0, 1
     while index < len(lines) and (declared := _LAYER.fullmatch(lines[index])):
@@ -150,17 +154,6 @@ class _Pending:
     end: int
     label: str
     line: int
-
-
-@dataclass
-class Tally:
-    """What the reading of every file skipped or filled in, for the warnings said once at the end."""
-
-    skipped_layers: Counter[str] = field(default_factory=Counter)
-    other_features: Counter[str] = field(default_factory=Counter)
-    unset: Counter[str] = field(default_factory=Counter)
-    zero_width: int = 0
-    sentence_ids: int = 0
 
 
 class _Body:
@@ -325,6 +318,8 @@ def read_one_file(ctx: ReadContext, path: Path, name: str, tally: Tally) -> Docu
     lines = _LINE_ENDS.split(ctx.read_text(path))
     if lines and lines[-1] == "":
         lines.pop()
+    if (tsv2 := tsv2_start(lines)) is not None:
+        return read_tsv2_file(ctx, path, name, lines, tsv2, tally)
     layers, minor, index = read_header(lines, path)
     body = _Body(ctx, path, layers, minor, tally)
     for number in range(index, len(lines)):
@@ -336,7 +331,7 @@ def read_webanno_tsv(ctx: ReadContext) -> list[Document]:
     tally = Tally()
     if not ctx.path.is_dir():
         found = read_one_file(ctx, ctx.path, ctx.path.stem, tally)
-        _closing_warnings(ctx, tally)
+        closing_warnings(ctx, tally)
         return [found] if found is not None else []
     files = sorted(file for file in ctx.path.rglob("*" + SUFFIX) if file.is_file())
     if not files:
@@ -354,37 +349,15 @@ def read_webanno_tsv(ctx: ReadContext) -> list[Document]:
             ctx.problems.append(error)
             continue
         documents.extend([found] if found is not None else [])
-    _closing_warnings(ctx, tally)
+    closing_warnings(ctx, tally)
     return documents
-
-
-def _closing_warnings(ctx: ReadContext, tally: Tally) -> None:
-    if tally.skipped_layers:
-        layers = ", ".join(f"{name} ({counted(n, 'line')})" for name, n in tally.skipped_layers.items() if n)
-        if layers:
-            ctx.warn(f"annotations of layers nerdesk does not read were skipped: {layers}; nerdesk reads named "
-                     "entities (NamedEntity's value) and custom span layers (webanno.custom.*) with one feature")
-    if sum(tally.other_features.values()):
-        n = sum(tally.other_features.values())
-        ctx.warn(f"{counted(n, 'value')} of features other than the label ({', '.join(name for name, count in tally.other_features.items() if count)}) "
-                 f"{by_count(n, 'was', 'were')} not imported")
-    if tally.unset:
-        n = sum(tally.unset.values())
-        ctx.warn(f"{counted(n, 'annotation')} had no value (*): labelled with {by_count(n, 'its', 'their')} layer's "
-                 f"name ({', '.join(tally.unset)})")
-    if tally.zero_width:
-        n = tally.zero_width
-        ctx.warn(f"{counted(n, 'zero-width annotation')} {by_count(n, 'was', 'were')} not imported: a nerdesk span "
-                 "covers at least one character")
-    if tally.sentence_ids:
-        ctx.warn(f"{counted(tally.sentence_ids, 'sentence id')} (#Sentence.id) {by_count(tally.sentence_ids, 'was', 'were')}"
-                 " not kept: nerdesk documents have no sentences")
 
 
 SPECS = (
     FormatSpec(
         name="webanno-tsv", reader=read_webanno_tsv, writer=write_webanno_tsv, extensions=(SUFFIX,), lossy=True,
-        description="WebAnno TSV 3.3 (INCEpTION, WebAnno): one document per .tsv file, a folder for several",
+        description="WebAnno TSV 3.3 (INCEpTION, WebAnno; TSV 2 of WebAnno 2 is read too): one document per .tsv "
+                    "file, a folder for several",
         keeps="text (line breaks, tabs and \\r too), gold spans (nested, stacked, over several tokens or sentences), "
               "document names (as file names); on import named entities and custom span layers",
         loses="relations, chains, other layers and features, sentence ids, zero-width annotations (on import); "
