@@ -17,7 +17,8 @@ corrected: Prodigy's ``db-in`` computes it again for a record without one.
 Prodigy's own ``tokens`` (``{"text", "start", "end", "id", "ws"}``: what ``rel.manual`` and the other token-based
 recipes save) are kept in ``meta["tokens"]`` as they are and written back, since the ``head`` and ``child`` of
 ``rel.manual``'s relations are token indices; each span is written with the ``token_start`` and ``token_end``
-(inclusive) of the tokens it covers. spaCy's ``Doc.to_json()`` tokens (no ``text``) are not kept.
+(inclusive) of the tokens it covers. spaCy's ``Doc.to_json()`` tokens (no ``text``) are not kept. The relations
+(another key) are written back while the spans they join are there.
 """
 
 from __future__ import annotations
@@ -179,9 +180,12 @@ def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         return
     carried = [_example_spans(doc) for doc in documents]
     others = [replace(doc, spans=[s for s in doc.spans if s not in own]) for doc, own in zip(documents, carried, strict=True)]
-    lines = []
+    lines, dropped = [], 0
     for doc, own, spans in zip(documents, carried, ctx.spans_to_write(others, "spacy"), strict=True):
         record: dict[str, Any] = meta_for_record(doc, SPACY_KEYS | STALE_KEYS | {"answer"})
+        if isinstance(record.get("relations"), list):
+            record["relations"], gone = _relations_of(record["relations"], {s.key for s in [*spans, *own]})
+            dropped += gone
         record["text"] = doc.text
         tokens = prodigy_tokens(doc)
         if tokens is not None:
@@ -194,7 +198,21 @@ def write_spacy(documents: list[Document], path: Path, ctx: WriteContext) -> Non
         if answer is not None:
             record["answer"] = answer
         lines.append(dumps(record))
+    if dropped:
+        ctx.warn(f"{counted(dropped, 'relation')} (rel.manual) between spans deleted or changed since the import "
+                 f"{by_count(dropped, 'was', 'were')} not written")
     atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def _relations_of(relations: list[Any], written: set[tuple[int, int, str]]) -> tuple[list[Any], int]:
+    """The relations whose labelled ends (``head_span``, ``child_span``) are spans written, and how many others
+    were left out. An end without a label is a token, which stays."""
+    def kept(end: Any) -> bool:
+        if not isinstance(end, dict) or end.get("label") is None:
+            return True
+        return (end.get("start"), end.get("end"), end.get("label")) in written
+    left = [r for r in relations if not isinstance(r, dict) or (kept(r.get("head_span")) and kept(r.get("child_span")))]
+    return left, len(relations) - len(left)
 
 
 def prodigy_tokens(doc: Document) -> list[dict[str, Any]] | None:

@@ -65,3 +65,14 @@ def test_spacy_doc_to_json_tokens_are_not_kept(tmp_path):
               "tokens": [{"id": 0, "start": 0, "end": 4}, {"id": 1, "start": 5, "end": 10}]}
     source.write_text(json.dumps(record) + "\n", encoding="utf-8")
     assert "tokens" not in read_file(source).documents[0].meta
+
+
+def test_a_relation_whose_span_was_deleted_is_not_written(tmp_path):
+    source = tmp_path / "rel.jsonl"
+    source.write_text(json.dumps(EXAMPLE) + "\n", encoding="utf-8")
+    doc = read_file(source).documents[0]
+    doc = replace(doc, spans=[span for span in doc.spans if span.start != 21])  # IL-1beta, the relation's child
+    warnings = write_file([doc], tmp_path / "out.jsonl", "spacy")
+    written = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert written["relations"] == []
+    assert any("1 relation (rel.manual) between spans deleted or changed" in warning for warning in warnings)
