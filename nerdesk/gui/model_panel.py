@@ -243,6 +243,13 @@ class ModelPanel(QWidget):
         self.retraining = running
         self.refresh()
 
+    def show_reading(self, read: int, total: int | None = None) -> None:
+        """Predict all reading the documents before it predicts (a second or two for 50,000): how far it is,
+        in words, as a busy bar shows none."""
+        self.progress.setRange(0, max(total or 0, 1))
+        self.progress.setValue(read)
+        self.progress.setFormat("Reading documents…" if total is None else f"Reading documents… {read:,} of {total:,}")
+
     def show_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)

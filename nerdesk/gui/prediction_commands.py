@@ -90,8 +90,9 @@ class PredictionCommands:
             worker.finished.connect(self._prediction_finished)
             self.worker = worker
             self.model_panel.set_busy(True)
-            if choose is not None:  # a busy bar while the worker reads the documents: their number is not known yet
-                self.model_panel.progress.setRange(0, 0)
+            if choose is not None:  # the worker reads the documents first, and says how far it is
+                worker.reading.connect(self.model_panel.show_reading)
+                self.model_panel.show_reading(0)
             worker.start()
 
     def cancel_prediction(self, wait: bool = False) -> None:

@@ -22,6 +22,7 @@ class _Interrupted(Exception):
 
 class PredictionWorker(QThread):
     progressed = Signal(int, int)  # documents done, documents in all
+    reading = Signal(int, int)  # documents read (by ``choose``), documents to read
     chunkPredicted = Signal(list, str)  # [(doc_id, [Span, ...]), ...], model version
     failed = Signal(str)
     cancelled = Signal()
@@ -33,8 +34,9 @@ class PredictionWorker(QThread):
     def __init__(self, bundle_path: str | Path, items: Sequence[tuple[int, str]], parent=None, *,
                  choose: tuple[str | Path, Callable[[Any, Any], Any]] | None = None) -> None:
         """``choose``: (project path, function of a read-only project and the bundle giving ``Targets``, which
-        polls its ``should_stop`` keyword), to read the documents to predict here rather than in the window
-        (5 s for 52,000 documents), and to stop reading them on Cancel."""
+        polls its ``should_stop`` keyword and reports how far it has read to its ``progress`` keyword), to read
+        the documents to predict here rather than in the window, to say how far the read is (``reading``), and
+        to stop it on Cancel."""
         super().__init__(parent)
         self.bundle_path = Path(bundle_path)
         self.items = list(items)
@@ -79,7 +81,8 @@ class PredictionWorker(QThread):
         assert self.choose is not None
         path, choose = self.choose
         with Project.open(path, read_only=True) as project:
-            targets = choose(project, bundle, should_stop=self.isInterruptionRequested)  # Cancel while reading
+            targets = choose(project, bundle, should_stop=self.isInterruptionRequested,  # Cancel while reading
+                             progress=self.reading.emit)
         self.items = list(targets.items)
         self.chosen.emit(targets.left_alone())
 

@@ -11,7 +11,7 @@ count of 100,000 documents).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -114,6 +114,22 @@ class QueriesMixin:
             where = self._where(status=status, label=label, search=search, split=split)
             row = self.db.execute(f"SELECT count(*) FROM documents d WHERE {where.sql}", where.params).fetchone()
             return int(row[0])
+
+    def text_batches(self, *, status: str | Sequence[str] | None = None,
+                     size: int = 1000) -> Generator[list[tuple[int, str]], None, None]:
+        """(id, text) of the documents in id order, ``size`` at a time, all from one state of the file: the
+        texts alone, without spans or metadata (Predict all reads every unreviewed one to judge its script;
+        building whole documents took half of the 4 s that reading 50,000 short ones took)."""
+        with self.read_snapshot():
+            where = self._where(status=status)
+            last_id = 0
+            while True:
+                rows = self.db.execute(f"SELECT d.id, d.text FROM documents d WHERE d.id > ? AND {where.sql} "
+                                       "ORDER BY d.id LIMIT ?", [last_id, *where.params, size]).fetchall()
+                if not rows:
+                    return
+                yield rows
+                last_id = rows[-1][0]
 
     def document_summaries(self, *, offset: int = 0, limit: int = 100,
                            status: str | Sequence[str] | None = None, label: str | None = None,

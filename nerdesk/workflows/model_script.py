@@ -9,14 +9,14 @@ script and never causes a warning.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from nerdesk.core.document import Document
-from nerdesk.core.writing_systems import is_cjk
+from nerdesk.core.writing_systems import is_cjk, letter_counts
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.default_models import default_model_for, embedded_model_names, models_dir, text_script
@@ -130,9 +130,18 @@ def _probed_script(tokenizer_file: str, _stamp: int) -> str:
 def fits_script(text: str, model_script: str) -> bool:
     """Whether a model trained on ``model_script`` text fits ``text``: a text in that script, a model of
     both scripts, or a text with too few letters to tell."""
-    if model_script == MIXED or sum(c.isalpha() for c in text[:SAMPLE_LETTERS]) < MIN_LETTERS:
-        return True
-    return text_script([text[:SAMPLE_LETTERS]]) == model_script
+    return fits_script_many([text], model_script)[0]
+
+
+def fits_script_many(texts: Sequence[str], model_script: str) -> list[bool]:
+    """``fits_script`` of each text, judged all at once (``letter_counts``): Predict all judges every
+    unreviewed document, 50,000 short ones in a few hundredths of a second rather than seconds one by one."""
+    if model_script == MIXED or not texts:
+        return [True] * len(texts)
+    counts = letter_counts([text[:SAMPLE_LETTERS] for text in texts])
+    in_script = counts.mostly_cjk() if model_script == CJK else ~counts.mostly_cjk()
+    fitting: list[bool] = ((counts.letters < MIN_LETTERS) | in_script).tolist()
+    return fitting
 
 
 def script_mismatch(text: str, bundle_path: str | Path,
@@ -168,7 +177,7 @@ def texts_mismatch(texts: Iterable[str], bundle_path: str | Path,
     with English ones among them is warned about its English ones, wherever they are in the file."""
     model_script = bundle_script(bundle_path, trained_on)
     texts = list(texts)
-    others = [text for text in texts if not fits_script(text, model_script)]
+    others = [text for text, fits in zip(texts, fits_script_many(texts, model_script), strict=True) if not fits]
     if not others:
         return None
     sample = [text[:SAMPLE_LETTERS] for text in others[:SAMPLE_TEXTS]]

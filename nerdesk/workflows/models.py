@@ -10,31 +10,24 @@ English model finds nonsense in Chinese text ("故肾积水的新生儿宜做VCU
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from nerdesk.core.document import Document
 from nerdesk.core.errors import NerdeskError, ProjectError
 from nerdesk.core.labels import Label
 from nerdesk.core.wording import by_count, counted
 from nerdesk.runtime.bundle import Bundle, check_model_labels
 from nerdesk.storage.project import Project
-from nerdesk.workflows.model_script import CJK, LATIN, SCRIPT_NAMES, bundle_script, fits_script
+from nerdesk.workflows.model_script import CJK, LATIN, SCRIPT_NAMES, bundle_script, fits_script_many
 
 UNREVIEWED = ("new", "predicted", "in-progress")
 CHUNK = 64
-STOP_CHECK_EVERY = 200  # documents read between two looks at ``should_stop`` while choosing what to predict
+READ_BATCH = 1000  # documents read between two looks at ``should_stop`` (and two progress reports) before predicting
 
 
 class Cancelled(NerdeskError):
     """Re-prediction stopped by the user; the documents predicted so far keep their new predictions."""
-
-
-def id_and_text(document: Document) -> tuple[int, str]:
-    """(document id, text) of a document read from a project (which always has its id)."""
-    assert document.id is not None, "a document read from a project has its id"
-    return document.id, document.text
 
 
 class Targets(NamedTuple):
@@ -63,31 +56,37 @@ def load_bundle(path: str | Path) -> Bundle:
     return bundle
 
 
-def unreviewed_for(project: Project, bundle: Bundle, *, should_stop: Callable[[], bool] | None = None) -> Targets:
+def unreviewed_for(project: Project, bundle: Bundle, *, should_stop: Callable[[], bool] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> Targets:
     """The unreviewed documents that ``bundle`` predicts again (see ``in_model_script``). Reading 50,000 of
-    them takes seconds: ``should_stop`` is polled as they are read and raises ``Cancelled`` when true."""
-    documents = project.all_documents(status=UNREVIEWED)
-    try:
-        return in_model_script(documents, bundle, should_stop=should_stop)
-    finally:
-        if isinstance(documents, Generator):
-            documents.close()  # ends its read transaction now, while the project is still open
-
-
-def in_model_script(documents: Iterable[Document], bundle: Bundle, *,
-                    should_stop: Callable[[], bool] | None = None) -> Targets:
-    """``documents`` split into those in the script ``bundle`` was trained on, which it predicts, and the
-    others, which it leaves alone."""
+    them takes about a second: ``progress(read, total)`` follows the read a batch at a time, and
+    ``should_stop``, polled before each batch, raises ``Cancelled`` when true."""
     model_script = bundle_script(bundle.path, bundle.manifest.get("trained_on"))
-    items, other_script = [], 0
-    for read, document in enumerate(documents):
-        if should_stop is not None and read % STOP_CHECK_EVERY == 0 and should_stop():
+    with project.read_snapshot():  # the count and the texts from one state of the file
+        total = project.count_documents(status=UNREVIEWED)
+        batches = project.text_batches(status=UNREVIEWED, size=READ_BATCH)
+        try:
+            return in_model_script(batches, model_script, total, should_stop=should_stop, progress=progress)
+        finally:
+            batches.close()  # its block in the snapshot ends here, not whenever the garbage collector gets to it
+
+
+def in_model_script(batches: Iterable[list[tuple[int, str]]], model_script: str, total: int, *,
+                    should_stop: Callable[[], bool] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> Targets:
+    """The (document id, text) pairs of ``batches`` split into those in ``model_script``, which the model
+    predicts, and the others, which it leaves alone; ``total`` is how many the batches hold in all."""
+    items: list[tuple[int, str]] = []
+    read = 0
+    for batch in batches:
+        if should_stop is not None and should_stop():
             raise Cancelled(f"prediction cancelled while reading the documents ({read} read)", code="E563")
-        if fits_script(document.text, model_script):
-            items.append(id_and_text(document))
-        else:
-            other_script += 1
-    return Targets(items, other_script, model_script)
+        fits = fits_script_many([text for _, text in batch], model_script)
+        items += [item for item, fitting in zip(batch, fits, strict=True) if fitting]
+        read += len(batch)
+        if progress is not None:
+            progress(read, total)
+    return Targets(items, read - len(items), model_script)
 
 
 def repredict_unreviewed(project: Project, bundle_path: str | Path, *, threads: int | None = None,

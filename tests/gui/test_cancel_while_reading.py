@@ -17,7 +17,7 @@ from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import GENERAL_ZH, embedded_model
 from nerdesk.workflows.models import register_bundle
 
-DOCUMENTS = 10_000  # the read looks at Cancel every 200 documents: it is pressed while the read waits at one
+DOCUMENTS = 10_000  # the read looks at Cancel every 1,000 documents: it is pressed while the read waits at one
 
 
 @pytest.fixture
@@ -36,13 +36,13 @@ def test_cancel_stops_the_reading_of_the_documents(qtbot, make_window, big_proje
     reading, clicked = threading.Event(), threading.Event()
     choose = prediction_commands.unreviewed_for
 
-    def choosing(project, bundle, *, should_stop):
+    def choosing(project, bundle, *, should_stop, **options):
         def looking() -> bool:  # the read waits here, in its middle, until Cancel has been clicked
             reading.set()
             clicked.wait(10)
             return should_stop()
 
-        return choose(project, bundle, should_stop=looking)
+        return choose(project, bundle, should_stop=looking, **options)
 
     monkeypatch.setattr(prediction_commands, "unreviewed_for", choosing)
     window = make_window()
@@ -67,3 +67,31 @@ def test_cancel_stops_the_reading_of_the_documents(qtbot, make_window, big_proje
     qtbot.wait(50)
     stderr = capfd.readouterr().err
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test_the_progress_bar_says_how_far_the_read_is(qtbot, make_window, big_project, monkeypatch):
+    """The bar was a busy bar without words while the documents were read (20 s for 50,000 on a busy machine)."""
+    looks, go_on = [], threading.Event()
+    choose = prediction_commands.unreviewed_for
+
+    def choosing(project, bundle, *, should_stop, **options):
+        def looking() -> bool:  # the read waits at its third look at Cancel, 2,000 documents read
+            looks.append(len(looks))
+            if len(looks) == 3:
+                go_on.wait(10)
+            return should_stop()
+
+        return choose(project, bundle, should_stop=looking, **options)
+
+    monkeypatch.setattr(prediction_commands, "unreviewed_for", choosing)
+    window = make_window()
+    window.open_project(big_project)
+    window.model_panel.predict_all.click()
+    bar = window.model_panel.progress
+    assert bar.isVisible() and bar.text() == "Reading documents…"
+    qtbot.waitUntil(lambda: bar.text() == "Reading documents… 2,000 of 10,000", timeout=10_000)
+    assert (bar.value(), bar.maximum()) == (2_000, DOCUMENTS)
+    window.model_panel.cancel.click()
+    go_on.set()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    assert window.statusBar().currentMessage() == "Prediction cancelled"
