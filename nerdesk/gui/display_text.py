@@ -11,9 +11,12 @@ converted to UTF-16 by ``core.offsets.Utf16Map``. No other module in the GUI con
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 from nerdesk.core.offsets import Utf16Map
+
+CRLF = re.compile("\r\n")
 
 
 class DisplayText:
@@ -27,20 +30,13 @@ class DisplayText:
         pieces = [text[start:end] for start, end in zip([0, *self.soft_breaks], [*self.soft_breaks, len(text)],
                                                          strict=True)]
         self.shown = "\n".join(piece.replace("\r\n", "\n") for piece in pieces)
-        # Code-point index, in the text without soft breaks, of the "\n" left over from each "\r\n".
-        self._merged_breaks = self._merged_break_positions(text)
+        # Code point of the "\r" of each "\r\n" (dropped from the shown text), and the index, in the text
+        # without them, of the "\n" left over from each pair.
+        self._dropped = [match.start() for match in CRLF.finditer(text)]
+        self._merged_breaks = [position - before for before, position in enumerate(self._dropped)]
         # Index, in the shown text, of each soft break.
         self._shown_soft = [b - self._dropped_before(b) + k for k, b in enumerate(self.soft_breaks)]
         self._utf16 = Utf16Map(self.shown)
-
-    @staticmethod
-    def _merged_break_positions(text: str) -> list[int]:
-        positions = []
-        search_from = 0
-        while (found := text.find("\r\n", search_from)) >= 0:
-            positions.append(found - len(positions))
-            search_from = found + 2
-        return positions
 
     @property
     def qt_length(self) -> int:
@@ -54,15 +50,7 @@ class DisplayText:
 
     def _dropped_before(self, index: int) -> int:
         """How many "\\r" of "\\r\\n" pairs lie at code points < ``index`` of the original text."""
-        # The k-th dropped "\r" sits at original index merged_breaks[k] + k.
-        low, high = 0, len(self._merged_breaks)
-        while low < high:
-            middle = (low + high) // 2
-            if self._merged_breaks[middle] + middle < index:
-                low = middle + 1
-            else:
-                high = middle
-        return low
+        return bisect.bisect_left(self._dropped, index)
 
     def from_qt(self, position: int) -> int:
         """Code point at Qt position ``position``; the break of a ``\\r\\n`` maps to its ``\\r``, a soft break

@@ -11,36 +11,63 @@ A mixin of ``AnnotationView``; the text is wrapped again when the view's width o
 from __future__ import annotations
 
 import bisect
+import re
 
 from PySide6.QtCore import QMimeData, QPoint, QTimer
 from PySide6.QtGui import QFont, QTextBlockFormat, QTextCursor, QTextLayout, QTextOption
 from PySide6.QtWidgets import QTextEdit
 
+from nerdesk.core.offsets import Utf16Map
 from nerdesk.gui.display_text import DisplayText
 
 MIN_RESERVED_LEVELS = 1
 NO_BREAK_AFTER = "\u2028"  # Qt breaks the line there itself, inside its paragraph
+PARAGRAPH = re.compile(r"([^\n]*?)(?:\r\n|\n|\Z)")
 
 
 def visual_line_starts(text: str, font: QFont, width: float) -> list[int]:
     """Code points where a wrapped line starts (after the first line of each paragraph) at ``width``."""
-    display = DisplayText(text)
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     starts: list[int] = []
-    paragraph_position = 0
-    for paragraph in display.shown.split("\n"):
+    paragraph_start = 0
+    for match in PARAGRAPH.finditer(text):  # the paragraphs Qt shows: "\r\n" and "\n" end one
+        paragraph = match.group(1)
         if paragraph:
+            units = None if paragraph.isascii() else Utf16Map(paragraph)  # Qt's positions are UTF-16 units
             layout = QTextLayout(paragraph, font)
             layout.setTextOption(option)
             layout.beginLayout()
             while (line := layout.createLine()).isValid():
                 line.setLineWidth(width)
-                if line.textStart() > 0:
-                    starts.append(display.from_qt(paragraph_position + line.textStart()))
+                if (unit := line.textStart()) > 0:
+                    starts.append(paragraph_start + (unit if units is None else units.from_utf16(unit, strict=False)))
             layout.endLayout()
-        paragraph_position += len(paragraph.encode("utf-16-le")) // 2 + 1
+        paragraph_start = match.end()
     return [start for start in starts if text[start - 1] != NO_BREAK_AFTER]
+
+
+class RecentWraps:
+    """``visual_line_starts`` of the last few texts wrapped: Qt lays out about a megabyte of text a second, and
+    going back to a long document (to the next one and back) wraps it again at the same width and font."""
+
+    KEPT = 4
+
+    def __init__(self) -> None:
+        self._starts: dict[tuple[str, str, float], list[int]] = {}  # oldest first
+
+    def starts(self, text: str, font: QFont, width: float) -> list[int]:
+        key = (text, font.key(), width)
+        starts = self._starts.pop(key, None)
+        if starts is None:
+            starts = visual_line_starts(text, font, width)
+        self._starts[key] = starts
+        while len(self._starts) > self.KEPT:
+            del self._starts[next(iter(self._starts))]
+        return starts
+
+
+_recent_wraps = RecentWraps()
 
 
 class SelfWrapping:
@@ -64,7 +91,7 @@ class SelfWrapping:
         self._wrapped_at = self.wrap_width()
         if self._wrapped_at < 40 or not text:
             return DisplayText(text)
-        return DisplayText(text, visual_line_starts(text, self.font(), self._wrapped_at))
+        return DisplayText(text, _recent_wraps.starts(text, self.font(), self._wrapped_at))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
@@ -116,22 +143,28 @@ class SelfWrapping:
                                     bisect.bisect_right(starts, span.end - 1)):
                     deeper[number] = max(deeper.get(number, MIN_RESERVED_LEVELS), self._levels[span] + 1)
         reserved = self._reserved
-        changed = range(document.blockCount()) if reserved is None else sorted(
+        changed = sorted(deeper) if reserved is None else sorted(
             number for number in deeper.keys() | reserved.keys()
             if deeper.get(number, MIN_RESERVED_LEVELS) != reserved.get(number, MIN_RESERVED_LEVELS))
         self._reserved = deeper
-        if not changed:
+        if not changed and reserved is not None:
             return
         cursor = QTextCursor(document)
         cursor.beginEditBlock()
+        if reserved is None:  # a new text: every line gets the least room at once (a line at a time: seconds)
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.mergeBlockFormat(self._room_below(MIN_RESERVED_LEVELS))
         for number in changed:  # only the lines whose stack changed: an edit touches one or two
-            block = document.findBlockByNumber(number)
-            block_format = QTextBlockFormat(block.blockFormat())
-            block_format.setLineHeight(self._painter.room_below_line(deeper.get(number, MIN_RESERVED_LEVELS)),
-                                       QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
-            cursor.setPosition(block.position())
-            cursor.setBlockFormat(block_format)
+            cursor.setPosition(document.findBlockByNumber(number).position())
+            cursor.mergeBlockFormat(self._room_below(deeper.get(number, MIN_RESERVED_LEVELS)))
         cursor.endEditBlock()
+
+    def _room_below(self, levels: int) -> QTextBlockFormat:
+        """A block format that only sets the room under a line for ``levels`` levels of bars (merged into the
+        line's own format, which keeps its direction)."""
+        room = QTextBlockFormat()
+        room.setLineHeight(self._painter.room_below_line(levels), QTextBlockFormat.LineHeightTypes.LineDistanceHeight.value)
+        return room
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
         """Copy the document's own characters: no soft breaks, ``\\r\\n`` kept."""
