@@ -3,7 +3,9 @@
 Each candidate (the embedded models and the project's registered versions) predicts a sample of the
 reviewed documents, and its spans are compared with the gold spans *ignoring labels*: a model whose
 encoder already finds where this project's entities start and end transfers best, whatever it calls
-them. The probe takes a second or two; when the sample is too large to probe quickly, the overlap
+them. The sample leaves out the documents a registered version learnt from
+(``nerdesk.workflows.learnt_documents``): there a version finds nearly every boundary, whatever it would
+find in the documents to come. The probe takes a second or two; when the sample is too large to probe quickly, the overlap
 of label names decides instead. A model that finds (almost) nothing is no start at all, and
 training starts from scratch.
 """
@@ -16,6 +18,7 @@ import importlib.util
 import json
 import time
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +30,7 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import embedded_model_names, models_dir, text_script
 from nerdesk.workflows.evaluation_set import EVALUATION_SPLIT, TEST_SPLIT
+from nerdesk.workflows.learnt_documents import learnt_document_ids
 from nerdesk.workflows.model_script import MIXED, bundle_script
 from nerdesk.workflows.version_names import spoken_name
 
@@ -113,16 +117,48 @@ def _sha256(path: str, _size: int, _mtime: int) -> str:
     return digest.hexdigest()
 
 
-def probe_sample(project: Project) -> list[Document]:
-    """Up to ``PROBE_DOCUMENTS`` reviewed documents with gold spans that a model may learn from: the
-    evaluation set is left out, since the versions are compared on it after the start was chosen."""
-    sample: list[Document] = []
-    for document in project.all_documents(status="reviewed"):
-        if document.gold and document.split not in (EVALUATION_SPLIT, TEST_SPLIT):
-            sample.append(document)
-        if len(sample) >= PROBE_DOCUMENTS:
-            break
-    return sample
+@dataclass(frozen=True, slots=True)
+class ProbeSample:
+    """The reviewed documents the candidates are probed on, and whether a candidate learnt from them."""
+
+    documents: list[Document]
+    learnt: bool = False  # every reviewed document may have been learnt by a version: the figures flatter them
+
+    def described(self, versions: int) -> str:
+        """Which documents the probe scored, in words (after "it already finds 60% of the entity boundaries")."""
+        count = len(self.documents)
+        if self.learnt:
+            return (f"in {count} of your reviewed documents, which your versions may have learnt from (there is no "
+                    "reviewed document they did not learn from, so their figures flatter them)")
+        if versions:
+            return f"in {count} of your reviewed documents that none of your versions learnt from"
+        return f"in {count} of your reviewed documents"
+
+
+def probe_sample(project: Project, learnt: AbstractSet[int] | None = frozenset()) -> ProbeSample:
+    """Up to ``PROBE_DOCUMENTS`` reviewed documents with gold spans that a model may learn from and that no
+    candidate learnt from (``learnt``: their ids; None when a candidate may have learnt from any). The evaluation
+    set is left out, since the versions are compared on it after the start was chosen. When every such document
+    was learnt, the sample is of learnt documents and says so."""
+    trainable = [document for document in project.all_documents(status="reviewed")
+                 if document.gold and document.split not in (EVALUATION_SPLIT, TEST_SPLIT)]
+    unseen = [] if learnt is None else [document for document in trainable if document.id not in learnt]
+    if unseen or not trainable:
+        return ProbeSample(unseen[:PROBE_DOCUMENTS])
+    return ProbeSample(trainable[:PROBE_DOCUMENTS], learnt=True)
+
+
+def learnt_by_versions(project: Project, paths: set[Path]) -> set[int] | None:
+    """The documents the project's versions in ``paths`` learnt from (None: one of them may have learnt from any)."""
+    learnt: set[int] = set()
+    for version in project.model_versions():
+        if Path(version.bundle_path).resolve() not in paths:
+            continue
+        ids = learnt_document_ids(version.trained_on)
+        if ids is None:
+            return None
+        learnt |= ids
+    return learnt
 
 
 def boundary_f1(bundle: Bundle, documents: Sequence[Document]) -> float:
@@ -141,34 +177,38 @@ def boundary_f1(bundle: Bundle, documents: Sequence[Document]) -> float:
 
 def best_candidate(project: Project, labels: set[str]) -> Candidate | None:
     """The candidate to start from, with the reason in words; None when none is worth starting from."""
-    sample = probe_sample(project)
-    probing = bool(sample) and sum(len(doc.text) for doc in sample) <= PROBE_CHARACTERS
+    models = candidate_models(project)
+    version_paths = {Path(version.bundle_path).resolve() for version in project.model_versions()}
+    versions = len(version_paths & {path for _, path in models})
+    sample = probe_sample(project, learnt_by_versions(project, version_paths))
+    documents = sample.documents
+    probing = bool(documents) and sum(len(doc.text) for doc in documents) <= PROBE_CHARACTERS
     candidates = []
     began = time.monotonic()
-    script = text_script(doc.text for doc in sample) if sample else None
-    for name, path in candidate_models(project):
+    script = text_script(doc.text for doc in documents) if documents else None
+    for name, path in models:
         try:
             bundle = Bundle.load(path, check_models=False)
             if script is not None and bundle_script(path, bundle.manifest.get("trained_on")) not in (script, MIXED):
                 continue  # a Chinese model on English text (or the reverse) finds nothing worth the seconds
-            score = boundary_f1(bundle, sample) if probing else None
+            score = boundary_f1(bundle, documents) if probing else None
         except NerdeskError:
             continue
         candidates.append(Candidate(name, path, score, len(labels & set(bundle.labels.names))))
     if not candidates:
         return None
-    seconds = time.monotonic() - began
-    return _choose(candidates, len(labels), len(sample), seconds) if probing else _by_labels(candidates, len(labels))
+    if not probing:
+        return _by_labels(candidates, len(labels))
+    return _choose(candidates, len(labels), sample.described(versions), time.monotonic() - began)
 
 
-def _choose(candidates: list[Candidate], label_count: int, documents: int, seconds: float) -> Candidate | None:
+def _choose(candidates: list[Candidate], label_count: int, documents: str, seconds: float) -> Candidate | None:
     best = max(candidates, key=lambda c: (c.boundary_f1 or 0.0, c.label_overlap))
     if (best.boundary_f1 or 0.0) < MINIMUM_BOUNDARY_F1:
         return None
     others = f" (best of {len(candidates)} models, probed in {seconds:.1f} s)" if len(candidates) > 1 else ""
-    reason = (f"it already finds {100 * (best.boundary_f1 or 0.0):.0f}% of the entity boundaries in "
-              f"{documents} of your reviewed documents{others}; {best.label_overlap} of your {label_count} "
-              f"labels are its own")
+    reason = (f"it already finds {100 * (best.boundary_f1 or 0.0):.0f}% of the entity boundaries {documents}"
+              f"{others}; {best.label_overlap} of your {label_count} labels are its own")
     return Candidate(best.name, best.path, best.boundary_f1, best.label_overlap, reason)
 
 

@@ -34,7 +34,8 @@ from nerdesk.runtime.bundle import Bundle, bundle_problem
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, remember_score, score_version
-from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set
+from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set, training_documents
+from nerdesk.workflows.learnt_documents import LEARNT_DOCUMENTS, as_id_ranges
 from nerdesk.workflows.progress import (
     DataEncoded,
     TrainingDone,
@@ -305,7 +306,8 @@ def _trained_on(project: Project, run: RetrainRun) -> dict[str, Any]:
             "evaluation_documents": len(run.evaluation.documents),
             "labels": sorted({span.label for doc in reviewed for span in doc.gold}),
             "seconds": round(time.monotonic() - run.started, 1),
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "version": run.version}
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "version": run.version,
+            LEARNT_DOCUMENTS: as_id_ranges(doc.id for doc in training_documents(reviewed) if doc.id is not None)}
 
 
 def as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:

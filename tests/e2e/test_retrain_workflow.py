@@ -366,7 +366,7 @@ def test_the_probe_never_reads_the_evaluation_or_test_documents(tmp_path):
         project.add_documents([Document(f"第{n}号病人张三发热。", [Span(4, 6, "PER")], status="reviewed",
                                         split="test" if n < 5 else None) for n in range(80)])
         evaluation = ensure_evaluation_set(project)
-        sample = probe_sample(project)
+        sample = probe_sample(project).documents
         kept_out = {doc.id for doc in evaluation.documents} | {
             doc.id for doc in project.all_documents(status="reviewed") if doc.split == "test"}
         assert len(evaluation.documents) == 20 and len(sample) == PROBE_DOCUMENTS
