@@ -37,6 +37,7 @@ from nerdesk.workflows.version_names import spoken_name
 PROBE_DOCUMENTS = 40
 PROBE_CHARACTERS = 40_000  # beyond this the probe would take more than a few seconds
 MINIMUM_BOUNDARY_F1 = 0.05
+MOST_UNMARKABLE = 0.10  # a start whose tokens cannot mark more of the gold spans' boundaries loses them in training
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +145,29 @@ def probe_sample(project: Project, learnt: AbstractSet[int] | None = frozenset()
                  if document.gold and document.split not in (EVALUATION_SPLIT, TEST_SPLIT)]
     unseen = [] if learnt is None else [document for document in trainable if document.id not in learnt]
     if unseen or not trainable:
-        return ProbeSample(unseen[:PROBE_DOCUMENTS])
-    return ProbeSample(trainable[:PROBE_DOCUMENTS], learnt=True)
+        return ProbeSample(across_scripts(unseen))
+    return ProbeSample(across_scripts(trainable), learnt=True)
+
+
+def across_scripts(documents: list[Document]) -> list[Document]:
+    """Up to ``PROBE_DOCUMENTS`` of the documents, each script's share as in all of them (at least one each): in a
+    project of English and Chinese documents, the first 40 may all be English, and a model that cannot split
+    Chinese text would be chosen for all of them."""
+    by_script: dict[str, list[Document]] = {}
+    for document in documents:
+        by_script.setdefault(text_script([document.text]), []).append(document)
+    if len(by_script) < 2:
+        return documents[:PROBE_DOCUMENTS]
+    kept = {id(document) for group in by_script.values()
+            for document in group[:max(1, round(PROBE_DOCUMENTS * len(group) / len(documents)))]}
+    return [document for document in documents if id(document) in kept]
+
+
+def sample_script(documents: Sequence[Document]) -> str | None:
+    """The one script of the documents, or None when there are none or they are of two scripts (then every
+    model is probed: one of either script may still be the best start)."""
+    scripts = {text_script([document.text]) for document in documents}
+    return scripts.pop() if len(scripts) == 1 else None
 
 
 def learnt_by_versions(project: Project, paths: set[Path]) -> set[int] | None:
@@ -175,6 +197,21 @@ def boundary_f1(bundle: Bundle, documents: Sequence[Document]) -> float:
     return 2 * hits / (len(gold_keys) + len(found_keys))
 
 
+def unmarkable_share(bundle: Bundle, documents: Sequence[Document]) -> float:
+    """The share of the documents' gold spans that do not start and end on the bundle's token boundaries: training
+    from it cannot learn them (a word tokenizer of English text keeps a Chinese sentence in one token)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(bundle.tokenizer_path))
+    spans = unmarked = 0
+    for document in documents:
+        offsets = [pair for pair in tokenizer.encode(document.text, add_special_tokens=False).offsets if pair[0] < pair[1]]
+        starts, ends = {start for start, _ in offsets}, {end for _, end in offsets}
+        spans += len(document.gold)
+        unmarked += sum(1 for span in document.gold if span.start not in starts or span.end not in ends)
+    return unmarked / spans if spans else 0.0
+
+
 def best_candidate(project: Project, labels: set[str]) -> Candidate | None:
     """The candidate to start from, with the reason in words; None when none is worth starting from."""
     models = candidate_models(project)
@@ -185,12 +222,14 @@ def best_candidate(project: Project, labels: set[str]) -> Candidate | None:
     probing = bool(documents) and sum(len(doc.text) for doc in documents) <= PROBE_CHARACTERS
     candidates = []
     began = time.monotonic()
-    script = text_script(doc.text for doc in documents) if documents else None
+    script = sample_script(documents)
     for name, path in models:
         try:
             bundle = Bundle.load(path, check_models=False)
             if script is not None and bundle_script(path, bundle.manifest.get("trained_on")) not in (script, MIXED):
                 continue  # a Chinese model on English text (or the reverse) finds nothing worth the seconds
+            if script is None and unmarkable_share(bundle, documents) > MOST_UNMARKABLE:
+                continue  # in a project of two scripts, a model whose tokens cannot mark one script's entities
             score = boundary_f1(bundle, documents) if probing else None
         except NerdeskError:
             continue
