@@ -93,15 +93,14 @@ def save_start_point(project: Project, start: StartPoint) -> None:
 class Reviewed:
     """What the start depends on in the reviewed documents, read once."""
 
-    labels: set[str]
+    labels: set[str]  # of the documents training learns from: a label only in the evaluation set is not trained
     training: int  # documents training learns from (outside the evaluation set)
     renamed: dict[str, str]  # labels renamed since models learnt them: old name -> name now
 
     @classmethod
     def read(cls, project: Project) -> Reviewed:
-        reviewed = list(project.all_documents(status="reviewed"))
-        return cls({span.label for doc in reviewed for span in doc.gold}, len(training_documents(reviewed)),
-                   project.renamed_labels())
+        trained = training_documents(list(project.all_documents(status="reviewed")))
+        return cls({span.label for doc in trained for span in doc.gold}, len(trained), project.renamed_labels())
 
 
 def resolve_start(project: Project, start: StartPoint) -> ResolvedStart:
