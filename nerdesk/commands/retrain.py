@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from nerdesk.workflows.start_points import StartPoint
 
 NO_SUCH_VERSION = "E241"
+NO_SUCH_FOLDER = "E413"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,6 +77,7 @@ def start_argument(project: Project, value: str) -> StartPoint:
     """``--start``: a start kind, a folder, an embedded model's name, or a version of the project by the name
     ``nerdesk activate`` lists and takes (v1, or more of its name)."""
     from nerdesk.commands.activate import find_by_name
+    from nerdesk.workflows.default_models import embedded_model_names
     from nerdesk.workflows.start_points import KINDS, StartPoint
 
     if value not in KINDS and not Path(value).exists():
@@ -84,6 +86,11 @@ def start_argument(project: Project, value: str) -> StartPoint:
         except ProjectError as error:
             if error.code != NO_SUCH_VERSION:
                 raise
+            if value not in embedded_model_names() and len(Path(value).parts) == 1:  # a name, not a path
+                raise ProjectError(f"--start {value}: {error} (nerdesk activate lists them); nor is it a folder or "
+                                   f"an embedded model ({', '.join(embedded_model_names()) or 'none installed'}). Use "
+                                   f"{', '.join(KINDS[:-1])}, a version, a model folder or an embedded model's name",
+                                   code=NO_SUCH_FOLDER) from None
     return StartPoint.from_argument(value)
 
 

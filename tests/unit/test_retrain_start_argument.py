@@ -29,7 +29,17 @@ def test_a_version_by_its_short_name(project, tmp_path):
 def test_the_start_kinds_and_other_names_are_read_as_before(project):
     assert start_argument(project, "active") == StartPoint("active")
     assert start_argument(project, "scratch") == StartPoint("scratch")
-    assert start_argument(project, "v9").path.endswith("v9")  # no such version: a folder, refused when resolved
+    assert start_argument(project, "en-bio-genia").path.endswith("en-bio-genia")  # an embedded model
+    assert start_argument(project, "models/none").path.endswith("none")  # a path: refused when resolved
+
+
+def test_a_name_that_is_no_version_folder_or_embedded_model_says_so(project):
+    """``--start v9`` in a project without v9 said "/home/me/v9: no such folder", as if v9 were meant as a folder."""
+    with pytest.raises(NerdeskError) as refused:
+        start_argument(project, "v9")
+    assert refused.value.code == "E413"
+    assert "no model version 'v9'" in str(refused.value) and "v1-20261204-230208@3fa2" in str(refused.value)
+    assert "no such folder" not in str(refused.value)
 
 
 def test_a_name_of_two_versions_is_refused(project):
