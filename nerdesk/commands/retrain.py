@@ -54,7 +54,7 @@ def run_retrain_command(args: argparse.Namespace) -> int:
 
     from nerdesk.storage import Project
     from nerdesk.workflows.retrain import OPTIONS_KEY, RetrainOptions
-    from nerdesk.workflows.retrain_subprocess import run_retrain
+    from nerdesk.workflows.retrain_subprocess import InterruptedAfterPromotion, run_retrain
     from nerdesk.workflows.start_points import load_start_point
 
     report = _Reporter(args.progress, args.project)
@@ -66,6 +66,9 @@ def run_retrain_command(args: argparse.Namespace) -> int:
                               threads=args.threads, time_budget_seconds=args.time_budget)
             result = run_retrain(project, start=start, options=options, on_event=report.event,
                                  on_predicted=report.predicted, on_prepared=report.prepared)
+    except InterruptedAfterPromotion as interrupted:
+        report.outcome(interrupted.result, interrupted=True)
+        raise
     except NerdeskError as error:
         report.failed(error)
         raise
@@ -117,6 +120,7 @@ class _Reporter:
         self.best_f1: float | None = None
         self.last_step = 0  # of the training, for the evaluation lines (a log shows a tenth of the step lines)
         self.failure_said = False  # a TrainingFailed event came from the training process
+        self.predicted_so_far = 0  # unreviewed documents predicted again, as the last progress call said
 
     def failed(self, error: NerdeskError) -> None:
         """With JSON progress, a failure before or after training is a ``TrainingFailed`` line too (once)."""
@@ -158,12 +162,15 @@ class _Reporter:
                           "starting the training process")
 
     def predicted(self, done: int, total: int) -> None:
+        self.predicted_so_far = done
         if self.mode == "json":
             print(json.dumps({"event": "predicted", "done": done, "total": total}), flush=True)
         else:
             self.line.show(f"predicting the unreviewed documents: {done}/{total}", done, total)
 
-    def outcome(self, result: RetrainResult) -> None:
+    def outcome(self, result: RetrainResult, *, interrupted: bool = False) -> None:
+        """What became of the new version; ``interrupted``: Ctrl+C came while the unreviewed documents were
+        predicted again, after the version was activated (it stays active; the others keep their predictions)."""
         import shlex
 
         from nerdesk.core.wording import counted
@@ -178,7 +185,8 @@ class _Reporter:
                   "active_f1": outcome.active_score.f1 if outcome.active_score else None,
                   "previous_active": outcome.previous_active.name if outcome.previous_active else None,
                   "evaluation_documents": outcome.score.documents,
-                  "predicted_documents": result.predicted_documents,
+                  "predicted_documents": self.predicted_so_far if interrupted else result.predicted_documents,
+                  "interrupted": interrupted,
                   "other_script_documents": result.other_script_documents,
                   "training_seconds": round(result.training_seconds, 1),
                   "total_seconds": round(result.total_seconds, 1)}
@@ -190,7 +198,12 @@ class _Reporter:
         if not outcome.promoted:
             print(f"To use it anyway: nerdesk activate {shlex.quote(str(self.project))} "
                   f"{spoken_name(outcome.version.name)}")
-        if outcome.promoted:
+        if interrupted:
+            print(f"Interrupted while predicting the unreviewed documents again: {spoken_name(outcome.version.name)} "
+                  f"stays active; {self.predicted_so_far:,} were predicted with it, the others keep their earlier "
+                  f"predictions (nerdesk activate {shlex.quote(str(self.project))} "
+                  f"{spoken_name(outcome.version.name)} predicts them all again)", flush=True)
+        elif outcome.promoted:
             print(f"{counted(result.predicted_documents, 'unreviewed document')} predicted again "
                   f"({result.total_seconds:.1f} s in all)")
             if result.repredicted is not None and result.repredicted.other_script:

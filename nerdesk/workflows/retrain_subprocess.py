@@ -55,6 +55,15 @@ class RetrainResult:
         return self.outcome.version
 
 
+class InterruptedAfterPromotion(KeyboardInterrupt):
+    """Ctrl+C or a stop signal while the unreviewed documents were predicted again: the new version is already
+    registered and active, and stays so; ``result`` (its ``repredicted`` is None) says what became of it."""
+
+    def __init__(self, result: RetrainResult) -> None:
+        super().__init__("interrupted while predicting the unreviewed documents again")
+        self.result = result
+
+
 def run_retrain(project: Project, *, start: StartPoint | None = None, options: RetrainOptions | None = None,
                 on_event: Callable[[TrainingEvent], None] | None = None,
                 on_predicted: Callable[[int, int], None] | None = None,
@@ -89,8 +98,12 @@ def run_retrain(project: Project, *, start: StartPoint | None = None, options: R
         raise
     repredicted = None
     if outcome.promoted:
-        repredicted = repredict_unreviewed(project, outcome.version.bundle_path, threads=run.options.threads,
-                                           progress=on_predicted)
+        try:
+            repredicted = repredict_unreviewed(project, outcome.version.bundle_path, threads=run.options.threads,
+                                               progress=on_predicted)
+        except KeyboardInterrupt as interrupt:
+            raise InterruptedAfterPromotion(RetrainResult(outcome, trained - began, time.monotonic() - began, events,
+                                                          None)) from interrupt
     return RetrainResult(outcome, trained - began, time.monotonic() - began, events, repredicted)
 
 
