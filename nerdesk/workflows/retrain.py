@@ -229,16 +229,17 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
                                     changes=run.evaluation.label_changes)
     score = EvaluationScore.from_report(evaluate([doc.gold for doc in run.evaluation.documents], predictions),
                                         run.evaluation)
-    model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
-                                      metrics=done.metrics, settings=_settings(run),
-                                      trained_on=_trained_on(project, run))
-    remember_score(project, model_id, score)
     changed = _changed_on_tie(predictions, active, score, active_score, run, progress)
     decision = decide(spoken_name(run.version), score, spoken_name(active.name) if active else None, active_score,
                       run.options.activate, changed)
     if active is not None and damaged:  # not compared: a model that cannot load predicts nothing
         decision = PromotionDecision(decision.promote, f"{decision.message} (the active {spoken_name(active.name)} "
                                                        f"cannot be loaded: {damaged})")
+    # Registered only now, after every prediction: Ctrl+C during one leaves no version behind (``abandon_run``).
+    model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
+                                      metrics=done.metrics, settings=_settings(run),
+                                      trained_on=_trained_on(project, run))
+    remember_score(project, model_id, score)
     if decision.promote:
         project.set_active_model(model_id)
     project.finish_training_run(run.run_id, status="finished", model_id=model_id, promoted=decision.promote,

@@ -40,3 +40,25 @@ def test_an_interrupted_prediction_says_the_new_version_is_active(improvable_bun
     else:
         assert "Interrupted while predicting the unreviewed documents again: v" in out
         assert "stays active; 4 were predicted with it" in out and f"nerdesk activate {path} v" in out
+
+
+def test_ctrl_c_while_the_versions_are_compared_leaves_no_new_version(improvable_bundle, tmp_path,  # noqa: F811
+                                                                      monkeypatch):
+    """At the same F1 the active model predicts the evaluation set once more (seconds): Ctrl+C then left the new
+    version registered while the run was recorded as cancelled."""
+    from nerdesk.workflows import retrain
+    from nerdesk.workflows.retrain import RetrainOptions
+    from nerdesk.workflows.start_points import StartPoint
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(retrain, "_changed_on_tie", interrupted)
+    with build_project(tmp_path / "notes.nerdesk", improvable_bundle) as project:
+        with pytest.raises(KeyboardInterrupt):
+            retrain_subprocess.run_retrain(project, start=StartPoint("active"), options=RetrainOptions(
+                epochs=1, min_steps=4, patience=1, time_budget_seconds=30, threads=1))
+        assert [version.name for version in project.model_versions()] == ["tiny@start"]
+        assert project.active_model().name == "tiny@start" and project.training_runs()[-1].status == "cancelled"
+        assert [path.name for path in retrain.versions_dir(project.path).iterdir() if not path.name.startswith(".")] \
+            == []
