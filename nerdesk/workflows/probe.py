@@ -35,6 +35,7 @@ from nerdesk.workflows.model_script import MIXED, bundle_script
 from nerdesk.workflows.version_names import spoken_name
 
 PROBE_DOCUMENTS = 40
+SHARES_FROM = 1000  # documents read at most to learn each script's share (the sample's documents come from them)
 PROBE_CHARACTERS = 40_000  # beyond this the probe would take more than a few seconds
 MINIMUM_BOUNDARY_F1 = 0.05
 MOST_UNMARKABLE = 0.10  # a start whose tokens cannot mark more of the gold spans' boundaries loses them in training
@@ -141,12 +142,19 @@ def probe_sample(project: Project, learnt: AbstractSet[int] | None = frozenset()
     candidate learnt from (``learnt``: their ids; None when a candidate may have learnt from any). The evaluation
     set is left out, since the versions are compared on it after the start was chosen. When every such document
     was learnt, the sample is of learnt documents and says so."""
-    trainable = [document for document in project.all_documents(status="reviewed")
-                 if document.gold and document.split not in (EVALUATION_SPLIT, TEST_SPLIT)]
-    unseen = [] if learnt is None else [document for document in trainable if document.id not in learnt]
-    if unseen or not trainable:
+    unseen: list[Document] = []
+    seen: list[Document] = []
+    for document in project.all_documents(status="reviewed"):
+        if not document.gold or document.split in (EVALUATION_SPLIT, TEST_SPLIT):
+            continue
+        kept = unseen if learnt is not None and document.id not in learnt else seen
+        if len(kept) < SHARES_FROM:
+            kept.append(document)
+        if len(unseen) >= SHARES_FROM:
+            break
+    if unseen or not seen:
         return ProbeSample(across_scripts(unseen))
-    return ProbeSample(across_scripts(trainable), learnt=True)
+    return ProbeSample(across_scripts(seen), learnt=True)
 
 
 def across_scripts(documents: list[Document]) -> list[Document]:
