@@ -223,9 +223,9 @@ def unmarkable_share(bundle: Bundle, documents: Sequence[Document]) -> float:
 def best_candidate(project: Project, labels: set[str]) -> Candidate | None:
     """The candidate to start from, with the reason in words; None when none is worth starting from."""
     models = candidate_models(project)
-    version_paths = {Path(version.bundle_path).resolve() for version in project.model_versions()}
-    versions = len(version_paths & {path for _, path in models})
-    sample = probe_sample(project, learnt_by_versions(project, version_paths))
+    probed_versions = {Path(version.bundle_path).resolve() for version in project.model_versions()} & {
+        path for _, path in models}  # a version without its checkpoint is no candidate: what it learnt is no matter
+    sample = probe_sample(project, learnt_by_versions(project, probed_versions))
     documents = sample.documents
     probing = bool(documents) and sum(len(doc.text) for doc in documents) <= PROBE_CHARACTERS
     candidates = []
@@ -246,7 +246,7 @@ def best_candidate(project: Project, labels: set[str]) -> Candidate | None:
         return None
     if not probing:
         return _by_labels(candidates, len(labels))
-    return _choose(candidates, len(labels), sample.described(versions), time.monotonic() - began)
+    return _choose(candidates, len(labels), sample.described(len(probed_versions)), time.monotonic() - began)
 
 
 def _choose(candidates: list[Candidate], label_count: int, documents: str, seconds: float) -> Candidate | None:

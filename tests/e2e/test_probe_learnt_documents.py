@@ -77,3 +77,16 @@ def test_a_retraining_records_the_documents_it_learnt_from(sorted_tiny_bundle, t
         result = run_retrain(project, start=StartPoint("active"), options=QUICK)
         learnt = {doc.id for doc in trainable(list(project.all_documents(status="reviewed")))}
         assert learnt and learnt_document_ids(result.model.trained_on) == learnt
+
+
+def test_a_version_that_cannot_be_probed_does_not_count(tmp_path, monkeypatch):
+    """A version whose folder is gone is no candidate: that it does not say what it learnt must not make the
+    probe take its figures for flattered ones."""
+    samples = []
+    real = probe.probe_sample
+    monkeypatch.setattr(probe, "probe_sample", lambda *args: samples.append(real(*args)) or samples[-1])
+    with Project.create(tmp_path / "notes.nerdesk") as project:
+        project.add_documents([Document(doc.text, list(doc.spans), status="reviewed") for doc in NEW_DOCUMENTS])
+        project.register_model(name="gone", bundle_path=tmp_path / "gone", metrics={}, settings={}, trained_on={})
+        probe.best_candidate(project, {"NEW"})
+        assert len(samples[0].documents) == len(NEW_DOCUMENTS) and not samples[0].learnt
