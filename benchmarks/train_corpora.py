@@ -142,7 +142,7 @@ def main(argv=None) -> None:
                          eval_every_steps=args.eval_every, evaluate_start=args.init is not None)
     best = {"f1": -1.0}
 
-    def on_eval(epoch, report) -> None:
+    def on_eval(epoch, report, kept_f1) -> None:
         print(f"epoch {epoch}: dev P {report.micro.precision:.4f} R {report.micro.recall:.4f} "
               f"F1 {report.micro.f1:.4f} ({time.monotonic() - started:.0f} s)", flush=True)
         if args.out and report.micro.f1 > best["f1"]:  # the best so far survives an interrupted run

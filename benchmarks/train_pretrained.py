@@ -98,7 +98,7 @@ def main(argv=None) -> None:
         if step % args.log_every == 0:
             print(f"step {step}/{total}: loss {loss:.4f} ({time.monotonic() - started:.0f} s)", flush=True)
 
-    def on_eval(epoch, report) -> None:
+    def on_eval(epoch, report, kept_f1) -> None:
         print(f"epoch {epoch}: dev P {report.micro.precision:.4f} R {report.micro.recall:.4f} "
               f"F1 {report.micro.f1:.4f} ({time.monotonic() - started:.0f} s)", flush=True)
 

@@ -139,14 +139,24 @@ class _Reporter:
             self.line.show(f"training: step {event.step}/{event.total} loss {event.loss:.4f}", event.step,
                            event.total)
         elif isinstance(event, EpochEvaluated):
-            previous = self.best_f1
-            self.best_f1 = event.f1 if previous is None else max(previous, event.f1)
-            best = "" if previous is None else f" (best so far {100 * self.best_f1:.1f})"
-            self.line.message(f"  step {self.last_step}: F1 on the evaluation set {100 * event.f1:.1f}{best}")
+            self.line.message(f"  step {self.last_step}: F1 on the evaluation set {100 * event.f1:.1f}"
+                              f"{self._kept(event)}")
         elif isinstance(event, TrainingFailed):
             self.line.end()  # the command's error says it, once
         elif getattr(event, "message", ""):
             self.line.message(event.message.strip())
+
+    def _kept(self, event: EpochEvaluated) -> str:
+        """After the first evaluation, the F1 of the checkpoint training keeps: the best so far, or, in a
+        continuation, its start until a checkpoint beats that by the required margin."""
+        previous = self.best_f1
+        self.best_f1 = event.kept_f1 if event.kept_f1 is not None else \
+            event.f1 if previous is None else max(previous, event.f1)
+        if previous is None:
+            return ""
+        if event.kept_f1 is not None and event.f1 > event.kept_f1:
+            return f" (kept so far {100 * self.best_f1:.1f}: not better by enough to replace it)"
+        return f" (best so far {100 * self.best_f1:.1f})"
 
     def prepared(self, run: RetrainRun) -> None:
         """Where training starts and what the new version will be scored on, before the training process

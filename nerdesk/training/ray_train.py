@@ -289,9 +289,9 @@ def _rank0_callbacks(inbox: Queue) -> TrainingCallbacks:
             last_sent[0] = now
             send("step", step=step, total=total, loss=round(loss, 5))
 
-    def on_eval(number: int, report: Report) -> None:
+    def on_eval(number: int, report: Report, kept_f1: float) -> None:
         send("eval", epoch=number, f1=report.micro.f1, precision=report.micro.precision,
-             recall=report.micro.recall)
+             recall=report.micro.recall, kept_f1=kept_f1)
 
     return TrainingCallbacks(on_step=on_step, on_eval=on_eval)
 

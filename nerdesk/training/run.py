@@ -208,8 +208,9 @@ def progress_callbacks(emit: Emit, copies: int = 0) -> TrainingCallbacks:
         on_data=lambda train, dev: emit("data", message=train.describe(copies), train=train.as_dict(),
                                         dev=dev.as_dict() if dev else None),
         on_step=lambda step, total, loss: emit("step", step=step, total=total, loss=round(loss, 5)),
-        on_eval=lambda number, report: emit("eval", epoch=number, f1=report.micro.f1,
-                                            precision=report.micro.precision, recall=report.micro.recall),
+        on_eval=lambda number, report, kept_f1: emit("eval", epoch=number, f1=report.micro.f1,
+                                                     precision=report.micro.precision, recall=report.micro.recall,
+                                                     kept_f1=kept_f1),
     )
 
 

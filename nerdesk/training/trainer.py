@@ -70,7 +70,9 @@ class TrainingCallbacks:
     """Hooks for progress bars and cancel buttons; all optional."""
 
     on_step: Callable[[int, int, float], None] | None = None  # (step, total steps, loss)
-    on_eval: Callable[[int, Report], None] | None = None  # (evaluation number, dev report)
+    # (evaluation number, dev report, dev F1 of the checkpoint kept so far: a continuation keeps a later one only
+    # when it beats the start by ``min_delta``)
+    on_eval: Callable[[int, Report, float], None] | None = None
     should_stop: Callable[[], bool] | None = None  # polled after every step
     on_data: Callable[[AlignmentSummary, AlignmentSummary | None], None] | None = None  # after encoding
 
@@ -289,7 +291,7 @@ class TrainingRun:
             report = self.trainer.evaluate(self.dev_documents)
             self._keep_if_best(report)
         if self.trainer.callbacks.on_eval:
-            self.trainer.callbacks.on_eval(self.evaluations, report)
+            self.trainer.callbacks.on_eval(self.evaluations, report, self.best_f1)
         return {"f1": report.micro.f1, "precision": report.micro.precision, "recall": report.micro.recall}
 
     def _keep_if_best(self, report: Report) -> None:

@@ -40,6 +40,7 @@ class EpochEvaluated:
     f1: float
     precision: float
     recall: float
+    kept_f1: float | None = None  # the checkpoint training keeps so far (a continuation's start, till beaten)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +115,10 @@ def _step(record: dict[str, Any]) -> StepProgress:
 
 
 def _evaluated(record: dict[str, Any]) -> EpochEvaluated:
+    kept = record.get("kept_f1")
     return EpochEvaluated(epoch=int(record["epoch"]), f1=float(record["f1"]),
-                          precision=float(record["precision"]), recall=float(record["recall"]))
+                          precision=float(record["precision"]), recall=float(record["recall"]),
+                          kept_f1=None if kept is None else float(kept))
 
 
 def _done(record: dict[str, Any]) -> TrainingDone:

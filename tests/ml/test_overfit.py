@@ -35,7 +35,7 @@ def test_early_stopping_keeps_the_best_dev_weights(nested_documents):
     evaluations: list[float] = []
     stop_after = 8
     config = TrainConfig(epochs=40, batch_size=2, learning_rate=1e-2, patience=3, seed=2)
-    callbacks = TrainingCallbacks(on_eval=lambda epoch, report: evaluations.append(report.micro.f1),
+    callbacks = TrainingCallbacks(on_eval=lambda epoch, report, kept: evaluations.append(report.micro.f1),
                                   should_stop=lambda: len(evaluations) >= stop_after)
     trainer = Trainer(model, tokenizer, config, callbacks)
     result = trainer.fit(nested_documents, nested_documents)

@@ -48,7 +48,7 @@ def test_a_run_with_an_average_scores_and_keeps_the_averaged_weights(nested_docu
     evaluations: list[float] = []
     config = TrainConfig(epochs=30, batch_size=2, learning_rate=1e-2, patience=30, seed=3, average_decay=0.9)
     trainer = Trainer(model, tokenizer, config,
-                      TrainingCallbacks(on_eval=lambda number, report: evaluations.append(report.micro.f1)))
+                      TrainingCallbacks(on_eval=lambda number, report, kept: evaluations.append(report.micro.f1)))
     result = trainer.fit(nested_documents, nested_documents)
     assert result.best_report is not None and result.best_report.micro.f1 == max(evaluations) > 0
     # The weights the run ends with are the best evaluation's averaged weights, and they score as recorded.

@@ -13,8 +13,8 @@ from nerdesk.workflows.evaluation_set import EvaluationSet
 from nerdesk.workflows.progress import EpochEvaluated, StepProgress
 
 
-def evaluated(f1: float, number: int) -> EpochEvaluated:
-    return EpochEvaluated(epoch=number, f1=f1, precision=f1, recall=f1)
+def evaluated(f1: float, number: int, kept_f1: float | None = None) -> EpochEvaluated:
+    return EpochEvaluated(epoch=number, f1=f1, precision=f1, recall=f1, kept_f1=kept_f1)
 
 
 def test_each_evaluation_line_gives_the_best_f1_so_far(capsys):
@@ -28,10 +28,23 @@ def test_each_evaluation_line_gives_the_best_f1_so_far(capsys):
                      "step 12: F1 on the evaluation set 89.9 (best so far 90.2)"]
 
 
+def test_a_continuation_names_the_checkpoint_it_keeps_not_a_better_one_it_did_not(capsys):
+    """A continuation keeps its start until a checkpoint beats it by a point: 89.1 after a start of 88.6 is not
+    kept, and the line must not call 89.1 the best so far (the run ends "best F1 88.6 at step 0")."""
+    reporter = _Reporter("text", Path("notes.nerdesk"))
+    for number, (f1, kept) in enumerate(((0.886, 0.886), (0.891, 0.886), (0.899, 0.899)), start=1):
+        reporter.event(StepProgress(step=3 * number, total=9, loss=0.5))
+        reporter.event(evaluated(f1, number, kept))
+    lines = [line.strip() for line in capsys.readouterr().err.splitlines() if line.strip().startswith("step")]
+    assert lines == ["step 3: F1 on the evaluation set 88.6",
+                     "step 6: F1 on the evaluation set 89.1 (kept so far 88.6: not better by enough to replace it)",
+                     "step 9: F1 on the evaluation set 89.9 (best so far 89.9)"]
+
+
 def test_json_lines_are_unchanged(capsys):
     _Reporter("json", Path("notes.nerdesk")).event(evaluated(0.5, 1))
     assert capsys.readouterr().out.strip() == ('{"event": "EpochEvaluated", "epoch": 1, "f1": 0.5, '
-                                               '"precision": 0.5, "recall": 0.5}')
+                                               '"precision": 0.5, "recall": 0.5, "kept_f1": null}')
 
 
 def _prepared_run() -> SimpleNamespace:
