@@ -174,7 +174,8 @@ class ModelVersionsPanel(QWidget):
         if self._predicting:
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(done)
-            self.progress.setFormat(f"predicting the unreviewed documents: {done} / {total}")
+            self.progress.setFormat(f"predicting the unreviewed documents: {done} / {total}" if total else
+                                    "reading the unreviewed documents…")
 
     def _fit_columns(self) -> None:
         """The numbers as wide as they and their headers are, the names the rest (cut short with "…", whole in

@@ -324,18 +324,20 @@ class RetrainPanel(QWidget):
             self.worker.wait()
             self._prediction_finished(self.worker)
         try:
-            targets = unreviewed_for(self.session.require_project(), Bundle.load(version.bundle_path,
-                                                                                 check_models=False))
+            project = self.session.require_project()
+            Bundle.load(version.bundle_path, check_models=False)  # a broken bundle is refused at once
         except NerdeskError as error:
             self._on_failed(str(error))
             return
-        self._left_alone = targets.left_alone()
-        self._reviewed_meanwhile = 0
+        self._left_alone, self._reviewed_meanwhile = "", 0
         self._activation_message = message or f"{spoken_name(version.name)} is now the active model."
         self.status.setText(f"{self._activation_message} Predicting the unreviewed documents…")
         self.progress.setVisible(True)
-        self._on_predict_progress(0, len(targets.items))  # not the last run's "predicting 30 / 30"
-        worker = PredictionWorker(version.bundle_path, targets.items, self)
+        self._on_reading(0, 0)  # not the last run's "predicting 30 / 30"
+        # The worker reads the documents, as Predict all's does (in the window, 50,000 took seconds, uncancellable)
+        worker = PredictionWorker(version.bundle_path, [], self, choose=(project.path, unreviewed_for))
+        worker.reading.connect(self._on_reading)
+        worker.chosen.connect(lambda left_alone: setattr(self, "_left_alone", left_alone))
         worker.progressed.connect(self._on_predict_progress)
         worker.chunkPredicted.connect(self._store)
         worker.failed.connect(self._on_failed)
@@ -352,6 +354,12 @@ class RetrainPanel(QWidget):
             self._reviewed_meanwhile += self.session.store_predictions(results, model_version, unreviewed_only=True)
         except NerdeskError as error:
             self._on_failed(str(error))
+
+    def _on_reading(self, read: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(read)
+        self.progress.setFormat(f"reading the unreviewed documents… {read:,} / {total:,}" if total else "reading…")
+        self.predictionProgressed.emit(0, 0)
 
     def _on_predict_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
