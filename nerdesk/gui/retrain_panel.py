@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from nerdesk.gui.elided import ElidedComboBox
 from nerdesk.gui.errors import show_error
 from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
+from nerdesk.gui.retrain_bar import RetrainBar
 from nerdesk.gui.retrain_process import RetrainProcess
 from nerdesk.gui.retrain_words import (
     ALREADY_RUNNING,
@@ -79,7 +79,7 @@ class RetrainPanel(QWidget):
         self._activation_message = ""  # what the last activation said, kept for the end of its re-prediction
         self._left_alone = ""  # the unreviewed documents the re-prediction leaves alone (another script), in words
         self._reviewed_meanwhile = 0  # documents of the re-prediction reviewed before their predictions came
-        self.progress = QProgressBar(visible=False)
+        self.progress = RetrainBar()
         self.status = WholeTextLabel(IDLE)
         self._shown_path: Path | None = None  # the project whose retraining the panel shows
         self.notes = RunNotes()
@@ -115,6 +115,7 @@ class RetrainPanel(QWidget):
         self.process.scoring.connect(self._on_scoring)
         self.process.finished.connect(self._on_trained)
         self.process.progressed.connect(self._on_step)
+        self.process.limited.connect(self.progress.limit)
         self.process.finishing.connect(self._on_finishing)
         self.process.evaluated.connect(self._on_eval)
         self.process.failed.connect(self._on_failed)
@@ -204,8 +205,7 @@ class RetrainPanel(QWidget):
             self._on_failed(str(error))
             return
         self.session.documentsChanged.emit()  # the evaluation set may have grown: the list marks its documents
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
+        self.progress.begin()
         self.refresh()
 
     def cancel(self) -> None:
@@ -231,16 +231,14 @@ class RetrainPanel(QWidget):
 
     # ------------------------------------------------------------- events
     def _on_step(self, step: int, total: int, loss: float) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(step)
-        self.progress.setFormat(f"step {step} / {total}")
+        self.progress.step(step, total)
         self.curve.add_loss(step, total, loss)
 
     def _on_finishing(self, message: str) -> None:
         """The loop ended (early stopping or the time budget, often long before the planned steps): the chart
         ends at the last step, and the status says what the next half-minute is for."""
         self.curve.finish()
-        self.progress.setRange(0, 0)  # busy: writing and checking the model has no steps to count
+        self.progress.stage("writing and checking the model")  # no steps to count: the time so far
         self.status.setText(capitalized(message))
 
     def _on_eval(self, number: int, f1: float, precision: float, recall: float) -> None:
@@ -251,13 +249,11 @@ class RetrainPanel(QWidget):
     def _on_completing(self, documents: int) -> None:
         self.status.setText(f"Training done. Comparing the new version with the active one on "
                             f"{counted(documents, 'evaluation document')}; you can keep working.")
-        self.progress.setRange(0, 0)
+        self.progress.stage("comparing with the active model")
         self.refresh()
 
     def _on_scoring(self, what: str, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"scoring {what} on {counted(total, 'evaluation document')}… {done}/{total}")
+        self.progress.scoring(what, done, total)
 
     def _on_trained(self, outcome) -> None:
         """Say how the new version compares; put it to work only if it became active."""
@@ -269,14 +265,14 @@ class RetrainPanel(QWidget):
         if not self._in_open_project():
             where = self._training_path.name if self._training_path else "its project"
             self.status.setText(f"{outcome.decision.message} (in {where}, which is no longer open)")
-            self.progress.setVisible(False)
+            self.progress.end()
             self.refresh()
             return
         if not outcome.promoted:
             self.status.setText(f"{outcome.decision.message}. Activate anyway puts it to work.")
             self.kept_version = outcome.version
             self.activate_anyway_button.setVisible(True)
-            self.progress.setVisible(False)
+            self.progress.end()
             self.refresh()
             self.versionKept.emit(outcome.version)
             return
@@ -332,7 +328,6 @@ class RetrainPanel(QWidget):
         self._left_alone, self._reviewed_meanwhile = "", 0
         self._activation_message = message or f"{spoken_name(version.name)} is now the active model."
         self.status.setText(f"{self._activation_message} Predicting the unreviewed documents…")
-        self.progress.setVisible(True)
         self._on_reading(0, 0)  # not the last run's "predicting 30 / 30"
         # The worker reads the documents, as Predict all's does (in the window, 50,000 took seconds, uncancellable)
         worker = PredictionWorker(version.bundle_path, [], self, choose=(project.path, unreviewed_for))
@@ -356,15 +351,12 @@ class RetrainPanel(QWidget):
             self._on_failed(str(error))
 
     def _on_reading(self, read: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(read)
-        self.progress.setFormat(f"reading the unreviewed documents… {read:,} / {total:,}" if total else "reading…")
+        self.progress.counting(f"reading the unreviewed documents… {read:,} / {total:,}" if total else "reading…",
+                               read, total)
         self.predictionProgressed.emit(0, 0)
 
     def _on_predict_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"predicting {done} / {total}")
+        self.progress.counting(f"predicting {done} / {total}", done, total)
         self.predictionProgressed.emit(done, total)
 
     def _on_repredicted(self, count: int) -> None:
@@ -383,18 +375,18 @@ class RetrainPanel(QWidget):
             return
         worker.deleteLater()
         self.worker = None
-        self.progress.setVisible(False)
+        self.progress.end()
         self.predictionProgressed.emit(-1, -1)
         self.refresh()
 
     def _on_failed(self, message: str) -> None:
         message = without_repeated_cause(message, "Retraining failed")
         self.status.setText(f"Retraining failed: {message}")
-        self.progress.setVisible(False)
+        self.progress.end()
         self.refresh()
         self.failed.emit(message)
 
     def _on_cancelled(self) -> None:
         self.status.setText("Retraining cancelled; the active model is unchanged.")
-        self.progress.setVisible(False)
+        self.progress.end()
         self.refresh()

@@ -44,6 +44,7 @@ STDERR_LIMIT = 20_000
 
 class RetrainProcess(QObject):
     started = Signal(str)  # what the training starts from
+    limited = Signal(float)  # the seconds by which the training loop ends at the latest (its time budget)
     noted = Signal(str)  # what the training process says about its data: the encoded documents, skipped spans,
     # characters added to the vocabulary, the decision threshold chosen
     progressed = Signal(int, int, float)  # step, total steps, loss
@@ -136,6 +137,8 @@ class RetrainProcess(QObject):
         elif isinstance(event, TrainingStarted):
             self.started.emit(f"{self.run.resolved.description}: {event.train_documents} training and "
                               f"{event.dev_documents} evaluation documents")
+            if event.time_budget_seconds is not None:
+                self.limited.emit(event.time_budget_seconds)
         elif isinstance(event, TrainingFinishing):
             self.finishing.emit(event.message)
         elif isinstance(event, DataEncoded) and event.message:

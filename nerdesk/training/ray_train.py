@@ -102,7 +102,7 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
     emit("start", message=local.start_message(request, labels, kind, config, copies) + f" on {options.workers} Ray "
          "workers", labels=labels, start=kind, train_documents=len(request.train_documents), copies=copies,
          dev_documents=len(request.dev_documents), init=request.init, head=model.config.head,
-         engine="ray", workers=options.workers)
+         engine="ray", workers=options.workers, time_budget_seconds=config.time_budget_seconds)
     if new_tokens:
         emit("data", message=local.vocabulary_message(new_tokens))
     trainer = Trainer(model, tokenizer, config, local.progress_callbacks(emit))

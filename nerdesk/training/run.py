@@ -99,7 +99,7 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
     config, kept_threshold = run_settings(request, kind, tokenizer, copies)
     emit("start", message=start_message(request, labels, kind, config, copies), labels=labels, start=kind,
          train_documents=len(request.train_documents), copies=copies, dev_documents=len(request.dev_documents),
-         init=request.init, head=model.config.head)
+         init=request.init, head=model.config.head, time_budget_seconds=config.time_budget_seconds)
     if new_tokens:
         emit("data", message=vocabulary_message(new_tokens))
     trainer = Trainer(model, tokenizer, config, progress_callbacks(emit, copies))

@@ -20,6 +20,7 @@ class TrainingStarted:
     dev_documents: int
     init: str
     message: str = ""
+    time_budget_seconds: float | None = None  # the training loop stops by then at the latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,12 @@ def parse_progress_line(line: str) -> TrainingEvent | None:
 def _started(record: dict[str, Any]) -> TrainingStarted:
     return TrainingStarted(labels=list(record.get("labels", [])), train_documents=int(record["train_documents"]),
                            dev_documents=int(record.get("dev_documents", 0)), init=str(record.get("init", "")),
-                           message=str(record.get("message", "")))
+                           message=str(record.get("message", "")),
+                           time_budget_seconds=_seconds(record.get("time_budget_seconds")))
+
+
+def _seconds(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _step(record: dict[str, Any]) -> StepProgress:
