@@ -384,6 +384,9 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
             self.session.open_document(doc_id)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.retrain_panel.may_close(self.confirm):  # a training running is stopped only if the user says so
+            event.ignore()
+            return
         self.retrain_panel.shutdown()
         self.cancel_prediction(wait=True)
         self.settings.setValue("window/geometry", self.saveGeometry())

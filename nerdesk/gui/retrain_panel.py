@@ -30,7 +30,7 @@ from nerdesk.gui.elided import ElidedComboBox
 from nerdesk.gui.errors import show_error
 from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
-from nerdesk.gui.retrain_bar import RetrainBar
+from nerdesk.gui.retrain_bar import RetrainBar, clock
 from nerdesk.gui.retrain_process import RetrainProcess
 from nerdesk.gui.retrain_words import (
     ALREADY_RUNNING,
@@ -40,6 +40,7 @@ from nerdesk.gui.retrain_words import (
     START_CHOICES,
     TOO_FEW_REVIEWED,
     review_first,
+    stop_on_close,
 )
 from nerdesk.gui.run_notes import RunNotes, WholeTextLabel, scrolled_column
 from nerdesk.gui.session import ProjectSession
@@ -219,6 +220,13 @@ class RetrainPanel(QWidget):
         """Stop the re-prediction only (Model versions' Cancel): a retraining running meanwhile goes on."""
         if self.worker is not None:
             self.worker.requestInterruption()
+
+    def may_close(self, confirm) -> bool:
+        """Whether the window may close: ``confirm(title, question)`` first while a training runs (closing stops
+        it, and minutes of training are lost); the comparison after it is short and is waited for."""
+        if not self.process.is_running or self.process.is_completing:
+            return True
+        return confirm("Stop the retraining?", stop_on_close(clock(self.progress.elapsed())))
 
     def shutdown(self) -> None:
         """Stop training and prediction before the window closes."""

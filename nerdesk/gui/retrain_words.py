@@ -32,3 +32,9 @@ def review_first(reviewed: int, kept_out: str = "") -> str:
                 "some back to training (Documents list, right-click), or review more.")
     return (f"Nothing to train on yet: {counted(reviewed, 'reviewed document')}. Review at least 2 (Ctrl+Enter "
             "marks the open document reviewed and opens the next), then press Retrain.")
+
+
+def stop_on_close(elapsed: str) -> str:
+    """What closing the window asks while a training runs for ``elapsed`` (``3:05``)."""
+    return (f"A retraining has been running for {elapsed}. Closing the window stops it: the active model stays as "
+            "it is and the run is recorded as cancelled. Close anyway?")
