@@ -16,21 +16,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from benchmarks.checkouts import add_arguments, checkouts, run_script
+
 SENTENCE = "北京大学的王小明教授在 Microsoft Research Asia 工作👩‍💻。"
 CHARACTERS = 2_000_000
 SPANS = 3_000
 TIMED = """
 import json, os, sys, tempfile, time
 from pathlib import Path
+
+from benchmarks.checkouts import add_arguments, checkouts, run_script
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from nerdesk.gui.app import create_application
@@ -82,26 +81,22 @@ def build_project(path: Path) -> Path:
 
 def timed_open(checkout: Path, project: Path) -> dict[str, list[float]]:
     """{"open": [wall, cpu], "open again": [wall, cpu]} in a new process running ``checkout``'s nerdesk."""
-    environment = {**os.environ, "PYTHONPATH": str(checkout), "QT_QPA_PLATFORM": "offscreen"}
-    output = subprocess.run([sys.executable, "-c", TIMED, str(project)], capture_output=True, text=True,
-                            check=True, cwd=checkout, env=environment).stdout
+    output = run_script(checkout, TIMED, str(project), QT_QPA_PLATFORM="offscreen")
     timings: dict[str, list[float]] = json.loads(output.strip().splitlines()[-1])
     return timings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--against", type=Path, help="another checkout (the code before a change) to time too")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--project", type=Path, default=Path(tempfile.gettempdir()) / "nerdesk-bench-open-2mb.nerdesk")
+    add_arguments(parser, runs=3, project_name="nerdesk-bench-open-2mb.nerdesk")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     project = build_project(args.project)
     print(f"project: {project} (ready in {time.perf_counter() - started:.1f} s)")
-    checkouts = {"this checkout": REPO} | ({"--against": args.against.resolve()} if args.against else {})
-    runs: dict[str, list[dict[str, list[float]]]] = {name: [] for name in checkouts}
+    timed = checkouts(args)
+    runs: dict[str, list[dict[str, list[float]]]] = {name: [] for name in timed}
     for _ in range(args.runs):
-        for name, checkout in checkouts.items():
+        for name, checkout in timed.items():
             runs[name].append(timed_open(checkout, project))
     medians = {}
     for name, results in runs.items():

@@ -13,15 +13,12 @@ under the same load; the median of the runs of each, and their ratio, are printe
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from benchmarks.checkouts import add_arguments, checkouts, run_script
+
 DOCUMENTS = 50_000
 TIMED = """
 import sys, time
@@ -57,26 +54,22 @@ def build_project(path: Path, documents: int = DOCUMENTS) -> Path:
 
 def timed_read(checkout: Path, project: Path) -> tuple[float, str]:
     """Seconds ``unreviewed_for`` took in a new process running ``checkout``'s nerdesk, and what it chose."""
-    environment = {**os.environ, "PYTHONPATH": str(checkout)}
-    output = subprocess.run([sys.executable, "-c", TIMED, str(project)], capture_output=True, text=True,
-                            check=True, cwd=checkout, env=environment).stdout.split()
+    output = run_script(checkout, TIMED, str(project)).split()
     return float(output[0]), f"{output[1]} to predict, {output[2]} in the other script"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--against", type=Path, help="another checkout (the code before a change) to time too")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--project", type=Path, default=Path(tempfile.gettempdir()) / "nerdesk-bench-read-50k.nerdesk")
+    add_arguments(parser, runs=5, project_name="nerdesk-bench-read-50k.nerdesk")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     project = build_project(args.project)
     print(f"project: {project} ({DOCUMENTS:,} documents, ready in {time.perf_counter() - started:.1f} s)")
-    checkouts = {"this checkout": REPO} | ({"--against": args.against.resolve()} if args.against else {})
-    times: dict[str, list[float]] = {name: [] for name in checkouts}
+    timed = checkouts(args)
+    times: dict[str, list[float]] = {name: [] for name in timed}
     chosen: dict[str, str] = {}
     for _ in range(args.runs):
-        for name, checkout in checkouts.items():
+        for name, checkout in timed.items():
             seconds, chosen[name] = timed_read(checkout, project)
             times[name].append(seconds)
     for name, runs in times.items():
