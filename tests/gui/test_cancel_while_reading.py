@@ -32,19 +32,30 @@ def big_project(tmp_path):
     return path
 
 
-def test_cancel_stops_the_reading_of_the_documents(qtbot, make_window, big_project, monkeypatch, capfd):
-    reading, clicked = threading.Event(), threading.Event()
+def hold_the_read(monkeypatch, at_look: int) -> tuple[threading.Event, threading.Event]:
+    """Make Predict all's read wait at its ``at_look``-th look at Cancel (``at_look - 1`` thousand documents
+    read) until released: (the read is waiting, release it)."""
+    waiting, release = threading.Event(), threading.Event()
+    looks = 0
     choose = prediction_commands.unreviewed_for
 
     def choosing(project, bundle, *, should_stop, **options):
-        def looking() -> bool:  # the read waits here, in its middle, until Cancel has been clicked
-            reading.set()
-            clicked.wait(10)
+        def looking() -> bool:
+            nonlocal looks
+            looks += 1
+            if looks == at_look:
+                waiting.set()
+                release.wait(10)
             return should_stop()
 
         return choose(project, bundle, should_stop=looking, **options)
 
     monkeypatch.setattr(prediction_commands, "unreviewed_for", choosing)
+    return waiting, release
+
+
+def test_cancel_stops_the_reading_of_the_documents(qtbot, make_window, big_project, monkeypatch, capfd):
+    reading, clicked = hold_the_read(monkeypatch, at_look=1)  # the read waits until Cancel has been clicked
     window = make_window()
     window.open_project(big_project)
     window.model_panel.predict_all.click()
@@ -71,19 +82,7 @@ def test_cancel_stops_the_reading_of_the_documents(qtbot, make_window, big_proje
 
 def test_the_progress_bar_says_how_far_the_read_is(qtbot, make_window, big_project, monkeypatch):
     """The bar was a busy bar without words while the documents were read (20 s for 50,000 on a busy machine)."""
-    looks, go_on = [], threading.Event()
-    choose = prediction_commands.unreviewed_for
-
-    def choosing(project, bundle, *, should_stop, **options):
-        def looking() -> bool:  # the read waits at its third look at Cancel, 2,000 documents read
-            looks.append(len(looks))
-            if len(looks) == 3:
-                go_on.wait(10)
-            return should_stop()
-
-        return choose(project, bundle, should_stop=looking, **options)
-
-    monkeypatch.setattr(prediction_commands, "unreviewed_for", choosing)
+    _, go_on = hold_the_read(monkeypatch, at_look=3)  # 2,000 documents read
     window = make_window()
     window.open_project(big_project)
     window.model_panel.predict_all.click()
