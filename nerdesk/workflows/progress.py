@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from nerdesk.core.json_values import is_number
+
 
 @dataclass(frozen=True, slots=True)
 class TrainingStarted:
@@ -109,11 +111,12 @@ def _started(record: dict[str, Any]) -> TrainingStarted:
     return TrainingStarted(labels=list(record.get("labels", [])), train_documents=int(record["train_documents"]),
                            dev_documents=int(record.get("dev_documents", 0)), init=str(record.get("init", "")),
                            message=str(record.get("message", "")),
-                           time_budget_seconds=_seconds(record.get("time_budget_seconds")))
+                           time_budget_seconds=_optional_number(record.get("time_budget_seconds")))
 
 
-def _seconds(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _optional_number(value: Any) -> float | None:
+    """A number a newer field of a line holds; None when the line has none (an older training process)."""
+    return float(value) if is_number(value) else None
 
 
 def _step(record: dict[str, Any]) -> StepProgress:
@@ -121,10 +124,9 @@ def _step(record: dict[str, Any]) -> StepProgress:
 
 
 def _evaluated(record: dict[str, Any]) -> EpochEvaluated:
-    kept = record.get("kept_f1")
     return EpochEvaluated(epoch=int(record["epoch"]), f1=float(record["f1"]),
                           precision=float(record["precision"]), recall=float(record["recall"]),
-                          kept_f1=None if kept is None else float(kept))
+                          kept_f1=_optional_number(record.get("kept_f1")))
 
 
 def _done(record: dict[str, Any]) -> TrainingDone:
