@@ -18,9 +18,14 @@ from nerdesk.core.spans import GOLD, PRED, Span
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """``removed`` and ``added`` spans of one document. ``released``: predictions an undo would have put
+    back, left out because a model run has replaced the document's predictions since; later runs may
+    propose them again (``workflows/prediction_runs.py``, ``storage/rejected_predictions.py``)."""
+
     doc_id: int
     removed: tuple[Span, ...] = ()
     added: tuple[Span, ...] = ()
+    released: tuple[Span, ...] = ()
 
     def inverse(self) -> Change:
         return Change(self.doc_id, removed=self.added, added=self.removed)

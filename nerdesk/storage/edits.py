@@ -2,6 +2,8 @@
 
 Gold and predictions live side by side (``source`` column); neither path ever touches the other's
 rows except through an explicit edit (accepting a prediction removes the pred row and adds a gold one).
+A prediction an edit turns down is remembered, and storing a model's predictions leaves it out
+(``rejected_predictions.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from nerdesk.core.errors import ProjectError, SpanError
 from nerdesk.core.label_changes import LabelChanges
 from nerdesk.core.labels import Label
 from nerdesk.core.spans import GOLD, PRED, Span
+from nerdesk.storage import rejected_predictions
 from nerdesk.storage.connection import write_transaction
 from nerdesk.storage.documents import check_span
 from nerdesk.storage.rows import INSERT_SPAN_IF_ABSENT, now, span_identity, span_row
@@ -49,10 +52,12 @@ class EditsMixin:
 
         Gold spans are never touched, even where a prediction has the same position and label.
         A new document becomes ``predicted``. A label renamed since the model learnt it is stored under
-        the name it has now; predictions of a label deleted since are dropped.
+        the name it has now; predictions of a label deleted since, and predictions the user rejected in
+        this document (``rejected_predictions``), are dropped.
         """
         with write_transaction(self.db):
-            self._replace_predictions(doc_id, spans, model_version, self.label_changes())
+            self._replace_predictions(doc_id, spans, model_version, self.label_changes(),
+                                      rejected_predictions.rejected(self.db, [doc_id]).get(doc_id, set()))
 
     def replace_predictions_many(self, predictions: Iterable[tuple[int, Iterable[Span]]],
                                  model_version: str, *, unreviewed_only: bool = False) -> int:
@@ -68,13 +73,15 @@ class EditsMixin:
             statuses = self.document_statuses(doc_id for doc_id, _ in chunk) if unreviewed_only else {}
             kept = [(doc_id, spans) for doc_id, spans in chunk if statuses.get(doc_id) != "reviewed"]
             labels_now = self.label_changes()
+            rejected = rejected_predictions.rejected(self.db, [doc_id for doc_id, _ in kept])
             for doc_id, spans in kept:
-                self._replace_predictions(doc_id, spans, model_version, labels_now)
+                self._replace_predictions(doc_id, spans, model_version, labels_now, rejected.get(doc_id, set()))
         return len(chunk) - len(kept)
 
     def _replace_predictions(self, doc_id: int, spans: Iterable[Span], model_version: str,
-                             labels_now: LabelChanges) -> None:
-        predictions = [replace(span, source=PRED, model_version=model_version) for span in labels_now.applied(spans)]
+                             labels_now: LabelChanges, rejected: set[rejected_predictions.Key]) -> None:
+        predictions = [replace(span, source=PRED, model_version=model_version)
+                       for span in labels_now.applied(spans) if span.key not in rejected]
         text = self._document_text(doc_id)
         self._check_spans(doc_id, predictions, text)
         self.ensure_labels(span.label for span in predictions)
@@ -91,6 +98,7 @@ class EditsMixin:
         self.ensure_labels(span.label for span in change.added)
         self.db.conn.executemany(DELETE_SPAN, [span_identity(change.doc_id, s) for s in change.removed])
         self.db.conn.executemany(INSERT_SPAN_IF_ABSENT, [span_row(change.doc_id, s) for s in change.added])
+        rejected_predictions.record(self.db, change)
         self.db.execute("UPDATE documents SET updated = ? WHERE id = ?", [now(), change.doc_id])
         if any(span.source == GOLD for span in (*change.removed, *change.added)):
             self.db.execute(

@@ -23,6 +23,7 @@ from nerdesk.core.errors import ProjectError
 from nerdesk.core.label_changes import LabelChanges
 from nerdesk.core.labels import Label, LabelSet
 from nerdesk.core.text_checks import first_problem, shown
+from nerdesk.storage import rejected_predictions
 from nerdesk.storage.connection import write_transaction
 from nerdesk.storage.rows import from_json, to_json
 
@@ -104,6 +105,7 @@ class LabelsMixin:
                 [updated.name, updated.color, updated.key, updated.display_name, updated.description, name],
             )
             if updated.name != name:
+                rejected_predictions.relabel(self.db, name, updated.name)
                 self._remember_rename(name, updated.name)
                 self._forget_deletion(updated.name)
             return updated
@@ -187,6 +189,7 @@ class LabelsMixin:
             deleted = self.db.execute("DELETE FROM spans WHERE label = ?", [name]).rowcount
             self.db.execute("DELETE FROM labels WHERE name = ?", [name])
             if merged_into is not None:
+                rejected_predictions.relabel(self.db, name, merged_into)
                 self._remember_rename(name, merged_into)
             else:
                 self._remember_deletion(name)

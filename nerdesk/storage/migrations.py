@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from nerdesk.storage import rejected_predictions
 from nerdesk.storage.schema import BASE_VERSION, write_schema_version
 
 Migration = Callable[[Database], None]
@@ -47,7 +48,13 @@ def track_imports(db: Database) -> None:
     db.execute("CREATE INDEX documents_import ON documents (import_id) WHERE import_id IS NOT NULL")
 
 
-MIGRATIONS: list[Migration] = [add_label_display_names, track_imports]
+def remember_rejected_predictions(db: Database) -> None:
+    """Version 4: predictions the user turned down (rejected, deleted, corrected) are recorded, so that later
+    runs leave them out (``nerdesk.storage.rejected_predictions``). An older project starts with none."""
+    db.execute(rejected_predictions.CREATE_TABLE)
+
+
+MIGRATIONS: list[Migration] = [add_label_display_names, track_imports, remember_rejected_predictions]
 
 
 def latest_version() -> int:

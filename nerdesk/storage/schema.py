@@ -3,7 +3,7 @@
 Later versions are reached by the steps in ``migrations.py``, for new and old projects alike, so a
 freshly created project and an upgraded one always end up with the same tables (version 2 adds the
 labels' ``display_name`` and ``description``; version 3 the ``imports`` table and the ``import_id`` of
-documents and labels).
+documents and labels; version 4 the ``rejected_predictions`` table).
 
 Offsets in ``spans`` are code points with exclusive ends, like everywhere inside nerdesk.
 """

@@ -4,7 +4,8 @@ Accepting or rejecting a prediction is an edit that removes it; undoing the edit
 run (Predict, Retrain's re-prediction, a roll-back) has replaced the document's predictions since, the
 prediction put back would stand beside the new model's, or where the new model predicts nothing. So the
 session counts its model runs, remembers the last run that replaced each document's predictions, and an
-undo or redo of a step made before that run writes the step's gold spans only.
+undo or redo of a step made before that run writes the step's gold spans only; the predictions it leaves
+out are released, so that later runs may propose them again.
 """
 
 from __future__ import annotations
@@ -43,5 +44,6 @@ class PredictionRuns:
         if not stale:
             return edit
         return Edit(edit.description, tuple(
-            replace(change, added=tuple(span for span in change.added if span.source != PRED))
+            replace(change, added=tuple(span for span in change.added if span.source != PRED),
+                    released=tuple(span for span in change.added if span.source == PRED))
             if change.doc_id in stale else change for change in edit.changes))
