@@ -230,10 +230,13 @@ def print_stats(path: Path, stats: dict[str, Any]) -> None:
     splits = {split or "(none)": count for split, count in stats["by_split"].items()}
     if set(splits) != {"(none)"}:
         console.print("splits: " + ", ".join(f"{split} {count}" for split, count in splits.items()))
-    table = Table("label", "gold", "pred")
+    rejected: dict[str, int] = stats["rejected"]
+    table = Table("label", "gold", "pred", *(["rejected"] if rejected else []))
     for label, counts in stats["labels"].items():
-        table.add_row(escape(label), str(counts["gold"]), str(counts["pred"]))
-    table.add_row("[bold]total[/bold]", str(stats["spans"]["gold"]), str(stats["spans"]["pred"]))
+        table.add_row(escape(label), str(counts["gold"]), str(counts["pred"]),
+                      *([str(rejected.get(label, 0))] if rejected else []))
+    table.add_row("[bold]total[/bold]", str(stats["spans"]["gold"]), str(stats["spans"]["pred"]),
+                  *([str(sum(rejected.get(label, 0) for label in stats["labels"]))] if rejected else []))
     console.print(table)
     console.print(
         f"nesting depth {stats['nesting_depth']}; {counted(stats['overlapping_spans'], 'gold span')} "

@@ -1,4 +1,5 @@
-"""Project statistics: documents by status and split, spans per label, how deeply gold spans nest.
+"""Project statistics: documents by status and split, spans per label, predictions rejected per label
+(``rejected_predictions``), how deeply gold spans nest.
 
 Documents of an import still running, their spans and the labels it added are not counted
 (``nerdesk.storage.imports``).
@@ -69,6 +70,8 @@ class StatsMixin:
                 "by_split": self._documents_by("coalesce(split, '')", documents, {}),
                 "spans": self._spans_by_source(visible_spans(hidden)),
                 "labels": self._spans_per_label(visible_spans(hidden), self._labels_of(hidden)),
+                "rejected": dict(self.db.execute(
+                    "SELECT label, count(*) FROM rejected_predictions GROUP BY label ORDER BY label").fetchall()),
                 **self._nesting(visible_spans(hidden)),
             }
 

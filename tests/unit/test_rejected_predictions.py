@@ -136,3 +136,16 @@ def test_predicting_again_with_a_real_model_leaves_a_rejected_prediction_out(tmp
         again = {span.key for span in project.spans(document.id) if span.source == PRED}
         assert turned_down.key not in again
         assert again == {span.key for span in document.predictions[1:]}
+
+
+def test_stats_count_the_rejected_predictions_per_label(session, capsys):
+    from nerdesk.cli import main
+
+    session.reject(spans_of(session, LOC))
+    session.reject(spans_of(session, LOC_2))
+    assert session.require_project().stats()["rejected"] == {"LOC": 2}
+    path = session.require_project().path
+    session.close_project()
+    assert main(["stats", str(path)]) == 0
+    rows = {line.split("│")[1].strip(): line for line in capsys.readouterr().out.splitlines() if "│" in line}
+    assert rows["LOC"].split("│")[4].strip() == "2" and rows["PER"].split("│")[4].strip() == "0"
