@@ -3,7 +3,8 @@
 Resolves the start, trains on the project's reviewed documents in a training process, scores the new
 version and the active one on the evaluation set, registers the new version, activates it only as
 ``--activate`` allows, and then predicts the unreviewed documents again. ``--progress json`` prints
-the training process's events and then one ``outcome`` event, one JSON object per line.
+the training process's events and then one ``outcome`` event, one JSON object per line. When nothing
+has changed since the active version was trained, nothing runs: the outcome says ``unchanged`` (exit 0).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from nerdesk.workflows.progress import EpochEvaluated, StepProgress, TrainingEve
 
 if TYPE_CHECKING:
     from nerdesk.storage import Project
-    from nerdesk.workflows.retrain import RetrainRun
+    from nerdesk.workflows.retrain import NothingNewToLearn, RetrainRun
     from nerdesk.workflows.retrain_subprocess import RetrainResult
     from nerdesk.workflows.start_points import StartPoint
 
@@ -45,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                              "always: activate anyway")
     parser.add_argument("--time-budget", type=duration, help="training time limit: seconds, or e.g. 90s, 15m")
     parser.add_argument("--threads", type=whole_number(1), default=1, help="threads for training and prediction (default 1)")
+    parser.add_argument("--even-if-unchanged", action="store_true",
+                        help="train even when nothing was reviewed or corrected since the active version was trained "
+                             "(without it, such a run trains nothing and says unchanged)")
     parser.add_argument("--progress", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run_retrain_command)
 
@@ -53,7 +57,7 @@ def run_retrain_command(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from nerdesk.storage import Project
-    from nerdesk.workflows.retrain import OPTIONS_KEY, RetrainOptions
+    from nerdesk.workflows.retrain import OPTIONS_KEY, NothingNewToLearn, RetrainOptions
     from nerdesk.workflows.retrain_subprocess import InterruptedAfterPromotion, run_retrain
     from nerdesk.workflows.start_points import load_start_point
 
@@ -63,9 +67,13 @@ def run_retrain_command(args: argparse.Namespace) -> int:
         with Project.open(args.project) as project:
             start = start_argument(project, args.start) if args.start else load_start_point(project)
             options = replace(RetrainOptions.from_json(project.get_setting(OPTIONS_KEY)), activate=args.activate,
-                              threads=args.threads, time_budget_seconds=args.time_budget)
+                              threads=args.threads, time_budget_seconds=args.time_budget,
+                              even_if_unchanged=args.even_if_unchanged)
             result = run_retrain(project, start=start, options=options, on_event=report.event,
                                  on_predicted=report.predicted, on_prepared=report.prepared)
+    except NothingNewToLearn as unchanged:  # not a failure: a pipeline retraining in a loop goes on
+        report.unchanged(unchanged)
+        return 0
     except InterruptedAfterPromotion as interrupted:
         report.outcome(interrupted.result, interrupted=True)
         raise
@@ -178,6 +186,17 @@ class _Reporter:
         else:
             self.line.show(f"predicting the unreviewed documents: {done}/{total}", done, total)
 
+    def unchanged(self, unchanged: NothingNewToLearn) -> None:
+        """Nothing was trained: the active version learnt from this same data. The outcome line says
+        ``unchanged`` and names the active version, which stays as it is."""
+        if self.mode == "text":
+            print(unchanged, flush=True)
+            return
+        print(json.dumps({"event": "outcome", "unchanged": True, "version": None, "promoted": False,
+                          "active": unchanged.version.name, "message": str(unchanged),
+                          "training_documents": unchanged.documents,
+                          "evaluation_documents": unchanged.evaluation_documents}, ensure_ascii=False), flush=True)
+
     def outcome(self, result: RetrainResult, *, interrupted: bool = False) -> None:
         """What became of the new version; ``interrupted``: Ctrl+C came while the unreviewed documents were
         predicted again, after the version was activated (it stays active; the others keep their predictions)."""
@@ -189,7 +208,7 @@ class _Reporter:
         self.line.end()
         outcome = result.outcome
         start = outcome.version.settings.get("start_description", "")
-        record = {"event": "outcome", "version": outcome.version.name, "bundle": str(outcome.version.bundle_path),
+        record = {"event": "outcome", "unchanged": False, "version": outcome.version.name, "bundle": str(outcome.version.bundle_path),
                   "promoted": outcome.promoted, "start": start,
                   "message": outcome.decision.message, "f1": outcome.score.f1,
                   "active_f1": outcome.active_score.f1 if outcome.active_score else None,

@@ -1,5 +1,6 @@
 """What the Retrain panel says when nothing runs: its button's tip, the start choices, and why a press started
-nothing (too few reviewed documents, a retraining of the project running elsewhere)."""
+nothing (too few reviewed documents, nothing new since the active version, a retraining of the project running
+elsewhere)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ START_CHOICES = (
 IDLE = "Review documents, then press Retrain."
 TOO_FEW_REVIEWED = "E405"
 ALREADY_RUNNING = "E603"
+NOTHING_NEW = "E556"  # ``nerdesk.workflows.retrain.NothingNewToLearn``: the error carries the version and count
+RETRAIN_ANYWAY = "Retrain anyway"
+RETRAIN_ANYWAY_TIP = ("Train a new version on the same documents (a longer time budget or another start may still "
+                      "do better); it is compared with the active one as any retraining is")
 
 
 def review_first(reviewed: int, kept_out: str = "") -> str:
@@ -38,3 +43,9 @@ def stop_on_close(elapsed: str) -> str:
     """What closing the window asks while a training runs for ``elapsed`` (``3:05``)."""
     return (f"A retraining has been running for {elapsed}. Closing the window stops it: the active model stays as "
             "it is and the run is recorded as cancelled. Close anyway?")
+
+
+def nothing_new(version: str, documents: int) -> str:
+    """E556 in the window's words: ``version`` (``v2``) learnt from these same ``documents``; what to do."""
+    return (f"Nothing new to learn: {version} was trained on these same {counted(documents, 'reviewed document')}, "
+            f"with the same gold spans and labels. Review or correct more documents, or press {RETRAIN_ANYWAY}.")

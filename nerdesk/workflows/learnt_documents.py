@@ -4,14 +4,21 @@ The automatic start's probe (``nerdesk.workflows.probe``) must not score a versi
 from: it would find nearly every boundary there, and look better than it is on the documents to come. A
 retraining records the ids of the documents it trained on as ranges of consecutive ids (reviewed documents
 usually arrive together), so the record stays small in a project of many thousands of documents.
+
+It also records a fingerprint of everything the training read (``TRAINING_DATA``): a retraining on the same
+data would only make a copy of the active version, so it is refused before it starts (``nerdesk.workflows.retrain``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from nerdesk.core.document import Document
+
 LEARNT_DOCUMENTS = "learnt_document_ids"  # the trained_on key: [[first id, last id], ...], both included
+TRAINING_DATA = "training_data_fingerprint"  # the trained_on key: ``training_data_fingerprint``
 
 
 def as_id_ranges(doc_ids: Iterable[int]) -> list[list[int]]:
@@ -37,3 +44,18 @@ def learnt_document_ids(trained_on: Mapping[str, Any]) -> set[int] | None:
             return None
         ids.update(range(pair[0], pair[1] + 1))
     return ids
+
+
+def training_data_fingerprint(training: Iterable[Document], evaluation_fingerprint: str) -> str:
+    """Changes when a training document joins or leaves, its text or gold spans change, or the evaluation set
+    does (``EvaluationSet.fingerprint``: its documents and gold spans, and the label renames and deletions)."""
+    digest = hashlib.sha1(evaluation_fingerprint.encode("ascii"))
+    for key in sorted((doc.id or 0, doc.text, tuple(sorted(span.key for span in doc.gold))) for doc in training):
+        digest.update(repr(key).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+def learnt_the_same(trained_on: Mapping[str, Any], fingerprint: str) -> bool:
+    """Whether a version's record says it learnt from exactly this data; False when it does not say (a version
+    registered before the fingerprint was kept, a bundle from elsewhere): it may have learnt from anything."""
+    return trained_on.get(TRAINING_DATA) == fingerprint

@@ -10,6 +10,11 @@ QProcess, ``retrain_subprocess.run_retrain`` through subprocess) and then, in th
    (``nerdesk.workflows.promotion``);
 4. when it became active, the documents not yet reviewed are predicted again with it.
 
+When nothing has changed since the active version was trained (the same training documents with the same
+gold spans, the same evaluation set, the same label renames and deletions), ``prepare_run`` refuses with
+``NothingNewToLearn`` before anything starts: the run could only make a copy of the active version.
+``RetrainOptions.even_if_unchanged`` trains anyway (a longer time budget, another start).
+
 Killing either process at any moment leaves the project as it was: the bundle is only registered once
 it is complete and valid, and an interrupted run leaves at most a folder under ``.incomplete`` that the
 next retraining removes.
@@ -30,12 +35,19 @@ from typing import IO, Any
 from nerdesk.core.errors import NerdeskError, TrainingError
 from nerdesk.core.metrics import evaluate
 from nerdesk.core.spans import Span
+from nerdesk.core.wording import counted
 from nerdesk.runtime.bundle import Bundle, bundle_problem
 from nerdesk.storage.project import Project
 from nerdesk.storage.records import ModelVersion
 from nerdesk.workflows.evaluation import EvaluationScore, predict_documents, remember_score, score_version
-from nerdesk.workflows.evaluation_set import EvaluationSet, ensure_evaluation_set, training_documents
-from nerdesk.workflows.learnt_documents import LEARNT_DOCUMENTS, as_id_ranges
+from nerdesk.workflows.evaluation_set import EvaluationSet, evaluation_and_training, training_documents
+from nerdesk.workflows.learnt_documents import (
+    LEARNT_DOCUMENTS,
+    TRAINING_DATA,
+    as_id_ranges,
+    learnt_the_same,
+    training_data_fingerprint,
+)
 from nerdesk.workflows.progress import (
     DataEncoded,
     TrainingDone,
@@ -87,6 +99,7 @@ class RetrainOptions:
     batch_size: int | None = None  # None: the training recipe's
     learning_rate: float | None = None
     activate: str = IF_BETTER  # or "always": activate whatever the comparison says
+    even_if_unchanged: bool = False  # train even when the active version learnt from this same data
 
     @classmethod
     def from_json(cls, value: Any) -> RetrainOptions:
@@ -113,6 +126,16 @@ class RetrainRun:
     dev_documents: int = 0
     picked: dict[int, str | None] = field(default_factory=dict)  # documents it put in the evaluation set: old split
     lock: IO[bytes] | None = None  # held until the run ends: one retraining of a project at a time
+    training_data: str = ""  # ``training_data_fingerprint`` of what the run trains on, kept in ``trained_on``
+
+
+class NothingNewToLearn(TrainingError):
+    """The active version was trained on the data a retraining would train on: nothing was started (E556)."""
+
+    def __init__(self, message: str, *, version: ModelVersion, documents: int, evaluation_documents: int,
+                 code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.version, self.documents, self.evaluation_documents = version, documents, evaluation_documents
 
 
 def versions_dir(project_path: str | Path) -> Path:
@@ -147,10 +170,13 @@ def prepare_run(project: Project, start: StartPoint | None = None,
                             code="E550")
     if options.threads is not None and options.threads < 1:
         raise TrainingError(f"threads must be at least 1, not {options.threads}", code="E544")
-    evaluation = ensure_evaluation_set(project)
+    evaluation, training = evaluation_and_training(project)
     picked = evaluation.splits_before
     try:
         evaluation.require_training_documents(project.path)
+        training_data = training_data_fingerprint(training, evaluation.fingerprint)
+        if not options.even_if_unchanged:
+            refuse_unchanged(project, training_data, len(training), len(evaluation.documents))
         resolved = resolve_start(project, start)
     except BaseException:
         unpick(project, picked)
@@ -171,7 +197,18 @@ def prepare_run(project: Project, start: StartPoint | None = None,
     run_id = project.record_training_run(version=version, start=start.to_json(), init=resolved.init,
                                          start_description=resolved.description, options=asdict(options))
     return RetrainRun(project_path, version, staging, root / version, start, resolved, options, command, run_id,
-                      evaluation, picked=picked, lock=lock)
+                      evaluation, picked=picked, lock=lock, training_data=training_data)
+
+
+def refuse_unchanged(project: Project, training_data: str, documents: int, evaluation_documents: int) -> None:
+    """Raise ``NothingNewToLearn`` when the active version's record says it learnt from ``training_data``."""
+    active = project.active_model()
+    if active is not None and learnt_the_same(active.trained_on, training_data):
+        raise NothingNewToLearn(f"Nothing new to learn: {spoken_name(active.name)} was trained on these same "
+                                f"{counted(documents, 'reviewed document')}, with the same gold spans and labels. "
+                                "Review or correct more documents, or retrain anyway with --even-if-unchanged",
+                                version=active, documents=documents, evaluation_documents=evaluation_documents,
+                                code="E556")
 
 
 def release_run(run: RetrainRun) -> None:
@@ -308,7 +345,8 @@ def _trained_on(project: Project, run: RetrainRun) -> dict[str, Any]:
             "labels": sorted({span.label for doc in reviewed for span in doc.gold}),
             "seconds": round(time.monotonic() - run.started, 1),
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "version": run.version,
-            LEARNT_DOCUMENTS: as_id_ranges(doc.id for doc in training_documents(reviewed) if doc.id is not None)}
+            LEARNT_DOCUMENTS: as_id_ranges(doc.id for doc in training_documents(reviewed) if doc.id is not None),
+            TRAINING_DATA: run.training_data}
 
 
 def as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:
