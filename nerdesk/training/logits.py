@@ -98,6 +98,11 @@ def calibrate_threshold(model: GlobalPointerModel, tokenizer: Tokenizer, documen
     A head trained on few documents is under-confident: most entities score below 0, so a lower
     threshold finds them at little cost in precision. The documents are predicted once at the lowest
     threshold; each candidate keeps the spans whose score (the sigmoid of the logit) is above it.
+
+    Only the thresholds ``choose_threshold`` may pick are scored (``worth_scoring``): the rule needs the
+    F1 of those that find about the gold number of spans, and of the others only how many they find. A
+    model that has barely learnt proposes a flood of candidates (tens of thousands of spans in 30 short
+    documents), and scoring that flood at every threshold took minutes after a 20-second training.
     """
     model.eval()
     lowest = min(THRESHOLDS)
@@ -105,16 +110,32 @@ def calibrate_threshold(model: GlobalPointerModel, tokenizer: Tokenizer, documen
     predictor = torch_span_predictor(model, tokenizer, max_span_tokens=max_span_tokens, threshold=lowest, flat=False)
     candidates = predictor.predict([doc.text for doc in documents])
     gold = [doc.gold for doc in documents]
-    outcomes = []
-    for threshold in THRESHOLDS:
-        cutoff = 1.0 / (1.0 + math.exp(lowest - threshold))
-        kept = [_above(spans, cutoff, model.config.flat) for spans in candidates]
-        outcomes.append((threshold, evaluate(gold, kept)))
-    return choose_threshold(outcomes)
+    cutoffs = {threshold: 1.0 / (1.0 + math.exp(lowest - threshold)) for threshold in THRESHOLDS}
+
+    def kept(threshold: float) -> list[list[Span]]:
+        return [_above(spans, cutoffs[threshold], model.config.flat) for spans in candidates]
+
+    if model.config.flat:  # flattening decides how many are left
+        counts = [(threshold, sum(map(len, kept(threshold)))) for threshold in THRESHOLDS]
+    else:  # how many score above each cutoff, counted in one sorted array
+        scores = np.sort(np.fromiter((span.score or 0.0 for spans in candidates for span in spans), dtype=float))
+        counts = [(threshold, len(scores) - int(np.searchsorted(scores, cutoffs[threshold], side="right")))
+                  for threshold in THRESHOLDS]
+    return choose_threshold([(threshold, evaluate(gold, kept(threshold)))
+                             for threshold in worth_scoring(counts, sum(map(len, gold)))])
 
 
 # How far (a share of the gold spans) the number of spans found may be from the gold number.
 SPAN_COUNT_TOLERANCE = 0.2
+
+
+def worth_scoring(counts: Sequence[tuple[float, int]], gold: int) -> list[float]:
+    """Of (threshold, spans found) pairs, the thresholds ``choose_threshold`` may pick: those whose number of
+    spans found is within ``SPAN_COUNT_TOLERANCE`` of ``gold``, or if none is, the nearest (nearest 0 of equals)."""
+    plausible = [threshold for threshold, found in counts if abs(found - gold) <= SPAN_COUNT_TOLERANCE * gold]
+    if plausible:
+        return plausible
+    return [min(sorted(counts, key=lambda count: abs(count[0])), key=lambda count: abs(count[1] - gold))[0]]
 
 
 def choose_threshold(outcomes: Sequence[tuple[float, Report]]) -> tuple[float, Report]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from fixtures_bundle import sentence_documents, train_tiny_model, training_documents
 
@@ -59,3 +61,49 @@ def test_a_lucky_f1_far_from_the_gold_number_of_spans_is_not_chosen():
 def test_equal_scores_go_to_the_threshold_nearest_zero_and_none_plausible_to_the_nearest_count():
     assert choose_threshold([outcome(-2.0, tp=50, fp=50), outcome(-1.0, tp=50, fp=50)])[0] == -1.0
     assert choose_threshold([outcome(-1.0, tp=20, fp=0), outcome(-4.0, tp=30, fp=10)])[0] == -4.0
+
+
+def every_outcome(model, tokenizer, documents) -> list[tuple[float, Report]]:
+    """Each threshold's report, each scored in full: what the choice once cost."""
+    from nerdesk.core.spans import best_non_overlapping
+
+    lowest = min(THRESHOLDS)
+    predictor = torch_span_predictor(model, tokenizer, threshold=lowest, flat=False)
+    candidates = predictor.predict([doc.text for doc in documents])
+    outcomes = []
+    for threshold in THRESHOLDS:
+        cutoff = 1.0 / (1.0 + math.exp(lowest - threshold))
+        kept = [[span for span in spans if span.score > cutoff] for spans in candidates]
+        kept = [best_non_overlapping(spans) for spans in kept] if model.config.flat else kept
+        outcomes.append((threshold, evaluate([doc.gold for doc in documents], kept)))
+    return outcomes
+
+
+@pytest.mark.parametrize(("steps", "flat"), [(0, False), (10, False), (0, True), (10, True)])
+def test_a_flood_of_candidates_is_counted_not_scored_at_every_threshold(steps, flat, monkeypatch):
+    """An untrained head proposes nearly every span: scoring them all at each of the 15 thresholds took two
+    minutes after a 20-second training from scratch. Only the thresholds the rule may pick are scored, and
+    the choice is the one scoring all of them gives."""
+    from nerdesk.training import logits
+
+    model, tokenizer = train_tiny_model(steps=steps, seed=3)
+    model.config.flat = flat
+    documents = training_documents()
+    gold = sum(len(doc.gold) for doc in documents)
+    outcomes = every_outcome(model, tokenizer, documents)
+    scored: list[int] = []
+
+    def counting(gold_docs, pred_docs):
+        pred_docs = list(pred_docs)
+        scored.append(sum(map(len, pred_docs)))
+        return evaluate(gold_docs, pred_docs)
+
+    monkeypatch.setattr(logits, "evaluate", counting)
+    threshold, report = calibrate_threshold(model, tokenizer, documents)
+    assert (threshold, report) == choose_threshold(outcomes)  # the choice and the report of scoring them all
+    assert len(scored) < len(THRESHOLDS)
+    assert len(scored) == 1 or max(scored) <= (1 + SPAN_COUNT_TOLERANCE) * gold  # only plausible ones
+    if steps == 0 and not flat:
+        assert found(outcomes[0][1]) > 100 * gold  # nearly every span is a candidate
+        assert len(scored) == 1  # none finds about the gold number: the one nearest it only
+        assert sum(scored) < sum(found(report) for _, report in outcomes) / 100
