@@ -1,8 +1,9 @@
 """Subcommand: train (a GlobalPointer model from files or a project).
 
 ``--progress json`` prints one JSON object per line on stdout, for the GUI, which runs training in a
-separate process: {"event": "start"}, {"event": "data"}, {"event": "step"}, {"event": "eval"},
-{"event": "finishing"} (the loop ended; the model is being written), {"event": "done"} or {"event": "error"} (with the message and its code, docs/errors.md).
+separate process: {"event": "start"}, {"event": "vocabulary"} (the start model's vocabulary grew), {"event": "data"}
+(the documents were read), {"event": "step"}, {"event": "eval"}, {"event": "finishing"} (the loop ended; the model
+is being written), {"event": "threshold"} (a decision threshold was chosen), {"event": "done"} or {"event": "error"} (with the message and its code, docs/errors.md).
 
 Training from a project (``--project``) learns from its reviewed documents outside the evaluation
 set and scores on the evaluation set (``nerdesk.workflows.evaluation_set``), picking it first if needed.
@@ -108,7 +109,7 @@ class Progress:
         elif event == "eval":
             self.line.message(f"evaluation {fields['epoch']}: dev F1 {fields['f1']:.4f} "
                               f"(P {fields['precision']:.4f} R {fields['recall']:.4f})")
-        elif event in ("start", "data", "finishing", "done"):
+        elif event in ("start", "data", "vocabulary", "threshold", "finishing", "done"):
             self.line.message(fields.get("message", ""))
 
 

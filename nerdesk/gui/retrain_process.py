@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 from nerdesk.core.errors import NerdeskError
 from nerdesk.gui.retrain_worker import CompletionWorker
 from nerdesk.workflows.progress import (
-    DataEncoded,
     EpochEvaluated,
+    RunNote,
     StepProgress,
     TrainingDone,
     TrainingEvent,
@@ -141,7 +141,7 @@ class RetrainProcess(QObject):
                 self.limited.emit(event.time_budget_seconds)
         elif isinstance(event, TrainingFinishing):
             self.finishing.emit(event.message)
-        elif isinstance(event, DataEncoded) and event.message:
+        elif isinstance(event, RunNote) and event.message:
             self.noted.emit(event.message)
 
     def _on_error(self, error: QProcess.ProcessError) -> None:

@@ -104,7 +104,7 @@ def run_ray_training(request: local.TrainRequest, emit: local.Emit, options: Ray
          dev_documents=len(request.dev_documents), init=request.init, head=model.config.head,
          engine="ray", workers=options.workers, time_budget_seconds=config.time_budget_seconds)
     if new_tokens:
-        emit("data", message=local.vocabulary_message(new_tokens))
+        emit("vocabulary", message=local.vocabulary_message(new_tokens), added=len(new_tokens))
     trainer = Trainer(model, tokenizer, config, local.progress_callbacks(emit))
     windows, summaries = _encode(trainer, documents, request.dev_documents)
     result, shards = _fit_on_ray(ray, trainer, windows, summaries, request, options, emit)

@@ -101,7 +101,7 @@ def run_training(request: TrainRequest, emit: Emit) -> dict[str, Any]:
          train_documents=len(request.train_documents), copies=copies, dev_documents=len(request.dev_documents),
          init=request.init, head=model.config.head, time_budget_seconds=config.time_budget_seconds)
     if new_tokens:
-        emit("data", message=vocabulary_message(new_tokens))
+        emit("vocabulary", message=vocabulary_message(new_tokens), added=len(new_tokens))
     trainer = Trainer(model, tokenizer, config, progress_callbacks(emit, copies))
     result = trainer.fit(documents, request.dev_documents)
     emit("finishing", message=f"{how_training_ended(result.stop_reason, result.steps)}; choosing the decision "
@@ -148,7 +148,7 @@ def calibrate_threshold_on_dev(result: TrainingResult, tokenizer: Tokenizer, req
                                             max_span_tokens=config.max_span_tokens)
     if threshold != 0.0:
         before = result.best_report.micro.f1 if result.best_report else 0.0
-        emit("data", message=threshold_message(before, report.micro.f1))
+        emit("threshold", message=threshold_message(before, report.micro.f1), threshold=threshold)
         result.best_report = report
     return threshold
 

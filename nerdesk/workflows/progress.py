@@ -27,7 +27,25 @@ class TrainingStarted:
 
 @dataclass(frozen=True, slots=True)
 class DataEncoded:
+    """The training and dev documents were read into windows: how many, and the gold spans that fit."""
+
     message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VocabularyExtended:
+    """Tokens of the training documents that the start model did not know joined its vocabulary."""
+
+    message: str = ""
+    added: int = 0  # how many
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdChosen:
+    """The decision threshold was chosen on the dev documents (when it is not the model's own 0)."""
+
+    message: str = ""
+    threshold: float = 0.0  # the logit bundle.json keeps
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +85,11 @@ class TrainingFailed:
     code: str | None = None  # the error code (docs/errors.md), when the error has one
 
 
-TrainingEvent = (TrainingStarted | DataEncoded | StepProgress | EpochEvaluated | TrainingFinishing | TrainingDone
-                 | TrainingFailed)
+TrainingEvent = (TrainingStarted | DataEncoded | VocabularyExtended | ThresholdChosen | StepProgress | EpochEvaluated
+                 | TrainingFinishing | TrainingDone | TrainingFailed)
+# What the training process says about its data and the model it makes: the Retrain panel lists these under its
+# status line, and ``nerdesk retrain`` prints them as they come.
+RunNote = DataEncoded | VocabularyExtended | ThresholdChosen
 
 # What to do when a run found none of the dev entities (E402), in the words of the command that ran it.
 NO_MODEL_ADVICE_TRAIN = ("Review more documents, start from a trained model (--init), or give training more time "
@@ -142,6 +163,14 @@ def _data(record: dict[str, Any]) -> DataEncoded:
     return DataEncoded(message=str(record.get("message", "")))
 
 
+def _vocabulary(record: dict[str, Any]) -> VocabularyExtended:
+    return VocabularyExtended(message=str(record.get("message", "")), added=int(record.get("added", 0)))
+
+
+def _threshold(record: dict[str, Any]) -> ThresholdChosen:
+    return ThresholdChosen(message=str(record.get("message", "")), threshold=float(record["threshold"]))
+
+
 def _failed(record: dict[str, Any]) -> TrainingFailed:
     code = record.get("code")
     return TrainingFailed(message=str(record["message"]), code=code if isinstance(code, str) else None)
@@ -150,6 +179,8 @@ def _failed(record: dict[str, Any]) -> TrainingFailed:
 _BUILDERS: dict[str, Callable[[dict[str, Any]], TrainingEvent]] = {
     "start": _started,
     "data": _data,
+    "vocabulary": _vocabulary,
+    "threshold": _threshold,
     "step": _step,
     "eval": _evaluated,
     "finishing": _finishing,

@@ -49,7 +49,7 @@ from nerdesk.workflows.learnt_documents import (
     training_data_fingerprint,
 )
 from nerdesk.workflows.progress import (
-    DataEncoded,
+    RunNote,
     TrainingDone,
     TrainingEvent,
     TrainingFailed,
@@ -357,6 +357,6 @@ def as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:
         staging, final = str(run.staging_dir), str(run.final_dir)
         return replace(event, out=event.out.replace(staging, final),
                        message=in_retrain_words(event.message.replace(staging, final)))
-    if isinstance(event, DataEncoded | TrainingFinishing | TrainingFailed):
+    if isinstance(event, RunNote | TrainingFinishing | TrainingFailed):
         return replace(event, message=in_retrain_words(event.message))
     return event

@@ -107,3 +107,23 @@ def test_a_flood_of_candidates_is_counted_not_scored_at_every_threshold(steps, f
         assert found(outcomes[0][1]) > 100 * gold  # nearly every span is a candidate
         assert len(scored) == 1  # none finds about the gold number: the one nearest it only
         assert sum(scored) < sum(found(report) for _, report in outcomes) / 100
+
+
+def test_the_chosen_threshold_is_its_own_progress_event_not_a_data_one():
+    """``nerdesk retrain --progress json`` once gave the threshold's message as a ``DataEncoded`` event."""
+    import json
+    from types import SimpleNamespace
+
+    from nerdesk.training.run import calibrate_threshold_on_dev
+    from nerdesk.workflows.progress import ThresholdChosen, parse_progress_line
+
+    model, tokenizer = train_tiny_model(steps=10, seed=3)
+    lines: list[str] = []
+    threshold = calibrate_threshold_on_dev(SimpleNamespace(model=model, best_report=None), tokenizer,
+                                           SimpleNamespace(dev_documents=training_documents()),
+                                           SimpleNamespace(max_span_tokens=None),
+                                           lambda event, **fields: lines.append(json.dumps({"event": event, **fields})))
+    assert threshold != 0
+    (event,) = map(parse_progress_line, lines)
+    assert isinstance(event, ThresholdChosen) and event.threshold == threshold
+    assert event.message.startswith("decision threshold set where the model finds about as many spans")

@@ -19,6 +19,7 @@ from nerdesk.runtime.bundle import Bundle  # noqa: E402
 from nerdesk.runtime.predictor import OnnxPredictor  # noqa: E402
 from nerdesk.training.tokenizer import build_word_tokenizer  # noqa: E402
 from nerdesk.training.vocabulary import extend_vocabulary, unknown_tokens  # noqa: E402
+from nerdesk.workflows.progress import DataEncoded, VocabularyExtended, parse_progress_line  # noqa: E402
 
 # 肾, 炎 and the ZWJ sequence's parts are unknown to the tiny model (trained on names and places); 肾 and 炎
 # occur twice or more, 肝 once. The line break is \r\n.
@@ -74,8 +75,11 @@ def test_training_from_a_bundle_extends_its_vocabulary_and_the_bundle_predicts_w
                  "--out", str(out), "--epochs", "2", "--min-steps", "1", "--batch-size", "2", "--threads", "1",
                  "--progress", "json", "--keep-failed", "--no-augment"])
     assert code == 0
-    messages = [json.loads(line).get("message", "") for line in capsys.readouterr().out.splitlines()]
-    assert any("2 characters of the training documents were unknown to the start model" in m for m in messages)
+    events = [parse_progress_line(line) for line in capsys.readouterr().out.splitlines()]
+    (added,) = [event for event in events if isinstance(event, VocabularyExtended)]
+    assert added.added == 2 and "2 characters of the training documents were unknown to the start model" in added.message
+    encoded = [event for event in events if isinstance(event, DataEncoded)]
+    assert encoded and all(" read as " in event.message for event in encoded)  # a DataEncoded says what was read
     tokenizer = Tokenizer.from_file(str(out / "tokenizer.json"))
     assert tokenizer.token_to_id("肾") is not None and tokenizer.token_to_id("炎") is not None
     predictor = OnnxPredictor(Bundle.load(out), threads=1)

@@ -66,3 +66,34 @@ def test_json_says_the_start_in_a_prepared_line(capsys):
     assert json.loads(capsys.readouterr().out) == {
         "event": "prepared", "version": "v4-20261205-094515", "evaluation_documents": 3,
         "start": "continuing the active model v1 with its head"}
+
+
+def test_the_vocabulary_and_threshold_notes_are_their_own_json_events_and_the_same_text_lines(capsys):
+    from types import SimpleNamespace
+
+    from nerdesk.workflows.progress import (
+        DataEncoded,
+        ThresholdChosen,
+        VocabularyExtended,
+        parse_progress_line,
+    )
+    from nerdesk.workflows.retrain import as_retrain_says
+
+    lines = [{"event": "data", "message": "9 documents read as 9 windows of text", "train": {}},
+             {"event": "vocabulary", "message": "2 characters of the training documents were unknown", "added": 2},
+             {"event": "threshold", "message": "decision threshold set …: dev F1 2.3 -> 7.6", "threshold": -2.5}]
+    run = SimpleNamespace(staging_dir="/s", final_dir="/f")
+    events = [as_retrain_says(parse_progress_line(json.dumps(line)), run) for line in lines]
+    assert [type(event) for event in events] == [DataEncoded, VocabularyExtended, ThresholdChosen]
+    assert events[1].added == 2 and events[2].threshold == -2.5
+    assert events[2].message.endswith("F1 on the evaluation set 2.3 -> 7.6")  # in retrain's words
+    reporter = _Reporter("json", Path("notes.nerdesk"))
+    for event in events:
+        reporter.event(event)
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["event"] for line in printed] == ["DataEncoded", "VocabularyExtended", "ThresholdChosen"]
+    text = _Reporter("text", Path("notes.nerdesk"))
+    for event in events:
+        text.event(event)
+    assert [line.strip() for line in capsys.readouterr().err.splitlines() if line.strip()] == [
+        event.message for event in events]
