@@ -11,8 +11,9 @@ QProcess, ``retrain_subprocess.run_retrain`` through subprocess) and then, in th
 4. when it became active, the documents not yet reviewed are predicted again with it.
 
 When nothing has changed since the active version was trained (the same training documents with the same
-gold spans, the same evaluation set, the same label renames and deletions), ``prepare_run`` refuses with
-``NothingNewToLearn`` before anything starts: the run could only make a copy of the active version.
+gold spans, the same evaluation set, the same label renames and deletions) and its training ended by itself
+(not cut by its time budget), ``prepare_run`` refuses with ``NothingNewToLearn`` before anything starts: the
+run could only make a copy of the active version.
 ``RetrainOptions.even_if_unchanged`` trains anyway (a longer time budget, another start).
 
 Killing either process at any moment leaves the project as it was: the bundle is only registered once
@@ -275,7 +276,7 @@ def complete_run(project: Project, run: RetrainRun, done: TrainingDone,
     # Registered only now, after every prediction: Ctrl+C during one leaves no version behind (``abandon_run``).
     model_id = project.register_model(name=bundle.model_version, bundle_path=run.final_dir,
                                       metrics=done.metrics, settings=_settings(run),
-                                      trained_on=_trained_on(project, run))
+                                      trained_on=_trained_on(project, run, done))
     remember_score(project, model_id, score)
     if decision.promote:
         project.set_active_model(model_id)
@@ -337,8 +338,11 @@ def _settings(run: RetrainRun) -> dict[str, Any]:
             **asdict(run.options)}
 
 
-def _trained_on(project: Project, run: RetrainRun) -> dict[str, Any]:
+def _trained_on(project: Project, run: RetrainRun, done: TrainingDone) -> dict[str, Any]:
+    """What the version learnt from. The fingerprint of its data is left out when its training was cut by the
+    time budget: training again on the same data goes on learning, so it is not refused as nothing new."""
     reviewed = list(project.all_documents(status="reviewed"))
+    cut_short = done.metrics.get("stop_reason") == "time budget"
     return {"documents": len(reviewed), "spans": sum(len(doc.gold) for doc in reviewed),
             "train_documents": run.train_documents, "dev_documents": run.dev_documents,
             "evaluation_documents": len(run.evaluation.documents),
@@ -346,7 +350,7 @@ def _trained_on(project: Project, run: RetrainRun) -> dict[str, Any]:
             "seconds": round(time.monotonic() - run.started, 1),
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "version": run.version,
             LEARNT_DOCUMENTS: as_id_ranges(doc.id for doc in training_documents(reviewed) if doc.id is not None),
-            TRAINING_DATA: run.training_data}
+            TRAINING_DATA: "" if cut_short else run.training_data}
 
 
 def as_retrain_says(event: TrainingEvent, run: RetrainRun) -> TrainingEvent:

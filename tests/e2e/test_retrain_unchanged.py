@@ -21,6 +21,7 @@ from nerdesk.gui.retrain_words import nothing_new
 from nerdesk.storage import Project
 from nerdesk.workflows import retrain
 from nerdesk.workflows.learnt_documents import TRAINING_DATA
+from nerdesk.workflows.progress import TrainingDone
 from nerdesk.workflows.retrain import NothingNewToLearn, RetrainOptions
 from nerdesk.workflows.start_points import StartPoint
 from nerdesk.workflows.version_names import spoken_name
@@ -110,3 +111,13 @@ def test_retrain_command_says_unchanged_at_once_and_exits_0(sorted_tiny_bundle, 
     assert text.startswith("Nothing new to learn: v1") and "--even-if-unchanged" in text
     with Project.open(path) as project:
         assert len(project.model_versions()) == versions and project.active_model().id == version.id
+
+
+def test_a_version_cut_by_its_time_budget_is_trained_again_on_the_same_data(sorted_tiny_bundle, tmp_path):  # noqa: F811
+    with build_project(tmp_path / "notes.nerdesk", sorted_tiny_bundle) as project:
+        run = retrain.prepare_run(project, StartPoint("active"), ALWAYS)
+        worse_bundle(run.staging_dir)
+        outcome = retrain.complete_run(project, run, TrainingDone(str(run.staging_dir),
+                                                                  metrics={"stop_reason": "time budget"}))
+        assert outcome.promoted and not outcome.version.trained_on[TRAINING_DATA]
+        assert prepares(project)  # it had more to learn: the same data trains again
