@@ -30,6 +30,7 @@ from nerdesk.gui.elided import ElidedComboBox
 from nerdesk.gui.errors import show_error
 from nerdesk.gui.learning_curve import LearningCurve
 from nerdesk.gui.prediction_worker import PredictionWorker
+from nerdesk.gui.reprediction import Reprediction
 from nerdesk.gui.retrain_bar import RetrainBar, clock
 from nerdesk.gui.retrain_process import RetrainProcess
 from nerdesk.gui.retrain_words import (
@@ -45,15 +46,13 @@ from nerdesk.gui.retrain_words import (
 from nerdesk.gui.run_notes import RunNotes, WholeTextLabel, scrolled_column
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.wording import capitalized, without_repeated_cause
-from nerdesk.runtime.bundle import Bundle
 from nerdesk.workflows.evaluation_set import evaluation_set
-from nerdesk.workflows.models import unreviewed_for
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
 from nerdesk.workflows.version_names import spoken_name
 from nerdesk.workflows.versions import activate_version
 
 
-class RetrainPanel(QWidget):
+class RetrainPanel(Reprediction, QWidget):
     modelActivated = Signal(object)  # the new ModelVersion, registered and active
     versionKept = Signal(object)  # the new ModelVersion, registered but not active (it did worse)
     repredicted = Signal(int)  # documents predicted again with the new model (not those reviewed meanwhile)
@@ -216,11 +215,6 @@ class RetrainPanel(QWidget):
         elif self.worker is not None:
             self.worker.requestInterruption()
 
-    def cancel_prediction(self) -> None:
-        """Stop the re-prediction only (Model versions' Cancel): a retraining running meanwhile goes on."""
-        if self.worker is not None:
-            self.worker.requestInterruption()
-
     def may_close(self, confirm) -> bool:
         """Whether the window may close: ``confirm(title, question)`` first while a training runs (closing stops
         it, and minutes of training are lost); the comparison after it is short and is waited for."""
@@ -319,73 +313,6 @@ class RetrainPanel(QWidget):
     def _forget_kept_version(self) -> None:
         self.kept_version = None
         self.activate_anyway_button.setVisible(False)
-
-    def predict_unreviewed(self, version, message: str | None = None) -> None:
-        """Predict every unreviewed document again with ``version`` (after a retraining or a roll-back);
-        ``message`` says how it became active (a roll-back in Model versions: that it is active now)."""
-        if self.worker is not None:  # a newer activation wins over a prediction still running
-            self.worker.requestInterruption()
-            self.worker.wait()
-            self._prediction_finished(self.worker)
-        try:
-            project = self.session.require_project()
-            Bundle.load(version.bundle_path, check_models=False)  # a broken bundle is refused at once
-        except NerdeskError as error:
-            self._on_failed(str(error))
-            return
-        self._left_alone, self._reviewed_meanwhile = "", 0
-        self._activation_message = message or f"{spoken_name(version.name)} is now the active model."
-        self.status.setText(f"{self._activation_message} Predicting the unreviewed documents…")
-        self._on_reading(0, 0)  # not the last run's "predicting 30 / 30"
-        # The worker reads the documents, as Predict all's does (in the window, 50,000 took seconds, uncancellable)
-        worker = PredictionWorker(version.bundle_path, [], self, choose=(project.path, unreviewed_for))
-        worker.reading.connect(self._on_reading)
-        worker.chosen.connect(lambda left_alone: setattr(self, "_left_alone", left_alone))
-        worker.progressed.connect(self._on_predict_progress)
-        worker.chunkPredicted.connect(self._store)
-        worker.failed.connect(self._on_failed)
-        worker.succeeded.connect(self._on_repredicted)
-        worker.cancelled.connect(lambda: self.status.setText(
-            "Prediction cancelled: the documents not reached yet keep their earlier predictions."))
-        worker.finished.connect(lambda: self._prediction_finished(worker))
-        self.worker = worker
-        self.refresh()
-        worker.start()
-
-    def _store(self, results: list, model_version: str) -> None:
-        try:
-            self._reviewed_meanwhile += self.session.store_predictions(results, model_version, unreviewed_only=True)
-        except NerdeskError as error:
-            self._on_failed(str(error))
-
-    def _on_reading(self, read: int, total: int) -> None:
-        self.progress.counting(f"reading the unreviewed documents… {read:,} / {total:,}" if total else "reading…",
-                               read, total)
-        self.predictionProgressed.emit(0, 0)
-
-    def _on_predict_progress(self, done: int, total: int) -> None:
-        self.progress.counting(f"predicting {done} / {total}", done, total)
-        self.predictionProgressed.emit(done, total)
-
-    def _on_repredicted(self, count: int) -> None:
-        predicted = count - self._reviewed_meanwhile
-        done = f"{counted(predicted, 'unreviewed document')} predicted again"
-        if self._reviewed_meanwhile:
-            done += f" ({counted(self._reviewed_meanwhile, 'document')} reviewed meanwhile left as reviewed)"
-        left_alone = f" {self._left_alone}." if self._left_alone else ""
-        self.status.setText(f"{self._activation_message} {done}.{left_alone}" if self._activation_message else
-                            f"{done} with the active model.{left_alone}")
-        self._activation_message = ""
-        self.repredicted.emit(predicted)
-
-    def _prediction_finished(self, worker: PredictionWorker) -> None:
-        if self.worker is not worker:
-            return
-        worker.deleteLater()
-        self.worker = None
-        self.progress.end()
-        self.predictionProgressed.emit(-1, -1)
-        self.refresh()
 
     def _on_failed(self, message: str) -> None:
         message = without_repeated_cause(message, "Retraining failed")

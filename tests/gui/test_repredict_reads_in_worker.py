@@ -15,7 +15,7 @@ import time
 from fixtures_bundle import shared_tiny_bundle
 
 from nerdesk.core import Document
-from nerdesk.gui import retrain_panel
+from nerdesk.gui import reprediction
 from nerdesk.storage import Project
 
 DOCUMENTS = 3_000  # the read looks at Cancel every 1,000 documents
@@ -33,7 +33,7 @@ def test_the_repredictions_read_runs_in_the_worker_and_cancel_stops_it(qtbot, ma
             bundle, tmp_path / "v2"), metrics={}, settings={}, trained_on={})
         project.set_active_model(newer)
     reading, clicked, threads = threading.Event(), threading.Event(), []
-    choose = retrain_panel.unreviewed_for
+    choose = reprediction.unreviewed_for
 
     def choosing(project, bundle, *, should_stop=None, **options):
         def looking() -> bool:  # the read waits at its second look at Cancel, 1,000 documents read
@@ -45,7 +45,7 @@ def test_the_repredictions_read_runs_in_the_worker_and_cancel_stops_it(qtbot, ma
 
         return choose(project, bundle, should_stop=looking, **options)
 
-    monkeypatch.setattr(retrain_panel, "unreviewed_for", choosing)
+    monkeypatch.setattr(reprediction, "unreviewed_for", choosing)
     window = make_window()
     window.open_project(path)
     panel = window.retrain_panel
