@@ -30,6 +30,7 @@ from nerdesk.gui.panes import PaneKeys
 from nerdesk.gui.prediction_commands import PredictionCommands
 from nerdesk.gui.prediction_worker import PredictionWorker
 from nerdesk.gui.preferences import Preferences, RecentProjects
+from nerdesk.gui.project_switch import CLOSE, CREATE, OPEN, may_leave_project
 from nerdesk.gui.read_only_mark import ReadOnlyMark
 from nerdesk.gui.retrain_panel import RetrainPanel
 from nerdesk.gui.review import ReviewFlow
@@ -201,8 +202,9 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self._open(path, create=False)
 
     def _open(self, path: str | Path, *, create: bool) -> None:
+        if not may_leave_project(self, CREATE if create else OPEN, path):  # a retraining of this one asks first
+            return
         with reporting_errors(self, "Cannot open the project"):
-            self.cancel_prediction(wait=True)
             self.session.open_project(path, create=create)
             self.recent.add(path)
             self._fill_recent_menu()
@@ -211,8 +213,8 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
                 self.open_document(first)
 
     def close_project(self) -> None:
-        self.cancel_prediction(wait=True)
-        self.session.close_project()
+        if may_leave_project(self, CLOSE):
+            self.session.close_project()
 
     def _fill_recent_menu(self) -> None:
         menu = self.actions.recent_menu

@@ -72,10 +72,14 @@ class PredictionCommands:
                 left.insert(0, other_script)
 
             def store(results: list, version: str) -> None:
+                if self.worker is not worker:  # stopped (another project opened): what it sent is not for this one
+                    return
                 reviewed_meanwhile[0] += self._run(self.session.store_predictions, results, version,
                                                    unreviewed_only=unreviewed_only) or 0
 
             def done(count: int) -> None:
+                if self.worker is not worker:
+                    return
                 meanwhile = reviewed_meanwhile[0]
                 parts = [f"Predicted {counted(count - meanwhile, 'document')}", *left,
                          f"{counted(meanwhile, 'document')} reviewed meanwhile left as reviewed" if meanwhile else ""]

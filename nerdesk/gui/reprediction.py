@@ -24,13 +24,19 @@ class Reprediction:
         if self.worker is not None:
             self.worker.requestInterruption()
 
+    def stop_prediction(self) -> None:
+        """Stop the re-prediction and wait for its thread: another project is about to be opened, and the
+        documents not reached keep their earlier predictions."""
+        worker = self.worker
+        if worker is not None:
+            worker.requestInterruption()
+            worker.wait()
+            self._prediction_finished(worker)
+
     def predict_unreviewed(self, version, message: str | None = None) -> None:
         """Predict every unreviewed document again with ``version`` (after a retraining or a roll-back);
         ``message`` says how it became active (a roll-back in Model versions: that it is active now)."""
-        if self.worker is not None:  # a newer activation wins over a prediction still running
-            self.worker.requestInterruption()
-            self.worker.wait()
-            self._prediction_finished(self.worker)
+        self.stop_prediction()  # a newer activation wins over a prediction still running
         try:
             project = self.session.require_project()
             Bundle.load(version.bundle_path, check_models=False)  # a broken bundle is refused at once
@@ -43,14 +49,20 @@ class Reprediction:
         self._on_reading(0, 0)  # not the last run's "predicting 30 / 30"
         # The worker reads the documents, as Predict all's does (in the window, 50,000 took seconds, uncancellable)
         worker = PredictionWorker(version.bundle_path, [], self, choose=(project.path, unreviewed_for))
-        worker.reading.connect(self._on_reading)
-        worker.chosen.connect(lambda left_alone: setattr(self, "_left_alone", left_alone))
-        worker.progressed.connect(self._on_predict_progress)
-        worker.chunkPredicted.connect(self._store)
-        worker.failed.connect(self._on_failed)
-        worker.succeeded.connect(self._on_repredicted)
-        worker.cancelled.connect(lambda: self.status.setText(
-            "Prediction cancelled: the documents not reached yet keep their earlier predictions."))
+
+        def while_current(slot):
+            """``slot`` for as long as ``worker`` is the panel's: what a stopped worker had sent before it stopped
+            (predictions for a project closed since) is dropped, not stored in the project open now."""
+            return lambda *args: slot(*args) if self.worker is worker else None
+
+        worker.reading.connect(while_current(self._on_reading))
+        worker.chosen.connect(while_current(lambda left_alone: setattr(self, "_left_alone", left_alone)))
+        worker.progressed.connect(while_current(self._on_predict_progress))
+        worker.chunkPredicted.connect(while_current(self._store))
+        worker.failed.connect(while_current(self._on_failed))
+        worker.succeeded.connect(while_current(self._on_repredicted))
+        worker.cancelled.connect(while_current(lambda: self.status.setText(
+            "Prediction cancelled: the documents not reached yet keep their earlier predictions.")))
         worker.finished.connect(lambda: self._prediction_finished(worker))
         self.worker = worker
         self.refresh()

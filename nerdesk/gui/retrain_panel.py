@@ -218,9 +218,25 @@ class RetrainPanel(Reprediction, QWidget):
     def may_close(self, confirm) -> bool:
         """Whether the window may close: ``confirm(title, question)`` first while a training runs (closing stops
         it, and minutes of training are lost); the comparison after it is short and is waited for."""
+        return self.may_stop(confirm, stop_on_close)
+
+    def may_stop(self, confirm, question) -> bool:
+        """Whether the training may be stopped (the window closes, another project opens): while one trains,
+        ``confirm("Stop the retraining?", question(time so far))`` decides; the comparison after it is not asked
+        about (it ends shortly, in its own project)."""
         if not self.process.is_running or self.process.is_completing:
             return True
-        return confirm("Stop the retraining?", stop_on_close(clock(self.progress.elapsed())))
+        return confirm("Stop the retraining?", question(clock(self.progress.elapsed())))
+
+    def leave_project(self) -> None:
+        """Another project is about to be opened (or this one closed): a training is stopped (recorded as
+        cancelled, its unfinished folder removed, while this project is still open to record it), and so is the
+        re-prediction, whose results belong to this project. A comparison in hand ends in the background,
+        writing to its own project, and says so."""
+        if self.process.is_running and not self.process.is_completing:
+            self.process.cancel()
+            self.process.wait()
+        self.stop_prediction()
 
     def shutdown(self) -> None:
         """Stop training and prediction before the window closes."""
