@@ -352,6 +352,7 @@ class MainWindow(LabelCommands, PredictionCommands, PreferenceCommands, PaneKeys
         self.versions_panel.versionsChanged.connect(self.model_panel.refresh)
         self.versions_panel.versionsChanged.connect(self.retrain_panel.check_kept_version)
         self.retrain_panel.predictionProgressed.connect(self.versions_panel.show_prediction_progress)
+        self.retrain_panel.trainingShown.connect(self.versions_panel.show_training)
         self.versions_panel.cancelPrediction.connect(self.retrain_panel.cancel_prediction)
         self.retrain_panel.repredicted.connect(self._say_repredicted)
         self.retrain_panel.failed.connect(lambda message: show_error(self, NerdeskError(message), "Retraining failed"))

@@ -7,7 +7,9 @@ thread (``nerdesk.gui.scoring_worker``): the table shows at once, with a progres
 fills in as its score arrives. Activate (also to roll back to an older version, or to use a
 version that a retraining kept inactive) makes the window predict the unreviewed documents again;
 delete (not the active one; asks first; the bundle folder is removed only when it belongs to the project) and
-export (copy the bundle to a folder). The logic lives in ``nerdesk.workflows``; this widget lists and asks.
+export (copy the bundle to a folder). While a retraining of the project runs, a row at the top names the
+version it is making and follows the Retrain panel's bar, until the version is registered (or the run ends
+without one). The logic lives in ``nerdesk.workflows``; this widget lists and asks.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from nerdesk.gui.scoring_worker import Scorer
 from nerdesk.gui.session import ProjectSession
 from nerdesk.workflows.evaluation import EvaluationScore, cached_score, other_script_reason, remember_score
 from nerdesk.workflows.evaluation_set import evaluation_set
-from nerdesk.workflows.version_names import display_name, short_name
+from nerdesk.workflows.version_names import display_name, short_name, spoken_name
 from nerdesk.workflows.versions import activate_version, delete_version, export_version, owned_by_project
 
 # Short headers keep the versions' names room in a narrow dock; the header tooltips say them in full.
@@ -44,6 +46,7 @@ HEADER_TIPS = ("The version's name (created, bundle and start in its tooltip); t
                "F1 on today's evaluation set", "Precision on the evaluation set", "Recall on the evaluation set",
                "Gold spans in the evaluation set", "Documents the version was trained on")
 MODEL_ID_ROLE = Qt.ItemDataRole.UserRole
+TRAINING_ROLE = Qt.ItemDataRole.UserRole + 1  # set on the row of the version a retraining is making
 SCORING = "scoring…"  # the F1 cell of a version whose score is being measured
 
 
@@ -74,6 +77,7 @@ class ModelVersionsPanel(QWidget):
         self.scorer.signals.progressed.connect(self._on_scoring_progress)
         self.scorer.signals.done.connect(self._on_scoring_done)
         self._job = 0  # the scoring job whose results the table waits for (0: none)
+        self._training: tuple[str, str] = ("", "")  # the version a retraining makes, and its progress in words
         self._versions: dict[int, object] = {}
         self._evaluation = None
         buttons = QHBoxLayout()
@@ -108,6 +112,7 @@ class ModelVersionsPanel(QWidget):
             self.tree.addTopLevelItem(item)
             if version.id == select or (select is None and version.active):
                 self.tree.setCurrentItem(item)
+        self._show_training_row()
         self._update_buttons()
         missing = [(version.id, version.bundle_path) for version in versions if version.id not in scores]
         if self._evaluation is not None and missing:
@@ -176,6 +181,34 @@ class ModelVersionsPanel(QWidget):
             self.progress.setValue(done)
             self.progress.setFormat(f"predicting the unreviewed documents: {done} / {total}" if total else
                                     "reading the unreviewed documents…")
+
+    def show_training(self, version: str, words: str) -> None:
+        """A row at the top for the version a retraining is making (``v3 training… step 120 · 1:10 of at most
+        4:40``), following the Retrain panel's bar; ("", "") takes it away (registered versions are listed again
+        by ``refresh``)."""
+        self._training = (version, words)
+        self._show_training_row()
+
+    def _show_training_row(self) -> None:
+        first = self.tree.topLevelItem(0)
+        row = first if first is not None and first.data(0, TRAINING_ROLE) else None
+        version, words = self._training
+        if not words:
+            if row is not None:
+                self.tree.takeTopLevelItem(0)
+            return
+        if row is None:
+            row = QTreeWidgetItem()
+            row.setData(0, TRAINING_ROLE, True)
+            row.setFlags(Qt.ItemFlag.ItemIsEnabled)  # nothing to activate, delete or export yet
+            font = QFont(row.font(0))
+            font.setItalic(True)
+            row.setFont(0, font)
+            self.tree.insertTopLevelItem(0, row)
+            row.setFirstColumnSpanned(True)
+        row.setText(0, training_words(version, words))
+        row.setToolTip(0, f"{version}: a retraining is making this version; it is listed with its scores once "
+                          "registered (the Retrain panel shows its progress)")
 
     def _fit_columns(self) -> None:
         """The numbers as wide as they and their headers are, the names the rest (cut short with "…", whole in
@@ -295,6 +328,12 @@ class ModelVersionsPanel(QWidget):
         except NerdeskError as error:
             show_error(self, error, "Cannot export the model")
             return None
+
+
+def training_words(version: str, words: str) -> str:
+    """The row of a version being made: the Retrain panel bar's ``words`` after the version's number."""
+    name = spoken_name(version)
+    return f"{name} training… {words}" if words.startswith("step ") else f"{name}: {words}"
 
 
 def _percent(value: float | None) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QProgressBar, QWidget
 
 from nerdesk.core.wording import counted
@@ -30,6 +30,8 @@ def clock(seconds: float) -> str:
 
 
 class RetrainBar(QProgressBar):
+    shown = Signal(str)  # the words the bar shows now ("" once hidden), for the Model versions row of the run
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, visible=False)
         self._began: float | None = None  # now() when Retrain was pressed
@@ -79,16 +81,16 @@ class RetrainBar(QProgressBar):
             return
         so_far = clock(self.elapsed())
         if self._words:
-            self.setFormat(f"{self._words}… {so_far}")
+            self._say(f"{self._words}… {so_far}")
             return
         step, total = self._step or (0, 1)
         done = step / max(total, 1)
         if self._deadline is None:
-            self.setFormat(f"step {step} / {total} · {so_far}")
+            self._say(f"step {step} / {total} · {so_far}")
         else:
             started = self._trained_from or 0.0
             done = max(done, (self.elapsed() - started) / max(self._deadline - started, 1.0))
-            self.setFormat(f"step {step} · {so_far} of at most {clock(self._deadline)}")
+            self._say(f"step {step} · {so_far} of at most {clock(self._deadline)}")
         self.setRange(0, SCALE)
         self.setValue(min(round(SCALE * done), SCALE))
 
@@ -98,7 +100,7 @@ class RetrainBar(QProgressBar):
         self.setVisible(True)
         self.setRange(0, max(total, 1))
         self.setValue(done)
-        self.setFormat(words)
+        self._say(words)
 
     def scoring(self, what: str, done: int, total: int) -> None:
         self.counting(f"scoring {what} on {counted(total, 'evaluation document')}… {done}/{total}", done, total)
@@ -106,6 +108,11 @@ class RetrainBar(QProgressBar):
     def end(self) -> None:
         self._stop_clock()
         self.setVisible(False)
+        self.shown.emit("")
+
+    def _say(self, words: str) -> None:
+        self.setFormat(words)
+        self.shown.emit(words)
 
     def _stop_clock(self) -> None:
         self._ticker.stop()

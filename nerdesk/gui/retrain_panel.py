@@ -59,6 +59,8 @@ class RetrainPanel(Reprediction, QWidget):
     predictionProgressed = Signal(int, int)  # documents predicted again so far, in all (-1, -1: it ended)
     failed = Signal(str)
     runningChanged = Signal(bool)  # a retraining (or the re-prediction after it) started or ended
+    trainingShown = Signal(str, str)  # the version a retraining of the open project makes, and its bar's words
+    # while it trains and is compared ("", "": none)
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +111,9 @@ class RetrainPanel(Reprediction, QWidget):
         self.session.projectChanged.connect(self._on_project_changed)
         self.session.projectChanged.connect(self.refresh)
         self.start_choice.activated.connect(self._on_start_chosen)
+        for ended in (self.process.finished, self.process.failed, self.process.cancelled):  # before their outcome
+            ended.connect(lambda *_: self.trainingShown.emit("", ""))
+        self.progress.shown.connect(self._show_in_versions)
         self.process.started.connect(lambda text: self.status.setText(f"Training {text}…"))
         self.process.noted.connect(self.notes.add)
         self.process.completing.connect(self._on_completing)
@@ -145,6 +150,7 @@ class RetrainPanel(Reprediction, QWidget):
         """Another project is open: the last retraining's verdict, chart and Activate anyway belong to the one it
         trained (Activate anyway would activate a version of this one by the other's number). A run still going
         keeps showing; its end says which project it was for."""
+        self._show_in_versions(self.progress.text())  # a comparison ending in the project left is not listed here
         project = self.session.project
         path = Path(project.path).resolve() if project is not None else None
         if path == self._shown_path or self.busy:
@@ -155,6 +161,14 @@ class RetrainPanel(Reprediction, QWidget):
         self.curve.clear()
         self.status.setText(IDLE)
         self.status.setToolTip("")
+
+    def _show_in_versions(self, words: str) -> None:
+        """Model versions lists the version being made, with what the bar says, until it is registered."""
+        run = self.process.run
+        if run is not None and self.process.is_running and words and self._in_open_project():
+            self.trainingShown.emit(run.version, words)
+        else:
+            self.trainingShown.emit("", "")
 
     def _show_start_point(self, start: StartPoint) -> None:
         self._hugging_face_path = start.path
