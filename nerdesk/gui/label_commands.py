@@ -60,6 +60,8 @@ class LabelCommands:
             self.statusBar().showMessage(f"Deleted label {name} and {counted(removed, 'span')}", 6000)
 
     def confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
+        """Ask a yes/no question whose yes throws something away: No is the default, so Enter keeps it."""
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        answer = QMessageBox.question(self, title, question, buttons, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
