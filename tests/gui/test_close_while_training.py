@@ -56,4 +56,5 @@ def test_closing_asks_and_then_stops_the_training_cleanly(qtbot, make_window, tm
     with Project.open(path) as closed:
         assert closed.training_runs()[-1].status == "cancelled"
         assert [version.name for version in closed.model_versions()] == ["tiny@start"]
-    assert not list((tmp_path / "notes.nerdesk.models" / ".incomplete").glob("*"))
+    versions = tmp_path / "notes.models"
+    assert versions.is_dir() and not list((versions / ".incomplete").glob("*"))
