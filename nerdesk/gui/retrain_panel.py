@@ -12,6 +12,7 @@ is a project setting chosen here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -36,10 +37,13 @@ from nerdesk.gui.retrain_process import RetrainProcess
 from nerdesk.gui.retrain_words import (
     ALREADY_RUNNING,
     IDLE,
+    RETRAIN_ANYWAY,
+    RETRAIN_ANYWAY_TIP,
     RETRAIN_TIP,
     START_CHOICE_CHARACTERS,
     START_CHOICES,
     TOO_FEW_REVIEWED,
+    nothing_new,
     review_first,
     stop_on_close,
 )
@@ -47,6 +51,7 @@ from nerdesk.gui.run_notes import RunNotes, WholeTextLabel, scrolled_column
 from nerdesk.gui.session import ProjectSession
 from nerdesk.gui.wording import capitalized, without_repeated_cause
 from nerdesk.workflows.evaluation_set import evaluation_set
+from nerdesk.workflows.retrain import OPTIONS_KEY, NothingNewToLearn, RetrainOptions
 from nerdesk.workflows.start_points import StartPoint, load_start_point, save_start_point
 from nerdesk.workflows.version_names import spoken_name
 from nerdesk.workflows.versions import activate_version
@@ -76,6 +81,8 @@ class RetrainPanel(Reprediction, QWidget):
         self.activate_anyway_button = QPushButton("Activate anyway", clicked=self.activate_anyway, visible=False)
         self.activate_anyway_button.setToolTip("Use the new version although it did no better on the "
                                                "evaluation set")
+        self.retrain_anyway_button = QPushButton(RETRAIN_ANYWAY, clicked=lambda: self.retrain(even_if_unchanged=True),
+                                                 visible=False, toolTip=RETRAIN_ANYWAY_TIP)
         self.kept_version = None
         self._training_path: Path | None = None  # the project the retraining in hand belongs to
         self._activation_message = ""  # what the last activation said, kept for the end of its re-prediction
@@ -100,6 +107,7 @@ class RetrainPanel(Reprediction, QWidget):
         buttons.addWidget(self.retrain_button, 1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.activate_anyway_button)
+        buttons.addWidget(self.retrain_anyway_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(start_row)
@@ -198,7 +206,9 @@ class RetrainPanel(Reprediction, QWidget):
             self.refresh()
 
     # ------------------------------------------------------------ actions
-    def retrain(self) -> None:
+    def retrain(self, *, even_if_unchanged: bool = False) -> None:
+        """Start a retraining; ``even_if_unchanged`` (*Retrain anyway*) trains though nothing is new since the active
+        version was trained."""
         if self.process.is_running:  # the menu's shortcut while the panel shows this one's progress
             return
         try:
@@ -207,11 +217,16 @@ class RetrainPanel(Reprediction, QWidget):
             self.notes.clear()
             self._forget_kept_version()
             self._training_path = Path(project.path).resolve()
-            self.process.start(project, self.start_point())
+            options = RetrainOptions.from_json(project.get_setting(OPTIONS_KEY))
+            self.process.start(project, self.start_point(), replace(options, even_if_unchanged=even_if_unchanged))
         except NerdeskError as error:
             if error.code == TOO_FEW_REVIEWED:  # not a failure: what to do next, where the user looks
                 reviewed = evaluation_set(self.session.require_project())
                 self.status.setText(review_first(reviewed.reviewed, reviewed.kept_out()))
+                return
+            if isinstance(error, NothingNewToLearn):  # not a failure either: say so, offer to train anyway
+                self.status.setText(nothing_new(spoken_name(error.version.name), error.documents))
+                self.retrain_anyway_button.setVisible(True)
                 return
             if error.code == ALREADY_RUNNING:  # in another window or a terminal: nothing failed, nothing started
                 self.status.setText(f"{capitalized(str(error))}.")
@@ -343,6 +358,7 @@ class RetrainPanel(Reprediction, QWidget):
     def _forget_kept_version(self) -> None:
         self.kept_version = None
         self.activate_anyway_button.setVisible(False)
+        self.retrain_anyway_button.setVisible(False)
 
     def _on_failed(self, message: str) -> None:
         message = without_repeated_cause(message, "Retraining failed")

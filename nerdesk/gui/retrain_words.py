@@ -23,7 +23,6 @@ START_CHOICES = (
 IDLE = "Review documents, then press Retrain."
 TOO_FEW_REVIEWED = "E405"
 ALREADY_RUNNING = "E603"
-NOTHING_NEW = "E556"  # ``nerdesk.workflows.retrain.NothingNewToLearn``: the error carries the version and count
 RETRAIN_ANYWAY = "Retrain anyway"
 RETRAIN_ANYWAY_TIP = ("Train a new version on the same documents (a longer time budget or another start may still "
                       "do better); it is compared with the active one as any retraining is")
