@@ -2,6 +2,7 @@
 
     python -m benchmarks.retrain                 # 200 and 1,000 reviewed CLUENER documents
     python -m benchmarks.retrain --sizes 200 --starts default scratch
+    python -m benchmarks.retrain --sizes 200 --starts default --against ../old-tree --runs 3
 
 For each size, a fresh project holds that many CLUENER train sentences marked reviewed (a seeded
 sample) and ``--unreviewed`` CLUENER test sentences (no labels) waiting for predictions. The
@@ -16,6 +17,15 @@ Starts compared on the same documents:
 - ``medical``: the encoder of the embedded medical model (zh-medical-cmeee), a new head: transfer
   from another domain, the fair test of starting from an embedded model.
 - ``scratch``: a new model, given the same training-loop time as the ``default`` run took.
+
+Where the time goes, from the moments the training process's progress lines arrive: ``to_start`` (the
+run prepared, the process started, torch imported, the documents read and the start model loaded),
+``to_first_step`` (the data encoded, the start scored), ``loop`` (first step to the end of training),
+``writing`` (threshold, ONNX export, its checks, int8), ``process_end`` (the last line to the end of the
+process) and ``after_training`` (comparison, registration, re-prediction).
+
+``--against OLD_CHECKOUT`` runs the benchmark of this checkout and of the other in turns (each a new process
+importing its own nerdesk, ``benchmarks.checkouts``), ``--runs`` times, and prints the medians and ratios.
 """
 
 from __future__ import annotations
@@ -25,12 +35,15 @@ import json
 import os
 import random
 import resource
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
-from benchmarks.datasets import DATASETS
+from benchmarks.datasets import DATASETS, REPO_ROOT
 from nerdesk.core.document import Document
 from nerdesk.core.metrics import evaluate
 from nerdesk.formats import read_file
@@ -38,6 +51,13 @@ from nerdesk.runtime.bundle import Bundle
 from nerdesk.runtime.predictor import OnnxPredictor
 from nerdesk.storage.project import Project
 from nerdesk.workflows.default_models import GENERAL_ZH, MEDICAL_ZH, embedded_model
+from nerdesk.workflows.progress import (
+    StepProgress,
+    TrainingDone,
+    TrainingEvent,
+    TrainingFinishing,
+    TrainingStarted,
+)
 from nerdesk.workflows.retrain import RetrainOptions
 from nerdesk.workflows.retrain_subprocess import run_retrain
 from nerdesk.workflows.start_points import StartPoint
@@ -56,6 +76,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--scratch-seconds", type=float,
                         help="training-loop time for scratch (default: what the default start took)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--against", type=Path, help="another checkout (the code before a change) to run in turns")
+    parser.add_argument("--runs", type=int, default=3, help="with --against: runs of each checkout")
     return parser.parse_args(argv)
 
 
@@ -93,7 +115,12 @@ def run_one(workdir: Path, start_name: str, reviewed, unreviewed, dev, options: 
         else:
             start_point = StartPoint(start_name)
         began, cpu_before = time.monotonic(), children_cpu_seconds()
-        result = run_retrain(project, start=start_point, options=options)
+        arrived: dict[type, float] = {}  # the kind of progress line -> when the first of its kind arrived
+
+        def note(event: TrainingEvent) -> None:
+            arrived.setdefault(type(event), time.monotonic() - began)
+
+        result = run_retrain(project, start=start_point, options=options, on_event=note)
         seconds = time.monotonic() - began
         training_cpu = children_cpu_seconds() - cpu_before
         manifest = Bundle.load(result.model.bundle_path, check_models=False).manifest
@@ -107,11 +134,23 @@ def run_one(workdir: Path, start_name: str, reviewed, unreviewed, dev, options: 
             "dev_f1": round(dev_f1(result.model.bundle_path, dev, 2), 2),
             "learning_rate": manifest["trained_on"].get("learning_rate"),
             "init": result.model.settings.get("start_description"),
+            "phases": phases(arrived, result.training_seconds, seconds),
         }
+
+
+def phases(arrived: dict[type, float], training_seconds: float, seconds: float) -> dict[str, float]:
+    """Seconds of each phase of a retraining (see the module docstring), from when its progress lines arrived."""
+    marks = [0.0, arrived[TrainingStarted], arrived[StepProgress], arrived[TrainingFinishing], arrived[TrainingDone],
+             training_seconds, seconds]
+    names = ("to_start", "to_first_step", "loop", "writing", "process_end", "after_training")
+    return {name: round(end - begin, 2) for name, begin, end in zip(names, marks[:-1], marks[1:], strict=True)}
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    if args.against:
+        compare_checkouts(args, argv if argv is not None else sys.argv[1:])
+        return
     train, dev, test = load("cluener/train.json"), load("cluener/dev.json"), load("cluener/test.json")
     random.Random(args.seed).shuffle(train)
     unreviewed = test[:args.unreviewed]
@@ -145,6 +184,49 @@ def print_table(results: list[dict]) -> None:
         print(f"{r['documents']:>5} {r['start']:<8} {r['seconds_to_predictions']:>17} "
               f"{r['seconds_training_loop']:>13} {r['cpu_seconds_training_process']:>12} {r['epochs']:>7} "
               f"{r['dev_f1']:>7}")
+
+
+COMPARED = ("seconds_to_predictions", "seconds_training_process", "seconds_training_loop", "seconds_outside_loop",
+            "cpu_seconds_training_process", "dev_f1")
+
+
+def compare_checkouts(args: argparse.Namespace, argv: list[str]) -> None:
+    """Run this benchmark in this checkout and in ``--against`` in turns; print medians and old / new ratios."""
+    forwarded = without_options(argv, {"--against": 1, "--runs": 1, "--json": 1})
+    records: dict[str, list[dict]] = {"this checkout": [], "--against": []}
+    with tempfile.TemporaryDirectory(prefix="nerdesk-retrain-against-") as tmp:
+        for run in range(args.runs):
+            for name, checkout in (("this checkout", REPO_ROOT), ("--against", args.against.resolve())):
+                output = Path(tmp) / f"{run}-{len(records[name])}.json"
+                subprocess.run([sys.executable, "-m", "benchmarks.retrain", *forwarded, "--json", str(output)],
+                               check=True, cwd=checkout, env={**os.environ, "PYTHONPATH": str(checkout)})
+                for record in json.loads(output.read_text(encoding="utf-8")):
+                    # the loop's length varies most under load: what the rest takes is compared apart
+                    outside = record["seconds_to_predictions"] - record["seconds_training_loop"]
+                    record.update(checkout=name, run=run, seconds_outside_loop=round(outside, 1))
+                    records[name].append(record)
+    for key in COMPARED:
+        new, old = (statistics.median(r[key] for r in records[name]) for name in ("this checkout", "--against"))
+        print(f"{key:<30} this checkout {new:8.2f}   --against {old:8.2f}   ratio {old / new:5.2f}")
+    new_phases = [r["phases"] for r in records["this checkout"] if "phases" in r]
+    if new_phases:
+        print("phases (this checkout, median): " + ", ".join(
+            f"{key} {statistics.median(p[key] for p in new_phases):.2f}" for key in new_phases[0]))
+    if args.json:
+        args.json.write_text(json.dumps(records, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def without_options(argv: list[str], options: dict[str, int]) -> list[str]:
+    """``argv`` without the given options and their values (``options``: name -> number of values)."""
+    kept, skip = [], 0
+    for argument in argv:
+        if skip:
+            skip -= 1
+        elif argument.split("=")[0] in options:
+            skip = 0 if "=" in argument else options[argument]
+        else:
+            kept.append(argument)
+    return kept
 
 
 if __name__ == "__main__":
