@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from nerdesk.core.spans import Span
 from nerdesk.runtime.decode import valid_cells
+from nerdesk.runtime.windows import Batch
 
 
 def max_abs_diff_on_valid_cells(first: NDArray[Any], second: NDArray[Any], token_mask: NDArray[Any]) -> float:
@@ -23,6 +24,21 @@ def max_abs_diff_on_valid_cells(first: NDArray[Any], second: NDArray[Any], token
     if not valid.any():
         return 0.0
     return float(np.abs(first[valid].astype(np.float64) - second[valid].astype(np.float64)).max())
+
+
+class LogitDifferences:
+    """The largest difference between two models' logits, and the largest logit of the second (the reference),
+    on the cells a span can occupy, over the batches ``add`` sees (a ``SpanPredictor.predict_alongside``
+    ``on_batch``)."""
+
+    def __init__(self) -> None:
+        self.worst = self.largest = 0.0
+
+    def add(self, batch: Batch, logits: list[NDArray[Any]]) -> None:
+        tested, reference = logits  # each (B, m, L, L)
+        self.worst = max(self.worst, max_abs_diff_on_valid_cells(tested, reference, batch.token_mask))
+        self.largest = max(self.largest, max_abs_diff_on_valid_cells(reference, np.zeros_like(reference),
+                                                                     batch.token_mask))
 
 
 def span_keys(documents: Sequence[Sequence[Span]]) -> set[tuple[int, int, int, str]]:

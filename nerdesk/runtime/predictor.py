@@ -31,6 +31,8 @@ from nerdesk.runtime.windows import Batch, WindowMaker, load_tokenizer, window_b
 LogitsFunction = Callable[..., NDArray[Any]]
 # progress(windows_done, windows_total)
 Progress = Callable[[int, int], None]
+# on_batch(batch, logits): a batch and the logits (B, m, L, L) of each logits function on it
+BatchLogits = Callable[["Batch", list[NDArray[Any]]], None]
 
 # Largest B * L * L per batch: with m types the logits take 4 * m times this many bytes.
 CELL_BUDGET = 2_000_000
@@ -89,50 +91,78 @@ class SpanPredictor:
         paragraph) is predicted on its own: no span crosses the end of one. ``threshold`` overrides the
         bundle's logit threshold; ``progress(windows_done, windows_total)`` is called after each batch.
         """
+        return self.predict_alongside(texts, (), batch_size=batch_size, threshold=threshold, progress=progress)[0]
+
+    def predict_alongside(self, texts: Sequence[str], others: Sequence[LogitsFunction], *, batch_size: int = 32,
+                          threshold: float | None = None, progress: Progress | None = None,
+                          on_batch: BatchLogits | None = None) -> list[list[list[Span]]]:
+        """``predict``'s spans, then those of each logits function of ``others`` decoded from the very same
+        batches: the texts are windowed and batched once for all of them. ``on_batch(batch, logits)`` hears
+        each batch with the logits of every function, this predictor's first (export's parity check compares
+        them, ``nerdesk.training.export.check_parity``)."""
         texts = list(texts)
         check_predict_texts(texts)
         pieces = [(index, begin, end) for index, text in enumerate(texts) for begin, end in reading_ranges(text)]
         spans_of_pieces = self._predict_pieces([texts[index][begin:end] for index, begin, end in pieces],
-                                               batch_size, threshold, progress)
-        spans: list[list[Span]] = [[] for _ in texts]
-        for (index, begin, _), found in zip(pieces, spans_of_pieces, strict=True):
-            spans[index].extend(span.moved(span.start + begin, span.end + begin) if begin else span for span in found)
-        return spans
+                                               [self._logits, *map(self._checked, others)], batch_size, threshold,
+                                               progress, on_batch)
+        predictions = []
+        for found_in_pieces in spans_of_pieces:
+            spans: list[list[Span]] = [[] for _ in texts]
+            for (index, begin, _), found in zip(pieces, found_in_pieces, strict=True):
+                spans[index].extend(span.moved(span.start + begin, span.end + begin) if begin else span
+                                    for span in found)
+            predictions.append(spans)
+        return predictions
 
-    def _predict_pieces(self, texts: list[str], batch_size: int, threshold: float | None,
-                        progress: Progress | None) -> list[list[Span]]:
+    def _predict_pieces(self, texts: list[str], functions: Sequence[Callable[[Batch], NDArray[Any]]],
+                        batch_size: int, threshold: float | None, progress: Progress | None,
+                        on_batch: BatchLogits | None) -> list[list[list[Span]]]:
         cutoff = self.threshold if threshold is None else threshold
         tokens = self.window_maker.tokens(texts)
         total = sum(self.window_maker.window_count(len(t.ids)) for t in tokens)
-        collector = SpanCollector(len(texts), self.label_names, self.model_version)
+        collectors = [SpanCollector(len(texts), self.label_names, self.model_version) for _ in functions]
         done = 0
         # One batch of windows and its logits at a time: memory follows the batch, not the texts.
         for batch in window_batches(self.window_maker, tokens, batch_size=batch_size, cell_budget=CELL_BUDGET):
-            logits = self._logits(batch)  # (B, m, L, L)
-            cells = cells_above(logits, batch.token_mask, batch.offsets, cutoff, self.max_span_tokens)
+            logits = [function(batch) for function in functions]  # each (B, m, L, L)
+            if on_batch is not None:
+                on_batch(batch, logits)
+            for collector, scores in zip(collectors, logits, strict=True):
+                cells = cells_above(scores, batch.token_mask, batch.offsets, cutoff, self.max_span_tokens)
+                collector.add(cells, [w.text_index for w in batch.windows],
+                              [(w.owned_start, w.owned_end) for w in batch.windows])
             del logits
-            collector.add(cells, [w.text_index for w in batch.windows],
-                          [(w.owned_start, w.owned_end) for w in batch.windows])
             done += len(batch.windows)
             if progress is not None:
                 progress(done, total)
         del tokens
-        return collector.spans(flat=self.flat)
+        return [collector.spans(flat=self.flat) for collector in collectors]
 
     def batch_logits(self, batch: Batch) -> NDArray[Any]:
         """Logits of one padded batch (B, m, L, L); exposed for parity checks."""
         return self._logits(batch)
 
     def _logits(self, batch: Batch) -> NDArray[Any]:
-        inputs: tuple[NDArray[Any], ...] = (batch.input_ids, batch.attention_mask, batch.token_mask)  # each (B, L)
-        if batch.feature_ids is not None:
-            inputs += (batch.feature_ids,)  # (B, L, K)
-        logits = self.logits_function(*inputs)  # (B, m, L, L)
+        return self._checked(self.logits_function)(batch)
+
+    def _checked(self, logits_function: LogitsFunction) -> Callable[[Batch], NDArray[Any]]:
+        """``logits_function`` on a batch's arrays, refusing logits for another number of labels."""
+        return lambda batch: self._check_label_count(logits_function(*batch_inputs(batch)))
+
+    def _check_label_count(self, logits: NDArray[Any]) -> NDArray[Any]:
         if logits.shape[1] != len(self.label_names):
             raise ModelBundleError(f"the model scores {logits.shape[1]} entity types but {len(self.label_names)} "
                                    f"labels are declared; the bundle is inconsistent, export it again",
                                    code="E320")
         return logits
+
+
+def batch_inputs(batch: Batch) -> tuple[NDArray[Any], ...]:
+    """A logits function's arguments for ``batch``: input_ids, attention_mask, token_mask, each (B, L) [, the
+    feature ids (B, L, K) of a model that reads them]."""
+    inputs: tuple[NDArray[Any], ...] = (batch.input_ids, batch.attention_mask, batch.token_mask)
+    return inputs if batch.feature_ids is None else (*inputs, batch.feature_ids)
 
 
 class OnnxPredictor(SpanPredictor):

@@ -31,7 +31,6 @@ from typing import Any, Literal
 
 import numpy as np
 import torch
-from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
 from nerdesk.core.document import Document
@@ -50,14 +49,13 @@ from nerdesk.runtime.bundle import (
     labels_metadata,
     labels_to_json,
 )
-from nerdesk.runtime.compare import first_span_difference, max_abs_diff_on_valid_cells, span_agreement
+from nerdesk.runtime.compare import LogitDifferences, first_span_difference, span_agreement
 from nerdesk.runtime.decode_settings import DecodeSettings
 from nerdesk.runtime.graph_rewrites import drop_softmax_nan_guards
 from nerdesk.runtime.predictor import LogitsFunction, SpanPredictor
 from nerdesk.runtime.quantize import quantize_int8
 from nerdesk.runtime.session import MODEL_INPUTS, OrtLogits, open_session
 from nerdesk.runtime.token_features import FeatureTable, feature_table
-from nerdesk.runtime.windows import WindowMaker, batches
 from nerdesk.training.inference_graph import inference_module
 from nerdesk.training.logits import decode_settings, torch_logits
 from nerdesk.training.lora import has_lora, merge_lora, save_lora_checkpoint
@@ -248,29 +246,26 @@ def check_parity(model: GlobalPointerModel, tokenizer: Tokenizer, onnx_path: Pat
                  texts: Sequence[str], settings: DecodeSettings, *,
                  features: FeatureTable | None = None) -> dict[str, Any]:
     """Compare ONNX Runtime with torch on ``texts``, windowed and decoded with ``settings`` (``features``: the
-    model's feature table, if it reads characters or lexicon flags); raise ``ModelBundleError`` if they disagree."""
+    model's feature table, if it reads characters or lexicon flags); raise ``ModelBundleError`` if they disagree.
+
+    Both run on the same batches of one pass (``SpanPredictor.predict_alongside``): their logits are compared
+    batch by batch, then the spans decoded from them."""
     ort_logits, eager_logits = OrtLogits(open_session(onnx_path)), torch_logits(model, as_exported=False)
-    window_maker = WindowMaker(tokenizer, settings.max_length, settings.stride, features=features)
-    worst = largest = 0.0
-    for batch in batches(window_maker.windows(texts), window_maker.pad_id, batch_size=8, cell_budget=10**7):
-        inputs: tuple[NDArray[Any], ...] = (batch.input_ids, batch.attention_mask, batch.token_mask)
-        inputs += () if batch.feature_ids is None else (batch.feature_ids,)
-        eager = eager_logits(*inputs)  # (B, m, L, L)
-        worst = max(worst, max_abs_diff_on_valid_cells(ort_logits(*inputs), eager, batch.token_mask))
-        largest = max(largest, max_abs_diff_on_valid_cells(eager, np.zeros_like(eager), batch.token_mask))
-    tolerance = PARITY_TOLERANCE + PARITY_RELATIVE_TOLERANCE * largest
-    if worst > tolerance:
-        raise ModelBundleError(f"ONNX export differs from the torch model by up to {worst:.3g} on valid cells "
-                               f"(tolerance {tolerance:.3g} for logits up to {largest:.3g}); the bundle was not "
-                               "written", code="E418")
-    ort_spans = _predictor(ort_logits, tokenizer, label_names, settings, features).predict(texts)
-    eager_spans = _predictor(eager_logits, tokenizer, label_names, settings, features).predict(texts)
+    differences = LogitDifferences()
+    ort_spans, eager_spans = _predictor(ort_logits, tokenizer, label_names, settings, features).predict_alongside(
+        texts, [eager_logits], on_batch=differences.add)
+    tolerance = PARITY_TOLERANCE + PARITY_RELATIVE_TOLERANCE * differences.largest
+    if differences.worst > tolerance:
+        raise ModelBundleError(f"ONNX export differs from the torch model by up to {differences.worst:.3g} on valid "
+                               f"cells (tolerance {tolerance:.3g} for logits up to {differences.largest:.3g}); the "
+                               "bundle was not written", code="E418")
     difference = first_span_difference(ort_spans, eager_spans)
     if difference is not None:
         raise ModelBundleError(f"ONNX export decodes different spans from the torch model ({difference}); "
                                f"the bundle was not written", code="E418")
-    return {"texts": len(texts), "max_abs_diff": worst, "tolerance": tolerance, "largest_logit": largest,
-            "spans": sum(len(spans) for spans in ort_spans), "spans_identical": True}
+    return {"texts": len(texts), "max_abs_diff": differences.worst, "tolerance": tolerance,
+            "largest_logit": differences.largest, "spans": sum(len(spans) for spans in ort_spans),
+            "spans_identical": True}
 
 
 def quantize_and_decide(model: GlobalPointerModel, tokenizer: Tokenizer, staging: Path,
