@@ -139,9 +139,12 @@ def run_one(workdir: Path, start_name: str, reviewed, unreviewed, dev, options: 
 
 
 def phases(arrived: dict[type, float], training_seconds: float, seconds: float) -> dict[str, float]:
-    """Seconds of each phase of a retraining (see the module docstring), from when its progress lines arrived."""
-    marks = [0.0, arrived[TrainingStarted], arrived[StepProgress], arrived[TrainingFinishing], arrived[TrainingDone],
-             training_seconds, seconds]
+    """Seconds of each phase of a retraining (see the module docstring), from when its progress lines arrived;
+    empty when one never came (a run that took no step)."""
+    kinds = (TrainingStarted, StepProgress, TrainingFinishing, TrainingDone)
+    if any(kind not in arrived for kind in kinds):
+        return {}
+    marks = [0.0, *(arrived[kind] for kind in kinds), training_seconds, seconds]
     names = ("to_start", "to_first_step", "loop", "writing", "process_end", "after_training")
     return {name: round(end - begin, 2) for name, begin, end in zip(names, marks[:-1], marks[1:], strict=True)}
 
@@ -208,7 +211,7 @@ def compare_checkouts(args: argparse.Namespace, argv: list[str]) -> None:
     for key in COMPARED:
         new, old = (statistics.median(r[key] for r in records[name]) for name in ("this checkout", "--against"))
         print(f"{key:<30} this checkout {new:8.2f}   --against {old:8.2f}   ratio {old / new:5.2f}")
-    new_phases = [r["phases"] for r in records["this checkout"] if "phases" in r]
+    new_phases = [r["phases"] for r in records["this checkout"] if r.get("phases")]
     if new_phases:
         print("phases (this checkout, median): " + ", ".join(
             f"{key} {statistics.median(p[key] for p in new_phases):.2f}" for key in new_phases[0]))
