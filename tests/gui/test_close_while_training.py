@@ -19,6 +19,14 @@ from nerdesk.workflows.start_points import StartPoint
 from tests.e2e.test_retrain_workflow import build_project
 
 
+def build_long_training_project(path, bundle) -> None:
+    """A project at ``path`` whose Retrain (continuing the active tiny model) trains long enough to be
+    interrupted: at least 400 steps."""
+    with build_project(path, bundle) as project:
+        project.set_setting(OPTIONS_KEY, asdict(RetrainOptions(epochs=50, min_steps=400, threads=1)))
+        project.set_setting("retrain.start", StartPoint("active").to_json())
+
+
 def running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -31,9 +39,7 @@ def running(pid: int) -> bool:
 def test_closing_asks_and_then_stops_the_training_cleanly(qtbot, make_window, tmp_path_factory, tmp_path,
                                                           monkeypatch):
     path = tmp_path / "notes.nerdesk"
-    with build_project(path, shared_tiny_bundle(tmp_path_factory)) as project:
-        project.set_setting(OPTIONS_KEY, asdict(RetrainOptions(epochs=50, min_steps=400, threads=1)))
-        project.set_setting("retrain.start", StartPoint("active").to_json())
+    build_long_training_project(path, shared_tiny_bundle(tmp_path_factory))
     window = make_window()
     window.open_project(path)
     panel = window.retrain_panel

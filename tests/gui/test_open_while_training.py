@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-from dataclasses import asdict
 
 import pytest
 from fixtures_bundle import create_scored_project, shared_tiny_bundle
@@ -20,10 +19,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from nerdesk.core.spans import PRED
 from nerdesk.storage import Project
-from nerdesk.workflows.retrain import OPTIONS_KEY, RetrainOptions
-from nerdesk.workflows.start_points import StartPoint
 from tests.e2e.test_retrain_workflow import build_project
-from tests.gui.test_close_while_training import running
+from tests.gui.test_close_while_training import build_long_training_project, running
 
 
 @pytest.mark.slow
@@ -31,9 +28,7 @@ def test_opening_another_project_while_training_asks_and_yes_stops_the_run_clean
         qtbot, make_window, tmp_path_factory, tmp_path, monkeypatch):
     bundle = shared_tiny_bundle(tmp_path_factory)
     path, other = tmp_path / "notes.nerdesk", tmp_path / "other.nerdesk"
-    with build_project(path, bundle) as project:
-        project.set_setting(OPTIONS_KEY, asdict(RetrainOptions(epochs=50, min_steps=400, threads=1)))
-        project.set_setting("retrain.start", StartPoint("active").to_json())
+    build_long_training_project(path, bundle)
     build_project(other, bundle).close()
     window = make_window()
     window.open_project(path)

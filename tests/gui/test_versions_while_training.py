@@ -7,16 +7,13 @@ only. Real training process of a tiny model, real project files, the real main w
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import pytest
 from fixtures_bundle import shared_tiny_bundle
 from PySide6.QtCore import Qt
 
 from nerdesk.gui.model_versions import MODEL_ID_ROLE
-from nerdesk.workflows.retrain import OPTIONS_KEY, RetrainOptions
-from nerdesk.workflows.start_points import StartPoint
 from tests.e2e.test_retrain_workflow import build_project, worse_bundle
+from tests.gui.test_close_while_training import build_long_training_project
 from tests.gui.test_retrain_completion import Hold, finish_training, open_window
 
 
@@ -28,9 +25,7 @@ def rows(versions) -> list[str]:
 def test_a_training_shows_as_a_row_that_follows_the_bar_and_goes_on_cancel(qtbot, make_window, tmp_path_factory,
                                                                             tmp_path, monkeypatch):
     path = tmp_path / "notes.nerdesk"
-    with build_project(path, shared_tiny_bundle(tmp_path_factory)) as project:
-        project.set_setting(OPTIONS_KEY, asdict(RetrainOptions(epochs=50, min_steps=400, threads=1)))
-        project.set_setting("retrain.start", StartPoint("active").to_json())
+    build_long_training_project(path, shared_tiny_bundle(tmp_path_factory))
     window = make_window()
     window.open_project(path)
     panel, versions = window.retrain_panel, window.versions_panel
