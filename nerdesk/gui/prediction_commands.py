@@ -49,6 +49,41 @@ class PredictionCommands:
             # The worker reads the documents (in the window, reading and judging the script of 52,000 took 5 s)
             self._start_prediction([], left, unreviewed_only=True, choose=(project.path, unreviewed_for))
 
+    def propose_rejected_again(self) -> None:
+        """Forget the predictions rejected in the open document and predict it again, so that a rejection made
+        by mistake (its undo step long gone) can be taken back. Not undoable: the second half is a model run,
+        which no undo step records; so it asks first, and what comes back can be rejected again with R."""
+        with reporting_errors(self, "Cannot propose the rejected predictions again"):
+            project = self.session.require_project()
+            document = self.session.current_document()
+            count = project.count_rejected_predictions(document.id)
+            if not count:
+                self.statusBar().showMessage("No prediction was rejected in this document", 6000)
+                return
+            self._active_bundle_path()  # refused before anything is forgotten: without a model, or…
+            if self.worker is not None:  # …while a prediction runs
+                raise NerdeskError("a prediction is already running; wait for it or cancel it", code="E603")
+            question = (f"Forget the {counted(count, 'prediction')} rejected in this document and predict it "
+                        "again with the active model?\nWhat the model proposes again stands as pending "
+                        "predictions; reject those you still do not want. This cannot be undone.")
+            if not self.confirm("Propose rejected predictions again", question):
+                return
+            forgotten = f"{counted(project.forget_rejected_predictions(document.id), 'rejected prediction')} " \
+                        "forgotten (cannot be undone)"
+            self.show_rejected_count()
+            self.statusBar().showMessage(f"{forgotten}; predicting the document again…")
+            self._start_prediction([(document.id, document.text)], forgotten, unreviewed_only=False)
+
+    def show_rejected_count(self) -> None:
+        """Edit > Propose rejected predictions again shows how many the open document has, greyed out at 0."""
+        project, doc_id = self.session.project, self.session.doc_id
+        try:
+            count = project.count_rejected_predictions(doc_id) if project and doc_id is not None else 0
+        except NerdeskError:  # the file cannot be read now: the command that failed has said why
+            count = 0
+        self.actions.propose_rejected.setText(f"Propose re&jected predictions again ({count})")
+        self.actions.propose_rejected.setEnabled(count > 0)
+
     def _active_bundle_path(self) -> Path:
         model = self.session.require_project().active_model()
         if model is None:
@@ -56,17 +91,18 @@ class PredictionCommands:
                                "(or Model > Load model bundle…) first", code="E602")
         return Path(model.bundle_path)
 
-    def _start_prediction(self, items: list[tuple[int, str]], left_alone: str = "", *,
+    def _start_prediction(self, items: list[tuple[int, str]], note: str = "", *,
                           unreviewed_only: bool, choose=None) -> None:
         """Predict ``items`` (or those ``choose`` picks, see ``PredictionWorker``) in the background; with
-        ``unreviewed_only`` a document reviewed while the run goes on keeps its spans."""
+        ``unreviewed_only`` a document reviewed while the run goes on keeps its spans. ``note`` (what was left
+        alone, or done before) follows the count of documents in the status bar at the end."""
         with reporting_errors(self, "Cannot predict"):
             bundle_path = self._active_bundle_path()
             if self.worker is not None:
                 raise NerdeskError("a prediction is already running; wait for it or cancel it", code="E603")
             worker = PredictionWorker(bundle_path, items, self, choose=choose)
             reviewed_meanwhile = [0]
-            left = [left_alone]
+            left = [note]
 
             def chosen(other_script: str) -> None:
                 left.insert(0, other_script)

@@ -25,6 +25,7 @@ class WindowActions:
     toolbar_redo: QAction
     accept_all: QAction
     mark_reviewed_next: QAction
+    propose_rejected: QAction
     next_document: QAction
     previous_document: QAction
     predict_document: QAction
@@ -131,6 +132,9 @@ def build_actions(window) -> WindowActions:
         accept_all=_action(window, "&Accept all predictions…", window.accept_all_predictions, "Ctrl+Shift+A"),
         mark_reviewed_next=_action(window, "Mark reviewed and &next", window.mark_reviewed_and_next,
                                    "Ctrl+Return", "Ctrl+Enter"),
+        propose_rejected=_action(window, "Propose re&jected predictions again (0)",
+                                 window.propose_rejected_again,
+                                 tip="Forget the predictions rejected in this document and predict it again"),
         next_document=_action(window, "Next document", lambda: window.step_document(1), "Ctrl+Down"),
         previous_document=_action(window, "Previous document", lambda: window.step_document(-1), "Ctrl+Up"),
         predict_document=_action(window, "&Predict this document", window.predict_document, "Ctrl+P"),
@@ -154,6 +158,10 @@ def build_actions(window) -> WindowActions:
         recent_menu=QMenu("Open &recent", window),
     )
     _build_menus(window, actions)
+    actions.propose_rejected.setEnabled(False)
+    session.projectChanged.connect(window.show_rejected_count)
+    session.documentChanged.connect(window.show_rejected_count)
+    session.spansChanged.connect(lambda doc_id: doc_id == session.doc_id and window.show_rejected_count())
     return actions
 
 
@@ -164,8 +172,8 @@ def _build_menus(window: QMainWindow, a: WindowActions) -> None:
                  a.import_files, a.export_files, None, a.quit):
         _add(file_menu, item)
     edit_menu = window.edit_menu = bar.addMenu("&Edit")
-    for item in (a.undo, a.redo, None, a.accept_all, a.mark_reviewed_next, None, a.add_label, None,
-                 a.preferences):
+    for item in (a.undo, a.redo, None, a.accept_all, a.mark_reviewed_next, a.propose_rejected, None,
+                 a.add_label, None, a.preferences):
         _add(edit_menu, item)
     go_menu = bar.addMenu("&Go")
     go_menu.addActions([a.next_document, a.previous_document])

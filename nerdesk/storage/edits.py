@@ -78,6 +78,16 @@ class EditsMixin:
                 self._replace_predictions(doc_id, spans, model_version, labels_now, rejected.get(doc_id, set()))
         return len(chunk) - len(kept)
 
+    def count_rejected_predictions(self, doc_id: int) -> int:
+        """How many predictions the user turned down in the document (``rejected_predictions``)."""
+        return rejected_predictions.count(self.db, doc_id)
+
+    def forget_rejected_predictions(self, doc_id: int) -> int:
+        """Forget the document's rejected predictions, so that the next model run may propose them again;
+        returns how many were forgotten. The spans of the document are left as they are."""
+        with write_transaction(self.db):
+            return rejected_predictions.forget_document(self.db, doc_id)
+
     def _replace_predictions(self, doc_id: int, spans: Iterable[Span], model_version: str,
                              labels_now: LabelChanges, rejected: set[rejected_predictions.Key]) -> None:
         predictions = [replace(span, source=PRED, model_version=model_version)

@@ -8,7 +8,9 @@ otherwise show again what the user has already said no to. An edit that puts a p
 undo) forgets it; so does an undo that a model run has overtaken (``Change.released``).
 
 The rows follow label renames and merges (``relabel``); a label's deletion leaves them, so that its
-predictions stay rejected should it be added again.
+predictions stay rejected should it be added again. Forgetting all of a document's rejections
+(``forget_document``) lets the next model run propose them again: a rejection made by mistake can be
+taken back after its undo step is gone.
 """
 
 from __future__ import annotations
@@ -63,6 +65,17 @@ def rejected(db: Database, doc_ids: Sequence[int]) -> dict[int, set[Key]]:
         for doc_id, start, end, label in rows.fetchall():
             found.setdefault(int(doc_id), set()).add((int(start), int(end), str(label)))
     return found
+
+
+def count(db: Database, doc_id: int) -> int:
+    """How many predictions the user rejected in the document ``doc_id``."""
+    row = db.execute("SELECT count(*) FROM rejected_predictions WHERE doc_id = ?", [doc_id]).fetchone()
+    return int(row[0])
+
+
+def forget_document(db: Database, doc_id: int) -> int:
+    """Forget every rejected prediction of the document ``doc_id``; returns how many there were."""
+    return int(db.execute("DELETE FROM rejected_predictions WHERE doc_id = ?", [doc_id]).rowcount)
 
 
 def relabel(db: Database, old: str, new: str) -> None:

@@ -149,3 +149,19 @@ def test_stats_count_the_rejected_predictions_per_label(session, capsys):
     assert main(["stats", str(path)]) == 0
     rows = {line.split("│")[1].strip(): line for line in capsys.readouterr().out.splitlines() if "│" in line}
     assert rows["LOC"].split("│")[4].strip() == "2" and rows["PER"].split("│")[4].strip() == "0"
+
+
+def test_forgetting_a_documents_rejections_lets_the_next_run_propose_them_again(session, tmp_path):
+    session.reject(spans_of(session, LOC))
+    session.delete_spans(spans_of(session, PER_2))
+    project = session.require_project()
+    project.add_documents([Document(TEXT)])
+    project.replace_predictions(2, [pred(LOC)], "m1")
+    project.apply_edit(reject_predictions(2, [pred(LOC)]))
+    assert (project.count_rejected_predictions(1), project.count_rejected_predictions(2)) == (2, 1)
+
+    assert project.forget_rejected_predictions(1) == 2
+    assert (project.count_rejected_predictions(1), project.count_rejected_predictions(2)) == (0, 1)
+    assert predicted(session) == {PER, LOC_2}  # the spans stay as they are until a model runs
+    model_run(session, "m2")
+    assert predicted(session) == {PER, LOC, PER_2, LOC_2}
