@@ -158,11 +158,17 @@ def build_actions(window) -> WindowActions:
         recent_menu=QMenu("Open &recent", window),
     )
     _build_menus(window, actions)
-    actions.propose_rejected.setEnabled(False)
+    _follow_rejected_count(window, actions.propose_rejected)
+    return actions
+
+
+def _follow_rejected_count(window, propose_rejected: QAction) -> None:
+    """Keep the count in *Propose rejected predictions again (N)* that of the open document."""
+    session = window.session
+    propose_rejected.setEnabled(False)
     session.projectChanged.connect(window.show_rejected_count)
     session.documentChanged.connect(window.show_rejected_count)
     session.spansChanged.connect(lambda doc_id: doc_id == session.doc_id and window.show_rejected_count())
-    return actions
 
 
 def _build_menus(window: QMainWindow, a: WindowActions) -> None:
