@@ -48,14 +48,12 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def local_ray() -> Any:
-    ray = pytest.importorskip("ray")
-    pytest.importorskip("ray.data")
-    # The actors unpickle CrashingPredictor: send this module's code, the workers cannot import it by name.
-    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield ray
-    ray.shutdown()
+def local_ray(local_ray: Any) -> Any:
+    """The session's local Ray (conftest), with this module's code sent by value: the actors unpickle
+    CrashingPredictor, and the workers cannot import this module by name."""
+    local_ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    yield local_ray
+    local_ray.cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
 
 
 def documents() -> list[dict[str, str]]:
@@ -67,7 +65,7 @@ def documents() -> list[dict[str, str]]:
     return rows
 
 
-@pytest.mark.timeout(300)  # about 20 s here; without the bound the crashing batch would run forever
+@pytest.mark.timeout(300)  # 20-45 s here; without the bound the crashing batch would run forever
 def test_a_document_that_kills_the_worker_is_retried_within_the_bound_and_reported(
         bundle: Path, local_ray: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out_format = "jsonl"

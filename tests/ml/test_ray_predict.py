@@ -23,16 +23,6 @@ def bundle(tmp_path_factory) -> Path:
     return shared_tiny_bundle(tmp_path_factory)
 
 
-@pytest.fixture(scope="module")
-def local_ray():
-    """One local Ray for the module's Ray runs: a command that finds Ray running leaves it running."""
-    ray = pytest.importorskip("ray")
-    pytest.importorskip("ray.data")
-    ray.init(num_cpus=3, include_dashboard=False, log_to_driver=False)
-    yield ray
-    ray.shutdown()
-
-
 def spans_of(record: dict) -> list[tuple]:
     return [(s["start"], s["end"], s["label"], s["source"], s["model_version"]) for s in record["spans"]]
 

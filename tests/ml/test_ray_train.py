@@ -45,8 +45,9 @@ def write_records(path, records: list[dict]):
     return path
 
 
-@pytest.mark.slow  # starts a local Ray and two training workers: about 80 s on a busy 2-core machine
-def test_two_ray_workers_train_on_disjoint_shards_and_write_a_bundle_that_predicts(tmp_path, capsys):
+@pytest.mark.slow  # two training workers on the local Ray (conftest): about 60 s on a busy 2-core machine
+def test_two_ray_workers_train_on_disjoint_shards_and_write_a_bundle_that_predicts(
+        local_ray, tmp_path, capsys):
     pytest.importorskip("ray.train.torch")
     from nerdesk.core.metrics import evaluate
     from nerdesk.runtime.bundle import Bundle
@@ -160,8 +161,8 @@ def test_max_retries_reaches_ray_train_and_needs_the_ray_engine(monkeypatch, tmp
     assert "--max-retries needs --engine ray" in capsys.readouterr().err
 
 
-@pytest.mark.slow  # starts a local Ray and a training worker
-def test_a_ray_worker_trains_a_character_aware_model_from_its_bundle(tmp_path, capsys):
+@pytest.mark.slow  # trains a start bundle, then a training worker on the local Ray (conftest)
+def test_a_ray_worker_trains_a_character_aware_model_from_its_bundle(local_ray, tmp_path, capsys):
     # The step of a Ray rank gave the model no char_ids (B, L, C): "a character-aware encoder needs char_ids".
     pytest.importorskip("ray.train.torch")
     import torch
